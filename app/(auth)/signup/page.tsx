@@ -1,0 +1,23 @@
+import Link from 'next/link';
+import type { Metadata } from 'next';
+import { currentLang } from '@/lib/lang';
+import { t } from '@/lib/i18n';
+import { SignupForm } from './signup-form';
+
+export const metadata: Metadata = { title: 'Sign up' };
+
+export default async function SignupPage() {
+  const lang = await currentLang();
+  return (
+    <div className="mx-auto max-w-sm space-y-6">
+      <h1 className="text-2xl font-bold">{t(lang, 'signUp')}</h1>
+      <SignupForm lang={lang} s={{ name: t(lang, 'name'), email: t(lang, 'email'), password: t(lang, 'password'), signUp: t(lang, 'signUp') }} />
+      <p className="text-sm">
+        {t(lang, 'haveAccount')}{' '}
+        <Link href="/login" className="text-blue-700 underline dark:text-blue-400">
+          {t(lang, 'signIn')}
+        </Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,8 @@
+'use server';
+import { action } from '@/lib/actions';
+import { lessonStateInput, setLessonState } from '@/lib/progress/set-lesson-state';
+
+export const markLesson = action({ schema: lessonStateInput }, async (input, user) => {
+  await setLessonState(user!, input);
+  return input.state;
+});

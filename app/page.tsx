@@ -1,0 +1,46 @@
+import Link from 'next/link';
+import { currentLang } from '@/lib/lang';
+import { t } from '@/lib/i18n';
+import { loadContent } from '@/lib/content/index';
+
+export default async function Home() {
+  const lang = await currentLang();
+  const modules = loadContent();
+  const ko = lang === 'ko';
+  return (
+    <div className="space-y-10">
+      <section className="space-y-4 py-6">
+        <h1 className="text-4xl font-bold tracking-tight">{t(lang, 'appName')}</h1>
+        <p className="max-w-2xl text-lg text-slate-600 dark:text-slate-300">
+          {ko
+            ? 'Terraform으로 VPC를 만드는 것부터 서비스 메시까지, 10주 동안 직접 만들고 몇 초 만에 채점받는 무료 DevOps 과정입니다.'
+            : 'From a Terraform VPC to a service mesh: a free 10-week DevOps course where every lab you build is graded in a sandbox within seconds.'}
+        </p>
+        <div className="flex gap-3">
+          <Link href="/roadmap" className="rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700">
+            {t(lang, 'startLearning')}
+          </Link>
+          <Link href="/login" className="rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+            {t(lang, 'signIn')}
+          </Link>
+        </div>
+      </section>
+      <section aria-labelledby="weeks">
+        <h2 id="weeks" className="mb-4 text-2xl font-semibold">
+          {ko ? '10주 한눈에 보기' : 'The 10 weeks at a glance'}
+        </h2>
+        <ol className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+          {modules.map((m) => (
+            <li key={m.week}>
+              <Link href={`/weeks/${m.week}`} className="block h-full rounded-lg border border-slate-200 p-4 hover:border-blue-500 dark:border-slate-800">
+                <span className="text-xs font-semibold uppercase text-slate-500">{m.week === 0 ? t(lang, 'intro') : `${t(lang, 'week')} ${m.week}`}</span>
+                <span className="mt-1 block font-medium">{m.meta.title[lang]}</span>
+                <span className="mt-1 block text-sm text-slate-600 dark:text-slate-400">{m.meta.summary[lang]}</span>
+              </Link>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

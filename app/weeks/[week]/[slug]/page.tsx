@@ -1,0 +1,98 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import type { Metadata } from 'next';
+import { currentLang } from '@/lib/lang';
+import { currentUser } from '@/lib/auth/session';
+import { t } from '@/lib/i18n';
+import { getLesson, lessonNeighbours } from '@/lib/content/index';
+import { moduleDir } from '@/lib/content/schema';
+import { getDb } from '@/lib/db';
+import { LessonProgress } from '@/components/lesson-progress';
+
+type Params = Promise<{ week: string; slug: string }>;
+
+function parse(week: string, slug: string) {
+  if (!/^\d{1,2}$/.test(week) || !/^[a-z0-9-]{1,80}$/.test(slug)) return undefined;
+  return getLesson(Number(week), slug);
+}
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { week, slug } = await params;
+  const lesson = parse(week, slug);
+  const lang = await currentLang();
+  return lesson ? { title: lesson.meta[lang].title, description: lesson.meta[lang].description } : {};
+}
+
+export default async function LessonPage({ params }: { params: Params }) {
+  const { week, slug } = await params;
+  const lesson = parse(week, slug);
+  if (!lesson) notFound();
+  const lang = await currentLang();
+  const meta = lesson.meta[lang];
+  const { default: Body } = await import(`@/content/${moduleDir(lesson.week)}/${lesson.slug}.${lang}.mdx`);
+  const { prev, next } = lessonNeighbours(lesson.week, lesson.slug);
+  const user = await currentUser();
+  const progress = user
+    ? await getDb().lessonProgress.findUnique({ where: { userId_week_slug: { userId: user.id, week: lesson.week, slug: lesson.slug } } })
+    : null;
+  return (
+    <article className="mx-auto max-w-3xl" lang={lang}>
+      <nav className="mb-4 text-sm text-slate-500">
+        <Link href="/roadmap" className="hover:underline">
+          {t(lang, 'roadmap')}
+        </Link>{' '}
+        /{' '}
+        <Link href={`/weeks/${lesson.week}`} className="hover:underline">
+          {lesson.week === 0 ? t(lang, 'intro') : `${t(lang, 'week')} ${lesson.week}`}
+        </Link>
+      </nav>
+      <h1 className="text-3xl font-bold">{meta.title}</h1>
+      <p className="mt-2 text-slate-600 dark:text-slate-300">{meta.description}</p>
+      <p className="mt-2 text-sm text-slate-500">
+        {t(lang, 'assumes')}: {meta.assumes} · {meta.minutes} {t(lang, 'minutes')}
+      </p>
+      <section className="mt-6 rounded-lg bg-slate-50 p-4 dark:bg-slate-900">
+        <h2 className="mb-2 font-semibold">{t(lang, 'goals')}</h2>
+        <ul className="list-disc space-y-1 pl-6 text-sm">
+          {meta.goals.map((g) => (
+            <li key={g}>{g}</li>
+          ))}
+        </ul>
+      </section>
+      <div className="prose prose-slate mt-8 max-w-none dark:prose-invert" data-testid="lesson-body">
+        <Body />
+      </div>
+      <section className="mt-10 border-t border-slate-200 pt-6 dark:border-slate-800">
+        <h2 className="mb-2 font-semibold">{t(lang, 'officialDocs')}</h2>
+        <ul className="list-disc space-y-1 pl-6 text-sm">
+          {meta.docs.map((d) => (
+            <li key={d.url}>
+              <a href={d.url} rel="noopener noreferrer" className="text-blue-700 underline dark:text-blue-400">
+                {d.title}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </section>
+      {user && (
+        <div className="mt-8">
+          <LessonProgress week={lesson.week} slug={lesson.slug} initial={progress?.state ?? 'NONE'} lang={lang} />
+        </div>
+      )}
+      <nav className="mt-10 flex justify-between gap-4 text-sm" aria-label="Lesson navigation">
+        {prev ? (
+          <Link href={`/weeks/${prev.week}/${prev.slug}`} className="hover:underline">
+            ← {t(lang, 'previous')}: {prev.meta[lang].title}
+          </Link>
+        ) : (
+          <span />
+        )}
+        {next && (
+          <Link href={`/weeks/${next.week}/${next.slug}`} className="text-right hover:underline">
+            {t(lang, 'next')}: {next.meta[lang].title} →
+          </Link>
+        )}
+      </nav>
+    </article>
+  );
+}

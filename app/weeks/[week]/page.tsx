@@ -1,0 +1,72 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { currentLang } from '@/lib/lang';
+import { currentUser } from '@/lib/auth/session';
+import { t } from '@/lib/i18n';
+import { getModule } from '@/lib/content/index';
+import { getLab } from '@/lib/labs/registry';
+import { getDb } from '@/lib/db';
+
+export default async function WeekPage({ params }: { params: Promise<{ week: string }> }) {
+  const { week: raw } = await params;
+  const week = Number(raw);
+  if (!/^\d{1,2}$/.test(raw) || week > 10) notFound();
+  const lang = await currentLang();
+  const mod = getModule(week);
+  if (!mod) notFound();
+  const user = await currentUser();
+  const progress = user ? await getDb().lessonProgress.findMany({ where: { userId: user.id, week } }) : [];
+  const lab = mod.meta.lab ? getLab(mod.meta.lab) : undefined;
+  const labProgress = user && lab ? await getDb().labProgress.findUnique({ where: { userId_labId: { userId: user.id, labId: lab.manifest.id } } }) : null;
+  return (
+    <div className="space-y-8">
+      <header>
+        <p className="text-sm font-semibold uppercase text-slate-500">{week === 0 ? t(lang, 'intro') : `${t(lang, 'week')} ${week}`}</p>
+        <h1 className="text-3xl font-bold">{mod.meta.title[lang]}</h1>
+        <p className="mt-2 text-slate-600 dark:text-slate-300">{mod.meta.summary[lang]}</p>
+      </header>
+      <section>
+        <h2 className="mb-2 text-xl font-semibold">{t(lang, 'goals')}</h2>
+        <ul className="list-disc space-y-1 pl-6">
+          {mod.meta.goals[lang].map((g) => (
+            <li key={g}>{g}</li>
+          ))}
+        </ul>
+      </section>
+      <section>
+        <h2 className="mb-2 text-xl font-semibold">{t(lang, 'lessons')}</h2>
+        <ol className="space-y-2">
+          {mod.lessons.map((l, i) => {
+            const st = progress.find((p) => p.slug === l.slug)?.state;
+            return (
+              <li key={l.slug}>
+                <Link href={`/weeks/${week}/${l.slug}`} className="flex items-center justify-between rounded-lg border border-slate-200 p-3 hover:border-blue-500 dark:border-slate-800">
+                  <span>
+                    {i + 1}. {l.meta[lang].title} <span className="text-sm text-slate-500">· {l.meta[lang].minutes} {t(lang, 'minutes')}</span>
+                  </span>
+                  {st && <span className="text-xs font-medium text-slate-600 dark:text-slate-400">{st === 'DONE' ? '✓ ' : ''}{st.toLowerCase()}</span>}
+                </Link>
+              </li>
+            );
+          })}
+        </ol>
+      </section>
+      {lab && (
+        <section className="rounded-lg border-2 border-blue-500 p-4">
+          <h2 className="text-xl font-semibold">
+            {t(lang, 'lab')}: {lab.manifest.title[lang]}
+          </h2>
+          <p className="mt-1 text-slate-600 dark:text-slate-300">{lab.manifest.summary[lang]}</p>
+          {labProgress && (
+            <p className="mt-1 text-sm">
+              {t(lang, 'best')}: {labProgress.bestScore}/{labProgress.maxScore} {labProgress.passed ? `· ${t(lang, 'passed')}` : ''}
+            </p>
+          )}
+          <Link href={`/labs/${lab.manifest.id}`} className="mt-3 inline-block rounded-md bg-blue-600 px-3 py-1.5 text-white hover:bg-blue-700">
+            {t(lang, 'viewLab')}
+          </Link>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * bin/lms test: every test, against real services. Tests get their own database (lms_test) and their own Redis
+ * key prefix, never the data that `bin/lms up` serves, and clean up the containers they start.
+ */
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { log, run } from './sh';
+import { ROOT, ensureChromium } from './services';
+import { prepareStack, prepareImages, seedDemo } from './index';
+import { nextBuild, prismaGenerate } from './prepare';
+
+const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
+
+interface Step {
+  name: string;
+  ok: boolean;
+  ms: number;
+}
+
+export async function cmdTest(args: string[]): Promise<number> {
+  const only = args.filter((a) => !a.startsWith('-'));
+  const want = (name: string) => only.length === 0 || only.includes(name);
+  const steps: Step[] = [];
+  const step = async (name: string, fn: () => Promise<unknown>) => {
+    if (!want(name)) return;
+    const t0 = Date.now();
+    log(`── ${name}`);
+    let ok = true;
+    try {
+      await fn();
+    } catch (e) {
+      ok = false;
+      log(`${name} FAILED: ${(e as Error).message.split('\n').slice(0, 20).join('\n')}`);
+    }
+    steps.push({ name, ok, ms: Date.now() - t0 });
+    log(`${name}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  };
+
+  await prismaGenerate();
+  await step('types', () => run(bin('tsc'), ['--noEmit'], { cwd: ROOT }));
+  await step('lint', () => run(bin('eslint'), ['.', '--max-warnings=0'], { cwd: ROOT }));
+  await step('content', () => run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'index.ts'), 'content', 'check'], { cwd: ROOT }));
+  await step('unit', () => run(bin('vitest'), ['run', '--project', 'unit'], { cwd: ROOT }));
+
+  const needsStack = ['integration', 'e2e', 'bench'].some(want);
+  let env: NodeJS.ProcessEnv = process.env;
+  if (needsStack) {
+    const t0 = Date.now();
+    env = await prepareStack({ database: 'lms_test', redisPrefix: `lms-test`, fresh: true });
+    await prepareImages();
+    log(`services and images ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+
+  await step('integration', () => run(bin('vitest'), ['run', '--project', 'integration'], { cwd: ROOT, env: { ...env, NODE_ENV: 'test' } }));
+
+  await step('e2e', async () => {
+    const chromium = await ensureChromium();
+    await seedDemo();
+    const port = 3100;
+    const webEnv = { ...env, NODE_ENV: 'production', NEXTAUTH_URL: `http://localhost:${port}`, PORT: String(port) } as NodeJS.ProcessEnv;
+    await nextBuild(webEnv);
+    const children: ChildProcess[] = [];
+    try {
+      children.push(spawn(bin('next'), ['start', '-p', String(port)], { cwd: ROOT, env: webEnv, stdio: ['ignore', 'ignore', 'inherit'] }));
+      children.push(spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], { cwd: ROOT, env: webEnv, stdio: ['ignore', 'ignore', 'inherit'] }));
+      for (let i = 0; i < 120; i++) {
+        if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false)) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await run(bin('playwright'), ['test'], { cwd: ROOT, env: { ...webEnv, E2E_BASE_URL: `http://localhost:${port}`, CHROMIUM_PATH: chromium } });
+    } finally {
+      for (const c of children) c.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  });
+
+  const failed = steps.filter((s) => !s.ok);
+  process.stdout.write('\n' + steps.map((s) => `  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name.padEnd(12)} ${(s.ms / 1000).toFixed(1)} s`).join('\n') + '\n');
+  process.stdout.write(`steps: ${steps.length - failed.length} passed, ${failed.length} failed\n`);
+  return failed.length === 0 ? 0 : 1;
+}

@@ -1,0 +1,40 @@
+import Link from 'next/link';
+import { t, type Lang } from '@/lib/i18n';
+import type { SessionUser } from '@/lib/auth/session';
+import { LangSwitch } from './lang-switch';
+import { SignOutButton } from './sign-out-button';
+
+export function SiteHeader({ lang, user }: { lang: Lang; user: SessionUser | null }) {
+  return (
+    <header className="border-b border-slate-200 dark:border-slate-800">
+      <nav aria-label="Main" className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
+        <Link href="/" className="font-bold">
+          {t(lang, 'appName')}
+        </Link>
+        <Link href="/roadmap" className="text-sm hover:underline">
+          {t(lang, 'roadmap')}
+        </Link>
+        {user && (
+          <Link href="/dashboard" className="text-sm hover:underline">
+            {t(lang, 'dashboard')}
+          </Link>
+        )}
+        <div className="ml-auto flex items-center gap-3">
+          <LangSwitch lang={lang} />
+          {user ? (
+            <>
+              <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="user-name">
+                {user.name}
+              </span>
+              <SignOutButton label={t(lang, 'signOut')} />
+            </>
+          ) : (
+            <Link href="/login" className="rounded-md bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700">
+              {t(lang, 'signIn')}
+            </Link>
+          )}
+        </div>
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,72 @@
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import GitHubProvider from 'next-auth/providers/github';
+import { z } from 'zod';
+import { getDb } from '../db';
+import { verifyPassword } from './password';
+
+const credentials = z.object({ email: z.string().trim().toLowerCase().email().max(254), password: z.string().min(1).max(200) });
+
+/** GitHub sign-in exists only when its two variables are set. */
+function githubProvider() {
+  const id = process.env.GITHUB_ID;
+  const secret = process.env.GITHUB_SECRET;
+  if (!id || !secret) return [];
+  return [GitHubProvider({ clientId: id, clientSecret: secret })];
+}
+
+export const authOptions: NextAuthOptions = {
+  // Credentials sign-in requires JWT sessions; each request still re-reads the user (lib/auth/session.ts), so a
+  // role change or a password change takes effect at once.
+  session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
+  pages: { signIn: '/login' },
+  providers: [
+    CredentialsProvider({
+      name: 'Email',
+      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      async authorize(raw) {
+        const parsed = credentials.safeParse(raw);
+        if (!parsed.success) return null;
+        const user = await getDb().user.findUnique({ where: { email: parsed.data.email } });
+        const ok = await verifyPassword(user?.passwordHash, parsed.data.password);
+        if (!user || !ok) return null;
+        return { id: user.id, email: user.email, name: user.name, role: user.role, sv: user.sessionVersion } as never;
+      },
+    }),
+    ...githubProvider(),
+  ],
+  callbacks: {
+    async signIn({ user, account, profile }) {
+      if (account?.provider !== 'github') return true;
+      const email = (profile as { email?: string } | undefined)?.email ?? user.email;
+      if (!email) return false;
+      const db = getDb();
+      const githubId = String(account.providerAccountId);
+      const existing = await db.user.findFirst({ where: { OR: [{ githubId }, { email: email.toLowerCase() }] } });
+      if (existing) {
+        if (!existing.githubId) await db.user.update({ where: { id: existing.id }, data: { githubId } });
+      } else {
+        await db.user.create({ data: { email: email.toLowerCase(), name: user.name ?? email, githubId } });
+      }
+      return true;
+    },
+    async jwt({ token, user, account }) {
+      if (user) {
+        const db = getDb();
+        const u =
+          account?.provider === 'github'
+            ? await db.user.findUnique({ where: { githubId: String(account.providerAccountId) } })
+            : await db.user.findUnique({ where: { id: user.id } });
+        if (u) {
+          token.uid = u.id;
+          token.sv = u.sessionVersion;
+        }
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      // Only the ids travel in the session; name and role are read from the database per request.
+      return { ...session, uid: token.uid, sv: token.sv } as typeof session;
+    },
+  },
+};

@@ -1,0 +1,26 @@
+import 'server-only';
+import { getServerSession } from 'next-auth';
+import { authOptions } from './options';
+import { getDb } from '../db';
+import type { Actor } from './actor';
+
+export interface SessionUser extends Actor {
+  email: string;
+  name: string;
+  lang: string;
+}
+
+/**
+ * The signed-in user, read fresh from the database on every request. A token whose session version no longer
+ * matches (password changed, signed out everywhere) is refused, as is a token for a deleted user.
+ */
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = (await getServerSession(authOptions)) as { uid?: unknown; sv?: unknown } | null;
+  if (!session || typeof session.uid !== 'string') return null;
+  const user = await getDb().user.findUnique({
+    where: { id: session.uid },
+    select: { id: true, role: true, email: true, name: true, lang: true, sessionVersion: true },
+  });
+  if (!user || user.sessionVersion !== session.sv) return null;
+  return { id: user.id, role: user.role, email: user.email, name: user.name, lang: user.lang };
+}

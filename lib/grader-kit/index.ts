@@ -1,0 +1,156 @@
+/**
+ * The grader kit: the small runtime every lab grader is built on. It runs inside the grader container
+ * (Debian's Node 18), so it imports nothing from the web app and nothing that needs the network.
+ *
+ * Protocol: the engine writes the submission as a tar archive to the grader's stdin and closes it; the grader
+ * prints exactly one JSON document (see lib/grading/result.ts `graderOutput`) on stdout and exits 0. Anything
+ * else it wants to say goes to stderr, which the engine keeps (capped) for operators, never for the score.
+ */
+import { Readable } from 'node:stream';
+import { extract } from 'tar-stream';
+
+export type Lang = 'ko' | 'en';
+export type Msg = string | { ko: string; en: string };
+
+export interface CheckVerdict {
+  id: string;
+  /** Points earned; partial credit is allowed. */
+  points: number;
+  passed: boolean;
+  message?: Msg;
+}
+
+export interface GraderVerdict {
+  gradable: boolean;
+  message?: Msg;
+  checks: CheckVerdict[];
+}
+
+/** A submission as the grader sees it: file path to bytes. */
+export class Submission {
+  constructor(readonly files: ReadonlyMap<string, Buffer>) {}
+
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  /** The file as UTF-8 text, or null when absent. Invalid UTF-8 is reported by `isValidUtf8`. */
+  text(path: string): string | null {
+    const b = this.files.get(path);
+    return b === undefined ? null : b.toString('utf8');
+  }
+
+  isValidUtf8(path: string): boolean {
+    const b = this.files.get(path);
+    if (b === undefined) return false;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(b);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  paths(): string[] {
+    return [...this.files.keys()].sort();
+  }
+}
+
+/** Thrown by a grade function when the submission is malformed: the result is `gradable: false` and costs no attempt. */
+export class NotGradable extends Error {
+  constructor(readonly msg: Msg) {
+    super(typeof msg === 'string' ? msg : msg.en);
+  }
+}
+
+/** Helper for a check with parts: points in proportion to the parts that passed. */
+export function partial(id: string, maxPoints: number, parts: { ok: boolean; message: Msg }[]): CheckVerdict {
+  const okCount = parts.filter((p) => p.ok).length;
+  const failed = parts.filter((p) => !p.ok);
+  const points = parts.length === 0 ? 0 : Math.round(((maxPoints * okCount) / parts.length) * 100) / 100;
+  if (failed.length === 0) return { id, points: maxPoints, passed: true };
+  return { id, points, passed: false, message: joinMsgs(failed.map((f) => f.message)) };
+}
+
+export function pass(id: string, maxPoints: number, message?: Msg): CheckVerdict {
+  return { id, points: maxPoints, passed: true, message };
+}
+
+export function fail(id: string, message: Msg, points = 0): CheckVerdict {
+  return { id, points, passed: false, message };
+}
+
+export function joinMsgs(msgs: Msg[]): Msg {
+  const ko = msgs.map((m) => (typeof m === 'string' ? m : m.ko)).join(' ');
+  const en = msgs.map((m) => (typeof m === 'string' ? m : m.en)).join(' ');
+  return { ko, en };
+}
+
+const MAX_ENTRIES = 500;
+const MAX_TOTAL = 32 * 1024 * 1024;
+
+/** Reads a tar archive into memory; the engine already checked names, this checks again (defence in depth). */
+export async function readTar(input: Readable): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  let total = 0;
+  const ex = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    ex.on('entry', (header, stream, next) => {
+      const name = header.name.replace(/^\.\//, '');
+      if (header.type === 'directory') {
+        stream.resume();
+        stream.on('end', next);
+        return;
+      }
+      if (header.type !== 'file' || name.startsWith('/') || name.split('/').includes('..') || files.size >= MAX_ENTRIES) {
+        reject(new Error(`refused archive entry "${name}"`));
+        stream.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => {
+        if (!Buffer.isBuffer(c)) return;
+        total += c.length;
+        if (total > MAX_TOTAL) reject(new Error('archive too large'));
+        chunks.push(c);
+      });
+      stream.on('end', () => {
+        files.set(name, Buffer.concat(chunks));
+        next();
+      });
+    });
+    ex.on('finish', resolve);
+    ex.on('error', reject);
+  });
+  input.pipe(ex);
+  await done;
+  return files;
+}
+
+/**
+ * Runs a grade function as a grader process: submission from stdin, verdict to stdout.
+ * Only the verdict goes to stdout, so nothing a grader logs can be mistaken for a result.
+ */
+export async function runGrader(grade: (s: Submission) => Promise<GraderVerdict> | GraderVerdict): Promise<void> {
+  const write = (doc: GraderVerdict) => {
+    process.stdout.write(JSON.stringify(doc) + '\n');
+  };
+  let files: Map<string, Buffer>;
+  try {
+    files = await readTar(process.stdin);
+  } catch (e) {
+    write({ gradable: false, message: `could not read the submission: ${(e as Error).message}`, checks: [] });
+    return;
+  }
+  try {
+    write(await grade(new Submission(files)));
+  } catch (e) {
+    if (e instanceof NotGradable) {
+      write({ gradable: false, message: e.msg, checks: [] });
+      return;
+    }
+    // A grader bug: say so on stderr and exit non-zero; the engine reports an error that costs no attempt.
+    process.stderr.write(`grader crashed: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 70;
+  }
+}

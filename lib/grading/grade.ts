@@ -1,0 +1,102 @@
+/**
+ * Grades a set of files for a lab through the sandbox. The worker and `bin/lms grade` both call this, so a result
+ * on the command line is the result the site would store.
+ */
+import type Docker from 'dockerode';
+import { getLab, type Lab } from '../labs/registry';
+import { assembleResult, graderOutput, RESULT_MAX_BYTES, type StoredResult } from './result';
+import { buildSubmissionTar, ArchiveError, type SubmittedFile } from './tar';
+import { resolveLimits } from './limits';
+import { graderImageTag, imageExists } from './images';
+import { runSandbox } from './sandbox';
+import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
+
+export type Phase = 'starting' | 'running' | 'finished';
+
+export type GradeOutcome =
+  | { kind: 'graded'; result: StoredResult; imageTag: string }
+  | { kind: 'timed_out'; durationMs: number; imageTag: string; message: string };
+
+/** The engine could not grade (engine down, image missing, grader crashed): retry, and never charge the learner. */
+export class InfraError extends Error {}
+
+export interface GradeOptions {
+  docker: Docker;
+  labId: string;
+  files: SubmittedFile[];
+  onPhase?: (phase: Phase) => void | Promise<void>;
+  runtime?: string;
+  labels?: Record<string, string>;
+}
+
+export function notGradable(lab: Lab, message: { ko: string; en: string }, durationMs = 0): StoredResult {
+  return assembleResult(lab.manifest, { gradable: false, message, checks: [] }, durationMs);
+}
+
+export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
+  const started = Date.now();
+  const lab = getLab(opts.labId);
+  if (!lab) throw new InfraError(`unknown lab "${opts.labId}"`);
+  const imageTag = graderImageTag(lab);
+
+  // Malformed submissions are answered before anything reaches Docker.
+  let input: Buffer;
+  try {
+    checkSubmissionFiles(lab.manifest, opts.files);
+    input = await buildSubmissionTar(opts.files);
+  } catch (e) {
+    if (e instanceof SubmissionRejected || e instanceof ArchiveError) {
+      const msg = e instanceof SubmissionRejected ? e.msg : { ko: `제출 파일을 받을 수 없습니다: ${e.message}`, en: `The submission was refused: ${e.message}` };
+      return { kind: 'graded', result: notGradable(lab, msg, Date.now() - started), imageTag };
+    }
+    throw e;
+  }
+
+  if (!(await imageExists(opts.docker, imageTag).catch((e) => { throw new InfraError(`Docker engine unreachable: ${(e as Error).message}`); }))) {
+    throw new InfraError(`grader image ${imageTag} is missing; run bin/lms images build`);
+  }
+  await opts.onPhase?.('starting');
+  const limits = resolveLimits(lab.manifest.limits.grader);
+  let outcome;
+  try {
+    outcome = await runSandbox(opts.docker, {
+      image: imageTag,
+      input,
+      limits,
+      runtime: opts.runtime,
+      labels: { 'lms.lab': lab.manifest.id, ...(opts.labels ?? {}) },
+      onStarted: () => void opts.onPhase?.('running'),
+    });
+  } catch (e) {
+    throw new InfraError(`sandbox failed: ${(e as Error).message}`);
+  }
+  const durationMs = Date.now() - started;
+  if (outcome.timedOut) {
+    return {
+      kind: 'timed_out',
+      durationMs,
+      imageTag,
+      message: `The grader did not finish within ${Math.round(limits.timeoutMs / 1000)} s.`,
+    };
+  }
+  if (outcome.exitCode !== 0 || outcome.stdoutTruncated || outcome.stdout.length > RESULT_MAX_BYTES) {
+    const why = outcome.oomKilled ? 'ran out of memory' : outcome.stdoutTruncated ? 'printed more than the result cap' : `exited with ${outcome.exitCode}`;
+    throw new InfraError(`grader ${why}: ${outcome.stderr.toString('utf8').slice(-500)}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(outcome.stdout.toString('utf8'));
+  } catch {
+    throw new InfraError('grader printed something other than one JSON document');
+  }
+  const parsed = graderOutput.safeParse(doc);
+  if (!parsed.success) throw new InfraError(`grader output failed validation: ${parsed.error.issues[0]?.message}`);
+  let result: StoredResult;
+  try {
+    result = assembleResult(lab.manifest, parsed.data, durationMs);
+  } catch (e) {
+    throw new InfraError((e as Error).message);
+  }
+  await opts.onPhase?.('finished');
+  return { kind: 'graded', result, imageTag };
+}

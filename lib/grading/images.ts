@@ -1,0 +1,180 @@
+/**
+ * Grader images: one per lab, tagged with a hash of everything that goes into it, so a changed grader rebuilds and
+ * an unchanged one is reused. Built with the legacy builder (no BuildKit here) from a tar made in memory.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { pack } from 'tar-stream';
+import { projectRoot, type Lab } from '../labs/registry';
+
+export const BASE_IMAGE = process.env.LMS_BASE_IMAGE ?? 'debian:bookworm-slim';
+export const LABEL_KIND = 'lms.kind';
+
+function walkFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const abs = path.join(d, e.name);
+      if (e.isDirectory()) walk(abs);
+      else if (e.isFile()) out.push(abs);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+function hashFiles(files: string[], extra: string[] = []): string {
+  const h = crypto.createHash('sha256');
+  for (const x of extra) h.update(x).update('\0');
+  const root = projectRoot();
+  for (const f of files) h.update(path.relative(root, f)).update('\0').update(fs.readFileSync(f)).update('\0');
+  return h.digest('hex').slice(0, 16);
+}
+
+export function runtimeImageTag(): string {
+  const dockerfile = path.join(projectRoot(), 'images', 'runtime-node', 'Dockerfile');
+  return `lms-runtime-node:${hashFiles([dockerfile], [BASE_IMAGE])}`;
+}
+
+function externalsOf(lab: Lab): string[] {
+  const f = path.join(lab.dir, 'grader', 'externals.json');
+  return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')) as string[]) : [];
+}
+
+/** Packages copied into the image: each external and, recursively, its dependencies. */
+function externalPackageDirs(lab: Lab): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (name: string) => {
+    if (out.has(name)) return;
+    const dir = path.join(projectRoot(), 'node_modules', name);
+    if (!fs.existsSync(path.join(dir, 'package.json'))) throw new Error(`${lab.manifest.id}: external package ${name} is not installed`);
+    out.set(name, dir);
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep);
+  };
+  for (const e of externalsOf(lab)) visit(e);
+  return out;
+}
+
+/** The grader image's tag: a hash of the lab's grader sources, manifest, the grader kit, externals and the runtime. */
+export function graderImageTag(lab: Lab): string {
+  const root = projectRoot();
+  const files = [
+    ...walkFiles(path.join(lab.dir, 'grader')).filter((f) => !f.endsWith('.test.ts')),
+    path.join(lab.dir, 'lab.yaml'),
+    ...walkFiles(path.join(root, 'lib', 'grader-kit')).filter((f) => !f.endsWith('.test.ts')),
+  ];
+  const versions = [...externalPackageDirs(lab).entries()].map(([n, d]) => `${n}@${JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')).version}`);
+  return `lms-grader-${lab.manifest.id}:${hashFiles(files, [runtimeImageTag(), ...versions])}`;
+}
+
+export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
+  try {
+    await docker.getImage(tag).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function tarDir(entries: { name: string; abs?: string; content?: Buffer }[]): Promise<Buffer> {
+  const p = pack();
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    p.on('data', (c: unknown) => chunks.push(c as Buffer));
+    p.on('end', () => resolve(Buffer.concat(chunks)));
+    p.on('error', reject);
+  });
+  for (const e of entries) {
+    const content = e.content ?? fs.readFileSync(e.abs!);
+    p.entry({ name: e.name, mode: 0o644, size: content.length }, content);
+  }
+  p.finalize();
+  return done;
+}
+
+export async function buildImage(docker: Docker, context: Buffer, tag: string, buildargs: Record<string, string>, labels: Record<string, string>): Promise<void> {
+  const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, { t: tag, buildargs, labels, rm: true, forcerm: true, pull: false } as Docker.ImageBuildOptions);
+  const lines: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null, out: { error?: string }[]) => {
+        const failed = err ?? out.find((o) => o.error);
+        if (failed) reject(new Error(`building ${tag} failed: ${err ? err.message : (failed as { error: string }).error}\n${lines.slice(-20).join('')}`));
+        else resolve();
+      },
+      (ev: { stream?: string }) => {
+        if (ev.stream) lines.push(ev.stream);
+      },
+    );
+  });
+}
+
+export async function ensureRuntimeImage(docker: Docker): Promise<string> {
+  const tag = runtimeImageTag();
+  if (await imageExists(docker, tag)) return tag;
+  const dockerfile = path.join(projectRoot(), 'images', 'runtime-node', 'Dockerfile');
+  const ctx = await tarDir([{ name: 'Dockerfile', abs: dockerfile }]);
+  await buildImage(docker, ctx, tag, { BASE_IMAGE }, { [LABEL_KIND]: 'runtime' });
+  return tag;
+}
+
+const DEFAULT_GRADER_DOCKERFILE = `ARG RUNTIME_IMAGE
+FROM \${RUNTIME_IMAGE}
+COPY --chown=0:0 . /grader/
+USER 10001:10001
+WORKDIR /tmp
+CMD ["node", "/grader/grader.cjs"]
+`;
+
+/** Bundles the grader (esbuild, on the host: npm inside a container meets a TLS proxy here) and builds its image. */
+export async function buildGraderImage(docker: Docker, lab: Lab, opts: { force?: boolean } = {}): Promise<string> {
+  const tag = graderImageTag(lab);
+  if (!opts.force && (await imageExists(docker, tag))) return tag;
+  const runtime = await ensureRuntimeImage(docker);
+  const { build } = await import('esbuild');
+  const externals = externalPackageDirs(lab);
+  const out = await build({
+    entryPoints: [path.join(lab.dir, 'grader', 'index.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    write: false,
+    external: [...externals.keys()],
+    logLevel: 'silent',
+    legalComments: 'none',
+  });
+  const entries: { name: string; abs?: string; content?: Buffer }[] = [{ name: 'grader.cjs', content: Buffer.from(out.outputFiles[0]!.contents) }];
+  entries.push({ name: 'lab.yaml', abs: path.join(lab.dir, 'lab.yaml') });
+  for (const [name, dir] of externals) {
+    for (const f of walkFiles(dir)) entries.push({ name: `node_modules/${name}/${path.relative(dir, f)}`, abs: f });
+  }
+  // Hidden test data (series, logs, events) lives in the image only, never in what the learner downloads.
+  const dataDir = path.join(lab.dir, 'grader', 'data');
+  for (const f of walkFiles(dataDir)) entries.push({ name: `data/${path.relative(dataDir, f)}`, abs: f });
+  const custom = path.join(lab.dir, 'grader', 'Dockerfile');
+  entries.push({ name: 'Dockerfile', content: fs.existsSync(custom) ? fs.readFileSync(custom) : Buffer.from(DEFAULT_GRADER_DOCKERFILE) });
+  const ctx = await tarDir(entries);
+  await buildImage(docker, ctx, tag, { RUNTIME_IMAGE: runtime }, { [LABEL_KIND]: 'grader', 'lms.lab': lab.manifest.id });
+  return tag;
+}
+
+/** Builds every lab's grader image that is missing on this Docker host (the runtime image first). */
+export async function ensureGraderImages(docker: Docker, labs: Lab[], log: (m: string) => void = () => {}): Promise<Map<string, string>> {
+  const tags = new Map<string, string>();
+  for (const lab of labs) {
+    const tag = graderImageTag(lab);
+    if (!(await imageExists(docker, tag))) {
+      const t0 = Date.now();
+      await buildGraderImage(docker, lab);
+      log(`built ${tag} in ${Date.now() - t0} ms`);
+    }
+    tags.set(lab.manifest.id, tag);
+  }
+  return tags;
+}

@@ -1,0 +1,128 @@
+/**
+ * The worker's handling of one grading job. Idempotent: a submission that already ended is left alone, and the
+ * result is written in the same transaction as the status change, guarded on the RUNNING status, so a job run
+ * twice (a stalled job re-delivered, a reconciler race) still leaves exactly one result.
+ */
+import type Docker from 'dockerode';
+import { getDb, Prisma } from '../db';
+import { getLab } from '../labs/registry';
+import { gradeFiles, InfraError, type Phase } from './grade';
+import { storedResult, type StoredResult } from './result';
+
+export type ProcessOutcome = 'graded' | 'timed_out' | 'skipped' | 'error';
+
+export interface ProcessOptions {
+  docker: Docker;
+  /** 1 for the first run of the job, 2 for its first retry, ... */
+  attempt: number;
+  /** True when this is the job's last try: an infrastructure failure then ends the submission as ERROR. */
+  lastTry: boolean;
+  runtime?: string;
+  labels?: Record<string, string>;
+}
+
+const TERMINAL = ['GRADED', 'TIMED_OUT', 'ERROR'] as const;
+
+export async function processSubmission(submissionId: string, opts: ProcessOptions): Promise<ProcessOutcome> {
+  const db = getDb();
+  const sub = await db.submission.findUnique({ where: { id: submissionId }, include: { files: true } });
+  if (!sub) return 'skipped';
+  if ((TERMINAL as readonly string[]).includes(sub.status)) return 'skipped';
+
+  await db.submission.update({
+    where: { id: submissionId },
+    data: { status: 'RUNNING', phase: 'starting', attempt: { increment: 1 }, startedAt: new Date(), error: null },
+  });
+  const setPhase = async (phase: Phase) => {
+    await db.submission.updateMany({ where: { id: submissionId, status: 'RUNNING' }, data: { phase } });
+  };
+
+  try {
+    const outcome = await gradeFiles({
+      docker: opts.docker,
+      labId: sub.labId,
+      files: sub.files.map((f) => ({ path: f.path, content: Buffer.from(f.content) })),
+      onPhase: setPhase,
+      runtime: opts.runtime,
+      labels: { 'lms.submission': submissionId, ...(opts.labels ?? {}) },
+    });
+    if (outcome.kind === 'timed_out') {
+      await finishTimedOut(submissionId, sub.userId, sub.labId, outcome.message, outcome.imageTag);
+      return 'timed_out';
+    }
+    await storeResult(submissionId, sub.userId, sub.labId, outcome.result, outcome.imageTag);
+    return 'graded';
+  } catch (e) {
+    if (e instanceof InfraError) {
+      if (opts.lastTry) {
+        await db.submission.updateMany({
+          where: { id: submissionId, status: 'RUNNING' },
+          data: { status: 'ERROR', phase: 'finished', finishedAt: new Date(), error: 'Grading failed for a reason on our side; this did not count as an attempt. Please submit again.' },
+        });
+        console.error(`[worker] ${submissionId} ended as ERROR: ${e.message}`);
+        return 'error';
+      }
+      await db.submission.updateMany({ where: { id: submissionId, status: 'RUNNING' }, data: { status: 'QUEUED', phase: 'queued' } });
+    }
+    throw e;
+  }
+}
+
+async function storeResult(submissionId: string, userId: string, labId: string, result: StoredResult, imageTag: string): Promise<void> {
+  const doc = storedResult.parse(result);
+  const lab = getLab(labId);
+  const passRatio = lab?.manifest.passRatio ?? 1;
+  const passed = doc.gradable && doc.maxScore > 0 && doc.score / doc.maxScore >= passRatio - 1e-9;
+  const db = getDb();
+  await db.$transaction(async (tx) => {
+    // Only the run that moves the submission out of RUNNING writes the result.
+    const number = doc.gradable ? await nextAttemptNumber(tx, userId, labId) : null;
+    const moved = await tx.submission.updateMany({
+      where: { id: submissionId, status: 'RUNNING' },
+      data: { status: 'GRADED', phase: 'finished', finishedAt: new Date(), number, imageTag },
+    });
+    if (moved.count !== 1) return;
+    await tx.result.create({
+      data: {
+        submissionId,
+        gradable: doc.gradable,
+        score: doc.score,
+        maxScore: doc.maxScore,
+        passed,
+        document: doc as unknown as Prisma.InputJsonValue,
+        durationMs: Math.round(doc.durationMs),
+      },
+    });
+    if (!doc.gradable) return;
+    const prev = await tx.labProgress.findUnique({ where: { userId_labId: { userId, labId } } });
+    const better = !prev || doc.score > prev.bestScore;
+    await tx.labProgress.upsert({
+      where: { userId_labId: { userId, labId } },
+      create: { userId, labId, bestScore: doc.score, maxScore: doc.maxScore, passed, attempts: 1, bestSubmissionId: submissionId },
+      update: {
+        attempts: { increment: 1 },
+        maxScore: doc.maxScore,
+        passed: (prev?.passed ?? false) || passed,
+        ...(better ? { bestScore: doc.score, bestSubmissionId: submissionId } : {}),
+      },
+    });
+  });
+}
+
+async function nextAttemptNumber(tx: Prisma.TransactionClient, userId: string, labId: string): Promise<number> {
+  // Serialise numbering per learner and lab: two results finishing at once must not share a number.
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${userId + ':' + labId}))::text`;
+  const agg = await tx.submission.aggregate({ where: { userId, labId, number: { not: null } }, _max: { number: true } });
+  return (agg._max.number ?? 0) + 1;
+}
+
+async function finishTimedOut(submissionId: string, userId: string, labId: string, message: string, imageTag: string): Promise<void> {
+  const db = getDb();
+  await db.$transaction(async (tx) => {
+    const number = await nextAttemptNumber(tx, userId, labId);
+    await tx.submission.updateMany({
+      where: { id: submissionId, status: 'RUNNING' },
+      data: { status: 'TIMED_OUT', phase: 'finished', finishedAt: new Date(), number, imageTag, error: message },
+    });
+  });
+}

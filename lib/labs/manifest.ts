@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** A text shown to learners in both languages the site speaks. */
+export const bilingual = z.object({ ko: z.string().min(1), en: z.string().min(1) });
+export type Bilingual = z.infer<typeof bilingual>;
+
+const labId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lab id: lower-case letters, digits and dashes');
+
+/** Per-container limits a lab may ask for; the engine clamps them to the ceilings in lib/grading/limits.ts. */
+export const containerLimits = z
+  .object({
+    timeoutMs: z.number().int().positive().optional(),
+    memoryMb: z.number().int().positive().optional(),
+    cpus: z.number().positive().optional(),
+    pids: z.number().int().positive().optional(),
+    tmpfsMb: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const checkSpec = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'check id: lower-case letters, digits and dashes'),
+    title: bilingual,
+    points: z.number().int().positive(),
+    hint: bilingual,
+  })
+  .strict();
+
+/** A file the learner submits: a fixed path, required or optional. */
+export const submissionFile = z
+  .object({
+    path: z.string().regex(/^[A-Za-z0-9_.][A-Za-z0-9_.\-/]*$/, 'file path: letters, digits, _ . - /'),
+    required: z.boolean().default(true),
+    /** The editor mode the lab page uses for this file. */
+    language: z.enum(['hcl', 'yaml', 'dockerfile', 'javascript', 'typescript', 'json', 'text', 'python', 'shell']).default('text'),
+  })
+  .strict();
+
+export const labManifest = z
+  .object({
+    id: labId,
+    week: z.number().int().min(1).max(10),
+    title: bilingual,
+    summary: bilingual,
+    /** static: the grader reads files and runs none of them; subject: the learner's program runs in its own container. */
+    kind: z.enum(['static', 'subject']).default('static'),
+    /** Fraction of the points at or above which the lab counts as passed. */
+    passRatio: z.number().min(0).max(1).default(0.7),
+    files: z.array(submissionFile).min(1),
+    /** Extra files a learner may add, matched by extension (for example ".tf"). */
+    extraExtensions: z.array(z.string().regex(/^\.[a-z0-9]+$/)).default([]),
+    maxFiles: z.number().int().positive().max(200).default(20),
+    maxFileBytes: z.number().int().positive().max(4 * 1024 * 1024).default(256 * 1024),
+    maxTotalBytes: z.number().int().positive().max(16 * 1024 * 1024).default(1024 * 1024),
+    limits: z.object({ grader: containerLimits.default({}), subject: containerLimits.optional() }).strict().default({ grader: {} }),
+    checks: z.array(checkSpec).min(1),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const ids = new Set<string>();
+    for (const c of m.checks) {
+      if (ids.has(c.id)) ctx.addIssue({ code: 'custom', message: `duplicate check id "${c.id}"`, path: ['checks'] });
+      ids.add(c.id);
+    }
+    const paths = new Set<string>();
+    for (const f of m.files) {
+      if (paths.has(f.path)) ctx.addIssue({ code: 'custom', message: `duplicate file "${f.path}"`, path: ['files'] });
+      paths.add(f.path);
+    }
+  });
+
+export type LabManifest = z.infer<typeof labManifest>;
+export type CheckSpec = z.infer<typeof checkSpec>;
+
+export function maxPoints(m: LabManifest): number {
+  return m.checks.reduce((s, c) => s + c.points, 0);
+}

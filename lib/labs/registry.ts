@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { labManifest, type LabManifest } from './manifest';
+
+export interface Lab {
+  manifest: LabManifest;
+  dir: string;
+}
+
+/** The project root: where labs/ and content/ live (LMS_ROOT overrides, e.g. inside a container image). */
+export function projectRoot(): string {
+  return process.env.LMS_ROOT ?? process.cwd();
+}
+
+export function labsDir(): string {
+  return path.join(projectRoot(), 'labs');
+}
+
+let cache: Map<string, Lab> | undefined;
+
+export class LabError extends Error {}
+
+export function loadLab(dir: string): Lab {
+  const file = path.join(dir, 'lab.yaml');
+  const raw = YAML.parse(fs.readFileSync(file, 'utf8'), { maxAliasCount: 50 });
+  const parsed = labManifest.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new LabError(`${path.relative(projectRoot(), file)} is not a valid lab manifest:\n${lines}`);
+  }
+  if (parsed.data.id !== path.basename(dir)) throw new LabError(`${file}: id "${parsed.data.id}" must equal its folder name`);
+  return { manifest: parsed.data, dir };
+}
+
+/** Every lab under labs/, sorted by week. Cached per process; labs change only with a deploy. */
+export function listLabs(): Lab[] {
+  if (!cache || process.env.NODE_ENV === 'development') {
+    cache = new Map();
+    // LMS_EXTRA_LABS_DIR adds labs from another folder: the test suite's fixture labs (a grader that sleeps, ...).
+    for (const root of [labsDir(), process.env.LMS_EXTRA_LABS_DIR].filter((x): x is string => Boolean(x))) {
+      const dirs = fs.existsSync(root) ? fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()) : [];
+      for (const d of dirs) {
+        if (!fs.existsSync(path.join(root, d.name, 'lab.yaml'))) continue;
+        const lab = loadLab(path.join(root, d.name));
+        cache.set(lab.manifest.id, lab);
+      }
+    }
+  }
+  return [...cache.values()].sort((a, b) => a.manifest.week - b.manifest.week || a.manifest.id.localeCompare(b.manifest.id));
+}
+
+export function getLab(id: string): Lab | undefined {
+  return listLabs().find((l) => l.manifest.id === id);
+}
+
+export function labForWeek(week: number): Lab | undefined {
+  return listLabs().find((l) => l.manifest.week === week);
+}
+
+/** Reads the files of a folder (starter/, solution/, a case) as submission files, relative paths. */
+export function readFolderFiles(dir: string, skip: (rel: string) => boolean = () => false): { path: string; content: Buffer }[] {
+  const out: { path: string; content: Buffer }[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const abs = path.join(d, e.name);
+      const rel = path.relative(dir, abs).split(path.sep).join('/');
+      if (skip(rel)) continue;
+      if (e.isDirectory()) walk(abs);
+      else if (e.isFile()) out.push({ path: rel, content: fs.readFileSync(abs) });
+    }
+  };
+  walk(dir);
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}

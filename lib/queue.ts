@@ -1,0 +1,47 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { getEnv } from './env';
+
+export const GRADING_QUEUE = 'grading';
+
+/** The payload of a grading job. The job id is the submission id, so enqueueing twice is a no-op. */
+export const gradingJobData = z.object({ submissionId: z.string().min(1) });
+export type GradingJobData = z.infer<typeof gradingJobData>;
+
+/** Infrastructure failures retry with backoff: 3 tries, 2 s, 4 s, 8 s apart. */
+export const GRADING_JOB_OPTIONS = {
+  attempts: 4,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 3600, count: 5000 },
+  removeOnFail: { age: 24 * 3600 },
+} as const;
+
+/**
+ * A Redis client for BullMQ (its blocking commands need maxRetriesPerRequest: null). We pass an instance rather
+ * than options: under native ESM, BullMQ 6 cannot `require` ioredis itself.
+ */
+export function redisConnection(): Redis {
+  return new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: null });
+}
+
+const g = globalThis as unknown as { __lmsQueue?: Queue<GradingJobData> };
+
+export function getGradingQueue(): Queue<GradingJobData> {
+  if (!g.__lmsQueue) {
+    g.__lmsQueue = new Queue<GradingJobData>(GRADING_QUEUE, {
+      connection: redisConnection(),
+      prefix: getEnv().REDIS_PREFIX,
+    });
+  }
+  return g.__lmsQueue;
+}
+
+export async function enqueueGrading(submissionId: string): Promise<void> {
+  await getGradingQueue().add('grade', { submissionId }, { ...GRADING_JOB_OPTIONS, jobId: submissionId });
+}
+
+export async function closeQueue(): Promise<void> {
+  await g.__lmsQueue?.close();
+  g.__lmsQueue = undefined;
+}

@@ -1,0 +1,63 @@
+import { getDb } from '../db';
+import { AccessDenied, NotFound, type Actor } from '../auth/actor';
+import { storedResult, type StoredResult } from '../grading/result';
+import type { SubmissionStatus } from '../generated/prisma/enums';
+
+export interface SubmissionView {
+  id: string;
+  labId: string;
+  status: SubmissionStatus;
+  phase: string;
+  number: number | null;
+  createdAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  /** Submissions ahead of this one in the queue (only while QUEUED). */
+  queuePosition: number | null;
+  result: StoredResult | null;
+}
+
+const TERMINAL: SubmissionStatus[] = ['GRADED', 'TIMED_OUT', 'ERROR'];
+export const isTerminal = (s: SubmissionStatus) => TERMINAL.includes(s);
+
+/** Owners see their own submissions; admins see all. (Instructors' access to their cohort comes with cohorts.) */
+async function canSee(actor: Actor, ownerId: string): Promise<boolean> {
+  return actor.id === ownerId || actor.role === 'ADMIN';
+}
+
+export async function getSubmissionView(actor: Actor, id: string): Promise<SubmissionView> {
+  const db = getDb();
+  const s = await db.submission.findUnique({ where: { id }, include: { result: true } });
+  if (!s) throw new NotFound('No such submission.');
+  if (!(await canSee(actor, s.userId))) throw new NotFound('No such submission.');
+  const queuePosition = s.status === 'QUEUED' ? await db.submission.count({ where: { status: 'QUEUED', createdAt: { lt: s.createdAt } } }) : null;
+  const parsed = s.result ? storedResult.safeParse(s.result.document) : null;
+  return {
+    id: s.id,
+    labId: s.labId,
+    status: s.status,
+    phase: s.phase,
+    number: s.number,
+    createdAt: s.createdAt.toISOString(),
+    finishedAt: s.finishedAt?.toISOString() ?? null,
+    error: s.error,
+    queuePosition,
+    result: parsed?.success ? parsed.data : null,
+  };
+}
+
+export async function listLabSubmissions(actor: Actor, labId: string, take = 50) {
+  const rows = await getDb().submission.findMany({
+    where: { userId: actor.id, labId },
+    orderBy: { createdAt: 'desc' },
+    take,
+    select: { id: true, status: true, number: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
+  });
+  return rows;
+}
+
+export async function getSubmissionFiles(actor: Actor, id: string): Promise<{ path: string; content: Buffer }[]> {
+  const s = await getDb().submission.findUnique({ where: { id }, select: { userId: true, files: true } });
+  if (!s || !(await canSee(actor, s.userId))) throw new AccessDenied();
+  return s.files.map((f) => ({ path: f.path, content: Buffer.from(f.content) }));
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { getDb } from '../db';
+import { getLab } from '../labs/registry';
+import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
+import { enqueueGrading } from '../queue';
+import { NotFound, UserInputError, type Actor } from '../auth/actor';
+
+export const submitInput = z.object({
+  labId: z.string().min(1).max(80),
+  files: z
+    .array(z.object({ path: z.string().min(1).max(200), content: z.union([z.string().max(8 * 1024 * 1024), z.instanceof(Uint8Array)]) }))
+    .min(1, 'Add at least one file.')
+    .max(200),
+});
+export type SubmitInput = z.infer<typeof submitInput>;
+
+/**
+ * Stores the submission as QUEUED, files included, in one transaction, then enqueues its job (job id = submission
+ * id). If Redis is down at that moment the row is still there and the worker's reconciler enqueues it later:
+ * Postgres is the truth.
+ */
+export async function submitLabAttempt(actor: Actor, raw: unknown): Promise<{ submissionId: string }> {
+  const input = submitInput.parse(raw);
+  const lab = getLab(input.labId);
+  if (!lab) throw new NotFound(`No lab "${input.labId}".`);
+  const files = input.files.map((f) => ({ path: f.path, content: typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content) }));
+  try {
+    checkSubmissionFiles(lab.manifest, files);
+  } catch (e) {
+    if (e instanceof SubmissionRejected) throw new UserInputError(e.msg.en, e.msg.ko);
+    throw e;
+  }
+  const db = getDb();
+  const submission = await db.submission.create({
+    data: {
+      userId: actor.id,
+      labId: lab.manifest.id,
+      status: 'QUEUED',
+      phase: 'queued',
+      files: { create: files.map((f) => ({ path: f.path, content: f.content })) },
+    },
+    select: { id: true },
+  });
+  try {
+    await enqueueGrading(submission.id);
+  } catch (e) {
+    console.warn(`[submit] enqueue failed for ${submission.id}; the reconciler will retry: ${(e as Error).message}`);
+  }
+  return { submissionId: submission.id };
+}

@@ -1,0 +1,118 @@
+/**
+ * The grading worker: its own process, never inside Next.js. Takes jobs from the `grading` queue, runs each in a
+ * fresh sandbox, writes the result. One worker per Docker host; its concurrency is that host's sandbox slots.
+ */
+import Docker from 'dockerode';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { getEnv } from '../lib/env';
+import { disconnectDb } from '../lib/db';
+import { GRADING_QUEUE, gradingJobData, getGradingQueue, redisConnection, closeQueue } from '../lib/queue';
+import { processSubmission } from '../lib/grading/process-submission';
+import { reconcileSubmissions } from '../lib/grading/reconcile';
+import { ensureGraderImages } from '../lib/grading/images';
+import { listLabs } from '../lib/labs/registry';
+import { LABEL_OWNER, LABEL_SANDBOX, WORKER_ID } from '../lib/grading/sandbox';
+
+const log = (m: string) => process.stderr.write(`[worker ${WORKER_ID}] ${m}\n`);
+
+async function main() {
+  const env = getEnv();
+  const docker = new Docker();
+  await docker.ping().catch((e) => {
+    throw new Error(`no Docker engine answers (${(e as Error).message}); set DOCKER_HOST or start dockerd`);
+  });
+  const info = (await docker.info()) as { Runtimes?: Record<string, unknown> };
+  const runtime = env.SANDBOX_RUNTIME && info.Runtimes && env.SANDBOX_RUNTIME in info.Runtimes ? env.SANDBOX_RUNTIME : undefined;
+  if (env.SANDBOX_RUNTIME && !runtime) log(`runtime ${env.SANDBOX_RUNTIME} is not installed on this engine; using the default runtime`);
+
+  // Heartbeat: sandboxes whose owner has no heartbeat belong to a dead worker and are removed.
+  const hb = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const hbKey = (id: string) => `${env.REDIS_PREFIX}:sandbox-owner:${id}`;
+  const beat = () => hb.set(hbKey(WORKER_ID), '1', 'EX', 30).catch(() => {});
+  await beat();
+  const sweep = async () => {
+    const list = await docker.listContainers({ all: true, filters: { label: [LABEL_SANDBOX] } });
+    for (const c of list) {
+      const owner = c.Labels[LABEL_OWNER];
+      if (owner === WORKER_ID) continue;
+      if (owner && (await hb.exists(hbKey(owner)))) continue;
+      await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
+      log(`removed leftover sandbox ${c.Id.slice(0, 12)} of ${owner ?? 'unknown owner'}`);
+    }
+  };
+  await sweep();
+
+  const tags = await ensureGraderImages(docker, listLabs(), log).catch((e) => {
+    log(`could not build grader images: ${(e as Error).message}`);
+    return new Map<string, string>();
+  });
+  log(`grader images ready: ${tags.size}`);
+
+  const worker = new Worker(
+    GRADING_QUEUE,
+    async (job) => {
+      const { submissionId } = gradingJobData.parse(job.data);
+      const attempt = job.attemptsMade + 1;
+      const outcome = await processSubmission(submissionId, {
+        docker,
+        attempt,
+        lastTry: attempt >= (job.opts.attempts ?? 1),
+        runtime,
+      });
+      log(`${submissionId}: ${outcome}`);
+      return outcome;
+    },
+    {
+      connection: redisConnection(),
+      prefix: env.REDIS_PREFIX,
+      concurrency: env.WORKER_CONCURRENCY,
+      // A job whose worker vanished is handed to another after this long without a lock renewal.
+      lockDuration: 60_000,
+      stalledInterval: 30_000,
+      maxStalledCount: 2,
+    },
+  );
+  worker.on('failed', (job, err) => log(`${job?.id} failed (try ${job?.attemptsMade}): ${err.message}`));
+  worker.on('error', (err) => log(`error: ${err.message}`));
+
+  const queue = getGradingQueue();
+  const reconcile = async () => {
+    try {
+      const n = await reconcileSubmissions(queue);
+      if (n > 0) log(`reconciler re-enqueued ${n} submission(s)`);
+    } catch (e) {
+      log(`reconciler: ${(e as Error).message}`);
+    }
+  };
+  await reconcile();
+  const timers = [
+    setInterval(() => void beat(), 10_000),
+    setInterval(() => void reconcile(), Number(process.env.LMS_RECONCILE_MS ?? 15_000)),
+    setInterval(() => void sweep().catch(() => {}), 60_000),
+  ];
+  log(`ready: concurrency ${env.WORKER_CONCURRENCY}, prefix ${env.REDIS_PREFIX}${runtime ? `, runtime ${runtime}` : ''}`);
+
+  let stopping = false;
+  const stop = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${sig}: draining running jobs`);
+    timers.forEach(clearInterval);
+    // close() waits for the jobs in progress to finish; new jobs are not taken.
+    await worker.close();
+    await closeQueue();
+    await hb.del(hbKey(WORKER_ID)).catch(() => {});
+    hb.disconnect();
+    await disconnectDb();
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e) => {
+  log(`fatal: ${(e as Error).message}`);
+  process.exit(1);
+});
