@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { log, run } from './sh';
+import { aptInstall, log, run, which } from './sh';
 import { ROOT, ensureChromium } from './services';
 import { prepareStack, prepareImages, seedDemo } from './index';
 import { nextBuild, prismaGenerate } from './prepare';
@@ -41,6 +41,10 @@ export async function cmdTest(args: string[]): Promise<number> {
   await step('lint', () => run(bin('eslint'), ['.', '--max-warnings=0'], { cwd: ROOT }));
   await step('content', () => run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'index.ts'), 'content', 'check'], { cwd: ROOT }));
   await step('unit', () => run(bin('vitest'), ['run', '--project', 'unit'], { cwd: ROOT }));
+  await step('compose', async () => {
+    if (!which('docker-compose')) await aptInstall(['docker-compose'], 'the test suite validates docker-compose.yml');
+    await run('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { cwd: ROOT, env: { ...process.env, NEXTAUTH_SECRET: 'compose-config-check' } });
+  });
 
   const needsStack = ['integration', 'e2e', 'bench'].some(want);
   let env: NodeJS.ProcessEnv = process.env;
