@@ -13,6 +13,7 @@ import { reconcileSubmissions } from '../lib/grading/reconcile';
 import { ensureGraderImages } from '../lib/grading/images';
 import { listLabs } from '../lib/labs/registry';
 import { LABEL_OWNER, LABEL_SANDBOX, WORKER_ID } from '../lib/grading/sandbox';
+import { SandboxPool } from '../lib/grading/pool';
 
 const log = (m: string) => process.stderr.write(`[worker ${WORKER_ID}] ${m}\n`);
 
@@ -40,6 +41,12 @@ async function main() {
       await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
       log(`removed leftover sandbox ${c.Id.slice(0, 12)} of ${owner ?? 'unknown owner'}`);
     }
+    const nets = await docker.listNetworks({ filters: { label: [LABEL_SANDBOX] } });
+    for (const n of nets) {
+      const owner = n.Labels?.[LABEL_OWNER];
+      if (owner === WORKER_ID || (owner && (await hb.exists(hbKey(owner))))) continue;
+      await docker.getNetwork(n.Id).remove().catch(() => {});
+    }
   };
   await sweep();
 
@@ -48,6 +55,9 @@ async function main() {
     return new Map<string, string>();
   });
   log(`grader images ready: ${tags.size}`);
+
+  // Pre-started sandboxes per lab image in use (SANDBOX_POOL_SIZE=0 turns the pool off).
+  const pool = env.SANDBOX_POOL_SIZE > 0 ? new SandboxPool(docker, { size: env.SANDBOX_POOL_SIZE, maxAgeMs: 5 * 60_000, idleMs: 10 * 60_000 }, log) : undefined;
 
   const worker = new Worker(
     GRADING_QUEUE,
@@ -59,6 +69,7 @@ async function main() {
         attempt,
         lastTry: attempt >= (job.opts.attempts ?? 1),
         runtime,
+        pool,
       });
       log(`${submissionId}: ${outcome}`);
       return outcome;
@@ -91,7 +102,7 @@ async function main() {
     setInterval(() => void reconcile(), Number(process.env.LMS_RECONCILE_MS ?? 15_000)),
     setInterval(() => void sweep().catch(() => {}), 60_000),
   ];
-  log(`ready: concurrency ${env.WORKER_CONCURRENCY}, prefix ${env.REDIS_PREFIX}${runtime ? `, runtime ${runtime}` : ''}`);
+  log(`ready: concurrency ${env.WORKER_CONCURRENCY}, prefix ${env.REDIS_PREFIX}, pool ${env.SANDBOX_POOL_SIZE}${runtime ? `, runtime ${runtime}` : ''}`);
 
   let stopping = false;
   const stop = async (sig: string) => {
@@ -101,6 +112,7 @@ async function main() {
     timers.forEach(clearInterval);
     // close() waits for the jobs in progress to finish; new jobs are not taken.
     await worker.close();
+    await pool?.close();
     await closeQueue();
     await hb.del(hbKey(WORKER_ID)).catch(() => {});
     hb.disconnect();

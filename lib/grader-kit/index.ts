@@ -132,8 +132,10 @@ export async function readTar(input: Readable): Promise<Map<string, Buffer>> {
  * Only the verdict goes to stdout, so nothing a grader logs can be mistaken for a result.
  */
 export async function runGrader(grade: (s: Submission) => Promise<GraderVerdict> | GraderVerdict): Promise<void> {
+  // Exit as soon as the verdict is flushed: pending sockets or DNS lookups towards a dead subject must not keep
+  // the grader alive until the engine's timeout.
   const write = (doc: GraderVerdict) => {
-    process.stdout.write(JSON.stringify(doc) + '\n');
+    process.stdout.write(JSON.stringify(doc) + '\n', () => process.exit(0));
   };
   let files: Map<string, Buffer>;
   try {
@@ -150,7 +152,58 @@ export async function runGrader(grade: (s: Submission) => Promise<GraderVerdict>
       return;
     }
     // A grader bug: say so on stderr and exit non-zero; the engine reports an error that costs no attempt.
-    process.stderr.write(`grader crashed: ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 70;
+    process.stderr.write(`grader crashed: ${(e as Error).stack ?? String(e)}\n`, () => process.exit(70));
+  }
+}
+
+/** For labs that run the learner's program: where the grader reaches it (set by the engine). */
+export function subjectUrl(path = '/'): string {
+  const base = process.env.SUBJECT_URL ?? 'http://subject:8080';
+  return base.replace(/\/$/, '') + path;
+}
+
+/** Waits until the learner's program answers HTTP at all; false when it never does within the time. */
+export async function waitForSubject(timeoutMs = 10_000, path = '/'): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const r = await probe(path, { timeoutMs: Math.min(1000, Math.max(50, end - Date.now())) });
+    if (!('error' in r)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/** One HTTP request to the learner's program with a deadline; the body is capped so a flood cannot exhaust the grader. */
+export async function probe(path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<{ status: number; body: string; headers: Headers } | { error: string }> {
+  const ctl = new AbortController();
+  let t: NodeJS.Timeout | undefined;
+  // A race as well as the abort signal: a DNS lookup for a container that is gone can outlive the signal.
+  const deadline = new Promise<never>((_, reject) => {
+    t = setTimeout(() => {
+      ctl.abort();
+      reject(Object.assign(new Error('no answer in time'), { name: 'AbortError' }));
+    }, init.timeoutMs ?? 3000);
+  });
+  try {
+    const r = await Promise.race([fetch(subjectUrl(path), { ...init, signal: ctl.signal }), deadline]);
+    const reader = r.body?.getReader();
+    let body = '';
+    const dec = new TextDecoder();
+    if (reader) {
+      for (;;) {
+        const { done, value } = await Promise.race([reader.read(), deadline]);
+        if (done) break;
+        body += dec.decode(value, { stream: true });
+        if (body.length > 256 * 1024) {
+          await reader.cancel();
+          break;
+        }
+      }
+    }
+    return { status: r.status, body, headers: r.headers };
+  } catch (e) {
+    return { error: (e as Error).name === 'AbortError' ? 'no answer in time' : (e as Error).message };
+  } finally {
+    clearTimeout(t);
   }
 }

@@ -7,8 +7,9 @@ import { getLab, type Lab } from '../labs/registry';
 import { assembleResult, graderOutput, RESULT_MAX_BYTES, type StoredResult } from './result';
 import { buildSubmissionTar, ArchiveError, type SubmittedFile } from './tar';
 import { resolveLimits } from './limits';
-import { graderImageTag, imageExists } from './images';
-import { runSandbox } from './sandbox';
+import { graderImageTag, imageExists, runtimeImageTag } from './images';
+import { prepareSandbox, type PreparedSandbox, type RunOutcome, LABEL_SANDBOX, LABEL_OWNER, WORKER_ID } from './sandbox';
+import type { SandboxPool } from './pool';
 import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
 
 export type Phase = 'starting' | 'running' | 'finished';
@@ -27,6 +28,8 @@ export interface GradeOptions {
   onPhase?: (phase: Phase) => void | Promise<void>;
   runtime?: string;
   labels?: Record<string, string>;
+  /** Pre-started sandboxes for static labs; without one every run is cold. */
+  pool?: SandboxPool;
 }
 
 export function notGradable(lab: Lab, message: { ko: string; en: string }, durationMs = 0): StoredResult {
@@ -57,17 +60,19 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
   }
   await opts.onPhase?.('starting');
   const limits = resolveLimits(lab.manifest.limits.grader);
-  let outcome;
+  const labels = { 'lms.lab': lab.manifest.id, ...(opts.labels ?? {}) };
+  let outcome: RunOutcome;
   try {
-    outcome = await runSandbox(opts.docker, {
-      image: imageTag,
-      input,
-      limits,
-      runtime: opts.runtime,
-      labels: { 'lms.lab': lab.manifest.id, ...(opts.labels ?? {}) },
-      onStarted: () => void opts.onPhase?.('running'),
-    });
+    if (lab.manifest.kind === 'subject') {
+      outcome = await runWithSubject(opts, lab, imageTag, input, labels);
+    } else {
+      const pooled = opts.pool?.take({ image: imageTag, limits, labels: { 'lms.lab': lab.manifest.id }, runtime: opts.runtime, labId: lab.manifest.id });
+      const sb: PreparedSandbox = pooled ?? (await prepareSandbox(opts.docker, { image: imageTag, limits, labels, runtime: opts.runtime }));
+      await opts.onPhase?.('running');
+      outcome = await sb.run(input);
+    }
   } catch (e) {
+    if (e instanceof InfraError) throw e;
     throw new InfraError(`sandbox failed: ${(e as Error).message}`);
   }
   const durationMs = Date.now() - started;
@@ -99,4 +104,55 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
   }
   await opts.onPhase?.('finished');
   return { kind: 'graded', result, imageTag };
+}
+
+/**
+ * A lab that runs the learner's code: the learner's program in its own "subject" container, the grader in another,
+ * both on an internal network with no way out. Only the grader's stdout is read as the result; nothing the subject
+ * does reaches it except through the behaviour the grader observes.
+ */
+async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string, input: Buffer, labels: Record<string, string>): Promise<RunOutcome> {
+  const spec = lab.manifest.subject!;
+  const docker = opts.docker;
+  const network = await docker.createNetwork({
+    Name: `lms-${lab.manifest.id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    Internal: true,
+    CheckDuplicate: true,
+    Labels: { [LABEL_SANDBOX]: 'network', [LABEL_OWNER]: WORKER_ID, ...labels },
+  });
+  let subject: PreparedSandbox | undefined;
+  try {
+    const subjectLimits = resolveLimits(lab.manifest.limits.subject ?? lab.manifest.limits.grader);
+    subject = await prepareSandbox(docker, {
+      image: runtimeImageTag(),
+      // tar reads the checked archive from stdin into the tmpfs; then the learner's program replaces the shell.
+      cmd: ['sh', '-c', 'mkdir -p /tmp/work && tar -x -C /tmp/work -f - --no-same-owner --no-same-permissions && cd /tmp/work && exec "$@"', 'subject', ...spec.cmd],
+      limits: { ...subjectLimits, timeoutMs: subjectLimits.timeoutMs },
+      labels: { ...labels, 'lms.role': 'subject' },
+      runtime: opts.runtime,
+      networkMode: network.id,
+      aliases: ['subject'],
+      role: 'subject',
+      env: [`PORT=${spec.port}`],
+    });
+    subject.feed(input);
+    // The grader gets the subject's address, not its name: a DNS lookup for a subject that already exited hangs in
+    // libuv's thread pool, and Node cannot exit until it returns.
+    const info = await subject.container.inspect();
+    const ip = Object.values(info.NetworkSettings.Networks ?? {})[0]?.IPAddress;
+    if (!ip) throw new InfraError('the subject container got no address on its network');
+    const grader = await prepareSandbox(docker, {
+      image: graderImage,
+      limits: resolveLimits(lab.manifest.limits.grader),
+      labels: { ...labels, 'lms.role': 'grader' },
+      runtime: opts.runtime,
+      networkMode: network.id,
+      env: [`SUBJECT_URL=http://${ip}:${spec.port}`, `SUBJECT_HOST=${ip}`, `SUBJECT_PORT=${spec.port}`],
+    });
+    await opts.onPhase?.('running');
+    return await grader.run(input);
+  } finally {
+    await subject?.stop().catch(() => {});
+    await network.remove().catch(() => {});
+  }
 }

@@ -19,6 +19,7 @@ export interface ProcessOptions {
   lastTry: boolean;
   runtime?: string;
   labels?: Record<string, string>;
+  pool?: import('./pool').SandboxPool;
 }
 
 const TERMINAL = ['GRADED', 'TIMED_OUT', 'ERROR'] as const;
@@ -44,6 +45,7 @@ export async function processSubmission(submissionId: string, opts: ProcessOptio
       files: sub.files.map((f) => ({ path: f.path, content: Buffer.from(f.content) })),
       onPhase: setPhase,
       runtime: opts.runtime,
+      pool: opts.pool,
       labels: { 'lms.submission': submissionId, ...(opts.labels ?? {}) },
     });
     if (outcome.kind === 'timed_out') {

@@ -74,70 +74,139 @@ class CappedSink {
   }
 }
 
-export async function runSandbox(docker: Docker, opts: RunOptions): Promise<RunOutcome> {
-  const started = Date.now();
+export interface PreparedSandbox {
+  container: Docker.Container;
+  id: string;
+  image: string;
+  limits: SandboxLimits;
+  createdAt: number;
+  /** Feeds the archive on stdin, waits for the exit (or the timeout) and removes the container. Call once. */
+  run(input: Buffer): Promise<RunOutcome>;
+  /** Removes the container unused (pool drain, idle expiry). */
+  discard(): Promise<void>;
+  /** For a subject: feeds the archive and leaves the process running; `stop` kills and removes it later. */
+  feed(input: Buffer): void;
+  stop(): Promise<{ stdout: Buffer; stderr: Buffer; oomKilled: boolean; exitCode: number | null }>;
+}
+
+/**
+ * Creates, attaches and starts a sandbox whose process waits on stdin. Used directly for a cold run, or ahead of
+ * time by the pool (the grader is then already loaded when the submission arrives). Same limits either way.
+ */
+export async function prepareSandbox(
+  docker: Docker,
+  opts: Omit<RunOptions, 'input' | 'onStarted'> & { networkMode?: string; aliases?: string[]; env?: string[]; role?: 'grader' | 'subject' },
+): Promise<PreparedSandbox> {
+  const createdAt = Date.now();
+  const hc = hostConfig(opts.limits, opts.runtime);
+  if (opts.networkMode) hc.NetworkMode = opts.networkMode;
   const container = await docker.createContainer({
     Image: opts.image,
     ...(opts.cmd ? { Cmd: opts.cmd } : {}),
     User: SANDBOX_USER,
     WorkingDir: '/tmp',
-    Env: ['HOME=/tmp', 'NODE_OPTIONS=--max-old-space-size=' + Math.max(64, Math.floor(opts.limits.memoryMb * 0.6))],
+    Env: ['HOME=/tmp', 'NODE_OPTIONS=--max-old-space-size=' + Math.max(32, Math.floor(opts.limits.memoryMb * 0.6)), ...(opts.env ?? [])],
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
     OpenStdin: true,
     StdinOnce: true,
     Tty: false,
-    NetworkDisabled: true,
-    Labels: { [LABEL_SANDBOX]: 'grader', [LABEL_OWNER]: WORKER_ID, ...(opts.labels ?? {}) },
-    HostConfig: hostConfig(opts.limits, opts.runtime),
+    NetworkDisabled: !opts.networkMode,
+    Labels: { [LABEL_SANDBOX]: opts.role ?? 'grader', [LABEL_OWNER]: WORKER_ID, ...(opts.labels ?? {}) },
+    HostConfig: hc,
+    ...(opts.networkMode && opts.aliases ? { NetworkingConfig: { EndpointsConfig: { [opts.networkMode]: { Aliases: opts.aliases } } } } : {}),
   });
+  const remove = () => container.remove({ force: true, v: true }).then(() => undefined, () => undefined);
   const out = new CappedSink(OUTPUT_CAP_BYTES);
   const err = new CappedSink(64 * 1024);
-  let timedOut = false;
-  let timer: NodeJS.Timeout | undefined;
+  let stream: NodeJS.ReadWriteStream & { end: (b?: Buffer) => void };
+  let waited: Promise<{ StatusCode: number }>;
+  let streamEnded: Promise<void>;
   try {
-    const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream & { end: (b?: Buffer) => void };
+    stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as typeof stream;
     const so = new PassThrough();
     const se = new PassThrough();
     so.on('data', (c: Buffer) => out.write(c));
     se.on('data', (c: Buffer) => err.write(c));
-    const streamEnded = new Promise<void>((resolve) => {
+    streamEnded = new Promise<void>((resolve) => {
       stream.on('end', () => resolve());
       stream.on('close', () => resolve());
       stream.on('error', () => resolve());
     });
     docker.modem.demuxStream(stream, so, se);
     // 'next-exit': a plain wait on a created (not yet running) container returns at once.
-    const waited = container.wait({ condition: 'next-exit' });
+    waited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
+    waited.catch(() => {});
     await container.start();
-    opts.onStarted?.();
-    stream.end(opts.input);
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), opts.limits.timeoutMs);
-    });
-    const first = await Promise.race([waited, timeout]);
-    if (first === 'timeout') {
-      timedOut = true;
-      await container.kill({ signal: 'SIGKILL' }).catch(() => {});
-      await waited.catch(() => {});
-    }
-    // Output can still be in flight after the exit status: wait briefly for the stream to drain.
-    await Promise.race([streamEnded, new Promise((r) => setTimeout(r, 1000))]);
-    const info = await container.inspect().catch(() => null);
-    return {
-      exitCode: timedOut ? null : (info?.State.ExitCode ?? (first as { StatusCode: number }).StatusCode),
-      stdout: out.buffer(),
-      stderr: err.buffer(),
-      stdoutTruncated: out.truncated,
-      timedOut,
-      oomKilled: Boolean(info?.State.OOMKilled),
-      durationMs: Date.now() - started,
-    };
-  } finally {
-    if (timer) clearTimeout(timer);
-    await container.remove({ force: true, v: true }).catch(() => {});
+  } catch (e) {
+    await remove();
+    throw e;
   }
+  let used = false;
+  return {
+    container,
+    id: container.id,
+    image: opts.image,
+    limits: opts.limits,
+    createdAt,
+    discard: remove,
+    feed(input: Buffer) {
+      if (used) throw new Error('a sandbox is used for exactly one submission');
+      used = true;
+      stream.end(input);
+    },
+    async stop() {
+      await container.kill({ signal: 'SIGKILL' }).catch(() => {});
+      await Promise.race([streamEnded, new Promise((r) => setTimeout(r, 500))]);
+      const info = await container.inspect().catch(() => null);
+      await remove();
+      return { stdout: out.buffer(), stderr: err.buffer(), oomKilled: Boolean(info?.State.OOMKilled), exitCode: info?.State.ExitCode ?? null };
+    },
+    async run(input: Buffer): Promise<RunOutcome> {
+      if (used) throw new Error('a sandbox is used for exactly one submission');
+      used = true;
+      const started = Date.now();
+      let timedOut = false;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        stream.end(input);
+        const timeout = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), opts.limits.timeoutMs);
+        });
+        const first = await Promise.race([waited, timeout]);
+        if (first === 'timeout') {
+          timedOut = true;
+          await container.kill({ signal: 'SIGKILL' }).catch(() => {});
+          await waited.catch(() => {});
+        }
+        // Output can still be in flight after the exit status: wait briefly for the stream to drain.
+        await Promise.race([streamEnded, new Promise((r) => setTimeout(r, 1000))]);
+        const info = await container.inspect().catch(() => null);
+        return {
+          exitCode: timedOut ? null : (info?.State.ExitCode ?? (first as { StatusCode: number }).StatusCode),
+          stdout: out.buffer(),
+          stderr: err.buffer(),
+          stdoutTruncated: out.truncated,
+          timedOut,
+          oomKilled: Boolean(info?.State.OOMKilled),
+          durationMs: Date.now() - started,
+        };
+      } finally {
+        if (timer) clearTimeout(timer);
+        await remove();
+      }
+    },
+  };
+}
+
+/** A cold run: a fresh sandbox created, fed and removed. */
+export async function runSandbox(docker: Docker, opts: RunOptions): Promise<RunOutcome> {
+  const t0 = Date.now();
+  const sb = await prepareSandbox(docker, opts);
+  opts.onStarted?.();
+  const outcome = await sb.run(opts.input);
+  return { ...outcome, durationMs: Date.now() - t0 };
 }
 
 /** Removes sandbox containers that no live worker owns: what a killed worker left behind. */

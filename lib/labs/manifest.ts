@@ -55,10 +55,17 @@ export const labManifest = z
     maxFileBytes: z.number().int().positive().max(4 * 1024 * 1024).default(256 * 1024),
     maxTotalBytes: z.number().int().positive().max(16 * 1024 * 1024).default(1024 * 1024),
     limits: z.object({ grader: containerLimits.default({}), subject: containerLimits.optional() }).strict().default({ grader: {} }),
+    /**
+     * For kind "subject": how the learner's program runs. It starts in its own container from the runtime image,
+     * with the submission unpacked in /tmp/work, reachable by the grader at http://subject:<port> over an internal
+     * network with no way out.
+     */
+    subject: z.object({ cmd: z.array(z.string().min(1)).min(1), port: z.number().int().min(1024).max(65535) }).strict().optional(),
     checks: z.array(checkSpec).min(1),
   })
   .strict()
   .superRefine((m, ctx) => {
+    if (m.kind === 'subject' && !m.subject) ctx.addIssue({ code: 'custom', message: 'a subject lab needs `subject: { cmd, port }`', path: ['subject'] });
     const ids = new Set<string>();
     for (const c of m.checks) {
       if (ids.has(c.id)) ctx.addIssue({ code: 'custom', message: `duplicate check id "${c.id}"`, path: ['checks'] });
