@@ -21,6 +21,8 @@ const USAGE = `usage: bin/lms <command>
   content check              validate lessons (schema, translations, internal links)
   images build [--force]     build the base, runtime and grader images
   worker                     run a grading worker (uses DATABASE_URL, REDIS_URL, DOCKER_HOST)
+  bench grading [--json] [--n 20] [--burst 200] [--concurrency 2] [--lab <id>]
+                             the grading engine against raw docker run (see README)
 `;
 
 export const DEMO_PASSWORD = 'devops-demo-2026';
@@ -253,6 +255,10 @@ async function main(): Promise<number> {
     case 'worker':
       await import('../worker/index');
       return new Promise(() => {});
+    case 'bench': {
+      const { cmdBench } = await import('./bench');
+      return cmdBench(args);
+    }
     case undefined:
     case '-h':
     case '--help':

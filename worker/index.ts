@@ -30,7 +30,8 @@ async function main() {
   // Heartbeat: sandboxes whose owner has no heartbeat belong to a dead worker and are removed.
   const hb = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
   const hbKey = (id: string) => `${env.REDIS_PREFIX}:sandbox-owner:${id}`;
-  const beat = () => hb.set(hbKey(WORKER_ID), '1', 'EX', 30).catch(() => {});
+  const ttl = Number(process.env.LMS_HEARTBEAT_TTL_S ?? 30);
+  const beat = () => hb.set(hbKey(WORKER_ID), '1', 'EX', ttl).catch(() => {});
   await beat();
   const sweep = async () => {
     const list = await docker.listContainers({ all: true, filters: { label: [LABEL_SANDBOX] } });
@@ -98,9 +99,9 @@ async function main() {
   };
   await reconcile();
   const timers = [
-    setInterval(() => void beat(), 10_000),
+    setInterval(() => void beat(), Math.max(1000, (ttl * 1000) / 3)),
     setInterval(() => void reconcile(), Number(process.env.LMS_RECONCILE_MS ?? 15_000)),
-    setInterval(() => void sweep().catch(() => {}), 60_000),
+    setInterval(() => void sweep().catch(() => {}), Number(process.env.LMS_SWEEP_MS ?? 60_000)),
   ];
   log(`ready: concurrency ${env.WORKER_CONCURRENCY}, prefix ${env.REDIS_PREFIX}, pool ${env.SANDBOX_POOL_SIZE}${runtime ? `, runtime ${runtime}` : ''}`);
 
