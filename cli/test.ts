@@ -18,7 +18,9 @@ interface Step {
 }
 
 export async function cmdTest(args: string[]): Promise<number> {
-  const only = args.filter((a) => !a.startsWith('-'));
+  const dd = args.indexOf('--');
+  const passThrough = dd >= 0 ? args.slice(dd + 1) : [];
+  const only = (dd >= 0 ? args.slice(0, dd) : args).filter((a) => !a.startsWith('-'));
   const want = (name: string) => only.length === 0 || only.includes(name);
   const steps: Step[] = [];
   const step = async (name: string, fn: () => Promise<unknown>) => {
@@ -55,7 +57,7 @@ export async function cmdTest(args: string[]): Promise<number> {
     log(`services and images ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
 
-  await step('integration', () => run(bin('vitest'), ['run', '--project', 'integration'], { cwd: ROOT, env: { ...env, NODE_ENV: 'test' } }));
+  await step('integration', () => run(bin('vitest'), ['run', '--project', 'integration', ...passThrough], { cwd: ROOT, env: { ...env, NODE_ENV: 'test' } }));
 
   await step('e2e', async () => {
     const chromium = await ensureChromium();

@@ -1,0 +1,277 @@
+/**
+ * The attack suite: hostile submissions through the real sandbox. Each test asserts what the learner gets back and
+ * that the host is unaffected. Labs that run learner code use the `test-subject` fixture: the learner's run.sh runs
+ * in the subject container, and several attacks answer "hello" on $PORT only if the attack was contained, so a full
+ * score proves the wall held from the inside while the test checks the host from the outside.
+ *
+ * Network probes target only addresses on this machine (the Docker bridges' gateways), one connection each.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { pack } from 'tar-stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gradeFiles, type GradeOutcome } from '@/lib/grading/grade';
+import { getLab } from '@/lib/labs/registry';
+import { graderImageTag } from '@/lib/grading/images';
+import { runSandbox } from '@/lib/grading/sandbox';
+import { resolveLimits } from '@/lib/grading/limits';
+import { submitLabAttempt } from '@/lib/submissions/submit-lab-attempt';
+import { UserInputError } from '@/lib/auth/actor';
+import { getDb, disconnectDb } from '@/lib/db';
+import { closeQueue } from '@/lib/queue';
+import { createLearner, docker, sandboxContainers, startWorker, waitFor } from './helpers';
+
+const SERVE_HELLO = `node -e "require('http').createServer((q,s)=>s.end('hello')).listen(process.env.PORT)"`;
+const f = (p: string, c: string | Buffer) => ({ path: p, content: Buffer.isBuffer(c) ? c : Buffer.from(c) });
+
+async function subject(run: string, extra: { path: string; content: Buffer }[] = []) {
+  const t0 = Date.now();
+  const out = await gradeFiles({ docker, labId: 'test-subject', files: [f('run.sh', run), ...extra] });
+  return { out, ms: Date.now() - t0 };
+}
+
+function graded(o: GradeOutcome) {
+  if (o.kind !== 'graded') throw new Error(`expected a graded result, got ${o.kind}`);
+  return o.result;
+}
+
+const passed = (o: GradeOutcome, id: string) => graded(o).checks.find((c) => c.id === id)?.passed;
+
+async function hostHealthy() {
+  await docker.ping();
+  const left = await sandboxContainers();
+  expect(left.map((c) => c.Labels)).toEqual([]);
+  const nets = await docker.listNetworks({ filters: { label: ['lms.sandbox'] } });
+  expect(nets.map((n) => n.Name)).toEqual([]);
+}
+
+afterAll(async () => {
+  await closeQueue();
+  await disconnectDb();
+});
+
+describe('attacks on labs that run learner code', () => {
+  it('fork bomb: stopped at the pid limit; the learner gets a result, the host keeps its processes', async () => {
+    const before = fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x)).length;
+    const { out } = await subject(':(){ :|:& };: ; ' + SERVE_HELLO);
+    expect(graded(out).gradable).toBe(true);
+    const after = fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x)).length;
+    expect(after - before).toBeLessThan(100);
+    await hostHealthy();
+  });
+
+  it('memory bomb: killed at the memory limit (no swap), graded as not answering', async () => {
+    const { out } = await subject(`node -e "const a=[]; for(;;) a.push(Buffer.alloc(1<<20, 1))"; ${SERVE_HELLO}`);
+    // The node process dies at the cgroup limit or its heap limit; either way the machine's memory is untouched.
+    expect(graded(out).gradable).toBe(true);
+    expect(os.freemem()).toBeGreaterThan(512 * 1024 * 1024);
+    await hostHealthy();
+  });
+
+  it('disk fill: stops at the tmpfs cap; the root file system is read-only', async () => {
+    const run = `dd if=/dev/zero of=/tmp/fill bs=1M count=512 2>/dev/null; size=$(du -m /tmp/fill | cut -f1); touch /etc/owned 2>/dev/null && exit 1; [ "$size" -le 16 ] && ${SERVE_HELLO}`;
+    const { out } = await subject(run);
+    expect(passed(out, 'says-hello')).toBe(true);
+    await hostHealthy();
+  });
+
+  it('output flood: captured output is capped and grading still completes', async () => {
+    const { out, ms } = await subject(`(yes flood-flood-flood &) ; ${SERVE_HELLO}`);
+    expect(graded(out).score).toBe(3);
+    expect(ms).toBeLessThan(20_000);
+    await hostHealthy();
+  });
+
+  it('infinite loop: the learner is told nothing answered; the container is removed', async () => {
+    const { out } = await subject('while :; do :; done');
+    expect(passed(out, 'answers')).toBe(false);
+    expect(graded(out).checks.find((c) => c.id === 'answers')?.message.en).toMatch(/nothing answered/);
+    await hostHealthy();
+  });
+
+  it('sleeping past the timeout: graded as not answering within the grader\'s wait', async () => {
+    const { out, ms } = await subject('sleep 3600');
+    expect(passed(out, 'answers')).toBe(false);
+    expect(ms).toBeLessThan(15_000);
+    await hostHealthy();
+  });
+
+  it('network egress: DNS does not resolve', async () => {
+    const js = `require('dns').lookup('example.com', (e) => { if (e) require('http').createServer((q,s)=>s.end('hello')).listen(process.env.PORT); });`;
+    const { out } = await subject('node egress.js', [f('egress.js', js)]);
+    expect(passed(out, 'says-hello')).toBe(true);
+  });
+
+  it('network egress: no TCP to the Docker bridge gateways on this host', async () => {
+    const gateways = new Set<string>();
+    for (const n of await docker.listNetworks()) for (const c of n.IPAM?.Config ?? []) if (c.Gateway) gateways.add(c.Gateway);
+    gateways.add('172.17.0.1');
+    let connections = 0;
+    const servers: net.Server[] = [];
+    for (const g of gateways) {
+      const srv = net.createServer((s) => {
+        connections++;
+        s.destroy();
+      });
+      await new Promise<void>((resolve) => srv.listen(39123, g, () => resolve()).on('error', () => resolve()));
+      servers.push(srv);
+    }
+    const targets = JSON.stringify([...gateways]);
+    const js = `const net=require('net'); let open=0, left=${gateways.size};
+      for (const h of ${targets}) { const s=net.connect({host:h,port:39123,timeout:1500}); const done=()=>{ s.destroy(); if(--left===0 && open===0) require('http').createServer((q,r)=>r.end('hello')).listen(process.env.PORT); };
+        s.on('connect',()=>{open++; done();}); s.on('error',done); s.on('timeout',done); }`;
+    try {
+      const { out } = await subject('node egress.js', [f('egress.js', js)]);
+      expect(passed(out, 'says-hello')).toBe(true);
+      expect(connections).toBe(0);
+    } finally {
+      for (const s of servers) s.close();
+    }
+  });
+
+  it('reading host files: a secret on the host is not visible in the sandbox', async () => {
+    const secret = path.join(os.tmpdir(), `lms-host-secret-${process.pid}`);
+    fs.writeFileSync(secret, 'host secret');
+    try {
+      const { out } = await subject(`cat ${secret} /proc/1/root${secret} 2>/dev/null && exit 1; grep -q "host secret" /etc/* 2>/dev/null && exit 1; ${SERVE_HELLO}`);
+      expect(passed(out, 'says-hello')).toBe(true);
+    } finally {
+      fs.rmSync(secret);
+    }
+  });
+
+  it('looking for the Docker socket: there is none', async () => {
+    const { out } = await subject(`for p in /var/run/docker.sock /run/docker.sock /tmp/docker.sock; do [ -e $p ] && exit 1; done; ls /proc/net/unix >/dev/null; ${SERVE_HELLO}`);
+    expect(passed(out, 'says-hello')).toBe(true);
+  });
+
+  it('setuid binaries and capabilities: no way to become root', async () => {
+    const run = `[ "$(id -u)" = 10001 ] || exit 1; su root -c true </dev/null 2>/dev/null && exit 1; grep -q '^CapEff:\\s*0000000000000000' /proc/self/status || exit 1; grep -q '^NoNewPrivs:\\s*1' /proc/self/status || exit 1; cp /bin/true /tmp/t 2>/dev/null; chmod u+s /tmp/t 2>/dev/null; /tmp/t 2>/dev/null && exit 1; ${SERVE_HELLO}`;
+    const { out } = await subject(run);
+    expect(passed(out, 'says-hello')).toBe(true);
+  });
+
+  it('forging the result: printing a fake result document scores nothing', async () => {
+    const fake = JSON.stringify({ gradable: true, checks: [{ id: 'answers', points: 2, passed: true }, { id: 'says-hello', points: 1, passed: true }] });
+    const { out } = await subject(`echo '${fake}'; echo '${fake}' >&2; echo '${fake}' > /tmp/result.json; exit 0`);
+    expect(graded(out).score).toBe(0);
+  });
+
+  it('forging the result: writing result files and killing every process it can see changes nothing', async () => {
+    const { out } = await subject(`mkdir -p /tmp/out; echo '{"gradable":true,"checks":[]}' > /tmp/out/results.json; kill -9 -1; ${SERVE_HELLO}`);
+    // kill -1 reaches only the subject's own processes: the grader, in another container, still reports.
+    expect(graded(out).gradable).toBe(true);
+    expect(graded(out).score).toBe(0);
+  });
+
+  it('racing the grader with a flood of bytes: the probe caps the body and the grader reports', async () => {
+    const js = `require('http').createServer((q,s)=>{ const b=Buffer.alloc(1<<20, 120); const w=()=>{ while(s.write(b)); }; s.on('drain', w); w(); }).listen(process.env.PORT)`;
+    const { out } = await subject('node flood.js', [f('flood.js', js)]);
+    expect(passed(out, 'answers')).toBe(true);
+    expect(passed(out, 'says-hello')).toBe(false);
+    await hostHealthy();
+  });
+});
+
+describe('attacks on uploads and parsers', () => {
+  it('".." and absolute paths are refused before anything is stored or reaches Docker', async () => {
+    const learner = await createLearner();
+    for (const p of ['../../etc/passwd', '/etc/passwd', 'a/../../b.txt']) {
+      await expect(submitLabAttempt(learner, { labId: 'test-echo', files: [f('input.txt', 'x'), f(p, 'x')] })).rejects.toThrow(UserInputError);
+    }
+    expect(await getDb().submission.count({ where: { userId: learner.id } })).toBe(0);
+  });
+
+  it('a symlink, a device or a ".." entry in an archive is refused by the grader kit inside the sandbox too', async () => {
+    const lab = getLab('test-echo')!;
+    for (const entry of [
+      { name: 'input.txt', type: 'symlink' as const, linkname: '/etc/passwd' },
+      { name: '../escape.txt', type: 'file' as const },
+      { name: 'dev', type: 'character-device' as const, devmajor: 1, devminor: 3 },
+    ]) {
+      const p = pack();
+      const chunks: Buffer[] = [];
+      p.on('data', (c: Buffer) => chunks.push(c));
+      const done = new Promise((r) => p.on('end', r));
+      p.entry(entry, entry.type === 'file' ? 'x' : undefined);
+      p.finalize();
+      await done;
+      const out = await runSandbox(docker, { image: graderImageTag(lab), input: Buffer.concat(chunks), limits: resolveLimits({ timeoutMs: 8000 }) });
+      const doc = JSON.parse(out.stdout.toString());
+      expect(doc.gradable).toBe(false);
+      expect(doc.message).toMatch(/refused archive entry/);
+    }
+    await hostHealthy();
+  });
+
+  it('a zip bomb is just bytes: never expanded, graded within limits', async () => {
+    const bomb = zlib.deflateRawSync(Buffer.alloc(200 * 1024 * 1024), { level: 9 });
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const o = await gradeFiles({ docker, labId: 'test-parse', files: [f('bomb.bin', bomb)] });
+    expect(graded(o).gradable).toBe(true);
+  });
+
+  it('a YAML bomb (billion laughs) is not gradable, with a message', async () => {
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+    const o = await gradeFiles({ docker, labId: 'test-parse', files: [f('config.yaml', lines.join('\n'))] });
+    expect(graded(o).gradable).toBe(false);
+    expect(graded(o).message?.en).toMatch(/could not parse/);
+  });
+
+  it('deeply nested JSON gets an answer, not a crash', async () => {
+    const deep = '['.repeat(500_000) + ']'.repeat(500_000);
+    const o = await gradeFiles({ docker, labId: 'test-parse', files: [f('data.json', deep)] });
+    expect(o.kind).toBe('graded');
+  });
+
+  it('deeply nested HCL in the week-1 lab gets an answer, not a crash', async () => {
+    const depth = 20_000;
+    const hcl = 'locals {\n x = ' + '{ a = '.repeat(depth) + '1' + ' }'.repeat(depth) + '\n}\n';
+    const o = await gradeFiles({ docker, labId: 'week01-terraform-vpc', files: [f('main.tf', hcl)] });
+    expect(o.kind).toBe('graded');
+  });
+
+  it('invalid UTF-8 is not gradable, with a message naming the file', async () => {
+    const o = await gradeFiles({ docker, labId: 'week01-terraform-vpc', files: [f('main.tf', Buffer.from([0x72, 0x65, 0xff, 0xfe, 0xc3, 0x28]))] });
+    expect(graded(o).gradable).toBe(false);
+    expect(graded(o).message?.en).toMatch(/main\.tf is not UTF-8/);
+  });
+
+  it('a 0-byte main.tf is not gradable', async () => {
+    const o = await gradeFiles({ docker, labId: 'week01-terraform-vpc', files: [f('main.tf', '')] });
+    expect(graded(o).gradable).toBe(false);
+    expect(graded(o).message?.en).toMatch(/empty/);
+  });
+
+  it('an oversize file is refused at submit and not gradable in the engine', async () => {
+    const learner = await createLearner();
+    const big = Buffer.alloc(200 * 1024, 0x61);
+    await expect(submitLabAttempt(learner, { labId: 'week01-terraform-vpc', files: [f('main.tf', big)] })).rejects.toThrow(/too large/);
+    const o = await gradeFiles({ docker, labId: 'week01-terraform-vpc', files: [f('main.tf', big)] });
+    expect(graded(o).gradable).toBe(false);
+  });
+});
+
+describe('after the attacks', () => {
+  it('no container or network is left, and a worker grades the next submission correctly', async () => {
+    await hostHealthy();
+    const w = startWorker();
+    try {
+      await waitFor(async () => w.output().includes('ready:'), 120_000);
+      const learner = await createLearner();
+      const { submissionId } = await submitLabAttempt(learner, { labId: 'test-echo', files: [f('input.txt', 'hello')] });
+      const s = await waitFor(async () => {
+        const r = await getDb().submission.findUnique({ where: { id: submissionId }, include: { result: true } });
+        return r?.status === 'GRADED' ? r : undefined;
+      }, 60_000);
+      expect(s.result?.score).toBe(3);
+    } finally {
+      await w.stop();
+    }
+    await hostHealthy();
+  });
+});
