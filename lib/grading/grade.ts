@@ -8,7 +8,7 @@ import { assembleResult, graderOutput, RESULT_MAX_BYTES, type StoredResult } fro
 import { buildSubmissionTar, ArchiveError, type SubmittedFile } from './tar';
 import { resolveLimits } from './limits';
 import { graderImageTag, imageExists, runtimeImageTag } from './images';
-import { prepareSandbox, type PreparedSandbox, type RunOutcome, LABEL_SANDBOX, LABEL_OWNER, WORKER_ID } from './sandbox';
+import { prepareSandbox, type PreparedSandbox, type RunOutcome } from './sandbox';
 import type { SandboxPool } from './pool';
 import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
 
@@ -107,19 +107,15 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
 }
 
 /**
- * A lab that runs the learner's code: the learner's program in its own "subject" container, the grader in another,
- * both on an internal network with no way out. Only the grader's stdout is read as the result; nothing the subject
- * does reaches it except through the behaviour the grader observes.
+ * A lab that runs the learner's code: the learner's program in its own "subject" container with no network, and the
+ * grader in another container that joins the subject's network namespace, so it reaches the program on 127.0.0.1
+ * and neither has any other interface. (An "internal" Docker network is not enough: containers on it can still open
+ * connections to the host's own addresses, such as the bridge gateway; see ARCHITECTURE.md.) Only the grader's stdout
+ * is read as the result; nothing the subject does reaches it except through the behaviour the grader observes.
  */
 async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string, input: Buffer, labels: Record<string, string>): Promise<RunOutcome> {
   const spec = lab.manifest.subject!;
   const docker = opts.docker;
-  const network = await docker.createNetwork({
-    Name: `lms-${lab.manifest.id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-    Internal: true,
-    CheckDuplicate: true,
-    Labels: { [LABEL_SANDBOX]: 'network', [LABEL_OWNER]: WORKER_ID, ...labels },
-  });
   let subject: PreparedSandbox | undefined;
   try {
     const subjectLimits = resolveLimits(lab.manifest.limits.subject ?? lab.manifest.limits.grader);
@@ -127,32 +123,31 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
       image: runtimeImageTag(),
       // tar reads the checked archive from stdin into the tmpfs; then the learner's program replaces the shell.
       cmd: ['sh', '-c', 'mkdir -p /tmp/work && tar -x -C /tmp/work -f - --no-same-owner --no-same-permissions && cd /tmp/work && exec "$@"', 'subject', ...spec.cmd],
-      limits: { ...subjectLimits, timeoutMs: subjectLimits.timeoutMs },
+      limits: subjectLimits,
       labels: { ...labels, 'lms.role': 'subject' },
       runtime: opts.runtime,
-      networkMode: network.id,
-      aliases: ['subject'],
       role: 'subject',
       env: [`PORT=${spec.port}`],
     });
     subject.feed(input);
-    // The grader gets the subject's address, not its name: a DNS lookup for a subject that already exited hangs in
-    // libuv's thread pool, and Node cannot exit until it returns.
-    const info = await subject.container.inspect();
-    const ip = Object.values(info.NetworkSettings.Networks ?? {})[0]?.IPAddress;
-    if (!ip) throw new InfraError('the subject container got no address on its network');
-    const grader = await prepareSandbox(docker, {
+    const graderOpts = {
       image: graderImage,
       limits: resolveLimits(lab.manifest.limits.grader),
       labels: { ...labels, 'lms.role': 'grader' },
       runtime: opts.runtime,
-      networkMode: network.id,
-      env: [`SUBJECT_URL=http://${ip}:${spec.port}`, `SUBJECT_HOST=${ip}`, `SUBJECT_PORT=${spec.port}`],
-    });
+      env: [`SUBJECT_URL=http://127.0.0.1:${spec.port}`, 'SUBJECT_HOST=127.0.0.1', `SUBJECT_PORT=${spec.port}`],
+    };
+    let grader: PreparedSandbox;
+    try {
+      grader = await prepareSandbox(docker, { ...graderOpts, networkMode: `container:${subject.id}` });
+    } catch {
+      // The learner's program already exited and took its namespace with it: grade with no network at all, so the
+      // grader finds nothing listening and says so.
+      grader = await prepareSandbox(docker, graderOpts);
+    }
     await opts.onPhase?.('running');
     return await grader.run(input);
   } finally {
     await subject?.stop().catch(() => {});
-    await network.remove().catch(() => {});
   }
 }

@@ -100,7 +100,10 @@ describe('attacks on labs that run learner code', () => {
   });
 
   it('network egress: DNS does not resolve', async () => {
-    const js = `require('dns').lookup('example.com', (e) => { if (e) require('http').createServer((q,s)=>s.end('hello')).listen(process.env.PORT); });`;
+    // Contained means: no answer, or an error, within 2 s.
+    const js = `const serve=()=>require('http').createServer((q,s)=>s.end('hello')).listen(process.env.PORT); let settled=false;
+      const t=setTimeout(()=>{ if(!settled){ settled=true; serve(); } }, 2000);
+      require('dns').lookup('example.com', (e) => { if (settled) return; settled=true; clearTimeout(t); if (e) serve(); });`;
     const { out } = await subject('node egress.js', [f('egress.js', js)]);
     expect(passed(out, 'says-hello')).toBe(true);
   });
@@ -161,10 +164,11 @@ describe('attacks on labs that run learner code', () => {
   });
 
   it('forging the result: writing result files and killing every process it can see changes nothing', async () => {
-    const { out } = await subject(`mkdir -p /tmp/out; echo '{"gradable":true,"checks":[]}' > /tmp/out/results.json; kill -9 -1; ${SERVE_HELLO}`);
+    const { out } = await subject(`mkdir -p /tmp/out; echo '{"gradable":true,"checks":[]}' > /tmp/out/results.json; kill -9 -1; pkill -9 node; sleep 2`);
     // kill -1 reaches only the subject's own processes: the grader, in another container, still reports.
     expect(graded(out).gradable).toBe(true);
     expect(graded(out).score).toBe(0);
+    expect(passed(out, 'answers')).toBe(false);
   });
 
   it('racing the grader with a flood of bytes: the probe caps the body and the grader reports', async () => {
@@ -194,9 +198,10 @@ describe('attacks on uploads and parsers', () => {
     ]) {
       const p = pack();
       const chunks: Buffer[] = [];
-      p.on('data', (c: Buffer) => chunks.push(c));
-      const done = new Promise((r) => p.on('end', r));
-      p.entry(entry, entry.type === 'file' ? 'x' : undefined);
+      p.on('data', (c: unknown) => chunks.push(c as Buffer));
+      const done = new Promise<void>((r) => p.on('end', () => r()));
+      if (entry.type === 'file') p.entry(entry, 'x');
+      else p.entry(entry);
       p.finalize();
       await done;
       const out = await runSandbox(docker, { image: graderImageTag(lab), input: Buffer.concat(chunks), limits: resolveLimits({ timeoutMs: 8000 }) });
@@ -229,10 +234,12 @@ describe('attacks on uploads and parsers', () => {
   });
 
   it('deeply nested HCL in the week-1 lab gets an answer, not a crash', async () => {
-    const depth = 20_000;
+    const depth = 10_000; // about 80 KB: under the lab's file limit, so it reaches the parser
     const hcl = 'locals {\n x = ' + '{ a = '.repeat(depth) + '1' + ' }'.repeat(depth) + '\n}\n';
+    expect(hcl.length).toBeLessThan(128 * 1024);
     const o = await gradeFiles({ docker, labId: 'week01-terraform-vpc', files: [f('main.tf', hcl)] });
     expect(o.kind).toBe('graded');
+    expect(graded(o).message?.en ?? '').not.toMatch(/too large/);
   });
 
   it('invalid UTF-8 is not gradable, with a message naming the file', async () => {
