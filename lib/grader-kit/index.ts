@@ -131,7 +131,13 @@ export async function readTar(input: Readable): Promise<Map<string, Buffer>> {
  * Runs a grade function as a grader process: submission from stdin, verdict to stdout.
  * Only the verdict goes to stdout, so nothing a grader logs can be mistaken for a result.
  */
-export async function runGrader(grade: (s: Submission) => Promise<GraderVerdict> | GraderVerdict): Promise<void> {
+export async function runGrader(
+  grade: (s: Submission) => Promise<GraderVerdict> | GraderVerdict,
+  opts: { warmup?: () => Promise<unknown> } = {},
+): Promise<void> {
+  // Warm up (load a WASM parser, read hidden data) while the submission is still on its way: in a pre-started
+  // sandbox this happens before the learner even submits.
+  const warm = opts.warmup ? opts.warmup().catch(() => undefined) : Promise.resolve();
   // Exit as soon as the verdict is flushed: pending sockets or DNS lookups towards a dead subject must not keep
   // the grader alive until the engine's timeout.
   const write = (doc: GraderVerdict) => {
@@ -144,6 +150,7 @@ export async function runGrader(grade: (s: Submission) => Promise<GraderVerdict>
     write({ gradable: false, message: `could not read the submission: ${(e as Error).message}`, checks: [] });
     return;
   }
+  await warm;
   try {
     write(await grade(new Submission(files)));
   } catch (e) {

@@ -14,9 +14,13 @@ import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
 
 export type Phase = 'starting' | 'running' | 'finished';
 
-export type GradeOutcome =
+export type GradeOutcome = (
   | { kind: 'graded'; result: StoredResult; imageTag: string }
-  | { kind: 'timed_out'; durationMs: number; imageTag: string; message: string };
+  | { kind: 'timed_out'; durationMs: number; imageTag: string; message: string }
+) & {
+  /** Resolves when every container of the run is gone (already resolved unless `deferCleanup` was set). */
+  cleanup?: Promise<void>;
+};
 
 /** The engine could not grade (engine down, image missing, grader crashed): retry, and never charge the learner. */
 export class InfraError extends Error {}
@@ -30,6 +34,8 @@ export interface GradeOptions {
   labels?: Record<string, string>;
   /** Pre-started sandboxes for static labs; without one every run is cold. */
   pool?: SandboxPool;
+  /** Return as soon as the result is known and let the containers be removed after (the worker stores first). */
+  deferCleanup?: boolean;
 }
 
 export function notGradable(lab: Lab, message: { ko: string; en: string }, durationMs = 0): StoredResult {
@@ -67,7 +73,7 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
       outcome = await runWithSubject(opts, lab, imageTag, input, labels);
     } else {
       const pooled = opts.pool?.take({ image: imageTag, limits, labels: { 'lms.lab': lab.manifest.id }, runtime: opts.runtime, labId: lab.manifest.id });
-      const sb: PreparedSandbox = pooled ?? (await prepareSandbox(opts.docker, { image: imageTag, limits, labels, runtime: opts.runtime }));
+      const sb: PreparedSandbox = pooled ?? (await prepareSandbox(opts.docker, { image: imageTag, limits, labels, runtime: opts.runtime, resultOnFirstLine: true }));
       await opts.onPhase?.('running');
       outcome = await sb.run(input);
     }
@@ -76,15 +82,19 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
     throw new InfraError(`sandbox failed: ${(e as Error).message}`);
   }
   const durationMs = Date.now() - started;
+  const cleanup = outcome.removed;
+  if (!opts.deferCleanup) await cleanup;
   if (outcome.timedOut) {
     return {
+      cleanup,
       kind: 'timed_out',
       durationMs,
       imageTag,
       message: `The grader did not finish within ${Math.round(limits.timeoutMs / 1000)} s.`,
     };
   }
-  if (outcome.exitCode !== 0 || outcome.stdoutTruncated || outcome.stdout.length > RESULT_MAX_BYTES) {
+  // The verdict on stdout is the contract; an exit code that arrived says more only when it is not 0.
+  if ((outcome.exitCode !== null && outcome.exitCode !== 0) || outcome.stdout.length === 0 || outcome.stdoutTruncated || outcome.stdout.length > RESULT_MAX_BYTES) {
     const why = outcome.oomKilled ? 'ran out of memory' : outcome.stdoutTruncated ? 'printed more than the result cap' : `exited with ${outcome.exitCode}`;
     throw new InfraError(`grader ${why}: ${outcome.stderr.toString('utf8').slice(-500)}`);
   }
@@ -103,7 +113,7 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
     throw new InfraError((e as Error).message);
   }
   await opts.onPhase?.('finished');
-  return { kind: 'graded', result, imageTag };
+  return { kind: 'graded', result, imageTag, cleanup };
 }
 
 /**
@@ -139,14 +149,17 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
     };
     let grader: PreparedSandbox;
     try {
-      grader = await prepareSandbox(docker, { ...graderOpts, networkMode: `container:${subject.id}` });
+      grader = await prepareSandbox(docker, { ...graderOpts, resultOnFirstLine: true, networkMode: `container:${subject.id}` });
     } catch {
       // The learner's program already exited and took its namespace with it: grade with no network at all, so the
       // grader finds nothing listening and says so.
-      grader = await prepareSandbox(docker, graderOpts);
+      grader = await prepareSandbox(docker, { ...graderOpts, resultOnFirstLine: true });
     }
     await opts.onPhase?.('running');
-    return await grader.run(input);
+    const out = await grader.run(input);
+    const sub = subject;
+    subject = undefined;
+    return { ...out, removed: Promise.all([out.removed, sub.stop().catch(() => {})]).then(() => undefined) };
   } finally {
     await subject?.stop().catch(() => {});
   }

@@ -46,13 +46,17 @@ export async function processSubmission(submissionId: string, opts: ProcessOptio
       onPhase: setPhase,
       runtime: opts.runtime,
       pool: opts.pool,
+      deferCleanup: true,
       labels: { 'lms.submission': submissionId, ...(opts.labels ?? {}) },
     });
+    // The result is stored first; the containers' removal finishes after (and before the job completes).
     if (outcome.kind === 'timed_out') {
       await finishTimedOut(submissionId, sub.userId, sub.labId, outcome.message, outcome.imageTag);
+      await outcome.cleanup;
       return 'timed_out';
     }
     await storeResult(submissionId, sub.userId, sub.labId, outcome.result, outcome.imageTag);
+    await outcome.cleanup;
     return 'graded';
   } catch (e) {
     if (e instanceof InfraError) {

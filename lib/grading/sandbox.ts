@@ -18,10 +18,16 @@ export interface RunOptions {
   runtime?: string;
   /** Called when the container has started. */
   onStarted?: () => void;
+  /**
+   * Take the output as complete at the first newline on stdout (a grader prints its verdict as one line, last, then
+   * exits): the result need not wait for Docker to tear the container down.
+   */
+  resultOnFirstLine?: boolean;
   cmd?: string[];
 }
 
 export interface RunOutcome {
+  /** null when timed out, or when the process closed its output and the result was taken before Docker reported the exit. */
   exitCode: number | null;
   stdout: Buffer;
   stderr: Buffer;
@@ -29,6 +35,8 @@ export interface RunOutcome {
   timedOut: boolean;
   oomKilled: boolean;
   durationMs: number;
+  /** Resolves when the container is gone; the caller may store the result first and await this after. */
+  removed: Promise<void>;
 }
 
 /** An owner id for this worker process, so a restarted worker can tell its own leftovers from another's. */
@@ -57,8 +65,12 @@ class CappedSink {
   chunks: Buffer[] = [];
   size = 0;
   truncated = false;
+  private onLine?: () => void;
+  /** Resolves at the first newline: a grader's verdict is one JSON line, written last. */
+  readonly firstLine = new Promise<void>((resolve) => (this.onLine = resolve));
   constructor(private cap: number) {}
   write(c: Buffer) {
+    if (c.includes(10)) this.onLine?.();
     if (this.size >= this.cap) {
       this.truncated = true;
       return;
@@ -169,32 +181,49 @@ export async function prepareSandbox(
       const started = Date.now();
       let timedOut = false;
       let timer: NodeJS.Timeout | undefined;
+      let removed: Promise<void> | undefined;
       try {
         stream.end(input);
         const timeout = new Promise<'timeout'>((resolve) => {
           timer = setTimeout(() => resolve('timeout'), opts.limits.timeoutMs);
         });
-        const first = await Promise.race([waited, timeout]);
+        // The process closing its output means it has exited (or closed stdout on purpose, which counts the same):
+        // the result is complete then, and Docker's own teardown (about 0.2 s) need not delay it.
+        const closed = streamEnded.then(() => 'closed' as const);
+        const line = opts.resultOnFirstLine ? out.firstLine.then(() => 'closed' as const) : new Promise<never>(() => {});
+        const first = await Promise.race([waited, timeout, closed, line]);
         if (first === 'timeout') {
           timedOut = true;
           await container.kill({ signal: 'SIGKILL' }).catch(() => {});
           await waited.catch(() => {});
+        } else if (first !== 'closed') {
+          // Output can still be in flight after the exit status: wait briefly for the stream to drain.
+          await Promise.race([streamEnded, new Promise((r) => setTimeout(r, 1000))]);
         }
-        // Output can still be in flight after the exit status: wait briefly for the stream to drain.
-        await Promise.race([streamEnded, new Promise((r) => setTimeout(r, 1000))]);
-        const info = await container.inspect().catch(() => null);
+        let exitCode: number | null = null;
+        let oomKilled = false;
+        if (first !== 'timeout' && first !== 'closed') {
+          exitCode = (first as { StatusCode: number }).StatusCode;
+          const info = await container.inspect().catch(() => null);
+          oomKilled = Boolean(info?.State.OOMKilled);
+        } else if (first === 'closed') {
+          // A short grace for the exit status, which usually follows within milliseconds.
+          const code = await Promise.race([waited.then((w) => w.StatusCode), new Promise<null>((r) => setTimeout(() => r(null), 15))]);
+          exitCode = code;
+        }
         return {
-          exitCode: timedOut ? null : (info?.State.ExitCode ?? (first as { StatusCode: number }).StatusCode),
+          exitCode,
           stdout: out.buffer(),
           stderr: err.buffer(),
           stdoutTruncated: out.truncated,
           timedOut,
-          oomKilled: Boolean(info?.State.OOMKilled),
+          oomKilled,
           durationMs: Date.now() - started,
+          removed: (removed = remove()),
         };
       } finally {
         if (timer) clearTimeout(timer);
-        await remove();
+        if (!removed) await remove();
       }
     },
   };
@@ -206,6 +235,7 @@ export async function runSandbox(docker: Docker, opts: RunOptions): Promise<RunO
   const sb = await prepareSandbox(docker, opts);
   opts.onStarted?.();
   const outcome = await sb.run(opts.input);
+  await outcome.removed;
   return { ...outcome, durationMs: Date.now() - t0 };
 }
 
