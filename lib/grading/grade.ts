@@ -8,11 +8,14 @@ import { assembleResult, graderOutput, RESULT_MAX_BYTES, type StoredResult } fro
 import { buildSubmissionTar, ArchiveError, type SubmittedFile } from './tar';
 import { resolveLimits } from './limits';
 import { graderImageTag, imageExists, runtimeImageTag } from './images';
-import { prepareSandbox, type PreparedSandbox, type RunOutcome } from './sandbox';
+import fs from 'node:fs';
+import path from 'node:path';
+import { prepareSandbox, type PreparedSandbox, type RunOutcome, LABEL_SANDBOX, LABEL_OWNER, WORKER_ID } from './sandbox';
+import { buildLearnerImage, removeLearnerImage } from './build';
 import type { SandboxPool } from './pool';
 import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
 
-export type Phase = 'starting' | 'running' | 'finished';
+export type Phase = 'starting' | 'building' | 'running' | 'finished';
 
 export type GradeOutcome = (
   | { kind: 'graded'; result: StoredResult; imageTag: string }
@@ -127,40 +130,79 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
   const spec = lab.manifest.subject!;
   const docker = opts.docker;
   let subject: PreparedSandbox | undefined;
+  let builtTag: string | undefined;
   try {
     const subjectLimits = resolveLimits(lab.manifest.limits.subject ?? lab.manifest.limits.grader);
+    // Trusted additions under .lms/ (learners cannot submit names there).
+    const extra: SubmittedFile[] = [];
+    let graderInput = input;
+    let image = runtimeImageTag();
+    let cmd: string[] | undefined;
+    if (spec.build) {
+      await opts.onPhase?.('building');
+      builtTag = `lms-learner-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
+      const info = await buildLearnerImage(docker, {
+        files: opts.files,
+        dockerfile: spec.build.dockerfile,
+        tag: builtTag,
+        limits: subjectLimits,
+        labels: { [LABEL_SANDBOX]: 'image', [LABEL_OWNER]: WORKER_ID, ...labels },
+        cacheProbe: spec.build.cacheProbe,
+      });
+      // The grader reads what the engine saw of the build; the learner's code never writes this file.
+      graderInput = await buildSubmissionTar([...opts.files, { path: '.lms/build.json', content: Buffer.from(JSON.stringify(info)) }]);
+      if (!info.ok) {
+        builtTag = undefined;
+        const grader = await prepareSandbox(docker, { image: graderImage, limits: resolveLimits(lab.manifest.limits.grader), labels: { ...labels, 'lms.role': 'grader' }, runtime: opts.runtime, resultOnFirstLine: true });
+        await opts.onPhase?.('running');
+        return await grader.run(graderInput);
+      }
+      image = builtTag;
+    } else {
+      cmd = ['sh', '-c', 'mkdir -p /tmp/work && tar -x -C /tmp/work -f - --no-same-owner --no-same-permissions && cd /tmp/work && exec "$@"', 'subject', ...spec.cmd!];
+      if (spec.harness) extra.push({ path: '.lms/harness.js', content: fs.readFileSync(path.join(lab.dir, spec.harness)) });
+    }
+    const subjectInput = extra.length ? await buildSubmissionTar([...opts.files, ...extra]) : input;
     subject = await prepareSandbox(docker, {
-      image: runtimeImageTag(),
-      // tar reads the checked archive from stdin into the tmpfs; then the learner's program replaces the shell.
-      cmd: ['sh', '-c', 'mkdir -p /tmp/work && tar -x -C /tmp/work -f - --no-same-owner --no-same-permissions && cd /tmp/work && exec "$@"', 'subject', ...spec.cmd],
+      image,
+      cmd,
       limits: subjectLimits,
       labels: { ...labels, 'lms.role': 'subject' },
       runtime: opts.runtime,
       role: 'subject',
-      env: [`PORT=${spec.port}`],
+      keepWorkdir: !cmd,
+      env: [`PORT=${spec.port}`, ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`)],
     });
-    subject.feed(input);
+    if (cmd) subject.feed(subjectInput);
+    else subject.feed(Buffer.alloc(0));
     const graderOpts = {
       image: graderImage,
       limits: resolveLimits(lab.manifest.limits.grader),
       labels: { ...labels, 'lms.role': 'grader' },
       runtime: opts.runtime,
+      resultOnFirstLine: true,
       env: [`SUBJECT_URL=http://127.0.0.1:${spec.port}`, 'SUBJECT_HOST=127.0.0.1', `SUBJECT_PORT=${spec.port}`],
     };
     let grader: PreparedSandbox;
     try {
-      grader = await prepareSandbox(docker, { ...graderOpts, resultOnFirstLine: true, networkMode: `container:${subject.id}` });
+      grader = await prepareSandbox(docker, { ...graderOpts, networkMode: `container:${subject.id}` });
     } catch {
       // The learner's program already exited and took its namespace with it: grade with no network at all, so the
       // grader finds nothing listening and says so.
-      grader = await prepareSandbox(docker, { ...graderOpts, resultOnFirstLine: true });
+      grader = await prepareSandbox(docker, graderOpts);
     }
     await opts.onPhase?.('running');
-    const out = await grader.run(input);
+    const out = await grader.run(graderInput);
     const sub = subject;
+    const tag = builtTag;
     subject = undefined;
-    return { ...out, removed: Promise.all([out.removed, sub.stop().catch(() => {})]).then(() => undefined) };
+    builtTag = undefined;
+    const removed = Promise.all([out.removed, sub.stop().catch(() => {})]).then(async () => {
+      if (tag) await removeLearnerImage(docker, tag);
+    });
+    return { ...out, removed };
   } finally {
     await subject?.stop().catch(() => {});
+    if (builtTag) await removeLearnerImage(docker, builtTag);
   }
 }

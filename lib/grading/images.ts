@@ -178,3 +178,15 @@ export async function ensureGraderImages(docker: Docker, labs: Lab[], log: (m: s
   }
   return tags;
 }
+
+/**
+ * `lms/node:18`: the runtime image as a learner's Dockerfile expects a Node base to behave (root by default, like the
+ * official node images). Rebuilt when the runtime changes; learners' images still run as the sandbox user.
+ */
+export async function ensureLearnerBaseImages(docker: Docker): Promise<void> {
+  const runtime = await ensureRuntimeImage(docker);
+  const info = await docker.getImage('lms/node:18').inspect().catch(() => null);
+  if (info?.Config?.Labels?.['lms.runtime'] === runtime) return;
+  const ctx = await tarDir([{ name: 'Dockerfile', content: Buffer.from(`FROM ${runtime}\nUSER root\nWORKDIR /\n`) }]);
+  await buildImage(docker, ctx, 'lms/node:18', {}, { [LABEL_KIND]: 'learner-base', 'lms.runtime': runtime });
+}

@@ -107,7 +107,7 @@ export interface PreparedSandbox {
  */
 export async function prepareSandbox(
   docker: Docker,
-  opts: Omit<RunOptions, 'input' | 'onStarted'> & { networkMode?: string; aliases?: string[]; env?: string[]; role?: 'grader' | 'subject' },
+  opts: Omit<RunOptions, 'input' | 'onStarted'> & { networkMode?: string; aliases?: string[]; env?: string[]; role?: 'grader' | 'subject'; keepWorkdir?: boolean },
 ): Promise<PreparedSandbox> {
   const createdAt = Date.now();
   const hc = hostConfig(opts.limits, opts.runtime);
@@ -116,7 +116,7 @@ export async function prepareSandbox(
     Image: opts.image,
     ...(opts.cmd ? { Cmd: opts.cmd } : {}),
     User: SANDBOX_USER,
-    WorkingDir: '/tmp',
+    ...(opts.keepWorkdir ? {} : { WorkingDir: '/tmp' }),
     Env: ['HOME=/tmp', 'NODE_OPTIONS=--max-old-space-size=' + Math.max(32, Math.floor(opts.limits.memoryMb * 0.6)), ...(opts.env ?? [])],
     AttachStdin: true,
     AttachStdout: true,

@@ -19,6 +19,7 @@ export function checkSubmissionFiles(m: LabManifest, files: SubmittedFile[]): vo
   for (const f of files) {
     const why = checkEntryName(f.path);
     if (why) throw new SubmissionRejected({ ko: `파일 이름을 받을 수 없습니다: ${why}`, en: `File name refused: ${why}` });
+    if (f.path === '.lms' || f.path.startsWith('.lms/')) throw new SubmissionRejected({ ko: '.lms/ 아래 이름은 채점 엔진이 씁니다.', en: 'Names under .lms/ are reserved for the grading engine.' });
     const known = m.files.some((x) => x.path === f.path);
     const ext = f.path.includes('.') ? f.path.slice(f.path.lastIndexOf('.')) : '';
     if (!known && !m.extraExtensions.includes(ext)) {

@@ -60,12 +60,33 @@ export const labManifest = z
      * with the submission unpacked in /tmp/work, reachable by the grader at http://subject:<port> over an internal
      * network with no way out.
      */
-    subject: z.object({ cmd: z.array(z.string().min(1)).min(1), port: z.number().int().min(1024).max(65535) }).strict().optional(),
+    subject: z
+      .object({
+        /** The learner's program; it runs in /tmp/work with the submission unpacked there. Omit when `build` is set. */
+        cmd: z.array(z.string().min(1)).min(1).optional(),
+        port: z.number().int().min(1024).max(65535),
+        /** Extra environment for the learner's program (e.g. the webhook secret and the fake chat server's URL). */
+        env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string().max(1000)).default({}),
+        /** A trusted helper from the lab folder, added to the archive as .lms/harness.js (learners cannot use .lms/). */
+        harness: z.string().regex(/^grader\/[A-Za-z0-9_.-]+\.js$/).optional(),
+        /** Build the subject's image from the learner's Dockerfile instead of running `cmd` in the runtime image. */
+        build: z
+          .object({
+            dockerfile: z.string().default('Dockerfile'),
+            /** A file whose change must not invalidate the dependency layers: the engine rebuilds once with it touched. */
+            cacheProbe: z.string().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
     checks: z.array(checkSpec).min(1),
   })
   .strict()
   .superRefine((m, ctx) => {
     if (m.kind === 'subject' && !m.subject) ctx.addIssue({ code: 'custom', message: 'a subject lab needs `subject: { cmd, port }`', path: ['subject'] });
+    if (m.subject && !m.subject.cmd && !m.subject.build) ctx.addIssue({ code: 'custom', message: 'subject needs `cmd` or `build`', path: ['subject'] });
     const ids = new Set<string>();
     for (const c of m.checks) {
       if (ids.has(c.id)) ctx.addIssue({ code: 'custom', message: `duplicate check id "${c.id}"`, path: ['checks'] });

@@ -263,6 +263,40 @@ describe('attacks on uploads and parsers', () => {
   });
 });
 
+describe('attacks through a learner\'s Dockerfile', () => {
+  const sol = (dockerfile: string) => [
+    f('Dockerfile', dockerfile),
+    f('package.json', '{"name":"x","version":"1.0.0"}'),
+    f('server.js', "require('http').createServer((q, s) => s.end('hello')).listen(8080);"),
+  ];
+  const learnerImages = async () => (await docker.listImages()).filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith('lms-learner')));
+
+  it('the reference Dockerfile builds, answers, and keeps its dependency layer cached; the image is removed after', async () => {
+    const o = await gradeFiles({ docker, labId: 'test-build', files: sol('FROM lms/node:18\nWORKDIR /app\nCOPY package.json ./\nRUN cp package.json deps.json\nCOPY server.js ./\nCMD ["node", "server.js"]\n') });
+    expect(graded(o).score).toBe(3);
+    expect(await learnerImages()).toEqual([]);
+    await hostHealthy();
+  });
+
+  it('FROM an image that would need a registry is refused before anything is built', async () => {
+    const o = await gradeFiles({ docker, labId: 'test-build', files: sol('FROM alpine:3.20\nCMD ["sh"]\n') });
+    expect(graded(o).checks.find((c) => c.id === 'builds')?.message.en).toMatch(/FROM alpine:3.20 is not available here/);
+  });
+
+  it('a RUN step has no network', async () => {
+    const o = await gradeFiles({ docker, labId: 'test-build', files: sol(`FROM lms/node:18\nRUN node -e "require('dns').lookup('example.com', (e) => process.exit(e ? 0 : 1))"\nCMD ["node", "-e", "1"]\n`) });
+    // The lookup must fail for the build to succeed; a build that succeeded proves there was no network.
+    expect(passed(o, 'builds')).toBe(true);
+    expect(await learnerImages()).toEqual([]);
+  });
+
+  it('a RUN step that never ends is stopped by the build time limit', async () => {
+    const o = await gradeFiles({ docker, labId: 'test-build', files: sol('FROM lms/node:18\nRUN sleep 3600\n') });
+    expect(graded(o).checks.find((c) => c.id === 'builds')?.message.en).toMatch(/did not finish within/);
+    await waitFor(async () => (await docker.listContainers()).filter((c) => /sleep 3600/.test(c.Command)).length === 0, 30_000);
+  });
+});
+
 describe('after the attacks', () => {
   it('no container or network is left, and a worker grades the next submission correctly', async () => {
     await hostHealthy();
