@@ -59,6 +59,17 @@ export async function cmdTest(args: string[]): Promise<number> {
 
   await step('integration', () => run(bin('vitest'), ['run', '--project', 'integration', ...passThrough], { cwd: ROOT, env: { ...env, NODE_ENV: 'test' } }));
 
+  await step('bench', async () => {
+    // The benchmark once at a tiny size: it must run end to end, lose nothing and report every figure.
+    const out = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'index.ts'), 'bench', 'grading', '--json', '--n', '2', '--burst', '4'], { cwd: ROOT, quiet: true, env });
+    const doc = JSON.parse(out.slice(out.indexOf('{'))) as { lost: number; ratios: Record<string, number>; graded: number };
+    for (const k of ['p50Latency', 'p50LatencyPooled', 'burstThroughput', 'burstThroughputPooled']) {
+      if (!(typeof doc.ratios[k] === 'number' && doc.ratios[k]! > 0)) throw new Error(`bench: ratios.${k} missing`);
+    }
+    if (doc.lost !== 0) throw new Error(`bench lost ${doc.lost} submission(s)`);
+    log(`bench (tiny): ${JSON.stringify(doc.ratios)}, lost ${doc.lost}`);
+  });
+
   await step('e2e', async () => {
     const chromium = await ensureChromium();
     await seedDemo();

@@ -14,6 +14,8 @@ export interface SubmissionView {
   error: string | null;
   /** Submissions ahead of this one in the queue (only while QUEUED). */
   queuePosition: number | null;
+  /** A rough wait while queued: those ahead times the lab's recent grading time (ms). */
+  estimateMs: number | null;
   result: StoredResult | null;
 }
 
@@ -32,6 +34,12 @@ export async function getSubmissionView(actor: Actor, id: string): Promise<Submi
   if (!(await canSee(actor, s.userId))) throw new NotFound('No such submission.');
   const queuePosition = s.status === 'QUEUED' ? await db.submission.count({ where: { status: 'QUEUED', createdAt: { lt: s.createdAt } } }) : null;
   const parsed = s.result ? storedResult.safeParse(s.result.document) : null;
+  let estimateMs: number | null = null;
+  if (queuePosition !== null) {
+    const recent = await db.result.findMany({ where: { submission: { labId: s.labId } }, orderBy: { createdAt: 'desc' }, take: 20, select: { durationMs: true } });
+    const avg = recent.length ? recent.reduce((a, r) => a + r.durationMs, 0) / recent.length : 1500;
+    estimateMs = Math.round((queuePosition + 1) * avg);
+  }
   return {
     id: s.id,
     labId: s.labId,
@@ -42,6 +50,7 @@ export async function getSubmissionView(actor: Actor, id: string): Promise<Submi
     finishedAt: s.finishedAt?.toISOString() ?? null,
     error: s.error,
     queuePosition,
+    estimateMs,
     result: parsed?.success ? parsed.data : null,
   };
 }

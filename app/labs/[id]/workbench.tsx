@@ -137,6 +137,7 @@ export function Workbench({ labId, initialFiles, watchId, lang, s }: { labId: st
             {s.statuses[view.status] ?? view.status}
             {!TERMINAL.includes(view.status) && ` — ${s.phases[view.phase] ?? view.phase}`}
             {view.status === 'QUEUED' && view.queuePosition !== null && ` · ${s.queuePosition}: ${view.queuePosition + 1}`}
+            {view.status === 'QUEUED' && view.estimateMs !== null && ` · ~${Math.max(1, Math.round(view.estimateMs / 1000))} s`}
           </p>
           {view.error && <p className="text-sm">{view.error}</p>}
           {view.result && <ResultView result={view.result} lang={lang} s={s} />}
