@@ -131,8 +131,16 @@ export async function readTar(input: Readable): Promise<Map<string, Buffer>> {
  * Runs a grade function as a grader process: submission from stdin, verdict to stdout.
  * Only the verdict goes to stdout, so nothing a grader logs can be mistaken for a result.
  */
+/** Passed to a grade function: report each check as it completes, so the learner watches them fill in. */
+export interface GradeContext {
+  progress(check: CheckVerdict): void;
+}
+
+/** The engine reads these stderr lines for the live view only; the verdict on stdout is the result. */
+export const PROGRESS_PREFIX = 'LMS-PROGRESS:';
+
 export async function runGrader(
-  grade: (s: Submission) => Promise<GraderVerdict> | GraderVerdict,
+  grade: (s: Submission, ctx: GradeContext) => Promise<GraderVerdict> | GraderVerdict,
   opts: { warmup?: () => Promise<unknown> } = {},
 ): Promise<void> {
   // Warm up (load a WASM parser, read hidden data) while the submission is still on its way: in a pre-started
@@ -152,7 +160,12 @@ export async function runGrader(
   }
   await warm;
   try {
-    write(await grade(new Submission(files)));
+    const ctx: GradeContext = {
+      progress: (c) => {
+        process.stderr.write(`${PROGRESS_PREFIX}${JSON.stringify({ id: c.id, passed: c.passed })}\n`);
+      },
+    };
+    write(await grade(new Submission(files), ctx));
   } catch (e) {
     if (e instanceof NotGradable) {
       write({ gradable: false, message: e.msg, checks: [] });

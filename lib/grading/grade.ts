@@ -13,6 +13,8 @@ import path from 'node:path';
 import { prepareSandbox, type PreparedSandbox, type RunOutcome, LABEL_SANDBOX, LABEL_OWNER, WORKER_ID } from './sandbox';
 import { buildLearnerImage, removeLearnerImage } from './build';
 import type { SandboxPool } from './pool';
+import { z } from 'zod';
+import { PROGRESS_PREFIX } from '../grader-kit/index';
 import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
 
 export type Phase = 'starting' | 'building' | 'running' | 'finished';
@@ -39,6 +41,26 @@ export interface GradeOptions {
   pool?: SandboxPool;
   /** Return as soon as the result is known and let the containers be removed after (the worker stores first). */
   deferCleanup?: boolean;
+  /** Checks reported so far by the grader, for the live view (display only). */
+  onProgress?: (checks: { id: string; passed: boolean }[]) => void;
+}
+
+const progressLine = z.object({ id: z.string().max(100), passed: z.boolean() }).strict();
+
+function progressHook(lab: Lab, onProgress?: GradeOptions['onProgress']) {
+  if (!onProgress) return undefined;
+  const seen: { id: string; passed: boolean }[] = [];
+  return (line: string) => {
+    if (!line.startsWith(PROGRESS_PREFIX)) return;
+    try {
+      const p = progressLine.parse(JSON.parse(line.slice(PROGRESS_PREFIX.length)));
+      if (!lab.manifest.checks.some((c) => c.id === p.id) || seen.some((x) => x.id === p.id)) return;
+      seen.push(p);
+      onProgress([...seen]);
+    } catch {
+      /* not a progress line after all */
+    }
+  };
 }
 
 export function notGradable(lab: Lab, message: { ko: string; en: string }, durationMs = 0): StoredResult {
@@ -78,7 +100,7 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
       const pooled = opts.pool?.take({ image: imageTag, limits, labels: { 'lms.lab': lab.manifest.id }, runtime: opts.runtime, labId: lab.manifest.id });
       const sb: PreparedSandbox = pooled ?? (await prepareSandbox(opts.docker, { image: imageTag, limits, labels, runtime: opts.runtime, resultOnFirstLine: true }));
       await opts.onPhase?.('running');
-      outcome = await sb.run(input);
+      outcome = await sb.run(input, { onStderrLine: progressHook(lab, opts.onProgress) });
     }
   } catch (e) {
     if (e instanceof InfraError) throw e;
@@ -155,7 +177,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
         builtTag = undefined;
         const grader = await prepareSandbox(docker, { image: graderImage, limits: resolveLimits(lab.manifest.limits.grader), labels: { ...labels, 'lms.role': 'grader' }, runtime: opts.runtime, resultOnFirstLine: true });
         await opts.onPhase?.('running');
-        return await grader.run(graderInput);
+        return await grader.run(graderInput, { onStderrLine: progressHook(lab, opts.onProgress) });
       }
       image = builtTag;
     } else {
@@ -192,7 +214,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
       grader = await prepareSandbox(docker, graderOpts);
     }
     await opts.onPhase?.('running');
-    const out = await grader.run(graderInput);
+    const out = await grader.run(graderInput, { onStderrLine: progressHook(lab, opts.onProgress) });
     const sub = subject;
     const tag = builtTag;
     subject = undefined;

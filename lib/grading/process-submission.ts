@@ -47,6 +47,9 @@ export async function processSubmission(submissionId: string, opts: ProcessOptio
       runtime: opts.runtime,
       pool: opts.pool,
       deferCleanup: true,
+      onProgress: (checks) => {
+        void db.submission.updateMany({ where: { id: submissionId, status: 'RUNNING' }, data: { progress: checks } }).catch(() => {});
+      },
       labels: { 'lms.submission': submissionId, ...(opts.labels ?? {}) },
     });
     // The result is stored first; the containers' removal finishes after (and before the job completes).

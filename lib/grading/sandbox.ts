@@ -68,9 +68,18 @@ class CappedSink {
   private onLine?: () => void;
   /** Resolves at the first newline: a grader's verdict is one JSON line, written last. */
   readonly firstLine = new Promise<void>((resolve) => (this.onLine = resolve));
+  /** Called with each complete line (for stderr progress lines); settable after the sandbox was prepared. */
+  lineHandler?: (line: string) => void;
+  private partialLine = '';
   constructor(private cap: number) {}
   write(c: Buffer) {
     if (c.includes(10)) this.onLine?.();
+    if (this.lineHandler) {
+      const text = this.partialLine + c.toString('utf8');
+      const lines = text.split('\n');
+      this.partialLine = (lines.pop() ?? '').slice(-4096);
+      for (const l of lines) this.lineHandler(l);
+    }
     if (this.size >= this.cap) {
       this.truncated = true;
       return;
@@ -93,7 +102,7 @@ export interface PreparedSandbox {
   limits: SandboxLimits;
   createdAt: number;
   /** Feeds the archive on stdin, waits for the exit (or the timeout) and removes the container. Call once. */
-  run(input: Buffer): Promise<RunOutcome>;
+  run(input: Buffer, hooks?: { onStderrLine?: (line: string) => void }): Promise<RunOutcome>;
   /** Removes the container unused (pool drain, idle expiry). */
   discard(): Promise<void>;
   /** For a subject: feeds the archive and leaves the process running; `stop` kills and removes it later. */
@@ -175,9 +184,10 @@ export async function prepareSandbox(
       await remove();
       return { stdout: out.buffer(), stderr: err.buffer(), oomKilled: Boolean(info?.State.OOMKilled), exitCode: info?.State.ExitCode ?? null };
     },
-    async run(input: Buffer): Promise<RunOutcome> {
+    async run(input: Buffer, hooks?: { onStderrLine?: (line: string) => void }): Promise<RunOutcome> {
       if (used) throw new Error('a sandbox is used for exactly one submission');
       used = true;
+      if (hooks?.onStderrLine) err.lineHandler = hooks.onStderrLine;
       const started = Date.now();
       let timedOut = false;
       let timer: NodeJS.Timeout | undefined;

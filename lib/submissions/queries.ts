@@ -1,6 +1,7 @@
 import { getDb } from '../db';
 import { AccessDenied, NotFound, type Actor } from '../auth/actor';
 import { storedResult, type StoredResult } from '../grading/result';
+import { getLab } from '../labs/registry';
 import type { SubmissionStatus } from '../generated/prisma/enums';
 
 export interface SubmissionView {
@@ -17,6 +18,8 @@ export interface SubmissionView {
   /** A rough wait while queued: those ahead times the lab's recent grading time (ms). */
   estimateMs: number | null;
   result: StoredResult | null;
+  /** While running: the checks the grader has reported so far, with their titles. */
+  progress: { id: string; title: { ko: string; en: string }; passed: boolean }[];
 }
 
 const TERMINAL: SubmissionStatus[] = ['GRADED', 'TIMED_OUT', 'ERROR'];
@@ -52,6 +55,7 @@ export async function getSubmissionView(actor: Actor, id: string): Promise<Submi
     queuePosition,
     estimateMs,
     result: parsed?.success ? parsed.data : null,
+    progress: s.status === 'RUNNING' ? progressOf(s.labId, s.progress) : [],
   };
 }
 
@@ -69,4 +73,15 @@ export async function getSubmissionFiles(actor: Actor, id: string): Promise<{ pa
   const s = await getDb().submission.findUnique({ where: { id }, select: { userId: true, files: true } });
   if (!s || !(await canSee(actor, s.userId))) throw new AccessDenied();
   return s.files.map((f) => ({ path: f.path, content: Buffer.from(f.content) }));
+}
+
+function progressOf(labId: string, raw: unknown) {
+  const lab = getLab(labId);
+  if (!lab || !Array.isArray(raw)) return [];
+  return raw
+    .filter((x): x is { id: string; passed: boolean } => typeof x?.id === 'string' && typeof x?.passed === 'boolean')
+    .flatMap((x) => {
+      const spec = lab.manifest.checks.find((c) => c.id === x.id);
+      return spec ? [{ id: x.id, title: spec.title, passed: x.passed }] : [];
+    });
 }

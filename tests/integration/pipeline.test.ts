@@ -86,3 +86,19 @@ describe('submission pipeline', () => {
     expect((await sandboxContainers()).filter((c) => c.Labels['lms.test'] === 'timeout')).toEqual([]);
   });
 });
+
+describe('live progress', () => {
+  it('checks reported by the grader appear on the submission while it runs, and the result replaces them', async () => {
+    const learner = await createLearner();
+    const server = `require('http').createServer((q,s)=>s.end('slow')).listen(process.env.PORT)`;
+    const { submissionId } = await submitLabAttempt(learner, { labId: 'test-subject', files: [{ path: 'run.sh', content: 'node s.js' }, { path: 's.js', content: server }] });
+    const seen = await waitFor(async () => {
+      const s = await getDb().submission.findUnique({ where: { id: submissionId } });
+      return s?.status === 'RUNNING' && Array.isArray(s.progress) && s.progress.length > 0 ? s.progress : undefined;
+    }, 60_000, 50);
+    expect(seen).toEqual([{ id: 'answers', passed: true }]);
+    const done = await terminal(submissionId);
+    expect(done.status).toBe('GRADED');
+    expect(done.result?.score).toBe(2);
+  });
+});

@@ -140,6 +140,15 @@ export function Workbench({ labId, initialFiles, watchId, lang, s }: { labId: st
             {view.status === 'QUEUED' && view.estimateMs !== null && ` · ~${Math.max(1, Math.round(view.estimateMs / 1000))} s`}
           </p>
           {view.error && <p className="text-sm">{view.error}</p>}
+          {view.status === 'RUNNING' && view.progress.length > 0 && (
+            <ul className="space-y-1 text-sm" data-testid="progress">
+              {view.progress.map((c) => (
+                <li key={c.id}>
+                  {c.passed ? '✓' : '✗'} {c.title[lang]}
+                </li>
+              ))}
+            </ul>
+          )}
           {view.result && <ResultView result={view.result} lang={lang} s={s} />}
         </section>
       )}
