@@ -87,7 +87,7 @@ export async function cmdBench(args: string[]): Promise<number> {
   const runEngine = async (poolSize: number) => {
     const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], {
       cwd: ROOT,
-      env: { ...env, WORKER_CONCURRENCY: String(concurrency), SANDBOX_POOL_SIZE: String(poolSize) },
+      env: { ...env, WORKER_CONCURRENCY: String(concurrency), SANDBOX_POOL_SIZE: String(poolSize), WORKER_METRICS_PORT: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let out = '';

@@ -14,11 +14,17 @@ import { ensureGraderImages } from '../lib/grading/images';
 import { listLabs } from '../lib/labs/registry';
 import { LABEL_OWNER, LABEL_SANDBOX, WORKER_ID } from '../lib/grading/sandbox';
 import { SandboxPool } from '../lib/grading/pool';
+import { partLogger } from '../lib/log';
+import { metrics } from '../lib/metrics';
+import { getDb } from '../lib/db';
+import http from 'node:http';
 
-const log = (m: string) => process.stderr.write(`[worker ${WORKER_ID}] ${m}\n`);
+const logger = partLogger('worker', { worker: WORKER_ID });
+const log = (m: string) => logger.info(m);
 
 async function main() {
   const env = getEnv();
+  const m = metrics();
   const docker = new Docker();
   await docker.ping().catch((e) => {
     throw new Error(`no Docker engine answers (${(e as Error).message}); set DOCKER_HOST or start dockerd`);
@@ -65,14 +71,27 @@ async function main() {
     async (job) => {
       const { submissionId } = gradingJobData.parse(job.data);
       const attempt = job.attemptsMade + 1;
-      const outcome = await processSubmission(submissionId, {
-        docker,
-        attempt,
-        lastTry: attempt >= (job.opts.attempts ?? 1),
-        runtime,
-        pool,
-      });
-      log(`${submissionId}: ${outcome}`);
+      const jobLog = logger.child({ job: submissionId, attempt });
+      let outcome;
+      try {
+        outcome = await processSubmission(submissionId, {
+          docker,
+          attempt,
+          lastTry: attempt >= (job.opts.attempts ?? 1),
+          runtime,
+          pool,
+        });
+      } catch (e) {
+        const sub = await getDb().submission.findUnique({ where: { id: submissionId }, select: { labId: true } }).catch(() => null);
+        m.sandboxFailures.inc({ lab: sub?.labId ?? 'unknown' });
+        throw e;
+      }
+      const sub = await getDb().submission.findUnique({ where: { id: submissionId }, select: { labId: true, createdAt: true, finishedAt: true } });
+      if (sub?.finishedAt && outcome !== 'skipped') {
+        m.gradingDuration.observe({ lab: sub.labId, outcome }, (sub.finishedAt.getTime() - sub.createdAt.getTime()) / 1000);
+        if (outcome === 'timed_out') m.timeouts.inc({ lab: sub.labId });
+      }
+      jobLog.info({ outcome }, `${submissionId}: ${outcome}`);
       return outcome;
     },
     {
@@ -89,6 +108,33 @@ async function main() {
   worker.on('error', (err) => log(`error: ${err.message}`));
 
   const queue = getGradingQueue();
+
+  // Metrics and health on their own port: Prometheus scrapes /metrics; an orchestrator probes /healthz.
+  const metricsPort = Number(process.env.WORKER_METRICS_PORT ?? 9464);
+  const server = http.createServer(async (req, res) => {
+    if (req.url === '/metrics') {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized').catch(() => ({}) as Record<string, number>);
+      for (const [state, n] of Object.entries(counts)) m.queueDepth.set({ state }, n);
+      res.setHeader('Content-Type', m.registry.contentType);
+      res.end(await m.registry.metrics());
+      return;
+    }
+    if (req.url === '/healthz') {
+      const checks = await Promise.all([
+        docker.ping().then(() => true, () => false),
+        getDb().$queryRaw`SELECT 1`.then(() => true, () => false),
+        hb.ping().then(() => true, () => false),
+      ]);
+      const ok = checks.every(Boolean);
+      res.statusCode = ok ? 200 : 503;
+      res.end(JSON.stringify({ ok, docker: checks[0], database: checks[1], redis: checks[2] }));
+      return;
+    }
+    res.statusCode = 404;
+    res.end();
+  });
+  server.on('error', (e) => log(`metrics server not started: ${(e as Error).message}`));
+  server.listen(metricsPort, () => log(`metrics on :${(server.address() as { port: number }).port}/metrics`));
   const reconcile = async () => {
     try {
       const n = await reconcileSubmissions(queue);
@@ -113,6 +159,7 @@ async function main() {
     timers.forEach(clearInterval);
     // close() waits for the jobs in progress to finish; new jobs are not taken.
     await worker.close();
+    server.close();
     await pool?.close();
     await closeQueue();
     await hb.del(hbKey(WORKER_ID)).catch(() => {});
@@ -126,6 +173,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  log(`fatal: ${(e as Error).message}`);
+  logger.fatal(`fatal: ${(e as Error).message}`);
   process.exit(1);
 });

@@ -36,7 +36,7 @@ export function startWorker(env: Record<string, string> = {}): WorkerProc {
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], {
     cwd: ROOT,
-    env: { ...process.env, LMS_RECONCILE_MS: '2000', ...env },
+    env: { ...process.env, LMS_RECONCILE_MS: '2000', WORKER_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (out += d));

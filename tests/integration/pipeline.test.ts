@@ -102,3 +102,20 @@ describe('live progress', () => {
     expect(done.result?.score).toBe(2);
   });
 });
+
+describe('worker observability', () => {
+  it('serves Prometheus metrics with the grading histogram and a health check of its dependencies', async () => {
+    const m = /metrics on :(\d+)\/metrics/.exec(worker.output());
+    expect(m).not.toBeNull();
+    const port = m![1];
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toMatch(/lms_grading_duration_seconds_bucket\{[^}]*lab="test-echo"/);
+    expect(text).toMatch(/lms_queue_depth\{state="waiting"\}/);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true, docker: true, database: true, redis: true });
+    // Logs are JSON lines with the job id.
+    const line = worker.output().split('\n').find((l) => l.includes('"job"'));
+    expect(line && JSON.parse(line)).toMatchObject({ part: 'worker', job: expect.any(String) });
+  });
+});
