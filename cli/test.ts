@@ -43,9 +43,13 @@ export async function cmdTest(args: string[]): Promise<number> {
   await step('lint', () => run(bin('eslint'), ['.', '--max-warnings=0'], { cwd: ROOT }));
   await step('content', () => run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'index.ts'), 'content', 'check'], { cwd: ROOT }));
   await step('unit', () => run(bin('vitest'), ['run', '--project', 'unit'], { cwd: ROOT }));
-  await step('compose', async () => {
-    if (!which('docker-compose')) await aptInstall(['docker-compose'], 'the test suite validates docker-compose.yml');
+  await step('deploy', async () => {
+    // The deployment files, checked by the tools that will read them.
+    const missing = [['docker-compose', 'docker-compose'], ['kubectl', 'kubernetes-client'], ['promtool', 'prometheus']].filter(([b]) => !which(b!));
+    if (missing.length) await aptInstall(missing.map(([, pkg]) => pkg!), 'the test suite validates docker-compose.yml, deploy/k8s and deploy/prometheus');
     await run('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { cwd: ROOT, env: { ...process.env, NEXTAUTH_SECRET: 'compose-config-check' } });
+    await run('kubectl', ['kustomize', path.join(ROOT, 'deploy', 'k8s')], { cwd: ROOT, quiet: true });
+    await run('promtool', ['check', 'config', path.join(ROOT, 'deploy', 'prometheus', 'prometheus.yml')], { cwd: ROOT, quiet: true });
   });
 
   const needsStack = ['integration', 'e2e', 'bench'].some(want);
