@@ -98,9 +98,10 @@ async function main() {
       connection: redisConnection(),
       prefix: env.REDIS_PREFIX,
       concurrency: env.WORKER_CONCURRENCY,
-      // A job whose worker vanished is handed to another after this long without a lock renewal.
-      lockDuration: 60_000,
-      stalledInterval: 30_000,
+      // A job whose worker vanished is handed to another after this long without a lock renewal (the lock is renewed
+      // every half period while a job runs, so long gradings keep theirs).
+      lockDuration: Number(process.env.LMS_LOCK_MS ?? 30_000),
+      stalledInterval: Number(process.env.LMS_LOCK_MS ?? 30_000) / 2,
       maxStalledCount: 2,
     },
   );
