@@ -23,6 +23,8 @@ const USAGE = `usage: bin/lms <command>
   worker                     run a grading worker (uses DATABASE_URL, REDIS_URL, DOCKER_HOST)
   bench grading [--json] [--n 20] [--burst 200] [--concurrency 2] [--lab <id>]
                              the grading engine against raw docker run (see README)
+  bench web [--json] [--seconds 10] [--connections 10]
+                             lesson page and dashboard of the production build against a static floor
 `;
 
 export const DEMO_PASSWORD = 'devops-demo-2026';
@@ -256,6 +258,10 @@ async function main(): Promise<number> {
       await import('../worker/index');
       return new Promise(() => {});
     case 'bench': {
+      if (args[0] === 'web') {
+        const { cmdBenchWeb } = await import('./bench-web');
+        return cmdBenchWeb(args.slice(1));
+      }
       const { cmdBench } = await import('./bench');
       return cmdBench(args);
     }
