@@ -88,9 +88,10 @@ export async function cmdBench(args: string[]): Promise<number> {
     const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], {
       cwd: ROOT,
       env: { ...env, WORKER_CONCURRENCY: String(concurrency), SANDBOX_POOL_SIZE: String(poolSize), WORKER_METRICS_PORT: '0' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    worker.stdout!.on('data', (d) => (out += d));
     worker.stderr!.on('data', (d) => (out += d));
     for (let i = 0; i < 600 && !out.includes('ready:'); i++) await new Promise((r) => setTimeout(r, 100));
     if (!out.includes('ready:')) throw new CliError(`worker did not start:\n${out}`);
