@@ -43,7 +43,8 @@ const withMDX = createMDX({
   options: {
     // Plugins by name, so Turbopack can pass them to its loader.
     remarkPlugins: ['remark-frontmatter', 'remark-gfm'],
-    rehypePlugins: [['rehype-highlight', { detect: false, ignoreMissing: true }]],
+    // highlight.js's common set has no HCL, Dockerfile or PromQL grammar: close relatives stand in.
+    rehypePlugins: [['rehype-highlight', { detect: false, aliases: { ini: ['hcl', 'terraform', 'tf'], bash: ['dockerfile', 'docker', 'sh', 'console'], sql: ['promql'] } }]],
   },
 });
 

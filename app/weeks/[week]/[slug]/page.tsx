@@ -8,6 +8,7 @@ import { getLesson, lessonNeighbours } from '@/lib/content/index';
 import { moduleDir } from '@/lib/content/schema';
 import { getDb } from '@/lib/db';
 import { LessonProgress } from '@/components/lesson-progress';
+import { Quiz } from '@/components/mdx/quiz';
 
 type Params = Promise<{ week: string; slug: string }>;
 
@@ -60,7 +61,7 @@ export default async function LessonPage({ params }: { params: Params }) {
         </ul>
       </section>
       <div className="prose prose-slate mt-8 max-w-none dark:prose-invert" data-testid="lesson-body">
-        <Body />
+        <Body components={{ Quiz: (props: React.ComponentProps<typeof Quiz>) => <Quiz {...props} lang={lang} /> }} />
       </div>
       <section className="mt-10 border-t border-slate-200 pt-6 dark:border-slate-800">
         <h2 className="mb-2 font-semibold">{t(lang, 'officialDocs')}</h2>
