@@ -143,6 +143,17 @@ export function checkContent(labIds: string[]): string[] {
   const lessons = new Set(modules.flatMap((m) => m.lessons.map((l) => `/weeks/${l.week}/${l.slug}`)));
   const weeks = new Set(modules.map((m) => `/weeks/${m.week}`));
   const labs = new Set(labIds.map((id) => `/labs/${id}`));
+  // Every lab is linked from its week: the module names it, and some lesson of the week links to it.
+  for (const id of labIds) {
+    const week = Number(/^week(\d{2})-/.exec(id)?.[1] ?? NaN);
+    const m = modules.find((x) => x.week === week);
+    if (!m) problems.push(`lab ${id}: week ${week} has no module in content/`);
+    else if (m.meta.lab !== id) problems.push(`${moduleDir(week)}/_module.yaml: does not name its lab "${id}" (lab: ${m.meta.lab ?? 'none'})`);
+    else {
+      const linked = m.lessons.some((l) => LANGS.every((lang) => fs.readFileSync(path.join(contentDir(), l.files[lang]), 'utf8').includes(`/labs/${id}`)));
+      if (!linked) problems.push(`${moduleDir(week)}: no lesson links to /labs/${id} in both languages`);
+    }
+  }
   for (const m of modules) {
     if (m.meta.lab && !labIds.includes(m.meta.lab)) problems.push(`${moduleDir(m.week)}/_module.yaml: lab "${m.meta.lab}" does not exist`);
     if (m.week > 0 && m.lessons.length === 0) problems.push(`${moduleDir(m.week)}: no lessons`);
