@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { currentLang } from '@/lib/lang';
-import { t } from '@/lib/i18n';
+import { t, weekLabel } from '@/lib/i18n';
 import { loadContent } from '@/lib/content/index';
 
 export default async function Home() {
@@ -33,7 +33,7 @@ export default async function Home() {
           {modules.map((m) => (
             <li key={m.week}>
               <Link href={`/weeks/${m.week}`} className="block h-full rounded-lg border border-slate-200 p-4 hover:border-blue-500 dark:border-slate-800">
-                <span className="text-xs font-semibold uppercase text-slate-500">{m.week === 0 ? t(lang, 'intro') : `${t(lang, 'week')} ${m.week}`}</span>
+                <span className="text-xs font-semibold uppercase text-slate-500">{weekLabel(lang, m.week)}</span>
                 <span className="mt-1 block font-medium">{m.meta.title[lang]}</span>
                 <span className="mt-1 block text-sm text-slate-600 dark:text-slate-400">{m.meta.summary[lang]}</span>
               </Link>

@@ -73,3 +73,9 @@ export function t(lang: Lang, key: MsgKey): string {
 export function isLang(x: unknown): x is Lang {
   return x === 'ko' || x === 'en';
 }
+
+/** "1주차" in Korean, "Week 1" in English; week 0 is the introduction. */
+export function weekLabel(lang: Lang, week: number): string {
+  if (week === 0) return dict.intro[lang];
+  return lang === 'ko' ? `${week}주차` : `Week ${week}`;
+}

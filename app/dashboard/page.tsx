@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
-import { t } from '@/lib/i18n';
+import { t, weekLabel } from '@/lib/i18n';
 import { getDb } from '@/lib/db';
 import { getRoadmap } from '@/lib/progress/roadmap';
 import { loadContent } from '@/lib/content/index';
@@ -32,7 +32,7 @@ export default async function DashboardPage() {
         <h2 className="text-sm font-semibold uppercase text-slate-500">{t(lang, 'nextStep')}</h2>
         <p className="mt-1 text-lg font-medium">{mod?.meta.title[lang]}</p>
         <Link href={`/weeks/${current.week}`} className="mt-2 inline-block text-blue-700 underline dark:text-blue-400">
-          {current.week === 0 ? t(lang, 'intro') : `${t(lang, 'week')} ${current.week}`} →
+          {weekLabel(lang, current.week)} →
         </Link>
       </section>
       <section>

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
-import { t, type Lang } from '@/lib/i18n';
+import { t, weekLabel, type Lang } from '@/lib/i18n';
 import { loadContent } from '@/lib/content/index';
 import { getRoadmap, type NodeState } from '@/lib/progress/roadmap';
 
@@ -51,10 +51,10 @@ export default async function RoadmapPage() {
               <span className="absolute -left-[33px] top-4 h-4 w-4 rounded-full border-2 border-white bg-slate-400 dark:border-slate-950" aria-hidden />
               <Link href={`/weeks/${n.week}`} className={`block rounded-lg border-2 p-4 hover:shadow ${STATE_STYLE[n.state]}`} data-week={n.week}>
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
-                  <span className="text-xs font-semibold uppercase text-slate-500">{n.week === 0 ? t(lang, 'intro') : `${t(lang, 'week')} ${n.week}`}</span>
+                  <span className="text-xs font-semibold uppercase text-slate-500">{weekLabel(lang, n.week)}</span>
                   <span className="text-xs font-medium">{n.hasContent ? STATE_LABEL[n.state][lang] : t(lang, 'comingSoon')}</span>
                 </div>
-                <p className="mt-1 font-medium">{m?.meta.title[lang] ?? `${t(lang, 'week')} ${n.week}`}</p>
+                <p className="mt-1 font-medium">{m?.meta.title[lang] ?? weekLabel(lang, n.week)}</p>
                 {n.hasContent && (
                   <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
                     {t(lang, 'lessons')} {n.lessonsDone}/{n.lessonsTotal}

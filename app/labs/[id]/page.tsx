@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
-import { t } from '@/lib/i18n';
+import { t, weekLabel } from '@/lib/i18n';
 import { getLab, readFolderFiles } from '@/lib/labs/registry';
 import { maxPoints } from '@/lib/labs/manifest';
 import { listLabSubmissions, getSubmissionFiles } from '@/lib/submissions/queries';
@@ -54,7 +54,7 @@ export default async function LabPage({ params, searchParams }: Props) {
       <section>
         <nav className="mb-2 text-sm text-slate-500">
           <Link href={`/weeks/${m.week}`} className="hover:underline">
-            {t(lang, 'week')} {m.week}
+            {weekLabel(lang, m.week)}
           </Link>
         </nav>
         <h1 className="text-3xl font-bold">{m.title[lang]}</h1>

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
-import { t } from '@/lib/i18n';
+import { t, weekLabel } from '@/lib/i18n';
 import { getModule } from '@/lib/content/index';
 import { getLab } from '@/lib/labs/registry';
 import { getDb } from '@/lib/db';
@@ -21,7 +21,7 @@ export default async function WeekPage({ params }: { params: Promise<{ week: str
   return (
     <div className="space-y-8">
       <header>
-        <p className="text-sm font-semibold uppercase text-slate-500">{week === 0 ? t(lang, 'intro') : `${t(lang, 'week')} ${week}`}</p>
+        <p className="text-sm font-semibold uppercase text-slate-500">{weekLabel(lang, week)}</p>
         <h1 className="text-3xl font-bold">{mod.meta.title[lang]}</h1>
         <p className="mt-2 text-slate-600 dark:text-slate-300">{mod.meta.summary[lang]}</p>
       </header>

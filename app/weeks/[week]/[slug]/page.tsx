@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
-import { t } from '@/lib/i18n';
+import { t, weekLabel } from '@/lib/i18n';
 import { getLesson, lessonNeighbours } from '@/lib/content/index';
 import { moduleDir } from '@/lib/content/schema';
 import { getDb } from '@/lib/db';
@@ -44,7 +44,7 @@ export default async function LessonPage({ params }: { params: Params }) {
         </Link>{' '}
         /{' '}
         <Link href={`/weeks/${lesson.week}`} className="hover:underline">
-          {lesson.week === 0 ? t(lang, 'intro') : `${t(lang, 'week')} ${lesson.week}`}
+          {weekLabel(lang, lesson.week)}
         </Link>
       </nav>
       <h1 className="text-3xl font-bold">{meta.title}</h1>
