@@ -93,6 +93,7 @@ export async function cmdBench(args: string[]): Promise<number> {
     let out = '';
     worker.stdout!.on('data', (d) => (out += d));
     worker.stderr!.on('data', (d) => (out += d));
+    try {
     for (let i = 0; i < 600 && !out.includes('ready:'); i++) await new Promise((r) => setTimeout(r, 100));
     if (!out.includes('ready:')) throw new CliError(`worker did not start:\n${out}`);
     const submitAndWait = async () => {
@@ -124,9 +125,14 @@ export async function cmdBench(args: string[]): Promise<number> {
       await new Promise((r) => setTimeout(r, 50));
     }
     const burstS = (performance.now() - b0) / 1000;
-    worker.kill('SIGTERM');
-    await new Promise((r) => worker.on('exit', r));
     return { seq, burstS, ids: [...ids, ...burstIds] };
+    } finally {
+      // Never leave a worker behind, whatever happened: its sweeps and jobs would outlive the benchmark.
+      if (worker.exitCode === null) {
+        worker.kill('SIGTERM');
+        await new Promise((r) => worker.on('exit', r));
+      }
+    }
   };
   log(`engine, cold sandboxes: ${n} one at a time, then a burst of ${burst}`);
   const cold = await runEngine(0);

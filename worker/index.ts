@@ -12,13 +12,14 @@ import { processSubmission } from '../lib/grading/process-submission';
 import { reconcileSubmissions } from '../lib/grading/reconcile';
 import { ensureGraderImages } from '../lib/grading/images';
 import { listLabs } from '../lib/labs/registry';
-import { LABEL_OWNER, LABEL_SANDBOX, WORKER_ID } from '../lib/grading/sandbox';
+import { LABEL_OWNER, LABEL_SANDBOX, LABEL_PREFIX, ABANDONED_AFTER_MS, becomeWorker } from '../lib/grading/sandbox';
 import { SandboxPool } from '../lib/grading/pool';
 import { partLogger } from '../lib/log';
 import { metrics } from '../lib/metrics';
 import { getDb } from '../lib/db';
 import http from 'node:http';
 
+const WORKER_ID = becomeWorker();
 const logger = partLogger('worker', { worker: WORKER_ID });
 const log = (m: string) => logger.info(m);
 
@@ -39,20 +40,28 @@ async function main() {
   const ttl = Number(process.env.LMS_HEARTBEAT_TTL_S ?? 30);
   const beat = () => hb.set(hbKey(WORKER_ID), '1', 'EX', ttl).catch(() => {});
   await beat();
+  /**
+   * Removes what dead workers left: sandboxes of this deployment (same Redis prefix) whose worker has no heartbeat, and
+   * any sandbox of any owner that is older than a legitimate run can be. Sandboxes of the CLI and of live workers stay.
+   */
+  const abandoned = async (labels: Record<string, string>, createdMs: number) => {
+    const owner = labels[LABEL_OWNER];
+    if (owner === WORKER_ID) return false;
+    if (Date.now() - createdMs > ABANDONED_AFTER_MS) return true;
+    if (labels[LABEL_PREFIX] !== env.REDIS_PREFIX || !owner || owner.startsWith('cli-')) return false;
+    return Date.now() - createdMs > 10_000 && !(await hb.exists(hbKey(owner)));
+  };
   const sweep = async () => {
     const list = await docker.listContainers({ all: true, filters: { label: [LABEL_SANDBOX] } });
     for (const c of list) {
-      const owner = c.Labels[LABEL_OWNER];
-      if (owner === WORKER_ID) continue;
-      if (owner && (await hb.exists(hbKey(owner)))) continue;
+      if (!(await abandoned(c.Labels, c.Created * 1000))) continue;
       await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
-      log(`removed leftover sandbox ${c.Id.slice(0, 12)} of ${owner ?? 'unknown owner'}`);
+      log(`removed leftover sandbox ${c.Id.slice(0, 12)} of ${c.Labels[LABEL_OWNER] ?? 'unknown owner'}`);
     }
-    const nets = await docker.listNetworks({ filters: { label: [LABEL_SANDBOX] } });
-    for (const n of nets) {
-      const owner = n.Labels?.[LABEL_OWNER];
-      if (owner === WORKER_ID || (owner && (await hb.exists(hbKey(owner))))) continue;
-      await docker.getNetwork(n.Id).remove().catch(() => {});
+    const images = await docker.listImages({ filters: { label: [`${LABEL_SANDBOX}=image`] } });
+    for (const img of images) {
+      if (!(await abandoned(img.Labels ?? {}, img.Created * 1000))) continue;
+      await docker.getImage(img.Id).remove({ force: true }).catch(() => {});
     }
   };
   await sweep();

@@ -10,7 +10,7 @@ import { resolveLimits } from './limits';
 import { graderImageTag, imageExists, runtimeImageTag } from './images';
 import fs from 'node:fs';
 import path from 'node:path';
-import { prepareSandbox, type PreparedSandbox, type RunOutcome, LABEL_SANDBOX, LABEL_OWNER, WORKER_ID } from './sandbox';
+import { prepareSandbox, type PreparedSandbox, type RunOutcome, LABEL_SANDBOX, LABEL_OWNER, LABEL_PREFIX, WORKER_ID } from './sandbox';
 import { buildLearnerImage, removeLearnerImage } from './build';
 import type { SandboxPool } from './pool';
 import { z } from 'zod';
@@ -168,7 +168,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
         dockerfile: spec.build.dockerfile,
         tag: builtTag,
         limits: subjectLimits,
-        labels: { [LABEL_SANDBOX]: 'image', [LABEL_OWNER]: WORKER_ID, ...labels },
+        labels: { [LABEL_SANDBOX]: 'image', [LABEL_OWNER]: WORKER_ID, [LABEL_PREFIX]: process.env.REDIS_PREFIX ?? 'lms', ...labels },
         cacheProbe: spec.build.cacheProbe,
       });
       // The grader reads what the engine saw of the build; the learner's code never writes this file.

@@ -39,8 +39,20 @@ export interface RunOutcome {
   removed: Promise<void>;
 }
 
-/** An owner id for this worker process, so a restarted worker can tell its own leftovers from another's. */
-export const WORKER_ID = `${process.pid}-${Date.now().toString(36)}`;
+/**
+ * The owner label of this process's sandboxes. A worker calls `becomeWorker()` and keeps a heartbeat; any other
+ * process (the CLI's `grade`, tests, benchmarks) owns its sandboxes as `cli-...`, which a worker's sweep leaves alone
+ * until they are far older than any legitimate run.
+ */
+export let WORKER_ID = `cli-${process.pid}-${Date.now().toString(36)}`;
+export function becomeWorker(): string {
+  WORKER_ID = `w-${process.pid}-${Date.now().toString(36)}`;
+  return WORKER_ID;
+}
+/** The deployment a sandbox belongs to (the Redis prefix): workers of one deployment never sweep another's. */
+export const LABEL_PREFIX = 'lms.prefix';
+/** No sandbox legitimately lives longer than this (the ceiling timeout plus a pooled sandbox's maximum age). */
+export const ABANDONED_AFTER_MS = 15 * 60_000;
 
 export function hostConfig(limits: SandboxLimits, runtime?: string): Docker.HostConfig {
   return {
@@ -134,7 +146,7 @@ export async function prepareSandbox(
     StdinOnce: true,
     Tty: false,
     NetworkDisabled: !opts.networkMode,
-    Labels: { [LABEL_SANDBOX]: opts.role ?? 'grader', [LABEL_OWNER]: WORKER_ID, ...(opts.labels ?? {}) },
+    Labels: { [LABEL_SANDBOX]: opts.role ?? 'grader', [LABEL_OWNER]: WORKER_ID, [LABEL_PREFIX]: process.env.REDIS_PREFIX ?? 'lms', ...(opts.labels ?? {}) },
     HostConfig: hc,
     ...(opts.networkMode && opts.aliases ? { NetworkingConfig: { EndpointsConfig: { [opts.networkMode]: { Aliases: opts.aliases } } } } : {}),
   });
@@ -247,16 +259,4 @@ export async function runSandbox(docker: Docker, opts: RunOptions): Promise<RunO
   const outcome = await sb.run(opts.input);
   await outcome.removed;
   return { ...outcome, durationMs: Date.now() - t0 };
-}
-
-/** Removes sandbox containers that no live worker owns: what a killed worker left behind. */
-export async function removeLeftoverSandboxes(docker: Docker, keepOwner?: string): Promise<number> {
-  const list = await docker.listContainers({ all: true, filters: { label: [LABEL_SANDBOX] } });
-  let n = 0;
-  for (const c of list) {
-    if (keepOwner && c.Labels[LABEL_OWNER] === keepOwner) continue;
-    await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
-    n++;
-  }
-  return n;
 }
