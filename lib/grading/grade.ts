@@ -100,7 +100,11 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
       const pooled = opts.pool?.take({ image: imageTag, limits, labels: { 'lms.lab': lab.manifest.id }, runtime: opts.runtime, labId: lab.manifest.id });
       const sb: PreparedSandbox = pooled ?? (await prepareSandbox(opts.docker, { image: imageTag, limits, labels, runtime: opts.runtime, resultOnFirstLine: true }));
       await opts.onPhase?.('running');
-      outcome = await sb.run(input, { onStderrLine: progressHook(lab, opts.onProgress) });
+      try {
+        outcome = await sb.run(input, { onStderrLine: progressHook(lab, opts.onProgress) });
+      } finally {
+        opts.pool?.refill(lab.manifest.id);
+      }
     }
   } catch (e) {
     if (e instanceof InfraError) throw e;

@@ -50,7 +50,11 @@ export class SandboxPool {
     this.timer.unref();
   }
 
-  /** A ready sandbox for the spec, or null when none is ready (the caller then runs cold); refills in the background. */
+  /**
+   * A ready sandbox for the spec, or null when none is ready (the caller then runs cold). The pool is topped up when
+   * the caller calls `refill` after its run: starting a replacement while the taken sandbox grades would compete with
+   * it for the same CPUs and slow the very run the pool exists to speed up.
+   */
   take(spec: PoolSpec): PreparedSandbox | null {
     if (this.closed || this.cfg.size <= 0) return null;
     const key = spec.labId;
@@ -71,8 +75,15 @@ export class SandboxPool {
       if (now - sb.createdAt < this.cfg.maxAgeMs) break;
       void sb.discard();
     }
-    this.fill(entry);
+    // An empty pool is filled at once (first use, or a burst outran it); otherwise after the run.
+    if (!sb) this.fill(entry);
     return sb ?? null;
+  }
+
+  /** Tops up the pool for a lab after a run. */
+  refill(labId: string): void {
+    const entry = this.pools.get(labId);
+    if (entry) this.fill(entry);
   }
 
   /** Starts sandboxes until the pool holds `size` ready or filling. */
@@ -95,6 +106,7 @@ export class SandboxPool {
   warm(spec: PoolSpec): void {
     const sb = this.take(spec);
     if (sb) this.pools.get(spec.labId)?.ready.unshift(sb);
+    this.refill(spec.labId);
   }
 
   private drainEntry(entry: PoolEntry): void {
