@@ -1,419 +1,568 @@
 /**
- * Week 1 grader: an AWS VPC in Terraform, read statically. Every .tf file is parsed to JSON with HashiCorp's own HCL
- * parser (compiled to WASM in @cdktf/hcl2json); the few expressions that decide the network (cidrsubnet, var.*,
- * local.*, count.index, references to the VPC's cidr_block) are evaluated here. Nothing the learner wrote is run.
+ * Week 1 grader: an AWS VPC in Terraform, read statically. Nothing the learner wrote is run: the .tf files are parsed
+ * with HashiCorp's HCL parser (hcl.ts) and the expressions that decide the network are evaluated by model.ts.
+ *
+ * What makes a subnet public is its route table, as the lessons teach: a subnet associated with a route table whose
+ * 0.0.0.0/0 route goes to an internet gateway is public; one whose default route goes to a NAT gateway is private;
+ * a subnet with neither is public when it sets map_public_ip_on_launch = true, and private otherwise.
  */
-import { parse } from '@cdktf/hcl2json';
-import { NotGradable, partial, pass, fail, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
-import { cidrsubnet, parseCidr, contains, overlaps, type Cidr } from './cidr';
+import { partial, pass, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
+import { contains, overlaps, parseCidr, type Cidr } from './cidr';
+import { loadModel, warmup } from './hcl';
+import { Model, Ref, Unknown, clip, isObj, show, showVal, type Instance, type Json, type Val } from './model';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Obj = { [k: string]: Json };
+export { warmup };
 
-export interface Instance {
-  type: string;
-  name: string;
-  index: number | null;
-  body: Obj;
-  file: string;
-  line: number;
+/** The check ids, in the order the grader reports them (the same as lab.yaml). */
+export const CHECK_IDS = ['provider-pinned', 'vpc', 'subnets', 'multi-az', 'internet-route', 'nat', 'tags'] as const;
+const POINTS: Record<(typeof CHECK_IDS)[number], number> = { 'provider-pinned': 1, vpc: 2, subnets: 3, 'multi-az': 1, 'internet-route': 2, nat: 3, tags: 1 };
+
+export const VPC_CIDR = '10.0.0.0/16';
+export const SUBNET_PREFIX = 24;
+
+type B = { ko: string; en: string };
+type Part = { ok: boolean; message: Msg };
+const m = (ko: string, en: string): B => ({ ko, en });
+const why = (v: Val | undefined): B => (v instanceof Unknown ? (typeof v.why === 'string' ? m(v.why, v.why) : v.why) : m('알 수 없음', 'unknown'));
+const list = (xs: string[], max = 3) => (xs.length <= max ? xs.join(', ') : `${xs.slice(0, max).join(', ')} … (+${xs.length - max})`);
+const filesOf = (model: Model) => list(model.files, 5);
+
+/** Instances grouped by the block they come from: `main.tf:31 (aws_subnet.public[0], aws_subnet.public[1])`. */
+function whereGroup(insts: Instance[]): string {
+  const groups = new Map<Instance['block'], string[]>();
+  for (const i of insts) groups.set(i.block, [...(groups.get(i.block) ?? []), i.addr]);
+  return list([...groups.entries()].map(([b, addrs]) => `${b.file}:${b.line} (${list(addrs.map((a) => clip(a)), 4)})`), 4);
 }
 
-const MAX_DEPTH = 64;
+/** Terraform converts "true"/"false" strings to bools for bool arguments. */
+const isTrue = (v: Val | undefined) => v === true || v === 'true';
 
-function depthOf(v: Json, d = 0): number {
-  if (d > MAX_DEPTH) return d;
-  if (Array.isArray(v)) return v.reduce<number>((m, x) => Math.max(m, depthOf(x, d + 1)), d);
-  if (v && typeof v === 'object') return Object.values(v).reduce<number>((m, x) => Math.max(m, depthOf(x, d + 1)), d);
-  return d;
+/** The instance a value like `aws_subnet.public[0].id` points at, when it is that type's id. */
+function refTo(v: Val | undefined, type: string): Instance | null {
+  return v instanceof Ref && v.inst && v.inst.block.type === type && v.attr === 'id' ? v.inst : null;
 }
 
-/** Blocks come as arrays of objects in hcl2json output; this takes the first (or only) one. */
-function first(v: Json | undefined): Obj | undefined {
-  if (Array.isArray(v)) return (v[0] as Obj) ?? undefined;
-  if (v && typeof v === 'object') return v as Obj;
-  return undefined;
+type Target = 'igw' | 'nat' | 'nat-as-gateway' | 'other';
+
+interface DefaultRoute {
+  target: Target;
+  to: Instance | null;
+  /** Where the route is written: the route table itself, or a separate aws_route. */
+  at: Instance;
 }
 
-function lineOf(text: string, type: string, name: string): number {
-  const re = new RegExp(`^\\s*resource\\s+"${type}"\\s+"${name}"`, 'm');
-  const m = re.exec(text);
-  return m ? text.slice(0, m.index).split('\n').length : 1;
+interface RouteTable {
+  inst: Instance;
+  defaults: DefaultRoute[];
 }
 
-export class Model {
-  resources: Instance[] = [];
-  variables = new Map<string, Json>();
-  locals = new Map<string, Json>();
-  terraform: Obj[] = [];
-  providers: { name: string; body: Obj }[] = [];
-
-  byType(type: string): Instance[] {
-    return this.resources.filter((r) => r.type === type);
-  }
-
-  find(type: string, name: string): Instance[] {
-    return this.resources.filter((r) => r.type === type && r.name === name);
-  }
-
-  where(i: Instance): string {
-    return `${i.file}:${i.line} (${i.type}.${i.name}${i.index === null ? '' : `[${i.index}]`})`;
-  }
+interface SubnetInfo {
+  inst: Instance;
+  role: 'public' | 'private';
+  roleBy: 'igw-route' | 'nat-route' | 'map-public' | 'none';
+  rts: RouteTable[];
+  mapPublic: boolean;
+  cidrVal: Val | undefined;
+  cidr: Cidr | null;
+  cidrError: B | null;
+  usesCidrFn: boolean;
+  inVpc: boolean;
 }
 
-class EvalError extends Error {}
-
-/** Evaluates the small expression language the checks need; anything else is "unknown" (null). */
-export function evaluate(model: Model, expr: Json | undefined, ctx: { index: number | null }): string | number | boolean | null {
-  if (expr === undefined || expr === null) return null;
-  if (typeof expr === 'number' || typeof expr === 'boolean') return expr;
-  if (typeof expr !== 'string') return null;
-  const m = /^\$\{([\s\S]*)\}$/.exec(expr);
-  if (!m) return expr;
-  try {
-    return new ExprParser(model, m[1]!, ctx).parseAll();
-  } catch {
-    return null;
-  }
+interface Network {
+  vpcs: Instance[];
+  vpc: Instance | null;
+  vpcCidr: Cidr | null;
+  subnets: SubnetInfo[];
+  routeTables: RouteTable[];
 }
 
-class ExprParser {
-  private pos = 0;
-  constructor(
-    private model: Model,
-    private src: string,
-    private ctx: { index: number | null },
-  ) {}
-
-  parseAll(): string | number | boolean | null {
-    const v = this.sum();
-    this.ws();
-    if (this.pos !== this.src.length) throw new EvalError('trailing input');
-    return v;
-  }
-
-  private ws() {
-    while (/\s/.test(this.src[this.pos] ?? '')) this.pos++;
-  }
-
-  private sum(): string | number | boolean | null {
-    let v = this.atom();
-    for (;;) {
-      this.ws();
-      const op = this.src[this.pos];
-      if (op !== '+' && op !== '-') return v;
-      this.pos++;
-      const r = this.atom();
-      if (typeof v !== 'number' || typeof r !== 'number') return null;
-      v = op === '+' ? v + r : v - r;
-    }
-  }
-
-  private atom(): string | number | boolean | null {
-    this.ws();
-    const rest = this.src.slice(this.pos);
-    let m: RegExpExecArray | null;
-    if ((m = /^\d+/.exec(rest))) {
-      this.pos += m[0].length;
-      return Number(m[0]);
-    }
-    if ((m = /^"((?:[^"\\]|\\.)*)"/.exec(rest))) {
-      this.pos += m[0].length;
-      return m[1]!;
-    }
-    if ((m = /^(true|false)\b/.exec(rest))) {
-      this.pos += m[0].length;
-      return m[1] === 'true';
-    }
-    if ((m = /^([a-z_][a-z0-9_]*)\s*\(/i.exec(rest))) {
-      this.pos += m[0].length;
-      const args: (string | number | boolean | null)[] = [];
-      this.ws();
-      if (this.src[this.pos] !== ')') {
-        for (;;) {
-          args.push(this.sum());
-          this.ws();
-          if (this.src[this.pos] === ',') {
-            this.pos++;
-            continue;
-          }
-          break;
-        }
-      }
-      this.ws();
-      if (this.src[this.pos] !== ')') throw new EvalError('expected )');
-      this.pos++;
-      if (m[1] === 'cidrsubnet' && typeof args[0] === 'string' && typeof args[1] === 'number' && typeof args[2] === 'number') {
-        return cidrsubnet(args[0], args[1], args[2]);
-      }
-      if (m[1] === 'element' && args.length === 2) return null;
-      return null;
-    }
-    if ((m = /^[a-z_][a-z0-9_-]*(\.[a-z_][a-z0-9_-]*|\[[^\]]*\])*/i.exec(rest))) {
-      this.pos += m[0].length;
-      return this.reference(m[0]);
-    }
-    throw new EvalError(`unexpected input at ${this.pos}`);
-  }
-
-  private reference(ref: string): string | number | boolean | null {
-    if (ref === 'count.index') return this.ctx.index;
-    let m: RegExpExecArray | null;
-    if ((m = /^var\.([a-z0-9_-]+)(?:\[(\d+)\])?$/i.exec(ref))) {
-      const v = this.model.variables.get(m[1]!);
-      if (m[2] !== undefined) return Array.isArray(v) ? (prim(v[Number(m[2])]) ?? null) : null;
-      return prim(v);
-    }
-    if ((m = /^local\.([a-z0-9_-]+)$/i.exec(ref))) return prim(this.model.locals.get(m[1]!)) === null ? evaluate(this.model, this.model.locals.get(m[1]!), this.ctx) : prim(this.model.locals.get(m[1]!));
-    if ((m = /^aws_vpc\.([a-z0-9_-]+)\.cidr_block$/i.exec(ref))) {
-      const vpc = this.model.find('aws_vpc', m[1]!)[0];
-      const v = vpc ? evaluate(this.model, vpc.body.cidr_block, { index: null }) : null;
-      return typeof v === 'string' ? v : null;
-    }
-    // Anything else (ids, AZ lists): keep the reference text with the index resolved, so two references can be compared.
-    return ref.replace(/count\.index/g, String(this.ctx.index));
-  }
-}
-
-function prim(v: Json | undefined): string | number | boolean | null {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
-}
-
-/** Parses every .tf file into one model. Malformed input is not gradable, with the file (and line when known). */
-export async function buildModel(sub: Submission): Promise<Model> {
-  const tfFiles = sub.paths().filter((p) => p.endsWith('.tf'));
-  if (!sub.has('main.tf')) throw new NotGradable({ ko: 'main.tf 파일이 없습니다.', en: 'main.tf is missing.' });
-  const model = new Model();
-  for (const file of tfFiles) {
-    if (!sub.isValidUtf8(file)) throw new NotGradable({ ko: `${file}: UTF-8 텍스트가 아닙니다.`, en: `${file} is not UTF-8 text.` });
-    const text = sub.text(file)!;
-    if (file === 'main.tf' && text.trim().length === 0) throw new NotGradable({ ko: 'main.tf가 비어 있습니다.', en: 'main.tf is empty.' });
-    let doc: Obj;
-    try {
-      doc = (await parse(file, text)) as Obj;
-    } catch (e) {
-      const msg = String((e as Error).message ?? e).split('\n')[0]!.slice(0, 300);
-      throw new NotGradable({ ko: `${file}를 HCL로 읽을 수 없습니다: ${msg}`, en: `${file} is not valid HCL: ${msg}` });
-    }
-    if (depthOf(doc) > MAX_DEPTH) throw new NotGradable({ ko: `${file}: 블록이 너무 깊게 중첩되어 있습니다.`, en: `${file}: blocks are nested too deeply.` });
-    for (const [name, blocks] of Object.entries((doc.variable as Obj) ?? {})) model.variables.set(name, first(blocks)?.default ?? null);
-    for (const l of (doc.locals as Json[]) ?? []) for (const [k, v] of Object.entries((l as Obj) ?? {})) model.locals.set(k, v);
-    for (const t of (doc.terraform as Json[]) ?? []) model.terraform.push(t as Obj);
-    for (const [name, blocks] of Object.entries((doc.provider as Obj) ?? {})) for (const b of (blocks as Json[]) ?? []) model.providers.push({ name, body: b as Obj });
-    for (const [type, byName] of Object.entries((doc.resource as Obj) ?? {})) {
-      for (const [name, blocks] of Object.entries((byName as Obj) ?? {})) {
-        const body = first(blocks) ?? {};
-        const line = lineOf(text, type, name);
-        const count = body.count === undefined ? null : evaluate(model, body.count, { index: null });
-        if (typeof count === 'number' && count >= 0 && count <= 32) {
-          for (let i = 0; i < count; i++) model.resources.push({ type, name, index: i, body, file, line });
-        } else {
-          model.resources.push({ type, name, index: null, body, file, line });
-        }
-      }
-    }
-  }
-  return model;
-}
-
-const refTo = (type: string) => new RegExp(`^\\$\\{${type}\\.([a-z0-9_-]+)(?:\\[[^\\]]*\\])?\\.id\\}$`, 'i');
-
-function routeTargets(model: Model, rt: Instance): { cidr: string | null; gateway: string | null; nat: string | null }[] {
-  const inline = ((rt.body.route as Json[]) ?? []).map((r) => r as Obj);
-  const separate = model.byType('aws_route').filter((r) => typeof r.body.route_table_id === 'string' && refTo('aws_route_table').exec(r.body.route_table_id as string)?.[1] === rt.name).map((r) => r.body);
-  return [...inline, ...separate].map((r) => ({
-    cidr: typeof r.cidr_block === 'string' ? r.cidr_block : typeof r.destination_cidr_block === 'string' ? (r.destination_cidr_block as string) : null,
-    gateway: typeof r.gateway_id === 'string' ? (refTo('aws_internet_gateway').exec(r.gateway_id as string)?.[1] ?? null) : null,
-    nat: typeof r.nat_gateway_id === 'string' ? (refTo('aws_nat_gateway').exec(r.nat_gateway_id as string)?.[1] ?? null) : null,
-  }));
-}
-
-/** Subnet names associated with a route table (aws_route_table_association with subnet_id + route_table_id). */
-function associatedSubnets(model: Model, rtName: string): Set<string> {
-  const out = new Set<string>();
-  for (const a of model.byType('aws_route_table_association')) {
-    const rt = typeof a.body.route_table_id === 'string' ? refTo('aws_route_table').exec(a.body.route_table_id as string)?.[1] : undefined;
-    if (rt !== rtName) continue;
-    const sn = typeof a.body.subnet_id === 'string' ? /^\$\{aws_subnet\.([a-z0-9_-]+)(\[([^\]]*)\])?\.id\}$/i.exec(a.body.subnet_id as string) : null;
-    if (!sn) continue;
-    if (sn[3] !== undefined) {
-      const idx = sn[3] === 'count.index' ? a.index : Number(sn[3]);
-      out.add(`${sn[1]}[${idx}]`);
-    } else if (a.index !== null && model.find('aws_subnet', sn[1]!).some((s) => s.index !== null)) {
-      out.add(`${sn[1]}[*]`);
-    } else out.add(sn[1]!);
-  }
-  return out;
-}
-
-function subnetKey(s: Instance): string {
-  return s.index === null ? s.name : `${s.name}[${s.index}]`;
-}
-
-function isAssociated(set: Set<string>, s: Instance): boolean {
-  return set.has(subnetKey(s)) || set.has(`${s.name}[*]`);
-}
-
-export async function grade(sub: Submission): Promise<GraderVerdict> {
-  const model = await buildModel(sub);
-  const checks: CheckVerdict[] = [];
-
-  // 1. Provider pinned
-  const req = model.terraform.flatMap((t) => ((t.required_providers as Json[]) ?? []).map((r) => r as Obj));
-  const aws = req.map((r) => first(r.aws)).find(Boolean);
-  if (!aws) checks.push(fail('provider-pinned', { ko: 'terraform { required_providers { aws = ... } } 블록이 없습니다.', en: 'No terraform { required_providers { aws = ... } } block.' }));
-  else {
-    const src = aws.source;
-    const ver = typeof aws.version === 'string' ? aws.version.trim() : '';
-    const parts: { ok: boolean; message: Msg }[] = [
-      { ok: src === 'hashicorp/aws', message: { ko: `aws 프로바이더의 source가 "hashicorp/aws"가 아닙니다 (${String(src)}).`, en: `The aws provider's source is not "hashicorp/aws" (${String(src)}).` } },
-      { ok: /^(~>|=)?\s*\d+\.\d+/.test(ver) || /<\s*\d/.test(ver), message: { ko: `aws 프로바이더 버전이 고정되어 있지 않습니다 (version = "${ver}").`, en: `The aws provider version is not pinned (version = "${ver}").` } },
-    ];
-    checks.push(partial('provider-pinned', 1, parts));
-  }
-
-  // 2. VPC
-  const vpcs = model.byType('aws_vpc');
+function analyse(model: Model): Network {
+  const vpcs = model.instances('aws_vpc');
+  const vpc = vpcs.length === 1 ? vpcs[0]! : null;
   let vpcCidr: Cidr | null = null;
-  if (vpcs.length !== 1) {
-    checks.push(fail('vpc', { ko: `aws_vpc 리소스가 정확히 하나여야 하는데 ${vpcs.length}개입니다.`, en: `Expected exactly one aws_vpc resource, found ${vpcs.length}.` }));
-  } else {
-    const vpc = vpcs[0]!;
-    const cidr = evaluate(model, vpc.body.cidr_block, { index: null });
-    let parsed: Cidr | null = null;
-    try {
-      parsed = typeof cidr === 'string' ? parseCidr(cidr) : null;
-    } catch {
-      parsed = null;
+  if (vpc) {
+    const v = model.attr(vpc, 'cidr_block');
+    if (typeof v === 'string') {
+      try {
+        vpcCidr = parseCidr(v);
+      } catch {
+        vpcCidr = null;
+      }
     }
-    vpcCidr = parsed;
-    checks.push(
-      partial('vpc', 2, [
-        { ok: parsed !== null && typeof cidr === 'string' && cidr === '10.0.0.0/16', message: { ko: `${model.where(vpc)}: cidr_block이 10.0.0.0/16이 아닙니다 (${String(cidr)}).`, en: `${model.where(vpc)}: cidr_block is not 10.0.0.0/16 (${String(cidr)}).` } },
-        { ok: evaluate(model, vpc.body.enable_dns_hostnames, { index: null }) === true, message: { ko: `${model.where(vpc)}: enable_dns_hostnames = true가 없습니다.`, en: `${model.where(vpc)}: enable_dns_hostnames = true is missing.` } },
-        { ok: evaluate(model, vpc.body.enable_dns_support, { index: null }) !== false, message: { ko: `${model.where(vpc)}: enable_dns_support가 꺼져 있습니다.`, en: `${model.where(vpc)}: enable_dns_support is turned off.` } },
-      ]),
-    );
   }
 
-  // 3. Subnets
-  const subnets = model.byType('aws_subnet');
-  const isPublic = (s: Instance) => evaluate(model, s.body.map_public_ip_on_launch, { index: s.index }) === true;
-  const pub = subnets.filter(isPublic);
-  const priv = subnets.filter((s) => !isPublic(s));
-  const cidrs = subnets.map((s) => {
-    const v = evaluate(model, s.body.cidr_block, { index: s.index });
-    try {
-      return { s, cidr: typeof v === 'string' ? parseCidr(v) : null, raw: v, usesFn: typeof s.body.cidr_block === 'string' && /cidrsubnet\(/.test(s.body.cidr_block) };
-    } catch {
-      return { s, cidr: null, raw: v, usesFn: false };
+  // Default routes: inline route blocks, and separate aws_route resources pointing at a table.
+  const separate = model.instances('aws_route');
+  const routeTables: RouteTable[] = model.instances('aws_route_table').map((rt) => {
+    const defaults: DefaultRoute[] = [];
+    const consider = (cidr: Val | undefined, gw: Val | undefined, nat: Val | undefined, at: Instance) => {
+      if (cidr !== '0.0.0.0/0') return;
+      const igw = refTo(gw, 'aws_internet_gateway');
+      const natGw = refTo(nat, 'aws_nat_gateway');
+      const natAsGw = refTo(gw, 'aws_nat_gateway');
+      if (igw) defaults.push({ target: 'igw', to: igw, at });
+      else if (natGw) defaults.push({ target: 'nat', to: natGw, at });
+      else if (natAsGw) defaults.push({ target: 'nat-as-gateway', to: natAsGw, at });
+      else defaults.push({ target: 'other', to: null, at });
+    };
+    const inline = model.attr(rt, 'route');
+    const routes = Array.isArray(inline) ? inline : inline instanceof Map ? [inline] : [];
+    for (const r of routes) if (r instanceof Map) consider(r.get('cidr_block'), r.get('gateway_id'), r.get('nat_gateway_id'), rt);
+    for (const r of separate) {
+      if (refTo(model.attr(r, 'route_table_id'), 'aws_route_table') === rt) consider(model.attr(r, 'destination_cidr_block'), model.attr(r, 'gateway_id'), model.attr(r, 'nat_gateway_id'), r);
     }
+    return { inst: rt, defaults };
   });
-  const unknown = cidrs.filter((c) => c.cidr === null);
-  const outside = vpcCidr ? cidrs.filter((c) => c.cidr && !contains(vpcCidr!, c.cidr)) : [];
-  const overlapping: string[] = [];
-  for (let i = 0; i < cidrs.length; i++)
-    for (let j = i + 1; j < cidrs.length; j++) {
-      const a = cidrs[i]!;
-      const b = cidrs[j]!;
-      if (a.cidr && b.cidr && overlaps(a.cidr, b.cidr)) overlapping.push(`${model.where(a.s)} ↔ ${model.where(b.s)} (${String(a.raw)}, ${String(b.raw)})`);
-    }
-  const noFn = cidrs.find((c) => !c.usesFn);
-  checks.push(
-    partial('subnets', 3, [
-      { ok: pub.length >= 2 && priv.length >= 2, message: { ko: `공개 서브넷 ${pub.length}개, 사설 서브넷 ${priv.length}개가 있습니다 (각각 2개 이상 필요; 공개 서브넷은 map_public_ip_on_launch = true).`, en: `Found ${pub.length} public and ${priv.length} private subnets (need at least 2 of each; public ones set map_public_ip_on_launch = true).` } },
-      {
-        ok: subnets.length > 0 && unknown.length === 0 && outside.length === 0 && overlapping.length === 0 && vpcCidr !== null,
-        message:
-          unknown.length > 0
-            ? { ko: `${model.where(unknown[0]!.s)}: cidr_block을 계산할 수 없습니다 (${String(unknown[0]!.s.body.cidr_block)}).`, en: `${model.where(unknown[0]!.s)}: cannot work out cidr_block (${String(unknown[0]!.s.body.cidr_block)}).` }
-            : outside.length > 0
-              ? { ko: `${model.where(outside[0]!.s)}: ${String(outside[0]!.raw)}가 VPC 대역 밖에 있습니다.`, en: `${model.where(outside[0]!.s)}: ${String(outside[0]!.raw)} lies outside the VPC's range.` }
-              : overlapping.length > 0
-                ? { ko: `서브넷 대역이 겹칩니다: ${overlapping[0]}`, en: `Subnet ranges overlap: ${overlapping[0]}` }
-                : { ko: '서브넷이 없거나 VPC 대역을 알 수 없습니다.', en: 'No subnets, or the VPC range is unknown.' },
-      },
-      {
-        ok: subnets.length > 0 && cidrs.every((c) => c.usesFn),
-        message: noFn ? { ko: `${model.where(noFn.s)}: cidr_block을 cidrsubnet()으로 계산하세요.`, en: `${model.where(noFn.s)}: compute cidr_block with cidrsubnet().` } : { ko: 'aws_subnet 리소스가 없습니다.', en: 'There are no aws_subnet resources.' },
-      },
-    ]),
-  );
 
-  // 4. Two availability zones
-  const azOf = (s: Instance) => {
-    const v = evaluate(model, s.body.availability_zone, { index: s.index });
-    return v === null ? null : String(v);
-  };
-  const pubAz = new Set(pub.map(azOf).filter((x): x is string => x !== null));
-  const privAz = new Set(priv.map(azOf).filter((x): x is string => x !== null));
-  const noAz = subnets.filter((s) => azOf(s) === null);
-  if (subnets.length === 0) checks.push(fail('multi-az', { ko: '서브넷이 없습니다.', en: 'There are no subnets.' }));
-  else if (noAz.length) checks.push(fail('multi-az', { ko: `${model.where(noAz[0]!)}: availability_zone이 없습니다.`, en: `${model.where(noAz[0]!)}: availability_zone is not set.` }));
-  else if (pubAz.size < 2 || privAz.size < 2) {
-    const group = pubAz.size < 2 ? pub : priv;
-    const where = group.map((s) => model.where(s)).join(', ');
-    const zone = group.length ? azOf(group[0]!) : '?';
-    checks.push(
-      fail('multi-az', {
-        ko: `${where || '서브넷'}: 모두 같은 가용 영역(${zone})에 있습니다. 공개 서브넷은 ${pubAz.size}개, 사설 서브넷은 ${privAz.size}개의 가용 영역에 있습니다 (각각 2개 이상).`,
-        en: `${where || 'subnets'}: all in the same availability zone (${zone}). Public subnets span ${pubAz.size} and private subnets ${privAz.size} zone(s); each needs at least 2.`,
-      }),
-    );
+  const assoc = new Map<Instance, RouteTable[]>();
+  for (const a of model.instances('aws_route_table_association')) {
+    const s = refTo(model.attr(a, 'subnet_id'), 'aws_subnet');
+    const rt = routeTables.find((r) => r.inst === refTo(model.attr(a, 'route_table_id'), 'aws_route_table'));
+    if (s && rt) assoc.set(s, [...(assoc.get(s) ?? []), rt]);
   }
-  else checks.push(pass('multi-az', 1));
 
-  // 5. Internet gateway and the public route
-  const igws = model.byType('aws_internet_gateway');
-  const rts = model.byType('aws_route_table');
-  const publicRts = rts.filter((rt) => routeTargets(model, rt).some((r) => r.cidr === '0.0.0.0/0' && r.gateway && igws.some((g) => g.name === r.gateway)));
-  const pubAssoc = new Set<string>();
-  for (const rt of publicRts) for (const x of associatedSubnets(model, rt.name)) pubAssoc.add(x);
-  const unassociatedPub = pub.filter((s) => !isAssociated(pubAssoc, s));
-  checks.push(
-    partial('internet-route', 2, [
-      { ok: igws.length >= 1 && igws.every((g) => typeof g.body.vpc_id === 'string' && /aws_vpc\./.test(g.body.vpc_id as string)), message: { ko: '인터넷 게이트웨이(aws_internet_gateway)가 없거나 VPC에 연결되어 있지 않습니다.', en: 'No aws_internet_gateway attached to the VPC (vpc_id = aws_vpc.<name>.id).' } },
-      { ok: publicRts.length >= 1, message: { ko: '0.0.0.0/0을 인터넷 게이트웨이로 보내는 라우팅 테이블이 없습니다.', en: 'No route table sends 0.0.0.0/0 to the internet gateway.' } },
-      {
-        ok: publicRts.length >= 1 && pub.length >= 1 && unassociatedPub.length === 0,
-        message: unassociatedPub.length ? { ko: `${model.where(unassociatedPub[0]!)}: 공개 라우팅 테이블과 연결(aws_route_table_association)되어 있지 않습니다.`, en: `${model.where(unassociatedPub[0]!)}: not associated with the public route table (aws_route_table_association).` } : { ko: '공개 서브넷이 공개 라우팅 테이블과 연결되어 있지 않습니다.', en: 'No public subnet is associated with the public route table.' },
-      },
-    ]),
+  const subnets: SubnetInfo[] = model.instances('aws_subnet').map((inst) => {
+    const rts = assoc.get(inst) ?? [];
+    const mapPublic = isTrue(model.attr(inst, 'map_public_ip_on_launch'));
+    const viaIgw = rts.some((r) => r.defaults.some((d) => d.target === 'igw'));
+    const viaNat = rts.some((r) => r.defaults.some((d) => d.target === 'nat' || d.target === 'nat-as-gateway'));
+    const roleBy: SubnetInfo['roleBy'] = viaIgw ? 'igw-route' : viaNat ? 'nat-route' : mapPublic ? 'map-public' : 'none';
+    const role = roleBy === 'igw-route' || roleBy === 'map-public' ? 'public' : 'private';
+    const traced = model.traced(() => model.attr(inst, 'cidr_block'));
+    const cidrVal = traced.value;
+    let cidr: Cidr | null = null;
+    let cidrError: B | null = null;
+    if (cidrVal === undefined) cidrError = m('cidr_block이 없습니다', 'cidr_block is not set');
+    else if (typeof cidrVal === 'string') {
+      try {
+        cidr = parseCidr(cidrVal);
+      } catch {
+        cidrError = m(`"${cidrVal}"는 IPv4 CIDR 블록이 아닙니다`, `"${cidrVal}" is not an IPv4 CIDR block`);
+      }
+    } else cidrError = why(cidrVal);
+    const inVpc = vpc !== null && refTo(model.attr(inst, 'vpc_id'), 'aws_vpc') === vpc;
+    return { inst, role, roleBy, rts, mapPublic, cidrVal, cidr, cidrError, usesCidrFn: traced.fns.has('cidrsubnet') || traced.fns.has('cidrsubnets'), inVpc };
+  });
+  return { vpcs, vpc, vpcCidr, subnets, routeTables };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Version constraints, as Terraform reads them (go-version semantics, including "~>").
+
+interface Constraint {
+  op: string;
+  v: [number, number, number];
+  segs: number;
+}
+
+export function parseConstraints(s: string): Constraint[] | null {
+  const out: Constraint[] = [];
+  for (const part of s.split(',')) {
+    const mm = /^\s*(=|!=|>=|<=|>|<|~>)?\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\s*$/.exec(part);
+    if (!mm) return null;
+    const segs = mm[4] !== undefined ? 3 : mm[3] !== undefined ? 2 : 1;
+    out.push({ op: mm[1] ?? '=', v: [Number(mm[2]), Number(mm[3] ?? 0), Number(mm[4] ?? 0)], segs });
+  }
+  return out.length ? out : null;
+}
+
+function cmp(a: number[], b: number[]): number {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return 0;
+}
+
+export function satisfies(v: [number, number, number], cs: Constraint[]): boolean {
+  return cs.every((c) => {
+    const d = cmp(v, c.v);
+    switch (c.op) {
+      case '=':
+        return d === 0;
+      case '!=':
+        return d !== 0;
+      case '>':
+        return d > 0;
+      case '>=':
+        return d >= 0;
+      case '<':
+        return d < 0;
+      case '<=':
+        return d <= 0;
+      case '~>': {
+        if (d < 0) return false;
+        for (let i = 0; i < c.segs - 1; i++) if (v[i] !== c.v[i]) return false;
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
+function checkProvider(model: Model): CheckVerdict {
+  const id = 'provider-pinned';
+  let aws: Val | undefined;
+  let where = '';
+  for (const t of model.terraform) {
+    const rps = Array.isArray(t.body.required_providers) ? t.body.required_providers : [t.body.required_providers];
+    for (const rp of rps) if (isObj(rp) && rp.aws !== undefined && aws === undefined) {
+      aws = model.evalRaw(rp.aws, {});
+      where = `${t.file}:${t.line}`;
+    }
+  }
+  const legacy = model.providers.find((p) => p.name === 'aws' && p.body.version !== undefined);
+  if (aws === undefined) {
+    const extra = legacy
+      ? m(` provider "aws" 블록의 version(${legacy.file}:${legacy.line})은 더 이상 쓰지 않는 방식입니다. required_providers로 옮기세요.`, ` The version inside provider "aws" (${legacy.file}:${legacy.line}) is the deprecated way: move it to required_providers.`)
+      : m('', '');
+    const at = model.terraform[0] ? `${model.terraform[0].file}:${model.terraform[0].line}` : model.files.join(', ');
+    return fail(id, m(`${at}: terraform { required_providers { aws = { ... } } } 항목이 없습니다.${extra.ko}`, `${at}: there is no terraform { required_providers { aws = { ... } } } entry.${extra.en}`));
+  }
+  let source: Val | undefined;
+  let version: Val | undefined;
+  if (aws instanceof Map) {
+    source = aws.get('source');
+    version = aws.get('version');
+  } else if (typeof aws === 'string') version = aws;
+  const parts: Part[] = [
+    {
+      ok: typeof source === 'string' && /^(registry\.terraform\.io\/)?hashicorp\/aws$/i.test(source.trim()),
+      message:
+        source === undefined
+          ? m(`${where}: required_providers의 aws에 source = "hashicorp/aws"가 없습니다.`, `${where}: required_providers' aws has no source = "hashicorp/aws".`)
+          : m(`${where}: aws 프로바이더의 source가 "hashicorp/aws"가 아닙니다 (${showVal(source)}).`, `${where}: the aws provider's source is not "hashicorp/aws" (${showVal(source)}).`),
+    },
+  ];
+  const ver = typeof version === 'string' ? version.trim() : '';
+  const cs = ver ? parseConstraints(ver) : null;
+  let verMsg: B | null = null;
+  if (version === undefined || ver === '') verMsg = m(`${where}: aws 프로바이더에 version 제약이 없습니다. 그러면 큰 변경이 있는 새 메이저 버전도 설치됩니다.`, `${where}: the aws provider has no version constraint, so a new major version with breaking changes would be installed too.`);
+  else if (!cs) verMsg = m(`${where}: version = "${ver}"를 버전 제약으로 읽을 수 없습니다.`, `${where}: version = "${ver}" is not a version constraint.`);
+  else if (satisfies([999, 0, 0], cs)) verMsg = m(`${where}: version = "${ver}"에는 상한이 없어 7.0 이후의 메이저 버전도 허용합니다.`, `${where}: version = "${ver}" has no upper bound: it lets in 7.0 and every later major version.`);
+  else {
+    let allows6 = false;
+    for (let minor = 0; minor < 100 && !allows6; minor++) for (let patch = 0; patch < 40 && !allows6; patch++) allows6 = satisfies([6, minor, patch], cs);
+    if (!allows6) verMsg = m(`${where}: version = "${ver}"는 AWS 프로바이더 6.x를 허용하지 않습니다. 이 실습은 6.x 기준입니다.`, `${where}: version = "${ver}" does not allow AWS provider 6.x, which this lab is written for.`);
+  }
+  parts.push({ ok: verMsg === null, message: verMsg ?? m('', '') });
+  return partial(id, POINTS[id], parts);
+}
+
+function checkVpc(model: Model, net: Network): CheckVerdict {
+  const id = 'vpc';
+  if (net.vpcs.length === 0) return fail(id, m(`${filesOf(model)}: aws_vpc 리소스가 없습니다.`, `${filesOf(model)}: there is no aws_vpc resource.`));
+  if (!net.vpc) return fail(id, m(`aws_vpc가 하나여야 하는데 ${net.vpcs.length}개입니다: ${list(net.vpcs.map((v) => model.where(v)))}.`, `Expected one aws_vpc, found ${net.vpcs.length}: ${list(net.vpcs.map((v) => model.where(v)))}.`));
+  const vpc = net.vpc;
+  const w = model.where(vpc);
+  const cidr = model.attr(vpc, 'cidr_block');
+  const hostnames = model.attr(vpc, 'enable_dns_hostnames');
+  const support = model.attr(vpc, 'enable_dns_support');
+  const cidrMsg =
+    cidr === undefined
+      ? m(`${w}: cidr_block이 없습니다.`, `${w}: cidr_block is not set.`)
+      : typeof cidr === 'string'
+        ? m(`${w}: cidr_block이 ${VPC_CIDR}가 아닙니다 ("${cidr}").`, `${w}: cidr_block is not ${VPC_CIDR} ("${cidr}").`)
+        : m(`${w}: cidr_block(${show(vpc.block.body.cidr_block)})을 계산할 수 없습니다: ${why(cidr).ko}.`, `${w}: cannot work out cidr_block (${show(vpc.block.body.cidr_block)}): ${why(cidr).en}.`);
+  return partial(id, POINTS[id], [
+    { ok: typeof cidr === 'string' && cidr.trim() === VPC_CIDR, message: cidrMsg },
+    {
+      ok: isTrue(hostnames),
+      message:
+        hostnames === undefined
+          ? m(`${w}: enable_dns_hostnames가 없습니다 (기본값은 false).`, `${w}: enable_dns_hostnames is not set (it defaults to false).`)
+          : m(`${w}: enable_dns_hostnames가 true가 아닙니다 (${show(vpc.block.body.enable_dns_hostnames)}).`, `${w}: enable_dns_hostnames is not true (${show(vpc.block.body.enable_dns_hostnames)}).`),
+    },
+    {
+      ok: support === undefined || isTrue(support),
+      message: m(`${w}: enable_dns_support가 true가 아닙니다 (${show(vpc.block.body.enable_dns_support)}).`, `${w}: enable_dns_support is not true (${show(vpc.block.body.enable_dns_support)}).`),
+    },
+  ]);
+}
+
+function roleReason(s: SubnetInfo): B {
+  switch (s.roleBy) {
+    case 'igw-route':
+      return m('라우팅 테이블이 0.0.0.0/0을 인터넷 게이트웨이로 보냄', 'its route table sends 0.0.0.0/0 to the internet gateway');
+    case 'nat-route':
+      return m('라우팅 테이블이 0.0.0.0/0을 NAT 게이트웨이로 보냄', 'its route table sends 0.0.0.0/0 to the NAT gateway');
+    case 'map-public':
+      return m('map_public_ip_on_launch = true', 'map_public_ip_on_launch = true');
+    case 'none':
+      return m('인터넷으로 가는 경로도 공인 IP도 없음', 'no route to the internet and no public IPs');
+  }
+}
+
+function checkSubnets(model: Model, net: Network): CheckVerdict {
+  const id = 'subnets';
+  const subs = net.subnets;
+  if (subs.length === 0) return fail(id, m(`${filesOf(model)}: aws_subnet 리소스가 없습니다.`, `${filesOf(model)}: there are no aws_subnet resources.`));
+  const pub = subs.filter((s) => s.role === 'public');
+  const priv = subs.filter((s) => s.role === 'private');
+  // Why each subnet counts as public or private, grouped by block and reason.
+  const desc = (xs: SubnetInfo[], lang: 'ko' | 'en') => {
+    const byReason = new Map<string, Instance[]>();
+    for (const x of xs) byReason.set(roleReason(x)[lang], [...(byReason.get(roleReason(x)[lang]) ?? []), x.inst]);
+    return [...byReason.entries()].map(([r, insts]) => `${whereGroup(insts)}: ${r}`).join('; ');
+  };
+  const notInVpc = subs.find((s) => !s.inVpc);
+  const countOk = pub.length >= 2 && priv.length >= 2;
+  const countMsg = !countOk
+    ? m(
+        `공개 서브넷이 ${pub.length}개, 사설 서브넷이 ${priv.length}개입니다. 각각 2개 이상이어야 합니다.${pub.length ? ` 공개: ${desc(pub, 'ko')}.` : ''}${priv.length ? ` 사설: ${desc(priv, 'ko')}.` : ''}`,
+        `Found ${pub.length} public and ${priv.length} private subnet(s); at least 2 of each are needed.${pub.length ? ` Public: ${desc(pub, 'en')}.` : ''}${priv.length ? ` Private: ${desc(priv, 'en')}.` : ''}`,
+      )
+    : notInVpc
+      ? m(`${model.where(notInVpc.inst)}: vpc_id가 VPC(aws_vpc.<이름>.id)를 가리키지 않습니다 (${show(notInVpc.inst.block.body.vpc_id)}).`, `${model.where(notInVpc.inst)}: vpc_id does not refer to the VPC (aws_vpc.<name>.id) (${show(notInVpc.inst.block.body.vpc_id)}).`)
+      : m('', '');
+
+  const noFn = subs.find((s) => !s.usesCidrFn);
+  const wrongSize = subs.find((s) => s.cidr && s.cidr.prefix !== SUBNET_PREFIX);
+  const fnMsg = noFn
+    ? m(`${model.where(noFn.inst)}: cidr_block(${show(noFn.inst.block.body.cidr_block)})을 직접 적지 말고 cidrsubnet()으로 VPC 대역에서 계산하세요.`, `${model.where(noFn.inst)}: cidr_block (${show(noFn.inst.block.body.cidr_block)}) is written out by hand; compute it from the VPC's range with cidrsubnet().`)
+    : wrongSize
+      ? m(`${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)}는 /${SUBNET_PREFIX}가 아닙니다. 서브넷은 /${SUBNET_PREFIX}여야 합니다.`, `${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)} is not a /${SUBNET_PREFIX}; the subnets must be /${SUBNET_PREFIX}s.`)
+      : m('', '');
+
+  const unknown = subs.find((s) => s.cidr === null);
+  const outside = net.vpcCidr ? subs.find((s) => s.cidr && !contains(net.vpcCidr!, s.cidr)) : undefined;
+  let overlap: [SubnetInfo, SubnetInfo] | null = null;
+  for (let i = 0; i < subs.length && !overlap; i++)
+    for (let j = i + 1; j < subs.length && !overlap; j++) {
+      const a = subs[i]!;
+      const b = subs[j]!;
+      if (a.cidr && b.cidr && overlaps(a.cidr, b.cidr)) overlap = [a, b];
+    }
+  const rangeMsg = unknown
+    ? m(`${model.where(unknown.inst)}: cidr_block(${show(unknown.inst.block.body.cidr_block)})을 계산할 수 없습니다: ${unknown.cidrError!.ko}.`, `${model.where(unknown.inst)}: cannot work out cidr_block (${show(unknown.inst.block.body.cidr_block)}): ${unknown.cidrError!.en}.`)
+    : !net.vpcCidr
+      ? m(`VPC 대역을 알 수 없어 서브넷이 그 안에 있는지 확인할 수 없습니다${net.vpcs[0] ? ` (${model.where(net.vpcs[0])})` : ''}.`, `The VPC range is unknown, so the subnets cannot be checked against it${net.vpcs[0] ? ` (${model.where(net.vpcs[0])})` : ''}.`)
+      : outside
+        ? m(`${model.where(outside.inst)}: ${showVal(outside.cidrVal!)}가 VPC 대역 밖에 있습니다.`, `${model.where(outside.inst)}: ${showVal(outside.cidrVal!)} lies outside the VPC's range.`)
+        : overlap
+          ? m(`서브넷 대역이 겹칩니다: ${model.where(overlap[0].inst)}의 ${showVal(overlap[0].cidrVal!)}와 ${model.where(overlap[1].inst)}의 ${showVal(overlap[1].cidrVal!)}.`, `Subnet ranges overlap: ${showVal(overlap[0].cidrVal!)} of ${model.where(overlap[0].inst)} and ${showVal(overlap[1].cidrVal!)} of ${model.where(overlap[1].inst)}.`)
+          : m('', '');
+
+  const pubNoIp = pub.find((s) => !s.mapPublic);
+  const privIp = priv.find((s) => s.mapPublic);
+  const ipMsg = pubNoIp
+    ? m(`${model.where(pubNoIp.inst)}: 공개 서브넷(${roleReason(pubNoIp).ko})인데 map_public_ip_on_launch = true가 없습니다.`, `${model.where(pubNoIp.inst)}: a public subnet (${roleReason(pubNoIp).en}) without map_public_ip_on_launch = true.`)
+    : privIp
+      ? m(`${model.where(privIp.inst)}: 사설 서브넷(${roleReason(privIp).ko})인데 map_public_ip_on_launch = true입니다.`, `${model.where(privIp.inst)}: a private subnet (${roleReason(privIp).en}) with map_public_ip_on_launch = true.`)
+      : m('', '');
+
+  return partial(id, POINTS[id], [
+    { ok: countOk && !notInVpc, message: countMsg },
+    { ok: !noFn && !wrongSize, message: fnMsg },
+    { ok: !unknown && !!net.vpcCidr && !outside && !overlap, message: rangeMsg },
+    { ok: !pubNoIp && !privIp, message: ipMsg },
+  ]);
+}
+
+function azKey(v: Val | undefined): { key: string; label: string } | { error: B } {
+  if (v === undefined) return { error: m('availability_zone이 없습니다 (AWS가 아무 영역이나 고릅니다)', 'availability_zone is not set (AWS would pick any zone)') };
+  if (typeof v === 'string') return { key: `s:${v}`, label: v };
+  if (v instanceof Ref) return { key: `r:${v.path}`, label: v.path };
+  if (v instanceof Unknown) return { error: why(v) };
+  return { error: m(`availability_zone이 문자열이 아닙니다 (${showVal(v)})`, `availability_zone is not a string (${showVal(v)})`) };
+}
+
+function checkMultiAz(model: Model, net: Network): CheckVerdict {
+  const id = 'multi-az';
+  if (net.subnets.length === 0) return fail(id, m(`${filesOf(model)}: aws_subnet 리소스가 없습니다.`, `${filesOf(model)}: there are no aws_subnet resources.`));
+  const problems: B[] = [];
+  for (const role of ['public', 'private'] as const) {
+    const group = net.subnets.filter((s) => s.role === role);
+    if (group.length === 0) continue;
+    const zones = new Map<string, string>();
+    let bad = false;
+    for (const s of group) {
+      const a = azKey(model.attr(s.inst, 'availability_zone') ?? model.attr(s.inst, 'availability_zone_id'));
+      if ('error' in a) {
+        problems.push(m(`${model.where(s.inst)}: ${a.error.ko}.`, `${model.where(s.inst)}: ${a.error.en}.`));
+        bad = true;
+        break;
+      }
+      zones.set(a.key, a.label);
+    }
+    if (!bad && zones.size < 2) {
+      const names = whereGroup(group.map((s) => s.inst));
+      const zone = [...zones.values()][0] ?? '?';
+      problems.push(
+        role === 'public'
+          ? m(`공개 서브넷 ${names}가 모두 한 가용 영역(${zone})에 있습니다.`, `The public subnets ${names} are all in one availability zone (${zone}).`)
+          : m(`사설 서브넷 ${names}가 모두 한 가용 영역(${zone})에 있습니다.`, `The private subnets ${names} are all in one availability zone (${zone}).`),
+      );
+    }
+  }
+  return problems.length === 0 ? pass(id, POINTS[id]) : fail(id, { ko: problems.map((p) => p.ko).join(' '), en: problems.map((p) => p.en).join(' ') });
+}
+
+function describeRoutes(model: Model, rts: RouteTable[]): { ko: string; en: string } {
+  if (rts.length === 0) return { ko: 'aws_route_table이 하나도 없습니다', en: 'there is no aws_route_table at all' };
+  const d = rts.map((r) => {
+    const t = r.defaults[0]?.target;
+    const en = t === undefined ? 'no 0.0.0.0/0 route' : t === 'igw' ? '0.0.0.0/0 → internet gateway' : t === 'other' ? '0.0.0.0/0 → something else' : '0.0.0.0/0 → NAT gateway';
+    const ko = t === undefined ? '0.0.0.0/0 경로 없음' : t === 'igw' ? '0.0.0.0/0 → 인터넷 게이트웨이' : t === 'other' ? '0.0.0.0/0 → 다른 대상' : '0.0.0.0/0 → NAT 게이트웨이';
+    return { ko: `${model.where(r.inst)}: ${ko}`, en: `${model.where(r.inst)}: ${en}` };
+  });
+  return { ko: list(d.map((x) => x.ko)), en: list(d.map((x) => x.en)) };
+}
+
+function checkInternetRoute(model: Model, net: Network): CheckVerdict {
+  const id = 'internet-route';
+  const igws = model.instances('aws_internet_gateway');
+  const attachments = model.instances('aws_internet_gateway_attachment');
+  const attached = (g: Instance) =>
+    (net.vpc !== null && refTo(model.attr(g, 'vpc_id'), 'aws_vpc') === net.vpc) ||
+    attachments.some((a) => refTo(model.attr(a, 'internet_gateway_id'), 'aws_internet_gateway') === g && refTo(model.attr(a, 'vpc_id'), 'aws_vpc') === net.vpc);
+  const detached = igws.find((g) => !attached(g));
+  const igwMsg =
+    igws.length === 0
+      ? m(`${filesOf(model)}: aws_internet_gateway 리소스가 없습니다.`, `${filesOf(model)}: there is no aws_internet_gateway resource.`)
+      : detached
+        ? m(`${model.where(detached)}: vpc_id가 VPC(aws_vpc.<이름>.id)를 가리키지 않습니다.`, `${model.where(detached)}: vpc_id does not refer to the VPC (aws_vpc.<name>.id).`)
+        : m('', '');
+
+  const publicRts = net.routeTables.filter((r) => r.defaults.some((d) => d.target === 'igw'));
+  const routes = describeRoutes(model, net.routeTables);
+  const rtMsg = m(`0.0.0.0/0을 인터넷 게이트웨이(gateway_id)로 보내는 라우팅 테이블이 없습니다 (${routes.ko}).`, `No route table sends 0.0.0.0/0 to the internet gateway (gateway_id) (${routes.en}).`);
+
+  const pub = net.subnets.filter((s) => s.role === 'public');
+  const unassociated = pub.find((s) => !s.rts.some((r) => publicRts.includes(r)));
+  const assocMsg =
+    pub.length === 0
+      ? m(`${filesOf(model)}: 공개 서브넷이 없습니다 (map_public_ip_on_launch = true이거나 인터넷 게이트웨이로 가는 라우팅 테이블에 연결된 서브넷).`, `${filesOf(model)}: there are no public subnets (subnets with map_public_ip_on_launch = true, or associated with a route table towards the internet gateway).`)
+      : unassociated
+        ? m(
+            `${model.where(unassociated.inst)}: 공개 서브넷이 인터넷 게이트웨이로 가는 라우팅 테이블과 연결(aws_route_table_association)되어 있지 않습니다${unassociated.rts.length ? ` (연결된 테이블: ${list(unassociated.rts.map((r) => clip(r.inst.addr)))})` : ''}.`,
+            `${model.where(unassociated.inst)}: this public subnet is not associated (aws_route_table_association) with a route table towards the internet gateway${unassociated.rts.length ? ` (it is associated with ${list(unassociated.rts.map((r) => clip(r.inst.addr)))})` : ''}.`,
+          )
+        : m('', '');
+  return partial(id, POINTS[id], [
+    { ok: igws.length > 0 && !detached, message: igwMsg },
+    { ok: publicRts.length > 0, message: rtMsg },
+    { ok: pub.length > 0 && !unassociated, message: assocMsg },
+  ]);
+}
+
+function checkNat(model: Model, net: Network): CheckVerdict {
+  const id = 'nat';
+  const nats = model.instances('aws_nat_gateway');
+  if (nats.length === 0) return fail(id, m(`${filesOf(model)}: aws_nat_gateway 리소스가 없습니다.`, `${filesOf(model)}: there is no aws_nat_gateway resource.`));
+
+  let eipMsg: B | null = null;
+  let placeMsg: B | null = null;
+  for (const nat of nats) {
+    const w = model.where(nat);
+    const ct = model.attr(nat, 'connectivity_type');
+    const alloc = model.attr(nat, 'allocation_id');
+    const eip = refTo(alloc, 'aws_eip');
+    if (!eipMsg) {
+      if (ct === 'private') eipMsg = m(`${w}: connectivity_type = "private"인 NAT 게이트웨이는 인터넷으로 나갈 수 없습니다.`, `${w}: a NAT gateway with connectivity_type = "private" cannot reach the internet.`);
+      else if (alloc === undefined) eipMsg = m(`${w}: allocation_id가 없습니다. 공용 NAT 게이트웨이에는 Elastic IP(aws_eip)가 필요합니다.`, `${w}: there is no allocation_id; a public NAT gateway needs an Elastic IP (aws_eip).`);
+      else if (!eip) eipMsg = m(`${w}: allocation_id(${show(nat.block.body.allocation_id)})가 aws_eip의 id가 아닙니다.`, `${w}: allocation_id (${show(nat.block.body.allocation_id)}) is not an aws_eip's id.`);
+      else {
+        const domain = model.attr(eip, 'domain');
+        const legacy = model.attr(eip, 'vpc');
+        if (domain !== 'vpc') {
+          eipMsg =
+            legacy !== undefined
+              ? m(`${model.where(eip)}: vpc = true는 AWS 프로바이더 5.0에서 없어졌습니다. domain = "vpc"를 쓰세요.`, `${model.where(eip)}: vpc = true was removed in AWS provider 5.0; write domain = "vpc".`)
+              : m(`${model.where(eip)}: domain = "vpc"가 없습니다${domain === undefined ? '' : ` (${showVal(domain)})`}.`, `${model.where(eip)}: domain = "vpc" is missing${domain === undefined ? '' : ` (${showVal(domain)})`}.`);
+        }
+      }
+    }
+    if (!placeMsg) {
+      const sv = model.attr(nat, 'subnet_id');
+      const s = refTo(sv, 'aws_subnet');
+      const info = net.subnets.find((x) => x.inst === s);
+      if (model.attr(nat, 'availability_mode') === 'regional')
+        placeMsg = m(
+          `${w}: 이 실습은 리전 NAT 게이트웨이가 아니라, 공개 서브넷에 두는 영역(zonal) NAT 게이트웨이(기본값)를 요구합니다.`,
+          `${w}: this lab asks for a zonal NAT gateway (the default) placed in a public subnet, not a regional one.`,
+        );
+      else if (sv === undefined) placeMsg = m(`${w}: subnet_id가 없습니다.`, `${w}: subnet_id is not set.`);
+      else if (!info) placeMsg = m(`${w}: subnet_id(${show(nat.block.body.subnet_id)})가 이 설정의 aws_subnet을 가리키지 않습니다.`, `${w}: subnet_id (${show(nat.block.body.subnet_id)}) does not point at an aws_subnet of this configuration.`);
+      else if (info.role !== 'public')
+        placeMsg = m(
+          `${w}: NAT 게이트웨이가 사설 서브넷 ${model.where(info.inst)}(${roleReason(info).ko})에 있습니다. NAT 게이트웨이는 인터넷 게이트웨이로 나갈 수 있는 공개 서브넷에 있어야 합니다.`,
+          `${w}: the NAT gateway sits in the private subnet ${model.where(info.inst)} (${roleReason(info).en}); it must sit in a public subnet, whose route reaches the internet gateway.`,
+        );
+    }
+  }
+
+  const natRts = net.routeTables.filter((r) => r.defaults.some((d) => d.target === 'nat'));
+  const asGateway = net.routeTables.flatMap((r) => r.defaults.filter((d) => d.target === 'nat-as-gateway'));
+  const priv = net.subnets.filter((s) => s.role === 'private');
+  const unassociated = priv.find((s) => !s.rts.some((r) => natRts.includes(r)));
+  let routeMsg: B | null = null;
+  if (natRts.length === 0) {
+    const routes = describeRoutes(model, net.routeTables);
+    routeMsg = asGateway.length
+      ? m(`${model.where(asGateway[0]!.at)}: NAT 게이트웨이로 가는 경로는 gateway_id가 아니라 nat_gateway_id에 적습니다.`, `${model.where(asGateway[0]!.at)}: a route to a NAT gateway goes in nat_gateway_id, not gateway_id.`)
+      : m(`0.0.0.0/0을 NAT 게이트웨이(nat_gateway_id)로 보내는 라우팅 테이블이 없습니다 (${routes.ko}).`, `No route table sends 0.0.0.0/0 to the NAT gateway (nat_gateway_id) (${routes.en}).`);
+  } else if (priv.length === 0) routeMsg = m(`${filesOf(model)}: 사설 서브넷이 없습니다.`, `${filesOf(model)}: there are no private subnets.`);
+  else if (unassociated)
+    routeMsg = m(
+      `${model.where(unassociated.inst)}: 사설 서브넷이 NAT 게이트웨이로 가는 라우팅 테이블(${list(natRts.map((r) => clip(r.inst.addr)))})과 연결되어 있지 않습니다.`,
+      `${model.where(unassociated.inst)}: this private subnet is not associated with a route table towards the NAT gateway (${list(natRts.map((r) => clip(r.inst.addr)))}).`,
+    );
+
+  return partial(id, POINTS[id], [
+    { ok: eipMsg === null, message: eipMsg ?? m('', '') },
+    { ok: placeMsg === null, message: placeMsg ?? m('', '') },
+    { ok: routeMsg === null, message: routeMsg ?? m('', '') },
+  ]);
+}
+
+const TAGGED_TYPES = ['aws_vpc', 'aws_subnet', 'aws_internet_gateway', 'aws_eip', 'aws_nat_gateway', 'aws_route_table'];
+
+function hasName(v: Val | undefined, raw: Json | undefined): boolean {
+  if (v instanceof Map) {
+    const n = v.get('Name');
+    return n !== undefined && n !== null && n !== '';
+  }
+  // A tags expression the grader cannot evaluate (say merge(var.tags, { Name = ... }) with no default): look at the text.
+  return v instanceof Unknown && typeof raw === 'string' && /(^|[^A-Za-z0-9_"])"?Name"?\s*[=:]/.test(raw);
+}
+
+function checkTags(model: Model): CheckVerdict {
+  const id = 'tags';
+  const provider = model.providers.find((p) => p.name === 'aws' && p.body.alias === undefined);
+  const dt = provider && Array.isArray(provider.body.default_tags) ? provider.body.default_tags.find(isObj) : undefined;
+  if (dt && hasName(model.evalRaw(dt.tags ?? null, {}), dt.tags)) return pass(id, POINTS[id], m(`${provider!.file}:${provider!.line}: provider의 default_tags가 모든 리소스에 Name 태그를 붙입니다.`, `${provider!.file}:${provider!.line}: the provider's default_tags give every resource a Name tag.`));
+  const blocks = model.blocks.filter((b) => b.kind === 'resource' && TAGGED_TYPES.includes(b.type));
+  if (blocks.length === 0) return fail(id, m('태그를 붙일 VPC 리소스가 없습니다.', 'There are no VPC resources to tag.'));
+  const untagged = blocks.filter((b) => {
+    const first = model.instancesOf(b)[0];
+    return !hasName(first ? model.attr(first, 'tags') : undefined, b.body.tags);
+  });
+  const v = partial(
+    id,
+    POINTS[id],
+    blocks.map((b) => ({ ok: !untagged.includes(b), message: '' })),
   );
+  if (!v.passed) {
+    const names = list(untagged.map((b) => `${b.file}:${b.line} (${clip(`${b.type}.${b.name}`)})`));
+    v.message = m(`tags에 Name이 없습니다: ${names}.`, `No Name in tags: ${names}.`);
+  }
+  return v;
+}
 
-  // 6. NAT gateway
-  const nats = model.byType('aws_nat_gateway');
-  const eips = model.byType('aws_eip');
-  const nat = nats[0];
-  const natEip = nat && typeof nat.body.allocation_id === 'string' ? refTo('aws_eip').exec(nat.body.allocation_id as string)?.[1] : undefined;
-  const eip = eips.find((e) => e.name === natEip);
-  const natSubnet = nat && typeof nat.body.subnet_id === 'string' ? /^\$\{aws_subnet\.([a-z0-9_-]+)(?:\[(\d+)\])?\.id\}$/i.exec(nat.body.subnet_id as string) : null;
-  const natInPublic = natSubnet ? pub.some((s) => s.name === natSubnet[1] && (natSubnet[2] === undefined || s.index === Number(natSubnet[2]))) : false;
-  const privateRts = rts.filter((rt) => routeTargets(model, rt).some((r) => r.cidr === '0.0.0.0/0' && r.nat && nats.some((n) => n.name === r.nat)));
-  const privAssoc = new Set<string>();
-  for (const rt of privateRts) for (const x of associatedSubnets(model, rt.name)) privAssoc.add(x);
-  const unassociatedPriv = priv.filter((s) => !isAssociated(privAssoc, s));
-  checks.push(
-    partial('nat', 3, [
-      { ok: Boolean(nat && eip && eip.body.domain === 'vpc'), message: nat ? { ko: `${model.where(nat)}: allocation_id가 domain = "vpc"인 aws_eip를 가리키지 않습니다.`, en: `${model.where(nat)}: allocation_id does not point at an aws_eip with domain = "vpc".` } : { ko: 'aws_nat_gateway가 없습니다.', en: 'There is no aws_nat_gateway.' } },
-      { ok: natInPublic, message: nat ? { ko: `${model.where(nat)}: NAT 게이트웨이는 공개 서브넷에 있어야 합니다 (subnet_id = ${String(nat.body.subnet_id)}).`, en: `${model.where(nat)}: the NAT gateway must sit in a public subnet (subnet_id = ${String(nat.body.subnet_id)}).` } : { ko: 'NAT 게이트웨이가 없습니다.', en: 'There is no NAT gateway.' } },
-      {
-        ok: privateRts.length >= 1 && priv.length >= 1 && unassociatedPriv.length === 0,
-        message:
-          privateRts.length === 0
-            ? { ko: '0.0.0.0/0을 NAT 게이트웨이로 보내는 사설 라우팅 테이블이 없습니다.', en: 'No private route table sends 0.0.0.0/0 to the NAT gateway.' }
-            : priv.length === 0
-              ? { ko: '사설 서브넷이 없습니다.', en: 'There are no private subnets.' }
-              : { ko: `${model.where(unassociatedPriv[0] ?? priv[0]!)}: 사설 라우팅 테이블과 연결되어 있지 않습니다.`, en: `${model.where(unassociatedPriv[0] ?? priv[0]!)}: not associated with the private route table.` },
-      },
-    ]),
-  );
-
-  // 7. Tags
-  const taggable = ['aws_vpc', 'aws_subnet', 'aws_internet_gateway', 'aws_nat_gateway', 'aws_route_table', 'aws_eip'];
-  const untagged = model.resources.filter((r) => taggable.includes(r.type) && !(r.body.tags && typeof r.body.tags === 'object' && 'Name' in (r.body.tags as Obj)));
-  if (untagged.length === 0) checks.push(pass('tags', 1));
-  else checks.push(fail('tags', { ko: `${model.where(untagged[0]!)}: tags에 Name이 없습니다${untagged.length > 1 ? ` (외 ${untagged.length - 1}개)` : ''}.`, en: `${model.where(untagged[0]!)}: tags has no Name${untagged.length > 1 ? ` (and ${untagged.length - 1} more)` : ''}.` }));
-
+export async function grade(sub: Submission, ctx?: GradeContext): Promise<GraderVerdict> {
+  const model = await loadModel(sub);
+  const net = analyse(model);
+  const checks: CheckVerdict[] = [];
+  const run = (f: () => CheckVerdict) => {
+    const c = f();
+    checks.push(c);
+    ctx?.progress(c);
+  };
+  run(() => checkProvider(model));
+  run(() => checkVpc(model, net));
+  run(() => checkSubnets(model, net));
+  run(() => checkMultiAz(model, net));
+  run(() => checkInternetRoute(model, net));
+  run(() => checkNat(model, net));
+  run(() => checkTags(model));
   return { gradable: true, checks };
 }

@@ -1,8 +1,14 @@
-/** IPv4 CIDR arithmetic, with Terraform's cidrsubnet semantics. */
+/**
+ * IPv4 CIDR arithmetic with Terraform's semantics for cidrsubnet() and cidrsubnets(). Addresses are unsigned 32-bit
+ * integers held in ordinary numbers (never bitwise-shifted past 32 bits), so nothing overflows silently.
+ */
 export interface Cidr {
-  base: number; // network address as an unsigned 32-bit integer
+  /** The network address (host bits cleared) as an unsigned 32-bit integer. */
+  base: number;
   prefix: number;
 }
+
+const TWO32 = 2 ** 32;
 
 export function parseCidr(s: string): Cidr {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s.trim());
@@ -10,28 +16,68 @@ export function parseCidr(s: string): Cidr {
   const octets = m.slice(1, 5).map(Number);
   const prefix = Number(m[5]);
   if (octets.some((o) => o > 255) || prefix > 32) throw new Error(`"${s}" is not an IPv4 CIDR block`);
-  const addr = ((octets[0]! << 24) >>> 0) + (octets[1]! << 16) + (octets[2]! << 8) + octets[3]!;
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return { base: (addr & mask) >>> 0, prefix };
+  const addr = octets[0]! * 2 ** 24 + octets[1]! * 2 ** 16 + octets[2]! * 2 ** 8 + octets[3]!;
+  return { base: networkOf(addr, prefix), prefix };
+}
+
+/** Clears the host bits: the address rounded down to a multiple of the block size. */
+function networkOf(addr: number, prefix: number): number {
+  const size = 2 ** (32 - prefix);
+  return Math.floor(addr / size) * size;
 }
 
 export function formatCidr(c: Cidr): string {
-  const b = c.base;
-  return `${b >>> 24}.${(b >>> 16) & 255}.${(b >>> 8) & 255}.${b & 255}/${c.prefix}`;
+  return `${formatIp(c.base)}/${c.prefix}`;
 }
 
-/** Terraform's cidrsubnet(prefix, newbits, netnum). */
-export function cidrsubnet(prefix: string, newbits: number, netnum: number): string {
-  const p = parseCidr(prefix);
-  const newPrefix = p.prefix + newbits;
-  if (!Number.isInteger(newbits) || newbits < 0 || newPrefix > 32) throw new Error(`cidrsubnet: cannot extend /${p.prefix} by ${newbits} bits`);
-  if (!Number.isInteger(netnum) || netnum < 0 || netnum >= 2 ** newbits) throw new Error(`cidrsubnet: netnum ${netnum} does not fit in ${newbits} bits`);
-  const base = (p.base + netnum * 2 ** (32 - newPrefix)) >>> 0;
-  return formatCidr({ base, prefix: newPrefix });
+function formatIp(a: number): string {
+  return [Math.floor(a / 2 ** 24) % 256, Math.floor(a / 2 ** 16) % 256, Math.floor(a / 2 ** 8) % 256, a % 256].join('.');
 }
 
 export function size(c: Cidr): number {
   return 2 ** (32 - c.prefix);
+}
+
+/** Terraform's cidrsubnet(prefix, newbits, netnum): the netnum-th block of length prefix+newbits inside prefix. */
+export function cidrsubnet(prefix: string, newbits: number, netnum: number): string {
+  const p = parseCidr(prefix);
+  if (!Number.isInteger(newbits) || newbits < 0) throw new Error(`cidrsubnet: newbits must be a whole number, not ${newbits}`);
+  const newPrefix = p.prefix + newbits;
+  if (newPrefix > 32) throw new Error(`cidrsubnet: cannot extend /${p.prefix} by ${newbits} bits: that would make a /${newPrefix}, more than 32 bits`);
+  if (!Number.isInteger(netnum) || netnum < 0) throw new Error(`cidrsubnet: netnum must be a whole number of 0 or more, not ${netnum}`);
+  if (netnum >= 2 ** newbits) throw new Error(`cidrsubnet: netnum ${netnum} does not fit in ${newbits} bits (the largest is ${2 ** newbits - 1})`);
+  return formatCidr({ base: p.base + netnum * 2 ** (32 - newPrefix), prefix: newPrefix });
+}
+
+/**
+ * Terraform's cidrsubnets(prefix, newbits...): consecutive blocks, each aligned to its own size, in the order given.
+ * Follows Terraform's implementation (go-cidr's PreviousSubnet/NextSubnet), including its error when space runs out.
+ */
+export function cidrsubnets(prefix: string, ...newbits: number[]): string[] {
+  const p = parseCidr(prefix);
+  if (newbits.length === 0) return [];
+  for (const n of newbits) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`cidrsubnets: each newbits must be a whole number of at least 1, not ${n}`);
+    if (p.prefix + n > 32) throw new Error(`cidrsubnets: would extend prefix to ${p.prefix + n} bits, which is too long for an IPv4 address`);
+  }
+  // PreviousSubnet(network, firstLength): the block of that length just before the network (wrapping below 0).
+  const firstLen = p.prefix + newbits[0]!;
+  let current: Cidr = { base: networkOf((p.base - 1 + TWO32) % TWO32, firstLen), prefix: firstLen };
+  const end = p.base + size(p);
+  const out: string[] = [];
+  for (const n of newbits) {
+    const len = p.prefix + n;
+    // NextSubnet(current, len): the block of length len that follows the one holding current's last address.
+    const last = current.base + size(current) - 1;
+    const holding = networkOf(last, len);
+    const nextAddr = holding + 2 ** (32 - len);
+    if (nextAddr >= TWO32 || nextAddr < p.base || nextAddr >= end) {
+      throw new Error(`cidrsubnets: not enough remaining address space for a subnet with a prefix of ${len} bits after ${formatCidr(current)}`);
+    }
+    current = { base: nextAddr, prefix: len };
+    out.push(formatCidr(current));
+  }
+  return out;
 }
 
 export function contains(outer: Cidr, inner: Cidr): boolean {

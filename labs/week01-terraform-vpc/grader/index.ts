@@ -1,6 +1,6 @@
-import { parse } from '@cdktf/hcl2json';
 import { runGrader } from '../../../lib/grader-kit/index';
-import { grade } from './checks';
+import { grade, warmup } from './checks';
 
-// Loading HCL's WASM parser is most of a cold run; a pooled sandbox does it before the submission arrives.
-void runGrader(grade, { warmup: () => parse('warmup.tf', 'warmup = true') });
+// Starting the HCL parser (a worker thread running HashiCorp's parser as WASM) is most of a cold run; a pooled
+// sandbox does it before the submission arrives.
+void runGrader(grade, { warmup });

@@ -1,6 +1,5 @@
+# Separate resources per subnet, zones written out by hand: both public subnets ended up in zone "a".
 terraform {
-  required_version = ">= 1.6"
-
   required_providers {
     aws = {
       source  = "hashicorp/aws"
@@ -11,44 +10,63 @@ terraform {
 
 provider "aws" {
   region = var.region
-}
 
-data "aws_availability_zones" "available" {
-  state = "available"
+  default_tags {
+    tags = {
+      Project = "devops-study"
+    }
+  }
 }
 
 resource "aws_vpc" "main" {
-  cidr_block           = var.vpc_cidr
+  cidr_block           = "10.0.0.0/16"
   enable_dns_support   = true
   enable_dns_hostnames = true
 
   tags = {
-    Name = "${var.name}-vpc"
+    Name = "study-vpc"
   }
 }
 
-# Public subnets: 10.0.0.0/24 and 10.0.1.0/24, one per availability zone.
-resource "aws_subnet" "public" {
-  count                   = 2
+resource "aws_subnet" "public_a" {
   vpc_id                  = aws_vpc.main.id
-  cidr_block              = cidrsubnet(aws_vpc.main.cidr_block, 8, count.index)
-  availability_zone       = data.aws_availability_zones.available.names[0]
+  cidr_block              = cidrsubnet(aws_vpc.main.cidr_block, 8, 1)
+  availability_zone       = "${var.region}a"
   map_public_ip_on_launch = true
 
   tags = {
-    Name = "${var.name}-public-${count.index + 1}"
+    Name = "study-public-a"
   }
 }
 
-# Private subnets: 10.0.10.0/24 and 10.0.11.0/24.
-resource "aws_subnet" "private" {
-  count             = 2
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = cidrsubnet(aws_vpc.main.cidr_block, 8, count.index + 10)
-  availability_zone = data.aws_availability_zones.available.names[count.index]
+resource "aws_subnet" "public_c" {
+  vpc_id                  = aws_vpc.main.id
+  cidr_block              = cidrsubnet(aws_vpc.main.cidr_block, 8, 2)
+  availability_zone       = "${var.region}a"
+  map_public_ip_on_launch = true
 
   tags = {
-    Name = "${var.name}-private-${count.index + 1}"
+    Name = "study-public-c"
+  }
+}
+
+resource "aws_subnet" "private_a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet(aws_vpc.main.cidr_block, 8, 11)
+  availability_zone = "${var.region}a"
+
+  tags = {
+    Name = "study-private-a"
+  }
+}
+
+resource "aws_subnet" "private_c" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet(aws_vpc.main.cidr_block, 8, 12)
+  availability_zone = "${var.region}c"
+
+  tags = {
+    Name = "study-private-c"
   }
 }
 
@@ -56,26 +74,31 @@ resource "aws_internet_gateway" "main" {
   vpc_id = aws_vpc.main.id
 
   tags = {
-    Name = "${var.name}-igw"
+    Name = "study-igw"
   }
 }
 
 resource "aws_route_table" "public" {
   vpc_id = aws_vpc.main.id
 
-  route {
-    cidr_block = "0.0.0.0/0"
-    gateway_id = aws_internet_gateway.main.id
-  }
-
   tags = {
-    Name = "${var.name}-public-rt"
+    Name = "study-public"
   }
 }
 
-resource "aws_route_table_association" "public" {
-  count          = 2
-  subnet_id      = aws_subnet.public[count.index].id
+resource "aws_route" "public_internet" {
+  route_table_id         = aws_route_table.public.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.main.id
+}
+
+resource "aws_route_table_association" "public_a" {
+  subnet_id      = aws_subnet.public_a.id
+  route_table_id = aws_route_table.public.id
+}
+
+resource "aws_route_table_association" "public_c" {
+  subnet_id      = aws_subnet.public_c.id
   route_table_id = aws_route_table.public.id
 }
 
@@ -83,16 +106,16 @@ resource "aws_eip" "nat" {
   domain = "vpc"
 
   tags = {
-    Name = "${var.name}-nat-eip"
+    Name = "study-nat-eip"
   }
 }
 
 resource "aws_nat_gateway" "main" {
   allocation_id = aws_eip.nat.id
-  subnet_id     = aws_subnet.public[0].id
+  subnet_id     = aws_subnet.public_a.id
 
   tags = {
-    Name = "${var.name}-nat"
+    Name = "study-nat"
   }
 
   depends_on = [aws_internet_gateway.main]
@@ -101,18 +124,23 @@ resource "aws_nat_gateway" "main" {
 resource "aws_route_table" "private" {
   vpc_id = aws_vpc.main.id
 
-  route {
-    cidr_block     = "0.0.0.0/0"
-    nat_gateway_id = aws_nat_gateway.main.id
-  }
-
   tags = {
-    Name = "${var.name}-private-rt"
+    Name = "study-private"
   }
 }
 
-resource "aws_route_table_association" "private" {
-  count          = 2
-  subnet_id      = aws_subnet.private[count.index].id
+resource "aws_route" "private_nat" {
+  route_table_id         = aws_route_table.private.id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.main.id
+}
+
+resource "aws_route_table_association" "private_a" {
+  subnet_id      = aws_subnet.private_a.id
+  route_table_id = aws_route_table.private.id
+}
+
+resource "aws_route_table_association" "private_c" {
+  subnet_id      = aws_subnet.private_c.id
   route_table_id = aws_route_table.private.id
 }

@@ -4,6 +4,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
+      version = ">= 5.0"
     }
   }
 }
