@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { aptInstall, log, run, which } from './sh';
+import { aptInstall, CliError, log, run, which } from './sh';
 import { ROOT, ensureChromium } from './services';
 import { prepareStack, prepareImages, seedDemo } from './index';
 import { nextBuild, prismaGenerate } from './prepare';
@@ -56,7 +56,10 @@ export async function cmdTest(args: string[]): Promise<number> {
   let env: NodeJS.ProcessEnv = process.env;
   if (needsStack) {
     const t0 = Date.now();
-    env = await prepareStack({ database: 'lms_test', redisPrefix: `lms-test`, fresh: true });
+    // LMS_TEST_DB / LMS_TEST_REDIS_PREFIX let two runs share one Postgres and Redis (e.g. two people on one box).
+    const db = process.env.LMS_TEST_DB ?? 'lms_test';
+    if (!/^lms_test[a-z0-9_]*$/.test(db)) throw new CliError(`LMS_TEST_DB must start with lms_test (got "${db}")`);
+    env = await prepareStack({ database: db, redisPrefix: process.env.LMS_TEST_REDIS_PREFIX ?? db.replace(/_/g, '-'), fresh: true });
     await prepareImages();
     log(`services and images ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
