@@ -40,7 +40,7 @@ export function promtoolRunner(bin = '/usr/bin/promtool'): Runner {
           cwd: dir,
           stdio: ['ignore', 'pipe', 'pipe'],
           // One thread for Go's scheduler and a soft memory ceiling: several runs share a small sandbox.
-          env: { PATH: '/usr/bin:/bin', HOME: dir, TMPDIR: dir, GOMAXPROCS: '1', GOMEMLIMIT: '192MiB' } as NodeJS.ProcessEnv,
+          env: { PATH: '/usr/bin:/bin', HOME: dir, TMPDIR: dir, GOMAXPROCS: '1', GOMEMLIMIT: '192MiB', NODE_ENV: 'production' },
         });
         const timer = setTimeout(() => {
           timedOut = true;
