@@ -1,29 +1,17 @@
 import type { Metadata } from 'next';
 import '@fontsource-variable/noto-sans-kr';
 import './globals.css';
-import { SiteHeader } from '@/components/site-header';
-import { currentLang } from '@/lib/lang';
-import { currentUser } from '@/lib/auth/session';
 
 export const metadata: Metadata = {
   title: { default: 'DevOps 10-Week Roadmap', template: '%s · DevOps Roadmap' },
   description: 'A free, self-hostable DevOps course in Korean and English, with labs graded in a sandbox within seconds.',
 };
 
-export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const lang = await currentLang();
-  const user = await currentUser();
-  return (
-    <html lang={lang}>
-      <body className="min-h-screen">
-        <a href="#main" className="sr-only focus:not-sr-only">
-          Skip to content
-        </a>
-        <SiteHeader lang={lang} user={user} />
-        <main id="main" className="mx-auto max-w-6xl px-4 py-8">
-          {children}
-        </main>
-      </body>
-    </html>
-  );
+/**
+ * A pass-through root: the site's pages `(site)/layout.tsx` (per request: reads the language cookie and the session)
+ * and the prerendered lessons `lessons/[lang]/layout.tsx` (static: language from the path the proxy rewrites to) each
+ * render their own <html>, so a lesson is built once and served as a file.
+ */
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return children;
 }
