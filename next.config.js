@@ -26,6 +26,8 @@ const securityHeaders = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // LMS_DIST_DIR lets two builds of one checkout live side by side (e.g. two test runs on one box).
+  distDir: process.env.LMS_DIST_DIR || '.next',
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

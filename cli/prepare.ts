@@ -59,10 +59,11 @@ export function buildFingerprint(): string {
 }
 
 export async function nextBuild(env: NodeJS.ProcessEnv, force = false): Promise<void> {
-  const stamp = path.join(ROOT, '.next', 'lms-build-stamp');
+  const stamp = path.join(ROOT, env.LMS_DIST_DIR || process.env.LMS_DIST_DIR || '.next', 'lms-build-stamp');
   const fp = buildFingerprint();
   if (!force && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fp) return;
   log('building the site (next build)');
+  fs.mkdirSync(path.dirname(stamp), { recursive: true });
   await run(path.join(ROOT, 'node_modules', '.bin', 'next'), ['build'], { cwd: ROOT, env: { ...env, NEXT_TELEMETRY_DISABLED: '1' }, quiet: true });
   fs.writeFileSync(stamp, fp);
 }

@@ -80,7 +80,7 @@ export async function cmdTest(args: string[]): Promise<number> {
   await step('e2e', async () => {
     const chromium = await ensureChromium();
     await seedDemo();
-    const port = 3100;
+    const port = Number(process.env.LMS_E2E_PORT ?? 3100);
     const webEnv = { ...env, NODE_ENV: 'production', NEXTAUTH_URL: `http://localhost:${port}`, PORT: String(port) } as NodeJS.ProcessEnv;
     await nextBuild(webEnv);
     const children: ChildProcess[] = [];
