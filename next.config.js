@@ -28,6 +28,16 @@ const securityHeaders = [
 const nextConfig = {
   // LMS_DIST_DIR lets two builds of one checkout live side by side (e.g. two test runs on one box).
   distDir: process.env.LMS_DIST_DIR || '.next',
+  // A lesson URL is the same in both languages; the language cookie picks the prerendered file. Config rewrites
+  // (not a proxy function) so a lesson costs the server a lookup, not a render.
+  async rewrites() {
+    return {
+      beforeFiles: [
+        { source: '/weeks/:week/:slug', has: [{ type: 'cookie', key: 'lang', value: 'en' }], destination: '/lessons/en/:week/:slug' },
+        { source: '/weeks/:week/:slug', destination: '/lessons/ko/:week/:slug' },
+      ],
+    };
+  },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

@@ -6,13 +6,12 @@
  * Prints p50/p95 and the ratios; --json prints one document with ratios.lessonP95 and lessonJsKbGzip.
  */
 import http from 'node:http';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { CliError, log } from './sh';
 import { ROOT } from './services';
 import { prepareStack, seedDemo, DEMO_PASSWORD } from './index';
-import { nextBuild } from './prepare';
+import { nextBuild, webCommand } from './prepare';
 
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -90,14 +89,16 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
   const lesson = loadContent().find((m) => m.week === 1)?.lessons[0];
   if (!lesson) throw new CliError('bench web: no week-1 lesson');
   const lessonPath = `/weeks/1/${lesson.slug}`;
-  const web = spawn(path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-p', String(port)], { cwd: ROOT, env: webEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  const wc = webCommand(port);
+  const web = spawn(wc.cmd, wc.args, { cwd: ROOT, env: { ...webEnv, ...wc.env }, stdio: ['ignore', 'ignore', 'inherit'] });
   let floor: http.Server | undefined;
   try {
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 120 && !(await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 500));
     const html = await (await fetch(base + lessonPath)).text();
     // JS shipped to the lesson page: every script it loads, gzipped.
-    const scripts = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]!);
+    // Scripts marked noModule (Next's legacy polyfills) are never fetched by a browser that runs modules.
+    const scripts = [...html.matchAll(/<script([^>]+)>/g)].filter((m) => !/\bnomodule\b/i.test(m[1]!)).map((m) => /src="([^"]+)"/.exec(m[1]!)?.[1]).filter((x): x is string => !!x);
     let jsGzip = 0;
     for (const src of new Set(scripts)) jsGzip += zlib.gzipSync(Buffer.from(await (await fetch(new URL(src, base))).arrayBuffer())).length;
     const cookie = await signIn(base, 'learner1@demo.lms');

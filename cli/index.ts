@@ -7,7 +7,7 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CliError, log } from './sh';
 import { ROOT, DATA_DIR, ensureDocker, ensurePostgres, ensureDatabase, ensureRedis, stopPostgres } from './services';
-import { prismaGenerate, migrate, localSecret, nextBuild } from './prepare';
+import { prismaGenerate, migrate, localSecret, nextBuild, webCommand } from './prepare';
 import { ensureBaseImage } from './images';
 
 const USAGE = `usage: bin/lms <command>
@@ -111,7 +111,8 @@ async function cmdUp(args: string[]): Promise<void> {
     log(`the site is already running on port ${port}; nothing more to start`);
     return;
   }
-  const web = startChild('web', path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-p', String(port)], env);
+  const wc = webCommand(port);
+  const web = startChild('web', wc.cmd, wc.args, { ...env, ...wc.env });
   const worker = startChild('worker', process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], env);
   for (let i = 0; i < 120; i++) {
     if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false)) break;

@@ -67,3 +67,8 @@ export async function nextBuild(env: NodeJS.ProcessEnv, force = false): Promise<
   await run(path.join(ROOT, 'node_modules', '.bin', 'next'), ['build'], { cwd: ROOT, env: { ...env, NEXT_TELEMETRY_DISABLED: '1' }, quiet: true });
   fs.writeFileSync(stamp, fp);
 }
+
+/** The production web process: server.ts (prerendered lessons served directly, request ids, HTTP metrics) around Next. */
+export function webCommand(port: number): { cmd: string; args: string[]; env: Record<string, string> } {
+  return { cmd: process.execPath, args: ['--import', 'tsx', path.join(ROOT, 'server.ts')], env: { PORT: String(port), LMS_SERVICE: 'web' } };
+}

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { aptInstall, CliError, log, run, which } from './sh';
 import { ROOT, ensureChromium } from './services';
 import { prepareStack, prepareImages, seedDemo } from './index';
-import { nextBuild, prismaGenerate } from './prepare';
+import { nextBuild, prismaGenerate, webCommand } from './prepare';
 
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 
@@ -85,7 +85,8 @@ export async function cmdTest(args: string[]): Promise<number> {
     await nextBuild(webEnv);
     const children: ChildProcess[] = [];
     try {
-      children.push(spawn(bin('next'), ['start', '-p', String(port)], { cwd: ROOT, env: webEnv, stdio: ['ignore', 'ignore', 'inherit'] }));
+      const wc = webCommand(port);
+      children.push(spawn(wc.cmd, wc.args, { cwd: ROOT, env: { ...webEnv, ...wc.env }, stdio: ['ignore', 'ignore', 'inherit'] }));
       children.push(spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], { cwd: ROOT, env: webEnv, stdio: ['ignore', 'ignore', 'inherit'] }));
       for (let i = 0; i < 120; i++) {
         if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false)) break;

@@ -9,7 +9,9 @@ export function LangSwitch({ lang }: { lang: 'ko' | 'en' }) {
   const choose = (l: 'ko' | 'en') =>
     start(async () => {
       await setLanguage(l);
-      router.refresh();
+      // A prerendered lesson is another file per language: load it again; other pages re-render in place.
+      if (document.documentElement.dataset.static === 'lesson') window.location.reload();
+      else router.refresh();
     });
   return (
     <div role="group" aria-label="Language / 언어" className="flex overflow-hidden rounded-md border border-slate-300 text-sm dark:border-slate-700">

@@ -1,6 +1,7 @@
 'use client';
-import { useState, useTransition } from 'react';
+import { useEffect, useState, useTransition } from 'react';
 import { markLesson } from '@/app/actions/progress';
+import { fetchMe } from './me-client';
 
 type State = 'LEARNING' | 'DONE' | 'SKIPPED' | 'NONE';
 const LABELS: Record<'ko' | 'en', Record<Exclude<State, 'NONE'>, string>> = {
@@ -8,8 +9,17 @@ const LABELS: Record<'ko' | 'en', Record<Exclude<State, 'NONE'>, string>> = {
   en: { DONE: 'Mark as done', LEARNING: 'Learning', SKIPPED: 'Skip' },
 };
 
-export function LessonProgress({ week, slug, initial, lang }: { week: number; slug: string; initial: State; lang: 'ko' | 'en' }) {
-  const [state, setState] = useState<State>(initial);
+/** Self-reported lesson progress. Without `initial` (prerendered lessons) it asks /api/me and hides for guests. */
+export function LessonProgress({ week, slug, initial, lang }: { week: number; slug: string; initial?: State; lang: 'ko' | 'en' }) {
+  const [state, setState] = useState<State | undefined>(initial);
+  useEffect(() => {
+    if (initial !== undefined) return;
+    let live = true;
+    void fetchMe({ week, slug }).then((m) => live && m.user && setState(m.lesson ?? 'NONE'));
+    return () => {
+      live = false;
+    };
+  }, [initial, week, slug]);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
   const choose = (s: Exclude<State, 'NONE'>) =>
@@ -21,6 +31,7 @@ export function LessonProgress({ week, slug, initial, lang }: { week: number; sl
         setError(null);
       } else setError(r.error);
     });
+  if (state === undefined) return null;
   return (
     <div className="flex flex-wrap items-center gap-2" aria-label="Lesson progress">
       {(['DONE', 'LEARNING', 'SKIPPED'] as const).map((s) => (

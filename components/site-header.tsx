@@ -3,8 +3,11 @@ import { t, type Lang } from '@/lib/i18n';
 import type { SessionUser } from '@/lib/auth/session';
 import { LangSwitch } from './lang-switch';
 import { SignOutButton } from './sign-out-button';
+import { HeaderUser } from './header-user';
 
-export function SiteHeader({ lang, user }: { lang: Lang; user: SessionUser | null }) {
+/** `user: "island"` on prerendered pages: the user corner is filled in by the browser from /api/me. */
+export function SiteHeader({ lang, user }: { lang: Lang; user: SessionUser | null | 'island' }) {
+  const known = user === 'island' ? null : user;
   return (
     <header className="border-b border-slate-200 dark:border-slate-800">
       <nav aria-label="Main" className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
@@ -14,14 +17,16 @@ export function SiteHeader({ lang, user }: { lang: Lang; user: SessionUser | nul
         <Link href="/roadmap" className="text-sm hover:underline">
           {t(lang, 'roadmap')}
         </Link>
-        {user && (
+        {known && (
           <Link href="/dashboard" className="text-sm hover:underline">
             {t(lang, 'dashboard')}
           </Link>
         )}
         <div className="ml-auto flex items-center gap-3">
           <LangSwitch lang={lang} />
-          {user ? (
+          {user === 'island' ? (
+            <HeaderUser lang={lang} />
+          ) : user ? (
             <>
               <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="user-name">
                 {user.name}

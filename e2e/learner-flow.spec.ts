@@ -35,6 +35,13 @@ test('a learner reads a lesson in both languages, submits the week-1 lab and see
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.locator('h1')).toHaveText(lesson.meta.en.title);
   await page.screenshot({ path: path.join(shots, 'lesson-en.png'), fullPage: true });
+  // The lesson is one prerendered file for everyone; who is reading and their progress arrive in islands.
+  await expect(page.getByTestId('user-name')).toHaveText('Learner Lee');
+  const done = page.getByRole('button', { name: 'Mark as done' });
+  await done.click();
+  await expect(done).toHaveAttribute('aria-pressed', 'true');
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Mark as done' })).toHaveAttribute('aria-pressed', 'true');
   // The choice is remembered across pages.
   await page.goto('/roadmap');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');

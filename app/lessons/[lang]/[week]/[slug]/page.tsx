@@ -1,16 +1,20 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { Metadata } from 'next';
-import { currentLang } from '@/lib/lang';
-import { currentUser } from '@/lib/auth/session';
-import { t, weekLabel } from '@/lib/i18n';
-import { getLesson, lessonNeighbours } from '@/lib/content/index';
+import { isLang, t, weekLabel } from '@/lib/i18n';
+import { getLesson, lessonNeighbours, listLessons } from '@/lib/content/index';
 import { moduleDir } from '@/lib/content/schema';
-import { getDb } from '@/lib/db';
 import { LessonProgress } from '@/components/lesson-progress';
 import { Quiz } from '@/components/mdx/quiz';
 
-type Params = Promise<{ week: string; slug: string }>;
+type Params = Promise<{ lang: string; week: string; slug: string }>;
+
+/** Every lesson in both languages, rendered at build time; an unknown path is a 404, never a render. */
+export function generateStaticParams() {
+  return listLessons().flatMap((l) => l.languages.map((lang) => ({ lang, week: String(l.week), slug: l.slug })));
+}
+
+export const dynamicParams = false;
 
 function parse(week: string, slug: string) {
   if (!/^\d{1,2}$/.test(week) || !/^[a-z0-9-]{1,80}$/.test(slug)) return undefined;
@@ -18,24 +22,18 @@ function parse(week: string, slug: string) {
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const { week, slug } = await params;
+  const { lang, week, slug } = await params;
   const lesson = parse(week, slug);
-  const lang = await currentLang();
-  return lesson ? { title: lesson.meta[lang].title, description: lesson.meta[lang].description } : {};
+  return lesson && isLang(lang) ? { title: lesson.meta[lang].title, description: lesson.meta[lang].description } : {};
 }
 
 export default async function LessonPage({ params }: { params: Params }) {
-  const { week, slug } = await params;
+  const { lang, week, slug } = await params;
   const lesson = parse(week, slug);
-  if (!lesson) notFound();
-  const lang = await currentLang();
+  if (!lesson || !isLang(lang)) notFound();
   const meta = lesson.meta[lang];
   const { default: Body } = await import(`@/content/${moduleDir(lesson.week)}/${lesson.slug}.${lang}.mdx`);
   const { prev, next } = lessonNeighbours(lesson.week, lesson.slug);
-  const user = await currentUser();
-  const progress = user
-    ? await getDb().lessonProgress.findUnique({ where: { userId_week_slug: { userId: user.id, week: lesson.week, slug: lesson.slug } } })
-    : null;
   return (
     <article className="mx-auto max-w-3xl" lang={lang}>
       <nav className="mb-4 text-sm text-slate-500">
@@ -75,11 +73,10 @@ export default async function LessonPage({ params }: { params: Params }) {
           ))}
         </ul>
       </section>
-      {user && (
-        <div className="mt-8">
-          <LessonProgress week={lesson.week} slug={lesson.slug} initial={progress?.state ?? 'NONE'} lang={lang} />
-        </div>
-      )}
+      <div className="mt-8">
+        {/* A client island: asks /api/me for the reader's state of this lesson; shows nothing to a guest. */}
+        <LessonProgress week={lesson.week} slug={lesson.slug} lang={lang} />
+      </div>
       <nav className="mt-10 flex justify-between gap-4 text-sm" aria-label="Lesson navigation">
         {prev ? (
           <Link href={`/weeks/${prev.week}/${prev.slug}`} className="hover:underline">

@@ -1,0 +1,39 @@
+'use client';
+import { useEffect, useState } from 'react';
+import { fetchMe, type Me } from './me-client';
+import { SignOutButton } from './sign-out-button';
+
+const L = {
+  ko: { signIn: '로그인', signOut: '로그아웃', dashboard: '대시보드' },
+  en: { signIn: 'Sign in', signOut: 'Sign out', dashboard: 'Dashboard' },
+};
+
+/** The header's user corner on prerendered pages: filled in after load from /api/me. */
+export function HeaderUser({ lang }: { lang: 'ko' | 'en' }) {
+  const [me, setMe] = useState<Me | undefined>();
+  useEffect(() => {
+    let live = true;
+    void fetchMe().then((m) => live && setMe(m));
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (!me) return <span className="inline-block h-7 w-16" aria-hidden />;
+  if (!me.user)
+    return (
+      <a href="/login" className="rounded-md bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700">
+        {L[lang].signIn}
+      </a>
+    );
+  return (
+    <>
+      <a href="/dashboard" className="text-sm hover:underline">
+        {L[lang].dashboard}
+      </a>
+      <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="user-name">
+        {me.user.name}
+      </span>
+      <SignOutButton label={L[lang].signOut} />
+    </>
+  );
+}
