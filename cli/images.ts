@@ -35,3 +35,50 @@ export async function ensureBaseImage(docker: Docker): Promise<void> {
   }
   log(`imported ${BASE_IMAGE}`);
 }
+
+/** The Node base the app's Dockerfile builds FROM where no registry is reachable. */
+export const LOCAL_NODE_IMAGE = 'lms/node:20-bookworm-slim';
+
+/**
+ * Builds LOCAL_NODE_IMAGE from the Debian base and this machine's own Node and npm (the host is Debian bookworm too,
+ * so the binary's libraries are there), with a `node` user like the official image. Elsewhere NODE_IMAGE is simply
+ * the official node:20-bookworm-slim.
+ */
+export async function ensureLocalNodeImage(docker: Docker): Promise<string> {
+  if (await imageExists(docker, LOCAL_NODE_IMAGE)) return LOCAL_NODE_IMAGE;
+  await ensureBaseImage(docker);
+  const npmDir = path.join(path.dirname(fs.realpathSync(process.execPath)), '..', 'lib', 'node_modules', 'npm');
+  if (!fs.existsSync(path.join(npmDir, 'bin', 'npm-cli.js'))) throw new CliError(`cannot find npm next to ${process.execPath} (looked in ${npmDir})`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-node-image-'));
+  try {
+    fs.copyFileSync(fs.realpathSync(process.execPath), path.join(dir, 'node'));
+    fs.cpSync(npmDir, path.join(dir, 'npm'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'Dockerfile'),
+      [
+        `FROM ${BASE_IMAGE}`,
+        'COPY node /usr/local/bin/node',
+        'COPY npm /usr/local/lib/node_modules/npm',
+        'RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\',
+        ' && groupadd --gid 1000 node && useradd --uid 1000 --gid node --create-home node && node --version && npm --version',
+        '',
+      ].join('\n'),
+    );
+    log(`building ${LOCAL_NODE_IMAGE} from this machine's Node ${process.version}`);
+    await run('docker', ['build', '-q', '-t', LOCAL_NODE_IMAGE, dir], { quiet: true });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return LOCAL_NODE_IMAGE;
+}
+
+/** Extra CA certificates the machine trusts (a TLS-intercepting proxy's), for npm inside `docker build`. */
+export function extraCaCerts(): string {
+  const dir = '/usr/local/share/ca-certificates';
+  if (!fs.existsSync(dir)) return '';
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.crt'))
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim())
+    .join('\n');
+}
