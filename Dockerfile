@@ -41,7 +41,7 @@ COPY --from=web-files /app/labs ./labs
 COPY --from=web-files /app/package.json /app/next.config.js /app/server.ts /app/tsconfig.json ./
 USER lms
 EXPOSE 3000
-HEALTHCHECK --interval=15s --timeout=3s --start-period=20s CMD ["node", "-e", "fetch('http://127.0.0.1:3000/api/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 CMD ["node", "--import", "tsx", "server.ts"]
 
 # ── worker (and migrations): keeps the build tools, since it bundles graders and builds their images ─────────────

@@ -87,7 +87,9 @@ export async function checkAppImages(env: NodeJS.ProcessEnv): Promise<void> {
   } catch (e) {
     for (const n of names) {
       const logs = await docker.getContainer(n).logs({ stdout: true, stderr: true, tail: 30 }).catch(() => Buffer.from(''));
-      log(`── last lines of ${n}:\n${logs.toString('utf8').replace(/[\x00-\x08]/g, '')}`);
+      // Docker's log stream frames each line with an 8-byte header: keep the printable text.
+      const text = [...logs.toString('utf8')].filter((c) => c === '\n' || c.charCodeAt(0) >= 32).join('');
+      log(`── last lines of ${n}:\n${text}`);
     }
     throw e;
   } finally {
