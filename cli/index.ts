@@ -254,6 +254,12 @@ async function main(): Promise<number> {
     case 'images':
       if (args[0] !== 'build') throw new CliError(USAGE);
       await prepareImages(args.includes('--force'));
+      {
+        // The base the app's Dockerfile builds FROM where no registry answers (NODE_IMAGE=lms/node:20-bookworm-slim).
+        const { ensureLocalNodeImage } = await import('./images');
+        const Docker = (await import('dockerode')).default;
+        log(`node base for the app images: ${await ensureLocalNodeImage(new Docker())}`);
+      }
       return 0;
     case 'worker':
       await import('../worker/index');
