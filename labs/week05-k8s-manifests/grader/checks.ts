@@ -9,7 +9,7 @@ import { readKustomization, type Kustomization } from './kustomize';
 import { K8sObject, summarise, type Finding } from './model';
 import { compareQuantity, parseQuantity } from './quantity';
 import { validateObject } from './schema';
-import { isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from './yamldocs';
+import { isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
 
 export const DEPLOYMENT_FILE = 'k8s/deployment.yaml';
 export const SERVICE_FILE = 'k8s/service.yaml';

@@ -15,7 +15,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import knownFields from './known-fields.json';
-import { dotted, get, isObj, type Json, type Obj, type PathPart } from './yamldocs';
+import { dotted, get, isObj, type Json, type Obj, type PathPart } from '../../../lib/grader-kit/yamldocs';
 
 export interface Problem {
   path: PathPart[];

@@ -10,7 +10,7 @@ import { NotGradable, partial, pass, fail, type CheckVerdict, type GraderVerdict
 import schema from './cluster.schema.json';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import { STANDARD_SUPPORT, STANDARD_SUPPORT_ENDED, CHECKED_ON } from './versions';
-import { dotted, get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from './yamldocs';
+import { dotted, get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
 
 export const FILE = 'cluster.yaml';
 /** Week 1's VPC. */

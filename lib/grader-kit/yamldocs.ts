@@ -4,7 +4,7 @@
  * gradable.
  */
 import YAML, { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
-import { NotGradable, type Submission } from '../../../lib/grader-kit/index';
+import { NotGradable, type Submission } from './index';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Obj = { [k: string]: Json };
