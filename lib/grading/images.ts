@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import { projectRoot, type Lab } from '../labs/registry';
@@ -66,6 +67,8 @@ export function graderImageTag(lab: Lab): string {
     ...walkFiles(path.join(lab.dir, 'grader')).filter((f) => !f.endsWith('.test.ts')),
     path.join(lab.dir, 'lab.yaml'),
     ...walkFiles(path.join(root, 'lib', 'grader-kit')).filter((f) => !f.endsWith('.test.ts')),
+    // How graders are bundled is part of what they are.
+    path.join(root, 'lib', 'grading', 'images.ts'),
   ];
   const versions = [...externalPackageDirs(lab).entries()].map(([n, d]) => `${n}@${JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')).version}`);
   return `lms-grader-${lab.manifest.id}:${hashFiles(files, [runtimeImageTag(), ...versions])}`;
@@ -131,6 +134,20 @@ WORKDIR /tmp
 CMD ["node", "/grader/grader.cjs"]
 `;
 
+/**
+ * Packages whose ESM build for Node reaches for `createRequire(import.meta.url)`, which a CommonJS bundle cannot
+ * honour (import.meta is empty there): resolve them to their CommonJS entry instead, from the importing file.
+ */
+function cjsEntryFor(names: string[]): import('esbuild').Plugin {
+  const filter = new RegExp(`^(${names.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'cjs-entry',
+    setup(b) {
+      b.onResolve({ filter }, (args) => ({ path: createRequire(args.importer || path.join(process.cwd(), 'x.js')).resolve(args.path) }));
+    },
+  };
+}
+
 /** Bundles the grader (esbuild, on the host: npm inside a container meets a TLS proxy here) and builds its image. */
 export async function buildGraderImage(docker: Docker, lab: Lab, opts: { force?: boolean } = {}): Promise<string> {
   const tag = graderImageTag(lab);
@@ -146,6 +163,7 @@ export async function buildGraderImage(docker: Docker, lab: Lab, opts: { force?:
     format: 'cjs',
     write: false,
     external: [...externals.keys()],
+    plugins: [cjsEntryFor(['@kubernetes-models/validate'])],
     logLevel: 'silent',
     legalComments: 'none',
   });

@@ -1,0 +1,4 @@
+import { runGrader } from '../../../lib/grader-kit/index';
+import { grade } from './checks';
+
+void runGrader(grade);
