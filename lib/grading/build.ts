@@ -23,6 +23,9 @@ export interface BuildInfo {
   /** The build output, capped. */
   log: string;
   imageSize?: number;
+  /** Size of the image the final stage starts FROM (when it is a base image): imageSize minus this is what the
+   *  learner's Dockerfile added, comparable across machines whose base images differ. */
+  baseImageSize?: number;
   layers?: { createdBy: string; size: number }[];
   steps?: BuildStep[];
   /** The steps of a second build after only the cache-probe file changed. */
@@ -129,6 +132,9 @@ export async function buildLearnerImage(
   if (first.ok) {
     const img = await docker.getImage(opts.tag).inspect();
     info.imageSize = img.Size;
+    const froms = [...text.matchAll(/^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/gim)].map((m) => m[1]!);
+    const finalBase = froms.at(-1);
+    if (finalBase && LEARNER_BASE_IMAGES.includes(finalBase)) info.baseImageSize = (await docker.getImage(finalBase).inspect()).Size;
     const history = (await docker.getImage(opts.tag).history()) as { CreatedBy: string; Size: number }[];
     info.layers = history.map((h) => ({ createdBy: h.CreatedBy.slice(0, 300), size: h.Size }));
     if (opts.cacheProbe && opts.files.some((f) => f.path === opts.cacheProbe)) {
