@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 /**
  * Images built from a learner's Dockerfile (the Docker and deploy-optimisation weeks). Built by the engine with no
  * network, memory = memory+swap, a CPU quota and a time limit, FROM local base images only; removed after the run.
@@ -138,7 +139,11 @@ export async function buildLearnerImage(
     const history = (await docker.getImage(opts.tag).history()) as { CreatedBy: string; Size: number }[];
     info.layers = history.map((h) => ({ createdBy: h.CreatedBy.slice(0, 300), size: h.Size }));
     if (opts.cacheProbe && opts.files.some((f) => f.path === opts.cacheProbe)) {
-      const changed = opts.files.map((f) => (f.path === opts.cacheProbe ? { path: f.path, content: Buffer.concat([f.content, Buffer.from('\n')]) } : f));
+      // The change must be one no earlier build has seen, or the builder finds even the "changed" layers in its
+      // cache (a second grading of the same files would then look perfectly cached). A last line of 32 random
+      // spaces and tabs is new every time and harmless in source files of any language.
+      const nonce = Array.from(crypto.randomBytes(32), (b) => (b & 1 ? ' ' : '\t')).join('');
+      const changed = opts.files.map((f) => (f.path === opts.cacheProbe ? { path: f.path, content: Buffer.concat([f.content, Buffer.from(`\n${nonce}\n`)]) } : f));
       const second = await buildOnce(docker, changed, opts.dockerfile, `${opts.tag}-probe`, opts.limits, opts.labels);
       info.rebuildSteps = second.ok ? parseSteps(second.log) : [];
       await docker.getImage(`${opts.tag}-probe`).remove({ force: true }).catch(() => {});
