@@ -22,6 +22,11 @@ export function SiteHeader({ lang, user }: { lang: Lang; user: SessionUser | nul
             {t(lang, 'dashboard')}
           </Link>
         )}
+        {known && (known.role === 'INSTRUCTOR' || known.role === 'ADMIN') && (
+          <Link href="/instructor" className="text-sm hover:underline">
+            {lang === 'ko' ? '강사' : 'Instructor'}
+          </Link>
+        )}
         <div className="ml-auto flex items-center gap-3">
           <LangSwitch lang={lang} />
           {user === 'island' ? (

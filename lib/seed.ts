@@ -25,6 +25,12 @@ export async function seedDemoData(accounts: { email: string; name: string; role
     (await db.cohort.create({
       data: { name: 'DevOps 2026 Autumn', instructorId: users.get(instructor.email)!, inviteCode: crypto.randomBytes(6).toString('base64url') },
     }));
+  if ((await db.cohortWeek.count({ where: { cohortId: cohort.id } })) === 0) {
+    // The demo cohort started three days ago: week 1 is open and due in four days, later weeks open one by one.
+    const start = Date.now() - 3 * 24 * 3600 * 1000;
+    const week = 7 * 24 * 3600 * 1000;
+    await db.cohortWeek.createMany({ data: Array.from({ length: 10 }, (_, i) => ({ cohortId: cohort.id, week: i + 1, unlockAt: new Date(start + i * week), dueAt: new Date(start + (i + 1) * week) })) });
+  }
   for (const l of learners) {
     await db.cohortMember.upsert({
       where: { cohortId_userId: { cohortId: cohort.id, userId: users.get(l.email)! } },

@@ -4,6 +4,7 @@ import { getLab } from '../labs/registry';
 import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
 import { enqueueGrading } from '../queue';
 import { NotFound, UserInputError, type Actor } from '../auth/actor';
+import { isLate } from '../cohorts/schedule';
 
 export const submitInput = z.object({
   labId: z.string().min(1).max(80),
@@ -31,10 +32,13 @@ export async function submitLabAttempt(actor: Actor, raw: unknown): Promise<{ su
     throw e;
   }
   const db = getDb();
+  // Practice after a deadline is graded in full; it is marked late and the cohort's late policy counts it.
+  const late = await isLate(actor.id, lab.manifest.week);
   const submission = await db.submission.create({
     data: {
       userId: actor.id,
       labId: lab.manifest.id,
+      late,
       status: 'QUEUED',
       phase: 'queued',
       files: { create: files.map((f) => ({ path: f.path, content: f.content })) },

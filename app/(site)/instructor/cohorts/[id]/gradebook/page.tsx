@@ -1,0 +1,119 @@
+import Link from 'next/link';
+import type { Metadata } from 'next';
+import { currentLang } from '@/lib/lang';
+import { gradebook } from '@/lib/cohorts/gradebook';
+import { CohortNav } from '../cohort-nav';
+import { instructorOr404 } from '../load';
+
+export const metadata: Metadata = { title: 'Gradebook' };
+
+const STATUS = ['all', 'passed', 'failed', 'not-started', 'late'] as const;
+type Status = (typeof STATUS)[number];
+
+export default async function GradebookPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { id } = await params;
+  const sp = await searchParams;
+  const lang = await currentLang();
+  const gb = await instructorOr404(`/instructor/cohorts/${id}/gradebook`, (u) => gradebook(u, id));
+  const ko = lang === 'ko';
+  const labFilter = typeof sp.lab === 'string' && gb.labs.some((l) => l.id === sp.lab) ? sp.lab : undefined;
+  const status: Status = STATUS.includes(sp.status as Status) ? (sp.status as Status) : 'all';
+  const q = typeof sp.q === 'string' ? sp.q.slice(0, 80).toLowerCase() : '';
+  const labs = labFilter ? gb.labs.filter((l) => l.id === labFilter) : gb.labs;
+  const rows = gb.rows.filter((r) => {
+    if (q && !r.user.name.toLowerCase().includes(q) && !r.user.email.toLowerCase().includes(q)) return false;
+    const cells = labs.map((l) => r.cells[l.id]!);
+    if (status === 'passed') return cells.some((c) => c.passed);
+    if (status === 'failed') return cells.some((c) => c.attempts > 0 && !c.passed);
+    if (status === 'not-started') return cells.some((c) => c.attempts === 0);
+    if (status === 'late') return cells.some((c) => c.lateAttempts > 0);
+    return true;
+  });
+  const statusLabel: Record<Status, string> = ko
+    ? { all: '전체', passed: '통과', failed: '미통과', 'not-started': '시작 안 함', late: '지각' }
+    : { all: 'All', passed: 'Passed', failed: 'Not passed', 'not-started': 'Not started', late: 'Late' };
+  return (
+    <div>
+      <CohortNav id={id} name={gb.cohort.name} lang={lang} here="gradebook" />
+      <form className="mb-4 flex flex-wrap items-end gap-3 text-sm" method="get">
+        <label>
+          <span className="block text-slate-500">{ko ? '실습' : 'Lab'}</span>
+          <select name="lab" defaultValue={labFilter ?? ''} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+            <option value="">{ko ? '전체' : 'All labs'}</option>
+            {gb.labs.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.week}. {l.title[lang]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="block text-slate-500">{ko ? '상태' : 'Status'}</span>
+          <select name="status" defaultValue={status} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+            {STATUS.map((s) => (
+              <option key={s} value={s}>
+                {statusLabel[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="block text-slate-500">{ko ? '이름·이메일' : 'Name or email'}</span>
+          <input name="q" defaultValue={q} maxLength={80} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900" />
+        </label>
+        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{ko ? '적용' : 'Apply'}</button>
+        <a href={`/api/cohorts/${id}/gradebook.csv`} className="ml-auto rounded-md bg-blue-600 px-3 py-1 font-medium text-white hover:bg-blue-700" data-testid="csv">
+          {ko ? 'CSV 내보내기' : 'Export CSV'}
+        </a>
+      </form>
+      <div className="overflow-x-auto">
+        <table className="w-full border-collapse text-sm" data-testid="gradebook">
+          <thead>
+            <tr className="text-left">
+              <th className="sticky left-0 bg-white p-2 dark:bg-slate-950">{ko ? '학습자' : 'Learner'}</th>
+              {labs.map((l) => (
+                <th key={l.id} className="p-2 font-medium" title={l.title[lang]}>
+                  W{l.week}
+                </th>
+              ))}
+              <th className="p-2">{ko ? '합계' : 'Total'}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.user.id} className="border-t border-slate-200 dark:border-slate-800" data-learner={r.user.email}>
+                <td className="sticky left-0 bg-white p-2 dark:bg-slate-950">
+                  <Link href={`/instructor/cohorts/${id}/learners/${r.user.id}`} className="font-medium hover:underline">
+                    {r.user.name}
+                  </Link>
+                </td>
+                {labs.map((l) => {
+                  const c = r.cells[l.id]!;
+                  return (
+                    <td
+                      key={l.id}
+                      data-lab={l.id}
+                      data-best={c.best ?? ''}
+                      data-attempts={c.attempts}
+                      data-passed={c.passed}
+                      className={`p-2 ${c.passed ? 'bg-emerald-50 dark:bg-emerald-950' : c.attempts ? 'bg-amber-50 dark:bg-amber-950' : ''}`}
+                    >
+                      {c.best === null ? '—' : `${c.best}/${c.max}`}
+                      <span className="block text-xs text-slate-500">
+                        {c.attempts} {ko ? '회' : c.attempts === 1 ? 'try' : 'tries'}
+                        {c.passed ? ' · ✓' : ''}
+                        {c.lateAttempts ? ` · ${ko ? '지각' : 'late'}` : ''}
+                      </span>
+                    </td>
+                  );
+                })}
+                <td className="p-2 font-semibold">{Math.round(r.total * 100) / 100}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {rows.length === 0 && <p className="p-4 text-slate-600">{ko ? '조건에 맞는 학습자가 없습니다.' : 'No learner matches.'}</p>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import { notFound, redirect } from 'next/navigation';
+import { currentUser } from '@/lib/auth/session';
+import { NotFound } from '@/lib/auth/actor';
+
+/** The signed-in instructor, or the sign-in page; any cohort they may not see is a 404. */
+export async function instructorOr404<T>(path: string, load: (actor: NonNullable<Awaited<ReturnType<typeof currentUser>>>) => Promise<T>): Promise<T> {
+  const user = await currentUser();
+  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
+  try {
+    return await load(user);
+  } catch (e) {
+    if (e instanceof NotFound) notFound();
+    throw e;
+  }
+}
