@@ -65,7 +65,11 @@ export function Workbench({ labId, initialFiles, watchId, lang, s }: { labId: st
   const onUpload = async (list: FileList | null) => {
     if (!list) return;
     const added: WorkbenchFile[] = [];
-    for (const f of Array.from(list)) added.push({ path: f.name, content: await f.text() });
+    // A browser gives only the file's name: put "deployment.yaml" where the lab expects "k8s/deployment.yaml".
+    for (const f of Array.from(list)) {
+      const target = files.find((x) => x.path === f.name) ?? files.find((x) => x.path.endsWith(`/${f.name}`));
+      added.push({ path: target?.path ?? f.name, content: await f.text() });
+    }
     setFiles((prev) => {
       const map = new Map(prev.map((f) => [f.path, f]));
       for (const a of added) map.set(a.path, a);
@@ -79,7 +83,8 @@ export function Workbench({ labId, initialFiles, watchId, lang, s }: { labId: st
       setError(null);
       const fd = new FormData();
       fd.set('labId', labId);
-      for (const f of files) fd.set(`file:${f.path}`, new Blob([f.content], { type: 'text/plain' }), f.path);
+      // An empty tab (an optional file the learner did not write) is not part of the submission.
+      for (const f of files) if (f.content.trim() !== '') fd.set(`file:${f.path}`, new Blob([f.content], { type: 'text/plain' }), f.path);
       const r = await submitLab(fd);
       if (!r.ok) {
         setError(r.error);

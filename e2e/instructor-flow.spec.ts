@@ -1,0 +1,111 @@
+/**
+ * An instructor creates a cohort with a schedule and invites two learners; one passes the week-5 lab, the other
+ * fails the same check twice; the gradebook, the analytics and the CSV export show exactly that.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { test, expect, type Page, type Browser } from '@playwright/test';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const LAB = 'week05-k8s-manifests';
+const shots = path.join(ROOT, 'artifacts', 'screenshots');
+fs.mkdirSync(shots, { recursive: true });
+const read = (rel: string) => fs.readFileSync(path.join(ROOT, 'labs', LAB, rel), 'utf8');
+
+async function login(page: Page, email: string, password: string) {
+  await page.goto('/login');
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/dashboard/);
+}
+
+async function signUp(browser: Browser, name: string): Promise<{ page: Page; email: string }> {
+  const page = await (await browser.newContext()).newPage();
+  const email = `${name.toLowerCase()}-${crypto.randomBytes(4).toString('hex')}@e2e.lms`;
+  await page.goto('/signup');
+  await page.locator('input[name=name]').fill(name);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill('a-long-password-2026');
+  await page.locator('form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/dashboard/);
+  return { page, email };
+}
+
+async function submit(page: Page, files: Record<string, string>) {
+  await page.goto(`/labs/${LAB}`);
+  for (const [p, content] of Object.entries(files)) {
+    await page.getByRole('tab', { name: p }).click();
+    await page.getByTestId('editor').fill(content);
+  }
+  await page.getByTestId('submit').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'GRADED', { timeout: 90_000 });
+}
+
+test('cohort with a schedule: one learner passes, one fails a check twice; gradebook, analytics and CSV agree', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const ins = await (await browser.newContext()).newPage();
+  await login(ins, 'instructor@demo.lms', 'devops-demo-2026');
+  await ins.goto('/instructor');
+  const name = `E2E cohort ${crypto.randomBytes(3).toString('hex')}`;
+  await ins.locator('input[name=name]').fill(name);
+  await ins.locator('input[name=start]').fill(new Date().toISOString().slice(0, 10));
+  await ins.locator('input[name=latePenaltyPct]').fill('20');
+  await ins.getByRole('button', { name: /Create cohort|코호트 만들기/ }).click();
+  await expect(ins).toHaveURL(/\/instructor\/cohorts\/[a-z0-9]+$/);
+  await expect(ins.getByTestId('schedule').locator('tbody tr')).toHaveCount(10);
+  const invite = (await ins.getByTestId('invite-link').textContent())!.trim();
+  const cohortUrl = ins.url();
+
+  const pass = await signUp(browser, 'Passer');
+  const fail = await signUp(browser, 'Struggler');
+  for (const l of [pass, fail]) {
+    await l.page.goto(new URL(invite).pathname);
+    await l.page.getByTestId('join-cohort').click();
+    await expect(l.page).toHaveURL(/\/dashboard/);
+  }
+  await ins.reload();
+  await expect(ins.getByTestId('members').locator('li')).toHaveCount(2);
+
+  await submit(pass.page, { 'k8s/deployment.yaml': read('solution/k8s/deployment.yaml'), 'k8s/service.yaml': read('solution/k8s/service.yaml') });
+  await expect(pass.page.locator('[data-check][data-passed=false]')).toHaveCount(0);
+  // The starter as it is: below the pass mark, failing the service-port check among others.
+  const wrong = { 'k8s/deployment.yaml': read('starter/k8s/deployment.yaml'), 'k8s/service.yaml': read('starter/k8s/service.yaml') };
+  for (let i = 0; i < 2; i++) {
+    await submit(fail.page, wrong);
+    await expect(fail.page.locator('[data-check="service-port"][data-passed=false]')).toBeVisible();
+  }
+
+  // Gradebook: exactly one pass, two attempts for the other
+  await ins.goto(`${cohortUrl}/gradebook?lab=${LAB}`);
+  const cell = (email: string) => ins.locator(`tr[data-learner="${email}"] td[data-lab="${LAB}"]`);
+  await expect(cell(pass.email)).toHaveAttribute('data-passed', 'true');
+  await expect(cell(pass.email)).toHaveAttribute('data-attempts', '1');
+  await expect(cell(pass.email)).toHaveAttribute('data-best', '13');
+  await expect(cell(fail.email)).toHaveAttribute('data-passed', 'false');
+  await expect(cell(fail.email)).toHaveAttribute('data-attempts', '2');
+  await expect(cell(fail.email)).toHaveAttribute('data-best', '5');
+  await ins.screenshot({ path: path.join(shots, 'gradebook.png'), fullPage: true });
+  await ins.goto(`${cohortUrl}/gradebook?lab=${LAB}&status=passed`);
+  await expect(ins.locator('tbody tr')).toHaveCount(1);
+
+  // Analytics: 50 % pass rate, 1.5 median attempts, the struggler's failed checks listed once each
+  await ins.goto(`${cohortUrl}/analytics`);
+  const lab = ins.locator(`[data-testid=analytics] section[data-lab="${LAB}"]`);
+  await expect(lab).toHaveAttribute('data-pass-rate', '0.5');
+  await expect(lab).toHaveAttribute('data-median-attempts', '1.5');
+  await expect(lab.locator('li[data-check="service-port"]')).toHaveAttribute('data-learners', '1');
+  await expect(lab.locator('li[data-check="schema"]')).toHaveCount(0);
+  await ins.screenshot({ path: path.join(shots, 'analytics.png'), fullPage: true });
+
+  // CSV: the same numbers
+  const id = cohortUrl.split('/').pop()!;
+  const csv = await (await ins.request.get(`/api/cohorts/${id}/gradebook.csv`)).text();
+  const line = (email: string) => csv.split('\r\n').find((l) => l.includes(email))!;
+  const header = csv.split('\r\n')[0]!.split(',');
+  const col = header.indexOf(`"${LAB} best"`);
+  expect(col).toBeGreaterThan(1);
+  expect(line(pass.email).split(',').slice(col, col + 4)).toEqual(['"13"', '"13"', '"1"', '"yes"']);
+  expect(line(fail.email).split(',').slice(col, col + 4)).toEqual(['"5"', '"13"', '"2"', '"no"']);
+});
