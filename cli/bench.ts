@@ -71,7 +71,13 @@ export async function cmdBench(args: string[]): Promise<number> {
   const image = graderImageTag(lab);
   const input = await buildSubmissionTar(files);
   const db = getDb();
-  const user = await db.user.create({ data: { email: `bench-${Date.now()}@bench.lms`, name: 'Bench', role: 'LEARNER' } });
+  // Every submission from its own learner: a burst of many people, as the per-learner limits (lib/security/limits)
+  // would stop one learner sending hundreds.
+  let seq = 0;
+  const learner = async () => {
+    const u = await db.user.create({ data: { email: `bench-${Date.now()}-${seq++}@bench.lms`, name: 'Bench', role: 'LEARNER' }, select: { id: true } });
+    return { id: u.id, role: 'LEARNER' as const };
+  };
 
   // (a) the floor
   log(`floor: ${n} x docker run, one at a time`);
@@ -97,7 +103,7 @@ export async function cmdBench(args: string[]): Promise<number> {
     for (let i = 0; i < 600 && !out.includes('ready:'); i++) await new Promise((r) => setTimeout(r, 100));
     if (!out.includes('ready:')) throw new CliError(`worker did not start:\n${out}`);
     const submitAndWait = async () => {
-      const { submissionId } = await submitLabAttempt({ id: user.id, role: 'LEARNER' }, { labId, files: files.map((f) => ({ path: f.path, content: f.content })) });
+      const { submissionId } = await submitLabAttempt(await learner(), { labId, files: files.map((f) => ({ path: f.path, content: f.content })) });
       for (;;) {
         const s = await db.submission.findUnique({ where: { id: submissionId }, select: { status: true, createdAt: true, finishedAt: true } });
         if (s && s.finishedAt) return { id: submissionId, ms: s.finishedAt.getTime() - s.createdAt.getTime() };
@@ -116,7 +122,7 @@ export async function cmdBench(args: string[]): Promise<number> {
     const b0 = performance.now();
     const burstIds: string[] = [];
     for (let i = 0; i < burst; i++) {
-      const { submissionId } = await submitLabAttempt({ id: user.id, role: 'LEARNER' }, { labId, files: files.map((f) => ({ path: f.path, content: f.content })) });
+      const { submissionId } = await submitLabAttempt(await learner(), { labId, files: files.map((f) => ({ path: f.path, content: f.content })) });
       burstIds.push(submissionId);
     }
     for (;;) {

@@ -37,8 +37,8 @@ export function getGradingQueue(): Queue<GradingJobData> {
   return g.__lmsQueue;
 }
 
-export async function enqueueGrading(submissionId: string): Promise<void> {
-  await getGradingQueue().add('grade', { submissionId }, { ...GRADING_JOB_OPTIONS, jobId: submissionId });
+export async function enqueueGrading(submissionId: string, opts: { priority?: number } = {}): Promise<void> {
+  await getGradingQueue().add('grade', { submissionId }, { ...GRADING_JOB_OPTIONS, jobId: submissionId, ...(opts.priority ? { priority: Math.min(opts.priority, 2_097_152) } : {}) });
 }
 
 export async function closeQueue(): Promise<void> {

@@ -1,11 +1,8 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import GitHubProvider from 'next-auth/providers/github';
-import { z } from 'zod';
 import { getDb } from '../db';
-import { verifyPassword } from './password';
-
-const credentials = z.object({ email: z.string().trim().toLowerCase().email().max(254), password: z.string().min(1).max(200) });
+import { authorizeCredentials } from './credentials';
 
 /** GitHub sign-in exists only when its two variables are set. */
 function githubProvider() {
@@ -24,13 +21,10 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: 'Email',
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-      async authorize(raw) {
-        const parsed = credentials.safeParse(raw);
-        if (!parsed.success) return null;
-        const user = await getDb().user.findUnique({ where: { email: parsed.data.email } });
-        const ok = await verifyPassword(user?.passwordHash, parsed.data.password);
-        if (!user || !ok) return null;
-        return { id: user.id, email: user.email, name: user.name, role: user.role, sv: user.sessionVersion } as never;
+      async authorize(raw, req) {
+        const h = (req?.headers ?? {}) as Record<string, string | undefined>;
+        const address = (h['x-forwarded-for'] ?? '').split(',')[0]!.trim() || null;
+        return (await authorizeCredentials(raw, address)) as never;
       },
     }),
     ...githubProvider(),

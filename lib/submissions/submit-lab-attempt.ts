@@ -5,6 +5,7 @@ import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
 import { enqueueGrading } from '../queue';
 import { NotFound, UserInputError, type Actor } from '../auth/actor';
 import { isLate } from '../cohorts/schedule';
+import { LIMITS, submitRateExceeded } from '../security/limits';
 
 export const submitInput = z.object({
   labId: z.string().min(1).max(80),
@@ -32,6 +33,18 @@ export async function submitLabAttempt(actor: Actor, raw: unknown): Promise<{ su
     throw e;
   }
   const db = getDb();
+  // Abuse limits, each with a message that says what to do; a regrade is not a learner's submission and skips them.
+  const queued = await db.submission.count({ where: { userId: actor.id, status: { in: ['QUEUED', 'RUNNING'] }, regradeOfId: null } });
+  if (queued >= LIMITS.queuedPerLearner)
+    throw new UserInputError(
+      `You already have ${queued} submissions waiting to be graded; wait for one to finish.`,
+      `채점을 기다리는 제출이 이미 ${queued}개 있습니다. 하나가 끝날 때까지 기다려 주세요.`,
+    );
+  if (await submitRateExceeded(actor.id, lab.manifest.id))
+    throw new UserInputError(
+      `At most ${LIMITS.submitPerLabPerMinute.max} submissions per lab per minute; try again in a minute.`,
+      `한 실습에는 1분에 ${LIMITS.submitPerLabPerMinute.max}번까지 제출할 수 있습니다. 잠시 뒤에 다시 제출하세요.`,
+    );
   // Practice after a deadline is graded in full; it is marked late and the cohort's late policy counts it.
   const late = await isLate(actor.id, lab.manifest.week);
   const submission = await db.submission.create({
@@ -46,7 +59,8 @@ export async function submitLabAttempt(actor: Actor, raw: unknown): Promise<{ su
     select: { id: true },
   });
   try {
-    await enqueueGrading(submission.id);
+    // Fairness: a learner's first waiting job outranks another learner's fourth (BullMQ: lower priority runs first).
+    await enqueueGrading(submission.id, { priority: queued + 1 });
   } catch (e) {
     console.warn(`[submit] enqueue failed for ${submission.id}; the reconciler will retry: ${(e as Error).message}`);
   }

@@ -1,0 +1,89 @@
+/**
+ * Abuse limits against the real Redis and Postgres: sign-in lockout per account and per address with one answer
+ * for every refusal, submissions per lab per minute, submissions waiting per learner, and queue fairness.
+ */
+import crypto from 'node:crypto';
+import { describe, it, expect } from 'vitest';
+import { getDb } from '@/lib/db';
+import { hashPassword } from '@/lib/auth/password';
+import { authorizeCredentials } from '@/lib/auth/credentials';
+import { LIMITS } from '@/lib/security/limits';
+import { submitLabAttempt } from '@/lib/submissions/submit-lab-attempt';
+import { getGradingQueue } from '@/lib/queue';
+import { UserInputError } from '@/lib/auth/actor';
+import { createLearner } from './helpers';
+
+async function account(password: string) {
+  const email = `lock-${crypto.randomBytes(5).toString('hex')}@test.lms`;
+  const u = await getDb().user.create({ data: { email, name: 'Lock', passwordHash: await hashPassword(password) } });
+  return { email, id: u.id };
+}
+const addr = () => `10.${crypto.randomInt(255)}.${crypto.randomInt(255)}.${crypto.randomInt(255)}`;
+
+describe('sign-in limits', () => {
+  it('locks an account after repeated failures, even for the right password, and says nothing different', async () => {
+    const { email, id } = await account('right-password-123');
+    const ip = addr();
+    expect(await authorizeCredentials({ email, password: 'right-password-123' }, ip)).toMatchObject({ id });
+    for (let i = 0; i < LIMITS.loginPerAccount.max; i++) expect(await authorizeCredentials({ email, password: 'wrong' }, addr())).toBeNull();
+    // locked: the right password from a new address gets the same null as a wrong one
+    expect(await authorizeCredentials({ email, password: 'right-password-123' }, addr())).toBeNull();
+    expect(await getDb().auditLog.count({ where: { action: 'user.lockout', targetId: id } })).toBe(1);
+    // an unknown e-mail is refused in the same way
+    expect(await authorizeCredentials({ email: `nobody-${crypto.randomUUID()}@test.lms`, password: 'x' }, ip)).toBeNull();
+  });
+
+  it('limits one address trying many accounts', async () => {
+    const ip = addr();
+    for (let i = 0; i < LIMITS.loginPerAddress.max; i++) await authorizeCredentials({ email: `spray-${i}-${crypto.randomUUID()}@test.lms`, password: 'guess' }, ip);
+    const { email } = await account('good-password-456');
+    expect(await authorizeCredentials({ email, password: 'good-password-456' }, ip)).toBeNull();
+    expect(await authorizeCredentials({ email, password: 'good-password-456' }, addr())).not.toBeNull();
+  });
+
+  it('refuses malformed input without touching anything', async () => {
+    expect(await authorizeCredentials({ email: 'not-an-email', password: 'x' }, null)).toBeNull();
+    expect(await authorizeCredentials({ email: 'a@b.co', password: 'x'.repeat(500) }, null)).toBeNull();
+    expect(await authorizeCredentials(null, null)).toBeNull();
+  });
+});
+
+describe('submission limits', () => {
+  const files = [{ path: 'input.txt', content: 'hello' }];
+
+  it('allows a few waiting submissions per learner, then explains', async () => {
+    const l = await createLearner();
+    for (let i = 0; i < LIMITS.queuedPerLearner; i++) await submitLabAttempt(l, { labId: 'test-echo', files });
+    const before = await getDb().submission.count({ where: { userId: l.id } });
+    const err = await submitLabAttempt(l, { labId: 'test-echo', files }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserInputError);
+    expect((err as Error).message).toMatch(/already have 3 submissions waiting/);
+    expect(await getDb().submission.count({ where: { userId: l.id } })).toBe(before); // nothing half-written
+  });
+
+  it('limits submissions per lab per minute', async () => {
+    const l = await createLearner();
+    let refused: unknown;
+    for (let i = 0; i <= LIMITS.submitPerLabPerMinute.max; i++) {
+      // finish the previous one so only the rate limit can refuse
+      await getDb().submission.updateMany({ where: { userId: l.id }, data: { status: 'GRADED', phase: 'finished' } });
+      refused = await submitLabAttempt(l, { labId: 'test-echo', files }).then(() => null, (e: unknown) => e);
+    }
+    expect(refused).toBeInstanceOf(UserInputError);
+    expect((refused as Error).message).toMatch(/per lab per minute/);
+    expect(await getDb().submission.count({ where: { userId: l.id } })).toBe(LIMITS.submitPerLabPerMinute.max);
+  });
+
+  it("keeps the queue fair: a learner's first job outranks another learner's later ones", async () => {
+    const a = await createLearner();
+    const b = await createLearner();
+    const aIds: string[] = [];
+    for (let i = 0; i < 3; i++) aIds.push((await submitLabAttempt(a, { labId: 'test-echo', files })).submissionId);
+    const bId = (await submitLabAttempt(b, { labId: 'test-echo', files })).submissionId;
+    const q = getGradingQueue();
+    const prio = async (id: string) => (await q.getJob(id))?.opts.priority ?? 0;
+    expect(await prio(bId)).toBe(1);
+    expect(await prio(aIds[0]!)).toBe(1);
+    expect(await prio(aIds[2]!)).toBe(3);
+  });
+});
