@@ -21,6 +21,8 @@ const USAGE = `usage: bin/lms <command>
   content check              validate lessons (schema, translations, internal links)
   images build [--force]     build the base, runtime and grader images
   worker                     run a grading worker (uses DATABASE_URL, REDIS_URL, DOCKER_HOST)
+  backup [--out file]        a consistent dump of the database (gzip JSON; one snapshot), default .data/backups/
+  restore <file> [--force]   load a backup into an empty database (--force replaces what is there)
   bench grading [--json] [--n 20] [--burst 200] [--concurrency 2] [--lab <id>]
                              the grading engine against raw docker run (see README)
   bench web [--json] [--seconds 10] [--connections 10]
@@ -264,6 +266,13 @@ async function main(): Promise<number> {
     case 'worker':
       await import('../worker/index');
       return new Promise(() => {});
+    case 'backup':
+    case 'restore': {
+      // The database `bin/lms up` serves, or DATABASE_URL when set (prepareStack migrates it first).
+      await prepareStack({ database: 'lms', redisPrefix: process.env.REDIS_PREFIX ?? 'lms' });
+      const { cmdBackup, cmdRestore } = await import('./backup');
+      return cmd === 'backup' ? cmdBackup(args) : cmdRestore(args, migrate);
+    }
     case 'bench': {
       if (args[0] === 'web') {
         const { cmdBenchWeb } = await import('./bench-web');
