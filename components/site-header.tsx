@@ -22,6 +22,11 @@ export function SiteHeader({ lang, user }: { lang: Lang; user: SessionUser | nul
             {t(lang, 'dashboard')}
           </Link>
         )}
+        {known?.role === 'ADMIN' && (
+          <Link href="/admin" className="text-sm hover:underline">
+            {lang === 'ko' ? '관리' : 'Admin'}
+          </Link>
+        )}
         {known && (known.role === 'INSTRUCTOR' || known.role === 'ADMIN') && (
           <Link href="/instructor" className="text-sm hover:underline">
             {lang === 'ko' ? '강사' : 'Instructor'}

@@ -192,3 +192,16 @@ test("no page shows one learner's submission to another", async () => {
     expect((await dash.text()).includes(ids.submissionId), `${who}'s dashboard leaks learner1's submission`).toBe(false);
   }
 });
+
+test('signing out ends the session, even for a cookie copied before', async () => {
+  const ctx = await signedIn('other-instructor@authz.test');
+  const state = await ctx.storageState();
+  const copy = await pwRequest.newContext({ baseURL: BASE, storageState: state });
+  expect(((await (await copy.get('/api/me')).json()) as { user: unknown }).user).not.toBeNull();
+  const { csrfToken } = (await (await ctx.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  await ctx.post('/api/auth/signout', { form: { csrfToken, callbackUrl: '/' }, maxRedirects: 0 });
+  expect(((await (await copy.get('/api/me')).json()) as { user: unknown }).user).toBeNull();
+  expect((await copy.get('/instructor', { maxRedirects: 0 })).status()).toBe(307);
+  await copy.dispose();
+  await ctx.dispose();
+});

@@ -39,7 +39,10 @@ async function submit(page: Page, files: Record<string, string>) {
     await page.getByRole('tab', { name: p }).click();
     await page.getByTestId('editor').fill(content);
   }
+  const before = new URL(page.url()).searchParams.get('s');
   await page.getByTestId('submit').click();
+  // The page moves to the new submission (?s=<id>) before its status means anything.
+  await page.waitForURL((u) => !!u.searchParams.get('s') && u.searchParams.get('s') !== before, { timeout: 30_000 });
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'GRADED', { timeout: 90_000 });
 }
 

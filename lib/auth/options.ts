@@ -29,6 +29,14 @@ export const authOptions: NextAuthOptions = {
     }),
     ...githubProvider(),
   ],
+  events: {
+    // Signing out ends the session for real: the token's session version no longer matches, so a copy of the cookie
+    // taken before is refused too (this signs the account out on every device, the safe default for a shared lab PC).
+    async signOut({ token }) {
+      const uid = (token as { uid?: unknown } | null)?.uid;
+      if (typeof uid === 'string') await getDb().user.update({ where: { id: uid }, data: { sessionVersion: { increment: 1 } } }).catch(() => {});
+    },
+  },
   callbacks: {
     async signIn({ user, account, profile }) {
       if (account?.provider !== 'github') return true;
