@@ -22,6 +22,11 @@ export function SiteHeader({ lang, user }: { lang: Lang; user: SessionUser | nul
             {t(lang, 'dashboard')}
           </Link>
         )}
+        {known && (
+          <Link href="/groups" className="text-sm hover:underline">
+            {lang === 'ko' ? '그룹' : 'Groups'}
+          </Link>
+        )}
         {known?.role === 'ADMIN' && (
           <Link href="/admin" className="text-sm hover:underline">
             {lang === 'ko' ? '관리' : 'Admin'}

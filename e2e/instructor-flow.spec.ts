@@ -111,4 +111,27 @@ test('cohort with a schedule: one learner passes, one fails a check twice; grade
   expect(col).toBeGreaterThan(1);
   expect(line(pass.email).split(',').slice(col, col + 4)).toEqual(['"13"', '"13"', '"1"', '"yes"']);
   expect(line(fail.email).split(',').slice(col, col + 4)).toEqual(['"5"', '"13"', '"2"', '"no"']);
+
+  // The two learners form a study group: one creates it and shares the code, the other joins; one opts in to the
+  // leaderboard; both see the board with the lab passed by one of them.
+  await pass.page.goto('/groups');
+  await pass.page.locator('input[name=name]').fill('Friday <b>study</b>');
+  await pass.page.getByRole('button', { name: /Create group|그룹 만들기/ }).click();
+  await expect(pass.page).toHaveURL(/\/groups\/[a-z0-9]+$/);
+  await expect(pass.page.locator('h1')).toHaveText('Friday <b>study</b>'); // text, never HTML
+  const code = (await pass.page.getByTestId('group-code').textContent())!.trim();
+  await fail.page.goto(`/join/group/${code}`);
+  await expect(fail.page.getByTestId('join-code')).toHaveValue(code);
+  await fail.page.getByTestId('join-group').click();
+  await expect(fail.page).toHaveURL(pass.page.url());
+  await pass.page.getByTestId('leaderboard-optin').check();
+  for (const p of [pass.page, fail.page]) {
+    await p.reload();
+    await expect(p.getByTestId('board').locator('tbody tr')).toHaveCount(2);
+    await expect(p.locator('tr[data-member="Passer"] td[data-week="5"]')).toHaveAttribute('data-lab-passed', 'true');
+    await expect(p.locator('tr[data-member="Struggler"] td[data-week="5"]')).toHaveAttribute('data-lab-passed', 'false');
+    await expect(p.getByTestId('leaderboard').locator('li')).toHaveCount(1);
+    await expect(p.getByTestId('leaderboard')).toContainText('Passer');
+  }
+  await fail.page.screenshot({ path: path.join(shots, 'group-board.png'), fullPage: true });
 });
