@@ -24,6 +24,9 @@ test('a learner reads a lesson in both languages, submits the week-1 lab and see
   await page.goto('/roadmap');
   const nodes = page.locator('[data-testid=roadmap] [data-week]');
   await expect(nodes).toHaveCount(11);
+  // The demo cohort started three days ago: week 1 is open and due, week 2 opens later.
+  await expect(page.locator('[data-week="1"] [data-schedule]')).toHaveAttribute('data-schedule', 'due');
+  await expect(page.locator('[data-week="2"] [data-schedule]')).toHaveAttribute('data-schedule', 'locked');
   await page.screenshot({ path: path.join(shots, 'roadmap.png'), fullPage: true });
 
   // A week-1 lesson, first in Korean (the default), then in English.

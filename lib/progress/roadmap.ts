@@ -2,6 +2,7 @@ import { getDb } from '../db';
 import { loadContent } from '../content/index';
 import { getLab } from '../labs/registry';
 import { maxPoints } from '../labs/manifest';
+import { learnerSchedule } from '../cohorts/schedule';
 
 export type NodeState = 'not-started' | 'learning' | 'done' | 'lab-passed' | 'skipped';
 
@@ -15,6 +16,12 @@ export interface RoadmapNode {
   labPassed: boolean;
   state: NodeState;
   hasContent: boolean;
+  /** From the learner's cohort schedule (absent when self-paced). A locked week is still readable; it shows when it opens. */
+  opensAt?: Date;
+  dueAt?: Date;
+  locked: boolean;
+  /** Past the due date and the lab not passed. */
+  overdue: boolean;
 }
 
 /**
@@ -26,6 +33,8 @@ export async function getRoadmap(userId: string | null): Promise<RoadmapNode[]> 
   const db = getDb();
   const lessons = userId ? await db.lessonProgress.findMany({ where: { userId } }) : [];
   const labs = userId ? await db.labProgress.findMany({ where: { userId } }) : [];
+  const schedule = userId ? await learnerSchedule(userId) : new Map();
+  const now = new Date();
   const nodes: RoadmapNode[] = [];
   for (let week = 0; week <= 10; week++) {
     const m = modules.find((x) => x.week === week);
@@ -51,6 +60,10 @@ export async function getRoadmap(userId: string | null): Promise<RoadmapNode[]> 
       labPassed: Boolean(lp?.passed),
       state,
       hasContent: total > 0,
+      opensAt: schedule.get(week)?.unlockAt,
+      dueAt: schedule.get(week)?.dueAt,
+      locked: !!schedule.get(week) && schedule.get(week)!.unlockAt > now,
+      overdue: !!schedule.get(week) && schedule.get(week)!.dueAt < now && !lp?.passed,
     });
   }
   return nodes;

@@ -30,6 +30,7 @@ export default async function RoadmapPage() {
   const nodes = await getRoadmap(user?.id ?? null);
   const passed = nodes.filter((n) => n.labPassed).length;
   const labs = nodes.filter((n) => n.labId).length;
+  const fmt = (d: Date) => d.toLocaleDateString(lang === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric' });
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-bold">{t(lang, 'roadmap')}</h1>
@@ -49,12 +50,19 @@ export default async function RoadmapPage() {
           return (
             <li key={n.week} className="relative">
               <span className="absolute -left-[33px] top-4 h-4 w-4 rounded-full border-2 border-white bg-slate-400 dark:border-slate-950" aria-hidden />
-              <Link href={`/weeks/${n.week}`} className={`block rounded-lg border-2 p-4 hover:shadow ${STATE_STYLE[n.state]}`} data-week={n.week}>
+              <Link href={`/weeks/${n.week}`} className={`block rounded-lg border-2 p-4 hover:shadow ${STATE_STYLE[n.state]} ${n.locked ? 'opacity-60' : ''}`} data-week={n.week}>
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
                   <span className="text-xs font-semibold uppercase text-slate-500">{weekLabel(lang, n.week)}</span>
                   <span className="text-xs font-medium">{n.hasContent ? STATE_LABEL[n.state][lang] : t(lang, 'comingSoon')}</span>
                 </div>
                 <p className="mt-1 font-medium">{m?.meta.title[lang] ?? weekLabel(lang, n.week)}</p>
+                {(n.locked || n.dueAt) && (
+                  <p className={`mt-1 text-xs font-medium ${n.overdue ? 'text-red-700 dark:text-red-400' : 'text-slate-500'}`} data-schedule={n.locked ? 'locked' : n.overdue ? 'overdue' : 'due'}>
+                    {n.locked
+                      ? `${lang === 'ko' ? '잠김 · 열리는 날' : 'Locked · opens'} ${fmt(n.opensAt!)}`
+                      : `${n.overdue ? (lang === 'ko' ? '마감 지남' : 'Overdue') : lang === 'ko' ? '마감' : 'Due'} ${fmt(n.dueAt!)}`}
+                  </p>
+                )}
                 {n.hasContent && (
                   <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
                     {t(lang, 'lessons')} {n.lessonsDone}/{n.lessonsTotal}
