@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { action } from '@/lib/actions';
 import { createCohort, joinCohort } from '@/lib/cohorts/gradebook';
+import { regradeLab, regradeSubmission } from '@/lib/cohorts/regrade';
 
 const plainText = (max: number) =>
   z
@@ -30,3 +31,9 @@ export const joinCohortAction = action({ schema: z.object({ code: z.string().reg
   const c = await joinCohort(user!, code);
   return { name: c.name };
 });
+
+const id = z.string().regex(/^[a-z0-9]{10,40}$/, 'Not an id.');
+
+export const regradeLabAction = action({ schema: z.object({ cohortId: id, labId: z.string().regex(/^[a-z0-9-]{3,63}$/) }), roles: ['INSTRUCTOR', 'ADMIN'] }, async (i, user) => regradeLab(user!, i.cohortId, i.labId));
+
+export const regradeSubmissionAction = action({ schema: z.object({ cohortId: id, submissionId: id }), roles: ['INSTRUCTOR', 'ADMIN'] }, async (i, user) => regradeSubmission(user!, i.cohortId, i.submissionId));

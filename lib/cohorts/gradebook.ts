@@ -89,13 +89,19 @@ export async function gradebook(actor: Actor, cohortId: string): Promise<Gradebo
   const labs = listLabs().map((l) => ({ id: l.manifest.id, week: l.manifest.week, title: l.manifest.title, max: l.manifest.checks.reduce((s, c) => s + c.points, 0), passRatio: l.manifest.passRatio }));
   const subs = await db.submission.findMany({
     where: { userId: { in: members.map((m) => m.userId) }, status: 'GRADED' },
-    select: { userId: true, labId: true, late: true, regradeOfId: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, userId: true, labId: true, late: true, regradeOfId: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
   });
+  // Each attempt counts by its latest grading: a regrade replaces its original's score (and keeps its late mark).
+  const originals = new Map(subs.filter((s) => !s.regradeOfId).map((s) => [s.id, s]));
+  const latest = new Map<string, (typeof subs)[number]>();
+  for (const s of subs) latest.set(s.regradeOfId ?? s.id, s.regradeOfId ? { ...s, late: originals.get(s.regradeOfId)?.late ?? s.late } : s);
+  const effective = [...latest.values()];
   const factor = 1 - cohort.latePenaltyPct / 100;
   const rows: GradebookRow[] = members.map((m) => {
     const cells: Record<string, Cell> = {};
     for (const lab of labs) {
-      const mine = subs.filter((s) => s.userId === m.userId && s.labId === lab.id && s.result?.gradable);
+      const mine = effective.filter((s) => s.userId === m.userId && s.labId === lab.id && s.result?.gradable);
       let best: number | null = null;
       let late = false;
       for (const s of mine) {
@@ -108,10 +114,10 @@ export async function gradebook(actor: Actor, cohortId: string): Promise<Gradebo
       cells[lab.id] = {
         best,
         max: lab.max,
-        attempts: mine.filter((s) => !s.regradeOfId).length,
+        attempts: mine.length,
         passed: mine.some((s) => s.result!.passed),
         late,
-        lateAttempts: mine.filter((s) => s.late && !s.regradeOfId).length,
+        lateAttempts: mine.filter((s) => s.late).length,
       };
     }
     return { user: m.user, cells, total: Object.values(cells).reduce((s, c) => s + (c.best ?? 0), 0) };

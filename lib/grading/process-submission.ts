@@ -84,8 +84,11 @@ async function storeResult(submissionId: string, userId: string, labId: string, 
   const passed = doc.gradable && doc.maxScore > 0 && doc.score / doc.maxScore >= passRatio - 1e-9;
   const db = getDb();
   await db.$transaction(async (tx) => {
+    // A regrade (same files, new grader) is not the learner's attempt: no number, and the lab's progress is
+    // recomputed from each attempt's latest grading instead of taking the best of old and new.
+    const regrade = !!(await tx.submission.findUnique({ where: { id: submissionId }, select: { regradeOfId: true } }))?.regradeOfId;
     // Only the run that moves the submission out of RUNNING writes the result.
-    const number = doc.gradable ? await nextAttemptNumber(tx, userId, labId) : null;
+    const number = doc.gradable && !regrade ? await nextAttemptNumber(tx, userId, labId) : null;
     const moved = await tx.submission.updateMany({
       where: { id: submissionId, status: 'RUNNING' },
       data: { status: 'GRADED', phase: 'finished', finishedAt: new Date(), number, imageTag },
@@ -103,6 +106,7 @@ async function storeResult(submissionId: string, userId: string, labId: string, 
       },
     });
     if (!doc.gradable) return;
+    if (regrade) return recomputeLabProgress(tx, userId, labId);
     const prev = await tx.labProgress.findUnique({ where: { userId_labId: { userId, labId } } });
     const better = !prev || doc.score > prev.bestScore;
     await tx.labProgress.upsert({
@@ -116,6 +120,25 @@ async function storeResult(submissionId: string, userId: string, labId: string, 
       },
     });
   });
+}
+
+/** A learner's progress on a lab from each attempt's latest grading (a regrade replaces its original's score). */
+export async function recomputeLabProgress(tx: Prisma.TransactionClient, userId: string, labId: string): Promise<void> {
+  const subs = await tx.submission.findMany({
+    where: { userId, labId, status: 'GRADED' },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, regradeOfId: true, result: { select: { gradable: true, score: true, maxScore: true, passed: true } } },
+  });
+  const effective = new Map<string, { id: string; score: number; maxScore: number; passed: boolean }>();
+  for (const s of subs) {
+    if (!s.result?.gradable) continue;
+    effective.set(s.regradeOfId ?? s.id, { id: s.id, score: s.result.score, maxScore: s.result.maxScore, passed: s.result.passed });
+  }
+  const list = [...effective.values()];
+  if (!list.length) return;
+  const best = list.reduce((a, b) => (b.score > a.score ? b : a));
+  const data = { bestScore: best.score, maxScore: best.maxScore, passed: list.some((x) => x.passed), attempts: subs.filter((s) => !s.regradeOfId && s.result?.gradable).length, bestSubmissionId: best.id };
+  await tx.labProgress.upsert({ where: { userId_labId: { userId, labId } }, create: { userId, labId, ...data }, update: data });
 }
 
 async function nextAttemptNumber(tx: Prisma.TransactionClient, userId: string, labId: string): Promise<number> {

@@ -4,6 +4,7 @@ import { currentLang } from '@/lib/lang';
 import { gradebook } from '@/lib/cohorts/gradebook';
 import { CohortNav } from '../cohort-nav';
 import { instructorOr404 } from '../load';
+import { RegradeLabButton } from './regrade-button';
 
 export const metadata: Metadata = { title: 'Gradebook' };
 
@@ -62,6 +63,7 @@ export default async function GradebookPage({ params, searchParams }: { params: 
           <input name="q" defaultValue={q} maxLength={80} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900" />
         </label>
         <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{ko ? '적용' : 'Apply'}</button>
+        {labFilter && <RegradeLabButton cohortId={id} labId={labFilter} label={ko ? '이 실습 모두 재채점' : 'Regrade this lab'} />}
         <a href={`/api/cohorts/${id}/gradebook.csv`} className="ml-auto rounded-md bg-blue-600 px-3 py-1 font-medium text-white hover:bg-blue-700" data-testid="csv">
           {ko ? 'CSV 내보내기' : 'Export CSV'}
         </a>
