@@ -158,6 +158,8 @@ async function main() {
     setInterval(() => void beat(), Math.max(1000, (ttl * 1000) / 3)),
     setInterval(() => void reconcile(), Number(process.env.LMS_RECONCILE_MS ?? 15_000)),
     setInterval(() => void sweep().catch(() => {}), Number(process.env.LMS_SWEEP_MS ?? 60_000)),
+    // Due dates within a day, announced to cohorts with a webhook (once per cohort and week).
+    setInterval(() => void import('../lib/notify/webhook').then((n) => n.deadlinesNear()).catch(() => {}), Number(process.env.LMS_DEADLINE_MS ?? 600_000)),
   ];
   log(`ready: concurrency ${env.WORKER_CONCURRENCY}, prefix ${env.REDIS_PREFIX}, pool ${env.SANDBOX_POOL_SIZE}${runtime ? `, runtime ${runtime}` : ''}`);
 

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { action } from '@/lib/actions';
 import { createCohort, joinCohort } from '@/lib/cohorts/gradebook';
 import { regradeLab, regradeSubmission } from '@/lib/cohorts/regrade';
+import { setCohortWebhook } from '@/lib/cohorts/gradebook';
+import { webhookInput } from '@/lib/notify/webhook';
 
 const plainText = (max: number) =>
   z
@@ -37,3 +39,8 @@ const id = z.string().regex(/^[a-z0-9]{10,40}$/, 'Not an id.');
 export const regradeLabAction = action({ schema: z.object({ cohortId: id, labId: z.string().regex(/^[a-z0-9-]{3,63}$/) }), roles: ['INSTRUCTOR', 'ADMIN'] }, async (i, user) => regradeLab(user!, i.cohortId, i.labId));
 
 export const regradeSubmissionAction = action({ schema: z.object({ cohortId: id, submissionId: id }), roles: ['INSTRUCTOR', 'ADMIN'] }, async (i, user) => regradeSubmission(user!, i.cohortId, i.submissionId));
+
+export const setWebhookAction = action(
+  { schema: z.object({ cohortId: id, webhook: webhookInput.nullable(), stuckAfter: z.coerce.number().int().min(1).max(20) }), roles: ['INSTRUCTOR', 'ADMIN'] },
+  async (i, user) => setCohortWebhook(user!, i.cohortId, i.webhook, i.stuckAfter),
+);

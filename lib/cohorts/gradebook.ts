@@ -216,3 +216,9 @@ export async function learnerTimeline(actor: Actor, cohortId: string, userId: st
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
   return { user: member.user, events };
 }
+
+/** Where the cohort's events go (null turns them off) and after how many failed attempts a learner counts as stuck. */
+export async function setCohortWebhook(actor: Actor, cohortId: string, webhook: { url: string; kind: 'slack' | 'discord' } | null, stuckAfter: number) {
+  await teachableCohort(actor, cohortId);
+  await getDb().cohort.update({ where: { id: cohortId }, data: { webhookUrl: webhook?.url ?? null, webhookKind: webhook?.kind ?? null, stuckAfter } });
+}

@@ -59,6 +59,9 @@ export async function processSubmission(submissionId: string, opts: ProcessOptio
       return 'timed_out';
     }
     await storeResult(submissionId, sub.userId, sub.labId, outcome.result, outcome.imageTag);
+    // Cohort notifications (lab passed, learner stuck) go out on their own: a slow or broken webhook never holds up
+    // or fails a grading.
+    void import('../notify/webhook').then((n) => n.afterResult(submissionId)).catch(() => {});
     await outcome.cleanup;
     return 'graded';
   } catch (e) {

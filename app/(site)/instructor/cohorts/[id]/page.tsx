@@ -6,6 +6,7 @@ import { teachableCohort } from '@/lib/cohorts/gradebook';
 import { weekLabel } from '@/lib/i18n';
 import { CohortNav } from './cohort-nav';
 import { instructorOr404 } from './load';
+import { WebhookForm } from './webhook-form';
 
 export const metadata: Metadata = { title: 'Cohort' };
 
@@ -13,6 +14,7 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
   const { id } = await params;
   const lang = await currentLang();
   const cohort = await instructorOr404(`/instructor/cohorts/${id}`, (u) => teachableCohort(u, id));
+  const deliveries = await getDb().webhookDelivery.findMany({ where: { cohortId: id }, orderBy: { createdAt: 'desc' }, take: 10 });
   const members = await getDb().cohortMember.findMany({ where: { cohortId: id }, include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { joinedAt: 'asc' } });
   const h = await headers();
   const origin = `${h.get('x-forwarded-proto') ?? 'http'}://${h.get('host') ?? 'localhost'}`;
@@ -65,6 +67,20 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
             </tbody>
           </table>
           {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{ko ? '일정 없이 각자 속도로 진행합니다.' : 'No schedule: self-paced.'}</p>}
+          <h2 className="mb-2 mt-6 text-xl font-semibold">{ko ? '알림 (Slack·Discord 웹훅)' : 'Notifications (Slack or Discord webhook)'}</h2>
+          <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
+            {ko ? '실습 통과, 막힌 학습자, 다가오는 마감을 채널로 보냅니다.' : 'Lab passed, a learner stuck, a due date near: posted to your channel.'}
+          </p>
+          <WebhookForm cohortId={id} url={cohort.webhookUrl ?? ''} kind={cohort.webhookKind === 'discord' ? 'discord' : 'slack'} stuckAfter={cohort.stuckAfter} lang={lang} />
+          {deliveries.length > 0 && (
+            <ul className="mt-3 space-y-1 text-xs" data-testid="deliveries">
+              {deliveries.map((d) => (
+                <li key={d.id} className={d.error ? 'text-red-700' : 'text-slate-600'}>
+                  {d.createdAt.toISOString().slice(0, 16).replace('T', ' ')} · {d.event} · {d.error ?? `HTTP ${d.status}`}
+                </li>
+              ))}
+            </ul>
+          )}
         </section>
       </div>
     </div>

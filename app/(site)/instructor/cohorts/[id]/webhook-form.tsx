@@ -1,0 +1,47 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { setWebhookAction } from '@/app/actions/cohorts';
+
+export function WebhookForm({ cohortId, url, kind, stuckAfter, lang }: { cohortId: string; url: string; kind: 'slack' | 'discord'; stuckAfter: number; lang: 'ko' | 'en' }) {
+  const router = useRouter();
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const ko = lang === 'ko';
+  const field = 'rounded-md border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900';
+  return (
+    <form
+      className="space-y-2"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const fd = new FormData(e.currentTarget);
+        const u = String(fd.get('url') ?? '').trim();
+        setBusy(true);
+        const r = await setWebhookAction({ cohortId, webhook: u ? { url: u, kind: fd.get('kind') } : null, stuckAfter: fd.get('stuckAfter') });
+        setBusy(false);
+        setMsg(r.ok ? { ok: true, text: ko ? '저장했습니다.' : 'Saved.' } : { ok: false, text: r.error });
+        if (r.ok) router.refresh();
+      }}
+    >
+      <input name="url" defaultValue={url} placeholder="https://hooks.slack.com/services/…" maxLength={500} className={`${field} w-full font-mono`} />
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <select name="kind" defaultValue={kind} className={field}>
+          <option value="slack">Slack</option>
+          <option value="discord">Discord</option>
+        </select>
+        <label>
+          {ko ? '막힘 기준(실패 횟수)' : 'Stuck after (failed attempts)'}{' '}
+          <input name="stuckAfter" type="number" min={1} max={20} defaultValue={stuckAfter} className={`${field} w-16`} />
+        </label>
+        <button disabled={busy} className="rounded-md bg-blue-600 px-3 py-1 font-medium text-white hover:bg-blue-700 disabled:opacity-60">
+          {ko ? '저장' : 'Save'}
+        </button>
+      </div>
+      {msg && (
+        <p role={msg.ok ? 'status' : 'alert'} className={`text-sm ${msg.ok ? 'text-emerald-700' : 'text-red-600'}`}>
+          {msg.text}
+        </p>
+      )}
+    </form>
+  );
+}
