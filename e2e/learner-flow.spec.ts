@@ -80,6 +80,10 @@ test('a learner reads a lesson in both languages, submits the week-1 lab and see
   await expect(page.locator('[data-check][data-passed=false]').first()).toBeVisible();
   await page.getByText('Show hint').first().click();
   await expect(page.getByTestId('history').locator('tbody tr')).toHaveCount(2);
+  // What changed between the two attempts, as text
+  await page.getByTestId('diff-link').first().click();
+  await expect(page.getByTestId('attempt-diff')).toContainText('+terraform {}');
+  await expect(page.getByTestId('attempt-diff')).toContainText('main.tf');
 });
 
 test('sign-up creates a learner who lands on the dashboard; a wrong password gets one message', async ({ page, context }) => {

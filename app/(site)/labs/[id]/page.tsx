@@ -8,9 +8,10 @@ import { t, weekLabel } from '@/lib/i18n';
 import { getLab, readFolderFiles } from '@/lib/labs/registry';
 import { maxPoints } from '@/lib/labs/manifest';
 import { listLabSubmissions, getSubmissionFiles } from '@/lib/submissions/queries';
+import { AttemptDiff } from './attempt-diff';
 import { Workbench, type WorkbenchStrings } from './workbench';
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ s?: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ s?: string; diff?: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
@@ -20,7 +21,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function LabPage({ params, searchParams }: Props) {
   const { id } = await params;
-  const { s: selected } = await searchParams;
+  const { s: selected, diff: diffWith } = await searchParams;
   const lab = /^[a-z0-9-]{3,63}$/.test(id) ? getLab(id) : undefined;
   if (!lab) notFound();
   const lang = await currentLang();
@@ -29,6 +30,11 @@ export default async function LabPage({ params, searchParams }: Props) {
   const { default: Instructions } = await import(`@/labs/${m.id}/instructions.${lang}.md`);
   const history = user ? await listLabSubmissions(user, m.id) : [];
   const watch = selected && history.some((h) => h.id === selected) ? selected : (history[0]?.id ?? null);
+  // "Compare with the previous attempt": both must be this learner's (the queries check it).
+  const diffPair =
+    user && diffWith && watch && history.some((h) => h.id === diffWith)
+      ? { before: await getSubmissionFiles(user, diffWith), after: await getSubmissionFiles(user, watch) }
+      : null;
   // The editor starts from the learner's latest attempt, or from the starter files.
   let initial = readFolderFiles(path.join(lab.dir, 'starter'));
   if (user && history[0]) initial = await getSubmissionFiles(user, history[0].id);
@@ -91,10 +97,11 @@ export default async function LabPage({ params, searchParams }: Props) {
                     <th>{lang === 'ko' ? '시각' : 'When'}</th>
                     <th>{lang === 'ko' ? '상태' : 'Status'}</th>
                     <th>{t(lang, 'score')}</th>
+                    <th />
                   </tr>
                 </thead>
                 <tbody>
-                  {history.map((h) => (
+                  {history.map((h, i) => (
                     <tr key={h.id} className={`border-t border-slate-200 dark:border-slate-800 ${h.id === watch ? 'font-semibold' : ''}`}>
                       <td className="py-1">
                         <Link href={`/labs/${m.id}?s=${h.id}`} className="underline">
@@ -104,10 +111,23 @@ export default async function LabPage({ params, searchParams }: Props) {
                       <td>{h.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
                       <td>{t(lang, `status_${h.status}` as never)}</td>
                       <td>{h.result ? (h.result.gradable ? `${h.result.score}/${h.result.maxScore}` : t(lang, 'notGradable')) : '—'}</td>
+                      <td>
+                        {history[i + 1] && (
+                          <Link href={`/labs/${m.id}?s=${h.id}&diff=${history[i + 1]!.id}#diff`} className="text-xs text-blue-700 underline dark:text-blue-400" data-testid="diff-link">
+                            {lang === 'ko' ? '이전과 비교' : 'diff'}
+                          </Link>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
+            )}
+            {diffPair && (
+              <div id="diff" className="mt-4">
+                <h3 className="mb-2 font-semibold">{lang === 'ko' ? '이전 시도와 달라진 점' : 'Changes since the previous attempt'}</h3>
+                <AttemptDiff before={diffPair.before} after={diffPair.after} lang={lang} />
+              </div>
             )}
           </div>
         )}
