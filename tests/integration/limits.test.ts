@@ -87,3 +87,18 @@ describe('submission limits', () => {
     expect(await prio(aIds[2]!)).toBe(3);
   });
 });
+
+describe('password change', () => {
+  it('needs the current password, and ends every session of the account', async () => {
+    const { changePassword } = await import('@/lib/auth/change-password');
+    const { email, id } = await account('first-password-123');
+    const before = (await getDb().user.findUniqueOrThrow({ where: { id } })).sessionVersion;
+    await expect(changePassword({ id, role: 'LEARNER' }, { current: 'wrong-password', next: 'second-password-456' })).rejects.toBeInstanceOf(UserInputError);
+    await expect(changePassword({ id, role: 'LEARNER' }, { current: 'first-password-123', next: 'short' })).rejects.toThrow();
+    expect((await getDb().user.findUniqueOrThrow({ where: { id } })).sessionVersion).toBe(before);
+    await changePassword({ id, role: 'LEARNER' }, { current: 'first-password-123', next: 'second-password-456' });
+    expect((await getDb().user.findUniqueOrThrow({ where: { id } })).sessionVersion).toBe(before + 1);
+    expect(await authorizeCredentials({ email, password: 'first-password-123' }, addr())).toBeNull();
+    expect(await authorizeCredentials({ email, password: 'second-password-456' }, addr())).toMatchObject({ id });
+  });
+});

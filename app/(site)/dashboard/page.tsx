@@ -8,6 +8,7 @@ import { getDb } from '@/lib/db';
 import { getRoadmap } from '@/lib/progress/roadmap';
 import { loadContent } from '@/lib/content/index';
 import { getLab } from '@/lib/labs/registry';
+import { ChangePassword } from './change-password';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -78,6 +79,7 @@ export default async function DashboardPage() {
           <ul className="text-sm">{groups.map((g) => <li key={g.groupId}>{g.group.name}</li>)}</ul>
         </div>
       </section>
+      <ChangePassword lang={lang} />
     </div>
   );
 }
