@@ -52,6 +52,7 @@ export function startWorker(env: Record<string, string> = {}): WorkerProc {
   };
 }
 
+/** This run's sandboxes (its Redis prefix): another test run on the same engine keeps its own. */
 export async function sandboxContainers(): Promise<Docker.ContainerInfo[]> {
-  return docker.listContainers({ all: true, filters: { label: ['lms.sandbox'] } });
+  return docker.listContainers({ all: true, filters: { label: ['lms.sandbox', `lms.prefix=${process.env.REDIS_PREFIX ?? 'lms'}`] } });
 }
