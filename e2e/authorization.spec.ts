@@ -133,7 +133,12 @@ test.beforeAll(async () => {
     await db.query(`INSERT INTO "Submission" (id, "userId", "labId", status, phase, attempt, "createdAt") VALUES ('authzsubmission000001', $1, 'week05-k8s-manifests', 'ERROR', 'finished', 0, now())`, [learner1.id]);
     sub = { id: 'authzsubmission000001' };
   }
-  const batch = await one(`SELECT "regradeBatchId" AS id FROM "Submission" WHERE "regradeBatchId" IS NOT NULL LIMIT 1`);
+  // A regrade batch that touched the demo cohort's members (other specs make batches for their own cohorts).
+  const batch = await one(
+    `SELECT s."regradeBatchId" AS id FROM "Submission" s JOIN "CohortMember" m ON m."userId" = s."userId" AND m."cohortId" = $1
+     WHERE s."regradeBatchId" IS NOT NULL LIMIT 1`,
+    [cohort.id],
+  );
   ids = { cohortId: cohort.id!, groupId: group.id!, learner1Id: learner1.id!, submissionId: sub.id!, batchId: batch?.id ?? null, cohortCode: cohort.inviteCode!, groupCode: group.inviteCode! };
   const emails: Record<Who, string | null> = {
     guest: null,
