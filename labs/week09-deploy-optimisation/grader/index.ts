@@ -1,14 +1,17 @@
 import { runGrader, waitForSubject, probe } from '../../../lib/grader-kit/index';
 import { gradeWith, type BuildInfo } from './checks';
 
+const WAIT_MS = 8000;
+
 void runGrader(async (sub) => {
   const build = JSON.parse(sub.text('.lms/build.json') ?? '{"ok":false,"error":"no build information"}') as BuildInfo;
   let reach = null;
   if (build.ok) {
-    await waitForSubject(8000, '/readyz');
+    const up = await waitForSubject(WAIT_MS, '/readyz');
     // Readiness turns 200 after a short warm-up: ask a few times before taking the answer.
     reach = {
       get: async (p: string) => {
+        if (!up) return { error: `no answer within ${WAIT_MS / 1000} s` };
         let r = await probe(p, { timeoutMs: 2000 });
         for (let i = 0; i < 20 && !('error' in r) && r.status !== 200; i++) {
           await new Promise((ok) => setTimeout(ok, 150));

@@ -1,0 +1,65 @@
+// Generates known-fields.json (adapted from week 5's): for each Kubernetes type reachable from Deployment and PDB, the field names
+// it declares and the type of each field's value. The compiled validators in kubernetes-models do not reject
+// unknown fields (the OpenAPI schemas allow them), while `kubectl apply` does (strict field validation, the default
+// since Kubernetes 1.27). The grader uses this table to report a misspelt field the way kubectl would.
+// Run from the repository root after updating kubernetes-models:
+//   node labs/week09-deploy-optimisation/grader/gen-known-fields.mjs
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(path.resolve('package.json'));
+const pkgDir = path.dirname(require.resolve('kubernetes-models/package.json'));
+const roots = {
+  'apps/v1/Deployment': 'apps/v1/Deployment',
+  'policy/v1/PodDisruptionBudget': 'policy/v1/PodDisruptionBudget',
+};
+
+const types = {};
+function keyOf(file) {
+  const rel = path.relative(path.dirname(pkgDir), file).replace(/\.d\.ts$/, '');
+  return rel.replace(/^kubernetes-models\//, '').replace(/^(node_modules\/)?@kubernetes-models\//, '@');
+}
+function resolveImport(fromFile, spec) {
+  if (spec.startsWith('.')) return path.resolve(path.dirname(fromFile), spec) + '.d.ts';
+  const pj = require.resolve(spec.split('/').slice(0, 2).join('/') + '/package.json', { paths: [pkgDir] });
+  return path.join(path.dirname(pj), spec.split('/').slice(2).join('/')) + '.d.ts';
+}
+function visit(file) {
+  const key = keyOf(file);
+  if (key in types) return types[key] === null ? null : key;
+  const text = fs.readFileSync(file, 'utf8');
+  const imports = new Map();
+  for (const m of text.matchAll(/^import \{ (\w+) \} from "([^"]+)";$/gm)) imports.set(m[1], m[2]);
+  const body = /^export interface I\w+(?: extends [\w, ]+)? \{\n([\s\S]*?)\n\}/m.exec(text);
+  if (!body) {
+    // A type alias (Time, Quantity, IntOrString, ...): a leaf value, not an object with fields.
+    types[key] = null;
+    return null;
+  }
+  types[key] = {};
+  const props = {};
+  for (const m of body[1].matchAll(/^ {4}"([^"]+)"\??: (.*)$/gm)) {
+    let t = m[2].replace(/;$/, '');
+    const arr = /^Array<(\w+)>$/.exec(t);
+    if (arr) t = arr[1];
+    props[m[1]] = imports.has(t) && /^I/.test(t) ? resolveImport(file, imports.get(t)) : null;
+  }
+  // TypeMeta fields come from `extends TypeMeta`.
+  if (/extends TypeMeta/.test(body[0])) {
+    props.apiVersion ??= null;
+    props.kind ??= null;
+  }
+  const out = {};
+  types[key] = out;
+  for (const [name, f] of Object.entries(props)) out[name] = f && fs.existsSync(f) ? visit(f) : null;
+  return key;
+}
+const rootKeys = {};
+for (const [k, rel] of Object.entries(roots)) rootKeys[k] = visit(path.join(pkgDir, rel + '.d.ts'));
+for (const k of Object.keys(types)) if (types[k] === null) delete types[k];
+const out = { generatedFrom: `kubernetes-models@${require('kubernetes-models/package.json').version}`, roots: rootKeys, types };
+const dest = path.join(path.dirname(fileURLToPath(import.meta.url)), 'known-fields.json');
+fs.writeFileSync(dest, JSON.stringify(out) + '\n');
+console.log(`wrote ${dest}: ${Object.keys(types).length} types`);
