@@ -90,11 +90,56 @@ describe('week 10 service mesh grader', () => {
     expect(en(v, 'mtls')).toContain('PERMISSIVE');
   });
 
-  it('reports an unknown field and a wrong enum with their lines', async () => {
+  it('reports unknown fields at any depth and wrong enums with their lines', async () => {
     const v = await grade(edit('istio/traffic.yaml', '  subsets:\n', '  subset:\n'));
-    expect(en(v, 'schema')).toMatch(/istio\/traffic\.yaml:\d+: spec\.subset is not a field of a DestinationRule/);
+    expect(en(v, 'schema')).toMatch(/istio\/traffic\.yaml:12: spec has no field "subset" \(did you mean "subsets"\?\)/);
+    const deep = await grade(edit('istio/traffic.yaml', 'weight: 10', 'weigth: 10'));
+    expect(en(deep, 'schema')).toMatch(/istio\/traffic\.yaml:\d+: spec\.http\[1\]\.route\[1\] has no field "weigth" \(did you mean "weight"\?\)/);
     const w = await grade(edit('istio/security.yaml', 'mode: STRICT', 'mode: STRICTLY'));
-    expect(en(w, 'schema')).toMatch(/does not match Istio's schema/);
+    expect(en(w, 'schema')).toMatch(/istio\/security\.yaml:9: spec\.mtls\.mode must be one of UNSET, DISABLE, PERMISSIVE, STRICT/);
+    const t = await grade(edit('istio/traffic.yaml', 'weight: 90', 'weight: "90"'));
+    expect(en(t, 'schema')).toMatch(/spec\.http\[1\]\.route\[0\]\.weight must be of type integer/);
+  });
+
+  it('simulates the split the learner declared: 80/20 fails only the 90/10 check', async () => {
+    const v = await grade(edit('istio/traffic.yaml', 'weight: 90', 'weight: 80'));
+    expect(failed(v)).toEqual(['weights']);
+    const s = solution();
+    s['istio/traffic.yaml'] = s['istio/traffic.yaml']!.replace('weight: 90', 'weight: 80').replace('weight: 10', 'weight: 20');
+    const w = await grade(sub(s));
+    expect(failed(w)).toEqual(['weights']);
+    expect(en(w, 'weights')).toMatch(/gives v1 80% and the rest 20%/);
+  });
+
+  it('catches a header match on presence only: other x-canary values must not reach the canary', async () => {
+    const v = await grade(edit('istio/traffic.yaml', 'exact: "always"', 'regex: ".*"'));
+    expect(failed(v)).toEqual(['routing']);
+    expect(en(v, 'routing')).toMatch(/1000 ordinary requests .* went: v1 \d+, v2 \d+\. Your default route \(istio\/traffic\.yaml:\d+\) declares v1 90, v2 10/);
+  });
+
+  it('sees a port-level tls override in the DestinationRule and a namespace-wide ALLOW for others', async () => {
+    const v = await grade(edit('istio/traffic.yaml', '      mode: ISTIO_MUTUAL\n', '      mode: ISTIO_MUTUAL\n    portLevelSettings:\n      - port: { number: 8080 }\n        tls: { mode: DISABLE }\n'));
+    expect(failed(v)).toEqual(['mtls']);
+    expect(en(v, 'mtls')).toMatch(/istio\/traffic\.yaml:14: a port-level setting overrides tls\.mode with DISABLE/);
+    const s = solution();
+    s['istio/security.yaml'] += '---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: from-monitoring, namespace: shop }\nspec:\n  rules:\n    - from:\n        - source: { namespaces: ["monitoring"] }\n';
+    const w = await grade(sub(s));
+    expect(failed(w)).toEqual(['authz']);
+    expect(en(w, 'authz')).toMatch(/istio\/security\.yaml:\d+: this rule lets in callers other than/);
+  });
+
+  it('asks for the v1 APIs: v1beta1 is flagged as well as v1alpha3', async () => {
+    const v = await grade(edit('istio/security.yaml', 'security.istio.io/v1\nkind: PeerAuthentication', 'security.istio.io/v1beta1\nkind: PeerAuthentication'));
+    expect(failed(v)).toEqual(['schema']);
+    expect(en(v, 'schema')).toMatch(/istio\/security\.yaml:2: security\.istio\.io\/v1beta1 is a pre-v1 API/);
+    const g = await grade(edit('istio/traffic.yaml', 'networking.istio.io/v1\nkind: DestinationRule', 'security.istio.io/v1\nkind: DestinationRule'));
+    expect(en(g, 'schema')).toMatch(/a DestinationRule is networking\.istio\.io\/v1/);
+  });
+
+  it('reports every check as it completes', async () => {
+    const seen: string[] = [];
+    await grade(load('solution'), { progress: (c) => seen.push(c.id) });
+    expect(seen).toEqual(manifest.checks.map((c) => c.id));
   });
 
   it('turns wrong files and malformed YAML into not-gradable with a message', async () => {

@@ -7,9 +7,10 @@
 import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
 import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
-import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1beta1/AuthorizationPolicy';
-import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
+import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
+import { NotGradable, joinMsgs, partial, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
 import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
+import knownFields from './known-fields.json';
 import scenarios from './data/scenarios.json';
 
 export const REQUIRED = ['istio/traffic.yaml', 'istio/security.yaml', 'k8s/checkout.yaml'];
@@ -64,54 +65,127 @@ function load(sub: Submission): Doc[] {
 
 // ── schema ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
-const ISTIO: Record<string, { group: string; validate: (o: Obj) => void; spec: string[]; nested?: [PathPart[], string[]][] }> = {
-  VirtualService: {
-    group: 'networking.istio.io',
-    validate: (o) => new VirtualService(o as never).validate(),
-    spec: ['hosts', 'gateways', 'http', 'tls', 'tcp', 'exportTo'],
-    nested: [[['http'], ['name', 'match', 'route', 'redirect', 'directResponse', 'delegate', 'rewrite', 'timeout', 'retries', 'fault', 'mirror', 'mirrors', 'mirrorPercentage', 'mirrorPercent', 'corsPolicy', 'headers']]],
-  },
-  DestinationRule: {
-    group: 'networking.istio.io',
-    validate: (o) => new DestinationRule(o as never).validate(),
-    spec: ['host', 'trafficPolicy', 'subsets', 'exportTo', 'workloadSelector'],
-    nested: [[['subsets'], ['name', 'labels', 'trafficPolicy']]],
-  },
-  PeerAuthentication: { group: 'security.istio.io', validate: (o) => new PeerAuthentication(o as never).validate(), spec: ['selector', 'mtls', 'portLevelMtls'] },
-  AuthorizationPolicy: {
-    group: 'security.istio.io',
-    validate: (o) => new AuthorizationPolicy(o as never).validate(),
-    spec: ['selector', 'targetRef', 'targetRefs', 'action', 'provider', 'rules'],
-  },
+/**
+ * The models @kubernetes-models/istio ships: security.istio.io/v1 for AuthorizationPolicy; for the others only
+ * v1beta1, whose schema Istio 1.22 promoted to v1 unchanged. The resource is validated with its apiVersion set to the
+ * model's, after the apiVersion itself has been checked.
+ */
+const ISTIO: Record<string, { group: string; validate: (o: Obj) => void; modelVersion: string }> = {
+  VirtualService: { group: 'networking.istio.io', modelVersion: 'v1beta1', validate: (o) => new VirtualService(o as never).validate() },
+  DestinationRule: { group: 'networking.istio.io', modelVersion: 'v1beta1', validate: (o) => new DestinationRule(o as never).validate() },
+  PeerAuthentication: { group: 'security.istio.io', modelVersion: 'v1beta1', validate: (o) => new PeerAuthentication(o as never).validate() },
+  AuthorizationPolicy: { group: 'security.istio.io', modelVersion: 'v1', validate: (o) => new AuthorizationPolicy(o as never).validate() },
 };
 
-function schemaProblems(d: Doc): Msg[] {
+/** Compiles the four validators (about half a second of ajv work) while the submission is still on its way. */
+export async function warmup(): Promise<void> {
+  for (const [kind, spec] of Object.entries(ISTIO)) {
+    try {
+      spec.validate({ apiVersion: `${spec.group}/${spec.modelVersion}`, kind, metadata: { name: 'warmup' }, spec: {} });
+    } catch {
+      // only the compiled validator matters here
+    }
+  }
+}
+
+type FieldTree = 0 | { f: Record<string, FieldTree> } | { m: FieldTree } | { i: FieldTree };
+const FIELDS = (knownFields as unknown as { kinds: Record<string, FieldTree> }).kinds;
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params?: { missingProperty?: string; allowedValues?: unknown[]; type?: string };
+}
+
+const pointer = (ptr: string): PathPart[] =>
+  ptr ? ptr.slice(1).split('/').map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~')).map((x) => (/^\d+$/.test(x) ? Number(x) : x)) : [];
+const dottedPath = (p: PathPart[]) => p.map((x, i) => (typeof x === 'number' ? `[${x}]` : i ? `.${x}` : x)).join('') || '(document)';
+
+function ajvProblems(d: Doc, errors: AjvError[]): Msg[] {
+  const seen = new Set<string>();
+  const out: Msg[] = [];
+  for (const e of errors) {
+    const path = pointer(e.instancePath);
+    if (e.keyword === 'required' && e.params?.missingProperty) path.push(e.params.missingProperty);
+    const key = JSON.stringify(path);
+    if (seen.has(key) || e.keyword === 'oneOf' || e.keyword === 'not') continue;
+    seen.add(key);
+    const w = dottedPath(path);
+    const place = at(d, path);
+    if (e.keyword === 'enum') {
+      const allowed = (e.params?.allowedValues ?? []).map(String).join(', ');
+      out.push(msg(`${place}: ${w}는 ${allowed} 중 하나여야 합니다.`, `${place}: ${w} must be one of ${allowed}.`));
+    } else if (e.keyword === 'type') out.push(msg(`${place}: ${w}의 타입은 ${e.params?.type}이어야 합니다.`, `${place}: ${w} must be of type ${e.params?.type}.`));
+    else if (e.keyword === 'required') out.push(msg(`${place}: ${w} 필드가 필요합니다.`, `${place}: ${w} is required.`));
+    else out.push(msg(`${place}: ${w} 값이 Istio 스키마에 맞지 않습니다 (${e.message ?? e.keyword}).`, `${place}: ${w} does not match Istio's schema (${e.message ?? e.keyword}).`));
+  }
+  return out;
+}
+
+/** Fields Istio's schema does not declare: kubectl's strict field validation and istioctl validate refuse them. */
+function unknownFields(d: Doc, value: Json | undefined, t: FieldTree, path: PathPart[], out: Msg[]): void {
+  if (t === 0 || value === undefined || value === null || out.length >= 5) return;
+  if ('i' in t) return arr(value).forEach((x, i) => unknownFields(d, x, t.i, [...path, i], out));
+  if (!isObj(value)) return;
+  if ('m' in t) return Object.entries(value).forEach(([k, x]) => unknownFields(d, x, t.m, [...path, k], out));
+  for (const [k, x] of Object.entries(value)) {
+    const child = t.f[k];
+    if (child !== undefined) {
+      unknownFields(d, x, child, [...path, k], out);
+      continue;
+    }
+    const near = Object.keys(t.f).find((f) => f.toLowerCase() === k.toLowerCase() || editDistance(f, k) <= 1);
+    const parent = dottedPath(path);
+    out.push(
+      msg(
+        `${at(d, [...path, k])}: ${parent === '(document)' ? '최상위' : parent}에 "${k}"라는 필드는 없습니다${near ? ` ("${near}"를 뜻했나요?)` : ''}.`,
+        `${at(d, [...path, k])}: ${parent === '(document)' ? 'the top level' : parent} has no field "${k}"${near ? ` (did you mean "${near}"?)` : ''}.`,
+      ),
+    );
+  }
+}
+
+/** Edits between two names (insert, delete, replace, swap two neighbours): "weigth" is one edit from "weight". */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+export function schemaProblems(d: Doc): Msg[] {
   const spec = ISTIO[d.kind]!;
   const out: Msg[] = [];
   const apiVersion = str(d.value.apiVersion) ?? '';
   const [group, version] = apiVersion.split('/');
-  if (group !== spec.group) out.push(msg(`${at(d, ['apiVersion'])}: ${d.kind}의 apiVersion은 ${spec.group}/v1이어야 합니다 (지금 "${apiVersion}").`, `${at(d, ['apiVersion'])}: a ${d.kind} is ${spec.group}/v1 (found "${apiVersion}").`));
-  else if (version === 'v1alpha3')
-    out.push(msg(`${at(d, ['apiVersion'])}: ${apiVersion}는 예전 API입니다. Istio 1.22부터 ${spec.group}/v1이 안정 버전입니다.`, `${at(d, ['apiVersion'])}: ${apiVersion} is the old API; ${spec.group}/v1 is the stable one since Istio 1.22.`));
-  else if (version !== 'v1' && version !== 'v1beta1') out.push(msg(`${at(d, ['apiVersion'])}: 알 수 없는 버전 "${apiVersion}"입니다.`, `${at(d, ['apiVersion'])}: unknown version "${apiVersion}".`));
+  const want = `${spec.group}/v1`;
+  const place = at(d, ['apiVersion']);
+  if (group !== spec.group) out.push(msg(`${place}: ${d.kind}의 apiVersion은 ${want}입니다 (지금 "${apiVersion || '없음'}").`, `${place}: a ${d.kind} is ${want} (found "${apiVersion || 'none'}").`));
+  else if (version === 'v1alpha3' || version === 'v1beta1')
+    out.push(
+      msg(
+        `${place}: ${apiVersion}는 v1 이전의 API입니다. Istio 1.22부터 ${want}이 안정 버전이고 현재 문서와 도구가 이것을 씁니다. 이 실습은 ${want}을 요구합니다.`,
+        `${place}: ${apiVersion} is a pre-v1 API. ${want} has been the stable version since Istio 1.22 and is what current docs and tools use; this lab asks for ${want}.`,
+      ),
+    );
+  else if (version !== 'v1') out.push(msg(`${place}: "${apiVersion}"는 Istio가 제공하지 않는 버전입니다. ${want}을 쓰세요.`, `${place}: Istio serves no "${apiVersion}"; use ${want}.`));
   if (!str(get(d.value, ['metadata', 'name']))) out.push(msg(`${at(d, ['metadata'])}: metadata.name이 없습니다.`, `${at(d, ['metadata'])}: metadata.name is missing.`));
-  // v1 is v1beta1 promoted with the same schema: validate with the v1beta1 model.
   try {
-    spec.validate({ ...d.value, apiVersion: `${spec.group}/v1beta1` });
+    spec.validate({ ...d.value, apiVersion: `${spec.group}/${spec.modelVersion}` });
   } catch (e) {
-    const first = String((e as Error).message).split(',')[0]!.replace(/^data\//, '').replace(/\//g, '.');
-    out.push(msg(`${at(d, ['spec'])}: ${d.kind}가 Istio 스키마에 맞지 않습니다: ${first}`, `${at(d, ['spec'])}: the ${d.kind} does not match Istio's schema: ${first}`));
+    const errors = (e as { errors?: AjvError[] }).errors;
+    if (Array.isArray(errors) && errors.length) out.push(...ajvProblems(d, errors));
+    else out.push(msg(`${at(d, ['spec'])}: ${d.kind}가 Istio 스키마에 맞지 않습니다: ${String((e as Error).message).slice(0, 200)}`, `${at(d, ['spec'])}: the ${d.kind} does not match Istio's schema: ${String((e as Error).message).slice(0, 200)}`));
   }
-  const s = d.value.spec;
-  if (isObj(s)) {
-    for (const k of Object.keys(s)) if (!spec.spec.includes(k)) out.push(msg(`${at(d, ['spec', k])}: spec.${k}는 ${d.kind}에 없는 필드입니다.`, `${at(d, ['spec', k])}: spec.${k} is not a field of a ${d.kind}.`));
-    for (const [p, known] of spec.nested ?? []) {
-      arr(get(s, p)).forEach((item, i) => {
-        if (!isObj(item)) return;
-        for (const k of Object.keys(item)) if (!known.includes(k)) out.push(msg(`${at(d, ['spec', ...p, i, k])}: ${k}는 이 자리에 올 수 없는 필드입니다.`, `${at(d, ['spec', ...p, i, k])}: ${k} is not a field here.`));
-      });
-    }
-  }
+  unknownFields(d, d.value, FIELDS[d.kind]!, [], out);
   return out;
 }
 
@@ -250,17 +324,23 @@ const showCounts = (c: Map<string, number>) => [...c.entries()].sort((a, b) => b
 
 // ── the checks ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-export async function grade(sub: Submission): Promise<GraderVerdict> {
+export async function grade(sub: Submission, ctx?: GradeContext): Promise<GraderVerdict> {
   const docs = load(sub);
   const m = model(docs);
   const host = fqdn(SERVICE, NAMESPACE);
   const checks: CheckVerdict[] = [];
+  const push = (c: CheckVerdict) => {
+    checks.push(c);
+    ctx?.progress(c);
+  };
   const istio = docs.filter((d) => d.kind in ISTIO);
 
   // schema
-  checks.push(partial('schema', 3, istio.map((d) => {
+  push(partial('schema', 3, istio.map((d) => {
     const p = schemaProblems(d);
-    return { ok: p.length === 0, message: p[0] ?? '' };
+    const shown = p.slice(0, 2);
+    if (p.length > 2) shown.push(msg(`(외 ${p.length - 2}건)`, `(and ${p.length - 2} more)`));
+    return { ok: p.length === 0, message: shown.length ? joinMsgs(shown) : '' };
   })));
 
   const vsList = docs.filter((d) => d.kind === 'VirtualService' && arr(get(d.value, ['spec', 'hosts'])).some((h) => typeof h === 'string' && fqdn(h, d.ns) === host));
@@ -299,56 +379,83 @@ export async function grade(sub: Submission): Promise<GraderVerdict> {
             empty.map(([name, s]) => `${at(s.doc, ['spec', 'subsets', s.index, 'labels'])}: subset "${name}" selects ${showLabels(s.labels)}, which no ${SERVICE} Pod carries`).join('; ') + ` (Pods: ${podLabels}).`,
           ),
     });
-    checks.push(partial('subsets', 3, parts));
+    push(partial('subsets', 3, parts));
   }
 
-  // weights of the default route
+  // The default route: the one ordinary requests take (the first without match, else the last one).
+  const https = vs ? arr(get(vs.value, ['spec', 'http'])) : [];
+  const firstOpen = https.findIndex((h) => isObj(h) && arr(h.match).length === 0);
+  const defIdx = firstOpen >= 0 ? firstOpen : https.length - 1;
+  const defDests = defIdx >= 0 ? arr(get(https[defIdx], ['route'])).filter(isObj) : [];
+  const weightOf = (d: Obj) => (typeof d.weight === 'number' ? d.weight : defDests.length === 1 ? 100 : 0);
+  const defTotal = defDests.reduce((s, d) => s + weightOf(d), 0);
+  const shareTo = (pred: (subset: string | undefined) => boolean) => defDests.filter((d) => pred(str(get(d, ['destination', 'subset'])))).reduce((s, d) => s + weightOf(d), 0);
+
+  // weights of the default route: they add up to 100 and give the stable subset 90, the rest 10
   {
-    const https = vs ? arr(get(vs.value, ['spec', 'http'])) : [];
-    const idx = https.findIndex((h) => isObj(h) && arr(h.match).length === 0);
-    if (!vs || idx < 0) {
-      checks.push(partial('weights', 2, [{ ok: false, message: msg(`${vs ? at(vs, ['spec', 'http']) : 'istio/traffic.yaml'}: match가 없는 기본 경로가 없어서, 헤더가 없는 요청이 갈 곳이 없습니다.`, `${vs ? at(vs, ['spec', 'http']) : 'istio/traffic.yaml'}: there is no default route (one without match), so requests without the header have nowhere to go.`) }]));
+    if (!vs || defIdx < 0) {
+      push(partial('weights', 2, [{ ok: false, message: msg(`${vs ? at(vs, ['spec', 'http']) : 'istio/traffic.yaml'}: http 경로가 없어서 요청이 갈 곳이 없습니다.`, `${vs ? at(vs, ['spec', 'http']) : 'istio/traffic.yaml'}: there are no http routes, so requests have nowhere to go.`) }]));
     } else {
-      const dests = arr(get(https[idx], ['route'])).filter(isObj);
-      const w = (d: Obj) => (typeof d.weight === 'number' ? d.weight : dests.length === 1 ? 100 : 0);
-      const total = dests.reduce((s, d) => s + w(d), 0);
-      const canary = dests.filter((d) => str(get(d, ['destination', 'subset'])) === CANARY).reduce((s, d) => s + w(d), 0);
-      const where = at(vs, ['spec', 'http', idx, 'route']);
-      checks.push(
+      const stable = shareTo((x) => x === STABLE);
+      const pct = (n: number) => (defTotal > 0 ? ((n / defTotal) * 100).toFixed(1).replace(/\.0$/, '') : '0');
+      const where = at(vs, ['spec', 'http', defIdx, 'route']);
+      push(
         partial('weights', 2, [
-          { ok: total === 100, message: msg(`${where}: 기본 경로의 가중치 합이 ${total}입니다. 비율로 읽히도록 합이 100이 되게 하세요.`, `${where}: the default route's weights add up to ${total}; make them add up to 100 so they read as percentages.`) },
-          { ok: total > 0 && Math.abs((canary / total) * 100 - 10) < 1e-9, message: msg(`${where}: 카나리(${CANARY})가 받는 몫이 ${total > 0 ? ((canary / total) * 100).toFixed(1) : 0}%입니다. 과제는 ${STABLE} 90%, ${CANARY} 10%입니다.`, `${where}: the canary (${CANARY}) gets ${total > 0 ? ((canary / total) * 100).toFixed(1) : 0}% of the traffic; the task is ${STABLE} 90%, ${CANARY} 10%.`) },
+          { ok: defTotal === 100, message: msg(`${where}: 기본 경로의 가중치 합이 ${defTotal}입니다. 비율로 읽히도록 합이 100이 되게 하세요.`, `${where}: the default route's weights add up to ${defTotal}; make them add up to 100 so they read as percentages.`) },
+          {
+            ok: defTotal > 0 && stable * 10 === defTotal * 9,
+            message: msg(
+              `${where}: 기본 경로에서 ${STABLE}이 ${pct(stable)}%, 나머지가 ${pct(defTotal - stable)}%를 받습니다. 과제는 ${STABLE} 90%, ${CANARY} 10%입니다.`,
+              `${where}: the default route gives ${STABLE} ${pct(stable)}% and the rest ${pct(defTotal - stable)}%; the task is ${STABLE} 90%, ${CANARY} 10%.`,
+            ),
+          },
         ]),
       );
     }
   }
 
-  // routing: hidden scenarios through the rules
+  // routing: hidden requests through the rules; ordinary ones land in the declared split, testers all on the canary
   {
-    const sc = scenarios as unknown as { seed: number; everyone: Parameters<typeof expand>[0]; testers: Parameters<typeof expand>[0]; tolerance: { min: number; max: number } };
-    if (!vs) checks.push(partial('routing', 3, [{ ok: false, message: msg(`${host}를 hosts에 둔 VirtualService가 없습니다.`, `No VirtualService lists ${host} in its hosts.`) }]));
+    const sc = scenarios as unknown as { seed: number; sigmas: number; everyone: Parameters<typeof expand>[0]; testers: Parameters<typeof expand>[0] };
+    if (!vs) push(partial('routing', 3, [{ ok: false, message: msg(`${host}를 hosts에 둔 VirtualService가 없습니다.`, `No VirtualService lists ${host} in its hosts.`) }]));
     else {
       const everyone = expand(sc.everyone);
       const testers = expand(sc.testers);
       const a = simulate(m, vs, everyone, sc.seed);
       const b = simulate(m, vs, testers, sc.seed + 1);
+      const n = everyone.length;
       const canaryN = a.get(CANARY) ?? 0;
       const stableN = a.get(STABLE) ?? 0;
-      const okA = canaryN >= sc.tolerance.min && canaryN <= sc.tolerance.max && stableN + canaryN === everyone.length;
+      // The split the learner declared in the default route (v1 against everything else), and the binomial spread.
+      const stableW = shareTo((x) => x === STABLE);
+      const p = defTotal > 0 ? (defTotal - stableW) / defTotal : 0;
+      const expected = Math.round(n * p);
+      const tol = Math.max(1, Math.round(sc.sigmas * Math.sqrt(n * p * (1 - p))));
+      const okA = Math.abs(canaryN - n * p) <= tol && stableN + canaryN === n;
       const okB = (b.get(CANARY) ?? 0) === testers.length;
-      checks.push(
+      const errors = [...a.keys()].some((k) => /^\d{3}$/.test(k));
+      const declared = defDests.map((d) => `${str(get(d, ['destination', 'subset'])) ?? '(no subset)'} ${weightOf(d)}`).join(', ') || '(nothing)';
+      const defWhere = defIdx >= 0 ? at(vs, ['spec', 'http', defIdx]) : at(vs, ['spec']);
+      const splits = stableW > 0 && defTotal > stableW && shareTo((x) => x === CANARY) > 0;
+      const expectEn = splits
+        ? `that should bring about ${n - expected} to ${STABLE} and ${expected} (±${tol}) to ${CANARY}, with no errors`
+        : `it must split ordinary requests between the subsets ${STABLE} and ${CANARY}`;
+      const expectKo = splits
+        ? `${STABLE}에 약 ${n - expected}개, ${CANARY}에 약 ${expected}개(±${tol})가 가고 오류는 없어야 합니다`
+        : `일반 요청을 subset ${STABLE}과 ${CANARY}로 나눠야 합니다`;
+      push(
         partial('routing', 3, [
           {
             ok: okA,
             message: msg(
-              `일반 요청 ${everyone.length}개를 규칙대로 보냈더니 ${showCounts(a)}로 갔습니다. ${STABLE} 약 900개, ${CANARY} 약 100개(${sc.tolerance.min}~${sc.tolerance.max})에 오류는 없어야 합니다.`,
-              `${everyone.length} ordinary requests sent through your rules went: ${showCounts(a)}. Expected about 900 to ${STABLE} and 100 to ${CANARY} (${sc.tolerance.min}-${sc.tolerance.max}), with no errors.`,
+              `일반 요청 ${n}개를 여러분의 규칙대로 보낸 결과: ${showCounts(a)}. 기본 경로(${defWhere})의 선언이 ${declared}이니 ${expectKo}.${errors ? ' 503은 subset에 파드가 없거나 subset이 정의되지 않았을 때, 404는 맞는 경로가 없을 때 납니다.' : ''}`,
+              `${n} ordinary requests sent through your rules went: ${showCounts(a)}. Your default route (${defWhere}) declares ${declared}; ${expectEn}.${errors ? ' A 503 means the subset is undefined or has no Pods; a 404 means no route matched.' : ''}`,
             ),
           },
           {
             ok: okB,
             message: msg(
-              `테스터 요청(x-canary: always) ${testers.length}개가 ${showCounts(b)}로 갔습니다. 모두 ${CANARY}로 가야 합니다. 경로는 위에서부터 처음 맞는 것이 이깁니다.`,
+              `테스터 요청(x-canary: always) ${testers.length}개의 결과: ${showCounts(b)}. 모두 ${CANARY}로 가야 합니다. 경로는 위에서부터 처음 맞는 것이 이깁니다.`,
               `${testers.length} tester requests (x-canary: always) went: ${showCounts(b)}. All must reach ${CANARY}; the first matching route, from the top, wins.`,
             ),
           },
@@ -371,12 +478,18 @@ export async function grade(sub: Submission): Promise<GraderVerdict> {
     const relevant = pas.filter(applies);
     // The most specific policy wins: workload selector, then namespace, then mesh.
     const rank = (d: Doc) => (Object.keys(labelsOf(get(d.value, ['spec', 'selector', 'matchLabels']))).length ? 0 : d.ns === NAMESPACE ? 1 : 2);
-    const effective = [...relevant].sort((x, y) => rank(x) - rank(y))[0];
+    // UNSET inherits from the next level up, so it never decides on its own.
+    const effective = [...relevant].filter((d) => mode(d) !== 'UNSET').sort((x, y) => rank(x) - rank(y))[0] ?? relevant.find((d) => mode(d) === 'UNSET');
     const weakPorts = relevant.flatMap((d) => (isObj(get(d.value, ['spec', 'portLevelMtls'])) ? Object.entries(get(d.value, ['spec', 'portLevelMtls']) as Obj).filter(([, v]) => str(get(v, ['mode'])) !== 'STRICT').map(([p]) => `${at(d, ['spec', 'portLevelMtls', p])}: port ${p}`) : []));
     const strict = !!effective && mode(effective) === 'STRICT' && weakPorts.length === 0;
     const tls = dr ? str(get(dr.value, ['spec', 'trafficPolicy', 'tls', 'mode'])) : undefined;
-    const subsetOverrides = dr ? arr(get(dr.value, ['spec', 'subsets'])).map((s, i) => [i, str(get(s, ['trafficPolicy', 'tls', 'mode']))] as const).filter(([, t]) => t && t !== 'ISTIO_MUTUAL') : [];
-    checks.push(
+    // A subset's or a port's own tls setting replaces the host-wide one for that traffic.
+    const policies: PathPart[][] = dr
+      ? [['spec', 'trafficPolicy'], ...arr(get(dr.value, ['spec', 'subsets'])).map((_, i): PathPart[] => ['spec', 'subsets', i, 'trafficPolicy'])]
+      : [];
+    const tlsPaths = policies.flatMap((pp) => [pp.length === 2 ? null : [...pp, 'tls'], ...arr(get(dr!.value, [...pp, 'portLevelSettings'])).map((_, j): PathPart[] => [...pp, 'portLevelSettings', j, 'tls'])]).filter((x): x is PathPart[] => x !== null);
+    const subsetOverrides = tlsPaths.map((tp) => [tp, str(get(dr!.value, [...tp, 'mode']))] as const).filter(([, t]) => t && t !== 'ISTIO_MUTUAL');
+    push(
       partial('mtls', 2, [
         {
           ok: strict,
@@ -389,7 +502,7 @@ export async function grade(sub: Submission): Promise<GraderVerdict> {
         {
           ok: tls === 'ISTIO_MUTUAL' && subsetOverrides.length === 0,
           message: subsetOverrides.length && tls === 'ISTIO_MUTUAL'
-            ? msg(`${subsetOverrides.map(([i, t]) => `${at(dr!, ['spec', 'subsets', i, 'trafficPolicy', 'tls', 'mode'])}: subset이 tls.mode를 ${t}로 덮어씁니다`).join('; ')}.`, `${subsetOverrides.map(([i, t]) => `${at(dr!, ['spec', 'subsets', i, 'trafficPolicy', 'tls', 'mode'])}: a subset overrides tls.mode with ${t}`).join('; ')}.`)
+            ? msg(`${subsetOverrides.map(([tp, t]) => `${at(dr!, [...tp, 'mode'])}: ${tp.includes('portLevelSettings') ? '포트' : 'subset'} 설정이 tls.mode를 ${t}로 덮어씁니다`).join('; ')}.`, `${subsetOverrides.map(([tp, t]) => `${at(dr!, [...tp, 'mode'])}: a ${tp.includes('portLevelSettings') ? 'port-level' : 'subset'} setting overrides tls.mode with ${t}`).join('; ')}.`)
             : msg(`${dr ? at(dr, ['spec', 'trafficPolicy']) : 'istio/traffic.yaml'}: ${host}로 가는 트래픽의 tls.mode가 ${tls ?? '지정되지 않음'}입니다. 클라이언트 쪽 사이드카가 메시 인증서로 보내게 하는 모드를 쓰세요.`, `${dr ? at(dr, ['spec', 'trafficPolicy']) : 'istio/traffic.yaml'}: traffic to ${host} has tls.mode ${tls ?? 'unset'}; use the mode that makes the client sidecar send with the mesh's certificates.`),
         },
       ]),
@@ -407,10 +520,11 @@ export async function grade(sub: Submission): Promise<GraderVerdict> {
       return keys.length === 0;
     });
     const checkoutLabels = m.pods.filter((p) => p.ns === NAMESPACE && p.labels.app === SERVICE).map((p) => p.labels);
+    // ALLOW policies that apply to checkout: those selecting its Pods and those for the whole namespace (no selector).
     const allowsCheckout = aps.filter((d) => {
       const action = str(get(d.value, ['spec', 'action'])) ?? 'ALLOW';
       const sel = labelsOf(get(d.value, ['spec', 'selector', 'matchLabels']));
-      return action === 'ALLOW' && d !== denyAll && Object.keys(sel).length > 0 && checkoutLabels.some((l) => subsetOf(sel, l));
+      return action === 'ALLOW' && d !== denyAll && (Object.keys(sel).length === 0 || checkoutLabels.some((l) => subsetOf(sel, l)));
     });
     const problems: string[] = [];
     const problemsKo: string[] = [];
@@ -418,20 +532,24 @@ export async function grade(sub: Submission): Promise<GraderVerdict> {
       arr(get(d.value, ['spec', 'rules'])).forEach((r, i) => {
         const froms = arr(get(r, ['from']));
         const principals = froms.flatMap((f) => arr(get(f, ['source', 'principals'])));
+        const spiffe = principals.filter((p): p is string => typeof p === 'string' && p.startsWith('spiffe://'));
         const other = froms.some((f) => isObj(get(f, ['source'])) && Object.keys(get(f, ['source']) as Obj).some((k) => k !== 'principals'));
-        if (!froms.length || other || !principals.length || principals.some((p) => p !== FRONTEND)) {
+        if (spiffe.length) {
+          problems.push(`${at(d, ['spec', 'rules', i, 'from'])}: principals are written without the spiffe:// prefix (cluster.local/ns/NS/sa/SA), so "${spiffe[0]}" matches no caller`);
+          problemsKo.push(`${at(d, ['spec', 'rules', i, 'from'])}: principals는 spiffe:// 없이 cluster.local/ns/NS/sa/SA 형식으로 씁니다. "${spiffe[0]}"는 어떤 호출자와도 맞지 않습니다`);
+        } else if (!froms.length || other || !principals.length || principals.some((p) => p !== FRONTEND)) {
           problems.push(`${at(d, ['spec', 'rules', i])}: this rule lets in callers other than ${FRONTEND}`);
           problemsKo.push(`${at(d, ['spec', 'rules', i])}: 이 규칙은 ${FRONTEND}가 아닌 호출자도 들여보냅니다`);
         }
       });
     }
     const frontendAllowed = allowsCheckout.some((d) => arr(get(d.value, ['spec', 'rules'])).some((r) => arr(get(r, ['from'])).some((f) => arr(get(f, ['source', 'principals'])).includes(FRONTEND))));
-    checks.push(
+    push(
       partial('authz', 2, [
-        { ok: !!denyAll, message: msg(`${NAMESPACE} 네임스페이스에 "기본 거부" 정책(빈 spec의 AuthorizationPolicy)이 없습니다.`, `The ${NAMESPACE} namespace has no deny-by-default policy (an AuthorizationPolicy with an empty spec).`) },
+        { ok: !!denyAll, message: msg(`istio/security.yaml: ${NAMESPACE} 네임스페이스에 "기본 거부" 정책(빈 spec의 AuthorizationPolicy)이 없습니다.`, `istio/security.yaml: the ${NAMESPACE} namespace has no deny-by-default policy (an AuthorizationPolicy with an empty spec).`) },
         {
           ok: frontendAllowed && problems.length === 0,
-          message: problems.length ? msg(problemsKo.join('; ') + '.', problems.join('; ') + '.') : msg(`${SERVICE}를 선택해 ${FRONTEND}만 허용하는 ALLOW 정책이 없습니다.`, `No ALLOW policy selects ${SERVICE} and lets in ${FRONTEND}.`),
+          message: problems.length ? msg(problemsKo.join('; ') + '.', problems.join('; ') + '.') : msg(`istio/security.yaml: ${SERVICE}를 선택해 ${FRONTEND}를 허용하는 ALLOW 정책이 없습니다. 기본 거부만 있으면 frontend도 403을 받습니다.`, `istio/security.yaml: no ALLOW policy selects ${SERVICE} and lets in ${FRONTEND}; with only deny-by-default, the frontend gets 403 too.`),
         },
       ]),
     );

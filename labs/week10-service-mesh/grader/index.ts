@@ -1,4 +1,4 @@
 import { runGrader } from '../../../lib/grader-kit/index';
-import { grade } from './checks';
+import { grade, warmup } from './checks';
 
-void runGrader(grade);
+void runGrader(grade, { warmup });
