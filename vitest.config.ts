@@ -26,6 +26,18 @@ export default defineConfig({
           env: { LMS_EXTRA_LABS_DIR: path.resolve(import.meta.dirname, 'tests/fixtures/labs') },
         },
       },
+      {
+        extends: true,
+        test: {
+          // Hostile input against the running production build (bin/lms test hostile starts it: HOSTILE_BASE_URL).
+          name: 'hostile',
+          include: ['tests/hostile/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -143,6 +143,12 @@ export async function restoreDatabase(databaseUrl: string, file: string, opts: {
   }
 }
 
+/** Backups and restores are audited (by the operator's command: no user is the actor) in the live database. */
+async function auditCli(action: 'backup.create' | 'backup.restore', detail: { file: string; rows: number; takenAt?: string }): Promise<void> {
+  const { audit } = await import('../lib/audit');
+  await audit({ actorId: null, action, targetType: 'database', detail }).catch((e: unknown) => log(`could not write the audit entry: ${(e as Error).message}`));
+}
+
 export async function cmdBackup(args: string[]): Promise<number> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new CliError('DATABASE_URL is not set (bin/lms sets it for the local database)');
@@ -150,6 +156,7 @@ export async function cmdBackup(args: string[]): Promise<number> {
   const file = i >= 0 && args[i + 1] ? args[i + 1]! : path.join('.data', 'backups', `lms-${new Date().toISOString().replace(/[:.]/g, '-')}.json.gz`);
   const h = await backupDatabase(url, file);
   log(`backup written: ${file} (${h.tables.reduce((s, t) => s + t.rows, 0)} rows in ${h.tables.length} tables, ${h.migrations.length} migrations)`);
+  await auditCli('backup.create', { file: path.basename(file), rows: h.tables.reduce((s, t) => s + t.rows, 0) });
   process.stdout.write(file + '\n');
   return 0;
 }
@@ -161,5 +168,6 @@ export async function cmdRestore(args: string[], migrate: (url: string) => Promi
   if (!file) throw new CliError('usage: bin/lms restore <backup file> [--force]');
   const h = await restoreDatabase(url, file, { force: args.includes('--force'), migrate });
   log(`restored ${h.tables.reduce((s, t) => s + t.rows, 0)} rows from ${file} (taken ${h.createdAt})`);
+  await auditCli('backup.restore', { file: path.basename(file), takenAt: h.createdAt, rows: h.tables.reduce((s, t) => s + t.rows, 0) });
   return 0;
 }

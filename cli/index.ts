@@ -27,6 +27,8 @@ const USAGE = `usage: bin/lms <command>
                              the grading engine against raw docker run (see README)
   bench web [--json] [--seconds 10] [--connections 10]
                              lesson page and dashboard of the production build against a static floor
+  bench load [--json] [--learners 200] [--seconds 30] [--url http://localhost:3000]
+                             simulated learners browsing and submitting; counts by status, p50/p95 by route
 `;
 
 export const DEMO_PASSWORD = 'devops-demo-2026';
@@ -277,6 +279,10 @@ async function main(): Promise<number> {
       if (args[0] === 'web') {
         const { cmdBenchWeb } = await import('./bench-web');
         return cmdBenchWeb(args.slice(1));
+      }
+      if (args[0] === 'load') {
+        const { cmdBenchLoad } = await import('./bench-load');
+        return cmdBenchLoad(args.slice(1));
       }
       const { cmdBench } = await import('./bench');
       return cmdBench(args);

@@ -17,6 +17,31 @@ interface Step {
   ms: number;
 }
 
+/**
+ * The production build (built when its inputs changed) served by server.ts on LMS_E2E_PORT with a grading worker,
+ * as `bin/lms up` runs them; `fn` gets the base URL and the processes' environment; both are stopped after.
+ */
+export async function withProductionStack(env: NodeJS.ProcessEnv, fn: (base: string, webEnv: NodeJS.ProcessEnv) => Promise<void>): Promise<void> {
+  const port = Number(process.env.LMS_E2E_PORT ?? 3100);
+  const base = `http://localhost:${port}`;
+  const webEnv = { ...env, NODE_ENV: 'production', NEXTAUTH_URL: base, PORT: String(port) } as NodeJS.ProcessEnv;
+  await nextBuild(webEnv);
+  const children: ChildProcess[] = [];
+  try {
+    const wc = webCommand(port);
+    children.push(spawn(wc.cmd, wc.args, { cwd: ROOT, env: { ...webEnv, ...wc.env }, stdio: ['ignore', 'ignore', 'inherit'] }));
+    children.push(spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], { cwd: ROOT, env: webEnv, stdio: ['ignore', 'ignore', 'inherit'] }));
+    for (let i = 0; i < 120; i++) {
+      if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await fn(base, webEnv);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 export async function cmdTest(args: string[]): Promise<number> {
   const dd = args.indexOf('--');
   const passThrough = dd >= 0 ? args.slice(dd + 1) : [];
@@ -52,7 +77,7 @@ export async function cmdTest(args: string[]): Promise<number> {
     await run('promtool', ['check', 'config', path.join(ROOT, 'deploy', 'prometheus', 'prometheus.yml')], { cwd: ROOT, quiet: true });
   });
 
-  const needsStack = ['integration', 'images', 'e2e', 'bench'].some(want);
+  const needsStack = ['integration', 'images', 'hostile', 'e2e', 'bench'].some(want);
   let env: NodeJS.ProcessEnv = process.env;
   if (needsStack) {
     const t0 = Date.now();
@@ -92,26 +117,26 @@ export async function cmdTest(args: string[]): Promise<number> {
     log(`bench web (tiny): lesson p95 ratio ${web.ratios.lessonP95}, JS ${web.lessonJsKbGzip} KB gzip`);
   });
 
+  await step('hostile', async () => {
+    // Hostile input against the running production build (tests/hostile), then the load test at a tiny size.
+    const chromium = await ensureChromium();
+    await seedDemo();
+    await withProductionStack(env, async (base, webEnv) => {
+      await run(bin('vitest'), ['run', '--project', 'hostile', ...passThrough], { cwd: ROOT, env: { ...webEnv, NODE_ENV: 'test', HOSTILE_BASE_URL: base, CHROMIUM_PATH: chromium } });
+      const out = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'index.ts'), 'bench', 'load', '--json', '--url', base, '--learners', '12', '--seconds', '6'], { cwd: ROOT, quiet: true, env: webEnv });
+      const doc = JSON.parse(out.slice(out.indexOf('{'))) as { requests: number; unexpected: number; byStatus: Record<string, number> };
+      if (!(doc.requests > 0)) throw new Error('bench load: no requests made');
+      if (doc.unexpected !== 0) throw new Error(`bench load: ${doc.unexpected} unexpected responses ${JSON.stringify(doc.byStatus)}`);
+      log(`bench load (tiny): ${doc.requests} requests, by status ${JSON.stringify(doc.byStatus)}`);
+    });
+  });
+
   await step('e2e', async () => {
     const chromium = await ensureChromium();
     await seedDemo();
-    const port = Number(process.env.LMS_E2E_PORT ?? 3100);
-    const webEnv = { ...env, NODE_ENV: 'production', NEXTAUTH_URL: `http://localhost:${port}`, PORT: String(port) } as NodeJS.ProcessEnv;
-    await nextBuild(webEnv);
-    const children: ChildProcess[] = [];
-    try {
-      const wc = webCommand(port);
-      children.push(spawn(wc.cmd, wc.args, { cwd: ROOT, env: { ...webEnv, ...wc.env }, stdio: ['ignore', 'ignore', 'inherit'] }));
-      children.push(spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], { cwd: ROOT, env: webEnv, stdio: ['ignore', 'ignore', 'inherit'] }));
-      for (let i = 0; i < 120; i++) {
-        if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false)) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      await run(bin('playwright'), ['test'], { cwd: ROOT, env: { ...webEnv, E2E_BASE_URL: `http://localhost:${port}`, CHROMIUM_PATH: chromium } });
-    } finally {
-      for (const c of children) c.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    await withProductionStack(env, async (base, webEnv) => {
+      await run(bin('playwright'), ['test'], { cwd: ROOT, env: { ...webEnv, E2E_BASE_URL: base, CHROMIUM_PATH: chromium } });
+    });
   });
 
   const failed = steps.filter((s) => !s.ok);

@@ -86,6 +86,7 @@ const RULES: Rule[] = [
   { match: /^\/api\/metrics$/, url: () => '/api/metrics', allow: EVERYONE, skip: 'guarded by METRICS_TOKEN when set; scraped by Prometheus, not people' },
   { match: /^\/api\/me$/, url: () => '/api/me', allow: EVERYONE },
   { match: /^\/api\/labs\/\[id\]\/starter$/, url: () => '/api/labs/week01-terraform-vpc/starter', allow: EVERYONE },
+  { match: /^\/api\/submissions$/, url: () => null, allow: [], skip: 'POST only (JSON submissions): CSRF, session, limits and bad input in tests/hostile' },
   // The owner and admins; the instructor who teaches the learner's cohort may be given read access for the gradebook.
   { match: /^\/api\/submissions\/\[id\]$/, url: (i) => `/api/submissions/${i.submissionId}`, allow: ['learner1', 'admin'], maybe: ['instructor'] },
   { match: /^\/api\/cohorts\/\[[a-zA-Z]+\]\/gradebook(\.csv)?$/, url: (i) => `/api/cohorts/${i.cohortId}/gradebook.csv`, allow: ['instructor', 'admin'] },

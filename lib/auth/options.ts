@@ -3,6 +3,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import GitHubProvider from 'next-auth/providers/github';
 import { getDb } from '../db';
 import { authorizeCredentials } from './credentials';
+import { clientAddress } from '../security/client-address';
 
 /** GitHub sign-in exists only when its two variables are set. */
 function githubProvider() {
@@ -17,13 +18,15 @@ export const authOptions: NextAuthOptions = {
   // role change or a password change takes effect at once.
   session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
   pages: { signIn: '/login' },
+  // Cookies are HttpOnly and SameSite=Lax (next-auth's defaults), and Secure (with the __Secure- prefix) behind TLS.
+  useSecureCookies: (process.env.NEXTAUTH_URL ?? '').startsWith('https://'),
   providers: [
     CredentialsProvider({
       name: 'Email',
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
       async authorize(raw, req) {
-        const h = (req?.headers ?? {}) as Record<string, string | undefined>;
-        const address = (h['x-forwarded-for'] ?? '').split(',')[0]!.trim() || null;
+        // The right end of X-Forwarded-For (server.ts appends the socket's address); a client's own entries are ignored.
+        const address = clientAddress((req?.headers ?? {}) as Record<string, string | undefined>);
         return (await authorizeCredentials(raw, address)) as never;
       },
     }),

@@ -6,6 +6,7 @@ import { enqueueGrading } from '../queue';
 import { NotFound, UserInputError, type Actor } from '../auth/actor';
 import { isLate } from '../cohorts/schedule';
 import { LIMITS, submitRateExceeded } from '../security/limits';
+import { HttpRefusal } from '../http/errors';
 
 export const submitInput = z.object({
   labId: z.string().min(1).max(80),
@@ -26,6 +27,13 @@ export async function submitLabAttempt(actor: Actor, raw: unknown, opts: { limit
   const lab = getLab(input.labId);
   if (!lab) throw new NotFound(`No lab "${input.labId}".`);
   const files = input.files.map((f) => ({ path: f.path, content: typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content) }));
+  // Size and count first, answered as "too large" (413); then the manifest's other rules (names, required files).
+  const m = lab.manifest;
+  if (files.length > m.maxFiles) throw new HttpRefusal(413, 'too_many_files', `At most ${m.maxFiles} files may be submitted.`, `파일은 최대 ${m.maxFiles}개까지 제출할 수 있습니다.`);
+  const big = files.find((f) => f.content.length > m.maxFileBytes);
+  if (big) throw new HttpRefusal(413, 'file_too_large', `${big.path} is too large (at most ${m.maxFileBytes} bytes).`, `${big.path} 파일이 너무 큽니다 (최대 ${m.maxFileBytes} 바이트).`);
+  if (files.reduce((n, f) => n + f.content.length, 0) > m.maxTotalBytes)
+    throw new HttpRefusal(413, 'files_too_large', `The files add up to more than ${m.maxTotalBytes} bytes.`, `파일 크기의 합이 ${m.maxTotalBytes} 바이트를 넘습니다.`);
   try {
     checkSubmissionFiles(lab.manifest, files);
   } catch (e) {
@@ -38,14 +46,20 @@ export async function submitLabAttempt(actor: Actor, raw: unknown, opts: { limit
   const enforce = opts.limits !== false;
   const queued = await db.submission.count({ where: { userId: actor.id, status: { in: ['QUEUED', 'RUNNING'] }, regradeOfId: null } });
   if (enforce && queued >= LIMITS.queuedPerLearner)
-    throw new UserInputError(
+    throw new HttpRefusal(
+      429,
+      'queue_full',
       `You already have ${queued} submissions waiting to be graded; wait for one to finish.`,
       `채점을 기다리는 제출이 이미 ${queued}개 있습니다. 하나가 끝날 때까지 기다려 주세요.`,
+      10,
     );
   if (enforce && (await submitRateExceeded(actor.id, lab.manifest.id)))
-    throw new UserInputError(
+    throw new HttpRefusal(
+      429,
+      'rate_limited',
       `At most ${LIMITS.submitPerLabPerMinute.max} submissions per lab per minute; try again in a minute.`,
       `한 실습에는 1분에 ${LIMITS.submitPerLabPerMinute.max}번까지 제출할 수 있습니다. 잠시 뒤에 다시 제출하세요.`,
+      60 - (Math.floor(Date.now() / 1000) % 60),
     );
   // Practice after a deadline is graded in full; it is marked late and the cohort's late policy counts it.
   const late = await isLate(actor.id, lab.manifest.week);

@@ -11,7 +11,7 @@ import { LIMITS } from '@/lib/security/limits';
 import { submitLabAttempt } from '@/lib/submissions/submit-lab-attempt';
 import { getGradingQueue } from '@/lib/queue';
 import { UserInputError } from '@/lib/auth/actor';
-import { createLearner } from './helpers';
+import { createLearner, startWorker, waitFor } from './helpers';
 
 async function account(password: string) {
   const email = `lock-${crypto.randomBytes(5).toString('hex')}@test.lms`;
@@ -85,6 +85,32 @@ describe('submission limits', () => {
     expect(await prio(bId)).toBe(1);
     expect(await prio(aIds[0]!)).toBe(1);
     expect(await prio(aIds[2]!)).toBe(3);
+  });
+});
+
+describe('queue fairness, measured with a real worker', () => {
+  it("a learner who queues one job after another learner's burst is graded before most of the burst", async () => {
+    const a = await createLearner();
+    const b = await createLearner();
+    const files = [{ path: 'input.txt', content: 'hello' }];
+    const burst = 8;
+    // the burst is queued first (limits off, as a regrade-sized burst would be), then B's one job
+    const aIds: string[] = [];
+    for (let i = 0; i < burst; i++) aIds.push((await submitLabAttempt(a, { labId: 'test-echo', files }, { limits: false })).submissionId);
+    const bId = (await submitLabAttempt(b, { labId: 'test-echo', files })).submissionId;
+    const worker = startWorker({ WORKER_CONCURRENCY: '1' });
+    try {
+      const ids = [...aIds, bId];
+      await waitFor(async () => (await getDb().submission.count({ where: { id: { in: ids }, status: 'GRADED' } })) === ids.length, 150_000, 500);
+      const done = await getDb().submission.findMany({ where: { id: { in: ids } }, select: { id: true, finishedAt: true } });
+      const bAt = done.find((d) => d.id === bId)!.finishedAt!.getTime();
+      const aBefore = done.filter((d) => d.id !== bId && d.finishedAt!.getTime() < bAt).length;
+      // without priorities B would be last (after all 8); with them only A's first job (same priority, earlier) may
+      // come before it, and one more may already be running when B arrives
+      expect(aBefore).toBeLessThanOrEqual(2);
+    } finally {
+      await worker.stop();
+    }
   });
 });
 

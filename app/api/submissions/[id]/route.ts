@@ -1,23 +1,16 @@
-import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { currentUser } from '@/lib/auth/session';
+import { route, methodNotAllowed } from '@/lib/http/route';
 import { getSubmissionView } from '@/lib/submissions/queries';
-import { NotFound } from '@/lib/auth/actor';
 
 export const dynamic = 'force-dynamic';
 
 /** The live status of one submission, polled by the lab page: status, phase, queue position, then the result. */
-export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const { id } = await ctx.params;
-  if (!z.string().regex(/^[a-z0-9]{10,40}$/).safeParse(id).success) return NextResponse.json({ error: 'Invalid submission id.' }, { status: 400 });
-  const user = await currentUser();
-  if (!user) return NextResponse.json({ error: 'Sign in first.' }, { status: 401 });
-  try {
-    const view = await getSubmissionView(user, id);
-    return NextResponse.json(view, { headers: { 'Cache-Control': 'no-store' } });
-  } catch (e) {
-    if (e instanceof NotFound) return NextResponse.json({ error: 'No such submission.' }, { status: 404 });
-    console.error('[api] submission status:', e);
-    return NextResponse.json({ error: 'Something went wrong.' }, { status: 500 });
-  }
-}
+export const GET = route({ params: z.object({ id: z.string().regex(/^[a-z0-9]{10,40}$/) }) }, async ({ params, user }) => {
+  // getSubmissionView checks the owner (or an admin) next to the data; anyone else gets NotFound (404).
+  return getSubmissionView(user!, params.id);
+});
+
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

@@ -1,0 +1,136 @@
+import { HttpRefusal } from './errors';
+
+/** Default cap for a JSON request body (a lab submission as JSON fits; bigger is refused before it is parsed). */
+export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+/** Nesting deeper than this is refused: no legitimate body here nests past a handful of levels. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The site's own origins: NEXTAUTH_URL's and the one the request was addressed to (Host, as the browser sent it). */
+function siteOrigins(req: Request): Set<string> {
+  const out = new Set<string>();
+  const configured = process.env.NEXTAUTH_URL;
+  if (configured) {
+    try {
+      out.add(new URL(configured).origin);
+    } catch {
+      /* env validated elsewhere */
+    }
+  }
+  const host = req.headers.get('host');
+  if (host) {
+    const proto = (req.headers.get('x-forwarded-proto') ?? 'http').split(',')[0]!.trim();
+    out.add(`${proto}://${host}`);
+  }
+  return out;
+}
+
+/**
+ * CSRF for route handlers that change state (server actions have Next's own Origin check; next-auth's routes their
+ * token). A browser always sends Origin on a cross-site POST and Sec-Fetch-Site on any request; neither can be set by
+ * a page. So: an Origin must be this site's; without one, Sec-Fetch-Site must say same-origin; with neither, the
+ * request is refused (a script or CLI sets `Origin` to the site's URL).
+ */
+export function checkSameOrigin(req: Request): void {
+  const origin = req.headers.get('origin');
+  const site = req.headers.get('sec-fetch-site');
+  const refuse = () => {
+    throw new HttpRefusal(403, 'csrf', 'This request did not come from this site, so it was refused (CSRF protection).', '이 사이트에서 보낸 요청이 아니어서 거절했습니다 (CSRF 보호).');
+  };
+  if (site && site !== 'same-origin') refuse();
+  if (origin) {
+    if (origin === 'null' || !siteOrigins(req).has(origin)) refuse();
+    return;
+  }
+  if (site !== 'same-origin') refuse();
+}
+
+/** Reads at most `max` bytes of the body; more is refused with 413 as soon as it is seen, whatever Content-Length said. */
+export async function readBodyBytes(req: Request, max: number): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new HttpRefusal(413, 'too_large', `The request is too large (at most ${Math.round(max / 1024)} KB).`, `요청이 너무 큽니다 (최대 ${Math.round(max / 1024)} KB).`);
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** Deepest nesting of a parsed JSON value, walked without recursion (a deep value cannot overflow the stack here). */
+export function jsonDepth(value: unknown, stopAt = Infinity): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    if (max > stopAt) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/** Cheap pre-check on the text: the bracket depth, so `[[[[…` a million deep never reaches JSON.parse. */
+function textDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash escape
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
+/**
+ * The body as JSON: Content-Type must be application/json (415 otherwise), at most `max` bytes (413), valid UTF-8
+ * (400), valid JSON (400) and at most MAX_JSON_DEPTH deep (400).
+ */
+export async function readJsonBody(req: Request, max: number): Promise<unknown> {
+  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpRefusal(415, 'content_type', 'Send the body as JSON (Content-Type: application/json).', '본문을 JSON으로 보내세요 (Content-Type: application/json).');
+  }
+  const bytes = await readBodyBytes(req, max);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpRefusal(400, 'invalid_utf8', 'The body is not valid UTF-8 text.', '본문이 올바른 UTF-8 텍스트가 아닙니다.');
+  }
+  if (!text.trim()) throw new HttpRefusal(400, 'empty_body', 'The body is empty; send a JSON object.', '본문이 비어 있습니다. JSON 객체를 보내세요.');
+  const tooDeep = () => new HttpRefusal(400, 'too_deep', `The JSON is nested too deeply (at most ${MAX_JSON_DEPTH} levels).`, `JSON이 너무 깊게 중첩되어 있습니다 (최대 ${MAX_JSON_DEPTH}단계).`);
+  if (textDepthExceeds(text, MAX_JSON_DEPTH)) throw tooDeep();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpRefusal(400, 'invalid_json', 'The body is not valid JSON.', '본문이 올바른 JSON이 아닙니다.');
+  }
+  if (jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw tooDeep();
+  return value;
+}
