@@ -21,9 +21,10 @@ async function login(page: Page, email: string, password: string) {
   await expect(page).toHaveURL(/\/dashboard/);
 }
 
-async function signUp(browser: Browser, name: string): Promise<{ page: Page; email: string }> {
+const freshEmail = (name: string) => `${name.toLowerCase()}-${crypto.randomBytes(4).toString('hex')}@e2e.lms`;
+
+async function signUp(browser: Browser, name: string, email = freshEmail(name)): Promise<{ page: Page; email: string }> {
   const page = await (await browser.newContext()).newPage();
-  const email = `${name.toLowerCase()}-${crypto.randomBytes(4).toString('hex')}@e2e.lms`;
   await page.goto('/signup');
   await page.locator('input[name=name]').fill(name);
   await page.locator('input[name=email]').fill(email);
@@ -61,15 +62,22 @@ test('cohort with a schedule: one learner passes, one fails a check twice; grade
   const invite = (await ins.getByTestId('invite-link').textContent())!.trim();
   const cohortUrl = ins.url();
 
+  // Two ways in: the Struggler is invited by e-mail before having an account (and joins by signing up); the Passer
+  // signs up first and joins by the link.
+  const strugglerEmail = freshEmail('Struggler');
+  await ins.locator('textarea[name=emails]').fill(`name,email\nStruggler,${strugglerEmail}\n`);
+  await ins.getByTestId('invite-emails').click();
+  await expect(ins.getByRole('status')).toContainText(/1 invited|초대\(가입 시 참여\) 1명/);
+  await expect(ins.getByTestId('invites').locator(`li[data-email="${strugglerEmail}"]`)).toBeVisible();
   const pass = await signUp(browser, 'Passer');
-  const fail = await signUp(browser, 'Struggler');
-  for (const l of [pass, fail]) {
-    await l.page.goto(new URL(invite).pathname);
-    await l.page.getByTestId('join-cohort').click();
-    await expect(l.page).toHaveURL(/\/dashboard/);
-  }
+  const fail = await signUp(browser, 'Struggler', strugglerEmail);
+  await pass.page.goto(new URL(invite).pathname);
+  await pass.page.getByTestId('join-cohort').click();
+  await expect(pass.page).toHaveURL(/\/dashboard/);
   await ins.reload();
   await expect(ins.getByTestId('members').locator('li')).toHaveCount(2);
+  await expect(ins.getByTestId('members').locator(`li[data-email="${strugglerEmail}"]`)).toBeVisible();
+  await expect(ins.getByTestId('invites')).toHaveCount(0);
 
   await submit(pass.page, { 'k8s/deployment.yaml': read('solution/k8s/deployment.yaml'), 'k8s/service.yaml': read('solution/k8s/service.yaml') });
   await expect(pass.page.locator('[data-check][data-passed=false]')).toHaveCount(0);
@@ -109,8 +117,10 @@ test('cohort with a schedule: one learner passes, one fails a check twice; grade
   const header = csv.split('\r\n')[0]!.split(',');
   const col = header.indexOf(`"${LAB} best"`);
   expect(col).toBeGreaterThan(1);
-  expect(line(pass.email).split(',').slice(col, col + 4)).toEqual(['"13"', '"13"', '"1"', '"yes"']);
-  expect(line(fail.email).split(',').slice(col, col + 4)).toEqual(['"5"', '"13"', '"2"', '"no"']);
+  // best, max, attempts, passed, late, late attempts, override
+  expect(line(pass.email).split(',').slice(col, col + 7)).toEqual(['"13"', '"13"', '"1"', '"yes"', '"no"', '"0"', '""']);
+  expect(line(fail.email).split(',').slice(col, col + 7)).toEqual(['"5"', '"13"', '"2"', '"no"', '"no"', '"0"', '""']);
+  expect(csv.split('\r\n').filter((l) => l.includes('@e2e.lms'))).toHaveLength(2);
 
   // The two learners form a study group: one creates it and shares the code, the other joins; one opts in to the
   // leaderboard; both see the board with the lab passed by one of them.

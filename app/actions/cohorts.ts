@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { action } from '@/lib/actions';
 import { createCohort, joinCohort } from '@/lib/cohorts/gradebook';
-import { regradeLab, regradeSubmission } from '@/lib/cohorts/regrade';
+import { regradeLab, regradeLabEverywhere, regradeSubmission } from '@/lib/cohorts/regrade';
+import { fillCohortSchedule, inviteByEmail, parseEmailList, removeMember, revokeInvite, rotateInviteCode, setExtension, setGradeOverride, setLatePolicy, setSchedule } from '@/lib/cohorts/manage';
+import { fromKstInput } from '@/lib/cohorts/schedule';
 import { setCohortWebhook } from '@/lib/cohorts/gradebook';
 import { webhookInput } from '@/lib/notify/webhook';
 
@@ -44,3 +46,60 @@ export const setWebhookAction = action(
   { schema: z.object({ cohortId: id, webhook: webhookInput.nullable(), stuckAfter: z.coerce.number().int().min(1).max(20) }), roles: ['INSTRUCTOR', 'ADMIN'] },
   async (i, user) => setCohortWebhook(user!, i.cohortId, i.webhook, i.stuckAfter),
 );
+
+// ── Running a cohort (lib/cohorts/manage.ts checks the acting user teaches it, next to the data) ──────────────
+const email = z.string().trim().toLowerCase().email('Not an e-mail address.').max(254);
+const kstDate = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    const d = fromKstInput(s);
+    if (!d) ctx.addIssue({ code: 'custom', message: 'Give a date and time (YYYY-MM-DDTHH:mm).' });
+    return d ?? new Date(0);
+  });
+const labId = z.string().regex(/^[a-z0-9-]{3,63}$/, 'Not a lab id.');
+const staff = { roles: ['INSTRUCTOR', 'ADMIN'] as ('INSTRUCTOR' | 'ADMIN')[] };
+
+export const inviteEmailsAction = action({ schema: z.object({ cohortId: id, text: z.string().max(200_000, 'The list is too long.') }), ...staff }, async (i, user) => {
+  const { emails, invalid } = parseEmailList(i.text);
+  const out = await inviteByEmail(user!, i.cohortId, emails);
+  return { ...out, invalid: invalid.slice(0, 20) };
+});
+
+export const revokeInviteAction = action({ schema: z.object({ cohortId: id, email }), ...staff }, async (i, user) => revokeInvite(user!, i.cohortId, i.email));
+
+export const removeMemberAction = action({ schema: z.object({ cohortId: id, userId: id }), ...staff }, async (i, user) => removeMember(user!, i.cohortId, i.userId));
+
+export const rotateInviteAction = action({ schema: z.object({ cohortId: id }), ...staff }, async (i, user) => ({ inviteCode: await rotateInviteCode(user!, i.cohortId) }));
+
+export const setScheduleAction = action(
+  { schema: z.object({ cohortId: id, weeks: z.array(z.object({ week: z.coerce.number().int().min(1).max(10), unlockAt: kstDate, dueAt: kstDate })).max(10) }), ...staff },
+  async (i, user) => setSchedule(user!, i.cohortId, i.weeks),
+);
+
+export const fillScheduleAction = action({ schema: z.object({ cohortId: id, start: kstDate }), ...staff }, async (i, user) => fillCohortSchedule(user!, i.cohortId, i.start));
+
+export const setLatePolicyAction = action({ schema: z.object({ cohortId: id, latePenaltyPct: z.coerce.number().int('Whole percent.').min(0).max(100) }), ...staff }, async (i, user) =>
+  setLatePolicy(user!, i.cohortId, i.latePenaltyPct),
+);
+
+export const setExtensionAction = action(
+  { schema: z.object({ cohortId: id, userId: id, week: z.coerce.number().int().min(1).max(10), dueAt: kstDate.nullable() }), ...staff },
+  async (i, user) => setExtension(user!, i.cohortId, i.userId, i.week, i.dueAt),
+);
+
+export const overrideGradeAction = action(
+  {
+    schema: z.object({
+      cohortId: id,
+      userId: id,
+      labId,
+      score: z.union([z.null(), z.coerce.number({ error: 'Give a score.' }).min(0).max(1000)]),
+      reason: plainText(300).or(z.literal('')),
+    }),
+    ...staff,
+  },
+  async (i, user) => setGradeOverride(user!, i.cohortId, i.userId, i.labId, i.score, i.reason),
+);
+
+export const regradeEverywhereAction = action({ schema: z.object({ labId }), roles: ['ADMIN'] }, async (i, user) => regradeLabEverywhere(user!, i.labId));

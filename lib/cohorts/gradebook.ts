@@ -3,6 +3,7 @@ import { getDb } from '../db';
 import { AccessDenied, NotFound, UserInputError, type Actor } from '../auth/actor';
 import { listLabs } from '../labs/registry';
 import { audit } from '../audit';
+import { fillSchedule } from './schedule';
 
 /**
  * Cohorts as an instructor sees them. Every function takes the acting user and checks, next to the query, that they
@@ -29,13 +30,12 @@ export async function listTeachingCohorts(actor: Actor) {
 /** A cohort with the 10 weeks scheduled one week apart from `start` (each due a week after it opens). */
 export async function createCohort(actor: Actor, input: { name: string; start: Date; latePenaltyPct: number }) {
   if (actor.role !== 'INSTRUCTOR' && actor.role !== 'ADMIN') throw new AccessDenied();
-  const week = 7 * 24 * 3600 * 1000;
   return getDb().$transaction(async (tx) => {
     const cohort = await tx.cohort.create({
       data: { name: input.name, instructorId: actor.id, inviteCode: crypto.randomBytes(9).toString('base64url'), latePenaltyPct: input.latePenaltyPct },
     });
     await tx.cohortWeek.createMany({
-      data: Array.from({ length: 10 }, (_, i) => ({ cohortId: cohort.id, week: i + 1, unlockAt: new Date(input.start.getTime() + i * week), dueAt: new Date(input.start.getTime() + (i + 1) * week) })),
+      data: fillSchedule(input.start).map((w) => ({ cohortId: cohort.id, ...w })),
     });
     return cohort;
   });
@@ -64,6 +64,10 @@ export interface Cell {
   /** The best counted score came from a late submission (after the learner's due date). */
   late: boolean;
   lateAttempts: number;
+  /** The instructor's score replacing the graded best, when they set one. */
+  override: { score: number; reason: string } | null;
+  /** What counts: the override when there is one, else the best counted score. */
+  score: number | null;
 }
 
 export interface GradebookRow {
@@ -92,11 +96,16 @@ export async function gradebook(actor: Actor, cohortId: string): Promise<Gradebo
     orderBy: { createdAt: 'asc' },
     select: { id: true, userId: true, labId: true, late: true, regradeOfId: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
   });
-  // Each attempt counts by its latest grading: a regrade replaces its original's score (and keeps its late mark).
+  // Each attempt counts by its latest gradable grading: a regrade replaces its original's score (and keeps its late
+  // mark), as LabProgress does (lib/grading/process-submission.ts recomputeLabProgress).
   const originals = new Map(subs.filter((s) => !s.regradeOfId).map((s) => [s.id, s]));
   const latest = new Map<string, (typeof subs)[number]>();
-  for (const s of subs) latest.set(s.regradeOfId ?? s.id, s.regradeOfId ? { ...s, late: originals.get(s.regradeOfId)?.late ?? s.late } : s);
+  for (const s of subs) {
+    if (!s.result?.gradable) continue;
+    latest.set(s.regradeOfId ?? s.id, s.regradeOfId ? { ...s, late: originals.get(s.regradeOfId)?.late ?? s.late } : s);
+  }
   const effective = [...latest.values()];
+  const overrides = await db.gradeOverride.findMany({ where: { cohortId }, select: { userId: true, labId: true, score: true, reason: true } });
   const factor = 1 - cohort.latePenaltyPct / 100;
   const rows: GradebookRow[] = members.map((m) => {
     const cells: Record<string, Cell> = {};
@@ -111,7 +120,10 @@ export async function gradebook(actor: Actor, cohortId: string): Promise<Gradebo
           late = s.late;
         }
       }
+      const o = overrides.find((x) => x.userId === m.userId && x.labId === lab.id);
       cells[lab.id] = {
+        override: o ? { score: o.score, reason: o.reason } : null,
+        score: o ? o.score : best,
         best,
         max: lab.max,
         attempts: mine.length,
@@ -120,7 +132,7 @@ export async function gradebook(actor: Actor, cohortId: string): Promise<Gradebo
         lateAttempts: mine.filter((s) => s.late).length,
       };
     }
-    return { user: m.user, cells, total: Object.values(cells).reduce((s, c) => s + (c.best ?? 0), 0) };
+    return { user: m.user, cells, total: Math.round(Object.values(cells).reduce((s, c) => s + (c.score ?? 0), 0) * 100) / 100 };
   });
   return { cohort: { id: cohort.id, name: cohort.name, latePenaltyPct: cohort.latePenaltyPct }, labs: labs.map(({ passRatio: _p, ...l }) => l), rows };
 }
@@ -150,11 +162,15 @@ export async function analytics(actor: Actor, cohortId: string): Promise<LabAnal
   const db = getDb();
   const members = await db.cohortMember.findMany({ where: { cohortId }, select: { userId: true } });
   const ids = members.map((m) => m.userId);
-  const subs = await db.submission.findMany({
-    where: { userId: { in: ids }, status: 'GRADED', regradeOfId: null },
+  const all = await db.submission.findMany({
+    where: { userId: { in: ids }, status: 'GRADED' },
     orderBy: { createdAt: 'asc' },
-    select: { userId: true, labId: true, result: { select: { gradable: true, passed: true, document: true } } },
+    select: { id: true, userId: true, labId: true, regradeOfId: true, result: { select: { gradable: true, passed: true, document: true } } },
   });
+  // One entry per attempt, by its latest gradable grading (a regrade after a grader change replaces its original).
+  const latest = new Map<string, (typeof all)[number]>();
+  for (const s of all) if (s.result?.gradable) latest.set(s.regradeOfId ?? s.id, s);
+  const subs = [...latest.values()];
   return listLabs().map((lab) => {
     const byUser = new Map<string, typeof subs>();
     for (const s of subs) if (s.labId === lab.manifest.id && s.result?.gradable) byUser.set(s.userId, [...(byUser.get(s.userId) ?? []), s]);
@@ -187,13 +203,13 @@ export function csvCell(v: string | number | boolean | null): string {
 }
 
 export function gradebookCsv(gb: Gradebook): string {
-  const head = ['name', 'email', ...gb.labs.flatMap((l) => [`${l.id} best`, `${l.id} max`, `${l.id} attempts`, `${l.id} passed`, `${l.id} late`]), 'total'];
+  const head = ['name', 'email', ...gb.labs.flatMap((l) => [`${l.id} best`, `${l.id} max`, `${l.id} attempts`, `${l.id} passed`, `${l.id} late`, `${l.id} late attempts`, `${l.id} override`]), 'total'];
   const lines = [head.map(csvCell).join(',')];
   for (const r of gb.rows) {
     lines.push(
       [r.user.name, r.user.email, ...gb.labs.flatMap((l) => {
         const c = r.cells[l.id]!;
-        return [c.best, c.max, c.attempts, c.passed ? 'yes' : 'no', c.late ? 'yes' : 'no'];
+        return [c.best, c.max, c.attempts, c.passed ? 'yes' : 'no', c.late ? 'yes' : 'no', c.lateAttempts, c.override?.score ?? null];
       }), r.total].map(csvCell).join(','),
     );
   }
@@ -211,7 +227,7 @@ export async function learnerTimeline(actor: Actor, cohortId: string, userId: st
     db.lessonProgress.findMany({ where: { userId }, orderBy: { updatedAt: 'asc' } }),
   ]);
   const events = [
-    ...subs.map((s) => ({ at: s.createdAt, kind: 'submission' as const, labId: s.labId, status: s.status, late: s.late, regrade: !!s.regradeOfId, score: s.result?.gradable ? s.result.score : null, max: s.result?.maxScore ?? null, passed: s.result?.passed ?? false })),
+    ...subs.map((s) => ({ at: s.createdAt, kind: 'submission' as const, id: s.id, labId: s.labId, status: s.status, late: s.late, regrade: !!s.regradeOfId, score: s.result?.gradable ? s.result.score : null, max: s.result?.maxScore ?? null, passed: s.result?.passed ?? false })),
     ...lessons.map((l) => ({ at: l.updatedAt, kind: 'lesson' as const, week: l.week, slug: l.slug, state: l.state })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
   return { user: member.user, events };

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { getDb } from '../db';
-import { NotFound, type Actor } from '../auth/actor';
+import { AccessDenied, NotFound, type Actor } from '../auth/actor';
+import { getLab } from '../labs/registry';
 import { audit } from '../audit';
 import { enqueueGrading } from '../queue';
 import { teachableCohort } from './gradebook';
@@ -35,6 +36,17 @@ export async function regradeLab(actor: Actor, cohortId: string, labId: string):
   return { batchId, count: originals.length };
 }
 
+/** Admins only: every graded attempt of one lab, by anyone (a grader fix that concerns every cohort and none). */
+export async function regradeLabEverywhere(actor: Actor, labId: string): Promise<{ batchId: string; count: number }> {
+  if (actor.role !== 'ADMIN') throw new AccessDenied();
+  if (!getLab(labId)) throw new NotFound();
+  const originals = await getDb().submission.findMany({ where: { labId, regradeOfId: null, status: 'GRADED' }, select: { id: true } });
+  const batchId = `rg${crypto.randomBytes(10).toString('hex')}`;
+  for (const o of originals) await copyForRegrade(o.id, batchId);
+  await audit({ actorId: actor.id, action: 'lab.regrade', targetType: 'lab', targetId: labId, detail: { labId, batchId, count: originals.length, scope: 'all' } });
+  return { batchId, count: originals.length };
+}
+
 /** One submission of a learner in a cohort the actor teaches. */
 export async function regradeSubmission(actor: Actor, cohortId: string, submissionId: string): Promise<{ batchId: string }> {
   await teachableCohort(actor, cohortId);
@@ -56,15 +68,17 @@ export interface RegradeSummary {
   pending: number;
 }
 
-export async function regradeSummary(actor: Actor, cohortId: string, batchId: string): Promise<RegradeSummary> {
-  await teachableCohort(actor, cohortId);
+/** Before → after for a batch, limited to the cohort's members; `cohortId: null` (every learner) is for admins. */
+export async function regradeSummary(actor: Actor, cohortId: string | null, batchId: string): Promise<RegradeSummary> {
+  if (cohortId === null && actor.role !== 'ADMIN') throw new NotFound();
+  if (cohortId !== null) await teachableCohort(actor, cohortId);
   const db = getDb();
-  const members = new Set((await db.cohortMember.findMany({ where: { cohortId }, select: { userId: true } })).map((m) => m.userId));
+  const members = cohortId === null ? null : new Set((await db.cohortMember.findMany({ where: { cohortId }, select: { userId: true } })).map((m) => m.userId));
   const regrades = await db.submission.findMany({
     where: { regradeBatchId: batchId },
     select: { id: true, userId: true, labId: true, status: true, regradeOfId: true, user: { select: { name: true } }, result: { select: { score: true, maxScore: true, gradable: true } } },
   });
-  const mine = regrades.filter((r) => members.has(r.userId));
+  const mine = members ? regrades.filter((r) => members.has(r.userId)) : regrades;
   if (!mine.length) throw new NotFound();
   const originals = await db.submission.findMany({ where: { id: { in: mine.map((r) => r.regradeOfId!) } }, select: { id: true, result: { select: { score: true, gradable: true } } } });
   const rows = mine.map((r) => {

@@ -1,4 +1,6 @@
-import dns from 'node:dns/promises';
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { z } from 'zod';
 import { getDb } from '../db';
@@ -34,28 +36,72 @@ export function forbiddenAddress(ip: string, allowLoopback: boolean): boolean {
   return v6 === '::' || v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('fe80') || v6.startsWith('::ffff:');
 }
 
-async function post(url: string, body: unknown): Promise<{ status?: number; error?: string }> {
-  const u = new URL(url);
-  const allowLoopback = process.env.LMS_WEBHOOK_ALLOW_LOOPBACK === '1';
-  const addrs = net.isIP(u.hostname) ? [u.hostname] : (await dns.lookup(u.hostname, { all: true }).catch(() => [])).map((a) => a.address);
-  if (!addrs.length) return { error: `cannot resolve ${u.hostname}` };
-  if (addrs.some((a) => forbiddenAddress(a, allowLoopback))) return { error: `${u.hostname} resolves to a private address; refused` };
-  try {
-    const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(3000), redirect: 'error' });
-    return r.ok ? { status: r.status } : { status: r.status, error: `HTTP ${r.status}` };
-  } catch (e) {
-    return { error: (e as Error).message.slice(0, 200) };
-  }
+/**
+ * The address check runs inside the connection's own DNS lookup, so the address checked is the address connected
+ * to (a name that answers with a public address first and a private one at connect time, DNS rebinding, is still
+ * refused). IP literals never reach a lookup and are checked before. No redirects are followed.
+ */
+function guardedLookup(allowLoopback: boolean): net.LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { all: true }, (err, addrs) => {
+      if (err) return callback(err, '', 4);
+      const bad = addrs.find((a) => forbiddenAddress(a.address, allowLoopback));
+      if (bad || !addrs.length) return callback(Object.assign(new Error(`${hostname} resolves to a private address; refused`), { code: 'EPRIVATE' }), '', 4);
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addrs);
+      callback(null, addrs[0]!.address, addrs[0]!.family);
+    });
+  };
 }
 
-export async function notifyCohort(cohortId: string, event: string, text: string): Promise<void> {
-  const db = getDb();
-  const c = await db.cohort.findUnique({ where: { id: cohortId }, select: { webhookUrl: true, webhookKind: true } });
-  if (!c?.webhookUrl) return;
-  const payload = c.webhookKind === 'discord' ? { content: text, allowed_mentions: { parse: [] } } : { text };
-  const r = await post(c.webhookUrl, payload);
-  await db.webhookDelivery.create({ data: { cohortId, event, payload, status: r.status ?? null, error: r.error ?? null } });
-  if (r.error) log.warn({ cohortId, event, error: r.error }, 'webhook delivery failed');
+export const WEBHOOK_TIMEOUT_MS = 3000;
+
+async function post(url: string, body: unknown): Promise<{ status?: number; error?: string }> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { error: 'not a URL' };
+  }
+  const allowLoopback = process.env.LMS_WEBHOOK_ALLOW_LOOPBACK === '1';
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && allowLoopback)) return { error: 'only https:// webhooks are posted' };
+  if (net.isIP(host) && forbiddenAddress(host, allowLoopback)) return { error: `${host} is a private address; refused` };
+  const data = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve) => {
+    const req = (u.protocol === 'https:' ? https : http).request(
+      u,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, 'User-Agent': 'devops-lms-notify' },
+        lookup: guardedLookup(allowLoopback),
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      },
+      (res) => {
+        res.resume(); // the answer's body is not needed; drain it so the socket closes
+        const status = res.statusCode ?? 0;
+        resolve(status >= 200 && status < 300 ? { status } : { status, error: `HTTP ${status}` });
+      },
+    );
+    req.on('error', (e: Error & { code?: string }) => resolve({ error: (e.name === 'AbortError' || e.name === 'TimeoutError' ? `timed out after ${WEBHOOK_TIMEOUT_MS} ms` : e.message).slice(0, 200) }));
+    req.end(data);
+  });
+}
+
+/** Posts one event and records the try (`claimId`: a delivery row already claimed for it). Never throws. */
+export async function notifyCohort(cohortId: string, event: string, text: string, claimId?: string): Promise<void> {
+  try {
+    const db = getDb();
+    const c = await db.cohort.findUnique({ where: { id: cohortId }, select: { webhookUrl: true, webhookKind: true } });
+    if (!c?.webhookUrl) return;
+    const payload = c.webhookKind === 'discord' ? { content: text, allowed_mentions: { parse: [] } } : { text };
+    const r = await post(c.webhookUrl, payload);
+    const data = { cohortId, event, payload, status: r.status ?? null, error: r.error ?? null };
+    if (claimId) await db.webhookDelivery.update({ where: { id: claimId }, data });
+    else await db.webhookDelivery.create({ data });
+    if (r.error) log.warn({ cohortId, event, error: r.error }, 'webhook delivery failed');
+  } catch (e) {
+    log.error({ cohortId, event, error: (e as Error).message }, 'webhook delivery could not be recorded');
+  }
 }
 
 /** Chat text escapes: Slack's control characters and Discord's mentions stay literal (names are user text). */
@@ -86,8 +132,17 @@ export async function deadlinesNear(now = new Date()): Promise<number> {
   let sent = 0;
   for (const w of soon) {
     const event = `deadline.near:${w.week}`;
-    if (await db.webhookDelivery.findFirst({ where: { cohortId: w.cohortId, event, status: { not: null } } })) continue;
-    await notifyCohort(w.cohortId, event, `⏰ Week ${w.week} is due ${w.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`);
+    // Every worker runs this tick: the claim (a row written under a lock) makes one of them post. A try that got no
+    // answer (network error) may be retried on a later tick; one the webhook answered is never sent again.
+    const claim = await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`${w.cohortId}:${event}`}))::text`;
+      const prior = await tx.webhookDelivery.findFirst({ where: { cohortId: w.cohortId, event, OR: [{ status: { not: null } }, { error: 'sending', createdAt: { gt: new Date(now.getTime() - 60_000) } }] } });
+      if (prior) return null;
+      return tx.webhookDelivery.create({ data: { cohortId: w.cohortId, event, payload: {}, error: 'sending' }, select: { id: true } });
+    });
+    if (!claim) continue;
+    const kst = new Date(w.dueAt.getTime() + 9 * 3600 * 1000).toISOString().slice(0, 16).replace('T', ' ');
+    await notifyCohort(w.cohortId, event, `⏰ Week ${w.week} is due ${kst} KST (${w.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC).`, claim.id);
     sent++;
   }
   return sent;

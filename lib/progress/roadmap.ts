@@ -4,37 +4,56 @@ import { getLab } from '../labs/registry';
 import { maxPoints } from '../labs/manifest';
 import { learnerSchedule } from '../cohorts/schedule';
 
+/** A week's state at a glance. "lab-passed" only ever comes from a graded result at or above the lab's pass mark. */
 export type NodeState = 'not-started' | 'learning' | 'done' | 'lab-passed' | 'skipped';
+/** A lesson's self-reported state (as on roadmap.sh). */
+export type LessonNodeState = 'not-started' | 'learning' | 'done' | 'skipped';
+/** A lab's state: attempted means graded at least once below the pass mark. */
+export type LabNodeState = 'not-started' | 'attempted' | 'passed';
+
+export interface RoadmapLesson {
+  slug: string;
+  title: { ko: string; en: string };
+  minutes: number;
+  state: LessonNodeState;
+}
 
 export interface RoadmapNode {
   week: number;
+  title: { ko: string; en: string } | null;
+  lessons: RoadmapLesson[];
   lessonsTotal: number;
   lessonsDone: number;
+  lessonsSkipped: number;
   labId?: string;
+  labTitle?: { ko: string; en: string };
   labBest?: number;
   labMax?: number;
+  labAttempts: number;
   labPassed: boolean;
+  labState: LabNodeState;
   state: NodeState;
   hasContent: boolean;
   /** From the learner's cohort schedule (absent when self-paced). A locked week is still readable; it shows when it opens. */
   opensAt?: Date;
   dueAt?: Date;
+  extended: boolean;
   locked: boolean;
   /** Past the due date and the lab not passed. */
   overdue: boolean;
 }
 
 /**
- * One node per module with its state for a user (or none). Lessons are self-reported; the lab counts only when a
- * graded result reached the pass mark, so "lab passed" is progress backed by a verified result.
+ * One node per module (0 = the introduction, 1-10) with its lessons and lab, for a user (or nobody: all not started).
+ * Lessons are self-reported; the lab counts only when a graded result reached the pass mark (LabProgress.passed).
+ * Only the user's own rows are read: callers pass the acting user's id.
  */
-export async function getRoadmap(userId: string | null): Promise<RoadmapNode[]> {
+export async function getRoadmap(userId: string | null, now: Date = new Date()): Promise<RoadmapNode[]> {
   const modules = loadContent();
   const db = getDb();
-  const lessons = userId ? await db.lessonProgress.findMany({ where: { userId } }) : [];
-  const labs = userId ? await db.labProgress.findMany({ where: { userId } }) : [];
-  const schedule = userId ? await learnerSchedule(userId) : new Map();
-  const now = new Date();
+  const [lessons, labs, schedule] = userId
+    ? await Promise.all([db.lessonProgress.findMany({ where: { userId } }), db.labProgress.findMany({ where: { userId } }), learnerSchedule(userId)])
+    : [[], [], new Map()];
   const nodes: RoadmapNode[] = [];
   for (let week = 0; week <= 10; week++) {
     const m = modules.find((x) => x.week === week);
@@ -42,29 +61,71 @@ export async function getRoadmap(userId: string | null): Promise<RoadmapNode[]> 
     const lab = labId ? getLab(labId) : undefined;
     const lp = labs.find((l) => l.labId === labId);
     const mine = lessons.filter((l) => l.week === week);
-    const done = mine.filter((l) => l.state === 'DONE').length;
-    const skipped = mine.filter((l) => l.state === 'SKIPPED').length;
-    const total = m?.lessons.length ?? 0;
+    const items: RoadmapLesson[] = (m?.lessons ?? []).map((l) => {
+      const p = mine.find((x) => x.slug === l.slug);
+      return {
+        slug: l.slug,
+        title: { ko: l.meta.ko.title, en: l.meta.en.title },
+        minutes: l.meta.en.minutes,
+        state: p ? (p.state.toLowerCase() as LessonNodeState) : 'not-started',
+      };
+    });
+    const done = items.filter((l) => l.state === 'done').length;
+    const skipped = items.filter((l) => l.state === 'skipped').length;
+    const total = items.length;
     let state: NodeState = 'not-started';
     if (lp?.passed) state = 'lab-passed';
     else if (total > 0 && done === total) state = 'done';
     else if (total > 0 && skipped === total) state = 'skipped';
-    else if (mine.length > 0 || lp) state = 'learning';
+    else if (items.some((l) => l.state !== 'not-started') || lp) state = 'learning';
+    const win = schedule.get(week);
     nodes.push({
       week,
+      title: m ? m.meta.title : null,
+      lessons: items,
       lessonsTotal: total,
       lessonsDone: done,
+      lessonsSkipped: skipped,
       labId: lab ? labId : undefined,
+      labTitle: lab?.manifest.title,
       labBest: lp?.bestScore,
       labMax: lab ? maxPoints(lab.manifest) : undefined,
+      labAttempts: lp?.attempts ?? 0,
       labPassed: Boolean(lp?.passed),
+      labState: lp?.passed ? 'passed' : lp ? 'attempted' : 'not-started',
       state,
       hasContent: total > 0,
-      opensAt: schedule.get(week)?.unlockAt,
-      dueAt: schedule.get(week)?.dueAt,
-      locked: !!schedule.get(week) && schedule.get(week)!.unlockAt > now,
-      overdue: !!schedule.get(week) && schedule.get(week)!.dueAt < now && !lp?.passed,
+      opensAt: win?.unlockAt,
+      dueAt: win?.dueAt,
+      extended: win?.extended ?? false,
+      locked: !!win && win.unlockAt > now,
+      overdue: !!win && win.dueAt < now && !!lab && !lp?.passed,
     });
   }
   return nodes;
+}
+
+/**
+ * The week a learner is on. With a cohort schedule: the latest week that has opened (the cohort's week, whether or not
+ * the learner is behind). Self-paced: the first week with content that is not finished.
+ */
+export function currentWeek(nodes: RoadmapNode[]): RoadmapNode {
+  const opened = nodes.filter((n) => n.opensAt && !n.locked);
+  if (opened.length) return opened.reduce((a, b) => (b.opensAt! > a.opensAt! ? b : a));
+  if (nodes.some((n) => n.opensAt)) {
+    // Scheduled, but nothing has opened yet: the introduction (or the first week) until it does.
+    return nodes.find((n) => n.hasContent && !n.opensAt) ?? nodes[0]!;
+  }
+  const finished = (n: RoadmapNode) => n.state === 'lab-passed' || n.state === 'skipped' || (n.state === 'done' && !n.labId);
+  return nodes.find((n) => n.hasContent && !finished(n)) ?? nodes.find((n) => n.hasContent) ?? nodes[0]!;
+}
+
+export type NextStep = { kind: 'lesson'; week: number; slug: string; title: { ko: string; en: string } } | { kind: 'lab'; week: number; labId: string; title: { ko: string; en: string } } | { kind: 'none'; week: number };
+
+/** The first lesson of the week not marked done (skipped ones are passed over), or its lab when it is not passed. */
+export function nextStep(node: RoadmapNode): NextStep {
+  const lesson = node.lessons.find((l) => l.state === 'not-started' || l.state === 'learning');
+  if (lesson) return { kind: 'lesson', week: node.week, slug: lesson.slug, title: lesson.title };
+  if (node.labId && !node.labPassed) return { kind: 'lab', week: node.week, labId: node.labId, title: node.labTitle! };
+  return { kind: 'none', week: node.week };
 }

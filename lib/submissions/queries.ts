@@ -10,6 +10,8 @@ export interface SubmissionView {
   status: SubmissionStatus;
   phase: string;
   number: number | null;
+  /** Submitted after the learner's due date (cohort schedule): graded in full, counted by the cohort's late policy. */
+  late: boolean;
   createdAt: string;
   finishedAt: string | null;
   error: string | null;
@@ -49,6 +51,7 @@ export async function getSubmissionView(actor: Actor, id: string): Promise<Submi
     status: s.status,
     phase: s.phase,
     number: s.number,
+    late: s.late,
     createdAt: s.createdAt.toISOString(),
     finishedAt: s.finishedAt?.toISOString() ?? null,
     error: s.error,
@@ -64,7 +67,7 @@ export async function listLabSubmissions(actor: Actor, labId: string, take = 50)
     where: { userId: actor.id, labId },
     orderBy: { createdAt: 'desc' },
     take,
-    select: { id: true, status: true, number: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
+    select: { id: true, status: true, number: true, late: true, regradeOfId: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
   });
   return rows;
 }

@@ -4,12 +4,33 @@
  * instructor sees nothing.
  */
 import crypto from 'node:crypto';
-import { describe, it, expect } from 'vitest';
+import http from 'node:http';
+import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { getDb } from '@/lib/db';
-import { analytics, createCohort, csvCell, gradebook, gradebookCsv, joinCohort, learnerTimeline, listTeachingCohorts } from '@/lib/cohorts/gradebook';
-import { isLate, learnerSchedule } from '@/lib/cohorts/schedule';
+import { analytics, createCohort, csvCell, gradebook, gradebookCsv, joinCohort, learnerTimeline, listTeachingCohorts, setCohortWebhook } from '@/lib/cohorts/gradebook';
+import { afterResult, deadlinesNear, notifyCohort, WEBHOOK_TIMEOUT_MS, webhookInput } from '@/lib/notify/webhook';
+import { fillSchedule, fromKstInput, isLate, learnerSchedule, toKstInput } from '@/lib/cohorts/schedule';
+import {
+  acceptCohortInvites,
+  cohortOverview,
+  fillCohortSchedule,
+  inviteByEmail,
+  listExtensions,
+  parseEmailList,
+  removeMember,
+  revokeInvite,
+  rotateInviteCode,
+  setExtension,
+  setGradeOverride,
+  setLatePolicy,
+  setSchedule,
+} from '@/lib/cohorts/manage';
+import { createAccount } from '@/lib/auth/create-account';
 import { submitLabAttempt } from '@/lib/submissions/submit-lab-attempt';
-import { NotFound, UserInputError, type Actor } from '@/lib/auth/actor';
+import { AccessDenied, NotFound, UserInputError, type Actor } from '@/lib/auth/actor';
+import { regradeLab, regradeLabEverywhere, regradeSummary } from '@/lib/cohorts/regrade';
+import { recomputeLabProgress } from '@/lib/grading/process-submission';
+import { LIMITS } from '@/lib/security/limits';
 import { createLearner } from './helpers';
 
 const LAB = 'week05-k8s-manifests';
@@ -77,7 +98,7 @@ describe('cohorts', () => {
 
     const csv = gradebookCsv(gb);
     expect(csv.split('\r\n')[0]).toContain('"week05-k8s-manifests best"');
-    expect(csv).toContain('"9","13","2","yes","no"');
+    expect(csv).toContain('"9","13","2","yes","no","1",""');
   });
 
   it('CSV cells are quoted and formula-like text is defused', () => {
@@ -101,5 +122,266 @@ describe('cohorts', () => {
     expect((await listTeachingCohorts(other)).map((c) => c.id)).not.toContain(cohort.id);
     // not a member: the instructor cannot read an outsider's timeline through their cohort
     await expect(learnerTimeline(ins, cohort.id, learner.id)).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('invites by e-mail: accounts join at once, unknown addresses join when they sign up; members can be removed', async () => {
+    const ins = await instructor();
+    const cohort = await createCohort(ins, { name: 'Invite cohort', start: new Date(), latePenaltyPct: 0 });
+    const existing = await createLearner();
+    const existingEmail = (await getDb().user.findUniqueOrThrow({ where: { id: existing.id } })).email;
+    const fresh = `Fresh-${crypto.randomUUID()}@Test.lms`;
+    const csv = `name,email\nKim,${existingEmail}\nLee,"${fresh}"\nBad,not-an@address@x\n`;
+    const parsed = parseEmailList(csv);
+    expect(parsed.emails).toEqual([existingEmail, fresh.toLowerCase()]);
+    expect(parsed.invalid).toEqual(['not-an@address@x']);
+    const out = await inviteByEmail(ins, cohort.id, parsed.emails);
+    expect(out).toEqual({ added: [existingEmail], already: [], invited: [fresh.toLowerCase()] });
+    expect((await inviteByEmail(ins, cohort.id, [existingEmail])).already).toEqual([existingEmail]); // idempotent
+    await expect(inviteByEmail(ins, cohort.id, [])).rejects.toBeInstanceOf(UserInputError);
+    await expect(inviteByEmail(ins, cohort.id, ['x@'])).rejects.toBeInstanceOf(UserInputError);
+
+    // The invited address signs up (any case): a member at once, the invite marked accepted, audited.
+    const { id: newId } = await createAccount({ name: 'Fresh', email: fresh, password: 'a-long-password-2026', lang: 'en' });
+    const ov = await cohortOverview(ins, cohort.id);
+    expect(ov.members.map((m) => m.userId).sort()).toEqual([existing.id, newId].sort());
+    expect(ov.invites).toHaveLength(0);
+    expect(await getDb().cohortInvite.findUniqueOrThrow({ where: { cohortId_email: { cohortId: cohort.id, email: fresh.toLowerCase() } } })).toMatchObject({ acceptedAt: expect.any(Date) });
+    expect(await acceptCohortInvites(newId, fresh)).toEqual([]); // nothing left to accept
+    expect(await getDb().auditLog.count({ where: { targetId: cohort.id, action: 'cohort.member.add' } })).toBe(2);
+    expect(await getDb().auditLog.count({ where: { targetId: cohort.id, action: 'cohort.invite' } })).toBe(2);
+
+    // A pending invite can be revoked; a revoked address that signs up joins nothing.
+    const later = `later-${crypto.randomUUID()}@test.lms`;
+    await inviteByEmail(ins, cohort.id, [later]);
+    await revokeInvite(ins, cohort.id, later);
+    await expect(revokeInvite(ins, cohort.id, later)).rejects.toBeInstanceOf(NotFound);
+    const { id: laterId } = await createAccount({ name: 'Later', email: later, password: 'a-long-password-2026' });
+    expect(await getDb().cohortMember.count({ where: { cohortId: cohort.id, userId: laterId } })).toBe(0);
+
+    // Removing a member drops their extensions in this cohort and is audited; another instructor can do none of it.
+    await setExtension(ins, cohort.id, existing.id, 1, new Date(Date.now() + 30 * DAY));
+    const other = await instructor();
+    await expect(removeMember(other, cohort.id, existing.id)).rejects.toBeInstanceOf(NotFound);
+    await expect(inviteByEmail(other, cohort.id, ['a@b.co'])).rejects.toBeInstanceOf(NotFound);
+    await expect(cohortOverview(other, cohort.id)).rejects.toBeInstanceOf(NotFound);
+    await expect(rotateInviteCode(other, cohort.id)).rejects.toBeInstanceOf(NotFound);
+    await expect(inviteByEmail(existing, cohort.id, ['a@b.co'])).rejects.toBeInstanceOf(NotFound); // a learner
+    await removeMember(ins, cohort.id, existing.id);
+    await expect(removeMember(ins, cohort.id, existing.id)).rejects.toBeInstanceOf(NotFound);
+    expect(await getDb().extension.count({ where: { cohortId: cohort.id, userId: existing.id } })).toBe(0);
+    expect(await getDb().auditLog.findFirst({ where: { targetId: cohort.id, action: 'cohort.member.remove' } })).toMatchObject({ actorId: ins.id, detail: { userId: existing.id } });
+
+    // A new invite link: the old code stops working.
+    const code = await rotateInviteCode(ins, cohort.id);
+    expect(code).not.toBe(cohort.inviteCode);
+    await expect(joinCohort(existing, cohort.inviteCode)).rejects.toBeInstanceOf(UserInputError);
+    await joinCohort(existing, code);
+  });
+
+  it('schedule: fill, edit, validation, late policy; an extension keeps a learner on time', async () => {
+    const ins = await instructor();
+    const learner = await createLearner();
+    const cohort = await createCohort(ins, { name: 'Schedule cohort', start: new Date(), latePenaltyPct: 0 });
+    await joinCohort(learner, cohort.inviteCode);
+    // KST editing is exact both ways and the fill helper puts weeks one week apart
+    expect(fromKstInput('2026-03-02T09:00')!.toISOString()).toBe('2026-03-02T00:00:00.000Z');
+    expect(toKstInput(new Date('2026-03-02T00:00:00Z'))).toBe('2026-03-02T09:00');
+    expect(fromKstInput('2026-13-40T99:00')).toBeNull();
+    const start = new Date(Date.now() - 40 * DAY);
+    const weeks = fillSchedule(start);
+    expect(weeks).toHaveLength(10);
+    expect(weeks[4]!.unlockAt.getTime() - start.getTime()).toBe(28 * DAY);
+    expect(weeks[4]!.dueAt.getTime()).toBe(weeks[5]!.unlockAt.getTime());
+    await fillCohortSchedule(ins, cohort.id, start);
+    expect(await isLate(learner.id, 5)).toBe(true); // due 35 days after the start: 5 days ago
+    expect(await isLate(learner.id, 6)).toBe(false);
+
+    // An extension for week 5 only, for this learner only
+    await setExtension(ins, cohort.id, learner.id, 5, new Date(Date.now() + 2 * DAY));
+    expect(await isLate(learner.id, 5)).toBe(false);
+    expect((await learnerSchedule(learner.id)).get(5)).toMatchObject({ extended: true });
+    const { submissionId } = await submitLabAttempt(learner, { labId: LAB, files: [{ path: 'k8s/deployment.yaml', content: 'kind: Deployment\n' }, { path: 'k8s/service.yaml', content: 'kind: Service\n' }] });
+    expect((await getDb().submission.findUniqueOrThrow({ where: { id: submissionId } })).late).toBe(false);
+    await expect(setExtension(ins, cohort.id, learner.id, 5, new Date(Date.now() - 30 * DAY))).rejects.toBeInstanceOf(UserInputError); // before the cohort's date
+    await setExtension(ins, cohort.id, learner.id, 5, null);
+    expect(await listExtensions(ins, cohort.id, learner.id)).toHaveLength(0);
+    const stranger = await createLearner();
+    await expect(setExtension(ins, cohort.id, stranger.id, 5, new Date(Date.now() + 2 * DAY))).rejects.toBeInstanceOf(NotFound);
+
+    // Editing: bad schedules are refused whole and change nothing
+    const before = await getDb().cohortWeek.findMany({ where: { cohortId: cohort.id }, orderBy: { week: 'asc' } });
+    const now = Date.now();
+    await expect(setSchedule(ins, cohort.id, [{ week: 1, unlockAt: new Date(now), dueAt: new Date(now - DAY) }])).rejects.toBeInstanceOf(UserInputError);
+    await expect(setSchedule(ins, cohort.id, [{ week: 1, unlockAt: new Date(now), dueAt: new Date(now + DAY) }, { week: 1, unlockAt: new Date(now), dueAt: new Date(now + DAY) }])).rejects.toBeInstanceOf(UserInputError);
+    await expect(setSchedule(ins, cohort.id, [{ week: 11, unlockAt: new Date(now), dueAt: new Date(now + DAY) }])).rejects.toBeInstanceOf(UserInputError);
+    expect(await getDb().cohortWeek.findMany({ where: { cohortId: cohort.id }, orderBy: { week: 'asc' } })).toEqual(before);
+    await setSchedule(ins, cohort.id, [{ week: 5, unlockAt: new Date(now - 2 * DAY), dueAt: new Date(now - DAY) }]);
+    expect([...(await learnerSchedule(learner.id)).keys()]).toEqual([5]);
+    await setSchedule(ins, cohort.id, []);
+    expect(await isLate(learner.id, 5)).toBe(false); // self-paced now
+
+    await setLatePolicy(ins, cohort.id, 35);
+    expect((await getDb().cohort.findUniqueOrThrow({ where: { id: cohort.id } })).latePenaltyPct).toBe(35);
+    await expect(setLatePolicy(ins, cohort.id, 101)).rejects.toBeInstanceOf(UserInputError);
+    const other = await instructor();
+    await expect(setSchedule(other, cohort.id, [])).rejects.toBeInstanceOf(NotFound);
+    await expect(setLatePolicy(other, cohort.id, 0)).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('grade overrides count in the gradebook and the CSV, are audited, and stay within the lab', async () => {
+    const ins = await instructor();
+    const a = await createLearner();
+    const cohort = await createCohort(ins, { name: 'Override =cohort', start: new Date(), latePenaltyPct: 50 });
+    await joinCohort(a, cohort.inviteCode);
+    await getDb().user.update({ where: { id: a.id }, data: { name: '=cmd|" /C calc"!A0' } });
+    await graded(a.id, { score: 12, passed: true, failed: ['probes'], late: true }); // counts 6 under a 50 % policy
+    let gb = await gradebook(ins, cohort.id);
+    expect(gb.rows[0]!.cells[LAB]).toMatchObject({ best: 6, score: 6, late: true, lateAttempts: 1, override: null, passed: true });
+    expect(gb.rows[0]!.total).toBe(6);
+
+    await setGradeOverride(ins, cohort.id, a.id, LAB, 11, 'Late for a documented illness');
+    gb = await gradebook(ins, cohort.id);
+    expect(gb.rows[0]!.cells[LAB]).toMatchObject({ best: 6, score: 11, override: { score: 11, reason: 'Late for a documented illness' } });
+    expect(gb.rows[0]!.total).toBe(11);
+    const csv = gradebookCsv(gb);
+    const line = csv.split('\r\n')[1]!;
+    expect(line.startsWith(`"'=cmd|"" /C calc""!A0",`)).toBe(true); // a formula in a name is defused
+    expect(line).toContain('"6","13","1","yes","yes","1","11"');
+    expect(line.endsWith('"11"')).toBe(true);
+    expect(await getDb().auditLog.findFirst({ where: { action: 'grade.override', targetId: cohort.id } })).toMatchObject({ actorId: ins.id, detail: { userId: a.id, labId: LAB, score: 11, previous: null } });
+
+    await expect(setGradeOverride(ins, cohort.id, a.id, LAB, 14, 'too much')).rejects.toBeInstanceOf(UserInputError);
+    await expect(setGradeOverride(ins, cohort.id, a.id, LAB, 5, '  ')).rejects.toBeInstanceOf(UserInputError);
+    await expect(setGradeOverride(ins, cohort.id, a.id, 'no-such-lab', 5, 'x')).rejects.toBeInstanceOf(NotFound);
+    await expect(setGradeOverride(await instructor(), cohort.id, a.id, LAB, 5, 'x')).rejects.toBeInstanceOf(NotFound);
+    await setGradeOverride(ins, cohort.id, a.id, LAB, null, '');
+    expect((await gradebook(ins, cohort.id)).rows[0]!.cells[LAB]).toMatchObject({ score: 6, override: null });
+    expect(await getDb().auditLog.count({ where: { action: 'grade.override', targetId: cohort.id } })).toBe(2);
+  });
+});
+
+describe('regrades without a worker', () => {
+  it('are not attempts and do not count against the learner; progress follows the regrade, down as well as up', async () => {
+    const t0 = new Date();
+    const ins = await instructor();
+    const learner = await createLearner();
+    const cohort = await createCohort(ins, { name: 'Regrade limits', start: new Date(), latePenaltyPct: 0 });
+    await joinCohort(learner, cohort.inviteCode);
+    const first = await graded(learner.id, { score: 13, passed: true, failed: [] });
+    for (let i = 0; i < LIMITS.queuedPerLearner + 1; i++) await regradeLab(ins, cohort.id, LAB);
+    expect(await getDb().submission.count({ where: { userId: learner.id, regradeOfId: first, status: 'QUEUED' } })).toBe(LIMITS.queuedPerLearner + 1);
+    // the learner's own queue is still free
+    await expect(submitLabAttempt(learner, { labId: LAB, files: [{ path: 'k8s/deployment.yaml', content: 'kind: Deployment\n' }, { path: 'k8s/service.yaml', content: 'kind: Service\n' }] })).resolves.toMatchObject({ submissionId: expect.any(String) });
+
+    // A regrade that scores lower (the grader was too lenient) lowers the progress; attempts stay the learner's own.
+    const db = getDb();
+    await db.labProgress.create({ data: { userId: learner.id, labId: LAB, bestScore: 13, maxScore: 13, passed: true, attempts: 1, bestSubmissionId: first } });
+    await graded(learner.id, { score: 7, passed: false, failed: ['probes', 'resources'], regradeOfId: first });
+    await db.$transaction((tx) => recomputeLabProgress(tx, learner.id, LAB));
+    expect(await db.labProgress.findUniqueOrThrow({ where: { userId_labId: { userId: learner.id, labId: LAB } } })).toMatchObject({ bestScore: 7, passed: false, attempts: 1 });
+    expect((await gradebook(ins, cohort.id)).rows[0]!.cells[LAB]).toMatchObject({ best: 7, attempts: 1, passed: false });
+    const an = (await analytics(ins, cohort.id)).find((x) => x.labId === LAB)!;
+    expect(an).toMatchObject({ passed: 0, medianAttempts: 1 });
+    expect(an.failing.map((f) => f.id).sort()).toEqual(['probes', 'resources']);
+
+    // Everyone's attempts at once is for admins only
+    await expect(regradeLabEverywhere(ins, LAB)).rejects.toBeInstanceOf(AccessDenied);
+    const admin = await getDb().user.create({ data: { email: `adm-${crypto.randomUUID()}@test.lms`, name: 'Admin', role: 'ADMIN' }, select: { id: true, role: true } });
+    const all = await regradeLabEverywhere(admin, LAB);
+    expect(all.count).toBeGreaterThanOrEqual(2);
+    expect((await regradeSummary(admin, null, all.batchId)).rows.length).toBe(all.count);
+    await expect(regradeSummary(ins, null, all.batchId)).rejects.toBeInstanceOf(NotFound);
+    expect(await db.auditLog.count({ where: { action: 'lab.regrade', actorId: admin.id } })).toBe(1);
+    // the batch's rows stay QUEUED here (no worker): cancel them so no other test's worker spends time on them
+    await db.submission.updateMany({ where: { regradeBatchId: { not: null }, status: 'QUEUED', createdAt: { gte: t0 } }, data: { status: 'ERROR', error: 'test cleanup' } });
+  });
+});
+
+describe('cohort webhooks against a loopback server', () => {
+  const got: { path: string; body: Record<string, unknown> }[] = [];
+  let server: http.Server;
+  let base = '';
+  beforeAll(async () => {
+    process.env.LMS_WEBHOOK_ALLOW_LOOPBACK = '1';
+    server = http.createServer((req, res) => {
+      let b = '';
+      req.on('data', (c) => (b += c));
+      req.on('end', () => {
+        if (req.url?.startsWith('/hang')) return; // never answers
+        got.push({ path: req.url ?? '', body: JSON.parse(b) as Record<string, unknown> });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('validates the URL: https, or http to loopback only', () => {
+    expect(webhookInput.safeParse({ url: 'https://hooks.slack.com/services/T/B/x', kind: 'slack' }).success).toBe(true);
+    expect(webhookInput.safeParse({ url: `${base}/x`, kind: 'discord' }).success).toBe(true);
+    expect(webhookInput.safeParse({ url: 'http://hooks.slack.com/services/T/B/x', kind: 'slack' }).success).toBe(false);
+    expect(webhookInput.safeParse({ url: 'ftp://example.com/x', kind: 'slack' }).success).toBe(false);
+    expect(webhookInput.safeParse({ url: 'https://example.com/x', kind: 'teams' }).success).toBe(false);
+  });
+
+  it('a webhook that never answers is given up after about 3 s and recorded; private targets are refused', async () => {
+    const ins = await instructor();
+    const cohort = await createCohort(ins, { name: 'Hang', start: new Date(), latePenaltyPct: 0 });
+    await setCohortWebhook(ins, cohort.id, { url: `${base}/hang`, kind: 'slack' }, 3);
+    const t0 = Date.now();
+    await expect(notifyCohort(cohort.id, 'test.hang', 'x')).resolves.toBeUndefined();
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(WEBHOOK_TIMEOUT_MS - 100);
+    expect(took).toBeLessThan(WEBHOOK_TIMEOUT_MS + 1500);
+    expect(await getDb().webhookDelivery.findFirst({ where: { cohortId: cohort.id, event: 'test.hang' } })).toMatchObject({ status: null, error: expect.stringMatching(/timed out/) });
+
+    // Stored directly (as if set before the rules), private and metadata addresses are still never contacted.
+    for (const url of ['https://10.1.2.3/hook', 'https://169.254.169.254/latest/meta-data', 'https://[fd00::1]/x']) {
+      await getDb().cohort.update({ where: { id: cohort.id }, data: { webhookUrl: url } });
+      await notifyCohort(cohort.id, `test.private`, 'x');
+    }
+    const refused = await getDb().webhookDelivery.findMany({ where: { cohortId: cohort.id, event: 'test.private' } });
+    expect(refused).toHaveLength(3);
+    for (const r of refused) expect(r).toMatchObject({ status: null, error: expect.stringMatching(/private address; refused/) });
+    // A name that resolves to loopback is refused when loopback is not allowed (production)
+    process.env.LMS_WEBHOOK_ALLOW_LOOPBACK = '0';
+    try {
+      await getDb().cohort.update({ where: { id: cohort.id }, data: { webhookUrl: `https://localhost:${new URL(base).port}/x` } });
+      await notifyCohort(cohort.id, 'test.loopback', 'x');
+      expect(await getDb().webhookDelivery.findFirst({ where: { cohortId: cohort.id, event: 'test.loopback' } })).toMatchObject({ status: null, error: expect.stringMatching(/refused/) });
+    } finally {
+      process.env.LMS_WEBHOOK_ALLOW_LOOPBACK = '1';
+    }
+  }, 15_000);
+
+  it('two workers ticking at once announce a near due date once', async () => {
+    const ins = await instructor();
+    const cohort = await createCohort(ins, { name: 'Race', start: new Date(Date.now() - 7 * DAY + 3600 * 1000), latePenaltyPct: 0 });
+    await setCohortWebhook(ins, cohort.id, { url: `${base}/race/${cohort.id}`, kind: 'discord' }, 3);
+    await Promise.all([deadlinesNear(), deadlinesNear(), deadlinesNear()]);
+    await deadlinesNear();
+    const posts = got.filter((g) => g.path === `/race/${cohort.id}`);
+    expect(posts).toHaveLength(1);
+    expect(String(posts[0]!.body.content)).toMatch(/^⏰ Week 1 is due .* KST/);
+    expect(await getDb().webhookDelivery.count({ where: { cohortId: cohort.id, event: 'deadline.near:1' } })).toBe(1);
+  });
+
+  it('a learner passing through the real submit path notifies; a failing webhook does not fail anything', async () => {
+    const ins = await instructor();
+    const cohort = await createCohort(ins, { name: 'Pass', start: new Date(), latePenaltyPct: 0 });
+    await setCohortWebhook(ins, cohort.id, { url: `${base}/pass/${cohort.id}`, kind: 'slack' }, 2);
+    const l = await createLearner();
+    await joinCohort(l, cohort.inviteCode);
+    await afterResult(await graded(l.id, { score: 5, passed: false, failed: ['probes'] }));
+    await afterResult(await graded(l.id, { score: 5, passed: false, failed: ['probes'] }));
+    await afterResult(await graded(l.id, { score: 13, passed: true, failed: [] }));
+    const texts = got.filter((g) => g.path === `/pass/${cohort.id}`).map((g) => String(g.body.text));
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toMatch(/^🆘 .*failed .* 2 times/);
+    expect(texts[1]).toMatch(/^✅ .*passed/);
   });
 });

@@ -2,7 +2,7 @@ import Link from 'next/link';
 
 export function AdminNav({ here, ko }: { here: 'users' | 'queue' | 'audit'; ko: boolean }) {
   const items = [
-    { key: 'users', href: '/admin', label: ko ? '사용자' : 'Users' },
+    { key: 'users', href: '/admin/users', label: ko ? '사용자' : 'Users' },
     { key: 'queue', href: '/admin/queue', label: ko ? '채점 대기열' : 'Grading queue' },
     { key: 'audit', href: '/admin/audit', label: ko ? '감사 로그' : 'Audit log' },
   ];

@@ -5,9 +5,10 @@ import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
 import { t, weekLabel } from '@/lib/i18n';
 import { getDb } from '@/lib/db';
-import { getRoadmap } from '@/lib/progress/roadmap';
-import { loadContent } from '@/lib/content/index';
+import { getRoadmap, currentWeek, nextStep } from '@/lib/progress/roadmap';
+import { learnerStreak } from '@/lib/progress/streak';
 import { getLab } from '@/lib/labs/registry';
+import { BookIcon, FlameIcon, FlaskIcon } from '../roadmap/icons';
 import { ChangePassword } from './change-password';
 
 export const metadata: Metadata = { title: 'Dashboard' };
@@ -16,67 +17,175 @@ export default async function DashboardPage() {
   const user = await currentUser();
   if (!user) redirect('/login?callbackUrl=/dashboard');
   const lang = await currentLang();
+  const ko = lang === 'ko';
   const db = getDb();
-  const [nodes, recent, cohorts, groups] = await Promise.all([
+  // Only the signed-in user's own rows are read here.
+  const [nodes, streak, recent, cohorts, groups] = await Promise.all([
     getRoadmap(user.id),
-    db.submission.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'desc' }, take: 10, include: { result: { select: { score: true, maxScore: true, gradable: true } } } }),
+    learnerStreak(user.id),
+    db.submission.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'desc' }, take: 8, select: { id: true, labId: true, status: true, number: true, late: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } } }),
     db.cohortMember.findMany({ where: { userId: user.id }, include: { cohort: { select: { name: true } } } }),
-    db.groupMember.findMany({ where: { userId: user.id }, include: { group: { select: { name: true } } } }),
+    db.groupMember.findMany({ where: { userId: user.id }, include: { group: { select: { id: true, name: true } } } }),
   ]);
-  const modules = loadContent();
-  const current = nodes.find((n) => n.hasContent && n.state !== 'lab-passed' && n.state !== 'skipped') ?? nodes[0]!;
-  const mod = modules.find((m) => m.week === current.week);
+  const here = currentWeek(nodes);
+  const step = nextStep(here);
+  const fmt = (d: Date) => d.toLocaleString(ko ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const labs = nodes.filter((n) => n.labId);
+  const card = 'rounded-xl border border-slate-200 p-4 dark:border-slate-800';
+
   return (
     <div className="space-y-8">
       <h1 className="text-3xl font-bold">{t(lang, 'dashboard')}</h1>
-      <section className="rounded-lg border-2 border-blue-500 p-4">
-        <h2 className="text-sm font-semibold uppercase text-slate-500">{t(lang, 'nextStep')}</h2>
-        <p className="mt-1 text-lg font-medium">{mod?.meta.title[lang]}</p>
-        <Link href={`/weeks/${current.week}`} className="mt-2 inline-block text-blue-700 underline dark:text-blue-400">
-          {weekLabel(lang, current.week)} →
-        </Link>
-      </section>
+
+      <div className="grid gap-4 md:grid-cols-3">
+        <section className={`${card} md:col-span-2 border-blue-300 dark:border-blue-800`} data-testid="current-week" data-week={here.week}>
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{ko ? '이번 주' : 'Current week'}</h2>
+          <p className="mt-1 text-lg font-semibold">
+            <Link href={`/weeks/${here.week}`} className="hover:underline">
+              {weekLabel(lang, here.week)} · {here.title?.[lang]}
+            </Link>
+          </p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            {t(lang, 'lessons')} {here.lessonsDone}/{here.lessonsTotal}
+            {here.labId && ` · ${t(lang, 'lab')} ${here.labPassed ? (ko ? '통과' : 'passed') : here.labBest !== undefined ? `${here.labBest}/${here.labMax}` : '—'}`}
+            {here.dueAt && ` · ${here.overdue ? (ko ? '마감 지남' : 'overdue') : ko ? '마감' : 'due'} ${fmt(here.dueAt)}`}
+          </p>
+          <div className="mt-4 rounded-lg bg-blue-50 p-3 dark:bg-blue-950/40" data-testid="next-step" data-kind={step.kind}>
+            <h3 className="text-xs font-semibold uppercase tracking-wide text-blue-800 dark:text-blue-300">{t(lang, 'nextStep')}</h3>
+            {step.kind === 'lesson' && (
+              <Link href={`/weeks/${step.week}/${step.slug}`} className="mt-1 block font-medium text-blue-800 underline dark:text-blue-300">
+                <BookIcon className="mr-1 h-4 w-4" />
+                {step.title[lang]} →
+              </Link>
+            )}
+            {step.kind === 'lab' && (
+              <Link href={`/labs/${step.labId}`} className="mt-1 block font-medium text-blue-800 underline dark:text-blue-300">
+                <FlaskIcon className="mr-1 h-4 w-4" />
+                {t(lang, 'lab')}: {step.title[lang]} →
+              </Link>
+            )}
+            {step.kind === 'none' && <p className="mt-1">{ko ? '이번 주는 모두 끝냈습니다. 로드맵에서 다음 주를 보세요.' : 'This week is complete. See the roadmap for what comes next.'}</p>}
+          </div>
+        </section>
+        <section className={card} data-testid="streak" data-days={streak.days}>
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{ko ? '연속 학습' : 'Streak'}</h2>
+          <p className="mt-1 flex items-center gap-1 text-4xl font-bold">
+            {streak.days > 0 && <FlameIcon className="h-9 w-9" />}
+            {streak.days}
+            <span className="ml-1 text-base font-medium text-slate-600 dark:text-slate-400">{ko ? '일' : streak.days === 1 ? 'day' : 'days'}</span>
+          </p>
+          <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
+            {streak.activeToday
+              ? ko
+                ? '오늘도 했습니다.'
+                : 'You have been active today.'
+              : streak.days > 0
+                ? ko
+                  ? '오늘 레슨 하나를 표시하거나 실습을 제출하면 이어집니다.'
+                  : 'Mark a lesson or submit a lab today to keep it going.'
+                : ko
+                  ? '레슨을 표시하거나 실습을 제출한 날이 이어지면 늘어납니다.'
+                  : 'Days in a row with a lesson marked or a lab submitted.'}
+          </p>
+          <p className="mt-1 text-[11px] text-slate-500">{ko ? '날짜 기준: 한국 시간' : 'Days counted in Korea time (Asia/Seoul)'}</p>
+        </section>
+      </div>
+
       <section>
         <h2 className="mb-2 text-xl font-semibold">{t(lang, 'myLabs')}</h2>
-        <ul className="grid gap-2 sm:grid-cols-2">
-          {nodes
-            .filter((n) => n.labId)
-            .map((n) => (
-              <li key={n.labId} className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
-                <Link href={`/labs/${n.labId}`} className="font-medium hover:underline">
-                  {getLab(n.labId!)?.manifest.title[lang]}
-                </Link>
-                <p className="text-sm text-slate-600 dark:text-slate-400">
-                  {n.labBest !== undefined ? `${n.labBest}/${n.labMax}` : '—'} {n.labPassed ? `· ✓ ${t(lang, 'passed')}` : ''}
-                </p>
-              </li>
-            ))}
-        </ul>
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm" data-testid="lab-scores">
+            <thead>
+              <tr className="text-left text-slate-500">
+                <th className="py-1">{ko ? '주차' : 'Week'}</th>
+                <th>{t(lang, 'lab')}</th>
+                <th>{ko ? '최고 점수' : 'Best'}</th>
+                <th>{ko ? '시도' : 'Attempts'}</th>
+                <th>{ko ? '상태' : 'State'}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {labs.map((n) => (
+                <tr key={n.labId} className="border-t border-slate-200 dark:border-slate-800" data-lab={n.labId}>
+                  <td className="py-1.5">{n.week}</td>
+                  <td>
+                    <Link href={`/labs/${n.labId}`} className="hover:underline">
+                      {n.labTitle?.[lang]}
+                    </Link>
+                  </td>
+                  <td>
+                    {n.labBest !== undefined ? (
+                      <span className="inline-flex items-center gap-2">
+                        <span className="h-1.5 w-16 rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
+                          <span className={`block h-1.5 rounded-full ${n.labPassed ? 'bg-emerald-600' : 'bg-amber-500'}`} style={{ width: `${(100 * n.labBest) / (n.labMax || 1)}%` }} />
+                        </span>
+                        {n.labBest}/{n.labMax}
+                      </span>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td>{n.labAttempts || '—'}</td>
+                  <td>{n.labPassed ? <span className="font-medium text-emerald-700 dark:text-emerald-400">✓ {t(lang, 'passed')}</span> : n.labState === 'attempted' ? (ko ? '아직 통과 못 함' : 'Not passed yet') : ko ? '시작 전' : 'Not started'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
+
       <section>
         <h2 className="mb-2 text-xl font-semibold">{t(lang, 'recent')}</h2>
         {recent.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">{t(lang, 'noSubmissions')}</p>
         ) : (
-          <ul className="space-y-1 text-sm">
+          <ul className="divide-y divide-slate-200 rounded-xl border border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-800" data-testid="recent">
             {recent.map((r) => (
               <li key={r.id}>
-                <Link href={`/labs/${r.labId}?s=${r.id}`} className="hover:underline">
-                  {r.labId} · {t(lang, `status_${r.status}` as never)} {r.result?.gradable ? `· ${r.result.score}/${r.result.maxScore}` : ''}
+                <Link href={`/labs/${r.labId}?s=${r.id}`} className="flex flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50 dark:hover:bg-slate-900">
+                  <span className="font-medium">{getLab(r.labId)?.manifest.title[lang] ?? r.labId}</span>
+                  {r.number && <span className="text-slate-500">#{r.number}</span>}
+                  <span className="text-slate-500">{fmt(r.createdAt)}</span>
+                  <span className="ml-auto flex items-center gap-2">
+                    {r.late && <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200">{ko ? '지각' : 'late'}</span>}
+                    <span>{t(lang, `status_${r.status}` as never)}</span>
+                    {r.result?.gradable && (
+                      <span className={r.result.passed ? 'font-medium text-emerald-700 dark:text-emerald-400' : ''}>
+                        {r.result.score}/{r.result.maxScore}
+                      </span>
+                    )}
+                  </span>
                 </Link>
               </li>
             ))}
           </ul>
         )}
       </section>
+
       <section className="grid gap-4 sm:grid-cols-2">
-        <div>
-          <h2 className="mb-2 font-semibold">{lang === 'ko' ? '내 코호트' : 'My cohorts'}</h2>
-          <ul className="text-sm">{cohorts.map((c) => <li key={c.cohortId}>{c.cohort.name}</li>)}</ul>
+        <div className={card}>
+          <h2 className="mb-2 font-semibold">{ko ? '내 코호트' : 'My cohorts'}</h2>
+          {cohorts.length ? <ul className="text-sm">{cohorts.map((c) => <li key={c.cohortId}>{c.cohort.name}</li>)}</ul> : <p className="text-sm text-slate-600 dark:text-slate-400">{ko ? '강사에게 받은 초대 링크로 참여합니다.' : 'Join one with the invite link from your instructor.'}</p>}
         </div>
-        <div>
-          <h2 className="mb-2 font-semibold">{lang === 'ko' ? '내 스터디 그룹' : 'My study groups'}</h2>
-          <ul className="text-sm">{groups.map((g) => <li key={g.groupId}>{g.group.name}</li>)}</ul>
+        <div className={card}>
+          <h2 className="mb-2 font-semibold">{ko ? '내 스터디 그룹' : 'My study groups'}</h2>
+          {groups.length ? (
+            <ul className="text-sm">
+              {groups.map((g) => (
+                <li key={g.groupId}>
+                  <Link href={`/groups/${g.group.id}`} className="hover:underline">
+                    {g.group.name}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              <Link href="/groups" className="text-blue-700 underline dark:text-blue-400">
+                {ko ? '그룹을 만들거나 참여하세요' : 'Create or join a group'}
+              </Link>
+            </p>
+          )}
         </div>
       </section>
       <ChangePassword lang={lang} />

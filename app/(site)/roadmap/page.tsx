@@ -3,77 +3,205 @@ import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
 import { t, weekLabel, type Lang } from '@/lib/i18n';
-import { loadContent } from '@/lib/content/index';
-import { getRoadmap, type NodeState } from '@/lib/progress/roadmap';
+import { getRoadmap, currentWeek, type NodeState, type LessonNodeState, type RoadmapNode } from '@/lib/progress/roadmap';
+import { AlertIcon, CalendarIcon, FlaskIcon, LockIcon } from './icons';
 
 export const metadata: Metadata = { title: 'Roadmap' };
 
-const STATE_LABEL: Record<NodeState, Record<Lang, string>> = {
+const WEEK_LABEL: Record<NodeState, Record<Lang, string>> = {
   'not-started': { ko: '시작 전', en: 'Not started' },
-  learning: { ko: '학습 중', en: 'Learning' },
+  learning: { ko: '진행 중', en: 'In progress' },
   done: { ko: '레슨 완료', en: 'Lessons done' },
   'lab-passed': { ko: '실습 통과 (검증됨)', en: 'Lab passed (verified)' },
   skipped: { ko: '건너뜀', en: 'Skipped' },
 };
-const STATE_STYLE: Record<NodeState, string> = {
-  'not-started': 'border-slate-300 dark:border-slate-700',
-  learning: 'border-amber-500',
-  done: 'border-blue-500',
-  'lab-passed': 'border-emerald-600 bg-emerald-50 dark:bg-emerald-950/30',
-  skipped: 'border-dashed border-slate-400',
+const LESSON_LABEL: Record<LessonNodeState, Record<Lang, string>> = {
+  'not-started': { ko: '시작 전', en: 'Not started' },
+  learning: { ko: '학습 중', en: 'Learning' },
+  done: { ko: '완료', en: 'Done' },
+  skipped: { ko: '건너뜀', en: 'Skipped' },
 };
+/** Marker, ring and text colours per state; every state also has a symbol and a word. */
+const MARK: Record<NodeState | 'locked', { icon: string; ring: string }> = {
+  'not-started': { icon: '○', ring: 'border-slate-300 bg-white text-slate-500 dark:border-slate-600 dark:bg-slate-950 dark:text-slate-400' },
+  learning: { icon: '◐', ring: 'border-blue-500 bg-blue-50 text-blue-700 dark:bg-blue-950 dark:text-blue-300' },
+  done: { icon: '✓', ring: 'border-blue-600 bg-blue-600 text-white' },
+  'lab-passed': { icon: '★', ring: 'border-emerald-600 bg-emerald-600 text-white' },
+  skipped: { icon: '↷', ring: 'border-dashed border-slate-400 bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300' },
+  locked: { icon: '', ring: 'border-slate-300 bg-slate-100 text-slate-500 dark:border-slate-700 dark:bg-slate-900' },
+};
+const LESSON_MARK: Record<LessonNodeState, string> = {
+  'not-started': 'border-slate-300 text-slate-400 dark:border-slate-600',
+  learning: 'border-blue-500 bg-blue-50 text-blue-700 dark:bg-blue-950 dark:text-blue-300',
+  done: 'border-blue-600 bg-blue-600 text-white',
+  skipped: 'border-dashed border-slate-400 text-slate-500',
+};
+const LESSON_ICON: Record<LessonNodeState, string> = { 'not-started': '', learning: '◐', done: '✓', skipped: '↷' };
 
 export default async function RoadmapPage() {
   const lang = await currentLang();
+  const ko = lang === 'ko';
   const user = await currentUser();
-  const modules = loadContent();
   const nodes = await getRoadmap(user?.id ?? null);
-  const passed = nodes.filter((n) => n.labPassed).length;
-  const labs = nodes.filter((n) => n.labId).length;
-  const fmt = (d: Date) => d.toLocaleDateString(lang === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric' });
+  const labs = nodes.filter((n) => n.labId);
+  const passed = labs.filter((n) => n.labPassed).length;
+  const lessonsTotal = nodes.reduce((s, n) => s + n.lessonsTotal, 0);
+  const lessonsDone = nodes.reduce((s, n) => s + n.lessonsDone, 0);
+  // Lessons count once each, a passed lab counts as much as a week's lessons: the bar tracks verified work too.
+  const overall = lessonsTotal + labs.length ? Math.round((100 * (lessonsDone + passed)) / (lessonsTotal + labs.length)) : 0;
+  const here = user ? currentWeek(nodes).week : null;
+  const fmt = (d: Date) => d.toLocaleDateString(ko ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric' });
+
   return (
-    <div className="space-y-6">
-      <h1 className="text-3xl font-bold">{t(lang, 'roadmap')}</h1>
-      {user && (
-        <div>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
-            {lang === 'ko' ? `검증된 실습 ${passed} / ${labs}` : `Verified labs ${passed} / ${labs}`}
-          </p>
-          <div className="mt-1 h-2 w-full max-w-md rounded bg-slate-200 dark:bg-slate-800" role="progressbar" aria-valuemin={0} aria-valuemax={labs} aria-valuenow={passed}>
-            <div className="h-2 rounded bg-emerald-600" style={{ width: `${labs ? (100 * passed) / labs : 0}%` }} />
+    <div className="mx-auto max-w-3xl space-y-8">
+      <header className="space-y-4">
+        <h1 className="text-3xl font-bold">{t(lang, 'roadmap')}</h1>
+        {user ? (
+          <div className="rounded-xl border border-slate-200 p-4 dark:border-slate-800" data-testid="roadmap-summary">
+            <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
+              <span className="font-medium">{ko ? `전체 진도 ${overall}%` : `Overall ${overall}%`}</span>
+              <span className="text-slate-600 dark:text-slate-400">
+                {ko ? `레슨 ${lessonsDone}/${lessonsTotal} · 검증된 실습 ${passed}/${labs.length}` : `Lessons ${lessonsDone}/${lessonsTotal} · verified labs ${passed}/${labs.length}`}
+              </span>
+            </div>
+            <div className="mt-2 h-2.5 w-full rounded-full bg-slate-200 dark:bg-slate-800" role="progressbar" aria-label={ko ? '전체 진도' : 'Overall progress'} aria-valuemin={0} aria-valuemax={100} aria-valuenow={overall}>
+              <div className="h-2.5 rounded-full bg-gradient-to-r from-blue-600 to-emerald-600" style={{ width: `${overall}%` }} />
+            </div>
           </div>
-        </div>
-      )}
-      <ol className="relative space-y-4 border-l-2 border-slate-200 pl-6 dark:border-slate-800" data-testid="roadmap">
-        {nodes.map((n) => {
-          const m = modules.find((x) => x.week === n.week);
-          return (
-            <li key={n.week} className="relative">
-              <span className="absolute -left-[33px] top-4 h-4 w-4 rounded-full border-2 border-white bg-slate-400 dark:border-slate-950" aria-hidden />
-              <Link href={`/weeks/${n.week}`} className={`block rounded-lg border-2 p-4 hover:shadow ${STATE_STYLE[n.state]} ${n.locked ? 'opacity-60' : ''}`} data-week={n.week}>
-                <div className="flex flex-wrap items-baseline justify-between gap-2">
-                  <span className="text-xs font-semibold uppercase text-slate-500">{weekLabel(lang, n.week)}</span>
-                  <span className="text-xs font-medium">{n.hasContent ? STATE_LABEL[n.state][lang] : t(lang, 'comingSoon')}</span>
-                </div>
-                <p className="mt-1 font-medium">{m?.meta.title[lang] ?? weekLabel(lang, n.week)}</p>
-                {(n.locked || n.dueAt) && (
-                  <p className={`mt-1 text-xs font-medium ${n.overdue ? 'text-red-700 dark:text-red-400' : 'text-slate-500'}`} data-schedule={n.locked ? 'locked' : n.overdue ? 'overdue' : 'due'}>
-                    {n.locked
-                      ? `${lang === 'ko' ? '잠김 · 열리는 날' : 'Locked · opens'} ${fmt(n.opensAt!)}`
-                      : `${n.overdue ? (lang === 'ko' ? '마감 지남' : 'Overdue') : lang === 'ko' ? '마감' : 'Due'} ${fmt(n.dueAt!)}`}
-                  </p>
-                )}
-                {n.hasContent && (
-                  <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-                    {t(lang, 'lessons')} {n.lessonsDone}/{n.lessonsTotal}
-                    {n.labId && ` · ${t(lang, 'lab')} ${n.labBest !== undefined ? `${n.labBest}/${n.labMax}` : '—'}`}
-                  </p>
-                )}
-              </Link>
+        ) : (
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            <Link href="/login?callbackUrl=/roadmap" className="text-blue-700 underline dark:text-blue-400">
+              {t(lang, 'signIn')}
+            </Link>{' '}
+            {ko ? '하면 진도가 여기에 표시됩니다.' : 'to keep your progress here.'}
+          </p>
+        )}
+        <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-400" aria-label={ko ? '범례' : 'Legend'}>
+          {(['not-started', 'learning', 'done', 'lab-passed', 'skipped'] as const).map((s) => (
+            <li key={s} className="flex items-center gap-1">
+              <span className={`inline-flex h-4 w-4 items-center justify-center rounded-full border-2 text-[9px] ${MARK[s].ring}`} aria-hidden>
+                {MARK[s].icon}
+              </span>
+              {WEEK_LABEL[s][lang]}
             </li>
-          );
-        })}
+          ))}
+          <li className="flex items-center gap-1">
+            <LockIcon className="h-3.5 w-3.5 text-slate-500" />
+            {ko ? '잠김 (코호트 일정)' : 'Locked (cohort schedule)'}
+          </li>
+        </ul>
+      </header>
+
+      <ol className="relative" data-testid="roadmap">
+        {nodes.map((n, i) => (
+          <WeekNode key={n.week} n={n} lang={lang} last={i === nodes.length - 1} here={n.week === here} fmt={fmt} />
+        ))}
       </ol>
     </div>
+  );
+}
+
+function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; last: boolean; here: boolean; fmt: (d: Date) => string }) {
+  const ko = lang === 'ko';
+  const mark = n.locked ? MARK.locked : MARK[n.state];
+  const pct = n.lessonsTotal ? Math.round((100 * n.lessonsDone) / n.lessonsTotal) : 0;
+  const schedule = n.locked ? 'locked' : n.overdue ? 'overdue' : n.dueAt ? 'due' : null;
+  return (
+    <li className="relative flex gap-4 pb-6">
+      {/* the path: a line joining the nodes, solid once a week's lab is passed */}
+      {!last && <span className={`absolute left-5 top-11 -ml-px h-[calc(100%-2.5rem)] w-0.5 ${n.labPassed ? 'bg-emerald-500' : 'bg-slate-200 dark:bg-slate-800'}`} aria-hidden />}
+      <span className={`relative z-10 mt-1 flex h-10 w-10 shrink-0 items-center justify-center rounded-full border-2 text-sm font-bold ${mark.ring} ${here ? 'ring-4 ring-blue-200 dark:ring-blue-900' : ''}`} aria-hidden>
+        {n.locked ? <LockIcon className="h-4 w-4" /> : n.state === 'not-started' || n.state === 'learning' ? n.week : mark.icon}
+      </span>
+      <section
+        className={`min-w-0 flex-1 rounded-xl border p-4 shadow-sm ${n.locked ? 'border-dashed border-slate-300 bg-slate-50 dark:border-slate-700 dark:bg-slate-900/40' : here ? 'border-blue-400 dark:border-blue-700' : 'border-slate-200 dark:border-slate-800'}`}
+        data-week={n.week}
+        data-state={n.state}
+        aria-labelledby={`week-${n.week}`}
+      >
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <span className="text-xs font-semibold uppercase tracking-wide text-slate-500">
+            {weekLabel(lang, n.week)}
+            {here && <span className="ml-2 rounded-full bg-blue-600 px-2 py-0.5 text-[10px] normal-case tracking-normal text-white">{ko ? '지금 여기' : 'You are here'}</span>}
+          </span>
+          <span className="flex flex-wrap gap-1.5 text-xs font-medium">
+            <span className={`rounded-full px-2 py-0.5 ${n.state === 'lab-passed' ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200' : n.state === 'learning' || n.state === 'done' ? 'bg-blue-100 text-blue-800 dark:bg-blue-900/50 dark:text-blue-200' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300'}`} data-testid="week-state">
+              {n.hasContent ? WEEK_LABEL[n.state][lang] : t(lang, 'comingSoon')}
+            </span>
+            {schedule && (
+              <span
+                className={`rounded-full px-2 py-0.5 ${schedule === 'overdue' ? 'bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200' : schedule === 'locked' ? 'bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300' : 'bg-amber-100 text-amber-900 dark:bg-amber-900/50 dark:text-amber-200'}`}
+                data-schedule={schedule}
+              >
+                {schedule === 'locked' ? <LockIcon className="mr-1 h-3 w-3" /> : schedule === 'overdue' ? <AlertIcon className="mr-1 h-3 w-3" /> : <CalendarIcon className="mr-1 h-3 w-3" />}
+                {schedule === 'locked'
+                  ? ko
+                    ? `${fmt(n.opensAt!)} 열림`
+                    : `Opens ${fmt(n.opensAt!)}`
+                  : schedule === 'overdue'
+                    ? ko
+                      ? `마감 지남 · ${fmt(n.dueAt!)}`
+                      : `Overdue · was due ${fmt(n.dueAt!)}`
+                    : `${ko ? `마감 ${fmt(n.dueAt!)}` : `Due ${fmt(n.dueAt!)}`}${n.extended ? (ko ? ' (연장)' : ' (extended)') : ''}`}
+              </span>
+            )}
+          </span>
+        </div>
+        <h2 id={`week-${n.week}`} className="mt-1 text-lg font-semibold">
+          <Link href={`/weeks/${n.week}`} className="hover:underline">
+            {n.title?.[lang] ?? weekLabel(lang, n.week)}
+          </Link>
+        </h2>
+        {n.hasContent && (
+          <>
+            <div className="mt-2 flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+              <div className="h-1.5 flex-1 rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
+                <div className="h-1.5 rounded-full bg-blue-600" style={{ width: `${pct}%` }} />
+              </div>
+              <span>
+                {t(lang, 'lessons')} {n.lessonsDone}/{n.lessonsTotal}
+              </span>
+            </div>
+            <ul className="mt-3 space-y-1" aria-label={t(lang, 'lessons')}>
+              {n.lessons.map((l) => (
+                <li key={l.slug} data-lesson={l.slug} data-lesson-state={l.state}>
+                  <Link href={`/weeks/${n.week}/${l.slug}`} className="group flex items-center gap-2 rounded-md px-1 py-0.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-900">
+                    <span className={`inline-flex h-5 w-5 shrink-0 items-center justify-center rounded-full border-2 text-[10px] font-bold ${LESSON_MARK[l.state]}`} aria-hidden>
+                      {LESSON_ICON[l.state]}
+                    </span>
+                    <span className={`flex-1 group-hover:underline ${l.state === 'skipped' ? 'text-slate-500 line-through decoration-slate-400' : ''}`}>{l.title[lang]}</span>
+                    <span className="text-xs text-slate-500">{l.state === 'not-started' ? `${l.minutes} ${t(lang, 'minutes')}` : LESSON_LABEL[l.state][lang]}</span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {n.labId && (
+          <Link
+            href={`/labs/${n.labId}`}
+            className={`mt-3 flex flex-wrap items-center gap-2 rounded-lg border px-3 py-2 text-sm hover:shadow-sm ${n.labPassed ? 'border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950/30' : n.overdue ? 'border-red-300 bg-red-50 dark:border-red-900 dark:bg-red-950/30' : 'border-slate-200 dark:border-slate-800'}`}
+            data-lab={n.labId}
+            data-lab-state={n.labState}
+          >
+            <span className={`inline-flex h-5 w-5 shrink-0 items-center justify-center rounded text-[10px] font-bold ${n.labPassed ? 'bg-emerald-600 text-white' : n.labState === 'attempted' ? 'border-2 border-amber-500 text-amber-700' : 'border-2 border-slate-300 text-slate-400'}`} aria-hidden>
+              {n.labPassed ? '★' : <FlaskIcon className="h-3 w-3" />}
+            </span>
+            <span className="flex-1 font-medium">
+              {t(lang, 'lab')}: {n.labTitle?.[lang]}
+            </span>
+            <span className="text-xs">
+              {n.labPassed
+                ? `${ko ? '통과 (검증됨)' : 'Passed (verified)'} · ${n.labBest}/${n.labMax}`
+                : n.labState === 'attempted'
+                  ? `${ko ? `최고 ${n.labBest}/${n.labMax} · 아직 통과 못 함` : `Best ${n.labBest}/${n.labMax} · not passed yet`}`
+                  : ko
+                    ? `${n.labMax}점 · 아직 제출 안 함`
+                    : `${n.labMax} pts · not submitted`}
+            </span>
+          </Link>
+        )}
+      </section>
+    </li>
   );
 }

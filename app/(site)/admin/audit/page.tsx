@@ -1,62 +1,78 @@
 import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
-import { auditEntries } from '@/lib/admin/users';
+import { auditActions, auditEntries } from '@/lib/admin/users';
 import { AdminNav } from '../admin-nav';
 import { adminOr404 } from '../guard';
 
-export const metadata: Metadata = { title: 'Audit log' };
+export const metadata: Metadata = { title: 'Admin · Audit log' };
 
-const ACTIONS = ['role.change', 'submission.regrade', 'lab.regrade', 'grade.override', 'cohort.member.add', 'cohort.member.remove', 'cohort.invite', 'cohort.export', 'group.member.remove', 'user.lockout'];
+const PAGE = 50;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await adminOr404('/admin/audit');
   const lang = await currentLang();
   const ko = lang === 'ko';
   const sp = await searchParams;
-  const action = typeof sp.action === 'string' && ACTIONS.includes(sp.action) ? sp.action : undefined;
-  const before = typeof sp.before === 'string' && !Number.isNaN(Date.parse(sp.before)) ? new Date(sp.before) : undefined;
-  const rows = await auditEntries(user, { action, before, take: 100 });
+  const actions = await auditActions(user);
+  const action = typeof sp.action === 'string' && actions.includes(sp.action) ? sp.action : undefined;
+  // Cursor: the last row of the previous page (time and id).
+  const at = typeof sp.before === 'string' && !Number.isNaN(Date.parse(sp.before)) ? new Date(sp.before) : undefined;
+  const id = typeof sp.id === 'string' && /^[a-z0-9]{10,40}$/.test(sp.id) ? sp.id : '';
+  const rows = await auditEntries(user, { action, before: at ? { at, id } : undefined, take: PAGE });
   const last = rows.at(-1);
   return (
     <div>
       <h1 className="mb-4 text-3xl font-bold">{ko ? '관리' : 'Admin'}</h1>
       <AdminNav here="audit" ko={ko} />
-      <form method="get" className="mb-4 flex gap-2 text-sm">
-        <select name="action" defaultValue={action ?? ''} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+      <form method="get" action="/admin/audit" className="mb-4 flex flex-wrap items-center gap-2 text-sm">
+        <label htmlFor="audit-action">{ko ? '동작' : 'Action'}</label>
+        <select id="audit-action" name="action" defaultValue={action ?? ''} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900" data-testid="audit-filter">
           <option value="">{ko ? '모든 동작' : 'All actions'}</option>
-          {ACTIONS.map((a) => (
+          {actions.map((a) => (
             <option key={a}>{a}</option>
           ))}
         </select>
-        <button className="rounded-md border border-slate-300 px-3 py-1 dark:border-slate-700">{ko ? '거르기' : 'Filter'}</button>
+        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{ko ? '거르기' : 'Filter'}</button>
+        {at && (
+          <a href={`/admin/audit${action ? `?action=${encodeURIComponent(action)}` : ''}`} className="text-blue-700 underline dark:text-blue-400">
+            {ko ? '최신으로' : 'Newest'}
+          </a>
+        )}
       </form>
-      <table className="w-full text-sm" data-testid="audit">
-        <thead>
-          <tr className="text-left text-slate-500">
-            <th className="py-1">{ko ? '시각' : 'When'}</th>
-            <th>{ko ? '누가' : 'Who'}</th>
-            <th>{ko ? '동작' : 'Action'}</th>
-            <th>{ko ? '대상' : 'Target'}</th>
-            <th>{ko ? '내용' : 'Detail'}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id} className="border-t border-slate-200 align-top dark:border-slate-800" data-action={r.action}>
-              <td className="py-1 whitespace-nowrap">{r.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
-              <td>{r.actor?.email ?? (ko ? '(시스템)' : '(system)')}</td>
-              <td className="font-mono text-xs">{r.action}</td>
-              <td className="font-mono text-xs">
-                {r.targetType} {r.targetId ?? ''}
-              </td>
-              <td className="font-mono text-xs">{r.detail ? JSON.stringify(r.detail).slice(0, 200) : ''}</td>
+      <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
+        <table className="w-full text-sm" data-testid="audit">
+          <thead className="bg-slate-50 dark:bg-slate-900">
+            <tr className="text-left text-slate-500">
+              <th className="p-2">{ko ? '시각 (UTC)' : 'When (UTC)'}</th>
+              <th className="p-2">{ko ? '누가' : 'Who'}</th>
+              <th className="p-2">{ko ? '동작' : 'Action'}</th>
+              <th className="p-2">{ko ? '대상' : 'Target'}</th>
+              <th className="p-2">{ko ? '내용' : 'Detail'}</th>
+              <th className="p-2">IP</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      {last && rows.length === 100 && (
-        <a className="mt-4 inline-block text-blue-700 underline" href={`/admin/audit?${new URLSearchParams({ ...(action ? { action } : {}), before: last.createdAt.toISOString() })}`}>
-          {ko ? '더 보기' : 'Older'}
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} className="border-t border-slate-200 align-top dark:border-slate-800" data-action={r.action}>
+                <td className="p-2 whitespace-nowrap">{r.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
+                <td className="p-2">{r.actor?.email ?? (ko ? '(시스템)' : '(system)')}</td>
+                <td className="p-2">
+                  <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{r.action}</code>
+                </td>
+                <td className="p-2 font-mono text-xs">
+                  {r.targetType} {r.targetId ?? ''}
+                </td>
+                <td className="max-w-md p-2 font-mono text-xs break-all">{r.detail ? JSON.stringify(r.detail).slice(0, 300) : ''}</td>
+                <td className="p-2 font-mono text-xs">{r.ip ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {rows.length === 0 && <p className="mt-3 text-slate-600">{ko ? '기록이 없습니다.' : 'Nothing recorded.'}</p>}
+      {last && rows.length === PAGE && (
+        <a className="mt-4 inline-block text-blue-700 underline dark:text-blue-400" data-testid="audit-older" href={`/admin/audit?${new URLSearchParams({ ...(action ? { action } : {}), before: last.createdAt.toISOString(), id: last.id })}`}>
+          {ko ? '이전 기록 더 보기' : 'Older entries'} →
         </a>
       )}
     </div>

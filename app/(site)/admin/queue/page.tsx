@@ -4,50 +4,73 @@ import { queueOverview } from '@/lib/admin/users';
 import { AdminNav } from '../admin-nav';
 import { adminOr404 } from '../guard';
 
-export const metadata: Metadata = { title: 'Grading queue' };
+export const metadata: Metadata = { title: 'Admin · Grading queue' };
 export const dynamic = 'force-dynamic';
+
+const STATES: { key: string; ko: string; en: string; tone: string }[] = [
+  { key: 'waiting', ko: '대기', en: 'Waiting', tone: 'border-blue-300 dark:border-blue-800' },
+  { key: 'prioritized', ko: '대기 (우선순위)', en: 'Waiting (prioritised)', tone: 'border-blue-300 dark:border-blue-800' },
+  { key: 'active', ko: '채점 중', en: 'Active', tone: 'border-emerald-400 dark:border-emerald-800' },
+  { key: 'delayed', ko: '지연 (재시도 대기)', en: 'Delayed (retry)', tone: 'border-amber-400 dark:border-amber-800' },
+  { key: 'failed', ko: '실패', en: 'Failed', tone: 'border-red-400 dark:border-red-800' },
+  { key: 'completed', ko: '완료 (보관 중)', en: 'Completed (kept)', tone: 'border-slate-200 dark:border-slate-800' },
+];
 
 export default async function QueuePage() {
   const user = await adminOr404('/admin/queue');
   const ko = (await currentLang()) === 'ko';
-  const { counts, jobs } = await queueOverview(user);
+  const { counts, jobs, workers } = await queueOverview(user);
+  const label = (k: string) => STATES.find((s) => s.key === k)?.[ko ? 'ko' : 'en'] ?? k;
   return (
     <div>
       <h1 className="mb-4 text-3xl font-bold">{ko ? '관리' : 'Admin'}</h1>
       <AdminNav here="queue" ko={ko} />
-      <dl className="mb-6 grid grid-cols-3 gap-3 sm:grid-cols-6" data-testid="queue-counts">
-        {Object.entries(counts).map(([k, v]) => (
-          <div key={k} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-state={k} data-count={v}>
-            <dt className="text-xs uppercase text-slate-500">{k}</dt>
-            <dd className="text-2xl font-semibold">{v}</dd>
+      <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
+        {ko ? 'BullMQ 채점 대기열의 현재 상태입니다 (새로고침하면 갱신).' : 'The BullMQ grading queue as it is now (reload to refresh).'}
+        {workers !== null && ` ${ko ? `연결된 워커: ${workers}` : `Connected workers: ${workers}`}`}
+      </p>
+      <dl className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" data-testid="queue-counts">
+        {STATES.map((s) => (
+          <div key={s.key} className={`rounded-xl border-2 p-3 ${s.tone}`} data-state={s.key} data-count={counts[s.key] ?? 0}>
+            <dt className="text-xs font-medium text-slate-500">{label(s.key)}</dt>
+            <dd className="text-2xl font-semibold tabular-nums">{counts[s.key] ?? 0}</dd>
           </div>
         ))}
       </dl>
-      <table className="w-full text-sm">
-        <thead>
-          <tr className="text-left text-slate-500">
-            <th className="py-1">{ko ? '제출' : 'Submission'}</th>
-            <th>{ko ? '상태' : 'State'}</th>
-            <th>{ko ? '실습' : 'Lab'}</th>
-            <th>{ko ? '학습자' : 'Learner'}</th>
-            <th>{ko ? '시도' : 'Tries'}</th>
-            <th>{ko ? '오류' : 'Error'}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.map((j) => (
-            <tr key={j.id} className="border-t border-slate-200 dark:border-slate-800">
-              <td className="py-1 font-mono text-xs">{j.id}</td>
-              <td>{j.state}</td>
-              <td>{j.submission?.labId ?? '—'}</td>
-              <td>{j.submission?.user.email ?? '—'}</td>
-              <td>{j.attempts}</td>
-              <td className="text-xs text-red-700">{j.failedReason ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {jobs.length === 0 && <p className="text-slate-600">{ko ? '대기 중인 작업이 없습니다.' : 'Nothing waiting, running or failed.'}</p>}
+      <h2 className="mb-2 text-xl font-semibold">{ko ? '최근 작업' : 'Latest jobs'}</h2>
+      {jobs.length > 0 && (
+        <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
+          <table className="w-full text-sm" data-testid="queue-jobs">
+            <thead className="bg-slate-50 dark:bg-slate-900">
+              <tr className="text-left text-slate-500">
+                <th className="p-2">{ko ? '제출 (작업 id)' : 'Submission (job id)'}</th>
+                <th className="p-2">{ko ? '상태' : 'State'}</th>
+                <th className="p-2">{ko ? '실습' : 'Lab'}</th>
+                <th className="p-2">{ko ? '학습자' : 'Learner'}</th>
+                <th className="p-2">{ko ? '들어온 시각 (UTC)' : 'Added (UTC)'}</th>
+                <th className="p-2">{ko ? '시도' : 'Tries'}</th>
+                <th className="p-2">{ko ? '오류' : 'Error'}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={j.id} className="border-t border-slate-200 align-top dark:border-slate-800" data-job-state={j.state}>
+                  <td className="p-2 font-mono text-xs">{j.id}</td>
+                  <td className="p-2">
+                    <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${j.state === 'failed' ? 'bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200' : j.state === 'active' ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200' : j.state === 'completed' ? 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300' : 'bg-blue-100 text-blue-800 dark:bg-blue-900/50 dark:text-blue-200'}`}>{label(j.state)}</span>
+                  </td>
+                  <td className="p-2">{j.submission?.labId ?? '—'}</td>
+                  <td className="p-2">{j.submission?.user.email ?? '—'}</td>
+                  <td className="p-2 whitespace-nowrap">{new Date(j.timestamp).toISOString().replace('T', ' ').slice(0, 19)}</td>
+                  <td className="p-2">{j.attempts}</td>
+                  <td className="p-2 text-xs text-red-700 dark:text-red-400">{j.failedReason ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {jobs.length === 0 && <p className="mt-3 text-slate-600 dark:text-slate-400">{ko ? '대기열에 작업이 없습니다.' : 'The queue holds no jobs.'}</p>}
     </div>
   );
 }

@@ -19,10 +19,10 @@ export function AttemptDiff({ before, after, lang }: { before: { path: string; c
           <pre className="p-2 text-xs leading-5">
             {patch.hunks.map((h, i) => (
               <span key={i}>
-                <span className="text-slate-500">{`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@\n`}</span>
+                <span className="block px-1 text-slate-500">{`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`}</span>
                 {h.lines.map((l, j) => (
-                  <span key={j} className={l.startsWith('+') ? 'bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300' : l.startsWith('-') ? 'bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-300' : ''}>
-                    {l + '\n'}
+                  <span key={j} className={'block min-w-max px-1 ' + (l.startsWith('+') ? 'bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300' : l.startsWith('-') ? 'bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-300' : '')}>
+                    {l}
                   </span>
                 ))}
               </span>

@@ -8,6 +8,8 @@ import { t, weekLabel } from '@/lib/i18n';
 import { getLab, readFolderFiles } from '@/lib/labs/registry';
 import { maxPoints } from '@/lib/labs/manifest';
 import { listLabSubmissions, getSubmissionFiles } from '@/lib/submissions/queries';
+import { learnerSchedule } from '@/lib/cohorts/schedule';
+import { AlertIcon, CalendarIcon, LockIcon } from '../../roadmap/icons';
 import { AttemptDiff } from './attempt-diff';
 import { Workbench, type WorkbenchStrings } from './workbench';
 
@@ -32,15 +34,22 @@ export default async function LabPage({ params, searchParams }: Props) {
   const watch = selected && history.some((h) => h.id === selected) ? selected : (history[0]?.id ?? null);
   // "Compare with the previous attempt": both must be this learner's (the queries check it).
   const diffPair =
-    user && diffWith && watch && history.some((h) => h.id === diffWith)
+    user && diffWith && watch && diffWith !== watch && history.some((h) => h.id === diffWith)
       ? { before: await getSubmissionFiles(user, diffWith), after: await getSubmissionFiles(user, watch) }
       : null;
   // The editor starts from the learner's latest attempt, or from the starter files.
   let initial = readFolderFiles(path.join(lab.dir, 'starter'));
   if (user && history[0]) initial = await getSubmissionFiles(user, history[0].id);
   const initialFiles = m.files
-    .map((f) => ({ path: f.path, content: initial.find((x) => x.path === f.path)?.content.toString('utf8') ?? '' }))
-    .concat(initial.filter((x) => !m.files.some((f) => f.path === x.path)).map((x) => ({ path: x.path, content: x.content.toString('utf8') })));
+    .map((f) => ({ path: f.path, language: f.language, content: initial.find((x) => x.path === f.path)?.content.toString('utf8') ?? '' }))
+    .concat(initial.filter((x) => !m.files.some((f) => f.path === x.path)).map((x) => ({ path: x.path, language: extraLanguage(x.path), content: x.content.toString('utf8') })));
+  // The learner's schedule for this lab's week: a locked week's lab can still be practised (graded in full);
+  // only the due date matters for the late mark.
+  const win = user ? (await learnerSchedule(user.id)).get(m.week) : undefined;
+  const now = new Date();
+  const fmt = (d: Date) => d.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', dateStyle: 'medium', timeStyle: 'short' });
+  const when = (d: Date) => d.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const ko = lang === 'ko';
   const strings: WorkbenchStrings = {
     submit: t(lang, 'submit'),
     submitting: t(lang, 'submitting'),
@@ -52,6 +61,8 @@ export default async function LabPage({ params, searchParams }: Props) {
     notGradable: t(lang, 'notGradable'),
     queuePosition: t(lang, 'queuePosition'),
     attempt: t(lang, 'attempt'),
+    editorKeys: ko ? 'Tab 들여쓰기 · Esc 다음 Tab: 편집기 밖으로 · Ctrl/⌘+Z 되돌리기' : 'Tab indents · Esc then Tab leaves the editor · Ctrl/⌘+Z undoes',
+    late: ko ? '마감 후 제출: 채점과 피드백은 그대로, 성적에는 코호트의 지각 규칙이 적용됩니다.' : 'Submitted after the due date: fully graded with feedback, counted by your cohort’s late policy.',
     phases: Object.fromEntries(['queued', 'starting', 'building', 'running', 'finished'].map((p) => [p, t(lang, `phase_${p}` as never)])),
     statuses: Object.fromEntries(['QUEUED', 'RUNNING', 'GRADED', 'TIMED_OUT', 'ERROR'].map((p) => [p, t(lang, `status_${p}` as never)])),
   };
@@ -67,6 +78,26 @@ export default async function LabPage({ params, searchParams }: Props) {
         <p className="mt-1 text-sm text-slate-500">
           {maxPoints(m)} pts · {m.checks.length} checks · pass ≥ {Math.round(m.passRatio * 100)}%
         </p>
+        {win && (
+          <p
+            className={`mt-3 rounded-md border px-3 py-2 text-sm ${win.unlockAt > now ? 'border-slate-300 bg-slate-50 dark:border-slate-700 dark:bg-slate-900' : win.dueAt < now ? 'border-amber-500 bg-amber-50 dark:bg-amber-950/30' : 'border-blue-300 bg-blue-50 dark:border-blue-800 dark:bg-blue-950/30'}`}
+            data-testid="lab-schedule"
+            data-schedule={win.unlockAt > now ? 'locked' : win.dueAt < now ? 'overdue' : 'due'}
+          >
+            {win.unlockAt > now ? <LockIcon className="mr-1.5 h-4 w-4" /> : win.dueAt < now ? <AlertIcon className="mr-1.5 h-4 w-4 text-amber-600" /> : <CalendarIcon className="mr-1.5 h-4 w-4 text-blue-700 dark:text-blue-300" />}
+            {win.unlockAt > now
+              ? ko
+                ? `이 주차는 ${fmt(win.unlockAt)}에 열립니다. 미리 연습으로 제출할 수 있고, 결과는 그대로 채점됩니다. 마감: ${fmt(win.dueAt)}`
+                : `This week opens ${fmt(win.unlockAt)}. You can practise ahead: submissions are graded as usual. Due ${fmt(win.dueAt)}.`
+              : win.dueAt < now
+                ? ko
+                  ? `마감 지남 (${fmt(win.dueAt)}). 계속 제출할 수 있고 전부 채점되지만, 지각으로 표시됩니다.`
+                  : `Past the due date (${fmt(win.dueAt)}). You can keep submitting: fully graded, marked late.`
+                : ko
+                  ? `마감: ${fmt(win.dueAt)}${win.extended ? ' (연장됨)' : ''}`
+                  : `Due ${fmt(win.dueAt)}${win.extended ? ' (extended)' : ''}`}
+          </p>
+        )}
         <div className="prose prose-slate mt-4 max-w-none dark:prose-invert">
           <Instructions />
         </div>
@@ -108,8 +139,16 @@ export default async function LabPage({ params, searchParams }: Props) {
                           {h.number ?? '—'}
                         </Link>
                       </td>
-                      <td>{h.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
-                      <td>{t(lang, `status_${h.status}` as never)}</td>
+                      <td className="whitespace-nowrap">{when(h.createdAt)}</td>
+                      <td>
+                        {t(lang, `status_${h.status}` as never)}
+                        {h.late && (
+                          <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200" data-testid="late-mark">
+                            {ko ? '지각' : 'late'}
+                          </span>
+                        )}
+                        {h.regradeOfId && <span className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{ko ? '재채점' : 'regrade'}</span>}
+                      </td>
                       <td>{h.result ? (h.result.gradable ? `${h.result.score}/${h.result.maxScore}` : t(lang, 'notGradable')) : '—'}</td>
                       <td>
                         {history[i + 1] && (
@@ -123,9 +162,32 @@ export default async function LabPage({ params, searchParams }: Props) {
                 </tbody>
               </table>
             )}
+            {history.length >= 2 && (
+              <form method="get" action={`/labs/${m.id}`} className="mt-3 flex flex-wrap items-center gap-2 text-sm" data-testid="diff-form">
+                <span>{ko ? '두 시도 비교:' : 'Compare two attempts:'}</span>
+                <select name="diff" defaultValue={diffWith ?? history[1]!.id} aria-label={ko ? '이전 시도' : 'Older attempt'} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+                  {history.map((h) => (
+                    <option key={h.id} value={h.id}>
+                      #{h.number ?? '—'} · {when(h.createdAt)}
+                    </option>
+                  ))}
+                </select>
+                <span aria-hidden>→</span>
+                <select name="s" defaultValue={watch ?? undefined} aria-label={ko ? '나중 시도' : 'Newer attempt'} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+                  {history.map((h) => (
+                    <option key={h.id} value={h.id}>
+                      #{h.number ?? '—'} · {when(h.createdAt)}
+                    </option>
+                  ))}
+                </select>
+                <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{ko ? '비교' : 'Compare'}</button>
+              </form>
+            )}
             {diffPair && (
               <div id="diff" className="mt-4">
-                <h3 className="mb-2 font-semibold">{lang === 'ko' ? '이전 시도와 달라진 점' : 'Changes since the previous attempt'}</h3>
+                <h3 className="mb-2 font-semibold">
+                  {ko ? '달라진 점' : 'What changed'}: #{history.find((h) => h.id === diffWith)?.number ?? '—'} → #{history.find((h) => h.id === watch)?.number ?? '—'}
+                </h3>
                 <AttemptDiff before={diffPair.before} after={diffPair.after} lang={lang} />
               </div>
             )}
@@ -134,4 +196,12 @@ export default async function LabPage({ params, searchParams }: Props) {
       </section>
     </div>
   );
+}
+
+function extraLanguage(p: string): 'hcl' | 'yaml' | 'javascript' | 'json' | 'text' {
+  if (p.endsWith('.tf')) return 'hcl';
+  if (/\.ya?ml$/.test(p)) return 'yaml';
+  if (/\.[cm]?js$/.test(p)) return 'javascript';
+  if (p.endsWith('.json')) return 'json';
+  return 'text';
 }

@@ -1,6 +1,8 @@
 'use client';
 import { useCallback, useEffect, useRef, useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
+import dynamic from 'next/dynamic';
+import type { EditorLanguage } from '@/components/editor/languages';
 import { submitLab } from '@/app/actions/submissions';
 import type { SubmissionView } from '@/lib/submissions/queries';
 import { ResultView, type ViewStrings } from './result-view';
@@ -8,6 +10,8 @@ import { ResultView, type ViewStrings } from './result-view';
 export interface WorkbenchFile {
   path: string;
   content: string;
+  /** The manifest's editor mode for this file. */
+  language: EditorLanguage;
 }
 
 export interface WorkbenchStrings extends ViewStrings {
@@ -18,9 +22,17 @@ export interface WorkbenchStrings extends ViewStrings {
   statuses: Record<string, string>;
   queuePosition: string;
   attempt: string;
+  editorKeys: string;
+  late: string;
 }
 
 const TERMINAL = ['GRADED', 'TIMED_OUT', 'ERROR'];
+
+/** CodeMirror is a client island of this page only: loaded after the page, never on the server or other pages. */
+const CodeEditor = dynamic(() => import('@/components/editor/code-editor'), {
+  ssr: false,
+  loading: () => <div className="h-96 animate-pulse rounded-md border border-slate-300 bg-slate-50 dark:border-slate-700 dark:bg-slate-900" aria-hidden />,
+});
 
 export function Workbench({ labId, initialFiles, watchId, lang, s }: { labId: string; initialFiles: WorkbenchFile[]; watchId: string | null; lang: 'ko' | 'en'; s: WorkbenchStrings }) {
   const router = useRouter();
@@ -30,6 +42,8 @@ export function Workbench({ labId, initialFiles, watchId, lang, s }: { labId: st
   const [pending, start] = useTransition();
   const [view, setView] = useState<SubmissionView | null>(null);
   const [watching, setWatching] = useState<string | null>(watchId);
+  // Bumped when an upload replaces files, so the editor remounts with the uploaded text.
+  const [rev, setRev] = useState(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const poll = useCallback(
@@ -68,15 +82,18 @@ export function Workbench({ labId, initialFiles, watchId, lang, s }: { labId: st
     // A browser gives only the file's name: put "deployment.yaml" where the lab expects "k8s/deployment.yaml".
     for (const f of Array.from(list)) {
       const target = files.find((x) => x.path === f.name) ?? files.find((x) => x.path.endsWith(`/${f.name}`));
-      added.push({ path: target?.path ?? f.name, content: await f.text() });
+      added.push({ path: target?.path ?? f.name, content: await f.text(), language: target?.language ?? guessLanguage(f.name) });
     }
     setFiles((prev) => {
       const map = new Map(prev.map((f) => [f.path, f]));
       for (const a of added) map.set(a.path, a);
       return [...map.values()];
     });
+    setRev((r) => r + 1);
     if (added[0]) setActive(added[0].path);
   };
+
+  const onEdit = useCallback((text: string) => setFiles((prev) => prev.map((f) => (f.path === active ? { ...f, content: text } : f))), [active]);
 
   const onSubmit = () =>
     start(async () => {
@@ -116,14 +133,10 @@ export function Workbench({ labId, initialFiles, watchId, lang, s }: { labId: st
         </label>
       </div>
       {current && (
-        <textarea
-          aria-label={current.path}
-          data-testid="editor"
-          spellCheck={false}
-          value={current.content}
-          onChange={(e) => setFiles((prev) => prev.map((f) => (f.path === current.path ? { ...f, content: e.target.value } : f)))}
-          className="h-96 w-full rounded-md border border-slate-300 bg-slate-50 p-3 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"
-        />
+        <div>
+          <CodeEditor key={`${current.path}#${rev}`} value={current.content} language={current.language} label={current.path} onChange={onEdit} />
+          <p className="mt-1 text-xs text-slate-500">{s.editorKeys}</p>
+        </div>
       )}
       <div className="flex items-center gap-3">
         <button type="button" onClick={onSubmit} disabled={pending} className="rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700 disabled:opacity-60" data-testid="submit">
@@ -144,6 +157,11 @@ export function Workbench({ labId, initialFiles, watchId, lang, s }: { labId: st
             {view.status === 'QUEUED' && view.queuePosition !== null && ` · ${s.queuePosition}: ${view.queuePosition + 1}`}
             {view.status === 'QUEUED' && view.estimateMs !== null && ` · ~${Math.max(1, Math.round(view.estimateMs / 1000))} s`}
           </p>
+          {view.late && (
+            <p className="text-sm font-medium text-amber-700 dark:text-amber-400" data-testid="late">
+              {s.late}
+            </p>
+          )}
           {view.error && <p className="text-sm">{view.error}</p>}
           {view.status === 'RUNNING' && view.progress.length > 0 && (
             <ul className="space-y-1 text-sm" data-testid="progress">
@@ -159,4 +177,16 @@ export function Workbench({ labId, initialFiles, watchId, lang, s }: { labId: st
       )}
     </div>
   );
+}
+
+function guessLanguage(name: string): EditorLanguage {
+  if (/\.ya?ml$/.test(name)) return 'yaml';
+  if (/\.tf$|\.hcl$/.test(name)) return 'hcl';
+  if (/\.[cm]?js$/.test(name)) return 'javascript';
+  if (/\.tsx?$/.test(name)) return 'typescript';
+  if (/\.json$/.test(name)) return 'json';
+  if (/Dockerfile/i.test(name)) return 'dockerfile';
+  if (/\.sh$/.test(name)) return 'shell';
+  if (/\.py$/.test(name)) return 'python';
+  return 'text';
 }

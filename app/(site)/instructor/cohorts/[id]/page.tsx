@@ -1,25 +1,22 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { currentLang } from '@/lib/lang';
-import { getDb } from '@/lib/db';
-import { teachableCohort } from '@/lib/cohorts/gradebook';
-import { weekLabel } from '@/lib/i18n';
+import { cohortOverview } from '@/lib/cohorts/manage';
+import { toKstInput } from '@/lib/cohorts/schedule';
 import { CohortNav } from './cohort-nav';
 import { instructorOr404 } from './load';
 import { WebhookForm } from './webhook-form';
+import { InviteEmailsForm, LatePolicyForm, RemoveMemberButton, RevokeInviteButton, RotateInviteButton, ScheduleEditor } from './manage-forms';
 
 export const metadata: Metadata = { title: 'Cohort' };
 
 export default async function CohortPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const lang = await currentLang();
-  const cohort = await instructorOr404(`/instructor/cohorts/${id}`, (u) => teachableCohort(u, id));
-  const deliveries = await getDb().webhookDelivery.findMany({ where: { cohortId: id }, orderBy: { createdAt: 'desc' }, take: 10 });
-  const members = await getDb().cohortMember.findMany({ where: { cohortId: id }, include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { joinedAt: 'asc' } });
+  const { cohort, members, invites, deliveries, extensions } = await instructorOr404(`/instructor/cohorts/${id}`, (u) => cohortOverview(u, id));
   const h = await headers();
   const origin = `${h.get('x-forwarded-proto') ?? 'http'}://${h.get('host') ?? 'localhost'}`;
   const ko = lang === 'ko';
-  const fmt = (d: Date) => d.toLocaleDateString(ko ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric' });
   return (
     <div>
       <CohortNav id={id} name={cohort.name} lang={lang} here="overview" />
@@ -29,44 +26,58 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
           <p className="break-all rounded-md bg-slate-100 p-3 font-mono text-sm dark:bg-slate-900" data-testid="invite-link">
             {origin}/join/cohort/{cohort.inviteCode}
           </p>
-          <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
-            {ko ? `지각 제출은 ${cohort.latePenaltyPct}% 감점됩니다.` : `Late submissions count ${100 - cohort.latePenaltyPct}% of their score.`}
+          <div className="mt-2">
+            <RotateInviteButton cohortId={id} lang={lang} />
+          </div>
+          <h2 className="mb-2 mt-6 text-xl font-semibold">{ko ? '이메일로 초대' : 'Invite by e-mail'}</h2>
+          <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
+            {ko ? '가입한 사람은 바로 참여하고, 아직 계정이 없는 주소는 그 주소로 가입할 때 참여합니다.' : 'People with an account join at once; an address without one joins when it signs up.'}
           </p>
+          <InviteEmailsForm cohortId={id} lang={lang} />
+          {invites.length > 0 && (
+            <>
+              <h3 className="mb-1 mt-4 font-semibold">
+                {ko ? '가입을 기다리는 초대' : 'Waiting for sign-up'} ({invites.length})
+              </h3>
+              <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="invites">
+                {invites.map((i) => (
+                  <li key={i.email} className="flex items-center justify-between py-1" data-email={i.email}>
+                    <span className="font-mono">{i.email}</span>
+                    <RevokeInviteButton cohortId={id} email={i.email} lang={lang} />
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
           <h2 className="mb-2 mt-6 text-xl font-semibold">
             {ko ? '학습자' : 'Learners'} ({members.length})
           </h2>
           <ul className="divide-y divide-slate-200 dark:divide-slate-800" data-testid="members">
             {members.map((m) => (
-              <li key={m.userId} className="flex justify-between py-2 text-sm">
+              <li key={m.userId} className="flex items-center justify-between gap-2 py-2 text-sm" data-email={m.user.email}>
                 <a href={`/instructor/cohorts/${id}/learners/${m.userId}`} className="font-medium hover:underline">
                   {m.user.name}
                 </a>
-                <span className="text-slate-500">{m.user.email}</span>
+                <span className="ml-auto text-slate-500">{m.user.email}</span>
+                <RemoveMemberButton cohortId={id} userId={m.userId} name={m.user.name} lang={lang} />
               </li>
             ))}
           </ul>
         </section>
         <section>
           <h2 className="mb-2 text-xl font-semibold">{ko ? '일정' : 'Schedule'}</h2>
-          <table className="w-full text-sm" data-testid="schedule">
-            <thead>
-              <tr className="text-left text-slate-500">
-                <th className="py-1">{ko ? '주차' : 'Week'}</th>
-                <th>{ko ? '열림' : 'Opens'}</th>
-                <th>{ko ? '마감' : 'Due'}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cohort.schedule.map((w) => (
-                <tr key={w.week} className="border-t border-slate-200 dark:border-slate-800">
-                  <td className="py-1">{weekLabel(lang, w.week)}</td>
-                  <td>{fmt(w.unlockAt)}</td>
-                  <td>{fmt(w.dueAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ScheduleEditor cohortId={id} weeks={cohort.schedule.map((w) => ({ week: w.week, unlockAt: toKstInput(w.unlockAt), dueAt: toKstInput(w.dueAt) }))} lang={lang} />
           {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{ko ? '일정 없이 각자 속도로 진행합니다.' : 'No schedule: self-paced.'}</p>}
+          <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
+            {ko ? `개인별 마감 연장 ${extensions}건 (학습자 페이지에서 관리)` : `${extensions} per-learner extension(s) (set on each learner's page)`}
+          </p>
+          <h2 className="mb-2 mt-6 text-xl font-semibold">{ko ? '지각 규칙' : 'Late policy'}</h2>
+          <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
+            {ko
+              ? `마감 뒤의 제출도 똑같이 채점·피드백하고, 성적표에서는 점수의 ${100 - cohort.latePenaltyPct}%로 셉니다.`
+              : `Work after a due date is graded with full feedback; the gradebook counts ${100 - cohort.latePenaltyPct}% of its score.`}
+          </p>
+          <LatePolicyForm cohortId={id} pct={cohort.latePenaltyPct} lang={lang} />
           <h2 className="mb-2 mt-6 text-xl font-semibold">{ko ? '알림 (Slack·Discord 웹훅)' : 'Notifications (Slack or Discord webhook)'}</h2>
           <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
             {ko ? '실습 통과, 막힌 학습자, 다가오는 마감을 채널로 보냅니다.' : 'Lab passed, a learner stuck, a due date near: posted to your channel.'}

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import type { Metadata } from 'next';
 import { currentUser } from '@/lib/auth/session';
@@ -14,8 +15,10 @@ export default async function JoinCohortPage({ params }: { params: Promise<{ cod
   const user = await currentUser();
   if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(`/join/cohort/${code}`)}`);
   const lang = await currentLang();
-  const cohort = await getDb().cohort.findUnique({ where: { inviteCode: code }, select: { name: true, instructor: { select: { name: true } } } });
+  const cohort = await getDb().cohort.findUnique({ where: { inviteCode: code }, select: { id: true, name: true, instructorId: true, instructor: { select: { name: true } } } });
   if (!cohort) notFound();
+  // Only the signed-in user's own membership is looked at.
+  const inAlready = cohort.instructorId === user.id || !!(await getDb().cohortMember.findUnique({ where: { cohortId_userId: { cohortId: cohort.id, userId: user.id } }, select: { userId: true } }));
   const ko = lang === 'ko';
   return (
     <div className="mx-auto max-w-md space-y-4 text-center">
@@ -23,7 +26,21 @@ export default async function JoinCohortPage({ params }: { params: Promise<{ cod
       <p>
         <strong>{cohort.name}</strong> · {cohort.instructor.name}
       </p>
-      <JoinCohortButton code={code} label={ko ? '참여하기' : 'Join'} />
+      {inAlready ? (
+        <p data-testid="already-member">
+          {ko ? '이미 이 코호트에 참여하고 있습니다.' : 'You are already in this cohort.'}{' '}
+          <Link href="/dashboard" className="text-blue-700 hover:underline dark:text-blue-400">
+            {ko ? '대시보드로' : 'Go to the dashboard'}
+          </Link>
+        </p>
+      ) : (
+        <>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            {ko ? '참여하면 이 코호트의 일정(열림·마감)을 따르고, 강사가 실습 점수와 제출 기록을 봅니다.' : 'Joining puts you on this cohort’s schedule (opening and due dates), and its instructor sees your lab scores and submissions.'}
+          </p>
+          <JoinCohortButton code={code} label={ko ? '참여하기' : 'Join'} />
+        </>
+      )}
     </div>
   );
 }

@@ -15,7 +15,7 @@ export default async function GradebookPage({ params, searchParams }: { params: 
   const { id } = await params;
   const sp = await searchParams;
   const lang = await currentLang();
-  const gb = await instructorOr404(`/instructor/cohorts/${id}/gradebook`, (u) => gradebook(u, id));
+  const [gb, isAdmin] = await instructorOr404(`/instructor/cohorts/${id}/gradebook`, async (u) => [await gradebook(u, id), u.role === 'ADMIN'] as const);
   const ko = lang === 'ko';
   const labFilter = typeof sp.lab === 'string' && gb.labs.some((l) => l.id === sp.lab) ? sp.lab : undefined;
   const status: Status = STATUS.includes(sp.status as Status) ? (sp.status as Status) : 'all';
@@ -64,6 +64,7 @@ export default async function GradebookPage({ params, searchParams }: { params: 
         </label>
         <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{ko ? '적용' : 'Apply'}</button>
         {labFilter && <RegradeLabButton cohortId={id} labId={labFilter} label={ko ? '이 실습 모두 재채점' : 'Regrade this lab'} />}
+        {labFilter && isAdmin && <RegradeLabButton cohortId={id} labId={labFilter} everywhere label={ko ? '모든 학습자 재채점 (관리자)' : 'Regrade for everyone (admin)'} />}
         <a href={`/api/cohorts/${id}/gradebook.csv`} className="ml-auto rounded-md bg-blue-600 px-3 py-1 font-medium text-white hover:bg-blue-700" data-testid="csv">
           {ko ? 'CSV 내보내기' : 'Export CSV'}
         </a>
@@ -98,9 +99,14 @@ export default async function GradebookPage({ params, searchParams }: { params: 
                       data-best={c.best ?? ''}
                       data-attempts={c.attempts}
                       data-passed={c.passed}
+                      data-late={c.lateAttempts}
+                      data-override={c.override?.score ?? ''}
                       className={`p-2 ${c.passed ? 'bg-emerald-50 dark:bg-emerald-950' : c.attempts ? 'bg-amber-50 dark:bg-amber-950' : ''}`}
                     >
-                      {c.best === null ? '—' : `${c.best}/${c.max}`}
+                      <Link href={`/instructor/cohorts/${id}/learners/${r.user.id}#lab-${l.id}`} className="hover:underline" title={c.override ? `${ko ? '조정' : 'Override'}: ${c.override.reason}` : undefined}>
+                        {c.score === null ? '—' : `${c.score}/${c.max}`}
+                        {c.override && <span className="ml-1 text-xs text-violet-700 dark:text-violet-300">{ko ? '(조정)' : '(override)'}</span>}
+                      </Link>
                       <span className="block text-xs text-slate-500">
                         {c.attempts} {ko ? '회' : c.attempts === 1 ? 'try' : 'tries'}
                         {c.passed ? ' · ✓' : ''}

@@ -1,6 +1,9 @@
 import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
-import { learnerTimeline, teachableCohort } from '@/lib/cohorts/gradebook';
+import { gradebook, learnerTimeline, teachableCohort } from '@/lib/cohorts/gradebook';
+import { listExtensions } from '@/lib/cohorts/manage';
+import { toKstInput } from '@/lib/cohorts/schedule';
+import { ExtensionForm, OverrideForm, RegradeSubmissionButton } from './learner-forms';
 import { getLab } from '@/lib/labs/registry';
 import { CohortNav } from '../../cohort-nav';
 import { instructorOr404 } from '../../load';
@@ -10,7 +13,11 @@ export const metadata: Metadata = { title: 'Learner' };
 export default async function LearnerPage({ params }: { params: Promise<{ id: string; userId: string }> }) {
   const { id, userId } = await params;
   const lang = await currentLang();
-  const [cohort, tl] = await instructorOr404(`/instructor/cohorts/${id}/learners/${userId}`, (u) => Promise.all([teachableCohort(u, id), learnerTimeline(u, id, userId)]));
+  const [cohort, tl, gb, exts] = await instructorOr404(`/instructor/cohorts/${id}/learners/${userId}`, async (u) => {
+    const tl = await learnerTimeline(u, id, userId); // NotFound unless the learner is in a cohort the actor teaches
+    return Promise.all([teachableCohort(u, id), tl, gradebook(u, id), listExtensions(u, id, userId)]);
+  });
+  const row = gb.rows.find((r) => r.user.id === userId);
   const ko = lang === 'ko';
   const fmt = (d: Date) => d.toLocaleString(ko ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', dateStyle: 'medium', timeStyle: 'short' });
   return (
@@ -18,13 +25,63 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
       <CohortNav id={id} name={cohort.name} lang={lang} here="gradebook" />
       <h2 className="text-2xl font-semibold">{tl.user.name}</h2>
       <p className="mb-4 text-sm text-slate-500">{tl.user.email}</p>
+      <div className="mb-8 grid gap-8 lg:grid-cols-2">
+        <section>
+          <h3 className="mb-2 text-lg font-semibold">{ko ? '실습 점수와 점수 조정' : 'Lab scores and overrides'}</h3>
+          <table className="w-full text-sm" data-testid="learner-labs">
+            <tbody>
+              {gb.labs.map((l) => {
+                const c = row?.cells[l.id];
+                return (
+                  <tr key={l.id} id={`lab-${l.id}`} className="border-t border-slate-200 align-top dark:border-slate-800">
+                    <td className="py-2 pr-2">
+                      W{l.week} <span className="text-slate-500">{l.title[lang]}</span>
+                      <span className="block text-xs text-slate-500">
+                        {ko ? '채점 최고' : 'graded best'} {c?.best ?? '—'}/{l.max} · {c?.attempts ?? 0} {ko ? '회' : 'tries'}
+                        {c?.passed ? ' · ✓' : ''}
+                        {c?.lateAttempts ? ` · ${ko ? '지각' : 'late'} ${c.lateAttempts}` : ''}
+                      </span>
+                    </td>
+                    <td className="py-2">
+                      <OverrideForm cohortId={id} userId={userId} labId={l.id} score={c?.override?.score ?? null} reason={c?.override?.reason ?? ''} max={l.max} lang={lang} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </section>
+        <section>
+          <h3 className="mb-2 text-lg font-semibold">{ko ? '마감 연장 (KST)' : 'Extensions (KST)'}</h3>
+          <table className="w-full text-sm" data-testid="extensions">
+            <tbody>
+              {cohort.schedule.map((w) => {
+                const ext = exts.find((e) => e.week === w.week);
+                return (
+                  <tr key={w.week} className="border-t border-slate-200 dark:border-slate-800" data-week={w.week} data-extended={!!ext}>
+                    <td className="py-1 pr-2">
+                      W{w.week} <span className="block text-xs text-slate-500">{toKstInput(w.dueAt).replace('T', ' ')}</span>
+                    </td>
+                    <td className="py-1">
+                      <ExtensionForm cohortId={id} userId={userId} week={w.week} dueAt={ext ? toKstInput(ext.dueAt) : ''} lang={lang} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{ko ? '일정이 없는 코호트입니다.' : 'This cohort has no schedule.'}</p>}
+        </section>
+      </div>
+      <h3 className="mb-2 text-lg font-semibold">{ko ? '활동 기록' : 'Timeline'}</h3>
       <ol className="relative space-y-3 border-l border-slate-300 pl-4 dark:border-slate-700" data-testid="timeline">
         {tl.events.map((e, i) => (
           <li key={i} className="text-sm">
             <time className="block text-xs text-slate-500">{fmt(e.at)}</time>
             {e.kind === 'submission' ? (
               <span>
-                {getLab(e.labId)?.manifest.title[lang] ?? e.labId}: {e.score === null ? e.status : `${e.score}/${e.max}`} {e.passed ? '✓' : ''} {e.late ? (ko ? '(지각)' : '(late)') : ''} {e.regrade ? (ko ? '(재채점)' : '(regrade)') : ''}
+                {getLab(e.labId)?.manifest.title[lang] ?? e.labId}: {e.score === null ? e.status : `${e.score}/${e.max}`} {e.passed ? '✓' : ''} {e.late ? (ko ? '(지각)' : '(late)') : ''} {e.regrade ? (ko ? '(재채점)' : '(regrade)') : ''}{' '}
+                {!e.regrade && e.status === 'GRADED' && <RegradeSubmissionButton cohortId={id} submissionId={e.id} lang={lang} />}
               </span>
             ) : (
               <span>

@@ -1,0 +1,106 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { overrideGradeAction, regradeSubmissionAction, setExtensionAction } from '@/app/actions/cohorts';
+
+type Lang = 'ko' | 'en';
+const field = 'rounded-md border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900';
+const button = 'rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800';
+
+function useMsg() {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const run = async (p: () => Promise<{ ok: true } | { ok: false; error: string }>, okText: string) => {
+    setBusy(true);
+    const r = await p();
+    setBusy(false);
+    setMsg(r.ok ? { ok: true, text: okText } : { ok: false, text: r.error });
+    if (r.ok) router.refresh();
+  };
+  const note = msg && (
+    <p role={msg.ok ? 'status' : 'alert'} className={`text-xs ${msg.ok ? 'text-emerald-700' : 'text-red-600'}`}>
+      {msg.text}
+    </p>
+  );
+  return { busy, run, note };
+}
+
+/** A later due date (KST) for this learner and one week; empty removes it. */
+export function ExtensionForm({ cohortId, userId, week, dueAt, lang }: { cohortId: string; userId: string; week: number; dueAt: string; lang: Lang }) {
+  const { busy, run, note } = useMsg();
+  const ko = lang === 'ko';
+  return (
+    <form
+      className="flex flex-wrap items-center gap-1"
+      data-testid={`extension-${week}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const v = String(new FormData(e.currentTarget).get('dueAt') ?? '');
+        void run(() => setExtensionAction({ cohortId, userId, week, dueAt: v || null }), ko ? '저장했습니다.' : 'Saved.');
+      }}
+    >
+      <input type="datetime-local" name="dueAt" defaultValue={dueAt} aria-label={ko ? `${week}주차 연장 마감` : `Week ${week} extended due date`} className={field} />
+      <button disabled={busy} className={button}>
+        {ko ? '저장' : 'Save'}
+      </button>
+      {note}
+    </form>
+  );
+}
+
+/** The instructor's score for one lab, with a reason; empty score removes the override. */
+export function OverrideForm({ cohortId, userId, labId, score, reason, max, lang }: { cohortId: string; userId: string; labId: string; score: number | null; reason: string; max: number; lang: Lang }) {
+  const { busy, run, note } = useMsg();
+  const ko = lang === 'ko';
+  return (
+    <form
+      className="flex flex-wrap items-center gap-1"
+      data-testid={`override-${labId}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const fd = new FormData(e.currentTarget);
+        const s = String(fd.get('score') ?? '').trim();
+        void run(() => overrideGradeAction({ cohortId, userId, labId, score: s === '' ? null : s, reason: String(fd.get('reason') ?? '') }), ko ? '저장했습니다.' : 'Saved.');
+      }}
+    >
+      <input name="score" type="number" step="0.5" min={0} max={max} defaultValue={score ?? ''} aria-label={ko ? '점수' : 'Score'} className={`${field} w-20`} />
+      <input name="reason" defaultValue={reason} maxLength={300} placeholder={ko ? '이유' : 'Reason'} aria-label={ko ? '이유' : 'Reason'} className={`${field} w-48`} />
+      <button disabled={busy} className={button}>
+        {ko ? '점수 바꾸기' : 'Override'}
+      </button>
+      {note}
+    </form>
+  );
+}
+
+/** Grades one submission again with the lab's current grader; opens the batch's before → after page. */
+export function RegradeSubmissionButton({ cohortId, submissionId, lang }: { cohortId: string; submissionId: string; lang: Lang }) {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <span>
+      <button
+        type="button"
+        disabled={busy}
+        className={button}
+        data-testid="regrade-submission"
+        onClick={async () => {
+          setBusy(true);
+          const r = await regradeSubmissionAction({ cohortId, submissionId });
+          setBusy(false);
+          if (!r.ok) return setError(r.error);
+          router.push(`/instructor/cohorts/${cohortId}/regrades/${r.data.batchId}`);
+        }}
+      >
+        {lang === 'ko' ? '재채점' : 'Regrade'}
+      </button>
+      {error && (
+        <span role="alert" className="ml-2 text-xs text-red-600">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}

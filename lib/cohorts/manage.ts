@@ -1,0 +1,222 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { getDb } from '../db';
+import { NotFound, UserInputError, type Actor } from '../auth/actor';
+import { audit } from '../audit';
+import { getLab } from '../labs/registry';
+import { teachableCohort } from './gradebook';
+import { fillSchedule } from './schedule';
+
+/**
+ * Running a cohort: invitations by e-mail, members, the schedule, the late policy, extensions and grade overrides.
+ * Every function takes the acting user and checks, next to the data, that they teach the cohort (admins: any);
+ * a cohort or learner they may not see is NotFound. Changes and their audit entries land in one transaction.
+ */
+
+const MAX_INVITES = 500;
+const emailSchema = z.string().email().max(254);
+
+/**
+ * E-mail addresses out of pasted text or a CSV file: any cell or word with an @ is taken (a header row such as
+ * "name,email" is skipped by itself), lower-cased and de-duplicated. Returns what was taken and what was not an address.
+ */
+export function parseEmailList(text: string): { emails: string[]; invalid: string[] } {
+  const tokens = text.split(/[\s,;"'<>]+/).filter((t) => t.includes('@'));
+  const emails = new Set<string>();
+  const invalid: string[] = [];
+  for (const t of tokens) {
+    const e = t.trim().toLowerCase();
+    if (emailSchema.safeParse(e).success) emails.add(e);
+    else invalid.push(t.slice(0, 100));
+  }
+  return { emails: [...emails], invalid };
+}
+
+export interface InviteOutcome {
+  /** Existing accounts added to the cohort now. */
+  added: string[];
+  /** Already members (or the cohort's instructor). */
+  already: string[];
+  /** No account yet: invited, joined when they sign up with this address. */
+  invited: string[];
+}
+
+/** Invite by e-mail: existing users join at once, unknown addresses become invites redeemed at sign-up. */
+export async function inviteByEmail(actor: Actor, cohortId: string, rawEmails: string[]): Promise<InviteOutcome> {
+  const cohort = await teachableCohort(actor, cohortId);
+  const emails = [...new Set(rawEmails.map((e) => e.trim().toLowerCase()))];
+  if (!emails.length) throw new UserInputError('Give at least one e-mail address.', '이메일 주소를 하나 이상 입력하세요.');
+  if (emails.length > MAX_INVITES) throw new UserInputError(`At most ${MAX_INVITES} addresses at once.`, `한 번에 최대 ${MAX_INVITES}개 주소까지 초대할 수 있습니다.`);
+  const bad = emails.find((e) => !emailSchema.safeParse(e).success);
+  if (bad) throw new UserInputError(`Not an e-mail address: ${bad.slice(0, 100)}`, `이메일 주소가 아닙니다: ${bad.slice(0, 100)}`);
+  const db = getDb();
+  return db.$transaction(async (tx) => {
+    const users = await tx.user.findMany({ where: { email: { in: emails } }, select: { id: true, email: true } });
+    const members = new Set((await tx.cohortMember.findMany({ where: { cohortId, userId: { in: users.map((u) => u.id) } }, select: { userId: true } })).map((m) => m.userId));
+    const out: InviteOutcome = { added: [], already: [], invited: [] };
+    for (const u of users) {
+      if (members.has(u.id) || u.id === cohort.instructorId) {
+        out.already.push(u.email);
+        continue;
+      }
+      await tx.cohortMember.create({ data: { cohortId, userId: u.id } });
+      await audit({ actorId: actor.id, action: 'cohort.member.add', targetType: 'cohort', targetId: cohortId, detail: { userId: u.id, via: 'email' } }, tx);
+      out.added.push(u.email);
+    }
+    const known = new Set(users.map((u) => u.email));
+    out.invited = emails.filter((e) => !known.has(e));
+    if (out.invited.length) {
+      await tx.cohortInvite.createMany({ data: out.invited.map((email) => ({ cohortId, email })), skipDuplicates: true });
+      // An invite accepted before (the account was later deleted) is open again.
+      await tx.cohortInvite.updateMany({ where: { cohortId, email: { in: out.invited } }, data: { acceptedAt: null } });
+    }
+    await audit({ actorId: actor.id, action: 'cohort.invite', targetType: 'cohort', targetId: cohortId, detail: { added: out.added.length, invited: out.invited.length, already: out.already.length } }, tx);
+    return out;
+  });
+}
+
+/** Called once an account exists (sign-up): joins every cohort that invited this address and is still waiting. */
+export async function acceptCohortInvites(userId: string, email: string): Promise<string[]> {
+  const db = getDb();
+  return db.$transaction(async (tx) => {
+    const invites = await tx.cohortInvite.findMany({ where: { email: email.trim().toLowerCase(), acceptedAt: null }, select: { cohortId: true, email: true } });
+    for (const i of invites) {
+      await tx.cohortMember.createMany({ data: [{ cohortId: i.cohortId, userId }], skipDuplicates: true });
+      await tx.cohortInvite.update({ where: { cohortId_email: { cohortId: i.cohortId, email: i.email } }, data: { acceptedAt: new Date() } });
+      await audit({ actorId: userId, action: 'cohort.member.add', targetType: 'cohort', targetId: i.cohortId, detail: { userId, via: 'email-invite' } }, tx);
+    }
+    return invites.map((i) => i.cohortId);
+  });
+}
+
+export async function listInvites(actor: Actor, cohortId: string) {
+  await teachableCohort(actor, cohortId);
+  return getDb().cohortInvite.findMany({ where: { cohortId }, orderBy: [{ acceptedAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'desc' }] });
+}
+
+export async function revokeInvite(actor: Actor, cohortId: string, email: string): Promise<void> {
+  await teachableCohort(actor, cohortId);
+  await getDb().$transaction(async (tx) => {
+    const r = await tx.cohortInvite.deleteMany({ where: { cohortId, email: email.toLowerCase(), acceptedAt: null } });
+    if (r.count !== 1) throw new NotFound();
+    await audit({ actorId: actor.id, action: 'cohort.invite', targetType: 'cohort', targetId: cohortId, detail: { revoked: email.toLowerCase() } }, tx);
+  });
+}
+
+/** A learner leaves the cohort (their submissions stay theirs; their extensions in this cohort go). */
+export async function removeMember(actor: Actor, cohortId: string, userId: string): Promise<void> {
+  await teachableCohort(actor, cohortId);
+  await getDb().$transaction(async (tx) => {
+    const r = await tx.cohortMember.deleteMany({ where: { cohortId, userId } });
+    if (r.count !== 1) throw new NotFound();
+    await tx.extension.deleteMany({ where: { cohortId, userId } });
+    await audit({ actorId: actor.id, action: 'cohort.member.remove', targetType: 'cohort', targetId: cohortId, detail: { userId } }, tx);
+  });
+}
+
+/** A new invite link: the old one stops working. */
+export async function rotateInviteCode(actor: Actor, cohortId: string): Promise<string> {
+  await teachableCohort(actor, cohortId);
+  const inviteCode = crypto.randomBytes(9).toString('base64url');
+  await getDb().cohort.update({ where: { id: cohortId }, data: { inviteCode } });
+  return inviteCode;
+}
+
+export interface WeekInput {
+  week: number;
+  unlockAt: Date;
+  dueAt: Date;
+}
+
+/**
+ * Replaces the cohort's schedule. Weeks 1-10, each at most once, due after it opens. An empty list makes the cohort
+ * self-paced. Submissions already made keep the late mark they got when they were made.
+ */
+export async function setSchedule(actor: Actor, cohortId: string, weeks: WeekInput[]): Promise<void> {
+  await teachableCohort(actor, cohortId);
+  const seen = new Set<number>();
+  for (const w of weeks) {
+    if (!Number.isInteger(w.week) || w.week < 1 || w.week > 10) throw new UserInputError(`Week ${w.week} is not one of weeks 1-10.`, `${w.week}주차는 1-10주차가 아닙니다.`);
+    if (seen.has(w.week)) throw new UserInputError(`Week ${w.week} appears twice.`, `${w.week}주차가 두 번 있습니다.`);
+    seen.add(w.week);
+    if (!(w.dueAt.getTime() > w.unlockAt.getTime())) throw new UserInputError(`Week ${w.week}: the due date must come after the day it opens.`, `${w.week}주차: 마감은 열리는 날보다 뒤여야 합니다.`);
+  }
+  await getDb().$transaction(async (tx) => {
+    await tx.cohortWeek.deleteMany({ where: { cohortId } });
+    if (weeks.length) await tx.cohortWeek.createMany({ data: weeks.map((w) => ({ cohortId, week: w.week, unlockAt: w.unlockAt, dueAt: w.dueAt })) });
+  });
+}
+
+/** The 10 weeks one week apart from `start` (the "fill" button). */
+export async function fillCohortSchedule(actor: Actor, cohortId: string, start: Date): Promise<void> {
+  await setSchedule(actor, cohortId, fillSchedule(start));
+}
+
+export async function setLatePolicy(actor: Actor, cohortId: string, latePenaltyPct: number): Promise<void> {
+  await teachableCohort(actor, cohortId);
+  if (!Number.isInteger(latePenaltyPct) || latePenaltyPct < 0 || latePenaltyPct > 100) throw new UserInputError('The late penalty is a percentage from 0 to 100.', '지각 감점은 0에서 100 사이의 백분율입니다.');
+  await getDb().cohort.update({ where: { id: cohortId }, data: { latePenaltyPct } });
+}
+
+async function memberOf(cohortId: string, userId: string) {
+  const m = await getDb().cohortMember.findUnique({ where: { cohortId_userId: { cohortId, userId } }, select: { userId: true } });
+  if (!m) throw new NotFound();
+}
+
+/** A later due date for one learner and one scheduled week; `null` removes it. */
+export async function setExtension(actor: Actor, cohortId: string, userId: string, week: number, dueAt: Date | null): Promise<void> {
+  const cohort = await teachableCohort(actor, cohortId);
+  await memberOf(cohortId, userId);
+  const w = cohort.schedule.find((x) => x.week === week);
+  if (!w) throw new UserInputError(`Week ${week} has no due date in this cohort.`, `이 코호트에는 ${week}주차 마감이 없습니다.`);
+  const db = getDb();
+  if (dueAt === null) {
+    await db.extension.deleteMany({ where: { cohortId, userId, week } });
+    return;
+  }
+  if (dueAt.getTime() <= w.dueAt.getTime()) throw new UserInputError('An extension must end after the cohort’s due date.', '연장 마감은 코호트 마감보다 뒤여야 합니다.');
+  await db.extension.upsert({ where: { cohortId_userId_week: { cohortId, userId, week } }, create: { cohortId, userId, week, dueAt }, update: { dueAt } });
+}
+
+export async function listExtensions(actor: Actor, cohortId: string, userId?: string) {
+  await teachableCohort(actor, cohortId);
+  return getDb().extension.findMany({ where: { cohortId, ...(userId ? { userId } : {}) }, orderBy: [{ userId: 'asc' }, { week: 'asc' }] });
+}
+
+/**
+ * An instructor's score for one learner's lab, shown and counted in the gradebook instead of the graded best
+ * (`score: null` removes it). The reason is kept; every change is audited with the previous value.
+ */
+export async function setGradeOverride(actor: Actor, cohortId: string, userId: string, labId: string, score: number | null, reason: string): Promise<void> {
+  await teachableCohort(actor, cohortId);
+  await memberOf(cohortId, userId);
+  const lab = getLab(labId);
+  if (!lab) throw new NotFound();
+  const max = lab.manifest.checks.reduce((s, c) => s + c.points, 0);
+  if (score !== null && !(Number.isFinite(score) && score >= 0 && score <= max)) throw new UserInputError(`The score must be between 0 and ${max}.`, `점수는 0에서 ${max} 사이여야 합니다.`);
+  if (score !== null && !reason.trim()) throw new UserInputError('Say why the grade is overridden.', '점수를 바꾸는 이유를 적어 주세요.');
+  await getDb().$transaction(async (tx) => {
+    const key = { cohortId_userId_labId: { cohortId, userId, labId } };
+    const prev = await tx.gradeOverride.findUnique({ where: key });
+    if (score === null) {
+      if (!prev) return;
+      await tx.gradeOverride.delete({ where: key });
+    } else {
+      await tx.gradeOverride.upsert({ where: key, create: { cohortId, userId, labId, score, reason: reason.trim(), byId: actor.id }, update: { score, reason: reason.trim(), byId: actor.id } });
+    }
+    await audit({ actorId: actor.id, action: 'grade.override', targetType: 'cohort', targetId: cohortId, detail: { userId, labId, score, previous: prev?.score ?? null, reason: reason.trim() } }, tx);
+  });
+}
+
+/** Everything the cohort's overview page shows, for someone who teaches it. */
+export async function cohortOverview(actor: Actor, cohortId: string) {
+  const cohort = await teachableCohort(actor, cohortId);
+  const db = getDb();
+  const [members, invites, deliveries, extensions] = await Promise.all([
+    db.cohortMember.findMany({ where: { cohortId }, include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { joinedAt: 'asc' } }),
+    db.cohortInvite.findMany({ where: { cohortId, acceptedAt: null }, orderBy: { createdAt: 'desc' } }),
+    db.webhookDelivery.findMany({ where: { cohortId }, orderBy: { createdAt: 'desc' }, take: 10 }),
+    db.extension.count({ where: { cohortId } }),
+  ]);
+  return { cohort, members, invites, deliveries, extensions };
+}
