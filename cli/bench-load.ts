@@ -17,7 +17,7 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CliError, log } from './sh';
 import { ROOT } from './services';
-import { prepareStack, seedDemo } from './index';
+import { prepareImages, prepareStack, seedDemo } from './index';
 import { nextBuild, webCommand } from './prepare';
 
 const MAIN_TF = `terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "~> 5.0" }\n  }\n}\n\nresource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n`;
@@ -88,6 +88,7 @@ export async function runLoad(opts: { url: string; learners: number; seconds: nu
   if (!lessons.length) throw new CliError('bench load: no lessons');
   const samples: Sample[] = [];
   let errors = 0;
+  const drain = { seconds: 0, byStatus: {} as Record<string, number> };
   try {
     // Sign in a few at a time: argon2 is deliberately slow, and sign-in is not what is measured.
     const jars: Map<string, string>[] = [];
@@ -129,10 +130,13 @@ export async function runLoad(opts: { url: string; learners: number; seconds: nu
   } finally {
     // Let the queue finish this run's submissions, then remove the simulated learners (their rows cascade).
     const mine = { user: { email: { startsWith: `bench-${run}-` } } };
+    const t0 = Date.now();
     for (let i = 0; i < 240; i++) {
       if ((await db.submission.count({ where: { ...mine, status: { in: ['QUEUED', 'RUNNING'] } } })) === 0) break;
       await new Promise((r) => setTimeout(r, 500));
     }
+    drain.seconds = Math.round((Date.now() - t0) / 100) / 10;
+    for (const g of await db.submission.groupBy({ by: ['status'], where: mine, _count: { _all: true } })) drain.byStatus[g.status] = g._count._all;
     await db.user.deleteMany({ where: { email: { startsWith: `bench-${run}-` } } });
   }
   const byStatus: Record<string, number> = {};
@@ -158,6 +162,8 @@ export async function runLoad(opts: { url: string; learners: number; seconds: nu
     limited: byStatus['429'] ?? 0,
     networkErrors: errors,
     unexpected: samples.filter((s) => !s.expected).length,
+    // after the run: how long the queue took to finish this run's submissions, and how they ended
+    drain,
   };
 }
 
@@ -177,6 +183,7 @@ export async function cmdBenchLoad(args: string[]): Promise<number> {
     if (!url) {
       const port = Number(opt('--port', '3201'));
       const env = await prepareStack({ database: 'lms_bench', redisPrefix: 'lms-bench', fresh: false });
+      await prepareImages(); // the worker grades in the sandbox: Docker and the grader images must be there
       await seedDemo();
       const webEnv = { ...env, NODE_ENV: 'production', NEXTAUTH_URL: `http://localhost:${port}` } as NodeJS.ProcessEnv;
       await nextBuild(webEnv);
@@ -192,6 +199,7 @@ export async function cmdBenchLoad(args: string[]): Promise<number> {
       process.stdout.write(`${doc.requests} requests in ${seconds} s from ${learners} learners (${doc.perSecond}/s); by status ${JSON.stringify(doc.byStatus)}\n`);
       for (const [r, v] of Object.entries(doc.byRoute)) process.stdout.write(`  ${r.padEnd(10)} ${String(v.count).padStart(6)}  p50 ${v.p50Ms} ms  p95 ${v.p95Ms} ms  ${JSON.stringify(v.byStatus)}\n`);
       process.stdout.write(`unexpected responses: ${doc.unexpected}\n`);
+      process.stdout.write(`queue drained ${doc.drain.seconds} s after the run; submissions ${JSON.stringify(doc.drain.byStatus)}\n`);
     }
     return doc.unexpected === 0 ? 0 : 1;
   } finally {

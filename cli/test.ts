@@ -118,16 +118,20 @@ export async function cmdTest(args: string[]): Promise<number> {
   });
 
   await step('hostile', async () => {
-    // Hostile input against the running production build (tests/hostile), then the load test at a tiny size.
+    // Hostile input against the running production build (tests/hostile), then the load test: 200 learners
+    // browsing and submitting for 20 s; only the designed answers (2xx/3xx, 202 or 429 on submitting) may come back.
     const chromium = await ensureChromium();
     await seedDemo();
     await withProductionStack(env, async (base, webEnv) => {
       await run(bin('vitest'), ['run', '--project', 'hostile', ...passThrough], { cwd: ROOT, env: { ...webEnv, NODE_ENV: 'test', HOSTILE_BASE_URL: base, CHROMIUM_PATH: chromium } });
-      const out = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'index.ts'), 'bench', 'load', '--json', '--url', base, '--learners', '12', '--seconds', '6'], { cwd: ROOT, quiet: true, env: webEnv });
-      const doc = JSON.parse(out.slice(out.indexOf('{'))) as { requests: number; unexpected: number; byStatus: Record<string, number> };
-      if (!(doc.requests > 0)) throw new Error('bench load: no requests made');
+      const out = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'index.ts'), 'bench', 'load', '--json', '--url', base, '--learners', '200', '--seconds', '20'], { cwd: ROOT, quiet: true, env: webEnv });
+      const doc = JSON.parse(out.slice(out.indexOf('{'))) as { requests: number; unexpected: number; byStatus: Record<string, number>; byRoute: Record<string, { count: number }>; drain: { seconds: number; byStatus: Record<string, number> } };
+      if (!(doc.requests > 0) || !((doc.byRoute.submit?.count ?? 0) > 0)) throw new Error('bench load: no requests or no submissions made');
       if (doc.unexpected !== 0) throw new Error(`bench load: ${doc.unexpected} unexpected responses ${JSON.stringify(doc.byStatus)}`);
-      log(`bench load (tiny): ${doc.requests} requests, by status ${JSON.stringify(doc.byStatus)}`);
+      // Nothing accepted may be lost: every submission the run made is finished, none in ERROR.
+      const left = (doc.drain.byStatus.QUEUED ?? 0) + (doc.drain.byStatus.RUNNING ?? 0) + (doc.drain.byStatus.ERROR ?? 0);
+      if (left) throw new Error(`bench load: submissions not graded after the run ${JSON.stringify(doc.drain.byStatus)}`);
+      log(`bench load (200 learners, 20 s): ${doc.requests} requests, by status ${JSON.stringify(doc.byStatus)}; queue drained ${doc.drain.seconds} s later ${JSON.stringify(doc.drain.byStatus)}`);
     });
   });
 
