@@ -1,7 +1,7 @@
 /**
  * Validates Kubernetes objects the way `kubectl apply` would before anything reaches a cluster: the OpenAPI schema
  * (kubernetes-models' compiled validators: types, required fields, enums, quantity format), unknown fields (strict
- * field validation, kubectl's default since Kubernetes 1.27; the table comes from gen-known-fields.mjs), and a few
+ * field validation, kubectl's default since Kubernetes 1.27; the table comes from lib/grader-kit/gen-k8s-known-fields.mjs; both through lib/grader-kit/k8s-fields.ts), and a few
  * rules the API server enforces beyond the schema (names, port names, a non-empty Deployment selector).
  */
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -16,12 +16,9 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import knownFields from './known-fields.json';
 import { dotted, get, isObj, type Json, type Obj, type PathPart } from '../../../lib/grader-kit/yamldocs';
+import { unknownFields, validatorProblems, type FieldTable, type Problem } from '../../../lib/grader-kit/k8s-fields';
 
-export interface Problem {
-  path: PathPart[];
-  ko: string;
-  en: string;
-}
+export type { Problem };
 
 interface KindSpec {
   apiVersion: string;
@@ -45,88 +42,7 @@ export const KINDS: Record<string, KindSpec> = {
   NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', validate: v(NetworkPolicy), fields: 'networking.k8s.io/v1/NetworkPolicy' },
 };
 
-type FieldTable = { roots: Record<string, string>; types: Record<string, Record<string, string | null>> };
 const table = knownFields as FieldTable;
-
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params?: { missingProperty?: string; allowedValues?: unknown[]; format?: string; type?: string };
-}
-
-function pointerToPath(ptr: string): PathPart[] {
-  if (!ptr) return [];
-  return ptr
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-/** One readable problem per field: ajv reports a oneOf (int-or-string, quantity) as several errors on one path. */
-function schemaProblems(errors: AjvError[]): Problem[] {
-  const byPath = new Map<string, Problem>();
-  for (const e of errors) {
-    const path = pointerToPath(e.instancePath);
-    if (e.keyword === 'required' && e.params?.missingProperty) path.push(e.params.missingProperty);
-    const key = JSON.stringify(path);
-    if (byPath.has(key)) continue;
-    const where = dotted(path) || '(document)';
-    let en: string;
-    let ko: string;
-    switch (e.keyword) {
-      case 'required':
-        en = `${where} is required`;
-        ko = `${where} 필드가 필요합니다`;
-        break;
-      case 'type':
-        en = `${where} must be of type ${e.params?.type}`;
-        ko = `${where}의 타입은 ${e.params?.type}이어야 합니다`;
-        break;
-      case 'enum':
-        en = `${where} must be one of ${(e.params?.allowedValues ?? []).map(String).join(', ')}`;
-        ko = `${where}는 ${(e.params?.allowedValues ?? []).map(String).join(', ')} 중 하나여야 합니다`;
-        break;
-      case 'format':
-      case 'oneOf':
-      case 'anyOf':
-        en = `${where} is not a valid value${e.params?.format ? ` (${e.params.format})` : ''}`;
-        ko = `${where} 값이 올바르지 않습니다${e.params?.format ? ` (${e.params.format})` : ''}`;
-        break;
-      default:
-        en = `${where} ${e.message ?? 'is invalid'}`;
-        ko = `${where}: ${e.message ?? '올바르지 않습니다'}`;
-    }
-    byPath.set(key, { path, ko, en });
-  }
-  return [...byPath.values()];
-}
-
-/** Fields the API does not know, found by walking the object against the generated field table. */
-function unknownFields(value: Json, typeKey: string, path: PathPart[], out: Problem[]): void {
-  const fields = table.types[typeKey];
-  if (!fields || out.length >= 20) return;
-  if (Array.isArray(value)) {
-    value.forEach((x, i) => unknownFields(x, typeKey, [...path, i], out));
-    return;
-  }
-  if (!isObj(value)) return;
-  for (const [k, x] of Object.entries(value)) {
-    if (!(k in fields)) {
-      const near = Object.keys(fields).find((f) => f.toLowerCase() === k.toLowerCase());
-      const parent = dotted(path) || 'the top level';
-      out.push({
-        path: [...path, k],
-        en: `unknown field "${k}" in ${parent}${near ? ` (did you mean "${near}"?)` : ''}`,
-        ko: `${parent === 'the top level' ? '최상위' : parent}에 알 수 없는 필드 "${k}"가 있습니다${near ? ` ("${near}"를 뜻했나요?)` : ''}`,
-      });
-      continue;
-    }
-    const child = fields[k];
-    if (child) unknownFields(x, child, [...path, k], out);
-  }
-}
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -219,18 +135,8 @@ export function validateObject(o: Json): Problem[] {
     });
     obj = { ...o, apiVersion: spec.apiVersion };
   }
-  try {
-    spec.validate(obj);
-  } catch (e) {
-    const errors = (e as { errors?: AjvError[] }).errors;
-    if (Array.isArray(errors)) out.push(...schemaProblems(errors));
-    else out.push({ path: [], en: `schema validation failed: ${String((e as Error).message).slice(0, 200)}`, ko: `스키마 검증에 실패했습니다: ${String((e as Error).message).slice(0, 200)}` });
-  }
-  if (spec.fields) {
-    const unknown: Problem[] = [];
-    unknownFields(obj, table.roots[spec.fields]!, [], unknown);
-    out.push(...unknown);
-  }
+  out.push(...validatorProblems(() => spec.validate(obj)));
+  if (spec.fields) out.push(...unknownFields(table, obj, table.roots[spec.fields]!));
   const seen = new Set(out.map((p) => JSON.stringify(p.path)));
   for (const p of apiServerRules(kind, obj)) if (!seen.has(JSON.stringify(p.path))) out.push(p);
   return out;

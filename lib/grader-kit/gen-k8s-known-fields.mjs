@@ -1,27 +1,21 @@
-// Generates known-fields.json: for each Kubernetes type reachable from the kinds this lab accepts, the field names
-// it declares and the type of each field's value. The compiled validators in kubernetes-models do not reject
-// unknown fields (the OpenAPI schemas allow them), while `kubectl apply` does (strict field validation, the default
-// since Kubernetes 1.27). The grader uses this table to report a misspelt field the way kubectl would.
-// Run from the repository root after updating kubernetes-models:
-//   node labs/week05-k8s-manifests/grader/gen-known-fields.mjs
+// Generates a lab's known-fields.json: for each Kubernetes type reachable from the given kinds, the field names it
+// declares and the type of each field's value. The compiled validators in kubernetes-models do not reject unknown
+// fields (the OpenAPI schemas allow them), while `kubectl apply` does (strict field validation, the default since
+// Kubernetes 1.27). `unknownFields` in k8s-fields.ts walks a resource against this table to report a misspelt field
+// the way kubectl would. A development tool, not part of the grader runtime. Run from the repository root after
+// updating kubernetes-models, naming the lab's grader folder and the kinds it reads, e.g.
+//   node lib/grader-kit/gen-k8s-known-fields.mjs labs/week09-deploy-optimisation/grader apps/v1/Deployment policy/v1/PodDisruptionBudget
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 
+const [outDir, ...roots] = process.argv.slice(2);
+if (!outDir || !roots.length) {
+  console.error('usage: node lib/grader-kit/gen-k8s-known-fields.mjs <grader-dir> <group/version/Kind>...');
+  process.exit(2);
+}
 const require = createRequire(path.resolve('package.json'));
 const pkgDir = path.dirname(require.resolve('kubernetes-models/package.json'));
-const roots = {
-  'apps/v1/Deployment': 'apps/v1/Deployment',
-  'v1/Service': 'v1/Service',
-  'v1/ConfigMap': 'v1/ConfigMap',
-  'v1/Secret': 'v1/Secret',
-  'v1/ServiceAccount': 'v1/ServiceAccount',
-  'autoscaling/v2/HorizontalPodAutoscaler': 'autoscaling/v2/HorizontalPodAutoscaler',
-  'policy/v1/PodDisruptionBudget': 'policy/v1/PodDisruptionBudget',
-  'networking.k8s.io/v1/Ingress': 'networking.k8s.io/v1/Ingress',
-  'networking.k8s.io/v1/NetworkPolicy': 'networking.k8s.io/v1/NetworkPolicy',
-};
 
 const types = {};
 function keyOf(file) {
@@ -64,9 +58,9 @@ function visit(file) {
   return key;
 }
 const rootKeys = {};
-for (const [k, rel] of Object.entries(roots)) rootKeys[k] = visit(path.join(pkgDir, rel + '.d.ts'));
+for (const root of roots) rootKeys[root] = visit(path.join(pkgDir, root + '.d.ts'));
 for (const k of Object.keys(types)) if (types[k] === null) delete types[k];
 const out = { generatedFrom: `kubernetes-models@${require('kubernetes-models/package.json').version}`, roots: rootKeys, types };
-const dest = path.join(path.dirname(fileURLToPath(import.meta.url)), 'known-fields.json');
+const dest = path.join(outDir, 'known-fields.json');
 fs.writeFileSync(dest, JSON.stringify(out) + '\n');
 console.log(`wrote ${dest}: ${Object.keys(types).length} types`);
