@@ -1,4 +1,5 @@
 import 'server-only';
+import { cache } from 'react';
 import { getServerSession } from 'next-auth';
 import { authOptions } from './options';
 import { getDb } from '../db';
@@ -12,9 +13,13 @@ export interface SessionUser extends Actor {
 
 /**
  * The signed-in user, read fresh from the database on every request. A token whose session version no longer
- * matches (password changed, signed out everywhere) is refused, as is a token for a deleted user.
+ * matches (password changed, signed out everywhere) is refused, as is a token for a deleted user. Wrapped in React's
+ * `cache`: the layout and the page of one request share one token decode and one query (outside a render every call
+ * reads afresh).
  */
-export async function currentUser(): Promise<SessionUser | null> {
+export const currentUser = cache(readCurrentUser);
+
+async function readCurrentUser(): Promise<SessionUser | null> {
   const session = (await getServerSession(authOptions)) as { uid?: unknown; sv?: unknown } | null;
   if (!session || typeof session.uid !== 'string') return null;
   const user = await getDb().user.findUnique({

@@ -5,7 +5,18 @@ export const STREAK_TIME_ZONE = 'Asia/Seoul';
 
 /** The calendar day (YYYY-MM-DD) of an instant in a time zone. */
 export function dayIn(d: Date, timeZone = STREAK_TIME_ZONE): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return dayFormat(timeZone).format(d);
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one; a learner's streak formats every activity of a year.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function dayFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    if (formats.size < 64) formats.set(timeZone, f);
+  }
+  return f;
 }
 
 function previousDay(day: string): string {
