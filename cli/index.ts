@@ -170,14 +170,21 @@ async function cmdGrade(args: string[]): Promise<number> {
   const lang = (option(args, '--lang') ?? 'en') as 'ko' | 'en';
   const [labId, ...inputs] = args;
   if (!labId || inputs.length === 0) throw new CliError('usage: bin/lms grade <lab-id> <file-or-dir>... [--json]');
-  const { getLab, readFolderFiles } = await import('../lib/labs/registry');
+  const { getLab, readFolderFiles, readCase } = await import('../lib/labs/registry');
   if (!getLab(labId)) throw new CliError(`no lab "${labId}" (bin/lms labs list)`);
   const files: { path: string; content: Buffer }[] = [];
   for (const input of inputs) {
     const abs = path.resolve(input);
     if (!fs.existsSync(abs)) throw new CliError(`${input}: no such file or folder`);
     const st = fs.lstatSync(abs);
-    if (st.isDirectory()) files.push(...readFolderFiles(abs, (rel) => rel === 'expect.json'));
+    // A case folder (with expect.json) is read as the case is graded: an overlay on the solution when it says so.
+    if (st.isDirectory() && fs.existsSync(path.join(abs, 'expect.json'))) {
+      try {
+        files.push(...readCase(abs).files);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+    } else if (st.isDirectory()) files.push(...readFolderFiles(abs));
     else files.push({ path: path.basename(abs), content: fs.readFileSync(abs) });
   }
   const docker = await ensureDocker();

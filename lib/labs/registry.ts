@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { z } from 'zod';
 import { labManifest, type LabManifest } from './manifest';
 
 export interface Lab {
@@ -72,4 +73,42 @@ export function readFolderFiles(dir: string, skip: (rel: string) => boolean = ()
   };
   walk(dir);
   return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * A known-wrong case's expect.json: the checks it must fail, and optionally `base: "solution"`, which makes the case
+ * an overlay: the lab's solution/ with the case folder's files on top and the files in `delete` left out. A case then
+ * holds only what is wrong with it.
+ */
+export const caseExpectation = z
+  .object({
+    fail: z.array(z.string().min(1)),
+    base: z.literal('solution').optional(),
+    delete: z.array(z.string().min(1)).optional(),
+  })
+  .strict()
+  .refine((e) => !e.delete || e.base, { message: '"delete" needs "base": "solution"' });
+export type CaseExpectation = z.infer<typeof caseExpectation>;
+
+/** Reads a case folder (labs/<lab>/cases/<name>): its expectation and the files it submits. */
+export function readCase(caseDir: string): { expect: CaseExpectation; files: { path: string; content: Buffer }[] } {
+  const name = path.basename(caseDir);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(path.join(caseDir, 'expect.json'), 'utf8'));
+  } catch (e) {
+    throw new Error(`case ${name}: expect.json cannot be read: ${(e as Error).message}`);
+  }
+  const parsed = caseExpectation.safeParse(raw);
+  if (!parsed.success) throw new Error(`case ${name}: expect.json: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  const own = readFolderFiles(caseDir, (rel) => rel === 'expect.json');
+  if (!parsed.data.base) return { expect: parsed.data, files: own };
+  const solution = path.join(caseDir, '..', '..', 'solution');
+  if (!fs.existsSync(solution)) throw new Error(`case ${name}: expect.json says base "solution", but there is no ${solution} (a case lives in labs/<lab>/cases/)`);
+  const files = new Map(readFolderFiles(solution).map((f) => [f.path, f]));
+  for (const d of parsed.data.delete ?? []) {
+    if (!files.delete(d)) throw new Error(`case ${name}: expect.json deletes "${d}", which the solution does not have`);
+  }
+  for (const f of own) files.set(f.path, f);
+  return { expect: parsed.data, files: [...files.values()].sort((a, b) => a.path.localeCompare(b.path)) };
 }

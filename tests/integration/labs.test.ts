@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradeFiles } from '@/lib/grading/grade';
-import { listLabs, readFolderFiles } from '@/lib/labs/registry';
+import { listLabs, readCase, readFolderFiles } from '@/lib/labs/registry';
 import { docker } from './helpers';
 
 const labs = listLabs().filter((l) => !l.manifest.id.startsWith('test-'));
@@ -39,8 +39,9 @@ describe('labs', () => {
       });
       for (const c of cases) {
         it(`case ${c} fails exactly its expected checks`, async () => {
-          const expected = (JSON.parse(fs.readFileSync(path.join(casesDir, c, 'expect.json'), 'utf8')) as { fail: string[] }).fail;
-          const r = await grade(id, readFolderFiles(path.join(casesDir, c), (rel) => rel === 'expect.json'));
+          const { expect: want, files } = readCase(path.join(casesDir, c));
+          const expected = want.fail;
+          const r = await grade(id, files);
           expect(r.gradable).toBe(true);
           expect(r.checks.filter((ch) => !ch.passed).map((ch) => ch.id).sort()).toEqual([...expected].sort());
           for (const ch of r.checks.filter((x) => !x.passed)) {

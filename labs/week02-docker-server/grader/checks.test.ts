@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Submission, NotGradable, type GraderVerdict } from '../../../lib/grader-kit/index';
 import { labManifest } from '../../../lib/labs/manifest';
+import { readCase } from '../../../lib/labs/registry';
 import { gradeWith, parseDockerfile, type BuildInfo, type Probe } from './checks';
 
 // Unit tests at the seam: the build information and the running server are fakes here; the integration suite
@@ -21,7 +22,11 @@ function readDir(d: string, rel = ''): [string, Buffer][] {
   }
   return out;
 }
-const files = (dir: string) => Object.fromEntries(readDir(path.join(LAB, dir)).map(([k, v]) => [k, v.toString('utf8')]));
+// A case is an overlay on the solution (expect.json `base`): read through the same function the integration suite uses.
+const files = (dir: string): Record<string, string> =>
+  dir.startsWith('cases/')
+    ? Object.fromEntries(readCase(path.join(LAB, dir)).files.map((f) => [f.path, f.content.toString('utf8')]))
+    : Object.fromEntries(readDir(path.join(LAB, dir)).map(([k, v]) => [k, v.toString('utf8')]));
 const sub = (f: Record<string, string>) => new Submission(new Map(Object.entries(f).map(([k, v]) => [k, Buffer.from(v)])));
 const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
 const score = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
@@ -81,7 +86,7 @@ describe('week 2 Docker server grader', () => {
   });
 
   for (const c of fs.readdirSync(path.join(LAB, 'cases'))) {
-    const expected = (JSON.parse(fs.readFileSync(path.join(LAB, 'cases', c, 'expect.json'), 'utf8')) as { fail: string[] }).fail.sort();
+    const expected = [...readCase(path.join(LAB, 'cases', c)).expect.fail].sort();
     // Cases whose failure only a real build or run shows are covered by the integration suite.
     if (expected.some((id) => ['builds', 'answers', 'cache'].includes(id))) continue;
     it(`case ${c} fails exactly its expected static checks`, async () => {

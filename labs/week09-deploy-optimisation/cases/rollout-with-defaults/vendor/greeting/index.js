@@ -1,2 +1,0 @@
-'use strict';
-exports.greet = (who) => `hello from ${who}`;

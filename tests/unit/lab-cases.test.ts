@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listLabs, readCase, readFolderFiles } from '@/lib/labs/registry';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-cases-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function write(rel: string, content: string) {
+  fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  fs.writeFileSync(path.join(root, rel), content);
+}
+write('solution/Dockerfile', 'FROM good\n');
+write('solution/src/app.js', 'ok\n');
+write('solution/k8s/pdb.yaml', 'pdb\n');
+const files = (c: string) => Object.fromEntries(readCase(path.join(root, 'cases', c)).files.map((f) => [f.path, f.content.toString()]));
+
+describe('readCase', () => {
+  it('a case without base is its folder alone', () => {
+    write('cases/plain/expect.json', '{"fail":["a"]}');
+    write('cases/plain/Dockerfile', 'FROM bad\n');
+    expect(files('plain')).toEqual({ Dockerfile: 'FROM bad\n' });
+    expect(readCase(path.join(root, 'cases', 'plain')).expect.fail).toEqual(['a']);
+  });
+  it('an overlay is the solution with the case files on top, minus the deleted ones', () => {
+    write('cases/over/expect.json', '{"fail":["b"],"base":"solution","delete":["k8s/pdb.yaml"]}');
+    write('cases/over/Dockerfile', 'FROM bad\n');
+    expect(files('over')).toEqual({ Dockerfile: 'FROM bad\n', 'src/app.js': 'ok\n' });
+  });
+  it('refuses a bad expect.json or a delete the solution does not have, naming the case', () => {
+    write('cases/typo/expect.json', '{"fails":["b"]}');
+    expect(() => readCase(path.join(root, 'cases', 'typo'))).toThrow(/case typo: expect.json: .*fail/);
+    write('cases/gone/expect.json', '{"fail":[],"base":"solution","delete":["nope.txt"]}');
+    expect(() => readCase(path.join(root, 'cases', 'gone'))).toThrow(/case gone: .*"nope.txt"/);
+    write('cases/nobase/expect.json', '{"fail":[],"delete":["Dockerfile"]}');
+    expect(() => readCase(path.join(root, 'cases', 'nobase'))).toThrow(/needs "base"/);
+    write('cases/broken/expect.json', '{fail');
+    expect(() => readCase(path.join(root, 'cases', 'broken'))).toThrow(/case broken: expect.json cannot be read/);
+  });
+  it('every lab case in the repository has a valid expect.json and differs from the solution', () => {
+    for (const lab of listLabs()) {
+      const dir = path.join(lab.dir, 'cases');
+      if (!fs.existsSync(dir)) continue;
+      const solution = JSON.stringify(readFolderFiles(path.join(lab.dir, 'solution')).map((f) => [f.path, f.content.toString('base64')]));
+      for (const c of fs.readdirSync(dir)) {
+        const { files: submitted } = readCase(path.join(dir, c));
+        expect(JSON.stringify(submitted.map((f) => [f.path, f.content.toString('base64')])), `${lab.manifest.id}/${c}`).not.toBe(solution);
+      }
+    }
+  });
+});
