@@ -153,6 +153,21 @@ test('a learner follows the roadmap and passes a lab in the editor; two learners
   await expect(ada.getByTestId('next-step')).toContainText(week1.lessons[1]!.meta.en.title);
   await ada.screenshot({ path: path.join(shots, 'dashboard.png'), fullPage: true });
 
+  // Her time zone: days are counted in Korea time until she picks another; the browser's own zone is offered.
+  await expect(ada.getByTestId('streak-zone')).toContainText('Asia/Seoul');
+  await ada.getByTestId('time-zone-current').click();
+  const browserZone = await ada.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  if (browserZone !== 'Asia/Seoul') {
+    await ada.getByRole('button', { name: `This browser's zone (${browserZone})` }).click();
+    await expect(ada.getByTestId('streak-zone')).toContainText(browserZone);
+  }
+  await ada.getByTestId('time-zone-select').selectOption('Europe/Berlin');
+  await ada.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(ada.getByTestId('streak-zone')).toContainText('Europe/Berlin');
+  await ada.reload();
+  await expect(ada.getByTestId('streak-zone')).toContainText('Europe/Berlin');
+  await expect(ada.getByTestId('streak')).toHaveAttribute('data-days', '1');
+
   // A study group: Ada creates it (the name is text, never HTML) and shares the code; Bo joins by the link.
   await ada.goto('/groups');
   await ada.getByTestId('group-name').fill('Ada’s <b>crew</b>');

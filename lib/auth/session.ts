@@ -9,6 +9,8 @@ export interface SessionUser extends Actor {
   email: string;
   name: string;
   lang: string;
+  /** IANA zone or null (the course's, Asia/Seoul): use zoneOf(user). */
+  timeZone: string | null;
 }
 
 /**
@@ -24,8 +26,8 @@ async function readCurrentUser(): Promise<SessionUser | null> {
   if (!session || typeof session.uid !== 'string') return null;
   const user = await getDb().user.findUnique({
     where: { id: session.uid },
-    select: { id: true, role: true, email: true, name: true, lang: true, sessionVersion: true },
+    select: { id: true, role: true, email: true, name: true, lang: true, timeZone: true, sessionVersion: true },
   });
   if (!user || user.sessionVersion !== session.sv) return null;
-  return { id: user.id, role: user.role, email: user.email, name: user.name, lang: user.lang };
+  return { id: user.id, role: user.role, email: user.email, name: user.name, lang: user.lang, timeZone: user.timeZone };
 }

@@ -1,7 +1,8 @@
 import { getDb } from '../db';
+import { DEFAULT_TIME_ZONE } from '../time-zone';
 
-/** The time zone days are counted in. Users have no time-zone setting yet; the course's home is Korea. */
-export const STREAK_TIME_ZONE = 'Asia/Seoul';
+/** The zone days are counted in when a user has not picked one (User.timeZone): the course's home, Korea. */
+export const STREAK_TIME_ZONE = DEFAULT_TIME_ZONE;
 
 /** The calendar day (YYYY-MM-DD) of an instant in a time zone. */
 export function dayIn(d: Date, timeZone = STREAK_TIME_ZONE): string {
@@ -42,7 +43,7 @@ export function streakFrom(days: Iterable<string>, today: string): { days: numbe
 }
 
 /**
- * A learner's streak: days (in the learner's time zone, Asia/Seoul for now) on which they marked a lesson or made a
+ * A learner's streak: days (in the learner's time zone, Asia/Seoul unless they picked another) on which they marked a lesson or made a
  * submission (regrades by an instructor do not count). A lesson's mark counts on the day it was last changed.
  */
 export async function learnerStreak(userId: string, now: Date = new Date(), timeZone = STREAK_TIME_ZONE) {

@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
+import { timeZones, zoneOf } from '@/lib/time-zone';
 import { t, weekLabel } from '@/lib/i18n';
 import { getDb } from '@/lib/db';
 import { getRoadmap, currentWeek, nextStep } from '@/lib/progress/roadmap';
@@ -10,6 +11,7 @@ import { learnerStreak } from '@/lib/progress/streak';
 import { getLab } from '@/lib/labs/registry';
 import { BookIcon, FlameIcon, FlaskIcon } from '../roadmap/icons';
 import { ChangePassword } from './change-password';
+import { TimeZoneForm } from './time-zone';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -22,14 +24,14 @@ export default async function DashboardPage() {
   // Only the signed-in user's own rows are read here.
   const [nodes, streak, recent, cohorts, groups] = await Promise.all([
     getRoadmap(user.id),
-    learnerStreak(user.id),
+    learnerStreak(user.id, new Date(), zoneOf(user)),
     db.submission.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'desc' }, take: 8, select: { id: true, labId: true, status: true, number: true, late: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } } }),
     db.cohortMember.findMany({ where: { userId: user.id }, include: { cohort: { select: { name: true } } } }),
     db.groupMember.findMany({ where: { userId: user.id }, include: { group: { select: { id: true, name: true } } } }),
   ]);
   const here = currentWeek(nodes);
   const step = nextStep(here);
-  const fmt = (d: Date) => d.toLocaleString(ko ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const fmt = (d: Date) => d.toLocaleString(ko ? 'ko-KR' : 'en-GB', { timeZone: zoneOf(user), month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   const labs = nodes.filter((n) => n.labId);
   const card = 'rounded-xl border border-slate-200 p-4 dark:border-slate-800';
 
@@ -87,7 +89,9 @@ export default async function DashboardPage() {
                   ? '레슨을 표시하거나 실습을 제출한 날이 이어지면 늘어납니다.'
                   : 'Days in a row with a lesson marked or a lab submitted.'}
           </p>
-          <p className="mt-1 text-[11px] text-slate-500">{ko ? '날짜 기준: 한국 시간' : 'Days counted in Korea time (Asia/Seoul)'}</p>
+          <p className="mt-1 text-[11px] text-slate-500" data-testid="streak-zone">
+            {ko ? '날짜 기준' : 'Days counted in'}: {zoneOf(user)}
+          </p>
         </section>
       </div>
 
@@ -188,6 +192,7 @@ export default async function DashboardPage() {
           )}
         </div>
       </section>
+      <TimeZoneForm lang={lang} current={zoneOf(user)} zones={timeZones()} />
       <ChangePassword lang={lang} />
     </div>
   );

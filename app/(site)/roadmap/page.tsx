@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
+import { zoneOf } from '@/lib/time-zone';
 import { t, weekLabel, type Lang } from '@/lib/i18n';
 import { getRoadmap, currentWeek, type NodeState, type LessonNodeState, type RoadmapNode } from '@/lib/progress/roadmap';
 import { AlertIcon, CalendarIcon, FlaskIcon, LockIcon } from './icons';
@@ -50,7 +51,7 @@ export default async function RoadmapPage() {
   // Lessons count once each, a passed lab counts as much as a week's lessons: the bar tracks verified work too.
   const overall = lessonsTotal + labs.length ? Math.round((100 * (lessonsDone + passed)) / (lessonsTotal + labs.length)) : 0;
   const here = user ? currentWeek(nodes).week : null;
-  const fmt = (d: Date) => d.toLocaleDateString(ko ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric' });
+  const fmt = (d: Date) => d.toLocaleDateString(ko ? 'ko-KR' : 'en-GB', { timeZone: zoneOf(user), month: 'short', day: 'numeric' });
 
   return (
     <div className="mx-auto max-w-3xl space-y-8">

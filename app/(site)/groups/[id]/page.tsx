@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import type { Metadata } from 'next';
 import { currentUser } from '@/lib/auth/session';
+import { zoneOf } from '@/lib/time-zone';
 import { currentLang } from '@/lib/lang';
 import { NotFound } from '@/lib/auth/actor';
 import { cohortChoices, groupBoard } from '@/lib/groups/groups';
@@ -28,7 +29,7 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
   }
   const cohorts = board.me.owner ? await cohortChoices(user) : [];
   const now = new Date();
-  const fmt = (d: Date) => d.toLocaleDateString(ko ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', month: 'numeric', day: 'numeric' });
+  const fmt = (d: Date) => d.toLocaleDateString(ko ? 'ko-KR' : 'en-GB', { timeZone: zoneOf(user), month: 'numeric', day: 'numeric' });
   const medal = ['bg-amber-400 text-amber-950', 'bg-slate-300 text-slate-900', 'bg-orange-300 text-orange-950'];
   return (
     <div className="space-y-8">

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
+import { zoneOf } from '@/lib/time-zone';
 import { t, weekLabel } from '@/lib/i18n';
 import { getLab, readFolderFiles } from '@/lib/labs/registry';
 import { maxPoints } from '@/lib/labs/manifest';
@@ -47,8 +48,8 @@ export default async function LabPage({ params, searchParams }: Props) {
   // only the due date matters for the late mark.
   const win = user ? (await learnerSchedule(user.id)).get(m.week) : undefined;
   const now = new Date();
-  const fmt = (d: Date) => d.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', dateStyle: 'medium', timeStyle: 'short' });
-  const when = (d: Date) => d.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const fmt = (d: Date) => d.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: zoneOf(user), dateStyle: 'medium', timeStyle: 'short' });
+  const when = (d: Date) => d.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: zoneOf(user), month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   const ko = lang === 'ko';
   const strings: WorkbenchStrings = {
     submit: t(lang, 'submit'),
