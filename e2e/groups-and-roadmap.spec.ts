@@ -12,6 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { loadContent } from '../lib/content/index';
+import { readCase } from '../lib/labs/registry';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LAB = 'week01-terraform-vpc';
@@ -104,7 +105,9 @@ test('a learner follows the roadmap and passes a lab in the editor; two learners
   await submitAndWait(ada);
   await expect(ada.locator('[data-check][data-passed=false]')).toHaveCount(0);
   // ...then an attempt without the provider pin and DNS settings fails those two checks, with hints on demand.
-  for (const f of ['main.tf', 'variables.tf', 'outputs.tf']) await setFile(ada, f, read('cases/unpinned-provider-no-dns', f));
+  // (a case is an overlay on the solution: read it the way the graders' tests do)
+  const wrong = readCase(path.join(ROOT, 'labs', LAB, 'cases', 'unpinned-provider-no-dns')).files;
+  for (const f of ['main.tf', 'variables.tf', 'outputs.tf']) await setFile(ada, f, wrong.find((x) => x.path === f)!.content.toString('utf8'));
   await submitAndWait(ada);
   const failed = ada.locator('[data-check][data-passed=false]');
   await expect(failed).toHaveCount(2);

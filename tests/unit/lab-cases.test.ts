@@ -49,4 +49,16 @@ describe('readCase', () => {
       }
     }
   });
+  it('an overlay case in the repository holds no copy of a solution file', () => {
+    for (const lab of listLabs()) {
+      const dir = path.join(lab.dir, 'cases');
+      if (!fs.existsSync(dir)) continue;
+      const solution = new Map(readFolderFiles(path.join(lab.dir, 'solution')).map((f) => [f.path, f.content]));
+      for (const c of fs.readdirSync(dir)) {
+        if (!readCase(path.join(dir, c)).expect.base) continue;
+        const copies = readFolderFiles(path.join(dir, c), (rel) => rel === 'expect.json').filter((f) => solution.get(f.path)?.equals(f.content));
+        expect(copies.map((f) => f.path), `${lab.manifest.id}/${c}`).toEqual([]);
+      }
+    }
+  });
 });
