@@ -236,5 +236,9 @@ export async function learnerTimeline(actor: Actor, cohortId: string, userId: st
 /** Where the cohort's events go (null turns them off) and after how many failed attempts a learner counts as stuck. */
 export async function setCohortWebhook(actor: Actor, cohortId: string, webhook: { url: string; kind: 'slack' | 'discord' } | null, stuckAfter: number) {
   await teachableCohort(actor, cohortId);
-  await getDb().cohort.update({ where: { id: cohortId }, data: { webhookUrl: webhook?.url ?? null, webhookKind: webhook?.kind ?? null, stuckAfter } });
+  await getDb().$transaction(async (tx) => {
+    await tx.cohort.update({ where: { id: cohortId }, data: { webhookUrl: webhook?.url ?? null, webhookKind: webhook?.kind ?? null, stuckAfter } });
+    // Where a cohort's events go is worth knowing after the fact; the URL's path is often its secret, so only the host is kept.
+    await audit({ actorId: actor.id, action: 'cohort.webhook', targetType: 'cohort', targetId: cohortId, detail: { host: webhook ? new URL(webhook.url).host : null, kind: webhook?.kind ?? null, stuckAfter } }, tx);
+  });
 }

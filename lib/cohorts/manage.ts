@@ -118,7 +118,11 @@ export async function removeMember(actor: Actor, cohortId: string, userId: strin
 export async function rotateInviteCode(actor: Actor, cohortId: string): Promise<string> {
   await teachableCohort(actor, cohortId);
   const inviteCode = crypto.randomBytes(9).toString('base64url');
-  await getDb().cohort.update({ where: { id: cohortId }, data: { inviteCode } });
+  await getDb().$transaction(async (tx) => {
+    await tx.cohort.update({ where: { id: cohortId }, data: { inviteCode } });
+    // The code itself stays out of the log: it is a credential.
+    await audit({ actorId: actor.id, action: 'cohort.invite', targetType: 'cohort', targetId: cohortId, detail: { rotatedLink: true } }, tx);
+  });
   return inviteCode;
 }
 
@@ -144,6 +148,8 @@ export async function setSchedule(actor: Actor, cohortId: string, weeks: WeekInp
   await getDb().$transaction(async (tx) => {
     await tx.cohortWeek.deleteMany({ where: { cohortId } });
     if (weeks.length) await tx.cohortWeek.createMany({ data: weeks.map((w) => ({ cohortId, week: w.week, unlockAt: w.unlockAt, dueAt: w.dueAt })) });
+    const detail = { weeks: [...weeks].sort((a, b) => a.week - b.week).map((w) => ({ week: w.week, unlockAt: w.unlockAt.toISOString(), dueAt: w.dueAt.toISOString() })) };
+    await audit({ actorId: actor.id, action: 'cohort.schedule', targetType: 'cohort', targetId: cohortId, detail }, tx);
   });
 }
 
@@ -155,7 +161,11 @@ export async function fillCohortSchedule(actor: Actor, cohortId: string, start: 
 export async function setLatePolicy(actor: Actor, cohortId: string, latePenaltyPct: number): Promise<void> {
   await teachableCohort(actor, cohortId);
   if (!Number.isInteger(latePenaltyPct) || latePenaltyPct < 0 || latePenaltyPct > 100) throw new UserInputError('The late penalty is a percentage from 0 to 100.', '지각 감점은 0에서 100 사이의 백분율입니다.');
-  await getDb().cohort.update({ where: { id: cohortId }, data: { latePenaltyPct } });
+  await getDb().$transaction(async (tx) => {
+    const prev = await tx.cohort.findUniqueOrThrow({ where: { id: cohortId }, select: { latePenaltyPct: true } });
+    await tx.cohort.update({ where: { id: cohortId }, data: { latePenaltyPct } });
+    await audit({ actorId: actor.id, action: 'cohort.latePolicy', targetType: 'cohort', targetId: cohortId, detail: { from: prev.latePenaltyPct, to: latePenaltyPct } }, tx);
+  });
 }
 
 async function memberOf(cohortId: string, userId: string) {
@@ -169,13 +179,19 @@ export async function setExtension(actor: Actor, cohortId: string, userId: strin
   await memberOf(cohortId, userId);
   const w = cohort.schedule.find((x) => x.week === week);
   if (!w) throw new UserInputError(`Week ${week} has no due date in this cohort.`, `이 코호트에는 ${week}주차 마감이 없습니다.`);
-  const db = getDb();
-  if (dueAt === null) {
-    await db.extension.deleteMany({ where: { cohortId, userId, week } });
-    return;
-  }
-  if (dueAt.getTime() <= w.dueAt.getTime()) throw new UserInputError('An extension must end after the cohort’s due date.', '연장 마감은 코호트 마감보다 뒤여야 합니다.');
-  await db.extension.upsert({ where: { cohortId_userId_week: { cohortId, userId, week } }, create: { cohortId, userId, week, dueAt }, update: { dueAt } });
+  if (dueAt !== null && dueAt.getTime() <= w.dueAt.getTime()) throw new UserInputError('An extension must end after the cohort’s due date.', '연장 마감은 코호트 마감보다 뒤여야 합니다.');
+  await getDb().$transaction(async (tx) => {
+    const key = { cohortId_userId_week: { cohortId, userId, week } };
+    const prev = await tx.extension.findUnique({ where: key, select: { dueAt: true } });
+    if (dueAt === null) {
+      if (!prev) return;
+      await tx.extension.delete({ where: key });
+    } else {
+      await tx.extension.upsert({ where: key, create: { cohortId, userId, week, dueAt }, update: { dueAt } });
+    }
+    const detail = { userId, week, from: prev?.dueAt.toISOString() ?? null, to: dueAt?.toISOString() ?? null };
+    await audit({ actorId: actor.id, action: 'cohort.extension', targetType: 'cohort', targetId: cohortId, detail }, tx);
+  });
 }
 
 export async function listExtensions(actor: Actor, cohortId: string, userId?: string) {

@@ -176,6 +176,8 @@ describe('cohorts', () => {
     expect(code).not.toBe(cohort.inviteCode);
     await expect(joinCohort(existing, cohort.inviteCode)).rejects.toBeInstanceOf(UserInputError);
     await joinCohort(existing, code);
+    const rotated = await getDb().auditLog.findFirstOrThrow({ where: { targetId: cohort.id, action: 'cohort.invite', actorId: ins.id }, orderBy: { createdAt: 'desc' } });
+    expect(rotated.detail).toEqual({ rotatedLink: true }); // the code itself is a credential and stays out of the log
   });
 
   it('schedule: fill, edit, validation, late policy; an extension keeps a learner on time', async () => {
@@ -205,6 +207,12 @@ describe('cohorts', () => {
     await expect(setExtension(ins, cohort.id, learner.id, 5, new Date(Date.now() - 30 * DAY))).rejects.toBeInstanceOf(UserInputError); // before the cohort's date
     await setExtension(ins, cohort.id, learner.id, 5, null);
     expect(await listExtensions(ins, cohort.id, learner.id)).toHaveLength(0);
+    await setExtension(ins, cohort.id, learner.id, 5, null); // nothing to remove: no entry
+    const extensionLog = await getDb().auditLog.findMany({ where: { targetId: cohort.id, action: 'cohort.extension' }, orderBy: { createdAt: 'asc' } });
+    expect(extensionLog.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ userId: learner.id, week: 5, from: null, to: expect.any(String) }),
+      expect.objectContaining({ userId: learner.id, week: 5, from: expect.any(String), to: null }),
+    ]);
     const stranger = await createLearner();
     await expect(setExtension(ins, cohort.id, stranger.id, 5, new Date(Date.now() + 2 * DAY))).rejects.toBeInstanceOf(NotFound);
 
@@ -215,14 +223,18 @@ describe('cohorts', () => {
     await expect(setSchedule(ins, cohort.id, [{ week: 1, unlockAt: new Date(now), dueAt: new Date(now + DAY) }, { week: 1, unlockAt: new Date(now), dueAt: new Date(now + DAY) }])).rejects.toBeInstanceOf(UserInputError);
     await expect(setSchedule(ins, cohort.id, [{ week: 11, unlockAt: new Date(now), dueAt: new Date(now + DAY) }])).rejects.toBeInstanceOf(UserInputError);
     expect(await getDb().cohortWeek.findMany({ where: { cohortId: cohort.id }, orderBy: { week: 'asc' } })).toEqual(before);
+    const schedules = () => getDb().auditLog.count({ where: { targetId: cohort.id, action: 'cohort.schedule', actorId: ins.id } });
+    expect(await schedules()).toBe(1); // the fill above; refused edits leave no entry
     await setSchedule(ins, cohort.id, [{ week: 5, unlockAt: new Date(now - 2 * DAY), dueAt: new Date(now - DAY) }]);
     expect([...(await learnerSchedule(learner.id)).keys()]).toEqual([5]);
     await setSchedule(ins, cohort.id, []);
     expect(await isLate(learner.id, 5)).toBe(false); // self-paced now
+    expect(await schedules()).toBe(3);
 
     await setLatePolicy(ins, cohort.id, 35);
     expect((await getDb().cohort.findUniqueOrThrow({ where: { id: cohort.id } })).latePenaltyPct).toBe(35);
     await expect(setLatePolicy(ins, cohort.id, 101)).rejects.toBeInstanceOf(UserInputError);
+    expect((await getDb().auditLog.findMany({ where: { targetId: cohort.id, action: 'cohort.latePolicy' } })).map((e) => e.detail)).toEqual([{ from: 0, to: 35 }]);
     const other = await instructor();
     await expect(setSchedule(other, cohort.id, [])).rejects.toBeInstanceOf(NotFound);
     await expect(setLatePolicy(other, cohort.id, 0)).rejects.toBeInstanceOf(NotFound);
@@ -332,6 +344,8 @@ describe('cohort webhooks against a loopback server', () => {
     const ins = await instructor();
     const cohort = await createCohort(ins, { name: 'Hang', start: new Date(), latePenaltyPct: 0 });
     await setCohortWebhook(ins, cohort.id, { url: `${base}/hang`, kind: 'slack' }, 3);
+    // audited with the host only: the path of a webhook URL is its secret
+    expect((await getDb().auditLog.findFirstOrThrow({ where: { action: 'cohort.webhook', targetId: cohort.id } })).detail).toEqual({ host: new URL(base).host, kind: 'slack', stuckAfter: 3 });
     const t0 = Date.now();
     await expect(notifyCohort(cohort.id, 'test.hang', 'x')).resolves.toBeUndefined();
     const took = Date.now() - t0;

@@ -4,6 +4,7 @@ import { currentUser } from '@/lib/auth/session';
 import { NotFound } from '@/lib/auth/actor';
 import { gradebook, gradebookCsv } from '@/lib/cohorts/gradebook';
 import { audit } from '@/lib/audit';
+import { clientAddress } from '@/lib/security/client-address';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,7 +16,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   if (!user) return NextResponse.json({ error: 'Sign in first.' }, { status: 401 });
   try {
     const gb = await gradebook(user, id);
-    await audit({ actorId: user.id, action: 'cohort.export', targetType: 'cohort', targetId: id, detail: { rows: gb.rows.length }, ip: req.headers.get('x-forwarded-for') });
+    await audit({ actorId: user.id, action: 'cohort.export', targetType: 'cohort', targetId: id, detail: { rows: gb.rows.length }, ip: clientAddress(req.headers) });
     const name = gb.cohort.name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'cohort';
     return new NextResponse(gradebookCsv(gb), {
       headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="gradebook-${name}.csv"`, 'Cache-Control': 'private, no-store' },
