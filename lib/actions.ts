@@ -33,7 +33,9 @@ export function action<S extends z.ZodType, T>(
       return { ok: true, data: await handler(parsed.data, user) };
     } catch (e) {
       if (e instanceof UserInputError) return { ok: false, error: ko ? e.ko : e.message };
-      if (e instanceof AccessDenied || e instanceof NotFound) return { ok: false, error: e.message };
+      if (e instanceof AccessDenied) return { ok: false, error: e.message };
+      // Something the user may not see reads the same as something that does not exist (no probing for ids).
+      if (e instanceof NotFound) return { ok: false, error: ko ? '찾을 수 없거나 권한이 없습니다.' : e.message || 'Not found, or you do not have access to it.' };
       if (e instanceof z.ZodError) return { ok: false, error: e.issues[0]?.message ?? 'Invalid input.' };
       console.error('[action] failed:', e);
       return { ok: false, error: ko ? '서버에서 문제가 생겼습니다. 다시 시도해 주세요.' : 'Something went wrong on our side. Please try again.' };

@@ -160,6 +160,13 @@ function actionValue(payload: string): ActionValue | null {
   return null;
 }
 
+/** A lesson of week 1 that exists (its pages are prerendered, so a made-up slug is a 404 before any action runs). */
+function lessonSlug(): string {
+  const file = fs.readdirSync(path.join(ROOT, 'content', 'week-01')).find((f) => f.endsWith('.en.mdx'));
+  if (!file) throw new Error('content/week-01 has no lesson');
+  return file.replace(/\.en\.mdx$/, '');
+}
+
 /** The action's id and a page that loads it, from the build's server-reference manifest. */
 export function actionRef(file: string, name: string): { id: string; page: string } {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, process.env.LMS_DIST_DIR || '.next', 'server', 'server-reference-manifest.json'), 'utf8')) as {
@@ -170,7 +177,8 @@ export function actionRef(file: string, name: string): { id: string; page: strin
     const pages = Object.keys(e.workers)
       .map((w) => '/' + w.replace(/^app\//, '').replace(/\/page$/, '').split('/').filter((s) => !/^\(.*\)$/.test(s)).join('/'))
       .map((p) => p.replace(/\/+$/, '') || '/')
-      .filter((p) => !p.startsWith('/lessons'))
+      // a lesson is addressed by its public URL (/weeks/<week>/<slug>, rewritten to /lessons/<lang>/...), with a real slug
+      .map((p) => (p.startsWith('/lessons/') ? `/weeks/1/${lessonSlug()}` : p))
       .sort((x, y) => Number(x.includes('[')) - Number(y.includes('[')))
       // a dynamic page is addressed with a harmless value; only the route (which loads the action) matters
       .map((p) => p.replace(/\[id\]/g, 'week01-terraform-vpc').replace(/\[[^\]]+\]/g, 'AAAAAAAA'));

@@ -4,6 +4,7 @@
  * after: a refusal writes nothing, not even half of something.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Redis } from 'ioredis';
@@ -16,13 +17,13 @@ const PASSWORD = 'hostile-password-2026';
 const LAB = 'week01-terraform-vpc';
 const MAIN_TF = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n';
 
-async function account(opts: { password?: string; name?: string } = {}) {
+async function account(opts: { password?: string; name?: string; role?: 'LEARNER' | 'INSTRUCTOR' | 'ADMIN' } = {}) {
   const email = `h-${crypto.randomBytes(5).toString('hex')}@hostile.lms`;
-  const u = await getDb().user.create({ data: { email, name: opts.name ?? 'Hostile Tester', passwordHash: await hashPassword(opts.password ?? PASSWORD) } });
+  const u = await getDb().user.create({ data: { email, name: opts.name ?? 'Hostile Tester', role: opts.role ?? 'LEARNER', passwordHash: await hashPassword(opts.password ?? PASSWORD) } });
   return { email, id: u.id };
 }
 
-async function signedIn(opts: { name?: string } = {}) {
+async function signedIn(opts: { name?: string; role?: 'LEARNER' | 'INSTRUCTOR' | 'ADMIN' } = {}) {
   const a = await account(opts);
   const s = new Session();
   const r = await s.signIn(a.email, PASSWORD);
@@ -523,5 +524,127 @@ describe('security headers (production build)', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe('server actions, walked as every role', () => {
+  type Role = 'anonymous' | 'learner' | 'insider' | 'instructor';
+  /**
+   * Every server action in the build, with an input that is valid for it and aims at somebody else's data, and the
+   * callers that must be refused: `anonymous` (no session), `learner` (signed in, in nothing of the victim's),
+   * `insider` (a learner in the victim's cohort and group, neither its instructor nor the group's owner) and
+   * `instructor` (teaches another cohort). Actions that act only on the caller (sign-up, password, preferences,
+   * progress, submitting, joining or creating one's own group) are walked as `anonymous` only: any signed-in caller
+   * acts on themselves. A new action fails this test until it is added here.
+   */
+  type Victim = { cohortId: string; learnerId: string; submissionId: string; groupId: string; ownerId: string; email: string };
+  const table: Record<string, { as: Role[]; input: (v: Victim) => unknown }> = {
+    'app/actions/account.ts#signUp': { as: [], input: () => ({}) }, // public: cases 10-14
+    'app/actions/account.ts#changePasswordAction': { as: ['anonymous'], input: () => ({ current: PASSWORD, next: 'another-password-2026' }) },
+    'app/actions/admin.ts#setRoleAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ userId: v.learnerId, role: 'ADMIN' }) },
+    'app/actions/cohorts.ts#createCohortAction': { as: ['anonymous', 'learner', 'insider'], input: () => ({ name: 'Mine', start: '2026-01-05', latePenaltyPct: 0 }) },
+    'app/actions/cohorts.ts#joinCohortAction': { as: ['anonymous'], input: () => ({ code: 'AAAAAAAAAAAA' }) },
+    'app/actions/cohorts.ts#regradeLabAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, labId: LAB }) },
+    'app/actions/cohorts.ts#regradeSubmissionAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, submissionId: v.submissionId }) },
+    'app/actions/cohorts.ts#setWebhookAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, webhook: { url: 'https://hooks.example.org/x', kind: 'slack' }, stuckAfter: 1 }) },
+    'app/actions/cohorts.ts#inviteEmailsAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, text: 'intruder@hostile.lms' }) },
+    'app/actions/cohorts.ts#revokeInviteAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, email: v.email }) },
+    'app/actions/cohorts.ts#removeMemberAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, userId: v.learnerId }) },
+    'app/actions/cohorts.ts#rotateInviteAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId }) },
+    'app/actions/cohorts.ts#setScheduleAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, weeks: [] }) },
+    'app/actions/cohorts.ts#fillScheduleAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, start: '2020-01-06T09:00' }) },
+    'app/actions/cohorts.ts#setLatePolicyAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, latePenaltyPct: 100 }) },
+    'app/actions/cohorts.ts#setExtensionAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, userId: v.learnerId, week: 1, dueAt: '2099-01-01T09:00' }) },
+    'app/actions/cohorts.ts#overrideGradeAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, userId: v.learnerId, labId: LAB, score: 0, reason: 'mine now' }) },
+    'app/actions/cohorts.ts#regradeEverywhereAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: () => ({ labId: LAB }) },
+    'app/actions/groups.ts#createGroupAction': { as: ['anonymous'], input: () => ({ name: 'A group' }) },
+    'app/actions/groups.ts#joinGroupAction': { as: ['anonymous'], input: () => ({ code: 'AAAAAAAAAAAA' }) },
+    'app/actions/groups.ts#leaveGroupAction': { as: ['anonymous', 'learner', 'instructor'], input: (v) => ({ groupId: v.groupId }) }, // the insider may leave: it is their own membership
+    'app/actions/groups.ts#removeMemberAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ groupId: v.groupId, userId: v.ownerId }) },
+    'app/actions/groups.ts#rotateInviteAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ groupId: v.groupId }) },
+    'app/actions/groups.ts#setLeaderboardAction': { as: ['anonymous', 'learner', 'instructor'], input: (v) => ({ groupId: v.groupId, on: true }) }, // a member sets their own flag
+    'app/actions/groups.ts#setGroupPaceAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ groupId: v.groupId, cohortId: v.cohortId }) },
+    'app/actions/preferences.ts#setLanguage': { as: [], input: () => 'en' }, // public: a cookie for this browser
+    'app/actions/preferences.ts#setTimeZone': { as: ['anonymous'], input: () => 'Europe/Berlin' },
+    'app/actions/progress.ts#markLesson': { as: ['anonymous'], input: () => ({ week: 1, slug: 'intro', state: 'DONE' }) },
+    'app/actions/submissions.ts#submitLab': { as: ['anonymous'], input: () => Object.assign(new FormData(), {}) },
+  };
+
+  /** Everything about the victim's cohort, group and people that an action could change, as one comparable value. */
+  async function fingerprint(v: Victim) {
+    const db = getDb();
+    const [cohort, weeks, members, invites, extensions, overrides, submissions, group, groupMembers, people] = await Promise.all([
+      db.cohort.findUniqueOrThrow({ where: { id: v.cohortId } }),
+      db.cohortWeek.findMany({ where: { cohortId: v.cohortId }, orderBy: { week: 'asc' } }),
+      db.cohortMember.findMany({ where: { cohortId: v.cohortId }, orderBy: { userId: 'asc' } }),
+      db.cohortInvite.findMany({ where: { cohortId: v.cohortId }, orderBy: { email: 'asc' } }),
+      db.extension.findMany({ where: { cohortId: v.cohortId } }),
+      db.gradeOverride.findMany({ where: { cohortId: v.cohortId } }),
+      db.submission.count(),
+      db.studyGroup.findUniqueOrThrow({ where: { id: v.groupId } }),
+      db.groupMember.findMany({ where: { groupId: v.groupId }, orderBy: { userId: 'asc' } }),
+      db.user.findMany({ where: { id: { in: [v.learnerId, v.ownerId] } }, select: { id: true, role: true, sessionVersion: true }, orderBy: { id: 'asc' } }),
+    ]);
+    return { cohort, weeks, members, invites, extensions, overrides, submissions, group, groupMembers, people };
+  }
+
+  it('48. every server action, as each caller who must be refused: a readable refusal, nothing written', async () => {
+    const db = getDb();
+    // The victim: an instructor's cohort (one member with a graded submission, one open invite, a schedule) and a
+    // study group following it, owned by the member.
+    const teacher = await account({ role: 'INSTRUCTOR' });
+    const learner = await account();
+    const cohort = await db.cohort.create({ data: { name: 'Victim cohort', instructorId: teacher.id, inviteCode: crypto.randomBytes(9).toString('base64url'), latePenaltyPct: 10 } });
+    await db.cohortWeek.create({ data: { cohortId: cohort.id, week: 1, unlockAt: new Date(Date.now() - 86_400_000), dueAt: new Date(Date.now() + 86_400_000) } });
+    await db.cohortInvite.create({ data: { cohortId: cohort.id, email: `invited-${cohort.id}@hostile.lms` } });
+    const sub = await db.submission.create({ data: { userId: learner.id, labId: LAB, status: 'GRADED', phase: 'finished' } });
+    const group = await db.studyGroup.create({ data: { name: 'Victim group', ownerId: learner.id, inviteCode: crypto.randomBytes(9).toString('base64url'), cohortId: cohort.id } });
+    await db.groupMember.create({ data: { groupId: group.id, userId: learner.id } });
+    const v: Victim = { cohortId: cohort.id, learnerId: learner.id, submissionId: sub.id, groupId: group.id, ownerId: learner.id, email: `invited-${cohort.id}@hostile.lms` };
+
+    const insider = await signedIn();
+    await db.cohortMember.createMany({ data: [{ cohortId: cohort.id, userId: learner.id }, { cohortId: cohort.id, userId: insider.id }] });
+    await db.groupMember.create({ data: { groupId: group.id, userId: insider.id } });
+    const callers: Record<Role, Session> = { anonymous: new Session(), learner: (await signedIn()).s, insider: insider.s, instructor: (await signedIn({ role: 'INSTRUCTOR' })).s };
+
+    // The table covers the build: no action is left out, none is listed that the build does not have.
+    const built = Object.values(JSON.parse(fs.readFileSync(path.join(ROOT, process.env.LMS_DIST_DIR || '.next', 'server', 'server-reference-manifest.json'), 'utf8')).node as Record<string, { filename: string; exportedName: string }>)
+      .filter((e) => e.filename.startsWith('app/actions/'))
+      .map((e) => `${e.filename}#${e.exportedName}`);
+    expect([...new Set(built)].sort()).toEqual(Object.keys(table).sort());
+
+    const before = await fingerprint(v);
+    const refusals: string[] = [];
+    for (const [key, entry] of Object.entries(table)) {
+      const [file, name] = key.split('#') as [string, string];
+      for (const role of entry.as) {
+        const { res, value } = await unchanged(() => callers[role].action(file, name, entry.input(v)));
+        const what = `${key} as ${role}`;
+        expect(res.status, what).toBe(200);
+        expect(value, `${what}: ${res.text.slice(0, 200)}`).toMatchObject({ ok: false });
+        // refused for who is asking (not for a malformed input, which would prove nothing about access)
+        expect(value!.fields, what).toBeUndefined();
+        expect(value!.error, what).toMatch(role === 'anonymous' ? /sign in|로그인/i : /access|권한|not found|no such|owner|찾을 수/i);
+        refusals.push(what);
+      }
+    }
+    expect(await fingerprint(v)).toEqual(before);
+    expect(refusals.length).toBeGreaterThanOrEqual(80);
+
+    // Control: the same calls from the right people do run (the walk above reached the actions).
+    const owner = new Session();
+    expect((await owner.signIn(learner.email, PASSWORD)).status).toBe(200);
+    const teacherSession = new Session();
+    expect((await teacherSession.signIn(teacher.email, PASSWORD)).status).toBe(200);
+    const rotated = await teacherSession.action('app/actions/cohorts.ts', 'rotateInviteAction', table['app/actions/cohorts.ts#rotateInviteAction']!.input(v));
+    expect(rotated.value, rotated.res.text.slice(0, 200)).toMatchObject({ ok: true });
+    const late = await teacherSession.action('app/actions/cohorts.ts', 'setLatePolicyAction', table['app/actions/cohorts.ts#setLatePolicyAction']!.input(v));
+    expect(late.value).toMatchObject({ ok: true });
+    const kicked = await owner.action('app/actions/groups.ts', 'removeMemberAction', { groupId: group.id, userId: insider.id });
+    expect(kicked.value).toMatchObject({ ok: true });
+    const after = await fingerprint(v);
+    expect(after.cohort.inviteCode).not.toBe(before.cohort.inviteCode);
+    expect(after.cohort.latePenaltyPct).toBe(100);
+    expect(after.groupMembers.map((m) => m.userId)).toEqual([learner.id]);
   });
 });
