@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import { getDb, Prisma } from '../db';
 import { getLab } from '../labs/registry';
 import { gradeFiles, InfraError, type Phase } from './grade';
-import { storedResult, type StoredResult } from './result';
+import { labPassed, storedResult, type StoredResult } from './result';
 
 export type ProcessOutcome = 'graded' | 'timed_out' | 'skipped' | 'error';
 
@@ -83,8 +83,7 @@ export async function processSubmission(submissionId: string, opts: ProcessOptio
 async function storeResult(submissionId: string, userId: string, labId: string, result: StoredResult, imageTag: string): Promise<void> {
   const doc = storedResult.parse(result);
   const lab = getLab(labId);
-  const passRatio = lab?.manifest.passRatio ?? 1;
-  const passed = doc.gradable && doc.maxScore > 0 && doc.score / doc.maxScore >= passRatio - 1e-9;
+  const passed = lab ? labPassed(lab.manifest, doc) : false;
   const db = getDb();
   await db.$transaction(async (tx) => {
     // A regrade (same files, new grader) is not the learner's attempt: no number, and the lab's progress is

@@ -39,6 +39,8 @@ export const resultCheck = z.object({
   passed: z.boolean(),
   message: bilingual,
   hint: bilingual,
+  /** The lab is not passed while this check fails (absent in results stored before checks could be required). */
+  required: z.boolean().optional(),
 });
 export type ResultCheck = z.infer<typeof resultCheck>;
 
@@ -98,6 +100,7 @@ export function assembleResult(manifest: LabManifest, out: GraderOutput, duratio
         ? toBilingual(got.message, passed ? PASSED : FAILED)
         : { ko: '채점기가 이 항목을 보고하지 않았습니다.', en: 'The grader did not report this check.' },
       hint: spec.hint,
+      ...(spec.required ? { required: true } : {}),
     };
   });
   const score = Math.round(checks.reduce((s, c) => s + c.points, 0) * 100) / 100;
@@ -110,4 +113,16 @@ export function assembleResult(manifest: LabManifest, out: GraderOutput, duratio
     checks,
     durationMs,
   };
+}
+
+/**
+ * Whether a result passes its lab: gradable, at or above the lab's pass mark, and every check the manifest requires
+ * passed. The manifest (not the stored document) says which checks are required, so a regrade under a stricter
+ * manifest applies the new rule.
+ */
+export function labPassed(manifest: Pick<LabManifest, 'passRatio' | 'checks'>, result: Pick<StoredResult, 'gradable' | 'score' | 'maxScore' | 'checks'>): boolean {
+  if (!result.gradable || !(result.maxScore > 0)) return false;
+  if (result.score / result.maxScore < manifest.passRatio - 1e-9) return false;
+  const got = new Map(result.checks.map((c) => [c.id, c.passed]));
+  return manifest.checks.every((c) => !c.required || got.get(c.id) === true);
 }

@@ -25,6 +25,11 @@ export const checkSpec = z
     title: bilingual,
     points: z.number().int().positive(),
     hint: bilingual,
+    /**
+     * The lab is passed only when every required check passes, whatever the score: for the behaviour the week is
+     * about (a rule that fires, 5xx lines only), so that partial credit elsewhere cannot carry a wrong solution.
+     */
+    required: z.boolean().default(false),
   })
   .strict();
 

@@ -20,6 +20,8 @@ export interface SubmissionView {
   /** A rough wait while queued: those ahead times the lab's recent grading time (ms). */
   estimateMs: number | null;
   result: StoredResult | null;
+  /** Whether this result passes the lab (the pass mark and every required check); null until graded. */
+  labPassed: boolean | null;
   /** While running: the checks the grader has reported so far, with their titles. */
   progress: { id: string; title: { ko: string; en: string }; passed: boolean }[];
 }
@@ -58,6 +60,7 @@ export async function getSubmissionView(actor: Actor, id: string): Promise<Submi
     queuePosition,
     estimateMs,
     result: parsed?.success ? parsed.data : null,
+    labPassed: s.result ? s.result.passed : null,
     progress: s.status === 'RUNNING' ? progressOf(s.labId, s.progress) : [],
   };
 }

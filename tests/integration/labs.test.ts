@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradeFiles } from '@/lib/grading/grade';
+import { labPassed } from '@/lib/grading/result';
 import { listLabs, readCase, readFolderFiles } from '@/lib/labs/registry';
 import { docker } from './helpers';
 
@@ -30,6 +31,8 @@ describe('labs', () => {
         expect(r.gradable).toBe(true);
         expect(r.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message.en}`)).toEqual([]);
         expect(r.score).toBe(r.maxScore);
+        expect(labPassed(lab.manifest, r)).toBe(true);
+        expect(r.checks.filter((c) => c.required).map((c) => c.id)).toEqual(lab.manifest.checks.filter((c) => c.required).map((c) => c.id));
       });
 
       const casesDir = path.join(lab.dir, 'cases');
@@ -54,6 +57,7 @@ describe('labs', () => {
       it('the starter scores below the pass mark', async () => {
         const r = await grade(id, readFolderFiles(path.join(lab.dir, 'starter')));
         expect(r.score / r.maxScore).toBeLessThan(lab.manifest.passRatio);
+        expect(labPassed(lab.manifest, r)).toBe(false);
       });
 
       it('a submission with the wrong files is not gradable, with a message', async () => {

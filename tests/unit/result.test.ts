@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { labManifest, type LabManifest } from '@/lib/labs/manifest';
-import { assembleResult, graderOutput } from '@/lib/grading/result';
+import { assembleResult, graderOutput, labPassed } from '@/lib/grading/result';
 
 const manifest: LabManifest = labManifest.parse({
   id: 'unit-lab',
@@ -60,3 +60,37 @@ describe('assembleResult', () => {
     expect(r).toMatchObject({ gradable: false, score: 0, checks: [], message: { en: 'main.tf is not HCL' } });
   });
 });
+
+describe('labPassed', () => {
+  // 10 points: the required check (4) and two optional ones (3 each); the pass mark is 70 %
+  const lab = labManifest.parse({
+    ...manifest,
+    checks: [
+      { id: 'core', title: { ko: 'C', en: 'C' }, points: 4, hint: { ko: 'h', en: 'h' }, required: true },
+      { id: 'x', title: { ko: 'X', en: 'X' }, points: 3, hint: { ko: 'h', en: 'h' } },
+      { id: 'y', title: { ko: 'Y', en: 'Y' }, points: 3, hint: { ko: 'h', en: 'h' } },
+    ],
+  });
+  const run = (core: number, x: number, y: number) =>
+    assembleResult(lab, { gradable: true, checks: [{ id: 'core', points: core, passed: core === 4 }, { id: 'x', points: x, passed: x === 3 }, { id: 'y', points: y, passed: y === 3 }] }, 1);
+
+  it('needs the pass mark and every required check', () => {
+    expect(lab.checks.map((c) => c.required)).toEqual([true, false, false]);
+    expect(labPassed(lab, run(4, 3, 3))).toBe(true);
+    expect(labPassed(lab, run(4, 3, 0))).toBe(true); // 7/10: at the mark, required check passed
+    expect(labPassed(lab, run(4, 0, 0))).toBe(false); // required passed, below the mark
+    expect(labPassed(lab, run(3, 3, 3))).toBe(false); // 9/10 with partial credit on the required check: not passed
+    expect(run(3, 3, 3).checks[0]).toMatchObject({ required: true, passed: false });
+    expect(run(3, 3, 3).checks[1]!.required).toBeUndefined();
+  });
+
+  it('an ungradable result or an empty lab never passes; results stored before required checks still count', () => {
+    expect(labPassed(lab, { gradable: false, score: 0, maxScore: 10, checks: [] })).toBe(false);
+    expect(labPassed({ passRatio: 0, checks: [] }, { gradable: true, score: 0, maxScore: 0, checks: [] })).toBe(false);
+    // a stored document without `required` flags: the manifest decides
+    const old = run(4, 3, 3);
+    expect(labPassed(lab, { ...old, checks: old.checks.map(({ required: _r, ...c }) => c) })).toBe(true);
+    expect(labPassed(manifest, { gradable: true, score: 4, maxScore: 5, checks: [] })).toBe(true); // no required checks: the mark alone
+  });
+});
+

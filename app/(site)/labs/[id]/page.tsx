@@ -77,7 +77,16 @@ export default async function LabPage({ params, searchParams }: Props) {
         </nav>
         <h1 className="text-3xl font-bold">{m.title[lang]}</h1>
         <p className="mt-1 text-sm text-slate-500">
-          {maxPoints(m)} pts · {m.checks.length} checks · pass ≥ {Math.round(m.passRatio * 100)}%
+          {ko
+            ? `${maxPoints(m)}점 · 검사 ${m.checks.length}개 · 통과: ${Math.round(m.passRatio * 100)}% 이상, 필수 검사 모두 통과`
+            : `${maxPoints(m)} pts · ${m.checks.length} checks · pass: ${Math.round(m.passRatio * 100)}% or more, every required check passed`}
+        </p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400" data-testid="required-checks">
+          {ko ? '필수 검사: ' : 'Required: '}
+          {m.checks
+            .filter((c) => c.required)
+            .map((c) => c.title[lang])
+            .join(' · ')}
         </p>
         {win && (
           <p

@@ -10,7 +10,7 @@ export interface ViewStrings {
 }
 
 /** One graded result: the score, then each check with its points, its message and a hint that opens on demand. */
-export function ResultView({ result, lang, s }: { result: StoredResult; lang: 'ko' | 'en'; s: ViewStrings }) {
+export function ResultView({ result, labPassed, lang, s }: { result: StoredResult; labPassed: boolean | null; lang: 'ko' | 'en'; s: ViewStrings }) {
   if (!result.gradable) {
     return (
       <div role="status" className="rounded-lg border-2 border-amber-500 p-4" data-testid="result">
@@ -21,6 +21,8 @@ export function ResultView({ result, lang, s }: { result: StoredResult; lang: 'k
   }
   const passedChecks = result.checks.filter((c) => c.passed).length;
   const pct = result.maxScore ? Math.round((100 * result.score) / result.maxScore) : 0;
+  const missedRequired = result.checks.filter((c) => c.required && !c.passed);
+  const ko = lang === 'ko';
   return (
     <div className="space-y-3" data-testid="result">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -31,6 +33,25 @@ export function ResultView({ result, lang, s }: { result: StoredResult; lang: 'k
           {passedChecks}/{result.checks.length} {lang === 'ko' ? '검사 통과' : 'checks passed'}
         </p>
       </div>
+      {labPassed !== null && (
+        <p
+          className={`rounded-md px-3 py-2 text-sm font-medium ${labPassed ? 'bg-emerald-100 text-emerald-900 dark:bg-emerald-900/50 dark:text-emerald-100' : 'bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-100'}`}
+          data-testid="lab-verdict"
+          data-passed={labPassed}
+        >
+          {labPassed
+            ? ko
+              ? '이 실습을 통과했습니다.'
+              : 'You passed this lab.'
+            : missedRequired.length
+              ? ko
+                ? `아직 통과가 아닙니다: 필수 검사(${missedRequired.map((c) => c.title.ko).join(', ')})를 통과해야 합니다.`
+                : `Not passed yet: the required ${missedRequired.length === 1 ? 'check' : 'checks'} (${missedRequired.map((c) => c.title.en).join(', ')}) must pass.`
+              : ko
+                ? '아직 통과가 아닙니다: 통과 기준 점수에 못 미칩니다.'
+                : 'Not passed yet: below the pass mark.'}
+        </p>
+      )}
       <div className="h-2 w-full rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
         <div className={`h-2 rounded-full ${passedChecks === result.checks.length ? 'bg-emerald-600' : 'bg-amber-500'}`} style={{ width: `${pct}%` }} />
       </div>
@@ -40,6 +61,11 @@ export function ResultView({ result, lang, s }: { result: StoredResult; lang: 'k
             <div className="flex flex-wrap items-baseline justify-between gap-2">
               <span className="font-medium">
                 <span aria-hidden>{c.passed ? '✓' : '✗'}</span> {c.title[lang]}
+                {c.required && (
+                  <span className="ml-2 rounded border border-slate-400 px-1 py-px text-[10px] font-semibold tracking-wide text-slate-600 uppercase dark:border-slate-500 dark:text-slate-300" data-testid="required-check">
+                    {ko ? '필수' : 'Required'}
+                  </span>
+                )}
               </span>
               <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${c.passed ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/60 dark:text-emerald-200' : 'bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200'}`}>
                 {c.points}/{c.maxPoints} · {c.passed ? s.passed : s.failed}

@@ -172,7 +172,7 @@ export function Workbench({ labId, initialFiles, watchId, lang, s }: { labId: st
               ))}
             </ul>
           )}
-          {view.result && <ResultView result={view.result} lang={lang} s={s} />}
+          {view.result && <ResultView result={view.result} labPassed={view.labPassed} lang={lang} s={s} />}
         </section>
       )}
     </div>
