@@ -59,6 +59,29 @@ test('cohort with a schedule: one learner passes, one fails a check twice; grade
   await ins.getByRole('button', { name: /Create cohort|코호트 만들기/ }).click();
   await expect(ins).toHaveURL(/\/instructor\/cohorts\/[a-z0-9]+$/);
   await expect(ins.getByTestId('schedule').locator('tbody tr')).toHaveCount(10);
+  // Dates are edited on the instructor's own clock: week 1 opens 09:00 Korea time on the start date (the default
+  // zone); in UTC the same instant reads 00:00. The demo instructor's zone is put back afterwards.
+  const start = new Date().toISOString().slice(0, 10);
+  const week1Opens = ins.getByLabel(/^(Week 1 opens|1주차 열림)$/);
+  await expect(week1Opens).toHaveValue(`${start}T09:00`);
+  const setZone = async (zone: string) => {
+    await ins.goto('/dashboard');
+    await ins.getByTestId('time-zone-current').click();
+    await ins.getByTestId('time-zone-select').selectOption(zone);
+    await ins.getByRole('button', { name: /^(Save|저장)$/ }).click();
+    await expect(ins.getByTestId('time-zone-current')).toHaveText(zone);
+  };
+  const cohortPage = ins.url();
+  await setZone('UTC');
+  try {
+    await ins.goto(cohortPage);
+    await expect(week1Opens).toHaveValue(`${start}T00:00`);
+    await expect(ins.getByTestId('schedule-zone')).toContainText('UTC');
+  } finally {
+    await setZone('Asia/Seoul');
+  }
+  await ins.goto(cohortPage);
+  await expect(week1Opens).toHaveValue(`${start}T09:00`);
   const invite = (await ins.getByTestId('invite-link').textContent())!.trim();
   const cohortUrl = ins.url();
 
@@ -81,12 +104,17 @@ test('cohort with a schedule: one learner passes, one fails a check twice; grade
 
   await submit(pass.page, { 'k8s/deployment.yaml': read('solution/k8s/deployment.yaml'), 'k8s/service.yaml': read('solution/k8s/service.yaml') });
   await expect(pass.page.locator('[data-check][data-passed=false]')).toHaveCount(0);
+  await expect(pass.page.getByTestId('lab-verdict')).toHaveAttribute('data-passed', 'true');
   // The starter as it is: below the pass mark, failing the service-port check among others.
   const wrong = { 'k8s/deployment.yaml': read('starter/k8s/deployment.yaml'), 'k8s/service.yaml': read('starter/k8s/service.yaml') };
   for (let i = 0; i < 2; i++) {
     await submit(fail.page, wrong);
     await expect(fail.page.locator('[data-check="service-port"][data-passed=false]')).toBeVisible();
   }
+  // service-port is one of the checks the week is about: marked required, and named in the verdict
+  await expect(fail.page.locator('[data-check="service-port"]').getByTestId('required-check')).toBeVisible();
+  await expect(fail.page.getByTestId('lab-verdict')).toHaveAttribute('data-passed', 'false');
+  await expect(fail.page.getByTestId('lab-verdict')).toContainText(/Service|서비스/);
 
   // Gradebook: exactly one pass, two attempts for the other
   await ins.goto(`${cohortUrl}/gradebook?lab=${LAB}`);

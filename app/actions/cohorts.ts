@@ -4,7 +4,8 @@ import { action } from '@/lib/actions';
 import { createCohort, joinCohort } from '@/lib/cohorts/gradebook';
 import { regradeLab, regradeLabEverywhere, regradeSubmission } from '@/lib/cohorts/regrade';
 import { fillCohortSchedule, inviteByEmail, parseEmailList, removeMember, revokeInvite, rotateInviteCode, setExtension, setGradeOverride, setLatePolicy, setSchedule } from '@/lib/cohorts/manage';
-import { fromKstInput } from '@/lib/cohorts/schedule';
+import { fromZonedInput, zoneOf } from '@/lib/time-zone';
+import type { SessionUser } from '@/lib/auth/session';
 import { setCohortWebhook } from '@/lib/cohorts/gradebook';
 import { webhookInput } from '@/lib/notify/webhook';
 
@@ -20,13 +21,18 @@ export const createCohortAction = action(
   {
     schema: z.object({
       name: plainText(80),
-      start: z.coerce.date({ error: 'Give a start date.' }).refine((d) => d.getFullYear() >= 2020 && d.getFullYear() <= 2100, 'Give a start date between 2020 and 2100.'),
+      start: z
+        .string({ error: 'Give a start date.' })
+        .trim()
+        .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && fromZonedInput(s, 'UTC') !== null, 'Give a start date.')
+        .refine((s) => s >= '2020' && s < '2101', 'Give a start date between 2020 and 2100.'),
       latePenaltyPct: z.coerce.number().int().min(0).max(100),
     }),
     roles: ['INSTRUCTOR', 'ADMIN'],
   },
   async (input, user) => {
-    const c = await createCohort(user!, input);
+    // Week 1 opens at 09:00 on the start date, on the instructor's clock; later weeks follow that clock.
+    const c = await createCohort(user!, { ...input, start: fromZonedInput(`${input.start}T09:00`, zoneOf(user))! }, zoneOf(user));
     return { id: c.id };
   },
 );
@@ -49,14 +55,15 @@ export const setWebhookAction = action(
 
 // ── Running a cohort (lib/cohorts/manage.ts checks the acting user teaches it, next to the data) ──────────────
 const email = z.string().trim().toLowerCase().email('Not an e-mail address.').max(254);
-const kstDate = z
+/**
+ * A date and time as a datetime-local input sends it (`2026-03-02T09:00`), on the wall clock of the acting user's time
+ * zone (Korea time until they pick one); checked here, turned into an instant by `at` once the user is known.
+ */
+const localDateTime = z
   .string()
   .trim()
-  .transform((s, ctx) => {
-    const d = fromKstInput(s);
-    if (!d) ctx.addIssue({ code: 'custom', message: 'Give a date and time (YYYY-MM-DDTHH:mm).' });
-    return d ?? new Date(0);
-  });
+  .refine((s) => fromZonedInput(s, 'UTC') !== null, 'Give a date and time (YYYY-MM-DDTHH:mm).');
+const at = (s: string, user: SessionUser | null) => fromZonedInput(s, zoneOf(user))!;
 const labId = z.string().regex(/^[a-z0-9-]{3,63}$/, 'Not a lab id.');
 const staff = { roles: ['INSTRUCTOR', 'ADMIN'] as ('INSTRUCTOR' | 'ADMIN')[] };
 
@@ -73,19 +80,19 @@ export const removeMemberAction = action({ schema: z.object({ cohortId: id, user
 export const rotateInviteAction = action({ schema: z.object({ cohortId: id }), ...staff }, async (i, user) => ({ inviteCode: await rotateInviteCode(user!, i.cohortId) }));
 
 export const setScheduleAction = action(
-  { schema: z.object({ cohortId: id, weeks: z.array(z.object({ week: z.coerce.number().int().min(1).max(10), unlockAt: kstDate, dueAt: kstDate })).max(10) }), ...staff },
-  async (i, user) => setSchedule(user!, i.cohortId, i.weeks),
+  { schema: z.object({ cohortId: id, weeks: z.array(z.object({ week: z.coerce.number().int().min(1).max(10), unlockAt: localDateTime, dueAt: localDateTime })).max(10) }), ...staff },
+  async (i, user) => setSchedule(user!, i.cohortId, i.weeks.map((w) => ({ week: w.week, unlockAt: at(w.unlockAt, user), dueAt: at(w.dueAt, user) }))),
 );
 
-export const fillScheduleAction = action({ schema: z.object({ cohortId: id, start: kstDate }), ...staff }, async (i, user) => fillCohortSchedule(user!, i.cohortId, i.start));
+export const fillScheduleAction = action({ schema: z.object({ cohortId: id, start: localDateTime }), ...staff }, async (i, user) => fillCohortSchedule(user!, i.cohortId, at(i.start, user), zoneOf(user)));
 
 export const setLatePolicyAction = action({ schema: z.object({ cohortId: id, latePenaltyPct: z.coerce.number().int('Whole percent.').min(0).max(100) }), ...staff }, async (i, user) =>
   setLatePolicy(user!, i.cohortId, i.latePenaltyPct),
 );
 
 export const setExtensionAction = action(
-  { schema: z.object({ cohortId: id, userId: id, week: z.coerce.number().int().min(1).max(10), dueAt: kstDate.nullable() }), ...staff },
-  async (i, user) => setExtension(user!, i.cohortId, i.userId, i.week, i.dueAt),
+  { schema: z.object({ cohortId: id, userId: id, week: z.coerce.number().int().min(1).max(10), dueAt: localDateTime.nullable() }), ...staff },
+  async (i, user) => setExtension(user!, i.cohortId, i.userId, i.week, i.dueAt === null ? null : at(i.dueAt, user)),
 );
 
 export const overrideGradeAction = action(

@@ -27,15 +27,15 @@ export async function listTeachingCohorts(actor: Actor) {
   });
 }
 
-/** A cohort with the 10 weeks scheduled one week apart from `start` (each due a week after it opens). */
-export async function createCohort(actor: Actor, input: { name: string; start: Date; latePenaltyPct: number }) {
+/** A cohort with the 10 weeks scheduled one week apart from `start` on the clock of `zone` (each due a week after it opens). */
+export async function createCohort(actor: Actor, input: { name: string; start: Date; latePenaltyPct: number }, zone?: string) {
   if (actor.role !== 'INSTRUCTOR' && actor.role !== 'ADMIN') throw new AccessDenied();
   return getDb().$transaction(async (tx) => {
     const cohort = await tx.cohort.create({
       data: { name: input.name, instructorId: actor.id, inviteCode: crypto.randomBytes(9).toString('base64url'), latePenaltyPct: input.latePenaltyPct },
     });
     await tx.cohortWeek.createMany({
-      data: fillSchedule(input.start).map((w) => ({ cohortId: cohort.id, ...w })),
+      data: fillSchedule(input.start, 10, zone).map((w) => ({ cohortId: cohort.id, ...w })),
     });
     return cohort;
   });

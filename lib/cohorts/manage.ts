@@ -153,9 +153,9 @@ export async function setSchedule(actor: Actor, cohortId: string, weeks: WeekInp
   });
 }
 
-/** The 10 weeks one week apart from `start` (the "fill" button). */
-export async function fillCohortSchedule(actor: Actor, cohortId: string, start: Date): Promise<void> {
-  await setSchedule(actor, cohortId, fillSchedule(start));
+/** The 10 weeks one week apart from `start`, counted on the wall clock of `zone` (the "fill" button). */
+export async function fillCohortSchedule(actor: Actor, cohortId: string, start: Date, zone?: string): Promise<void> {
+  await setSchedule(actor, cohortId, fillSchedule(start, 10, zone));
 }
 
 export async function setLatePolicy(actor: Actor, cohortId: string, latePenaltyPct: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { getDb } from '../db';
+import { DEFAULT_TIME_ZONE, fromZonedInput, toZonedInput } from '../time-zone';
 
 export interface WeekWindow {
   week: number;
@@ -39,21 +40,14 @@ export async function isLate(userId: string, week: number, at: Date = new Date()
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
-/** The 10 weeks one week apart from `start`: week n opens at start + (n-1) weeks and is due when the next opens. */
-export function fillSchedule(start: Date, weeks = 10): { week: number; unlockAt: Date; dueAt: Date }[] {
-  return Array.from({ length: weeks }, (_, i) => ({ week: i + 1, unlockAt: new Date(start.getTime() + i * WEEK_MS), dueAt: new Date(start.getTime() + (i + 1) * WEEK_MS) }));
+/**
+ * The 10 weeks one week apart from `start`: week n opens at start + (n-1) weeks and is due when the next opens. Weeks
+ * are counted on the wall clock of `zone`, so "Mondays 09:00" stay 09:00 across a daylight-saving change.
+ */
+export function fillSchedule(start: Date, weeks = 10, zone = DEFAULT_TIME_ZONE): { week: number; unlockAt: Date; dueAt: Date }[] {
+  const wall = Date.parse(`${toZonedInput(start, zone)}:00Z`);
+  const seconds = start.getTime() % 60_000; // the wall clock is read to the minute; keep the rest as it was
+  const nth = (i: number) => new Date((fromZonedInput(new Date(wall + i * WEEK_MS).toISOString().slice(0, 16), zone)?.getTime() ?? start.getTime() - seconds + i * WEEK_MS) + seconds);
+  return Array.from({ length: weeks }, (_, i) => ({ week: i + 1, unlockAt: nth(i), dueAt: nth(i + 1) }));
 }
 
-/**
- * Instructors edit dates in Korean time (the course's audience; KST has no daylight saving, so the offset is fixed
- * and the server and the browser render the same value): `2026-03-02T09:00` ⇄ a Date.
- */
-const KST_MS = 9 * 3600 * 1000;
-export function toKstInput(d: Date): string {
-  return new Date(d.getTime() + KST_MS).toISOString().slice(0, 16);
-}
-export function fromKstInput(s: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/.test(s)) return null;
-  const d = new Date(`${s.length === 10 ? `${s}T00:00` : s}:00+09:00`);
-  return Number.isNaN(d.getTime()) ? null : d;
-}

@@ -172,8 +172,8 @@ export function LatePolicyForm({ cohortId, pct, lang }: { cohortId: string; pct:
   );
 }
 
-/** Every week's opening and due time in KST, edited together; plus "fill the 10 weeks from a start date". */
-export function ScheduleEditor({ cohortId, weeks, lang }: { cohortId: string; weeks: { week: number; unlockAt: string; dueAt: string }[]; lang: Lang }) {
+/** Every week's opening and due time on the instructor's clock (`zoneName`), edited together; plus "fill the 10 weeks from a start date". */
+export function ScheduleEditor({ cohortId, weeks, zoneName, lang }: { cohortId: string; weeks: { week: number; unlockAt: string; dueAt: string }[]; zoneName: string; lang: Lang }) {
   const save = useRun(lang);
   const fill = useRun(lang);
   const ko = lang === 'ko';
@@ -189,7 +189,7 @@ export function ScheduleEditor({ cohortId, weeks, lang }: { cohortId: string; we
         }}
       >
         <label>
-          <span className="block text-slate-500">{ko ? '1주차 시작일 (KST 09:00)' : 'Week 1 starts (09:00 KST)'}</span>
+          <span className="block text-slate-500">{ko ? `1주차 시작일 (09:00, ${zoneName})` : `Week 1 starts (09:00, ${zoneName})`}</span>
           <input name="start" type="date" required className={field} data-testid="fill-start" />
         </label>
         <button disabled={fill.busy} className={quiet} data-testid="fill-schedule">
@@ -215,8 +215,8 @@ export function ScheduleEditor({ cohortId, weeks, lang }: { cohortId: string; we
           <thead>
             <tr className="text-left text-slate-500">
               <th className="py-1">{ko ? '주차' : 'Week'}</th>
-              <th>{ko ? '열림 (KST)' : 'Opens (KST)'}</th>
-              <th>{ko ? '마감 (KST)' : 'Due (KST)'}</th>
+              <th>{ko ? '열림' : 'Opens'}</th>
+              <th>{ko ? '마감' : 'Due'}</th>
             </tr>
           </thead>
           <tbody>
@@ -233,8 +233,8 @@ export function ScheduleEditor({ cohortId, weeks, lang }: { cohortId: string; we
             ))}
           </tbody>
         </table>
-        <p className="mt-1 text-xs text-slate-500">
-          {ko ? '비워 둔 주차는 각자 속도로 진행합니다. 이미 한 제출의 지각 표시는 바뀌지 않습니다.' : 'Weeks left empty are self-paced. Submissions already made keep their late marks.'}
+        <p className="mt-1 text-xs text-slate-500" data-testid="schedule-zone">
+          {ko ? `시각은 ${zoneName} 기준입니다 (대시보드에서 바꿀 수 있습니다). 비워 둔 주차는 각자 속도로 진행합니다. 이미 한 제출의 지각 표시는 바뀌지 않습니다.` : `Times are in ${zoneName} (change it on your dashboard). Weeks left empty are self-paced. Submissions already made keep their late marks.`}
         </p>
         <button disabled={save.busy} className={`${primary} mt-2`} data-testid="save-schedule">
           {ko ? '일정 저장' : 'Save schedule'}

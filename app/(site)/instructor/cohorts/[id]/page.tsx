@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { currentLang } from '@/lib/lang';
 import { cohortOverview } from '@/lib/cohorts/manage';
-import { toKstInput } from '@/lib/cohorts/schedule';
+import { currentUser } from '@/lib/auth/session';
+import { toZonedInput, zoneLabel, zoneOf } from '@/lib/time-zone';
 import { CohortNav } from './cohort-nav';
 import { instructorOr404 } from './load';
 import { WebhookForm } from './webhook-form';
@@ -17,6 +18,9 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
   const h = await headers();
   const origin = `${h.get('x-forwarded-proto') ?? 'http'}://${h.get('host') ?? 'localhost'}`;
   const ko = lang === 'ko';
+  // Dates are edited on the instructor's own clock (their time zone from the dashboard; Korea time until set).
+  const zone = zoneOf(await currentUser());
+  const zoneName = `${zone}, ${zoneLabel(zone, lang)}`;
   return (
     <div>
       <CohortNav id={id} name={cohort.name} lang={lang} here="overview" />
@@ -66,7 +70,7 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
         </section>
         <section>
           <h2 className="mb-2 text-xl font-semibold">{ko ? '일정' : 'Schedule'}</h2>
-          <ScheduleEditor cohortId={id} weeks={cohort.schedule.map((w) => ({ week: w.week, unlockAt: toKstInput(w.unlockAt), dueAt: toKstInput(w.dueAt) }))} lang={lang} />
+          <ScheduleEditor cohortId={id} weeks={cohort.schedule.map((w) => ({ week: w.week, unlockAt: toZonedInput(w.unlockAt, zone), dueAt: toZonedInput(w.dueAt, zone) }))} zoneName={zoneName} lang={lang} />
           {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{ko ? '일정 없이 각자 속도로 진행합니다.' : 'No schedule: self-paced.'}</p>}
           <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
             {ko ? `개인별 마감 연장 ${extensions}건 (학습자 페이지에서 관리)` : `${extensions} per-learner extension(s) (set on each learner's page)`}

@@ -26,7 +26,7 @@ function useMsg() {
   return { busy, run, note };
 }
 
-/** A later due date (KST) for this learner and one week; empty removes it. */
+/** A later due date (on the instructor's clock) for this learner and one week; empty removes it. */
 export function ExtensionForm({ cohortId, userId, week, dueAt, lang }: { cohortId: string; userId: string; week: number; dueAt: string; lang: Lang }) {
   const { busy, run, note } = useMsg();
   const ko = lang === 'ko';

@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
 import { gradebook, learnerTimeline, teachableCohort } from '@/lib/cohorts/gradebook';
 import { listExtensions } from '@/lib/cohorts/manage';
-import { toKstInput } from '@/lib/cohorts/schedule';
+import { currentUser } from '@/lib/auth/session';
+import { toZonedInput, zoneLabel, zoneOf } from '@/lib/time-zone';
 import { ExtensionForm, OverrideForm, RegradeSubmissionButton } from './learner-forms';
 import { getLab } from '@/lib/labs/registry';
 import { CohortNav } from '../../cohort-nav';
@@ -19,7 +20,8 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
   });
   const row = gb.rows.find((r) => r.user.id === userId);
   const ko = lang === 'ko';
-  const fmt = (d: Date) => d.toLocaleString(ko ? 'ko-KR' : 'en-GB', { timeZone: 'Asia/Seoul', dateStyle: 'medium', timeStyle: 'short' });
+  const zone = zoneOf(await currentUser());
+  const fmt = (d: Date) => d.toLocaleString(ko ? 'ko-KR' : 'en-GB', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
   return (
     <div>
       <CohortNav id={id} name={cohort.name} lang={lang} here="gradebook" />
@@ -52,7 +54,7 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
           </table>
         </section>
         <section>
-          <h3 className="mb-2 text-lg font-semibold">{ko ? '마감 연장 (KST)' : 'Extensions (KST)'}</h3>
+          <h3 className="mb-2 text-lg font-semibold">{ko ? '마감 연장' : 'Extensions'} <span className="text-sm font-normal text-slate-500">({zone}, {zoneLabel(zone, lang)})</span></h3>
           <table className="w-full text-sm" data-testid="extensions">
             <tbody>
               {cohort.schedule.map((w) => {
@@ -60,10 +62,10 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
                 return (
                   <tr key={w.week} className="border-t border-slate-200 dark:border-slate-800" data-week={w.week} data-extended={!!ext}>
                     <td className="py-1 pr-2">
-                      W{w.week} <span className="block text-xs text-slate-500">{toKstInput(w.dueAt).replace('T', ' ')}</span>
+                      W{w.week} <span className="block text-xs text-slate-500">{toZonedInput(w.dueAt, zone).replace('T', ' ')}</span>
                     </td>
                     <td className="py-1">
-                      <ExtensionForm cohortId={id} userId={userId} week={w.week} dueAt={ext ? toKstInput(ext.dueAt) : ''} lang={lang} />
+                      <ExtensionForm cohortId={id} userId={userId} week={w.week} dueAt={ext ? toZonedInput(ext.dueAt, zone) : ''} lang={lang} />
                     </td>
                   </tr>
                 );
