@@ -223,7 +223,7 @@ async function cmdContent(args: string[]): Promise<number> {
   const sub = args.shift();
   const json = flag(args, '--json');
   const { listLessons, checkContent } = await import('../lib/content/index');
-  const { listLabs } = await import('../lib/labs/registry');
+  const { labFolderProblems, listLabs } = await import('../lib/labs/registry');
   if (sub === 'list') {
     const rows = listLessons();
     if (json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
@@ -232,6 +232,7 @@ async function cmdContent(args: string[]): Promise<number> {
   }
   if (sub === 'check') {
     const problems = checkContent(listLabs().map((l) => l.manifest.id));
+    problems.push(...listLabs().flatMap(labFolderProblems));
     const { compileAll } = await import('./content-compile');
     problems.push(...(await compileAll()));
     if (problems.length) {

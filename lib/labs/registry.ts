@@ -51,6 +51,15 @@ export function listLabs(): Lab[] {
   return [...cache.values()].sort((a, b) => a.manifest.week - b.manifest.week || a.manifest.id.localeCompare(b.manifest.id));
 }
 
+/**
+ * What a lab folder must hold besides its manifest (ARCHITECTURE "Writing a lab"): the task in both languages, the
+ * starter, the reference solution, the grader and known-wrong cases. Returns the problems, empty when all is there.
+ */
+export function labFolderProblems(lab: Lab): string[] {
+  const need = ['instructions.ko.md', 'instructions.en.md', 'starter', 'solution', 'grader/index.ts', 'cases'];
+  return need.filter((rel) => !fs.existsSync(path.join(lab.dir, rel))).map((rel) => `labs/${path.basename(lab.dir)}: missing ${rel}`);
+}
+
 export function getLab(id: string): Lab | undefined {
   return listLabs().find((l) => l.manifest.id === id);
 }

@@ -648,3 +648,26 @@ describe('server actions, walked as every role', () => {
     expect(after.groupMembers.map((m) => m.userId)).toEqual([learner.id]);
   });
 });
+
+describe('the course, as a guest', () => {
+  it('49. every lab page, week page and lesson renders for a guest in both languages (a missing part of the course is a failure, not a 500 in production)', async () => {
+    const { listLabs } = await import('@/lib/labs/registry');
+    const { listLessons } = await import('@/lib/content/index');
+    const labs = listLabs().filter((l) => !l.manifest.id.startsWith('test-'));
+    const lessons = listLessons();
+    expect(labs.length).toBe(10);
+    expect(lessons.length).toBeGreaterThan(30);
+    const bad: string[] = [];
+    for (const lang of ['ko', 'en']) {
+      const s = new Session();
+      s.cookies.set('lang', lang);
+      const pages = [...labs.map((l) => `/labs/${l.manifest.id}`), ...[...new Set(lessons.map((l) => l.week))].map((w) => `/weeks/${w}`), ...lessons.map((l) => `/weeks/${l.week}/${l.slug}`)];
+      for (const p of pages) {
+        const r = await s.get(p);
+        if (r.status !== 200) bad.push(`${lang} ${p}: ${r.status}`);
+        else if (p.startsWith('/labs/') && !r.text.includes(`/api/labs/${p.slice(6)}/starter`)) bad.push(`${lang} ${p}: no starter link (instructions not rendered?)`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});

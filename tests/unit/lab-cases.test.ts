@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listLabs, readCase, readFolderFiles } from '@/lib/labs/registry';
+import { labFolderProblems, listLabs, readCase, readFolderFiles } from '@/lib/labs/registry';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-cases-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -61,4 +61,26 @@ describe('readCase', () => {
       }
     }
   });
+  it('every lab requires the checks its week is about, and some known-wrong case misses one of them (so it shows not passed)', () => {
+    for (const lab of listLabs().filter((l) => !l.manifest.id.startsWith('test-'))) {
+      const required = lab.manifest.checks.filter((c) => c.required).map((c) => c.id);
+      expect(required.length, lab.manifest.id).toBeGreaterThan(0);
+      expect(required.length, `${lab.manifest.id}: not every check can be required, or partial credit means nothing`).toBeLessThan(lab.manifest.checks.length);
+      const dir = path.join(lab.dir, 'cases');
+      const missing = fs.readdirSync(dir).filter((c) => readCase(path.join(dir, c)).expect.fail.some((id) => required.includes(id)));
+      expect(missing.length, `${lab.manifest.id}: no case misses a required check`).toBeGreaterThan(0);
+    }
+  });
+  it('every lab folder holds its instructions in both languages, starter, solution, grader and cases', () => {
+    const labs = listLabs().filter((l) => !l.manifest.id.startsWith('test-'));
+    expect(labs.length).toBe(10);
+    expect(labs.flatMap(labFolderProblems)).toEqual([]);
+    // and the check notices a missing part
+    write('lonely/lab.yaml', 'id: lonely\n');
+    write('lonely/instructions.en.md', '# x\n');
+    expect(labFolderProblems({ ...labs[0]!, dir: path.join(root, 'lonely') })).toEqual(
+      ['instructions.ko.md', 'starter', 'solution', 'grader/index.ts', 'cases'].map((p) => `labs/lonely: missing ${p}`),
+    );
+  });
 });
+
