@@ -85,6 +85,14 @@ describe('week 2 Docker server grader', () => {
     expect(failed(await gradeWith(sub({ ...f, 'compose.yaml': long }), built, healthy))).toEqual([]);
   });
 
+  it('takes only restart policies Docker knows', async () => {
+    const f = files('solution');
+    const withRestart = (r: string) => sub({ ...f, 'compose.yaml': f['compose.yaml']!.replace('restart: unless-stopped', `restart: ${r}`) });
+    for (const ok of ['always', 'unless-stopped', 'on-failure', 'on-failure:3']) expect(failed(await gradeWith(withRestart(ok), built, healthy)), ok).toEqual([]);
+    for (const bad of ['sometimes', 'on-failure:0', '"no"', 'Always']) expect(failed(await gradeWith(withRestart(bad), built, healthy)), bad).toEqual(['compose']);
+    expect(en(await gradeWith(withRestart('sometimes'), built, healthy), 'compose')).toMatch(/compose\.yaml:\d+: "sometimes" is not a restart policy Docker knows/);
+  });
+
   for (const c of fs.readdirSync(path.join(LAB, 'cases'))) {
     const expected = [...readCase(path.join(LAB, 'cases', c)).expect.fail].sort();
     // Cases whose failure only a real build or run shows are covered by the integration suite.

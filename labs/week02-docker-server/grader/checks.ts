@@ -200,8 +200,15 @@ function checkCompose(sub: Submission): CheckVerdict {
         : msg(`${at(['services'])}: 이 폴더(.)에서 이미지를 빌드하는 서비스가 없습니다.`, `${at(['services'])}: no service builds its image from this folder (.).`),
     },
     {
-      ok: !!restart && restart !== 'no',
-      message: msg(`${built ? at(['services', built[0]]) : at(['services'])}: restart 정책이 없어서 서버가 죽거나 호스트가 재부팅되면 다시 뜨지 않습니다.`, `${built ? at(['services', built[0]]) : at(['services'])}: no restart policy, so the server stays down after a crash or a reboot.`),
+      // Compose's schema takes any string here; Docker knows only these (and refuses the rest when it starts the service).
+      ok: !!restart && /^(always|unless-stopped|on-failure(:[1-9]\d*)?)$/.test(restart),
+      message:
+        restart && restart !== 'no'
+          ? msg(
+              `${at(['services', built![0], 'restart'])}: "${restart.slice(0, 40)}"은(는) Docker가 아는 restart 정책이 아닙니다 (always, unless-stopped, on-failure[:N], no).`,
+              `${at(['services', built![0], 'restart'])}: "${restart.slice(0, 40)}" is not a restart policy Docker knows (always, unless-stopped, on-failure[:N], no).`,
+            )
+          : msg(`${built ? at(['services', built[0]]) : at(['services'])}: restart 정책이 없어서 서버가 죽거나 호스트가 재부팅되면 다시 뜨지 않습니다.`, `${built ? at(['services', built[0]]) : at(['services'])}: no restart policy, so the server stays down after a crash or a reboot.`),
     },
   ]);
 }
