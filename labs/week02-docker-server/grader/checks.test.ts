@@ -85,6 +85,17 @@ describe('week 2 Docker server grader', () => {
     expect(failed(await gradeWith(sub({ ...f, 'compose.yaml': long }), built, healthy))).toEqual([]);
   });
 
+  it("says why the server's answer or the cache check fell short", async () => {
+    const f = files('solution');
+    const other: Probe = { get: async (p) => (p === '/healthz' ? { status: 200, body: '{"status":"ok"}' } : { status: 200, body: '<h1>It works!</h1>' }) };
+    const v = await gradeWith(sub(f), built, other);
+    expect(failed(v)).toEqual(['answers']);
+    expect(en(v, 'answers')).toMatch(/HTTP 200, but not hello-server's greeting: "<h1>It works!<\/h1>"/);
+    const secondFailed = await gradeWith(sub(f), { ...built, rebuildSteps: [] }, healthy);
+    expect(failed(secondFailed)).toEqual(['cache']);
+    expect(en(secondFailed, 'cache')).toMatch(/second build.*failed/);
+  });
+
   it('takes only restart policies Docker knows', async () => {
     const f = files('solution');
     const withRestart = (r: string) => sub({ ...f, 'compose.yaml': f['compose.yaml']!.replace('restart: unless-stopped', `restart: ${r}`) });

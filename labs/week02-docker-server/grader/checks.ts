@@ -128,7 +128,16 @@ export async function gradeWith(sub: Submission, build: BuildInfo, probe: Probe 
       }
       checks.push(
         partial('answers', 3, [
-          { ok: !('error' in root) && root.status === 200 && /hello-server/.test(root.body), message: msg(`컨테이너의 ${PORT}번 포트에 GET /를 보냈더니 ${show(root)}.`, `GET / on the container's port ${PORT}: ${show(root)}.`) },
+          {
+            ok: !('error' in root) && root.status === 200 && /hello-server/.test(root.body),
+            message:
+              !('error' in root) && root.status === 200
+                ? msg(
+                    `컨테이너의 ${PORT}번 포트에 GET /를 보냈더니 HTTP 200이지만 hello-server의 인사말이 아닙니다: ${JSON.stringify(root.body.slice(0, 80))}. server.js를 바꾸지 말고 그대로 실행하세요.`,
+                    `GET / on the container's port ${PORT}: HTTP 200, but not hello-server's greeting: ${JSON.stringify(root.body.slice(0, 80))}. Run server.js as it is.`,
+                  )
+                : msg(`컨테이너의 ${PORT}번 포트에 GET /를 보냈더니 ${show(root)}.`, `GET / on the container's port ${PORT}: ${show(root)}.`),
+          },
           { ok: healthy, message: msg(`GET /healthz가 {"status":"ok"}를 돌려주지 않았습니다 (${show(health)}).`, `GET /healthz did not answer {"status":"ok"} (${show(health)}).`) },
           { ok: exposesPort, message: msg(`Dockerfile: EXPOSE ${PORT}이 없어서 이미지만 보고는 어느 포트를 여는지 알 수 없습니다.`, `Dockerfile: no EXPOSE ${PORT}, so the image does not document the port it listens on.`) },
         ]),
@@ -146,10 +155,12 @@ export async function gradeWith(sub: Submission, build: BuildInfo, probe: Probe 
           ok,
           message: !build.ok
             ? msg('빌드되지 않아 캐시를 확인할 수 없습니다.', 'Not built, so the cache could not be checked.')
-            : msg(
-                `server.js만 바꿔 다시 빌드했더니 ${rebuilt.map((s) => `Dockerfile:${ins[s.step - 1]?.line ?? '?'} ${s.instruction}`).join('; ')} 단계가 다시 실행되었습니다.`,
-                `After changing only server.js, the rebuild ran ${rebuilt.map((s) => `Dockerfile:${ins[s.step - 1]?.line ?? '?'} ${s.instruction}`).join('; ')} again.`,
-              ),
+            : !build.rebuildSteps?.length
+              ? msg('server.js만 바꾼 두 번째 빌드가 실패해서 캐시를 확인할 수 없습니다. 같은 파일이 두 번 빌드되는지 확인하세요.', 'The second build, after changing only server.js, failed, so the cache could not be checked. Check that the same files build twice.')
+              : msg(
+                  `server.js만 바꿔 다시 빌드했더니 ${rebuilt.map((s) => `Dockerfile:${ins[s.step - 1]?.line ?? '?'} ${s.instruction}`).join('; ')} 단계가 다시 실행되었습니다.`,
+                  `After changing only server.js, the rebuild ran ${rebuilt.map((s) => `Dockerfile:${ins[s.step - 1]?.line ?? '?'} ${s.instruction}`).join('; ')} again.`,
+                ),
         },
       ]),
     );
