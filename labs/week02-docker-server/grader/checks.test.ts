@@ -96,6 +96,16 @@ describe('week 2 Docker server grader', () => {
     expect(en(secondFailed, 'cache')).toMatch(/second build.*failed/);
   });
 
+  it('a build with no context builds from this folder', async () => {
+    const f = files('solution');
+    const compose = f['compose.yaml']!;
+    expect(compose).toMatch(/build: \.\n/);
+    const noContext = compose.replace(/build: \.\n/, 'build:\n      dockerfile: Dockerfile\n');
+    expect(failed(await gradeWith(sub({ ...f, 'compose.yaml': noContext }), built, healthy))).toEqual([]);
+    const elsewhere = compose.replace(/build: \.\n/, 'build:\n      context: ./other\n');
+    expect(en(await gradeWith(sub({ ...f, 'compose.yaml': elsewhere }), built, healthy), 'compose')).toMatch(/no service builds its image from this folder/);
+  });
+
   it('takes only restart policies Docker knows', async () => {
     const f = files('solution');
     const withRestart = (r: string) => sub({ ...f, 'compose.yaml': f['compose.yaml']!.replace('restart: unless-stopped', `restart: ${r}`) });

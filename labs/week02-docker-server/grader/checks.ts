@@ -185,7 +185,8 @@ function checkCompose(sub: Submission): CheckVerdict {
   const services = isObj(c.services) ? Object.entries(c.services).filter(([, s]) => isObj(s)) : [];
   const built = services.find(([, s]) => {
     const b = get(s, ['build']);
-    const ctx = typeof b === 'string' ? b : str(get(b, ['context']));
+    // `build: { dockerfile: ... }` without a context builds from the Compose file's folder, as `.` does.
+    const ctx = typeof b === 'string' ? b : isObj(b) ? (str(get(b, ['context'])) ?? (b.context === undefined ? '.' : undefined)) : undefined;
     return ctx === '.' || ctx === './';
   });
   const ports = built ? (Array.isArray(get(built[1], ['ports'])) ? (get(built[1], ['ports']) as Json[]) : []) : [];
