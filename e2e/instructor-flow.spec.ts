@@ -163,6 +163,8 @@ test('cohort with a schedule: one learner passes, one fails a check twice; grade
   await fail.page.getByTestId('join-group').click();
   await expect(fail.page).toHaveURL(pass.page.url());
   await pass.page.getByTestId('leaderboard-optin').check();
+  // the opt-in is a server action: wait for the page to show it before reloading, or the reload can cut it off
+  await expect(pass.page.getByTestId('leaderboard').locator('li')).toHaveCount(1);
   for (const p of [pass.page, fail.page]) {
     await p.reload();
     await expect(p.getByTestId('board').locator('tbody tr')).toHaveCount(2);
