@@ -53,8 +53,10 @@ const nextConfig = {
 const withMDX = createMDX({
   extension: /\.(md|mdx)$/,
   options: {
-    // Plugins by name, so Turbopack can pass them to its loader.
-    remarkPlugins: ['remark-frontmatter', 'remark-gfm'],
+    // Plugins by name, so Turbopack can pass them to its loader. remark-cjk-friendly: CommonMark does not close
+    // `**익스포터(exporter)**가` (punctuation before the closing `**`, a Hangul particle after it), so Korean text showed
+    // the asterisks; the plugin applies the CJK-friendly emphasis rules (also used by cli/content-compile.ts).
+    remarkPlugins: ['remark-frontmatter', 'remark-gfm', 'remark-cjk-friendly'],
     // highlight.js's common set has no HCL, Dockerfile or PromQL grammar: close relatives stand in.
     rehypePlugins: [['rehype-highlight', { detect: false, aliases: { ini: ['hcl', 'terraform', 'tf'], bash: ['dockerfile', 'docker', 'sh', 'console'], sql: ['promql'] } }]],
   },
