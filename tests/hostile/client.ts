@@ -8,6 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { getDb } from '@/lib/db';
+import { MAX_REQUEST_BODY_BYTES } from '@/lib/http/node-guard';
 
 export const BASE = process.env.HOSTILE_BASE_URL ?? 'http://localhost:3100';
 const target = new URL(BASE);
@@ -54,10 +55,17 @@ export class Session {
     if (body && !opts.chunked) headers['content-length'] = String(body.length);
     if (body && opts.chunked) headers['transfer-encoding'] = 'chunked';
     return new Promise((resolve, reject) => {
+      // A refused body is answered (413) and the connection closed before the client has sent all of it, as a
+      // server should; like a browser, this client then stops sending and reads the answer, and a broken pipe
+      // after the answer has started is not an error.
+      let responded = false;
+      let settled = false;
       const r = http.request({ host: '127.0.0.1', port: Number(target.port || 80), localAddress: this.from, method, path: p, headers }, (res) => {
+        responded = true;
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
+        const finish = () => {
+          if (settled) return;
+          settled = true;
           for (const c of res.headers['set-cookie'] ?? []) {
             this.setCookies.push(c);
             const [pair] = c.split(';');
@@ -70,15 +78,36 @@ export class Session {
           const buf = Buffer.concat(chunks);
           const text = buf.toString('utf8');
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: buf, text, json: <T,>() => JSON.parse(text) as T });
-        });
-        res.on('error', reject);
+        };
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', finish);
+        res.on('close', finish);
+        res.on('error', () => finish());
       });
-      r.on('error', reject);
-      if (body && opts.chunked) {
-        // several chunks, to be sure nothing relies on one read
-        for (let i = 0; i < body.length; i += 64 * 1024) r.write(body.subarray(i, i + 64 * 1024));
+      r.on('error', (e) => {
+        if (responded || settled) return;
+        settled = true;
+        reject(e);
+      });
+      if (!body) {
         r.end();
-      } else r.end(body);
+        return;
+      }
+      // Several chunks (also so nothing relies on one read), each after the last has drained, stopping once the
+      // server has answered. A body the server refuses by its headers alone (over the size limit, or chunked with no
+      // length) is held back until it has had the chance to answer, as a client sending `Expect: 100-continue` would.
+      const step = 64 * 1024;
+      const send = async () => {
+        if (opts.chunked || body.length > MAX_REQUEST_BODY_BYTES) {
+          r.flushHeaders();
+          for (let waited = 0; waited < 3000 && !responded && !r.destroyed; waited += 20) await new Promise((ok) => setTimeout(ok, 20));
+        }
+        for (let i = 0; i < body.length && !responded && !r.destroyed; i += step) {
+          if (!r.write(body.subarray(i, i + step))) await new Promise<void>((ok) => { r.once('drain', ok); r.once('close', ok); });
+        }
+        if (!r.destroyed) r.end();
+      };
+      void send().catch(() => undefined);
     });
   }
 
