@@ -45,9 +45,14 @@ export function toZonedInput(d: Date, zone: string): string {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
+/** `zone`'s wall clock at the instant `t`, to the minute, as milliseconds of a UTC date with the same fields. */
+export function wallClockMs(t: number, zone: string): number {
+  return Date.parse(`${toZonedInput(new Date(t), zone)}:00Z`);
+}
+
 /** How far `zone`'s wall clock is ahead of UTC at the instant `t` (ms). */
 function offsetAt(t: number, zone: string): number {
-  return Date.parse(`${toZonedInput(new Date(t), zone)}:00Z`) - Math.floor(t / 60_000) * 60_000;
+  return wallClockMs(t, zone) - Math.floor(t / 60_000) * 60_000;
 }
 
 /**
@@ -64,7 +69,7 @@ export function fromZonedInput(s: string, zone: string): Date | null {
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || check.getUTCHours() !== h || check.getUTCMinutes() !== mi) return null;
   // The offset a day before and a day after cover both sides of any transition near this time.
   const candidates = [...new Set([wall - offsetAt(wall - 86_400_000, zone), wall - offsetAt(wall + 86_400_000, zone)])].sort((a, b) => a - b);
-  const exact = candidates.find((t) => Date.parse(`${toZonedInput(new Date(t), zone)}:00Z`) === wall);
+  const exact = candidates.find((t) => wallClockMs(t, zone) === wall);
   if (exact !== undefined) return new Date(exact);
   // In a gap: the earlier offset lands after the jump.
   return new Date(wall - offsetAt(wall - 86_400_000, zone));

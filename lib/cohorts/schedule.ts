@@ -1,5 +1,5 @@
 import { getDb } from '../db';
-import { DEFAULT_TIME_ZONE, fromZonedInput, toZonedInput } from '../time-zone';
+import { DEFAULT_TIME_ZONE, fromZonedInput, wallClockMs } from '../time-zone';
 
 export interface WeekWindow {
   week: number;
@@ -45,7 +45,7 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
  * are counted on the wall clock of `zone`, so "Mondays 09:00" stay 09:00 across a daylight-saving change.
  */
 export function fillSchedule(start: Date, weeks = 10, zone = DEFAULT_TIME_ZONE): { week: number; unlockAt: Date; dueAt: Date }[] {
-  const wall = Date.parse(`${toZonedInput(start, zone)}:00Z`);
+  const wall = wallClockMs(start.getTime(), zone);
   const seconds = start.getTime() % 60_000; // the wall clock is read to the minute; keep the rest as it was
   const nth = (i: number) => new Date((fromZonedInput(new Date(wall + i * WEEK_MS).toISOString().slice(0, 16), zone)?.getTime() ?? start.getTime() - seconds + i * WEEK_MS) + seconds);
   return Array.from({ length: weeks }, (_, i) => ({ week: i + 1, unlockAt: nth(i), dueAt: nth(i + 1) }));

@@ -196,12 +196,17 @@ function lessonSlug(): string {
   return file.replace(/\.en\.mdx$/, '');
 }
 
-/** The action's id and a page that loads it, from the build's server-reference manifest. */
-export function actionRef(file: string, name: string): { id: string; page: string } {
+/** The build's server actions by id: the file and export each comes from and the pages that load it. */
+export function serverActions(): Record<string, { workers: Record<string, unknown>; filename: string; exportedName: string }> {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, process.env.LMS_DIST_DIR || '.next', 'server', 'server-reference-manifest.json'), 'utf8')) as {
     node: Record<string, { workers: Record<string, unknown>; filename: string; exportedName: string }>;
   };
-  for (const [id, e] of Object.entries(manifest.node)) {
+  return manifest.node;
+}
+
+/** The action's id and a page that loads it, from the build's server-reference manifest. */
+export function actionRef(file: string, name: string): { id: string; page: string } {
+  for (const [id, e] of Object.entries(serverActions())) {
     if (e.filename !== file || e.exportedName !== name) continue;
     const pages = Object.keys(e.workers)
       .map((w) => '/' + w.replace(/^app\//, '').replace(/\/page$/, '').split('/').filter((s) => !/^\(.*\)$/.test(s)).join('/'))
