@@ -22,6 +22,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // Lab gradings (describe.concurrent in labs.test.ts) run as many at once as a worker's slots.
+          maxConcurrency: Number(process.env.WORKER_CONCURRENCY ?? 2),
           globalSetup: ['tests/integration/global-setup.ts'],
           env: { LMS_EXTRA_LABS_DIR: path.resolve(import.meta.dirname, 'tests/fixtures/labs') },
         },

@@ -15,6 +15,8 @@ const USAGE = `usage: bin/lms <command>
   up                         install what is missing, prepare, and serve the site (http://localhost:3000) and the worker
   test                       run the whole test suite (types, lint, unit, integration, end-to-end)
   labs list [--json]         the labs: id, week, title, maxPoints
+  labs verify [<lab>...] [--json] [--concurrency N] [--verbose]
+                             grade each lab's solution, starter, cases and variants; a table of what did as it must
   grade <lab-id> <file-or-dir>... [--json] [--lang ko|en]
                              grade files through the same sandbox as the worker
   content list [--json]      every lesson: week, slug, title, languages
@@ -154,8 +156,9 @@ function printWelcome(port: number): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-async function cmdLabs(args: string[]): Promise<void> {
+async function cmdLabs(args: string[]): Promise<number> {
   const sub = args.shift();
+  if (sub === 'verify') return cmdLabsVerify(args);
   if (sub !== 'list') throw new CliError(USAGE);
   const json = flag(args, '--json');
   const { listLabs } = await import('../lib/labs/registry');
@@ -163,6 +166,49 @@ async function cmdLabs(args: string[]): Promise<void> {
   const rows = listLabs().map((l) => ({ id: l.manifest.id, week: l.manifest.week, title: l.manifest.title.en, maxPoints: maxPoints(l.manifest) }));
   if (json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   else for (const r of rows) process.stdout.write(`${String(r.week).padStart(2)}  ${r.id.padEnd(28)} ${String(r.maxPoints).padStart(3)} pts  ${r.title}\n`);
+  return 0;
+}
+
+/**
+ * bin/lms labs verify [<lab>...] [--json] [--concurrency N]: each lab's solution, starter, known-wrong cases and
+ * variants through the real sandbox, a table per lab of what did what it must. Exit 1 when anything did not.
+ */
+async function cmdLabsVerify(args: string[]): Promise<number> {
+  const json = flag(args, '--json');
+  const verbose = flag(args, '--verbose');
+  const concurrency = Number(option(args, '--concurrency') ?? process.env.WORKER_CONCURRENCY ?? 2);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) throw new CliError('--concurrency must be a whole number from 1 to 16');
+  const { listLabs } = await import('../lib/labs/registry');
+  const { verifyLab, summarise } = await import('../lib/labs/verify');
+  const { ensureGraderImages } = await import('../lib/grading/images');
+  const all = listLabs();
+  const labs = args.length ? args.map((id) => all.find((l) => l.manifest.id === id || `week${String(l.manifest.week).padStart(2, '0')}` === id) ?? (() => { throw new CliError(`no lab "${id}" (bin/lms labs list)`); })()) : all.filter((l) => !l.manifest.id.startsWith('test-'));
+  const docker = await ensureDocker();
+  await ensureBaseImage(docker);
+  await ensureGraderImages(docker, labs, log);
+  const report: { lab: string; ok: boolean; summary: ReturnType<typeof summarise>; rows: Awaited<ReturnType<typeof verifyLab>> }[] = [];
+  for (const lab of labs) {
+    const t0 = Date.now();
+    const rows = await verifyLab(docker, lab, { concurrency });
+    const summary = summarise(rows);
+    report.push({ lab: lab.manifest.id, ok: rows.every((r) => r.ok), summary, rows });
+    if (!json) log(`${lab.manifest.id}: ${rows.filter((r) => r.ok).length}/${rows.length} as expected (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  if (json) {
+    process.stdout.write(JSON.stringify({ ok: report.every((r) => r.ok), labs: report }, null, 2) + '\n');
+  } else {
+    const cell = (s: { ok: number; total: number }) => `${s.ok}/${s.total}`.padStart(7);
+    process.stdout.write(`\n${'lab'.padEnd(28)} solution starter   cases variants  verdict\n`);
+    for (const r of report) {
+      process.stdout.write(`${r.lab.padEnd(28)} ${cell(r.summary.solution)} ${cell(r.summary.starter)} ${cell(r.summary.case)} ${cell(r.summary.variant)}  ${r.ok ? 'as expected' : 'NOT as expected'}\n`);
+    }
+    for (const r of report) {
+      for (const row of r.rows.filter((x) => !x.ok || verbose)) {
+        process.stdout.write(`  ${row.ok ? 'ok ' : 'BAD'} ${r.lab} ${row.kind} ${row.name}: must ${row.expected}; got ${row.got}\n`);
+      }
+    }
+  }
+  return report.every((r) => r.ok) ? 0 : 1;
 }
 
 async function cmdGrade(args: string[]): Promise<number> {
@@ -257,8 +303,7 @@ async function main(): Promise<number> {
       return cmdTest(args);
     }
     case 'labs':
-      await cmdLabs(args);
-      return 0;
+      return cmdLabs(args);
     case 'grade':
       return cmdGrade(args);
     case 'content':

@@ -99,25 +99,64 @@ export const caseExpectation = z
   .refine((e) => !e.delete || e.base, { message: '"delete" needs "base": "solution"' });
 export type CaseExpectation = z.infer<typeof caseExpectation>;
 
-/** Reads a case folder (labs/<lab>/cases/<name>): its expectation and the files it submits. */
-export function readCase(caseDir: string): { expect: CaseExpectation; files: { path: string; content: Buffer }[] } {
-  const name = path.basename(caseDir);
+/**
+ * A legitimate solution written in another style than the reference (labs/<lab>/variants/<name>/variant.json): it
+ * must score full marks. `style` says how it is written and after whose example (terraform-aws-modules, the
+ * Kubernetes website, a starter workflow, ...); like a case it may be an overlay on the solution.
+ */
+export const variantDescription = z
+  .object({
+    style: z.string().min(10),
+    base: z.literal('solution').optional(),
+    delete: z.array(z.string().min(1)).optional(),
+  })
+  .strict()
+  .refine((e) => !e.delete || e.base, { message: '"delete" needs "base": "solution"' });
+export type VariantDescription = z.infer<typeof variantDescription>;
+
+/** Reads an overlay folder: its JSON description (zod) and the files it submits, on top of the solution if it says so. */
+function readOverlay<T extends { base?: 'solution'; delete?: string[] }>(dir: string, metaFile: string, schema: z.ZodType<T>): { meta: T; files: { path: string; content: Buffer }[] } {
+  const name = path.basename(dir);
+  const kind = path.basename(path.dirname(dir)) === 'variants' ? 'variant' : 'case';
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(path.join(caseDir, 'expect.json'), 'utf8'));
+    raw = JSON.parse(fs.readFileSync(path.join(dir, metaFile), 'utf8'));
   } catch (e) {
-    throw new Error(`case ${name}: expect.json cannot be read: ${(e as Error).message}`);
+    throw new Error(`${kind} ${name}: ${metaFile} cannot be read: ${(e as Error).message}`);
   }
-  const parsed = caseExpectation.safeParse(raw);
-  if (!parsed.success) throw new Error(`case ${name}: expect.json: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
-  const own = readFolderFiles(caseDir, (rel) => rel === 'expect.json');
-  if (!parsed.data.base) return { expect: parsed.data, files: own };
-  const solution = path.join(caseDir, '..', '..', 'solution');
-  if (!fs.existsSync(solution)) throw new Error(`case ${name}: expect.json says base "solution", but there is no ${solution} (a case lives in labs/<lab>/cases/)`);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${kind} ${name}: ${metaFile}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  const own = readFolderFiles(dir, (rel) => rel === metaFile);
+  if (!parsed.data.base) return { meta: parsed.data, files: own };
+  const solution = path.join(dir, '..', '..', 'solution');
+  if (!fs.existsSync(solution)) throw new Error(`${kind} ${name}: ${metaFile} says base "solution", but there is no ${solution} (it lives in labs/<lab>/${kind}s/)`);
   const files = new Map(readFolderFiles(solution).map((f) => [f.path, f]));
   for (const d of parsed.data.delete ?? []) {
-    if (!files.delete(d)) throw new Error(`case ${name}: expect.json deletes "${d}", which the solution does not have`);
+    if (!files.delete(d)) throw new Error(`${kind} ${name}: ${metaFile} deletes "${d}", which the solution does not have`);
   }
   for (const f of own) files.set(f.path, f);
-  return { expect: parsed.data, files: [...files.values()].sort((a, b) => a.path.localeCompare(b.path)) };
+  return { meta: parsed.data, files: [...files.values()].sort((a, b) => a.path.localeCompare(b.path)) };
+}
+
+/** Reads a case folder (labs/<lab>/cases/<name>): its expectation and the files it submits. */
+export function readCase(caseDir: string): { expect: CaseExpectation; files: { path: string; content: Buffer }[] } {
+  const { meta, files } = readOverlay(caseDir, 'expect.json', caseExpectation);
+  return { expect: meta, files };
+}
+
+/** Reads a variant folder (labs/<lab>/variants/<name>): its description and the files it submits. */
+export function readVariant(variantDir: string): { variant: VariantDescription; files: { path: string; content: Buffer }[] } {
+  const { meta, files } = readOverlay(variantDir, 'variant.json', variantDescription);
+  return { variant: meta, files };
+}
+
+/** The sub-folders of labs/<lab>/<kind> (cases or variants), sorted; none when the folder is missing. */
+export function labSubmissionDirs(lab: Lab, kind: 'cases' | 'variants'): string[] {
+  const root = path.join(lab.dir, kind);
+  if (!fs.existsSync(root)) return [];
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(root, d.name))
+    .sort();
 }
