@@ -3,7 +3,7 @@
  * was written on. Malformed input (invalid UTF-8, a YAML syntax error, an alias bomb, absurd nesting) is not
  * gradable.
  */
-import YAML, { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import YAML, { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { NotGradable, type Submission } from './index';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -46,8 +46,25 @@ function lineFinder(doc: Document, lc: YAML.LineCounter): (path?: PathPart[]) =>
     const start = (node as Node | null)?.range?.[0] ?? 0;
     let offset = start;
     for (const step of path) {
+      // An alias (`*name`) stands for its anchor's node: follow it, so fields reached through it get the anchor's lines.
+      for (let hops = 0; isAlias(node) && hops < 8; hops++) node = (node as YAML.Alias).resolve(doc);
       if (isMap(node)) {
-        const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(step));
+        let pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(step));
+        // A key brought in by a merge key (`<<: *defaults`) is written where the merged mapping is.
+        if (!pair) {
+          for (const m of node.items.filter((p) => isScalar(p.key) && (p.key.source === '<<' || p.key.value === '<<'))) {
+            const sources = isSeq(m.value) ? m.value.items : [m.value];
+            for (const src of sources) {
+              const target = isAlias(src) ? (src as YAML.Alias).resolve(doc) : src;
+              const hit = isMap(target) ? target.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(step)) : undefined;
+              if (hit) {
+                pair = hit;
+                break;
+              }
+            }
+            if (pair) break;
+          }
+        }
         if (!pair) break;
         const k = pair.key as Node | null;
         if (k?.range) offset = k.range[0];
@@ -70,7 +87,8 @@ export function parseYamlFile(sub: Submission, file: string): YamlDoc[] {
   const lc = new YAML.LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = YAML.parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+    // merge: `<<` merge keys, which Kubernetes' YAML reader (YAML 1.1) applies; YAML 1.2 alone would keep `<<` as a key.
+    docs = YAML.parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true }) as Document.Parsed[];
   } catch (e) {
     throw new NotGradable({ ko: `${file}를 YAML로 읽을 수 없습니다: ${short(e)}`, en: `${file} is not valid YAML: ${short(e)}` });
   }
