@@ -177,3 +177,103 @@ describe('week05 grader', () => {
     expect(a).toEqual(b);
   });
 });
+
+describe('equivalent forms (table)', () => {
+  const dep = () => solutionFiles()['k8s/deployment.yaml']!;
+  const svc = () => solutionFiles()['k8s/service.yaml']!;
+  const withFiles = (over: Record<string, string>, drop: string[] = []) => {
+    const f = { ...solutionFiles(), ...over };
+    for (const d of drop) delete f[d];
+    return sub(f);
+  };
+  const swap = (text: string, from: string, to: string) => {
+    expect(text, `the solution no longer contains ${JSON.stringify(from)}`).toContain(from);
+    return text.replace(from, to);
+  };
+  const cases: { name: string; files: () => Submission; fail: string[] }[] = [
+    { name: 'numeric targetPort', files: () => withFiles({ 'k8s/service.yaml': swap(svc(), 'targetPort: http', 'targetPort: 8080') }), fail: [] },
+    { name: 'targetPort left out with port equal to the container port', files: () => withFiles({ 'k8s/service.yaml': swap(svc(), 'port: 80\n      targetPort: http', 'port: 8080') }), fail: [] },
+    { name: 'probes by port number', files: () => withFiles({ 'k8s/deployment.yaml': dep().replaceAll('port: http', 'port: 8080') }), fail: [] },
+    { name: 'grpc probe on the port number', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), 'tcpSocket:\n              port: http', 'grpc:\n              port: 8080') }), fail: [] },
+    { name: 'matchExpressions In with one value', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), '    matchLabels:\n      app.kubernetes.io/name: web', '    matchExpressions:\n      - key: app.kubernetes.io/name\n        operator: In\n        values: [web]') }), fail: [] },
+    { name: 'matchExpressions Exists', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), '    matchLabels:\n      app.kubernetes.io/name: web', '    matchExpressions:\n      - { key: app.kubernetes.io/name, operator: Exists }') }), fail: [] },
+    { name: 'CPU as a number and memory in Gi fractions', files: () => withFiles({ 'k8s/deployment.yaml': swap(swap(dep(), 'cpu: 100m', 'cpu: 0.1'), 'memory: 128Mi', 'memory: 0.125Gi') }), fail: [] },
+    { name: '1Gi against 1024Mi (equal is allowed)', files: () => withFiles({ 'k8s/deployment.yaml': swap(swap(dep(), 'memory: 64Mi', 'memory: 1024Mi'), 'memory: 128Mi', 'memory: 1Gi') }), fail: [] },
+    { name: 'image by digest only', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), 'nginx-unprivileged:1.28-alpine', `nginx-unprivileged@sha256:${'ab12'.repeat(16)}`) }), fail: [] },
+    { name: 'image by tag and digest, registry with a port', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), 'nginxinc/nginx-unprivileged:1.28-alpine', `registry.local:5000/web/nginx:1.29.3@sha256:${'0f'.repeat(32)}`) }), fail: [] },
+    { name: 'flow style', files: () => withFiles({ 'k8s/service.yaml': '{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {selector: {app.kubernetes.io/name: web}, ports: [{name: http, port: 80, targetPort: http}]}}\n' }), fail: [] },
+    { name: 'anchors and merge keys', files: () => withFiles({ 'k8s/deployment.yaml': swap(swap(dep(), 'readinessProbe:\n            httpGet:', 'readinessProbe: &probe\n            httpGet:'), 'livenessProbe:\n            tcpSocket:\n              port: http\n            initialDelaySeconds: 10', 'livenessProbe:\n            <<: *probe\n            initialDelaySeconds: 10') }), fail: [] },
+    { name: 'CRLF line endings', files: () => withFiles({ 'k8s/deployment.yaml': dep().replace(/\n/g, '\r\n'), 'k8s/service.yaml': svc().replace(/\n/g, '\r\n') }), fail: [] },
+    { name: 'a List of objects', files: () => withFiles({ 'k8s/service.yaml': `apiVersion: v1\nkind: List\nitems:\n${svc().replace(/^/gm, '  ').replace(/^ {2}apiVersion/m, '- apiVersion')}` }, ['k8s/kustomization.yaml']), fail: [] },
+    { name: 'Service and Deployment in one file, kustomization listing it', files: () => withFiles({ 'k8s/deployment.yaml': `${dep()}---\n${svc()}`, 'k8s/service.yaml': '# the Service is in deployment.yaml\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { a: "1" }\n' }), fail: [] },
+    { name: 'HPA with minReplicas 2 and no spec.replicas', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), '  replicas: 2\n', ''), 'k8s/hpa.yaml': 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: web }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  minReplicas: 2\n  maxReplicas: 4\n' }, ['k8s/kustomization.yaml']), fail: [] },
+    { name: 'a custom resource and other built-in kinds beside the manifests', files: () => withFiles({ 'k8s/extra.yaml': 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: { name: web }\nspec: { selector: { matchLabels: { app.kubernetes.io/name: web } } }\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: { name: web }\nrules: []\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: { name: warm }\nspec: {}\n' }, ['k8s/kustomization.yaml']), fail: [] },
+    // near misses
+    { name: 'a typo in the kind of an extra manifest', files: () => withFiles({ 'k8s/pdb.yaml': 'apiVersion: policy/v1\nkind: PodDisruptionBuget\nmetadata: { name: web }\nspec: { minAvailable: 1 }\n' }, ['k8s/kustomization.yaml']), fail: ['schema'] },
+    { name: 'CronJob at a removed apiVersion', files: () => withFiles({ 'k8s/cron.yaml': 'apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: { name: warm }\nspec: {}\n' }, ['k8s/kustomization.yaml']), fail: ['schema'] },
+    { name: 'matchExpressions NotIn excluding the pods', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), '    matchLabels:\n      app.kubernetes.io/name: web', '    matchExpressions:\n      - { key: app.kubernetes.io/name, operator: NotIn, values: [web] }') }), fail: ['selectors'] },
+    { name: 'matchExpressions In without values', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), '    matchLabels:\n      app.kubernetes.io/name: web', '    matchExpressions:\n      - { key: app.kubernetes.io/name, operator: In, values: [] }') }), fail: ['schema', 'selectors'] },
+    { name: 'an HPA with minReplicas 1 overrides replicas: 2', files: () => withFiles({ 'k8s/hpa.yaml': 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: web }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  minReplicas: 1\n  maxReplicas: 4\n' }, ['k8s/kustomization.yaml']), fail: ['replicas'] },
+    { name: 'an HPA without minReplicas (defaults to 1)', files: () => withFiles({ 'k8s/hpa.yaml': 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: web }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  maxReplicas: 4\n' }, ['k8s/kustomization.yaml']), fail: ['replicas'] },
+    { name: 'a channel tag without a version', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), '1.28-alpine', 'mainline') }), fail: ['image-tag'] },
+    { name: 'a truncated digest', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), 'nginx-unprivileged:1.28-alpine', 'nginx-unprivileged@sha256:0f8e9a1b2c3d') }), fail: ['image-tag'] },
+    { name: 'Recreate with rollingUpdate settings', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), '  replicas: 2\n', '  replicas: 2\n  strategy:\n    type: Recreate\n    rollingUpdate: { maxSurge: 1 }\n') }), fail: ['schema'] },
+    { name: 'maxUnavailable 0 with the default maxSurge is fine', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), '  replicas: 2\n', '  replicas: 2\n  strategy:\n    rollingUpdate: { maxUnavailable: 0 }\n') }), fail: [] },
+    { name: '"0%" and 0 both count as zero', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), '  replicas: 2\n', '  replicas: 2\n  strategy:\n    rollingUpdate: { maxUnavailable: "0%", maxSurge: 0 }\n') }), fail: ['schema'] },
+    { name: 'a misspelt probe field is still an unknown field, and the probe counts as missing', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), 'readinessProbe:', 'readinesProbe:') }), fail: ['probes', 'schema'] },
+  ];
+  it.each(cases)('$name', async ({ files, fail }) => {
+    const v = await grade(files());
+    expect(failed(v), JSON.stringify(v.checks.filter((c) => !c.passed).map((c) => c.message))).toEqual([...fail].sort());
+  });
+});
+
+describe('Kubernetes 1.36 API', () => {
+  it('accepts fields Kubernetes added after the 1.33 models: container restartPolicyRules (1.34), hostnameOverride, and native sidecars', async () => {
+    const files = solutionFiles();
+    files['k8s/deployment.yaml'] = files['k8s/deployment.yaml']!.replace(
+      '      containers:\n',
+      [
+        '      hostnameOverride: web',
+        '      initContainers:',
+        '        - name: log-shipper',
+        '          image: fluent/fluent-bit:4.1.1',
+        '          restartPolicy: Always',
+        '      containers:',
+        '',
+      ].join('\n'),
+    ).replace('          readinessProbe:\n', '          restartPolicyRules:\n            - action: Restart\n              exitCodes: { operator: In, values: [42] }\n          readinessProbe:\n');
+    files['k8s/service.yaml'] += '  trafficDistribution: PreferSameZone\n';
+    const v = await grade(sub(files));
+    expect(failed(v), JSON.stringify(v.checks.find((c) => c.id === 'schema')?.message)).toEqual([]);
+  });
+  it('still finds a typo inside the new fields', () => {
+    const d = YAML.parse(fs.readFileSync(path.join(LAB, 'solution/k8s/deployment.yaml'), 'utf8'));
+    d.spec.template.spec.containers[0].restartPolicyRules = [{ action: 'Restart', exitCode: { operator: 'In', values: [1] } }];
+    expect(validateObject(d).map((p) => p.en).join(' ')).toMatch(/unknown field "exitCode".*did you mean|unknown field "exitCode"/);
+  });
+});
+
+describe('messages teach the fix', () => {
+  it('spells out mixed units when a request is above its limit', async () => {
+    const v = await grade(load('cases/limit-in-megabytes'));
+    const m = v.checks.find((c) => c.id === 'resources')!.message as { en: string; ko: string };
+    expect(m.en).toMatch(/k8s\/deployment\.yaml:29 .*128Mi is more than limits\.memory 128M .*134,217,728 bytes against 128,000,000 bytes/);
+    expect(m.ko).toMatch(/134,217,728바이트 대 128,000,000바이트/);
+  });
+  it('names the autoscaler, not spec.replicas, when the HPA decides', async () => {
+    const v = await grade(load('cases/hpa-min-one'));
+    expect((v.checks.find((c) => c.id === 'replicas')!.message as { en: string }).en).toMatch(/k8s\/hpa\.yaml:\d+ .*minReplicas decides/);
+  });
+  it('says why maxSurge 0 with maxUnavailable 0 is refused, where it is written', async () => {
+    const v = await grade(load('cases/rolling-update-both-zero'));
+    expect((v.checks.find((c) => c.id === 'schema')!.message as { en: string }).en).toMatch(/k8s\/deployment\.yaml:\d+ .*maxSurge and maxUnavailable are both 0/);
+  });
+  it('places a problem inside a List item on its own line', async () => {
+    const items = `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: b }\n    dat: {}\n`;
+    const files = solutionFiles();
+    delete files['k8s/kustomization.yaml'];
+    const v = await grade(sub({ ...files, 'k8s/config.yaml': items }));
+    expect(JSON.stringify(v.checks.find((c) => c.id === 'schema')!.message)).toMatch(/k8s\/config\.yaml:10 \(ConfigMap b, dat\): unknown field/);
+  });
+});

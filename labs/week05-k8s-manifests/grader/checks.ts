@@ -7,7 +7,7 @@
 import { NotGradable, partial, pass, fail, type CheckVerdict, type GraderVerdict, type Submission } from '../../../lib/grader-kit/index';
 import { readKustomization, type Kustomization } from './kustomize';
 import { K8sObject, summarise, type Finding } from './model';
-import { compareQuantity, parseQuantity } from './quantity';
+import { compareQuantity, formatQuantity, parseQuantity } from './quantity';
 import { validateObject } from './schema';
 import { isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
 
@@ -43,8 +43,14 @@ export function load(sub: Submission): Model {
   for (const [file, docs] of docsByFile) {
     if (KUSTOMIZATION_FILES.includes(file)) continue;
     for (const d of docs) {
-      if (isObj(d.value)) objects.push(new K8sObject(d, d.value));
-      else strays.push(d);
+      if (!isObj(d.value)) strays.push(d);
+      else if (isList(d.value)) {
+        // `kind: List` (what `kubectl get -o yaml` prints): kubectl apply applies each item as an object of its own.
+        (d.value.items as Json[]).forEach((item, i) => {
+          if (isObj(item)) objects.push(new K8sObject(d, item, ['items', i]));
+          else strays.push({ ...d, line: (p: PathPart[] = []) => d.line(['items', i, ...p]) });
+        });
+      } else objects.push(new K8sObject(d, d.value));
     }
   }
   const deployments = objects.filter((o) => o.kind === 'Deployment');
@@ -56,6 +62,11 @@ export function load(sub: Submission): Model {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
+
+/** A `kind: List` (or SomethingList) document of apiVersion v1 with an items array. */
+function isList(v: Obj): boolean {
+  return typeof v.kind === 'string' && /List$/.test(v.kind) && v.apiVersion === 'v1' && Array.isArray(v.items);
+}
 
 function namespaceOf(m: Model, o: K8sObject): string {
   if (m.kustomization?.namespace) return m.kustomization.namespace;
@@ -166,7 +177,7 @@ function checkSchema(m: Model): CheckVerdict {
     const key = `${o.kind}/${namespaceOf(m, o)}/${o.name}`;
     const prev = ns.get(key);
     if (prev) {
-      const f = o.find(['metadata', 'name'], `a second ${o.kind} named "${o.name}" (the first is at ${prev.doc.file}:${prev.doc.line(['metadata', 'name'])}); the later one would replace it`, `같은 이름의 ${o.kind} "${o.name}"가 또 있습니다 (처음 것은 ${prev.doc.file}:${prev.doc.line(['metadata', 'name'])}). 나중 것이 앞의 것을 덮어씁니다`);
+      const f = o.find(['metadata', 'name'], `a second ${o.kind} named "${o.name}" (the first is at ${prev.at(['metadata', 'name'])}); the later one would replace it`, `같은 이름의 ${o.kind} "${o.name}"가 또 있습니다 (처음 것은 ${prev.at(['metadata', 'name'])}). 나중 것이 앞의 것을 덮어씁니다`);
       (o.kind === 'Deployment' ? byKind.Deployment : o.kind === 'Service' ? byKind.Service : byKind.other).push(f);
     }
     ns.set(key, o);
@@ -186,7 +197,7 @@ function checkSelectors(m: Model): CheckVerdict {
     if (!isObj(sel)) dep.push(d.find(['spec'], 'spec.selector is missing: apps/v1 requires the Deployment to say which pods it owns', 'spec.selector가 없습니다. apps/v1에서는 Deployment가 자신의 파드를 선택해야 합니다'));
     else if (!selects(sel, labels)) {
       const want = isObj(sel.matchLabels) ? fmtLabels(labelsAt(d, ['spec', 'selector', 'matchLabels'])) : 'matchExpressions';
-      dep.push(d.find(['spec', 'selector'], `the selector (${want}) does not match the pod template's labels (${fmtLabels(labels)}, line ${d.doc.line(['spec', 'template', 'metadata', 'labels'])})`, `셀렉터(${want})가 파드 템플릿의 레이블(${fmtLabels(labels)}, ${d.doc.line(['spec', 'template', 'metadata', 'labels'])}행)과 맞지 않습니다`));
+      dep.push(d.find(['spec', 'selector'], `the selector (${want}) does not match the pod template's labels (${fmtLabels(labels)}, line ${d.line(['spec', 'template', 'metadata', 'labels'])})`, `셀렉터(${want})가 파드 템플릿의 레이블(${fmtLabels(labels)}, ${d.line(['spec', 'template', 'metadata', 'labels'])}행)과 맞지 않습니다`));
     }
   }
   const svc: Finding[] = [];
@@ -204,7 +215,7 @@ function checkSelectors(m: Model): CheckVerdict {
       const d = hit[0]!;
       svc.push(s.find(['metadata', 'namespace'], `the Service is in namespace "${ns}" but Deployment ${d.name} runs its pods in "${namespaceOf(m, d)}"; a Service only selects pods in its own namespace`, `Service는 네임스페이스 "${ns}"에 있지만 Deployment ${d.name}의 파드는 "${namespaceOf(m, d)}"에 있습니다. Service는 같은 네임스페이스의 파드만 선택합니다`));
     } else {
-      const pods = m.deployments.map((d) => `${d.name}: ${fmtLabels(labelsAt(d, ['spec', 'template', 'metadata', 'labels']))} (${d.doc.file}:${d.doc.line(['spec', 'template', 'metadata', 'labels'])})`).join('; ');
+      const pods = m.deployments.map((d) => `${d.name}: ${fmtLabels(labelsAt(d, ['spec', 'template', 'metadata', 'labels']))} (${d.at(['spec', 'template', 'metadata', 'labels'])})`).join('; ');
       svc.push(s.find(['spec', 'selector'], `the selector (${fmtLabels(sel)}) matches no pod template's labels (${pods})`, `셀렉터(${fmtLabels(sel)})와 맞는 파드 템플릿 레이블이 없습니다 (${pods})`));
     }
   }
@@ -237,11 +248,12 @@ function checkServicePorts(m: Model): CheckVerdict {
         if (portMatches(target, all, protocol)) continue;
         const path: PathPart[] = ['spec', 'ports', j, explicit ? 'targetPort' : 'port'];
         const what = explicit ? `targetPort ${JSON.stringify(target)}` : `targetPort (defaults to port ${JSON.stringify(target)})`;
+        const whatKo = explicit ? `targetPort ${JSON.stringify(target)}` : `targetPort(생략되어 port ${JSON.stringify(target)} 값을 따름)`;
         findings.push(
           s.find(
             path,
-            `${what} matches no containerPort ${typeof target === 'string' ? 'name ' : ''}of Deployment ${d.name} (its ports: ${portList(all)} at ${d.doc.file}:${d.doc.line([...POD_SPEC, 'containers'])})`,
-            `${what}와 맞는 Deployment ${d.name}의 containerPort${typeof target === 'string' ? ' 이름' : ''}이 없습니다 (포트: ${portList(all)}, ${d.doc.file}:${d.doc.line([...POD_SPEC, 'containers'])})`,
+            `${what} matches no containerPort ${typeof target === 'string' ? 'name ' : ''}of Deployment ${d.name} (its ports: ${portList(all)} at ${d.at([...POD_SPEC, 'containers'])})`,
+            `${whatKo}에 맞는 Deployment ${d.name}의 containerPort${typeof target === 'string' ? ' 이름' : ''}이 없습니다 (포트: ${portList(all)}, ${d.at([...POD_SPEC, 'containers'])})`,
           ),
         );
       }
@@ -272,7 +284,12 @@ function checkResources(m: Model): CheckVerdict {
           continue;
         }
         if (compareQuantity(rq, lq) > 0) {
-          order.push(d.find([...c.path, 'resources', 'requests', r], `container "${c.name}": requests.${r} ${String(req)} is more than limits.${r} ${String(lim)} (line ${d.doc.line([...c.path, 'resources', 'limits', r])}); the API server rejects that`, `컨테이너 "${c.name}": requests.${r} ${String(req)}가 limits.${r} ${String(lim)}(${d.doc.line([...c.path, 'resources', 'limits', r])}행)보다 큽니다. API 서버가 거부합니다`));
+          // Spell the two out in one unit when they are written differently (128Mi against 128M, 0.6 against 500m).
+          const unitOf = (q: Json | undefined) => String(q).replace(/^[\d.+-]+/, '');
+          const same = unitOf(req) === unitOf(lim);
+          const inBase = same ? '' : ` (${formatQuantity(rq, r)} against ${formatQuantity(lq, r)})`;
+          const inBaseKo = same ? '' : ` (${formatQuantity(rq, r, 'ko')} 대 ${formatQuantity(lq, r, 'ko')})`;
+          order.push(d.find([...c.path, 'resources', 'requests', r], `container "${c.name}": requests.${r} ${String(req)} is more than limits.${r} ${String(lim)} (line ${d.line([...c.path, 'resources', 'limits', r])})${inBase}; the API server rejects a request above its limit`, `컨테이너 "${c.name}": requests.${r} ${String(req)}가 limits.${r} ${String(lim)}(${d.line([...c.path, 'resources', 'limits', r])}행)보다 큽니다${inBaseKo}. API 서버는 limit보다 큰 request를 거부합니다`));
         }
       }
     }
@@ -297,7 +314,7 @@ function probeProblem(c: ContainerRef, kind: 'readinessProbe' | 'livenessProbe')
     return c.d.find([...c.path, kind, handler, 'port'], `container "${c.name}" declares no containerPort for its ${label} probe to use`, `컨테이너 "${c.name}"에 ${label} 프로브가 쓸 containerPort가 선언되어 있지 않습니다`);
   }
   if (!portMatches(port, ports)) {
-    return c.d.find([...c.path, kind, handler, 'port'], `the ${label} probe of "${c.name}" checks port ${JSON.stringify(port ?? null)}, which is not one of its containerPorts (${portList(ports)})`, `"${c.name}"의 ${label} 프로브가 포트 ${JSON.stringify(port ?? null)}를 확인하는데, 이는 컨테이너 포트(${portList(ports)})가 아닙니다`);
+    return c.d.find([...c.path, kind, handler, 'port'], `the ${label} probe of "${c.name}" checks port ${JSON.stringify(port ?? null)}, which is not one of its containerPorts (${portList(ports)}); probe the port the app listens on, by number or by name`, `"${c.name}"의 ${label} 프로브가 확인하는 포트(${JSON.stringify(port ?? null)})가 컨테이너 포트 목록(${portList(ports)})에 없습니다. 앱이 실제로 듣는 포트의 번호나 이름을 쓰세요`);
   }
   return null;
 }
@@ -348,6 +365,9 @@ function checkImages(m: Model): CheckVerdict {
         findings.push(d.find([...c.path, 'image'], `image "${shown}"${via} has no tag, so it means :latest; pin a version tag (e.g. 1.4.2) or a digest`, `이미지 "${shown}"${via}에 태그가 없어 :latest와 같습니다. 버전 태그(예: 1.4.2)나 다이제스트로 고정하세요`));
       } else if (img.tag.toLowerCase() === 'latest') {
         findings.push(d.find([...c.path, 'image'], `image "${shown}"${via} uses :latest; which version runs would change without any change to the manifest`, `이미지 "${shown}"${via}가 :latest를 씁니다. 매니페스트가 그대로여도 실행되는 버전이 바뀔 수 있습니다`));
+      } else if (!/\d/.test(img.tag)) {
+        // stable, mainline, alpine, edge, main...: names of a channel, moved to each new release like latest.
+        findings.push(d.find([...c.path, 'image'], `image "${shown}"${via}: the tag "${img.tag}" names no version, so like latest it moves to each new release; pin a version tag (e.g. 1.29.3-alpine) or a digest`, `이미지 "${shown}"${via}: 태그 "${img.tag}"에는 버전이 없어서 latest처럼 새 릴리스마다 바뀝니다. 버전 태그(예: 1.29.3-alpine)나 다이제스트로 고정하세요`));
       } else if (img.digest) {
         findings.push(d.find([...c.path, 'image'], `image "${shown}"${via} has a malformed digest (sha256: and 64 hex digits)`, `이미지 "${shown}"${via}의 다이제스트 형식이 잘못되었습니다 (sha256:와 16진수 64자리)`));
       }
@@ -364,13 +384,27 @@ function checkReplicas(m: Model): CheckVerdict {
     const raw = d.get(['spec', 'replicas']);
     const count = override ? override.count : typeof raw === 'number' ? raw : raw === undefined ? 1 : NaN;
     const hpa = hpas.find((h) => h.get(['spec', 'scaleTargetRef', 'kind']) === 'Deployment' && h.get(['spec', 'scaleTargetRef', 'name']) === d.name && namespaceOf(m, h) === namespaceOf(m, d));
-    const hpaMin = hpa ? hpa.get(['spec', 'minReplicas']) : undefined;
-    if (hpa && typeof hpaMin === 'number' && hpaMin >= 2) continue;
+    if (hpa) {
+      // The autoscaler owns the count: it can go down to minReplicas (1 when left out), whatever spec.replicas says.
+      const hpaMin = hpa.get(['spec', 'minReplicas']);
+      const min = hpaMin === undefined ? 1 : hpaMin;
+      if (typeof min === 'number' && min >= 2) continue;
+      findings.push(
+        hpa.find(
+          hpaMin === undefined ? ['spec'] : ['spec', 'minReplicas'],
+          `HorizontalPodAutoscaler ${hpa.name} scales Deployment ${d.name} and may take it down to ${JSON.stringify(min)} ${hpaMin === undefined ? '(minReplicas left out defaults to 1)' : '(minReplicas)'}; with an autoscaler, minReplicas decides, so set it to 2 or more`,
+          `HorizontalPodAutoscaler ${hpa.name}가 Deployment ${d.name}를 ${JSON.stringify(min)}개까지 줄일 수 있습니다${hpaMin === undefined ? ' (minReplicas를 생략하면 1)' : ' (minReplicas)'}. 오토스케일러가 있으면 minReplicas가 개수를 정하므로 2 이상으로 하세요`,
+        ),
+      );
+      continue;
+    }
     if (Number.isInteger(count) && count >= 2) continue;
     if (override) {
       findings.push({ file: m.kustomization!.file, line: override.line, en: `replicas sets Deployment ${d.name} to ${override.count}; run at least 2 so one pod can fail or be replaced while another serves`, ko: `replicas가 Deployment ${d.name}를 ${override.count}개로 정합니다. 한 파드가 죽거나 교체되는 동안 다른 파드가 응답하도록 2개 이상 실행하세요` });
     } else if (raw === undefined) {
       findings.push(d.find(['spec'], 'spec.replicas is not set, so it defaults to 1; run at least 2 so one pod can fail or be replaced while another serves', 'spec.replicas가 없어 기본값 1이 됩니다. 한 파드가 죽거나 교체되는 동안 다른 파드가 응답하도록 2개 이상 실행하세요'));
+    } else if (typeof raw !== 'number') {
+      findings.push(d.find(['spec', 'replicas'], `spec.replicas is ${JSON.stringify(raw)}, not a number (the API refuses it); write it without quotes, e.g. replicas: 2`, `spec.replicas가 숫자가 아니라 ${JSON.stringify(raw)}입니다 (API가 거부합니다). 따옴표 없이 replicas: 2처럼 쓰세요`));
     } else {
       findings.push(d.find(['spec', 'replicas'], `spec.replicas is ${JSON.stringify(raw)}; run at least 2 so one pod can fail or be replaced while another serves`, `spec.replicas가 ${JSON.stringify(raw)}입니다. 한 파드가 죽거나 교체되는 동안 다른 파드가 응답하도록 2개 이상 실행하세요`));
     }

@@ -16,7 +16,19 @@ export class K8sObject {
   constructor(
     readonly doc: YamlDoc,
     readonly value: Obj,
+    /** Where the object sits in its document: [] for a document of its own, ['items', i] for an item of a List. */
+    readonly base: PathPart[] = [],
   ) {}
+
+  /** The line a field of this object is written on. */
+  line(path: PathPart[] = []): number {
+    return this.doc.line([...this.base, ...path]);
+  }
+
+  /** "k8s/deployment.yaml:12" for a field of this object. */
+  at(path: PathPart[] = []): string {
+    return `${this.doc.file}:${this.line(path)}`;
+  }
 
   get kind(): string {
     return typeof this.value.kind === 'string' ? this.value.kind : '?';
@@ -34,11 +46,11 @@ export class K8sObject {
   /** "k8s/deployment.yaml:23 (Deployment web, spec.replicas)" */
   where(path: PathPart[] = []): string {
     const p = dotted(path);
-    return `${this.doc.file}:${this.doc.line(path)} (${this.kind} ${this.name}${p ? `, ${p}` : ''})`;
+    return `${this.doc.file}:${this.line(path)} (${this.kind} ${this.name}${p ? `, ${p}` : ''})`;
   }
 
   find(path: PathPart[], en: string, ko: string): Finding {
-    return { file: this.doc.file, line: this.doc.line(path), where: this.where(path), en, ko };
+    return { file: this.doc.file, line: this.line(path), where: this.where(path), en, ko };
   }
 }
 

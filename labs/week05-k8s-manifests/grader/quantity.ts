@@ -40,3 +40,16 @@ export function compareQuantity(a: Quantity, b: Quantity): number {
   const r = b.num * a.den;
   return l < r ? -1 : l > r ? 1 : 0;
 }
+
+/** A quantity in plain units for a message: memory in bytes (128Mi = "134,217,728 bytes"), CPU in cores ("0.6 CPU"). */
+export function formatQuantity(q: Quantity, resource: 'cpu' | 'memory', lang: 'en' | 'ko' = 'en'): string {
+  if (resource === 'memory') {
+    const whole = q.num / q.den;
+    const exact = whole * q.den === q.num;
+    const n = `${exact ? '' : '~'}${whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+    return lang === 'ko' ? `${n}바이트` : `${n} bytes`;
+  }
+  const milli = (q.num * 1000n) / q.den;
+  const cores = Number(milli) / 1000;
+  return `${cores} CPU`;
+}
