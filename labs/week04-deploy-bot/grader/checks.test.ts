@@ -7,6 +7,7 @@ import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Submission, NotGradable, type GraderVerdict } from '../../../lib/grader-kit/index';
 import { labManifest } from '../../../lib/labs/manifest';
+import { readCase, readFolderFiles, readVariant } from '../../../lib/labs/registry';
 import { grade, loadConfig, checkSource, type Config } from './checks';
 
 const LAB = path.resolve(import.meta.dirname, '..');
@@ -25,9 +26,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function readDir(dir: string): Map<string, Buffer> {
-  return new Map(fs.readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => [f, fs.readFileSync(path.join(dir, f))]));
-}
+const toMap = (files: { path: string; content: Buffer }[]) => new Map(files.filter((f) => f.path.endsWith('.js')).map((f) => [f.path, f.content]));
+const readDir = (dir: string) => toMap(readFolderFiles(dir));
 
 /**
  * Runs the bot the way the sandbox does (node bot.js in a folder of its own, PORT and the lab's env), on free ports
@@ -40,8 +40,13 @@ async function run(files: Map<string, Buffer>): Promise<GraderVerdict> {
   chat.port = String(chatPort);
   const cfg: Config = { ...base, chatUrl: chat.toString(), subjectUrl: `http://127.0.0.1:${port}` };
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'week04-'));
-  for (const [f, b] of files) fs.writeFileSync(path.join(work, f), b);
-  const child = spawn(process.execPath, ['bot.js'], {
+  for (const [f, b] of files) {
+    fs.mkdirSync(path.dirname(path.join(work, f)), { recursive: true });
+    fs.writeFileSync(path.join(work, f), b);
+  }
+  fs.mkdirSync(path.join(work, '.lms'));
+  fs.copyFileSync(path.join(LAB, 'grader', 'preload.js'), path.join(work, '.lms', 'harness.js'));
+  const child = spawn(process.execPath, ['--require', './.lms/harness.js', 'bot.js'], {
     cwd: work,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PORT: String(port), WEBHOOK_SECRET: cfg.secret, CHAT_WEBHOOK_URL: cfg.chatUrl } as unknown as NodeJS.ProcessEnv,
     stdio: ['ignore', 'ignore', 'ignore'],
@@ -68,10 +73,18 @@ describe('week04 grader', { timeout: 30_000 }, () => {
     }
   });
 
+  const variants = fs.existsSync(path.join(LAB, 'variants')) ? fs.readdirSync(path.join(LAB, 'variants')) : [];
+  it.concurrent.each(variants)('variant %s (another legitimate style) gets full marks', async (name) => {
+    const v = await run(toMap(readVariant(path.join(LAB, 'variants', name)).files));
+    expect(v.checks.filter((c) => !c.passed).map((c) => [c.id, c.message])).toEqual([]);
+    expect(score(v)).toBe(total);
+  });
+
   const cases = fs.readdirSync(path.join(LAB, 'cases'));
   it.concurrent.each(cases)('case %s fails exactly its expected checks', async (c) => {
-    const expected = JSON.parse(fs.readFileSync(path.join(LAB, 'cases', c, 'expect.json'), 'utf8')).fail as string[];
-    const v = await run(readDir(path.join(LAB, 'cases', c)));
+    const kase = readCase(path.join(LAB, 'cases', c));
+    const expected = kase.expect.fail;
+    const v = await run(toMap(kase.files));
     expect(failed(v), JSON.stringify(v.checks.filter((x) => !x.passed).map((x) => [x.id, x.message]))).toEqual([...expected].sort());
     for (const f of v.checks.filter((x) => !x.passed)) {
       const m = f.message as { ko: string; en: string };
