@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import { BASE_IMAGE, imageExists } from '../lib/grading/images';
+import { BASE_IMAGE, BUILDER_BASE_IMAGE, imageExists } from '../lib/grading/images';
 import { aptInstall, CliError, log, run, which } from './sh';
 
 /**
@@ -11,29 +11,43 @@ import { aptInstall, CliError, log, run, which } from './sh';
  * `FROM` resolves without a pull.
  */
 export async function ensureBaseImage(docker: Docker): Promise<void> {
-  if (await imageExists(docker, BASE_IMAGE)) return;
-  log(`base image ${BASE_IMAGE} is missing; trying a pull`);
+  await ensureDebianImage(docker, BASE_IMAGE);
+}
+
+/** The Debian image the learner-image builder is installed from (debian:trixie-slim), the same way. */
+export async function ensureBuilderBaseImage(docker: Docker): Promise<void> {
+  await ensureDebianImage(docker, BUILDER_BASE_IMAGE);
+}
+
+async function ensureDebianImage(docker: Docker, tag: string): Promise<void> {
+  if (await imageExists(docker, tag)) return;
+  log(`base image ${tag} is missing; trying a pull`);
   const pulled = await Promise.race([
     new Promise<boolean>((resolve) => {
-      docker.pull(BASE_IMAGE, (err: Error | null, stream: NodeJS.ReadableStream) => {
+      docker.pull(tag, (err: Error | null, stream: NodeJS.ReadableStream) => {
         if (err) return resolve(false);
         docker.modem.followProgress(stream, (e: Error | null) => resolve(!e));
       });
     }),
     new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000)),
   ]);
-  if (pulled && (await imageExists(docker, BASE_IMAGE))) return;
-  if (!BASE_IMAGE.startsWith('debian:bookworm')) throw new CliError(`cannot pull ${BASE_IMAGE} and can only bootstrap debian:bookworm images`);
-  if (!which('debootstrap')) await aptInstall(['debootstrap'], `no registry reachable to pull ${BASE_IMAGE}`);
+  if (pulled && (await imageExists(docker, tag))) return;
+  const suite = /^debian:(bookworm|trixie)(-slim)?$/.exec(tag)?.[1];
+  if (!suite) throw new CliError(`cannot pull ${tag} and can only bootstrap debian:bookworm and debian:trixie images`);
+  if (!which('debootstrap')) await aptInstall(['debootstrap'], `no registry reachable to pull ${tag}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-rootfs-'));
   try {
-    log(`bootstrapping Debian bookworm (minbase) for ${BASE_IMAGE}; about 30 s`);
-    await run('debootstrap', ['--variant=minbase', 'bookworm', dir], { quiet: true });
-    await run('sh', ['-c', `tar -C "${dir}" -c . | docker import - "${BASE_IMAGE}"`], { quiet: true });
+    log(`bootstrapping Debian ${suite} (minbase) for ${tag}; about 30 s`);
+    await run('debootstrap', ['--variant=minbase', suite, dir], { quiet: true });
+    // Like the official slim images: no package lists or apt caches in the image.
+    for (const sub of ['var/lib/apt/lists', 'var/cache/apt']) {
+      for (const e of fs.existsSync(path.join(dir, sub)) ? fs.readdirSync(path.join(dir, sub)) : []) if (e !== 'partial' && e !== 'archives') fs.rmSync(path.join(dir, sub, e), { recursive: true, force: true });
+    }
+    await run('sh', ['-c', `tar -C "${dir}" -c . | docker import - "${tag}"`], { quiet: true });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  log(`imported ${BASE_IMAGE}`);
+  log(`imported ${tag}`);
 }
 
 /** The Node base the app's Dockerfile builds FROM where no registry is reachable. */

@@ -208,3 +208,26 @@ export async function ensureLearnerBaseImages(docker: Docker): Promise<void> {
   const ctx = await tarDir([{ name: 'Dockerfile', content: Buffer.from(`FROM ${runtime}\nUSER root\nWORKDIR /\n`) }]);
   await buildImage(docker, ctx, 'lms/node:18', {}, { [LABEL_KIND]: 'learner-base', 'lms.runtime': runtime });
 }
+
+/** The Debian release the builder engine is installed from (trixie: a current docker.io with BuildKit 0.13). */
+export const BUILDER_BASE_IMAGE = process.env.LMS_BUILDER_BASE_IMAGE ?? 'debian:trixie-slim';
+
+/** The builder image's tag: a hash of images/builder and its base. */
+export function builderImageTag(): string {
+  const dir = path.join(projectRoot(), 'images', 'builder');
+  return `lms-builder:${hashFiles(walkFiles(dir), [BUILDER_BASE_IMAGE])}`;
+}
+
+/**
+ * The image of the learner-image builder (images/builder: Debian's docker.io, installed by apt inside `docker build`
+ * on this engine). Needs BUILDER_BASE_IMAGE, which `bin/lms` pulls or bootstraps (cli/images.ts).
+ */
+export async function ensureBuilderImage(docker: Docker): Promise<string> {
+  const tag = builderImageTag();
+  if (await imageExists(docker, tag)) return tag;
+  if (!(await imageExists(docker, BUILDER_BASE_IMAGE))) throw new Error(`the builder's base image ${BUILDER_BASE_IMAGE} is missing; run bin/lms images build (or bin/lms up)`);
+  const dir = path.join(projectRoot(), 'images', 'builder');
+  const ctx = await tarDir(walkFiles(dir).map((abs) => ({ name: path.relative(dir, abs), abs })));
+  await buildImage(docker, ctx, tag, { BASE_IMAGE: BUILDER_BASE_IMAGE }, { [LABEL_KIND]: 'builder' });
+  return tag;
+}

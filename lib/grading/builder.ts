@@ -1,0 +1,373 @@
+/**
+ * The learner-image builders: Docker engines of their own, one per builder slot, each inside one limited container
+ * on the host's engine (images/builder). A learner's Dockerfile is built there and the image built runs there as the
+ * subject with its grader, never on the host's engine:
+ * - the builder container has no network (`NetworkMode: none`), so nothing in a build (remote ADD, a git source, a
+ *   RUN with any network mode, the engine resolving an image) can reach the host or anything else;
+ * - its memory (= memory+swap), CPU and pid limits bound everything a build and a run start inside it, and each
+ *   build's RUN steps get the lab's own limits in their cgroup (`lms-cgroup`), set before the build;
+ * - its data root is an ext4 file system in a file of LMS_BUILDER_DISK_MB, so a build's disk use is bounded;
+ * - one grading at a time holds a builder (a lease), and when it ends everything it created is wiped: containers,
+ *   images other than the bases and grader images loaded from the host, the build cache, volumes, stray processes.
+ *
+ * Builders are shared by every process on this host that grades (workers, `bin/lms grade`, tests): a lease is a lock
+ * folder created atomically, broken only when its process is gone. Containers are named by the builder folder, so two
+ * checkouts on one host (a CI clone) do not share builders.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import { projectRoot } from '../labs/registry';
+import { ensureBuilderImage } from './images';
+import type { SandboxLimits } from './limits';
+
+export const LABEL_BUILDER = 'lms.builder';
+
+export interface BuilderSettings {
+  /** Builders on this host: gradings that build at once. */
+  count: number;
+  memoryMb: number;
+  cpus: number;
+  pids: number;
+  diskMb: number;
+  /** Where each builder keeps its data-root file and its engine's socket. */
+  dir: string;
+}
+
+export function builderSettings(): BuilderSettings {
+  const num = (v: string | undefined, d: number, min: number, max: number) => {
+    const n = Number(v);
+    return Number.isFinite(n) && n >= min ? Math.min(Math.floor(n), max) : d;
+  };
+  return {
+    count: num(process.env.LMS_BUILDERS, 2, 1, 16),
+    // The engine and containerd (~150 MB), then either a build (its RUN steps at the lab's limit) or a subject and its
+    // grader (each at theirs, 1 GiB at most by the ceilings): 2.5 GiB covers the largest case.
+    memoryMb: num(process.env.LMS_BUILDER_MEMORY_MB, 2560, 512, 65536),
+    cpus: num(process.env.LMS_BUILDER_CPUS, 2, 1, 64),
+    pids: num(process.env.LMS_BUILDER_PIDS, 2048, 256, 65536),
+    diskMb: num(process.env.LMS_BUILDER_DISK_MB, 4096, 1024, 1 << 20),
+    dir: path.resolve(process.env.LMS_BUILDER_DIR ?? path.join(projectRoot(), '.data', 'builders')),
+  };
+}
+
+function dirKey(dir: string): string {
+  return crypto.createHash('sha256').update(dir).digest('hex').slice(0, 8);
+}
+
+export function builderName(slot: number, s = builderSettings()): string {
+  return `lms-builder-${dirKey(s.dir)}-${slot}`;
+}
+
+/** The folder that receives a builder's engine socket (a unix socket path must stay under 108 bytes). */
+function runDir(slot: number, s: BuilderSettings): string {
+  const inData = path.join(s.dir, String(slot), 'run');
+  return inData.length + '/docker.sock'.length < 100 ? inData : path.join(os.tmpdir(), `lms-builder-${dirKey(s.dir)}-${slot}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Leases: one grading per builder at a time, across every process on this host.
+
+interface LeaseOwner {
+  pid: number;
+  host: string;
+  at: number;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A lease older than any grading can be (the ceiling build time twice, the run, the wipe) is broken even if its process lives. */
+const LEASE_MAX_AGE_MS = 30 * 60_000;
+
+function tryLock(slot: number, s: BuilderSettings): boolean {
+  const base = path.join(s.dir, String(slot));
+  fs.mkdirSync(base, { recursive: true });
+  const lock = path.join(base, 'lease');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.mkdirSync(lock);
+      const owner: LeaseOwner = { pid: process.pid, host: os.hostname(), at: Date.now() };
+      fs.writeFileSync(path.join(lock, 'owner.json'), JSON.stringify(owner));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let stale = false;
+    try {
+      const o = JSON.parse(fs.readFileSync(path.join(lock, 'owner.json'), 'utf8')) as LeaseOwner;
+      stale = (o.host === os.hostname() && !processAlive(o.pid)) || Date.now() - o.at > LEASE_MAX_AGE_MS;
+    } catch {
+      // Created but not yet written (a racing process), or written by a process that died in between.
+      stale = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10_000;
+    }
+    if (!stale) return false;
+    // Break it by renaming: only one breaker can win the rename.
+    const grave = `${lock}.stale-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+    try {
+      fs.renameSync(lock, grave);
+      fs.rmSync(grave, { recursive: true, force: true });
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+function unlock(slot: number, s: BuilderSettings): void {
+  fs.rmSync(path.join(s.dir, String(slot), 'lease'), { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The builder container.
+
+/** Capabilities of the builder container: what its engine needs to run containers, and no more. Not `--privileged`. */
+const BUILDER_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP', 'SYS_ADMIN', 'NET_ADMIN'];
+
+function builderHostConfig(slot: number, s: BuilderSettings): Docker.HostConfig {
+  const data = path.join(s.dir, String(slot), 'data');
+  const run = runDir(slot, s);
+  fs.mkdirSync(data, { recursive: true });
+  fs.mkdirSync(run, { recursive: true });
+  return {
+    NetworkMode: 'none',
+    Memory: s.memoryMb * 1024 * 1024,
+    MemorySwap: s.memoryMb * 1024 * 1024,
+    NanoCpus: s.cpus * 1e9,
+    PidsLimit: s.pids,
+    CapDrop: ['ALL'],
+    CapAdd: BUILDER_CAPS,
+    // The engine inside mounts, creates namespaces and cgroups, and loads its own seccomp profile for what it runs.
+    SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined', 'label=disable'],
+    // /proc/sys writable (the engine sets up its containers' namespaces): what the CLI calls systempaths=unconfined.
+    MaskedPaths: [],
+    ReadonlyPaths: [],
+    // Its own cgroup namespace: the cgroups its engine creates are children of this container's, inside its limits.
+    CgroupnsMode: 'private',
+    Devices: [{ PathOnHost: '/dev/loop-control', PathInContainer: '/dev/loop-control', CgroupPermissions: 'rwm' }],
+    // Loop devices only (for the data-root file), block major 7.
+    DeviceCgroupRules: ['b 7:* rwm'],
+    Binds: [`${data}:/lms/data`, `${run}:/lms/run`],
+    Tmpfs: { '/run': 'rw,nosuid,nodev,size=64m', '/tmp': 'rw,nosuid,nodev,size=64m' },
+    ReadonlyRootfs: true,
+    LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
+    RestartPolicy: { Name: 'no' },
+  } as Docker.HostConfig;
+}
+
+async function execIn(host: Docker, container: string, cmd: string[], timeoutMs = 30_000): Promise<{ code: number | null; out: string; err: string }> {
+  const exec = await host.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const so = new PassThrough();
+  const se = new PassThrough();
+  let out = '';
+  let err = '';
+  so.on('data', (c: Buffer) => (out.length < 4 << 20 ? (out += c.toString('utf8')) : undefined));
+  se.on('data', (c: Buffer) => (err.length < 64 << 10 ? (err += c.toString('utf8')) : undefined));
+  host.modem.demuxStream(stream, so, se);
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(() => {
+      stream.destroy();
+      resolve();
+    }, timeoutMs);
+    stream.on('end', () => (clearTimeout(t), resolve()));
+    stream.on('close', () => (clearTimeout(t), resolve()));
+    stream.on('error', () => (clearTimeout(t), resolve()));
+  });
+  const info = await exec.inspect().catch(() => null);
+  return { code: info?.ExitCode ?? null, out, err };
+}
+
+/** docker-modem's dial as a promise (dockerode has no method for these two endpoints with every option). */
+function dial<T>(docker: Docker, opts: Record<string, unknown>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    (docker.modem as unknown as { dial(o: unknown, cb: (e: Error | null, r: T) => void): void }).dial(opts, (e, r) => (e ? reject(e) : resolve(r)));
+  });
+}
+
+async function pingUntil(docker: Docker, ms: number, alive?: () => Promise<boolean>): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await docker.ping().then(() => true, () => false)) return true;
+    if (alive && !(await alive())) return false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+/** Starts the builder of a slot (or keeps it when it runs the current image) and returns a client of its engine. */
+async function ensureBuilderRunning(host: Docker, slot: number, s: BuilderSettings): Promise<Docker> {
+  const image = await ensureBuilderImage(host);
+  const name = builderName(slot, s);
+  const socketPath = path.join(runDir(slot, s), 'docker.sock');
+  const inner = new Docker({ socketPath, timeout: 120_000 });
+  const info = await host.getContainer(name).inspect().catch(() => null);
+  if (info && info.State.Running && info.Config.Image === image && fs.existsSync(socketPath) && (await pingUntil(inner, 2000))) return inner;
+  if (info) await host.getContainer(name).remove({ force: true }).catch(() => {});
+  const c = await host.createContainer({
+    name,
+    Image: image,
+    Env: [`LMS_BUILDER_DISK_MB=${s.diskMb}`],
+    Labels: { 'lms.kind': 'builder', [LABEL_BUILDER]: String(slot), 'lms.builder.dir': s.dir },
+    HostConfig: builderHostConfig(slot, s),
+  });
+  await c.start();
+  if (!(await pingUntil(inner, 60_000, () => c.inspect().then((i) => i.State.Running, () => false)))) {
+    const logs = await c.logs({ stdout: true, stderr: true, tail: 20 }).catch(() => Buffer.from(''));
+    throw new Error(`builder ${name} did not start: ${logs.toString('utf8').replace(/[\x00-\x08]/g, '').slice(-800)}`);
+  }
+  return inner;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Images in a builder, and the wipe.
+
+/** Copies images from the host's engine into the builder's (docker save | docker load), those missing or changed. */
+async function loadImages(host: Docker, inner: Docker, tags: string[]): Promise<void> {
+  const missing: string[] = [];
+  for (const t of tags) {
+    const hostId = (await host.getImage(t).inspect()).Id;
+    const innerId = await inner
+      .getImage(t)
+      .inspect()
+      .then((i) => i.Id, () => null);
+    if (innerId !== hostId) missing.push(t);
+  }
+  if (!missing.length) return;
+  const saved = await dial<NodeJS.ReadableStream>(host, { path: '/images/get?', method: 'GET', options: { names: missing }, isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } });
+  const progress = (await inner.loadImage(saved, { quiet: true })) as unknown as NodeJS.ReadableStream;
+  await new Promise<void>((resolve, reject) => {
+    inner.modem.followProgress(progress, (err: Error | null, out: { error?: string }[]) => {
+      const failed = err?.message ?? out.find((o) => o.error)?.error;
+      if (failed) reject(new Error(`loading ${missing.join(', ')} into the builder failed: ${failed}`));
+      else resolve();
+    });
+  });
+}
+
+export interface BuilderContents {
+  containers: string[];
+  /** Images other than those kept (tags or ids). */
+  images: string[];
+  buildCacheBytes: number;
+  buildCacheRecords: number;
+  volumes: string[];
+}
+
+/** What a builder holds beyond the images it keeps: all empty after a wipe. */
+export async function builderContents(inner: Docker, keep: string[]): Promise<BuilderContents> {
+  const containers = (await inner.listContainers({ all: true })).map((c) => c.Names[0] ?? c.Id);
+  const images = (await inner.listImages({ all: true })).filter((i) => !(i.RepoTags ?? []).some((t) => keep.includes(t))).map((i) => i.RepoTags?.[0] ?? i.Id);
+  const df = (await inner.df()) as { BuildCache?: { Size: number }[]; Volumes?: { Name: string }[] };
+  const volumes = (await inner.listVolumes()).Volumes?.map((v) => v.Name) ?? [];
+  return { containers, images, buildCacheBytes: (df.BuildCache ?? []).reduce((a, b) => a + b.Size, 0), buildCacheRecords: (df.BuildCache ?? []).length, volumes };
+}
+
+/**
+ * Removes everything a grading created in a builder: its processes still in the build cgroup, every container, every
+ * image but the kept ones (by tag), the whole build cache (cache mounts included), every volume.
+ */
+export async function wipeBuilder(host: Docker, container: string, inner: Docker, keep: string[]): Promise<void> {
+  await execIn(host, container, ['/usr/local/bin/lms-cgroup', 'kill']).catch(() => {});
+  for (const c of await inner.listContainers({ all: true })) await inner.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
+  // Newest first, so children go before the images they were built from.
+  const images = (await inner.listImages({ all: true })).sort((a, b) => b.Created - a.Created);
+  for (const img of images) {
+    const tags = (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+    if (tags.some((t) => keep.includes(t))) {
+      // A kept image that also carries another tag (it cannot, unless a build was tagged over it): drop that tag only.
+      for (const t of tags.filter((x) => !keep.includes(x))) await inner.getImage(t).remove({ noprune: true }).catch(() => {});
+      continue;
+    }
+    await inner.getImage(img.Id).remove({ force: true }).catch(() => {});
+  }
+  await dial(inner, { path: '/build/prune?', method: 'POST', options: { all: true }, statusCodes: { 200: true, 500: 'server error' } }).catch(() => {});
+  for (const v of (await inner.listVolumes()).Volumes ?? []) await inner.getVolume(v.Name).remove({ force: true }).catch(() => {});
+}
+
+export interface BuilderLease {
+  slot: number;
+  /** The builder container on the host's engine. */
+  container: string;
+  /** A client of the builder's own engine. */
+  docker: Docker;
+  socketPath: string;
+  /** The tags that survive the wipe. */
+  keep: string[];
+  /** Sets the limits every RUN step of the next build runs under (memory = memory+swap, pids, CPU). */
+  setBuildLimits(l: SandboxLimits): Promise<void>;
+  /** Runs a command in the builder container itself (trusted commands only). */
+  exec(cmd: string[], timeoutMs?: number): Promise<{ code: number | null; out: string; err: string }>;
+  /** Wipes the builder and hands it back. Call once. */
+  release(): Promise<void>;
+}
+
+/**
+ * Takes a free builder, starting it if need be, wiped clean and holding `images` (copied from the host's engine), for
+ * one grading. Waits up to `waitMs` for one to be free.
+ */
+export async function leaseBuilder(host: Docker, opts: { images: string[]; waitMs?: number }): Promise<BuilderLease> {
+  const s = builderSettings();
+  const end = Date.now() + (opts.waitMs ?? 10 * 60_000);
+  for (;;) {
+    const order = [...Array(s.count).keys()].sort(() => Math.random() - 0.5);
+    for (const slot of order) {
+      if (!tryLock(slot, s)) continue;
+      try {
+        return await prepareLease(host, slot, s, opts.images);
+      } catch (e) {
+        unlock(slot, s);
+        throw e;
+      }
+    }
+    if (Date.now() > end) throw new Error(`no learner-image builder was free within ${Math.round((opts.waitMs ?? 600_000) / 1000)} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function prepareLease(host: Docker, slot: number, s: BuilderSettings, images: string[]): Promise<BuilderLease> {
+  const inner = await ensureBuilderRunning(host, slot, s);
+  const container = builderName(slot, s);
+  const keep = [...new Set(images)];
+  // The previous holder may have died before its wipe.
+  await wipeBuilder(host, container, inner, keep);
+  await loadImages(host, inner, keep);
+  let released = false;
+  return {
+    slot,
+    container,
+    docker: inner,
+    socketPath: path.join(runDir(slot, s), 'docker.sock'),
+    keep,
+    async setBuildLimits(l: SandboxLimits) {
+      const r = await execIn(host, container, ['/usr/local/bin/lms-cgroup', 'limits', String(l.memoryMb), String(l.pids), String(Math.round(l.cpus * 100_000))]);
+      if (r.code !== 0) throw new Error(`could not set the build limits in ${container}: ${r.err.slice(0, 300)}`);
+    },
+    exec: (cmd, timeoutMs) => execIn(host, container, cmd, timeoutMs),
+    async release() {
+      if (released) return;
+      released = true;
+      try {
+        await wipeBuilder(host, container, inner, keep);
+      } finally {
+        unlock(slot, s);
+      }
+    },
+  };
+}
+
+/** Every builder container of this host's builder folder (for `bin/lms` to list or stop them). */
+export async function listBuilders(host: Docker): Promise<Docker.ContainerInfo[]> {
+  const s = builderSettings();
+  return host.listContainers({ all: true, filters: { label: [`lms.builder.dir=${s.dir}`] } });
+}
+
