@@ -6,7 +6,7 @@
  * 0.0.0.0/0 route goes to an internet gateway is public; one whose default route goes to a NAT gateway is private;
  * a subnet with neither is public when it sets map_public_ip_on_launch = true, and private otherwise.
  */
-import { partial, pass, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
+import { NotGradable, partial, pass, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import { loadModel, warmup } from './hcl';
 import { Model, Ref, Unknown, clip, isObj, show, showVal, type Instance, type Json, type Val } from './model';
@@ -27,6 +27,15 @@ const why = (v: Val | undefined): B => (v instanceof Unknown ? (typeof v.why ===
 const list = (xs: string[], max = 3) => (xs.length <= max ? xs.join(', ') : `${xs.slice(0, max).join(', ')} … (+${xs.length - max})`);
 const filesOf = (model: Model) => list(model.files, 5);
 
+/** "there is no aws_x resource", saying that module blocks are not read when the submission has some. */
+function missing(model: Model, type: string): B {
+  const mods = model.modules.map((x) => `${x.file}:${x.line} (module "${clip(x.name, 40)}")`);
+  const note = mods.length
+    ? m(` ${list(mods)}는 읽지 않습니다. 채점기는 오프라인이라 모듈을 내려받거나 펼칠 수 없고, 이 실습은 리소스를 직접 작성하는 것이 과제입니다.`, ` ${list(mods)} ${mods.length > 1 ? 'are' : 'is'} not read: the grader works offline and cannot fetch or expand modules, and this lab asks you to write the resources yourself.`)
+    : m('', '');
+  return m(`${filesOf(model)}: ${type} 리소스가 없습니다.${note.ko}`, `${filesOf(model)}: there is no ${type} resource.${note.en}`);
+}
+
 /** Instances grouped by the block they come from: `main.tf:31 (aws_subnet.public[0], aws_subnet.public[1])`. */
 function whereGroup(insts: Instance[]): string {
   const groups = new Map<Instance['block'], string[]>();
@@ -37,9 +46,42 @@ function whereGroup(insts: Instance[]): string {
 /** Terraform converts "true"/"false" strings to bools for bool arguments. */
 const isTrue = (v: Val | undefined) => v === true || v === 'true';
 
+/**
+ * The attributes of each resource type that hold its id. The provider documents aws_eip's `allocation_id` as the
+ * same value as its `id`; every other type here is referred to by `.id` (an ARN, a name or an address is not an id).
+ */
+const ID_ATTRS: Readonly<Record<string, readonly string[]>> = { aws_eip: ['id', 'allocation_id'] };
+const idAttrs = (type: string) => ID_ATTRS[type] ?? ['id'];
+
 /** The instance a value like `aws_subnet.public[0].id` points at, when it is that type's id. */
-function refTo(v: Val | undefined, type: string): Instance | null {
-  return v instanceof Ref && v.inst && v.inst.block.type === type && v.attr === 'id' ? v.inst : null;
+function refTo(v: Val | undefined, type: string, attrs: readonly string[] = idAttrs(type)): Instance | null {
+  return v instanceof Ref && v.inst && v.inst.block.type === type && attrs.includes(v.attr ?? '') ? v.inst : null;
+}
+
+/** `aws_subnet.public[0].arn` when a value refers to a resource of this type through an attribute that is not its id. */
+function wrongAttr(v: Val | undefined, type: string): { inst: Instance; text: string; attr: string } | null {
+  if (!(v instanceof Ref) || !v.inst || v.inst.block.type !== type || idAttrs(type).includes(v.attr ?? '')) return null;
+  return { inst: v.inst, text: v.path, attr: v.attr ?? '' };
+}
+
+/** "… is aws_eip.nat.public_ip, the Elastic IP's address, not its id: use aws_eip.nat.id" */
+function notAnId(arg: string, w: { inst: Instance; text: string; attr: string }): B {
+  const what: Record<string, B> = {
+    arn: m('ARN', 'ARN'),
+    public_ip: m('공인 IP 주소', 'public address'),
+    private_ip: m('사설 IP 주소', 'private address'),
+    cidr_block: m('대역', 'range'),
+    public_dns: m('DNS 이름', 'DNS name'),
+    association_id: m('연결(association) ID', 'association id'),
+    owner_id: m('소유 계정 ID', 'owner account id'),
+  };
+  const d = what[w.attr];
+  const use = idAttrs(w.inst.block.type).map((a) => `${clip(w.inst.addr)}.${a}`).join(' or ');
+  const useKo = idAttrs(w.inst.block.type).map((a) => `${clip(w.inst.addr)}.${a}`).join(' 또는 ');
+  return m(
+    `${arg}가 ${clip(w.text)}${d ? `(${d.ko})` : ''}입니다. ${arg}에는 리소스의 ID가 들어가야 하니 ${useKo}를 쓰세요`,
+    `${arg} is ${clip(w.text)}${d ? ` (the ${d.en})` : ''}, not the resource's id: use ${use}`,
+  );
 }
 
 type Target = 'igw' | 'nat' | 'nat-as-gateway' | 'other';
@@ -52,7 +94,9 @@ interface DefaultRoute {
 }
 
 interface RouteTable {
+  /** aws_route_table or aws_default_route_table; for a VPC's main table touched only by aws_route, the aws_vpc. */
   inst: Instance;
+  kind: 'custom' | 'default' | 'vpc-main';
   defaults: DefaultRoute[];
 }
 
@@ -61,6 +105,8 @@ interface SubnetInfo {
   role: 'public' | 'private';
   roleBy: 'igw-route' | 'nat-route' | 'map-public' | 'none';
   rts: RouteTable[];
+  /** True when the subnet has no association of its own and uses its VPC's main route table. */
+  viaMain: boolean;
   mapPublic: boolean;
   cidrVal: Val | undefined;
   cidr: Cidr | null;
@@ -69,12 +115,22 @@ interface SubnetInfo {
   inVpc: boolean;
 }
 
+/** An association that names a subnet or table by something other than its id (say aws_subnet.a.arn). */
+interface BadAssociation {
+  at: Instance;
+  subnet: Instance | null;
+  message: B;
+}
+
 interface Network {
+  /** aws_route_table_association blocks whose count or for_each could not be worked out, with the reason. */
+  unexpanded: { block: Instance['block']; why: B }[];
   vpcs: Instance[];
   vpc: Instance | null;
   vpcCidr: Cidr | null;
   subnets: SubnetInfo[];
   routeTables: RouteTable[];
+  badAssociations: BadAssociation[];
 }
 
 function analyse(model: Model): Network {
@@ -92,38 +148,75 @@ function analyse(model: Model): Network {
     }
   }
 
-  // Default routes: inline route blocks, and separate aws_route resources pointing at a table.
-  const separate = model.instances('aws_route');
-  const routeTables: RouteTable[] = model.instances('aws_route_table').map((rt) => {
-    const defaults: DefaultRoute[] = [];
-    const consider = (cidr: Val | undefined, gw: Val | undefined, nat: Val | undefined, at: Instance) => {
-      if (cidr !== '0.0.0.0/0') return;
-      const igw = refTo(gw, 'aws_internet_gateway');
-      const natGw = refTo(nat, 'aws_nat_gateway');
-      const natAsGw = refTo(gw, 'aws_nat_gateway');
-      if (igw) defaults.push({ target: 'igw', to: igw, at });
-      else if (natGw) defaults.push({ target: 'nat', to: natGw, at });
-      else if (natAsGw) defaults.push({ target: 'nat-as-gateway', to: natAsGw, at });
-      else defaults.push({ target: 'other', to: null, at });
-    };
-    const inline = model.attr(rt, 'route');
-    const routes = Array.isArray(inline) ? inline : inline instanceof Map ? [inline] : [];
-    for (const r of routes) if (r instanceof Map) consider(r.get('cidr_block'), r.get('gateway_id'), r.get('nat_gateway_id'), rt);
-    for (const r of separate) {
-      if (refTo(model.attr(r, 'route_table_id'), 'aws_route_table') === rt) consider(model.attr(r, 'destination_cidr_block'), model.attr(r, 'gateway_id'), model.attr(r, 'nat_gateway_id'), r);
-    }
-    return { inst: rt, defaults };
-  });
+  // Route tables: aws_route_table, aws_default_route_table (the VPC's main table when it was created), and the main
+  // table of a VPC that only separate aws_route resources write to (route_table_id = aws_vpc.x.default_route_table_id).
+  const MAIN_ATTRS = ['default_route_table_id', 'main_route_table_id'];
+  const routeTables: RouteTable[] = [
+    ...model.instances('aws_route_table').map((inst): RouteTable => ({ inst, kind: 'custom', defaults: [] })),
+    ...model.instances('aws_default_route_table').map((inst): RouteTable => ({ inst, kind: 'default', defaults: [] })),
+  ];
+  /** The VPC whose original main table an aws_default_route_table manages. */
+  const defaultOf = new Map<RouteTable, Instance | null>(routeTables.filter((r) => r.kind === 'default').map((r) => [r, refTo(model.attr(r.inst, 'default_route_table_id'), 'aws_vpc', MAIN_ATTRS)]));
+  const originalMain = (v: Instance): RouteTable => {
+    let rt = routeTables.find((r) => (r.kind === 'default' && defaultOf.get(r) === v) || (r.kind === 'vpc-main' && r.inst === v));
+    if (!rt) routeTables.push((rt = { inst: v, kind: 'vpc-main', defaults: [] }));
+    return rt;
+  };
+  /** The table a route_table_id refers to. */
+  const tableOf = (v: Val | undefined): RouteTable | null => {
+    const t = refTo(v, 'aws_route_table') ?? refTo(v, 'aws_default_route_table');
+    if (t) return routeTables.find((r) => r.inst === t) ?? null;
+    const mainOfVpc = refTo(v, 'aws_vpc', MAIN_ATTRS);
+    return mainOfVpc ? originalMain(mainOfVpc) : null;
+  };
+
+  const consider = (rt: RouteTable, cidr: Val | undefined, gw: Val | undefined, nat: Val | undefined, at: Instance) => {
+    if (cidr !== '0.0.0.0/0') return;
+    const igw = refTo(gw, 'aws_internet_gateway');
+    const natGw = refTo(nat, 'aws_nat_gateway');
+    const natAsGw = refTo(gw, 'aws_nat_gateway');
+    if (igw) rt.defaults.push({ target: 'igw', to: igw, at });
+    else if (natGw) rt.defaults.push({ target: 'nat', to: natGw, at });
+    else if (natAsGw) rt.defaults.push({ target: 'nat-as-gateway', to: natAsGw, at });
+    else rt.defaults.push({ target: 'other', to: null, at });
+  };
+  // Inline route blocks (written out or generated by dynamic "route"), then separate aws_route resources.
+  for (const rt of [...routeTables]) {
+    for (const r of model.nestedBlocks(rt.inst, 'route').blocks) consider(rt, r.get('cidr_block'), r.get('gateway_id'), r.get('nat_gateway_id'), rt.inst);
+  }
+  for (const r of model.instances('aws_route')) {
+    const rt = tableOf(model.attr(r, 'route_table_id'));
+    if (rt) consider(rt, model.attr(r, 'destination_cidr_block'), model.attr(r, 'gateway_id'), model.attr(r, 'nat_gateway_id'), r);
+  }
+
+  // The main route table of each VPC: the one aws_main_route_table_association names, else the original one.
+  const mainAssoc = new Map<Instance, RouteTable>();
+  for (const a of model.instances('aws_main_route_table_association')) {
+    const v = refTo(model.attr(a, 'vpc_id'), 'aws_vpc');
+    const rt = tableOf(model.attr(a, 'route_table_id'));
+    if (v && rt) mainAssoc.set(v, rt);
+  }
+  const mainOf = (v: Instance): RouteTable | null => mainAssoc.get(v) ?? routeTables.find((r) => (r.kind === 'default' && defaultOf.get(r) === v) || (r.kind === 'vpc-main' && r.inst === v)) ?? null;
 
   const assoc = new Map<Instance, RouteTable[]>();
+  const badAssociations: BadAssociation[] = [];
   for (const a of model.instances('aws_route_table_association')) {
-    const s = refTo(model.attr(a, 'subnet_id'), 'aws_subnet');
-    const rt = routeTables.find((r) => r.inst === refTo(model.attr(a, 'route_table_id'), 'aws_route_table'));
+    const sv = model.attr(a, 'subnet_id');
+    const tv = model.attr(a, 'route_table_id');
+    const s = refTo(sv, 'aws_subnet');
+    const rt = tableOf(tv);
     if (s && rt) assoc.set(s, [...(assoc.get(s) ?? []), rt]);
+    const ws = wrongAttr(sv, 'aws_subnet');
+    const wt = wrongAttr(tv, 'aws_route_table');
+    if (ws) badAssociations.push({ at: a, subnet: ws.inst, message: notAnId('subnet_id', ws) });
+    else if (wt && s) badAssociations.push({ at: a, subnet: s, message: notAnId('route_table_id', wt) });
   }
 
   const subnets: SubnetInfo[] = model.instances('aws_subnet').map((inst) => {
-    const rts = assoc.get(inst) ?? [];
+    const own = assoc.get(inst) ?? [];
+    const subnetVpc = refTo(model.attr(inst, 'vpc_id'), 'aws_vpc');
+    const main = own.length === 0 && subnetVpc ? mainOf(subnetVpc) : null;
+    const rts = own.length ? own : main ? [main] : [];
     const mapPublic = isTrue(model.attr(inst, 'map_public_ip_on_launch'));
     const viaIgw = rts.some((r) => r.defaults.some((d) => d.target === 'igw'));
     const viaNat = rts.some((r) => r.defaults.some((d) => d.target === 'nat' || d.target === 'nat-as-gateway'));
@@ -141,10 +234,14 @@ function analyse(model: Model): Network {
         cidrError = m(`"${cidrVal}"는 IPv4 CIDR 블록이 아닙니다`, `"${cidrVal}" is not an IPv4 CIDR block`);
       }
     } else cidrError = why(cidrVal);
-    const inVpc = vpc !== null && refTo(model.attr(inst, 'vpc_id'), 'aws_vpc') === vpc;
-    return { inst, role, roleBy, rts, mapPublic, cidrVal, cidr, cidrError, usesCidrFn: traced.fns.has('cidrsubnet') || traced.fns.has('cidrsubnets'), inVpc };
+    const inVpc = vpc !== null && subnetVpc === vpc;
+    return { inst, role, roleBy, rts, viaMain: main !== null, mapPublic, cidrVal, cidr, cidrError, usesCidrFn: traced.fns.has('cidrsubnet') || traced.fns.has('cidrsubnets'), inVpc };
   });
-  return { vpcs, vpc, vpcCidr, subnets, routeTables };
+  const unexpanded = model.blocksOf('aws_route_table_association').flatMap((b) => {
+    const e = model.expand(b);
+    return e instanceof Unknown ? [{ block: b, why: why(e) }] : [];
+  });
+  return { vpcs, vpc, vpcCidr, subnets, routeTables, badAssociations, unexpanded };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -198,15 +295,28 @@ export function satisfies(v: [number, number, number], cs: Constraint[]): boolea
   });
 }
 
+const AWS_SOURCE = /^(registry\.terraform\.io\/)?hashicorp\/aws$/i;
+
 function checkProvider(model: Model): CheckVerdict {
   const id = 'provider-pinned';
+  // The aws provider's entry: under its usual local name, or under another name with source = "hashicorp/aws".
   let aws: Val | undefined;
+  let localName = 'aws';
   let where = '';
   for (const t of model.terraform) {
     const rps = Array.isArray(t.body.required_providers) ? t.body.required_providers : [t.body.required_providers];
-    for (const rp of rps) if (isObj(rp) && rp.aws !== undefined && aws === undefined) {
-      aws = model.evalRaw(rp.aws, {});
-      where = `${t.file}:${t.line}`;
+    for (const rp of rps) {
+      if (!isObj(rp) || aws !== undefined) continue;
+      for (const [name, raw] of Object.entries(rp)) {
+        const v = model.evalRaw(raw, {});
+        const src = v instanceof Map ? v.get('source') : undefined;
+        if (name === 'aws' || (typeof src === 'string' && AWS_SOURCE.test(src.trim()))) {
+          aws = v;
+          localName = name;
+          where = `${t.file}:${t.line}`;
+          break;
+        }
+      }
     }
   }
   const legacy = model.providers.find((p) => p.name === 'aws' && p.body.version !== undefined);
@@ -222,13 +332,15 @@ function checkProvider(model: Model): CheckVerdict {
   if (aws instanceof Map) {
     source = aws.get('source');
     version = aws.get('version');
-  } else if (typeof aws === 'string') version = aws;
+  } else if (typeof aws === 'string') version = aws; // the pre-0.13 form aws = "~> 6.0", still accepted
+  // Without source, Terraform uses the implied address hashicorp/<local name>: for "aws" that is hashicorp/aws.
+  const implied = source === undefined && localName === 'aws';
   const parts: Part[] = [
     {
-      ok: typeof source === 'string' && /^(registry\.terraform\.io\/)?hashicorp\/aws$/i.test(source.trim()),
+      ok: implied || (typeof source === 'string' && AWS_SOURCE.test(source.trim())),
       message:
         source === undefined
-          ? m(`${where}: required_providers의 aws에 source = "hashicorp/aws"가 없습니다.`, `${where}: required_providers' aws has no source = "hashicorp/aws".`)
+          ? m(`${where}: required_providers의 ${localName}에 source = "hashicorp/aws"가 없습니다.`, `${where}: required_providers' ${localName} has no source = "hashicorp/aws".`)
           : m(`${where}: aws 프로바이더의 source가 "hashicorp/aws"가 아닙니다 (${showVal(source)}).`, `${where}: the aws provider's source is not "hashicorp/aws" (${showVal(source)}).`),
     },
   ];
@@ -237,19 +349,30 @@ function checkProvider(model: Model): CheckVerdict {
   let verMsg: B | null = null;
   if (version === undefined || ver === '') verMsg = m(`${where}: aws 프로바이더에 version 제약이 없습니다. 그러면 큰 변경이 있는 새 메이저 버전도 설치됩니다.`, `${where}: the aws provider has no version constraint, so a new major version with breaking changes would be installed too.`);
   else if (!cs) verMsg = m(`${where}: version = "${ver}"를 버전 제약으로 읽을 수 없습니다.`, `${where}: version = "${ver}" is not a version constraint.`);
-  else if (satisfies([999, 0, 0], cs)) verMsg = m(`${where}: version = "${ver}"에는 상한이 없어 7.0 이후의 메이저 버전도 허용합니다.`, `${where}: version = "${ver}" has no upper bound: it lets in 7.0 and every later major version.`);
+  else if (satisfies([999, 0, 0], cs)) {
+    const tilde1 = cs.find((c) => c.op === '~>' && c.segs === 1);
+    verMsg = tilde1
+      ? m(`${where}: version = "${ver}": ~>는 가장 오른쪽 숫자만 올라가게 허용하므로 "~> ${tilde1.v[0]}"는 7.0 이후도 허용합니다. "~> ${tilde1.v[0]}.0"이라고 쓰면 ${tilde1.v[0]}.x 안에 머뭅니다.`, `${where}: version = "${ver}": ~> lets only the right-most number grow, so "~> ${tilde1.v[0]}" allows 7.0 and later too; "~> ${tilde1.v[0]}.0" stays within ${tilde1.v[0]}.x.`)
+      : m(`${where}: version = "${ver}"에는 상한이 없어 7.0 이후의 메이저 버전도 허용합니다.`, `${where}: version = "${ver}" has no upper bound: it lets in 7.0 and every later major version.`);
+  }
   else {
     let allows6 = false;
     for (let minor = 0; minor < 100 && !allows6; minor++) for (let patch = 0; patch < 40 && !allows6; patch++) allows6 = satisfies([6, minor, patch], cs);
     if (!allows6) verMsg = m(`${where}: version = "${ver}"는 AWS 프로바이더 6.x를 허용하지 않습니다. 이 실습은 6.x 기준입니다.`, `${where}: version = "${ver}" does not allow AWS provider 6.x, which this lab is written for.`);
   }
   parts.push({ ok: verMsg === null, message: verMsg ?? m('', '') });
-  return partial(id, POINTS[id], parts);
+  const v = partial(id, POINTS[id], parts);
+  if (v.passed && implied)
+    v.message = m(
+      `${where}: source가 없어 Terraform이 암묵적으로 hashicorp/aws를 씁니다. 통과지만, Terraform 문서는 source = "hashicorp/aws"를 직접 적기를 권합니다.`,
+      `${where}: with no source, Terraform uses the implied address hashicorp/aws. This passes, but Terraform's documentation recommends writing source = "hashicorp/aws" explicitly.`,
+    );
+  return v;
 }
 
 function checkVpc(model: Model, net: Network): CheckVerdict {
   const id = 'vpc';
-  if (net.vpcs.length === 0) return fail(id, m(`${filesOf(model)}: aws_vpc 리소스가 없습니다.`, `${filesOf(model)}: there is no aws_vpc resource.`));
+  if (net.vpcs.length === 0) return fail(id, missing(model, 'aws_vpc'));
   if (!net.vpc) return fail(id, m(`aws_vpc가 하나여야 하는데 ${net.vpcs.length}개입니다: ${list(net.vpcs.map((v) => model.where(v)))}.`, `Expected one aws_vpc, found ${net.vpcs.length}: ${list(net.vpcs.map((v) => model.where(v)))}.`));
   const vpc = net.vpc;
   const w = model.where(vpc);
@@ -294,7 +417,7 @@ function roleReason(s: SubnetInfo): B {
 function checkSubnets(model: Model, net: Network): CheckVerdict {
   const id = 'subnets';
   const subs = net.subnets;
-  if (subs.length === 0) return fail(id, m(`${filesOf(model)}: aws_subnet 리소스가 없습니다.`, `${filesOf(model)}: there are no aws_subnet resources.`));
+  if (subs.length === 0) return fail(id, missing(model, 'aws_subnet'));
   const pub = subs.filter((s) => s.role === 'public');
   const priv = subs.filter((s) => s.role === 'private');
   // Why each subnet counts as public or private, grouped by block and reason.
@@ -311,7 +434,9 @@ function checkSubnets(model: Model, net: Network): CheckVerdict {
         `Found ${pub.length} public and ${priv.length} private subnet(s); at least 2 of each are needed.${pub.length ? ` Public: ${desc(pub, 'en')}.` : ''}${priv.length ? ` Private: ${desc(priv, 'en')}.` : ''}`,
       )
     : notInVpc
-      ? m(`${model.where(notInVpc.inst)}: vpc_id가 VPC(aws_vpc.<이름>.id)를 가리키지 않습니다 (${show(notInVpc.inst.block.body.vpc_id)}).`, `${model.where(notInVpc.inst)}: vpc_id does not refer to the VPC (aws_vpc.<name>.id) (${show(notInVpc.inst.block.body.vpc_id)}).`)
+      ? wrongAttr(model.attr(notInVpc.inst, 'vpc_id'), 'aws_vpc')
+        ? m(`${model.where(notInVpc.inst)}: ${notAnId('vpc_id', wrongAttr(model.attr(notInVpc.inst, 'vpc_id'), 'aws_vpc')!).ko}.`, `${model.where(notInVpc.inst)}: ${notAnId('vpc_id', wrongAttr(model.attr(notInVpc.inst, 'vpc_id'), 'aws_vpc')!).en}.`)
+        : m(`${model.where(notInVpc.inst)}: vpc_id가 VPC(aws_vpc.<이름>.id)를 가리키지 않습니다 (${show(notInVpc.inst.block.body.vpc_id)}).`, `${model.where(notInVpc.inst)}: vpc_id does not refer to the VPC (aws_vpc.<name>.id) (${show(notInVpc.inst.block.body.vpc_id)}).`)
       : m('', '');
 
   const noFn = subs.find((s) => !s.usesCidrFn);
@@ -319,7 +444,12 @@ function checkSubnets(model: Model, net: Network): CheckVerdict {
   const fnMsg = noFn
     ? m(`${model.where(noFn.inst)}: cidr_block(${show(noFn.inst.block.body.cidr_block)})을 직접 적지 말고 cidrsubnet()으로 VPC 대역에서 계산하세요.`, `${model.where(noFn.inst)}: cidr_block (${show(noFn.inst.block.body.cidr_block)}) is written out by hand; compute it from the VPC's range with cidrsubnet().`)
     : wrongSize
-      ? m(`${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)}는 /${SUBNET_PREFIX}가 아닙니다. 서브넷은 /${SUBNET_PREFIX}여야 합니다.`, `${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)} is not a /${SUBNET_PREFIX}; the subnets must be /${SUBNET_PREFIX}s.`)
+      ? net.vpcCidr && wrongSize.cidr!.prefix > net.vpcCidr.prefix
+        ? m(
+            `${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)}는 /${SUBNET_PREFIX}가 아닙니다. cidrsubnet의 두 번째 인자(늘릴 비트 수)가 /${net.vpcCidr.prefix}에 ${wrongSize.cidr!.prefix - net.vpcCidr.prefix}비트를 더해 /${wrongSize.cidr!.prefix}가 되었습니다. /${SUBNET_PREFIX}를 만들려면 ${SUBNET_PREFIX - net.vpcCidr.prefix}비트를 더하세요.`,
+            `${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)} is not a /${SUBNET_PREFIX}: cidrsubnet's second argument (the bits to add) extends the /${net.vpcCidr.prefix} by ${wrongSize.cidr!.prefix - net.vpcCidr.prefix} bits to a /${wrongSize.cidr!.prefix}; add ${SUBNET_PREFIX - net.vpcCidr.prefix} bits for a /${SUBNET_PREFIX}.`,
+          )
+        : m(`${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)}는 /${SUBNET_PREFIX}가 아닙니다. 서브넷은 /${SUBNET_PREFIX}여야 합니다.`, `${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)} is not a /${SUBNET_PREFIX}; the subnets must be /${SUBNET_PREFIX}s.`)
       : m('', '');
 
   const unknown = subs.find((s) => s.cidr === null);
@@ -367,7 +497,7 @@ function azKey(v: Val | undefined): { key: string; label: string } | { error: B 
 
 function checkMultiAz(model: Model, net: Network): CheckVerdict {
   const id = 'multi-az';
-  if (net.subnets.length === 0) return fail(id, m(`${filesOf(model)}: aws_subnet 리소스가 없습니다.`, `${filesOf(model)}: there are no aws_subnet resources.`));
+  if (net.subnets.length === 0) return fail(id, missing(model, 'aws_subnet'));
   const problems: B[] = [];
   for (const role of ['public', 'private'] as const) {
     const group = net.subnets.filter((s) => s.role === role);
@@ -396,15 +526,54 @@ function checkMultiAz(model: Model, net: Network): CheckVerdict {
   return problems.length === 0 ? pass(id, POINTS[id]) : fail(id, { ko: problems.map((p) => p.ko).join(' '), en: problems.map((p) => p.en).join(' ') });
 }
 
+/** How a route table is named in messages: its block, or "the VPC's main route table" for one only aws_route touches. */
+function tableName(model: Model, r: RouteTable): B {
+  if (r.kind === 'vpc-main') return m(`${model.where(r.inst)}의 기본(main) 라우팅 테이블`, `the main route table of ${model.where(r.inst)}`);
+  const w = model.where(r.inst);
+  return r.kind === 'default' ? m(`${w}(VPC의 기본 라우팅 테이블)`, `${w} (the VPC's main route table)`) : m(w, w);
+}
+
 function describeRoutes(model: Model, rts: RouteTable[]): { ko: string; en: string } {
   if (rts.length === 0) return { ko: 'aws_route_table이 하나도 없습니다', en: 'there is no aws_route_table at all' };
   const d = rts.map((r) => {
     const t = r.defaults[0]?.target;
     const en = t === undefined ? 'no 0.0.0.0/0 route' : t === 'igw' ? '0.0.0.0/0 → internet gateway' : t === 'other' ? '0.0.0.0/0 → something else' : '0.0.0.0/0 → NAT gateway';
     const ko = t === undefined ? '0.0.0.0/0 경로 없음' : t === 'igw' ? '0.0.0.0/0 → 인터넷 게이트웨이' : t === 'other' ? '0.0.0.0/0 → 다른 대상' : '0.0.0.0/0 → NAT 게이트웨이';
-    return { ko: `${model.where(r.inst)}: ${ko}`, en: `${model.where(r.inst)}: ${en}` };
+    const n = tableName(model, r);
+    return { ko: `${n.ko}: ${ko}`, en: `${n.en}: ${en}` };
   });
   return { ko: list(d.map((x) => x.ko)), en: list(d.map((x) => x.en)) };
+}
+
+/**
+ * Why a subnet does not use a route table towards `target` (the internet gateway or the NAT gateway): an association
+ * that names it by its ARN, no association at all (so the VPC's main table applies), or an association elsewhere.
+ */
+function notAssociated(model: Model, net: Network, s: SubnetInfo, towards: B): B {
+  const bad = net.badAssociations.find((b) => b.subnet === s.inst);
+  const w = model.where(s.inst);
+  if (bad) return m(`${w}: 이 서브넷의 연결 ${model.where(bad.at)}이 잘못되었습니다. ${bad.message.ko}.`, `${w}: its association ${model.where(bad.at)} is wrong: ${bad.message.en}.`);
+  if (s.viaMain) {
+    const main = tableName(model, s.rts[0]!);
+    return m(
+      `${w}: 이 서브넷은 자기 연결(aws_route_table_association)이 없어 ${main.ko}을 쓰는데, 그 테이블은 0.0.0.0/0을 ${towards.ko}로 보내지 않습니다.`,
+      `${w}: this subnet has no association (aws_route_table_association) of its own, so it uses ${main.en}, which does not send 0.0.0.0/0 to ${towards.en}.`,
+    );
+  }
+  if (s.rts.length) {
+    const names = s.rts.map((r) => tableName(model, r));
+    return m(`${w}: 이 서브넷은 ${list(names.map((n) => n.ko))}와 연결되어 있는데, 그 테이블은 0.0.0.0/0을 ${towards.ko}로 보내지 않습니다.`, `${w}: this subnet is associated with ${list(names.map((n) => n.en))}, which does not send 0.0.0.0/0 to ${towards.en}.`);
+  }
+  const u = net.unexpanded[0];
+  if (u)
+    return m(
+      `${w}: 이 서브넷을 연결하는 aws_route_table_association이 없습니다. ${u.block.file}:${u.block.line} (${clip(`${u.block.type}.${u.block.name}`)})의 count/for_each를 펼칠 수 없습니다: ${u.why.ko}.`,
+      `${w}: no aws_route_table_association connects this subnet: the count/for_each of ${u.block.file}:${u.block.line} (${clip(`${u.block.type}.${u.block.name}`)}) cannot be expanded: ${u.why.en}.`,
+    );
+  return m(
+    `${w}: 이 서브넷을 ${towards.ko}로 가는 라우팅 테이블과 연결하는 aws_route_table_association이 없습니다.`,
+    `${w}: no aws_route_table_association connects this subnet to a route table towards ${towards.en}.`,
+  );
 }
 
 function checkInternetRoute(model: Model, net: Network): CheckVerdict {
@@ -415,12 +584,17 @@ function checkInternetRoute(model: Model, net: Network): CheckVerdict {
     (net.vpc !== null && refTo(model.attr(g, 'vpc_id'), 'aws_vpc') === net.vpc) ||
     attachments.some((a) => refTo(model.attr(a, 'internet_gateway_id'), 'aws_internet_gateway') === g && refTo(model.attr(a, 'vpc_id'), 'aws_vpc') === net.vpc);
   const detached = igws.find((g) => !attached(g));
-  const igwMsg =
-    igws.length === 0
-      ? m(`${filesOf(model)}: aws_internet_gateway 리소스가 없습니다.`, `${filesOf(model)}: there is no aws_internet_gateway resource.`)
-      : detached
-        ? m(`${model.where(detached)}: vpc_id가 VPC(aws_vpc.<이름>.id)를 가리키지 않습니다.`, `${model.where(detached)}: vpc_id does not refer to the VPC (aws_vpc.<name>.id).`)
-        : m('', '');
+  let igwMsg = m('', '');
+  if (igws.length === 0) igwMsg = missing(model, 'aws_internet_gateway');
+  else if (detached) {
+    const wrong = wrongAttr(model.attr(detached, 'vpc_id'), 'aws_vpc');
+    igwMsg = wrong
+      ? m(`${model.where(detached)}: ${notAnId('vpc_id', wrong).ko}.`, `${model.where(detached)}: ${notAnId('vpc_id', wrong).en}.`)
+      : m(
+          `${model.where(detached)}: 인터넷 게이트웨이가 VPC에 붙어 있지 않습니다. vpc_id = aws_vpc.<이름>.id를 적거나 aws_internet_gateway_attachment로 붙이세요.`,
+          `${model.where(detached)}: the internet gateway is not attached to the VPC: set vpc_id = aws_vpc.<name>.id, or attach it with aws_internet_gateway_attachment.`,
+        );
+  }
 
   const publicRts = net.routeTables.filter((r) => r.defaults.some((d) => d.target === 'igw'));
   const routes = describeRoutes(model, net.routeTables);
@@ -432,10 +606,7 @@ function checkInternetRoute(model: Model, net: Network): CheckVerdict {
     pub.length === 0
       ? m(`${filesOf(model)}: 공개 서브넷이 없습니다 (map_public_ip_on_launch = true이거나 인터넷 게이트웨이로 가는 라우팅 테이블에 연결된 서브넷).`, `${filesOf(model)}: there are no public subnets (subnets with map_public_ip_on_launch = true, or associated with a route table towards the internet gateway).`)
       : unassociated
-        ? m(
-            `${model.where(unassociated.inst)}: 공개 서브넷이 인터넷 게이트웨이로 가는 라우팅 테이블과 연결(aws_route_table_association)되어 있지 않습니다${unassociated.rts.length ? ` (연결된 테이블: ${list(unassociated.rts.map((r) => clip(r.inst.addr)))})` : ''}.`,
-            `${model.where(unassociated.inst)}: this public subnet is not associated (aws_route_table_association) with a route table towards the internet gateway${unassociated.rts.length ? ` (it is associated with ${list(unassociated.rts.map((r) => clip(r.inst.addr)))})` : ''}.`,
-          )
+        ? notAssociated(model, net, unassociated, m('인터넷 게이트웨이', 'the internet gateway'))
         : m('', '');
   return partial(id, POINTS[id], [
     { ok: igws.length > 0 && !detached, message: igwMsg },
@@ -447,7 +618,7 @@ function checkInternetRoute(model: Model, net: Network): CheckVerdict {
 function checkNat(model: Model, net: Network): CheckVerdict {
   const id = 'nat';
   const nats = model.instances('aws_nat_gateway');
-  if (nats.length === 0) return fail(id, m(`${filesOf(model)}: aws_nat_gateway 리소스가 없습니다.`, `${filesOf(model)}: there is no aws_nat_gateway resource.`));
+  if (nats.length === 0) return fail(id, missing(model, 'aws_nat_gateway'));
 
   let eipMsg: B | null = null;
   let placeMsg: B | null = null;
@@ -459,16 +630,21 @@ function checkNat(model: Model, net: Network): CheckVerdict {
     if (!eipMsg) {
       if (ct === 'private') eipMsg = m(`${w}: connectivity_type = "private"인 NAT 게이트웨이는 인터넷으로 나갈 수 없습니다.`, `${w}: a NAT gateway with connectivity_type = "private" cannot reach the internet.`);
       else if (alloc === undefined) eipMsg = m(`${w}: allocation_id가 없습니다. 공용 NAT 게이트웨이에는 Elastic IP(aws_eip)가 필요합니다.`, `${w}: there is no allocation_id; a public NAT gateway needs an Elastic IP (aws_eip).`);
-      else if (!eip) eipMsg = m(`${w}: allocation_id(${show(nat.block.body.allocation_id)})가 aws_eip의 id가 아닙니다.`, `${w}: allocation_id (${show(nat.block.body.allocation_id)}) is not an aws_eip's id.`);
-      else {
+      else if (!eip) {
+        const wrong = wrongAttr(alloc, 'aws_eip');
+        eipMsg = wrong
+          ? m(`${w}: ${notAnId('allocation_id', wrong).ko}.`, `${w}: ${notAnId('allocation_id', wrong).en}.`)
+          : m(`${w}: allocation_id(${show(nat.block.body.allocation_id)})가 이 설정의 aws_eip를 가리키지 않습니다 (aws_eip.<이름>.id나 .allocation_id).`, `${w}: allocation_id (${show(nat.block.body.allocation_id)}) does not refer to an aws_eip of this configuration (aws_eip.<name>.id or .allocation_id).`);
+      } else {
+        // domain may be left out: since EC2-Classic was retired every new Elastic IP is a VPC address.
         const domain = model.attr(eip, 'domain');
-        const legacy = model.attr(eip, 'vpc');
-        if (domain !== 'vpc') {
-          eipMsg =
-            legacy !== undefined
-              ? m(`${model.where(eip)}: vpc = true는 AWS 프로바이더 5.0에서 없어졌습니다. domain = "vpc"를 쓰세요.`, `${model.where(eip)}: vpc = true was removed in AWS provider 5.0; write domain = "vpc".`)
-              : m(`${model.where(eip)}: domain = "vpc"가 없습니다${domain === undefined ? '' : ` (${showVal(domain)})`}.`, `${model.where(eip)}: domain = "vpc" is missing${domain === undefined ? '' : ` (${showVal(domain)})`}.`);
-        }
+        if (model.attr(eip, 'vpc') !== undefined)
+          eipMsg = m(
+            `${model.where(eip)}: vpc = true는 AWS 프로바이더 5.0에서 지원 중단되었고 6.0에서 없어졌습니다. 6.x에서는 이 인자 때문에 계획(plan)조차 실패합니다. domain = "vpc"를 쓰세요.`,
+            `${model.where(eip)}: vpc = true was deprecated in AWS provider 5.0 and removed in 6.0, so with 6.x the plan fails on this argument; write domain = "vpc".`,
+          );
+        else if (domain !== undefined && domain !== 'vpc')
+          eipMsg = m(`${model.where(eip)}: domain이 ${showVal(domain)}입니다. NAT 게이트웨이의 Elastic IP는 domain = "vpc"입니다.`, `${model.where(eip)}: domain is ${showVal(domain)}; a NAT gateway's Elastic IP has domain = "vpc".`);
       }
     }
     if (!placeMsg) {
@@ -481,6 +657,7 @@ function checkNat(model: Model, net: Network): CheckVerdict {
           `${w}: this lab asks for a zonal NAT gateway (the default) placed in a public subnet, not a regional one.`,
         );
       else if (sv === undefined) placeMsg = m(`${w}: subnet_id가 없습니다.`, `${w}: subnet_id is not set.`);
+      else if (!info && wrongAttr(sv, 'aws_subnet')) placeMsg = m(`${w}: ${notAnId('subnet_id', wrongAttr(sv, 'aws_subnet')!).ko}.`, `${w}: ${notAnId('subnet_id', wrongAttr(sv, 'aws_subnet')!).en}.`);
       else if (!info) placeMsg = m(`${w}: subnet_id(${show(nat.block.body.subnet_id)})가 이 설정의 aws_subnet을 가리키지 않습니다.`, `${w}: subnet_id (${show(nat.block.body.subnet_id)}) does not point at an aws_subnet of this configuration.`);
       else if (info.role !== 'public')
         placeMsg = m(
@@ -501,11 +678,7 @@ function checkNat(model: Model, net: Network): CheckVerdict {
       ? m(`${model.where(asGateway[0]!.at)}: NAT 게이트웨이로 가는 경로는 gateway_id가 아니라 nat_gateway_id에 적습니다.`, `${model.where(asGateway[0]!.at)}: a route to a NAT gateway goes in nat_gateway_id, not gateway_id.`)
       : m(`0.0.0.0/0을 NAT 게이트웨이(nat_gateway_id)로 보내는 라우팅 테이블이 없습니다 (${routes.ko}).`, `No route table sends 0.0.0.0/0 to the NAT gateway (nat_gateway_id) (${routes.en}).`);
   } else if (priv.length === 0) routeMsg = m(`${filesOf(model)}: 사설 서브넷이 없습니다.`, `${filesOf(model)}: there are no private subnets.`);
-  else if (unassociated)
-    routeMsg = m(
-      `${model.where(unassociated.inst)}: 사설 서브넷이 NAT 게이트웨이로 가는 라우팅 테이블(${list(natRts.map((r) => clip(r.inst.addr)))})과 연결되어 있지 않습니다.`,
-      `${model.where(unassociated.inst)}: this private subnet is not associated with a route table towards the NAT gateway (${list(natRts.map((r) => clip(r.inst.addr)))}).`,
-    );
+  else if (unassociated) routeMsg = notAssociated(model, net, unassociated, m('NAT 게이트웨이', 'the NAT gateway'));
 
   return partial(id, POINTS[id], [
     { ok: eipMsg === null, message: eipMsg ?? m('', '') },
@@ -514,7 +687,7 @@ function checkNat(model: Model, net: Network): CheckVerdict {
   ]);
 }
 
-const TAGGED_TYPES = ['aws_vpc', 'aws_subnet', 'aws_internet_gateway', 'aws_eip', 'aws_nat_gateway', 'aws_route_table'];
+const TAGGED_TYPES = ['aws_vpc', 'aws_subnet', 'aws_internet_gateway', 'aws_eip', 'aws_nat_gateway', 'aws_route_table', 'aws_default_route_table'];
 
 function hasName(v: Val | undefined, raw: Json | undefined): boolean {
   if (v instanceof Map) {
@@ -548,8 +721,25 @@ function checkTags(model: Model): CheckVerdict {
   return v;
 }
 
+/**
+ * A configuration that builds its network with a module instead of resources (module "vpc" { source =
+ * "terraform-aws-modules/vpc/aws" }): the grader cannot fetch a registry module offline, nor evaluate one, so it
+ * says so instead of failing every check with "there is no aws_vpc".
+ */
+function refuseModuleOnly(model: Model) {
+  if (model.modules.length === 0 || model.blocksOf('aws_vpc').length > 0) return;
+  const mod = model.modules[0]!;
+  const src = mod.body.source;
+  const from = typeof src === 'string' ? ` (source = "${clip(src, 60)}")` : '';
+  throw new NotGradable({
+    ko: `${mod.file}:${mod.line}: module "${clip(mod.name, 40)}"${from}로 VPC를 만들었습니다. 실무에서는 좋은 선택이지만, 채점기는 오프라인에서 작성한 리소스만 읽으므로 모듈이 무엇을 만들지 알 수 없습니다. 이 실습은 aws_vpc, aws_subnet, aws_internet_gateway, aws_nat_gateway, aws_route_table 같은 리소스를 직접 작성하는 것이 과제입니다. 이 제출은 채점하지 않았고 시도 횟수에도 들어가지 않습니다.`,
+    en: `${mod.file}:${mod.line}: module "${clip(mod.name, 40)}"${from} builds the VPC. That is a fine choice in real projects, but the grader works offline and reads only the resources you write, so it cannot see what the module would create. This lab asks you to write the resources yourself (aws_vpc, aws_subnet, aws_internet_gateway, aws_nat_gateway, aws_route_table, ...). This submission was not graded and costs no attempt.`,
+  });
+}
+
 export async function grade(sub: Submission, ctx?: GradeContext): Promise<GraderVerdict> {
   const model = await loadModel(sub);
+  refuseModuleOnly(model);
   const net = analyse(model);
   const checks: CheckVerdict[] = [];
   const run = (f: () => CheckVerdict) => {

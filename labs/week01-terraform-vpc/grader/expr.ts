@@ -246,8 +246,16 @@ class Parser {
         return { t: 'splat', e, each: this.postfix({ t: 'item' }) };
       }
       if (this.peek('.*')) {
+        // The legacy attribute-only splat: only `.name` steps apply to each item; an index after them applies to
+        // the resulting list (`aws_subnet.public.*.id[0]` is the first subnet's id).
         this.pos += 2;
-        return { t: 'splat', e, each: this.postfix({ t: 'item' }) };
+        let each: Node = { t: 'item' };
+        while (this.s[this.pos] === '.' && ID_START.test(this.s[this.pos + 1] ?? '')) {
+          this.pos++;
+          each = { t: 'attr', e: each, name: this.ident()! };
+        }
+        e = { t: 'splat', e, each };
+        continue;
       }
       if (this.s[this.pos] === '.' && /[0-9]/.test(this.s[this.pos + 1] ?? '')) {
         this.pos++;

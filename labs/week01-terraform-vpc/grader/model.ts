@@ -32,6 +32,35 @@ export class InstVal {
 
 export type Val = null | string | number | boolean | Val[] | Map<string, Val> | Unknown | Ref | InstVal;
 
+/**
+ * Map keys that stand for a value only AWS knows, such as a zone name from the aws_availability_zones data source
+ * (`for_each = toset(local.azs)`, `{ for az in local.azs : az => ... }`). Terraform knows data sources at plan time,
+ * so it accepts them as keys; the grader keeps them symbolic, and `each.key` gives the reference back.
+ */
+const REF_KEY = '\0ref:';
+export function refKey(r: Ref): string {
+  return REF_KEY + r.path;
+}
+/** A map key as a value: the reference again for a symbolic key, else the string. */
+export function keyVal(k: string): string | Ref {
+  return k.startsWith(REF_KEY) ? new Ref(k.slice(REF_KEY.length)) : k;
+}
+/** A key for messages and instance addresses: `"a"`, or the reference it stands for. */
+export function showKey(k: string | number): string {
+  return typeof k === 'number' ? String(k) : k.startsWith(REF_KEY) ? k.slice(REF_KEY.length) : JSON.stringify(k);
+}
+/** Turns a value into a map key: strings, numbers and bools as text, data-source references symbolically. */
+function toKey(v: Val): string | Unknown {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v instanceof Unknown) return v;
+  if (v instanceof Ref && v.path.startsWith('data.')) return refKey(v);
+  if (v instanceof Ref || v instanceof InstVal) {
+    const what = v instanceof Ref ? v.path : v.inst.addr;
+    return new Unknown({ ko: `${what}는 apply한 뒤에야 알 수 있어 키로 쓸 수 없습니다 (Terraform도 이런 for_each/키를 거부합니다)`, en: `${what} is known only after apply, so it cannot be a key (Terraform refuses such a for_each or key too)` });
+  }
+  return new Unknown({ ko: '키가 문자열이 아닙니다', en: 'a key must be a string' });
+}
+
 export interface Block {
   kind: 'resource' | 'data';
   type: string;
@@ -50,7 +79,8 @@ export interface Instance {
 
 interface Scope {
   count?: Val;
-  each?: { key: Val; value: Val };
+  /** each.key and each.value; `fns` are the functions that computed the for_each value (cidrsubnet, ...). */
+  each?: { key: Val; value: Val; fns?: Set<string> };
   vars?: Map<string, Val>;
 }
 
@@ -104,7 +134,7 @@ export function showVal(v: Val, max = 60): string {
  */
 export function blockHeaderLines(text: string): Map<string, number> {
   const out = new Map<string, number>();
-  const re = /^[ \t]*(resource|data|provider|terraform)((?:[ \t]+(?:"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_-]*))*)[ \t]*\{/gm;
+  const re = /^[ \t]*(resource|data|provider|terraform|module)((?:[ \t]+(?:"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_-]*))*)[ \t]*\{/gm;
   let line = 1;
   let last = 0;
   for (const mm of text.matchAll(re)) {
@@ -128,6 +158,7 @@ export class Model {
   readonly locals = new Map<string, { raw: Json; file: string }>();
   readonly terraform: { body: Obj; file: string; line: number }[] = [];
   readonly providers: { name: string; body: Obj; file: string; line: number }[] = [];
+  readonly modules: { name: string; body: Obj; file: string; line: number }[] = [];
   readonly files: string[] = [];
 
   private steps = 0;
@@ -155,6 +186,7 @@ export class Model {
     for (const l of blocksOf(doc.locals)) for (const [k, v] of Object.entries(l)) if (!this.locals.has(k)) this.locals.set(k, { raw: v, file });
     for (const t of blocksOf(doc.terraform)) this.terraform.push({ body: t, file, line: lineOf(['terraform']) });
     for (const [name, blocks] of named(doc.provider)) for (const b of blocksOf(blocks)) this.providers.push({ name, body: b, file, line: lineOf(['provider', name]) });
+    for (const [name, blocks] of named(doc.module)) for (const b of blocksOf(blocks)) this.modules.push({ name, body: b, file, line: lineOf(['module', name]) });
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, byName] of named(doc[kind])) {
         for (const [name, blocks] of named(byName)) {
@@ -209,14 +241,27 @@ export class Model {
       else if (n > MAX_INSTANCES) out = u(`count ${n}는 채점기가 펼치는 한도(${MAX_INSTANCES})보다 큽니다`, `count ${n} is more than the grader expands (${MAX_INSTANCES})`);
       else out = Array.from({ length: n }, (_, i) => ({ block: b, key: i, addr: `${base}[${i}]`, scope: { count: i } }));
     } else if (b.body.for_each !== undefined) {
-      const fe = this.evalRaw(b.body.for_each, {});
+      // The functions that computed the for_each value count for every argument that reads each.value.
+      const { value: fe, fns } = this.traced(() => this.evalRaw(b.body.for_each!, {}));
+      const tooMany = u('for_each 항목이 너무 많습니다', 'for_each has too many items');
       if (!isKnown(fe)) out = fe;
       else if (fe instanceof Map) {
         const keys = [...fe.keys()].sort();
-        out = keys.length > MAX_INSTANCES ? u('for_each 항목이 너무 많습니다', 'for_each has too many items') : keys.map((k) => ({ block: b, key: k, addr: `${base}[${JSON.stringify(k)}]`, scope: { each: { key: k, value: fe.get(k)! } } }));
-      } else if (Array.isArray(fe) && fe.every((x): x is string => typeof x === 'string')) {
-        const keys = [...new Set(fe)].sort();
-        out = keys.length > MAX_INSTANCES ? u('for_each 항목이 너무 많습니다', 'for_each has too many items') : keys.map((k) => ({ block: b, key: k, addr: `${base}[${JSON.stringify(k)}]`, scope: { each: { key: k, value: k } } }));
+        out = keys.length > MAX_INSTANCES ? tooMany : keys.map((k) => ({ block: b, key: k, addr: `${base}[${showKey(k)}]`, scope: { each: { key: keyVal(k), value: fe.get(k)!, fns } } }));
+      } else if (Array.isArray(fe)) {
+        // A set of strings, or of zone names from a data source (kept symbolic).
+        const keys: string[] = [];
+        let bad: Unknown | null = null;
+        for (const x of fe) {
+          const k = toKey(x);
+          if (k instanceof Unknown || typeof x === 'number' || typeof x === 'boolean') {
+            bad = k instanceof Unknown ? k : u('for_each는 map이나 문자열 set이어야 합니다', 'for_each must be a map or a set of strings');
+            break;
+          }
+          if (!keys.includes(k)) keys.push(k);
+        }
+        keys.sort();
+        out = bad ?? (keys.length > MAX_INSTANCES ? tooMany : keys.map((k) => ({ block: b, key: k, addr: `${base}[${showKey(k)}]`, scope: { each: { key: keyVal(k), value: keyVal(k), fns } } })));
       } else out = u('for_each는 map이나 문자열 set이어야 합니다', 'for_each must be a map or a set of strings');
     } else out = [{ block: b, key: null, addr: base, scope: {} }];
     this.expansion.set(b, out);
@@ -239,6 +284,46 @@ export class Model {
     memo.set(name, { v: r.value, fns: r.fns });
     this.noteFns(r.fns);
     return r.value;
+  }
+
+  /**
+   * A nested block argument such as a route table's `route`: the blocks written out (or given as a list attribute),
+   * plus those a `dynamic "route" { for_each = ..., content { ... } }` block generates, each content evaluated with
+   * its iterator (`route.key`, `route.value`, or the name given by `iterator`). `unknown` says why some could not be.
+   */
+  nestedBlocks(i: Instance, name: string): { blocks: Map<string, Val>[]; unknown: Unknown | null } {
+    const blocks: Map<string, Val>[] = [];
+    let unknown: Unknown | null = null;
+    const stat = this.attr(i, name);
+    if (stat instanceof Unknown) unknown = stat;
+    for (const b of Array.isArray(stat) ? stat : stat instanceof Map ? [stat] : []) if (b instanceof Map) blocks.push(b);
+    const dyn = i.block.body.dynamic;
+    for (const d of Array.isArray(dyn) ? dyn : isObj(dyn) ? [dyn] : []) {
+      if (!isObj(d)) continue;
+      const specs = d[name];
+      for (const spec of Array.isArray(specs) ? specs : isObj(specs) ? [specs] : []) {
+        if (!isObj(spec) || spec.for_each === undefined) continue;
+        const it = typeof spec.iterator === 'string' ? spec.iterator.replace(/^\$\{\s*|\s*\}$/g, '') : name;
+        const fe = this.evalRaw(spec.for_each, i.scope);
+        if (fe instanceof Unknown) {
+          unknown ??= fe;
+          continue;
+        }
+        const pairs: [Val, Val][] = Array.isArray(fe) ? fe.map((v, k) => [k, v]) : fe instanceof Map ? [...fe.keys()].sort().map((k) => [keyVal(k), fe.get(k)!]) : [];
+        const content = Array.isArray(spec.content) ? spec.content.find(isObj) : isObj(spec.content) ? spec.content : undefined;
+        if (!content) continue;
+        for (const [k, v] of pairs.slice(0, MAX_INSTANCES)) {
+          const vars = new Map(i.scope.vars ?? []);
+          vars.set(it, new Map<string, Val>([
+            ['key', k],
+            ['value', v],
+          ]));
+          const m = this.evalRaw(content, { ...i.scope, vars });
+          if (m instanceof Map) blocks.push(m);
+        }
+      }
+    }
+    return { blocks, unknown };
   }
 
   /** Evaluates `f` and reports which functions were called on the way (through locals and references too). */
@@ -327,9 +412,9 @@ export class Model {
       case 'object': {
         const m = new Map<string, Val>();
         for (const { k, v } of n.items) {
-          const key = this.eval(k, scope);
-          if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'boolean') return key instanceof Unknown ? key : u('객체의 키를 알 수 없습니다', 'an object key is not known');
-          m.set(String(key), this.eval(v, scope));
+          const key = toKey(this.eval(k, scope));
+          if (key instanceof Unknown) return key;
+          m.set(key, this.eval(v, scope));
         }
         return m;
       }
@@ -414,7 +499,7 @@ export class Model {
     if (!isKnown(coll)) return coll;
     let pairs: [Val, Val][];
     if (Array.isArray(coll)) pairs = coll.map((v, i) => [i, v]);
-    else if (coll instanceof Map) pairs = [...coll.keys()].sort().map((k) => [k, coll.get(k)!]);
+    else if (coll instanceof Map) pairs = [...coll.keys()].sort().map((k) => [keyVal(k), coll.get(k)!]);
     else return u('for 식은 목록이나 map에만 쓸 수 있습니다', 'a for expression needs a list or a map');
     if (pairs.length > MAX_LIST) return u('목록이 너무 깁니다', 'list too long');
     const outList: Val[] = [];
@@ -431,12 +516,12 @@ export class Model {
       }
       const val = this.eval(n.val, inner);
       if (n.key) {
-        const key = this.eval(n.key, inner);
-        if (typeof key !== 'string' && typeof key !== 'number') return key instanceof Unknown ? key : u('for 식의 키를 알 수 없습니다', 'a for expression key is not known');
+        const key = toKey(this.eval(n.key, inner));
+        if (key instanceof Unknown) return key;
         if (n.group) {
-          const prev = outMap.get(String(key));
-          outMap.set(String(key), Array.isArray(prev) ? [...prev, val] : [val]);
-        } else outMap.set(String(key), val);
+          const prev = outMap.get(key);
+          outMap.set(key, Array.isArray(prev) ? [...prev, val] : [val]);
+        } else outMap.set(key, val);
       } else outList.push(val);
     }
     return n.key ? outMap : outList;
@@ -467,6 +552,7 @@ export class Model {
         if (scope.each === undefined) return u('for_each가 없는 곳에서 each를 썼습니다', 'each used where there is no for_each');
         if (a0 !== 'key' && a0 !== 'value') return u('each 다음에는 .key나 .value를 씁니다', 'each only has .key and .value');
         v = a0 === 'key' ? scope.each.key : scope.each.value;
+        if (a0 === 'value' && scope.each.fns) this.noteFns(scope.each.fns);
         rest = steps.slice(1);
       } else if (name === 'var') {
         if (a0 === null) return u('var 다음에 변수 이름이 필요합니다', 'var needs a variable name');
@@ -552,9 +638,9 @@ export class Model {
       return v[i]!;
     }
     if (v instanceof Map) {
-      const key = typeof k === 'string' || typeof k === 'number' ? String(k) : null;
+      const key = typeof k === 'string' || typeof k === 'number' ? String(k) : k instanceof Ref && k.path.startsWith('data.') ? refKey(k) : null;
       if (key === null) return u('map의 키가 문자열이 아닙니다', 'a map key must be a string');
-      return v.has(key) ? v.get(key)! : u(`"${key}" 키가 없습니다`, `no "${key}" key`);
+      return v.has(key) ? v.get(key)! : u(`${showKey(key)} 키가 없습니다`, `no ${showKey(key)} key`);
     }
     return u('인덱스를 쓸 수 없는 값입니다', 'this value cannot be indexed');
   }
@@ -731,20 +817,100 @@ function callFunction(name: string, args: Val[]): Val | typeof NOT_HANDLED {
       return m;
     }
     case 'keys':
-      if (a0 instanceof Map) return [...a0.keys()].sort();
+      if (a0 instanceof Map) return [...a0.keys()].sort().map(keyVal);
       throw new Error('needs a map');
     case 'values':
       if (a0 instanceof Map) return [...a0.keys()].sort().map((k) => a0.get(k)!);
       throw new Error('needs a map');
     case 'lookup': {
       if (!(a0 instanceof Map)) throw new Error('needs a map');
-      const k = needStr(args[1] ?? null, 'key');
+      const k1 = args[1] ?? null;
+      const k = k1 instanceof Ref && k1.path.startsWith('data.') ? refKey(k1) : needStr(k1, 'key');
       if (a0.has(k)) return a0.get(k)!;
       if (args.length >= 3) return args[2]!;
       throw new Error(`no "${k}" key`);
     }
     case 'contains':
       return needList(a0, 'list').some((x) => valEq(x, args[1] ?? null) === true);
+    case 'index': {
+      const i = needList(a0, 'list').findIndex((x) => valEq(x, args[1] ?? null) === true);
+      if (i < 0) throw new Error('the value is not in the list');
+      return i;
+    }
+    case 'one': {
+      const l = a0 instanceof Map ? [...a0.values()] : needList(a0, 'list');
+      if (l.length > 1) throw new Error('more than one element');
+      return l[0] ?? null;
+    }
+    case 'compact':
+      return needList(a0, 'list').filter((x) => x !== null && x !== '');
+    case 'coalescelist': {
+      const l = args.find((x) => Array.isArray(x) && x.length > 0);
+      return l ?? [];
+    }
+    case 'reverse':
+      return [...needList(a0, 'list')].reverse();
+    case 'sort':
+      return needList(a0, 'list')
+        .map((x) => needStr(x, 'item'))
+        .sort();
+    case 'setunion':
+    case 'setintersection':
+    case 'setsubtract': {
+      const lists = args.map((x) => needList(x, 'argument'));
+      const has = (l: Val[], x: Val) => l.some((y) => valEq(x, y) === true);
+      let out: Val[] = [];
+      if (name === 'setunion') {
+        for (const l of lists) for (const x of l) if (!has(out, x)) out.push(x);
+      } else if (name === 'setintersection') out = (lists[0] ?? []).filter((x) => lists.every((l) => has(l, x)));
+      else out = (lists[0] ?? []).filter((x) => !has(lists[1] ?? [], x));
+      return capList(out);
+    }
+    case 'chunklist': {
+      const l = needList(a0, 'list');
+      const size = needNum(args[1] ?? null, 'size');
+      if (!Number.isInteger(size) || size < 0) throw new Error('size must be a whole number');
+      if (size === 0) return [l];
+      const out: Val[] = [];
+      for (let i = 0; i < l.length; i += size) out.push(l.slice(i, i + size));
+      return out;
+    }
+    case 'formatlist': {
+      const spec = needStr(a0, 'format');
+      const lists = args.slice(1);
+      const n = Math.max(1, ...lists.map((x) => (Array.isArray(x) ? x.length : 1)));
+      if (n > MAX_LIST) throw new Error('list too long');
+      return Array.from({ length: n }, (_, i) => callFunction('format', [spec, ...lists.map((x) => (Array.isArray(x) ? (x[i] ?? null) : x))]) as Val);
+    }
+    case 'replace': {
+      const [str, sub, rep] = [needStr(a0, 'string'), needStr(args[1] ?? null, 'substring'), needStr(args[2] ?? null, 'replacement')];
+      if (/^\/.*\/$/.test(sub)) return NOT_HANDLED;
+      const out = str.split(sub).join(rep);
+      if (out.length > MAX_STRING) throw new Error('string too long');
+      return out;
+    }
+    case 'trimprefix':
+      return ((s, p) => (s.startsWith(p) ? s.slice(p.length) : s))(needStr(a0, 'string'), needStr(args[1] ?? null, 'prefix'));
+    case 'trimsuffix':
+      return ((s, p) => (p && s.endsWith(p) ? s.slice(0, -p.length) : s))(needStr(a0, 'string'), needStr(args[1] ?? null, 'suffix'));
+    case 'startswith':
+      return needStr(a0, 'string').startsWith(needStr(args[1] ?? null, 'prefix'));
+    case 'endswith':
+      return needStr(a0, 'string').endsWith(needStr(args[1] ?? null, 'suffix'));
+    case 'sum':
+      return needList(a0, 'list').reduce<number>((t, x) => t + needNum(x, 'item'), 0);
+    case 'pow':
+      return Math.pow(needNum(a0, 'number'), needNum(args[1] ?? null, 'power'));
+    case 'alltrue':
+      return needList(a0, 'list').every((x) => x === true || x === 'true');
+    case 'anytrue':
+      return needList(a0, 'list').some((x) => x === true || x === 'true');
+    case 'sensitive':
+    case 'nonsensitive':
+      return a0;
+    case 'can':
+      // can(expr) is false when expr fails; the arguments are all known here, so it did not.
+      return true;
     case 'zipmap': {
       const ks = needList(a0, 'keys');
       const vs = needList(args[1] ?? null, 'values');
