@@ -96,6 +96,10 @@ describe('readDockerfile', () => {
       'add-url http://127.0.0.1:9464/metrics @10',
     ]);
   });
+  it('expands variables in the exec form of ADD as the builder does, and takes scp-like remotes as git sources', () => {
+    const df = readDockerfile(['FROM lms/node:18', 'ARG U=http://127.0.0.1:9/x', 'ADD ["$U", "/x"]', 'ADD ["${U}/y", "/y"]', 'ADD me@example.com:repo /r', 'ADD ["local.txt", "/l"]', 'COPY ["a:b", "/c"]'].join('\n'));
+    expect(df.references.map((r) => `${r.kind} ${r.value} @${r.line}`)).toEqual(['from lms/node:18 @1', 'add-url http://127.0.0.1:9/x @3', 'add-url http://127.0.0.1:9/x/y @4', 'add-git me@example.com:repo @5']);
+  });
   it('resolves COPY --from through ARGs and by stage index, and refuses an index that is not earlier', () => {
     const df = readDockerfile(['FROM lms/node:18 AS deps', 'FROM lms/node:18', 'ARG SRC=deps', 'COPY --from=${SRC} /a /a', 'COPY --from=5 /b /b'].join('\n'));
     expect(df.references.filter((r) => r.kind !== 'from')).toEqual([]);

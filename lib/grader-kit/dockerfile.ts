@@ -446,6 +446,8 @@ export function keyValues(ins: Instruction, vars: Vars, escape = '\\'): { key: s
 
 const URL_SOURCE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const GIT_SOURCE = /^(git@|git:\/\/|ssh:\/\/)|\.git(#.*)?$/i;
+/** scp-like git remotes, `user@host:path` (BuildKit's git ref parser takes them as git sources). */
+const SCP_SOURCE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)/;
 
 /**
  * Parses a Dockerfile with the builder's semantics. `buildArgs` are the build arguments passed to the build (the
@@ -498,9 +500,10 @@ export function readDockerfile(text: string, buildArgs: Record<string, string> =
         }
       }
       if (ins.op === 'ADD' && !ins.heredocs.length) {
-        const srcs = ins.words.slice(0, -1).map((w) => (ins.json ? w : expand(w, vars, ins.line)));
+        // The builder expands variables in the exec (JSON) form of ADD/COPY too: ADD ["$URL", "/x"] fetches $URL.
+        const srcs = ins.words.slice(0, -1).map((w) => expand(w, vars, ins.line));
         for (const s of srcs) {
-          if (GIT_SOURCE.test(s) && (URL_SOURCE.test(s) || /^git@/i.test(s))) references.push({ kind: 'add-git', value: s, line: ins.line, stage: ins.stage });
+          if ((GIT_SOURCE.test(s) && (URL_SOURCE.test(s) || /^git@/i.test(s))) || SCP_SOURCE.test(s)) references.push({ kind: 'add-git', value: s, line: ins.line, stage: ins.stage });
           else if (URL_SOURCE.test(s)) references.push({ kind: 'add-url', value: s, line: ins.line, stage: ins.stage });
         }
       }
