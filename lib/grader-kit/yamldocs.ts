@@ -80,15 +80,18 @@ function lineFinder(doc: Document, lc: YAML.LineCounter): (path?: PathPart[]) =>
   };
 }
 
-/** Parses one file into its non-empty documents. */
-export function parseYamlFile(sub: Submission, file: string): YamlDoc[] {
+/**
+ * Parses one file into its non-empty documents. `version: '1.1'` reads YAML 1.1 scalars as Go's gopkg.in/yaml.v2
+ * (and so sigs.k8s.io/yaml, eksctl's reader) does: yes/no/on/off are booleans.
+ */
+export function parseYamlFile(sub: Submission, file: string, opts: { version?: '1.1' | '1.2' } = {}): YamlDoc[] {
   if (!sub.isValidUtf8(file)) throw new NotGradable({ ko: `${file}: UTF-8 텍스트가 아닙니다.`, en: `${file} is not UTF-8 text.` });
   const text = sub.text(file)!;
   const lc = new YAML.LineCounter();
   let docs: Document.Parsed[];
   try {
     // merge: `<<` merge keys, which Kubernetes' YAML reader (YAML 1.1) applies; YAML 1.2 alone would keep `<<` as a key.
-    docs = YAML.parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true }) as Document.Parsed[];
+    docs = YAML.parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true, ...(opts.version ? { version: opts.version } : {}) }) as Document.Parsed[];
   } catch (e) {
     throw new NotGradable({ ko: `${file}를 YAML로 읽을 수 없습니다: ${short(e)}`, en: `${file} is not valid YAML: ${short(e)}` });
   }
