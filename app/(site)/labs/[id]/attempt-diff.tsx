@@ -1,23 +1,46 @@
-import { structuredPatch } from 'diff';
+import { Budget, DEFAULT_DIFF_BUDGET, lineDiff, type Hunk } from '@/lib/line-diff';
+
+/** Lines of diff a page shows at most (all files together); the rest is counted, not rendered. */
+const MAX_SHOWN_LINES = 2000;
 
 /**
  * What changed between two attempts, file by file, as text lines marked + and − (rendered as text, never HTML).
- * Server-rendered: the files come from queries that check the learner owns both submissions.
+ * Server-rendered: the files come from queries that check the learner owns both submissions. The diff is bounded
+ * (lib/line-diff.ts: linear memory, one step budget for the whole page, at most MAX_SHOWN_LINES lines rendered), so
+ * two large unrelated attempts cost tens of milliseconds of the web process, not seconds.
  */
 export function AttemptDiff({ before, after, lang }: { before: { path: string; content: Buffer }[]; after: { path: string; content: Buffer }[]; lang: 'ko' | 'en' }) {
+  const ko = lang === 'ko';
   const paths = [...new Set([...before.map((f) => f.path), ...after.map((f) => f.path)])].sort();
   const text = (list: { path: string; content: Buffer }[], p: string) => list.find((f) => f.path === p)?.content.toString('utf8') ?? '';
-  const changed = paths
-    .map((p) => ({ path: p, patch: structuredPatch(p, p, text(before, p), text(after, p), '', '', { context: 2 }) }))
-    .filter((x) => x.patch.hunks.length > 0);
-  if (!changed.length) return <p className="text-sm text-slate-600">{lang === 'ko' ? '두 시도의 파일이 같습니다.' : 'The two attempts have the same files.'}</p>;
+  const budget = new Budget(DEFAULT_DIFF_BUDGET);
+  let room = MAX_SHOWN_LINES;
+  let omitted = 0;
+  let exact = true;
+  const changed: { path: string; hunks: Hunk[] }[] = [];
+  for (const p of paths) {
+    const a = text(before, p);
+    const b = text(after, p);
+    if (a === b) continue;
+    const d = lineDiff(a, b, { context: 2, budget, maxLines: room });
+    room -= d.hunks.reduce((n, h) => n + h.lines.length, 0);
+    omitted += d.omitted;
+    exact &&= d.exact;
+    changed.push({ path: p, hunks: d.hunks });
+  }
+  if (!changed.length) return <p className="text-sm text-slate-600">{ko ? '두 시도의 파일이 같습니다.' : 'The two attempts have the same files.'}</p>;
   return (
-    <div className="space-y-3" data-testid="attempt-diff">
-      {changed.map(({ path, patch }) => (
+    <div className="space-y-3" data-testid="attempt-diff" data-exact={exact} data-omitted={omitted}>
+      {!exact && (
+        <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="diff-approximate">
+          {ko ? '두 시도가 너무 많이 달라 일부 구간은 줄 단위로 맞추지 않고 통째로 바뀐 것으로 보여 줍니다.' : 'The attempts differ too much to match every line quickly: some parts are shown as replaced whole.'}
+        </p>
+      )}
+      {changed.map(({ path, hunks }) => (
         <div key={path} className="overflow-x-auto rounded-md border border-slate-200 dark:border-slate-800">
           <p className="bg-slate-100 px-3 py-1 font-mono text-xs dark:bg-slate-900">{path}</p>
           <pre className="p-2 text-xs leading-5">
-            {patch.hunks.map((h, i) => (
+            {hunks.map((h, i) => (
               <span key={i}>
                 <span className="block px-1 text-slate-500">{`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`}</span>
                 {h.lines.map((l, j) => (
@@ -30,6 +53,11 @@ export function AttemptDiff({ before, after, lang }: { before: { path: string; c
           </pre>
         </div>
       ))}
+      {omitted > 0 && (
+        <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="diff-omitted">
+          {ko ? `나머지 바뀐 줄 ${omitted.toLocaleString('ko-KR')}개는 보여 주지 않습니다.` : `${omitted.toLocaleString('en-GB')} more changed lines are not shown here.`}
+        </p>
+      )}
     </div>
   );
 }
