@@ -4,6 +4,7 @@ import GitHubProvider from 'next-auth/providers/github';
 import { getDb } from '../db';
 import { authorizeCredentials } from './credentials';
 import { clientAddress } from '../security/client-address';
+import { safeCallbackPath } from './callback-url';
 
 /** GitHub sign-in exists only when its two variables are set. */
 function githubProvider() {
@@ -41,6 +42,11 @@ export const authOptions: NextAuthOptions = {
     },
   },
   callbacks: {
+    // Every callbackUrl next-auth takes from a request (query, form, cookie) comes through here: a path on this site
+    // or the site's root, never another origin however the URL is written.
+    async redirect({ url, baseUrl }) {
+      return new URL(safeCallbackPath(url, baseUrl, '/'), baseUrl).toString();
+    },
     async signIn({ user, account, profile }) {
       if (account?.provider !== 'github') return true;
       const email = (profile as { email?: string } | undefined)?.email ?? user.email;

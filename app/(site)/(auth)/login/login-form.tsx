@@ -2,15 +2,15 @@
 import { signIn } from 'next-auth/react';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
+import { safeCallbackPath } from '@/lib/auth/callback-url';
 
 export function LoginForm({ s }: { s: { email: string; password: string; signIn: string; invalid: string } }) {
   const router = useRouter();
   const params = useSearchParams();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const raw = params.get('callbackUrl') ?? '/dashboard';
-  // Only same-site paths: never redirect to another origin.
-  const callbackUrl = raw.startsWith('/') && !raw.startsWith('//') ? raw : '/dashboard';
+  // Only a path on this site, read the way the browser will read it (`/\host` and `/<tab>/host` are other hosts).
+  const raw = params.get('callbackUrl');
   return (
     <form
       className="space-y-4"
@@ -25,7 +25,7 @@ export function LoginForm({ s }: { s: { email: string; password: string; signIn:
           setError(s.invalid);
           return;
         }
-        router.push(callbackUrl);
+        router.push(safeCallbackPath(raw, window.location.origin));
         router.refresh();
       }}
     >
