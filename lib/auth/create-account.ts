@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getDb, Prisma } from '../db';
 import { hashPassword } from './password';
 import { UserInputError } from './actor';
-import { acceptCohortInvites } from '../cohorts/manage';
+import { signupRefused } from '../security/signup-limit';
 
 export const signupInput = z.object({
   name: z.string().trim().min(1, 'Enter your name.').max(80, 'Keep the name under 80 characters.'),
@@ -11,22 +11,25 @@ export const signupInput = z.object({
   lang: z.enum(['ko', 'en']).default('ko'),
 });
 
-/** A new learner account. Everyone signs up as a learner; roles are given by an admin. */
-export async function createAccount(raw: unknown): Promise<{ id: string }> {
+/**
+ * A new learner account (everyone signs up as a learner; roles are given by an admin). An e-mail that already has an
+ * account gets the same answer, after the same work (the password is hashed either way), and that account is left
+ * exactly as it was: sign-up never says who has an account, and never touches one. Whether an account was created
+ * is returned for the caller's own use (tests, logs), never for the person signing up. Cohort e-mail invites are not
+ * joined here: they wait on the dashboard for the person to accept (lib/cohorts/manage.ts).
+ * Limited per client address and per e-mail (lib/security/signup-limit.ts), before any hashing.
+ */
+export async function createAccount(raw: unknown, address: string | null = null): Promise<{ created: boolean }> {
   const input = signupInput.parse(raw);
+  if (await signupRefused(input.email, address)) {
+    throw new UserInputError('Too many sign-up attempts from here or for this e-mail. Try again in an hour.', '이곳에서 또는 이 이메일로 가입 시도가 너무 많았습니다. 한 시간 뒤에 다시 시도하세요.');
+  }
   const passwordHash = await hashPassword(input.password);
   try {
-    const user = await getDb().user.create({
-      data: { name: input.name, email: input.email, passwordHash, role: 'LEARNER', lang: input.lang },
-      select: { id: true },
-    });
-    // Cohorts that invited this address by e-mail are joined now (a failure there must not lose the new account).
-    await acceptCohortInvites(user.id, input.email).catch((e) => console.error('[signup] cohort invites:', (e as Error).message));
-    return user;
+    await getDb().user.create({ data: { name: input.name, email: input.email, passwordHash, role: 'LEARNER', lang: input.lang }, select: { id: true } });
+    return { created: true };
   } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') {
-      throw new UserInputError('An account with this email already exists. Sign in instead.', '이미 가입된 이메일입니다. 로그인해 주세요.');
-    }
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return { created: false };
     throw e;
   }
 }

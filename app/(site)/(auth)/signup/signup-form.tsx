@@ -1,5 +1,6 @@
 'use client';
 import { signIn } from 'next-auth/react';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { signUp } from '@/app/actions/account';
@@ -7,7 +8,9 @@ import { signUp } from '@/app/actions/account';
 export function SignupForm({ lang, s }: { lang: 'ko' | 'en'; s: { name: string; email: string; password: string; signUp: string } }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState(false);
   const [busy, setBusy] = useState(false);
+  const ko = lang === 'ko';
   return (
     <form
       className="space-y-4"
@@ -15,6 +18,7 @@ export function SignupForm({ lang, s }: { lang: 'ko' | 'en'; s: { name: string; 
         e.preventDefault();
         setBusy(true);
         setError(null);
+        setNotice(false);
         const fd = new FormData(e.currentTarget);
         const input = { name: String(fd.get('name') ?? ''), email: String(fd.get('email') ?? ''), password: String(fd.get('password') ?? ''), lang };
         const r = await signUp(input);
@@ -23,7 +27,14 @@ export function SignupForm({ lang, s }: { lang: 'ko' | 'en'; s: { name: string; 
           setError(r.error);
           return;
         }
-        await signIn('credentials', { email: input.email, password: input.password, redirect: false });
+        // The answer is the same for a new e-mail and one that already had an account (which sign-up leaves as it
+        // was): signing in with what was typed works for a new account, and for the owner of an old one.
+        const r2 = await signIn('credentials', { email: input.email, password: input.password, redirect: false });
+        if (!r2 || r2.error) {
+          setBusy(false);
+          setNotice(true);
+          return;
+        }
         router.push('/dashboard');
         router.refresh();
       }}
@@ -43,6 +54,17 @@ export function SignupForm({ lang, s }: { lang: 'ko' | 'en'; s: { name: string; 
       {error && (
         <p role="alert" className="text-sm text-red-600">
           {error}
+        </p>
+      )}
+      {notice && (
+        <p role="status" className="text-sm text-slate-700 dark:text-slate-300" data-testid="signup-notice">
+          {ko
+            ? '가입 요청을 받았습니다. 이 이메일에 이미 계정이 있었다면 그 계정은 그대로이니, 그 계정의 비밀번호로 '
+            : 'Sign-up received. If this e-mail already had an account, that account is unchanged: '}
+          <Link href="/login" className="text-blue-700 underline dark:text-blue-400">
+            {ko ? '로그인하세요' : 'sign in with its password'}
+          </Link>
+          .
         </p>
       )}
       <button type="submit" disabled={busy} className="w-full rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700 disabled:opacity-60">
