@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { action } from '@/lib/actions';
 import { createCohort, joinCohort } from '@/lib/cohorts/gradebook';
 import { regradeLab, regradeLabEverywhere, regradeSubmission } from '@/lib/cohorts/regrade';
-import { fillCohortSchedule, inviteByEmail, parseEmailList, removeMember, revokeInvite, rotateInviteCode, setExtension, setGradeOverride, setLatePolicy, setSchedule } from '@/lib/cohorts/manage';
+import { acceptCohortInvite, declineCohortInvite, fillCohortSchedule, inviteByEmail, parseEmailList, removeMember, revokeInvite, rotateInviteCode, setExtension, setGradeOverride, setLatePolicy, setSchedule } from '@/lib/cohorts/manage';
 import { fromZonedInput, zoneOf } from '@/lib/time-zone';
 import type { SessionUser } from '@/lib/auth/session';
 import { setCohortWebhook } from '@/lib/cohorts/gradebook';
@@ -72,6 +72,11 @@ export const inviteEmailsAction = action({ schema: z.object({ cohortId: id, text
   const out = await inviteByEmail(user!, i.cohortId, emails);
   return { ...out, invalid: invalid.slice(0, 20) };
 });
+
+// The person an e-mail invite is for answers it (lib/cohorts/manage.ts finds the invite by their own e-mail).
+export const acceptInviteAction = action({ schema: z.object({ cohortId: id }) }, async (i, user) => acceptCohortInvite(user!, i.cohortId));
+
+export const declineInviteAction = action({ schema: z.object({ cohortId: id }) }, async (i, user) => declineCohortInvite(user!, i.cohortId));
 
 export const revokeInviteAction = action({ schema: z.object({ cohortId: id, email }), ...staff }, async (i, user) => revokeInvite(user!, i.cohortId, i.email));
 

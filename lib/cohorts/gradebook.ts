@@ -41,7 +41,7 @@ export async function createCohort(actor: Actor, input: { name: string; start: D
   });
 }
 
-/** Joining by invite code: any signed-in user; idempotent. */
+/** Joining by invite code: any signed-in user; idempotent. Following the link is the person's own click: consent. */
 export async function joinCohort(actor: Actor, code: string) {
   const db = getDb();
   const cohort = await db.cohort.findUnique({ where: { inviteCode: code }, select: { id: true, name: true, instructorId: true } });
@@ -51,6 +51,9 @@ export async function joinCohort(actor: Actor, code: string) {
     const existing = await tx.cohortMember.findUnique({ where: { cohortId_userId: { cohortId: cohort.id, userId: actor.id } } });
     if (existing) return;
     await tx.cohortMember.create({ data: { cohortId: cohort.id, userId: actor.id } });
+    // an e-mail invite to the same cohort is answered by this (it would otherwise wait on both sides)
+    const me = await tx.user.findUnique({ where: { id: actor.id }, select: { email: true } });
+    if (me) await tx.cohortInvite.updateMany({ where: { cohortId: cohort.id, email: me.email.toLowerCase(), acceptedAt: null }, data: { acceptedAt: new Date() } });
     await audit({ actorId: actor.id, action: 'cohort.member.add', targetType: 'cohort', targetId: cohort.id, detail: { via: 'invite-link' } }, tx);
   });
   return cohort;

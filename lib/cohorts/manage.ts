@@ -33,15 +33,21 @@ export function parseEmailList(text: string): { emails: string[]; invalid: strin
 }
 
 export interface InviteOutcome {
-  /** Existing accounts added to the cohort now. */
-  added: string[];
-  /** Already members (or the cohort's instructor). */
-  already: string[];
-  /** No account yet: invited, joined when they sign up with this address. */
+  /**
+   * Invited: each address's owner joins by accepting on their dashboard (after signing up, when they have no account
+   * yet). The same answer whether or not the address has an account.
+   */
   invited: string[];
+  /** Already in the cohort (members, and the cohort's instructor): people the instructor sees anyway. */
+  already: string[];
 }
 
-/** Invite by e-mail: existing users join at once, unknown addresses become invites redeemed at sign-up. */
+/**
+ * Invite by e-mail. An invitation only: nobody is enrolled by it (an instructor could otherwise put anyone, another
+ * instructor or an admin, into their cohort, see their activity and make their work count late). Every address that
+ * is not already in the cohort becomes a pending `CohortInvite`, and the instructor is told "invited" for each, so the
+ * answer (and the invite list) is the same for an address with an account and one without: no account lookup at all.
+ */
 export async function inviteByEmail(actor: Actor, cohortId: string, rawEmails: string[]): Promise<InviteOutcome> {
   const cohort = await teachableCohort(actor, cohortId);
   const emails = [...new Set(rawEmails.map((e) => e.trim().toLowerCase()))];
@@ -51,49 +57,70 @@ export async function inviteByEmail(actor: Actor, cohortId: string, rawEmails: s
   if (bad) throw new UserInputError(`Not an e-mail address: ${bad.slice(0, 100)}`, `이메일 주소가 아닙니다: ${bad.slice(0, 100)}`);
   const db = getDb();
   return db.$transaction(async (tx) => {
-    const users = await tx.user.findMany({ where: { email: { in: emails } }, select: { id: true, email: true } });
-    const members = new Set((await tx.cohortMember.findMany({ where: { cohortId, userId: { in: users.map((u) => u.id) } }, select: { userId: true } })).map((m) => m.userId));
-    const out: InviteOutcome = { added: [], already: [], invited: [] };
-    for (const u of users) {
-      if (members.has(u.id) || u.id === cohort.instructorId) {
-        out.already.push(u.email);
-        continue;
-      }
-      await tx.cohortMember.create({ data: { cohortId, userId: u.id } });
-      await audit({ actorId: actor.id, action: 'cohort.member.add', targetType: 'cohort', targetId: cohortId, detail: { userId: u.id, via: 'email' } }, tx);
-      out.added.push(u.email);
-    }
-    const known = new Set(users.map((u) => u.email));
-    out.invited = emails.filter((e) => !known.has(e));
+    // Only people already in the cohort are told apart; they are on the instructor's member list anyway.
+    const [members, teacher] = await Promise.all([
+      tx.cohortMember.findMany({ where: { cohortId, user: { email: { in: emails } } }, select: { user: { select: { email: true } } } }),
+      tx.user.findUnique({ where: { id: cohort.instructorId }, select: { email: true } }),
+    ]);
+    const inside = new Set([...members.map((m) => m.user.email), ...(teacher ? [teacher.email] : [])]);
+    const out: InviteOutcome = { invited: emails.filter((e) => !inside.has(e)), already: emails.filter((e) => inside.has(e)) };
     if (out.invited.length) {
       await tx.cohortInvite.createMany({ data: out.invited.map((email) => ({ cohortId, email })), skipDuplicates: true });
-      // An invite accepted before (the account was later deleted) is open again.
-      await tx.cohortInvite.updateMany({ where: { cohortId, email: { in: out.invited } }, data: { acceptedAt: null } });
+      // An invite accepted before by someone who has since left is open again; a declined one stays declined (asking
+      // again does not pester the person, and the instructor sees "invited" either way).
+      await tx.cohortInvite.updateMany({ where: { cohortId, email: { in: out.invited }, acceptedAt: { not: null } }, data: { acceptedAt: null } });
     }
-    await audit({ actorId: actor.id, action: 'cohort.invite', targetType: 'cohort', targetId: cohortId, detail: { added: out.added.length, invited: out.invited.length, already: out.already.length } }, tx);
+    await audit({ actorId: actor.id, action: 'cohort.invite', targetType: 'cohort', targetId: cohortId, detail: { invited: out.invited.length, already: out.already.length } }, tx);
     return out;
   });
 }
 
-/** Called once an account exists (sign-up): joins every cohort that invited this address and is still waiting. */
-export async function acceptCohortInvites(userId: string, email: string): Promise<string[]> {
-  const db = getDb();
-  return db.$transaction(async (tx) => {
-    const invites = await tx.cohortInvite.findMany({ where: { email: email.trim().toLowerCase(), acceptedAt: null }, select: { cohortId: true, email: true } });
-    for (const i of invites) {
-      await tx.cohortMember.createMany({ data: [{ cohortId: i.cohortId, userId }], skipDuplicates: true });
-      await tx.cohortInvite.update({ where: { cohortId_email: { cohortId: i.cohortId, email: i.email } }, data: { acceptedAt: new Date() } });
-      await audit({ actorId: userId, action: 'cohort.member.add', targetType: 'cohort', targetId: i.cohortId, detail: { userId, via: 'email-invite' } }, tx);
-    }
-    return invites.map((i) => i.cohortId);
+async function emailOf(actor: Actor): Promise<string> {
+  const me = await getDb().user.findUnique({ where: { id: actor.id }, select: { email: true } });
+  if (!me) throw new NotFound();
+  return me.email.toLowerCase();
+}
+
+/** The cohorts whose e-mail invite waits for this person's answer (their dashboard), newest first. */
+export async function myCohortInvites(actor: Actor) {
+  const email = await emailOf(actor);
+  const rows = await getDb().cohortInvite.findMany({
+    where: { email, acceptedAt: null, declinedAt: null, cohort: { members: { none: { userId: actor.id } } } },
+    orderBy: { createdAt: 'desc' },
+    select: { cohortId: true, createdAt: true, cohort: { select: { name: true, instructor: { select: { name: true } } } } },
+  });
+  return rows.map((r) => ({ cohortId: r.cohortId, invitedAt: r.createdAt, name: r.cohort.name, instructor: r.cohort.instructor.name }));
+}
+
+/** The person whose e-mail was invited says yes: a member from now on (audited). Anything else is NotFound. */
+export async function acceptCohortInvite(actor: Actor, cohortId: string): Promise<{ name: string }> {
+  const email = await emailOf(actor);
+  return getDb().$transaction(async (tx) => {
+    const r = await tx.cohortInvite.updateMany({ where: { cohortId, email, acceptedAt: null, declinedAt: null }, data: { acceptedAt: new Date() } });
+    if (r.count !== 1) throw new NotFound('No such invitation.');
+    const added = await tx.cohortMember.createMany({ data: [{ cohortId, userId: actor.id }], skipDuplicates: true });
+    if (added.count) await audit({ actorId: actor.id, action: 'cohort.member.add', targetType: 'cohort', targetId: cohortId, detail: { userId: actor.id, via: 'email-invite' } }, tx);
+    return tx.cohort.findUniqueOrThrow({ where: { id: cohortId }, select: { name: true } });
   });
 }
 
-export async function listInvites(actor: Actor, cohortId: string) {
-  await teachableCohort(actor, cohortId);
-  return getDb().cohortInvite.findMany({ where: { cohortId }, orderBy: [{ acceptedAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'desc' }] });
+/** The person says no: the invite is no longer offered to them; the instructor still sees "invited" (learns nothing). */
+export async function declineCohortInvite(actor: Actor, cohortId: string): Promise<void> {
+  const email = await emailOf(actor);
+  await getDb().$transaction(async (tx) => {
+    const r = await tx.cohortInvite.updateMany({ where: { cohortId, email, acceptedAt: null, declinedAt: null }, data: { declinedAt: new Date() } });
+    if (r.count !== 1) throw new NotFound('No such invitation.');
+    await audit({ actorId: actor.id, action: 'cohort.invite', targetType: 'cohort', targetId: cohortId, detail: { declinedBy: actor.id } }, tx);
+  });
 }
 
+/** The cohort's invites as the instructor sees them: the address and when; never whether it has an account or declined. */
+export async function listInvites(actor: Actor, cohortId: string) {
+  await teachableCohort(actor, cohortId);
+  return getDb().cohortInvite.findMany({ where: { cohortId, acceptedAt: null }, orderBy: { createdAt: 'desc' }, select: { email: true, createdAt: true } });
+}
+
+/** A pending invite is withdrawn (declined ones alike: the instructor cannot tell them apart). */
 export async function revokeInvite(actor: Actor, cohortId: string, email: string): Promise<void> {
   await teachableCohort(actor, cohortId);
   await getDb().$transaction(async (tx) => {
@@ -230,7 +257,7 @@ export async function cohortOverview(actor: Actor, cohortId: string) {
   const db = getDb();
   const [members, invites, deliveries, extensions] = await Promise.all([
     db.cohortMember.findMany({ where: { cohortId }, include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { joinedAt: 'asc' } }),
-    db.cohortInvite.findMany({ where: { cohortId, acceptedAt: null }, orderBy: { createdAt: 'desc' } }),
+    db.cohortInvite.findMany({ where: { cohortId, acceptedAt: null }, orderBy: { createdAt: 'desc' }, select: { email: true, createdAt: true } }),
     db.webhookDelivery.findMany({ where: { cohortId }, orderBy: { createdAt: 'desc' }, take: 10 }),
     db.extension.count({ where: { cohortId } }),
   ]);

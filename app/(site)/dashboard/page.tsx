@@ -12,6 +12,8 @@ import { getLab } from '@/lib/labs/registry';
 import { BookIcon, FlameIcon, FlaskIcon } from '../roadmap/icons';
 import { ChangePassword } from './change-password';
 import { TimeZoneForm } from './time-zone';
+import { CohortInvites } from './cohort-invites';
+import { myCohortInvites } from '@/lib/cohorts/manage';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -22,12 +24,13 @@ export default async function DashboardPage() {
   const ko = lang === 'ko';
   const db = getDb();
   // Only the signed-in user's own rows are read here.
-  const [nodes, streak, recent, cohorts, groups] = await Promise.all([
+  const [nodes, streak, recent, cohorts, groups, invites] = await Promise.all([
     getRoadmap(user.id),
     learnerStreak(user.id, new Date(), zoneOf(user)),
     db.submission.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'desc' }, take: 8, select: { id: true, labId: true, status: true, number: true, late: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } } }),
     db.cohortMember.findMany({ where: { userId: user.id }, include: { cohort: { select: { name: true } } } }),
     db.groupMember.findMany({ where: { userId: user.id }, include: { group: { select: { id: true, name: true } } } }),
+    myCohortInvites(user),
   ]);
   const here = currentWeek(nodes);
   const step = nextStep(here);
@@ -38,6 +41,7 @@ export default async function DashboardPage() {
   return (
     <div className="space-y-8">
       <h1 className="text-3xl font-bold">{t(lang, 'dashboard')}</h1>
+      {invites.length > 0 && <CohortInvites lang={lang} invites={invites.map((i) => ({ cohortId: i.cohortId, name: i.name, instructor: i.instructor, invitedAt: fmt(i.invitedAt) }))} />}
 
       <div className="grid gap-4 md:grid-cols-3">
         <section className={`${card} md:col-span-2 border-blue-300 dark:border-blue-800`} data-testid="current-week" data-week={here.week}>
@@ -169,7 +173,7 @@ export default async function DashboardPage() {
       <section className="grid gap-4 sm:grid-cols-2">
         <div className={card}>
           <h2 className="mb-2 font-semibold">{ko ? '내 코호트' : 'My cohorts'}</h2>
-          {cohorts.length ? <ul className="text-sm">{cohorts.map((c) => <li key={c.cohortId}>{c.cohort.name}</li>)}</ul> : <p className="text-sm text-slate-600 dark:text-slate-400">{ko ? '강사에게 받은 초대 링크로 참여합니다.' : 'Join one with the invite link from your instructor.'}</p>}
+          {cohorts.length ? <ul className="text-sm" data-testid="my-cohorts">{cohorts.map((c) => <li key={c.cohortId}>{c.cohort.name}</li>)}</ul> : <p className="text-sm text-slate-600 dark:text-slate-400">{ko ? '강사에게 받은 초대 링크로 참여합니다.' : 'Join one with the invite link from your instructor.'}</p>}
         </div>
         <div className={card}>
           <h2 className="mb-2 font-semibold">{ko ? '내 스터디 그룹' : 'My study groups'}</h2>

@@ -73,9 +73,7 @@ export function InviteEmailsForm({ cohortId, lang }: { cohortId: string; lang: L
         const ok = await run(
           () => inviteEmailsAction({ cohortId, text }),
           (d) =>
-            (ko
-              ? `추가 ${d.added.length}명 · 초대(가입 시 참여) ${d.invited.length}명 · 이미 참여 ${d.already.length}명`
-              : `${d.added.length} added · ${d.invited.length} invited (join when they sign up) · ${d.already.length} already in`) +
+            (ko ? `초대 ${d.invited.length}명 (수락하면 참여) · 이미 참여 ${d.already.length}명` : `${d.invited.length} invited (they join when they accept) · ${d.already.length} already in`) +
             (d.invalid.length ? (ko ? ` · 주소가 아님: ${d.invalid.join(', ')}` : ` · not addresses: ${d.invalid.join(', ')}`) : ''),
         );
         if (ok) setText('');

@@ -35,13 +35,15 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
           </div>
           <h2 className="mb-2 mt-6 text-xl font-semibold">{ko ? '이메일로 초대' : 'Invite by e-mail'}</h2>
           <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
-            {ko ? '가입한 사람은 바로 참여하고, 아직 계정이 없는 주소는 그 주소로 가입할 때 참여합니다.' : 'People with an account join at once; an address without one joins when it signs up.'}
+            {ko
+              ? '초대는 초대일 뿐입니다. 주소의 주인이 로그인(계정이 없으면 그 주소로 가입)한 뒤 대시보드에서 수락해야 참여합니다. 이메일은 보내지 않으니 직접 알려 주세요. 그때까지는 계정이 있든 없든 아래에 똑같이 초대됨으로 보입니다.'
+              : 'An invite is only an invitation: its owner joins by accepting it on their dashboard after signing in (or signing up with this address). No e-mail is sent, so tell them. Until then every address shows below as invited, whether or not it has an account.'}
           </p>
           <InviteEmailsForm cohortId={id} lang={lang} />
           {invites.length > 0 && (
             <>
               <h3 className="mb-1 mt-4 font-semibold">
-                {ko ? '가입을 기다리는 초대' : 'Waiting for sign-up'} ({invites.length})
+                {ko ? '초대됨 (수락 대기)' : 'Invited, not yet accepted'} ({invites.length})
               </h3>
               <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="invites">
                 {invites.map((i) => (
