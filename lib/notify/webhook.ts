@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import os from 'node:os';
 import { z } from 'zod';
 import { getDb } from '../db';
 import { getLab } from '../labs/registry';
@@ -14,67 +15,179 @@ import { partLogger } from '../log';
  */
 const log = partLogger('notify');
 
+const allowLoopback = () => process.env.LMS_WEBHOOK_ALLOW_LOOPBACK === '1';
+
 export const webhookInput = z.object({
   url: z
     .string()
     .trim()
     .max(500)
     .url('Give the full webhook URL.')
-    .refine((u) => u.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(u), 'Use an https:// webhook URL.'),
+    .refine((u) => u.startsWith('https://') || (allowLoopback() && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(u)), 'Use an https:// webhook URL.')
+    // an address written into the URL is checked now (names are checked when they are resolved, at each delivery)
+    .refine((u) => {
+      let host: string;
+      try {
+        host = new URL(u).hostname.replace(/^\[|\]$/g, '');
+      } catch {
+        return true; // the URL check above says what is wrong
+      }
+      return !net.isIP(host) || !forbiddenAddress(host, allowLoopback());
+    }, 'Use the webhook URL of a public host (not a private, loopback or link-local address).'),
   kind: z.enum(['slack', 'discord']),
 });
 
-/** Addresses a webhook may never reach (SSRF): private, loopback (unless allowed for tests), link-local, metadata. */
-export function forbiddenAddress(ip: string, allowLoopback: boolean): boolean {
-  if (net.isIPv4(ip)) {
-    const [a, b] = ip.split('.').map(Number) as [number, number];
-    if (a === 127) return !allowLoopback;
-    return a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
+/** IPv4 ranges a webhook never reaches: IANA's special-purpose registry, everything that is not public unicast. */
+const V4_BLOCKED: [string, number][] = [
+  ['0.0.0.0', 8], // "this network": 0.0.0.0 reaches the host itself on Linux
+  ['10.0.0.0', 8], // private
+  ['100.64.0.0', 10], // carrier-grade NAT, shared address space
+  ['127.0.0.0', 8], // loopback
+  ['169.254.0.0', 16], // link-local, cloud metadata (169.254.169.254)
+  ['172.16.0.0', 12], // private (Docker's bridges)
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.0.2.0', 24], // documentation (TEST-NET-1)
+  ['192.88.99.0', 24], // 6to4 relay anycast
+  ['192.168.0.0', 16], // private
+  ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // documentation (TEST-NET-2)
+  ['203.0.113.0', 24], // documentation (TEST-NET-3)
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, and the broadcast address
+];
+
+function v4Number(ip: string): number {
+  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+function v4Blocked(ip: string, allowLoop: boolean): boolean {
+  const n = v4Number(ip);
+  if (allowLoop && n >>> 24 === 127) return false;
+  return V4_BLOCKED.some(([base, bits]) => Math.floor(n / 2 ** (32 - bits)) === Math.floor(v4Number(base) / 2 ** (32 - bits)));
+}
+
+/** The eight 16-bit groups of an IPv6 address (a zone id dropped, an embedded dotted IPv4 tail read), or null. */
+export function ipv6Groups(ip: string): number[] | null {
+  const s = ip.replace(/%.*$/, '').toLowerCase();
+  if (!net.isIPv6(s)) return null;
+  let text = s;
+  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (tail) {
+    const n = v4Number(tail[1]!);
+    text = text.slice(0, -tail[1]!.length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
   }
-  const v6 = ip.toLowerCase();
-  if (v6 === '::1') return !allowLoopback;
-  return v6 === '::' || v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('fe80') || v6.startsWith('::ffff:');
+  const [head, rest] = text.includes('::') ? text.split('::') : [text, undefined];
+  const h = head ? head.split(':') : [];
+  const r = rest === undefined ? [] : rest ? rest.split(':') : [];
+  const groups = [...h, ...Array(8 - h.length - r.length).fill('0'), ...r].map((g) => parseInt(g, 16));
+  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : null;
+}
+
+/** The host's own addresses (every interface): a public address of this machine is still this machine. */
+function ownAddresses(): Set<string> {
+  const out = new Set<string>();
+  for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) out.add(a.address.replace(/%.*$/, '').toLowerCase());
+  return out;
 }
 
 /**
- * The address check runs inside the connection's own DNS lookup, so the address checked is the address connected
- * to (a name that answers with a public address first and a private one at connect time, DNS rebinding, is still
- * refused). IP literals never reach a lookup and are checked before. No redirects are followed.
+ * Addresses a webhook may never reach (SSRF): anything but public unicast, in any spelling. IPv4: the special-purpose
+ * ranges above. IPv6: only global unicast (2000::/3) minus its special blocks (2001::/23 with Teredo, documentation
+ * 2001:db8::/32 and 3fff::/20, 6to4 2002::/16); so loopback ::1, ::, unique-local fc00::/7 (fd00:ec2::254, a cloud's
+ * metadata), link-local fe80::/10, multicast and IPv4-compatible ::a.b.c.d are refused. An IPv4 address inside
+ * IPv6 (mapped ::ffff:a.b.c.d, translated ::ffff:0:a.b.c.d, NAT64 64:ff9b::a.b.c.d) is judged as that IPv4 address.
+ * The host's own interface addresses are refused too. `allowLoopback` (tests only) lets 127.0.0.0/8 and ::1 through,
+ * written plainly.
  */
-function guardedLookup(allowLoopback: boolean): net.LookupFunction {
-  return (hostname, options, callback) => {
-    dns.lookup(hostname, { all: true }, (err, addrs) => {
-      if (err) return callback(err, '', 4);
-      const bad = addrs.find((a) => forbiddenAddress(a.address, allowLoopback));
-      if (bad || !addrs.length) return callback(Object.assign(new Error(`${hostname} resolves to a private address; refused`), { code: 'EPRIVATE' }), '', 4);
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addrs);
-      callback(null, addrs[0]!.address, addrs[0]!.family);
-    });
-  };
+export function forbiddenAddress(ip: string, allowLoop: boolean): boolean {
+  if (net.isIPv4(ip)) return v4Blocked(ip, allowLoop) || (ownAddresses().has(ip) && !(allowLoop && ip.startsWith('127.')));
+  const g = ipv6Groups(ip);
+  if (!g) return true; // not an address we can read: refused
+  const [a, b, c, d, e, f, x, y] = g as [number, number, number, number, number, number, number, number];
+  const embedded = `${x >> 8}.${x & 255}.${y >> 8}.${y & 255}`;
+  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && f === 0xffff) return forbiddenAddress(embedded, false); // ::ffff:a.b.c.d
+  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0xffff && f === 0) return forbiddenAddress(embedded, false); // ::ffff:0:a.b.c.d
+  if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return forbiddenAddress(embedded, false); // NAT64
+  if (g.every((v, i) => v === (i === 7 ? 1 : 0))) return !allowLoop; // ::1
+  if (a >> 13 !== 1) return true; // outside 2000::/3
+  if (a === 0x2001 && b < 0x200) return true; // 2001::/23
+  if (a === 0x2001 && b === 0xdb8) return true; // documentation
+  if (a === 0x2002) return true; // 6to4
+  if (a === 0x3fff && b < 0x1000) return true; // documentation (RFC 9637)
+  const canonical = g.map((v) => v.toString(16)).join(':');
+  for (const own of ownAddresses()) {
+    const og = net.isIPv6(own) ? ipv6Groups(own) : null;
+    if (og && og.map((v) => v.toString(16)).join(':') === canonical) return true;
+  }
+  return false;
 }
 
 export const WEBHOOK_TIMEOUT_MS = 3000;
 
-async function post(url: string, body: unknown): Promise<{ status?: number; error?: string }> {
+/**
+ * What the cohort page shows for a delivery that did not get an HTTP answer: one text for every reason (refused, reset,
+ * timed out, TLS, DNS, not a public address), so the log cannot be used to tell open ports from closed ones or which
+ * internal names exist. The reason itself goes to the server's log.
+ */
+export const NOT_DELIVERED = 'not delivered: no answer from a public https host (the host is not public, or refused, reset or timed out)';
+
+class Refused extends Error {}
+
+/** Every address of `host` (an IP literal is its own), all checked; refused if any is not public. */
+async function resolvePublic(host: string, allowLoop: boolean, signal: AbortSignal): Promise<{ address: string; family: number }[]> {
+  const addrs = net.isIP(host)
+    ? [{ address: host, family: net.isIP(host) }]
+    : await new Promise<dns.LookupAddress[]>((resolve, reject) => {
+        const onAbort = () => reject(new Refused(`lookup of ${host} timed out`));
+        signal.addEventListener('abort', onAbort, { once: true });
+        dns.lookup(host, { all: true, verbatim: true }, (err, list) => {
+          signal.removeEventListener('abort', onAbort);
+          if (err) reject(err);
+          else resolve(list);
+        });
+      });
+  const bad = addrs.find((a) => forbiddenAddress(a.address, allowLoop));
+  if (!addrs.length || bad) throw new Refused(`${net.isIP(host) ? host : `${host} resolves to ${bad?.address ?? 'nothing'}, which`} is not a public address; refused`);
+  return addrs;
+}
+
+/**
+ * One POST. The name is resolved once, every address it gives is checked, and the connection goes to a checked address
+ * (the request's own lookup answers from that list and never asks DNS again), so a name that answers with a public
+ * address for the check and a private one for the connection (DNS rebinding) cannot slip through. TLS still verifies
+ * the certificate against the URL's name. No redirects are followed, no connection is reused (`agent: false`).
+ */
+async function post(url: string, body: unknown): Promise<{ status?: number; error?: string; reason?: string }> {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
     return { error: 'not a URL' };
   }
-  const allowLoopback = process.env.LMS_WEBHOOK_ALLOW_LOOPBACK === '1';
+  const allowLoop = allowLoopback();
   const host = u.hostname.replace(/^\[|\]$/g, '');
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && allowLoopback)) return { error: 'only https:// webhooks are posted' };
-  if (net.isIP(host) && forbiddenAddress(host, allowLoopback)) return { error: `${host} is a private address; refused` };
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && allowLoop)) return { error: 'only https:// webhooks are posted' };
+  const signal = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
+  let addrs: { address: string; family: number }[];
+  try {
+    addrs = await resolvePublic(host, allowLoop, signal);
+  } catch (e) {
+    return { error: NOT_DELIVERED, reason: (e as Error).message };
+  }
   const data = Buffer.from(JSON.stringify(body));
+  const lookup: net.LookupFunction = (_name, options, callback) => {
+    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, addrs);
+    callback(null, addrs[0]!.address, addrs[0]!.family);
+  };
   return new Promise((resolve) => {
     const req = (u.protocol === 'https:' ? https : http).request(
       u,
       {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, 'User-Agent': 'devops-lms-notify' },
-        lookup: guardedLookup(allowLoopback),
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+        lookup,
+        agent: false,
+        signal,
       },
       (res) => {
         res.resume(); // the answer's body is not needed; drain it so the socket closes
@@ -82,7 +195,7 @@ async function post(url: string, body: unknown): Promise<{ status?: number; erro
         resolve(status >= 200 && status < 300 ? { status } : { status, error: `HTTP ${status}` });
       },
     );
-    req.on('error', (e: Error & { code?: string }) => resolve({ error: (e.name === 'AbortError' || e.name === 'TimeoutError' ? `timed out after ${WEBHOOK_TIMEOUT_MS} ms` : e.message).slice(0, 200) }));
+    req.on('error', (e: Error & { code?: string }) => resolve({ error: NOT_DELIVERED, reason: (e.name === 'AbortError' || e.name === 'TimeoutError' ? `timed out after ${WEBHOOK_TIMEOUT_MS} ms` : e.message).slice(0, 200) }));
     req.end(data);
   });
 }
@@ -98,7 +211,7 @@ export async function notifyCohort(cohortId: string, event: string, text: string
     const data = { cohortId, event, payload, status: r.status ?? null, error: r.error ?? null };
     if (claimId) await db.webhookDelivery.update({ where: { id: claimId }, data });
     else await db.webhookDelivery.create({ data });
-    if (r.error) log.warn({ cohortId, event, error: r.error }, 'webhook delivery failed');
+    if (r.error) log.warn({ cohortId, event, error: r.error, reason: r.reason }, 'webhook delivery failed');
   } catch (e) {
     log.error({ cohortId, event, error: (e as Error).message }, 'webhook delivery could not be recorded');
   }
