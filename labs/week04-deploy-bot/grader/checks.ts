@@ -19,7 +19,7 @@ import vm from 'node:vm';
 import YAML from 'yaml';
 import { NotGradable, partial, fail, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
 import { FakeChat, type ChatPost } from './chat';
-import { findLeak, judgeCompare, readTrace, readableForms, traceSocket, type LeakKind, type SecretSet, type Trace } from './trace';
+import { findLeak, judgeCompare, locateLeak, readTrace, readableForms, traceSocket, writerAt, type LeakKind, type SecretSet, type Trace } from './trace';
 
 export interface Config {
   /** WEBHOOK_SECRET as the bot was given it. */
@@ -92,6 +92,40 @@ export function findLine(sub: Submission, ...patterns: RegExp[]): string | null 
       const l = lines[i]!.slice(0, 2000);
       if (/^\s*(\/\/|\*|\/\*)/.test(l)) continue;
       if (patterns.every((p) => p.test(l))) return `${f}:${i + 1}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * The line most likely to hold a comparison whose time depends on the data: === / !== / Buffer.equals / compare on a
+ * signature-like value (length and typeof tests do not count), else such a comparison inside a function named like a
+ * comparison (safeCompare, isEqual, verify...), else where the header is read.
+ */
+export function leakyCompareLine(sub: Submission): string | null {
+  const files = ['bot.js', ...sub.paths().filter((p) => p.endsWith('.js') && p !== 'bot.js')];
+  const op = /(===|!==|[^=!<>]==[^=]|!=[^=]|\.equals\(|Buffer\.compare\(|localeCompare\()/;
+  const clean = (l: string) =>
+    l
+      .replace(/[\w.[\]'"]+\.length\s*[!=]==?\s*[\w.[\]'"]+/g, ' ')
+      .replace(/[\w.[\]'"]+\s*[!=]==?\s*[\w.[\]'"]+\.length/g, ' ')
+      .replace(/typeof\s+[\w.[\]'"]+\s*[!=]==?\s*['"]\w+['"]/g, ' ')
+      .replace(/(===|!==|==|!=)\s*(null|undefined|true|false|\d+|'[^']*'|"[^"]*")/g, ' ');
+  for (const pass of [1, 2] as const) {
+    for (const f of files) {
+      const lines = (sub.text(f) ?? '').split('\n').slice(0, 5000);
+      let fn = '';
+      for (let i = 0; i < lines.length; i++) {
+        const l = lines[i]!.slice(0, 2000);
+        const named = /function\s+([\w$]+)|([\w$]+)\s*[:=]\s*(async\s*)?(function\b|\([^)]*\)\s*=>|[\w$]+\s*=>)|^\s*(?:async\s+)?([\w$]+)\s*\([^)]*\)\s*\{/.exec(l);
+        const name = named ? (named[1] ?? named[2] ?? named[5]) : undefined;
+        if (name && !/^(if|for|while|switch|catch|return|function)$/.test(name)) fn = name;
+        if (/^\s*(\/\/|\*|\/\*)/.test(l) || /timingSafeEqual|subtle\.verify/.test(l)) continue;
+        const c = clean(l);
+        if (!op.test(c)) continue;
+        if (pass === 1 && /sig|digest|hmac|expected|hash/i.test(c)) return `${f}:${i + 1}`;
+        if (pass === 2 && /compare|equal|verify|valid|check|match|safe|same/i.test(fn)) return `${f}:${i + 1}`;
+      }
     }
   }
   return null;
@@ -434,7 +468,7 @@ export function judge(sub: Submission, cfg: Config, obs: Observation[], chat: Fa
     sigHeader: at(sub, 'bot.js', [/x-hub-signature-256/i], [/signature/i], [/createHmac/], [/\.on\(\s*['"]end['"]/], [/createServer/]),
     legacy: at(sub, 'bot.js', [/['"]x-hub-signature['"]/i], [/sha1/i], [/x-hub-signature-256/i], [/signature/i]),
     compare: at(sub, 'bot.js', [/timingSafeEqual|subtle\.verify/], [/(===|!==|==|!=|\.equals\(|Buffer\.compare)/, /sig|digest|hmac|expected/i], [/x-hub-signature-256/i], [/createHmac/], [/\.on\(\s*['"]end['"]/], [/createServer/]),
-    leakyCompare: at(sub, 'bot.js', [/(===|!==|==|!=|\.equals\(|Buffer\.compare|localeCompare)/, /sig|digest|hmac|expected|hash/i], [/for\s*\(/, /length/], [/timingSafeEqual|subtle\.verify/], [/x-hub-signature-256/i]),
+    leakyCompare: leakyCompareLine(sub) ?? at(sub, 'bot.js', [/x-hub-signature-256/i], [/signature/i]),
     post: at(sub, 'bot.js', [/fetch\s*\(/], [/CHAT_WEBHOOK_URL/], [/http\.request|https\.request/], [/createServer/]),
     text: at(sub, 'bot.js', [/\btext\s*:/], [/['"]text['"]/], [/fetch\s*\(/]),
     failure: at(sub, 'bot.js', [/['"](failure|error)['"]/], [/\btext\s*:/], [/fetch\s*\(/]),
@@ -660,9 +694,11 @@ export function judge(sub: Submission, cfg: Config, obs: Observation[], chat: Fa
     const set: SecretSet = { secret: cfg.secret, chatPath, forged: rejects.map((o) => hmac('sha256', cfg.secret, o.probe.body)).filter((h) => !sent.has(h)) };
     const replyLeak = obs.map((o) => ({ o, kind: 'error' in o.reply ? null : findLeak(readableForms(o.reply.body) + '\n' + o.reply.headerText, set, true) })).find((x) => x.kind);
     const chatLeak = chat.posts.map((p) => ({ p, kind: findLeak(`${p.path === chatPath ? '' : p.path}\n${p.headerText}\n${readableForms(p.raw)}\n${p.strings}`, set, true) })).find((x) => x.kind);
-    const logLeak = trace ? findLeak(trace.out, set, false) : null;
+    const logFound = trace ? locateLeak(trace.out, set, false) : null;
+    const logLeak = logFound?.kind ?? null;
+    const logWhere = (logFound && trace && writerAt(trace, logFound.index)) ?? where.leakLog;
     const what = (k: LeakKind): Msg =>
-      k === 'secret' ? both('WEBHOOK_SECRET 값', 'the value of WEBHOOK_SECRET') : k === 'chat-url' ? both('CHAT_WEBHOOK_URL의 비밀 경로', 'the secret path of CHAT_WEBHOOK_URL') : both('그 요청에 맞는 올바른 서명', 'the correct signature for that request');
+      k === 'secret' ? both('WEBHOOK_SECRET 값', 'the value of WEBHOOK_SECRET') : k === 'chat-url' ? both('CHAT_WEBHOOK_URL의 비밀 경로', 'the secret path of CHAT_WEBHOOK_URL') : both('그 요청에 맞는 올바른 서명(위조하려는 사람이 바로 찾는 값)', 'the correct signature for that request, which is exactly what a forger needs');
     const parts = [
       {
         ok: !replyLeak,
@@ -677,7 +713,7 @@ export function judge(sub: Submission, cfg: Config, obs: Observation[], chat: Fa
       {
         ok: !logLeak,
         message: logLeak
-          ? both(`봇이 출력한 로그(stdout/stderr)에 ${lbl(what(logLeak), 'ko')}이(가) 들어 있습니다. 로그는 여러 곳으로 복사되므로, 로그에 찍힌 비밀 값은 새어 나간 것으로 보고 바꿔야 합니다 (${where.leakLog}).`, `The bot's own output (stdout/stderr) contains ${lbl(what(logLeak), 'en')}. Logs are copied to many places; a secret that reaches them counts as leaked and must be rotated (${where.leakLog}).`)
+          ? both(`봇이 출력한 로그(stdout/stderr)에 ${lbl(what(logLeak), 'ko')}이(가) 들어 있습니다. 로그는 여러 곳으로 복사되므로, 로그에 찍힌 비밀 값은 새어 나간 것으로 보고 바꿔야 합니다 (${logWhere}).`, `The bot's own output (stdout/stderr) contains ${lbl(what(logLeak), 'en')}. Logs are copied to many places; a secret that reaches them counts as leaked and must be rotated (${logWhere}).`)
           : '',
       },
     ];
@@ -788,6 +824,8 @@ export async function grade(sub: Submission, cfg: Config, ctx?: GradeContext): P
     }
     const up = await waitForPort(cfg.subjectUrl, Math.min(cfg.startupMs ?? 6000, deadline - Date.now() - 1000));
     if (!up) return notListening(sub, cfg, await readTrace(socket));
+    // A message the bot posts as it starts ("bot started") belongs to no delivery: let it arrive before the first one.
+    await sleep(Math.min(800, deadline - Date.now() - 10_000));
     const obs = await runProbes(cfg, probes, chat, deadline - 1500);
     const trace = await readTrace(socket, Math.max(200, Math.min(1000, deadline - Date.now())));
     const checks = judge(sub, cfg, obs, chat, trace);

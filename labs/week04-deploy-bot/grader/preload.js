@@ -33,7 +33,7 @@
   const OUT_TAIL = 64 * 1024;
   const MAX_HASHED = 1 << 20;
 
-  const record = { v: 1, compares: [], listens: [], out: '', outTail: '', outBytes: 0, requests: 0 };
+  const record = { v: 1, compares: [], listens: [], out: '', outTail: '', outBytes: 0, outAt: [], requests: 0 };
   let current = '';
   const chatPort = (() => {
     try {
@@ -140,6 +140,8 @@
       const b = typeof chunk === 'string' ? null : bytesOf(chunk);
       const s = typeof chunk === 'string' ? chunk : b ? b.toString('utf8') : '';
       record.outBytes += s.length;
+      // Where each write came from (console.log -> stream.write: the first frame in the learner's files).
+      if (record.out.length < OUT_HEAD && record.outAt.length < 500 && s) record.outAt.push([record.out.length, caller()]);
       if (record.out.length < OUT_HEAD) record.out += s.slice(0, OUT_HEAD - record.out.length);
       else record.outTail = (record.outTail + s).slice(-OUT_TAIL);
     } catch {

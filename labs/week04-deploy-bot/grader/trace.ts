@@ -31,6 +31,8 @@ export interface Trace {
   listens: ListenCall[];
   /** What the bot wrote on stdout and stderr (the first 192 KiB and the last 64 KiB). */
   out: string;
+  /** For writes within the first 192 KiB: [offset in `out`, the learner's line that wrote it]. */
+  outAt: [number, string | null][];
   requests: number;
 }
 
@@ -72,7 +74,21 @@ export function parseTrace(text: string): Trace | null {
     if (typeof x.port !== 'number' || !Number.isInteger(x.port)) continue;
     listens.push({ port: x.port, at: typeof x.at === 'string' ? x.at.slice(0, 200) : null, moved: x.moved === true });
   }
-  return { compares, listens, out: str(d.out, 256 * 1024) + '\n' + str(d.outTail, 64 * 1024), requests: typeof d.requests === 'number' ? d.requests : 0 };
+  const outAt: [number, string | null][] = [];
+  for (const e of Array.isArray(d.outAt) ? d.outAt.slice(0, 500) : []) {
+    if (Array.isArray(e) && typeof e[0] === 'number') outAt.push([e[0], typeof e[1] === 'string' ? e[1].slice(0, 200) : null]);
+  }
+  return { compares, listens, out: str(d.out, 256 * 1024) + '\n' + str(d.outTail, 64 * 1024), outAt, requests: typeof d.requests === 'number' ? d.requests : 0 };
+}
+
+/** The learner's line that wrote the output at `index` of `trace.out`, when the preload saw it. */
+export function writerAt(trace: Trace, index: number): string | null {
+  let at: string | null = null;
+  for (const [offset, where] of trace.outAt) {
+    if (offset > index) break;
+    at = where;
+  }
+  return at;
 }
 
 /** Reads the record over the abstract socket; null when nothing answers (the bot exited, or the preload did not load). */
@@ -193,15 +209,27 @@ function secretForms(secret: string): { text: string; caseless: boolean }[] {
  * messages it does; in the bot's own logs it is poor practice but not graded).
  */
 export function findLeak(text: string, set: SecretSet, signatures: boolean): LeakKind | null {
+  return locateLeak(text, set, signatures)?.kind ?? null;
+}
+
+/** Like findLeak, with where in `text` the first form found starts. */
+export function locateLeak(text: string, set: SecretSet, signatures: boolean): { kind: LeakKind; index: number } | null {
   if (!text) return null;
   const low = text.toLowerCase();
-  for (const f of secretForms(set.secret)) if (f.caseless ? low.includes(f.text.toLowerCase()) : text.includes(f.text)) return 'secret';
+  for (const f of secretForms(set.secret)) {
+    const i = f.caseless ? low.indexOf(f.text.toLowerCase()) : text.indexOf(f.text);
+    if (i >= 0) return { kind: 'secret', index: i };
+  }
   const token = set.chatPath.split('/').filter(Boolean).pop() ?? '';
-  if (token.length >= 12 && text.includes(token)) return 'chat-url';
+  if (token.length >= 12 && text.includes(token)) return { kind: 'chat-url', index: text.indexOf(token) };
   if (signatures) {
     for (const h of set.forged) {
-      for (let i = 0; i + 16 <= h.length; i += 4) if (low.includes(h.slice(i, i + 16))) return 'signature';
-      if (text.includes(Buffer.from(h, 'hex').toString('base64').replace(/=+$/, ''))) return 'signature';
+      for (let i = 0; i + 16 <= h.length; i += 4) {
+        const j = low.indexOf(h.slice(i, i + 16));
+        if (j >= 0) return { kind: 'signature', index: j };
+      }
+      const b64 = Buffer.from(h, 'hex').toString('base64').replace(/=+$/, '');
+      if (text.includes(b64)) return { kind: 'signature', index: text.indexOf(b64) };
     }
   }
   return null;
