@@ -26,7 +26,12 @@ e2fsck -p "$img" >/dev/null 2>&1 || e2fsck -y "$img" >/dev/null 2>&1 || make_fs
 # The container's /dev holds only /dev/loop-control: a loop device's node is made here (mknod) before it is used.
 node() { [ -b "$1" ] || mknod "$1" b 7 "${1#/dev/loop}"; }
 # A loop device still attached to this file from an earlier run of this builder (its container was removed) is released.
-for dev in $(losetup -j "$img" | cut -d: -f1 | cut -d" " -f1); do node "$dev"; losetup -d "$dev" 2>/dev/null || true; done
+# Matched by the file's device and inode: the path the kernel shows for it depends on mounts that are gone.
+for d in /sys/block/loop*; do [ -f "$d/loop/backing_file" ] && node "/dev/${d#/sys/block/}"; done
+ino="$(stat -c %i "$img")"; majmin="$(stat -c %Hd:%Ld "$img")"
+for dev in $(losetup --list --noheadings --output NAME,BACK-MAJ:MIN,BACK-INO | awk -v m="$majmin" -v i="$ino" '$2 == m && $3 == i { print $1 }'); do
+  node "$dev"; losetup -d "$dev" 2>/dev/null || true
+done
 mounted=""
 for try in 1 2 3 4 5 6 7 8; do
   dev="$(losetup -f | cut -d" " -f1)"

@@ -1,60 +1,160 @@
-import crypto from 'node:crypto';
 /**
- * Images built from a learner's Dockerfile (the Docker and deploy-optimisation weeks). Built by the engine with no
- * network, memory = memory+swap, a CPU quota and a time limit, FROM local base images only; removed after the run.
+ * Images built from a learner's Dockerfile (the Docker and deploy-optimisation weeks). The Dockerfile passes the gate
+ * (lib/grading/dockerfile-gate.ts) first; then BuildKit in a learner-image builder (lib/grading/builder.ts: no network,
+ * the builder's limits around everything and the lab's limits around each RUN step, bounded disk) builds it, within
+ * the lab's time limit. What the grader learns of the build comes from BuildKit's structured progress (vertexes with
+ * their `cached` flag and errors, which no RUN step can print its way into) and from the image itself (config,
+ * history, the files each layer beyond the base adds), never from text a step printed.
  */
-import type Docker from 'dockerode';
+import crypto from 'node:crypto';
+import http from 'node:http';
 import { pack } from 'tar-stream';
-import { BASE_IMAGE, ensureLearnerBaseImages } from './images';
+import { imageName, type Instruction, type ParsedDockerfile, type Stage } from '../grader-kit/dockerfile';
+import { BASE_IMAGE } from './images';
+import type { BuilderLease } from './builder';
+import { gateDockerfile, type GateNote, type GateResult } from './dockerfile-gate';
 import type { SandboxLimits } from './limits';
 import type { SubmittedFile } from './tar';
 
-/** The images a learner's Dockerfile may start FROM: all local, none pulled. */
+/** The images a learner's Dockerfile may start FROM (or copy from): all local, none pulled. */
 export const LEARNER_BASE_IMAGES = [BASE_IMAGE, 'lms/node:18'];
 
 export interface BuildStep {
+  /** 1-based index of the instruction in the Dockerfile (global ARGs included), as the classic builder numbered steps. */
   step: number;
   instruction: string;
+  /** From BuildKit's own report of the step (a vertex found in its cache). */
   cached: boolean;
+  line?: number;
+  stage?: number;
+  error?: string;
+}
+
+export interface ImageConfigInfo {
+  user?: string;
+  exposedPorts?: string[];
+  healthcheck?: { test?: string[]; interval?: number; timeout?: number; startPeriod?: number; retries?: number } | null;
+  cmd?: string[] | null;
+  entrypoint?: string[] | null;
+  env?: string[];
+  workingDir?: string;
+  volumes?: string[];
+}
+
+export interface LayerFile {
+  path: string;
+  size: number;
+  type: 'file' | 'dir' | 'link' | 'whiteout' | 'other';
+}
+
+export interface AddedLayer {
+  createdBy: string;
+  size: number;
+  files: LayerFile[];
+  truncated?: boolean;
 }
 
 export interface BuildInfo {
   ok: boolean;
+  /** Why it did not build: the gate's first refusal, the builder's error, or the time limit (English). */
   error?: string;
-  /** The build output, capped. */
+  /** The gate's refusals, each with its line and a message in both languages. */
+  refused?: GateNote[];
+  /** What the gate rewrote (a dropped `# syntax=`, a digest built from the local tag). */
+  notes?: GateNote[];
+  /** The build's steps and their output, capped. */
   log: string;
   imageSize?: number;
-  /** Size of the image the final stage starts FROM (when it is a base image): imageSize minus this is what the
-   *  learner's Dockerfile added, comparable across machines whose base images differ. */
+  /** Size of the image the final stage finally starts from (following FROM <stage>), when that is a base image. */
   baseImageSize?: number;
+  rootImage?: string;
+  rootImageSize?: number;
+  /** The image's history, newest first (`docker history`). */
   layers?: { createdBy: string; size: number }[];
   steps?: BuildStep[];
-  /** The steps of a second build after only the cache-probe file changed. */
+  /** The steps of a second build after only the cache-probe file changed ([] when that build failed). */
   rebuildSteps?: BuildStep[];
+  image?: ImageConfigInfo;
+  /** The final image's layers beyond rootImage, oldest first, with the files each adds (2,000 entries at most). */
+  added?: AddedLayer[];
+  builder?: { kind: 'buildkit'; version: string };
   durationMs: number;
 }
 
-export function fromImages(dockerfile: string): { image: string; stage?: string; line: number }[] {
-  const out: { image: string; stage?: string; line: number }[] = [];
-  dockerfile.split('\n').forEach((raw, i) => {
-    const m = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(raw);
-    if (m) out.push({ image: m[1]!, stage: m[2]?.toLowerCase(), line: i + 1 });
-  });
+// ---------------------------------------------------------------------------------------------------------------
+// BuildKit's progress: protobuf StatusResponse messages (moby/buildkit api/services/control), decoded by hand.
+
+interface Vertex {
+  digest: string;
+  name: string;
+  cached: boolean;
+  started: boolean;
+  completed: boolean;
+  error?: string;
+  order: number;
+}
+
+function pbFields(buf: Buffer): { no: number; v?: bigint; b?: Buffer }[] {
+  const out: { no: number; v?: bigint; b?: Buffer }[] = [];
+  let i = 0;
+  const varint = () => {
+    let r = 0n;
+    let s = 0n;
+    for (;;) {
+      if (i >= buf.length) throw new Error('truncated varint');
+      const b = buf[i++]!;
+      r |= BigInt(b & 0x7f) << s;
+      if (!(b & 0x80)) return r;
+      s += 7n;
+    }
+  };
+  while (i < buf.length) {
+    const key = Number(varint());
+    const no = key >>> 3;
+    const wt = key & 7;
+    if (wt === 0) out.push({ no, v: varint() });
+    else if (wt === 2) {
+      const n = Number(varint());
+      out.push({ no, b: buf.subarray(i, i + n) });
+      i += n;
+    } else if (wt === 1) i += 8;
+    else if (wt === 5) i += 4;
+    else throw new Error(`unsupported wire type ${wt}`);
+  }
   return out;
 }
 
-/** Checks FROM lines before anything is built: local base images or earlier stages only. Returns a reason or null. */
-export function checkBaseImages(dockerfile: string): string | null {
-  const froms = fromImages(dockerfile);
-  if (froms.length === 0) return 'the Dockerfile has no FROM line';
-  const stages = new Set<string>();
-  for (const f of froms) {
-    const ok = LEARNER_BASE_IMAGES.includes(f.image) || stages.has(f.image.toLowerCase());
-    if (!ok) return `Dockerfile line ${f.line}: FROM ${f.image} is not available here; use one of ${LEARNER_BASE_IMAGES.join(', ')}`;
-    if (f.stage) stages.add(f.stage);
+/** StatusResponse: 1 vertexes (1 digest, 3 name, 4 cached, 5 started, 6 completed, 7 error), 3 logs (1 vertex, 4 msg). */
+export function decodeStatus(buf: Buffer): { vertexes: Omit<Vertex, 'order'>[]; logs: { vertex: string; msg: Buffer }[] } {
+  const vertexes: Omit<Vertex, 'order'>[] = [];
+  const logs: { vertex: string; msg: Buffer }[] = [];
+  for (const f of pbFields(buf)) {
+    if (f.no === 1 && f.b) {
+      const v = { digest: '', name: '', cached: false, started: false, completed: false } as Omit<Vertex, 'order'>;
+      for (const g of pbFields(f.b)) {
+        if (g.no === 1 && g.b) v.digest = g.b.toString('utf8');
+        else if (g.no === 3 && g.b) v.name = g.b.toString('utf8');
+        else if (g.no === 4) v.cached = g.v === 1n;
+        else if (g.no === 5) v.started = true;
+        else if (g.no === 6) v.completed = true;
+        else if (g.no === 7 && g.b) v.error = g.b.toString('utf8');
+      }
+      vertexes.push(v);
+    } else if (f.no === 3 && f.b) {
+      let vertex = '';
+      let msg: Buffer = Buffer.alloc(0);
+      for (const g of pbFields(f.b)) {
+        if (g.no === 1 && g.b) vertex = g.b.toString('utf8');
+        else if (g.no === 4 && g.b) msg = g.b;
+      }
+      logs.push({ vertex, msg });
+    }
   }
-  return null;
+  return { vertexes, logs };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// One build.
 
 async function tarFiles(files: SubmittedFile[]): Promise<Buffer> {
   const p = pack();
@@ -69,90 +169,278 @@ async function tarFiles(files: SubmittedFile[]): Promise<Buffer> {
   return done;
 }
 
-function parseSteps(log: string): BuildStep[] {
-  const steps: BuildStep[] = [];
-  const lines = log.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^Step (\d+)\/\d+ : (.*)$/.exec(lines[i]!);
-    if (!m) continue;
-    let cached = false;
-    for (let j = i + 1; j < lines.length && !/^Step \d+\//.test(lines[j]!); j++) if (/Using cache/.test(lines[j]!)) cached = true;
-    steps.push({ step: Number(m[1]), instruction: m[2]!.slice(0, 300), cached });
-  }
-  return steps;
+interface OnceResult {
+  ok: boolean;
+  error?: string;
+  vertexes: Vertex[];
+  logs: Map<string, string>;
+  imageId?: string;
 }
 
-async function buildOnce(docker: Docker, files: SubmittedFile[], dockerfile: string, tag: string, limits: SandboxLimits, labels: Record<string, string>): Promise<{ ok: boolean; log: string; error?: string }> {
-  const ctx = await tarFiles(files);
-  const stream = (await docker.buildImage(ctx as unknown as NodeJS.ReadableStream, {
-    t: tag,
-    dockerfile,
-    networkmode: 'none',
-    memory: limits.memoryMb * 1024 * 1024,
-    memswap: limits.memoryMb * 1024 * 1024,
-    cpuperiod: 100_000,
-    cpuquota: Math.round(limits.cpus * 100_000),
-    pull: false,
-    rm: true,
-    forcerm: true,
-    labels,
-  } as unknown as Docker.ImageBuildOptions)) as NodeJS.ReadableStream & { destroy?: () => void };
-  let log = '';
-  const cap = 64 * 1024;
+const LOG_PER_STEP = 8 * 1024;
+
+function buildOnce(lease: BuilderLease, context: Buffer, dockerfile: string, tag: string, limits: SandboxLimits, labels: Record<string, string>): Promise<OnceResult> {
+  const q = new URLSearchParams({ version: '2', t: tag, dockerfile, networkmode: 'none', rm: '1', forcerm: '1', labels: JSON.stringify(labels) });
+  const vertexes = new Map<string, Vertex>();
+  const logs = new Map<string, string>();
+  let imageId: string | undefined;
+  let error: string | undefined;
   return new Promise((resolve) => {
+    let settled = false;
+    const finish = (r: Partial<OnceResult>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ok: false, vertexes: [...vertexes.values()].sort((a, b) => a.order - b.order), logs, imageId, ...r });
+    };
+    const req = http.request({ socketPath: lease.socketPath, path: `/v1.41/build?${q}`, method: 'POST', headers: { 'Content-Type': 'application/x-tar' } }, (res) => {
+      let buf = '';
+      const onLine = (line: string) => {
+        if (!line.trim()) return;
+        let ev: { id?: string; aux?: unknown; error?: string; errorDetail?: { message?: string }; message?: string };
+        try {
+          ev = JSON.parse(line);
+        } catch {
+          return;
+        }
+        if (ev.id === 'moby.buildkit.trace' && typeof ev.aux === 'string') {
+          let st: ReturnType<typeof decodeStatus>;
+          try {
+            st = decodeStatus(Buffer.from(ev.aux, 'base64'));
+          } catch {
+            return;
+          }
+          for (const v of st.vertexes) {
+            const prev = vertexes.get(v.digest);
+            vertexes.set(v.digest, { ...v, cached: v.cached || (prev?.cached ?? false), started: v.started || (prev?.started ?? false), completed: v.completed || (prev?.completed ?? false), error: v.error || prev?.error, order: prev?.order ?? vertexes.size });
+          }
+          for (const l of st.logs) {
+            const cur = logs.get(l.vertex) ?? '';
+            if (cur.length < LOG_PER_STEP) logs.set(l.vertex, (cur + l.msg.toString('utf8')).slice(0, LOG_PER_STEP));
+          }
+        } else if (ev.id === 'moby.image.id' && ev.aux && typeof (ev.aux as { ID?: unknown }).ID === 'string') {
+          imageId = (ev.aux as { ID: string }).ID;
+        } else if (ev.error || ev.errorDetail) {
+          error = (ev.errorDetail?.message ?? ev.error ?? 'the build failed').slice(0, 2000);
+        } else if (res.statusCode !== 200 && ev.message) {
+          error = ev.message.slice(0, 2000);
+        }
+      };
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        buf += d;
+        let n: number;
+        while ((n = buf.indexOf('\n')) >= 0) {
+          onLine(buf.slice(0, n));
+          buf = buf.slice(n + 1);
+        }
+        if (buf.length > 8 << 20) buf = '';
+      });
+      res.on('end', () => {
+        onLine(buf);
+        finish(error || res.statusCode !== 200 || !imageId ? { ok: false, error: error ?? `the builder answered ${res.statusCode}` } : { ok: true });
+      });
+      res.on('error', (e) => finish({ ok: false, error: e.message }));
+    });
+    // Closing the connection cancels the build (BuildKit stops its RUN steps); the wipe kills anything left.
     const timer = setTimeout(() => {
-      stream.destroy?.(); // closing the connection cancels a legacy build
-      resolve({ ok: false, log, error: `the build did not finish within ${Math.round(limits.timeoutMs / 1000)} s` });
+      req.destroy();
+      finish({ ok: false, error: `the build did not finish within ${Math.round(limits.timeoutMs / 1000)} s` });
     }, limits.timeoutMs);
-    docker.modem.followProgress(
-      stream,
-      (err: Error | null, out: { error?: string }[]) => {
-        clearTimeout(timer);
-        const failed = err?.message ?? out.find((o) => o.error)?.error;
-        resolve(failed ? { ok: false, log, error: failed.slice(0, 1000) } : { ok: true, log });
-      },
-      (ev: { stream?: string; error?: string }) => {
-        if (ev.stream && log.length < cap) log += ev.stream;
-      },
-    );
+    req.on('error', (e) => finish({ ok: false, error: `the builder could not be reached: ${e.message}` }));
+    req.end(context);
   });
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// From vertexes back to the Dockerfile.
+
+/** Instructions that become build steps (vertexes) in BuildKit; ENV, ARG, LABEL, USER, CMD... only change the config. */
+const STEP_OPS = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'WORKDIR']);
+const VERTEX_NAME = /^\[(?:(\S+) )?(\d+)\/(\d+)\] ([\s\S]*)$/;
+
+function stageOfPrefix(df: ParsedDockerfile, prefix: string | undefined): Stage | undefined {
+  if (prefix === undefined) return df.stages.length === 1 ? df.stages[0] : df.stages.at(-1);
+  const m = /^stage-(\d+)$/.exec(prefix);
+  if (m) return df.stages[Number(m[1])];
+  return df.stages.find((s) => s.name === prefix.toLowerCase());
+}
+
+/** The Dockerfile instruction each step vertex ran, in Dockerfile order; the failed step (if any) last. */
+export function stepsFromVertexes(df: ParsedDockerfile, vertexes: Vertex[]): BuildStep[] {
+  const steps: (BuildStep & { at: number })[] = [];
+  const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+  for (const v of vertexes) {
+    const m = VERTEX_NAME.exec(v.name);
+    if (!m) continue;
+    const stage = stageOfPrefix(df, m[1]);
+    if (!stage) continue;
+    const text = m[4]!;
+    const op = text.split(/\s/, 1)[0]!.toUpperCase();
+    const ops = stage.instructions.filter((i) => STEP_OPS.has(i.op));
+    let ins: Instruction | undefined = ops[Number(m[2]) - 1];
+    if (!ins || ins.op !== op) ins = stage.instructions.find((i) => i.op === op && norm(`${i.op} ${i.args}`) === norm(text)) ?? stage.instructions.find((i) => i.op === op);
+    if (!ins) continue;
+    if (!v.started && !v.cached && !v.error) continue;
+    const idx = df.instructions.indexOf(ins);
+    steps.push({ step: idx + 1, instruction: text.slice(0, 300), cached: v.cached, line: ins.line, stage: stage.index, ...(v.error ? { error: v.error.slice(0, 1000) } : {}), at: idx });
+  }
+  steps.sort((a, b) => Number(Boolean(a.error)) - Number(Boolean(b.error)) || a.at - b.at);
+  return steps.map(({ at: _at, ...s }) => s);
+}
+
+function readableLog(steps: BuildStep[], vertexes: Vertex[], logs: Map<string, string>, error?: string): string {
+  let out = '';
+  for (const v of vertexes) {
+    if (!VERTEX_NAME.test(v.name) && !v.error) continue;
+    out += `#${v.order} ${v.name}${v.cached ? ' CACHED' : ''}\n`;
+    const l = logs.get(v.digest);
+    if (l) out += l.replace(/\n?$/, '\n');
+    if (v.error) out += `ERROR: ${v.error}\n`;
+    if (out.length > 64 * 1024) break;
+  }
+  if (error && !out.includes(error)) out += `ERROR: ${error}\n`;
+  void steps;
+  return out.slice(0, 64 * 1024);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The image built.
+
+function imageConfig(cfg: Record<string, unknown> | undefined): ImageConfigInfo {
+  const c = (cfg ?? {}) as {
+    User?: string;
+    ExposedPorts?: Record<string, unknown> | null;
+    Healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number } | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+    Env?: string[] | null;
+    WorkingDir?: string;
+    Volumes?: Record<string, unknown> | null;
+  };
+  return {
+    user: c.User ?? '',
+    exposedPorts: Object.keys(c.ExposedPorts ?? {}),
+    healthcheck: c.Healthcheck ? { test: c.Healthcheck.Test, interval: c.Healthcheck.Interval, timeout: c.Healthcheck.Timeout, startPeriod: c.Healthcheck.StartPeriod, retries: c.Healthcheck.Retries } : null,
+    cmd: c.Cmd ?? null,
+    entrypoint: c.Entrypoint ?? null,
+    env: c.Env ?? [],
+    workingDir: c.WorkingDir ?? '',
+    volumes: Object.keys(c.Volumes ?? {}),
+  };
+}
+
+const MAX_FILES = 2000;
+
+/** The final image's layers beyond its root image, with the files each adds, read from the builder's layer store. */
+async function addedLayers(lease: BuilderLease, tag: string, root: string | undefined): Promise<AddedLayer[] | undefined> {
+  const img = (await lease.docker.getImage(tag).inspect()) as unknown as { Id: string; RootFS: { Layers?: string[] }; GraphDriver: { Name: string; Data: Record<string, string> } };
+  if (img.GraphDriver.Name !== 'overlay2') return undefined;
+  const layers = img.RootFS.Layers ?? [];
+  let base = 0;
+  if (root) {
+    const r = (await lease.docker.getImage(root).inspect()) as unknown as { RootFS: { Layers?: string[] } };
+    const rl = r.RootFS.Layers ?? [];
+    if (rl.every((l, i) => layers[i] === l)) base = rl.length;
+  }
+  const dirs = [...(img.GraphDriver.Data.LowerDir ? img.GraphDriver.Data.LowerDir.split(':').reverse() : []), img.GraphDriver.Data.UpperDir].filter(Boolean) as string[];
+  if (dirs.length !== layers.length) return undefined;
+  // The image's config (in the engine's image store) says which history entries made a layer.
+  const cfg = await lease.exec(['cat', `/var/lib/docker/image/overlay2/imagedb/content/sha256/${img.Id.replace(/^sha256:/, '')}`]);
+  let history: { created_by?: string; empty_layer?: boolean }[] = [];
+  try {
+    history = ((JSON.parse(cfg.out) as { history?: typeof history }).history ?? []).filter((h) => !h.empty_layer);
+  } catch {
+    /* createdBy left empty */
+  }
+  const wanted = dirs.slice(base);
+  if (!wanted.length) return [];
+  const listing = await lease.exec(['sh', '-c', `for d in "$@"; do printf '@@LAYER\\0'; du -sb "$d" | cut -f1 | tr '\\n' '\\0'; find "$d" -mindepth 1 -printf '%y\\t%s\\t%P\\0' | head -z -n ${MAX_FILES + 1}; done`, 'sh', ...wanted], 60_000);
+  const out: AddedLayer[] = [];
+  let total = 0;
+  const parts = listing.out.split('\0');
+  let cur: AddedLayer | undefined;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p === '@@LAYER') {
+      const k = out.length;
+      cur = { createdBy: (history[base + k]?.created_by ?? '').slice(0, 300), size: Number(parts[++i]) || 0, files: [] };
+      out.push(cur);
+      continue;
+    }
+    if (!cur || !p) continue;
+    const [y, size, ...rest] = p.split('\t');
+    const file = rest.join('\t');
+    if (total >= MAX_FILES) {
+      cur.truncated = true;
+      continue;
+    }
+    const type: LayerFile['type'] = y === 'f' ? 'file' : y === 'd' ? 'dir' : y === 'l' ? 'link' : y === 'c' && size === '0' ? 'whiteout' : 'other';
+    cur.files.push({ path: file, size: Number(size) || 0, type });
+    total++;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The gate, before any builder is taken: a refused Dockerfile gets a BuildInfo that says why, with lines. */
+export function gateLearnerDockerfile(files: SubmittedFile[], dockerfile: string): { gate: GateResult; info?: undefined } | { gate?: undefined; info: BuildInfo } {
+  const text = files.find((f) => f.path === dockerfile)?.content.toString('utf8');
+  if (text === undefined) return { info: { ok: false, error: `${dockerfile} is missing`, log: '', durationMs: 0 } };
+  const gate = gateDockerfile(text, LEARNER_BASE_IMAGES);
+  if (!gate.ok) return { info: { ok: false, error: gate.refusals[0]!.message.en, refused: gate.refusals, notes: gate.notes, log: gate.refusals.map((r) => r.message.en).join('\n'), durationMs: 0 } };
+  return { gate };
+}
+
 export async function buildLearnerImage(
-  docker: Docker,
-  opts: { files: SubmittedFile[]; dockerfile: string; tag: string; limits: SandboxLimits; labels: Record<string, string>; cacheProbe?: string },
+  lease: BuilderLease,
+  opts: { files: SubmittedFile[]; dockerfile: string; gate: GateResult; tag: string; limits: SandboxLimits; labels: Record<string, string>; cacheProbe?: string },
 ): Promise<BuildInfo> {
   const t0 = Date.now();
-  const text = opts.files.find((f) => f.path === opts.dockerfile)?.content.toString('utf8');
-  if (text === undefined) return { ok: false, error: `${opts.dockerfile} is missing`, log: '', durationMs: 0 };
-  const bad = checkBaseImages(text);
-  if (bad) return { ok: false, error: bad, log: '', durationMs: 0 };
-  await ensureLearnerBaseImages(docker);
-  const first = await buildOnce(docker, opts.files, opts.dockerfile, opts.tag, opts.limits, opts.labels);
-  const info: BuildInfo = { ok: first.ok, error: first.error, log: first.log, steps: parseSteps(first.log), durationMs: 0 };
+  const df = opts.gate.parsed;
+  const withDockerfile = (files: SubmittedFile[]) => files.map((f) => (f.path === opts.dockerfile ? { path: f.path, content: Buffer.from(opts.gate.dockerfile) } : f));
+  await lease.setBuildLimits(opts.limits);
+  const version = await lease.docker.version().then((v) => v.Version, () => 'unknown');
+  const first = await buildOnce(lease, await tarFiles(withDockerfile(opts.files)), opts.dockerfile, opts.tag, opts.limits, opts.labels);
+  const steps = stepsFromVertexes(df, first.vertexes);
+  const info: BuildInfo = {
+    ok: first.ok,
+    ...(first.error ? { error: first.error } : {}),
+    ...(opts.gate.notes.length ? { notes: opts.gate.notes } : {}),
+    log: readableLog(steps, first.vertexes, first.logs, first.error),
+    steps,
+    builder: { kind: 'buildkit', version },
+    durationMs: 0,
+  };
   if (first.ok) {
-    const img = await docker.getImage(opts.tag).inspect();
+    const img = await lease.docker.getImage(opts.tag).inspect();
     info.imageSize = img.Size;
-    const froms = [...text.matchAll(/^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/gim)].map((m) => m[1]!);
-    const finalBase = froms.at(-1);
-    if (finalBase && LEARNER_BASE_IMAGES.includes(finalBase)) info.baseImageSize = (await docker.getImage(finalBase).inspect()).Size;
-    const history = (await docker.getImage(opts.tag).history()) as { CreatedBy: string; Size: number }[];
+    info.image = imageConfig(img.Config as unknown as Record<string, unknown>);
+    const final = df.stages.at(-1);
+    const root = final && final.root !== 'scratch' ? imageName(final.root) : undefined;
+    const rootLocal = root && LEARNER_BASE_IMAGES.includes(root) ? root : undefined;
+    if (rootLocal) {
+      info.rootImage = rootLocal;
+      info.rootImageSize = (await lease.docker.getImage(rootLocal).inspect()).Size;
+      info.baseImageSize = info.rootImageSize;
+    } else if (final?.root === 'scratch') {
+      info.rootImage = 'scratch';
+      info.rootImageSize = 0;
+    }
+    const history = (await lease.docker.getImage(opts.tag).history()) as { CreatedBy: string; Size: number }[];
     info.layers = history.map((h) => ({ createdBy: h.CreatedBy.slice(0, 300), size: h.Size }));
+    info.added = await addedLayers(lease, opts.tag, rootLocal).catch(() => undefined);
     if (opts.cacheProbe && opts.files.some((f) => f.path === opts.cacheProbe)) {
       // The change must be one no earlier build has seen, or the builder finds even the "changed" layers in its
       // cache (a second grading of the same files would then look perfectly cached). A last line of 32 random
       // spaces and tabs is new every time and harmless in source files of any language.
       const nonce = Array.from(crypto.randomBytes(32), (b) => (b & 1 ? ' ' : '\t')).join('');
       const changed = opts.files.map((f) => (f.path === opts.cacheProbe ? { path: f.path, content: Buffer.concat([f.content, Buffer.from(`\n${nonce}\n`)]) } : f));
-      const second = await buildOnce(docker, changed, opts.dockerfile, `${opts.tag}-probe`, opts.limits, opts.labels);
-      info.rebuildSteps = second.ok ? parseSteps(second.log) : [];
-      await docker.getImage(`${opts.tag}-probe`).remove({ force: true }).catch(() => {});
+      const second = await buildOnce(lease, await tarFiles(withDockerfile(changed)), opts.dockerfile, `${opts.tag}-probe`, opts.limits, opts.labels);
+      info.rebuildSteps = second.ok ? stepsFromVertexes(df, second.vertexes) : [];
     }
   }
   info.durationMs = Date.now() - t0;
   return info;
-}
-
-export async function removeLearnerImage(docker: Docker, tag: string): Promise<void> {
-  await docker.getImage(tag).remove({ force: true }).catch(() => {});
 }

@@ -131,7 +131,10 @@ function unlock(slot: number, s: BuilderSettings): void {
 // The builder container.
 
 /** Capabilities of the builder container: what its engine needs to run containers, and no more. Not `--privileged`. */
-const BUILDER_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP', 'SYS_ADMIN', 'NET_ADMIN'];
+const BUILDER_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP', 'SYS_ADMIN', 'NET_ADMIN',
+  // The engine's runc joins a subject's network namespace through /proc/<pid>/ns of a process of another user.
+  'SYS_PTRACE',
+];
 
 function builderHostConfig(slot: number, s: BuilderSettings): Docker.HostConfig {
   const data = path.join(s.dir, String(slot), 'data');
@@ -210,19 +213,24 @@ async function ensureBuilderRunning(host: Docker, slot: number, s: BuilderSettin
   const name = builderName(slot, s);
   const socketPath = path.join(runDir(slot, s), 'docker.sock');
   const inner = new Docker({ socketPath, timeout: 120_000 });
+  const hostConfig = builderHostConfig(slot, s);
+  const env = [`LMS_BUILDER_DISK_MB=${s.diskMb}`];
+  // A builder started from another image or with other settings is replaced (its data root, and the images in it, stay).
+  const config = crypto.createHash('sha256').update(JSON.stringify([image, env, hostConfig])).digest('hex').slice(0, 16);
   const info = await host.getContainer(name).inspect().catch(() => null);
-  if (info && info.State.Running && info.Config.Image === image && fs.existsSync(socketPath) && (await pingUntil(inner, 2000))) return inner;
+  if (info && info.State.Running && info.Config.Labels?.['lms.builder.config'] === config && fs.existsSync(socketPath) && (await pingUntil(inner, 2000))) return inner;
   if (info) await host.getContainer(name).remove({ force: true }).catch(() => {});
   const c = await host.createContainer({
     name,
     Image: image,
-    Env: [`LMS_BUILDER_DISK_MB=${s.diskMb}`],
-    Labels: { 'lms.kind': 'builder', [LABEL_BUILDER]: String(slot), 'lms.builder.dir': s.dir },
-    HostConfig: builderHostConfig(slot, s),
+    Env: env,
+    Labels: { 'lms.kind': 'builder', [LABEL_BUILDER]: String(slot), 'lms.builder.dir': s.dir, 'lms.builder.config': config },
+    HostConfig: hostConfig,
   });
   await c.start();
   if (!(await pingUntil(inner, 60_000, () => c.inspect().then((i) => i.State.Running, () => false)))) {
     const logs = await c.logs({ stdout: true, stderr: true, tail: 20 }).catch(() => Buffer.from(''));
+    // eslint-disable-next-line no-control-regex
     throw new Error(`builder ${name} did not start: ${logs.toString('utf8').replace(/[\x00-\x08]/g, '').slice(-800)}`);
   }
   return inner;

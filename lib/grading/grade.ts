@@ -7,11 +7,12 @@ import { getLab, type Lab } from '../labs/registry';
 import { assembleResult, graderOutput, RESULT_MAX_BYTES, type StoredResult } from './result';
 import { buildSubmissionTar, ArchiveError, type SubmittedFile } from './tar';
 import { resolveLimits } from './limits';
-import { graderImageTag, imageExists, runtimeImageTag } from './images';
+import { ensureLearnerBaseImages, graderImageTag, imageExists, runtimeImageTag } from './images';
 import fs from 'node:fs';
 import path from 'node:path';
 import { prepareSandbox, type PreparedSandbox, type RunOutcome, LABEL_SANDBOX, LABEL_OWNER, LABEL_PREFIX, WORKER_ID } from './sandbox';
-import { buildLearnerImage, removeLearnerImage } from './build';
+import { buildLearnerImage, gateLearnerDockerfile, LEARNER_BASE_IMAGES, type BuildInfo } from './build';
+import { leaseBuilder, type BuilderLease } from './builder';
 import type { SandboxPool } from './pool';
 import { z } from 'zod';
 import { PROGRESS_PREFIX } from '../grader-kit/index';
@@ -151,12 +152,16 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
  * and neither has any other interface. (An "internal" Docker network is not enough: containers on it can still open
  * connections to the host's own addresses, such as the bridge gateway; see ARCHITECTURE.md.) Only the grader's stdout
  * is read as the result; nothing the subject does reaches it except through the behaviour the grader observes.
+ *
+ * When the subject is built from the learner's Dockerfile, the build, the subject and its grader all run in a
+ * learner-image builder (lib/grading/builder.ts), which is wiped when the grading ends; nothing reaches the host's engine.
  */
 async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string, input: Buffer, labels: Record<string, string>): Promise<RunOutcome> {
   const spec = lab.manifest.subject!;
-  const docker = opts.docker;
+  let engine = opts.docker;
+  let runtime = opts.runtime;
   let subject: PreparedSandbox | undefined;
-  let builtTag: string | undefined;
+  let lease: BuilderLease | undefined;
   try {
     const subjectLimits = resolveLimits(lab.manifest.limits.subject ?? lab.manifest.limits.grader);
     // Trusted additions under .lms/ (learners cannot submit names there).
@@ -164,40 +169,58 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
     let graderInput = input;
     let image = runtimeImageTag();
     let cmd: string[] | undefined;
+    let volumes: string[] = [];
     if (spec.build) {
       await opts.onPhase?.('building');
-      builtTag = `lms-learner-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
-      const info = await buildLearnerImage(docker, {
-        files: opts.files,
-        dockerfile: spec.build.dockerfile,
-        tag: builtTag,
-        limits: subjectLimits,
-        labels: { [LABEL_SANDBOX]: 'image', [LABEL_OWNER]: WORKER_ID, [LABEL_PREFIX]: process.env.REDIS_PREFIX ?? 'lms', ...labels },
-        cacheProbe: spec.build.cacheProbe,
-      });
+      const gated = gateLearnerDockerfile(opts.files, spec.build.dockerfile);
+      let info: BuildInfo;
+      const builtTag = `lms-learner-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
+      if (gated.info) info = gated.info;
+      else {
+        await ensureLearnerBaseImages(opts.docker);
+        lease = await leaseBuilder(opts.docker, { images: [graderImage, ...LEARNER_BASE_IMAGES] }).catch((e: Error) => {
+          throw new InfraError(`no learner-image builder: ${e.message}`);
+        });
+        engine = lease.docker;
+        runtime = undefined; // the builder's engine has runc only
+        info = await buildLearnerImage(lease, {
+          files: opts.files,
+          dockerfile: spec.build.dockerfile,
+          gate: gated.gate,
+          tag: builtTag,
+          limits: subjectLimits,
+          labels: { [LABEL_SANDBOX]: 'image', [LABEL_OWNER]: WORKER_ID, [LABEL_PREFIX]: process.env.REDIS_PREFIX ?? 'lms', ...labels },
+          cacheProbe: spec.build.cacheProbe,
+        });
+      }
       // The grader reads what the engine saw of the build; the learner's code never writes this file.
       graderInput = await buildSubmissionTar([...opts.files, { path: '.lms/build.json', content: Buffer.from(JSON.stringify(info)) }]);
       if (!info.ok) {
-        builtTag = undefined;
-        const grader = await prepareSandbox(docker, { image: graderImage, limits: resolveLimits(lab.manifest.limits.grader), labels: { ...labels, 'lms.role': 'grader' }, runtime: opts.runtime, resultOnFirstLine: true });
+        const grader = await prepareSandbox(engine, { image: graderImage, limits: resolveLimits(lab.manifest.limits.grader), labels: { ...labels, 'lms.role': 'grader' }, runtime, resultOnFirstLine: true });
         await opts.onPhase?.('running');
-        return await grader.run(graderInput, { onStderrLine: progressHook(lab, opts.onProgress) });
+        const out = await grader.run(graderInput, { onStderrLine: progressHook(lab, opts.onProgress) });
+        const held = lease;
+        lease = undefined;
+        return { ...out, removed: out.removed.then(() => held?.release()).catch(() => {}) };
       }
       image = builtTag;
+      volumes = info.image?.volumes ?? [];
     } else {
       cmd = ['sh', '-c', 'mkdir -p /tmp/work && tar -x -C /tmp/work -f - --no-same-owner --no-same-permissions && cd /tmp/work && exec "$@"', 'subject', ...spec.cmd!];
       if (spec.harness) extra.push({ path: '.lms/harness.js', content: fs.readFileSync(path.join(lab.dir, spec.harness)) });
     }
     const subjectInput = extra.length ? await buildSubmissionTar([...opts.files, ...extra]) : input;
-    subject = await prepareSandbox(docker, {
+    subject = await prepareSandbox(engine, {
       image,
       cmd,
       limits: subjectLimits,
       labels: { ...labels, 'lms.role': 'subject' },
-      runtime: opts.runtime,
+      runtime,
       role: 'subject',
       keepWorkdir: !cmd,
       env: [`PORT=${spec.port}`, ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`)],
+      // A VOLUME of the learner's image would be a writable volume on the engine's disk: each becomes a small tmpfs.
+      volumeTmpfs: volumes,
     });
     if (cmd) subject.feed(subjectInput);
     else subject.feed(Buffer.alloc(0));
@@ -205,30 +228,30 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
       image: graderImage,
       limits: resolveLimits(lab.manifest.limits.grader),
       labels: { ...labels, 'lms.role': 'grader' },
-      runtime: opts.runtime,
+      runtime,
       resultOnFirstLine: true,
       env: [`SUBJECT_URL=http://127.0.0.1:${spec.port}`, 'SUBJECT_HOST=127.0.0.1', `SUBJECT_PORT=${spec.port}`],
     };
     let grader: PreparedSandbox;
     try {
-      grader = await prepareSandbox(docker, { ...graderOpts, networkMode: `container:${subject.id}` });
+      grader = await prepareSandbox(engine, { ...graderOpts, networkMode: `container:${subject.id}` });
     } catch {
       // The learner's program already exited and took its namespace with it: grade with no network at all, so the
       // grader finds nothing listening and says so.
-      grader = await prepareSandbox(docker, graderOpts);
+      grader = await prepareSandbox(engine, graderOpts);
     }
     await opts.onPhase?.('running');
     const out = await grader.run(graderInput, { onStderrLine: progressHook(lab, opts.onProgress) });
     const sub = subject;
-    const tag = builtTag;
+    const held = lease;
     subject = undefined;
-    builtTag = undefined;
+    lease = undefined;
     const removed = Promise.all([out.removed, sub.stop().catch(() => {})]).then(async () => {
-      if (tag) await removeLearnerImage(docker, tag);
+      await held?.release();
     });
-    return { ...out, removed };
+    return { ...out, removed: removed.catch(() => {}) };
   } finally {
     await subject?.stop().catch(() => {});
-    if (builtTag) await removeLearnerImage(docker, builtTag);
+    await lease?.release().catch(() => {});
   }
 }

@@ -69,6 +69,8 @@ export function hostConfig(limits: SandboxLimits, runtime?: string): Docker.Host
     IpcMode: 'private',
     Privileged: false,
     AutoRemove: false,
+    // Output is read through attach; nothing is kept in the engine's log files (an output flood never reaches its disk).
+    LogConfig: { Type: 'none', Config: {} },
     ...(runtime ? { Runtime: runtime } : {}),
   };
 }
@@ -128,11 +130,13 @@ export interface PreparedSandbox {
  */
 export async function prepareSandbox(
   docker: Docker,
-  opts: Omit<RunOptions, 'input' | 'onStarted'> & { networkMode?: string; aliases?: string[]; env?: string[]; role?: 'grader' | 'subject'; keepWorkdir?: boolean },
+  opts: Omit<RunOptions, 'input' | 'onStarted'> & { networkMode?: string; aliases?: string[]; env?: string[]; role?: 'grader' | 'subject'; keepWorkdir?: boolean; volumeTmpfs?: string[] },
 ): Promise<PreparedSandbox> {
   const createdAt = Date.now();
   const hc = hostConfig(opts.limits, opts.runtime);
   if (opts.networkMode) hc.NetworkMode = opts.networkMode;
+  // The image's VOLUME paths: a small tmpfs each, so the engine makes no writable volume on its disk for them.
+  for (const v of opts.volumeTmpfs ?? []) hc.Tmpfs![v] = `rw,noexec,nosuid,nodev,size=${Math.min(16, opts.limits.tmpfsMb)}m,mode=1777`;
   const container = await docker.createContainer({
     Image: opts.image,
     ...(opts.cmd ? { Cmd: opts.cmd } : {}),
