@@ -1,16 +1,21 @@
 /**
- * Week 6 grader: an eksctl ClusterConfig (eksctl.io/v1alpha5) read statically. The file is validated with ajv
- * against cluster.schema.json (the parts of eksctl's config this lab reads, closed against unknown fields as eksctl's
- * loader is), then checked the way a reviewer would before `eksctl create cluster -f cluster.yaml`: a Kubernetes
- * version in EKS standard support, managed node groups sized sensibly and kept in private subnets, the cluster placed
- * in week 1's VPC, workload identity (IRSA or EKS Pod Identity) and control-plane logging. Nothing is created.
+ * Week 6 grader: an eksctl ClusterConfig (eksctl.io/v1alpha5) read statically. The file is read as eksctl reads it
+ * (YAML 1.1 like Go's yaml.v2, merge keys, null meaning "not set") and validated with ajv against eksctl's own JSON
+ * schema (schema.ts: closed against unknown fields as eksctl's strict loader is), then checked the way a reviewer
+ * would before `eksctl create cluster -f cluster.yaml`: a Kubernetes version in EKS standard support, managed node
+ * groups sized sensibly, every node in private subnets, the cluster placed in week 1's VPC, workload identity (IRSA or
+ * EKS Pod Identity) with least-privilege permissions judged by what the policies grant (policy.ts), and
+ * control-plane logging. Nothing is created.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { NotGradable, partial, pass, fail, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
-import schema from './cluster.schema.json';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
+import { broadManagedPolicy, judgePolicyDocument } from './policy';
+import { schemaValidator } from './schema';
 import { STANDARD_SUPPORT, STANDARD_SUPPORT_ENDED, CHECKED_ON } from './versions';
 import { dotted, get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
+
+export { schemaValidator };
 
 export const FILE = 'cluster.yaml';
 /** Week 1's VPC. */
@@ -55,26 +60,36 @@ function say(c: Config, findings: Finding[], max = 3): Msg {
 // ---------------------------------------------------------------------------------------------------------------
 // Loading and the schema
 
-let compiled: ValidateFunction | undefined;
-
-/** Compiles the schema once (the grader's warmup does it before the submission arrives). */
-export function schemaValidator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-    ajv.addVocabulary(['x-hint-en', 'x-hint-ko']);
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
+/** Go's JSON decoding leaves a field at its zero value when the YAML says null (`withLocal: null`): drop such keys. */
+function withoutNulls(v: Json): Json {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (!isObj(v)) return v;
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = withoutNulls(x);
+  return out;
 }
+
+/** Terraform pasted into cluster.yaml: say what the lab grades instead of a YAML syntax error. */
+const HCL = /^[ \t]*(resource|module|provider|data|variable|output)[ \t]+"[^"\n]+"([ \t]+"[^"\n]+")?[ \t]*\{|^[ \t]*terraform[ \t]*\{/m;
 
 export function load(sub: Submission): Config {
   if (!sub.has(FILE)) throw new NotGradable({ ko: `${FILE} 파일이 없습니다.`, en: `${FILE} is missing.` });
-  const docs = parseYamlFile(sub, FILE);
+  const text = sub.isValidUtf8(FILE) ? (sub.text(FILE) ?? '') : '';
+  const hcl = HCL.exec(text);
+  if (hcl) {
+    const line = text.slice(0, hcl.index).split('\n').length;
+    throw new NotGradable({
+      ko: `${FILE}:${line}: 이 파일은 eksctl ClusterConfig가 아니라 Terraform(HCL)입니다. 수업에서 같은 설계를 Terraform으로도 보여 주지만, 이 실습은 eksctl 설정 파일(apiVersion: eksctl.io/v1alpha5, kind: ClusterConfig)만 채점합니다. 이 제출은 채점하지 않았고 시도 횟수에도 들어가지 않습니다.`,
+      en: `${FILE}:${line}: this is Terraform (HCL), not an eksctl ClusterConfig. The lesson shows the same design in Terraform, but this lab grades the eksctl config file only (apiVersion: eksctl.io/v1alpha5, kind: ClusterConfig). This submission was not graded and costs no attempt.`,
+    });
+  }
+  // eksctl reads its config with sigs.k8s.io/yaml (Go's yaml.v2): YAML 1.1, so yes/no/on/off are booleans.
+  const docs = parseYamlFile(sub, FILE, { version: '1.1' });
   if (!docs.length) throw new NotGradable({ ko: `${FILE}가 비어 있습니다.`, en: `${FILE} is empty.` });
   if (docs.length > 1) throw new NotGradable({ ko: `${FILE}:${docs[1]!.line()}: eksctl 설정은 YAML 문서 하나여야 합니다 (--- 로 나누지 마세요).`, en: `${FILE}:${docs[1]!.line()}: an eksctl config is a single YAML document (no --- separators).` });
   const d = docs[0]!;
   if (!isObj(d.value)) throw new NotGradable({ ko: `${FILE}: 최상위가 매핑(apiVersion, kind, metadata 등)이 아닙니다.`, en: `${FILE}: the top level is not a mapping (apiVersion, kind, metadata, ...).` });
-  return new Config(d, d.value);
+  return new Config(d, withoutNulls(d.value) as Obj);
 }
 
 function pointer(ptr: string): PathPart[] {
@@ -113,17 +128,26 @@ function schemaFinding(e: ErrorObject, c: Config): Finding {
     case 'additionalProperties': {
       const extra = String((e.params as { additionalProperty: string }).additionalProperty);
       const near = suggest(extra, Object.keys((ps.properties as object) ?? {}));
+      const at = path.length ? { en: `in ${where}`, ko: `${whereKo}에` } : { en: 'at the top level', ko: '최상위에' };
+      if (near && near.toLowerCase() === extra.toLowerCase()) {
+        return {
+          path: [...path, extra],
+          en: `"${extra}" ${at.en} is not "${near}": eksctl's field names are case-sensitive, so it would not read this one`,
+          ko: `${at.ko} 있는 "${extra}"는 "${near}"가 아닙니다. eksctl의 필드 이름은 대소문자를 구분하므로 이 필드를 읽지 않습니다`,
+        };
+      }
       return {
         path: [...path, extra],
-        en: `eksctl does not know the field "${extra}" in ${where}${near ? ` (did you mean "${near}"?)` : ''}`,
-        ko: `${whereKo}에 eksctl이 모르는 필드 "${extra}"가 있습니다${near ? ` ("${near}"를 뜻했나요?)` : ''}`,
+        en: `eksctl does not know the field "${extra}" ${at.en}${near ? ` (did you mean "${near}"?)` : ''}`,
+        ko: `${at.ko} eksctl이 모르는 필드 "${extra}"가 있습니다${near ? ` ("${near}"를 뜻했나요?)` : ''}`,
       };
     }
     case 'type': {
       const want = String((e.params as { type: string }).type);
       const got = c.get(path);
       if (dotted(path) === 'metadata.version' && typeof got === 'number') {
-        return { path, en: `version must be a string, but unquoted YAML reads it as the number ${String(got)} (1.30 becomes 1.3); write it in quotes, e.g. "1.35"`, ko: `version은 문자열이어야 하는데, 따옴표가 없어 YAML이 숫자 ${String(got)}로 읽습니다(1.30은 1.3이 됩니다). "1.35"처럼 따옴표로 감싸세요` };
+        const quoted = STANDARD_SUPPORT.includes(String(got)) ? String(got) : STANDARD_SUPPORT[0]!;
+        return { path, en: `version must be a string, but unquoted YAML reads it as the number ${String(got)} (1.30 would become 1.3), and eksctl refuses a number there; write it in quotes, e.g. "${quoted}"`, ko: `version은 문자열이어야 하는데, 따옴표가 없어 YAML이 숫자 ${String(got)}로 읽고(1.30이라면 1.3이 됩니다) eksctl은 숫자를 거부합니다. "${quoted}"처럼 따옴표로 감싸세요` };
       }
       return { path, en: `${where} must be of type ${want}`, ko: `${whereKo}의 타입은 ${want}이어야 합니다` };
     }
@@ -179,6 +203,10 @@ function checkVersion(c: Config): CheckVerdict {
   }
   const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : null;
   if (text !== null && STANDARD_SUPPORT.includes(text) && typeof v === 'string') return pass('version', 1);
+  // An unquoted 1.35 names a supported version; that eksctl refuses it unquoted is the schema check's business.
+  if (typeof v === 'number' && text !== null && STANDARD_SUPPORT.includes(text)) {
+    return pass('version', 1, { en: `${c.where(path)}: ${text} is in EKS standard support, but write it in quotes ("${text}"): eksctl refuses a number there`, ko: `${c.where(path)}: ${text}는 EKS 표준 지원 버전이지만 따옴표로 감싸세요("${text}"). eksctl은 숫자를 받지 않습니다` });
+  }
   if (typeof v === 'number') {
     return fail('version', say(c, [{ path, en: `the version is the number ${String(v)}, not a version string: YAML drops trailing zeros (1.30 becomes 1.3), so quote it and pick one of ${accepted}`, ko: `version이 버전 문자열이 아니라 숫자 ${String(v)}입니다. YAML은 끝자리 0을 버리므로(1.30은 1.3) 따옴표로 감싸고 ${accepted} 중 하나를 고르세요` }]));
   }
@@ -272,25 +300,41 @@ function subnets(c: Config, kind: 'private' | 'public'): SubnetRef[] {
   });
 }
 
+/** Managed and self-managed node groups: nodes from either land in public subnets unless told otherwise. */
+function allGroups(c: Config): { g: Obj; i: number; name: string; kind: 'managedNodeGroups' | 'nodeGroups' }[] {
+  return (['managedNodeGroups', 'nodeGroups'] as const).flatMap((kind) => {
+    const list = c.get([kind]);
+    return Array.isArray(list) ? list.flatMap((g, i) => (isObj(g) ? [{ g, i, name: typeof g.name === 'string' ? g.name : `#${i}`, kind }] : [])) : [];
+  });
+}
+
 function checkPrivateNodes(c: Config): CheckVerdict {
-  const groups = managedGroups(c);
-  if (!groups.length) return noGroups(c, 'private-nodes');
+  if (!managedGroups(c).length) return noGroups(c, 'private-nodes');
   const priv = subnets(c, 'private');
   const privNames = new Set(priv.flatMap((s) => [s.key, ...(typeof s.spec.id === 'string' ? [s.spec.id] : [])]));
+  const privZones = new Set(priv.map((s) => s.az).filter((z): z is string => z !== null));
   const findings: Finding[] = [];
-  for (const { g, i, name } of groups) {
-    const base: PathPart[] = ['managedNodeGroups', i];
+  for (const { g, i, name, kind } of allGroups(c)) {
+    const base: PathPart[] = [kind, i];
+    const what = kind === 'nodeGroups' ? { en: 'self-managed node group', ko: '자체 관리형 노드 그룹' } : { en: 'node group', ko: '노드 그룹' };
     if (g.privateNetworking !== true) {
       findings.push({
         path: g.privateNetworking === undefined ? base : [...base, 'privateNetworking'],
-        en: `node group "${name}" ${g.privateNetworking === undefined ? 'does not set privateNetworking: true, so' : 'sets privateNetworking to false, so'} its nodes go into public subnets with public IP addresses`,
-        ko: `노드 그룹 "${name}"${g.privateNetworking === undefined ? '에 privateNetworking: true가 없어' : '의 privateNetworking이 false여서'} 노드가 공인 IP를 받고 공개 서브넷에 놓입니다`,
+        en: `${what.en} "${name}" ${g.privateNetworking === undefined ? 'does not set privateNetworking: true, so' : 'sets privateNetworking to false, so'} its nodes go into public subnets with public IP addresses`,
+        ko: `${what.ko} "${name}"${g.privateNetworking === undefined ? '에 privateNetworking: true가 없어' : '의 privateNetworking이 false여서'} 노드가 공인 IP를 받고 공개 서브넷에 놓입니다`,
       });
     }
     if (Array.isArray(g.subnets)) {
       g.subnets.forEach((s, j) => {
         if (typeof s !== 'string' || !privNames.has(s)) {
-          findings.push({ path: [...base, 'subnets', j], en: `node group "${name}" is placed in subnet ${JSON.stringify(s)}, which is not one of vpc.subnets.private`, ko: `노드 그룹 "${name}"이 서브넷 ${JSON.stringify(s)}에 놓이는데, 이는 vpc.subnets.private에 없는 서브넷입니다` });
+          findings.push({ path: [...base, 'subnets', j], en: `${what.en} "${name}" is placed in subnet ${JSON.stringify(s)}, which is not one of vpc.subnets.private (by name or id)`, ko: `${what.ko} "${name}"이 서브넷 ${JSON.stringify(s)}에 놓이는데, 이는 vpc.subnets.private에 (이름이나 ID로) 없는 서브넷입니다` });
+        }
+      });
+    }
+    if (Array.isArray(g.availabilityZones) && privZones.size > 0) {
+      g.availabilityZones.forEach((z, j) => {
+        if (typeof z === 'string' && !privZones.has(z)) {
+          findings.push({ path: [...base, 'availabilityZones', j], en: `${what.en} "${name}" asks for zone ${z}, where vpc.subnets.private has no subnet, so its nodes cannot be private there`, ko: `${what.ko} "${name}"이 가용 영역 ${z}를 쓰는데, vpc.subnets.private에는 그 영역의 서브넷이 없어 노드가 사설 서브넷에 놓일 수 없습니다` });
         }
       });
     }
@@ -311,6 +355,8 @@ function checkVpc(c: Config): CheckVerdict {
 
   if (!priv.length) {
     const more: Finding[] = [];
+    const azs = c.get(['availabilityZones']);
+    if (Array.isArray(azs) && azs.length) more.push({ path: ['availabilityZones'], en: 'availabilityZones only chooses the zones of that new VPC; to use week 1\'s VPC, list its private subnets under vpc.subnets.private', ko: 'availabilityZones는 그 새 VPC의 가용 영역을 고를 뿐입니다. 1주차 VPC를 쓰려면 vpc.subnets.private에 그 사설 서브넷을 적으세요' });
     const vpcCidr = c.get(['vpc', 'cidr']);
     if (vpcCidr !== undefined && String(vpcCidr) !== WEEK1_VPC) more.push({ path: ['vpc', 'cidr'], en: `and its range ${JSON.stringify(vpcCidr)} is not week 1's ${WEEK1_VPC}`, ko: `그 대역 ${JSON.stringify(vpcCidr)}도 1주차의 ${WEEK1_VPC}가 아닙니다` });
     return fail('vpc-subnets', say(c, [noPrivate, ...more]));
@@ -368,10 +414,36 @@ function checkVpc(c: Config): CheckVerdict {
   ]);
 }
 
-const ADMIN = /^arn:aws(-cn|-us-gov)?:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
-
 function hasWellKnown(p: Json | undefined): boolean {
   return isObj(p) && Object.values(p).some((v) => v === true);
+}
+
+/**
+ * What is wrong with the permissions given at `base` (a service account, a Pod Identity association, an addon or a
+ * node group's role): managed policies AWS documents as broad, inline policies that grant too much or are not valid.
+ */
+function judgeGrants(base: PathPart[], spec: Obj, arnsField: string, inlineField: string, who: { en: string; ko: string; fix?: { en: string; ko: string } }): Finding[] {
+  const fix = who.fix ?? { en: 'attach a policy with only the actions and resources the app needs', ko: '앱에 필요한 동작과 리소스만 담은 정책을 붙이세요' };
+  const out: Finding[] = [];
+  const arns = spec[arnsField];
+  if (Array.isArray(arns)) {
+    arns.forEach((a, i) => {
+      const broad = typeof a === 'string' ? broadManagedPolicy(a) : null;
+      if (broad) {
+        out.push({
+          path: [...base, arnsField, i],
+          en: `${String(a)} ${broad.en}: not least privilege for ${who.en}; ${fix.en}`,
+          ko: `${String(a)}는 ${broad.ko}. ${who.ko}에 최소 권한이 아닙니다. ${fix.ko}`,
+        });
+      }
+    });
+  }
+  if (spec[inlineField] !== undefined) {
+    for (const p of judgePolicyDocument(spec[inlineField]!, [...base, inlineField])) {
+      out.push(p.invalid ? { path: p.path, en: `${inlineField} is not a valid IAM policy: ${p.en}`, ko: `${inlineField}가 올바른 IAM 정책이 아닙니다: ${p.ko}` } : { path: p.path, en: p.en, ko: p.ko });
+    }
+  }
+  return out;
 }
 
 function checkIam(c: Config): CheckVerdict {
@@ -381,13 +453,7 @@ function checkIam(c: Config): CheckVerdict {
   const pias = c.get(['iam', 'podIdentityAssociations']);
   const identity: Finding[] = [];
   let good = 0;
-  const broad = (arns: Json | undefined, path: PathPart[]) => {
-    if (!Array.isArray(arns)) return false;
-    const i = arns.findIndex((a) => typeof a === 'string' && ADMIN.test(a));
-    if (i < 0) return false;
-    identity.push({ path: [...path, i], en: `${String(arns[i])} gives the pod's service account (almost) every AWS permission; attach only what the app needs`, ko: `${String(arns[i])}는 파드의 서비스 계정에 (거의) 모든 AWS 권한을 줍니다. 앱에 필요한 권한만 붙이세요` });
-    return true;
-  };
+  const pod = { en: "one pod's service account", ko: '파드 하나의 서비스 계정' };
   if (Array.isArray(sas)) {
     sas.forEach((sa, i) => {
       const base: PathPart[] = ['iam', 'serviceAccounts', i];
@@ -396,12 +462,17 @@ function checkIam(c: Config): CheckVerdict {
       const policy = (Array.isArray(sa.attachPolicyARNs) && sa.attachPolicyARNs.length > 0) || isObj(sa.attachPolicy) || typeof sa.attachRoleARN === 'string' || hasWellKnown(sa.wellKnownPolicies);
       if (typeof name !== 'string' || !name) identity.push({ path: [...base, 'metadata'], en: 'the service account has no metadata.name', ko: '서비스 계정에 metadata.name이 없습니다' });
       else if (!policy) identity.push({ path: base, en: `service account "${name}" gets no permissions: set attachPolicyARNs, attachPolicy, attachRoleARN or wellKnownPolicies`, ko: `서비스 계정 "${name}"에 권한이 없습니다. attachPolicyARNs, attachPolicy, attachRoleARN, wellKnownPolicies 중 하나를 적으세요` });
-      else if (!broad(sa.attachPolicyARNs, [...base, 'attachPolicyARNs'])) good++;
+      else {
+        const problems = judgeGrants(base, sa, 'attachPolicyARNs', 'attachPolicy', pod);
+        if (problems.length) identity.push(...problems);
+        else good++;
+      }
     });
   }
   if (Array.isArray(pias)) {
     const addons = c.get(['addons']);
-    const agent = Array.isArray(addons) && addons.some((a) => isObj(a) && a.name === POD_IDENTITY_AGENT);
+    // eksctl refuses Pod Identity associations without the agent addon, except in EKS Auto Mode, which has it built in.
+    const agent = (Array.isArray(addons) && addons.some((a) => isObj(a) && a.name === POD_IDENTITY_AGENT)) || c.get(['autoModeConfig', 'enabled']) === true;
     let counted = false;
     pias.forEach((p, i) => {
       const base: PathPart[] = ['iam', 'podIdentityAssociations', i];
@@ -409,13 +480,32 @@ function checkIam(c: Config): CheckVerdict {
       const policy = typeof p.roleARN === 'string' || (Array.isArray(p.permissionPolicyARNs) && p.permissionPolicyARNs.length > 0) || isObj(p.permissionPolicy) || hasWellKnown(p.wellKnownPolicies);
       if (typeof p.namespace !== 'string' || typeof p.serviceAccountName !== 'string') identity.push({ path: base, en: 'a pod identity association needs namespace and serviceAccountName', ko: 'Pod Identity 연결에는 namespace와 serviceAccountName이 필요합니다' });
       else if (!policy) identity.push({ path: base, en: `pod identity association for ${p.namespace}/${p.serviceAccountName} gets no permissions: set permissionPolicyARNs, permissionPolicy, wellKnownPolicies or roleARN`, ko: `${p.namespace}/${p.serviceAccountName}의 Pod Identity 연결에 권한이 없습니다. permissionPolicyARNs, permissionPolicy, wellKnownPolicies, roleARN 중 하나를 적으세요` });
-      else if (!broad(p.permissionPolicyARNs, [...base, 'permissionPolicyARNs'])) {
-        if (!agent) {
+      else {
+        const problems = judgeGrants(base, p, 'permissionPolicyARNs', 'permissionPolicy', pod);
+        if (problems.length) identity.push(...problems);
+        else if (!agent) {
           if (!counted) identity.push({ path: Array.isArray(addons) ? ['addons'] : base, en: `pod identity associations need the "${POD_IDENTITY_AGENT}" addon in addons; eksctl refuses them without it`, ko: `Pod Identity 연결에는 addons에 "${POD_IDENTITY_AGENT}" 애드온이 있어야 합니다. 없으면 eksctl이 거부합니다` });
           counted = true;
         } else good++;
       }
     });
+  }
+  // Other pods' permissions: an addon's service account, and the node role, which every pod on the node can reach.
+  const addons = c.get(['addons']);
+  if (Array.isArray(addons)) {
+    addons.forEach((a, i) => {
+      if (!isObj(a)) return;
+      const who = { en: `the ${typeof a.name === 'string' ? a.name : 'addon'} addon's service account`, ko: `${typeof a.name === 'string' ? a.name : '애드온'} 애드온의 서비스 계정` };
+      identity.push(...judgeGrants(['addons', i], a, 'attachPolicyARNs', 'attachPolicy', who));
+      if (Array.isArray(a.podIdentityAssociations)) a.podIdentityAssociations.forEach((p, j) => isObj(p) && identity.push(...judgeGrants(['addons', i, 'podIdentityAssociations', j], p, 'permissionPolicyARNs', 'permissionPolicy', who)));
+    });
+  }
+  for (const { g, i, kind } of allGroups(c)) {
+    if (isObj(g.iam)) identity.push(...judgeGrants([kind, i, 'iam'], g.iam, 'attachPolicyARNs', 'attachPolicy', {
+          en: 'the node role, which every pod on those nodes can use',
+          ko: '노드 역할(그 노드의 모든 파드가 쓸 수 있음)',
+          fix: { en: 'keep the node role to the EKS node policies, and give the app its permissions through IRSA or Pod Identity', ko: '노드 역할에는 EKS 노드 정책만 두고, 앱의 권한은 IRSA나 Pod Identity로 주세요' },
+        }));
   }
   if (!identity.length && good === 0) {
     identity.push({ path: isObj(c.get(['iam'])) ? ['iam'] : [], en: 'no pod gets AWS permissions of its own: add an IRSA service account (iam.serviceAccounts) or an EKS Pod Identity association (iam.podIdentityAssociations) with a policy', ko: '자기 AWS 권한을 받는 파드가 없습니다. 정책이 붙은 IRSA 서비스 계정(iam.serviceAccounts)이나 EKS Pod Identity 연결(iam.podIdentityAssociations)을 추가하세요' });
