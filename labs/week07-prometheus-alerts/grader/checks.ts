@@ -14,7 +14,7 @@
  * promtool is reached only through a Runner (scenarios.ts), so the unit tests can point it at /usr/bin/promtool.
  */
 import { fail, partial, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
-import { counterUseOk, isCounter, parsePromQL, selects5xx, type Agg, type Parsed } from './promql';
+import { codeSplit, counterUseOk, isCounter, parsePromQL, type Agg, type Parsed } from './promql';
 import { loadRuleFile, parseDuration, removeRules, RULE_FILE, type Rule, type RuleFile } from './rules';
 import { loadScenarios, parseTestOutput, testFile, type Runner, type Scenario } from './scenarios';
 
@@ -75,6 +75,8 @@ export async function grade(sub: Submission, config: GradeConfig, ctx?: GradeCon
 /** What an alert measures, after following the recording rules it reads. */
 interface RateUse {
   metric: string;
+  /** rate, irate or increase. */
+  fn: string;
   rangeSec: number | null;
   /** Aggregations around the rate, innermost first (across recording rules). */
   aggs: Agg[];
@@ -115,7 +117,7 @@ class Model {
     seen.add(rule);
     const out: RateUse[] = [];
     for (const s of this.parsed.get(rule)?.selectors ?? []) {
-      if (s.name && (s.fn === 'rate' || s.fn === 'irate' || s.fn === 'increase')) out.push({ metric: s.name, rangeSec: s.rangeSec, aggs: s.aggs, quantiles: s.quantiles });
+      if (s.name && (s.fn === 'rate' || s.fn === 'irate' || s.fn === 'increase')) out.push({ metric: s.name, fn: s.fn, rangeSec: s.rangeSec, aggs: s.aggs, quantiles: s.quantiles });
       for (const rec of s.name ? (this.records.get(s.name) ?? []) : []) {
         for (const u of this.rateUses(rec, depth + 1, new Set(seen))) out.push({ ...u, aggs: [...u.aggs, ...s.aggs], quantiles: [...u.quantiles, ...s.quantiles] });
         if (out.length > 1000) return out;
@@ -198,6 +200,16 @@ function checkPromQL(rf: RuleFile, parsed: Map<Rule, Parsed>): CheckVerdict {
       const s = raw[0]!;
       const line = rf.exprPos(r.expr, s.from).line;
       const how = s.fn ? m(`${s.fn}()로 읽습니다`, `is read with ${s.fn}()`) : m('누적값 그대로 씁니다', 'is used as a raw value');
+      if (s.fn === null && s.directAgg !== null && ['rate', 'irate', 'increase'].some((f) => p.fns.has(f))) {
+        parts.push({
+          ok: false,
+          message: m(
+            `${at(line)}: ${what}이 카운터 ${s.name}를 ${s.directAgg}()로 먼저 합친 뒤 속도를 잽니다. 인스턴스 하나가 재시작하면 합계가 줄어들고, rate()는 그것을 카운터 초기화로 읽어 엉뚱한 값을 냅니다. 시계열마다 rate()를 먼저 구하고 그다음에 합치세요.`,
+            `${at(line)}: in ${what}, the counter ${s.name} is added up with ${s.directAgg}() before its rate is taken. When one instance restarts the sum drops, and rate() reads that as a counter reset and returns nonsense: take rate() of each series first, then add them up.`,
+          ),
+        });
+        continue;
+      }
       parts.push({
         ok: false,
         message: m(
@@ -259,14 +271,29 @@ function requiredProblems(model: Model, rule: Rule, req: (typeof REQUIRED)[numbe
     if (!selectors.some((s) => s.name === 'up')) problems.push(m('up 지표를 읽지 않습니다', 'it does not read the up metric'));
   } else if (req.name === 'HighErrorRate') {
     const reqs = uses.filter((u) => u.metric === 'http_requests_total');
-    if (!reqs.some((u) => u.rangeSec === 300)) problems.push(m('http_requests_total의 rate()를 [5m] 구간으로 계산하지 않습니다', 'it does not take rate() of http_requests_total over a [5m] window'));
-    if (!reqs.some((u) => u.aggs.some((a) => a.op === 'sum'))) problems.push(m('rate()를 sum (by ...)으로 합치지 않습니다 (인스턴스·코드별 시계열을 합쳐야 비율이 됩니다)', 'it does not add the rates up with sum (by ...) (the per-instance, per-code series must be summed into one ratio)'));
-    if (!selectors.some((s) => s.matchers.some(selects5xx))) problems.push(m('code 레이블로 5xx(500, 502, 503, …)만 고르는 선택자가 없습니다', 'no selector picks the 5xx codes (500, 502, 503, …) with the code label'));
+    const windowed = reqs.filter((u) => u.fn !== 'irate');
+    if (reqs.length > 0 && windowed.length === 0) {
+      problems.push(m('irate()는 구간의 마지막 두 샘플만 보므로 "최근 5분 동안"의 비율이 아닙니다. 구간 전체를 보는 함수를 쓰세요', 'irate() looks only at the last two samples of its window, so it does not measure "over the last 5 minutes"; use a function that covers the whole window'));
+    } else if (!windowed.some((u) => u.rangeSec === 300)) {
+      problems.push(m('http_requests_total의 증가 속도를 5분 구간으로 재지 않습니다 (요청 카운터를 5분 창으로 읽으세요)', 'it does not measure http_requests_total over a 5-minute window (read the request counter over a 5m range)'));
+    }
+    if (!reqs.some((u) => u.aggs.some((a) => a.op === 'sum'))) problems.push(m('인스턴스·코드별 속도를 sum으로 합치지 않아 서비스 전체의 비율이 되지 않습니다', 'it does not add up the per-instance, per-code rates with sum, so it is not the ratio of the whole service'));
+    const splits = selectors.filter((s) => s.name === 'http_requests_total' || (s.name !== null && model.records.has(s.name))).flatMap((s) => s.matchers.map(codeSplit)).filter((x) => x !== null);
+    if (splits.length === 0) {
+      const mixed = selectors.some((s) => s.matchers.some((mt) => mt.label === 'code'));
+      problems.push(
+        mixed
+          ? m('code 선택자가 5xx와 나머지를 정확히 나누지 않습니다 (모든 5xx는 오류이고, 4xx나 2xx는 오류가 아닙니다)', 'the code matcher does not split the 5xx codes from the rest exactly (every 5xx is an error; 4xx and 2xx are not)')
+          : m('code 레이블로 5xx 응답을 고르는 부분이 없습니다', 'nothing picks the 5xx responses with the code label'),
+      );
+    }
   } else {
     const buckets = uses.filter((u) => u.metric === 'http_request_duration_seconds_bucket');
-    if (!buckets.some((u) => u.rangeSec === 300)) problems.push(m('http_request_duration_seconds_bucket의 rate()를 [5m] 구간으로 계산하지 않습니다', 'it does not take rate() of http_request_duration_seconds_bucket over a [5m] window'));
-    if (!buckets.some((u) => u.quantiles.some((x) => x === 0.99))) problems.push(m('histogram_quantile(0.99, ...)로 99번째 백분위수를 구하지 않습니다', 'it does not compute the 99th percentile with histogram_quantile(0.99, ...)'));
-    if (!buckets.some((u) => keepsLe(u.aggs[0]))) problems.push(m('버킷의 rate를 le를 남기는 sum by (le)로 합치지 않습니다 (histogram_quantile은 le 레이블이 필요합니다)', 'it does not sum the bucket rates by (le) (histogram_quantile needs the le label)'));
+    const windowed = buckets.filter((u) => u.fn !== 'irate');
+    if (buckets.length > 0 && windowed.length === 0) problems.push(m('irate()는 마지막 두 샘플만 보므로 "최근 5분 동안"의 지연이 아닙니다', 'irate() looks only at the last two samples, so it does not measure latency "over the last 5 minutes"'));
+    else if (!windowed.some((u) => u.rangeSec === 300)) problems.push(m('지연 히스토그램 버킷을 5분 구간으로 재지 않습니다', 'it does not read the latency histogram buckets over a 5-minute window'));
+    if (!windowed.some((u) => u.quantiles.some((x) => x === 0.99))) problems.push(m('히스토그램에서 99번째 백분위수(0.99)를 구하지 않습니다', 'it does not compute the 99th percentile (0.99) from the histogram'));
+    if (!windowed.some((u) => u.aggs[0]?.op === 'sum' && keepsLe(u.aggs[0]))) problems.push(m('인스턴스별 버킷을 le를 남긴 채 sum으로 합치지 않습니다 (서비스 전체의 백분위수여야 하고, histogram_quantile은 le 레이블이 필요합니다)', 'it does not sum the per-instance buckets while keeping le (the percentile is the whole service\'s, and histogram_quantile needs the le label)'));
   }
   return problems;
 }

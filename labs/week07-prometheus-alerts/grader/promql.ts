@@ -158,9 +158,18 @@ function groupingLabels(expr: string, g: SyntaxNode | null): string[] {
 
 /** Does this matcher on `code` select the server errors (5xx) and not successes or client errors? */
 export function selects5xx(mt: Matcher): boolean {
-  if (mt.label !== 'code') return false;
-  const errs = ['500', '502', '503', '504'];
-  const others = ['200', '201', '301', '404', '429'];
+  return codeSplit(mt) === '5xx';
+}
+
+/**
+ * Does this matcher on `code` split the server errors from everything else: '5xx' when it keeps exactly the 5xx codes,
+ * 'not-5xx' when it keeps exactly the others (for `1 - ok / all`), null when it mixes them (4xx counted as errors, only
+ * 500, ...).
+ */
+export function codeSplit(mt: Matcher): '5xx' | 'not-5xx' | null {
+  if (mt.label !== 'code') return null;
+  const errs = ['500', '502', '503', '504', '599'];
+  const others = ['200', '201', '204', '301', '304', '400', '404', '429', '499'];
   let test: (c: string) => boolean;
   if (mt.op === '=' || mt.op === '!=') test = (c) => c === mt.value;
   else {
@@ -168,10 +177,12 @@ export function selects5xx(mt: Matcher): boolean {
     try {
       re = new RegExp(`^(?:${mt.value})$`);
     } catch {
-      return false;
+      return null;
     }
     test = (c) => re.test(c);
   }
   const keeps = (c: string) => (mt.op === '=' || mt.op === '=~' ? test(c) : !test(c));
-  return errs.every(keeps) && !others.some(keeps);
+  if (errs.every(keeps) && !others.some(keeps)) return '5xx';
+  if (others.every(keeps) && !errs.some(keeps)) return 'not-5xx';
+  return null;
 }

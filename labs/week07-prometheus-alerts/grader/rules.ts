@@ -90,6 +90,8 @@ export function loadRuleFile(sub: Submission): RuleFile {
       const g = deref(doc, gItem as Node);
       if (!isMap(g)) continue;
       const gName = str(deref(doc, g.get('name', true))) ?? '';
+      // Prometheus 3 adds a group's labels to every rule in it (a rule's own labels win).
+      const gLabels = strMap(doc, field(doc, g, 'labels'));
       const rs = deref(doc, g.get('rules', true));
       if (!isSeq(rs)) continue;
       for (const rItem of rs.items) {
@@ -109,7 +111,7 @@ export function loadRuleFile(sub: Submission): RuleFile {
           expr: exprText !== null && exprNode ? { text: exprText, node: exprNode } : null,
           forText: isScalar(forNode) && forNode.value !== null ? String(forNode.value) : null,
           forLine: forNode?.range ? pos(forNode.range[0]).line : pos(r.range?.[0] ?? 0).line,
-          labels: strMap(doc, get('labels')),
+          labels: mergeLabels(gLabels, strMap(doc, get('labels'))),
           annotations: strMap(doc, get('annotations')),
         });
       }
@@ -176,6 +178,11 @@ function pairs(doc: Document, n: YAMLMap, depth = 0): [string, Node | undefined]
 
 function field(doc: Document, n: YAMLMap, key: string): Node | undefined {
   return pairs(doc, n).find(([k]) => k === key)?.[1];
+}
+
+function mergeLabels(group: Map<string, string> | null, own: Map<string, string> | null): Map<string, string> | null {
+  if (!group) return own;
+  return new Map([...group, ...(own ?? new Map<string, string>())]);
 }
 
 function strMap(doc: Document, n: Node | undefined): Map<string, string> | null {
