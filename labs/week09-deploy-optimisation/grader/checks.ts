@@ -1,319 +1,393 @@
 /**
  * Week 9: a multi-stage Dockerfile really built (twice: once more after a source change) and measured, plus the
- * rolling-update settings of the Deployment and a PodDisruptionBudget.
- * Size is what the Dockerfile added on top of its final base image (image size minus base size, from the engine),
- * compared with a limit and with the single-stage baseline measured from the starter (grader/data/baseline.json);
- * the largest layers are named by their Dockerfile line (the image history paired with the final stage's instructions).
- * What the final stage copies is resolved against the source stage's WORKDIR. The manifests are read for the rollout
- * (strategy, readiness on /readyz, grace period against preStop, a PodDisruptionBudget that selects and lets drains
- * through) and validated like kubectl apply would (schema.ts).
+ * rolling-update settings of the Deployment and a PodDisruptionBudget. Every check judges what the artefact is:
+ * - the Dockerfile is read with Docker's semantics (lib/grader-kit/dockerfile.ts: ARG scopes, stage aliases and
+ *   indexes, the root image of each stage), and what each stage holds is worked out file by file (image-model.ts);
+ *   the engine's list of the built image's files, when it gives one, is the truth;
+ * - size is what the final image carries over the Node.js base it starts from (all of it, including the layers of an
+ *   earlier stage it starts FROM), against a limit and the single-stage baseline (grader/data/baseline.json);
+ * - the manifests are read with Kubernetes' semantics (rollout.ts) and validated as kubectl apply would (schema.ts).
  */
-import path from 'node:path';
+import crypto from 'node:crypto';
 import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
-import { parseDockerfile, type Instruction } from '../../../lib/grader-kit/dockerfile';
+import { readDockerfile, stagesNeeded, imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../../lib/grader-kit/dockerfile';
+import { stageChain, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../lib/grader-kit/build-info';
 import { get, isObj, parseYamlFile, type Json, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
 import baseline from './data/baseline.json';
 import { validateObject } from './schema';
+import { dockerignoreFilter, modelStages, type ModelFile } from './image-model';
+import { intOrPercent, preStopSeconds, probePort, readBudget, readRollout, selects } from './rollout';
+
+export type { BuildInfo, RunInfo };
 
 export const PORT = 8080;
 const msg = (ko: string, en: string): Msg => ({ ko, en });
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MB`;
-
-export interface BuildInfo {
-  ok: boolean;
-  error?: string;
-  steps?: { step: number; instruction: string; cached: boolean }[];
-  rebuildSteps?: { step: number; instruction: string; cached: boolean }[];
-  imageSize?: number;
-  baseImageSize?: number;
-  /** The image's history, newest first (`docker history`). */
-  layers?: { createdBy: string; size: number }[];
-}
 
 export interface Probe {
   get(path: string): Promise<{ status: number; body: string } | { error: string }>;
 }
 
 const REQUIRED = ['Dockerfile', 'package.json', 'src/app.js', 'k8s/deployment.yaml', 'k8s/pdb.yaml'];
+/** What only the build needs: the toolchain, the sources and the build scripts. */
+const BUILD_ONLY = ['toolchain', 'src', 'scripts'];
+const isBuildOnly = (p: string) => BUILD_ONLY.some((d) => p === d || p.startsWith(`${d}/`));
+/** RUN steps that build (the lab's build script or npm's) and that install (the lab's installer or npm's). */
+const BUILDS = /scripts\/build\.js|npm\s+run\s+build/;
+const INSTALLS = /scripts\/install\.js|\bnpm\s+(ci|install|i)\b/;
 
-export async function gradeWith(sub: Submission, build: BuildInfo, probe: Probe | null): Promise<GraderVerdict> {
+export async function gradeWith(sub: Submission, build: BuildInfo, probe: Probe | null, run?: RunInfo): Promise<GraderVerdict> {
   for (const f of REQUIRED) if (!sub.has(f)) throw new NotGradable(msg(`${f} 파일이 없습니다. 시작 파일의 구조를 그대로 두세요.`, `${f} is missing. Keep the starter's layout.`));
   if (!sub.isValidUtf8('Dockerfile')) throw new NotGradable(msg('Dockerfile이 UTF-8 텍스트가 아닙니다.', 'The Dockerfile is not UTF-8 text.'));
-  const ins = parseDockerfile(sub.text('Dockerfile')!);
-  const froms = ins.filter((x) => x.op === 'FROM');
-  if (!froms.length) throw new NotGradable(msg('Dockerfile에 FROM이 없습니다.', 'The Dockerfile has no FROM.'));
-  const last = froms.length - 1;
-  const final = ins.filter((x) => x.stage === last);
-  const stageNames = froms.map((f) => /\s+AS\s+(\S+)/i.exec(f.args)?.[1]?.toLowerCase());
+  const df = readDockerfile(sub.text('Dockerfile')!);
+  if (!df.stages.length) throw new NotGradable(msg('Dockerfile에 FROM이 없습니다.', 'The Dockerfile has no FROM.'));
+  const ignore = dockerignoreFilter(sub.isValidUtf8('.dockerignore') ? sub.text('.dockerignore') : null);
+  const contextFiles = sub.paths().filter((p) => !p.startsWith('.lms/') && ignore(p));
+  const models = modelStages(df, { files: contextFiles, isBuildOnly });
+  const final = df.stages.at(-1)!;
+  const chain = stageChain(df);
   const checks: CheckVerdict[] = [];
 
-  // builds
-  if (build.ok) checks.push({ id: 'builds', points: 2, passed: true });
-  else {
-    // A COPY --from naming no stage makes the builder look for an image of that name, on a network it does not have:
-    // say which stage names exist instead of passing on a registry error.
-    const badFrom = ins.find((x) => {
-      const from = x.op === 'COPY' ? /--from=(\S+)/i.exec(x.args)?.[1] : undefined;
-      if (!from) return false;
-      const f = from.toLowerCase();
-      return /^\d+$/.test(f) ? Number(f) >= x.stage : !stageNames.slice(0, x.stage).includes(f) && !f.includes('/') && !f.includes(':');
-    });
-    const names = stageNames.filter(Boolean).join(', ') || '(none)';
-    const line = build.steps?.length ? ins[build.steps.at(-1)!.step - 1]?.line : undefined;
-    const error = (build.error ?? '').replace(/\s+/g, ' ').slice(0, 300);
-    checks.push({
-      id: 'builds',
-      points: 0,
-      passed: false,
-      message: badFrom
-        ? msg(`Dockerfile:${badFrom.line}: COPY ${badFrom.args}가 앞에 없는 스테이지를 가리킵니다. 이 줄 앞의 스테이지 이름: ${names}. 빌더는 그 이름의 이미지를 내려받으려다 실패했습니다(${error}).`, `Dockerfile:${badFrom.line}: COPY ${badFrom.args} names no earlier stage; the stages before it are named: ${names}. The builder then tried to pull an image of that name and failed (${error}).`)
-        : msg(`Dockerfile${line ? `:${line}` : ''}: 이미지를 빌드하지 못했습니다: ${error}`, `Dockerfile${line ? `:${line}` : ''}: the image did not build: ${error}`),
-    });
-  }
-
-  // multi-stage: the final stage takes artefacts from an earlier one and builds nothing itself
-  {
-    const copiesFrom = final.filter((x) => x.op === 'COPY' && /--from=/i.test(x.args));
-    const buildsHere = final.filter((x) => x.op === 'RUN' && /scripts\/build\.js|npm run build/.test(x.args));
-    checks.push(
-      partial('multi-stage', 2, [
-        { ok: froms.length >= 2 && copiesFrom.length > 0, message: froms.length < 2 ? msg(`Dockerfile:${froms[0]!.line}: 스테이지가 하나뿐입니다. 빌드하는 스테이지와 실행하는 스테이지를 나누세요.`, `Dockerfile:${froms[0]!.line}: there is a single stage; separate the stage that builds from the one that runs.`) : msg(`Dockerfile:${froms[last]!.line}: 마지막 스테이지가 앞 스테이지에서 아무것도 COPY --from으로 가져오지 않습니다.`, `Dockerfile:${froms[last]!.line}: the final stage takes nothing from an earlier stage with COPY --from.`) },
-        { ok: buildsHere.length === 0, message: msg(`${buildsHere.map((x) => `Dockerfile:${x.line}`).join(', ')}: 마지막 스테이지에서 빌드를 실행합니다. 빌드는 빌드 스테이지의 일입니다.`, `${buildsHere.map((x) => `Dockerfile:${x.line}`).join(', ')}: the final stage runs the build; that is the build stage's job.`) },
-      ]),
-    );
-  }
-
-  // size: what the Dockerfile added, against the limit and the single-stage baseline; the largest layers named by line
-  {
-    const added = build.ok && build.imageSize !== undefined && build.baseImageSize !== undefined ? build.imageSize - build.baseImageSize : undefined;
-    const big = finalLayers(final, build.layers ?? [])
-      .filter((l) => l.size >= 64 * 1024)
-      .sort((a, b) => b.size - a.size)
-      .slice(0, 3);
-    const where = big.length ? { ko: ` 큰 레이어: ${big.map((l) => `Dockerfile:${l.at.line} ${l.at.op} ${l.at.args} (${mb(l.size)})`).join(', ')}.`, en: ` Largest layers: ${big.map((l) => `Dockerfile:${l.at.line} ${l.at.op} ${l.at.args} (${mb(l.size)})`).join(', ')}.` } : { ko: '', en: '' };
-    checks.push(
-      partial('size', 3, [
-        {
-          ok: added !== undefined && added <= baseline.limitBytes,
-          message: added === undefined ? msg('이미지가 빌드되지 않았거나 마지막 스테이지가 기본 이미지에서 시작하지 않아 크기를 잴 수 없습니다.', 'The image did not build, or its final stage does not start from a base image, so its size could not be measured.') : msg(`Dockerfile이 베이스 이미지 위에 ${mb(added)}를 더했습니다. 한도는 ${mb(baseline.limitBytes)}입니다.${where.ko}`, `Your Dockerfile added ${mb(added)} on top of the base image; the limit is ${mb(baseline.limitBytes)}.${where.en}`),
-        },
-        {
-          ok: added !== undefined && added < baseline.addedBytes / 4,
-          message: msg(`한 스테이지짜리 기준 이미지는 ${mb(baseline.addedBytes)}를 더합니다. 여러분의 이미지는 ${added === undefined ? '잴 수 없었습니다' : mb(added)}. 기준의 4분의 1보다 작아야 합니다.`, `The single-stage baseline adds ${mb(baseline.addedBytes)}; yours ${added === undefined ? 'could not be measured' : `adds ${mb(added)}`}. It must be under a quarter of the baseline.`),
-        },
-      ]),
-    );
-  }
-
-  // no build tools or sources in the final stage: what each COPY brings, resolved against the source stage's WORKDIR
-  {
-    const leaks = final.filter((x) => leaksBuildFiles(x, ins, stageNames));
-    checks.push(
-      partial('no-build-tools', 2, [
-        {
-          ok: leaks.length === 0,
-          message: msg(`${leaks.map((x) => `Dockerfile:${x.line}: ${x.op} ${x.args}`).join('; ')}: 빌드 도구나 소스까지 실행 이미지에 들어갑니다. 실행에 필요한 결과물만 골라 복사하세요.`, `${leaks.map((x) => `Dockerfile:${x.line}: ${x.op} ${x.args}`).join('; ')}: this brings build tools or sources into the runtime image; copy only what the service runs.`),
-        },
-      ]),
-    );
-  }
-
-  // cache: changing src/ must not re-run the dependency install
-  {
-    const rerun = (build.rebuildSteps ?? []).filter((s) => /^RUN\b/i.test(s.instruction) && /install/.test(s.instruction) && !s.cached);
-    checks.push(
-      partial('cache', 2, [
-        {
-          ok: build.ok && (build.rebuildSteps?.length ?? 0) > 0 && rerun.length === 0,
-          message: !build.ok ? msg('빌드되지 않아 캐시를 확인할 수 없습니다.', 'Not built, so the cache could not be checked.') : msg(`src/app.js만 바꿔 다시 빌드했더니 의존성 설치(${rerun.map((s) => `Dockerfile:${ins[s.step - 1]?.line ?? '?'} ${s.instruction}`).join('; ')})가 다시 실행되었습니다.`, `After changing only src/app.js, the rebuild installed the dependencies again (${rerun.map((s) => `Dockerfile:${ins[s.step - 1]?.line ?? '?'} ${s.instruction}`).join('; ')}).`),
-        },
-      ]),
-    );
-  }
-
-  // answers
-  {
-    const r = probe ? await probe.get('/readyz') : { error: 'not built' };
-    const message =
-      'error' in r
-        ? build.ok
-          ? msg(`빌드한 이미지를 실행했지만 ${PORT}번 포트에서 아무것도 응답하지 않았습니다(${r.error}). 컨테이너가 시작하자마자 끝났을 가능성이 큽니다. docker build 후 docker run으로 직접 실행해 출력을 읽어 보세요.`, `The built image ran, but nothing answered on port ${PORT} (${r.error}). The container most likely stopped right at start; build it, docker run it yourself and read its output.`)
-          : msg('이미지가 빌드되지 않아 실행할 수 없었습니다.', 'The image did not build, so it could not run.')
-        : msg(`빌드한 이미지가 ${PORT}번 포트의 GET /readyz에 HTTP ${r.status}로 답했습니다. 200이어야 합니다.`, `The built image answered GET /readyz on port ${PORT} with HTTP ${r.status}; it must be 200.`);
-    checks.push(partial('answers', 1, [{ ok: !('error' in r) && r.status === 200, message }]));
-  }
-
+  checks.push(checkBuilds(df, build));
+  checks.push(checkMultiStage(df, final, chain));
+  checks.push(checkSize(df, build, chain));
+  checks.push(checkNoBuildTools(df, sub, build, models[final.index]!.shipped, chain));
+  checks.push(checkCache(df, build));
+  checks.push(await checkAnswers(build, probe, run));
   checks.push(rollout(sub));
   return { gradable: true, checks };
 }
 
-/** The layers the final stage's instructions made, paired with them: history (newest first) against the
- *  instructions read backwards, by kind, skipping entries the engine adds itself (its build labels). */
-export function finalLayers(final: Instruction[], layers: { createdBy: string; size: number }[]): { at: Instruction; size: number }[] {
-  const own = final.filter((x) => x.op !== 'FROM').reverse();
+function stageLabel(s: Stage): string {
+  return s.name ?? String(s.index);
+}
+
+function checkBuilds(df: ParsedDockerfile, build: BuildInfo): CheckVerdict {
+  if (build.ok) return { id: 'builds', points: 2, passed: true };
+  // A COPY --from naming no earlier stage makes the builder look for an image of that name, on a network it does not
+  // have: say which stage names exist instead of passing on a registry error.
+  const badFrom = df.references.find((r) => r.kind === 'copy-from' && !/[:/@]/.test(r.value));
+  const before = (stage: number) => df.stages.filter((s) => s.index < stage).map(stageLabel).join(', ') || '(none)';
+  const failed = build.steps?.at(-1);
+  const ins = failed ? stepInstruction(df, failed) : undefined;
+  const problem = df.problems[0];
+  const line = ins?.line ?? problem?.line;
+  const error = (build.error ?? '').replace(/\s+/g, ' ').slice(0, 300);
+  const copy = badFrom ? df.instructions.find((i) => i.line === badFrom.line) : undefined;
+  return {
+    id: 'builds',
+    points: 0,
+    passed: false,
+    message: badFrom
+      ? msg(
+          `Dockerfile:${badFrom.line}: ${copy?.op ?? 'COPY'} --from=${badFrom.value}이(가) 앞에 없는 스테이지를 가리킵니다. 이 줄 앞의 스테이지: ${before(badFrom.stage)}. 빌더는 그 이름의 이미지를 내려받으려다 실패했습니다(${error}).`,
+          `Dockerfile:${badFrom.line}: ${copy?.op ?? 'COPY'} --from=${badFrom.value} names no earlier stage; the stages before it are: ${before(badFrom.stage)}. The builder then tried to pull an image of that name and failed (${error}).`,
+        )
+      : msg(`Dockerfile${line ? `:${line}` : ''}: 이미지를 빌드하지 못했습니다: ${error}${problem && (!ins || problem.line === ins.line) ? ` (${problem.message})` : ''}`, `Dockerfile${line ? `:${line}` : ''}: the image did not build: ${error}${problem && (!ins || problem.line === ins.line) ? ` (${problem.message})` : ''}`),
+  };
+}
+
+/** The final image takes results from another stage, and neither it nor a stage it starts FROM runs the build. */
+function checkMultiStage(df: ParsedDockerfile, final: Stage, chain: Stage[]): CheckVerdict {
+  const needed = stagesNeeded(df);
+  const takesFrom = final.instructions.filter((i) => (i.op === 'COPY' || i.op === 'ADD') && i.flags.some((f) => f.name === 'from'));
+  const fromStage = takesFrom.filter((i) => !df.references.some((r) => r.kind === 'copy-from' && r.line === i.line));
+  // A COPY --from that names no stage (a typo) fails the build, and the builds check says so: the split is there.
+  const misnamed = takesFrom.length > fromStage.length;
+  const buildsHere = final.instructions.filter((i) => i.op === 'RUN' && BUILDS.test(i.args));
+  // Starting FROM the stage that builds makes the final image that stage plus more: its layers all ship.
+  const inherited = chain.slice(1).filter((s) => s.instructions.some((i) => i.op === 'RUN' && (BUILDS.test(i.args) || (/scripts\/install\.js/.test(i.args) && !/--omit[= ]dev/.test(i.args)))));
+  return partial('multi-stage', 2, [
+    {
+      ok: df.stages.length >= 2 && (fromStage.length > 0 ? needed.size >= 2 : misnamed),
+      message:
+        df.stages.length < 2
+          ? msg(`Dockerfile:${final.line}: 스테이지가 하나뿐입니다. 빌드하는 스테이지와 실행하는 스테이지를 나누세요.`, `Dockerfile:${final.line}: there is a single stage; separate the stage that builds from the one that runs.`)
+          : msg(`Dockerfile:${final.line}: 마지막 스테이지가 앞 스테이지에서 COPY --from으로 아무것도 가져오지 않습니다.`, `Dockerfile:${final.line}: the final stage takes nothing from an earlier stage with COPY --from.`),
+    },
+    {
+      ok: buildsHere.length === 0 && inherited.length === 0,
+      message: inherited.length
+        ? msg(
+            `Dockerfile:${final.line}: 마지막 스테이지가 FROM ${final.fromRaw}로 시작해서, 빌드한 스테이지 ${inherited.map(stageLabel).join(', ')}(Dockerfile:${inherited[0]!.line})의 레이어를 모두 물려받습니다. 툴체인도 함께 실립니다. 나중 RUN으로 파일을 지워도 새 레이어에서 가려질 뿐 앞 레이어의 바이트는 그대로 실립니다. 새 FROM(베이스 이미지)에서 시작해 결과물만 COPY --from으로 가져오세요.`,
+            `Dockerfile:${final.line}: the final stage starts FROM ${final.fromRaw}, so it inherits every layer of the stage that builds, ${inherited.map(stageLabel).join(', ')} (Dockerfile:${inherited[0]!.line}), toolchain included. Deleting files in a later RUN only hides them in a new layer; the bytes of the earlier layers still ship. Start the final stage from a base image and COPY --from only the results.`,
+          )
+        : msg(`${buildsHere.map((x) => `Dockerfile:${x.line}`).join(', ')}: 마지막 스테이지에서 빌드를 실행합니다. 빌드는 빌드 스테이지의 일입니다.`, `${buildsHere.map((x) => `Dockerfile:${x.line}`).join(', ')}: the final stage runs the build; that is the build stage's job.`),
+    },
+  ]);
+}
+
+/**
+ * What the final image carries over the Node.js base it runs on: its size minus the size of the image its final stage
+ * starts from (following FROM <stage>, so the layers of an inherited stage count). A final stage that starts from an
+ * image without Node.js (distroless-style: Debian plus the node binary) is compared with the smallest Node.js base.
+ */
+export function addedBytes(build: BuildInfo, chain: Stage[]): number | undefined {
+  if (!build.ok || build.imageSize === undefined) return undefined;
+  const root = chain.at(-1)!.root;
+  const isNode = root !== 'scratch' && /(^|\/)node$/.test(root.repository);
+  if (!isNode) {
+    const nodeSizes = Object.entries(build.baseImages ?? {})
+      .filter(([name]) => /(^|\/)node:/.test(name))
+      .map(([, size]) => size);
+    return nodeSizes.length ? build.imageSize - Math.min(...nodeSizes) : undefined;
+  }
+  if (build.rootImageSize !== undefined) return build.imageSize - build.rootImageSize;
+  // Older engines report the base's size only when the final FROM names a base image itself.
+  if (chain.length === 1 && build.baseImageSize !== undefined) return build.imageSize - build.baseImageSize;
+  // Otherwise: the history's layers above the learner base's last entry (its label).
+  const layers = build.layers ?? [];
+  const mark = layers.findIndex((l) => /lms\.kind=learner-base/.test(l.createdBy));
+  return mark > 0 ? layers.slice(0, mark).reduce((s, l) => s + l.size, 0) : undefined;
+}
+
+function checkSize(df: ParsedDockerfile, build: BuildInfo, chain: Stage[]): CheckVerdict {
+  const added = addedBytes(build, chain);
+  const big = finalLayers(chain, build.layers ?? [])
+    .filter((l) => l.size >= 64 * 1024)
+    .sort((a, b) => b.size - a.size)
+    .slice(0, 3);
+  const list = big.map((l) => `Dockerfile:${l.at.line} ${l.at.op} ${l.at.args.replace(/\s+/g, ' ').slice(0, 80)} (${mb(l.size)})`).join(', ');
+  const root = chain.at(-1)!.root;
+  const plain = root === 'scratch' || !/(^|\/)node$/.test(root.repository);
+  const rootName = (lang: 'ko' | 'en') =>
+    root === 'scratch' ? 'scratch' : !plain ? imageName(root) : lang === 'ko' ? `${imageName(root)}(Node.js가 없는 이미지라 가장 작은 Node.js 베이스와 비교)` : `${imageName(root)} (compared with the smallest Node.js base, since it has no Node.js of its own)`;
+  return partial('size', 3, [
+    {
+      ok: added !== undefined && added <= baseline.limitBytes,
+      message:
+        added === undefined
+          ? msg(build.ok ? '엔진이 베이스 이미지의 크기를 알려 주지 않아 크기를 잴 수 없습니다.' : '이미지가 빌드되지 않아 크기를 잴 수 없습니다.', build.ok ? 'The engine reported no size for the base image, so the size could not be measured.' : 'The image did not build, so its size could not be measured.')
+          : msg(`최종 이미지가 베이스 ${rootName('ko')} 위에 ${mb(added)}를 더 싣습니다. 한도는 ${mb(baseline.limitBytes)}입니다.${list ? ` 큰 레이어: ${list}.` : ''}`, `The final image carries ${mb(added)} over its base ${rootName('en')}; the limit is ${mb(baseline.limitBytes)}.${list ? ` Largest layers: ${list}.` : ''}`),
+    },
+    {
+      ok: added !== undefined && added < baseline.addedBytes / 4,
+      message: msg(`한 스테이지짜리 기준 이미지는 ${mb(baseline.addedBytes)}를 더합니다. 여러분의 이미지는 ${added === undefined ? '잴 수 없었습니다' : mb(added)}. 기준의 4분의 1보다 작아야 합니다.`, `The single-stage baseline adds ${mb(baseline.addedBytes)}; yours ${added === undefined ? 'could not be measured' : `adds ${mb(added)}`}. It must be under a quarter of the baseline.`),
+    },
+  ]);
+}
+
+/** The layers the chain's instructions made, paired with them: history (newest first) against the instructions read
+ *  backwards (final stage first, then the stages it starts FROM), by kind, skipping entries the engine adds itself. */
+export function finalLayers(chain: Stage[], layers: { createdBy: string; size: number }[]): { at: Instruction; size: number }[] {
+  const own = chain.flatMap((s) => s.instructions.filter((x) => x.op !== 'FROM').reverse());
   const out: { at: Instruction; size: number }[] = [];
   let j = 0;
   for (const l of layers) {
     if (j >= own.length) break;
-    const nop = /#\(nop\)\s+([A-Z]+)/.exec(l.createdBy)?.[1];
+    const nop = /#\(nop\)\s+([A-Z]+)/.exec(l.createdBy)?.[1] ?? /^([A-Z]+)\s.*# buildkit$/.exec(l.createdBy)?.[1];
     const op = nop ?? 'RUN';
     if (op === own[j]!.op || (op === 'COPY' && own[j]!.op === 'ADD')) out.push({ at: own[j++]!, size: l.size });
   }
   return j === own.length ? out : [];
 }
 
-const BUILD_ONLY = ['toolchain', 'src', 'scripts'];
-
-/** Does this final-stage COPY/ADD bring the toolchain, the sources or the build scripts into the image? */
-export function leaksBuildFiles(x: Instruction, ins: Instruction[], stageNames: (string | undefined)[]): boolean {
-  if (x.op !== 'COPY' && x.op !== 'ADD') return false;
-  const rest = x.args.replace(/^(--\S+\s+)*/, '');
-  const words = rest.startsWith('[') ? safeJsonArray(rest) : rest.split(/\s+/).filter(Boolean);
-  const sources = words.slice(0, -1);
-  const from = /--from=(\S+)/i.exec(x.args)?.[1]?.toLowerCase();
-  if (!from) {
-    // from the build context, whose root is the project
-    return sources.some((s) => {
-      const p = path.posix.normalize(s).replace(/^\.\/?|\/$/g, '');
-      return p === '' || p === '.' || p.includes('*') || BUILD_ONLY.some((d) => p === d || p.startsWith(`${d}/`));
-    });
+function checkNoBuildTools(df: ParsedDockerfile, sub: Submission, build: BuildInfo, shipped: Map<string, ModelFile>, chain: Stage[]): CheckVerdict {
+  // The engine's list of what the built image carries over its base, when it gives one: the truth.
+  if (build.ok && build.added) {
+    const hashes = new Map<string, string>();
+    for (const p of sub.paths().filter(isBuildOnly)) hashes.set(crypto.createHash('sha256').update(sub.files.get(p)!).digest('hex'), p);
+    const found: { path: string; as: string; layer: string }[] = [];
+    for (const l of build.added)
+      for (const f of l.files ?? []) {
+        if (f.type === 'dir' || f.type === 'whiteout') continue;
+        const same = f.sha256 ? hashes.get(f.sha256) : undefined;
+        if (same) found.push({ path: f.path, as: same, layer: l.createdBy });
+        else if (/(^|\/)toolchain\//.test(f.path) || /(^|\/)\.cache\/table-\d+\.bin$/.test(f.path)) found.push({ path: f.path, as: 'toolchain', layer: l.createdBy });
+      }
+    const shown = found.slice(0, 4).map((f) => `${f.path}${f.as !== 'toolchain' && !f.path.endsWith(f.as) ? ` (= ${f.as})` : ''} [${f.layer.replace(/\s+/g, ' ').slice(0, 60)}]`).join(', ');
+    return partial('no-build-tools', 2, [
+      {
+        ok: found.length === 0,
+        message: msg(`빌드 이미지에 빌드 도구나 소스가 실려 있습니다: ${shown}${found.length > 4 ? ` 외 ${found.length - 4}개` : ''}. 실행에 필요한 결과물(dist/, node_modules/)만 가져오세요.`, `The built image carries build tools or sources: ${shown}${found.length > 4 ? ` and ${found.length - 4} more` : ''}. Take only what the service runs (dist/, node_modules/).`),
+      },
+    ]);
   }
-  const idx = /^\d+$/.test(from) ? Number(from) : stageNames.indexOf(from);
-  if (idx < 0) return false; // an image, not a stage
-  // The project sits in the source stage's last WORKDIR; COPY --from paths start at that stage's root.
-  let workdir = '/';
-  for (const w of ins.filter((i) => i.stage === idx && i.op === 'WORKDIR')) workdir = path.posix.resolve(workdir, w.args.replace(/^["']|["']$/g, ''));
-  return sources.some((s) => {
-    const p = path.posix.resolve('/', s);
-    if (p.includes('*')) return true;
-    const rel = path.posix.relative(p, workdir);
-    if (rel === '' || !rel.startsWith('..')) return true; // the project folder itself or a folder above it
-    const inside = path.posix.relative(workdir, p);
-    return BUILD_ONLY.some((d) => inside === d || inside.startsWith(`${d}/`));
-  });
-}
-
-function safeJsonArray(s: string): string[] {
-  try {
-    const v = JSON.parse(s) as unknown;
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
+  // Otherwise the Dockerfile's own account of every file, by the instruction that put it there.
+  // The biggest first: generated files (the toolchain's cache), then the toolchain, the sources, the scripts.
+  const rank = (f: ModelFile) => (f.origin.startsWith('generated:') ? 0 : 1 + BUILD_ONLY.findIndex((d) => f.origin.startsWith(`${d}/`)));
+  const leaks = [...shipped.values()].filter((f) => f.buildOnly).sort((a, b) => rank(a) - rank(b));
+  const byLine = new Map<string, ModelFile[]>();
+  for (const f of leaks) {
+    const key = `${f.stage}:${f.line}`;
+    byLine.set(key, [...(byLine.get(key) ?? []), f]);
   }
+  const finalIndex = chain[0]!.index;
+  const describe = (lang: 'ko' | 'en') =>
+    [...byLine.values()]
+      .map((fs) => {
+        const f = fs[0]!;
+        const ins = df.instructions.find((i) => i.line === f.line);
+        const cache = lang === 'ko' ? '툴체인의 6 MB 캐시' : "the toolchain's 6 MB cache";
+        const what = [...new Set(fs.map((x) => (x.origin.startsWith('generated:') ? cache : `${x.origin.split('/')[0]}/`)))].join(', ');
+        const via = f.stage !== finalIndex ? (lang === 'ko' ? ` (마지막 스테이지가 FROM으로 물려받는 스테이지 ${stageLabel(df.stages[f.stage]!)})` : ` (in stage ${stageLabel(df.stages[f.stage]!)}, which the final stage starts FROM)`) : '';
+        const gone = fs.every((x) => x.deletedAt) ? (lang === 'ko' ? `; Dockerfile:${fs[0]!.deletedAt}의 RUN이 지우지만 바이트는 앞 레이어에 그대로 실립니다` : `; the RUN at Dockerfile:${fs[0]!.deletedAt} deletes them, but their bytes still ship in the earlier layer`) : '';
+        return `Dockerfile:${f.line}: ${ins ? `${ins.op} ${ins.args.replace(/\s+/g, ' ').slice(0, 70)}` : ''}${via} → ${what}${gone}`;
+      })
+      .join('; ');
+  return partial('no-build-tools', 2, [
+    {
+      ok: leaks.length === 0,
+      message: msg(`${describe('ko')}: 빌드 도구나 소스, 빌드 스크립트가 실행 이미지에 들어갑니다. 서비스가 실행할 때 읽는 것(dist/, node_modules/)만 골라 복사하세요.`, `${describe('en')}: build tools, sources or build scripts end up in the runtime image. Copy only what the service reads when it runs (dist/, node_modules/).`),
+    },
+  ]);
 }
 
-/** Resolves an int-or-percent against a count, rounding up like the disruption controller. */
-function scaled(v: Json | undefined, of: number): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^\d+%$/.test(v)) return Math.ceil((of * Number(v.slice(0, -1))) / 100);
-  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
-  return undefined;
+function checkCache(df: ParsedDockerfile, build: BuildInfo): CheckVerdict {
+  const fail = (ko: string, en: string) => partial('cache', 2, [{ ok: false, message: msg(ko, en) }]);
+  if (!build.ok) return fail('빌드되지 않아 캐시를 확인할 수 없습니다.', 'Not built, so the cache could not be checked.');
+  const isInstall = (s: BuildStep) => /^RUN\b/i.test(s.instruction.trim()) && INSTALLS.test(stepInstruction(df, s)?.args ?? s.instruction);
+  if (!(build.steps ?? []).some(isInstall))
+    return fail('Dockerfile: 의존성을 설치하는 RUN 단계(node scripts/install.js)가 없어 캐시에 남길 설치 단계가 없습니다.', 'Dockerfile: no RUN step installs the dependencies (node scripts/install.js), so there is no install to keep cached.');
+  if (!build.rebuildSteps?.length) return fail('src/app.js만 바꾼 두 번째 빌드가 실패해서 캐시를 확인할 수 없습니다.', 'The second build, after changing only src/app.js, failed, so the cache could not be checked.');
+  const rerun = build.rebuildSteps.filter((s) => isInstall(s) && !s.cached);
+  if (!rerun.length) return partial('cache', 2, [{ ok: true, message: msg('', '') }]);
+  const list = rerun.map((s) => `Dockerfile:${stepInstruction(df, s)?.line ?? '?'} ${s.instruction.slice(0, 80)}`).join('; ');
+  return fail(
+    `src/app.js만 바꿔 다시 빌드했더니 의존성 설치(${list})가 다시 실행되었습니다. 설치 전에 src/까지 복사하는 COPY가 있습니다. 설치가 읽는 파일(package.json, scripts/, vendor/, toolchain/)만 먼저 복사하고 src/는 설치 뒤에 복사하세요.`,
+    `After changing only src/app.js, the rebuild installed the dependencies again (${list}): a COPY before the install also brings src/. Copy only what the install reads (package.json, scripts/, vendor/, toolchain/) first, and src/ after the install.`,
+  );
 }
 
-/** How long a preStop hook waits before SIGTERM: `sleep: { seconds }` or `exec: [..., "sleep N"]`. */
-function preStopSeconds(c: Json): number {
-  const s = get(c, ['lifecycle', 'preStop', 'sleep', 'seconds']);
-  if (typeof s === 'number') return s;
-  const cmd = get(c, ['lifecycle', 'preStop', 'exec', 'command']);
-  const m = Array.isArray(cmd) ? /\bsleep\s+(\d+)/.exec(cmd.map(String).join(' ')) : null;
-  return m ? Number(m[1]) : 0;
+async function checkAnswers(build: BuildInfo, probe: Probe | null, run: RunInfo | undefined): Promise<CheckVerdict> {
+  const r = probe ? await probe.get('/readyz') : { error: 'not built' };
+  const startErr = run?.started === false ? (run.error ?? '').replace(/\s+/g, ' ').slice(0, 200) : undefined;
+  const message =
+    'error' in r
+      ? build.ok
+        ? startErr !== undefined
+          ? msg(`Docker가 빌드한 이미지를 시작하지 못했습니다: ${startErr}.`, `Docker could not start the built image: ${startErr}.`)
+          : msg(`빌드한 이미지를 실행했지만 ${PORT}번 포트에서 아무것도 응답하지 않았습니다(${r.error}). 컨테이너가 시작하자마자 끝났을 가능성이 큽니다. docker build 후 docker run으로 직접 실행해 출력을 읽어 보세요.`, `The built image ran, but nothing answered on port ${PORT} (${r.error}). The container most likely stopped right at start; build it, docker run it yourself and read its output.`)
+        : msg('이미지가 빌드되지 않아 실행할 수 없었습니다.', 'The image did not build, so it could not run.')
+      : msg(`빌드한 이미지가 ${PORT}번 포트의 GET /readyz에 HTTP ${r.status}로 답했습니다. 200이어야 합니다.`, `The built image answered GET /readyz on port ${PORT} with HTTP ${r.status}; it must be 200.`);
+  return partial('answers', 1, [{ ok: !('error' in r) && r.status === 200, message }]);
+}
+
+/** The container that serves the app: the one with containerPort 8080, else one whose image is orders-api, else the first. */
+function appContainers(containers: Json[]): number[] {
+  const withPort = containers.map((c, i) => ({ c, i })).filter(({ c }) => Array.isArray(get(c, ['ports'])) && (get(c, ['ports']) as Json[]).some((p) => get(p, ['containerPort']) === PORT));
+  if (withPort.length) return withPort.map((x) => x.i);
+  const byImage = containers.map((c, i) => ({ c, i })).filter(({ c }) => /orders-api/.test(String(get(c, ['image']) ?? '')));
+  if (byImage.length) return byImage.map((x) => x.i);
+  return containers.length ? [0] : [];
 }
 
 function rollout(sub: Submission): CheckVerdict {
   const docs: YamlDoc[] = [...parseYamlFile(sub, 'k8s/deployment.yaml'), ...parseYamlFile(sub, 'k8s/pdb.yaml')];
   const at = (d: YamlDoc, p: (string | number)[]) => `${d.file}:${d.line(p)}`;
-  const dep = docs.find((d) => isObj(d.value) && d.value.kind === 'Deployment');
+  const deps = docs.filter((d) => isObj(d.value) && d.value.kind === 'Deployment');
+  const dep = deps.find((d) => get(d.value, ['metadata', 'name']) === 'orders-api') ?? deps[0];
   if (!dep) return { id: 'rollout', points: 0, passed: false, message: msg('k8s/deployment.yaml에 Deployment가 없습니다.', 'k8s/deployment.yaml has no Deployment.') };
   const v = dep.value;
 
   // 1. the rolling update never has fewer ready Pods than replicas
-  const strategyType = (get(v, ['spec', 'strategy', 'type']) as string | undefined) ?? 'RollingUpdate';
-  const ru = get(v, ['spec', 'strategy', 'rollingUpdate']);
-  const shown = (x: Json | undefined) => (x === undefined ? { ko: '25%(기본값)', en: '25% (the default)' } : { ko: String(x), en: String(x) });
-  const rawUnavailable = get(ru, ['maxUnavailable']);
-  const rawSurge = get(ru, ['maxSurge']);
-  const replicas = typeof get(v, ['spec', 'replicas']) === 'number' ? (get(v, ['spec', 'replicas']) as number) : 1;
-  const unavailable = scaled(rawUnavailable ?? '25%', replicas);
-  const surgeOk = rawSurge === undefined || (typeof rawSurge === 'number' ? rawSurge >= 1 : typeof rawSurge === 'string' && /^\d+%?$/.test(rawSurge) && Number(rawSurge.replace('%', '')) > 0);
-  const strategyOk = strategyType === 'RollingUpdate' && rawUnavailable !== undefined && (rawUnavailable === 0 || rawUnavailable === '0%') && surgeOk && replicas >= 2;
-  const mu = shown(rawUnavailable);
-  const ms = shown(rawSurge);
+  const ro = readRollout(v);
+  const shown = (x: Json | undefined) => (x === undefined ? { ko: '25%(기본값)', en: '25% (the default)' } : { ko: JSON.stringify(x), en: JSON.stringify(x) });
+  const strategyPart = ((): { ok: boolean; message: Msg } => {
+    const where = at(dep, ['spec', 'strategy', 'rollingUpdate']);
+    if (ro.problems.length) {
+      const p = ro.problems[0]!;
+      return { ok: false, message: msg(`${at(dep, p.path)}: API 서버가 이 Deployment를 거절합니다: ${p.ko}.`, `${at(dep, p.path)}: the API server refuses this Deployment: ${p.en}.`) };
+    }
+    if (ro.type !== 'RollingUpdate') return { ok: false, message: msg(`${at(dep, ['spec', 'strategy', 'type'])}: ${ro.type}는 새 파드를 띄우기 전에 모든 파드를 먼저 내립니다.`, `${at(dep, ['spec', 'strategy', 'type'])}: ${ro.type} takes every Pod down before new ones start.`) };
+    if (ro.replicas < 2)
+      return { ok: false, message: msg(`${at(dep, ['spec', 'replicas'])}: 복제본이 ${ro.replicas}개뿐이라 노드 하나가 비워지거나 파드 하나가 죽으면 서비스가 멈춥니다. 2개 이상으로 하세요.`, `${at(dep, ['spec', 'replicas'])}: with ${ro.replicas} replica, one drained node or one crashed Pod stops the service; run at least 2.`) };
+    if (ro.unavailable > 0) {
+      const fence = ro.rawUnavailable !== undefined && ro.surge === 0;
+      return {
+        ok: false,
+        message: msg(
+          `${where}: 복제본 ${ro.replicas}개에 maxUnavailable ${shown(ro.rawUnavailable).ko}, maxSurge ${shown(ro.rawSurge).ko}이면 컨트롤러는 준비된 파드를 ${ro.unavailable}개까지 먼저 내립니다${fence ? '(둘 다 0으로 계산되면 maxUnavailable을 1로 씁니다)' : ''}. maxUnavailable: 0과 1 이상의 maxSurge로 새 파드가 준비된 뒤에 예전 파드를 내리게 하세요.`,
+          `${where}: with ${ro.replicas} replicas, maxUnavailable ${shown(ro.rawUnavailable).en} and maxSurge ${shown(ro.rawSurge).en}, the controller takes up to ${ro.unavailable} ready Pod(s) down first${fence ? ' (when both come to 0 it uses maxUnavailable 1)' : ''}. Set maxUnavailable: 0 and a maxSurge of at least 1, so old Pods go only after new ones are ready.`,
+        ),
+      };
+    }
+    // A percentage rounds down: 0 Pods at this replica count, but not once the Deployment is scaled up.
+    const uv = intOrPercent(ro.rawUnavailable) ?? { kind: 'percent' as const, n: 25 };
+    if (uv.kind === 'percent' && uv.n > 0) {
+      const breaksAt = Math.ceil(100 / uv.n);
+      return {
+        ok: false,
+        message: msg(
+          `${where}: maxUnavailable ${shown(ro.rawUnavailable).ko}은 복제본 ${ro.replicas}개에서는 내림해서 0개라 지금은 준비된 파드가 줄지 않지만, 복제본이 ${breaksAt}개 이상이 되면(kubectl scale, 오토스케일러) 파드를 먼저 내립니다. 몇 개로 늘려도 지켜지도록 maxUnavailable: 0을 쓰세요.`,
+          `${where}: maxUnavailable ${shown(ro.rawUnavailable).en} rounds down to 0 Pods at ${ro.replicas} replicas, so this rollout happens to keep them all ready, but at ${breaksAt} replicas or more (kubectl scale, an autoscaler) it takes Pods down first. Write maxUnavailable: 0 so it holds at any scale.`,
+        ),
+      };
+    }
+    return { ok: true, message: msg('', '') };
+  })();
 
   // 2. new Pods get traffic only once ready; old ones have time to leave
   const containers = ((get(v, ['spec', 'template', 'spec', 'containers']) as Json[] | undefined) ?? []).filter(isObj);
   const grace = get(v, ['spec', 'template', 'spec', 'terminationGracePeriodSeconds']);
   const graceSeconds = typeof grace === 'number' ? grace : 30;
   const podProblems: { path: (string | number)[]; ko: string; en: string }[] = [];
-  containers.forEach((c, i) => {
+  for (const i of appContainers(containers)) {
+    const c = containers[i]!;
     const base = ['spec', 'template', 'spec', 'containers', i];
     const rp = get(c, ['readinessProbe']);
     if (!isObj(rp)) {
       podProblems.push({ path: base, ko: `컨테이너 ${String(c.name)}에 readinessProbe가 없어 새 파드가 준비되기 전에 트래픽을 받습니다`, en: `container ${String(c.name)} has no readinessProbe, so a new Pod gets traffic before it is ready` });
-      return;
+      continue;
     }
-    const probePath = get(rp, ['httpGet', 'path']);
-    const port = get(rp, ['httpGet', 'port']);
-    const ports = (get(c, ['ports']) as Json[] | undefined) ?? [];
-    const portNumber = typeof port === 'string' ? get(ports.find((p) => isObj(p) && p.name === port), ['containerPort']) : port;
-    if (probePath !== '/readyz' || portNumber !== PORT) {
-      podProblems.push({
-        path: [...base, 'readinessProbe'],
-        ko: `readinessProbe가 ${isObj(get(rp, ['httpGet'])) ? `${String(probePath)}(포트 ${String(portNumber ?? port)})` : 'HTTP가 아닌 방법'}을 확인합니다. orders-api의 준비 상태는 ${PORT}번 포트의 /readyz입니다(/healthz는 워밍업 중에도, 종료 중에도 200을 돌려줍니다)`,
-        en: `the readinessProbe checks ${isObj(get(rp, ['httpGet'])) ? `${String(probePath)} (port ${String(portNumber ?? port)})` : 'something other than HTTP'}; orders-api reports readiness on /readyz, port ${PORT} (/healthz answers 200 while warming up and while shutting down)`,
-      });
+    const http = get(rp, ['httpGet']);
+    const cmd = get(rp, ['exec', 'command']);
+    if (isObj(http)) {
+      const probePath = get(http, ['path']) ?? '/';
+      const portNumber = probePort(c, get(http, ['port']));
+      const scheme = get(http, ['scheme']) ?? 'HTTP';
+      if (typeof get(http, ['port']) === 'string' && portNumber === undefined) {
+        podProblems.push({ path: [...base, 'readinessProbe', 'httpGet', 'port'], ko: `readinessProbe의 포트 이름 ${String(get(http, ['port']))}은 이 컨테이너의 ports에 없어서 검사가 늘 실패합니다`, en: `the readinessProbe's port name ${String(get(http, ['port']))} is not one of this container's ports, so the probe always fails` });
+      } else if (String(probePath).split('?')[0] !== '/readyz' || portNumber !== PORT || scheme !== 'HTTP') {
+        podProblems.push({
+          path: [...base, 'readinessProbe'],
+          ko: `readinessProbe가 ${String(scheme).toLowerCase()}://…:${String(portNumber ?? get(http, ['port']))}${String(probePath)}를 확인합니다. orders-api의 준비 상태는 ${PORT}번 포트의 HTTP /readyz입니다(/healthz는 워밍업 중에도, 종료 중에도 200을 돌려줍니다)`,
+          en: `the readinessProbe checks ${String(scheme).toLowerCase()}://…:${String(portNumber ?? get(http, ['port']))}${String(probePath)}; orders-api reports readiness over HTTP on /readyz, port ${PORT} (/healthz answers 200 while warming up and while shutting down)`,
+        });
+      }
+    } else if (!(Array.isArray(cmd) && /\/readyz\b/.test(cmd.map(String).join(' ')))) {
+      podProblems.push({ path: [...base, 'readinessProbe'], ko: `readinessProbe가 orders-api의 준비 상태 엔드포인트(${PORT}번 포트의 /readyz)를 묻지 않습니다`, en: `the readinessProbe does not ask orders-api's readiness endpoint (/readyz on port ${PORT})` });
     }
     const wait = preStopSeconds(c);
     if (wait > 0 && graceSeconds <= wait) {
       podProblems.push({
         path: typeof grace === 'number' ? ['spec', 'template', 'spec', 'terminationGracePeriodSeconds'] : [...base, 'lifecycle', 'preStop'],
-        ko: `preStop이 ${wait}초 기다리는데 terminationGracePeriodSeconds가 ${graceSeconds}초라 앱이 SIGTERM을 처리할 시간 없이 강제 종료됩니다`,
-        en: `preStop waits ${wait} s but terminationGracePeriodSeconds is ${graceSeconds} s, so the app is killed with no time left to handle SIGTERM`,
+        ko: `preStop이 ${wait}초 기다리는데 terminationGracePeriodSeconds가 ${graceSeconds}초${typeof grace === 'number' ? '' : '(기본값)'}라 앱이 SIGTERM을 처리할 시간 없이 강제 종료됩니다`,
+        en: `preStop waits ${wait} s but terminationGracePeriodSeconds is ${graceSeconds} s${typeof grace === 'number' ? '' : ' (the default)'}, so the app is killed with no time left to handle SIGTERM`,
       });
     }
-  });
+  }
   if (!containers.length) podProblems.push({ path: ['spec', 'template', 'spec'], ko: '컨테이너가 없습니다', en: 'there are no containers' });
 
   // 3. a PodDisruptionBudget that selects these Pods and lets a drain proceed one at a time
-  const podLabels = (get(v, ['spec', 'template', 'metadata', 'labels']) ?? {}) as Record<string, Json>;
-  const pdb = docs.find((d) => isObj(d.value) && d.value.kind === 'PodDisruptionBudget');
-  const sel = (pdb ? get(pdb.value, ['spec', 'selector', 'matchLabels']) : undefined) as Record<string, Json> | undefined;
+  const podLabels = (isObj(get(v, ['spec', 'template', 'metadata', 'labels'])) ? get(v, ['spec', 'template', 'metadata', 'labels']) : {}) as Record<string, Json>;
   const depNs = get(v, ['metadata', 'namespace']);
-  const pdbNs = pdb ? get(pdb.value, ['metadata', 'namespace']) : undefined;
-  const sameNs = depNs === undefined || pdbNs === undefined || depNs === pdbNs;
-  const selects = !!sel && isObj(sel) && Object.keys(sel).length > 0 && Object.entries(sel).every(([k, x]) => podLabels[k] === x);
-  const minAvailable = pdb ? get(pdb.value, ['spec', 'minAvailable']) : undefined;
-  const pdbUnavailable = pdb ? get(pdb.value, ['spec', 'maxUnavailable']) : undefined;
-  const mustStay = minAvailable !== undefined ? scaled(minAvailable, replicas) : pdbUnavailable !== undefined ? replicas - (scaled(pdbUnavailable, replicas) ?? replicas) : undefined;
-  const allowsDrain = mustStay !== undefined && mustStay >= 1 && mustStay < replicas;
+  const pdbs = docs.filter((d) => isObj(d.value) && d.value.kind === 'PodDisruptionBudget');
+  const sameNs = (p: YamlDoc) => depNs === undefined || get(p.value, ['metadata', 'namespace']) === undefined || get(p.value, ['metadata', 'namespace']) === depNs;
+  const pdb = pdbs.find((p) => sameNs(p) && selects(get(p.value, ['spec', 'selector']), podLabels)) ?? pdbs[0];
+  const budget = pdb ? readBudget(pdb.value, ro.replicas) : undefined;
+  const pdbPart = ((): { ok: boolean; message: Msg } => {
+    if (!pdb) return { ok: false, message: msg('k8s/pdb.yaml에 PodDisruptionBudget이 없습니다.', 'k8s/pdb.yaml has no PodDisruptionBudget.') };
+    if (get(pdb.value, ['apiVersion']) !== 'policy/v1') return { ok: false, message: msg(`${at(pdb, ['apiVersion'])}: PodDisruptionBudget은 policy/v1로 써야 합니다(policy/v1beta1은 1.25에서 제거됨).`, `${at(pdb, ['apiVersion'])}: a PodDisruptionBudget is policy/v1 (policy/v1beta1 was removed in 1.25).`) };
+    if (!sameNs(pdb)) return { ok: false, message: msg(`${at(pdb, ['metadata', 'namespace'])}: PodDisruptionBudget이 네임스페이스 ${String(get(pdb.value, ['metadata', 'namespace']))}에 있어 ${String(depNs)}의 파드를 고르지 못합니다.`, `${at(pdb, ['metadata', 'namespace'])}: the PodDisruptionBudget is in namespace ${String(get(pdb.value, ['metadata', 'namespace']))}, so it cannot select the Pods in ${String(depNs)}.`) };
+    if (!isObj(get(pdb.value, ['spec', 'selector'])) || !selects(get(pdb.value, ['spec', 'selector']), podLabels))
+      return { ok: false, message: msg(`${at(pdb, ['spec', 'selector'])}: PodDisruptionBudget의 셀렉터가 Deployment의 파드 레이블(${JSON.stringify(podLabels)})과 맞지 않아 아무 파드도 지키지 않습니다.`, `${at(pdb, ['spec', 'selector'])}: the PodDisruptionBudget's selector does not match the Deployment's Pod labels (${JSON.stringify(podLabels)}), so it protects no Pod.`) };
+    if (budget!.problems.length) return { ok: false, message: msg(`${at(pdb, budget!.problems[0]!.path)}: API 서버가 거절합니다: ${budget!.problems[0]!.ko}.`, `${at(pdb, budget!.problems[0]!.path)}: the API server refuses this: ${budget!.problems[0]!.en}.`) };
+    const stay = budget!.mustStay;
+    if (stay === undefined) return { ok: false, message: msg(`${at(pdb, ['spec'])}: minAvailable도 maxUnavailable도 없어 PodDisruptionBudget이 아무것도 정하지 않습니다.`, `${at(pdb, ['spec'])}: with neither minAvailable nor maxUnavailable the PodDisruptionBudget sets nothing.`) };
+    if (stay >= ro.replicas)
+      return { ok: false, message: msg(`${at(pdb, ['spec'])}: 복제본 ${ro.replicas}개 중 ${stay}개를 지키라는 PodDisruptionBudget은 한 파드도 내보내지 못하게 해서 노드 비우기를 막습니다.`, `${at(pdb, ['spec'])}: a PodDisruptionBudget keeping ${stay} of ${ro.replicas} replicas allows no eviction at all, so it blocks node drains.`) };
+    if (stay < 1) return { ok: false, message: msg(`${at(pdb, ['spec'])}: 복제본 ${ro.replicas}개 중 ${stay}개를 지키라는 PodDisruptionBudget은 모든 파드를 한꺼번에 내보낼 수 있어 아무것도 지키지 않습니다.`, `${at(pdb, ['spec'])}: a PodDisruptionBudget keeping ${stay} of ${ro.replicas} replicas lets every Pod be evicted at once, so it protects nothing.`) };
+    return { ok: true, message: msg('', '') };
+  })();
 
-  // 4. what kubectl apply would refuse
-  const invalid = docs.flatMap((d) => validateObject(d.value).map((p) => ({ d, p })));
+  // 4. what kubectl apply would refuse: the schema, unknown fields, and the API server's own rules
+  const invalid = docs.flatMap((d) => [...validateObject(d.value), ...(d === dep ? ro.problems : []), ...(d === pdb && budget ? budget.problems : [])].map((p) => ({ d, p })));
 
   return partial('rollout', 3, [
-    {
-      ok: strategyOk,
-      message:
-        strategyType !== 'RollingUpdate'
-          ? msg(`${at(dep, ['spec', 'strategy', 'type'])}: ${strategyType}는 모든 파드를 먼저 내립니다.`, `${at(dep, ['spec', 'strategy', 'type'])}: ${strategyType} takes every Pod down first.`)
-          : msg(
-              `${at(dep, ['spec', 'strategy', 'rollingUpdate'])}: 롤링 업데이트가 maxUnavailable ${mu.ko}, maxSurge ${ms.ko}, 복제본 ${replicas}개로 진행되어 준비된 파드가 ${unavailable ?? '?'}개까지 줄 수 있습니다${replicas < 2 ? '(복제본이 하나면 그 하나를 바꾸는 동안 여유가 없습니다)' : ''}. 준비된 파드 수가 한 번도 줄지 않아야 합니다.`,
-              `${at(dep, ['spec', 'strategy', 'rollingUpdate'])}: the rollout runs with maxUnavailable ${mu.en}, maxSurge ${ms.en} and ${replicas} replica(s), so up to ${unavailable ?? '?'} ready Pod(s) may go missing${replicas < 2 ? ' (and a single replica leaves no room while it is replaced)' : ''}; the number of ready Pods must never drop.`,
-            ),
-    },
-    {
-      ok: podProblems.length === 0,
-      message: msg(podProblems.map((p) => `${at(dep, p.path)}: ${p.ko}.`).join(' '), podProblems.map((p) => `${at(dep, p.path)}: ${p.en}.`).join(' ')),
-    },
-    {
-      ok: !!pdb && (get(pdb.value, ['apiVersion']) as string) === 'policy/v1' && selects && sameNs && allowsDrain,
-      message: !pdb
-        ? msg('k8s/pdb.yaml에 PodDisruptionBudget이 없습니다.', 'k8s/pdb.yaml has no PodDisruptionBudget.')
-        : get(pdb.value, ['apiVersion']) !== 'policy/v1'
-          ? msg(`${at(pdb, ['apiVersion'])}: PodDisruptionBudget은 policy/v1로 써야 합니다(policy/v1beta1은 1.25에서 제거됨).`, `${at(pdb, ['apiVersion'])}: a PodDisruptionBudget is policy/v1 (policy/v1beta1 was removed in 1.25).`)
-          : !selects || !sameNs
-            ? msg(`${at(pdb, !sameNs ? ['metadata', 'namespace'] : ['spec', 'selector'])}: PodDisruptionBudget이 Deployment의 파드를 고르지 못합니다${!sameNs ? `(네임스페이스 ${String(pdbNs)} ≠ ${String(depNs)})` : '(셀렉터가 파드 레이블과 맞지 않음)'}.`, `${at(pdb, !sameNs ? ['metadata', 'namespace'] : ['spec', 'selector'])}: the PodDisruptionBudget does not select the Deployment's Pods${!sameNs ? ` (namespace ${String(pdbNs)}, not ${String(depNs)})` : ' (its selector does not match the Pod labels)'}.`)
-            : msg(`${at(pdb, ['spec'])}: 복제본 ${replicas}개 중 ${mustStay ?? '?'}개를 지키라는 PodDisruptionBudget은 ${mustStay !== undefined && mustStay >= replicas ? '노드 비우기를 막습니다' : '아무것도 지키지 않습니다'}.`, `${at(pdb, ['spec'])}: a PodDisruptionBudget keeping ${mustStay ?? '?'} of ${replicas} replicas ${mustStay !== undefined && mustStay >= replicas ? 'blocks node drains' : 'protects nothing'}.`),
-    },
+    strategyPart,
+    { ok: podProblems.length === 0, message: msg(podProblems.map((p) => `${at(dep, p.path)}: ${p.ko}.`).join(' '), podProblems.map((p) => `${at(dep, p.path)}: ${p.en}.`).join(' ')) },
+    pdbPart,
     {
       ok: invalid.length === 0,
       message: msg(invalid.slice(0, 5).map(({ d, p }) => `${at(d, p.path)}: kubectl apply가 거절합니다: ${p.ko}.`).join(' '), invalid.slice(0, 5).map(({ d, p }) => `${at(d, p.path)}: kubectl apply refuses this: ${p.en}.`).join(' ')),

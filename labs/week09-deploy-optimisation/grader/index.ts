@@ -1,10 +1,13 @@
 import { runGrader, waitForSubject, probe } from '../../../lib/grader-kit/index';
-import { gradeWith, type BuildInfo } from './checks';
+import { readBuildInfo, readRunInfo } from '../../../lib/grader-kit/build-info';
+import { gradeWith } from './checks';
 
 const WAIT_MS = 8000;
 
 void runGrader(async (sub) => {
-  const build = JSON.parse(sub.text('.lms/build.json') ?? '{"ok":false,"error":"no build information"}') as BuildInfo;
+  // What the engine saw of the build and the run (never written by the learner: names under .lms/ are refused).
+  const build = readBuildInfo(sub);
+  const run = readRunInfo(sub);
   let reach = null;
   if (build.ok) {
     const up = await waitForSubject(WAIT_MS, '/readyz');
@@ -21,5 +24,5 @@ void runGrader(async (sub) => {
       },
     };
   }
-  return gradeWith(sub, build, reach);
+  return gradeWith(sub, build, reach, run);
 });

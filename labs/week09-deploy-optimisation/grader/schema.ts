@@ -1,13 +1,15 @@
 /**
  * Is a Deployment or a PodDisruptionBudget one `kubectl apply` would accept? The OpenAPI schema (kubernetes-models'
  * compiled validators: types, required fields, enums) and unknown fields (strict field validation, kubectl's default
- * since Kubernetes 1.27; the field table comes from lib/grader-kit/gen-k8s-known-fields.mjs). The same code as week 5
+ * since Kubernetes 1.27; the field table comes from lib/grader-kit/gen-k8s-known-fields.mjs, plus the fields Kubernetes
+ * 1.34-1.36 added, k8s-1.36-fields.json). The same code as week 5
  * (lib/grader-kit/k8s-fields.ts), for the two kinds this lab reads: a misplaced `maxUnavailable` is otherwise silently
  * dropped by the API server's defaults.
  */
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import knownFields from './known-fields.json';
+import newerFields from './k8s-1.36-fields.json';
 import { isObj, type Json } from '../../../lib/grader-kit/yamldocs';
 import { unknownFields, validatorProblems, type FieldTable, type Problem } from '../../../lib/grader-kit/k8s-fields';
 
@@ -18,7 +20,16 @@ const KINDS: Record<string, { apiVersion: string; validate: (o: unknown) => void
   PodDisruptionBudget: { apiVersion: 'policy/v1', validate: (o) => new PodDisruptionBudget(o as never).validate(), fields: 'policy/v1/PodDisruptionBudget' },
 };
 
-const table = knownFields as FieldTable;
+/** The API this lab validates against: Kubernetes 1.36 (kubernetes-models' 1.33 table plus k8s-1.36-fields.json). */
+export const KUBERNETES_VERSION = '1.36';
+
+const table: FieldTable = (() => {
+  const base = knownFields as FieldTable;
+  const extra = newerFields as { fields: Record<string, Record<string, string | null>>; types: Record<string, Record<string, string | null>> };
+  const types = { ...base.types, ...extra.types };
+  for (const [key, fields] of Object.entries(extra.fields)) types[key] = { ...base.types[key], ...fields };
+  return { roots: base.roots, types };
+})();
 
 /** What kubectl apply would refuse in one Deployment or PodDisruptionBudget (other kinds are not looked at). */
 export function validateObject(o: Json): Problem[] {
