@@ -74,17 +74,24 @@ const HCL = /^[ \t]*(resource|module|provider|data|variable|output)[ \t]+"[^"\n]
 
 export function load(sub: Submission): Config {
   if (!sub.has(FILE)) throw new NotGradable({ ko: `${FILE} 파일이 없습니다.`, en: `${FILE} is missing.` });
+  // Terraform pasted into cluster.yaml is not YAML, or not a mapping with apiVersion: say what the lab grades instead.
   const text = sub.isValidUtf8(FILE) ? (sub.text(FILE) ?? '') : '';
   const hcl = HCL.exec(text);
-  if (hcl) {
-    const line = text.slice(0, hcl.index).split('\n').length;
-    throw new NotGradable({
+  const terraform = () => {
+    const line = text.slice(0, hcl!.index).split('\n').length;
+    return new NotGradable({
       ko: `${FILE}:${line}: 이 파일은 eksctl ClusterConfig가 아니라 Terraform(HCL)입니다. 수업에서 같은 설계를 Terraform으로도 보여 주지만, 이 실습은 eksctl 설정 파일(apiVersion: eksctl.io/v1alpha5, kind: ClusterConfig)만 채점합니다. 이 제출은 채점하지 않았고 시도 횟수에도 들어가지 않습니다.`,
       en: `${FILE}:${line}: this is Terraform (HCL), not an eksctl ClusterConfig. The lesson shows the same design in Terraform, but this lab grades the eksctl config file only (apiVersion: eksctl.io/v1alpha5, kind: ClusterConfig). This submission was not graded and costs no attempt.`,
     });
+  };
+  let docs: YamlDoc[];
+  try {
+    // eksctl reads its config with sigs.k8s.io/yaml (Go's yaml.v2): YAML 1.1, so yes/no/on/off are booleans.
+    docs = parseYamlFile(sub, FILE, { version: '1.1' });
+  } catch (e) {
+    throw hcl ? terraform() : e;
   }
-  // eksctl reads its config with sigs.k8s.io/yaml (Go's yaml.v2): YAML 1.1, so yes/no/on/off are booleans.
-  const docs = parseYamlFile(sub, FILE, { version: '1.1' });
+  if (hcl && !(docs.length === 1 && isObj(docs[0]!.value) && 'apiVersion' in docs[0]!.value)) throw terraform();
   if (!docs.length) throw new NotGradable({ ko: `${FILE}가 비어 있습니다.`, en: `${FILE} is empty.` });
   if (docs.length > 1) throw new NotGradable({ ko: `${FILE}:${docs[1]!.line()}: eksctl 설정은 YAML 문서 하나여야 합니다 (--- 로 나누지 마세요).`, en: `${FILE}:${docs[1]!.line()}: an eksctl config is a single YAML document (no --- separators).` });
   const d = docs[0]!;

@@ -253,4 +253,8 @@ describe('a Terraform file in cluster.yaml', () => {
     expect(msg?.en).toMatch(/^cluster\.yaml:1: this is Terraform \(HCL\), not an eksctl ClusterConfig\..*grades the eksctl config file only.*costs no attempt/);
     expect(msg?.ko).toMatch(/Terraform\(HCL\)/);
   });
+  it('a ClusterConfig that merely contains HCL-looking text in a block scalar is graded as usual', async () => {
+    const v = await verdict([[PRIVATE, `${PRIVATE}    preBootstrapCommands:\n      - |\n        cat <<EOF > /etc/example.tf\n        terraform {\n        }\n        EOF\n`]]);
+    expect(failed(v)).toEqual([]);
+  });
 });
