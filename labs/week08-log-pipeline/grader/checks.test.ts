@@ -7,7 +7,8 @@ import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Submission, NotGradable, type GraderVerdict } from '../../../lib/grader-kit/index';
 import { labManifest } from '../../../lib/labs/manifest';
-import { grade, checkSource, parseOutput, matchOutputs, fieldOk, type Expected } from './checks';
+import { readCase, readFolderFiles, readVariant } from '../../../lib/labs/registry';
+import { grade, checkSource, parseOutput, matchOutputs, fieldOk, utcMillis, type Expected } from './checks';
 
 const LAB = path.resolve(import.meta.dirname, '..');
 const DATA = path.join(LAB, 'grader', 'data');
@@ -26,9 +27,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function readDir(dir: string): Map<string, Buffer> {
-  return new Map(fs.readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => [f, fs.readFileSync(path.join(dir, f))]));
-}
+const toMap = (files: { path: string; content: Buffer }[]) => new Map(files.filter((f) => f.path.endsWith('.js')).map((f) => [f.path, f.content]));
+const readDir = (dir: string) => toMap(readFolderFiles(dir));
 
 /**
  * Runs the lab's harness with the program the way the sandbox does (node .lms/harness.js node process.js, in a folder
@@ -37,7 +37,10 @@ function readDir(dir: string): Map<string, Buffer> {
 async function run(files: Map<string, Buffer>): Promise<GraderVerdict> {
   const port = await freePort();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'week08-'));
-  for (const [f, b] of files) fs.writeFileSync(path.join(work, f), b);
+  for (const [f, b] of files) {
+    fs.mkdirSync(path.dirname(path.join(work, f)), { recursive: true });
+    fs.writeFileSync(path.join(work, f), b);
+  }
   fs.mkdirSync(path.join(work, '.lms'));
   fs.copyFileSync(path.join(LAB, 'grader', 'harness.js'), path.join(work, '.lms', 'harness.js'));
   const child = spawn(process.execPath, ['.lms/harness.js', process.execPath, 'process.js'], {
@@ -63,7 +66,8 @@ describe('week08 hidden data', () => {
     const a = expected('access');
     const five = a.lines.filter((l) => l.kind === '5xx');
     expect(five.length).toBeGreaterThanOrEqual(25);
-    expect(a.malformed).toBe(9);
+    expect(a.malformed).toBe(10);
+    expect(a.lines.some((l) => l.kind === 'malformed' && l.text.includes('[31/Nov/2026:'))).toBe(true);
     expect(five.some((l) => l.want!.ip.includes(':'))).toBe(true);
     expect(five.some((l) => l.want!.ua.includes('\\"'))).toBe(true);
     expect(five.some((l) => l.want!.ua.includes('\\x22'))).toBe(true);
@@ -93,6 +97,19 @@ describe('week08 output reading', () => {
     expect(fieldOk('ua', kakao.ua, kakao)).toBe(true);
     expect(fieldOk('ua', kakao.uaDecoded, kakao)).toBe(true);
   });
+  it('accepts every ISO 8601 UTC form of the time (fraction or not, any digits, Z or +00:00); refuses other offsets and rolled-over dates', () => {
+    for (const t of ['2026-11-22T03:30:00.000Z', '2026-11-22T03:30:00Z', '2026-11-22T03:30:00+00:00', '2026-11-22T03:30:00.000000Z', '2026-11-22T03:30:00.0+00:00']) expect(fieldOk('time', t, w), t).toBe(true);
+    for (const t of ['2026-11-21T22:30:00-05:00', '2026-11-22 03:30:00Z', '2026-11-22T03:30:00.001Z', '2026-11-22T03:30:00', 1795318200000, '2026-11-31T03:30:00Z']) expect(fieldOk('time', t, w), String(t)).toBe(false);
+    expect(utcMillis('2026-11-31T00:00:00Z')).toBeNaN();
+  });
+  it('reads a megabyte of braces in linear time (no quadratic rescanning)', () => {
+    const t0 = Date.now();
+    const p = parseOutput('{'.repeat(500_000) + '}'.repeat(500_000));
+    expect(p.objects).toEqual([]);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const q = parseOutput('noise {"a":1} {not json} {"b":{"c":2}}\n');
+    expect(q.objects).toEqual([{ a: 1 }, { b: { c: 2 } }]);
+  });
   it('recovers pretty-printed objects but reports the first line that is not one JSON object', () => {
     const p = parseOutput(JSON.stringify({ a: 1 }, null, 2) + '\n' + JSON.stringify({ b: '}{"' }, null, 2) + '\n');
     expect(p.objects).toEqual([{ a: 1 }, { b: '}{"' }]);
@@ -119,10 +136,18 @@ describe('week08 grader', { timeout: 30_000 }, () => {
     }
   });
 
+  const variants = fs.existsSync(path.join(LAB, 'variants')) ? fs.readdirSync(path.join(LAB, 'variants')) : [];
+  it.concurrent.each(variants)('variant %s (another legitimate style) gets full marks', async (name) => {
+    const v = await run(toMap(readVariant(path.join(LAB, 'variants', name)).files));
+    expect(v.checks.filter((c) => !c.passed).map((c) => [c.id, c.message])).toEqual([]);
+    expect(score(v)).toBe(total);
+  });
+
   const cases = fs.readdirSync(path.join(LAB, 'cases'));
   it.concurrent.each(cases)('case %s fails exactly its expected checks', async (c) => {
-    const want = JSON.parse(fs.readFileSync(path.join(LAB, 'cases', c, 'expect.json'), 'utf8')).fail as string[];
-    const v = await run(readDir(path.join(LAB, 'cases', c)));
+    const kase = readCase(path.join(LAB, 'cases', c));
+    const want = kase.expect.fail;
+    const v = await run(toMap(kase.files));
     expect(failed(v), JSON.stringify(v.checks.filter((x) => !x.passed).map((x) => [x.id, x.message]))).toEqual([...want].sort());
     for (const f of v.checks.filter((x) => !x.passed)) {
       const m = f.message as { ko: string; en: string };
@@ -142,6 +167,10 @@ describe('week08 grader', { timeout: 30_000 }, () => {
       'setInterval(() => {}, 1000);',
       "process.stdin.resume(); process.stdin.on('end', () => process.kill(process.pid, 'SIGKILL'));",
       "process.stdout.write(Buffer.from([0xff, 0xfe, 0x7b, 0x0a, 0x00, 0x22])); process.stdout.write('{'.repeat(100000) + '\\n');",
+      // Nested braces up to the output cap: quadratic rescanning used to keep the grader busy for hours.
+      "process.stdout.write('{'.repeat(500000) + '}'.repeat(500000));",
+      // Leaves a process behind that holds stdout open, then exits 0.
+      "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: ['ignore', 'inherit', 'inherit'] }); process.stdin.resume(); process.stdin.on('end', () => process.exit(0));",
     ];
     const t0 = Date.now();
     const verdicts = await Promise.all(programs.map((p) => run(new Map([['process.js', Buffer.from(p)]]))));
@@ -151,6 +180,22 @@ describe('week08 grader', { timeout: 30_000 }, () => {
       expect(score(v)).toBeLessThan(manifest.passRatio * total);
     }
     expect(Date.now() - t0).toBeLessThan(28_000);
+  });
+
+  it.concurrent('a program that kills the runner gets a verdict saying so, not a crash', async () => {
+    const v = await run(new Map([['process.js', Buffer.from('process.kill(process.ppid, "SIGKILL");\n')]]));
+    expect(v.gradable).toBe(true);
+    expect(v.checks.every((c) => !c.passed)).toBe(true);
+    expect((v.checks[0]!.message as { en: string }).en).toMatch(/runner that starts your program stopped answering.*process\.js:1/);
+  });
+
+  it.concurrent('records written out of input order fail json-lines, naming the two lines', async () => {
+    const solution = readDir(path.join(LAB, 'solution')).get('process.js')!.toString('utf8');
+    const shuffled = solution.replace("process.stdout.write(JSON.stringify(record) + '\\n');", "held.push(JSON.stringify(record));").replace("rl.on('close', () => {", "rl.on('close', () => {\n  for (const r of held.reverse()) process.stdout.write(r + '\\n');") + '\nvar held = [];\n';
+    expect(shuffled).not.toBe(solution);
+    const v = await run(new Map([['process.js', Buffer.from(shuffled)]]));
+    expect(failed(v)).toEqual(['json-lines']);
+    expect((v.checks.find((c) => c.id === 'json-lines')!.message as { en: string }).en).toMatch(/the record for line \d+ came after the record for line \d+/);
   });
 
   it('malformed submissions are not gradable: missing, empty, not UTF-8, syntax errors, ESM imports', async () => {

@@ -254,7 +254,11 @@ export function parseOutput(stdout: string): Parsed {
   return { objects, lineCount: lines.length, badLine };
 }
 
-/** Finds top-level {...} values in text (string-aware), parsing each one that is valid JSON. */
+/**
+ * Finds top-level {...} values in text (string-aware), parsing each one that is valid JSON. Linear in the text: a
+ * balanced span that is not valid JSON is skipped whole (its inner objects are not looked for), and an unbalanced one
+ * ends the scan, so output such as a megabyte of "{" cannot keep the grader busy.
+ */
 function scanObjects(text: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   let i = 0;
@@ -277,10 +281,10 @@ function scanObjects(text: string): Record<string, unknown>[] {
     try {
       const v = JSON.parse(text.slice(start, j + 1)) as unknown;
       if (v && typeof v === 'object' && !Array.isArray(v)) out.push(v as Record<string, unknown>);
-      i = j + 1;
     } catch {
-      i = start + 1;
+      /* not JSON: skip the whole span */
     }
+    i = j + 1;
   }
   return out;
 }
@@ -291,13 +295,23 @@ function scanObjects(text: string): Record<string, unknown>[] {
 export const KEYS = ['time', 'ip', 'method', 'path', 'status', 'bytes', 'ua'] as const;
 type Key = (typeof KEYS)[number];
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|\+00:00)$/;
+/** ISO 8601 in UTC: toISOString()'s form, or without the fraction, with more fraction digits, or +00:00 for Z. */
+const ISO_UTC = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|\+00:00)$/;
+
+/** Milliseconds since the epoch of an ISO_UTC string; NaN for anything else. */
+export function utcMillis(s: string): number {
+  const m = ISO_UTC.exec(s);
+  if (!m) return NaN;
+  const base = Date.parse(`${m[1]}Z`);
+  if (Number.isNaN(base) || new Date(base).toISOString().slice(0, 19) !== m[1]) return NaN;
+  return base + Math.round(Number(`0.${m[2] ?? '0'}`) * 1000);
+}
 
 /** Whether an output value is right for a field, strictly (the fields check). */
 export function fieldOk(key: Key, got: unknown, w: Want): boolean {
   switch (key) {
     case 'time':
-      return typeof got === 'string' && ISO_UTC.test(got) && Date.parse(got) === Date.parse(w.time);
+      return typeof got === 'string' && utcMillis(got) === Date.parse(w.time);
     case 'status':
       return got === w.status;
     case 'bytes':
@@ -436,6 +450,16 @@ export function judge(sub: Submission, runs: RunObs[]): CheckVerdict[] {
   const empty = byName('(empty input)');
   const loc = (r: RunObs, l: ExpLine) => `${r.input.name} ${l.line}`;
   const checks: CheckVerdict[] = [];
+
+  // The runner is gone (the program killed its parent, or everything it could see): say that, not "exit code".
+  if (runs.every((r) => 'error' in r.result && /connection|socket|ECONNRESET|refused/i.test(r.result.error))) {
+    const killer = findLine(sub, /process\.kill|\.kill\(|kill\s+-|pkill|killall/) ?? where.read;
+    const msg = both(
+      `프로그램을 실행하는 하네스가 실행 도중 응답을 멈췄습니다. process.js가 부모 프로세스나 보이는 프로세스를 모두 종료시키지는 않나요? (${killer})`,
+      `The runner that starts your program stopped answering while it ran: does process.js kill its parent process, or every process it can see? (${killer})`,
+    );
+    return CHECK_IDS.map((id) => fail(id, msg));
+  }
 
   // 1. runs
   {
@@ -589,8 +613,25 @@ export function judge(sub: Submission, runs: RunObs[]): CheckVerdict[] {
     const keysOf = (o: Record<string, unknown>) => Object.keys(o).sort().join(',');
     const wantKeys = [...KEYS].sort().join(',');
     const wrongKeys = objs.find(({ o }) => keysOf(o) !== wantKeys);
+    // Records come out in input order: the log lines they match must not go backwards.
+    const disorder = content
+      .map((r) => {
+        const seq = r.matches.filter((m) => m.line && !m.duplicate).map((m) => m.line!.line);
+        const i = seq.findIndex((n, k) => k > 0 && n < seq[k - 1]!);
+        return i > 0 ? { r, after: seq[i - 1]!, line: seq[i]! } : null;
+      })
+      .find(Boolean);
     checks.push(
       partial('json-lines', 2, [
+        {
+          ok: !disorder,
+          message: disorder
+            ? both(
+                `${disorder.r.input.name}: ${disorder.line}번째 줄의 레코드가 ${disorder.after}번째 줄의 레코드보다 뒤에 나왔습니다. 레코드는 입력 순서대로 써야 다음 단계가 시간 순서를 믿을 수 있습니다 (${where.stdout}).`,
+                `${disorder.r.input.name}: the record for line ${disorder.line} came after the record for line ${disorder.after}. Write records in input order, so the next stage can trust their order (${where.stdout}).`,
+              )
+            : '',
+        },
         {
           ok: !withBad && objs.length > 0,
           message: withBad

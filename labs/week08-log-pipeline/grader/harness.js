@@ -7,8 +7,9 @@
  *   -> 200 {"code": 0, "signal": null, "stdout": "...", "stderr": "...", "timedOut": false, "truncated": false, "durationMs": 41}
  *
  * Usage: node .lms/harness.js <command> [args...]   (for example: node .lms/harness.js node process.js)
- * Each run is a fresh process in the current folder, killed after 5 s; stdout and stderr are each capped at 1 MiB
- * (the child is killed when it goes past). Node 18, no dependencies. The grader treats whatever this reports as the
+ * Each run is a fresh process (in a process group of its own) in the current folder, killed after 5 s with everything
+ * it started; stdout and stderr are each capped at 1 MiB (the group is killed when it goes past), and a run ends at
+ * most 500 ms after the program exits even if a process it left behind holds its output open. Node 18, no dependencies. The grader treats whatever this reports as the
  * learner's behaviour and checks it itself.
  */
 const http = require('node:http');
@@ -52,14 +53,21 @@ function run(input) {
     const started = Date.now();
     let child;
     try {
-      child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
+      // Its own process group, so the whole group (children it forks included) can be killed at once.
+      child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: process.env, detached: true });
     } catch (e) {
       resolve({ code: null, signal: null, stdout: '', stderr: `could not start ${cmd}: ${e.message}`, timedOut: false, truncated: false, durationMs: 0 });
       return;
     }
     let timedOut = false;
     let finished = false;
+    let exited = null;
     const kill = () => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* the group is gone */
+      }
       try {
         child.kill('SIGKILL');
       } catch {
@@ -68,14 +76,14 @@ function run(input) {
     };
     const out = capture(child.stdout, kill);
     const err = capture(child.stderr, kill);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, TIMEOUT_MS);
     const finish = (code, signal, extra) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      clearTimeout(grace);
+      kill();
+      child.stdout.destroy();
+      child.stderr.destroy();
       const o = out();
       const e = err();
       resolve({
@@ -88,8 +96,21 @@ function run(input) {
         durationMs: Date.now() - started,
       });
     };
+    let grace;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+      // If something still holds the pipes open, do not wait for it.
+      grace = setTimeout(() => finish(exited ? exited[0] : null, exited ? exited[1] : 'SIGKILL'), 500);
+    }, TIMEOUT_MS);
     child.on('error', (e) => finish(null, null, `could not start ${cmd}: ${e.message}`));
-    // 'close' waits for stdout and stderr to end as well as the exit.
+    // 'close' waits for stdout and stderr to end as well as the exit. A process the program left behind can keep them
+    // open: 500 ms after the exit, the group is killed and the run ends with what was written.
+    child.on('exit', (code, signal) => {
+      exited = [code, signal];
+      clearTimeout(grace);
+      grace = setTimeout(() => finish(code, signal), 500);
+    });
     child.on('close', (code, signal) => finish(code, signal));
     // A program that never reads stdin (or exits early) must not crash the harness with EPIPE.
     child.stdin.on('error', () => {});

@@ -159,6 +159,9 @@ access.add({ ip: '203.0.113.24', utc: step(), tz: KST, method: 'GET', target: '/
 for (let i = 0; i < 6; i++) normal(step());
 access.add({ ip: '::ffff:198.51.100.23', utc: step(), tz: KST, method: 'PATCH', target: '/api/v1/account/preferences', status: 502, bytes: 157, ua: 'Acme-iOS/5.12.0 (iPhone15,2; iOS 18.1) CFNetwork/1568.200.51 Darwin/24.1.0 \\ "beta"', esc: 'backslash' });
 access.add({ ip: '198.51.100.7', utc: step(), tz: KST, method: 'GET', target: '/', status: 200, bytes: 18234, ua: '-' });
+// A day that does not exist in November: Date.parse('2026-11-31T...') and Date.UTC(2026, 10, 31) both roll it over to
+// 1 December instead of refusing it, so only a program that checks the day against the month catches it.
+access.bad(`203.0.113.87 - - [31/Nov/2026:06:14:20 +0900] "POST /api/v1/checkout HTTP/1.1" 502 157 "-" "${UAS[2]}"`, { ip: '203.0.113.87', method: 'POST', path: '/api/v1/checkout', status: 502, bytes: 157, ua: UAS[2] });
 access.write(true);
 
 // ---- edge.log: an aggregated log from servers in other zones, times that cross a day, a month and a year in UTC,

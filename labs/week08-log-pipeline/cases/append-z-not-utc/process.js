@@ -8,6 +8,7 @@ const LINE_RE =
 function utcTime(g) {
   const month = MONTHS.indexOf(g.mon);
   if (month < 0) return null;
+  if (new Date(Date.UTC(+g.year, month, +g.day)).getUTCDate() !== +g.day) return null; // 31/Nov
   const iso = `${g.year}-${String(month + 1).padStart(2, '0')}-${g.day}T${g.h}:${g.m}:${g.s}Z`;
   return Number.isNaN(Date.parse(iso)) ? null : iso;
 }

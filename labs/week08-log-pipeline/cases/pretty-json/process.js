@@ -11,6 +11,7 @@ function utcTime(g) {
   const sign = g.tz[0] === '-' ? -1 : 1;
   const offsetMin = sign * (Number(g.tz.slice(1, 3)) * 60 + Number(g.tz.slice(3, 5)));
   if (+g.h > 23 || +g.m > 59 || +g.s > 59) return null;
+  if (new Date(Date.UTC(+g.year, month, +g.day)).getUTCDate() !== +g.day) return null; // 31/Nov
   const ms = Date.UTC(+g.year, month, +g.day, +g.h, +g.m, +g.s) - offsetMin * 60000;
   return new Date(ms).toISOString();
 }
