@@ -96,3 +96,14 @@ export function extraCaCerts(): string {
     .map((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim())
     .join('\n');
 }
+
+/**
+ * What the learner-image builders need on this engine: the learner bases, and the builder image (Debian trixie's
+ * docker.io, installed by apt inside `docker build`). The builders themselves start on first use (lib/grading/builder.ts).
+ */
+export async function prepareBuilder(docker: Docker): Promise<void> {
+  const { ensureBuilderImage, ensureLearnerBaseImages } = await import('../lib/grading/images');
+  await ensureBuilderBaseImage(docker);
+  await ensureLearnerBaseImages(docker);
+  await ensureBuilderImage(docker);
+}

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { CliError, log } from './sh';
 import { ROOT, DATA_DIR, ensureDocker, ensurePostgres, ensureDatabase, ensureRedis, stopPostgres } from './services';
 import { prismaGenerate, migrate, localSecret, nextBuild, webCommand } from './prepare';
-import { ensureBaseImage } from './images';
+import { ensureBaseImage, prepareBuilder } from './images';
 
 const USAGE = `usage: bin/lms <command>
 
@@ -89,6 +89,8 @@ export async function prepareImages(force = false): Promise<void> {
   await ensureRuntimeImage(docker);
   if (force) for (const lab of listLabs()) await buildGraderImage(docker, lab, { force: true });
   else await ensureGraderImages(docker, listLabs(), log);
+  // The learner-image builders (Dockerfile labs): their base, the learner bases and the builder image.
+  await prepareBuilder(docker);
 }
 
 export async function seedDemo(): Promise<void> {

@@ -321,17 +321,18 @@ export interface BuilderLease {
 
 /**
  * Takes a free builder, starting it if need be, wiped clean and holding `images` (copied from the host's engine), for
- * one grading. Waits up to `waitMs` for one to be free.
+ * one grading. Waits up to `waitMs` for one to be free. `inspectOnly` takes it as the last holder left it (tests look
+ * at what a grading left behind); its release wipes it as always.
  */
-export async function leaseBuilder(host: Docker, opts: { images: string[]; waitMs?: number }): Promise<BuilderLease> {
+export async function leaseBuilder(host: Docker, opts: { images: string[]; waitMs?: number; slot?: number; inspectOnly?: boolean }): Promise<BuilderLease> {
   const s = builderSettings();
   const end = Date.now() + (opts.waitMs ?? 10 * 60_000);
   for (;;) {
-    const order = [...Array(s.count).keys()].sort(() => Math.random() - 0.5);
+    const order = opts.slot !== undefined ? [opts.slot] : [...Array(s.count).keys()].sort(() => Math.random() - 0.5);
     for (const slot of order) {
       if (!tryLock(slot, s)) continue;
       try {
-        return await prepareLease(host, slot, s, opts.images);
+        return await prepareLease(host, slot, s, opts.images, opts.inspectOnly);
       } catch (e) {
         unlock(slot, s);
         throw e;
@@ -342,13 +343,15 @@ export async function leaseBuilder(host: Docker, opts: { images: string[]; waitM
   }
 }
 
-async function prepareLease(host: Docker, slot: number, s: BuilderSettings, images: string[]): Promise<BuilderLease> {
+async function prepareLease(host: Docker, slot: number, s: BuilderSettings, images: string[], inspectOnly = false): Promise<BuilderLease> {
   const inner = await ensureBuilderRunning(host, slot, s);
   const container = builderName(slot, s);
   const keep = [...new Set(images)];
-  // The previous holder may have died before its wipe.
-  await wipeBuilder(host, container, inner, keep);
-  await loadImages(host, inner, keep);
+  if (!inspectOnly) {
+    // The previous holder may have died before its wipe.
+    await wipeBuilder(host, container, inner, keep);
+    await loadImages(host, inner, keep);
+  }
   let released = false;
   return {
     slot,
