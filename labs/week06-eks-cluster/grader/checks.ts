@@ -524,8 +524,12 @@ function checkIam(c: Config): CheckVerdict {
       message: say(c, [
         {
           path: oidc === undefined ? (isObj(c.get(['iam'])) ? ['iam'] : []) : ['iam', 'withOIDC'],
-          en: `iam.withOIDC is ${oidc === undefined ? 'not set' : JSON.stringify(oidc)}: without the cluster's OIDC provider, IAM cannot trust the cluster's service account tokens${sasNeedOidc ? ', and eksctl refuses iam.serviceAccounts' : ''}`,
-          ko: `iam.withOIDC가 ${oidc === undefined ? '없습니다' : `${JSON.stringify(oidc)}입니다`}. 클러스터의 OIDC 공급자가 없으면 IAM이 클러스터의 서비스 계정 토큰을 신뢰할 수 없습니다${sasNeedOidc ? '. eksctl도 iam.serviceAccounts를 거부합니다' : ''}`,
+          en: sasNeedOidc || !Array.isArray(pias)
+            ? `iam.withOIDC is ${oidc === undefined ? 'not set' : JSON.stringify(oidc)}: without the cluster's OIDC provider, IAM cannot trust the cluster's service account tokens${sasNeedOidc ? ', and eksctl refuses iam.serviceAccounts' : ''}`
+            : `iam.withOIDC is ${oidc === undefined ? 'not set' : JSON.stringify(oidc)}: EKS Pod Identity works without it, but this lab asks for the cluster's OIDC provider too, which IRSA and add-ons that use IRSA need`,
+          ko: sasNeedOidc || !Array.isArray(pias)
+            ? `iam.withOIDC가 ${oidc === undefined ? '없습니다' : `${JSON.stringify(oidc)}입니다`}. 클러스터의 OIDC 공급자가 없으면 IAM이 클러스터의 서비스 계정 토큰을 신뢰할 수 없습니다${sasNeedOidc ? '. eksctl도 iam.serviceAccounts를 거부합니다' : ''}`
+            : `iam.withOIDC가 ${oidc === undefined ? '없습니다' : `${JSON.stringify(oidc)}입니다`}. EKS Pod Identity는 OIDC 없이도 동작하지만, 이 실습은 IRSA와 IRSA를 쓰는 애드온에 필요한 클러스터의 OIDC 공급자도 요구합니다`,
         },
       ]),
     },

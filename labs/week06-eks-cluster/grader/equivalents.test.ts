@@ -193,6 +193,9 @@ describe('least privilege, judged by what the policies grant', () => {
     const none = await pia('');
     expect(failed(none)).toEqual(['iam']);
     expect(en(none, 'iam')).toMatch(/need the "eks-pod-identity-agent" addon/);
+    const noOidc = await grade(sub(edited([['  withOIDC: true\n', ''], ['  serviceAccounts:\n    - metadata:\n        name: web-assets-reader\n        namespace: web\n' + SA_POLICY, '  podIdentityAssociations:\n    - namespace: web\n      serviceAccountName: web-assets-reader\n      permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n']], '\naddons:\n  - name: eks-pod-identity-agent\n')));
+    expect(failed(noOidc)).toEqual(['iam']);
+    expect(en(noOidc, 'iam')).toMatch(/Pod Identity works without it, but this lab asks for the cluster's OIDC provider too/);
   });
   it('matches IAM action wildcards the way IAM does', () => {
     expect(actionMatches('s3:Get*', 's3:GetObject')).toBe(true);
