@@ -408,7 +408,7 @@ describe('learner image builds', () => {
       const history = await docker.getImage(i.Id).history();
       expect(JSON.stringify(history)).not.toContain(nonce);
     }
-    expect((await docker.listImages({ filters: { label: ['lms.lab=test-build'] } })).map((i) => i.RepoTags)).toEqual([]);
+    expect((await docker.listImages({ filters: { label: ['lms.sandbox=image', 'lms.lab=test-build'] } })).map((i) => i.RepoTags)).toEqual([]);
     expect(await sandboxContainers()).toEqual([]);
     // The builders: every container, image other than the bases and graders, cache record and volume is gone.
     for (const b of await builderLeftovers()) expect(b).toEqual({ slot: b.slot, containers: [], images: [], buildCacheBytes: 0, buildCacheRecords: 0, volumes: [] });
