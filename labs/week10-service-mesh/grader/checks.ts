@@ -1,556 +1,463 @@
 /**
  * Week 10: Istio canary routing with mutual TLS and authorization, graded from the files alone.
- * The resources are validated with Istio's schemas (@kubernetes-models/istio), cross-checked against the Pods they
- * route to, and 1,000+ requests from hidden scenarios are routed through the learner's rules with Envoy's semantics
- * (first matching route wins, weights relative to their sum, a subset with no endpoints answers 503).
+ * Every Istio resource is validated against Istio's own CRD schemas (schema.ts); then the grader works out what the
+ * mesh would do with the resources — which VirtualService the frontend's sidecar uses, where 1,200 hidden requests
+ * land with Envoy's semantics (routing.ts), what each workload accepts and what callers send, and which callers
+ * Istio's authorization lets in (security.ts) — and grades that, not how the YAML is written.
  */
-import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
-import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
-import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
-import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
-import { NotGradable, joinMsgs, partial, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
-import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
-import knownFields from './known-fields.json';
+import { joinMsgs, partial, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
+import { get, isObj } from '../../../lib/grader-kit/yamldocs';
 import scenarios from './data/scenarios.json';
+import { arr, at, endpoints, fqdn, labelsOf, load, msg, NAMESPACE, ROOT_NAMESPACE, sentences, showLabels, str, versionOf, type Model, type Res } from './model';
+import { declaredShare, land, outcome, rng, subsetsFor, virtualServiceFor, type RouteOutcome, type SimRequest } from './routing';
+import { ISTIO_SCHEMAS, ISTIO_SOURCE, validate } from './schema';
+import { clientTls, decide, FRONTEND_PEER, OTHER_PEERS, peerMode, peersNamedBy, type AuthzRequest, type Decision, type Peer, type Workload } from './security';
 
-export const REQUIRED = ['istio/traffic.yaml', 'istio/security.yaml', 'k8s/checkout.yaml'];
-const NAMESPACE = 'shop';
+export { fqdn } from './model';
+export { rng } from './routing';
+export { ISTIO_SOURCE };
+
 const SERVICE = 'checkout';
 const STABLE = 'v1';
 const CANARY = 'v2';
-const FRONTEND = 'cluster.local/ns/shop/sa/frontend';
+const PORT = 8080;
+const HOST = fqdn(SERVICE, NAMESPACE);
 
-interface Doc extends YamlDoc {
-  value: Obj;
-  kind: string;
-  ns: string;
-}
+// ── schema ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-const at = (d: YamlDoc, p: PathPart[] = []) => `${d.file}:${d.line(p)}`;
-const msg = (ko: string, en: string): Msg => ({ ko, en });
-const str = (v: Json | undefined) => (typeof v === 'string' ? v : undefined);
-const arr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
-const labelsOf = (v: Json | undefined): Record<string, string> =>
-  isObj(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string' || typeof x === 'number').map(([k, x]) => [k, String(x)])) : {};
-const subsetOf = (sel: Record<string, string>, labels: Record<string, string>) => Object.entries(sel).every(([k, v]) => labels[k] === v);
-const showLabels = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)';
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 
-/** Istio resolves a short host name in the namespace of the resource that names it. */
-export function fqdn(host: string, ns: string): string {
-  const h = host.trim().toLowerCase();
-  if (h.endsWith('.svc.cluster.local')) return h;
-  const parts = h.split('.');
-  if (parts.length === 1) return `${h}.${ns}.svc.cluster.local`;
-  if (parts.length === 2) return `${h}.svc.cluster.local`;
-  return h;
-}
-
-// ── reading ──────────────────────────────────────────────────────────────────────────────────────────────────────
-
-function load(sub: Submission): Doc[] {
-  for (const f of REQUIRED) if (!sub.has(f)) throw new NotGradable(msg(`${f} 파일이 없습니다. 시작 파일의 구조를 그대로 두세요.`, `${f} is missing. Keep the starter's layout.`));
-  const docs: Doc[] = [];
-  for (const f of sub.paths().filter((p) => /\.ya?ml$/.test(p))) {
-    for (const d of parseYamlFile(sub, f)) {
-      if (!isObj(d.value)) throw new NotGradable(msg(`${at(d)}: 쿠버네티스 리소스(맵)가 아닙니다.`, `${at(d)}: not a Kubernetes resource (a map).`));
-      const kind = str(d.value.kind);
-      if (!kind) throw new NotGradable(msg(`${at(d)}: kind가 없습니다.`, `${at(d)}: no kind.`));
-      docs.push({ ...d, value: d.value, kind, ns: str(get(d.value, ['metadata', 'namespace'])) ?? 'default' });
-    }
-  }
-  if (!docs.some((d) => d.kind === 'VirtualService')) throw new NotGradable(msg('VirtualService가 하나도 없습니다.', 'There is no VirtualService.'));
-  if (!docs.some((d) => d.kind === 'DestinationRule')) throw new NotGradable(msg('DestinationRule이 하나도 없습니다.', 'There is no DestinationRule.'));
-  return docs;
-}
-
-// ── schema ───────────────────────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * The models @kubernetes-models/istio ships: security.istio.io/v1 for AuthorizationPolicy; for the others only
- * v1beta1, whose schema Istio 1.22 promoted to v1 unchanged. The resource is validated with its apiVersion set to the
- * model's, after the apiVersion itself has been checked.
- */
-const ISTIO: Record<string, { group: string; validate: (o: Obj) => void; modelVersion: string }> = {
-  VirtualService: { group: 'networking.istio.io', modelVersion: 'v1beta1', validate: (o) => new VirtualService(o as never).validate() },
-  DestinationRule: { group: 'networking.istio.io', modelVersion: 'v1beta1', validate: (o) => new DestinationRule(o as never).validate() },
-  PeerAuthentication: { group: 'security.istio.io', modelVersion: 'v1beta1', validate: (o) => new PeerAuthentication(o as never).validate() },
-  AuthorizationPolicy: { group: 'security.istio.io', modelVersion: 'v1', validate: (o) => new AuthorizationPolicy(o as never).validate() },
-};
-
-/** Compiles the four validators (about half a second of ajv work) while the submission is still on its way. */
-export async function warmup(): Promise<void> {
-  for (const [kind, spec] of Object.entries(ISTIO)) {
-    try {
-      spec.validate({ apiVersion: `${spec.group}/${spec.modelVersion}`, kind, metadata: { name: 'warmup' }, spec: {} });
-    } catch {
-      // only the compiled validator matters here
-    }
-  }
-}
-
-type FieldTree = 0 | { f: Record<string, FieldTree> } | { m: FieldTree } | { i: FieldTree };
-const FIELDS = (knownFields as unknown as { kinds: Record<string, FieldTree> }).kinds;
-
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params?: { missingProperty?: string; allowedValues?: unknown[]; type?: string };
-}
-
-const pointer = (ptr: string): PathPart[] =>
-  ptr ? ptr.slice(1).split('/').map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~')).map((x) => (/^\d+$/.test(x) ? Number(x) : x)) : [];
-const dottedPath = (p: PathPart[]) => p.map((x, i) => (typeof x === 'number' ? `[${x}]` : i ? `.${x}` : x)).join('') || '(document)';
-
-function ajvProblems(d: Doc, errors: AjvError[]): Msg[] {
-  const seen = new Set<string>();
+/** Everything kubectl apply (with Istio's CRDs installed) would refuse in one Istio resource, and this lab's v1 rule. */
+export function schemaProblems(r: Res): Msg[] {
+  const k = ISTIO_SCHEMAS.kinds[r.kind]!;
   const out: Msg[] = [];
-  for (const e of errors) {
-    const path = pointer(e.instancePath);
-    if (e.keyword === 'required' && e.params?.missingProperty) path.push(e.params.missingProperty);
-    const key = JSON.stringify(path);
-    if (seen.has(key) || e.keyword === 'oneOf' || e.keyword === 'not') continue;
-    seen.add(key);
-    const w = dottedPath(path);
-    const place = at(d, path);
-    if (e.keyword === 'enum') {
-      const allowed = (e.params?.allowedValues ?? []).map(String).join(', ');
-      out.push(msg(`${place}: ${w}는 ${allowed} 중 하나여야 합니다.`, `${place}: ${w} must be one of ${allowed}.`));
-    } else if (e.keyword === 'type') out.push(msg(`${place}: ${w}의 타입은 ${e.params?.type}이어야 합니다.`, `${place}: ${w} must be of type ${e.params?.type}.`));
-    else if (e.keyword === 'required') out.push(msg(`${place}: ${w} 필드가 필요합니다.`, `${place}: ${w} is required.`));
-    else out.push(msg(`${place}: ${w} 값이 Istio 스키마에 맞지 않습니다 (${e.message ?? e.keyword}).`, `${place}: ${w} does not match Istio's schema (${e.message ?? e.keyword}).`));
-  }
-  return out;
-}
-
-/** Fields Istio's schema does not declare: kubectl's strict field validation and istioctl validate refuse them. */
-function unknownFields(d: Doc, value: Json | undefined, t: FieldTree, path: PathPart[], out: Msg[]): void {
-  if (t === 0 || value === undefined || value === null || out.length >= 5) return;
-  if ('i' in t) return arr(value).forEach((x, i) => unknownFields(d, x, t.i, [...path, i], out));
-  if (!isObj(value)) return;
-  if ('m' in t) return Object.entries(value).forEach(([k, x]) => unknownFields(d, x, t.m, [...path, k], out));
-  for (const [k, x] of Object.entries(value)) {
-    const child = t.f[k];
-    if (child !== undefined) {
-      unknownFields(d, x, child, [...path, k], out);
-      continue;
-    }
-    const near = Object.keys(t.f).find((f) => f.toLowerCase() === k.toLowerCase() || editDistance(f, k) <= 1);
-    const parent = dottedPath(path);
-    out.push(
-      msg(
-        `${at(d, [...path, k])}: ${parent === '(document)' ? '최상위' : parent}에 "${k}"라는 필드는 없습니다${near ? ` ("${near}"를 뜻했나요?)` : ''}.`,
-        `${at(d, [...path, k])}: ${parent === '(document)' ? 'the top level' : parent} has no field "${k}"${near ? ` (did you mean "${near}"?)` : ''}.`,
-      ),
-    );
-  }
-}
-
-/** Edits between two names (insert, delete, replace, swap two neighbours): "weigth" is one edit from "weight". */
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-export function schemaProblems(d: Doc): Msg[] {
-  const spec = ISTIO[d.kind]!;
-  const out: Msg[] = [];
-  const apiVersion = str(d.value.apiVersion) ?? '';
+  const apiVersion = str(r.value.apiVersion) ?? '';
   const [group, version] = apiVersion.split('/');
-  const want = `${spec.group}/v1`;
-  const place = at(d, ['apiVersion']);
-  if (group !== spec.group) out.push(msg(`${place}: ${d.kind}의 apiVersion은 ${want}입니다 (지금 "${apiVersion || '없음'}").`, `${place}: a ${d.kind} is ${want} (found "${apiVersion || 'none'}").`));
-  else if (version === 'v1alpha3' || version === 'v1beta1')
+  const want = `${k.group}/v1`;
+  const place = at(r, ['apiVersion']);
+  if (group !== k.group) out.push(msg(`${place}: ${r.kind}의 apiVersion은 ${want}입니다 (지금 "${apiVersion || '없음'}").`, `${place}: a ${r.kind} is ${want} (found "${apiVersion || 'none'}").`));
+  else if (version !== 'v1' && k.served.some((s) => s.name === version))
     out.push(
       msg(
-        `${place}: ${apiVersion}는 v1 이전의 API입니다. Istio 1.22부터 ${want}이 안정 버전이고 현재 문서와 도구가 이것을 씁니다. 이 실습은 ${want}을 요구합니다.`,
-        `${place}: ${apiVersion} is a pre-v1 API. ${want} has been the stable version since Istio 1.22 and is what current docs and tools use; this lab asks for ${want}.`,
+        `${place}: ${apiVersion}는 v1 이전의 API입니다. Istio가 아직 제공하고 스키마도 같지만, Istio 1.22부터 ${want}이 안정 버전이고 현재 문서와 도구가 이것을 씁니다. 이 실습은 ${want}을 요구합니다.`,
+        `${place}: ${apiVersion} is a pre-v1 API. Istio still serves it with the same schema, but ${want} has been the stable version since Istio 1.22 and is what current docs and tools use; this lab asks for ${want}.`,
       ),
     );
-  else if (version !== 'v1') out.push(msg(`${place}: "${apiVersion}"는 Istio가 제공하지 않는 버전입니다. ${want}을 쓰세요.`, `${place}: Istio serves no "${apiVersion}"; use ${want}.`));
-  if (!str(get(d.value, ['metadata', 'name']))) out.push(msg(`${at(d, ['metadata'])}: metadata.name이 없습니다.`, `${at(d, ['metadata'])}: metadata.name is missing.`));
-  try {
-    spec.validate({ ...d.value, apiVersion: `${spec.group}/${spec.modelVersion}` });
-  } catch (e) {
-    const errors = (e as { errors?: AjvError[] }).errors;
-    if (Array.isArray(errors) && errors.length) out.push(...ajvProblems(d, errors));
-    else out.push(msg(`${at(d, ['spec'])}: ${d.kind}가 Istio 스키마에 맞지 않습니다: ${String((e as Error).message).slice(0, 200)}`, `${at(d, ['spec'])}: the ${d.kind} does not match Istio's schema: ${String((e as Error).message).slice(0, 200)}`));
+  else if (version !== 'v1') out.push(msg(`${place}: Istio는 "${apiVersion}"를 제공하지 않습니다. ${want}을 쓰세요.`, `${place}: Istio serves no "${apiVersion}"; use ${want}.`));
+  if (!r.name) out.push(msg(`${at(r, ['metadata'])}: metadata.name이 없습니다.`, `${at(r, ['metadata'])}: metadata.name is missing.`));
+  else if (r.name.length > 253 || !DNS1123_SUBDOMAIN.test(r.name)) out.push(msg(`${at(r, ['metadata', 'name'])}: 이름 "${r.name}"는 소문자, 숫자, "-", "."만 쓸 수 있습니다.`, `${at(r, ['metadata', 'name'])}: the name "${r.name}" may only use lower-case letters, digits, "-" and ".".`));
+  for (const key of Object.keys(r.value)) {
+    if (!TOP_LEVEL.has(key)) out.push(msg(`${at(r, [key])}: 최상위에 "${key}"라는 필드는 없습니다${key.toLowerCase() === 'spec' ? ' ("spec"을 뜻했나요?)' : ''}.`, `${at(r, [key])}: the top level has no field "${key}"${key.toLowerCase() === 'spec' ? ' (did you mean "spec"?)' : ''}.`));
   }
-  unknownFields(d, d.value, FIELDS[d.kind]!, [], out);
-  return out;
-}
-
-// ── the model: services, pods, subsets ──────────────────────────────────────────────────────────────────────────
-
-interface Model {
-  docs: Doc[];
-  /** Pod template labels of every Deployment, by namespace. */
-  pods: { ns: string; name: string; labels: Record<string, string> }[];
-  services: Map<string, Record<string, string>>;
-  /** host fqdn → subset name → { labels, where } */
-  subsets: Map<string, Map<string, { labels: Record<string, string>; doc: Doc; index: number }>>;
-}
-
-function model(docs: Doc[]): Model {
-  const pods = docs.filter((d) => d.kind === 'Deployment').map((d) => ({ ns: d.ns, name: str(get(d.value, ['metadata', 'name'])) ?? '?', labels: labelsOf(get(d.value, ['spec', 'template', 'metadata', 'labels'])) }));
-  const services = new Map<string, Record<string, string>>();
-  for (const d of docs.filter((x) => x.kind === 'Service')) services.set(fqdn(str(get(d.value, ['metadata', 'name'])) ?? '', d.ns), labelsOf(get(d.value, ['spec', 'selector'])));
-  const subsets: Model['subsets'] = new Map();
-  for (const d of docs.filter((x) => x.kind === 'DestinationRule')) {
-    const host = str(get(d.value, ['spec', 'host']));
-    if (!host) continue;
-    const m = subsets.get(fqdn(host, d.ns)) ?? new Map();
-    arr(get(d.value, ['spec', 'subsets'])).forEach((s, i) => {
-      const name = isObj(s) ? str(s.name) : undefined;
-      if (name) m.set(name, { labels: labelsOf(isObj(s) ? s.labels : undefined), doc: d, index: i });
-    });
-    subsets.set(fqdn(host, d.ns), m);
-  }
-  return { docs, pods, services, subsets };
-}
-
-/** The Pods a subset of a host reaches: the Service's selector plus the subset's labels. */
-function endpoints(m: Model, host: string, subset: string | undefined): string[] {
-  const ns = host.split('.')[1] ?? NAMESPACE;
-  const selector = m.services.get(host);
-  if (!selector) return [];
-  const extra = subset ? m.subsets.get(host)?.get(subset)?.labels : {};
-  if (extra === undefined) return [];
-  return m.pods.filter((p) => p.ns === ns && subsetOf(selector, p.labels) && subsetOf(extra, p.labels)).map((p) => p.name);
-}
-
-// ── routing simulation ──────────────────────────────────────────────────────────────────────────────────────────
-
-export interface SimRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-}
-
-function stringMatch(m: Json | undefined, value: string | undefined): boolean {
-  if (!isObj(m)) return true;
-  if (value === undefined) return false;
-  if (typeof m.exact === 'string') return value === m.exact;
-  if (typeof m.prefix === 'string') return value.startsWith(m.prefix);
-  if (typeof m.regex === 'string') {
-    try {
-      return new RegExp(`^(?:${m.regex})$`).test(value);
-    } catch {
-      return false;
-    }
-  }
-  return true;
-}
-
-function requestMatches(match: Json, r: SimRequest): boolean {
-  if (!isObj(match)) return true;
-  if (match.uri !== undefined && !stringMatch(match.uri, r.path)) return false;
-  if (match.method !== undefined && !stringMatch(match.method, r.method)) return false;
-  if (isObj(match.headers)) {
-    for (const [name, m] of Object.entries(match.headers)) if (!stringMatch(m, r.headers[name.toLowerCase()])) return false;
-  }
-  if (isObj(match.withoutHeaders)) {
-    for (const [name, m] of Object.entries(match.withoutHeaders)) if (r.headers[name.toLowerCase()] !== undefined && stringMatch(m, r.headers[name.toLowerCase()])) return false;
-  }
-  return true;
-}
-
-/** A small seeded generator (mulberry32): the same submission always gets the same split. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Where one request lands: a subset name, '(no subset)', or an HTTP error as 'NNN'. */
-export function route(m: Model, vs: Doc, r: SimRequest, rand: () => number): string {
-  for (const h of arr(get(vs.value, ['spec', 'http']))) {
-    if (!isObj(h)) continue;
-    const matches = arr(h.match);
-    if (matches.length && !matches.some((x) => requestMatches(x, r))) continue;
-    const dests = arr(h.route).filter(isObj);
-    if (!dests.length) return '404';
-    const weights = dests.map((d) => (typeof d.weight === 'number' ? d.weight : dests.length === 1 ? 100 : 0));
-    const total = weights.reduce((a, b) => a + b, 0);
-    if (total <= 0) return '503';
-    let x = rand() * total;
-    let chosen = dests[dests.length - 1]!;
-    for (const [i, d] of dests.entries()) {
-      x -= weights[i]!;
-      if (x < 0) {
-        chosen = d;
-        break;
-      }
-    }
-    const host = fqdn(str(get(chosen, ['destination', 'host'])) ?? '', vs.ns);
-    const subset = str(get(chosen, ['destination', 'subset']));
-    if (!endpoints(m, host, subset).length) return '503';
-    return subset ?? '(no subset)';
-  }
-  return '404';
-}
-
-export function simulate(m: Model, vs: Doc, requests: SimRequest[], seed: number): Map<string, number> {
-  const rand = rng(seed);
-  const out = new Map<string, number>();
-  for (const r of requests) {
-    const where = route(m, vs, r, rand);
-    out.set(where, (out.get(where) ?? 0) + 1);
+  const spec = r.value.spec;
+  if (spec !== undefined && spec !== null) {
+    for (const p of validate(k.spec, spec, ['spec'])) out.push(msg(`${at(r, p.path)}: ${p.ko}.`, `${at(r, p.path)}: ${p.en}.`));
   }
   return out;
 }
 
-function expand(spec: { count: number; method: string; paths: string[]; headers?: Record<string, string> }[]): SimRequest[] {
+// ── the hidden requests ───────────────────────────────────────────────────────────────────────────────────────────
+
+type ScenarioSpec = { count: number; method: string; paths: string[]; headers?: Record<string, string> }[];
+const SC = scenarios as unknown as { seed: number; sigmas: number; everyone: ScenarioSpec; testers: ScenarioSpec };
+
+function expand(spec: ScenarioSpec): SimRequest[] {
   const out: SimRequest[] = [];
-  for (const s of spec) for (let i = 0; i < s.count; i++) out.push({ method: s.method, path: s.paths[i % s.paths.length]!, headers: Object.fromEntries(Object.entries(s.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])) });
+  for (const s of spec) {
+    for (let i = 0; i < s.count; i++) {
+      out.push({ method: s.method, path: s.paths[i % s.paths.length]!, headers: Object.fromEntries(Object.entries(s.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])), port: PORT });
+    }
+  }
   return out;
 }
 
-const showCounts = (c: Map<string, number>) => [...c.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${/^\d{3}$/.test(k) ? `HTTP ${k}` : k} ${n}`).join(', ');
+const showCounts = (c: Map<string, number>) =>
+  [...c.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${/^\d{3}$/.test(k) ? `HTTP ${k}` : k} ${n}`)
+    .join(', ');
 
-// ── the checks ──────────────────────────────────────────────────────────────────────────────────────────────────
+const pct = (x: number) => `${(Math.round(x * 1000) / 10).toString()}%`;
+
+/** How a VirtualService that does not apply to the frontend's traffic is explained. */
+function whyNoVirtualService(m: Model): Msg {
+  const { skipped } = virtualServiceFor(m, HOST);
+  const g = skipped.find((s) => s.why === 'gateways');
+  if (g) {
+    const gw = arr(get(g.vs.value, ['spec', 'gateways'])).join(', ');
+    return msg(
+      `${at(g.vs, ['spec', 'gateways'])}: VirtualService ${g.vs.name}는 gateways(${gw})에만 붙어 있어서 사이드카 사이의 트래픽(메시 안의 frontend → ${SERVICE})에는 적용되지 않습니다. 메시 트래픽에도 적용하려면 gateways를 빼거나 "mesh"를 함께 적으세요`,
+      `${at(g.vs, ['spec', 'gateways'])}: VirtualService ${g.vs.name} is bound to gateways (${gw}) only, so it does not apply to sidecar traffic (the frontend calling ${SERVICE} inside the mesh); leave gateways out, or list "mesh" too`,
+    );
+  }
+  const e = skipped.find((s) => s.why === 'exportTo');
+  if (e) return msg(`${at(e.vs, ['spec', 'exportTo'])}: VirtualService ${e.vs.name}의 exportTo가 ${NAMESPACE} 네임스페이스의 frontend에게 보이지 않게 합니다`, `${at(e.vs, ['spec', 'exportTo'])}: the exportTo of VirtualService ${e.vs.name} hides it from the frontend in namespace ${NAMESPACE}`);
+  const elsewhere = m.resources.find((r) => r.kind === 'VirtualService' && arr(get(r.value, ['spec', 'hosts'])).some((h) => typeof h === 'string' && fqdn(h, NAMESPACE) === HOST));
+  if (elsewhere) {
+    return msg(
+      `${at(elsewhere, ['spec', 'hosts'])}: VirtualService ${elsewhere.name}는 네임스페이스 ${elsewhere.ns}에 있어서 짧은 호스트 이름이 ${fqdn(SERVICE, elsewhere.ns)}로 풀립니다. ${NAMESPACE}에 두거나 ${HOST}처럼 전체 이름을 쓰세요`,
+      `${at(elsewhere, ['spec', 'hosts'])}: VirtualService ${elsewhere.name} is in namespace ${elsewhere.ns}, where the short host name means ${fqdn(SERVICE, elsewhere.ns)}; put it in ${NAMESPACE} or write the full name ${HOST}`,
+    );
+  }
+  return msg(`${HOST}를 hosts에 둔 VirtualService가 없습니다`, `no VirtualService lists ${HOST} in its hosts`);
+}
+
+/** What a destination that answers an error instead of reaching Pods means, where it is written. */
+function destError(o: RouteOutcome): Msg | null {
+  for (const d of o.dests) {
+    if (!d.error || !o.vs) continue;
+    const where = at(o.vs, ['spec', 'http', o.route!, 'route', d.index, 'destination']);
+    const ko = {
+      'no-service': `${where}: 호스트 ${d.host}에 해당하는 Service가 없어서 요청이 503으로 끝납니다`,
+      'no-port': `${where}: Service ${SERVICE}에는 이 destination이 가리키는 포트가 없어서(Service 포트: ${PORT}) 요청이 503으로 끝납니다`,
+      'no-subset': `${where}: 이 호스트의 DestinationRule에 없는 subset("${d.subset}")을 가리켜서 요청이 503으로 끝납니다`,
+      'no-pods': `${where}: 이 destination의 subset("${d.subset ?? '(없음)'}")에 맞는 파드가 없어서 요청이 503으로 끝납니다`,
+    }[d.error.why];
+    const en = {
+      'no-service': `${where}: no Service is called ${d.host}, so these requests end in 503`,
+      'no-port': `${where}: Service ${SERVICE} has no such port (its port is ${PORT}), so these requests end in 503`,
+      'no-subset': `${where}: subset "${d.subset}" is not defined by a DestinationRule for the host, so these requests end in 503`,
+      'no-pods': `${where}: no Pod matches subset "${d.subset ?? '(none)'}", so these requests end in 503`,
+    }[d.error.why];
+    return msg(ko, en);
+  }
+  if (o.abort && o.vs) {
+    const where = at(o.vs, ['spec', 'http', o.route!, 'fault', 'abort']);
+    return msg(`${where}: fault.abort 때문에 요청의 ${pct(o.abort.share)}가 ${o.abort.status} 오류로 끝납니다. 시험용 장애 주입이 남아 있습니다`, `${where}: fault.abort ends ${pct(o.abort.share)} of the requests with ${o.abort.status}; a fault injected for testing is still there`);
+  }
+  if (o.status && o.vs) return msg(`${at(o.vs, ['spec', 'http', o.route!])}: 이 경로는 파드로 보내지 않고 ${o.status}로 답합니다`, `${at(o.vs, ['spec', 'http', o.route!])}: this route answers ${o.status} itself instead of reaching the Pods`);
+  return null;
+}
+
+// ── authorization helpers ─────────────────────────────────────────────────────────────────────────────────────────
+
+const authzRequest = (p: Peer, r: { method: string; path: string }): AuthzRequest => ({
+  principal: p.principal,
+  ns: p.ns,
+  serviceAccount: p.serviceAccount,
+  ip: p.ip,
+  method: r.method,
+  path: r.path,
+  port: PORT,
+  hosts: [SERVICE, `${SERVICE}:${PORT}`, `${SERVICE}.${NAMESPACE}`, `${SERVICE}.${NAMESPACE}:${PORT}`, HOST, `${HOST}:${PORT}`],
+  headers: {},
+});
+
+function whyDenied(d: Decision): Msg {
+  const unknown = d.unknown.length ? [...new Set(d.unknown)] : [];
+  const unk = unknown.length ? { ko: ` (채점기가 판단할 수 없는 조건 ${unknown.join(', ')}은 맞지 않는 것으로 봤습니다)`, en: ` (conditions the grader cannot evaluate, ${unknown.join(', ')}, count as not matching)` } : { ko: '', en: '' };
+  if (d.by.kind === 'deny') {
+    return msg(`${at(d.by.res, ['spec', 'rules', d.by.rule])}: DENY 정책 ${d.by.res.name}의 규칙이 이 요청에 맞습니다. DENY는 어떤 ALLOW보다 먼저 적용됩니다${unk.ko}`, `${at(d.by.res, ['spec', 'rules', d.by.rule])}: a rule of DENY policy ${d.by.res.name} matches it, and a DENY wins over any ALLOW${unk.en}`);
+  }
+  if (d.by.kind === 'no-allow') {
+    const list = d.by.policies.map((p) => `${p.name} (${at(p, ['spec'])}${arr(get(p.value, ['spec', 'rules'])).length ? '' : ', no rules'})`).join(', ');
+    const spiffe = d.by.policies.flatMap((p) => JSON.stringify(p.value).match(/spiffe:\/\/[^"]*/g) ?? []);
+    const hintKo = spiffe.length ? ` principals에는 spiffe:// 없이 cluster.local/ns/NS/sa/SA 형식을 씁니다("${spiffe[0]}"는 어떤 호출자와도 맞지 않습니다)` : '';
+    const hintEn = spiffe.length ? ` Principals are written without spiffe:// (cluster.local/ns/NS/sa/SA); "${spiffe[0]}" matches no caller.` : '';
+    return msg(`${SERVICE}에 적용되는 ALLOW 정책(${list}) 중 이 요청에 맞는 것이 없습니다.${hintKo}${unk.ko}`, `no ALLOW policy that applies to ${SERVICE} (${list}) matches it.${hintEn}${unk.en}`);
+  }
+  return msg('', '');
+}
+
+// ── the checks ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 export async function grade(sub: Submission, ctx?: GradeContext): Promise<GraderVerdict> {
-  const docs = load(sub);
-  const m = model(docs);
-  const host = fqdn(SERVICE, NAMESPACE);
+  const m = load(sub);
   const checks: CheckVerdict[] = [];
   const push = (c: CheckVerdict) => {
     checks.push(c);
     ctx?.progress(c);
   };
-  const istio = docs.filter((d) => d.kind in ISTIO);
+  const istio = m.resources.filter((r) => r.kind in ISTIO_SCHEMAS.kinds);
 
-  // schema
-  push(partial('schema', 3, istio.map((d) => {
-    const p = schemaProblems(d);
-    const shown = p.slice(0, 2);
-    if (p.length > 2) shown.push(msg(`(외 ${p.length - 2}건)`, `(and ${p.length - 2} more)`));
-    return { ok: p.length === 0, message: shown.length ? joinMsgs(shown) : '' };
-  })));
+  // schema: every Istio resource valid against Istio's CRD schema at networking/security.istio.io/v1
+  push(
+    partial(
+      'schema',
+      3,
+      istio.map((r) => {
+        const p = schemaProblems(r);
+        const shown = p.slice(0, 3);
+        if (p.length > 3) shown.push(msg(`(외 ${p.length - 3}건)`, `(and ${p.length - 3} more)`));
+        return { ok: p.length === 0, message: shown.length ? joinMsgs(shown) : '' };
+      }),
+    ),
+  );
 
-  const vsList = docs.filter((d) => d.kind === 'VirtualService' && arr(get(d.value, ['spec', 'hosts'])).some((h) => typeof h === 'string' && fqdn(h, d.ns) === host));
-  const vs = vsList[0];
-  const drs = docs.filter((d) => d.kind === 'DestinationRule' && fqdn(str(get(d.value, ['spec', 'host'])) ?? '', d.ns) === host);
-  const dr = drs[0];
+  const everyone = expand(SC.everyone);
+  const testers = expand(SC.testers);
+  const { vs } = virtualServiceFor(m, HOST);
+  const subsets = subsetsFor(m, HOST);
+  const firstDr = m.resources.find((r) => r.kind === 'DestinationRule');
 
-  // subsets: every subset named exists; every subset reaches Pods
+  // subsets: every subset a route names exists; v1 and v2 each reach their version's Pods, and only those
   {
     const named: { subset: string; where: string }[] = [];
-    for (const v of vsList)
+    const routesOf = vs ? [vs] : m.resources.filter((r) => r.kind === 'VirtualService' && arr(get(r.value, ['spec', 'hosts'])).some((h) => typeof h === 'string' && fqdn(h, r.ns) === HOST));
+    for (const v of routesOf) {
       arr(get(v.value, ['spec', 'http'])).forEach((h, i) =>
         arr(isObj(h) ? h.route : undefined).forEach((d, j) => {
           const s = str(get(d, ['destination', 'subset']));
-          if (s) named.push({ subset: s, where: at(v, ['spec', 'http', i, 'route', j, 'destination', 'subset']) });
+          if (s && fqdn(str(get(d, ['destination', 'host'])) ?? '', v.ns) === HOST) named.push({ subset: s, where: at(v, ['spec', 'http', i, 'route', j, 'destination', 'subset']) });
         }),
       );
-    const defined = m.subsets.get(host) ?? new Map();
-    const missing = named.filter((n) => !defined.has(n.subset));
-    const parts: { ok: boolean; message: Msg }[] = [
-      {
-        ok: missing.length === 0 && named.length > 0,
-        message: named.length === 0
-          ? msg(`${vs ? at(vs, ['spec', 'http']) : 'istio/traffic.yaml'}: VirtualService가 subset을 하나도 가리키지 않습니다. 버전별로 나누려면 경로마다 subset을 지정해야 합니다.`, `${vs ? at(vs, ['spec', 'http']) : 'istio/traffic.yaml'}: the VirtualService names no subset, so nothing is split by version.`)
-          : msg(`${missing.map((x) => `${x.where}: subset "${x.subset}"`).join('; ')}이(가) ${host}의 DestinationRule에 없습니다 (있는 subset: ${[...defined.keys()].join(', ') || '없음'}).`, `${missing.map((x) => `${x.where}: subset "${x.subset}"`).join('; ')} is not defined by a DestinationRule for ${host} (defined: ${[...defined.keys()].join(', ') || 'none'}).`),
-      },
-    ];
-    const empty = [...defined.entries()].filter(([name]) => endpoints(m, host, name).length === 0);
-    const podLabels = [...new Set(m.pods.filter((p) => p.ns === NAMESPACE).map((p) => showLabels(p.labels)))].join(' | ');
-    parts.push({
-      ok: defined.size > 0 && empty.length === 0,
-      message: defined.size === 0
-        ? msg(`${dr ? at(dr, ['spec']) : 'istio/traffic.yaml'}: DestinationRule에 subsets가 없습니다.`, `${dr ? at(dr, ['spec']) : 'istio/traffic.yaml'}: the DestinationRule defines no subsets.`)
-        : msg(
-            empty.map(([name, s]) => `${at(s.doc, ['spec', 'subsets', s.index, 'labels'])}: subset "${name}"의 레이블(${showLabels(s.labels)})에 맞는 ${SERVICE} 파드가 없습니다`).join('; ') + ` (파드 레이블: ${podLabels}).`,
-            empty.map(([name, s]) => `${at(s.doc, ['spec', 'subsets', s.index, 'labels'])}: subset "${name}" selects ${showLabels(s.labels)}, which no ${SERVICE} Pod carries`).join('; ') + ` (Pods: ${podLabels}).`,
-          ),
-    });
-    push(partial('subsets', 3, parts));
-  }
-
-  // The default route: the one ordinary requests take (the first without match, else the last one).
-  const https = vs ? arr(get(vs.value, ['spec', 'http'])) : [];
-  const firstOpen = https.findIndex((h) => isObj(h) && arr(h.match).length === 0);
-  const defIdx = firstOpen >= 0 ? firstOpen : https.length - 1;
-  const defDests = defIdx >= 0 ? arr(get(https[defIdx], ['route'])).filter(isObj) : [];
-  const weightOf = (d: Obj) => (typeof d.weight === 'number' ? d.weight : defDests.length === 1 ? 100 : 0);
-  const defTotal = defDests.reduce((s, d) => s + weightOf(d), 0);
-  const shareTo = (pred: (subset: string | undefined) => boolean) => defDests.filter((d) => pred(str(get(d, ['destination', 'subset'])))).reduce((s, d) => s + weightOf(d), 0);
-
-  // weights of the default route: they add up to 100 and give the stable subset 90, the rest 10
-  {
-    if (!vs || defIdx < 0) {
-      push(partial('weights', 2, [{ ok: false, message: msg(`${vs ? at(vs, ['spec', 'http']) : 'istio/traffic.yaml'}: http 경로가 없어서 요청이 갈 곳이 없습니다.`, `${vs ? at(vs, ['spec', 'http']) : 'istio/traffic.yaml'}: there are no http routes, so requests have nowhere to go.`) }]));
-    } else {
-      const stable = shareTo((x) => x === STABLE);
-      const pct = (n: number) => (defTotal > 0 ? ((n / defTotal) * 100).toFixed(1).replace(/\.0$/, '') : '0');
-      const where = at(vs, ['spec', 'http', defIdx, 'route']);
-      push(
-        partial('weights', 2, [
-          { ok: defTotal === 100, message: msg(`${where}: 기본 경로의 가중치 합이 ${defTotal}입니다. 비율로 읽히도록 합이 100이 되게 하세요.`, `${where}: the default route's weights add up to ${defTotal}; make them add up to 100 so they read as percentages.`) },
-          {
-            ok: defTotal > 0 && stable * 10 === defTotal * 9,
-            message: msg(
-              `${where}: 기본 경로에서 ${STABLE}이 ${pct(stable)}%, 나머지가 ${pct(defTotal - stable)}%를 받습니다. 과제는 ${STABLE} 90%, ${CANARY} 10%입니다.`,
-              `${where}: the default route gives ${STABLE} ${pct(stable)}% and the rest ${pct(defTotal - stable)}%; the task is ${STABLE} 90%, ${CANARY} 10%.`,
-            ),
-          },
-        ]),
-      );
     }
-  }
-
-  // routing: hidden requests through the rules; ordinary ones land in the declared split, testers all on the canary
-  {
-    const sc = scenarios as unknown as { seed: number; sigmas: number; everyone: Parameters<typeof expand>[0]; testers: Parameters<typeof expand>[0] };
-    if (!vs) push(partial('routing', 3, [{ ok: false, message: msg(`${host}를 hosts에 둔 VirtualService가 없습니다.`, `No VirtualService lists ${host} in its hosts.`) }]));
-    else {
-      const everyone = expand(sc.everyone);
-      const testers = expand(sc.testers);
-      const a = simulate(m, vs, everyone, sc.seed);
-      const b = simulate(m, vs, testers, sc.seed + 1);
-      const n = everyone.length;
-      const canaryN = a.get(CANARY) ?? 0;
-      const stableN = a.get(STABLE) ?? 0;
-      // The split the learner declared in the default route (v1 against everything else), and the binomial spread.
-      const stableW = shareTo((x) => x === STABLE);
-      const p = defTotal > 0 ? (defTotal - stableW) / defTotal : 0;
-      const expected = Math.round(n * p);
-      const tol = Math.max(1, Math.round(sc.sigmas * Math.sqrt(n * p * (1 - p))));
-      const okA = Math.abs(canaryN - n * p) <= tol && stableN + canaryN === n;
-      const okB = (b.get(CANARY) ?? 0) === testers.length;
-      const errors = [...a.keys()].some((k) => /^\d{3}$/.test(k));
-      const declared = defDests.map((d) => `${str(get(d, ['destination', 'subset'])) ?? '(no subset)'} ${weightOf(d)}`).join(', ') || '(nothing)';
-      const defWhere = defIdx >= 0 ? at(vs, ['spec', 'http', defIdx]) : at(vs, ['spec']);
-      const splits = stableW > 0 && defTotal > stableW && shareTo((x) => x === CANARY) > 0;
-      const expectEn = splits
-        ? `that should bring about ${n - expected} to ${STABLE} and ${expected} (±${tol}) to ${CANARY}, with no errors`
-        : `it must split ordinary requests between the subsets ${STABLE} and ${CANARY}`;
-      const expectKo = splits
-        ? `${STABLE}에 약 ${n - expected}개, ${CANARY}에 약 ${expected}개(±${tol})가 가고 오류는 없어야 합니다`
-        : `일반 요청을 subset ${STABLE}과 ${CANARY}로 나눠야 합니다`;
-      push(
-        partial('routing', 3, [
-          {
-            ok: okA,
-            message: msg(
-              `일반 요청 ${n}개를 여러분의 규칙대로 보낸 결과: ${showCounts(a)}. 기본 경로(${defWhere})의 선언이 ${declared}이니 ${expectKo}.${errors ? ' 503은 subset에 파드가 없거나 subset이 정의되지 않았을 때, 404는 맞는 경로가 없을 때 납니다.' : ''}`,
-              `${n} ordinary requests sent through your rules went: ${showCounts(a)}. Your default route (${defWhere}) declares ${declared}; ${expectEn}.${errors ? ' A 503 means the subset is undefined or has no Pods; a 404 means no route matched.' : ''}`,
-            ),
-          },
-          {
-            ok: okB,
-            message: msg(
-              `테스터 요청(x-canary: always) ${testers.length}개의 결과: ${showCounts(b)}. 모두 ${CANARY}로 가야 합니다. 경로는 위에서부터 처음 맞는 것이 이깁니다.`,
-              `${testers.length} tester requests (x-canary: always) went: ${showCounts(b)}. All must reach ${CANARY}; the first matching route, from the top, wins.`,
-            ),
-          },
-        ]),
-      );
+    const missing = named.filter((n) => !subsets.has(n.subset));
+    const defined = [...subsets.keys()].join(', ') || (firstDr ? '없음' : '없음');
+    const podLabels = [...new Set(endpoints(m, HOST).map((p) => `${p.name}: ${showLabels(p.labels)}`))].join(' | ') || '(none)';
+    const versionProblems: { ko: string; en: string }[] = [];
+    for (const want of [STABLE, CANARY]) {
+      const def = subsets.get(want);
+      if (!def) {
+        versionProblems.push({ ko: `${HOST}의 DestinationRule에 subset "${want}" 정의가 없습니다 (있는 subset: ${defined})`, en: `subset "${want}" is not defined by a DestinationRule for ${HOST} (defined: ${[...subsets.keys()].join(', ') || 'none'})` });
+        continue;
+      }
+      const where = at(def.dr, ['spec', 'subsets', def.index, 'labels']);
+      const pods = endpoints(m, HOST, def.labels);
+      const strangers = pods.filter((p) => versionOf(p) !== want);
+      if (!pods.length) versionProblems.push({ ko: `${where}: subset "${want}"의 레이블(${showLabels(def.labels)})을 가진 ${SERVICE} 파드가 없어서 이 subset으로 가는 요청은 503이 됩니다 (파드 레이블: ${podLabels})`, en: `${where}: subset "${want}" selects ${showLabels(def.labels)}, which no ${SERVICE} Pod carries, so its requests end in 503 (Pods: ${podLabels})` });
+      else if (strangers.length) versionProblems.push({ ko: `${where}: subset "${want}"의 레이블(${showLabels(def.labels)})이 ${[...new Set(strangers.map((p) => p.name))].join(', ')}의 파드도 고릅니다. subset은 Service의 파드 가운데 이 레이블을 모두 가진 파드이므로, 버전을 구분하는 레이블을 넣으세요`, en: `${where}: subset "${want}" selects ${showLabels(def.labels)}, which the Pods of ${[...new Set(strangers.map((p) => p.name))].join(', ')} carry too; a subset is the Service's Pods that carry all its labels, so include the label that tells the versions apart` });
     }
-  }
-
-  // mtls: server side STRICT, client side ISTIO_MUTUAL
-  {
-    const pas = docs.filter((d) => d.kind === 'PeerAuthentication');
-    const checkoutLabels = m.pods.filter((p) => p.ns === NAMESPACE && subsetOf(m.services.get(host) ?? { app: SERVICE }, p.labels)).map((p) => p.labels);
-    const applies = (d: Doc) => {
-      const sel = labelsOf(get(d.value, ['spec', 'selector', 'matchLabels']));
-      const scoped = Object.keys(sel).length > 0;
-      if (d.ns === NAMESPACE) return !scoped || checkoutLabels.some((l) => subsetOf(sel, l));
-      return d.ns === 'istio-system' && !scoped;
-    };
-    const mode = (d: Doc) => str(get(d.value, ['spec', 'mtls', 'mode'])) ?? 'UNSET';
-    const relevant = pas.filter(applies);
-    // The most specific policy wins: workload selector, then namespace, then mesh.
-    const rank = (d: Doc) => (Object.keys(labelsOf(get(d.value, ['spec', 'selector', 'matchLabels']))).length ? 0 : d.ns === NAMESPACE ? 1 : 2);
-    // UNSET inherits from the next level up, so it never decides on its own.
-    const effective = [...relevant].filter((d) => mode(d) !== 'UNSET').sort((x, y) => rank(x) - rank(y))[0] ?? relevant.find((d) => mode(d) === 'UNSET');
-    const weakPorts = relevant.flatMap((d) => (isObj(get(d.value, ['spec', 'portLevelMtls'])) ? Object.entries(get(d.value, ['spec', 'portLevelMtls']) as Obj).filter(([, v]) => str(get(v, ['mode'])) !== 'STRICT').map(([p]) => `${at(d, ['spec', 'portLevelMtls', p])}: port ${p}`) : []));
-    const strict = !!effective && mode(effective) === 'STRICT' && weakPorts.length === 0;
-    const tls = dr ? str(get(dr.value, ['spec', 'trafficPolicy', 'tls', 'mode'])) : undefined;
-    // A subset's or a port's own tls setting replaces the host-wide one for that traffic.
-    const policies: PathPart[][] = dr
-      ? [['spec', 'trafficPolicy'], ...arr(get(dr.value, ['spec', 'subsets'])).map((_, i): PathPart[] => ['spec', 'subsets', i, 'trafficPolicy'])]
-      : [];
-    const tlsPaths = policies.flatMap((pp) => [pp.length === 2 ? null : [...pp, 'tls'], ...arr(get(dr!.value, [...pp, 'portLevelSettings'])).map((_, j): PathPart[] => [...pp, 'portLevelSettings', j, 'tls'])]).filter((x): x is PathPart[] => x !== null);
-    const subsetOverrides = tlsPaths.map((tp) => [tp, str(get(dr!.value, [...tp, 'mode']))] as const).filter(([, t]) => t && t !== 'ISTIO_MUTUAL');
+    const vsWhere = vs ? at(vs, ['spec', 'http']) : 'istio/traffic.yaml';
     push(
-      partial('mtls', 2, [
+      partial('subsets', 3, [
         {
-          ok: strict,
-          message: !effective
-            ? msg(`${SERVICE}에 적용되는 PeerAuthentication이 없어서 기본값 PERMISSIVE(평문도 받음)로 동작합니다.`, `No PeerAuthentication applies to ${SERVICE}, so it runs with the default, PERMISSIVE (plain text accepted).`)
-            : weakPorts.length
-              ? msg(`${weakPorts.join('; ')}: 포트별 설정이 STRICT가 아니라서 그 포트는 평문을 받습니다.`, `${weakPorts.join('; ')}: a port-level setting other than STRICT lets plain text in on that port.`)
-              : msg(`${at(effective, ['spec', 'mtls', 'mode'])}: ${SERVICE}에 적용되는 PeerAuthentication의 모드가 ${mode(effective)}입니다. 상호 TLS만 받으려면 STRICT여야 합니다.`, `${at(effective, ['spec', 'mtls', 'mode'])}: the PeerAuthentication that applies to ${SERVICE} is ${mode(effective)}; accepting only mutual TLS takes STRICT.`),
+          ok: missing.length === 0 && named.length > 0,
+          message: named.length === 0
+            ? msg(`${vsWhere}: VirtualService가 subset을 하나도 가리키지 않습니다. 버전별로 나누려면 destination마다 subset을 지정해야 합니다.`, `${vsWhere}: the VirtualService names no subset, so nothing is split by version; give each destination a subset.`)
+            : msg(
+                `${missing.map((x) => `${x.where}: subset "${x.subset}"`).join('; ')} — ${HOST}의 DestinationRule에 정의되지 않은 subset입니다 (있는 subset: ${defined}). 없는 subset으로 가는 요청은 503이 됩니다.`,
+                `${missing.map((x) => `${x.where}: subset "${x.subset}"`).join('; ')} is not defined by a DestinationRule for ${HOST} (defined: ${[...subsets.keys()].join(', ') || 'none'}); requests sent to it end in 503.`,
+              ),
+        },
+        { ok: versionProblems.length === 0, message: msg(versionProblems.map((p) => p.ko).join('; ') + '.', versionProblems.map((p) => p.en).join('; ') + '.') },
+      ]),
+    );
+  }
+
+  // What ordinary requests do: the routes they take (each distinct route once).
+  const ordinary = new Map<string, { o: RouteOutcome; n: number; example: SimRequest }>();
+  const outcomes = everyone.map((r) => {
+    const o = outcome(m, HOST, r);
+    const key = `${o.vs ? `${o.vs.file}#${o.vs.name}` : '-'}:${o.route}`;
+    const e = ordinary.get(key) ?? { o, n: 0, example: r };
+    e.n++;
+    ordinary.set(key, e);
+    return o;
+  });
+
+  // The default route: the one most ordinary requests take. Ordinary requests that another route catches (a header
+  // match that is too wide) are the routing check's business, not a matter of weights.
+  const mainRoute = [...ordinary.values()].sort((x, y) => y.n - x.n)[0];
+
+  // weights: the split the default route declares (weights relative to their sum), 90/10
+  {
+    const parts: { ok: boolean; message: Msg }[] = [];
+    if (!vs) parts.push({ ok: false, message: sentences([whyNoVirtualService(m), msg('이때 요청은 가중치 없이 Service의 파드 전체에 replicas 비율로 나뉩니다.', "Requests then spread over all the Service's Pods by replicas, with no weights at all.")]) });
+    else {
+      const wrong: Msg[] = [];
+      // The default route: the one most ordinary requests take. Ordinary requests caught by another route (a header
+      // match that is too wide) are the routing check's business, not a matter of weights.
+      for (const { o, n } of mainRoute ? [mainRoute] : []) {
+        if (o.route === null) {
+          wrong.push(msg(`${at(vs, ['spec', 'http'])}: 일반 요청 ${n}개가 어떤 경로에도 맞지 않아 404가 됩니다. match가 없는 기본 경로를 마지막에 두세요`, `${at(vs, ['spec', 'http'])}: ${n} ordinary requests match no route and get 404; end with a default route without match`));
+          continue;
+        }
+        if (o.status || !o.dests.length) continue; // routing reports it
+        const share = (s: string) => o.dests.filter((d) => d.subset === s).reduce((a, d) => a + d.share, 0);
+        const v1 = share(STABLE);
+        const v2 = share(CANARY);
+        if (Math.abs(v1 - 0.9) < 1e-9 && Math.abs(v2 - 0.1) < 1e-9) continue;
+        const declared = o.dests.map((d) => `${d.subset ?? '(no subset)'} ${d.weight}`).join(', ');
+        const where = at(vs, ['spec', 'http', o.route, 'route']);
+        const strays = [...new Set(o.dests.filter((d) => d.subset !== STABLE && d.subset !== CANARY && d.share > 0).map((d) => d.subset ?? '(no subset)'))];
+        const named = strays.filter((x) => x !== '(no subset)');
+        const strayKo = (strays.includes('(no subset)') ? ' subset이 없는 destination은 버전을 가리지 않고 Service의 모든 파드로 갑니다.' : '') + (named.length ? ` 나머지는 ${named.map((x) => `"${x}"`).join(', ')} 쪽으로 가는데, 이는 subset ${STABLE}도 ${CANARY}도 아닙니다(subset 이름은 대소문자까지 같아야 합니다).` : '');
+        const strayEn = (strays.includes('(no subset)') ? " A destination without a subset goes to all the Service's Pods, whatever their version." : '') + (named.length ? ` The rest goes to ${named.map((x) => `"${x}"`).join(', ')}, which is neither subset ${STABLE} nor ${CANARY} (subset names are case-sensitive).` : '');
+        wrong.push(
+          msg(
+            `${where}: 일반 요청이 타는 이 경로의 가중치(${declared})대로라면 ${STABLE}에 ${pct(v1)}, ${CANARY}에 ${pct(v2)}가 갑니다(각 destination은 가중치 ÷ 가중치 합만큼 받습니다).${strayKo} 과제는 ${STABLE} 90%, ${CANARY} 10%입니다`,
+            `${where}: this route, which ordinary requests take, declares ${declared}, so it sends ${pct(v1)} to ${STABLE} and ${pct(v2)} to ${CANARY} (each destination gets its weight ÷ the sum of the weights).${strayEn} The task is ${STABLE} 90%, ${CANARY} 10%`,
+          ),
+        );
+      }
+      parts.push({ ok: wrong.length === 0, message: wrong.length ? sentences(wrong.slice(0, 2)) : '' });
+    }
+    push(partial('weights', 2, parts));
+  }
+
+  // routing: the hidden requests through the rules; ordinary ones land where the rules declare, testers on the canary
+  {
+    const randA = rng(SC.seed);
+    const a = new Map<string, number>();
+    for (const o of outcomes) {
+      const k = land(o, randA);
+      a.set(k, (a.get(k) ?? 0) + 1);
+    }
+    const randB = rng(SC.seed + 1);
+    const b = new Map<string, number>();
+    const testerOutcomes = testers.map((r) => outcome(m, HOST, r));
+    for (const o of testerOutcomes) {
+      const k = land(o, randB);
+      b.set(k, (b.get(k) ?? 0) + 1);
+    }
+    const n = everyone.length;
+    // Every ordinary request should be split as the default route declares (a subset counting as its name's version);
+    // the binomial spread around that.
+    const p0 = mainRoute ? declaredShare(mainRoute.o, CANARY, m) : 0;
+    const ps = outcomes.map(() => p0);
+    const expected = ps.reduce((s, p) => s + p, 0);
+    const sd = Math.sqrt(ps.reduce((s, p) => s + p * (1 - p), 0));
+    const tol = Math.max(1, Math.round(SC.sigmas * sd));
+    const canaryN = a.get(CANARY) ?? 0;
+    const stableN = a.get(STABLE) ?? 0;
+    const errors = [...a.keys()].filter((k) => k !== STABLE && k !== CANARY);
+    // Without a VirtualService for mesh traffic nothing splits the requests by the rules, whatever the counts say.
+    const okA = !!vs && errors.length === 0 && stableN + canaryN === n && Math.abs(canaryN - expected) <= tol;
+    const okB = (b.get(CANARY) ?? 0) === testers.length;
+    const reasons: Msg[] = [];
+    if (!vs) reasons.push(whyNoVirtualService(m));
+    for (const g of ordinary.values()) {
+      const e = destError(g.o);
+      if (e) reasons.push(e);
+      if (vs && g !== mainRoute && g.o.route !== null) {
+        const ex = `${g.example.method} ${g.example.path}${Object.entries(g.example.headers).map(([k, v]) => `, ${k}: ${v}`).join('')}`;
+        reasons.push(
+          msg(
+            `${at(vs, ['spec', 'http', g.o.route, 'match'])}: 일반 요청 ${g.n}개(예: ${ex})도 이 경로에 맞아서 기본 경로로 가지 않습니다. 테스터(x-canary: always)만 맞도록 match를 좁히세요`,
+            `${at(vs, ['spec', 'http', g.o.route, 'match'])}: ${g.n} ordinary requests (e.g. ${ex}) match this route too, so they skip the default route; narrow the match to the testers (x-canary: always)`,
+          ),
+        );
+      }
+    }
+    if (!reasons.length && errors.length === 0 && !okA) {
+      reasons.push(msg(`기본 경로의 선언대로라면 ${CANARY}에 약 ${Math.round(expected)}개(±${tol})가 가야 하는데 ${canaryN}개가 갔습니다. subset의 레이블이 그 버전의 파드만 고르는지 확인하세요`, `your default route declares about ${Math.round(expected)} (±${tol}) for ${CANARY}, and ${canaryN} went there; check that each subset's labels select only that version's Pods`));
+    }
+    const testerWhy: Msg[] = [];
+    if (!okB) {
+      const t = testerOutcomes.find((o) => o.route !== null && !(o.dests.length === 1 && o.dests[0]!.subset === CANARY && !o.dests[0]!.error) ) ?? testerOutcomes[0]!;
+      if (!vs) testerWhy.push(whyNoVirtualService(m));
+      else if (t.route === null) testerWhy.push(msg(`${at(vs, ['spec', 'http'])}: 테스터 요청이 어떤 경로에도 맞지 않습니다`, `${at(vs, ['spec', 'http'])}: tester requests match no route`));
+      else testerWhy.push(msg(`${at(vs, ['spec', 'http', t.route])}: 테스터 요청이 이 경로를 탑니다. 경로는 위에서부터 검사되고 처음 맞는 것이 이깁니다`, `${at(vs, ['spec', 'http', t.route])}: tester requests take this route; routes are tried from the top and the first that matches wins`));
+      const e = destError(t);
+      if (e) testerWhy.push(e);
+    }
+    const reasonKo = reasons.length ? ` ${reasons.map((r) => (typeof r === 'string' ? r : r.ko)).join('. ')}.` : '';
+    const cap = (x: string) => (/^[\w./-]+:\d+/.test(x) ? x : x.charAt(0).toUpperCase() + x.slice(1));
+    const reasonEn = reasons.length ? ` ${reasons.map((r) => cap(typeof r === 'string' ? r : r.en)).join('. ')}.` : '';
+    push(
+      partial('routing', 3, [
+        {
+          ok: okA,
+          message: msg(
+            `일반 요청 ${n}개를 여러분의 규칙대로 보낸 결과: ${showCounts(a)}. 모두 ${SERVICE} 파드(${STABLE} 또는 ${CANARY})에 닿고, 기본 경로가 선언한 비율(${CANARY} 약 ${Math.round(expected)}개 ±${tol})대로 나뉘어야 합니다.${reasonKo}`,
+            `${n} ordinary requests sent through your rules went: ${showCounts(a)}. All must reach ${SERVICE} Pods (${STABLE} or ${CANARY}), split as your default route declares (about ${Math.round(expected)} ±${tol} to ${CANARY}).${reasonEn}`,
+          ),
         },
         {
-          ok: tls === 'ISTIO_MUTUAL' && subsetOverrides.length === 0,
-          message: subsetOverrides.length && tls === 'ISTIO_MUTUAL'
-            ? msg(`${subsetOverrides.map(([tp, t]) => `${at(dr!, [...tp, 'mode'])}: ${tp.includes('portLevelSettings') ? '포트' : 'subset'} 설정이 tls.mode를 ${t}로 덮어씁니다`).join('; ')}.`, `${subsetOverrides.map(([tp, t]) => `${at(dr!, [...tp, 'mode'])}: a ${tp.includes('portLevelSettings') ? 'port-level' : 'subset'} setting overrides tls.mode with ${t}`).join('; ')}.`)
-            : msg(`${dr ? at(dr, ['spec', 'trafficPolicy']) : 'istio/traffic.yaml'}: ${host}로 가는 트래픽의 tls.mode가 ${tls ?? '지정되지 않음'}입니다. 클라이언트 쪽 사이드카가 메시 인증서로 보내게 하는 모드를 쓰세요.`, `${dr ? at(dr, ['spec', 'trafficPolicy']) : 'istio/traffic.yaml'}: traffic to ${host} has tls.mode ${tls ?? 'unset'}; use the mode that makes the client sidecar send with the mesh's certificates.`),
+          ok: okB,
+          message: msg(
+            `테스터 요청(x-canary: always) ${testers.length}개의 결과: ${showCounts(b)}. 모두 ${CANARY}로 가야 합니다. ${testerWhy.map((r) => (typeof r === 'string' ? r : r.ko)).join('. ')}.`,
+            `${testers.length} tester requests (x-canary: always) went: ${showCounts(b)}. All must reach ${CANARY}. ${testerWhy.map((r) => (typeof r === 'string' ? r : r.en)).join('. ')}.`,
+          ),
         },
       ]),
     );
   }
 
-  // authz: deny by default, only the frontend reaches checkout
+  // mtls: every workload in shop accepts only mTLS on its port; callers of checkout send mTLS (ISTIO_MUTUAL or auto)
   {
-    const aps = docs.filter((d) => d.kind === 'AuthorizationPolicy' && (d.ns === NAMESPACE || d.ns === 'istio-system'));
-    const denyAll = aps.find((d) => {
-      const s = d.value.spec;
-      if (s === undefined || s === null) return true;
-      if (!isObj(s)) return false;
-      const keys = Object.keys(s).filter((k) => !(k === 'action' && s.action === 'ALLOW'));
-      return keys.length === 0;
-    });
-    const checkoutLabels = m.pods.filter((p) => p.ns === NAMESPACE && p.labels.app === SERVICE).map((p) => p.labels);
-    // ALLOW policies that apply to checkout: those selecting its Pods and those for the whole namespace (no selector).
-    const allowsCheckout = aps.filter((d) => {
-      const action = str(get(d.value, ['spec', 'action'])) ?? 'ALLOW';
-      const sel = labelsOf(get(d.value, ['spec', 'selector', 'matchLabels']));
-      return action === 'ALLOW' && d !== denyAll && (Object.keys(sel).length === 0 || checkoutLabels.some((l) => subsetOf(sel, l)));
-    });
-    const problems: string[] = [];
-    const problemsKo: string[] = [];
-    for (const d of allowsCheckout) {
-      arr(get(d.value, ['spec', 'rules'])).forEach((r, i) => {
-        const froms = arr(get(r, ['from']));
-        const principals = froms.flatMap((f) => arr(get(f, ['source', 'principals'])));
-        const spiffe = principals.filter((p): p is string => typeof p === 'string' && p.startsWith('spiffe://'));
-        const other = froms.some((f) => isObj(get(f, ['source'])) && Object.keys(get(f, ['source']) as Obj).some((k) => k !== 'principals'));
-        if (spiffe.length) {
-          problems.push(`${at(d, ['spec', 'rules', i, 'from'])}: principals are written without the spiffe:// prefix (cluster.local/ns/NS/sa/SA), so "${spiffe[0]}" matches no caller`);
-          problemsKo.push(`${at(d, ['spec', 'rules', i, 'from'])}: principals는 spiffe:// 없이 cluster.local/ns/NS/sa/SA 형식으로 씁니다. "${spiffe[0]}"는 어떤 호출자와도 맞지 않습니다`);
-        } else if (!froms.length || other || !principals.length || principals.some((p) => p !== FRONTEND)) {
-          problems.push(`${at(d, ['spec', 'rules', i])}: this rule lets in callers other than ${FRONTEND}`);
-          problemsKo.push(`${at(d, ['spec', 'rules', i])}: 이 규칙은 ${FRONTEND}가 아닌 호출자도 들여보냅니다`);
-        }
-      });
+    const checkoutPods = endpoints(m, HOST);
+    const workloads: Workload[] = [
+      { ns: NAMESPACE, labels: { app: '(any other workload)' }, name: { ko: `${NAMESPACE}의 워크로드`, en: `the workloads of ${NAMESPACE}` } },
+      ...checkoutPods.map((p) => ({ ns: p.ns, labels: p.labels, name: { ko: `${p.name}의 파드`, en: `the Pods of ${p.name}` } })),
+    ];
+    const weak = workloads.map((w) => ({ w, pm: peerMode(m, w, PORT) })).filter((x) => x.pm.mode !== 'STRICT');
+    const serverMsg = (): Msg => {
+      const { w, pm } = weak[0]!;
+      if (!pm.from) {
+        return msg(
+          `${w.name.ko}에 적용되는 PeerAuthentication이 없어서 기본값 PERMISSIVE(평문도 받음)로 동작합니다. ${NAMESPACE} 네임스페이스 전체(또는 ${ROOT_NAMESPACE}에서 메시 전체)에 STRICT를 두세요.`,
+          `No PeerAuthentication applies to ${w.name.en}, so they run with the default, PERMISSIVE (plain text accepted); set STRICT for the whole ${NAMESPACE} namespace (or the whole mesh, in ${ROOT_NAMESPACE}).`,
+        );
+      }
+      const port = pm.from.path.includes('portLevelMtls');
+      return msg(
+        `${at(pm.from.res, pm.from.path)}: ${w.name.ko}${port ? `(포트 ${PORT})` : ''}에 적용되는 모드가 ${pm.mode}입니다. ${port ? '포트별 설정이 정책 전체의 모드를 덮어씁니다. ' : ''}${Object.keys(labelsOf(get(pm.from.res.value, ['spec', 'selector', 'matchLabels']))).length ? '워크로드 selector가 있는 정책은 네임스페이스 정책보다 우선합니다. ' : ''}상호 TLS만 받으려면 STRICT여야 합니다.`,
+        `${at(pm.from.res, pm.from.path)}: ${w.name.en}${port ? ` on port ${PORT}` : ''} run with ${pm.mode}. ${port ? "A port-level setting overrides the policy's mode. " : ''}${Object.keys(labelsOf(get(pm.from.res.value, ['spec', 'selector', 'matchLabels']))).length ? 'A policy with a workload selector takes precedence over the namespace one. ' : ''}Accepting only mutual TLS takes STRICT.`,
+      );
+    };
+    const clientBad = [undefined, STABLE, CANARY].map((s) => ({ s, t: clientTls(m, HOST, s, PORT) })).filter((x) => x.t.mode !== undefined && x.t.mode !== 'ISTIO_MUTUAL');
+    const clientMsg = (): Msg => {
+      const { s, t } = clientBad[0]!;
+      const what = s ? `subset ${s}` : HOST;
+      const level = t.from!.path.includes('portLevelSettings') ? { ko: `포트 ${PORT}의 설정이 `, en: `a port-level setting (port ${PORT}) ` } : t.from!.path.includes('subsets') ? { ko: 'subset의 설정이 ', en: "the subset's own setting " } : { ko: '', en: '' };
+      return msg(
+        `${at(t.from!.res, t.from!.path)}: ${level.ko}${what}로 가는 트래픽의 tls.mode를 ${t.mode}로 정합니다. ${t.mode === 'DISABLE' ? '평문으로 보내므로 STRICT인 서버가 거부합니다' : t.mode === 'SIMPLE' ? '클라이언트 인증서 없이 보내므로 상호 TLS가 아닙니다' : '직접 준 인증서를 쓰므로 메시의 신원이 아닙니다'}. tls를 지워 자동 mTLS에 맡기거나 ISTIO_MUTUAL을 쓰세요.`,
+        `${at(t.from!.res, t.from!.path)}: ${level.en ? `${level.en}sets tls.mode ${t.mode} for` : `tls.mode is ${t.mode} for`} traffic to ${what}, ${t.mode === 'DISABLE' ? 'plain text, which a STRICT server refuses' : t.mode === 'SIMPLE' ? 'TLS without a client certificate, so not mutual' : 'with certificates you provide, not the mesh identity'}; leave tls out (auto mTLS) or use ISTIO_MUTUAL.`,
+      );
+    };
+    push(
+      partial('mtls', 2, [
+        { ok: weak.length === 0, message: weak.length ? serverMsg() : '' },
+        { ok: clientBad.length === 0, message: clientBad.length ? clientMsg() : '' },
+      ]),
+    );
+  }
+
+  // authz: deny by default in shop; checkout answers the frontend's requests and nobody else's
+  {
+    const requests = [...new Map([...everyone, ...testers].filter((r) => r.path.startsWith('/api/')).map((r) => [`${r.method} ${r.path}`, { method: r.method, path: r.path }])).values()];
+    const other: Workload = { ns: NAMESPACE, labels: { app: '(any other workload)' }, name: { ko: `${NAMESPACE}의 워크로드`, en: `a workload in ${NAMESPACE}` } };
+    const outsider = OTHER_PEERS[0]!;
+    const d0 = decide(m, other, authzRequest(outsider, { method: 'GET', path: '/' }));
+    const denyByDefault: { ok: boolean; message: Msg } = { ok: !d0.allowed, message: '' };
+    if (d0.allowed) {
+      denyByDefault.message =
+        d0.by.kind === 'allow'
+          ? msg(
+              `${at(d0.by.res, ['spec', 'rules', d0.by.rule])}: 네임스페이스 전체에 적용되는 ALLOW 정책 ${d0.by.res.name}의 이 규칙이 ${outsider.name}에게 ${NAMESPACE}의 아무 워크로드나 호출하게 해 줍니다. 기본 거부가 되려면 다른 정책이 허용하지 않은 호출은 거부되어야 합니다.`,
+              `${at(d0.by.res, ['spec', 'rules', d0.by.rule])}: this rule of ALLOW policy ${d0.by.res.name}, which applies to the whole namespace, lets ${outsider.name} call any workload in ${NAMESPACE}; deny-by-default means a call no policy allows is refused.`,
+            )
+          : msg(
+              `istio/security.yaml: ${NAMESPACE}의 워크로드 가운데 정책이 고르지 않은 것은 아무에게나 응답합니다. 네임스페이스 전체(또는 ${ROOT_NAMESPACE}에서 메시 전체)에 적용되는 기본 거부 정책이 없습니다. 규칙이 없는 ALLOW 정책은 아무것도 허용하지 않습니다.`,
+              `istio/security.yaml: a workload in ${NAMESPACE} that no policy selects still answers anyone: there is no deny-by-default policy for the whole namespace (or the whole mesh, in ${ROOT_NAMESPACE}). An ALLOW policy without rules allows nothing.`,
+            );
     }
-    const frontendAllowed = allowsCheckout.some((d) => arr(get(d.value, ['spec', 'rules'])).some((r) => arr(get(r, ['from'])).some((f) => arr(get(f, ['source', 'principals'])).includes(FRONTEND))));
+    const checkoutWorkloads: Workload[] = endpoints(m, HOST).map((p) => ({ ns: p.ns, labels: p.labels, name: { ko: p.name, en: p.name } }));
+    if (!checkoutWorkloads.length) checkoutWorkloads.push({ ns: NAMESPACE, labels: { app: SERVICE }, name: { ko: SERVICE, en: SERVICE } });
+    const others = [...OTHER_PEERS, ...peersNamedBy(m).filter((p) => !OTHER_PEERS.some((o) => o.principal === p.principal && o.ip === p.ip))];
+    let frontendDenied: { w: Workload; r: { method: string; path: string }; d: Decision } | undefined;
+    let otherAllowed: { w: Workload; p: Peer; r: { method: string; path: string }; d: Decision } | undefined;
+    for (const w of checkoutWorkloads) {
+      for (const r of requests) {
+        const d = decide(m, w, authzRequest(FRONTEND_PEER, r));
+        if (!d.allowed && !frontendDenied) frontendDenied = { w, r, d };
+        for (const p of others) {
+          const o = decide(m, w, authzRequest(p, r));
+          if (o.allowed && !otherAllowed) otherAllowed = { w, p, r, d: o };
+        }
+      }
+    }
+    const parts: Msg[] = [];
+    if (otherAllowed) {
+      const { p, r, d } = otherAllowed;
+      parts.push(
+        d.by.kind === 'allow'
+          ? msg(`${at(d.by.res, ['spec', 'rules', d.by.rule])}: ${d.by.res.name}의 이 규칙이 ${p.name}에게도 ${SERVICE} 호출(${r.method} ${r.path})을 허용합니다. frontend의 신원만 허용하세요`, `${at(d.by.res, ['spec', 'rules', d.by.rule])}: this rule of ${d.by.res.name} lets ${p.name} call ${SERVICE} too (${r.method} ${r.path}); allow only the frontend's identity`)
+          : msg(`${SERVICE}에 적용되는 ALLOW 정책이 없어서 ${p.name}를 포함해 누구나 호출할 수 있습니다`, `no ALLOW policy applies to ${SERVICE}, so anyone, ${p.name} included, can call it`),
+      );
+    }
+    if (frontendDenied) {
+      const { r, d } = frontendDenied;
+      const why = whyDenied(d);
+      parts.push(msg(`frontend(${FRONTEND_PEER.principal})가 ${SERVICE}에 ${r.method} ${r.path}를 보내면 403을 받습니다. ${typeof why === 'string' ? why : why.ko}`, `the frontend (${FRONTEND_PEER.principal}) gets 403 for ${r.method} ${r.path} to ${SERVICE}: ${typeof why === 'string' ? why : why.en}`));
+    }
     push(
       partial('authz', 2, [
-        { ok: !!denyAll, message: msg(`istio/security.yaml: ${NAMESPACE} 네임스페이스에 "기본 거부" 정책(빈 spec의 AuthorizationPolicy)이 없습니다.`, `istio/security.yaml: the ${NAMESPACE} namespace has no deny-by-default policy (an AuthorizationPolicy with an empty spec).`) },
-        {
-          ok: frontendAllowed && problems.length === 0,
-          message: problems.length ? msg(problemsKo.join('; ') + '.', problems.join('; ') + '.') : msg(`istio/security.yaml: ${SERVICE}를 선택해 ${FRONTEND}를 허용하는 ALLOW 정책이 없습니다. 기본 거부만 있으면 frontend도 403을 받습니다.`, `istio/security.yaml: no ALLOW policy selects ${SERVICE} and lets in ${FRONTEND}; with only deny-by-default, the frontend gets 403 too.`),
-        },
+        denyByDefault,
+        { ok: parts.length === 0, message: parts.length ? sentences(parts) : '' },
       ]),
     );
   }
