@@ -4,7 +4,7 @@
  * build step was, which stages the final image is made of. Every field beyond `ok` is optional: an older engine
  * writes fewer, and graders fall back to reading the Dockerfile (lib/grader-kit/dockerfile.ts) when one is absent.
  */
-import type { Submission } from './index';
+import type { Msg, Submission } from './index';
 import { finalStage, type Instruction, type ParsedDockerfile, type Stage } from './dockerfile';
 
 export interface BuildStep {
@@ -46,6 +46,10 @@ export interface AddedLayer {
 export interface BuildInfo {
   ok: boolean;
   error?: string;
+  /** What the engine's gate refused before building, each with its Dockerfile line. */
+  refused?: { line: number; message: Msg }[];
+  /** What the gate rewrote (a dropped `# syntax=`, a digest built from the local tag). */
+  notes?: { line: number; message: Msg }[];
   log?: string;
   steps?: BuildStep[];
   /** The steps of a second build after only the lab's cache-probe file changed ([] when that build failed). */
@@ -126,4 +130,13 @@ export function readRunInfo(sub: Submission): RunInfo | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The gate's refusals as `Dockerfile:<line>: <why>` in one language, or undefined when the gate refused nothing. */
+export function refusalText(build: BuildInfo, lang: 'ko' | 'en', file = 'Dockerfile'): string | undefined {
+  if (!build.refused?.length) return undefined;
+  return build.refused
+    .slice(0, 3)
+    .map((r) => `${file}:${r.line}: ${typeof r.message === 'string' ? r.message : r.message[lang]}`)
+    .join(' ');
 }

@@ -9,7 +9,7 @@
 import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
 import { isObj, parseYamlFile, type Obj } from '../../../lib/grader-kit/yamldocs';
 import { parseImageRef, readDockerfile, type ImageRef, type ParsedDockerfile } from '../../../lib/grader-kit/dockerfile';
-import { exposedPortList, stageChain, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../lib/grader-kit/build-info';
+import { exposedPortList, refusalText, stageChain, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../lib/grader-kit/build-info';
 import { buildContext, interpolateTree, isProjectFolder, publishedPorts, restartPolicy, validateCompose } from './compose';
 import { ABSENT_PROGRAMS, asksHealthEndpoint, imageExposed, imageHealthcheck, imageUser, isRootUser, readHealthcheck } from './image';
 
@@ -68,6 +68,9 @@ export async function gradeWith(sub: Submission, build: BuildInfo, probe: Probe 
 
 function checkBuilds(df: ParsedDockerfile, build: BuildInfo): CheckVerdict {
   if (build.ok) return { id: 'builds', points: 3, passed: true };
+  // Refused before building (an image that is not here, a network mount...): the engine's own reasons, with lines.
+  const refusedKo = refusalText(build, 'ko');
+  if (refusedKo) return { id: 'builds', points: 0, passed: false, message: msg(`빌드 전에 거절되었습니다: ${refusedKo}`, `Refused before building: ${refusalText(build, 'en')}`) };
   const failedStep = build.steps?.at(-1);
   const ins = failedStep ? stepInstruction(df, failedStep) : undefined;
   // What Docker itself would refuse before building, named at its line.

@@ -11,7 +11,7 @@
 import crypto from 'node:crypto';
 import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
 import { readDockerfile, stagesNeeded, imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../../lib/grader-kit/dockerfile';
-import { stageChain, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../lib/grader-kit/build-info';
+import { refusalText, stageChain, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../lib/grader-kit/build-info';
 import { get, isObj, parseYamlFile, type Json, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
 import baseline from './data/baseline.json';
 import { validateObject } from './schema';
@@ -64,6 +64,9 @@ function stageLabel(s: Stage): string {
 
 function checkBuilds(df: ParsedDockerfile, build: BuildInfo): CheckVerdict {
   if (build.ok) return { id: 'builds', points: 2, passed: true };
+  // Refused before building (an image that is not here, a network mount...): the engine's own reasons, with lines.
+  const refusedKo = refusalText(build, 'ko');
+  if (refusedKo) return { id: 'builds', points: 0, passed: false, message: msg(`빌드 전에 거절되었습니다: ${refusedKo}`, `Refused before building: ${refusalText(build, 'en')}`) };
   // A COPY --from naming no earlier stage makes the builder look for an image of that name, on a network it does not
   // have: say which stage names exist instead of passing on a registry error.
   const badFrom = df.references.find((r) => r.kind === 'copy-from' && !/[:/@]/.test(r.value));
@@ -207,22 +210,28 @@ function checkNoBuildTools(df: ParsedDockerfile, sub: Submission, build: BuildIn
   // The biggest first: generated files (the toolchain's cache), then the toolchain, the sources, the scripts.
   const rank = (f: ModelFile) => (f.origin.startsWith('generated:') ? 0 : 1 + BUILD_ONLY.findIndex((d) => f.origin.startsWith(`${d}/`)));
   const leaks = [...shipped.values()].filter((f) => f.buildOnly).sort((a, b) => rank(a) - rank(b));
-  const byLine = new Map<string, ModelFile[]>();
-  for (const f of leaks) {
-    const key = `${f.stage}:${f.line}`;
-    byLine.set(key, [...(byLine.get(key) ?? []), f]);
-  }
   const finalIndex = chain[0]!.index;
+  // One entry per final-stage instruction that brings them, one per inherited stage.
+  const groups = new Map<string, ModelFile[]>();
+  for (const f of leaks) {
+    const key = f.stage === finalIndex ? `line:${f.line}` : `stage:${f.stage}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
   const describe = (lang: 'ko' | 'en') =>
-    [...byLine.values()]
+    [...groups.values()]
       .map((fs) => {
         const f = fs[0]!;
-        const ins = df.instructions.find((i) => i.line === f.line);
         const cache = lang === 'ko' ? '툴체인의 6 MB 캐시' : "the toolchain's 6 MB cache";
         const what = [...new Set(fs.map((x) => (x.origin.startsWith('generated:') ? cache : `${x.origin.split('/')[0]}/`)))].join(', ');
-        const via = f.stage !== finalIndex ? (lang === 'ko' ? ` (마지막 스테이지가 FROM으로 물려받는 스테이지 ${stageLabel(df.stages[f.stage]!)})` : ` (in stage ${stageLabel(df.stages[f.stage]!)}, which the final stage starts FROM)`) : '';
-        const gone = fs.every((x) => x.deletedAt) ? (lang === 'ko' ? `; Dockerfile:${fs[0]!.deletedAt}의 RUN이 지우지만 바이트는 앞 레이어에 그대로 실립니다` : `; the RUN at Dockerfile:${fs[0]!.deletedAt} deletes them, but their bytes still ship in the earlier layer`) : '';
-        return `Dockerfile:${f.line}: ${ins ? `${ins.op} ${ins.args.replace(/\s+/g, ' ').slice(0, 70)}` : ''}${via} → ${what}${gone}`;
+        const deleted = fs.find((x) => x.deletedAt)?.deletedAt;
+        if (f.stage !== finalIndex) {
+          const st = df.stages[f.stage]!;
+          return lang === 'ko'
+            ? `Dockerfile:${chain[0]!.line}: 마지막 스테이지가 물려받는 스테이지 ${stageLabel(st)}(Dockerfile:${st.line})의 레이어에 ${what}이(가) 있습니다${deleted ? `. Dockerfile:${deleted}의 RUN이 지워도 그 바이트는 앞 레이어에 그대로 실립니다` : ''}`
+            : `Dockerfile:${chain[0]!.line}: the layers of stage ${stageLabel(st)} (Dockerfile:${st.line}), which the final stage starts FROM, hold ${what}${deleted ? `; the RUN at Dockerfile:${deleted} deletes them, but their bytes still ship in those layers` : ''}`;
+        }
+        const ins = df.instructions.find((i) => i.line === f.line);
+        return `Dockerfile:${f.line}: ${ins ? `${ins.op} ${ins.args.replace(/\s+/g, ' ').slice(0, 70)}` : ''} → ${what}`;
       })
       .join('; ');
   return partial('no-build-tools', 2, [
