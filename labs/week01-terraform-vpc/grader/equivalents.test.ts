@@ -53,6 +53,21 @@ describe('every variant in variants/ gets full marks (the same set bin/lms labs 
   });
 });
 
+describe('terraform-aws-modules/vpc layout: one NAT gateway per zone or a single shared one', () => {
+  it.each([
+    ['one per zone', 'false'],
+    ['single shared', 'true'],
+  ])('%s passes', async (_, single) => {
+    const { files } = readVariant(path.join(LAB, 'variants/tf-aws-modules-count'));
+    const from = 'variable "single_nat_gateway" {\n  description = "Should be true if you want to provision a single shared NAT Gateway across all of your private networks"\n  type        = bool\n  default     = false\n}';
+    const byPath = new Map(files.map((f) => [f.path, f.content.toString()]));
+    expect(byPath.get('variables.tf')).toContain(from);
+    byPath.set('variables.tf', byPath.get('variables.tf')!.replace(from, from.replace('default     = false', `default     = ${single}`)));
+    const v = await grade(sub(Object.fromEntries(byPath)));
+    expect(failed(v)).toEqual([]);
+  });
+});
+
 describe('the NAT gateway\'s Elastic IP', () => {
   it.each([
     ['aws_eip.nat.id', NAT_ALLOC],
