@@ -257,3 +257,17 @@ describe('hostile input', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
+
+describe('cost', () => {
+  it('stays fast with hundreds of routes and a policy naming thousands of callers', async () => {
+    const routes = Array.from({ length: 400 }, (_, i) => `    - match: [{ uri: { exact: "/nothing/${i}" } }]\n      route: [{ destination: { host: checkout, subset: v1 } }]`).join('\n');
+    const many = Array.from({ length: 300 }, (_, i) => `    - from: [{ source: { principals: [${Array.from({ length: 16 }, (_, j) => `"cluster.local/ns/n${i}/sa/s${j}"`).join(', ')}] } }]`).join('\n');
+    const s = solution();
+    s['istio/traffic.yaml'] = s['istio/traffic.yaml']!.replace('  http:\n', `  http:\n${routes}\n`);
+    s['istio/extra.yaml'] = `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: big, namespace: shop }\nspec:\n  selector: { matchLabels: { app: checkout } }\n  rules:\n${many}\n`;
+    const started = Date.now();
+    const v = await grade(sub(s));
+    expect(failed(v)).toEqual(['authz']);
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+});

@@ -237,9 +237,17 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
   }
 
   // What ordinary requests do: the routes they take (each distinct route once).
+  // The outcome of a request depends only on what it carries: work it out once per distinct request.
+  const seen = new Map<string, RouteOutcome>();
+  const outcomeOf = (r: SimRequest) => {
+    const key = JSON.stringify([r.method, r.path, r.port, Object.entries(r.headers).sort()]);
+    let o = seen.get(key);
+    if (!o) seen.set(key, (o = outcome(m, HOST, r)));
+    return o;
+  };
   const ordinary = new Map<string, { o: RouteOutcome; n: number; example: SimRequest }>();
   const outcomes = everyone.map((r) => {
-    const o = outcome(m, HOST, r);
+    const o = outcomeOf(r);
     const key = `${o.vs ? `${o.vs.file}#${o.vs.name}` : '-'}:${o.route}`;
     const e = ordinary.get(key) ?? { o, n: 0, example: r };
     e.n++;
@@ -297,7 +305,7 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
     }
     const randB = rng(SC.seed + 1);
     const b = new Map<string, number>();
-    const testerOutcomes = testers.map((r) => outcome(m, HOST, r));
+    const testerOutcomes = testers.map(outcomeOf);
     for (const o of testerOutcomes) {
       const k = land(o, randB);
       b.set(k, (b.get(k) ?? 0) + 1);

@@ -304,5 +304,6 @@ export function peersNamedBy(m: Model): Peer[] {
       }
     }
   }
-  return [...out.values()];
+  // A hostile file could name thousands; the first ones are enough to show a policy that lets others in.
+  return [...out.values()].slice(0, 64);
 }
