@@ -127,10 +127,6 @@ export async function readTar(input: Readable): Promise<Map<string, Buffer>> {
   return files;
 }
 
-/**
- * Runs a grade function as a grader process: submission from stdin, verdict to stdout.
- * Only the verdict goes to stdout, so nothing a grader logs can be mistaken for a result.
- */
 /** Passed to a grade function: report each check as it completes, so the learner watches them fill in. */
 export interface GradeContext {
   progress(check: CheckVerdict): void;
@@ -138,19 +134,69 @@ export interface GradeContext {
 
 /** The engine reads these stderr lines for the live view only; the verdict on stdout is the result. */
 export const PROGRESS_PREFIX = 'LMS-PROGRESS:';
+/** Starts the stderr line with the stack of a crash the kit turned into a verdict (the engine logs it). */
+export const KIT_STOPPED = 'LMS-GRADER-STOPPED:';
 
+/** Said to the learner when the grader stopped on their submission; the checks it finished keep their verdicts. */
+export function crashMessage(e: unknown): { ko: string; en: string } {
+  const name = e instanceof Error ? e.name : typeof e;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return {
+      ko: '채점기가 제출물을 읽다가 호출 스택 한도를 넘어 멈췄습니다. 지나치게 깊은 중첩이나 끝없이 이어지는 참조(예: 아주 긴 needs 사슬)가 없는지 확인하세요. 멈추기 전에 끝난 항목은 그대로 채점되었고, 나머지는 채점하지 못했습니다.',
+      en: 'The grader ran past its call stack limit while reading your submission. Look for extremely deep nesting or a chain of references with no end (such as a very long needs chain). Checks finished before it stopped are graded; the rest could not be checked.',
+    };
+  }
+  return {
+    ko: `채점기가 제출물을 채점하다가 오류(${name})로 멈췄습니다. 멈추기 전에 끝난 항목은 그대로 채점되었고, 나머지는 채점하지 못했습니다. 제출물이 문제가 아니라고 생각되면 강사에게 알려 주세요. 다시 채점할 수 있습니다.`,
+    en: `The grader stopped with an error (${name}) while grading your submission. Checks finished before it stopped are graded; the rest could not be checked. If you believe your submission is fine, tell your instructor: it can be regraded.`,
+  };
+}
+
+const NEVER_FINISHED = {
+  ko: '채점기가 일어나지 않을 무언가를 기다리다가 결과 없이 끝났습니다(예: 제출한 프로그램이 끝내 응답하지 않음). 멈추기 전에 끝난 항목은 그대로 채점되었고, 나머지는 채점하지 못했습니다.',
+  en: 'The grader was left waiting for something that could not happen any more (for example, your program never answering) and ended without a result. Checks finished before it stopped are graded; the rest could not be checked.',
+};
+
+/**
+ * Runs a grade function as a grader process: submission from stdin, verdict to stdout, exactly once, whatever
+ * happens in between.
+ */
 export async function runGrader(
   grade: (s: Submission, ctx: GradeContext) => Promise<GraderVerdict> | GraderVerdict,
   opts: { warmup?: () => Promise<unknown> } = {},
 ): Promise<void> {
-  // Warm up (load a WASM parser, read hidden data) while the submission is still on its way: in a pre-started
-  // sandbox this happens before the learner even submits.
-  const warm = opts.warmup ? opts.warmup().catch(() => undefined) : Promise.resolve();
+  // Only the verdict goes to stdout: anything a grader (or a library it uses) logs goes to stderr, so it can never be
+  // mistaken for the result.
+  const toStderr = (...args: unknown[]) => console.error(...args);
+  console.log = console.info = console.debug = toStderr;
+  // Checks completed so far, so that a crash later keeps what was already decided.
+  const done = new Map<string, CheckVerdict>();
+  let written = false;
   // Exit as soon as the verdict is flushed: pending sockets or DNS lookups towards a dead subject must not keep
   // the grader alive until the engine's timeout.
   const write = (doc: GraderVerdict) => {
+    if (written) return;
+    written = true;
     process.stdout.write(JSON.stringify(doc) + '\n', () => process.exit(0));
   };
+  // Whatever a submission makes the grader do (overflow its stack, throw in a callback, reject a promise nobody
+  // awaits, leave it waiting for an event that never comes), the learner gets a verdict: the checks finished so far
+  // and a message saying the grader stopped. The stack goes to stderr for the operator. Running out of memory or a
+  // hard crash cannot be caught here; the engine gives those a result of its own (lib/grading/grade.ts).
+  const crashed = (e: unknown, message = crashMessage(e)) => {
+    if (written) return;
+    if (e instanceof NotGradable) return write({ gradable: false, message: e.msg, checks: [] });
+    process.stderr.write(`${KIT_STOPPED} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    write({ gradable: true, message, checks: [...done.values()] });
+  };
+  process.on('uncaughtException', (e) => crashed(e));
+  process.on('unhandledRejection', (e) => crashed(e));
+  // Node exits quietly when nothing is left to wait for, even with the grade function unfinished.
+  process.on('beforeExit', () => crashed(new Error('the event loop emptied before the grade function returned'), NEVER_FINISHED));
+
+  // Warm up (load a WASM parser, read hidden data) while the submission is still on its way: in a pre-started
+  // sandbox this happens before the learner even submits.
+  const warm = opts.warmup ? opts.warmup().catch(() => undefined) : Promise.resolve();
   let files: Map<string, Buffer>;
   try {
     files = await readTar(process.stdin);
@@ -162,17 +208,13 @@ export async function runGrader(
   try {
     const ctx: GradeContext = {
       progress: (c) => {
+        if (!done.has(c.id)) done.set(c.id, c);
         process.stderr.write(`${PROGRESS_PREFIX}${JSON.stringify({ id: c.id, passed: c.passed })}\n`);
       },
     };
     write(await grade(new Submission(files), ctx));
   } catch (e) {
-    if (e instanceof NotGradable) {
-      write({ gradable: false, message: e.msg, checks: [] });
-      return;
-    }
-    // A grader bug: say so on stderr and exit non-zero; the engine reports an error that costs no attempt.
-    process.stderr.write(`grader crashed: ${(e as Error).stack ?? String(e)}\n`, () => process.exit(70));
+    crashed(e);
   }
 }
 

@@ -6,29 +6,40 @@ import type Docker from 'dockerode';
 import { getLab, type Lab } from '../labs/registry';
 import { assembleResult, graderOutput, RESULT_MAX_BYTES, type StoredResult } from './result';
 import { buildSubmissionTar, ArchiveError, type SubmittedFile } from './tar';
-import { resolveLimits } from './limits';
+import { resolveLimits, type SandboxLimits } from './limits';
 import { ensureLearnerBaseImages, graderImageTag, imageExists, runtimeImageTag } from './images';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { prepareSandbox, type PreparedSandbox, type RunOutcome, LABEL_SANDBOX, LABEL_OWNER, LABEL_PREFIX, WORKER_ID } from './sandbox';
 import { buildLearnerImage, gateLearnerDockerfile, LEARNER_BASE_IMAGES, type BuildInfo } from './build';
 import { leaseBuilder, type BuilderLease } from './builder';
 import type { SandboxPool } from './pool';
 import { z } from 'zod';
-import { PROGRESS_PREFIX } from '../grader-kit/index';
+import { KIT_STOPPED, PROGRESS_PREFIX } from '../grader-kit/index';
 import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
 
 export type Phase = 'starting' | 'building' | 'running' | 'finished';
 
 export type GradeOutcome = (
-  | { kind: 'graded'; result: StoredResult; imageTag: string }
+  | {
+      kind: 'graded';
+      result: StoredResult;
+      imageTag: string;
+      /** Set when the grader stopped on the submission and the result says so: what happened, for the operator's log. */
+      stopped?: string;
+    }
   | { kind: 'timed_out'; durationMs: number; imageTag: string; message: string }
 ) & {
   /** Resolves when every container of the run is gone (already resolved unless `deferCleanup` was set). */
   cleanup?: Promise<void>;
 };
 
-/** The engine could not grade (engine down, image missing, grader crashed): retry, and never charge the learner. */
+/**
+ * The engine could not grade (engine unreachable, image missing, a container that could not be created or started,
+ * the engine losing the run): retry, and never charge the learner. A grader that ran and stopped because of what it
+ * was fed is not one of these: see `readOutcome`.
+ */
 export class InfraError extends Error {}
 
 export interface GradeOptions {
@@ -88,6 +99,9 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
   }
 
   if (!(await imageExists(opts.docker, imageTag).catch((e) => { throw new InfraError(`Docker engine unreachable: ${(e as Error).message}`); }))) {
+    await opts.docker.ping().catch((e) => {
+      throw new InfraError(`Docker engine unreachable: ${(e as Error).message}`);
+    });
     throw new InfraError(`grader image ${imageTag} is missing; run bin/lms images build`);
   }
   await opts.onPhase?.('starting');
@@ -123,28 +137,97 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
       message: `The grader did not finish within ${Math.round(limits.timeoutMs / 1000)} s.`,
     };
   }
-  // The verdict on stdout is the contract; an exit code that arrived says more only when it is not 0.
-  if ((outcome.exitCode !== null && outcome.exitCode !== 0) || outcome.stdout.length === 0 || outcome.stdoutTruncated || outcome.stdout.length > RESULT_MAX_BYTES) {
-    const why = outcome.oomKilled ? 'ran out of memory' : outcome.stdoutTruncated ? 'printed more than the result cap' : `exited with ${outcome.exitCode}`;
-    throw new InfraError(`grader ${why}: ${outcome.stderr.toString('utf8').slice(-500)}`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(outcome.stdout.toString('utf8'));
-  } catch {
-    throw new InfraError('grader printed something other than one JSON document');
-  }
-  const parsed = graderOutput.safeParse(doc);
-  if (!parsed.success) throw new InfraError(`grader output failed validation: ${parsed.error.issues[0]?.message}`);
-  let result: StoredResult;
-  try {
-    result = assembleResult(lab.manifest, parsed.data, durationMs);
-  } catch (e) {
-    throw new InfraError((e as Error).message);
-  }
+  const ended = readOutcome(lab, outcome, limits, durationMs);
   await opts.onPhase?.('finished');
-  return { kind: 'graded', result, imageTag, cleanup };
+  return { kind: 'graded', result: ended.result, imageTag, cleanup, ...(ended.stopped ? { stopped: ended.stopped } : {}) };
 }
+
+const SIGNALS = new Map(Object.entries(os.constants.signals).map(([name, n]) => [n, name]));
+
+/**
+ * What a grader run that ended (not timed out) produced. The verdict line on stdout is the result. Without a usable
+ * verdict, how the grader ended decides whose problem it is:
+ *
+ *  - the grader ran and died because of what it was fed: killed at its memory limit, crashed (any exit code but
+ *    0, or a signal the sandbox itself can raise: SIGSEGV, SIGABRT), printed garbage or more than the result cap,
+ *    reported a check the lab does not have. Running it again gives the same answer, so it is the submission's
+ *    result: gradable, every check failed, a message saying what happened (and counted, as a timeout is);
+ *  - the engine failed: it stopped answering before it said how the grader ended, the output was lost on the way
+ *    (exit 0 and nothing printed: the grader kit always prints a verdict before exiting 0), or the process was
+ *    killed from outside the sandbox (SIGKILL or SIGTERM without the memory limit: the host's own OOM killer, the
+ *    engine stopping; nothing inside the container can kill its first process so). That is an InfraError: retried.
+ */
+export function readOutcome(lab: Lab, outcome: RunOutcome, limits: SandboxLimits, durationMs: number): { result: StoredResult; stopped?: string } {
+  const stderrTail = () => outcome.stderr.toString('utf8').slice(-500);
+  const stopped = (why: GraderStop, diagnostic: string) => ({
+    result: assembleResult(lab.manifest, { gradable: true, message: stopMessage(why, limits), checks: [] }, durationMs),
+    stopped: `${diagnostic}: ${stderrTail()}`,
+  });
+  if (outcome.stdoutTruncated || outcome.stdout.length > RESULT_MAX_BYTES) return stopped({ kind: 'flood' }, 'grader printed more than the result cap');
+  if (outcome.stdout.length > 0) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(outcome.stdout.toString('utf8'));
+    } catch {
+      return stopped({ kind: 'garbage' }, 'grader printed something other than one JSON document');
+    }
+    const parsed = graderOutput.safeParse(doc);
+    if (!parsed.success) return stopped({ kind: 'garbage' }, `grader output failed validation: ${parsed.error.issues[0]?.message}`);
+    try {
+      const result = assembleResult(lab.manifest, parsed.data, durationMs);
+      // The grader kit caught a crash itself and said so in the verdict; its stack is on stderr for the operator.
+      const caught = outcome.stderr.toString('utf8').indexOf(KIT_STOPPED);
+      return caught < 0 ? { result } : { result, stopped: `the grader kit caught a crash: ${outcome.stderr.toString('utf8').slice(caught + KIT_STOPPED.length, caught + 1500)}` };
+    } catch (e) {
+      return stopped({ kind: 'garbage' }, (e as Error).message);
+    }
+  }
+  // Nothing on stdout.
+  if (outcome.oomKilled) return stopped({ kind: 'memory' }, 'grader killed at its memory limit');
+  if (outcome.exitCode === null || !outcome.exitKnown) throw new InfraError('the engine stopped answering before the grader ended');
+  const code = outcome.exitCode;
+  if (code === 0) throw new InfraError('the grader exited 0 and its output was lost on the way');
+  const signal = code > 128 ? SIGNALS.get(code - 128) : undefined;
+  if (signal === 'SIGKILL' || signal === 'SIGTERM') throw new InfraError(`the grader was killed from outside its sandbox (${signal}): ${stderrTail()}`);
+  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(outcome.stderr.toString('utf8'))) return stopped({ kind: 'memory' }, `grader ran out of heap (exit ${code})`);
+  return stopped({ kind: 'crash', code, signal }, `grader exited with ${code}${signal ? ` (${signal})` : ''}`);
+}
+
+type GraderStop = { kind: 'memory' } | { kind: 'garbage' } | { kind: 'flood' } | { kind: 'crash'; code: number; signal?: string };
+
+const REGRADE = {
+  ko: '이 제출은 0점으로 기록됩니다. 제출물이 문제가 아니라고 생각되면 강사에게 알려 주세요. 다시 채점할 수 있습니다.',
+  en: 'This attempt scores 0; if you believe your submission is fine, tell your instructor: it can be regraded.',
+};
+
+function stopMessage(why: GraderStop, limits: SandboxLimits): { ko: string; en: string } {
+  const m = (ko: string, en: string) => ({ ko: `${ko} ${REGRADE.ko}`, en: `${en} ${REGRADE.en}` });
+  switch (why.kind) {
+    case 'memory':
+      return m(
+        `채점기가 제출물을 처리하다가 메모리 한도(${limits.memoryMb} MB)를 넘어 멈췄고, 어떤 항목도 채점하지 못했습니다. 입력이 지나치게 크거나, 깊게 중첩되었거나, 끝없이 펼쳐지지 않는지 확인하세요.`,
+        `The grader ran out of memory (its limit is ${limits.memoryMb} MB) while processing your submission, before it could report any check. Look for input that is extremely large, deeply nested or that expands without end.`,
+      );
+    case 'garbage':
+      return m(
+        '채점기가 제출물을 채점하다가 결과 대신 다른 것을 출력해서, 어떤 항목도 읽을 수 없었습니다.',
+        'The grader printed something other than its result while grading your submission, so no check could be read.',
+      );
+    case 'flood':
+      return m(
+        '채점기가 제출물을 채점하다가 결과 크기 한도(1 MiB)보다 많이 출력해서, 어떤 항목도 읽을 수 없었습니다.',
+        'The grader printed more than the result size limit (1 MiB) while grading your submission, so no check could be read.',
+      );
+    case 'crash': {
+      const how = `exit code ${why.code}${why.signal ? `, ${why.signal}` : ''}`;
+      return m(
+        `채점기가 제출물을 채점하다가 멈췄고(${how}), 어떤 항목도 채점하지 못했습니다.`,
+        `The grader stopped (${how}) while grading your submission, before it could report any check.`,
+      );
+    }
+  }
+}
+
 
 /**
  * A lab that runs the learner's code: the learner's program in its own "subject" container with no network, and the

@@ -34,6 +34,11 @@ export interface RunOutcome {
   stdoutTruncated: boolean;
   timedOut: boolean;
   oomKilled: boolean;
+  /**
+   * Whether the engine reported how the process ended (exit code and OOM flag, from `inspect`). Set when the run
+   * ended without a verdict line; false then means the engine stopped answering mid-run (an infrastructure failure).
+   */
+  exitKnown: boolean;
   durationMs: number;
   /** Resolves when the container is gone; the caller may store the result first and await this after. */
   removed: Promise<void>;
@@ -79,6 +84,7 @@ class CappedSink {
   chunks: Buffer[] = [];
   size = 0;
   truncated = false;
+  sawNewline = false;
   private onLine?: () => void;
   /** Resolves at the first newline: a grader's verdict is one JSON line, written last. */
   readonly firstLine = new Promise<void>((resolve) => (this.onLine = resolve));
@@ -87,7 +93,10 @@ class CappedSink {
   private partialLine = '';
   constructor(private cap: number) {}
   write(c: Buffer) {
-    if (c.includes(10)) this.onLine?.();
+    if (c.includes(10)) {
+      this.sawNewline = true;
+      this.onLine?.();
+    }
     if (this.lineHandler) {
       const text = this.partialLine + c.toString('utf8');
       const lines = text.split('\n');
@@ -228,14 +237,25 @@ export async function prepareSandbox(
         }
         let exitCode: number | null = null;
         let oomKilled = false;
+        let exitKnown = false;
+        const status = (ms: number) => Promise.race([waited.then((w) => w.StatusCode, () => null), new Promise<null>((r) => setTimeout(() => r(null), ms))]);
         if (first !== 'timeout' && first !== 'closed') {
           exitCode = (first as { StatusCode: number }).StatusCode;
           const info = await container.inspect().catch(() => null);
           oomKilled = Boolean(info?.State.OOMKilled);
+          exitKnown = info !== null;
+        } else if (first === 'closed' && out.sawNewline) {
+          // A verdict line arrived: a short grace for the exit status, which usually follows within milliseconds.
+          exitCode = await status(15);
         } else if (first === 'closed') {
-          // A short grace for the exit status, which usually follows within milliseconds.
-          const code = await Promise.race([waited.then((w) => w.StatusCode), new Promise<null>((r) => setTimeout(() => r(null), 15))]);
-          exitCode = code;
+          // The output ended without a verdict. Whose fault that is depends on how the process ended, so wait for
+          // Docker to say (normally milliseconds; a stream that closed while the process still runs means the engine
+          // lost the connection, and the status never comes).
+          exitCode = await status(5000);
+          const info = await container.inspect().catch(() => null);
+          oomKilled = Boolean(info?.State.OOMKilled);
+          if (exitCode === null && info?.State.Status === 'exited') exitCode = info.State.ExitCode;
+          exitKnown = exitCode !== null && info !== null;
         }
         return {
           exitCode,
@@ -244,6 +264,7 @@ export async function prepareSandbox(
           stdoutTruncated: out.truncated,
           timedOut,
           oomKilled,
+          exitKnown,
           durationMs: Date.now() - started,
           removed: (removed = remove()),
         };
