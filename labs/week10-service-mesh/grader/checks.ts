@@ -100,7 +100,8 @@ function whyNoVirtualService(m: Model): Msg {
       `${at(elsewhere, ['spec', 'hosts'])}: VirtualService ${elsewhere.name} is in namespace ${elsewhere.ns}, where the short host name means ${fqdn(SERVICE, elsewhere.ns)}; put it in ${NAMESPACE} or write the full name ${HOST}`,
     );
   }
-  return msg(`${HOST}를 hosts에 둔 VirtualService가 없습니다`, `no VirtualService lists ${HOST} in its hosts`);
+  const where = placeFor(m, 'VirtualService', 'istio/traffic.yaml');
+  return msg(`${where}: ${HOST}를 hosts에 둔 VirtualService가 없습니다`, `${where}: no VirtualService lists ${HOST} in its hosts`);
 }
 
 /** What a destination that answers an error instead of reaching Pods means, where it is written. */
@@ -158,6 +159,12 @@ function whyDenied(d: Decision): Msg {
     return msg(`${SERVICE}에 적용되는 ALLOW 정책(${list}) 중 이 요청에 맞는 것이 없습니다.${hintKo}${unk.ko}`, `no ALLOW policy that applies to ${SERVICE} (${list}) matches it.${hintEn}${unk.en}`);
   }
   return msg('', '');
+}
+
+/** Where to point when something is missing: the first resource of a kind, else the first resource of the file. */
+function placeFor(m: Model, kind: string, file: string): string {
+  const r = m.resources.find((x) => x.kind === kind && x.file === file) ?? m.resources.find((x) => x.kind === kind) ?? m.resources.find((x) => x.file === file);
+  return r ? at(r) : `${file}:1`;
 }
 
 // ── the checks ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -219,7 +226,7 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
       if (!pods.length) versionProblems.push({ ko: `${where}: subset "${want}"의 레이블(${showLabels(def.labels)})을 가진 ${SERVICE} 파드가 없어서 이 subset으로 가는 요청은 503이 됩니다 (파드 레이블: ${podLabels})`, en: `${where}: subset "${want}" selects ${showLabels(def.labels)}, which no ${SERVICE} Pod carries, so its requests end in 503 (Pods: ${podLabels})` });
       else if (strangers.length) versionProblems.push({ ko: `${where}: subset "${want}"의 레이블(${showLabels(def.labels)})이 ${[...new Set(strangers.map((p) => p.name))].join(', ')}의 파드도 고릅니다. subset은 Service의 파드 가운데 이 레이블을 모두 가진 파드이므로, 버전을 구분하는 레이블을 넣으세요`, en: `${where}: subset "${want}" selects ${showLabels(def.labels)}, which the Pods of ${[...new Set(strangers.map((p) => p.name))].join(', ')} carry too; a subset is the Service's Pods that carry all its labels, so include the label that tells the versions apart` });
     }
-    const vsWhere = vs ? at(vs, ['spec', 'http']) : 'istio/traffic.yaml';
+    const vsWhere = vs ? at(vs, ['spec', 'http']) : placeFor(m, 'VirtualService', 'istio/traffic.yaml');
     push(
       partial('subsets', 3, [
         {
@@ -340,7 +347,15 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
       }
     }
     if (!reasons.length && errors.length === 0 && !okA) {
-      reasons.push(msg(`기본 경로의 선언대로라면 ${CANARY}에 약 ${Math.round(expected)}개(±${tol})가 가야 하는데 ${canaryN}개가 갔습니다. subset의 레이블이 그 버전의 파드만 고르는지 확인하세요`, `your default route declares about ${Math.round(expected)} (±${tol}) for ${CANARY}, and ${canaryN} went there; check that each subset's labels select only that version's Pods`));
+      const mixed = mainRoute?.o.dests.find((d) => d.subset !== undefined && d.pods.some((p) => versionOf(p) !== d.subset));
+      const where = mixed && vs && mainRoute!.o.route !== null ? `${at(vs, ['spec', 'http', mainRoute!.o.route!, 'route', mixed.index, 'destination', 'subset'])}: ` : `${placeFor(m, 'VirtualService', 'istio/traffic.yaml')}: `;
+      const strangers = mixed ? [...new Set(mixed.pods.filter((p) => versionOf(p) !== mixed.subset).map((p) => p.name))].join(', ') : '';
+      reasons.push(
+        msg(
+          `${where}기본 경로의 선언대로라면 ${CANARY}에 약 ${Math.round(expected)}개(±${tol})가 가야 하는데 ${canaryN}개가 갔습니다. ${mixed ? `subset "${mixed.subset}"이 ${strangers}의 파드에도 닿습니다` : 'subset의 레이블이 그 버전의 파드만 고르는지 확인하세요'}`,
+          `${where}your default route declares about ${Math.round(expected)} (±${tol}) for ${CANARY}, and ${canaryN} went there; ${mixed ? `subset "${mixed.subset}" reaches the Pods of ${strangers} too` : "check that each subset's labels select only that version's Pods"}`,
+        ),
+      );
     }
     const testerWhy: Msg[] = [];
     if (!okB) {
@@ -386,8 +401,8 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
       const { w, pm } = weak[0]!;
       if (!pm.from) {
         return msg(
-          `${w.name.ko}에 적용되는 PeerAuthentication이 없어서 기본값 PERMISSIVE(평문도 받음)로 동작합니다. ${NAMESPACE} 네임스페이스 전체(또는 ${ROOT_NAMESPACE}에서 메시 전체)에 STRICT를 두세요.`,
-          `No PeerAuthentication applies to ${w.name.en}, so they run with the default, PERMISSIVE (plain text accepted); set STRICT for the whole ${NAMESPACE} namespace (or the whole mesh, in ${ROOT_NAMESPACE}).`,
+          `${placeFor(m, 'PeerAuthentication', 'istio/security.yaml')}: ${w.name.ko}에 적용되는 PeerAuthentication이 없어서 기본값 PERMISSIVE(평문도 받음)로 동작합니다. ${NAMESPACE} 네임스페이스 전체(또는 ${ROOT_NAMESPACE}에서 메시 전체)에 STRICT를 두세요.`,
+          `${placeFor(m, 'PeerAuthentication', 'istio/security.yaml')}: no PeerAuthentication applies to ${w.name.en}, so they run with the default, PERMISSIVE (plain text accepted); set STRICT for the whole ${NAMESPACE} namespace (or the whole mesh, in ${ROOT_NAMESPACE}).`,
         );
       }
       const port = pm.from.path.includes('portLevelMtls');
@@ -429,8 +444,8 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
               `${at(d0.by.res, ['spec', 'rules', d0.by.rule])}: this rule of ALLOW policy ${d0.by.res.name}, which applies to the whole namespace, lets ${outsider.name} call any workload in ${NAMESPACE}; deny-by-default means a call no policy allows is refused.`,
             )
           : msg(
-              `istio/security.yaml: ${NAMESPACE}의 워크로드 가운데 정책이 고르지 않은 것은 아무에게나 응답합니다. 네임스페이스 전체(또는 ${ROOT_NAMESPACE}에서 메시 전체)에 적용되는 기본 거부 정책이 없습니다. 규칙이 없는 ALLOW 정책은 아무것도 허용하지 않습니다.`,
-              `istio/security.yaml: a workload in ${NAMESPACE} that no policy selects still answers anyone: there is no deny-by-default policy for the whole namespace (or the whole mesh, in ${ROOT_NAMESPACE}). An ALLOW policy without rules allows nothing.`,
+              `${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: ${NAMESPACE}의 워크로드 가운데 정책이 고르지 않은 것은 아무에게나 응답합니다. 네임스페이스 전체(또는 ${ROOT_NAMESPACE}에서 메시 전체)에 적용되는 기본 거부 정책이 없습니다. 규칙이 없는 ALLOW 정책은 아무것도 허용하지 않습니다.`,
+              `${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: a workload in ${NAMESPACE} that no policy selects still answers anyone: there is no deny-by-default policy for the whole namespace (or the whole mesh, in ${ROOT_NAMESPACE}). An ALLOW policy without rules allows nothing.`,
             );
     }
     const checkoutWorkloads: Workload[] = endpoints(m, HOST).map((p) => ({ ns: p.ns, labels: p.labels, name: { ko: p.name, en: p.name } }));
@@ -454,7 +469,7 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
       parts.push(
         d.by.kind === 'allow'
           ? msg(`${at(d.by.res, ['spec', 'rules', d.by.rule])}: ${d.by.res.name}의 이 규칙이 ${p.name}에게도 ${SERVICE} 호출(${r.method} ${r.path})을 허용합니다. frontend의 신원만 허용하세요`, `${at(d.by.res, ['spec', 'rules', d.by.rule])}: this rule of ${d.by.res.name} lets ${p.name} call ${SERVICE} too (${r.method} ${r.path}); allow only the frontend's identity`)
-          : msg(`${SERVICE}에 적용되는 ALLOW 정책이 없어서 ${p.name}를 포함해 누구나 호출할 수 있습니다`, `no ALLOW policy applies to ${SERVICE}, so anyone, ${p.name} included, can call it`),
+          : msg(`${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: ${SERVICE}에 적용되는 ALLOW 정책이 없어서 ${p.name}를 포함해 누구나 호출할 수 있습니다`, `${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: no ALLOW policy applies to ${SERVICE}, so anyone, ${p.name} included, can call it`),
       );
     }
     if (frontendDenied) {
