@@ -3,7 +3,7 @@
  * fresh sandbox, writes the result. One worker per Docker host; its concurrency is that host's sandbox slots.
  */
 import Docker from 'dockerode';
-import { Worker } from 'bullmq';
+import { DelayedError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { getEnv } from '../lib/env';
 import { disconnectDb } from '../lib/db';
@@ -14,6 +14,7 @@ import { ensureGraderImages } from '../lib/grading/images';
 import { listLabs } from '../lib/labs/registry';
 import { LABEL_OWNER, LABEL_SANDBOX, LABEL_PREFIX, ABANDONED_AFTER_MS, becomeWorker } from '../lib/grading/sandbox';
 import { SandboxPool } from '../lib/grading/pool';
+import { announceSlots, FAIRNESS, promoteDeferred, withdrawSlots } from '../lib/grading/schedule';
 import { partLogger } from '../lib/log';
 import { metrics } from '../lib/metrics';
 import { getDb } from '../lib/db';
@@ -38,7 +39,8 @@ async function main() {
   const hb = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
   const hbKey = (id: string) => `${env.REDIS_PREFIX}:sandbox-owner:${id}`;
   const ttl = Number(process.env.LMS_HEARTBEAT_TTL_S ?? 30);
-  const beat = () => hb.set(hbKey(WORKER_ID), '1', 'EX', ttl).catch(() => {});
+  // The heartbeat also announces this worker's slots, which the lab page's queue estimate counts.
+  const beat = () => Promise.all([hb.set(hbKey(WORKER_ID), '1', 'EX', ttl), announceSlots(hb, WORKER_ID, env.WORKER_CONCURRENCY, ttl)]).catch(() => {});
   await beat();
   /**
    * Removes what dead workers left: sandboxes of this deployment (same Redis prefix) whose worker has no heartbeat, and
@@ -75,12 +77,16 @@ async function main() {
   // Pre-started sandboxes per lab image in use (SANDBOX_POOL_SIZE=0 turns the pool off).
   const pool = env.SANDBOX_POOL_SIZE > 0 ? new SandboxPool(docker, { size: env.SANDBOX_POOL_SIZE, maxAgeMs: 5 * 60_000, idleMs: 10 * 60_000 }, log) : undefined;
 
+  const queue = getGradingQueue();
   const worker = new Worker(
     GRADING_QUEUE,
-    async (job) => {
-      const { submissionId } = gradingJobData.parse(job.data);
+    async (job, token) => {
+      const { submissionId, deferred } = gradingJobData.parse(job.data);
       const attempt = job.attemptsMade + 1;
       const jobLog = logger.child({ job: submissionId, attempt });
+      // A job that was put back for fairness is an ordinary job again (a backoff after an infrastructure failure must
+      // not be cut short by a promotion).
+      if (deferred) await job.updateData({ submissionId });
       let outcome;
       try {
         outcome = await processSubmission(submissionId, {
@@ -89,11 +95,24 @@ async function main() {
           lastTry: attempt >= (job.opts.attempts ?? 1),
           runtime,
           pool,
+          log: (msg) => jobLog.warn(msg),
+          // The learner's grading ended: their jobs put back for fairness may go now.
+          onLearnerFree: (userId) => promoteDeferred(queue, userId).then(() => undefined, () => undefined),
         });
       } catch (e) {
         const sub = await getDb().submission.findUnique({ where: { id: submissionId }, select: { labId: true } }).catch(() => null);
         m.sandboxFailures.inc({ lab: sub?.labId ?? 'unknown' });
         throw e;
+      }
+      if (outcome === 'deferred') {
+        // The learner already has a grading running (lib/grading/schedule.ts): back to the queue without using an
+        // attempt, marked so that the end of that grading offers it again at once; the delay is only a safety net.
+        await job.updateData({ submissionId, deferred: true });
+        await job.moveToDelayed(Date.now() + FAIRNESS.deferMs, token);
+        const userId = (await getDb().submission.findUnique({ where: { id: submissionId }, select: { userId: true } }))?.userId;
+        // That grading may have ended between the check and the move.
+        if (userId) await promoteDeferred(queue, userId).catch(() => 0);
+        throw new DelayedError();
       }
       const sub = await getDb().submission.findUnique({ where: { id: submissionId }, select: { labId: true, createdAt: true, finishedAt: true } });
       if (sub?.finishedAt && outcome !== 'skipped') {
@@ -116,8 +135,6 @@ async function main() {
   );
   worker.on('failed', (job, err) => log(`${job?.id} failed (try ${job?.attemptsMade}): ${err.message}`));
   worker.on('error', (err) => log(`error: ${err.message}`));
-
-  const queue = getGradingQueue();
 
   // Metrics and health on their own port: Prometheus scrapes /metrics; an orchestrator probes /healthz.
   const metricsPort = Number(process.env.WORKER_METRICS_PORT ?? 9464);
@@ -175,6 +192,7 @@ async function main() {
     await pool?.close();
     await closeQueue();
     await hb.del(hbKey(WORKER_ID)).catch(() => {});
+    await withdrawSlots(hb, WORKER_ID).catch(() => {});
     hb.disconnect();
     await disconnectDb();
     log('stopped');

@@ -8,8 +8,9 @@ import { getDb, Prisma } from '../db';
 import { getLab } from '../labs/registry';
 import { gradeFiles, InfraError, type Phase } from './grade';
 import { labPassed, storedResult, type StoredResult } from './result';
+import { FAIRNESS, mayStart, othersWaiting, worstCaseOf } from './schedule';
 
-export type ProcessOutcome = 'graded' | 'timed_out' | 'skipped' | 'error';
+export type ProcessOutcome = 'graded' | 'timed_out' | 'skipped' | 'error' | 'deferred';
 
 export interface ProcessOptions {
   docker: Docker;
@@ -20,24 +21,58 @@ export interface ProcessOptions {
   runtime?: string;
   labels?: Record<string, string>;
   pool?: import('./pool').SandboxPool;
+  /** Called once the learner's grading has ended (or gone back to the queue): their deferred jobs may go now. */
+  onLearnerFree?: (userId: string) => void | Promise<void>;
+  /** Where a grader that stopped on a submission is reported (the worker's log). */
+  log?: (message: string) => void;
 }
 
 const TERMINAL = ['GRADED', 'TIMED_OUT', 'ERROR'] as const;
 
-export async function processSubmission(submissionId: string, opts: ProcessOptions): Promise<ProcessOutcome> {
-  const db = getDb();
-  const sub = await db.submission.findUnique({ where: { id: submissionId }, include: { files: true } });
-  if (!sub) return 'skipped';
-  if ((TERMINAL as readonly string[]).includes(sub.status)) return 'skipped';
+/**
+ * Takes the submission for this run, or says why not: it already ended (`skip`), or its learner already has a
+ * grading running and the fairness rule says wait (`defer`; lib/grading/schedule.ts). Serialised per learner with
+ * an advisory lock, so two workers taking two of one learner's jobs at once cannot both start them.
+ */
+async function claim(submissionId: string): Promise<{ kind: 'skip' } | { kind: 'defer'; userId: string } | { kind: 'run'; userId: string }> {
+  return getDb().$transaction(
+    async (tx) => {
+      const sub = await tx.submission.findUnique({ where: { id: submissionId }, select: { userId: true, labId: true, status: true } });
+      if (!sub || (TERMINAL as readonly string[]).includes(sub.status)) return { kind: 'skip' as const };
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('lms:grading'), hashtext(${sub.userId}))::text`;
+      const running = await tx.submission.count({ where: { userId: sub.userId, status: 'RUNNING', id: { not: submissionId } } });
+      if (running > 0) {
+        const worst = worstCaseOf(sub.labId);
+        const others = worst <= FAIRNESS.shortJobMs ? await othersWaiting(tx, sub.userId) : true;
+        if (!mayStart(running, worst, others)) return { kind: 'defer' as const, userId: sub.userId };
+      }
+      const moved = await tx.submission.updateMany({
+        where: { id: submissionId, status: { in: ['QUEUED', 'RUNNING'] } },
+        data: { status: 'RUNNING', phase: 'starting', attempt: { increment: 1 }, startedAt: new Date(), error: null },
+      });
+      return moved.count === 1 ? { kind: 'run' as const, userId: sub.userId } : { kind: 'skip' as const };
+    },
+    { timeout: 15_000, maxWait: 15_000 },
+  );
+}
 
-  await db.submission.update({
-    where: { id: submissionId },
-    data: { status: 'RUNNING', phase: 'starting', attempt: { increment: 1 }, startedAt: new Date(), error: null },
-  });
+export async function processSubmission(submissionId: string, opts: ProcessOptions): Promise<ProcessOutcome> {
+  const claimed = await claim(submissionId);
+  if (claimed.kind === 'skip') return 'skipped';
+  if (claimed.kind === 'defer') return 'deferred';
+  try {
+    return await gradeClaimed(submissionId, opts);
+  } finally {
+    await opts.onLearnerFree?.(claimed.userId);
+  }
+}
+
+async function gradeClaimed(submissionId: string, opts: ProcessOptions): Promise<ProcessOutcome> {
+  const db = getDb();
+  const sub = await db.submission.findUniqueOrThrow({ where: { id: submissionId }, include: { files: true } });
   const setPhase = async (phase: Phase) => {
     await db.submission.updateMany({ where: { id: submissionId, status: 'RUNNING' }, data: { phase } });
   };
-
   try {
     const outcome = await gradeFiles({
       docker: opts.docker,
@@ -58,6 +93,9 @@ export async function processSubmission(submissionId: string, opts: ProcessOptio
       await outcome.cleanup;
       return 'timed_out';
     }
+    // A grader that stopped on this submission: its result says so, and the operator hears of it (a grader bug
+    // shows up here too, and a regrade fixes those results once the grader is fixed).
+    if (outcome.stopped) (opts.log ?? console.warn)(`[worker] ${submissionId}: the ${sub.labId} grader stopped on this submission; stored as its result (${outcome.stopped})`);
     await storeResult(submissionId, sub.userId, sub.labId, outcome.result, outcome.imageTag);
     // Cohort notifications (lab passed, learner stuck) go out on their own: a slow or broken webhook never holds up
     // or fails a grading.
@@ -65,17 +103,18 @@ export async function processSubmission(submissionId: string, opts: ProcessOptio
     await outcome.cleanup;
     return 'graded';
   } catch (e) {
-    if (e instanceof InfraError) {
-      if (opts.lastTry) {
-        await db.submission.updateMany({
-          where: { id: submissionId, status: 'RUNNING' },
-          data: { status: 'ERROR', phase: 'finished', finishedAt: new Date(), error: 'Grading failed for a reason on our side; this did not count as an attempt. Please submit again.' },
-        });
-        console.error(`[worker] ${submissionId} ended as ERROR: ${e.message}`);
-        return 'error';
-      }
-      await db.submission.updateMany({ where: { id: submissionId, status: 'RUNNING' }, data: { status: 'QUEUED', phase: 'queued' } });
+    // Anything else is on our side: an InfraError (engine unreachable, image missing, a container that could not be
+    // created), or an unexpected error (database, a bug). Retried with backoff; the last try ends ERROR, uncounted.
+    if (opts.lastTry) {
+      await db.submission.updateMany({
+        where: { id: submissionId, status: 'RUNNING' },
+        data: { status: 'ERROR', phase: 'finished', finishedAt: new Date(), error: 'Grading failed for a reason on our side; this did not count as an attempt. Please submit again.' },
+      });
+      console.error(`[worker] ${submissionId} ended as ERROR: ${(e as Error).message}`);
+      if (e instanceof InfraError) return 'error';
+      throw e;
     }
+    await db.submission.updateMany({ where: { id: submissionId, status: 'RUNNING' }, data: { status: 'QUEUED', phase: 'queued' } });
     throw e;
   }
 }

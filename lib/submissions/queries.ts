@@ -2,6 +2,7 @@ import { getDb } from '../db';
 import { AccessDenied, NotFound, type Actor } from '../auth/actor';
 import { storedResult, type StoredResult } from '../grading/result';
 import { getLab } from '../labs/registry';
+import { queueEstimate } from '../grading/schedule';
 import type { SubmissionStatus } from '../generated/prisma/enums';
 
 export interface SubmissionView {
@@ -15,9 +16,9 @@ export interface SubmissionView {
   createdAt: string;
   finishedAt: string | null;
   error: string | null;
-  /** Submissions ahead of this one in the queue (only while QUEUED). */
+  /** Waiting submissions that will start before this one (only while QUEUED). */
   queuePosition: number | null;
-  /** A rough wait while queued: those ahead times the lab's recent grading time (ms). */
+  /** While queued: when the result is expected (ms from now), from the queue played forward with recent grading times. */
   estimateMs: number | null;
   result: StoredResult | null;
   /** Whether this result passes the lab (the pass mark and every required check); null until graded. */
@@ -39,14 +40,11 @@ export async function getSubmissionView(actor: Actor, id: string): Promise<Submi
   const s = await db.submission.findUnique({ where: { id }, include: { result: true } });
   if (!s) throw new NotFound('No such submission.');
   if (!(await canSee(actor, s.userId))) throw new NotFound('No such submission.');
-  const queuePosition = s.status === 'QUEUED' ? await db.submission.count({ where: { status: 'QUEUED', createdAt: { lt: s.createdAt } } }) : null;
+  // The queue played forward under the fairness rule (lib/grading/schedule.ts): who really starts first, and when.
+  const estimate = s.status === 'QUEUED' ? await queueEstimate(s.id) : null;
+  const queuePosition = estimate?.position ?? null;
+  const estimateMs = estimate?.estimateMs ?? null;
   const parsed = s.result ? storedResult.safeParse(s.result.document) : null;
-  let estimateMs: number | null = null;
-  if (queuePosition !== null) {
-    const recent = await db.result.findMany({ where: { submission: { labId: s.labId } }, orderBy: { createdAt: 'desc' }, take: 20, select: { durationMs: true } });
-    const avg = recent.length ? recent.reduce((a, r) => a + r.durationMs, 0) / recent.length : 1500;
-    estimateMs = Math.round((queuePosition + 1) * avg);
-  }
   return {
     id: s.id,
     labId: s.labId,

@@ -41,39 +41,48 @@ export async function submitLabAttempt(actor: Actor, raw: unknown, opts: { limit
     throw e;
   }
   const db = getDb();
-  // Abuse limits, each with a message that says what to do; a regrade is not a learner's submission and skips them.
-  // (`limits: false` is for the engine's own bulk tests and benchmarks; the site never passes it.)
-  const enforce = opts.limits !== false;
-  const queued = await db.submission.count({ where: { userId: actor.id, status: { in: ['QUEUED', 'RUNNING'] }, regradeOfId: null } });
-  if (enforce && queued >= LIMITS.queuedPerLearner)
-    throw new HttpRefusal(
-      429,
-      'queue_full',
-      `You already have ${queued} submissions waiting to be graded; wait for one to finish.`,
-      `채점을 기다리는 제출이 이미 ${queued}개 있습니다. 하나가 끝날 때까지 기다려 주세요.`,
-      10,
-    );
-  if (enforce && (await submitRateExceeded(actor.id, lab.manifest.id)))
-    throw new HttpRefusal(
-      429,
-      'rate_limited',
-      `At most ${LIMITS.submitPerLabPerMinute.max} submissions per lab per minute; try again in a minute.`,
-      `한 실습에는 1분에 ${LIMITS.submitPerLabPerMinute.max}번까지 제출할 수 있습니다. 잠시 뒤에 다시 제출하세요.`,
-      60 - (Math.floor(Date.now() / 1000) % 60),
-    );
   // Practice after a deadline is graded in full; it is marked late and the cohort's late policy counts it.
   const late = await isLate(actor.id, lab.manifest.week);
-  const submission = await db.submission.create({
-    data: {
-      userId: actor.id,
-      labId: lab.manifest.id,
-      late,
-      status: 'QUEUED',
-      phase: 'queued',
-      files: { create: files.map((f) => ({ path: f.path, content: f.content })) },
+  // Abuse limits, each with a message that says what to do; a regrade is not a learner's submission and skips them.
+  // (`limits: false` is for the engine's own bulk tests and benchmarks; the site never passes it.)
+  // The count and the insert are one step per learner (an advisory lock held by the transaction): six submissions at
+  // once see 0, 1, 2, 3, 3, 3 waiting, not 0 six times.
+  const enforce = opts.limits !== false;
+  const { submission, queued } = await db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('lms:submit'), hashtext(${actor.id}))::text`;
+      const queued = await tx.submission.count({ where: { userId: actor.id, status: { in: ['QUEUED', 'RUNNING'] }, regradeOfId: null } });
+      if (enforce && queued >= LIMITS.queuedPerLearner)
+        throw new HttpRefusal(
+          429,
+          'queue_full',
+          `You already have ${queued} submissions waiting to be graded; wait for one to finish.`,
+          `채점을 기다리는 제출이 이미 ${queued}개 있습니다. 하나가 끝날 때까지 기다려 주세요.`,
+          10,
+        );
+      if (enforce && (await submitRateExceeded(actor.id, lab.manifest.id)))
+        throw new HttpRefusal(
+          429,
+          'rate_limited',
+          `At most ${LIMITS.submitPerLabPerMinute.max} submissions per lab per minute; try again in a minute.`,
+          `한 실습에는 1분에 ${LIMITS.submitPerLabPerMinute.max}번까지 제출할 수 있습니다. 잠시 뒤에 다시 제출하세요.`,
+          60 - (Math.floor(Date.now() / 1000) % 60),
+        );
+      const submission = await tx.submission.create({
+        data: {
+          userId: actor.id,
+          labId: lab.manifest.id,
+          late,
+          status: 'QUEUED',
+          phase: 'queued',
+          files: { create: files.map((f) => ({ path: f.path, content: f.content })) },
+        },
+        select: { id: true },
+      });
+      return { submission, queued };
     },
-    select: { id: true },
-  });
+    { timeout: 30_000, maxWait: 10_000 },
+  );
   try {
     // Fairness: a learner's first waiting job outranks another learner's fourth (BullMQ: lower priority runs first).
     await enqueueGrading(submission.id, { priority: queued + 1 });

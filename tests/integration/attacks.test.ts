@@ -23,6 +23,13 @@ import { UserInputError } from '@/lib/auth/actor';
 import { getDb, disconnectDb } from '@/lib/db';
 import { closeQueue } from '@/lib/queue';
 import { createLearner, docker, sandboxContainers, startWorker, waitFor } from './helpers';
+import Docker from 'dockerode';
+import { processSubmission } from '@/lib/grading/process-submission';
+import { InfraError } from '@/lib/grading/grade';
+import { HttpRefusal } from '@/lib/http/errors';
+import { LIMITS } from '@/lib/security/limits';
+import { getSubmissionView } from '@/lib/submissions/queries';
+import { storedResult } from '@/lib/grading/result';
 
 const SERVE_HELLO = `node -e "require('http').createServer((q,s)=>s.end('hello')).listen(process.env.PORT)"`;
 const f = (p: string, c: string | Buffer) => ({ path: p, content: Buffer.isBuffer(c) ? c : Buffer.from(c) });
@@ -472,5 +479,165 @@ describe('learner image builds', () => {
     expect(seen.size).toBeGreaterThanOrEqual(2);
     expect([...new Set(seen.values())]).toEqual(['none']);
     expect(largest).toBeLessThan(1024 * 1024);
+  });
+});
+
+describe('grading fairness and crash handling', () => {
+  const TERMINAL = ['GRADED', 'TIMED_OUT', 'ERROR'];
+  const row = (id: string) => getDb().submission.findUniqueOrThrow({ where: { id }, include: { result: true } });
+  const ended = (id: string, ms = 120_000) =>
+    waitFor(async () => {
+      const s = await row(id);
+      return TERMINAL.includes(s.status) ? s : undefined;
+    }, ms, 250);
+  const busy = () => getDb().submission.count({ where: { status: { in: ['QUEUED', 'RUNNING'] } } });
+
+  it('six simultaneous submissions from one learner: exactly three are accepted, the rest refused with 429 and a reason', async () => {
+    const l = await createLearner();
+    const tries = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => submitLabAttempt(l, { labId: 'test-echo', files: [f('input.txt', `hello ${i}`)] })),
+    );
+    const accepted = tries.filter((t) => t.status === 'fulfilled');
+    const refused = tries.flatMap((t) => (t.status === 'rejected' ? [t.reason as unknown] : []));
+    expect(accepted.length).toBe(LIMITS.queuedPerLearner);
+    expect(refused.length).toBe(6 - LIMITS.queuedPerLearner);
+    for (const e of refused) {
+      expect(e).toBeInstanceOf(HttpRefusal);
+      const r = e as HttpRefusal;
+      // what POST /api/submissions answers with (route() turns it into 429 with Retry-After)
+      expect({ status: r.status, code: r.code }).toEqual({ status: 429, code: 'queue_full' });
+      expect(r.retryAfterS).toBeGreaterThan(0);
+      expect(r.message).toMatch(/already have 3 submissions waiting/);
+      expect(r.ko).toMatch(/채점을 기다리는 제출이 이미 3개/);
+    }
+    expect(await getDb().submission.count({ where: { userId: l.id } })).toBe(LIMITS.queuedPerLearner);
+    expect(await getDb().submissionFile.count({ where: { submission: { userId: l.id } } })).toBe(LIMITS.queuedPerLearner);
+  });
+
+  it('a grader stopped by what a submission holds gives that submission one counted result with a message, never a retry loop', async () => {
+    // mode -> the score (a check completed before the crash keeps its point when the grader kit caught the crash)
+    // and what the message must say
+    const modes: Record<string, { score: number; en: RegExp }> = {
+      stack: { score: 1, en: /stack/i },
+      throw: { score: 1, en: /stopped with an error/ },
+      reject: { score: 1, en: /stopped with an error/ },
+      uncaught: { score: 1, en: /stopped with an error/ },
+      drain: { score: 1, en: /waiting for something/ },
+      oom: { score: 0, en: /out of memory/ },
+      heap: { score: 0, en: /out of memory/ },
+      exit: { score: 0, en: /stopped \(exit code 3\)/ },
+      abort: { score: 0, en: /stopped/ },
+      garbage: { score: 0, en: /something other than its result/ },
+    };
+    const w = startWorker({ WORKER_CONCURRENCY: '2' });
+    try {
+      await waitFor(async () => w.output().includes('ready:'), 120_000);
+      const subs = await Promise.all(
+        Object.keys(modes).map(async (mode) => {
+          const l = await createLearner();
+          const { submissionId } = await submitLabAttempt(l, { labId: 'test-crash', files: [f('input.txt', mode)] });
+          return { mode, userId: l.id, id: submissionId };
+        }),
+      );
+      for (const s of subs) {
+        const done = await ended(s.id);
+        const want = modes[s.mode]!;
+        // one run (no retry), one result, counted as the learner's attempt
+        expect({ mode: s.mode, status: done.status, runs: done.attempt, number: done.number, error: done.error }).toEqual({ mode: s.mode, status: 'GRADED', runs: 1, number: 1, error: null });
+        expect(await getDb().result.count({ where: { submissionId: s.id } })).toBe(1);
+        const doc = storedResult.parse(done.result!.document);
+        expect({ mode: s.mode, gradable: doc.gradable, score: doc.score, passed: done.result!.passed }).toEqual({ mode: s.mode, gradable: true, score: want.score, passed: false });
+        expect(doc.message?.en, s.mode).toMatch(want.en);
+        expect(doc.message?.ko, s.mode).toMatch(/채점기/);
+        expect(doc.checks.find((c) => c.id === 'second')).toMatchObject({ passed: false, points: 0, message: { en: expect.stringMatching(/did not report this check/) } });
+        const progress = await getDb().labProgress.findUniqueOrThrow({ where: { userId_labId: { userId: s.userId, labId: 'test-crash' } } });
+        expect(progress.attempts).toBe(1);
+      }
+      expect(w.output()).not.toMatch(/failed \(try/);
+    } finally {
+      await w.stop();
+    }
+    await hostHealthy();
+  });
+
+  it('a genuine infrastructure failure is still retried, and ends ERROR without costing an attempt on the last try', async () => {
+    const l = await createLearner();
+    const db = getDb();
+    const sub = await db.submission.create({
+      data: { userId: l.id, labId: 'test-echo', status: 'QUEUED', phase: 'queued', files: { create: [{ path: 'input.txt', content: Buffer.from('hello') }] } },
+    });
+    // the engine does not answer
+    const unreachable = new Docker({ socketPath: '/nonexistent/docker.sock' });
+    await expect(processSubmission(sub.id, { docker: unreachable, attempt: 1, lastTry: false })).rejects.toBeInstanceOf(InfraError);
+    expect(await row(sub.id)).toMatchObject({ status: 'QUEUED', attempt: 1, number: null, result: null });
+    // the engine answers but cannot create the container
+    const noCreate = Object.create(docker, { createContainer: { value: async () => Promise.reject(new Error('no space left on device')) } }) as Docker;
+    await expect(processSubmission(sub.id, { docker: noCreate, attempt: 2, lastTry: false })).rejects.toBeInstanceOf(InfraError);
+    expect(await row(sub.id)).toMatchObject({ status: 'QUEUED', attempt: 2, result: null });
+    expect(await processSubmission(sub.id, { docker: unreachable, attempt: 4, lastTry: true })).toBe('error');
+    const s = await row(sub.id);
+    expect(s).toMatchObject({ status: 'ERROR', number: null, result: null });
+    expect(s.error).toMatch(/on our side/);
+  });
+
+  it("fairness: with two slots, one learner's slow labs hold one slot; the others start first, and the queue shown is what happens", async () => {
+    const w = startWorker({ WORKER_CONCURRENCY: '2' });
+    const db = getDb();
+    try {
+      await waitFor(async () => w.output().includes('ready:'), 120_000);
+      // Whatever earlier tests left is graded first, and the slow lab gets recent grading times for the estimate (two
+      // at once, as they will run).
+      const warm = await Promise.all([1, 2].map(async () => (await submitLabAttempt(await createLearner(), { labId: 'test-slow', files: [f('input.txt', '3000')] })).submissionId));
+      await waitFor(async () => (await busy()) === 0, 180_000, 250);
+      for (const id of warm) expect((await row(id)).status).toBe('GRADED');
+
+      const [a, b, c] = [await createLearner(), await createLearner(), await createLearner()];
+      const slow = (who: typeof a) => submitLabAttempt(who, { labId: 'test-slow', files: [f('input.txt', '3000')] }).then((r) => r.submissionId);
+      const aIds = [await slow(a), await slow(a), await slow(a)];
+      await waitFor(async () => (await row(aIds[0]!)).status === 'RUNNING', 30_000, 50);
+      // time for a worker to take A's second job as well, if it would
+      await new Promise((r) => setTimeout(r, 1000));
+      const bId = await slow(b);
+      const cId = await slow(c);
+      const all = [...aIds, bId, cId];
+
+      // What the lab page shows each waiting submission now
+      const t0 = Date.now();
+      const owner = new Map([...aIds.map((id) => [id, a] as const), [bId, b], [cId, c]]);
+      const shown = new Map<string, { queuePosition: number; estimateMs: number }>();
+      for (const id of all) {
+        const v = await getSubmissionView(owner.get(id)!, id);
+        if (v.status === 'QUEUED') shown.set(id, { queuePosition: v.queuePosition!, estimateMs: v.estimateMs! });
+      }
+
+      await waitFor(async () => (await db.submission.count({ where: { id: { in: all }, status: 'GRADED' } })) === all.length, 120_000, 250);
+      const rows = await db.submission.findMany({ where: { id: { in: all } }, include: { result: true } });
+      const at = new Map(rows.map((r) => [r.id, { start: r.startedAt!.getTime(), end: r.finishedAt!.getTime() }]));
+      const start = (id: string) => at.get(id)!.start;
+      // B was started before A's second and third, although A's were queued first
+      expect(start(bId)).toBeLessThan(start(aIds[1]!));
+      expect(start(bId)).toBeLessThan(start(aIds[2]!));
+      // and A never held both slots
+      const [a1, a2, a3] = aIds.map((id) => at.get(id)!);
+      expect(a2!.start).toBeGreaterThanOrEqual(a1!.end - 50);
+      expect(a3!.start).toBeGreaterThanOrEqual(a2!.end - 50);
+      // one run and one result each: waiting for a turn is not an attempt
+      for (const r of rows) expect({ id: r.id, runs: r.attempt, result: !!r.result }).toEqual({ id: r.id, runs: 1, result: true });
+
+      // The shown position is the number of then-waiting submissions that really started first; the estimates grow
+      // in the order they really started, each near when its result came (gradings here vary with the machine's load).
+      expect(shown.size).toBeGreaterThanOrEqual(3);
+      for (const [id, v] of shown) {
+        const ahead = [...shown.keys()].filter((o) => o !== id && start(o) < start(id)).length;
+        expect({ id, position: v.queuePosition }).toEqual({ id, position: ahead });
+        const real = at.get(id)!.end - t0;
+        expect(Math.abs(v.estimateMs - real), `${id}: estimated ${v.estimateMs} ms, took ${real} ms`).toBeLessThanOrEqual(Math.max(4000, real * 0.5));
+      }
+      const byEstimate = [...shown.keys()].sort((x, y) => shown.get(x)!.estimateMs - shown.get(y)!.estimateMs);
+      const byStart = [...shown.keys()].sort((x, y) => start(x) - start(y));
+      expect(byEstimate).toEqual(byStart);
+    } finally {
+      await w.stop();
+    }
   });
 });
