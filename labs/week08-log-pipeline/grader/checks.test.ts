@@ -198,6 +198,11 @@ describe('week08 grader', { timeout: 30_000 }, () => {
     expect((v.checks.find((c) => c.id === 'json-lines')!.message as { en: string }).en).toMatch(/the record for line \d+ came after the record for line \d+/);
   });
 
+  it('current JavaScript that Node 18 runs passes the syntax check (class fields and static blocks, #private, ??=, ?., regex d flag, top-level return)', () => {
+    const modern = "'use strict';\nclass Cfg { static #n = 0; static { Cfg.#n = 1; } #x = 1; get x() { return this.#x; } static n() { return Cfg.#n; } }\nlet o = {};\no.a ??= [1, 2].at(-1);\nconst m = /a(b)/d.exec('ab')?.indices?.[1];\nif (!m) return;\nmodule.exports = { Cfg, o, m };\n";
+    expect(() => checkSource(sub({ 'process.js': modern }))).not.toThrow();
+  });
+
   it('malformed submissions are not gradable: missing, empty, not UTF-8, syntax errors, ESM imports', async () => {
     expect(() => checkSource(sub({ 'lib.js': 'module.exports = 1;' }))).toThrow(/missing/);
     expect(() => checkSource(sub({ 'process.js': '\n\n' }))).toThrow(/empty/);

@@ -94,6 +94,8 @@ export interface ExpLine {
   line: number;
   kind: '5xx' | 'other' | 'malformed';
   text: string;
+  /** For a malformed line: what makes it so, and which part of a program decides it. */
+  why?: { part: 'parse' | 'time' | 'status'; ko: string; en: string };
   want?: Want;
   near?: Partial<Want>;
 }
@@ -135,7 +137,7 @@ export interface RunResult {
 const MAX_ANSWER = 16 * 1024 * 1024;
 
 /** One POST /run with a deadline and a capped answer; anything but a well-formed harness answer is `{ error }`. */
-export function runOnce(base: string, body: Buffer, timeoutMs = 10_000): Promise<RunResult | { error: string }> {
+export function runOnce(base: string, body: Buffer, timeoutMs = 14_000): Promise<RunResult | { error: string }> {
   const u = new URL('/run', base);
   return new Promise((resolve) => {
     let settled = false;
@@ -423,7 +425,7 @@ function crashWhere(r: RunResult | { error: string }, sub: Submission): string |
 
 function exitDesc(r: RunResult | { error: string }, lang: 'ko' | 'en'): string {
   if ('error' in r) return lang === 'ko' ? `실행 결과를 받지 못했습니다 (${r.error})` : `no result came back (${r.error})`;
-  if (r.timedOut) return lang === 'ko' ? '5초 안에 끝나지 않아 종료시켰습니다 (입력이 끝난 뒤에도 기다리고 있나요?)' : 'it did not finish within 5 s and was killed (does it keep waiting after the input ends?)';
+  if (r.timedOut) return lang === 'ko' ? '10초 안에 끝나지 않아 종료시켰습니다 (입력이 끝난 뒤에도 기다리고 있나요?)' : 'it did not finish within 10 s and was killed (does it keep waiting after the input ends?)';
   if (r.truncated) return lang === 'ko' ? '출력이 1 MiB를 넘어 종료시켰습니다' : 'it wrote more than 1 MiB and was killed';
   if (r.signal === 'SIGKILL') return lang === 'ko' ? 'SIGKILL로 종료되었습니다 (메모리를 너무 많이 썼을 수 있습니다)' : 'it was killed by SIGKILL (most likely for using too much memory)';
   if (r.signal) return lang === 'ko' ? `시그널 ${r.signal}로 종료되었습니다` : `it was killed by ${r.signal}`;
@@ -572,6 +574,9 @@ export function judge(sub: Submission, runs: RunObs[]): CheckVerdict[] {
       return { r, want, last, ok: nums.includes(want) };
     });
     const badCount = countPart.find((c) => !c.ok);
+    // One too many on a log that ends with a newline: the empty text after it was counted as a line.
+    const endsWithNewline = (r: RunObs) => r.input.body.length > 0 && r.input.body[r.input.body.length - 1] === 0x0a;
+    const offByOne = badCount && endsWithNewline(badCount.r) && (badCount.last.match(/\d+/g) ?? []).map(Number).includes(badCount.want + 1);
     checks.push(
       partial('bad-lines', 3, [
         {
@@ -588,15 +593,23 @@ export function judge(sub: Submission, runs: RunObs[]): CheckVerdict[] {
           message: !anyOutput
             ? both(`access.log를 입력했을 때 표준 출력에 아무것도 없어, 깨진 줄을 걸러 냈는지 알 수 없습니다 (${where.stdout}).`, `With access.log as input nothing came out on stdout, so whether bad lines are kept out cannot be told (${where.stdout}).`)
             : passedBad.length
-            ? both(`깨진 줄이 출력되었습니다: ${passedBad[0]!.r.input.name} ${passedBad[0]!.m.line!.line}번째 줄 ${clip(passedBad[0]!.m.line!.text)} (${where.parse}).`, `A malformed line was passed on: ${passedBad[0]!.r.input.name} line ${passedBad[0]!.m.line!.line}: ${clip(passedBad[0]!.m.line!.text)} (${where.parse}).`)
-            : '',
+              ? (() => {
+                  const l = passedBad[0]!.m.line!;
+                  const why = l.why;
+                  const w = why ? where[why.part] : where.parse;
+                  return both(
+                    `깨진 줄이 출력되었습니다: ${passedBad[0]!.r.input.name} ${l.line}번째 줄 ${clip(l.text)}${why ? ` (${why.ko})` : ''} (${w}).`,
+                    `A malformed line was passed on: ${passedBad[0]!.r.input.name} line ${l.line}: ${clip(l.text)}${why ? ` (${why.en})` : ''} (${w}).`,
+                  );
+                })()
+              : '',
         },
         {
           ok: !badCount,
           message: badCount
             ? both(
-                `${badCount.r.input.name}에는 깨진 줄이 ${badCount.want}개인데, 표준 오류의 마지막 줄에 그 수가 없습니다: ${badCount.last ? clip(badCount.last, 100) : '(비어 있음)'} (${where.stderr}).`,
-                `${badCount.r.input.name} has ${badCount.want} malformed lines, but the last line on stderr does not give that number: ${badCount.last ? clip(badCount.last, 100) : '(empty)'} (${where.stderr}).`,
+                `${badCount.r.input.name}에는 깨진 줄이 ${badCount.want}개인데, 표준 오류의 마지막 줄에 그 수가 없습니다: ${badCount.last ? clip(badCount.last, 100) : '(비어 있음)'} (${where.stderr}).${offByOne ? ' 하나가 더 셌습니다. 이 로그는 줄바꿈으로 끝나는데, 마지막 줄바꿈 뒤의 빈 문자열을 한 줄로 세지 않았나요? (split(\'\\n\')의 마지막 원소)' : ''}`,
+                `${badCount.r.input.name} has ${badCount.want} malformed lines, but the last line on stderr does not give that number: ${badCount.last ? clip(badCount.last, 100) : '(empty)'} (${where.stderr}).${offByOne ? " That is one too many: this log ends with a newline; is the empty text after it (the last element of split('\\n')) counted as a line?" : ''}`,
               )
             : '',
         },
@@ -670,7 +683,7 @@ export async function grade(sub: Submission, cfg: Config, ctx?: GradeContext): P
     const msg = both('프로그램을 실행하는 하네스가 응답하지 않았습니다. 다시 제출해 보세요.', 'The harness that runs the program did not answer; please submit again.');
     return { gradable: true, checks: CHECK_IDS.map((id) => fail(id, msg)) };
   }
-  // All inputs at once: each is its own process behind the harness, so a program that never ends costs one 5 s
+  // All inputs at once: each is its own process behind the harness, so a program that never ends costs one 10 s
   // timeout, not one per input.
   const results = await Promise.all(inputs.map((input) => runOnce(cfg.subjectUrl, input.body)));
   const runs: RunObs[] = inputs.map((input, i) => {

@@ -7,7 +7,7 @@
  *   -> 200 {"code": 0, "signal": null, "stdout": "...", "stderr": "...", "timedOut": false, "truncated": false, "durationMs": 41}
  *
  * Usage: node .lms/harness.js <command> [args...]   (for example: node .lms/harness.js node process.js)
- * Each run is a fresh process (in a process group of its own) in the current folder, killed after 5 s with everything
+ * Each run is a fresh process (in a process group of its own) in the current folder, killed after 10 s with everything
  * it started; stdout and stderr are each capped at 1 MiB (the group is killed when it goes past), and a run ends at
  * most 500 ms after the program exits even if a process it left behind holds its output open. Node 18, no dependencies. The grader treats whatever this reports as the
  * learner's behaviour and checks it itself.
@@ -17,7 +17,8 @@ const { spawn } = require('node:child_process');
 
 const PORT = Number(process.env.PORT) || 8080;
 const [cmd, ...args] = process.argv.slice(2);
-const TIMEOUT_MS = 5000;
+// 10 s: a run takes well under a second, but four run at once in a 1-CPU container on a host that may be busy.
+const TIMEOUT_MS = 10_000;
 const OUTPUT_CAP = 1024 * 1024;
 const INPUT_CAP = 8 * 1024 * 1024;
 
