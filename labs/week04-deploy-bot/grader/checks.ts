@@ -32,7 +32,7 @@ export interface Config {
   dataDir: string;
   /** How long the bot may take to open its port. */
   startupMs?: number;
-  /** The whole run, start to verdict, stays within this (the sandbox kills the grader at 20 s). */
+  /** The whole run, start to verdict, stays within this (20 s by default; the sandbox kills the grader at 30 s). */
   budgetMs?: number;
 }
 
@@ -804,7 +804,7 @@ export function notListening(sub: Submission, cfg: Config, trace: Trace | null):
 export async function grade(sub: Submission, cfg: Config, ctx?: GradeContext): Promise<GraderVerdict> {
   checkSource(sub);
   const started = Date.now();
-  const deadline = started + (cfg.budgetMs ?? 14_000);
+  const deadline = started + (cfg.budgetMs ?? 20_000);
   const probes = buildProbes(cfg.dataDir, cfg.secret);
   const chatUrl = new URL(cfg.chatUrl);
   const chatPort = Number(chatUrl.port || 80);
