@@ -161,7 +161,7 @@ function checkHealth(df: ParsedDockerfile, build: BuildInfo, run: RunInfo | unde
   }
   const at = hc ? `Dockerfile:${hc.line}` : 'Dockerfile';
   if (test[0] === 'NONE') {
-    return partial('healthcheck', 2, [{ ok: false, message: msg(`${at}: HEALTHCHECK NONE은 상태 검사를 끕니다.`, `${at}: HEALTHCHECK NONE turns health checks off.`) }]);
+    return partial('healthcheck', 2, [{ ok: false, message: msg(`${at}: HEALTHCHECK NONE은 헬스 체크를 끕니다.`, `${at}: HEALTHCHECK NONE turns health checks off.`) }]);
   }
   // The check really run inside the running container, when the engine did: its exit code is the verdict.
   if (run?.health) {

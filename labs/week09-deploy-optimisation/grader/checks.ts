@@ -9,9 +9,10 @@
  * - the manifests are read with Kubernetes' semantics (rollout.ts) and validated as kubectl apply would (schema.ts).
  */
 import crypto from 'node:crypto';
+import path from 'node:path';
 import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
 import { readDockerfile, stagesNeeded, imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../../lib/grader-kit/dockerfile';
-import { refusalText, stageChain, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../lib/grader-kit/build-info';
+import { refusalText, stageChain, stepInstruction, type BuildInfo, type BuildStep, type LayerFile, type RunInfo } from '../../../lib/grader-kit/build-info';
 import { get, isObj, parseYamlFile, type Json, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
 import baseline from './data/baseline.json';
 import { validateObject } from './schema';
@@ -188,13 +189,17 @@ export function finalLayers(chain: Stage[], layers: { createdBy: string; size: n
 function checkNoBuildTools(df: ParsedDockerfile, sub: Submission, build: BuildInfo, shipped: Map<string, ModelFile>, chain: Stage[]): CheckVerdict {
   // The engine's list of what the built image carries over its base, when it gives one: the truth.
   if (build.ok && build.added) {
+    // A submitted build-only file found by content when the engine hashes files, else by its path under the folder it
+    // was copied into (…/src/app.js) or by name and size (a copy under another folder).
+    const buildOnly = sub.paths().filter(isBuildOnly);
     const hashes = new Map<string, string>();
-    for (const p of sub.paths().filter(isBuildOnly)) hashes.set(crypto.createHash('sha256').update(sub.files.get(p)!).digest('hex'), p);
+    for (const p of buildOnly) hashes.set(crypto.createHash('sha256').update(sub.files.get(p)!).digest('hex'), p);
+    const bySuffix = (f: LayerFile) => buildOnly.find((p) => f.path === p || f.path.endsWith(`/${p}`) || (path.posix.basename(f.path) === path.posix.basename(p) && f.size === sub.files.get(p)!.length));
     const found: { path: string; as: string; layer: string }[] = [];
     for (const l of build.added)
       for (const f of l.files ?? []) {
-        if (f.type === 'dir' || f.type === 'whiteout') continue;
-        const same = f.sha256 ? hashes.get(f.sha256) : undefined;
+        if (f.type !== undefined && f.type !== 'file' && f.type !== 'link') continue;
+        const same = (f.sha256 ? hashes.get(f.sha256) : undefined) ?? bySuffix(f);
         if (same) found.push({ path: f.path, as: same, layer: l.createdBy });
         else if (/(^|\/)toolchain\//.test(f.path) || /(^|\/)\.cache\/table-\d+\.bin$/.test(f.path)) found.push({ path: f.path, as: 'toolchain', layer: l.createdBy });
       }
@@ -298,15 +303,15 @@ function rollout(sub: Submission): CheckVerdict {
       const p = ro.problems[0]!;
       return { ok: false, message: msg(`${at(dep, p.path)}: API 서버가 이 Deployment를 거절합니다: ${p.ko}.`, `${at(dep, p.path)}: the API server refuses this Deployment: ${p.en}.`) };
     }
-    if (ro.type !== 'RollingUpdate') return { ok: false, message: msg(`${at(dep, ['spec', 'strategy', 'type'])}: ${ro.type}는 새 파드를 띄우기 전에 모든 파드를 먼저 내립니다.`, `${at(dep, ['spec', 'strategy', 'type'])}: ${ro.type} takes every Pod down before new ones start.`) };
+    if (ro.type !== 'RollingUpdate') return { ok: false, message: msg(`${at(dep, ['spec', 'strategy', 'type'])}: ${ro.type}는 새 Pod를 띄우기 전에 모든 Pod를 먼저 내립니다.`, `${at(dep, ['spec', 'strategy', 'type'])}: ${ro.type} takes every Pod down before new ones start.`) };
     if (ro.replicas < 2)
-      return { ok: false, message: msg(`${at(dep, ['spec', 'replicas'])}: 복제본이 ${ro.replicas}개뿐이라 노드 하나가 비워지거나 파드 하나가 죽으면 서비스가 멈춥니다. 2개 이상으로 하세요.`, `${at(dep, ['spec', 'replicas'])}: with ${ro.replicas} replica, one drained node or one crashed Pod stops the service; run at least 2.`) };
+      return { ok: false, message: msg(`${at(dep, ['spec', 'replicas'])}: 복제본이 ${ro.replicas}개뿐이라 노드 하나가 비워지거나 Pod 하나가 죽으면 서비스가 멈춥니다. 2개 이상으로 하세요.`, `${at(dep, ['spec', 'replicas'])}: with ${ro.replicas} replica, one drained node or one crashed Pod stops the service; run at least 2.`) };
     if (ro.unavailable > 0) {
       const fence = ro.rawUnavailable !== undefined && ro.surge === 0;
       return {
         ok: false,
         message: msg(
-          `${where}: 복제본 ${ro.replicas}개에 maxUnavailable ${shown(ro.rawUnavailable).ko}, maxSurge ${shown(ro.rawSurge).ko}이면 컨트롤러는 준비된 파드를 ${ro.unavailable}개까지 먼저 내립니다${fence ? '(둘 다 0으로 계산되면 maxUnavailable을 1로 씁니다)' : ''}. maxUnavailable: 0과 1 이상의 maxSurge로 새 파드가 준비된 뒤에 예전 파드를 내리게 하세요.`,
+          `${where}: 복제본 ${ro.replicas}개에 maxUnavailable ${shown(ro.rawUnavailable).ko}, maxSurge ${shown(ro.rawSurge).ko}이면 컨트롤러는 준비된 Pod를 ${ro.unavailable}개까지 먼저 내립니다${fence ? '(둘 다 0으로 계산되면 maxUnavailable을 1로 씁니다)' : ''}. maxUnavailable: 0과 1 이상의 maxSurge로 새 Pod가 준비된 뒤에 예전 Pod를 내리게 하세요.`,
           `${where}: with ${ro.replicas} replicas, maxUnavailable ${shown(ro.rawUnavailable).en} and maxSurge ${shown(ro.rawSurge).en}, the controller takes up to ${ro.unavailable} ready Pod(s) down first${fence ? ' (when both come to 0 it uses maxUnavailable 1)' : ''}. Set maxUnavailable: 0 and a maxSurge of at least 1, so old Pods go only after new ones are ready.`,
         ),
       };
@@ -318,7 +323,7 @@ function rollout(sub: Submission): CheckVerdict {
       return {
         ok: false,
         message: msg(
-          `${where}: maxUnavailable ${shown(ro.rawUnavailable).ko}은 복제본 ${ro.replicas}개에서는 내림해서 0개라 지금은 준비된 파드가 줄지 않지만, 복제본이 ${breaksAt}개 이상이 되면(kubectl scale, 오토스케일러) 파드를 먼저 내립니다. 몇 개로 늘려도 지켜지도록 maxUnavailable: 0을 쓰세요.`,
+          `${where}: maxUnavailable ${shown(ro.rawUnavailable).ko}은 복제본 ${ro.replicas}개에서는 내림해서 0개라 지금은 준비된 Pod가 줄지 않지만, 복제본이 ${breaksAt}개 이상이 되면(kubectl scale, 오토스케일러) Pod를 먼저 내립니다. 몇 개로 늘려도 지켜지도록 maxUnavailable: 0을 쓰세요.`,
           `${where}: maxUnavailable ${shown(ro.rawUnavailable).en} rounds down to 0 Pods at ${ro.replicas} replicas, so this rollout happens to keep them all ready, but at ${breaksAt} replicas or more (kubectl scale, an autoscaler) it takes Pods down first. Write maxUnavailable: 0 so it holds at any scale.`,
         ),
       };
@@ -336,7 +341,7 @@ function rollout(sub: Submission): CheckVerdict {
     const base = ['spec', 'template', 'spec', 'containers', i];
     const rp = get(c, ['readinessProbe']);
     if (!isObj(rp)) {
-      podProblems.push({ path: base, ko: `컨테이너 ${String(c.name)}에 readinessProbe가 없어 새 파드가 준비되기 전에 트래픽을 받습니다`, en: `container ${String(c.name)} has no readinessProbe, so a new Pod gets traffic before it is ready` });
+      podProblems.push({ path: base, ko: `컨테이너 ${String(c.name)}에 readinessProbe가 없어 새 Pod가 준비되기 전에 트래픽을 받습니다`, en: `container ${String(c.name)} has no readinessProbe, so a new Pod gets traffic before it is ready` });
       continue;
     }
     const http = get(rp, ['httpGet']);
@@ -378,15 +383,15 @@ function rollout(sub: Submission): CheckVerdict {
   const pdbPart = ((): { ok: boolean; message: Msg } => {
     if (!pdb) return { ok: false, message: msg('k8s/pdb.yaml에 PodDisruptionBudget이 없습니다.', 'k8s/pdb.yaml has no PodDisruptionBudget.') };
     if (get(pdb.value, ['apiVersion']) !== 'policy/v1') return { ok: false, message: msg(`${at(pdb, ['apiVersion'])}: PodDisruptionBudget은 policy/v1로 써야 합니다(policy/v1beta1은 1.25에서 제거됨).`, `${at(pdb, ['apiVersion'])}: a PodDisruptionBudget is policy/v1 (policy/v1beta1 was removed in 1.25).`) };
-    if (!sameNs(pdb)) return { ok: false, message: msg(`${at(pdb, ['metadata', 'namespace'])}: PodDisruptionBudget이 네임스페이스 ${String(get(pdb.value, ['metadata', 'namespace']))}에 있어 ${String(depNs)}의 파드를 고르지 못합니다.`, `${at(pdb, ['metadata', 'namespace'])}: the PodDisruptionBudget is in namespace ${String(get(pdb.value, ['metadata', 'namespace']))}, so it cannot select the Pods in ${String(depNs)}.`) };
+    if (!sameNs(pdb)) return { ok: false, message: msg(`${at(pdb, ['metadata', 'namespace'])}: PodDisruptionBudget이 네임스페이스 ${String(get(pdb.value, ['metadata', 'namespace']))}에 있어 ${String(depNs)}의 Pod를 고르지 못합니다.`, `${at(pdb, ['metadata', 'namespace'])}: the PodDisruptionBudget is in namespace ${String(get(pdb.value, ['metadata', 'namespace']))}, so it cannot select the Pods in ${String(depNs)}.`) };
     if (!isObj(get(pdb.value, ['spec', 'selector'])) || !selects(get(pdb.value, ['spec', 'selector']), podLabels))
-      return { ok: false, message: msg(`${at(pdb, ['spec', 'selector'])}: PodDisruptionBudget의 셀렉터가 Deployment의 파드 레이블(${JSON.stringify(podLabels)})과 맞지 않아 아무 파드도 지키지 않습니다.`, `${at(pdb, ['spec', 'selector'])}: the PodDisruptionBudget's selector does not match the Deployment's Pod labels (${JSON.stringify(podLabels)}), so it protects no Pod.`) };
+      return { ok: false, message: msg(`${at(pdb, ['spec', 'selector'])}: PodDisruptionBudget의 셀렉터가 Deployment의 Pod 레이블(${JSON.stringify(podLabels)})과 맞지 않아 아무 Pod도 지키지 않습니다.`, `${at(pdb, ['spec', 'selector'])}: the PodDisruptionBudget's selector does not match the Deployment's Pod labels (${JSON.stringify(podLabels)}), so it protects no Pod.`) };
     if (budget!.problems.length) return { ok: false, message: msg(`${at(pdb, budget!.problems[0]!.path)}: API 서버가 거절합니다: ${budget!.problems[0]!.ko}.`, `${at(pdb, budget!.problems[0]!.path)}: the API server refuses this: ${budget!.problems[0]!.en}.`) };
     const stay = budget!.mustStay;
     if (stay === undefined) return { ok: false, message: msg(`${at(pdb, ['spec'])}: minAvailable도 maxUnavailable도 없어 PodDisruptionBudget이 아무것도 정하지 않습니다.`, `${at(pdb, ['spec'])}: with neither minAvailable nor maxUnavailable the PodDisruptionBudget sets nothing.`) };
     if (stay >= ro.replicas)
-      return { ok: false, message: msg(`${at(pdb, ['spec'])}: 복제본 ${ro.replicas}개 중 ${stay}개를 지키라는 PodDisruptionBudget은 한 파드도 내보내지 못하게 해서 노드 비우기를 막습니다.`, `${at(pdb, ['spec'])}: a PodDisruptionBudget keeping ${stay} of ${ro.replicas} replicas allows no eviction at all, so it blocks node drains.`) };
-    if (stay < 1) return { ok: false, message: msg(`${at(pdb, ['spec'])}: 복제본 ${ro.replicas}개 중 ${stay}개를 지키라는 PodDisruptionBudget은 모든 파드를 한꺼번에 내보낼 수 있어 아무것도 지키지 않습니다.`, `${at(pdb, ['spec'])}: a PodDisruptionBudget keeping ${stay} of ${ro.replicas} replicas lets every Pod be evicted at once, so it protects nothing.`) };
+      return { ok: false, message: msg(`${at(pdb, ['spec'])}: 복제본 ${ro.replicas}개 중 ${stay}개를 지키라는 PodDisruptionBudget은 한 Pod도 내보내지 못하게 해서 노드 비우기를 막습니다.`, `${at(pdb, ['spec'])}: a PodDisruptionBudget keeping ${stay} of ${ro.replicas} replicas allows no eviction at all, so it blocks node drains.`) };
+    if (stay < 1) return { ok: false, message: msg(`${at(pdb, ['spec'])}: 복제본 ${ro.replicas}개 중 ${stay}개를 지키라는 PodDisruptionBudget은 모든 Pod를 한꺼번에 내보낼 수 있어 아무것도 지키지 않습니다.`, `${at(pdb, ['spec'])}: a PodDisruptionBudget keeping ${stay} of ${ro.replicas} replicas lets every Pod be evicted at once, so it protects nothing.`) };
     return { ok: true, message: msg('', '') };
   })();
 

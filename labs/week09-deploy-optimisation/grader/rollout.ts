@@ -75,7 +75,7 @@ export function readRollout(dep: Json): Rollout {
     problems.push({
       path: [...base, 'maxUnavailable'],
       en: 'spec.strategy.rollingUpdate.maxUnavailable may not be 0 when maxSurge is 0: the rollout could neither add a new Pod nor remove an old one',
-      ko: 'maxSurge가 0이면 spec.strategy.rollingUpdate.maxUnavailable은 0일 수 없습니다. 새 파드를 더할 수도, 예전 파드를 뺄 수도 없어 롤아웃이 진행되지 않습니다',
+      ko: 'maxSurge가 0이면 spec.strategy.rollingUpdate.maxUnavailable은 0일 수 없습니다. 새 Pod를 더할 수도, 예전 Pod를 뺄 수도 없어 롤아웃이 진행되지 않습니다',
     });
   }
   let surge = scaledValue(surgeV, replicas, true);
