@@ -228,7 +228,15 @@ describe('week 9 deploy optimisation grader', () => {
     const f = files('solution');
     const b = fakeBuild(f.Dockerfile!);
     const sha = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
-    const clean = { ...b, added: [{ createdBy: 'COPY --from=build /app/dist ./dist', size: 900, files: [{ path: 'app/dist/app.js', size: 900, sha256: sha('x') }] }] };
+    // what the engine lists for the reference solution: node_modules and dist (greeting's package.json is as long as
+    // the minifier's, which must not make it look like the toolchain)
+    const clean = {
+      ...b,
+      added: [
+        { createdBy: 'COPY --from=build /app/node_modules ./node_modules # buildkit', size: 300, files: [{ path: 'app/node_modules/greeting/index.js', size: 120, type: 'file' }, { path: 'app/node_modules/greeting/package.json', size: Buffer.byteLength(f['toolchain/minifier/package.json']!), type: 'file' }] },
+        { createdBy: 'COPY --from=build /app/dist ./dist', size: 900, files: [{ path: 'app/dist/app.js', size: 900, sha256: sha('x') }] },
+      ],
+    };
     expect(failed(await grade(f, clean))).toEqual([]);
     const leaked = { ...b, added: [{ createdBy: 'COPY . .', size: 900, files: [{ path: 'app/lib/minify.js', size: 10, sha256: sha(f['toolchain/minifier/index.js']!) }, { path: 'app/dist/app.js', size: 9 }] }] };
     const v = await grade(f, leaked);

@@ -9,7 +9,6 @@
  * - the manifests are read with Kubernetes' semantics (rollout.ts) and validated as kubectl apply would (schema.ts).
  */
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
 import { readDockerfile, stagesNeeded, imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../../lib/grader-kit/dockerfile';
 import { refusalText, stageChain, stepInstruction, type BuildInfo, type BuildStep, type LayerFile, type RunInfo } from '../../../lib/grader-kit/build-info';
@@ -189,12 +188,13 @@ export function finalLayers(chain: Stage[], layers: { createdBy: string; size: n
 function checkNoBuildTools(df: ParsedDockerfile, sub: Submission, build: BuildInfo, shipped: Map<string, ModelFile>, chain: Stage[]): CheckVerdict {
   // The engine's list of what the built image carries over its base, when it gives one: the truth.
   if (build.ok && build.added) {
-    // A submitted build-only file found by content when the engine hashes files, else by its path under the folder it
-    // was copied into (…/src/app.js) or by name and size (a copy under another folder).
+    // A submitted build-only file found by content when the engine hashes files, else by the path it keeps under the
+    // folder it was copied into (…/src/app.js), outside node_modules. (Not by name and size: greeting's and the
+    // minifier's package.json are the same length.)
     const buildOnly = sub.paths().filter(isBuildOnly);
     const hashes = new Map<string, string>();
     for (const p of buildOnly) hashes.set(crypto.createHash('sha256').update(sub.files.get(p)!).digest('hex'), p);
-    const bySuffix = (f: LayerFile) => buildOnly.find((p) => f.path === p || f.path.endsWith(`/${p}`) || (path.posix.basename(f.path) === path.posix.basename(p) && f.size === sub.files.get(p)!.length));
+    const bySuffix = (f: LayerFile) => (/(^|\/)node_modules\//.test(f.path) ? undefined : buildOnly.find((p) => f.path === p || f.path.endsWith(`/${p}`)));
     const found: { path: string; as: string; layer: string }[] = [];
     for (const l of build.added)
       for (const f of l.files ?? []) {
