@@ -9,7 +9,7 @@
 import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
 import { isObj, parseYamlFile, type Obj } from '../../../lib/grader-kit/yamldocs';
 import { parseImageRef, readDockerfile, type ImageRef, type ParsedDockerfile } from '../../../lib/grader-kit/dockerfile';
-import { exposedPortList, refusalText, stageChain, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../lib/grader-kit/build-info';
+import { exposedPortList, refusalText, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../lib/grader-kit/build-info';
 import { buildContext, interpolateTree, isProjectFolder, publishedPorts, restartPolicy, validateCompose } from './compose';
 import { ABSENT_PROGRAMS, asksHealthEndpoint, imageExposed, imageHealthcheck, imageUser, isRootUser, readHealthcheck } from './image';
 
@@ -265,8 +265,6 @@ const INSTALL = /(^|[\s;&|(])(node\s+(\.\/)?scripts\/install\.js|npm\s+(ci|insta
 function checkCache(df: ParsedDockerfile, build: BuildInfo): CheckVerdict {
   const fail = (ko: string, en: string) => partial('cache', 1, [{ ok: false, message: msg(ko, en) }]);
   if (!build.ok) return fail('빌드되지 않아 캐시를 확인할 수 없습니다.', 'Not built, so the cache could not be checked.');
-  const needed = new Set(stageChain(df).map((s) => s.index));
-  for (const s of df.stages) for (const i of s.instructions) if (i.op === 'COPY' && i.flags.some((f) => f.name === 'from')) needed.add(s.index);
   const isRun = (s: BuildStep) => /^RUN\b/i.test(s.instruction.trim());
   const installs = (build.steps ?? []).filter((s) => isRun(s) && INSTALL.test(stepInstruction(df, s)?.args ?? s.instruction));
   if (!installs.length)
