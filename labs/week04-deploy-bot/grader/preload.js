@@ -148,16 +148,40 @@
       /* not kept */
     }
   };
+  // A stream on a file writes through fs.writeSync: count such a write once.
+  let inStream = 0;
   for (const stream of [process.stdout, process.stderr]) {
     try {
       const write = stream.write;
       stream.write = function writeRecorded(chunk) {
         keep(chunk);
-        return write.apply(this, arguments);
+        inStream++;
+        try {
+          return write.apply(this, arguments);
+        } finally {
+          inStream--;
+        }
       };
     } catch {
       /* leave it */
     }
+  }
+
+  // Loggers that write to the descriptors themselves (pino's sonic-boom, fs.writeSync(1, ...)) go around the streams.
+  try {
+    const fs = require('node:fs');
+    const writeSync = fs.writeSync;
+    fs.writeSync = function writeSyncRecorded(fd, chunk) {
+      if ((fd === 1 || fd === 2) && inStream === 0) keep(chunk);
+      return writeSync.apply(this, arguments);
+    };
+    const write = fs.write;
+    fs.write = function writeRecorded(fd, chunk) {
+      if ((fd === 1 || fd === 2) && inStream === 0) keep(chunk);
+      return write.apply(this, arguments);
+    };
+  } catch {
+    /* leave them */
   }
 
   // The channel the grader reads the record from (opened before the listen() hook, so it is not recorded).
