@@ -11,6 +11,8 @@ export interface ChatPost {
   at: number;
   method: string;
   path: string;
+  /** The query string, if any (without "?"). */
+  query: string;
   contentType: string;
   headerText: string;
   raw: string;
@@ -95,12 +97,13 @@ export class FakeChat {
     const strings = collectStrings(json).join('\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
     const o = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
     const colors = Array.isArray(o.attachments) ? o.attachments.slice(0, 20).map((a: unknown) => (a && typeof a === 'object' && typeof (a as { color?: unknown }).color === 'string' ? String((a as { color: string }).color).slice(0, 40) : '')).filter(Boolean) : [];
-    const path = (req.url ?? '').split('?')[0]!.slice(0, 500);
+    const [path = '', ...rest] = (req.url ?? '').slice(0, 4000).split('?');
     const post: ChatPost = {
       probe: this.probe,
       at: Date.now(),
       method: req.method ?? '',
       path,
+      query: rest.join('?'),
       contentType: String(req.headers['content-type'] ?? '').slice(0, 200),
       headerText: Object.entries(req.headers)
         .map(([k, v]) => `${k}: ${String(v)}`)

@@ -9,7 +9,7 @@ import { Submission, NotGradable, type GraderVerdict } from '../../../lib/grader
 import { labManifest } from '../../../lib/labs/manifest';
 import { readCase, readFolderFiles, readVariant } from '../../../lib/labs/registry';
 import crypto from 'node:crypto';
-import { slackShape, type ChatPost } from './chat';
+import { FakeChat, slackShape, type ChatPost } from './chat';
 import { attribute, buildProbes, grade, hasFailureMark, isRed, leakyCompareLine, loadConfig, checkSource, splitInsideCharacter, waitForPort, type Config } from './checks';
 import { findLeak, judgeCompare, parseTrace, readableForms, type SecretSet, type Trace } from './trace';
 
@@ -262,6 +262,22 @@ describe('week04 chat messages: what Slack accepts, what stands out', () => {
   it('a red Slack attachment colour stands out: "danger" and red hex colours, not good/warning/blue/green', () => {
     for (const c of ['danger', '#ff0000', '#E01E5A', '#cb2431', '#d00', 'dc3545']) expect(isRed(c), c).toBe(true);
     for (const c of ['good', 'warning', '#2eb886', '#439FE0', '#daa038', '#000000', '#ffdddd', 'red-ish']) expect(isRed(c), c).toBe(false);
+  });
+  it('the fake chat server answers like Slack and keeps the query apart from the path (the path is the chat URL, a query is scanned for secrets)', async () => {
+    const chat = new FakeChat('/services/T/B/token');
+    const port = await freePort();
+    expect(await chat.listen('127.0.0.1', port)).toBe('ok');
+    try {
+      const post = (pathQ: string, body: string, type = 'application/json') => fetch(`http://127.0.0.1:${port}${pathQ}`, { method: 'POST', headers: { 'content-type': type }, body }).then(async (r) => [r.status, await r.text()]);
+      expect(await post('/services/T/B/token?key=abc', '{"text":"hi"}')).toEqual([200, 'ok']);
+      expect(await post('/services/T/B/token', '{"content":"hi"}')).toEqual([400, 'no_text']);
+      expect(await post('/services/T/B/token', 'text=hi', 'application/x-www-form-urlencoded')).toEqual([400, 'invalid_payload']);
+      expect(await post('/elsewhere', '{"text":"hi"}')).toEqual([404, 'no_service']);
+      expect(chat.posts[0]).toMatchObject({ path: '/services/T/B/token', query: 'key=abc', shape: 'slack' });
+      await expect(new FakeChat('/x').listen('127.0.0.1', port)).resolves.toBe('in-use');
+    } finally {
+      chat.close();
+    }
   });
   it('a late message is credited to the delivery whose target URL it names (the longest: refused copies add ?attempt=n)', () => {
     const probes = buildProbes(path.join(LAB, 'grader', 'data'), 'k');

@@ -693,7 +693,8 @@ export function judge(sub: Submission, cfg: Config, obs: Observation[], chat: Fa
     const sent = new Set(obs.flatMap((o) => [o.probe.sig256, o.probe.sig1].filter(Boolean).map((s) => s!.replace(/^sha(1|256)=/, ''))));
     const set: SecretSet = { secret: cfg.secret, chatPath, forged: rejects.map((o) => hmac('sha256', cfg.secret, o.probe.body)).filter((h) => !sent.has(h)) };
     const replyLeak = obs.map((o) => ({ o, kind: 'error' in o.reply ? null : findLeak(readableForms(o.reply.body) + '\n' + o.reply.headerText, set, true) })).find((x) => x.kind);
-    const chatLeak = chat.posts.map((p) => ({ p, kind: findLeak(`${p.path === chatPath ? '' : p.path}\n${p.headerText}\n${readableForms(p.raw)}\n${p.strings}`, set, true) })).find((x) => x.kind);
+    // The path is where the bot must post (it holds the chat URL's secret by design); everything else is scanned.
+    const chatLeak = chat.posts.map((p) => ({ p, kind: findLeak(`${p.query}\n${p.headerText}\n${readableForms(p.raw)}\n${p.strings}`, set, true) })).find((x) => x.kind);
     const logFound = trace ? locateLeak(trace.out, set, false) : null;
     const logLeak = logFound?.kind ?? null;
     const logWhere = (logFound && trace && writerAt(trace, logFound.index)) ?? where.leakLog;
