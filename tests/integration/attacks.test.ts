@@ -641,3 +641,202 @@ describe('grading fairness and crash handling', () => {
     }
   });
 });
+
+// ── The web app: cohort e-mail invites and cohort webhooks (the instance attacked over HTTP as each role) ──────────
+// Imports for these blocks only (named apart from the ones above).
+import webDns from 'node:dns';
+import webHttp from 'node:http';
+import { beforeAll as beforeAllWeb, afterAll as afterAllWeb, vi } from 'vitest';
+import { NotFound as NotFoundWeb } from '@/lib/auth/actor';
+import { createCohort, gradebook, joinCohort, learnerTimeline } from '@/lib/cohorts/gradebook';
+import { acceptCohortInvite, cohortOverview, declineCohortInvite, inviteByEmail, listInvites, myCohortInvites, setExtension } from '@/lib/cohorts/manage';
+import { isLate } from '@/lib/cohorts/schedule';
+import { NOT_DELIVERED, notifyCohort, webhookInput } from '@/lib/notify/webhook';
+
+const WEB_DAY = 24 * 3600 * 1000;
+const person = (role: 'LEARNER' | 'INSTRUCTOR' | 'ADMIN') =>
+  getDb().user.create({ data: { email: `web-${crypto.randomUUID()}@test.lms`, name: `Web ${role.toLowerCase()}`, role }, select: { id: true, role: true, email: true } });
+
+describe('attacks on the web app: cohort e-mail invites (an instructor enrolling anyone without consent)', () => {
+  it('an e-mail invite enrols nobody, reads the same for an account and a stranger, and shows the instructor nothing of a non-member until they accept', async () => {
+    const db = getDb();
+    // an instructor the admin promoted, and whom they try to pull in: another instructor, the admin, a learner, a stranger
+    const teacher = await person('INSTRUCTOR');
+    const [colleague, admin, learner] = await Promise.all([person('INSTRUCTOR'), person('ADMIN'), person('LEARNER')]);
+    const stranger = `stranger-${crypto.randomUUID()}@test.lms`;
+    // week 1 of this cohort was due yesterday: a member's week-1 work would count as late, at half its score
+    const cohort = await createCohort(teacher, { name: 'Pull-in', start: new Date(Date.now() - 8 * WEB_DAY), latePenaltyPct: 50 });
+    await db.submission.create({ data: { userId: colleague.id, labId: 'week01-terraform-vpc', status: 'GRADED', phase: 'finished' } });
+
+    const targets = [colleague.email, admin.email, learner.email, stranger];
+    const out = await inviteByEmail(teacher, cohort.id, targets);
+    // one answer for every address: nobody joined, and nothing tells an account from a stranger
+    expect(out).toEqual({ invited: targets, already: [] });
+    expect(await db.cohortMember.count({ where: { cohortId: cohort.id } })).toBe(0);
+    const listed = await listInvites(teacher, cohort.id);
+    expect(listed.map((i) => i.email).sort()).toEqual([...targets].sort());
+    for (const i of listed) expect(Object.keys(i).sort()).toEqual(['createdAt', 'email']);
+    const overview = await cohortOverview(teacher, cohort.id);
+    expect(overview.members).toEqual([]);
+    expect(overview.invites.map((i) => Object.keys(i).sort())).toEqual(targets.map(() => ['createdAt', 'email']));
+    // nothing of them before they accept: no gradebook row, no timeline, no extension to give, no late marks
+    expect((await gradebook(teacher, cohort.id)).rows).toEqual([]);
+    for (const u of [colleague, admin, learner]) {
+      await expect(learnerTimeline(teacher, cohort.id, u.id)).rejects.toBeInstanceOf(NotFoundWeb);
+      await expect(setExtension(teacher, cohort.id, u.id, 1, new Date(Date.now() + 30 * WEB_DAY))).rejects.toBeInstanceOf(NotFoundWeb);
+      expect(await isLate(u.id, 1)).toBe(false);
+    }
+
+    // The people decide, on their dashboard. The admin declines: the teacher's view does not change (they learn nothing).
+    expect((await myCohortInvites(admin)).map((i) => [i.cohortId, i.name])).toEqual([[cohort.id, 'Pull-in']]);
+    await declineCohortInvite(admin, cohort.id);
+    expect(await myCohortInvites(admin)).toEqual([]);
+    await expect(acceptCohortInvite(admin, cohort.id)).rejects.toBeInstanceOf(NotFoundWeb); // answered
+    expect(await listInvites(teacher, cohort.id)).toEqual(listed);
+    // Inviting the admin again does not ask them again.
+    await inviteByEmail(teacher, cohort.id, [admin.email]);
+    expect(await myCohortInvites(admin)).toEqual([]);
+    // Someone who was not invited cannot accept for the cohort; the learner accepts: now a member, with late marks.
+    const outsider = await person('LEARNER');
+    await expect(acceptCohortInvite(outsider, cohort.id)).rejects.toBeInstanceOf(NotFoundWeb);
+    await expect(acceptCohortInvite(teacher, cohort.id)).rejects.toBeInstanceOf(NotFoundWeb);
+    expect(await acceptCohortInvite(learner, cohort.id)).toEqual({ name: 'Pull-in' });
+    expect((await gradebook(teacher, cohort.id)).rows.map((r) => r.user.id)).toEqual([learner.id]);
+    expect(await isLate(learner.id, 1)).toBe(true);
+    expect((await listInvites(teacher, cohort.id)).map((i) => i.email).sort()).toEqual([colleague.email, admin.email, stranger].sort());
+    expect(await db.auditLog.count({ where: { targetId: cohort.id, action: 'cohort.member.add', actorId: learner.id } })).toBe(1);
+    // The invite link is still one click: following it is the person's own consent.
+    const linked = await createLearner();
+    await joinCohort(linked, cohort.inviteCode);
+    expect(await db.cohortMember.count({ where: { cohortId: cohort.id } })).toBe(2);
+  });
+});
+
+describe('attacks on the web app: cohort webhooks (SSRF to this host and private networks, port scans through the delivery log)', () => {
+  const saved = process.env.LMS_WEBHOOK_ALLOW_LOOPBACK;
+  // One listener on every address of this host (IPv4 and IPv6): a webhook that reaches this machine shows up here.
+  const seen: string[] = [];
+  let trap: net.Server;
+  let port = 0;
+  beforeAllWeb(async () => {
+    trap = net.createServer((sock) => {
+      seen.push(`${sock.localAddress}`);
+      sock.destroy();
+    });
+    await new Promise<void>((ok) => trap.listen(0, '::', () => ok()));
+    port = (trap.address() as net.AddressInfo).port;
+  });
+  afterAllWeb(() => {
+    trap.close();
+    if (saved === undefined) delete process.env.LMS_WEBHOOK_ALLOW_LOOPBACK;
+    else process.env.LMS_WEBHOOK_ALLOW_LOOPBACK = saved;
+    vi.restoreAllMocks();
+  });
+  const deliveries = (cohortId: string, event: string) => getDb().webhookDelivery.findMany({ where: { cohortId, event }, orderBy: { createdAt: 'asc' } });
+
+  it('no spelling of this host, a private network or a metadata address is ever connected to, and the form refuses the ones it can see', async () => {
+    process.env.LMS_WEBHOOK_ALLOW_LOOPBACK = '0'; // production
+    const teacher = await person('INSTRUCTOR');
+    const cohort = await createCohort(teacher, { name: 'SSRF', start: new Date(), latePenaltyPct: 0 });
+    // every address of this machine, as found on its interfaces (a public one is still this machine)
+    const own = Object.values(os.networkInterfaces())
+      .flatMap((l) => l ?? [])
+      .filter((a) => !(a.family === 'IPv6' && a.address.toLowerCase().startsWith('fe80'))) // a link-local one needs a zone a URL cannot carry
+      .map((a) => (a.family === 'IPv6' ? `[${a.address}]` : a.address));
+    expect(own.length).toBeGreaterThan(1);
+    const spellings = ['127.0.0.1', '127.1', '2130706433', '0x7f000001', '0177.0.0.1', '127.9.9.9', '0.0.0.0', '0', '[::]', '[::1]', '[::ffff:127.0.0.1]', '[::ffff:0:7f00:1]', '[::127.0.0.1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::1]', 'localhost', 'localhost.'];
+    const elsewhere = ['169.254.169.254', '[fd00:ec2::254]', '[::ffff:169.254.169.254]', '100.64.0.1', '10.0.0.1', '172.17.0.1', '192.168.0.1', '198.18.0.1', '[fe80::1]', '[fc00::1]'];
+    const hosts = [...new Set([...own, ...spellings, ...elsewhere])];
+    const urls = hosts.map((h) => `https://${h}:${port}/hook`);
+    for (const url of urls) {
+      // stored directly (as if set before these rules): the check at delivery time is the one that counts
+      await getDb().cohort.update({ where: { id: cohort.id }, data: { webhookUrl: url, webhookKind: 'slack' } });
+      await notifyCohort(cohort.id, 'test.ssrf', `to ${url}`);
+    }
+    expect(seen, 'connections that reached this host').toEqual([]);
+    const rows = await deliveries(cohort.id, 'test.ssrf');
+    expect(rows).toHaveLength(hosts.length);
+    for (const r of rows) expect(r, JSON.stringify(r.payload)).toMatchObject({ status: null, error: NOT_DELIVERED });
+    // the form refuses every one written as an address (names are checked when resolved, at each delivery)
+    const literal = urls.filter((u) => net.isIP(new URL(u).hostname.replace(/^\[|\]$/g, '')));
+    expect(literal.length).toBeGreaterThan(20);
+    expect(literal.filter((url) => webhookInput.safeParse({ url, kind: 'slack' }).success)).toEqual([]);
+  }, 60_000);
+
+  it('a name is resolved once: an answer with a private address among public ones is refused, and the connection goes to the address checked', async () => {
+    const teacher = await person('INSTRUCTOR');
+    const cohort = await createCohort(teacher, { name: 'Rebind', start: new Date(), latePenaltyPct: 0 });
+    // DNS answers for the names used here (any other lookup, e.g. a listen() on an address, goes to the real one)
+    let answers: (name: string) => webDns.LookupAddress[] = () => [];
+    const asked: string[] = [];
+    const real = webDns.lookup.bind(webDns);
+    const lookup = vi.spyOn(webDns, 'lookup').mockImplementation(((name: string, opts: unknown, cb?: unknown) => {
+      if (!name.endsWith('.test')) return (real as (...a: unknown[]) => void)(name, opts, cb);
+      asked.push(name);
+      (cb as (e: null, a: webDns.LookupAddress[]) => void)(null, answers(name));
+    }) as never);
+    const arrived: string[] = [];
+    const hook = webHttp.createServer((req, res) => {
+      arrived.push(req.socket.localAddress ?? '');
+      req.resume();
+      res.end('ok');
+    });
+    await new Promise<void>((ok) => hook.listen(0, '::', () => ok()));
+    try {
+      // several answers, one private: refused whole, whatever comes first
+      process.env.LMS_WEBHOOK_ALLOW_LOOPBACK = '0';
+      answers = () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }];
+      await getDb().cohort.update({ where: { id: cohort.id }, data: { webhookUrl: `https://hooks.mixed.test:${port}/x`, webhookKind: 'slack' } });
+      await notifyCohort(cohort.id, 'test.mixed', 'x');
+      expect(asked).toEqual(['hooks.mixed.test']);
+      expect((await deliveries(cohort.id, 'test.mixed'))[0]).toMatchObject({ status: null, error: NOT_DELIVERED });
+
+      // rebinding: the first answer is allowed (loopback, in test mode), every later one is this host's own address.
+      // The delivery must arrive on the address that was checked, having asked DNS once.
+      process.env.LMS_WEBHOOK_ALLOW_LOOPBACK = '1';
+      const ownV4 = Object.values(os.networkInterfaces()).flatMap((l) => l ?? []).find((a) => a.family === 'IPv4' && !a.internal)?.address ?? '172.17.0.1';
+      asked.length = 0;
+      answers = () => [{ address: asked.length === 1 ? '127.0.0.1' : ownV4, family: 4 }];
+      await getDb().cohort.update({ where: { id: cohort.id }, data: { webhookUrl: `http://rebind.test:${(hook.address() as net.AddressInfo).port}/x`, webhookKind: 'slack' } });
+      await notifyCohort(cohort.id, 'test.rebind', 'x');
+      expect(asked).toEqual(['rebind.test']);
+      expect(arrived.map((a) => a.replace(/^::ffff:/, ''))).toEqual(['127.0.0.1']);
+      expect((await deliveries(cohort.id, 'test.rebind'))[0]).toMatchObject({ status: 200, error: null });
+    } finally {
+      hook.closeAllConnections();
+      hook.close();
+      lookup.mockRestore();
+    }
+  });
+
+  it('the delivery log reads the same for a closed port, one that hangs up, one that speaks no TLS and one that never answers', async () => {
+    process.env.LMS_WEBHOOK_ALLOW_LOOPBACK = '1'; // loopback stands in for a public host the instructor could name
+    const teacher = await person('INSTRUCTOR');
+    const cohort = await createCohort(teacher, { name: 'Scan', start: new Date(), latePenaltyPct: 0 });
+    const closed = await new Promise<number>((ok) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => ok(p));
+      });
+    });
+    const plain = webHttp.createServer((_q, r) => r.end('not tls'));
+    const silent = net.createServer(() => {}); // accepts and says nothing
+    await Promise.all([new Promise<void>((ok) => plain.listen(0, '127.0.0.1', () => ok())), new Promise<void>((ok) => silent.listen(0, '127.0.0.1', () => ok()))]);
+    const ports = { closed, hangsUp: port, plain: (plain.address() as net.AddressInfo).port, silent: (silent.address() as net.AddressInfo).port };
+    try {
+      for (const [what, p] of Object.entries(ports)) {
+        await getDb().cohort.update({ where: { id: cohort.id }, data: { webhookUrl: `https://127.0.0.1:${p}/hook`, webhookKind: 'slack' } });
+        await notifyCohort(cohort.id, `test.scan.${what}`, 'x');
+      }
+    } finally {
+      plain.closeAllConnections();
+      plain.close();
+      silent.close();
+    }
+    const errors: Record<string, string | null> = {};
+    for (const what of Object.keys(ports)) errors[what] = (await deliveries(cohort.id, `test.scan.${what}`))[0]?.error ?? null;
+    expect(new Set(Object.values(errors)).size, JSON.stringify(errors)).toBe(1);
+    expect(errors.closed).toBe(NOT_DELIVERED);
+    expect(errors.closed).not.toMatch(/\d|ECONN|EPIPE|socket|SSL|TLS|hang up/i); // no port, errno or protocol detail
+  }, 30_000);
+});
