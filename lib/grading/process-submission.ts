@@ -89,8 +89,9 @@ async function gradeClaimed(submissionId: string, opts: ProcessOptions): Promise
     });
     // The result is stored first; the containers' removal finishes after (and before the job completes).
     if (outcome.kind === 'timed_out') {
-      await finishTimedOut(submissionId, sub.userId, sub.labId, outcome.message, outcome.imageTag);
+      // The learner has already waited the whole limit: the killed containers are gone before the status says so.
       await outcome.cleanup;
+      await finishTimedOut(submissionId, sub.userId, sub.labId, outcome.message, outcome.imageTag);
       return 'timed_out';
     }
     // A grader that stopped on this submission: its result says so, and the operator hears of it (a grader bug

@@ -89,17 +89,33 @@ export async function withdrawSlots(redis: Redis, workerId: string): Promise<voi
   await redis.del(slotKey(workerId));
 }
 
+/**
+ * Redis reads for the estimate give up quickly: the queue's connection waits for Redis to come back (BullMQ needs
+ * that), and a learner's status poll must not hang while Redis is away.
+ */
+const REDIS_READ_MS = 500;
+function quickly<T>(p: Promise<T>): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error('Redis did not answer in time')), REDIS_READ_MS)));
+  return Promise.race([p, late]).finally(() => clearTimeout(t));
+}
+
 /** The slots of every live worker; the configured concurrency when none has announced itself (or Redis is away). */
 export async function liveSlots(): Promise<number> {
   try {
-    const redis = queueRedis();
-    let cursor = '0';
-    let total = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', slotKey('*'), 'COUNT', 200);
-      cursor = next;
-      if (keys.length) for (const v of await redis.mget(...keys)) total += Number(v) || 0;
-    } while (cursor !== '0');
+    const total = await quickly(
+      (async () => {
+        const redis = queueRedis();
+        let cursor = '0';
+        let sum = 0;
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', slotKey('*'), 'COUNT', 200);
+          cursor = next;
+          if (keys.length) for (const v of await redis.mget(...keys)) sum += Number(v) || 0;
+        } while (cursor !== '0');
+        return sum;
+      })(),
+    );
     if (total > 0) return total;
   } catch {
     /* fall back below */
@@ -225,7 +241,7 @@ async function queueOrder(ids: string[]): Promise<Map<string, number>> {
     const redis = queueRedis();
     const pipe = redis.pipeline();
     for (const id of ids) pipe.hget(queue.toKey(id), 'priority');
-    const res = (await pipe.exec()) ?? [];
+    const res = (await quickly(pipe.exec())) ?? [];
     ids.forEach((id, i) => {
       const v = res[i]?.[1];
       if (typeof v === 'string') prio.set(id, Number(v) || 0);
