@@ -1,6 +1,7 @@
 /**
- * An instructor creates a cohort with a schedule and invites two learners; one passes the week-5 lab, the other
- * fails the same check twice; the gradebook, the analytics and the CSV export show exactly that.
+ * An instructor creates a cohort with a schedule and invites two learners (one by e-mail, who accepts on the
+ * dashboard; one by the link); one passes the week-5 lab, the other fails the same check twice; the gradebook, the
+ * analytics and the CSV export show exactly that.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -85,15 +86,20 @@ test('cohort with a schedule: one learner passes, one fails a check twice; grade
   const invite = (await ins.getByTestId('invite-link').textContent())!.trim();
   const cohortUrl = ins.url();
 
-  // Two ways in: the Struggler is invited by e-mail before having an account (and joins by signing up); the Passer
-  // signs up first and joins by the link.
+  // Two ways in: the Struggler is invited by e-mail before having an account, signs up with that address and accepts
+  // the invitation on the dashboard (an invite alone enrols nobody); the Passer signs up first and joins by the link.
   const strugglerEmail = freshEmail('Struggler');
   await ins.locator('textarea[name=emails]').fill(`name,email\nStruggler,${strugglerEmail}\n`);
   await ins.getByTestId('invite-emails').click();
-  await expect(ins.getByRole('status')).toContainText(/1 invited|초대\(가입 시 참여\) 1명/);
+  await expect(ins.getByRole('status')).toContainText(/1 invited|초대 1명/);
   await expect(ins.getByTestId('invites').locator(`li[data-email="${strugglerEmail}"]`)).toBeVisible();
   const pass = await signUp(browser, 'Passer');
   const fail = await signUp(browser, 'Struggler', strugglerEmail);
+  const offered = fail.page.getByTestId('cohort-invites').locator(`li[data-cohort-name="${name}"]`);
+  await expect(offered).toBeVisible();
+  await offered.getByTestId('accept-invite').click();
+  await expect(fail.page.getByTestId('my-cohorts')).toContainText(name);
+  await expect(fail.page.getByTestId('cohort-invites')).toHaveCount(0);
   await pass.page.goto(new URL(invite).pathname);
   await pass.page.getByTestId('join-cohort').click();
   await expect(pass.page).toHaveURL(/\/dashboard/);
