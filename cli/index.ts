@@ -14,7 +14,7 @@ const USAGE = `usage: bin/lms <command>
 
   up                         install what is missing, prepare, and serve the site (http://localhost:3000) and the worker
   test                       run the whole test suite (types, lint, unit, integration, end-to-end)
-  labs list [--json]         the labs: id, week, title, maxPoints
+  labs list [--json]         the labs: id, week, kind (build or troubleshoot), grading (static or subject), title, maxPoints
   labs verify [<lab>...] [--json] [--concurrency N] [--verbose]
                              grade each lab's solution, starter, cases and variants; a table of what did as it must
   grade <lab-id> <file-or-dir>... [--json] [--lang ko|en]
@@ -165,7 +165,7 @@ async function cmdLabs(args: string[]): Promise<number> {
   const json = flag(args, '--json');
   const { listLabs } = await import('../lib/labs/registry');
   const { maxPoints } = await import('../lib/labs/manifest');
-  const rows = listLabs().map((l) => ({ id: l.manifest.id, week: l.manifest.week, title: l.manifest.title.en, maxPoints: maxPoints(l.manifest) }));
+  const rows = listLabs().map((l) => ({ id: l.manifest.id, week: l.manifest.week, kind: l.manifest.purpose, grading: l.manifest.kind, title: l.manifest.title.en, maxPoints: maxPoints(l.manifest) }));
   if (json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   else for (const r of rows) process.stdout.write(`${String(r.week).padStart(2)}  ${r.id.padEnd(28)} ${String(r.maxPoints).padStart(3)} pts  ${r.title}\n`);
   return 0;

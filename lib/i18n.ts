@@ -17,6 +17,7 @@ const dict = {
   week: { ko: '주차', en: 'Week' },
   lessons: { ko: '레슨', en: 'Lessons' },
   lab: { ko: '실습', en: 'Lab' },
+  troubleshootLab: { ko: '문제 해결 실습', en: 'Troubleshooting lab' },
   goals: { ko: '학습 목표', en: 'Goals' },
   officialDocs: { ko: '공식 문서', en: 'Official docs' },
   assumes: { ko: '기준 버전', en: 'Assumes' },

@@ -13,10 +13,19 @@ export const moduleMeta = z
     title: bilingual,
     summary: bilingual,
     goals: z.object({ ko: z.array(z.string()).min(1), en: z.array(z.string()).min(1) }),
+    /** The week's lab (older form of `labs` with one id). */
     lab: z.string().optional(),
+    /** The week's labs in order: the build lab first, then e.g. a troubleshooting lab. */
+    labs: z.array(z.string()).min(1).max(4).optional(),
   })
-  .strict();
+  .strict()
+  .refine((m) => !(m.lab && m.labs), { message: 'name the labs with "labs" or "lab", not both' });
 export type ModuleMeta = z.infer<typeof moduleMeta>;
+
+/** The labs a module names, in order (`labs`, or the single `lab`). */
+export function moduleLabs(meta: Pick<ModuleMeta, 'lab' | 'labs'>): string[] {
+  return meta.labs ?? (meta.lab ? [meta.lab] : []);
+}
 
 export interface Lesson {
   week: number;
@@ -148,14 +157,14 @@ export function checkContent(labIds: string[]): string[] {
     const week = Number(/^week(\d{2})-/.exec(id)?.[1] ?? NaN);
     const m = modules.find((x) => x.week === week);
     if (!m) problems.push(`lab ${id}: week ${week} has no module in content/`);
-    else if (m.meta.lab !== id) problems.push(`${moduleDir(week)}/_module.yaml: does not name its lab "${id}" (lab: ${m.meta.lab ?? 'none'})`);
+    else if (!moduleLabs(m.meta).includes(id)) problems.push(`${moduleDir(week)}/_module.yaml: does not name its lab "${id}" (labs: ${moduleLabs(m.meta).join(', ') || 'none'})`);
     else {
       const linked = m.lessons.some((l) => LANGS.every((lang) => fs.readFileSync(path.join(contentDir(), l.files[lang]), 'utf8').includes(`/labs/${id}`)));
       if (!linked) problems.push(`${moduleDir(week)}: no lesson links to /labs/${id} in both languages`);
     }
   }
   for (const m of modules) {
-    if (m.meta.lab && !labIds.includes(m.meta.lab)) problems.push(`${moduleDir(m.week)}/_module.yaml: lab "${m.meta.lab}" does not exist`);
+    for (const id of moduleLabs(m.meta)) if (!labIds.includes(id)) problems.push(`${moduleDir(m.week)}/_module.yaml: lab "${id}" does not exist`);
     if (m.week > 0 && m.lessons.length === 0) problems.push(`${moduleDir(m.week)}: no lessons`);
     for (const l of m.lessons) {
       for (const lang of LANGS) {

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { getDb } from '../db';
 import { AccessDenied, NotFound, UserInputError, type Actor } from '../auth/actor';
 import { audit } from '../audit';
-import { listLabs } from '../labs/registry';
-import { loadContent } from '../content/index';
+import { loadContent, moduleLabs } from '../content/index';
 
 /**
  * Study groups. Members see each other's roadmap progress (lessons done per week, labs passed), never submissions,
@@ -175,7 +174,6 @@ export async function groupBoard(actor: Actor, groupId: string) {
     db.labProgress.findMany({ where: { userId: { in: ids } }, select: { userId: true, labId: true, passed: true, bestScore: true } }),
   ]);
   const modules = loadContent();
-  const labWeek = new Map(listLabs().map((l) => [l.manifest.id, l.manifest.week]));
   const weeks: BoardWeek[] = [];
   for (let w = 0; w <= 10; w++) {
     const mod = modules.find((x) => x.week === w);
@@ -183,12 +181,12 @@ export async function groupBoard(actor: Actor, groupId: string) {
     weeks.push({ week: w, title: mod?.meta.title ?? null, unlockAt: s?.unlockAt, dueAt: s?.dueAt });
   }
   const rows: BoardRow[] = members.map((x) => {
-    const passed = new Set(labs.filter((l) => l.userId === x.userId && l.passed).map((l) => labWeek.get(l.labId)));
+    const passedIds = new Set(labs.filter((l) => l.userId === x.userId && l.passed).map((l) => l.labId));
     const cells = weeks.map((w) => {
       const mod = modules.find((mm) => mm.week === w.week);
-      return { week: w.week, done: lessons.filter((l) => l.userId === x.userId && l.week === w.week).length, of: mod?.lessons.length ?? 0, hasLab: !!mod?.meta.lab, labPassed: passed.has(w.week) };
+      return { week: w.week, done: lessons.filter((l) => l.userId === x.userId && l.week === w.week).length, of: mod?.lessons.length ?? 0, hasLab: !!mod && moduleLabs(mod.meta).length > 0, labPassed: !!mod && moduleLabs(mod.meta).length > 0 && moduleLabs(mod.meta).every((id) => passedIds.has(id)) };
     });
-    return { userId: x.userId, name: x.user.name, owner: x.userId === m.group.ownerId, onLeaderboard: x.onLeaderboard, labsPassed: passed.size, lessonsDone: cells.reduce((s, c) => s + c.done, 0), weeks: cells };
+    return { userId: x.userId, name: x.user.name, owner: x.userId === m.group.ownerId, onLeaderboard: x.onLeaderboard, labsPassed: passedIds.size, lessonsDone: cells.reduce((s, c) => s + c.done, 0), weeks: cells };
   });
   const leaderboard = rows
     .filter((r) => r.onLeaderboard)

@@ -49,6 +49,11 @@ export const labManifest = z
     week: z.number().int().min(1).max(10),
     title: bilingual,
     summary: bilingual,
+    /**
+     * What the learner does: build something from a starter (the week's main lab), or troubleshoot — find and fix what
+     * is broken in a configuration or program that comes with its symptoms.
+     */
+    purpose: z.enum(['build', 'troubleshoot']).default('build'),
     /** static: the grader reads files and runs none of them; subject: the learner's program runs in its own container. */
     kind: z.enum(['static', 'subject']).default('static'),
     /** Fraction of the points at or above which the lab counts as passed. */

@@ -1,5 +1,5 @@
 import { getDb } from '../db';
-import { loadContent } from '../content/index';
+import { loadContent, moduleLabs } from '../content/index';
 import { getLab } from '../labs/registry';
 import { maxPoints } from '../labs/manifest';
 import { learnerSchedule } from '../cohorts/schedule';
@@ -18,6 +18,18 @@ export interface RoadmapLesson {
   state: LessonNodeState;
 }
 
+/** One lab of a week: the build lab, or a troubleshooting lab. */
+export interface RoadmapLab {
+  id: string;
+  title: { ko: string; en: string };
+  purpose: 'build' | 'troubleshoot';
+  best?: number;
+  max: number;
+  attempts: number;
+  passed: boolean;
+  state: LabNodeState;
+}
+
 export interface RoadmapNode {
   week: number;
   title: { ko: string; en: string } | null;
@@ -25,11 +37,14 @@ export interface RoadmapNode {
   lessonsTotal: number;
   lessonsDone: number;
   lessonsSkipped: number;
+  /** Every lab of the week in order; the `lab*` fields below describe the first one not passed (or the first). */
+  labs: RoadmapLab[];
   labId?: string;
   labTitle?: { ko: string; en: string };
   labBest?: number;
   labMax?: number;
   labAttempts: number;
+  /** Every lab of the week passed. */
   labPassed: boolean;
   labState: LabNodeState;
   state: NodeState;
@@ -57,9 +72,14 @@ export async function getRoadmap(userId: string | null, now: Date = new Date()):
   const nodes: RoadmapNode[] = [];
   for (let week = 0; week <= 10; week++) {
     const m = modules.find((x) => x.week === week);
-    const labId = m?.meta.lab ?? undefined;
-    const lab = labId ? getLab(labId) : undefined;
-    const lp = labs.find((l) => l.labId === labId);
+    const weekLabs: RoadmapLab[] = (m ? moduleLabs(m.meta) : []).flatMap((id) => {
+      const lab = getLab(id);
+      if (!lab) return [];
+      const p = labs.find((l) => l.labId === id);
+      return [{ id, title: lab.manifest.title, purpose: lab.manifest.purpose, best: p?.bestScore, max: maxPoints(lab.manifest), attempts: p?.attempts ?? 0, passed: Boolean(p?.passed), state: p?.passed ? 'passed' : p ? 'attempted' : 'not-started' }];
+    });
+    const allPassed = weekLabs.length > 0 && weekLabs.every((l) => l.passed);
+    const lead = weekLabs.find((l) => !l.passed) ?? weekLabs[0];
     const mine = lessons.filter((l) => l.week === week);
     const items: RoadmapLesson[] = (m?.lessons ?? []).map((l) => {
       const p = mine.find((x) => x.slug === l.slug);
@@ -74,10 +94,10 @@ export async function getRoadmap(userId: string | null, now: Date = new Date()):
     const skipped = items.filter((l) => l.state === 'skipped').length;
     const total = items.length;
     let state: NodeState = 'not-started';
-    if (lp?.passed) state = 'lab-passed';
+    if (allPassed) state = 'lab-passed';
     else if (total > 0 && done === total) state = 'done';
     else if (total > 0 && skipped === total) state = 'skipped';
-    else if (items.some((l) => l.state !== 'not-started') || lp) state = 'learning';
+    else if (items.some((l) => l.state !== 'not-started') || weekLabs.some((l) => l.state !== 'not-started')) state = 'learning';
     const win = schedule.get(week);
     nodes.push({
       week,
@@ -86,20 +106,21 @@ export async function getRoadmap(userId: string | null, now: Date = new Date()):
       lessonsTotal: total,
       lessonsDone: done,
       lessonsSkipped: skipped,
-      labId: lab ? labId : undefined,
-      labTitle: lab?.manifest.title,
-      labBest: lp?.bestScore,
-      labMax: lab ? maxPoints(lab.manifest) : undefined,
-      labAttempts: lp?.attempts ?? 0,
-      labPassed: Boolean(lp?.passed),
-      labState: lp?.passed ? 'passed' : lp ? 'attempted' : 'not-started',
+      labs: weekLabs,
+      labId: lead?.id,
+      labTitle: lead?.title,
+      labBest: lead?.best,
+      labMax: lead?.max,
+      labAttempts: lead?.attempts ?? 0,
+      labPassed: allPassed,
+      labState: allPassed ? 'passed' : weekLabs.some((l) => l.state !== 'not-started') ? 'attempted' : 'not-started',
       state,
       hasContent: total > 0,
       opensAt: win?.unlockAt,
       dueAt: win?.dueAt,
       extended: win?.extended ?? false,
       locked: !!win && win.unlockAt > now,
-      overdue: !!win && win.dueAt < now && !!lab && !lp?.passed,
+      overdue: !!win && win.dueAt < now && weekLabs.length > 0 && !allPassed,
     });
   }
   return nodes;
@@ -122,7 +143,7 @@ export function currentWeek(nodes: RoadmapNode[]): RoadmapNode {
 
 export type NextStep = { kind: 'lesson'; week: number; slug: string; title: { ko: string; en: string } } | { kind: 'lab'; week: number; labId: string; title: { ko: string; en: string } } | { kind: 'none'; week: number };
 
-/** The first lesson of the week not marked done (skipped ones are passed over), or its lab when it is not passed. */
+/** The first lesson of the week not marked done (skipped ones are passed over), or its first lab not passed. */
 export function nextStep(node: RoadmapNode): NextStep {
   const lesson = node.lessons.find((l) => l.state === 'not-started' || l.state === 'learning');
   if (lesson) return { kind: 'lesson', week: node.week, slug: lesson.slug, title: lesson.title };

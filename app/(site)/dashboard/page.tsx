@@ -35,7 +35,7 @@ export default async function DashboardPage() {
   const here = currentWeek(nodes);
   const step = nextStep(here);
   const fmt = (d: Date) => d.toLocaleString(ko ? 'ko-KR' : 'en-GB', { timeZone: zoneOf(user), month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  const labs = nodes.filter((n) => n.labId);
+  const labs = nodes.flatMap((n) => n.labs.map((l) => ({ week: n.week, ...l })));
   const card = 'rounded-xl border border-slate-200 p-4 dark:border-slate-800';
 
   return (
@@ -113,28 +113,28 @@ export default async function DashboardPage() {
               </tr>
             </thead>
             <tbody>
-              {labs.map((n) => (
-                <tr key={n.labId} className="border-t border-slate-200 dark:border-slate-800" data-lab={n.labId}>
-                  <td className="py-1.5">{n.week}</td>
+              {labs.map((l) => (
+                <tr key={l.id} className="border-t border-slate-200 dark:border-slate-800" data-lab={l.id}>
+                  <td className="py-1.5">{l.week}</td>
                   <td>
-                    <Link href={`/labs/${n.labId}`} className="hover:underline">
-                      {n.labTitle?.[lang]}
+                    <Link href={`/labs/${l.id}`} className="hover:underline">
+                      {l.title[lang]}
                     </Link>
                   </td>
                   <td>
-                    {n.labBest !== undefined ? (
+                    {l.best !== undefined ? (
                       <span className="inline-flex items-center gap-2">
                         <span className="h-1.5 w-16 rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
-                          <span className={`block h-1.5 rounded-full ${n.labPassed ? 'bg-emerald-600' : 'bg-amber-500'}`} style={{ width: `${(100 * n.labBest) / (n.labMax || 1)}%` }} />
+                          <span className={`block h-1.5 rounded-full ${l.passed ? 'bg-emerald-600' : 'bg-amber-500'}`} style={{ width: `${(100 * l.best) / (l.max || 1)}%` }} />
                         </span>
-                        {n.labBest}/{n.labMax}
+                        {l.best}/{l.max}
                       </span>
                     ) : (
                       '—'
                     )}
                   </td>
-                  <td>{n.labAttempts || '—'}</td>
-                  <td>{n.labPassed ? <span className="font-medium text-emerald-700 dark:text-emerald-400">✓ {t(lang, 'passed')}</span> : n.labState === 'attempted' ? (ko ? '아직 통과 못 함' : 'Not passed yet') : ko ? '시작 전' : 'Not started'}</td>
+                  <td>{l.attempts || '—'}</td>
+                  <td>{l.passed ? <span className="font-medium text-emerald-700 dark:text-emerald-400">✓ {t(lang, 'passed')}</span> : l.state === 'attempted' ? (ko ? '아직 통과 못 함' : 'Not passed yet') : ko ? '시작 전' : 'Not started'}</td>
                 </tr>
               ))}
             </tbody>

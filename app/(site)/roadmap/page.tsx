@@ -44,8 +44,8 @@ export default async function RoadmapPage() {
   const ko = lang === 'ko';
   const user = await currentUser();
   const nodes = await getRoadmap(user?.id ?? null);
-  const labs = nodes.filter((n) => n.labId);
-  const passed = labs.filter((n) => n.labPassed).length;
+  const labs = nodes.flatMap((n) => n.labs);
+  const passed = labs.filter((l) => l.passed).length;
   const lessonsTotal = nodes.reduce((s, n) => s + n.lessonsTotal, 0);
   const lessonsDone = nodes.reduce((s, n) => s + n.lessonsDone, 0);
   // Lessons count once each, a passed lab counts as much as a week's lessons: the bar tracks verified work too.
@@ -178,30 +178,31 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
             </ul>
           </>
         )}
-        {n.labId && (
+        {n.labs.map((l) => (
           <Link
-            href={`/labs/${n.labId}`}
-            className={`mt-3 flex flex-wrap items-center gap-2 rounded-lg border px-3 py-2 text-sm hover:shadow-sm ${n.labPassed ? 'border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950/30' : n.overdue ? 'border-red-300 bg-red-50 dark:border-red-900 dark:bg-red-950/30' : 'border-slate-200 dark:border-slate-800'}`}
-            data-lab={n.labId}
-            data-lab-state={n.labState}
+            key={l.id}
+            href={`/labs/${l.id}`}
+            className={`mt-3 flex flex-wrap items-center gap-2 rounded-lg border px-3 py-2 text-sm hover:shadow-sm ${l.passed ? 'border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950/30' : n.overdue ? 'border-red-300 bg-red-50 dark:border-red-900 dark:bg-red-950/30' : 'border-slate-200 dark:border-slate-800'}`}
+            data-lab={l.id}
+            data-lab-state={l.state}
           >
-            <span className={`inline-flex h-5 w-5 shrink-0 items-center justify-center rounded text-[10px] font-bold ${n.labPassed ? 'bg-emerald-600 text-white' : n.labState === 'attempted' ? 'border-2 border-amber-500 text-amber-700' : 'border-2 border-slate-300 text-slate-400'}`} aria-hidden>
-              {n.labPassed ? '★' : <FlaskIcon className="h-3 w-3" />}
+            <span className={`inline-flex h-5 w-5 shrink-0 items-center justify-center rounded text-[10px] font-bold ${l.passed ? 'bg-emerald-600 text-white' : l.state === 'attempted' ? 'border-2 border-amber-500 text-amber-700' : 'border-2 border-slate-300 text-slate-400'}`} aria-hidden>
+              {l.passed ? '★' : <FlaskIcon className="h-3 w-3" />}
             </span>
             <span className="flex-1 font-medium">
-              {t(lang, 'lab')}: {n.labTitle?.[lang]}
+              {l.purpose === 'troubleshoot' ? t(lang, 'troubleshootLab') : t(lang, 'lab')}: {l.title[lang]}
             </span>
             <span className="text-xs">
-              {n.labPassed
-                ? `${ko ? '통과 (검증됨)' : 'Passed (verified)'} · ${n.labBest}/${n.labMax}`
-                : n.labState === 'attempted'
-                  ? `${ko ? `최고 ${n.labBest}/${n.labMax} · 아직 통과 못 함` : `Best ${n.labBest}/${n.labMax} · not passed yet`}`
+              {l.passed
+                ? `${ko ? '통과 (검증됨)' : 'Passed (verified)'} · ${l.best}/${l.max}`
+                : l.state === 'attempted'
+                  ? `${ko ? `최고 ${l.best}/${l.max} · 아직 통과 못 함` : `Best ${l.best}/${l.max} · not passed yet`}`
                   : ko
-                    ? `${n.labMax}점 · 아직 제출 안 함`
-                    : `${n.labMax} pts · not submitted`}
+                    ? `${l.max}점 · 아직 제출 안 함`
+                    : `${l.max} pts · not submitted`}
             </span>
           </Link>
-        )}
+        ))}
       </section>
     </li>
   );

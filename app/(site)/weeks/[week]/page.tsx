@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
 import { t, weekLabel } from '@/lib/i18n';
-import { getModule } from '@/lib/content/index';
+import { getModule, moduleLabs } from '@/lib/content/index';
 import { getLab } from '@/lib/labs/registry';
 import { getDb } from '@/lib/db';
 
@@ -16,8 +16,8 @@ export default async function WeekPage({ params }: { params: Promise<{ week: str
   if (!mod) notFound();
   const user = await currentUser();
   const progress = user ? await getDb().lessonProgress.findMany({ where: { userId: user.id, week } }) : [];
-  const lab = mod.meta.lab ? getLab(mod.meta.lab) : undefined;
-  const labProgress = user && lab ? await getDb().labProgress.findUnique({ where: { userId_labId: { userId: user.id, labId: lab.manifest.id } } }) : null;
+  const labs = moduleLabs(mod.meta).flatMap((id) => getLab(id) ?? []);
+  const labProgress = user && labs.length ? await getDb().labProgress.findMany({ where: { userId: user.id, labId: { in: labs.map((l) => l.manifest.id) } } }) : [];
   return (
     <div className="space-y-8">
       <header>
@@ -51,22 +51,26 @@ export default async function WeekPage({ params }: { params: Promise<{ week: str
           })}
         </ol>
       </section>
-      {lab && (
-        <section className="rounded-lg border-2 border-blue-500 p-4">
-          <h2 className="text-xl font-semibold">
-            {t(lang, 'lab')}: {lab.manifest.title[lang]}
-          </h2>
-          <p className="mt-1 text-slate-600 dark:text-slate-300">{lab.manifest.summary[lang]}</p>
-          {labProgress && (
-            <p className="mt-1 text-sm">
-              {t(lang, 'best')}: {labProgress.bestScore}/{labProgress.maxScore} {labProgress.passed ? `· ${t(lang, 'passed')}` : ''}
-            </p>
-          )}
-          <Link href={`/labs/${lab.manifest.id}`} className="mt-3 inline-block rounded-md bg-blue-600 px-3 py-1.5 text-white hover:bg-blue-700">
-            {t(lang, 'viewLab')}
-          </Link>
-        </section>
-      )}
+      {labs.map((lab) => {
+        const p = labProgress.find((x) => x.labId === lab.manifest.id);
+        const troubleshoot = lab.manifest.purpose === 'troubleshoot';
+        return (
+          <section key={lab.manifest.id} className={`rounded-lg border-2 p-4 ${troubleshoot ? 'border-amber-500' : 'border-blue-500'}`} data-lab={lab.manifest.id} data-purpose={lab.manifest.purpose}>
+            <h2 className="text-xl font-semibold">
+              {troubleshoot ? t(lang, 'troubleshootLab') : t(lang, 'lab')}: {lab.manifest.title[lang]}
+            </h2>
+            <p className="mt-1 text-slate-600 dark:text-slate-300">{lab.manifest.summary[lang]}</p>
+            {p && (
+              <p className="mt-1 text-sm">
+                {t(lang, 'best')}: {p.bestScore}/{p.maxScore} {p.passed ? `· ${t(lang, 'passed')}` : ''}
+              </p>
+            )}
+            <Link href={`/labs/${lab.manifest.id}`} className="mt-3 inline-block rounded-md bg-blue-600 px-3 py-1.5 text-white hover:bg-blue-700">
+              {t(lang, 'viewLab')}
+            </Link>
+          </section>
+        );
+      })}
     </div>
   );
 }
