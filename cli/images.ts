@@ -98,12 +98,16 @@ export function extraCaCerts(): string {
 }
 
 /**
- * What the learner-image builders need on this engine: the learner bases, and the builder image (Debian trixie's
+ * What the learner-image builders need on this engine: the learner bases (Debian bookworm and trixie, the Node bases
+ * built from images/learner-node with Node from the npm registry, lms/node:18), and the builder image (Debian trixie's
  * docker.io, installed by apt inside `docker build`). The builders themselves start on first use (lib/grading/builder.ts).
  */
 export async function prepareBuilder(docker: Docker): Promise<void> {
   const { ensureBuilderImage, ensureLearnerBaseImages } = await import('../lib/grading/images');
+  const { LEARNER_DEBIAN_IMAGES } = await import('../lib/grading/learner-bases');
   await ensureBuilderBaseImage(docker);
-  await ensureLearnerBaseImages(docker);
+  // The Debian images a learner may start FROM, and that the Node bases (images/learner-node) are built on.
+  for (const tag of LEARNER_DEBIAN_IMAGES) await ensureDebianImage(docker, tag);
+  await ensureLearnerBaseImages(docker, log);
   await ensureBuilderImage(docker);
 }

@@ -10,14 +10,14 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { pack } from 'tar-stream';
 import { imageName, type Instruction, type ParsedDockerfile, type Stage } from '../grader-kit/dockerfile';
-import { BASE_IMAGE } from './images';
+import { learnerBaseImages } from './learner-bases';
 import type { BuilderLease } from './builder';
 import { gateDockerfile, type GateNote, type GateResult } from './dockerfile-gate';
 import type { SandboxLimits } from './limits';
 import type { SubmittedFile } from './tar';
 
-/** The images a learner's Dockerfile may start FROM (or copy from): all local, none pulled. */
-export const LEARNER_BASE_IMAGES = [BASE_IMAGE, 'lms/node:18'];
+/** The images a learner's Dockerfile may start FROM (or copy from): all local, none pulled (lib/grading/learner-bases.ts). */
+export const LEARNER_BASE_IMAGES: string[] = learnerBaseImages();
 
 export interface BuildStep {
   /** 1-based index of the instruction in the Dockerfile (global ARGs included), as the classic builder numbered steps. */
@@ -78,6 +78,8 @@ export interface BuildInfo {
   /** The final image's layers beyond rootImage, oldest first, with the files each adds (2,000 entries at most). */
   added?: AddedLayer[];
   builder?: { kind: 'buildkit'; version: string };
+  /** Size in bytes of every learner base the builder holds, by tag (aliases of one image share its size). */
+  baseImages?: Record<string, number>;
   durationMs: number;
 }
 
@@ -384,6 +386,14 @@ async function addedLayers(lease: BuilderLease, tag: string, root: string | unde
 
 // ---------------------------------------------------------------------------------------------------------------
 
+async function baseImageSizes(lease: BuilderLease): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const byTag = new Map<string, number>();
+  for (const img of await lease.docker.listImages()) for (const t of img.RepoTags ?? []) byTag.set(t, img.Size);
+  for (const t of LEARNER_BASE_IMAGES) if (byTag.has(t)) out[t] = byTag.get(t)!;
+  return out;
+}
+
 /** The gate, before any builder is taken: a refused Dockerfile gets a BuildInfo that says why, with lines. */
 export function gateLearnerDockerfile(files: SubmittedFile[], dockerfile: string): { gate: GateResult; info?: undefined } | { gate?: undefined; info: BuildInfo } {
   const text = files.find((f) => f.path === dockerfile)?.content.toString('utf8');
@@ -411,6 +421,7 @@ export async function buildLearnerImage(
     log: readableLog(steps, first.vertexes, first.logs, first.error),
     steps,
     builder: { kind: 'buildkit', version },
+    baseImages: await baseImageSizes(lease),
     durationMs: 0,
   };
   if (first.ok) {

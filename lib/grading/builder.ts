@@ -20,8 +20,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
-import { projectRoot } from '../labs/registry';
-import { ensureBuilderImage } from './images';
+import { getLab, listLabs, projectRoot, type Lab } from '../labs/registry';
+import { buildImage, ensureBuilderImage, graderBuildContext, graderImageTag, hasPlainGraderImage, legacyNodeBaseContext, runtimeImageTag } from './images';
+import { learnerBaseImages, LEGACY_NODE_BASE } from './learner-bases';
 import type { SandboxLimits } from './limits';
 
 export const LABEL_BUILDER = 'lms.builder';
@@ -239,27 +240,75 @@ async function ensureBuilderRunning(host: Docker, slot: number, s: BuilderSettin
 // ---------------------------------------------------------------------------------------------------------------
 // Images in a builder, and the wipe.
 
-/** Copies images from the host's engine into the builder's (docker save | docker load), those missing or changed. */
-async function loadImages(host: Docker, inner: Docker, tags: string[]): Promise<void> {
-  const missing: string[] = [];
-  for (const t of tags) {
-    const hostId = (await host.getImage(t).inspect()).Id;
-    const innerId = await inner
-      .getImage(t)
-      .inspect()
-      .then((i) => i.Id, () => null);
-    if (innerId !== hostId) missing.push(t);
-  }
-  if (!missing.length) return;
-  const saved = await dial<NodeJS.ReadableStream>(host, { path: '/images/get?', method: 'GET', options: { names: missing }, isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } });
+async function inspectImage(docker: Docker, tag: string): Promise<{ id: string; labels: Record<string, string> } | null> {
+  return docker
+    .getImage(tag)
+    .inspect()
+    .then((i) => ({ id: i.Id, labels: (i.Config?.Labels ?? {}) as Record<string, string> }), () => null);
+}
+
+/** Copies images from the host's engine into the builder's (docker save | docker load); layers it has are not stored twice. */
+async function copyImages(host: Docker, inner: Docker, tags: string[]): Promise<void> {
+  if (!tags.length) return;
+  const saved = await dial<NodeJS.ReadableStream>(host, { path: '/images/get?', method: 'GET', options: { names: tags }, isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } });
   const progress = (await inner.loadImage(saved, { quiet: true })) as unknown as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => {
     inner.modem.followProgress(progress, (err: Error | null, out: { error?: string }[]) => {
       const failed = err?.message ?? out.find((o) => o.error)?.error;
-      if (failed) reject(new Error(`loading ${missing.join(', ')} into the builder failed: ${failed}`));
+      if (failed) reject(new Error(`loading ${tags.join(', ')} into the builder failed: ${failed}`));
       else resolve();
     });
   });
+}
+
+/** The lab a grader image tag belongs to, when the tag is that lab's current one. */
+function labOfGraderTag(tag: string): Lab | undefined {
+  const m = /^lms-grader-([a-z0-9-]+):[0-9a-f]+$/.exec(tag);
+  const lab = m ? getLab(m[1]!) : undefined;
+  return lab && graderImageTag(lab) === tag ? lab : undefined;
+}
+
+/**
+ * Makes the builder hold `tags`, doing the least work: a grader image whose Dockerfile is the default one (the
+ * runtime image plus the bundled grader, no RUN) and `lms/node:18` are built inside the builder from their small
+ * contexts (the runtime image is copied in once per runtime change); other images are copied from the host's engine
+ * when the builder's copy is missing or differs. Content-tagged images (grader, runtime) are never copied twice.
+ * Returns what it did, for the log and the measurements.
+ */
+export async function provideImages(host: Docker, inner: Docker, tags: string[]): Promise<{ built: string[]; copied: string[] }> {
+  const runtime = runtimeImageTag();
+  const copy: string[] = [];
+  const build: { tag: string; make: () => Promise<{ context: Buffer; buildargs: Record<string, string>; labels: Record<string, string> }> }[] = [];
+  for (const t of [...new Set(tags)]) {
+    const have = await inspectImage(inner, t);
+    const lab = t.startsWith('lms-grader-') ? labOfGraderTag(t) : undefined;
+    if (t === LEGACY_NODE_BASE) {
+      if (have?.labels['lms.runtime'] !== runtime) build.push({ tag: t, make: async () => ({ ...(await legacyNodeBaseContext()), buildargs: {} }) });
+    } else if (t.startsWith('lms-grader-') || t.startsWith('lms-runtime-node:')) {
+      if (have) continue;
+      if (lab && hasPlainGraderImage(lab)) build.push({ tag: t, make: () => graderBuildContext(lab) });
+      else copy.push(t);
+    } else {
+      const hostImg = await inspectImage(host, t);
+      if (!hostImg) throw new Error(`${t} is not on the host's engine; run bin/lms images build`);
+      if (have?.id !== hostImg.id) copy.push(t);
+    }
+  }
+  if (build.length && !copy.includes(runtime) && !(await inspectImage(inner, runtime))) copy.push(runtime);
+  await copyImages(host, inner, copy);
+  for (const b of build) {
+    const c = await b.make();
+    await buildImage(inner, c.context, b.tag, c.buildargs, c.labels);
+  }
+  return { built: build.map((b) => b.tag), copied: copy };
+}
+
+/**
+ * Images a builder keeps across gradings besides a lease's own: the runtime, the current grader image of every lab
+ * that builds a learner's Dockerfile, and the learner bases. Anything else (an older grader tag) goes at the next wipe.
+ */
+export function residentImages(): string[] {
+  return [runtimeImageTag(), ...listLabs().filter((l) => l.manifest.subject?.build).map((l) => graderImageTag(l)), ...learnerBaseImages()];
 }
 
 export interface BuilderContents {
@@ -274,7 +323,14 @@ export interface BuilderContents {
 /** What a builder holds beyond the images it keeps: all empty after a wipe. */
 export async function builderContents(inner: Docker, keep: string[]): Promise<BuilderContents> {
   const containers = (await inner.listContainers({ all: true })).map((c) => c.Names[0] ?? c.Id);
-  const images = (await inner.listImages({ all: true })).filter((i) => !(i.RepoTags ?? []).some((t) => keep.includes(t))).map((i) => i.RepoTags?.[0] ?? i.Id);
+  const all = await inner.listImages({ all: true });
+  // A kept image's parents (the steps of a grader image built inside) are part of it.
+  const byId = new Map(all.map((i) => [i.Id, i]));
+  const kept = new Set<string>();
+  for (const i of all.filter((x) => (x.RepoTags ?? []).some((t) => keep.includes(t)))) {
+    for (let cur: Docker.ImageInfo | undefined = i; cur && !kept.has(cur.Id); cur = cur.ParentId ? byId.get(cur.ParentId) : undefined) kept.add(cur.Id);
+  }
+  const images = all.filter((i) => !kept.has(i.Id)).map((i) => i.RepoTags?.[0] ?? i.Id);
   const df = (await inner.df()) as { BuildCache?: { Size: number }[]; Volumes?: { Name: string }[] };
   const volumes = (await inner.listVolumes()).Volumes?.map((v) => v.Name) ?? [];
   return { containers, images, buildCacheBytes: (df.BuildCache ?? []).reduce((a, b) => a + b.Size, 0), buildCacheRecords: (df.BuildCache ?? []).length, volumes };
@@ -346,11 +402,13 @@ export async function leaseBuilder(host: Docker, opts: { images: string[]; waitM
 async function prepareLease(host: Docker, slot: number, s: BuilderSettings, images: string[], inspectOnly = false): Promise<BuilderLease> {
   const inner = await ensureBuilderRunning(host, slot, s);
   const container = builderName(slot, s);
-  const keep = [...new Set(images)];
+  const keep = [...new Set([...images, ...residentImages()])];
   if (!inspectOnly) {
     // The previous holder may have died before its wipe.
     await wipeBuilder(host, container, inner, keep);
-    await loadImages(host, inner, keep);
+    const t0 = Date.now();
+    const did = await provideImages(host, inner, images);
+    if (did.built.length || did.copied.length) process.stderr.write(`[builder ${slot}] built ${did.built.join(', ') || 'nothing'}, copied ${did.copied.join(', ') || 'nothing'} in ${Date.now() - t0} ms\n`);
   }
   let released = false;
   return {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { prepareSandbox, type PreparedSandbox, type RunOutcome, LABEL_SANDBOX, LABEL_OWNER, LABEL_PREFIX, WORKER_ID } from './sandbox';
 import { buildLearnerImage, gateLearnerDockerfile, LEARNER_BASE_IMAGES, type BuildInfo } from './build';
 import { leaseBuilder, type BuilderLease } from './builder';
+import { learnerStartError, runHealthcheck, subjectUser, SUBJECT_ANSWER_WAIT_MS, waitForPort, type RunInfo } from './subject-run';
 import type { SandboxPool } from './pool';
 import { z } from 'zod';
 import { KIT_STOPPED, PROGRESS_PREFIX } from '../grader-kit/index';
@@ -253,6 +254,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
     let image = runtimeImageTag();
     let cmd: string[] | undefined;
     let volumes: string[] = [];
+    let built: BuildInfo | undefined;
     if (spec.build) {
       await opts.onPhase?.('building');
       const gated = gateLearnerDockerfile(opts.files, spec.build.dockerfile);
@@ -260,7 +262,9 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
       const builtTag = `lms-learner-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
       if (gated.info) info = gated.info;
       else {
-        await ensureLearnerBaseImages(opts.docker);
+        await ensureLearnerBaseImages(opts.docker).catch((e: Error) => {
+          throw new InfraError(`the learner base images could not be prepared: ${e.message}`);
+        });
         lease = await leaseBuilder(opts.docker, { images: [graderImage, ...LEARNER_BASE_IMAGES] }).catch((e: Error) => {
           throw new InfraError(`no learner-image builder: ${e.message}`);
         });
@@ -288,25 +292,50 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
       }
       image = builtTag;
       volumes = info.image?.volumes ?? [];
+      built = info;
     } else {
       cmd = ['sh', '-c', 'mkdir -p /tmp/work && tar -x -C /tmp/work -f - --no-same-owner --no-same-permissions && cd /tmp/work && exec "$@"', 'subject', ...spec.cmd!];
       if (spec.harness) extra.push({ path: '.lms/harness.js', content: fs.readFileSync(path.join(lab.dir, spec.harness)) });
     }
     const subjectInput = extra.length ? await buildSubmissionTar([...opts.files, ...extra]) : input;
-    subject = await prepareSandbox(engine, {
+    const subjectOpts = {
       image,
       cmd,
       limits: subjectLimits,
       labels: { ...labels, 'lms.role': 'subject' },
       runtime,
-      role: 'subject',
+      role: 'subject' as const,
       keepWorkdir: !cmd,
       env: [`PORT=${spec.port}`, ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`)],
       // A VOLUME of the learner's image would be a writable volume on the engine's disk: each becomes a small tmpfs.
       volumeTmpfs: volumes,
-    });
-    if (cmd) subject.feed(subjectInput);
-    else subject.feed(Buffer.alloc(0));
+    };
+    if (!built) {
+      subject = await prepareSandbox(engine, subjectOpts);
+      subject.feed(subjectInput);
+    } else {
+      // The learner's image runs as its own USER when that is not root (as `docker run` would), else as the sandbox
+      // user; a USER the image does not have fails to start, as on Docker, and the grader learns why (.lms/run.json).
+      const run: RunInfo = { started: false, user: subjectUser(built.image?.user) };
+      try {
+        subject = await prepareSandbox(engine, { ...subjectOpts, user: run.user });
+        subject.feed(Buffer.alloc(0));
+        run.started = true;
+      } catch (e) {
+        const why = learnerStartError(e);
+        if (!why) throw e;
+        run.error = why;
+      }
+      if (subject && lease) {
+        const answered = await waitForPort(lease, subject, spec.port, SUBJECT_ANSWER_WAIT_MS);
+        run.answered = answered === 'answered';
+        if (answered === 'exited') run.exited = true;
+        const hc = built.image?.healthcheck;
+        if (!hc?.test?.length || hc.test[0] === 'NONE') run.health = null;
+        else if (answered === 'answered') run.health = await runHealthcheck(engine, subject.id, hc);
+      }
+      graderInput = await buildSubmissionTar([...opts.files, { path: '.lms/build.json', content: Buffer.from(JSON.stringify(built)) }, { path: '.lms/run.json', content: Buffer.from(JSON.stringify(run)) }]);
+    }
     const graderOpts = {
       image: graderImage,
       limits: resolveLimits(lab.manifest.limits.grader),
@@ -317,6 +346,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
     };
     let grader: PreparedSandbox;
     try {
+      if (!subject) throw new Error('the subject did not start');
       grader = await prepareSandbox(engine, { ...graderOpts, networkMode: `container:${subject.id}` });
     } catch {
       // The learner's program already exited and took its namespace with it: grade with no network at all, so the
@@ -329,7 +359,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
     const held = lease;
     subject = undefined;
     lease = undefined;
-    const removed = Promise.all([out.removed, sub.stop().catch(() => {})]).then(async () => {
+    const removed = Promise.all([out.removed, sub?.stop().catch(() => {})]).then(async () => {
       await held?.release();
     });
     return { ...out, removed: removed.catch(() => {}) };

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import { projectRoot, type Lab } from '../labs/registry';
+import { ensureLearnerNodeImages, LEGACY_NODE_BASE } from './learner-bases';
 
 export const BASE_IMAGE = process.env.LMS_BASE_IMAGE ?? 'debian:bookworm-slim';
 export const LABEL_KIND = 'lms.kind';
@@ -148,11 +149,31 @@ function cjsEntryFor(names: string[]): import('esbuild').Plugin {
   };
 }
 
-/** Bundles the grader (esbuild, on the host: npm inside a container meets a TLS proxy here) and builds its image. */
-export async function buildGraderImage(docker: Docker, lab: Lab, opts: { force?: boolean } = {}): Promise<string> {
+export interface GraderContext {
+  tag: string;
+  /** The build context (a tar): the bundled grader, lab.yaml, externals, hidden data and the Dockerfile. */
+  context: Buffer;
+  buildargs: Record<string, string>;
+  labels: Record<string, string>;
+  /** Built FROM the runtime image with no RUN step (the default Dockerfile): it can be built on any engine that has the runtime. */
+  plain: boolean;
+}
+
+const contexts = new Map<string, GraderContext>();
+
+/** Whether the lab's grader image is the default one (no grader/Dockerfile of its own). */
+export function hasPlainGraderImage(lab: Lab): boolean {
+  return !fs.existsSync(path.join(lab.dir, 'grader', 'Dockerfile'));
+}
+
+/**
+ * What a lab's grader image is built from (bundled with esbuild on the host: npm inside a container meets a TLS proxy
+ * here). Remembered per tag for the process's life (a few recent ones), so the builders can build the same image.
+ */
+export async function graderBuildContext(lab: Lab): Promise<GraderContext> {
   const tag = graderImageTag(lab);
-  if (!opts.force && (await imageExists(docker, tag))) return tag;
-  const runtime = await ensureRuntimeImage(docker);
+  const known = contexts.get(tag);
+  if (known) return known;
   const { build } = await import('esbuild');
   const externals = externalPackageDirs(lab);
   const out = await build({
@@ -176,9 +197,21 @@ export async function buildGraderImage(docker: Docker, lab: Lab, opts: { force?:
   const dataDir = path.join(lab.dir, 'grader', 'data');
   for (const f of walkFiles(dataDir)) entries.push({ name: `data/${path.relative(dataDir, f)}`, abs: f });
   const custom = path.join(lab.dir, 'grader', 'Dockerfile');
-  entries.push({ name: 'Dockerfile', content: fs.existsSync(custom) ? fs.readFileSync(custom) : Buffer.from(DEFAULT_GRADER_DOCKERFILE) });
-  const ctx = await tarDir(entries);
-  await buildImage(docker, ctx, tag, { RUNTIME_IMAGE: runtime }, { [LABEL_KIND]: 'grader', 'lms.lab': lab.manifest.id });
+  const plain = hasPlainGraderImage(lab);
+  entries.push({ name: 'Dockerfile', content: plain ? Buffer.from(DEFAULT_GRADER_DOCKERFILE) : fs.readFileSync(custom) });
+  const ctx: GraderContext = { tag, context: await tarDir(entries), buildargs: { RUNTIME_IMAGE: runtimeImageTag() }, labels: { [LABEL_KIND]: 'grader', 'lms.lab': lab.manifest.id }, plain };
+  contexts.set(tag, ctx);
+  while (contexts.size > 6) contexts.delete(contexts.keys().next().value!);
+  return ctx;
+}
+
+/** Bundles the grader and builds its image on this engine. */
+export async function buildGraderImage(docker: Docker, lab: Lab, opts: { force?: boolean } = {}): Promise<string> {
+  const tag = graderImageTag(lab);
+  if (!opts.force && (await imageExists(docker, tag))) return tag;
+  await ensureRuntimeImage(docker);
+  const c = await graderBuildContext(lab);
+  await buildImage(docker, c.context, tag, c.buildargs, c.labels);
   return tag;
 }
 
@@ -198,15 +231,24 @@ export async function ensureGraderImages(docker: Docker, labs: Lab[], log: (m: s
 }
 
 /**
- * `lms/node:18`: the runtime image as a learner's Dockerfile expects a Node base to behave (root by default, like the
- * official node images). Rebuilt when the runtime changes; learners' images still run as the sandbox user.
+ * `lms/node:18` (the runtime image as a learner's Dockerfile expects a Node base to behave: root by default, like the
+ * official node images): its build context. Rebuilt when the runtime changes (label `lms.runtime`).
  */
-export async function ensureLearnerBaseImages(docker: Docker): Promise<void> {
-  const runtime = await ensureRuntimeImage(docker);
-  const info = await docker.getImage('lms/node:18').inspect().catch(() => null);
-  if (info?.Config?.Labels?.['lms.runtime'] === runtime) return;
-  const ctx = await tarDir([{ name: 'Dockerfile', content: Buffer.from(`FROM ${runtime}\nUSER root\nWORKDIR /\n`) }]);
-  await buildImage(docker, ctx, 'lms/node:18', {}, { [LABEL_KIND]: 'learner-base', 'lms.runtime': runtime });
+export async function legacyNodeBaseContext(): Promise<{ context: Buffer; runtime: string; labels: Record<string, string> }> {
+  const runtime = runtimeImageTag();
+  return { runtime, context: await tarDir([{ name: 'Dockerfile', content: Buffer.from(`FROM ${runtime}\nUSER root\nWORKDIR /\n`) }]), labels: { [LABEL_KIND]: 'learner-base', 'lms.runtime': runtime } };
+}
+
+/**
+ * Every learner base on this engine (lib/grading/learner-bases.ts): the official-looking Node bases (built from
+ * images/learner-node when missing or stale) and `lms/node:18`.
+ */
+export async function ensureLearnerBaseImages(docker: Docker, log: (m: string) => void = () => {}): Promise<void> {
+  await ensureRuntimeImage(docker);
+  const legacy = await legacyNodeBaseContext();
+  const info = await docker.getImage(LEGACY_NODE_BASE).inspect().catch(() => null);
+  if (info?.Config?.Labels?.['lms.runtime'] !== legacy.runtime) await buildImage(docker, legacy.context, LEGACY_NODE_BASE, {}, legacy.labels);
+  await ensureLearnerNodeImages(docker, log);
 }
 
 /** The Debian release the builder engine is installed from (trixie: a current docker.io with BuildKit 0.13). */

@@ -139,7 +139,7 @@ export interface PreparedSandbox {
  */
 export async function prepareSandbox(
   docker: Docker,
-  opts: Omit<RunOptions, 'input' | 'onStarted'> & { networkMode?: string; aliases?: string[]; env?: string[]; role?: 'grader' | 'subject'; keepWorkdir?: boolean; volumeTmpfs?: string[] },
+  opts: Omit<RunOptions, 'input' | 'onStarted'> & { networkMode?: string; aliases?: string[]; env?: string[]; role?: 'grader' | 'subject'; keepWorkdir?: boolean; volumeTmpfs?: string[]; /** Another user than the sandbox's (a learner image's own non-root USER). */ user?: string },
 ): Promise<PreparedSandbox> {
   const createdAt = Date.now();
   const hc = hostConfig(opts.limits, opts.runtime);
@@ -149,7 +149,7 @@ export async function prepareSandbox(
   const container = await docker.createContainer({
     Image: opts.image,
     ...(opts.cmd ? { Cmd: opts.cmd } : {}),
-    User: SANDBOX_USER,
+    User: opts.user ?? SANDBOX_USER,
     ...(opts.keepWorkdir ? {} : { WorkingDir: '/tmp' }),
     Env: ['HOME=/tmp', 'NODE_OPTIONS=--max-old-space-size=' + Math.max(32, Math.floor(opts.limits.memoryMb * 0.6)), ...(opts.env ?? [])],
     AttachStdin: true,
