@@ -117,8 +117,11 @@ export interface RunInfo {
   error?: string;
   /** The user the subject ran as. */
   user?: string;
-  /** The image's HEALTHCHECK run once inside the running subject. */
-  health?: { exitCode: number; output?: string } | null;
+  /** Whether it accepted a connection on the lab's port in time, and whether it exited before it did. */
+  answered?: boolean;
+  exited?: boolean;
+  /** The image's HEALTHCHECK run once inside the running subject (exitCode -1 and timedOut past its timeout). */
+  health?: { exitCode: number; output?: string; timedOut?: boolean; durationMs?: number } | null;
 }
 
 export function readRunInfo(sub: Submission): RunInfo | undefined {

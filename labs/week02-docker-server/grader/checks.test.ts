@@ -264,6 +264,14 @@ describe('week 2 Docker server grader', () => {
     expect(failed(v)).toEqual(['healthcheck']);
     expect(en(v, 'healthcheck')).toMatch(/failed with exit code 127: sh: 1: curl: not found/);
     expect(failed(await gradeWith(sub(f), b, healthy, { started: true, health: { exitCode: 0 } }))).toEqual([]);
+    const lh = files('cases/healthcheck-localhost-ipv6');
+    const v6 = await gradeWith(sub(lh), fakeBuild(lh.Dockerfile!), healthy, { started: true, health: { exitCode: 1, output: '' } });
+    expect(failed(v6)).toEqual(['healthcheck']);
+    expect(en(v6, 'healthcheck')).toMatch(/localhost resolves to ::1 first .* ask http:\/\/127\.0\.0\.1:8080\/healthz/);
+    const slow = await gradeWith(sub(f), b, healthy, { started: true, health: { exitCode: -1, output: '', timedOut: true } });
+    expect(en(slow, 'healthcheck')).toMatch(/did not finish within its timeout/);
+    const died = await gradeWith(sub(f), b, { get: async () => ({ error: 'fetch failed' }) }, { started: true, exited: true });
+    expect(en(died, 'answers')).toMatch(/The container exited before it answered/);
   });
 
   it('says what is wrong with a HEALTHCHECK, where', async () => {
@@ -288,8 +296,9 @@ describe('week 2 Docker server grader', () => {
   for (const d of labSubmissionDirs(lab, 'cases')) {
     const c = path.basename(d);
     const expected = [...readCase(d).expect.fail].sort();
-    // Cases whose failure only a real build or run shows are covered by `bin/lms labs verify` and the integration suite.
-    if (expected.some((id) => ['builds', 'answers'].includes(id))) continue;
+    // Cases whose failure only a real build or run shows are covered by `bin/lms labs verify` and the integration suite
+    // (and the localhost HEALTHCHECK, which only running it shows to fail: see the test above).
+    if (expected.some((id) => ['builds', 'answers'].includes(id)) || c === 'healthcheck-localhost-ipv6') continue;
     it(`case ${c} fails exactly its expected checks`, async () => {
       expect(failed(await grade(files(`cases/${c}`)))).toEqual(expected);
     });

@@ -166,13 +166,17 @@ function checkHealth(df: ParsedDockerfile, build: BuildInfo, run: RunInfo | unde
   // The check really run inside the running container, when the engine did: its exit code is the verdict.
   if (run?.health) {
     const out = (run.health.output ?? '').replace(/\s+/g, ' ').slice(0, 160);
+    const text = `${test.join(' ')}\n${hc ? (readHealthcheck({ ...hc, test }, files)?.text ?? '') : ''}`;
+    // localhost is ::1 first (Docker Engine 26+ keeps IPv6 on a container's loopback); server.js listens on IPv4 only.
+    const ipv6 = /\blocalhost\b/.test(text) && !/127\.0\.0\.1/.test(text);
+    const how = run.health.timedOut ? { ko: '제한 시간 안에 끝나지 않았습니다', en: 'did not finish within its timeout' } : { ko: `종료 코드 ${run.health.exitCode}로 실패했습니다`, en: `failed with exit code ${run.health.exitCode}` };
     return partial('healthcheck', 2, [
       { ok: true, message: msg('', '') },
       {
-        ok: run.health.exitCode === 0,
+        ok: run.health.exitCode === 0 && !run.health.timedOut,
         message: msg(
-          `${at}: 실행 중인 컨테이너 안에서 HEALTHCHECK를 실행했더니 종료 코드 ${run.health.exitCode}로 실패했습니다${out ? `: ${out}` : ''}. Docker는 이 컨테이너를 unhealthy로 표시합니다.`,
-          `${at}: run inside the running container, the HEALTHCHECK failed with exit code ${run.health.exitCode}${out ? `: ${out}` : ''}. Docker would mark this container unhealthy.`,
+          `${at}: 실행 중인 컨테이너 안에서 HEALTHCHECK를 실행했더니 ${how.ko}${out ? `: ${out}` : ''}. Docker는 이 컨테이너를 unhealthy로 표시합니다.${ipv6 ? ' localhost는 먼저 ::1로 풀리는데(Docker Engine 26부터 컨테이너의 루프백에 IPv6가 켜져 있습니다) 이 서버는 0.0.0.0, 곧 IPv4에서만 듣습니다. http://127.0.0.1:8080/healthz를 물으세요.' : ''}`,
+          `${at}: run inside the running container, the HEALTHCHECK ${how.en}${out ? `: ${out}` : ''}. Docker would mark this container unhealthy.${ipv6 ? ' localhost resolves to ::1 first (since Docker Engine 26 a container\'s loopback keeps IPv6) and this server listens on 0.0.0.0, IPv4 only: ask http://127.0.0.1:8080/healthz.' : ''}`,
         ),
       },
     ]);
@@ -217,6 +221,7 @@ async function checkAnswers(df: ParsedDockerfile, build: BuildInfo, probe: Probe
   const health = await probe.get('/healthz');
   const show = (r: Awaited<ReturnType<Probe['get']>>) => ('error' in r ? r.error : `HTTP ${r.status}`);
   const startErr = run?.started === false ? (run.error ?? '').replace(/\s+/g, ' ').slice(0, 200) : undefined;
+  const exited = run?.started !== false && run?.exited === true;
   let healthy = false;
   if (!('error' in health) && health.status === 200) {
     try {
@@ -248,7 +253,10 @@ async function checkAnswers(df: ParsedDockerfile, build: BuildInfo, probe: Probe
               `컨테이너의 ${PORT}번 포트에 GET /를 보냈더니 HTTP 200이지만 hello-server의 인사말이 아닙니다: ${JSON.stringify(root.body.slice(0, 80))}. server.js를 바꾸지 말고 그대로 실행하세요.`,
               `GET / on the container's port ${PORT}: HTTP 200, but not hello-server's greeting: ${JSON.stringify(root.body.slice(0, 80))}. Run server.js as it is.`,
             )
-          : msg(`컨테이너의 ${PORT}번 포트에 GET /를 보냈더니 ${show(root)}.${startErr !== undefined ? ` Docker가 컨테이너를 시작하지 못했습니다: ${startErr}.` : ''}`, `GET / on the container's port ${PORT}: ${show(root)}.${startErr !== undefined ? ` Docker could not start the container: ${startErr}.` : ''}`),
+          : msg(
+              `컨테이너의 ${PORT}번 포트에 GET /를 보냈더니 ${show(root)}.${startErr !== undefined ? ` Docker가 컨테이너를 시작하지 못했습니다: ${startErr}.` : exited ? ' 컨테이너가 응답하기 전에 끝났습니다. 시작하다 죽은 것입니다(없는 라이브러리나 모듈, 시작 시 오류). docker run으로 직접 실행해 오류를 읽어 보세요.' : ''}`,
+              `GET / on the container's port ${PORT}: ${show(root)}.${startErr !== undefined ? ` Docker could not start the container: ${startErr}.` : exited ? ' The container exited before it answered: it died at start (a missing library or module, an error at start); docker run it yourself and read its error.' : ''}`,
+            ),
     },
     { ok: healthy, message: msg(`GET /healthz가 {"status":"ok"}를 돌려주지 않았습니다 (${show(health)}).`, `GET /healthz did not answer {"status":"ok"} (${show(health)}).`) },
     { ok: exposes, message: exposeMsg },
