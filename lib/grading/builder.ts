@@ -320,8 +320,9 @@ export interface BuilderContents {
   volumes: string[];
 }
 
-/** What a builder holds beyond the images it keeps: all empty after a wipe. */
-export async function builderContents(inner: Docker, keep: string[]): Promise<BuilderContents> {
+/** What a builder holds beyond the images it keeps (`keep` and the resident ones): all empty after a wipe. */
+export async function builderContents(inner: Docker, keepTags: string[]): Promise<BuilderContents> {
+  const keep = [...keepTags, ...residentImages()];
   const containers = (await inner.listContainers({ all: true })).map((c) => c.Names[0] ?? c.Id);
   const all = await inner.listImages({ all: true });
   // A kept image's parents (the steps of a grader image built inside) are part of it.
