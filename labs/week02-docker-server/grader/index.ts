@@ -9,8 +9,15 @@ void runGrader(async (sub) => {
   const run = readRunInfo(sub);
   let reach = null;
   if (build.ok) {
-    await waitForSubject(8000, '/healthz');
-    reach = { get: (p: string) => probe(p, { timeoutMs: 2000 }) };
+    // The engine already waited for the subject: when it did not start, or never accepted a connection, do not wait again.
+    const hopeless = run?.started === false || run?.answered === false;
+    if (hopeless) {
+      const why = run?.started === false ? 'the container did not start' : 'nothing accepted a connection on the port within 8 s';
+      reach = { get: async () => ({ error: why }) };
+    } else {
+      await waitForSubject(8000, '/healthz');
+      reach = { get: (p: string) => probe(p, { timeoutMs: 2000 }) };
+    }
   }
   return gradeWith(sub, build, reach, run);
 });

@@ -10,7 +10,8 @@ void runGrader(async (sub) => {
   const run = readRunInfo(sub);
   let reach = null;
   if (build.ok) {
-    const up = await waitForSubject(WAIT_MS, '/readyz');
+    // The engine already waited for the subject: when it did not start, or never accepted a connection, do not wait again.
+    const up = run?.started === false || run?.answered === false ? false : await waitForSubject(WAIT_MS, '/readyz');
     // Readiness turns 200 after a short warm-up: ask a few times before taking the answer.
     reach = {
       get: async (p: string) => {
