@@ -195,7 +195,7 @@ function buildOnce(lease: BuilderLease, context: Buffer, dockerfile: string, tag
       clearTimeout(timer);
       resolve({ ok: false, vertexes: [...vertexes.values()].sort((a, b) => a.order - b.order), logs, imageId, ...r });
     };
-    const req = http.request({ socketPath: lease.socketPath, path: `/v1.41/build?${q}`, method: 'POST', headers: { 'Content-Type': 'application/x-tar' } }, (res) => {
+    const req = http.request({ ...lease.http, path: `/v1.41/build?${q}`, method: 'POST', headers: { 'Content-Type': 'application/x-tar' } }, (res) => {
       let buf = '';
       const onLine = (line: string) => {
         if (!line.trim()) return;

@@ -15,6 +15,7 @@
  * checkouts on one host (a CI clone) do not share builders.
  */
 import crypto from 'node:crypto';
+import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,8 +25,11 @@ import { getLab, listLabs, projectRoot, type Lab } from '../labs/registry';
 import { buildImage, ensureBuilderImage, graderBuildContext, graderImageTag, hasPlainGraderImage, legacyNodeBaseContext, runtimeImageTag } from './images';
 import { learnerBaseImages, LEGACY_NODE_BASE } from './learner-bases';
 import type { SandboxLimits } from './limits';
+import { BuilderExecAgent, execLease } from './builder-exec';
 
 export const LABEL_BUILDER = 'lms.builder';
+/** Who holds an exec-transport lease: this process on this machine. */
+const LEASE_OWNER = `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
 
 export interface BuilderSettings {
   /** Builders on this host: gradings that build at once. */
@@ -34,8 +38,21 @@ export interface BuilderSettings {
   cpus: number;
   pids: number;
   diskMb: number;
-  /** Where each builder keeps its data-root file and its engine's socket. */
+  /** Where each builder keeps its data-root file and its engine's socket (socket transport), and the lease folders. */
   dir: string;
+  /**
+   * How this process reaches the builders' engines: `socket` (a unix socket in `dir`, on the Docker host's own file
+   * system: bin/lms up, tests) or `exec` (through the host engine's API: a remote DOCKER_HOST, a worker in a container).
+   */
+  transport: 'socket' | 'exec';
+}
+
+/** `LMS_BUILDER_TRANSPORT`, else `exec` when DOCKER_HOST names a remote engine, else `socket`. */
+export function builderTransport(): 'socket' | 'exec' {
+  const t = process.env.LMS_BUILDER_TRANSPORT;
+  if (t === 'socket' || t === 'exec') return t;
+  const dh = process.env.DOCKER_HOST ?? '';
+  return dh && !dh.startsWith('unix://') && !dh.startsWith('npipe://') ? 'exec' : 'socket';
 }
 
 export function builderSettings(): BuilderSettings {
@@ -52,6 +69,7 @@ export function builderSettings(): BuilderSettings {
     pids: num(process.env.LMS_BUILDER_PIDS, 2048, 256, 65536),
     diskMb: num(process.env.LMS_BUILDER_DISK_MB, 4096, 1024, 1 << 20),
     dir: path.resolve(process.env.LMS_BUILDER_DIR ?? path.join(projectRoot(), '.data', 'builders')),
+    transport: builderTransport(),
   };
 }
 
@@ -138,10 +156,18 @@ const BUILDER_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETG
 ];
 
 function builderHostConfig(slot: number, s: BuilderSettings): Docker.HostConfig {
-  const data = path.join(s.dir, String(slot), 'data');
-  const run = runDir(slot, s);
-  fs.mkdirSync(data, { recursive: true });
-  fs.mkdirSync(run, { recursive: true });
+  // Socket transport: the data-root file and the socket in host folders. Exec transport: nothing of the worker's file
+  // system is needed; the data root lives in a named volume on the Docker host, the socket stays inside.
+  const storage: Docker.HostConfig =
+    s.transport === 'socket'
+      ? (() => {
+          const data = path.join(s.dir, String(slot), 'data');
+          const run = runDir(slot, s);
+          fs.mkdirSync(data, { recursive: true });
+          fs.mkdirSync(run, { recursive: true });
+          return { Binds: [`${data}:/lms/data`, `${run}:/lms/run`] };
+        })()
+      : { Mounts: [{ Type: 'volume', Source: `${builderName(slot, s)}-data`, Target: '/lms/data' }] };
   return {
     NetworkMode: 'none',
     Memory: s.memoryMb * 1024 * 1024,
@@ -160,8 +186,8 @@ function builderHostConfig(slot: number, s: BuilderSettings): Docker.HostConfig 
     Devices: [{ PathOnHost: '/dev/loop-control', PathInContainer: '/dev/loop-control', CgroupPermissions: 'rwm' }],
     // Loop devices only (for the data-root file), block major 7.
     DeviceCgroupRules: ['b 7:* rwm'],
-    Binds: [`${data}:/lms/data`, `${run}:/lms/run`],
-    Tmpfs: { '/run': 'rw,nosuid,nodev,size=64m', '/tmp': 'rw,nosuid,nodev,size=64m' },
+    ...storage,
+    Tmpfs: { '/run': 'rw,nosuid,nodev,size=64m', '/tmp': 'rw,nosuid,nodev,size=64m', ...(s.transport === 'exec' ? { '/lms/run': 'rw,nosuid,nodev,size=1m' } : {}) },
     ReadonlyRootfs: true,
     LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
     RestartPolicy: { Name: 'no' },
@@ -213,21 +239,28 @@ async function ensureBuilderRunning(host: Docker, slot: number, s: BuilderSettin
   const image = await ensureBuilderImage(host);
   const name = builderName(slot, s);
   const socketPath = path.join(runDir(slot, s), 'docker.sock');
-  const inner = new Docker({ socketPath, timeout: 120_000 });
+  const inner = innerClient(host, slot, s);
   const hostConfig = builderHostConfig(slot, s);
   const env = [`LMS_BUILDER_DISK_MB=${s.diskMb}`];
   // A builder started from another image or with other settings is replaced (its data root, and the images in it, stay).
   const config = crypto.createHash('sha256').update(JSON.stringify([image, env, hostConfig])).digest('hex').slice(0, 16);
   const info = await host.getContainer(name).inspect().catch(() => null);
-  if (info && info.State.Running && info.Config.Labels?.['lms.builder.config'] === config && fs.existsSync(socketPath) && (await pingUntil(inner, 2000))) return inner;
+  if (info && info.State.Running && info.Config.Labels?.['lms.builder.config'] === config && (s.transport === 'exec' || fs.existsSync(socketPath)) && (await pingUntil(inner, 2000))) return inner;
   if (info) await host.getContainer(name).remove({ force: true }).catch(() => {});
-  const c = await host.createContainer({
-    name,
-    Image: image,
-    Env: env,
-    Labels: { 'lms.kind': 'builder', [LABEL_BUILDER]: String(slot), 'lms.builder.dir': s.dir, 'lms.builder.config': config },
-    HostConfig: hostConfig,
-  });
+  let c: Docker.Container;
+  try {
+    c = await host.createContainer({
+      name,
+      Image: image,
+      Env: env,
+      Labels: { 'lms.kind': 'builder', [LABEL_BUILDER]: String(slot), 'lms.builder.dir': s.dir, 'lms.builder.config': config },
+      HostConfig: hostConfig,
+    });
+  } catch (e) {
+    // Another worker on the same Docker host (exec transport) created it in between: use theirs.
+    if ((e as { statusCode?: number }).statusCode === 409 && (await pingUntil(inner, 60_000))) return inner;
+    throw e;
+  }
   await c.start();
   if (!(await pingUntil(inner, 60_000, () => c.inspect().then((i) => i.State.Running, () => false)))) {
     const logs = await c.logs({ stdout: true, stderr: true, tail: 20 }).catch(() => Buffer.from(''));
@@ -235,6 +268,20 @@ async function ensureBuilderRunning(host: Docker, slot: number, s: BuilderSettin
     throw new Error(`builder ${name} did not start: ${logs.toString('utf8').replace(/[\x00-\x08]/g, '').slice(-800)}`);
   }
   return inner;
+}
+
+const clients = new Map<string, Docker>();
+
+/** A client of a builder's engine: through its socket in a host folder, or through execs of dial-stdio in it. */
+function innerClient(host: Docker, slot: number, s: BuilderSettings): Docker {
+  const name = builderName(slot, s);
+  const key = `${s.transport}:${name}`;
+  let c = clients.get(key);
+  if (!c) {
+    c = s.transport === 'socket' ? new Docker({ socketPath: path.join(runDir(slot, s), 'docker.sock'), timeout: 120_000 }) : new Docker({ agent: new BuilderExecAgent(host, name), host: 'builder', port: 2375, protocol: 'http', timeout: 120_000 } as unknown as Docker.DockerOptions);
+    clients.set(key, c);
+  }
+  return c;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -365,7 +412,8 @@ export interface BuilderLease {
   container: string;
   /** A client of the builder's own engine. */
   docker: Docker;
-  socketPath: string;
+  /** How to reach the builder's engine with node:http (a build streams its progress): a socket path or an agent. */
+  http: Pick<http.RequestOptions, 'socketPath' | 'agent' | 'host' | 'port'>;
   /** The tags that survive the wipe. */
   keep: string[];
   /** Sets the limits every RUN step of the next build runs under (memory = memory+swap, pids, CPU). */
@@ -387,11 +435,33 @@ export async function leaseBuilder(host: Docker, opts: { images: string[]; waitM
   for (;;) {
     const order = opts.slot !== undefined ? [opts.slot] : [...Array(s.count).keys()].sort(() => Math.random() - 0.5);
     for (const slot of order) {
-      if (!tryLock(slot, s)) continue;
+      if (s.transport === 'socket') {
+        if (!tryLock(slot, s)) continue;
+        try {
+          return await prepareLease(host, slot, s, opts.images, opts.inspectOnly, () => unlock(slot, s));
+        } catch (e) {
+          unlock(slot, s);
+          throw e;
+        }
+      }
+      // Exec transport: the lease is kept in the builder, shared by every worker of this Docker host.
+      const name = builderName(slot, s);
+      const running = await host.getContainer(name).inspect().then((i) => i.State.Running, () => false);
+      if (running && !(await execLease((c, t) => execIn(host, name, c, t), 'take', LEASE_OWNER).catch(() => false))) continue;
+      let beat: NodeJS.Timeout | undefined;
+      const give = async () => {
+        clearInterval(beat);
+        await execLease((c, t) => execIn(host, name, c, t), 'give', LEASE_OWNER).catch(() => false);
+      };
       try {
-        return await prepareLease(host, slot, s, opts.images, opts.inspectOnly);
+        await ensureBuilderRunning(host, slot, s);
+        // Started or replaced just now (a new builder has no lease of ours): take it in the one that runs.
+        if (!(await execLease((c, t) => execIn(host, name, c, t), 'renew', LEASE_OWNER).catch(() => false)) && !(await execLease((c, t) => execIn(host, name, c, t), 'take', LEASE_OWNER))) continue;
+        beat = setInterval(() => void execLease((c, t) => execIn(host, name, c, t), 'renew', LEASE_OWNER).catch(() => false), 20_000);
+        beat.unref();
+        return await prepareLease(host, slot, s, opts.images, opts.inspectOnly, give);
       } catch (e) {
-        unlock(slot, s);
+        await give();
         throw e;
       }
     }
@@ -400,7 +470,7 @@ export async function leaseBuilder(host: Docker, opts: { images: string[]; waitM
   }
 }
 
-async function prepareLease(host: Docker, slot: number, s: BuilderSettings, images: string[], inspectOnly = false): Promise<BuilderLease> {
+async function prepareLease(host: Docker, slot: number, s: BuilderSettings, images: string[], inspectOnly: boolean | undefined, unlockIt: () => void | Promise<void>): Promise<BuilderLease> {
   const inner = await ensureBuilderRunning(host, slot, s);
   const container = builderName(slot, s);
   const keep = [...new Set([...images, ...residentImages()])];
@@ -416,7 +486,7 @@ async function prepareLease(host: Docker, slot: number, s: BuilderSettings, imag
     slot,
     container,
     docker: inner,
-    socketPath: path.join(runDir(slot, s), 'docker.sock'),
+    http: s.transport === 'socket' ? { socketPath: path.join(runDir(slot, s), 'docker.sock') } : { agent: (inner.modem as unknown as { agent: http.Agent }).agent, host: 'builder', port: 2375 },
     keep,
     async setBuildLimits(l: SandboxLimits) {
       const r = await execIn(host, container, ['/usr/local/bin/lms-cgroup', 'limits', String(l.memoryMb), String(l.pids), String(Math.round(l.cpus * 100_000))]);
@@ -429,7 +499,7 @@ async function prepareLease(host: Docker, slot: number, s: BuilderSettings, imag
       try {
         await wipeBuilder(host, container, inner, keep);
       } finally {
-        unlock(slot, s);
+        await unlockIt();
       }
     },
   };
