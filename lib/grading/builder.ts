@@ -22,8 +22,8 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { getLab, listLabs, projectRoot, type Lab } from '../labs/registry';
-import { buildImage, ensureBuilderImage, graderBuildContext, graderImageTag, hasPlainGraderImage, legacyNodeBaseContext, runtimeImageTag } from './images';
-import { learnerBaseImages, LEGACY_NODE_BASE } from './learner-bases';
+import { BUILDER_BASE_IMAGE, buildImage, ensureBuilderImage, graderBuildContext, graderImageTag, hasPlainGraderImage, legacyNodeBaseContext, runtimeImageTag } from './images';
+import { learnerBaseImages, LEGACY_NODE_BASE, pullIfMissing } from './learner-bases';
 import type { SandboxLimits } from './limits';
 import { BuilderExecAgent, execLease } from './builder-exec';
 
@@ -236,6 +236,7 @@ async function pingUntil(docker: Docker, ms: number, alive?: () => Promise<boole
 
 /** Starts the builder of a slot (or keeps it when it runs the current image) and returns a client of its engine. */
 async function ensureBuilderRunning(host: Docker, slot: number, s: BuilderSettings): Promise<Docker> {
+  await pullIfMissing(host, BUILDER_BASE_IMAGE);
   const image = await ensureBuilderImage(host);
   const name = builderName(slot, s);
   const socketPath = path.join(runDir(slot, s), 'docker.sock');

@@ -169,6 +169,24 @@ async function buildFromDir(docker: Docker, dir: string, tag: string, buildargs:
   });
 }
 
+/**
+ * A Debian base missing on an engine a worker reaches remotely (compose, Kubernetes) is pulled when a registry answers
+ * (bin/lms bootstraps it with debootstrap on a machine without one). A short try: false when it cannot be had.
+ */
+export async function pullIfMissing(docker: Docker, tag: string, ms = 120_000): Promise<boolean> {
+  if (await imageId(docker, tag)) return true;
+  const pulled = await Promise.race([
+    new Promise<boolean>((resolve) => {
+      docker.pull(tag, (err: Error | null, stream: NodeJS.ReadableStream) => {
+        if (err) return resolve(false);
+        docker.modem.followProgress(stream, (e: Error | null) => resolve(!e));
+      });
+    }),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+  ]);
+  return pulled && (await imageId(docker, tag)) !== null;
+}
+
 let ensuring: Promise<void> | undefined;
 
 /**
@@ -186,7 +204,7 @@ async function ensureOnce(docker: Docker, log: (m: string) => void): Promise<voi
   try {
     for (const release of v.releases) {
       const debian = `debian:${release}-slim`;
-      const deb = await imageId(docker, debian);
+      const deb = (await pullIfMissing(docker, debian)) ? await imageId(docker, debian) : null;
       if (!deb) throw new Error(`${debian} is missing; run bin/lms images build (or bin/lms up)`);
       const tag = learnerNodeImageTag(release);
       let img = await imageId(docker, tag);
