@@ -12,14 +12,14 @@ export function SiteHeader({ lang, user }: { lang: Lang; user: SessionUser | nul
     <header className="border-b border-slate-200 dark:border-slate-800">
       <nav aria-label="Main" className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
         <Link href="/" className="font-bold">
-          {t(lang, 'appName')}
+          {t(lang, 'common.appName')}
         </Link>
         <Link href="/roadmap" className="text-sm hover:underline">
-          {t(lang, 'roadmap')}
+          {t(lang, 'common.roadmap')}
         </Link>
         {known && (
           <Link href="/dashboard" className="text-sm hover:underline">
-            {t(lang, 'dashboard')}
+            {t(lang, 'common.dashboard')}
           </Link>
         )}
         {known && (
@@ -46,11 +46,11 @@ export function SiteHeader({ lang, user }: { lang: Lang; user: SessionUser | nul
               <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="user-name">
                 {user.name}
               </span>
-              <SignOutButton label={t(lang, 'signOut')} />
+              <SignOutButton label={t(lang, 'common.signOut')} />
             </>
           ) : (
             <Link href="/login" className="rounded-md bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700">
-              {t(lang, 'signIn')}
+              {t(lang, 'common.signIn')}
             </Link>
           )}
         </div>

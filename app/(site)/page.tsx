@@ -10,7 +10,7 @@ export default async function Home() {
   return (
     <div className="space-y-10">
       <section className="space-y-4 py-6">
-        <h1 className="text-4xl font-bold tracking-tight">{t(lang, 'appName')}</h1>
+        <h1 className="text-4xl font-bold tracking-tight">{t(lang, 'common.appName')}</h1>
         <p className="max-w-2xl text-lg text-slate-600 dark:text-slate-300">
           {ko
             ? 'Terraform으로 VPC를 만드는 것부터 서비스 메시까지, 10주 동안 직접 만들고 몇 초 만에 채점받는 무료 DevOps 과정입니다.'
@@ -18,10 +18,10 @@ export default async function Home() {
         </p>
         <div className="flex gap-3">
           <Link href="/roadmap" className="rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700">
-            {t(lang, 'startLearning')}
+            {t(lang, 'common.startLearning')}
           </Link>
           <Link href="/login" className="rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
-            {t(lang, 'signIn')}
+            {t(lang, 'common.signIn')}
           </Link>
         </div>
       </section>

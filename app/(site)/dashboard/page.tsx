@@ -40,7 +40,7 @@ export default async function DashboardPage() {
 
   return (
     <div className="space-y-8">
-      <h1 className="text-3xl font-bold">{t(lang, 'dashboard')}</h1>
+      <h1 className="text-3xl font-bold">{t(lang, 'common.dashboard')}</h1>
       {invites.length > 0 && <CohortInvites lang={lang} invites={invites.map((i) => ({ cohortId: i.cohortId, name: i.name, instructor: i.instructor, invitedAt: fmt(i.invitedAt) }))} />}
 
       <div className="grid gap-4 md:grid-cols-3">
@@ -52,12 +52,12 @@ export default async function DashboardPage() {
             </Link>
           </p>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-            {t(lang, 'lessons')} {here.lessonsDone}/{here.lessonsTotal}
-            {here.labId && ` · ${t(lang, 'lab')} ${here.labPassed ? (ko ? '통과' : 'passed') : here.labBest !== undefined ? `${here.labBest}/${here.labMax}` : '—'}`}
+            {t(lang, 'common.lessons')} {here.lessonsDone}/{here.lessonsTotal}
+            {here.labId && ` · ${t(lang, 'common.lab')} ${here.labPassed ? (ko ? '통과' : 'passed') : here.labBest !== undefined ? `${here.labBest}/${here.labMax}` : '—'}`}
             {here.dueAt && ` · ${here.overdue ? (ko ? '마감 지남' : 'overdue') : ko ? '마감' : 'due'} ${fmt(here.dueAt)}`}
           </p>
           <div className="mt-4 rounded-lg bg-blue-50 p-3 dark:bg-blue-950/40" data-testid="next-step" data-kind={step.kind}>
-            <h3 className="text-xs font-semibold uppercase tracking-wide text-blue-800 dark:text-blue-300">{t(lang, 'nextStep')}</h3>
+            <h3 className="text-xs font-semibold uppercase tracking-wide text-blue-800 dark:text-blue-300">{t(lang, 'common.nextStep')}</h3>
             {step.kind === 'lesson' && (
               <Link href={`/weeks/${step.week}/${step.slug}`} className="mt-1 block font-medium text-blue-800 underline dark:text-blue-300">
                 <BookIcon className="mr-1 h-4 w-4" />
@@ -67,7 +67,7 @@ export default async function DashboardPage() {
             {step.kind === 'lab' && (
               <Link href={`/labs/${step.labId}`} className="mt-1 block font-medium text-blue-800 underline dark:text-blue-300">
                 <FlaskIcon className="mr-1 h-4 w-4" />
-                {t(lang, 'lab')}: {step.title[lang]} →
+                {t(lang, 'common.lab')}: {step.title[lang]} →
               </Link>
             )}
             {step.kind === 'none' && <p className="mt-1">{ko ? '이번 주는 모두 끝냈습니다. 로드맵에서 다음 주를 보세요.' : 'This week is complete. See the roadmap for what comes next.'}</p>}
@@ -100,13 +100,13 @@ export default async function DashboardPage() {
       </div>
 
       <section>
-        <h2 className="mb-2 text-xl font-semibold">{t(lang, 'myLabs')}</h2>
+        <h2 className="mb-2 text-xl font-semibold">{t(lang, 'common.myLabs')}</h2>
         <div className="overflow-x-auto">
           <table className="w-full text-sm" data-testid="lab-scores">
             <thead>
               <tr className="text-left text-slate-500">
                 <th className="py-1">{ko ? '주차' : 'Week'}</th>
-                <th>{t(lang, 'lab')}</th>
+                <th>{t(lang, 'common.lab')}</th>
                 <th>{ko ? '최고 점수' : 'Best'}</th>
                 <th>{ko ? '시도' : 'Attempts'}</th>
                 <th>{ko ? '상태' : 'State'}</th>
@@ -134,7 +134,7 @@ export default async function DashboardPage() {
                     )}
                   </td>
                   <td>{l.attempts || '—'}</td>
-                  <td>{l.passed ? <span className="font-medium text-emerald-700 dark:text-emerald-400">✓ {t(lang, 'passed')}</span> : l.state === 'attempted' ? (ko ? '아직 통과 못 함' : 'Not passed yet') : ko ? '시작 전' : 'Not started'}</td>
+                  <td>{l.passed ? <span className="font-medium text-emerald-700 dark:text-emerald-400">✓ {t(lang, 'common.passed')}</span> : l.state === 'attempted' ? (ko ? '아직 통과 못 함' : 'Not passed yet') : ko ? '시작 전' : 'Not started'}</td>
                 </tr>
               ))}
             </tbody>
@@ -143,9 +143,9 @@ export default async function DashboardPage() {
       </section>
 
       <section>
-        <h2 className="mb-2 text-xl font-semibold">{t(lang, 'recent')}</h2>
+        <h2 className="mb-2 text-xl font-semibold">{t(lang, 'common.recent')}</h2>
         {recent.length === 0 ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400">{t(lang, 'noSubmissions')}</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t(lang, 'common.noSubmissions')}</p>
         ) : (
           <ul className="divide-y divide-slate-200 rounded-xl border border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-800" data-testid="recent">
             {recent.map((r) => (
@@ -156,7 +156,7 @@ export default async function DashboardPage() {
                   <span className="text-slate-500">{fmt(r.createdAt)}</span>
                   <span className="ml-auto flex items-center gap-2">
                     {r.late && <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200">{ko ? '지각' : 'late'}</span>}
-                    <span>{t(lang, `status_${r.status}` as never)}</span>
+                    <span>{t(lang, `status.${r.status}`)}</span>
                     {r.result?.gradable && (
                       <span className={r.result.passed ? 'font-medium text-emerald-700 dark:text-emerald-400' : ''}>
                         {r.result.score}/{r.result.maxScore}

@@ -56,7 +56,7 @@ export default async function RoadmapPage() {
   return (
     <div className="mx-auto max-w-3xl space-y-8">
       <header className="space-y-4">
-        <h1 className="text-3xl font-bold">{t(lang, 'roadmap')}</h1>
+        <h1 className="text-3xl font-bold">{t(lang, 'common.roadmap')}</h1>
         {user ? (
           <div className="rounded-xl border border-slate-200 p-4 dark:border-slate-800" data-testid="roadmap-summary">
             <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
@@ -72,7 +72,7 @@ export default async function RoadmapPage() {
         ) : (
           <p className="text-sm text-slate-600 dark:text-slate-400">
             <Link href="/login?callbackUrl=/roadmap" className="text-blue-700 underline dark:text-blue-400">
-              {t(lang, 'signIn')}
+              {t(lang, 'common.signIn')}
             </Link>{' '}
             {ko ? '하면 진도가 여기에 표시됩니다.' : 'to keep your progress here.'}
           </p>
@@ -127,7 +127,7 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
           </span>
           <span className="flex flex-wrap gap-1.5 text-xs font-medium">
             <span className={`rounded-full px-2 py-0.5 ${n.state === 'lab-passed' ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200' : n.state === 'learning' || n.state === 'done' ? 'bg-blue-100 text-blue-800 dark:bg-blue-900/50 dark:text-blue-200' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300'}`} data-testid="week-state">
-              {n.hasContent ? WEEK_LABEL[n.state][lang] : t(lang, 'comingSoon')}
+              {n.hasContent ? WEEK_LABEL[n.state][lang] : t(lang, 'common.comingSoon')}
             </span>
             {schedule && (
               <span
@@ -160,10 +160,10 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
                 <div className="h-1.5 rounded-full bg-blue-600" style={{ width: `${pct}%` }} />
               </div>
               <span>
-                {t(lang, 'lessons')} {n.lessonsDone}/{n.lessonsTotal}
+                {t(lang, 'common.lessons')} {n.lessonsDone}/{n.lessonsTotal}
               </span>
             </div>
-            <ul className="mt-3 space-y-1" aria-label={t(lang, 'lessons')}>
+            <ul className="mt-3 space-y-1" aria-label={t(lang, 'common.lessons')}>
               {n.lessons.map((l) => (
                 <li key={l.slug} data-lesson={l.slug} data-lesson-state={l.state}>
                   <Link href={`/weeks/${n.week}/${l.slug}`} className="group flex items-center gap-2 rounded-md px-1 py-0.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-900">
@@ -171,7 +171,7 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
                       {LESSON_ICON[l.state]}
                     </span>
                     <span className={`flex-1 group-hover:underline ${l.state === 'skipped' ? 'text-slate-500 line-through decoration-slate-400' : ''}`}>{l.title[lang]}</span>
-                    <span className="text-xs text-slate-500">{l.state === 'not-started' ? `${l.minutes} ${t(lang, 'minutes')}` : LESSON_LABEL[l.state][lang]}</span>
+                    <span className="text-xs text-slate-500">{l.state === 'not-started' ? `${l.minutes} ${t(lang, 'common.minutes')}` : LESSON_LABEL[l.state][lang]}</span>
                   </Link>
                 </li>
               ))}
@@ -190,7 +190,7 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
               {l.passed ? '★' : <FlaskIcon className="h-3 w-3" />}
             </span>
             <span className="flex-1 font-medium">
-              {l.purpose === 'troubleshoot' ? t(lang, 'troubleshootLab') : t(lang, 'lab')}: {l.title[lang]}
+              {l.purpose === 'troubleshoot' ? t(lang, 'common.troubleshootLab') : t(lang, 'common.lab')}: {l.title[lang]}
             </span>
             <span className="text-xs">
               {l.passed

@@ -12,9 +12,9 @@ export default async function LoginPage() {
   const github = Boolean(process.env.GITHUB_ID && process.env.GITHUB_SECRET);
   return (
     <div className="mx-auto max-w-sm space-y-6">
-      <h1 className="text-2xl font-bold">{t(lang, 'signIn')}</h1>
+      <h1 className="text-2xl font-bold">{t(lang, 'common.signIn')}</h1>
       <Suspense>
-        <LoginForm s={{ email: t(lang, 'email'), password: t(lang, 'password'), signIn: t(lang, 'signIn'), invalid: t(lang, 'invalidLogin') }} />
+        <LoginForm s={{ email: t(lang, 'common.email'), password: t(lang, 'common.password'), signIn: t(lang, 'common.signIn'), invalid: t(lang, 'common.invalidLogin') }} />
       </Suspense>
       {github && (
         <a href="/api/auth/signin/github" className="block rounded-md border border-slate-300 px-4 py-2 text-center dark:border-slate-700">
@@ -22,9 +22,9 @@ export default async function LoginPage() {
         </a>
       )}
       <p className="text-sm">
-        {t(lang, 'noAccount')}{' '}
+        {t(lang, 'common.noAccount')}{' '}
         <Link href="/signup" className="text-blue-700 underline dark:text-blue-400">
-          {t(lang, 'signUp')}
+          {t(lang, 'common.signUp')}
         </Link>
       </p>
     </div>

@@ -10,12 +10,12 @@ export default async function SignupPage() {
   const lang = await currentLang();
   return (
     <div className="mx-auto max-w-sm space-y-6">
-      <h1 className="text-2xl font-bold">{t(lang, 'signUp')}</h1>
-      <SignupForm lang={lang} s={{ name: t(lang, 'name'), email: t(lang, 'email'), password: t(lang, 'password'), signUp: t(lang, 'signUp') }} />
+      <h1 className="text-2xl font-bold">{t(lang, 'common.signUp')}</h1>
+      <SignupForm lang={lang} s={{ name: t(lang, 'common.name'), email: t(lang, 'common.email'), password: t(lang, 'common.password'), signUp: t(lang, 'common.signUp') }} />
       <p className="text-sm">
-        {t(lang, 'haveAccount')}{' '}
+        {t(lang, 'common.haveAccount')}{' '}
         <Link href="/login" className="text-blue-700 underline dark:text-blue-400">
-          {t(lang, 'signIn')}
+          {t(lang, 'common.signIn')}
         </Link>
       </p>
     </div>

@@ -5,7 +5,7 @@ import type { Metadata } from 'next';
 import { currentLang } from '@/lib/lang';
 import { currentUser } from '@/lib/auth/session';
 import { zoneOf } from '@/lib/time-zone';
-import { t, weekLabel } from '@/lib/i18n';
+import { messages, t, weekLabel } from '@/lib/i18n';
 import { getLab, readFolderFiles } from '@/lib/labs/registry';
 import { maxPoints } from '@/lib/labs/manifest';
 import { listLabSubmissions, getSubmissionFiles } from '@/lib/submissions/queries';
@@ -52,20 +52,20 @@ export default async function LabPage({ params, searchParams }: Props) {
   const when = (d: Date) => d.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: zoneOf(user), month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   const ko = lang === 'ko';
   const strings: WorkbenchStrings = {
-    submit: t(lang, 'submit'),
-    submitting: t(lang, 'submitting'),
-    upload: t(lang, 'uploadFiles'),
-    score: t(lang, 'score'),
-    passed: t(lang, 'passed'),
-    failed: t(lang, 'failed'),
-    hint: t(lang, 'hint'),
-    notGradable: t(lang, 'notGradable'),
-    queuePosition: t(lang, 'queuePosition'),
-    attempt: t(lang, 'attempt'),
+    submit: t(lang, 'common.submit'),
+    submitting: t(lang, 'common.submitting'),
+    upload: t(lang, 'common.uploadFiles'),
+    score: t(lang, 'common.score'),
+    passed: t(lang, 'common.passed'),
+    failed: t(lang, 'common.failed'),
+    hint: t(lang, 'common.hint'),
+    notGradable: t(lang, 'common.notGradable'),
+    queuePosition: t(lang, 'common.queuePosition'),
+    attempt: t(lang, 'common.attempt'),
     editorKeys: ko ? 'Tab 들여쓰기 · Esc 다음 Tab: 편집기 밖으로 · Ctrl/⌘+Z 되돌리기' : 'Tab indents · Esc then Tab leaves the editor · Ctrl/⌘+Z undoes',
     late: ko ? '마감 후 제출: 채점과 피드백은 그대로, 성적에는 코호트의 지각 규칙이 적용됩니다.' : 'Submitted after the due date: fully graded with feedback, counted by your cohort’s late policy.',
-    phases: Object.fromEntries(['queued', 'starting', 'building', 'running', 'finished'].map((p) => [p, t(lang, `phase_${p}` as never)])),
-    statuses: Object.fromEntries(['QUEUED', 'RUNNING', 'GRADED', 'TIMED_OUT', 'ERROR'].map((p) => [p, t(lang, `status_${p}` as never)])),
+    phases: messages(lang, 'phase'),
+    statuses: messages(lang, 'status'),
   };
   return (
     <div className="grid gap-8 lg:grid-cols-2">
@@ -112,7 +112,7 @@ export default async function LabPage({ params, searchParams }: Props) {
           <Instructions />
         </div>
         <a href={`/api/labs/${m.id}/starter`} className="mt-4 inline-block text-sm text-blue-700 underline dark:text-blue-400">
-          {t(lang, 'starterDownload')}
+          {t(lang, 'common.starterDownload')}
         </a>
       </section>
       <section className="space-y-6">
@@ -121,15 +121,15 @@ export default async function LabPage({ params, searchParams }: Props) {
         ) : (
           <p className="rounded-lg border border-slate-300 p-4 dark:border-slate-700">
             <Link href={`/login?callbackUrl=/labs/${m.id}`} className="text-blue-700 underline dark:text-blue-400">
-              {t(lang, 'signInToSubmit')}
+              {t(lang, 'common.signInToSubmit')}
             </Link>
           </p>
         )}
         {user && (
           <div>
-            <h2 className="mb-2 text-xl font-semibold">{t(lang, 'history')}</h2>
+            <h2 className="mb-2 text-xl font-semibold">{t(lang, 'common.history')}</h2>
             {history.length === 0 ? (
-              <p className="text-sm text-slate-600 dark:text-slate-400">{t(lang, 'noSubmissions')}</p>
+              <p className="text-sm text-slate-600 dark:text-slate-400">{t(lang, 'common.noSubmissions')}</p>
             ) : (
               <table className="w-full text-sm" data-testid="history">
                 <thead>
@@ -137,7 +137,7 @@ export default async function LabPage({ params, searchParams }: Props) {
                     <th className="py-1">#</th>
                     <th>{lang === 'ko' ? '시각' : 'When'}</th>
                     <th>{lang === 'ko' ? '상태' : 'Status'}</th>
-                    <th>{t(lang, 'score')}</th>
+                    <th>{t(lang, 'common.score')}</th>
                     <th />
                   </tr>
                 </thead>
@@ -151,7 +151,7 @@ export default async function LabPage({ params, searchParams }: Props) {
                       </td>
                       <td className="whitespace-nowrap">{when(h.createdAt)}</td>
                       <td>
-                        {t(lang, `status_${h.status}` as never)}
+                        {t(lang, `status.${h.status}`)}
                         {h.late && (
                           <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200" data-testid="late-mark">
                             {ko ? '지각' : 'late'}
@@ -159,7 +159,7 @@ export default async function LabPage({ params, searchParams }: Props) {
                         )}
                         {h.regradeOfId && <span className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{ko ? '재채점' : 'regrade'}</span>}
                       </td>
-                      <td>{h.result ? (h.result.gradable ? `${h.result.score}/${h.result.maxScore}` : t(lang, 'notGradable')) : '—'}</td>
+                      <td>{h.result ? (h.result.gradable ? `${h.result.score}/${h.result.maxScore}` : t(lang, 'common.notGradable')) : '—'}</td>
                       <td>
                         {history[i + 1] && (
                           <Link href={`/labs/${m.id}?s=${h.id}&diff=${history[i + 1]!.id}#diff`} className="text-xs text-blue-700 underline dark:text-blue-400" data-testid="diff-link">

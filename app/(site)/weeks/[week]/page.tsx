@@ -26,7 +26,7 @@ export default async function WeekPage({ params }: { params: Promise<{ week: str
         <p className="mt-2 text-slate-600 dark:text-slate-300">{mod.meta.summary[lang]}</p>
       </header>
       <section>
-        <h2 className="mb-2 text-xl font-semibold">{t(lang, 'goals')}</h2>
+        <h2 className="mb-2 text-xl font-semibold">{t(lang, 'common.goals')}</h2>
         <ul className="list-disc space-y-1 pl-6">
           {mod.meta.goals[lang].map((g) => (
             <li key={g}>{g}</li>
@@ -34,7 +34,7 @@ export default async function WeekPage({ params }: { params: Promise<{ week: str
         </ul>
       </section>
       <section>
-        <h2 className="mb-2 text-xl font-semibold">{t(lang, 'lessons')}</h2>
+        <h2 className="mb-2 text-xl font-semibold">{t(lang, 'common.lessons')}</h2>
         <ol className="space-y-2">
           {mod.lessons.map((l, i) => {
             const st = progress.find((p) => p.slug === l.slug)?.state;
@@ -42,7 +42,7 @@ export default async function WeekPage({ params }: { params: Promise<{ week: str
               <li key={l.slug}>
                 <Link href={`/weeks/${week}/${l.slug}`} className="flex items-center justify-between rounded-lg border border-slate-200 p-3 hover:border-blue-500 dark:border-slate-800">
                   <span>
-                    {i + 1}. {l.meta[lang].title} <span className="text-sm text-slate-500">· {l.meta[lang].minutes} {t(lang, 'minutes')}</span>
+                    {i + 1}. {l.meta[lang].title} <span className="text-sm text-slate-500">· {l.meta[lang].minutes} {t(lang, 'common.minutes')}</span>
                   </span>
                   {st && <span className="text-xs font-medium text-slate-600 dark:text-slate-400">{st === 'DONE' ? '✓ ' : ''}{st.toLowerCase()}</span>}
                 </Link>
@@ -57,16 +57,16 @@ export default async function WeekPage({ params }: { params: Promise<{ week: str
         return (
           <section key={lab.manifest.id} className={`rounded-lg border-2 p-4 ${troubleshoot ? 'border-amber-500' : 'border-blue-500'}`} data-lab={lab.manifest.id} data-purpose={lab.manifest.purpose}>
             <h2 className="text-xl font-semibold">
-              {troubleshoot ? t(lang, 'troubleshootLab') : t(lang, 'lab')}: {lab.manifest.title[lang]}
+              {troubleshoot ? t(lang, 'common.troubleshootLab') : t(lang, 'common.lab')}: {lab.manifest.title[lang]}
             </h2>
             <p className="mt-1 text-slate-600 dark:text-slate-300">{lab.manifest.summary[lang]}</p>
             {p && (
               <p className="mt-1 text-sm">
-                {t(lang, 'best')}: {p.bestScore}/{p.maxScore} {p.passed ? `· ${t(lang, 'passed')}` : ''}
+                {t(lang, 'common.best')}: {p.bestScore}/{p.maxScore} {p.passed ? `· ${t(lang, 'common.passed')}` : ''}
               </p>
             )}
             <Link href={`/labs/${lab.manifest.id}`} className="mt-3 inline-block rounded-md bg-blue-600 px-3 py-1.5 text-white hover:bg-blue-700">
-              {t(lang, 'viewLab')}
+              {t(lang, 'common.viewLab')}
             </Link>
           </section>
         );

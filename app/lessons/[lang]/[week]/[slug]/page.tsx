@@ -38,7 +38,7 @@ export default async function LessonPage({ params }: { params: Params }) {
     <article className="mx-auto max-w-3xl" lang={lang}>
       <nav className="mb-4 text-sm text-slate-500">
         <Link href="/roadmap" className="hover:underline">
-          {t(lang, 'roadmap')}
+          {t(lang, 'common.roadmap')}
         </Link>{' '}
         /{' '}
         <Link href={`/weeks/${lesson.week}`} className="hover:underline">
@@ -48,10 +48,10 @@ export default async function LessonPage({ params }: { params: Params }) {
       <h1 className="text-3xl font-bold">{meta.title}</h1>
       <p className="mt-2 text-slate-600 dark:text-slate-300">{meta.description}</p>
       <p className="mt-2 text-sm text-slate-500">
-        {t(lang, 'assumes')}: {meta.assumes} · {meta.minutes} {t(lang, 'minutes')}
+        {t(lang, 'common.assumes')}: {meta.assumes} · {meta.minutes} {t(lang, 'common.minutes')}
       </p>
       <section className="mt-6 rounded-lg bg-slate-50 p-4 dark:bg-slate-900">
-        <h2 className="mb-2 font-semibold">{t(lang, 'goals')}</h2>
+        <h2 className="mb-2 font-semibold">{t(lang, 'common.goals')}</h2>
         <ul className="list-disc space-y-1 pl-6 text-sm">
           {meta.goals.map((g) => (
             <li key={g}>{g}</li>
@@ -62,7 +62,7 @@ export default async function LessonPage({ params }: { params: Params }) {
         <Body components={{ Quiz: (props: React.ComponentProps<typeof Quiz>) => <Quiz {...props} lang={lang} /> }} />
       </div>
       <section className="mt-10 border-t border-slate-200 pt-6 dark:border-slate-800">
-        <h2 className="mb-2 font-semibold">{t(lang, 'officialDocs')}</h2>
+        <h2 className="mb-2 font-semibold">{t(lang, 'common.officialDocs')}</h2>
         <ul className="list-disc space-y-1 pl-6 text-sm">
           {meta.docs.map((d) => (
             <li key={d.url}>
@@ -80,14 +80,14 @@ export default async function LessonPage({ params }: { params: Params }) {
       <nav className="mt-10 flex justify-between gap-4 text-sm" aria-label="Lesson navigation">
         {prev ? (
           <Link href={`/weeks/${prev.week}/${prev.slug}`} className="hover:underline">
-            ← {t(lang, 'previous')}: {prev.meta[lang].title}
+            ← {t(lang, 'common.previous')}: {prev.meta[lang].title}
           </Link>
         ) : (
           <span />
         )}
         {next && (
           <Link href={`/weeks/${next.week}/${next.slug}`} className="text-right hover:underline">
-            {t(lang, 'next')}: {next.meta[lang].title} →
+            {t(lang, 'common.next')}: {next.meta[lang].title} →
           </Link>
         )}
       </nav>
