@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { pack } from 'tar-stream';
 import { imageName, type Instruction, type ParsedDockerfile, type Stage } from '../grader-kit/dockerfile';
-import { learnerBaseImages } from './learner-bases';
+import { learnerBaseImages, learnerBaseSummary } from './learner-bases';
 import type { BuilderLease } from './builder';
 import { gateDockerfile, type GateNote, type GateResult } from './dockerfile-gate';
 import type { SandboxLimits } from './limits';
@@ -398,7 +398,7 @@ async function baseImageSizes(lease: BuilderLease): Promise<Record<string, numbe
 export function gateLearnerDockerfile(files: SubmittedFile[], dockerfile: string): { gate: GateResult; info?: undefined } | { gate?: undefined; info: BuildInfo } {
   const text = files.find((f) => f.path === dockerfile)?.content.toString('utf8');
   if (text === undefined) return { info: { ok: false, error: `${dockerfile} is missing`, log: '', durationMs: 0 } };
-  const gate = gateDockerfile(text, LEARNER_BASE_IMAGES);
+  const gate = gateDockerfile(text, LEARNER_BASE_IMAGES, learnerBaseSummary());
   if (!gate.ok) return { info: { ok: false, error: gate.refusals[0]!.message.en, refused: gate.refusals, notes: gate.notes, log: gate.refusals.map((r) => r.message.en).join('\n'), durationMs: 0 } };
   return { gate };
 }

@@ -51,12 +51,14 @@ function flagValue(ins: Instruction, raw: string, df: ParsedDockerfile): string 
 }
 
 /** Checks a Dockerfile against the allowed base images; `allowed` are image names such as "lms/node:18". */
-export function gateDockerfile(text: string, allowed: readonly string[]): GateResult {
+export function gateDockerfile(text: string, allowed: readonly string[], shown?: { ko: string; en: string }): GateResult {
   const parsed = readDockerfile(text);
   const refusals: GateNote[] = [];
   const notes: GateNote[] = [];
   const allowedNames = new Set(allowed.map((a) => imageName(parseImageRef(a))));
-  const list = allowed.join(', ');
+  // The list a refusal names: every allowed image, or a shorter account of them (`shown`) when there are many tags.
+  const list = shown?.en ?? allowed.join(', ');
+  const listKo = shown?.ko ?? allowed.join(', ');
   const refuse = (line: number, ko: string, en: string) => refusals.push({ line, message: { ko: `Dockerfile:${line}: ${ko}`, en: `Dockerfile:${line}: ${en}` } });
   const lines = text.replace(/^\uFEFF/, '').split('\n');
 
@@ -90,7 +92,7 @@ export function gateDockerfile(text: string, allowed: readonly string[]): GateRe
     const name = imageName(ref);
     if (r.kind === 'from') {
       if (!allowedNames.has(name) || (ref.tag === undefined && ref.digest !== undefined)) {
-        refuse(r.line, `FROM ${r.value}: 이 이미지는 여기에 없습니다. 쓸 수 있는 베이스 이미지: ${list}.`, `FROM ${r.value} is not available here; use one of ${list}.`);
+        refuse(r.line, `FROM ${r.value}: 이 이미지는 여기에 없습니다. 쓸 수 있는 베이스 이미지: ${listKo}.`, `FROM ${r.value} is not available here; use one of ${list}.`);
       } else if (ref.digest !== undefined) {
         const ins = parsed.instructions.find((i) => i.op === 'FROM' && i.line === r.line)!;
         const stage = parsed.stages.find((s) => s.line === r.line);
@@ -108,7 +110,7 @@ export function gateDockerfile(text: string, allowed: readonly string[]): GateRe
     } else if (r.kind === 'copy-from' || r.kind === 'mount-from') {
       const what = r.kind === 'copy-from' ? `COPY --from=${r.value}` : `RUN --mount=...,from=${r.value}`;
       if (!allowedNames.has(name) || ref.digest !== undefined) {
-        refuse(r.line, `${what}: 앞선 스테이지의 이름(또는 번호)이나 베이스 이미지(${list})만 가리킬 수 있습니다. ${r.value}은(는) 둘 다 아닙니다. 스테이지 이름의 철자를 확인하세요.`, `${what}: only an earlier stage (by name or index) or a base image (${list}) can be named here, and ${r.value} is neither. Check the stage name's spelling.`);
+        refuse(r.line, `${what}: 앞선 스테이지의 이름(또는 번호)이나 베이스 이미지(${listKo})만 가리킬 수 있습니다. ${r.value}은(는) 둘 다 아닙니다. 스테이지 이름의 철자를 확인하세요.`, `${what}: only an earlier stage (by name or index) or a base image (${list}) can be named here, and ${r.value} is neither. Check the stage name's spelling.`);
       }
     } else {
       const what = r.kind === 'add-git' ? 'git 저장소' : 'URL';

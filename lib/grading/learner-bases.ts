@@ -65,6 +65,17 @@ export function learnerBaseImages(): string[] {
   return [...LEARNER_DEBIAN_IMAGES, ...v.releases.flatMap((r) => learnerNodeTags(r, v)), LEGACY_NODE_BASE];
 }
 
+/** The bases as a refusal names them: each image once, under its version tags (the other tags are aliases). */
+export function learnerBaseSummary(): { ko: string; en: string } {
+  const v = learnerNodeVersions();
+  const [major, minor] = v.node.version.split('.');
+  const list = [...LEARNER_DEBIAN_IMAGES, ...v.releases.flatMap((r) => [`node:${v.node.version}-${r}-slim`, `node:${major}-${r}-slim`]), LEGACY_NODE_BASE].join(', ');
+  return {
+    ko: `${list} (Node ${v.node.version}은 ${major}.${minor}, lts 태그로도 있고, node:${major}-slim은 ${v.defaultRelease} 기반입니다)`,
+    en: `${list} (Node ${v.node.version} is also tagged ${major}.${minor} and lts; node:${major}-slim is the ${v.defaultRelease} one)`,
+  };
+}
+
 function recipeHash(): string {
   const h = crypto.createHash('sha256');
   for (const f of fs.readdirSync(RECIPE_DIR()).sort()) h.update(f).update('\0').update(fs.readFileSync(path.join(RECIPE_DIR(), f))).update('\0');

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { learnerBaseImages, learnerNodeImageTag, learnerNodeTags, learnerNodeVersions } from '@/lib/grading/learner-bases';
 import { learnerStartError, subjectUser } from '@/lib/grading/subject-run';
 import { gateDockerfile } from '@/lib/grading/dockerfile-gate';
+import { gateLearnerDockerfile } from '@/lib/grading/build';
 import { SANDBOX_USER } from '@/lib/grading/limits';
 
 describe('learner base images', () => {
@@ -39,6 +40,17 @@ describe('learner base images', () => {
     for (const t of bases) expect(gateDockerfile(`FROM ${t}\nRUN true\n`, bases).ok).toBe(true);
     expect(gateDockerfile('FROM node:26\n', bases).ok).toBe(false);
     expect(gateDockerfile('FROM node:24-bookworm-slim\n', bases).ok).toBe(false);
+  });
+
+  it('a refusal names each base once, in both languages, not every alias tag', () => {
+    const { info } = gateLearnerDockerfile([{ path: 'Dockerfile', content: Buffer.from('FROM node:26\n') }], 'Dockerfile');
+    const m = info!.refused![0]!.message;
+    for (const text of [m.ko, m.en]) {
+      expect(text).toMatch(/^Dockerfile:1: FROM node:26/);
+      for (const t of ['debian:bookworm-slim', 'debian:trixie-slim', 'node:26-bookworm-slim', 'node:26-trixie-slim', 'lms/node:18']) expect(text).toContain(t);
+      expect(text).not.toContain('node:lts-bookworm-slim');
+    }
+    expect(m.ko).toMatch(/lts 태그로도 있고/);
   });
 });
 
