@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { Submission, NotGradable, type GraderVerdict } from '../../../lib/grader-kit/index';
+import { Submission, NotGradable, type GraderVerdict } from '../../../grader-kit/index';
 import { labManifest } from '../../../lib/labs/manifest';
 import { readCase, readFolderFiles, readVariant } from '../../../lib/labs/registry';
 import { grade, checkSource, parseOutput, matchOutputs, fieldOk, utcMillis, type Expected } from './checks';
@@ -16,15 +16,22 @@ const manifest = labManifest.parse(YAML.parse(fs.readFileSync(path.join(LAB, 'la
 const max = Object.fromEntries(manifest.checks.map((c) => [c.id, c.points]));
 const total = manifest.checks.reduce((s, c) => s + c.points, 0);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
+/**
+ * A port for one test's harness. Tests run concurrently: a port the OS handed out and took back can be handed to the
+ * next test before the first harness binds it, and that test would then grade the other's program. So each test takes
+ * its own number from a counter (from a random start), and only a number nothing listens on.
+ */
+let nextPort = 20_000 + Math.floor(Math.random() * 20_000);
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = nextPort++;
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 const toMap = (files: { path: string; content: Buffer }[]) => new Map(files.filter((f) => f.path.endsWith('.js')).map((f) => [f.path, f.content]));
