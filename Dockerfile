@@ -36,6 +36,7 @@ RUN groupadd --system --gid 10001 lms && useradd --system --uid 10001 --gid lms 
 COPY --from=web-files /app/node_modules ./node_modules
 COPY --from=web-files /app/.next ./.next
 COPY --from=web-files /app/lib ./lib
+COPY --from=web-files /app/grader-kit ./grader-kit
 COPY --from=web-files /app/content ./content
 COPY --from=web-files /app/labs ./labs
 COPY --from=web-files /app/package.json /app/next.config.js /app/server.ts /app/tsconfig.json ./

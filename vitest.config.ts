@@ -9,7 +9,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'labs/**/*.test.ts', 'worker/**/*.test.ts', 'cli/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          include: ['lib/**/*.test.ts', 'grader-kit/**/*.test.ts', 'labs/**/*.test.ts', 'worker/**/*.test.ts', 'cli/**/*.test.ts', 'tests/unit/**/*.test.ts'],
           environment: 'node',
         },
       },

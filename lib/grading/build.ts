@@ -9,7 +9,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { pack } from 'tar-stream';
-import { imageName, type Instruction, type ParsedDockerfile, type Stage } from '../grader-kit/dockerfile';
+import { imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../grader-kit/dockerfile';
 import { learnerBaseImages, learnerBaseSummary } from './learner-bases';
 import type { BuilderLease } from './builder';
 import { gateDockerfile, type GateNote, type GateResult } from './dockerfile-gate';

@@ -1,6 +1,6 @@
 /**
  * The gate in front of every build of a learner's Dockerfile: the Dockerfile is read as the builder reads it
- * (lib/grader-kit/dockerfile.ts, the same module the graders use) and refused, before anything is built, when it would
+ * (grader-kit/dockerfile.ts, the same module the graders use) and refused, before anything is built, when it would
  * reach outside its build context, its own stages and the local base images. The builder has no network either
  * (lib/grading/builder.ts); the gate is what turns an attempt into a clear message instead of a network error.
  *
@@ -13,7 +13,7 @@
  * file: fetching the frontend image needs a registry); `FROM <allowed base>@sha256:...` builds from the local image of
  * that tag (the digest names a registry's manifest, which does not exist here). Line numbers never move.
  */
-import { expandWord, imageName, parseImageRef, readDockerfile, varsAt, type Instruction, type ParsedDockerfile } from '../grader-kit/dockerfile';
+import { expandWord, imageName, parseImageRef, readDockerfile, varsAt, type Instruction, type ParsedDockerfile } from '../../grader-kit/dockerfile';
 
 export interface Msg {
   ko: string;

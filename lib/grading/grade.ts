@@ -17,7 +17,7 @@ import { leaseBuilder, type BuilderLease } from './builder';
 import { learnerStartError, runHealthcheck, subjectUser, SUBJECT_ANSWER_WAIT_MS, waitForPort, type RunInfo } from './subject-run';
 import type { SandboxPool } from './pool';
 import { z } from 'zod';
-import { KIT_STOPPED, PROGRESS_PREFIX } from '../grader-kit/index';
+import { KIT_STOPPED, PROGRESS_PREFIX } from '../../grader-kit/index';
 import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
 
 export type Phase = 'starting' | 'building' | 'running' | 'finished';

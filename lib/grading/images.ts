@@ -67,7 +67,7 @@ export function graderImageTag(lab: Lab): string {
   const files = [
     ...walkFiles(path.join(lab.dir, 'grader')).filter((f) => !f.endsWith('.test.ts')),
     path.join(lab.dir, 'lab.yaml'),
-    ...walkFiles(path.join(root, 'lib', 'grader-kit')).filter((f) => !f.endsWith('.test.ts')),
+    ...walkFiles(path.join(root, 'grader-kit')).filter((f) => !f.endsWith('.test.ts')),
     // How graders are bundled is part of what they are.
     path.join(root, 'lib', 'grading', 'images.ts'),
   ];

@@ -6,7 +6,7 @@
  * 0.0.0.0/0 route goes to an internet gateway is public; one whose default route goes to a NAT gateway is private;
  * a subnet with neither is public when it sets map_public_ip_on_launch = true, and private otherwise.
  */
-import { NotGradable, partial, pass, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
+import { NotGradable, partial, pass, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import { loadModel, warmup } from './hcl';
 import { Model, Ref, Unknown, clip, isObj, show, showVal, type Instance, type Json, type Val } from './model';

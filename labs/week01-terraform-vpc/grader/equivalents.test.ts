@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NotGradable, Submission, type GraderVerdict } from '../../../lib/grader-kit/index';
+import { NotGradable, Submission, type GraderVerdict } from '../../../grader-kit/index';
 import { labSubmissionDirs, listLabs, readVariant } from '../../../lib/labs/registry';
 import { grade } from './checks';
 

@@ -10,7 +10,7 @@
  *     is thrown away and the submission is "not gradable"; the grader process itself carries on.
  */
 import { Worker } from 'node:worker_threads';
-import { NotGradable, type Submission } from '../../../lib/grader-kit/index';
+import { NotGradable, type Submission } from '../../../grader-kit/index';
 import { Model, clip, isObj, type Block, type Obj } from './model';
 
 export const NESTING_LIMITS = { depth: 64, unary: 64, conditionals: 512 };

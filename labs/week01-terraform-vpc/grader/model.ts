@@ -5,7 +5,7 @@
  * stays symbolic as a Ref, so two references can still be told apart; what the grader cannot work out is Unknown, with
  * the reason. Nothing the learner wrote is executed, and every recursion here is bounded.
  */
-import type { Msg } from '../../../lib/grader-kit/index';
+import type { Msg } from '../../../grader-kit/index';
 import { cidrsubnet, cidrsubnets } from './cidr';
 import { ExprSyntaxError, parseJsonTemplate, type Node } from './expr';
 

@@ -1,15 +1,15 @@
 /**
  * Week 2: a Dockerfile for a small web server, really built (by the engine, with no network) and run as the subject;
  * plus a compose file. Every check judges the image the Dockerfile makes, read with Docker's own semantics
- * (lib/grader-kit/dockerfile.ts: ARG scopes, stages, inheritance through `FROM <stage>`; the engine's inspect of the
+ * (grader-kit/dockerfile.ts: ARG scopes, stages, inheritance through `FROM <stage>`; the engine's inspect of the
  * built image when it reports one): the images the build reads are pinned, the image's user is not root, its
  * HEALTHCHECK asks the health endpoint, the running container answers and declares its port, the dependency install
  * stays cached when only the source changes. The compose file is read as Docker Compose reads it (compose.ts).
  */
-import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
-import { isObj, parseYamlFile, type Obj } from '../../../lib/grader-kit/yamldocs';
-import { parseImageRef, readDockerfile, type ImageRef, type ParsedDockerfile } from '../../../lib/grader-kit/dockerfile';
-import { exposedPortList, refusalText, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../lib/grader-kit/build-info';
+import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { isObj, parseYamlFile, type Obj } from '../../../grader-kit/yamldocs';
+import { parseImageRef, readDockerfile, type ImageRef, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
+import { exposedPortList, refusalText, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../grader-kit/build-info';
 import { buildContext, interpolateTree, isProjectFolder, publishedPorts, restartPolicy, validateCompose } from './compose';
 import { ABSENT_PROGRAMS, asksHealthEndpoint, imageExposed, imageHealthcheck, imageUser, isRootUser, readHealthcheck } from './image';
 

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { get, isObj, type Json, type Obj } from '../../../lib/grader-kit/yamldocs';
+import { get, isObj, type Json, type Obj } from '../../../grader-kit/yamldocs';
 import composeSpec from './compose-spec.json';
 
 export class InterpolationError extends Error {}

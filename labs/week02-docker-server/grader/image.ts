@@ -3,11 +3,11 @@
  * HEALTHCHECK are inherited through `FROM <earlier stage>` (the last one written along the chain wins, EXPOSE adds up),
  * USER and EXPOSE expand ARG/ENV variables at build time, HEALTHCHECK does not (its shell form expands them when it
  * runs, its exec form never). Graders prefer the engine's `docker image inspect` of the built image when present
- * (lib/grader-kit/build-info.ts); this is the reading that names the Dockerfile line, and the fallback.
+ * (grader-kit/build-info.ts); this is the reading that names the Dockerfile line, and the fallback.
  */
 import path from 'node:path';
-import { expandWord, varsAt, type Instruction, type ParsedDockerfile } from '../../../lib/grader-kit/dockerfile';
-import { stageChain } from '../../../lib/grader-kit/build-info';
+import { expandWord, varsAt, type Instruction, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
+import { stageChain } from '../../../grader-kit/build-info';
 
 export interface Located<T> {
   value: T;

@@ -8,8 +8,8 @@
  * Every workflow file submitted under .github/workflows/ is read; a job that calls a local reusable workflow
  * (`uses: ./.github/workflows/deploy.yml`) is judged with the called workflow's steps.
  */
-import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Submission } from '../../../lib/grader-kit/index';
-import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
+import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Submission } from '../../../grader-kit/index';
+import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
 import { lintWorkflow, type LintFinding } from './actionlint';
 import { asCondition, conditionSource, evaluate, OPEN, parseExpr, UNKNOWN, usesStatusFunction, type Val } from './expr';
 

@@ -17,7 +17,7 @@ import net from 'node:net';
 import path from 'node:path';
 import vm from 'node:vm';
 import YAML from 'yaml';
-import { NotGradable, partial, fail, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
+import { NotGradable, partial, fail, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { FakeChat, type ChatPost } from './chat';
 import { findLeak, judgeCompare, locateLeak, readTrace, readableForms, traceSocket, writerAt, type LeakKind, type SecretSet, type Trace } from './trace';
 

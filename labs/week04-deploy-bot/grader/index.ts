@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runGrader, subjectUrl } from '../../../lib/grader-kit/index';
+import { runGrader, subjectUrl } from '../../../grader-kit/index';
 import { grade, loadConfig } from './checks';
 
 // In the image the bundle is /grader/grader.cjs, next to /grader/lab.yaml and the hidden payloads in /grader/data.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { Submission, NotGradable, type GraderVerdict } from '../../../lib/grader-kit/index';
+import { Submission, NotGradable, type GraderVerdict } from '../../../grader-kit/index';
 import { labManifest } from '../../../lib/labs/manifest';
 import { readCase } from '../../../lib/labs/registry';
 import { grade, splitImage } from './checks';

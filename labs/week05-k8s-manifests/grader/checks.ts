@@ -4,12 +4,12 @@
  * cluster: selectors against pod labels, Service ports against container ports, probes against the container's port,
  * resources, image tags and replicas. Nothing the learner wrote is run.
  */
-import { NotGradable, partial, pass, fail, type CheckVerdict, type GraderVerdict, type Submission } from '../../../lib/grader-kit/index';
+import { NotGradable, partial, pass, fail, type CheckVerdict, type GraderVerdict, type Submission } from '../../../grader-kit/index';
 import { readKustomization, type Kustomization } from './kustomize';
 import { K8sObject, summarise, type Finding } from './model';
 import { compareQuantity, formatQuantity, parseQuantity } from './quantity';
 import { validateObject } from './schema';
-import { isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
+import { isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
 
 export const DEPLOYMENT_FILE = 'k8s/deployment.yaml';
 export const SERVICE_FILE = 'k8s/service.yaml';

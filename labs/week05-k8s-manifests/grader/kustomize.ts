@@ -4,7 +4,7 @@
  * change what the other checks look at: `namespace`, `images` and `replicas`. Other transformers (patches, labels,
  * generators) are accepted and not applied.
  */
-import { isObj, type Json, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
+import { isObj, type Json, type YamlDoc } from '../../../grader-kit/yamldocs';
 import type { Finding } from './model';
 
 export interface ImageOverride {

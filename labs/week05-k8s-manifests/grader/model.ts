@@ -1,6 +1,6 @@
 /** The submission as objects: every Kubernetes document with where it came from. */
-import type { Msg } from '../../../lib/grader-kit/index';
-import { dotted, get, isObj, type Json, type Obj, type PathPart, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
+import type { Msg } from '../../../grader-kit/index';
+import { dotted, get, isObj, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
 
 /** One thing wrong, at a file and line. */
 export interface Finding {

@@ -1,7 +1,7 @@
 /**
  * Validates Kubernetes objects the way `kubectl apply` would before anything reaches a cluster: the OpenAPI schema
  * (kubernetes-models' compiled validators: types, required fields, enums, quantity format), unknown fields (strict
- * field validation, kubectl's default since Kubernetes 1.27; the table comes from lib/grader-kit/gen-k8s-known-fields.mjs; both through lib/grader-kit/k8s-fields.ts), and a few
+ * field validation, kubectl's default since Kubernetes 1.27; the table comes from grader-kit/gen-k8s-known-fields.mjs; both through grader-kit/k8s-fields.ts), and a few
  * rules the API server enforces beyond the schema (names, port names, a non-empty Deployment selector).
  */
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -16,8 +16,8 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import knownFields from './known-fields.json';
 import newerFields from './k8s-1.36-fields.json';
-import { dotted, get, isObj, type Json, type Obj, type PathPart } from '../../../lib/grader-kit/yamldocs';
-import { unknownFields, validatorProblems, type FieldTable, type Problem } from '../../../lib/grader-kit/k8s-fields';
+import { dotted, get, isObj, type Json, type Obj, type PathPart } from '../../../grader-kit/yamldocs';
+import { unknownFields, validatorProblems, type FieldTable, type Problem } from '../../../grader-kit/k8s-fields';
 
 export type { Problem };
 

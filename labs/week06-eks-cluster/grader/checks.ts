@@ -8,12 +8,12 @@
  * control-plane logging. Nothing is created.
  */
 import type { ErrorObject } from 'ajv';
-import { NotGradable, partial, pass, fail, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
+import { NotGradable, partial, pass, fail, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import { broadManagedPolicy, judgePolicyDocument } from './policy';
 import { schemaValidator } from './schema';
 import { STANDARD_SUPPORT, STANDARD_SUPPORT_ENDED, CHECKED_ON } from './versions';
-import { dotted, get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
+import { dotted, get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
 
 export { schemaValidator };
 

@@ -15,8 +15,8 @@
  *    `iam:Attach*Policy`, `iam:CreatePolicyVersion`, ..., and `sts:AssumeRole` on every resource.
  * Named actions (`s3:GetObject`) and action prefixes (`s3:Get*`) are scoped enough, even on `Resource: "*"`.
  */
-import type { Json, PathPart } from '../../../lib/grader-kit/yamldocs';
-import { isObj } from '../../../lib/grader-kit/yamldocs';
+import type { Json, PathPart } from '../../../grader-kit/yamldocs';
+import { isObj } from '../../../grader-kit/yamldocs';
 
 export interface PolicyProblem {
   /** Path inside the policy document (or [] for an ARN). */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Submission, NotGradable, type GraderVerdict } from '../../../lib/grader-kit/index';
+import { Submission, NotGradable, type GraderVerdict } from '../../../grader-kit/index';
 import { labManifest, maxPoints } from '../../../lib/labs/manifest';
 import { readCase, readVariant } from '../../../lib/labs/registry';
 import { graderOutput } from '../../../lib/grading/result';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runGrader } from '../../../lib/grader-kit/index';
+import { runGrader } from '../../../grader-kit/index';
 import { grade, warmup } from './checks';
 import { promtoolRunner } from './scenarios';
 

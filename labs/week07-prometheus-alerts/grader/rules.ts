@@ -5,7 +5,7 @@
  * (promtool says why in its own check).
  */
 import YAML, { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node, type YAMLMap } from 'yaml';
-import { NotGradable, type Submission } from '../../../lib/grader-kit/index';
+import { NotGradable, type Submission } from '../../../grader-kit/index';
 
 export const RULE_FILE = 'alerts.yml';
 

@@ -10,7 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import vm from 'node:vm';
-import { NotGradable, partial, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
+import { NotGradable, partial, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 
 export interface Config {
   /** Where the harness listens, e.g. http://127.0.0.1:8080. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runGrader, subjectUrl } from '../../../lib/grader-kit/index';
+import { runGrader, subjectUrl } from '../../../grader-kit/index';
 import { grade } from './checks';
 
 // In the image the bundle is /grader/grader.cjs and the hidden logs are in /grader/data.

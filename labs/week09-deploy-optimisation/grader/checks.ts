@@ -1,7 +1,7 @@
 /**
  * Week 9: a multi-stage Dockerfile really built (twice: once more after a source change) and measured, plus the
  * rolling-update settings of the Deployment and a PodDisruptionBudget. Every check judges what the artefact is:
- * - the Dockerfile is read with Docker's semantics (lib/grader-kit/dockerfile.ts: ARG scopes, stage aliases and
+ * - the Dockerfile is read with Docker's semantics (grader-kit/dockerfile.ts: ARG scopes, stage aliases and
  *   indexes, the root image of each stage), and what each stage holds is worked out file by file (image-model.ts);
  *   the engine's list of the built image's files, when it gives one, is the truth;
  * - size is what the final image carries over the Node.js base it starts from (all of it, including the layers of an
@@ -9,10 +9,10 @@
  * - the manifests are read with Kubernetes' semantics (rollout.ts) and validated as kubectl apply would (schema.ts).
  */
 import crypto from 'node:crypto';
-import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
-import { readDockerfile, stagesNeeded, imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../../lib/grader-kit/dockerfile';
-import { refusalText, stageChain, stepInstruction, type BuildInfo, type BuildStep, type LayerFile, type RunInfo } from '../../../lib/grader-kit/build-info';
-import { get, isObj, parseYamlFile, type Json, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
+import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { readDockerfile, stagesNeeded, imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../../grader-kit/dockerfile';
+import { refusalText, stageChain, stepInstruction, type BuildInfo, type BuildStep, type LayerFile, type RunInfo } from '../../../grader-kit/build-info';
+import { get, isObj, parseYamlFile, type Json, type YamlDoc } from '../../../grader-kit/yamldocs';
 import baseline from './data/baseline.json';
 import { validateObject } from './schema';
 import { dockerignoreFilter, modelStages, type ModelFile } from './image-model';

@@ -5,10 +5,10 @@
  * that stage ever wrote (a later `rm` hides files but their bytes still ship in the earlier layer), `COPY --from`
  * taking only what is still there. What the lab's own commands write is known: the installer writes node_modules and,
  * without --omit=dev, the toolchain's cache; the build writes dist/. This is the reading used when the engine does not
- * list the built image's files (lib/grader-kit/build-info.ts `added`), and the one that names Dockerfile lines.
+ * list the built image's files (grader-kit/build-info.ts `added`), and the one that names Dockerfile lines.
  */
 import path from 'node:path';
-import { expandWord, varsAt, type Instruction, type ParsedDockerfile } from '../../../lib/grader-kit/dockerfile';
+import { expandWord, varsAt, type Instruction, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
 
 export interface ModelFile {
   /** Absolute path in the stage's filesystem. */

@@ -1,5 +1,5 @@
-import { runGrader, waitForSubject, probe } from '../../../lib/grader-kit/index';
-import { readBuildInfo, readRunInfo } from '../../../lib/grader-kit/build-info';
+import { runGrader, waitForSubject, probe } from '../../../grader-kit/index';
+import { readBuildInfo, readRunInfo } from '../../../grader-kit/build-info';
 import { gradeWith } from './checks';
 
 const WAIT_MS = 8000;

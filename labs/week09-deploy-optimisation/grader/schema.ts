@@ -1,17 +1,17 @@
 /**
  * Is a Deployment or a PodDisruptionBudget one `kubectl apply` would accept? The OpenAPI schema (kubernetes-models'
  * compiled validators: types, required fields, enums) and unknown fields (strict field validation, kubectl's default
- * since Kubernetes 1.27; the field table comes from lib/grader-kit/gen-k8s-known-fields.mjs, plus the fields Kubernetes
+ * since Kubernetes 1.27; the field table comes from grader-kit/gen-k8s-known-fields.mjs, plus the fields Kubernetes
  * 1.34-1.36 added, k8s-1.36-fields.json). The same code as week 5
- * (lib/grader-kit/k8s-fields.ts), for the two kinds this lab reads: a misplaced `maxUnavailable` is otherwise silently
+ * (grader-kit/k8s-fields.ts), for the two kinds this lab reads: a misplaced `maxUnavailable` is otherwise silently
  * dropped by the API server's defaults.
  */
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import knownFields from './known-fields.json';
 import newerFields from './k8s-1.36-fields.json';
-import { isObj, type Json } from '../../../lib/grader-kit/yamldocs';
-import { unknownFields, validatorProblems, type FieldTable, type Problem } from '../../../lib/grader-kit/k8s-fields';
+import { isObj, type Json } from '../../../grader-kit/yamldocs';
+import { unknownFields, validatorProblems, type FieldTable, type Problem } from '../../../grader-kit/k8s-fields';
 
 export type { Problem };
 

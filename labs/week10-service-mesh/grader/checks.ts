@@ -5,8 +5,8 @@
  * land with Envoy's semantics (routing.ts), what each workload accepts and what callers send, and which callers
  * Istio's authorization lets in (security.ts) — and grades that, not how the YAML is written.
  */
-import { joinMsgs, partial, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../lib/grader-kit/index';
-import { get, isObj } from '../../../lib/grader-kit/yamldocs';
+import { joinMsgs, partial, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { get, isObj } from '../../../grader-kit/yamldocs';
 import scenarios from './data/scenarios.json';
 import { arr, at, endpoints, fqdn, labelsOf, load, msg, NAMESPACE, ROOT_NAMESPACE, sentences, showLabels, str, versionOf, type Model, type Res } from './model';
 import { declaredShare, land, outcome, rng, subsetsFor, virtualServiceFor, type RouteOutcome, type SimRequest } from './routing';

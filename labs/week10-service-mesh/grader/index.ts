@@ -1,4 +1,4 @@
-import { runGrader } from '../../../lib/grader-kit/index';
+import { runGrader } from '../../../grader-kit/index';
 import { grade } from './checks';
 
 void runGrader(grade);

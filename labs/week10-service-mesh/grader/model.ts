@@ -2,8 +2,8 @@
  * The submission as the mesh sees it: every resource with its namespace (the lab's namespace when the file names none,
  * as `kubectl apply -n shop` would), the Services and the Pods each Deployment runs, and where each field was written.
  */
-import { NotGradable, type Msg, type Submission } from '../../../lib/grader-kit/index';
-import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../lib/grader-kit/yamldocs';
+import { NotGradable, type Msg, type Submission } from '../../../grader-kit/index';
+import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
 
 export const NAMESPACE = 'shop';
 /** Istio's root namespace: a policy there without a selector applies to the whole mesh. */

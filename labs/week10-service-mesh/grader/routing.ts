@@ -5,7 +5,7 @@
  * subset resolved through the DestinationRule the caller sees, and an endpoint Pod drawn among the subset's Pods in
  * proportion to their replicas. Without a VirtualService the Service's Pods share the traffic.
  */
-import { get, isObj, type Json, type Obj } from '../../../lib/grader-kit/yamldocs';
+import { get, isObj, type Json, type Obj } from '../../../grader-kit/yamldocs';
 import { arr, endpoints, fqdn, hostCovers, labelsOf, NAMESPACE, ROOT_NAMESPACE, str, subsetOf, versionOf, type Model, type Pod, type Res } from './model';
 
 export interface SimRequest {

@@ -4,7 +4,7 @@
  * enums, required fields, limits, "at most one of" groups, unknown fields (kubectl's strict field validation) — and the
  * CRD's CEL rules (x-kubernetes-validations), each implemented here by name.
  */
-import { dotted, isObj, type Json, type PathPart } from '../../../lib/grader-kit/yamldocs';
+import { dotted, isObj, type Json, type PathPart } from '../../../grader-kit/yamldocs';
 import schemas from './istio-schemas.json';
 
 export interface Schema {

@@ -4,14 +4,14 @@
 // Kubernetes 1.27). `unknownFields` in k8s-fields.ts walks a resource against this table to report a misspelt field
 // the way kubectl would. A development tool, not part of the grader runtime. Run from the repository root after
 // updating kubernetes-models, naming the lab's grader folder and the kinds it reads, e.g.
-//   node lib/grader-kit/gen-k8s-known-fields.mjs labs/week09-deploy-optimisation/grader apps/v1/Deployment policy/v1/PodDisruptionBudget
+//   node grader-kit/gen-k8s-known-fields.mjs labs/week09-deploy-optimisation/grader apps/v1/Deployment policy/v1/PodDisruptionBudget
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const [outDir, ...roots] = process.argv.slice(2);
 if (!outDir || !roots.length) {
-  console.error('usage: node lib/grader-kit/gen-k8s-known-fields.mjs <grader-dir> <group/version/Kind>...');
+  console.error('usage: node grader-kit/gen-k8s-known-fields.mjs <grader-dir> <group/version/Kind>...');
   process.exit(2);
 }
 const require = createRequire(path.resolve('package.json'));

@@ -2,7 +2,7 @@
  * What the engine saw of a build from the learner's Dockerfile (`.lms/build.json`, written by lib/grading/build.ts),
  * as the graders of the Dockerfile labs read it, and the ways back from it to the Dockerfile: which instruction a
  * build step was, which stages the final image is made of. Every field beyond `ok` is optional: an older engine
- * writes fewer, and graders fall back to reading the Dockerfile (lib/grader-kit/dockerfile.ts) when one is absent.
+ * writes fewer, and graders fall back to reading the Dockerfile (grader-kit/dockerfile.ts) when one is absent.
  */
 import type { Msg, Submission } from './index';
 import { finalStage, type Instruction, type ParsedDockerfile, type Stage } from './dockerfile';
