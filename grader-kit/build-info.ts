@@ -1,78 +1,18 @@
 /**
  * What the engine saw of a build from the learner's Dockerfile (`.lms/build.json`, written by lib/grading/build.ts),
  * as the graders of the Dockerfile labs read it, and the ways back from it to the Dockerfile: which instruction a
- * build step was, which stages the final image is made of. Every field beyond `ok` is optional: an older engine
- * writes fewer, and graders fall back to reading the Dockerfile (grader-kit/dockerfile.ts) when one is absent.
+ * build step was, which stages the final image is made of. The documents themselves are part of the contract
+ * (./protocol.ts `buildInfo`, `runInfo`).
  */
-import type { Msg, Submission } from './index';
+import type { Submission } from './index';
 import { finalStage, type Instruction, type ParsedDockerfile, type Stage } from './dockerfile';
+import { BUILD_INFO_PATH, RUN_INFO_PATH, type BuildInfo, type BuildStep, type ImageConfigInfo, type RunInfo } from './protocol';
 
-export interface BuildStep {
-  /** 1-based step number in the builder's output. */
-  step: number;
-  instruction: string;
-  cached: boolean;
-  /** Dockerfile line of the step, when the builder reports it. */
-  line?: number;
-  stage?: number;
-}
-
-/** The final image's configuration (docker image inspect .Config), as the engine reports it. */
-export interface ImageConfigInfo {
-  user?: string;
-  /** "8080/tcp" keys (an array, or the engine's object with those keys). */
-  exposedPorts?: string[] | Record<string, unknown>;
-  healthcheck?: { test?: string[]; interval?: number; timeout?: number; startPeriod?: number; retries?: number } | null;
-  cmd?: string[] | null;
-  entrypoint?: string[] | null;
-  env?: string[];
-  workingDir?: string;
-}
-
-export interface LayerFile {
-  path: string;
-  size: number;
-  type?: 'file' | 'dir' | 'link' | 'whiteout' | string;
-  sha256?: string;
-}
-
-export interface AddedLayer {
-  createdBy: string;
-  size: number;
-  files?: LayerFile[];
-  truncated?: boolean;
-}
-
-export interface BuildInfo {
-  ok: boolean;
-  error?: string;
-  /** What the engine's gate refused before building, each with its Dockerfile line. */
-  refused?: { line: number; message: Msg }[];
-  /** What the gate rewrote (a dropped `# syntax=`, a digest built from the local tag). */
-  notes?: { line: number; message: Msg }[];
-  log?: string;
-  steps?: BuildStep[];
-  /** The steps of a second build after only the lab's cache-probe file changed ([] when that build failed). */
-  rebuildSteps?: BuildStep[];
-  imageSize?: number;
-  /** Size of the final stage's base image when the final FROM names a base image (older engines). */
-  baseImageSize?: number;
-  /** The image the final stage finally starts from, following FROM <stage> links, and its size. */
-  rootImage?: string;
-  rootImageSize?: number;
-  /** Every local base image a learner's Dockerfile may start from, with its size. */
-  baseImages?: Record<string, number>;
-  /** The image's history, newest first (`docker history`). */
-  layers?: { createdBy: string; size: number }[];
-  image?: ImageConfigInfo;
-  /** The final image's layers beyond rootImage, oldest first, with the files each adds. */
-  added?: AddedLayer[];
-  builder?: { kind?: string; version?: string };
-}
+export type { AddedLayer, BuildInfo, BuildStep, ImageConfigInfo, LayerFile, RunInfo } from './protocol';
 
 /** The engine's build information from `.lms/build.json`; a missing or unreadable file is a build that did not happen. */
 export function readBuildInfo(sub: Submission): BuildInfo {
-  const text = sub.text('.lms/build.json');
+  const text = sub.text(BUILD_INFO_PATH);
   if (text === null) return { ok: false, error: 'no build information' };
   try {
     const v = JSON.parse(text) as unknown;
@@ -110,22 +50,8 @@ export function exposedPortList(cfg: ImageConfigInfo | undefined): string[] | un
   return Array.isArray(e) ? e.map(String) : Object.keys(e ?? {});
 }
 
-/** What the engine saw when it started the built image as the subject (`.lms/run.json`, when the engine writes it). */
-export interface RunInfo {
-  started?: boolean;
-  /** The engine's start error, e.g. "unable to find user app: no matching entries in passwd file". */
-  error?: string;
-  /** The user the subject ran as. */
-  user?: string;
-  /** Whether it accepted a connection on the lab's port in time, and whether it exited before it did. */
-  answered?: boolean;
-  exited?: boolean;
-  /** The image's HEALTHCHECK run once inside the running subject (exitCode -1 and timedOut past its timeout). */
-  health?: { exitCode: number; output?: string; timedOut?: boolean; durationMs?: number } | null;
-}
-
 export function readRunInfo(sub: Submission): RunInfo | undefined {
-  const text = sub.text('.lms/run.json');
+  const text = sub.text(RUN_INFO_PATH);
   if (text === null) return undefined;
   try {
     const v = JSON.parse(text) as unknown;

@@ -3,28 +3,15 @@
  * (Debian's Node 18), so it imports nothing from the web app and nothing that needs the network.
  *
  * Protocol: the engine writes the submission as a tar archive to the grader's stdin and closes it; the grader
- * prints exactly one JSON document (see lib/grading/result.ts `graderOutput`) on stdout and exits 0. Anything
+ * prints exactly one JSON document (`graderOutput` in ./protocol.ts) on stdout and exits 0. Anything
  * else it wants to say goes to stderr, which the engine keeps (capped) for operators, never for the score.
  */
 import { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
+import { DEFAULT_SUBJECT_URL, formatProgress, KIT_STOPPED, SUBJECT_ENV, type CheckVerdict, type GraderVerdict, type Msg } from './protocol';
 
-export type Lang = 'ko' | 'en';
-export type Msg = string | { ko: string; en: string };
-
-export interface CheckVerdict {
-  id: string;
-  /** Points earned; partial credit is allowed. */
-  points: number;
-  passed: boolean;
-  message?: Msg;
-}
-
-export interface GraderVerdict {
-  gradable: boolean;
-  message?: Msg;
-  checks: CheckVerdict[];
-}
+export type { Lang, Msg, CheckVerdict, GraderVerdict } from './protocol';
+export { PROGRESS_PREFIX, KIT_STOPPED } from './protocol';
 
 /** A submission as the grader sees it: file path to bytes. */
 export class Submission {
@@ -132,11 +119,6 @@ export interface GradeContext {
   progress(check: CheckVerdict): void;
 }
 
-/** The engine reads these stderr lines for the live view only; the verdict on stdout is the result. */
-export const PROGRESS_PREFIX = 'LMS-PROGRESS:';
-/** Starts the stderr line with the stack of a crash the kit turned into a verdict (the engine logs it). */
-export const KIT_STOPPED = 'LMS-GRADER-STOPPED:';
-
 /** Said to the learner when the grader stopped on their submission; the checks it finished keep their verdicts. */
 export function crashMessage(e: unknown): { ko: string; en: string } {
   const name = e instanceof Error ? e.name : typeof e;
@@ -209,7 +191,7 @@ export async function runGrader(
     const ctx: GradeContext = {
       progress: (c) => {
         if (!done.has(c.id)) done.set(c.id, c);
-        process.stderr.write(`${PROGRESS_PREFIX}${JSON.stringify({ id: c.id, passed: c.passed })}\n`);
+        process.stderr.write(`${formatProgress(c)}\n`);
       },
     };
     write(await grade(new Submission(files), ctx));
@@ -220,7 +202,7 @@ export async function runGrader(
 
 /** For labs that run the learner's program: where the grader reaches it (set by the engine). */
 export function subjectUrl(path = '/'): string {
-  const base = process.env.SUBJECT_URL ?? 'http://subject:8080';
+  const base = process.env[SUBJECT_ENV.url] ?? DEFAULT_SUBJECT_URL;
   return base.replace(/\/$/, '') + path;
 }
 

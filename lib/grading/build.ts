@@ -10,78 +10,18 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { pack } from 'tar-stream';
 import { imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../grader-kit/dockerfile';
+import type { AddedLayer, BuildInfo, BuildStep, ImageConfigInfo, LayerFile } from '../../grader-kit/protocol';
 import { learnerBaseImages, learnerBaseSummary } from './learner-bases';
 import type { BuilderLease } from './builder';
-import { gateDockerfile, type GateNote, type GateResult } from './dockerfile-gate';
+import { gateDockerfile, type GateResult } from './dockerfile-gate';
 import type { SandboxLimits } from './limits';
 import type { SubmittedFile } from './tar';
 
 /** The images a learner's Dockerfile may start FROM (or copy from): all local, none pulled (lib/grading/learner-bases.ts). */
 export const LEARNER_BASE_IMAGES: string[] = learnerBaseImages();
 
-export interface BuildStep {
-  /** 1-based index of the instruction in the Dockerfile (global ARGs included), as the classic builder numbered steps. */
-  step: number;
-  instruction: string;
-  /** From BuildKit's own report of the step (a vertex found in its cache). */
-  cached: boolean;
-  line?: number;
-  stage?: number;
-  error?: string;
-}
-
-export interface ImageConfigInfo {
-  user?: string;
-  exposedPorts?: string[];
-  healthcheck?: { test?: string[]; interval?: number; timeout?: number; startPeriod?: number; retries?: number } | null;
-  cmd?: string[] | null;
-  entrypoint?: string[] | null;
-  env?: string[];
-  workingDir?: string;
-  volumes?: string[];
-}
-
-export interface LayerFile {
-  path: string;
-  size: number;
-  type: 'file' | 'dir' | 'link' | 'whiteout' | 'other';
-}
-
-export interface AddedLayer {
-  createdBy: string;
-  size: number;
-  files: LayerFile[];
-  truncated?: boolean;
-}
-
-export interface BuildInfo {
-  ok: boolean;
-  /** Why it did not build: the gate's first refusal, the builder's error, or the time limit (English). */
-  error?: string;
-  /** The gate's refusals, each with its line and a message in both languages. */
-  refused?: GateNote[];
-  /** What the gate rewrote (a dropped `# syntax=`, a digest built from the local tag). */
-  notes?: GateNote[];
-  /** The build's steps and their output, capped. */
-  log: string;
-  imageSize?: number;
-  /** Size of the image the final stage finally starts from (following FROM <stage>), when that is a base image. */
-  baseImageSize?: number;
-  rootImage?: string;
-  rootImageSize?: number;
-  /** The image's history, newest first (`docker history`). */
-  layers?: { createdBy: string; size: number }[];
-  steps?: BuildStep[];
-  /** The steps of a second build after only the cache-probe file changed ([] when that build failed). */
-  rebuildSteps?: BuildStep[];
-  image?: ImageConfigInfo;
-  /** The final image's layers beyond rootImage, oldest first, with the files each adds (2,000 entries at most). */
-  added?: AddedLayer[];
-  builder?: { kind: 'buildkit'; version: string };
-  /** Size in bytes of every learner base the builder holds, by tag (aliases of one image share its size). */
-  baseImages?: Record<string, number>;
-  durationMs: number;
-}
+/** `.lms/build.json` and its parts: the engine↔grader contract (grader-kit/protocol.ts). */
+export type { AddedLayer, BuildInfo, BuildStep, ImageConfigInfo, LayerFile } from '../../grader-kit/protocol';
 
 // ---------------------------------------------------------------------------------------------------------------
 // BuildKit's progress: protobuf StatusResponse messages (moby/buildkit api/services/control), decoded by hand.

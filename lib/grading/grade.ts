@@ -16,8 +16,7 @@ import { buildLearnerImage, gateLearnerDockerfile, LEARNER_BASE_IMAGES, type Bui
 import { leaseBuilder, type BuilderLease } from './builder';
 import { learnerStartError, runHealthcheck, subjectUser, SUBJECT_ANSWER_WAIT_MS, waitForPort, type RunInfo } from './subject-run';
 import type { SandboxPool } from './pool';
-import { z } from 'zod';
-import { KIT_STOPPED, PROGRESS_PREFIX } from '../../grader-kit/index';
+import { BUILD_INFO_PATH, graderSubjectEnv, HARNESS_PATH, KIT_STOPPED, parseProgress, RUN_INFO_PATH, SUBJECT_PORT_VAR } from '../../grader-kit/protocol';
 import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
 
 export type Phase = 'starting' | 'building' | 'running' | 'finished';
@@ -58,21 +57,14 @@ export interface GradeOptions {
   onProgress?: (checks: { id: string; passed: boolean }[]) => void;
 }
 
-const progressLine = z.object({ id: z.string().max(100), passed: z.boolean() }).strict();
-
 function progressHook(lab: Lab, onProgress?: GradeOptions['onProgress']) {
   if (!onProgress) return undefined;
   const seen: { id: string; passed: boolean }[] = [];
   return (line: string) => {
-    if (!line.startsWith(PROGRESS_PREFIX)) return;
-    try {
-      const p = progressLine.parse(JSON.parse(line.slice(PROGRESS_PREFIX.length)));
-      if (!lab.manifest.checks.some((c) => c.id === p.id) || seen.some((x) => x.id === p.id)) return;
-      seen.push(p);
-      onProgress([...seen]);
-    } catch {
-      /* not a progress line after all */
-    }
+    const p = parseProgress(line);
+    if (!p || !lab.manifest.checks.some((c) => c.id === p.id) || seen.some((x) => x.id === p.id)) return;
+    seen.push(p);
+    onProgress([...seen]);
   };
 }
 
@@ -281,7 +273,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
         });
       }
       // The grader reads what the engine saw of the build; the learner's code never writes this file.
-      graderInput = await buildSubmissionTar([...opts.files, { path: '.lms/build.json', content: Buffer.from(JSON.stringify(info)) }]);
+      graderInput = await buildSubmissionTar([...opts.files, { path: BUILD_INFO_PATH, content: Buffer.from(JSON.stringify(info)) }]);
       if (!info.ok) {
         const grader = await prepareSandbox(engine, { image: graderImage, limits: resolveLimits(lab.manifest.limits.grader), labels: { ...labels, 'lms.role': 'grader' }, runtime, resultOnFirstLine: true });
         await opts.onPhase?.('running');
@@ -295,7 +287,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
       built = info;
     } else {
       cmd = ['sh', '-c', 'mkdir -p /tmp/work && tar -x -C /tmp/work -f - --no-same-owner --no-same-permissions && cd /tmp/work && exec "$@"', 'subject', ...spec.cmd!];
-      if (spec.harness) extra.push({ path: '.lms/harness.js', content: fs.readFileSync(path.join(lab.dir, spec.harness)) });
+      if (spec.harness) extra.push({ path: HARNESS_PATH, content: fs.readFileSync(path.join(lab.dir, spec.harness)) });
     }
     const subjectInput = extra.length ? await buildSubmissionTar([...opts.files, ...extra]) : input;
     const subjectOpts = {
@@ -306,7 +298,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
       runtime,
       role: 'subject' as const,
       keepWorkdir: !cmd,
-      env: [`PORT=${spec.port}`, ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`)],
+      env: [`${SUBJECT_PORT_VAR}=${spec.port}`, ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`)],
       // A VOLUME of the learner's image would be a writable volume on the engine's disk: each becomes a small tmpfs.
       volumeTmpfs: volumes,
     };
@@ -334,7 +326,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
         if (!hc?.test?.length || hc.test[0] === 'NONE') run.health = null;
         else if (answered === 'answered') run.health = await runHealthcheck(engine, subject.id, hc);
       }
-      graderInput = await buildSubmissionTar([...opts.files, { path: '.lms/build.json', content: Buffer.from(JSON.stringify(built)) }, { path: '.lms/run.json', content: Buffer.from(JSON.stringify(run)) }]);
+      graderInput = await buildSubmissionTar([...opts.files, { path: BUILD_INFO_PATH, content: Buffer.from(JSON.stringify(built)) }, { path: RUN_INFO_PATH, content: Buffer.from(JSON.stringify(run)) }]);
     }
     const graderOpts = {
       image: graderImage,
@@ -342,7 +334,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
       labels: { ...labels, 'lms.role': 'grader' },
       runtime,
       resultOnFirstLine: true,
-      env: [`SUBJECT_URL=http://127.0.0.1:${spec.port}`, 'SUBJECT_HOST=127.0.0.1', `SUBJECT_PORT=${spec.port}`],
+      env: graderSubjectEnv(spec.port),
     };
     let grader: PreparedSandbox;
     try {

@@ -1,34 +1,14 @@
 import { z } from 'zod';
 import { bilingual, type LabManifest, type Bilingual } from '../labs/manifest';
+import type { GraderVerdict, Msg } from '../../grader-kit/protocol';
 
-/** A message a grader writes: plain text, or one per language. */
-export const graderMessage = z.union([z.string().max(4000), bilingual]);
-export type GraderMessage = z.infer<typeof graderMessage>;
+/** A grader's message and verdict: the engine↔grader contract (grader-kit/protocol.ts). */
+export { graderMessage, graderOutput } from '../../grader-kit/protocol';
+export type GraderMessage = Msg;
+export type GraderOutput = GraderVerdict;
 
 /** Cap on the grader's result document, as PrairieLearn caps results.json. */
 export const RESULT_MAX_BYTES = 1024 * 1024;
-
-/** What a grader prints on stdout: one JSON document, nothing else. */
-export const graderOutput = z
-  .object({
-    gradable: z.boolean(),
-    message: graderMessage.optional(),
-    checks: z
-      .array(
-        z
-          .object({
-            id: z.string().max(100),
-            points: z.number().min(0),
-            passed: z.boolean(),
-            message: graderMessage.optional(),
-          })
-          .strict(),
-      )
-      .max(200)
-      .default([]),
-  })
-  .strict();
-export type GraderOutput = z.infer<typeof graderOutput>;
 
 /** One check in a stored result: the grader's verdict joined with the manifest's title, points and hint. */
 export const resultCheck = z.object({

@@ -12,27 +12,12 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { BuilderLease } from './builder';
-import type { ImageConfigInfo } from './build';
+import type { ImageConfigInfo, RunInfo } from '../../grader-kit/protocol';
 import { SANDBOX_USER } from './limits';
 import type { PreparedSandbox } from './sandbox';
 
-export interface RunInfo {
-  /** Whether the engine started the subject. */
-  started: boolean;
-  /** The engine's reason when it did not (e.g. "unable to find user app: no matching entries in passwd file"). */
-  error?: string;
-  /** The user the subject ran as: the image's USER, or the sandbox user for root/none. */
-  user: string;
-  /** Whether it accepted a connection on the lab's port within SUBJECT_ANSWER_WAIT_MS. */
-  answered?: boolean;
-  /** It exited before it answered. */
-  exited?: boolean;
-  /**
-   * The image's HEALTHCHECK run once after the subject answered: null when the image has none (or NONE); absent
-   * when it was not run (the subject never answered). exitCode -1 when it exceeded its timeout, as Docker reports.
-   */
-  health?: { exitCode: number; output: string; timedOut?: boolean; durationMs: number } | null;
-}
+/** `.lms/run.json`: the contract's RunInfo (grader-kit/protocol.ts). */
+export type { RunInfo };
 
 /** How long the engine waits for the subject to accept a connection before it starts the grader anyway. */
 export const SUBJECT_ANSWER_WAIT_MS = 8000;
