@@ -18,6 +18,38 @@ export default tseslint.config(
     },
   },
   {
+    // A grader runs alone in its container: it imports the grader kit and its own folder (and npm packages), nothing
+    // of the web app or the engine. Its unit tests may read the lab through lib/labs.
+    files: ['labs/*/grader/**/*.ts'],
+    ignores: ['labs/*/grader/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./(?!\\.\\./\\.\\./grader-kit/)', message: 'A grader imports only grader-kit/ and its own folder.' },
+            { regex: '^@/', message: 'A grader imports only grader-kit/ and its own folder.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The kit is bundled into every grader image: nothing from lib/, app/ or elsewhere in the repository.
+    files: ['grader-kit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\.(/|$)', message: 'grader-kit imports only its own modules and npm packages.' },
+            { regex: '^@/', message: 'grader-kit imports only its own modules and npm packages.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
