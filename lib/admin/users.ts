@@ -1,11 +1,12 @@
 import { getDb } from '../db';
-import { AccessDenied, NotFound, UserInputError, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { AppError, msg } from '../errors';
 import { audit } from '../audit';
 import type { Role } from '../generated/prisma/enums';
 import { getGradingQueue } from '../queue';
 
 function adminOnly(actor: Actor) {
-  if (actor.role !== 'ADMIN') throw new AccessDenied();
+  if (actor.role !== 'ADMIN') throw new AppError('forbidden');
 }
 
 export const USERS_PAGE = 50;
@@ -40,13 +41,13 @@ export async function setRole(actor: Actor, userId: string, role: Role, ip: stri
   return getDb().$transaction(async (tx) => {
     // Re-read the actor inside the transaction: an admin demoted a moment ago cannot act on a stale session.
     const me = await tx.user.findUnique({ where: { id: actor.id }, select: { role: true } });
-    if (me?.role !== 'ADMIN') throw new AccessDenied();
+    if (me?.role !== 'ADMIN') throw new AppError('forbidden');
     const u = await tx.user.findUnique({ where: { id: userId }, select: { id: true, role: true } });
-    if (!u) throw new NotFound('No such user.');
+    if (!u) throw new AppError('not_found', { message: msg('errors.noSuchUser') });
     if (u.role === role) return u;
     if (u.role === 'ADMIN') {
       const admins = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE role = 'ADMIN' FOR UPDATE`;
-      if (admins.length <= 1) throw new UserInputError('This is the last admin: make someone else an admin first.', '마지막 관리자입니다. 먼저 다른 사람을 관리자로 만드세요.');
+      if (admins.length <= 1) throw new AppError('invalid_input', { message: msg('errors.lastAdmin') });
     }
     const updated = await tx.user.update({ where: { id: userId }, data: { role, sessionVersion: { increment: 1 } }, select: { id: true, role: true } });
     await audit({ actorId: actor.id, action: 'role.change', targetType: 'user', targetId: userId, detail: { from: u.role, to: role }, ip }, tx);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { getDb } from '../db';
 import { hashPassword, verifyPassword } from './password';
-import { UserInputError, type Actor } from './actor';
+import type { Actor } from './actor';
+import { AppError, msg } from '../errors';
 
 export const changePasswordInput = z.object({
   current: z.string().min(1, 'Enter your current password.').max(200),
@@ -16,7 +17,7 @@ export async function changePassword(actor: Actor, raw: unknown): Promise<void> 
   const { current, next } = changePasswordInput.parse(raw);
   const db = getDb();
   const u = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { passwordHash: true } });
-  if (!(await verifyPassword(u.passwordHash, current))) throw new UserInputError('The current password is not right.', '현재 비밀번호가 맞지 않습니다.');
-  if (current === next) throw new UserInputError('Choose a password different from the current one.', '지금과 다른 비밀번호를 고르세요.');
+  if (!(await verifyPassword(u.passwordHash, current))) throw new AppError('invalid_input', { message: msg('errors.wrongPassword') });
+  if (current === next) throw new AppError('invalid_input', { message: msg('errors.samePassword') });
   await db.user.update({ where: { id: actor.id }, data: { passwordHash: await hashPassword(next), sessionVersion: { increment: 1 } } });
 }

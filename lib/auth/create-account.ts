@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getDb, Prisma } from '../db';
 import { hashPassword } from './password';
-import { UserInputError } from './actor';
+import { AppError, msg } from '../errors';
 import { signupRefused } from '../security/signup-limit';
 
 export const signupInput = z.object({
@@ -22,7 +22,7 @@ export const signupInput = z.object({
 export async function createAccount(raw: unknown, address: string | null = null): Promise<{ created: boolean }> {
   const input = signupInput.parse(raw);
   if (await signupRefused(input.email, address)) {
-    throw new UserInputError('Too many sign-up attempts from here or for this e-mail. Try again in an hour.', '이곳에서 또는 이 이메일로 가입 시도가 너무 많았습니다. 한 시간 뒤에 다시 시도하세요.');
+    throw new AppError('rate_limited', { message: msg('errors.signupLimit') });
   }
   const passwordHash = await hashPassword(input.password);
   try {

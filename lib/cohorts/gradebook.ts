@@ -1,25 +1,26 @@
 import crypto from 'node:crypto';
 import { getDb } from '../db';
-import { AccessDenied, NotFound, UserInputError, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { AppError, msg } from '../errors';
 import { listLabs } from '../labs/registry';
 import { audit } from '../audit';
 import { fillSchedule } from './schedule';
 
 /**
  * Cohorts as an instructor sees them. Every function takes the acting user and checks, next to the query, that they
- * teach the cohort (admins see every cohort). A cohort someone may not see does not exist for them: NotFound, never
+ * teach the cohort (admins see every cohort). A cohort someone may not see does not exist for them: not_found, never
  * "forbidden", so ids cannot be probed.
  */
 
 export async function teachableCohort(actor: Actor, cohortId: string) {
-  if (actor.role !== 'INSTRUCTOR' && actor.role !== 'ADMIN') throw new NotFound();
+  if (actor.role !== 'INSTRUCTOR' && actor.role !== 'ADMIN') throw new AppError('not_found');
   const cohort = await getDb().cohort.findUnique({ where: { id: cohortId }, include: { schedule: { orderBy: { week: 'asc' } } } });
-  if (!cohort || (actor.role !== 'ADMIN' && cohort.instructorId !== actor.id)) throw new NotFound();
+  if (!cohort || (actor.role !== 'ADMIN' && cohort.instructorId !== actor.id)) throw new AppError('not_found');
   return cohort;
 }
 
 export async function listTeachingCohorts(actor: Actor) {
-  if (actor.role !== 'INSTRUCTOR' && actor.role !== 'ADMIN') throw new AccessDenied();
+  if (actor.role !== 'INSTRUCTOR' && actor.role !== 'ADMIN') throw new AppError('forbidden');
   return getDb().cohort.findMany({
     where: actor.role === 'ADMIN' ? {} : { instructorId: actor.id },
     orderBy: { createdAt: 'desc' },
@@ -29,7 +30,7 @@ export async function listTeachingCohorts(actor: Actor) {
 
 /** A cohort with the 10 weeks scheduled one week apart from `start` on the clock of `zone` (each due a week after it opens). */
 export async function createCohort(actor: Actor, input: { name: string; start: Date; latePenaltyPct: number }, zone?: string) {
-  if (actor.role !== 'INSTRUCTOR' && actor.role !== 'ADMIN') throw new AccessDenied();
+  if (actor.role !== 'INSTRUCTOR' && actor.role !== 'ADMIN') throw new AppError('forbidden');
   return getDb().$transaction(async (tx) => {
     const cohort = await tx.cohort.create({
       data: { name: input.name, instructorId: actor.id, inviteCode: crypto.randomBytes(9).toString('base64url'), latePenaltyPct: input.latePenaltyPct },
@@ -45,7 +46,7 @@ export async function createCohort(actor: Actor, input: { name: string; start: D
 export async function joinCohort(actor: Actor, code: string) {
   const db = getDb();
   const cohort = await db.cohort.findUnique({ where: { inviteCode: code }, select: { id: true, name: true, instructorId: true } });
-  if (!cohort) throw new UserInputError('This invite link is not valid (any more).', '이 초대 링크는 유효하지 않습니다.');
+  if (!cohort) throw new AppError('invalid_input', { message: msg('errors.inviteLinkInvalid') });
   if (cohort.instructorId === actor.id) return cohort;
   await db.$transaction(async (tx) => {
     const existing = await tx.cohortMember.findUnique({ where: { cohortId_userId: { cohortId: cohort.id, userId: actor.id } } });
@@ -224,7 +225,7 @@ export async function learnerTimeline(actor: Actor, cohortId: string, userId: st
   await teachableCohort(actor, cohortId);
   const db = getDb();
   const member = await db.cohortMember.findUnique({ where: { cohortId_userId: { cohortId, userId } }, include: { user: { select: { id: true, name: true, email: true } } } });
-  if (!member) throw new NotFound();
+  if (!member) throw new AppError('not_found');
   const [subs, lessons] = await Promise.all([
     db.submission.findMany({ where: { userId }, orderBy: { createdAt: 'asc' }, select: { id: true, labId: true, createdAt: true, status: true, late: true, regradeOfId: true, result: { select: { score: true, maxScore: true, passed: true, gradable: true } } } }),
     db.lessonProgress.findMany({ where: { userId }, orderBy: { updatedAt: 'asc' } }),

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { getDb } from '../db';
-import { NotFound, UserInputError, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { AppError, msg } from '../errors';
 import { audit } from '../audit';
 import { getLab } from '../labs/registry';
 import { teachableCohort } from './gradebook';
@@ -10,7 +11,7 @@ import { fillSchedule } from './schedule';
 /**
  * Running a cohort: invitations by e-mail, members, the schedule, the late policy, extensions and grade overrides.
  * Every function takes the acting user and checks, next to the data, that they teach the cohort (admins: any);
- * a cohort or learner they may not see is NotFound. Changes and their audit entries land in one transaction.
+ * a cohort or learner they may not see is not_found. Changes and their audit entries land in one transaction.
  */
 
 const MAX_INVITES = 500;
@@ -51,10 +52,10 @@ export interface InviteOutcome {
 export async function inviteByEmail(actor: Actor, cohortId: string, rawEmails: string[]): Promise<InviteOutcome> {
   const cohort = await teachableCohort(actor, cohortId);
   const emails = [...new Set(rawEmails.map((e) => e.trim().toLowerCase()))];
-  if (!emails.length) throw new UserInputError('Give at least one e-mail address.', '이메일 주소를 하나 이상 입력하세요.');
-  if (emails.length > MAX_INVITES) throw new UserInputError(`At most ${MAX_INVITES} addresses at once.`, `한 번에 최대 ${MAX_INVITES}개 주소까지 초대할 수 있습니다.`);
+  if (!emails.length) throw new AppError('invalid_input', { message: msg('errors.noEmails') });
+  if (emails.length > MAX_INVITES) throw new AppError('invalid_input', { message: msg('errors.tooManyEmails', { max: MAX_INVITES }) });
   const bad = emails.find((e) => !emailSchema.safeParse(e).success);
-  if (bad) throw new UserInputError(`Not an e-mail address: ${bad.slice(0, 100)}`, `이메일 주소가 아닙니다: ${bad.slice(0, 100)}`);
+  if (bad) throw new AppError('invalid_input', { message: msg('errors.notAnEmail', { address: bad.slice(0, 100) }) });
   const db = getDb();
   return db.$transaction(async (tx) => {
     // Only people already in the cohort are told apart; they are on the instructor's member list anyway.
@@ -77,7 +78,7 @@ export async function inviteByEmail(actor: Actor, cohortId: string, rawEmails: s
 
 async function emailOf(actor: Actor): Promise<string> {
   const me = await getDb().user.findUnique({ where: { id: actor.id }, select: { email: true } });
-  if (!me) throw new NotFound();
+  if (!me) throw new AppError('not_found');
   return me.email.toLowerCase();
 }
 
@@ -92,12 +93,12 @@ export async function myCohortInvites(actor: Actor) {
   return rows.map((r) => ({ cohortId: r.cohortId, invitedAt: r.createdAt, name: r.cohort.name, instructor: r.cohort.instructor.name }));
 }
 
-/** The person whose e-mail was invited says yes: a member from now on (audited). Anything else is NotFound. */
+/** The person whose e-mail was invited says yes: a member from now on (audited). Anything else is not_found. */
 export async function acceptCohortInvite(actor: Actor, cohortId: string): Promise<{ name: string }> {
   const email = await emailOf(actor);
   return getDb().$transaction(async (tx) => {
     const r = await tx.cohortInvite.updateMany({ where: { cohortId, email, acceptedAt: null, declinedAt: null }, data: { acceptedAt: new Date() } });
-    if (r.count !== 1) throw new NotFound('No such invitation.');
+    if (r.count !== 1) throw new AppError('not_found', { message: msg('errors.noSuchInvitation') });
     const added = await tx.cohortMember.createMany({ data: [{ cohortId, userId: actor.id }], skipDuplicates: true });
     if (added.count) await audit({ actorId: actor.id, action: 'cohort.member.add', targetType: 'cohort', targetId: cohortId, detail: { userId: actor.id, via: 'email-invite' } }, tx);
     return tx.cohort.findUniqueOrThrow({ where: { id: cohortId }, select: { name: true } });
@@ -109,7 +110,7 @@ export async function declineCohortInvite(actor: Actor, cohortId: string): Promi
   const email = await emailOf(actor);
   await getDb().$transaction(async (tx) => {
     const r = await tx.cohortInvite.updateMany({ where: { cohortId, email, acceptedAt: null, declinedAt: null }, data: { declinedAt: new Date() } });
-    if (r.count !== 1) throw new NotFound('No such invitation.');
+    if (r.count !== 1) throw new AppError('not_found', { message: msg('errors.noSuchInvitation') });
     await audit({ actorId: actor.id, action: 'cohort.invite', targetType: 'cohort', targetId: cohortId, detail: { declinedBy: actor.id } }, tx);
   });
 }
@@ -125,7 +126,7 @@ export async function revokeInvite(actor: Actor, cohortId: string, email: string
   await teachableCohort(actor, cohortId);
   await getDb().$transaction(async (tx) => {
     const r = await tx.cohortInvite.deleteMany({ where: { cohortId, email: email.toLowerCase(), acceptedAt: null } });
-    if (r.count !== 1) throw new NotFound();
+    if (r.count !== 1) throw new AppError('not_found');
     await audit({ actorId: actor.id, action: 'cohort.invite', targetType: 'cohort', targetId: cohortId, detail: { revoked: email.toLowerCase() } }, tx);
   });
 }
@@ -135,7 +136,7 @@ export async function removeMember(actor: Actor, cohortId: string, userId: strin
   await teachableCohort(actor, cohortId);
   await getDb().$transaction(async (tx) => {
     const r = await tx.cohortMember.deleteMany({ where: { cohortId, userId } });
-    if (r.count !== 1) throw new NotFound();
+    if (r.count !== 1) throw new AppError('not_found');
     await tx.extension.deleteMany({ where: { cohortId, userId } });
     await audit({ actorId: actor.id, action: 'cohort.member.remove', targetType: 'cohort', targetId: cohortId, detail: { userId } }, tx);
   });
@@ -167,10 +168,10 @@ export async function setSchedule(actor: Actor, cohortId: string, weeks: WeekInp
   await teachableCohort(actor, cohortId);
   const seen = new Set<number>();
   for (const w of weeks) {
-    if (!Number.isInteger(w.week) || w.week < 1 || w.week > 10) throw new UserInputError(`Week ${w.week} is not one of weeks 1-10.`, `${w.week}주차는 1-10주차가 아닙니다.`);
-    if (seen.has(w.week)) throw new UserInputError(`Week ${w.week} appears twice.`, `${w.week}주차가 두 번 있습니다.`);
+    if (!Number.isInteger(w.week) || w.week < 1 || w.week > 10) throw new AppError('invalid_input', { message: msg('errors.weekOutOfRange', { week: w.week }) });
+    if (seen.has(w.week)) throw new AppError('invalid_input', { message: msg('errors.weekTwice', { week: w.week }) });
     seen.add(w.week);
-    if (!(w.dueAt.getTime() > w.unlockAt.getTime())) throw new UserInputError(`Week ${w.week}: the due date must come after the day it opens.`, `${w.week}주차: 마감은 열리는 날보다 뒤여야 합니다.`);
+    if (!(w.dueAt.getTime() > w.unlockAt.getTime())) throw new AppError('invalid_input', { message: msg('errors.dueBeforeOpen', { week: w.week }) });
   }
   await getDb().$transaction(async (tx) => {
     await tx.cohortWeek.deleteMany({ where: { cohortId } });
@@ -187,7 +188,7 @@ export async function fillCohortSchedule(actor: Actor, cohortId: string, start: 
 
 export async function setLatePolicy(actor: Actor, cohortId: string, latePenaltyPct: number): Promise<void> {
   await teachableCohort(actor, cohortId);
-  if (!Number.isInteger(latePenaltyPct) || latePenaltyPct < 0 || latePenaltyPct > 100) throw new UserInputError('The late penalty is a percentage from 0 to 100.', '지각 감점은 0에서 100 사이의 백분율입니다.');
+  if (!Number.isInteger(latePenaltyPct) || latePenaltyPct < 0 || latePenaltyPct > 100) throw new AppError('invalid_input', { message: msg('errors.latePenaltyRange') });
   await getDb().$transaction(async (tx) => {
     const prev = await tx.cohort.findUniqueOrThrow({ where: { id: cohortId }, select: { latePenaltyPct: true } });
     await tx.cohort.update({ where: { id: cohortId }, data: { latePenaltyPct } });
@@ -197,7 +198,7 @@ export async function setLatePolicy(actor: Actor, cohortId: string, latePenaltyP
 
 async function memberOf(cohortId: string, userId: string) {
   const m = await getDb().cohortMember.findUnique({ where: { cohortId_userId: { cohortId, userId } }, select: { userId: true } });
-  if (!m) throw new NotFound();
+  if (!m) throw new AppError('not_found');
 }
 
 /** A later due date for one learner and one scheduled week; `null` removes it. */
@@ -205,8 +206,8 @@ export async function setExtension(actor: Actor, cohortId: string, userId: strin
   const cohort = await teachableCohort(actor, cohortId);
   await memberOf(cohortId, userId);
   const w = cohort.schedule.find((x) => x.week === week);
-  if (!w) throw new UserInputError(`Week ${week} has no due date in this cohort.`, `이 코호트에는 ${week}주차 마감이 없습니다.`);
-  if (dueAt !== null && dueAt.getTime() <= w.dueAt.getTime()) throw new UserInputError('An extension must end after the cohort’s due date.', '연장 마감은 코호트 마감보다 뒤여야 합니다.');
+  if (!w) throw new AppError('invalid_input', { message: msg('errors.weekNotScheduled', { week }) });
+  if (dueAt !== null && dueAt.getTime() <= w.dueAt.getTime()) throw new AppError('invalid_input', { message: msg('errors.extensionTooEarly') });
   await getDb().$transaction(async (tx) => {
     const key = { cohortId_userId_week: { cohortId, userId, week } };
     const prev = await tx.extension.findUnique({ where: key, select: { dueAt: true } });
@@ -234,10 +235,10 @@ export async function setGradeOverride(actor: Actor, cohortId: string, userId: s
   await teachableCohort(actor, cohortId);
   await memberOf(cohortId, userId);
   const lab = getLab(labId);
-  if (!lab) throw new NotFound();
+  if (!lab) throw new AppError('not_found');
   const max = lab.manifest.checks.reduce((s, c) => s + c.points, 0);
-  if (score !== null && !(Number.isFinite(score) && score >= 0 && score <= max)) throw new UserInputError(`The score must be between 0 and ${max}.`, `점수는 0에서 ${max} 사이여야 합니다.`);
-  if (score !== null && !reason.trim()) throw new UserInputError('Say why the grade is overridden.', '점수를 바꾸는 이유를 적어 주세요.');
+  if (score !== null && !(Number.isFinite(score) && score >= 0 && score <= max)) throw new AppError('invalid_input', { message: msg('errors.scoreRange', { max }) });
+  if (score !== null && !reason.trim()) throw new AppError('invalid_input', { message: msg('errors.overrideReason') });
   await getDb().$transaction(async (tx) => {
     const key = { cohortId_userId_labId: { cohortId, userId, labId } };
     const prev = await tx.gradeOverride.findUnique({ where: key });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { getDb } from '../db';
-import { AccessDenied, NotFound, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { AppError } from '../errors';
 import { getLab } from '../labs/registry';
 import { audit } from '../audit';
 import { enqueueGrading } from '../queue';
@@ -38,8 +39,8 @@ export async function regradeLab(actor: Actor, cohortId: string, labId: string):
 
 /** Admins only: every graded attempt of one lab, by anyone (a grader fix that concerns every cohort and none). */
 export async function regradeLabEverywhere(actor: Actor, labId: string): Promise<{ batchId: string; count: number }> {
-  if (actor.role !== 'ADMIN') throw new AccessDenied();
-  if (!getLab(labId)) throw new NotFound();
+  if (actor.role !== 'ADMIN') throw new AppError('forbidden');
+  if (!getLab(labId)) throw new AppError('not_found');
   const originals = await getDb().submission.findMany({ where: { labId, regradeOfId: null, status: 'GRADED' }, select: { id: true } });
   const batchId = `rg${crypto.randomBytes(10).toString('hex')}`;
   for (const o of originals) await copyForRegrade(o.id, batchId);
@@ -52,8 +53,8 @@ export async function regradeSubmission(actor: Actor, cohortId: string, submissi
   await teachableCohort(actor, cohortId);
   const db = getDb();
   const s = await db.submission.findUnique({ where: { id: submissionId }, select: { id: true, userId: true, regradeOfId: true, status: true } });
-  if (!s || s.status !== 'GRADED') throw new NotFound();
-  if (!(await db.cohortMember.findUnique({ where: { cohortId_userId: { cohortId, userId: s.userId } } }))) throw new NotFound();
+  if (!s || s.status !== 'GRADED') throw new AppError('not_found');
+  if (!(await db.cohortMember.findUnique({ where: { cohortId_userId: { cohortId, userId: s.userId } } }))) throw new AppError('not_found');
   const batchId = `rg${crypto.randomBytes(10).toString('hex')}`;
   await copyForRegrade(s.regradeOfId ?? s.id, batchId);
   await audit({ actorId: actor.id, action: 'submission.regrade', targetType: 'submission', targetId: s.id, detail: { batchId } });
@@ -70,7 +71,7 @@ export interface RegradeSummary {
 
 /** Before → after for a batch, limited to the cohort's members; `cohortId: null` (every learner) is for admins. */
 export async function regradeSummary(actor: Actor, cohortId: string | null, batchId: string): Promise<RegradeSummary> {
-  if (cohortId === null && actor.role !== 'ADMIN') throw new NotFound();
+  if (cohortId === null && actor.role !== 'ADMIN') throw new AppError('not_found');
   if (cohortId !== null) await teachableCohort(actor, cohortId);
   const db = getDb();
   const members = cohortId === null ? null : new Set((await db.cohortMember.findMany({ where: { cohortId }, select: { userId: true } })).map((m) => m.userId));
@@ -79,7 +80,7 @@ export async function regradeSummary(actor: Actor, cohortId: string | null, batc
     select: { id: true, userId: true, labId: true, status: true, regradeOfId: true, user: { select: { name: true } }, result: { select: { score: true, maxScore: true, gradable: true } } },
   });
   const mine = members ? regrades.filter((r) => members.has(r.userId)) : regrades;
-  if (!mine.length) throw new NotFound();
+  if (!mine.length) throw new AppError('not_found');
   const originals = await db.submission.findMany({ where: { id: { in: mine.map((r) => r.regradeOfId!) } }, select: { id: true, result: { select: { score: true, gradable: true } } } });
   const rows = mine.map((r) => {
     const o = originals.find((x) => x.id === r.regradeOfId);

@@ -1,14 +1,15 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { getDb } from '../db';
-import { AccessDenied, NotFound, UserInputError, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { AppError, msg, type ErrorMessage } from '../errors';
 import { audit } from '../audit';
 import { loadContent, moduleLabs } from '../content/index';
 
 /**
  * Study groups. Members see each other's roadmap progress (lessons done per week, labs passed), never submissions,
  * files or feedback; the leaderboard shows only members who opted in. Access is checked here, next to the queries:
- * a non-member gets NotFound (a group's existence is not revealed), a member who is not the owner AccessDenied on
+ * a non-member gets not_found (a group's existence is not revealed), a member who is not the owner forbidden on
  * owner actions.
  */
 const code = () => crypto.randomBytes(9).toString('base64url');
@@ -26,13 +27,13 @@ export const inviteCode = z.string().trim().regex(/^[A-Za-z0-9_-]{6,40}$/, 'Not 
 
 async function membership(actor: Actor, groupId: string) {
   const m = await getDb().groupMember.findUnique({ where: { groupId_userId: { groupId, userId: actor.id } }, include: { group: true } });
-  if (!m) throw new NotFound('No such group.');
+  if (!m) throw new AppError('not_found', { message: msg('errors.noSuchGroup') });
   return m;
 }
 
-async function ownerOf(actor: Actor, groupId: string, what: string) {
+async function ownerOf(actor: Actor, groupId: string, refusal: ErrorMessage) {
   const m = await membership(actor, groupId);
-  if (m.group.ownerId !== actor.id) throw new AccessDenied(`Only the group owner can ${what}.`);
+  if (m.group.ownerId !== actor.id) throw new AppError('forbidden', { message: refusal });
   return m;
 }
 
@@ -43,7 +44,7 @@ async function assertCohortOfOwner(actor: Actor, cohortId: string) {
     db.cohortMember.findUnique({ where: { cohortId_userId: { cohortId, userId: actor.id } }, select: { cohortId: true } }),
     db.cohort.findFirst({ where: { id: cohortId, instructorId: actor.id }, select: { id: true } }),
   ]);
-  if (!member && !taught) throw new UserInputError('You can only follow a cohort you belong to.', '내가 속한 코호트의 일정만 따를 수 있습니다.');
+  if (!member && !taught) throw new AppError('invalid_input', { message: msg('errors.followOwnCohort') });
 }
 
 /** The cohorts a group owned by the actor could follow. */
@@ -62,7 +63,7 @@ export async function createGroup(actor: Actor, name: string, cohortId: string |
   if (cohortId) await assertCohortOfOwner(actor, cohortId);
   return getDb().$transaction(async (tx) => {
     if ((await tx.studyGroup.count({ where: { ownerId: actor.id } })) >= MAX_OWNED) {
-      throw new UserInputError(`You already own ${MAX_OWNED} groups.`, `이미 그룹을 ${MAX_OWNED}개 가지고 있습니다.`);
+      throw new AppError('invalid_input', { message: msg('errors.tooManyGroups', { max: MAX_OWNED }) });
     }
     const g = await tx.studyGroup.create({ data: { name: clean, ownerId: actor.id, inviteCode: code(), cohortId } });
     await tx.groupMember.create({ data: { groupId: g.id, userId: actor.id } });
@@ -80,7 +81,7 @@ export async function myGroups(actor: Actor) {
 
 export async function joinGroup(actor: Actor, rawCode: string) {
   const parsed = inviteCode.safeParse(rawCode);
-  const invalid = new UserInputError('This invite code is not valid (any more).', '이 초대 코드는 유효하지 않습니다.');
+  const invalid = new AppError('invalid_input', { message: msg('errors.groupCodeInvalid') });
   if (!parsed.success) throw invalid;
   const db = getDb();
   return db.$transaction(async (tx) => {
@@ -89,7 +90,7 @@ export async function joinGroup(actor: Actor, rawCode: string) {
     const already = await tx.groupMember.findUnique({ where: { groupId_userId: { groupId: g.id, userId: actor.id } } });
     if (already) return g;
     if ((await tx.groupMember.count({ where: { groupId: g.id } })) >= MAX_MEMBERS) {
-      throw new UserInputError(`This group is full (${MAX_MEMBERS} members).`, `그룹 정원(${MAX_MEMBERS}명)이 찼습니다.`);
+      throw new AppError('invalid_input', { message: msg('errors.groupFull', { max: MAX_MEMBERS }) });
     }
     await tx.groupMember.create({ data: { groupId: g.id, userId: actor.id } });
     return g;
@@ -102,7 +103,7 @@ export async function leaveGroup(actor: Actor, groupId: string): Promise<{ delet
   const db = getDb();
   if (m.group.ownerId === actor.id) {
     const count = await db.groupMember.count({ where: { groupId } });
-    if (count > 1) throw new UserInputError('The owner cannot leave while others are in the group; remove them first.', '다른 멤버가 있는 동안 그룹장은 나갈 수 없습니다. 먼저 멤버를 내보내세요.');
+    if (count > 1) throw new AppError('invalid_input', { message: msg('errors.ownerCannotLeave') });
     await db.studyGroup.delete({ where: { id: groupId } });
     return { deleted: true };
   }
@@ -111,24 +112,24 @@ export async function leaveGroup(actor: Actor, groupId: string): Promise<{ delet
 }
 
 export async function removeMember(actor: Actor, groupId: string, userId: string) {
-  await ownerOf(actor, groupId, 'remove members');
-  if (userId === actor.id) throw new UserInputError('You own this group.', '그룹장은 자신을 내보낼 수 없습니다.');
+  await ownerOf(actor, groupId, msg('errors.ownerOnlyRemove'));
+  if (userId === actor.id) throw new AppError('invalid_input', { message: msg('errors.ownerSelf') });
   await getDb().$transaction(async (tx) => {
     const r = await tx.groupMember.deleteMany({ where: { groupId, userId } });
-    if (r.count === 0) throw new NotFound('Not a member of this group.');
+    if (r.count === 0) throw new AppError('not_found', { message: msg('errors.notGroupMember') });
     await audit({ actorId: actor.id, action: 'group.member.remove', targetType: 'group', targetId: groupId, detail: { userId } }, tx);
   });
 }
 
 /** A new invite code; the old one stops working at once. */
 export async function rotateInvite(actor: Actor, groupId: string) {
-  await ownerOf(actor, groupId, 'change the invite code');
+  await ownerOf(actor, groupId, msg('errors.ownerOnlyInvite'));
   return getDb().studyGroup.update({ where: { id: groupId }, data: { inviteCode: code() }, select: { inviteCode: true } });
 }
 
 /** Follow a cohort's schedule (one the owner belongs to) or, with null, the group's own pace. */
 export async function setGroupPace(actor: Actor, groupId: string, cohortId: string | null) {
-  await ownerOf(actor, groupId, 'change the schedule');
+  await ownerOf(actor, groupId, msg('errors.ownerOnlySchedule'));
   if (cohortId) await assertCohortOfOwner(actor, cohortId);
   await getDb().studyGroup.update({ where: { id: groupId }, data: { cohortId } });
 }

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError, msg } from '../errors';
+import { errorAnswer } from './errors';
 
 /**
  * The largest request body the web process lets through to Next: the server-action limit in next.config.js
@@ -7,14 +9,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 export const MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024;
 
-function refuse(req: IncomingMessage, res: ServerResponse, status: number, en: string, ko: string, code = status === 413 ? 'too_large' : 'length_required'): true {
+function refuse(req: IncomingMessage, res: ServerResponse, e: AppError): true {
   const lang = /(?:^|;\s*)lang=en(?:;|$)/.test(req.headers.cookie ?? '') ? 'en' : 'ko';
-  const body = JSON.stringify({ error: lang === 'en' ? en : ko, code, message: { ko, en } });
-  res.statusCode = status;
+  const a = errorAnswer(e, lang);
+  res.statusCode = a.status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
+  for (const [k, v] of Object.entries(a.headers)) res.setHeader(k, v);
   res.setHeader('Connection', 'close');
-  res.end(body);
+  res.end(JSON.stringify(a.body));
   // Do not read a body we refused; drop the rest of it.
   req.resume();
   return true;
@@ -51,7 +53,7 @@ export function guardRequest(req: IncomingMessage, res: ServerResponse): boolean
     }
     const own = String(req.headers['x-forwarded-host'] ?? req.headers.host ?? '').split(',')[0]!.trim();
     if (!host || host !== own) {
-      return refuse(req, res, 403, 'This request did not come from this site, so it was refused (CSRF protection).', '이 사이트에서 보낸 요청이 아니어서 거절했습니다 (CSRF 보호).', 'csrf');
+      return refuse(req, res, new AppError('csrf'));
     }
   }
   const len = req.headers['content-length'];
@@ -59,13 +61,13 @@ export function guardRequest(req: IncomingMessage, res: ServerResponse): boolean
     const n = Number(len);
     if (!Number.isFinite(n) || n > MAX_REQUEST_BODY_BYTES) {
       const kb = Math.round(MAX_REQUEST_BODY_BYTES / 1024);
-      return refuse(req, res, 413, `The request is too large (at most ${kb} KB). Submit smaller or fewer files.`, `요청이 너무 큽니다 (최대 ${kb} KB). 파일을 더 작게 또는 더 적게 제출하세요.`);
+      return refuse(req, res, new AppError('too_large', { message: msg('errors.requestTooLarge', { kb }) }));
     }
     return false;
   }
   const chunked = /chunked/i.test(String(req.headers['transfer-encoding'] ?? ''));
   if (chunked && (req.headers['next-action'] !== undefined || (req.url ?? '').startsWith('/api/'))) {
-    return refuse(req, res, 411, 'Send the request with a Content-Length.', '요청에 Content-Length를 넣어 보내세요.');
+    return refuse(req, res, new AppError('length_required'));
   }
   return false;
 }

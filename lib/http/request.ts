@@ -1,4 +1,4 @@
-import { HttpRefusal } from './errors';
+import { AppError } from '../errors';
 
 /** Default cap for a JSON request body (a lab submission as JSON fits; bigger is refused before it is parsed). */
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -34,7 +34,7 @@ export function checkSameOrigin(req: Request): void {
   const origin = req.headers.get('origin');
   const site = req.headers.get('sec-fetch-site');
   const refuse = () => {
-    throw new HttpRefusal(403, 'csrf', 'This request did not come from this site, so it was refused (CSRF protection).', '이 사이트에서 보낸 요청이 아니어서 거절했습니다 (CSRF 보호).');
+    throw new AppError('csrf');
   };
   if (site && site !== 'same-origin') refuse();
   if (origin) {
@@ -46,8 +46,7 @@ export function checkSameOrigin(req: Request): void {
 
 /** Reads at most `max` bytes of the body; more is refused with 413 as soon as it is seen, whatever Content-Length said. */
 export async function readBodyBytes(req: Request, max: number): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new HttpRefusal(413, 'too_large', `The request is too large (at most ${Math.round(max / 1024)} KB).`, `요청이 너무 큽니다 (최대 ${Math.round(max / 1024)} KB).`);
+  const tooLarge = () => new AppError('too_large', { params: { kb: Math.round(max / 1024) } });
   const declared = Number(req.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > max) throw tooLarge();
   if (!req.body) return new Uint8Array();
@@ -113,23 +112,23 @@ function textDepthExceeds(text: string, limit: number): boolean {
 export async function readJsonBody(req: Request, max: number): Promise<unknown> {
   const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') {
-    throw new HttpRefusal(415, 'content_type', 'Send the body as JSON (Content-Type: application/json).', '본문을 JSON으로 보내세요 (Content-Type: application/json).');
+    throw new AppError('content_type');
   }
   const bytes = await readBodyBytes(req, max);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new HttpRefusal(400, 'invalid_utf8', 'The body is not valid UTF-8 text.', '본문이 올바른 UTF-8 텍스트가 아닙니다.');
+    throw new AppError('invalid_utf8');
   }
-  if (!text.trim()) throw new HttpRefusal(400, 'empty_body', 'The body is empty; send a JSON object.', '본문이 비어 있습니다. JSON 객체를 보내세요.');
-  const tooDeep = () => new HttpRefusal(400, 'too_deep', `The JSON is nested too deeply (at most ${MAX_JSON_DEPTH} levels).`, `JSON이 너무 깊게 중첩되어 있습니다 (최대 ${MAX_JSON_DEPTH}단계).`);
+  if (!text.trim()) throw new AppError('empty_body');
+  const tooDeep = () => new AppError('too_deep', { params: { max: MAX_JSON_DEPTH } });
   if (textDepthExceeds(text, MAX_JSON_DEPTH)) throw tooDeep();
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new HttpRefusal(400, 'invalid_json', 'The body is not valid JSON.', '본문이 올바른 JSON이 아닙니다.');
+    throw new AppError('invalid_json');
   }
   if (jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw tooDeep();
   return value;

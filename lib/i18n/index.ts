@@ -5,7 +5,7 @@ import { format } from './format';
 import type { MessageKey, Messages, ParamArgs, Section } from './types';
 
 export type { Lang };
-export type { MessageKey, Messages, MessageParams, Section } from './types';
+export type { MessageKey, Messages, MessageParams, ParamArgs, ParamValue, Section } from './types';
 export { format };
 
 /** The message catalogue: one typed dictionary per language (ko.ts, en.ts). */

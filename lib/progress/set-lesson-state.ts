@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { getDb } from '../db';
 import { getLesson } from '../content/index';
-import { NotFound, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { AppError, msg } from '../errors';
 
 export const lessonStateInput = z.object({
   week: z.number().int().min(0).max(10),
@@ -12,7 +13,7 @@ export const lessonStateInput = z.object({
 /** Self-reported lesson progress, as on roadmap.sh: done, learning, skipped (or cleared). */
 export async function setLessonState(actor: Actor, raw: unknown): Promise<void> {
   const input = lessonStateInput.parse(raw);
-  if (!getLesson(input.week, input.slug)) throw new NotFound('No such lesson.');
+  if (!getLesson(input.week, input.slug)) throw new AppError('not_found', { message: msg('errors.noSuchLesson') });
   const db = getDb();
   const key = { userId_week_slug: { userId: actor.id, week: input.week, slug: input.slug } };
   if (input.state === 'NONE') {

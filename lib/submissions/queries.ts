@@ -1,5 +1,6 @@
 import { getDb } from '../db';
-import { AccessDenied, NotFound, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { AppError, msg } from '../errors';
 import { storedResult, type StoredResult } from '../grading/result';
 import { getLab } from '../labs/registry';
 import { queueEstimate } from '../grading/schedule';
@@ -38,8 +39,7 @@ async function canSee(actor: Actor, ownerId: string): Promise<boolean> {
 export async function getSubmissionView(actor: Actor, id: string): Promise<SubmissionView> {
   const db = getDb();
   const s = await db.submission.findUnique({ where: { id }, include: { result: true } });
-  if (!s) throw new NotFound('No such submission.');
-  if (!(await canSee(actor, s.userId))) throw new NotFound('No such submission.');
+  if (!s || !(await canSee(actor, s.userId))) throw new AppError('not_found', { message: msg('errors.noSuchSubmission') });
   // The queue played forward under the fairness rule (lib/grading/schedule.ts): who really starts first, and when.
   const estimate = s.status === 'QUEUED' ? await queueEstimate(s.id) : null;
   const queuePosition = estimate?.position ?? null;
@@ -75,7 +75,7 @@ export async function listLabSubmissions(actor: Actor, labId: string, take = 50)
 
 export async function getSubmissionFiles(actor: Actor, id: string): Promise<{ path: string; content: Buffer }[]> {
   const s = await getDb().submission.findUnique({ where: { id }, select: { userId: true, files: true } });
-  if (!s || !(await canSee(actor, s.userId))) throw new AccessDenied();
+  if (!s || !(await canSee(actor, s.userId))) throw new AppError('forbidden');
   return s.files.map((f) => ({ path: f.path, content: Buffer.from(f.content) }));
 }
 

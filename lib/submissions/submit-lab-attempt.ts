@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { getDb } from '../db';
 import { getLab } from '../labs/registry';
-import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
+import { checkSubmissionFiles } from '../labs/files';
 import { enqueueGrading } from '../queue';
-import { NotFound, UserInputError, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import { isLate } from '../cohorts/schedule';
 import { LIMITS, submitRateExceeded } from '../security/limits';
-import { HttpRefusal } from '../http/errors';
+import { AppError, msg } from '../errors';
 
 export const submitInput = z.object({
   labId: z.string().min(1).max(80),
@@ -25,21 +25,16 @@ export type SubmitInput = z.infer<typeof submitInput>;
 export async function submitLabAttempt(actor: Actor, raw: unknown, opts: { limits?: boolean } = {}): Promise<{ submissionId: string }> {
   const input = submitInput.parse(raw);
   const lab = getLab(input.labId);
-  if (!lab) throw new NotFound(`No lab "${input.labId}".`);
+  if (!lab) throw new AppError('not_found', { message: msg('errors.noLab', { id: input.labId }) });
   const files = input.files.map((f) => ({ path: f.path, content: typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content) }));
   // Size and count first, answered as "too large" (413); then the manifest's other rules (names, required files).
   const m = lab.manifest;
-  if (files.length > m.maxFiles) throw new HttpRefusal(413, 'too_many_files', `At most ${m.maxFiles} files may be submitted.`, `파일은 최대 ${m.maxFiles}개까지 제출할 수 있습니다.`);
+  if (files.length > m.maxFiles) throw new AppError('too_many_files', { params: { max: m.maxFiles } });
   const big = files.find((f) => f.content.length > m.maxFileBytes);
-  if (big) throw new HttpRefusal(413, 'file_too_large', `${big.path} is too large (at most ${m.maxFileBytes} bytes).`, `${big.path} 파일이 너무 큽니다 (최대 ${m.maxFileBytes} 바이트).`);
+  if (big) throw new AppError('file_too_large', { params: { path: big.path, max: m.maxFileBytes } });
   if (files.reduce((n, f) => n + f.content.length, 0) > m.maxTotalBytes)
-    throw new HttpRefusal(413, 'files_too_large', `The files add up to more than ${m.maxTotalBytes} bytes.`, `파일 크기의 합이 ${m.maxTotalBytes} 바이트를 넘습니다.`);
-  try {
-    checkSubmissionFiles(lab.manifest, files);
-  } catch (e) {
-    if (e instanceof SubmissionRejected) throw new UserInputError(e.msg.en, e.msg.ko);
-    throw e;
-  }
+    throw new AppError('files_too_large', { params: { max: m.maxTotalBytes } });
+  checkSubmissionFiles(lab.manifest, files);
   const db = getDb();
   // Practice after a deadline is graded in full; it is marked late and the cohort's late policy counts it.
   const late = await isLate(actor.id, lab.manifest.week);
@@ -53,21 +48,9 @@ export async function submitLabAttempt(actor: Actor, raw: unknown, opts: { limit
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('lms:submit'), hashtext(${actor.id}))::text`;
       const queued = await tx.submission.count({ where: { userId: actor.id, status: { in: ['QUEUED', 'RUNNING'] }, regradeOfId: null } });
       if (enforce && queued >= LIMITS.queuedPerLearner)
-        throw new HttpRefusal(
-          429,
-          'queue_full',
-          `You already have ${queued} submissions waiting to be graded; wait for one to finish.`,
-          `채점을 기다리는 제출이 이미 ${queued}개 있습니다. 하나가 끝날 때까지 기다려 주세요.`,
-          10,
-        );
+        throw new AppError('queue_full', { params: { queued }, retryAfterS: 10 });
       if (enforce && (await submitRateExceeded(actor.id, lab.manifest.id)))
-        throw new HttpRefusal(
-          429,
-          'rate_limited',
-          `At most ${LIMITS.submitPerLabPerMinute.max} submissions per lab per minute; try again in a minute.`,
-          `한 실습에는 1분에 ${LIMITS.submitPerLabPerMinute.max}번까지 제출할 수 있습니다. 잠시 뒤에 다시 제출하세요.`,
-          60 - (Math.floor(Date.now() / 1000) % 60),
-        );
+        throw new AppError('rate_limited', { params: { max: LIMITS.submitPerLabPerMinute.max }, retryAfterS: 60 - (Math.floor(Date.now() / 1000) % 60) });
       const submission = await tx.submission.create({
         data: {
           userId: actor.id,

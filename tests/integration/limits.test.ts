@@ -10,7 +10,7 @@ import { authorizeCredentials } from '@/lib/auth/credentials';
 import { LIMITS } from '@/lib/security/limits';
 import { submitLabAttempt } from '@/lib/submissions/submit-lab-attempt';
 import { getGradingQueue } from '@/lib/queue';
-import { UserInputError } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
 import { createLearner, startWorker, waitFor } from './helpers';
 
 async function account(password: string) {
@@ -56,7 +56,8 @@ describe('submission limits', () => {
     for (let i = 0; i < LIMITS.queuedPerLearner; i++) await submitLabAttempt(l, { labId: 'test-echo', files });
     const before = await getDb().submission.count({ where: { userId: l.id } });
     const err = await submitLabAttempt(l, { labId: 'test-echo', files }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UserInputError);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('queue_full');
     expect((err as Error).message).toMatch(/already have 3 submissions waiting/);
     expect(await getDb().submission.count({ where: { userId: l.id } })).toBe(before); // nothing half-written
   });
@@ -69,7 +70,8 @@ describe('submission limits', () => {
       await getDb().submission.updateMany({ where: { userId: l.id }, data: { status: 'GRADED', phase: 'finished' } });
       refused = await submitLabAttempt(l, { labId: 'test-echo', files }).then(() => null, (e: unknown) => e);
     }
-    expect(refused).toBeInstanceOf(UserInputError);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('rate_limited');
     expect((refused as Error).message).toMatch(/per lab per minute/);
     expect(await getDb().submission.count({ where: { userId: l.id } })).toBe(LIMITS.submitPerLabPerMinute.max);
   });
@@ -119,7 +121,7 @@ describe('password change', () => {
     const { changePassword } = await import('@/lib/auth/change-password');
     const { email, id } = await account('first-password-123');
     const before = (await getDb().user.findUniqueOrThrow({ where: { id } })).sessionVersion;
-    await expect(changePassword({ id, role: 'LEARNER' }, { current: 'wrong-password', next: 'second-password-456' })).rejects.toBeInstanceOf(UserInputError);
+    await expect(changePassword({ id, role: 'LEARNER' }, { current: 'wrong-password', next: 'second-password-456' })).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
     await expect(changePassword({ id, role: 'LEARNER' }, { current: 'first-password-123', next: 'short' })).rejects.toThrow();
     expect((await getDb().user.findUniqueOrThrow({ where: { id } })).sessionVersion).toBe(before);
     await changePassword({ id, role: 'LEARNER' }, { current: 'first-password-123', next: 'second-password-456' });

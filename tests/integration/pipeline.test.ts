@@ -9,7 +9,6 @@ import { closeQueue } from '@/lib/queue';
 import { runSandbox } from '@/lib/grading/sandbox';
 import { resolveLimits } from '@/lib/grading/limits';
 import { runtimeImageTag } from '@/lib/grading/images';
-import { UserInputError } from '@/lib/auth/actor';
 import { createLearner, sandboxContainers, startWorker, waitFor, docker, type WorkerProc } from './helpers';
 
 let worker: WorkerProc;
@@ -56,8 +55,8 @@ describe('submission pipeline', () => {
 
   it('refuses files the lab does not take before storing anything', async () => {
     const learner = await createLearner();
-    await expect(submitLabAttempt(learner, { labId: 'test-echo', files: [{ path: 'evil.sh', content: 'x' }] })).rejects.toThrow(UserInputError);
-    await expect(submitLabAttempt(learner, { labId: 'test-echo', files: [{ path: '../input.txt', content: 'x' }] })).rejects.toThrow(UserInputError);
+    await expect(submitLabAttempt(learner, { labId: 'test-echo', files: [{ path: 'evil.sh', content: 'x' }] })).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
+    await expect(submitLabAttempt(learner, { labId: 'test-echo', files: [{ path: '../input.txt', content: 'x' }] })).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
     expect(await getDb().submission.count({ where: { userId: learner.id } })).toBe(0);
   });
 

@@ -9,7 +9,7 @@ import { getDb } from '@/lib/db';
 import { createCohort, gradebook, joinCohort } from '@/lib/cohorts/gradebook';
 import { regradeLab, regradeSubmission, regradeSummary } from '@/lib/cohorts/regrade';
 import { submitLabAttempt } from '@/lib/submissions/submit-lab-attempt';
-import { NotFound, type Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import { createLearner, startWorker, waitFor, type WorkerProc } from './helpers';
 
 let worker: WorkerProc;
@@ -60,9 +60,9 @@ describe('regrade', () => {
     const one = await regradeSubmission(ins, cohort.id, submissionId);
     expect(await db.submission.count({ where: { regradeBatchId: one.batchId } })).toBe(1);
     const other = await instructor();
-    await expect(regradeLab(other, cohort.id, 'test-echo')).rejects.toBeInstanceOf(NotFound);
-    await expect(regradeSubmission(other, cohort.id, submissionId)).rejects.toBeInstanceOf(NotFound);
-    await expect(regradeSummary(other, cohort.id, batchId)).rejects.toBeInstanceOf(NotFound);
+    await expect(regradeLab(other, cohort.id, 'test-echo')).rejects.toMatchObject({ name: 'AppError', code: 'not_found' });
+    await expect(regradeSubmission(other, cohort.id, submissionId)).rejects.toMatchObject({ name: 'AppError', code: 'not_found' });
+    await expect(regradeSummary(other, cohort.id, batchId)).rejects.toMatchObject({ name: 'AppError', code: 'not_found' });
     await graded((await db.submission.findFirstOrThrow({ where: { regradeBatchId: one.batchId } })).id);
   });
 });

@@ -4,7 +4,7 @@ import type { Metadata } from 'next';
 import { currentUser } from '@/lib/auth/session';
 import { zoneOf } from '@/lib/time-zone';
 import { currentLang } from '@/lib/lang';
-import { NotFound } from '@/lib/auth/actor';
+import { isAppError } from '@/lib/errors';
 import { cohortChoices, groupBoard } from '@/lib/groups/groups';
 import { weekLabel } from '@/lib/i18n';
 import { LockIcon } from '../../roadmap/icons';
@@ -21,10 +21,10 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
   const ko = lang === 'ko';
   let board;
   try {
-    // groupBoard checks membership next to the data: anyone else gets NotFound.
+    // groupBoard checks membership next to the data: anyone else gets not_found.
     board = await groupBoard(user, id);
   } catch (e) {
-    if (e instanceof NotFound) notFound();
+    if (isAppError(e, 'not_found')) notFound();
     throw e;
   }
   const cohorts = board.me.owner ? await cohortChoices(user) : [];

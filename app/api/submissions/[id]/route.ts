@@ -6,7 +6,7 @@ export const dynamic = 'force-dynamic';
 
 /** The live status of one submission, polled by the lab page: status, phase, queue position, then the result. */
 export const GET = route({ params: z.object({ id: z.string().regex(/^[a-z0-9]{10,40}$/) }) }, async ({ params, user }) => {
-  // getSubmissionView checks the owner (or an admin) next to the data; anyone else gets NotFound (404).
+  // getSubmissionView checks the owner (or an admin) next to the data; anyone else gets not_found (404).
   return getSubmissionView(user!, params.id);
 });
 

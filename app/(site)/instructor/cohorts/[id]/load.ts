@@ -1,6 +1,6 @@
 import { notFound, redirect } from 'next/navigation';
 import { currentUser } from '@/lib/auth/session';
-import { NotFound } from '@/lib/auth/actor';
+import { isAppError } from '@/lib/errors';
 
 /** The signed-in instructor, or the sign-in page; any cohort they may not see is a 404. */
 export async function instructorOr404<T>(path: string, load: (actor: NonNullable<Awaited<ReturnType<typeof currentUser>>>) => Promise<T>): Promise<T> {
@@ -9,7 +9,7 @@ export async function instructorOr404<T>(path: string, load: (actor: NonNullable
   try {
     return await load(user);
   } catch (e) {
-    if (e instanceof NotFound) notFound();
+    if (isAppError(e, 'not_found')) notFound();
     throw e;
   }
 }
