@@ -20,6 +20,12 @@ const envSchema = z.object({
   SANDBOX_RUNTIME: z.string().optional(),
   /** Pre-started sandboxes kept per lab image (0 turns the pool off). */
   SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(16).default(0),
+  /** A workspace with no terminal input, file change or editor write for this long is saved and removed (20 min). */
+  WORKSPACE_IDLE_MS: z.coerce.number().int().min(10_000).max(24 * 3600_000).default(20 * 60_000),
+  /** Live workspace containers on this Docker host (pool included); unset: 25 per grading slot (lib/workspaces/cap.ts). */
+  WORKSPACE_MAX: z.coerce.number().int().min(1).max(2000).optional(),
+  /** Pre-started workspace containers kept per lab image in use (0 turns the pool off). */
+  WORKSPACE_POOL_SIZE: z.coerce.number().int().min(0).max(16).default(1),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -61,3 +61,43 @@ export function resolveLimits(requested: Partial<SandboxLimits> | undefined): Sa
   }
   return out;
 }
+
+/**
+ * A learner's workspace (lib/workspaces): one long-lived container per learner, mostly waiting on a keystroke. Same
+ * isolation as a grader (lib/grading/sandbox.ts hostConfig); these numbers are its budget.
+ * - memory 512 MiB (= swap): bash, the agent (Node, ~45 MB), an editor and the week's tool at once; week 7 runs a
+ *   Prometheus server (~120 MB) beside its demo app. A lab may ask for less or more up to the ceiling.
+ * - cpus 1: one runaway loop in a terminal takes at most one core of the host's two...
+ * - cpuShares 256 (Docker's default is 1024, which graders keep): under contention the kernel gives a grader four
+ *   times a workspace's share of CPU time, so a roomful of busy terminals cannot starve grading (fair sharing, and
+ *   "grading is never starved"); an idle host still gives a workspace its full core.
+ * - pids 256: a shell, the agent, a bot or a Prometheus (Go: ~20 threads) and a few tools; a fork bomb stops there.
+ * - tmpfsMb 64: /tmp (noexec); the work folder /work gets `workMb` (exec allowed: learners run their scripts).
+ * - timeoutMs: not a run time; the idle timeout (WORKSPACE_IDLE_MS, 20 min) ends a workspace nobody uses.
+ */
+export interface WorkspaceLimits extends SandboxLimits {
+  cpuShares: number;
+  workMb: number;
+}
+
+export const WORKSPACE_LIMITS: WorkspaceLimits = {
+  timeoutMs: 0,
+  memoryMb: 512,
+  cpus: 1,
+  pids: 256,
+  tmpfsMb: 64,
+  cpuShares: 256,
+  workMb: 64,
+};
+
+/** What a lab's `workspace.limits` may reach. */
+export const WORKSPACE_CEILING: Pick<SandboxLimits, 'memoryMb' | 'cpus' | 'pids' | 'tmpfsMb'> = { memoryMb: 1024, cpus: 1, pids: 512, tmpfsMb: 256 };
+
+export function resolveWorkspaceLimits(requested: Partial<SandboxLimits> | undefined): WorkspaceLimits {
+  const out = { ...WORKSPACE_LIMITS };
+  for (const key of ['memoryMb', 'cpus', 'pids', 'tmpfsMb'] as const) {
+    const v = requested?.[key];
+    if (typeof v === 'number' && v > 0) out[key] = Math.min(v, WORKSPACE_CEILING[key]);
+  }
+  return out;
+}

@@ -43,6 +43,41 @@ export const submissionFile = z
   })
   .strict();
 
+/** The tools a lab's workspace image adds to the common base (lib/workspaces/images.ts has each recipe). */
+export const WORKSPACE_TOOLS = ['hcl', 'actionlint', 'bot', 'promtool', 'prometheus', 'syslog-ng', 'k8s', 'istio'] as const;
+export type WorkspaceTool = (typeof WORKSPACE_TOOLS)[number];
+
+/**
+ * The lab's workspace (issue 16): a long-lived sandbox with a terminal, built per lab from the common base plus
+ * `tools`. Limits are clamped to the workspace ceilings (lib/grading/limits.ts).
+ */
+export const workspaceSpec = z
+  .object({
+    tools: z.array(z.enum(WORKSPACE_TOOLS)).default([]),
+    limits: containerLimits.optional(),
+    /** Extra environment for the learner's shells. */
+    env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string().max(1000)).default({}),
+    /** What the lessons use that this workspace cannot have here, in both languages (`lms help` names it). */
+    notInstalled: z.array(bilingual).default([]),
+  })
+  .strict();
+export type WorkspaceSpec = z.infer<typeof workspaceSpec>;
+
+/**
+ * A guided step (Killercoda's steps, Instruqt's challenge checks): its text and an optional verification command the
+ * platform runs inside the learner's workspace (bash, in /work, as the learner's user, no network, 15 s): exit 0 means
+ * done; otherwise the first stdout line starting with "FAIL: " is the message shown.
+ */
+export const stepSpec = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'step id: lower-case letters, digits and dashes'),
+    title: bilingual,
+    text: bilingual,
+    verify: z.string().min(1).max(4000).optional(),
+  })
+  .strict();
+export type StepSpec = z.infer<typeof stepSpec>;
+
 export const labManifest = z
   .object({
     id: labId,
@@ -92,6 +127,8 @@ export const labManifest = z
       .strict()
       .optional(),
     checks: z.array(checkSpec).min(1),
+    workspace: workspaceSpec.optional(),
+    steps: z.array(stepSpec).max(20).default([]),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -102,6 +139,12 @@ export const labManifest = z
       if (ids.has(c.id)) ctx.addIssue({ code: 'custom', message: `duplicate check id "${c.id}"`, path: ['checks'] });
       ids.add(c.id);
     }
+    const steps = new Set<string>();
+    for (const st of m.steps) {
+      if (steps.has(st.id)) ctx.addIssue({ code: 'custom', message: `duplicate step id "${st.id}"`, path: ['steps'] });
+      steps.add(st.id);
+    }
+    if (m.steps.some((st) => st.verify) && !m.workspace) ctx.addIssue({ code: 'custom', message: 'steps with `verify` need a `workspace:`', path: ['steps'] });
     const paths = new Set<string>();
     for (const f of m.files) {
       if (paths.has(f.path)) ctx.addIssue({ code: 'custom', message: `duplicate file "${f.path}"`, path: ['files'] });
