@@ -36,6 +36,8 @@ RUN groupadd --system --gid 10001 lms && useradd --system --uid 10001 --gid lms 
 COPY --from=web-files /app/node_modules ./node_modules
 COPY --from=web-files /app/.next ./.next
 COPY --from=web-files /app/lib ./lib
+# server.ts guards requests with app/_server/http/node-guard.ts (and what it imports) before Next sees them
+COPY --from=web-files /app/app/_server ./app/_server
 COPY --from=web-files /app/grader-kit ./grader-kit
 COPY --from=web-files /app/content ./content
 COPY --from=web-files /app/labs ./labs

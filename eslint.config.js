@@ -50,6 +50,26 @@ export default tseslint.config(
     },
   },
   {
+    // The domain (lib/) runs in the web, the worker and the CLI alike: nothing in it may depend on Next, next-auth or
+    // the web app (app/_server/ holds what is bound to Next: actions, route handlers, the session, the language cookie).
+    files: ['lib/**/*.ts', 'lib/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'next', message: 'lib/ is the domain: Next-bound code goes in app/_server/.' },
+            { name: 'next-auth', message: 'lib/ is the domain: the session and next-auth options are in app/_server/.' },
+          ],
+          patterns: [
+            { group: ['next/*', 'next-auth/*'], message: 'lib/ is the domain: Next-bound code goes in app/_server/.' },
+            { group: ['@/app', '@/app/*', '**/app/*', '@/components/*'], message: 'lib/ must not import the web app.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

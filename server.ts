@@ -15,7 +15,7 @@ import crypto from 'node:crypto';
 import next from 'next';
 import { partLogger } from './lib/log';
 import { metrics } from './lib/metrics';
-import { guardRequest } from './lib/http/node-guard';
+import { guardRequest } from './app/_server/http/node-guard';
 
 const ROOT = import.meta.dirname;
 const port = Number(process.env.PORT ?? 3000);
@@ -80,7 +80,7 @@ async function main() {
       if (route !== 'lesson' || res.statusCode >= 400) log.info({ reqId: id, method: req.method, path: pathname, status: res.statusCode, ms: Math.round(s * 1000) }, 'request');
     });
 
-    // Client address onto X-Forwarded-For; oversized or length-less bodies refused with 413/411 (lib/http/node-guard.ts).
+    // Client address onto X-Forwarded-For; oversized or length-less bodies refused with 413/411 (app/_server/http/node-guard.ts).
     if (guardRequest(req, res)) return;
     const lm = (req.method === 'GET' || req.method === 'HEAD') && !req.headers.rsc && !req.headers['next-router-state-tree'] ? LESSON.exec(pathname) : null;
     if (lm) {

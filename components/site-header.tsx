@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { t, type Lang } from '@/lib/i18n';
-import type { SessionUser } from '@/lib/auth/session';
+import type { SessionUser } from '@/app/_server/session';
 import { LangSwitch } from './lang-switch';
 import { SignOutButton } from './sign-out-button';
 import { HeaderUser } from './header-user';

@@ -1,6 +1,6 @@
 import { SiteHeader } from '@/components/site-header';
-import { currentLang } from '@/lib/lang';
-import { currentUser } from '@/lib/auth/session';
+import { currentLang } from '@/app/_server/lang';
+import { currentUser } from '@/app/_server/session';
 
 /** The site's pages: the header knows the reader (language cookie, session), so these render per request. */
 export default async function SiteLayout({ children }: { children: React.ReactNode }) {

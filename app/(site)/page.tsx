@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { currentLang } from '@/lib/lang';
+import { currentLang } from '@/app/_server/lang';
 import { t, weekLabel } from '@/lib/i18n';
 import { loadContent } from '@/lib/content/index';
 

@@ -1,6 +1,6 @@
 'use server';
 import { headers } from 'next/headers';
-import { action } from '@/lib/actions';
+import { action } from '@/app/_server/actions';
 import { createAccount, signupInput } from '@/lib/auth/create-account';
 import { changePassword, changePasswordInput } from '@/lib/auth/change-password';
 import { clientAddress } from '@/lib/security/client-address';

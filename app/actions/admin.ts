@@ -1,7 +1,7 @@
 'use server';
 import { z } from 'zod';
 import { headers } from 'next/headers';
-import { action } from '@/lib/actions';
+import { action } from '@/app/_server/actions';
 import { setRole } from '@/lib/admin/users';
 import { clientAddress } from '@/lib/security/client-address';
 

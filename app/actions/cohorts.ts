@@ -1,11 +1,11 @@
 'use server';
 import { z } from 'zod';
-import { action } from '@/lib/actions';
+import { action } from '@/app/_server/actions';
 import { createCohort, joinCohort } from '@/lib/cohorts/gradebook';
 import { regradeLab, regradeLabEverywhere, regradeSubmission } from '@/lib/cohorts/regrade';
 import { acceptCohortInvite, declineCohortInvite, fillCohortSchedule, inviteByEmail, parseEmailList, removeMember, revokeInvite, rotateInviteCode, setExtension, setGradeOverride, setLatePolicy, setSchedule } from '@/lib/cohorts/manage';
 import { fromZonedInput, zoneOf } from '@/lib/time-zone';
-import type { SessionUser } from '@/lib/auth/session';
+import type { SessionUser } from '@/app/_server/session';
 import { setCohortWebhook } from '@/lib/cohorts/gradebook';
 import { webhookInput } from '@/lib/notify/webhook';
 

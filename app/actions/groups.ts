@@ -1,6 +1,6 @@
 'use server';
 import { z } from 'zod';
-import { action } from '@/lib/actions';
+import { action } from '@/app/_server/actions';
 import { createGroup, groupName, inviteCode, joinGroup, leaveGroup, removeMember, rotateInvite, setGroupPace, setLeaderboard } from '@/lib/groups/groups';
 
 const id = z.string().regex(/^[a-z0-9]{10,40}$/, 'Not an id.');

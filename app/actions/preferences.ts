@@ -1,9 +1,9 @@
 'use server';
 import { cookies } from 'next/headers';
 import { z } from 'zod';
-import { action } from '@/lib/actions';
+import { action } from '@/app/_server/actions';
 import { getDb } from '@/lib/db';
-import { LANG_COOKIE } from '@/lib/lang';
+import { LANG_COOKIE } from '@/app/_server/lang';
 import { timeZoneSchema } from '@/lib/time-zone';
 
 /** Remembers the language: a cookie for this browser, and on the account when signed in. */

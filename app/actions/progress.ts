@@ -1,5 +1,5 @@
 'use server';
-import { action } from '@/lib/actions';
+import { action } from '@/app/_server/actions';
 import { lessonStateInput, setLessonState } from '@/lib/progress/set-lesson-state';
 
 export const markLesson = action({ schema: lessonStateInput }, async (input, user) => {

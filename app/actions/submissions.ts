@@ -1,6 +1,6 @@
 'use server';
 import { z } from 'zod';
-import { action } from '@/lib/actions';
+import { action } from '@/app/_server/actions';
 import { submitLabAttempt } from '@/lib/submissions/submit-lab-attempt';
 
 /** FormData from the lab page: the lab id and one File per submitted path (editor text or an upload). */

@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { getDb } from '@/lib/db';
-import { MAX_REQUEST_BODY_BYTES } from '@/lib/http/node-guard';
+import { MAX_REQUEST_BODY_BYTES } from '@/app/_server/http/node-guard';
 
 export const BASE = process.env.HOSTILE_BASE_URL ?? 'http://localhost:3100';
 const target = new URL(BASE);

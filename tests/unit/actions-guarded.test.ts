@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 
 /**
  * Every server action is reachable by anyone who can POST to the site, whatever page it was written for. So every
- * export of a 'use server' file must be built by `action()` (lib/actions.ts), which checks the session, the role and
+ * export of a 'use server' file must be built by `action()` (app/_server/actions.ts), which checks the session, the role and
  * the input (zod) before the handler runs; a public one must say so with `public: true`.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');

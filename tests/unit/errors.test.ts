@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { z } from 'zod';
 import { AppError, ERRORS, isAppError, msg, type ErrorCode } from '@/lib/errors';
 import { t } from '@/lib/i18n';
-import { actionFailure, errorAnswer, toAppError } from '@/lib/http/errors';
+import { actionFailure, errorAnswer, toAppError } from '@/app/_server/http/errors';
 
 describe('the one error table', () => {
   it('gives every code a 4xx/5xx status and a message in both languages', () => {

@@ -1,5 +1,5 @@
 import { notFound, redirect } from 'next/navigation';
-import { currentUser } from '@/lib/auth/session';
+import { currentUser } from '@/app/_server/session';
 
 /** Admin pages: sign in first; anyone else gets a 404 (the pages do not exist for them). */
 export async function adminOr404(path: string) {

@@ -1,8 +1,8 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import type { Metadata } from 'next';
-import { currentLang } from '@/lib/lang';
-import { currentUser } from '@/lib/auth/session';
+import { currentLang } from '@/app/_server/lang';
+import { currentUser } from '@/app/_server/session';
 import { timeZones, zoneOf } from '@/lib/time-zone';
 import { t, weekLabel } from '@/lib/i18n';
 import { getDb } from '@/lib/db';

@@ -1,8 +1,8 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import type { Metadata } from 'next';
-import { currentUser } from '@/lib/auth/session';
-import { currentLang } from '@/lib/lang';
+import { currentUser } from '@/app/_server/session';
+import { currentLang } from '@/app/_server/lang';
 import { cohortChoices, myGroups } from '@/lib/groups/groups';
 import { CreateOrJoin } from './group-forms';
 

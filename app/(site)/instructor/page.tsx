@@ -1,8 +1,8 @@
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import type { Metadata } from 'next';
-import { currentUser } from '@/lib/auth/session';
-import { currentLang } from '@/lib/lang';
+import { currentUser } from '@/app/_server/session';
+import { currentLang } from '@/app/_server/lang';
 import { listTeachingCohorts } from '@/lib/cohorts/gradebook';
 import { CreateCohortForm } from './create-cohort-form';
 

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { Metadata } from 'next';
-import { currentLang } from '@/lib/lang';
-import { currentUser } from '@/lib/auth/session';
+import { currentLang } from '@/app/_server/lang';
+import { currentUser } from '@/app/_server/session';
 import { zoneOf } from '@/lib/time-zone';
 import { t, weekLabel, type Lang } from '@/lib/i18n';
 import { getRoadmap, currentWeek, type NodeState, type LessonNodeState, type RoadmapNode } from '@/lib/progress/roadmap';

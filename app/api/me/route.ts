@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getDb } from '@/lib/db';
-import { route, methodNotAllowed } from '@/lib/http/route';
+import { route, methodNotAllowed } from '@/app/_server/http/route';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
-import { currentLang } from '@/lib/lang';
+import { currentLang } from '@/app/_server/lang';
 import { t } from '@/lib/i18n';
 import { LoginForm } from './login-form';
 

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { currentLang } from '@/lib/lang';
+import { currentLang } from '@/app/_server/lang';
 import { auditActions, auditEntries } from '@/lib/admin/users';
 import { AdminNav } from '../admin-nav';
 import { adminOr404 } from '../guard';

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { currentLang } from '@/lib/lang';
+import { currentLang } from '@/app/_server/lang';
 import { listUsers } from '@/lib/admin/users';
 import { AdminNav } from '../admin-nav';
 import { RoleSelect } from '../role-select';

@@ -1,9 +1,9 @@
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import type { Metadata } from 'next';
-import { currentUser } from '@/lib/auth/session';
+import { currentUser } from '@/app/_server/session';
 import { zoneOf } from '@/lib/time-zone';
-import { currentLang } from '@/lib/lang';
+import { currentLang } from '@/app/_server/lang';
 import { isAppError } from '@/lib/errors';
 import { cohortChoices, groupBoard } from '@/lib/groups/groups';
 import { weekLabel } from '@/lib/i18n';

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { currentLang } from '@/lib/lang';
-import { currentUser } from '@/lib/auth/session';
+import { currentLang } from '@/app/_server/lang';
+import { currentUser } from '@/app/_server/session';
 import { t, weekLabel } from '@/lib/i18n';
 import { getModule, moduleLabs } from '@/lib/content/index';
 import { getLab } from '@/lib/labs/registry';

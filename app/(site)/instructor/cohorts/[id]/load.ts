@@ -1,5 +1,5 @@
 import { notFound, redirect } from 'next/navigation';
-import { currentUser } from '@/lib/auth/session';
+import { currentUser } from '@/app/_server/session';
 import { isAppError } from '@/lib/errors';
 
 /** The signed-in instructor, or the sign-in page; any cohort they may not see is a 404. */

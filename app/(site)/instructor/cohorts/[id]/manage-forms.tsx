@@ -10,7 +10,7 @@ import {
   setLatePolicyAction,
   setScheduleAction,
 } from '@/app/actions/cohorts';
-import type { ActionResult } from '@/lib/actions';
+import type { ActionResult } from '@/app/_server/actions';
 
 type Lang = 'ko' | 'en';
 const field = 'rounded-md border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900';

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
-import { currentLang } from '@/lib/lang';
+import { currentLang } from '@/app/_server/lang';
 import { cohortOverview } from '@/lib/cohorts/manage';
-import { currentUser } from '@/lib/auth/session';
+import { currentUser } from '@/app/_server/session';
 import { toZonedInput, zoneLabel, zoneOf } from '@/lib/time-zone';
 import { CohortNav } from './cohort-nav';
 import { instructorOr404 } from './load';

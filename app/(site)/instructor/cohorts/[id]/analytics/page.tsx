@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { currentLang } from '@/lib/lang';
+import { currentLang } from '@/app/_server/lang';
 import { analytics, teachableCohort } from '@/lib/cohorts/gradebook';
 import { getLab } from '@/lib/labs/registry';
 import { CohortNav } from '../cohort-nav';

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { Metadata } from 'next';
-import { currentLang } from '@/lib/lang';
+import { currentLang } from '@/app/_server/lang';
 import { gradebook } from '@/lib/cohorts/gradebook';
 import { CohortNav } from '../cohort-nav';
 import { instructorOr404 } from '../load';

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
-import { currentLang } from '@/lib/lang';
+import { currentLang } from '@/app/_server/lang';
 import { gradebook, learnerTimeline, teachableCohort } from '@/lib/cohorts/gradebook';
 import { listExtensions } from '@/lib/cohorts/manage';
-import { currentUser } from '@/lib/auth/session';
+import { currentUser } from '@/app/_server/session';
 import { toZonedInput, zoneLabel, zoneOf } from '@/lib/time-zone';
 import { ExtensionForm, OverrideForm, RegradeSubmissionButton } from './learner-forms';
 import { getLab } from '@/lib/labs/registry';

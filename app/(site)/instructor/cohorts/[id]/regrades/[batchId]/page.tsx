@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { currentLang } from '@/lib/lang';
+import { currentLang } from '@/app/_server/lang';
 import { teachableCohort } from '@/lib/cohorts/gradebook';
 import { regradeSummary } from '@/lib/cohorts/regrade';
 import { CohortNav } from '../../cohort-nav';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { cookies } from 'next/headers';
-import { isLang, type Lang } from './i18n';
+import { isLang, type Lang } from '@/lib/i18n';
 
 export const LANG_COOKIE = 'lang';
 

@@ -1,10 +1,10 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import GitHubProvider from 'next-auth/providers/github';
-import { getDb } from '../db';
-import { authorizeCredentials } from './credentials';
-import { clientAddress } from '../security/client-address';
-import { safeCallbackPath } from './callback-url';
+import { getDb } from '@/lib/db';
+import { authorizeCredentials } from '@/lib/auth/credentials';
+import { clientAddress } from '@/lib/security/client-address';
+import { safeCallbackPath } from '@/lib/auth/callback-url';
 
 /** GitHub sign-in exists only when its two variables are set. */
 function githubProvider() {
@@ -15,7 +15,7 @@ function githubProvider() {
 }
 
 export const authOptions: NextAuthOptions = {
-  // Credentials sign-in requires JWT sessions; each request still re-reads the user (lib/auth/session.ts), so a
+  // Credentials sign-in requires JWT sessions; each request still re-reads the user (app/_server/session.ts), so a
   // role change or a password change takes effect at once.
   session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
   pages: { signIn: '/login' },

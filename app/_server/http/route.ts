@@ -1,9 +1,9 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
 import type { z } from 'zod';
-import { currentUser, type SessionUser } from '../auth/session';
-import type { Role } from '../generated/prisma/enums';
-import { AppError } from '../errors';
+import { currentUser, type SessionUser } from '../session';
+import type { Role } from '@/lib/generated/prisma/enums';
+import { AppError } from '@/lib/errors';
 import { errorAnswer, toAppError, zodForRoute, type ErrorBody } from './errors';
 import { checkSameOrigin, readJsonBody, BODY_LIMIT_BYTES } from './request';
 
@@ -32,7 +32,7 @@ export function errorResponse(lang: Lang, e: AppError): NextResponse<ErrorBody> 
 }
 
 /**
- * Every route handler goes through here, like every server action goes through lib/actions.ts `action()`:
+ * Every route handler goes through here, like every server action goes through app/_server/actions.ts `action()`:
  *  1. a state-changing method (POST/PUT/PATCH/DELETE) must come from this site (Origin / Sec-Fetch-Site, CSRF);
  *  2. the session and role are checked (unless `public`);
  *  3. the JSON body (bounded size, UTF-8, bounded depth, the right content type), the query and the path params

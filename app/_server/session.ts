@@ -1,9 +1,9 @@
 import 'server-only';
 import { cache } from 'react';
 import { getServerSession } from 'next-auth';
-import { authOptions } from './options';
-import { getDb } from '../db';
-import type { Actor } from './actor';
+import { authOptions } from './auth-options';
+import { getDb } from '@/lib/db';
+import type { Actor } from '@/lib/auth/actor';
 
 export interface SessionUser extends Actor {
   email: string;

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, msg } from '../errors';
+import { AppError, msg } from '@/lib/errors';
 import { errorAnswer } from './errors';
 
 /**
  * The largest request body the web process lets through to Next: the server-action limit in next.config.js
  * (`serverActions.bodySizeLimit: '2mb'`) plus a margin for multipart framing. Route handlers cap their own bodies
- * lower (lib/http/request.ts).
+ * lower (app/_server/http/request.ts).
  */
 export const MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AppError, ERRORS, msg } from '../errors';
-import type { Lang } from '../i18n';
+import { AppError, ERRORS, msg } from '@/lib/errors';
+import type { Lang } from '@/lib/i18n';
 
 /** What an error body looks like on every route handler: a readable message in the reader's language, never a stack. */
 export interface ErrorBody {

@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '@/lib/errors';
 
 /** Default cap for a JSON request body (a lab submission as JSON fits; bigger is refused before it is parsed). */
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;

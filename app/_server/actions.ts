@@ -1,9 +1,9 @@
 import 'server-only';
 import type { z } from 'zod';
-import { currentUser, type SessionUser } from './auth/session';
-import type { Role } from './generated/prisma/enums';
+import { currentUser, type SessionUser } from './session';
+import type { Role } from '@/lib/generated/prisma/enums';
 import { currentLang } from './lang';
-import { AppError } from './errors';
+import { AppError } from '@/lib/errors';
 import { actionFailure, toAppError, zodForAction, type ActionFailure } from './http/errors';
 
 export type ActionResult<T> = { ok: true; data: T } | ActionFailure;
