@@ -8,7 +8,7 @@
  */
 import { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
-import { DEFAULT_SUBJECT_URL, formatProgress, KIT_STOPPED, SUBJECT_ENV, type CheckVerdict, type GraderVerdict, type Msg } from './protocol';
+import { DEFAULT_SUBJECT_URL, formatProgress, KIT_STOPPED, SUBJECT_ENV, type CheckVerdict, type GraderVerdict, type Lang, type Msg } from './protocol';
 
 export type { Lang, Msg, CheckVerdict, GraderVerdict } from './protocol';
 export { PROGRESS_PREFIX, KIT_STOPPED } from './protocol';
@@ -65,6 +65,16 @@ export function pass(id: string, maxPoints: number, message?: Msg): CheckVerdict
 
 export function fail(id: string, message: Msg, points = 0): CheckVerdict {
   return { id, points, passed: false, message };
+}
+
+/** A message in both languages, as every grader writes them: `msg('한국어', 'English')`. */
+export function msg(ko: string, en: string): { ko: string; en: string } {
+  return { ko, en };
+}
+
+/** The message in one language. */
+export function inLang(m: Msg, lang: Lang): string {
+  return typeof m === 'string' ? m : m[lang];
 }
 
 export function joinMsgs(msgs: Msg[]): Msg {

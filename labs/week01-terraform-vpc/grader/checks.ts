@@ -6,7 +6,7 @@
  * 0.0.0.0/0 route goes to an internet gateway is public; one whose default route goes to a NAT gateway is private;
  * a subnet with neither is public when it sets map_public_ip_on_launch = true, and private otherwise.
  */
-import { NotGradable, partial, pass, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { msg as m, NotGradable, partial, pass, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import { loadModel, warmup } from './hcl';
 import { Model, Ref, Unknown, clip, isObj, show, showVal, type Instance, type Json, type Val } from './model';
@@ -22,7 +22,6 @@ export const SUBNET_PREFIX = 24;
 
 type B = { ko: string; en: string };
 type Part = { ok: boolean; message: Msg };
-const m = (ko: string, en: string): B => ({ ko, en });
 const why = (v: Val | undefined): B => (v instanceof Unknown ? (typeof v.why === 'string' ? m(v.why, v.why) : v.why) : m('알 수 없음', 'unknown'));
 const list = (xs: string[], max = 3) => (xs.length <= max ? xs.join(', ') : `${xs.slice(0, max).join(', ')} … (+${xs.length - max})`);
 const filesOf = (model: Model) => list(model.files, 5);

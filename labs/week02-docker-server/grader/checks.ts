@@ -6,7 +6,7 @@
  * HEALTHCHECK asks the health endpoint, the running container answers and declares its port, the dependency install
  * stays cached when only the source changes. The compose file is read as Docker Compose reads it (compose.ts).
  */
-import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { msg, NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { isObj, parseYamlFile, type Obj } from '../../../grader-kit/yamldocs';
 import { parseImageRef, readDockerfile, type ImageRef, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
 import { exposedPortList, refusalText, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../grader-kit/build-info';
@@ -16,7 +16,6 @@ import { ABSENT_PROGRAMS, asksHealthEndpoint, imageExposed, imageHealthcheck, im
 export type { BuildInfo, RunInfo };
 
 export const PORT = 8080;
-const msg = (ko: string, en: string): Msg => ({ ko, en });
 
 export interface Probe {
   get(path: string): Promise<{ status: number; body: string } | { error: string }>;

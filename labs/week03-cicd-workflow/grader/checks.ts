@@ -8,7 +8,7 @@
  * Every workflow file submitted under .github/workflows/ is read; a job that calls a local reusable workflow
  * (`uses: ./.github/workflows/deploy.yml`) is judged with the called workflow's steps.
  */
-import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Submission } from '../../../grader-kit/index';
+import { msg, NotGradable, partial, type CheckVerdict, type GraderVerdict, type Submission } from '../../../grader-kit/index';
 import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
 import { lintWorkflow, type LintFinding } from './actionlint';
 import { asCondition, conditionSource, evaluate, OPEN, parseExpr, UNKNOWN, usesStatusFunction, type Val } from './expr';
@@ -17,7 +17,6 @@ export const WORKFLOW = '.github/workflows/ci.yml';
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/github-deploy';
 export const REGION = 'ap-northeast-2';
 type B = { ko: string; en: string };
-const msg = (ko: string, en: string): B => ({ ko, en });
 const str = (v: Json | undefined) => (typeof v === 'string' ? v : undefined);
 const arr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 const clip = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n)}…` : s);

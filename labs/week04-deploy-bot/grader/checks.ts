@@ -13,11 +13,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
-import vm from 'node:vm';
 import YAML from 'yaml';
-import { NotGradable, partial, fail, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { inLang as lbl, msg as both, partial, fail, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { checkCommonJsSources, findCodeLine, waitForPort } from '../../../grader-kit/subject';
 import { FakeChat, type ChatPost } from './chat';
 import { findLeak, judgeCompare, locateLeak, readTrace, readableForms, traceSocket, writerAt, type LeakKind, type SecretSet, type Trace } from './trace';
 
@@ -49,52 +48,12 @@ export function loadConfig(labYaml: string, dataDir: string, subjectUrl: string)
 
 /** Refuses a submission that cannot run at all: no bot.js, empty, not UTF-8, or not valid CommonJS. */
 export function checkSource(sub: Submission): void {
-  if (!sub.has('bot.js')) throw new NotGradable({ ko: 'bot.js 파일이 없습니다.', en: 'bot.js is missing.' });
-  for (const file of sub.paths().filter((p) => p.endsWith('.js'))) {
-    if (!sub.isValidUtf8(file)) throw new NotGradable({ ko: `${file}: UTF-8 텍스트가 아닙니다.`, en: `${file} is not UTF-8 text.` });
-    const text = sub.text(file)!;
-    if (file === 'bot.js' && text.trim().length === 0) throw new NotGradable({ ko: 'bot.js가 비어 있습니다.', en: 'bot.js is empty.' });
-    // Compile (never run) the file the way Node's CommonJS loader wraps it, so `return` at the top level is allowed
-    // and `import` statements are not (Node 18 runs a .js file as CommonJS).
-    const body = text.replace(/^#!.*/, '');
-    try {
-      new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${body}\n})`, { filename: file });
-    } catch (e) {
-      const err = e as Error;
-      if (err instanceof RangeError || /call stack/i.test(String(err.message))) {
-        throw new NotGradable({ ko: `${file}: 코드가 너무 깊게 중첩되어 읽을 수 없습니다.`, en: `${file}: the code is nested too deeply to read.` });
-      }
-      const line = syntaxErrorLine(err);
-      const where = line ? `${file}:${line}` : file;
-      const msg = String(err.message).split('\n')[0]!.slice(0, 200);
-      const esm = /import statement|export/i.test(msg)
-        ? { ko: ' Node 18은 .js 파일을 CommonJS로 실행하므로 import 대신 require()를 쓰세요.', en: ' Node 18 runs a .js file as CommonJS: use require() instead of import.' }
-        : { ko: '', en: '' };
-      throw new NotGradable({ ko: `${where}: JavaScript 문법 오류입니다 (${msg}).${esm.ko}`, en: `${where}: JavaScript syntax error (${msg}).${esm.en}` });
-    }
-  }
-}
-
-function syntaxErrorLine(err: Error): number | null {
-  // V8 puts "file:line" on the first line of the stack of a SyntaxError from vm.Script; our wrapper adds one line.
-  const m = /:(\d+)\s*\n/.exec(String(err.stack ?? ''));
-  return m ? Math.max(1, Number(m[1]) - 1) : null;
+  checkCommonJsSources(sub, 'bot.js');
 }
 
 /** "bot.js:12" for the first line (bot.js first, then other .js files) that every pattern matches; null if none. */
 export function findLine(sub: Submission, ...patterns: RegExp[]): string | null {
-  const files = ['bot.js', ...sub.paths().filter((p) => p.endsWith('.js') && p !== 'bot.js')];
-  for (const f of files) {
-    const text = sub.text(f);
-    if (text === null) continue;
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length && i < 5000; i++) {
-      const l = lines[i]!.slice(0, 2000);
-      if (/^\s*(\/\/|\*|\/\*)/.test(l)) continue;
-      if (patterns.every((p) => p.test(l))) return `${f}:${i + 1}`;
-    }
-  }
-  return null;
+  return findCodeLine(sub, 'bot.js', ...patterns);
 }
 
 /**
@@ -211,32 +170,7 @@ export function send(base: string, pathname: string, headers: Record<string, str
   });
 }
 
-/** Waits until something accepts TCP connections on the port: no HTTP request, so nothing is judged yet. */
-export async function waitForPort(base: string, ms: number): Promise<boolean> {
-  const u = new URL(base);
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: u.hostname, port: Number(u.port) });
-      const t = setTimeout(() => {
-        s.destroy();
-        resolve(false);
-      }, 500);
-      s.once('connect', () => {
-        clearTimeout(t);
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => {
-        clearTimeout(t);
-        resolve(false);
-      });
-    });
-    if (ok) return true;
-    await sleep(100);
-  }
-  return false;
-}
+export { waitForPort };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -455,8 +389,6 @@ const ERRORS_KO: Record<string, string> = {
   'the answer was not valid HTTP': '응답이 올바른 HTTP가 아님',
 };
 const describe = (r: Answer, lang: 'ko' | 'en' = 'en') => ('error' in r ? (lang === 'ko' ? (ERRORS_KO[r.error] ?? r.error) : r.error) : `HTTP ${r.status}`);
-const both = (ko: string, en: string): Msg => ({ ko, en });
-const lbl = (m: Msg, lang: 'ko' | 'en') => (typeof m === 'string' ? m : m[lang]);
 const clip = (s: string, n = 120) => JSON.stringify(s.length > n ? s.slice(0, n) + '…' : s);
 const word = (s: string, w: string) => new RegExp(`(^|[^a-z0-9_])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9_])`, 'i').test(s);
 

@@ -13,7 +13,7 @@
  *
  * promtool is reached only through a Runner (scenarios.ts), so the unit tests can point it at /usr/bin/promtool.
  */
-import { fail, partial, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { msg as m, fail, partial, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { codeSplit, counterUseOk, isCounter, parsePromQL, type Agg, type Parsed } from './promql';
 import { loadRuleFile, parseDuration, removeRules, RULE_FILE, type Rule, type RuleFile } from './rules';
 import { loadScenarios, parseTestOutput, testFile, type Runner, type Scenario } from './scenarios';
@@ -39,7 +39,6 @@ export interface GradeConfig {
 }
 
 type B = { ko: string; en: string };
-const m = (ko: string, en: string): B => ({ ko, en });
 const at = (line: number) => `${RULE_FILE}:${line}`;
 const clip = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n)}…` : s);
 

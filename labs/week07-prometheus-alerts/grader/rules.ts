@@ -5,7 +5,7 @@
  * (promtool says why in its own check).
  */
 import YAML, { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node, type YAMLMap } from 'yaml';
-import { NotGradable, type Submission } from '../../../grader-kit/index';
+import { msg as m, NotGradable, type Submission } from '../../../grader-kit/index';
 
 export const RULE_FILE = 'alerts.yml';
 
@@ -42,9 +42,6 @@ export interface RuleFile {
 
 const MAX_DEPTH = 64;
 
-function m(ko: string, en: string) {
-  return { ko, en };
-}
 
 /** Rejects what cannot be graded, with the file and, where known, the line. */
 export function loadRuleFile(sub: Submission): RuleFile {

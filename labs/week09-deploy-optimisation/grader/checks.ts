@@ -9,7 +9,7 @@
  * - the manifests are read with Kubernetes' semantics (rollout.ts) and validated as kubectl apply would (schema.ts).
  */
 import crypto from 'node:crypto';
-import { NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { msg, NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { readDockerfile, stagesNeeded, imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../../grader-kit/dockerfile';
 import { refusalText, stageChain, stepInstruction, type BuildInfo, type BuildStep, type LayerFile, type RunInfo } from '../../../grader-kit/build-info';
 import { get, isObj, parseYamlFile, type Json, type YamlDoc } from '../../../grader-kit/yamldocs';
@@ -21,7 +21,6 @@ import { intOrPercent, preStopSeconds, probePort, readBudget, readRollout, selec
 export type { BuildInfo, RunInfo };
 
 export const PORT = 8080;
-const msg = (ko: string, en: string): Msg => ({ ko, en });
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MB`;
 
 export interface Probe {

@@ -2,7 +2,7 @@
  * The submission as the mesh sees it: every resource with its namespace (the lab's namespace when the file names none,
  * as `kubectl apply -n shop` would), the Services and the Pods each Deployment runs, and where each field was written.
  */
-import { NotGradable, type Msg, type Submission } from '../../../grader-kit/index';
+import { msg, NotGradable, type Msg, type Submission } from '../../../grader-kit/index';
 import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
 
 export const NAMESPACE = 'shop';
@@ -22,7 +22,7 @@ export interface Res {
   line(path?: PathPart[]): number;
 }
 
-export const msg = (ko: string, en: string): Msg => ({ ko, en });
+export { msg };
 
 /** Messages as sentences: each ends with a full stop, joined by spaces. */
 export function sentences(msgs: Msg[]): Msg {
