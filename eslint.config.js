@@ -70,6 +70,24 @@ export default tseslint.config(
     },
   },
   {
+    // Pages, actions and route handlers never query the database: each query is a domain function in lib/ that takes
+    // the acting user and checks access next to the data.
+    files: ['app/**/*.ts', 'app/**/*.tsx', 'components/**/*.ts', 'components/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@/lib/db', '**/lib/db', '@/lib/generated/prisma/client', '**/generated/prisma/client'],
+              message: 'Query through a domain function in lib/ that takes the acting user and checks access next to the data.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -1,7 +1,7 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import GitHubProvider from 'next-auth/providers/github';
-import { getDb } from '@/lib/db';
+import { endSessions, linkGithubAccount, tokenIdentity } from '@/lib/auth/users';
 import { authorizeCredentials } from '@/lib/auth/credentials';
 import { clientAddress } from '@/lib/security/client-address';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
@@ -38,7 +38,7 @@ export const authOptions: NextAuthOptions = {
     // taken before is refused too (this signs the account out on every device, the safe default for a shared lab PC).
     async signOut({ token }) {
       const uid = (token as { uid?: unknown } | null)?.uid;
-      if (typeof uid === 'string') await getDb().user.update({ where: { id: uid }, data: { sessionVersion: { increment: 1 } } }).catch(() => {});
+      if (typeof uid === 'string') await endSessions(uid).catch(() => {});
     },
   },
   callbacks: {
@@ -51,26 +51,15 @@ export const authOptions: NextAuthOptions = {
       if (account?.provider !== 'github') return true;
       const email = (profile as { email?: string } | undefined)?.email ?? user.email;
       if (!email) return false;
-      const db = getDb();
-      const githubId = String(account.providerAccountId);
-      const existing = await db.user.findFirst({ where: { OR: [{ githubId }, { email: email.toLowerCase() }] } });
-      if (existing) {
-        if (!existing.githubId) await db.user.update({ where: { id: existing.id }, data: { githubId } });
-      } else {
-        await db.user.create({ data: { email: email.toLowerCase(), name: user.name ?? email, githubId } });
-      }
+      await linkGithubAccount({ githubId: String(account.providerAccountId), email, name: user.name ?? email });
       return true;
     },
     async jwt({ token, user, account }) {
       if (user) {
-        const db = getDb();
-        const u =
-          account?.provider === 'github'
-            ? await db.user.findUnique({ where: { githubId: String(account.providerAccountId) } })
-            : await db.user.findUnique({ where: { id: user.id } });
+        const u = await tokenIdentity(account?.provider === 'github' ? { githubId: String(account.providerAccountId) } : { userId: user.id });
         if (u) {
-          token.uid = u.id;
-          token.sv = u.sessionVersion;
+          token.uid = u.uid;
+          token.sv = u.sv;
         }
       }
       return token;

@@ -2,16 +2,9 @@ import 'server-only';
 import { cache } from 'react';
 import { getServerSession } from 'next-auth';
 import { authOptions } from './auth-options';
-import { getDb } from '@/lib/db';
-import type { Actor } from '@/lib/auth/actor';
+import { userForSession, type SessionUserRow } from '@/lib/auth/users';
 
-export interface SessionUser extends Actor {
-  email: string;
-  name: string;
-  lang: string;
-  /** IANA zone or null (the course's, Asia/Seoul): use zoneOf(user). */
-  timeZone: string | null;
-}
+export type SessionUser = SessionUserRow;
 
 /**
  * The signed-in user, read fresh from the database on every request. A token whose session version no longer
@@ -24,10 +17,5 @@ export const currentUser = cache(readCurrentUser);
 async function readCurrentUser(): Promise<SessionUser | null> {
   const session = (await getServerSession(authOptions)) as { uid?: unknown; sv?: unknown } | null;
   if (!session || typeof session.uid !== 'string') return null;
-  const user = await getDb().user.findUnique({
-    where: { id: session.uid },
-    select: { id: true, role: true, email: true, name: true, lang: true, timeZone: true, sessionVersion: true },
-  });
-  if (!user || user.sessionVersion !== session.sv) return null;
-  return { id: user.id, role: user.role, email: user.email, name: user.name, lang: user.lang, timeZone: user.timeZone };
+  return userForSession(session.uid, session.sv);
 }

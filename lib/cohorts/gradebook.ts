@@ -42,6 +42,18 @@ export async function createCohort(actor: Actor, input: { name: string; start: D
   });
 }
 
+/**
+ * What an invite link shows before joining: the cohort's name, its instructor, and whether the acting user is in it
+ * already (its instructor counts as in). Null when the code is no cohort's. Only the actor's own membership is read.
+ */
+export async function cohortByInvite(actor: Actor, code: string): Promise<{ name: string; instructor: string; member: boolean } | null> {
+  const db = getDb();
+  const cohort = await db.cohort.findUnique({ where: { inviteCode: code }, select: { id: true, name: true, instructorId: true, instructor: { select: { name: true } } } });
+  if (!cohort) return null;
+  const member = cohort.instructorId === actor.id || !!(await db.cohortMember.findUnique({ where: { cohortId_userId: { cohortId: cohort.id, userId: actor.id } }, select: { userId: true } }));
+  return { name: cohort.name, instructor: cohort.instructor.name, member };
+}
+
 /** Joining by invite code: any signed-in user; idempotent. Following the link is the person's own click: consent. */
 export async function joinCohort(actor: Actor, code: string) {
   const db = getDb();

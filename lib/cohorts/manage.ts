@@ -82,6 +82,12 @@ async function emailOf(actor: Actor): Promise<string> {
   return me.email.toLowerCase();
 }
 
+/** The cohorts the acting user is a member of (their dashboard). */
+export async function myCohorts(actor: Actor): Promise<{ cohortId: string; name: string }[]> {
+  const rows = await getDb().cohortMember.findMany({ where: { userId: actor.id }, select: { cohortId: true, cohort: { select: { name: true } } } });
+  return rows.map((r) => ({ cohortId: r.cohortId, name: r.cohort.name }));
+}
+
 /** The cohorts whose e-mail invite waits for this person's answer (their dashboard), newest first. */
 export async function myCohortInvites(actor: Actor) {
   const email = await emailOf(actor);

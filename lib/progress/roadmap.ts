@@ -3,6 +3,7 @@ import { loadContent, moduleLabs } from '../content/index';
 import { getLab } from '../labs/registry';
 import { maxPoints } from '../labs/manifest';
 import { learnerSchedule } from '../cohorts/schedule';
+import type { Actor } from '../auth/actor';
 
 /** A week's state at a glance. "lab-passed" only ever comes from a graded result at or above the lab's pass mark. */
 export type NodeState = 'not-started' | 'learning' | 'done' | 'lab-passed' | 'skipped';
@@ -56,6 +57,20 @@ export interface RoadmapNode {
   locked: boolean;
   /** Past the due date and the lab not passed. */
   overdue: boolean;
+}
+
+/**
+ * The acting user's progress in one week: each lesson's self-reported state and the best result of each given lab.
+ * Nobody signed in: nothing.
+ */
+export async function weekProgress(actor: Actor | null, week: number, labIds: string[]) {
+  if (!actor) return { lessons: [], labs: [] };
+  const db = getDb();
+  const [lessons, labs] = await Promise.all([
+    db.lessonProgress.findMany({ where: { userId: actor.id, week }, select: { slug: true, state: true } }),
+    labIds.length ? db.labProgress.findMany({ where: { userId: actor.id, labId: { in: labIds } }, select: { labId: true, bestScore: true, maxScore: true, passed: true } }) : [],
+  ]);
+  return { lessons, labs };
 }
 
 /**

@@ -10,6 +10,12 @@ export const lessonStateInput = z.object({
   state: z.enum(['LEARNING', 'DONE', 'SKIPPED', 'NONE']),
 });
 
+/** The acting user's own state of one lesson ('NONE' when never marked). */
+export async function lessonState(actor: Actor, week: number, slug: string): Promise<'LEARNING' | 'DONE' | 'SKIPPED' | 'NONE'> {
+  const p = await getDb().lessonProgress.findUnique({ where: { userId_week_slug: { userId: actor.id, week, slug } }, select: { state: true } });
+  return p?.state ?? 'NONE';
+}
+
 /** Self-reported lesson progress, as on roadmap.sh: done, learning, skipped (or cleared). */
 export async function setLessonState(actor: Actor, raw: unknown): Promise<void> {
   const input = lessonStateInput.parse(raw);

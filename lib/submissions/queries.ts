@@ -73,6 +73,16 @@ export async function listLabSubmissions(actor: Actor, labId: string, take = 50)
   return rows;
 }
 
+/** The acting user's latest submissions of any lab (their dashboard), newest first. */
+export async function recentSubmissions(actor: Actor, take = 8) {
+  return getDb().submission.findMany({
+    where: { userId: actor.id },
+    orderBy: { createdAt: 'desc' },
+    take,
+    select: { id: true, labId: true, status: true, number: true, late: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
+  });
+}
+
 export async function getSubmissionFiles(actor: Actor, id: string): Promise<{ path: string; content: Buffer }[]> {
   const s = await getDb().submission.findUnique({ where: { id }, select: { userId: true, files: true } });
   if (!s || !(await canSee(actor, s.userId))) throw new AppError('forbidden');

@@ -5,7 +5,6 @@ import { currentLang } from '@/app/_server/lang';
 import { currentUser } from '@/app/_server/session';
 import { timeZones, zoneOf } from '@/lib/time-zone';
 import { t, weekLabel } from '@/lib/i18n';
-import { getDb } from '@/lib/db';
 import { getRoadmap, currentWeek, nextStep } from '@/lib/progress/roadmap';
 import { learnerStreak } from '@/lib/progress/streak';
 import { getLab } from '@/lib/labs/registry';
@@ -13,7 +12,9 @@ import { BookIcon, FlameIcon, FlaskIcon } from '../roadmap/icons';
 import { ChangePassword } from './change-password';
 import { TimeZoneForm } from './time-zone';
 import { CohortInvites } from './cohort-invites';
-import { myCohortInvites } from '@/lib/cohorts/manage';
+import { myCohortInvites, myCohorts } from '@/lib/cohorts/manage';
+import { myGroups } from '@/lib/groups/groups';
+import { recentSubmissions } from '@/lib/submissions/queries';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -22,14 +23,13 @@ export default async function DashboardPage() {
   if (!user) redirect('/login?callbackUrl=/dashboard');
   const lang = await currentLang();
   const ko = lang === 'ko';
-  const db = getDb();
   // Only the signed-in user's own rows are read here.
   const [nodes, streak, recent, cohorts, groups, invites] = await Promise.all([
     getRoadmap(user.id),
     learnerStreak(user.id, new Date(), zoneOf(user)),
-    db.submission.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'desc' }, take: 8, select: { id: true, labId: true, status: true, number: true, late: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } } }),
-    db.cohortMember.findMany({ where: { userId: user.id }, include: { cohort: { select: { name: true } } } }),
-    db.groupMember.findMany({ where: { userId: user.id }, include: { group: { select: { id: true, name: true } } } }),
+    recentSubmissions(user, 8),
+    myCohorts(user),
+    myGroups(user),
     myCohortInvites(user),
   ]);
   const here = currentWeek(nodes);
@@ -173,7 +173,7 @@ export default async function DashboardPage() {
       <section className="grid gap-4 sm:grid-cols-2">
         <div className={card}>
           <h2 className="mb-2 font-semibold">{ko ? '내 코호트' : 'My cohorts'}</h2>
-          {cohorts.length ? <ul className="text-sm" data-testid="my-cohorts">{cohorts.map((c) => <li key={c.cohortId}>{c.cohort.name}</li>)}</ul> : <p className="text-sm text-slate-600 dark:text-slate-400">{ko ? '강사에게 받은 초대 링크로 참여합니다.' : 'Join one with the invite link from your instructor.'}</p>}
+          {cohorts.length ? <ul className="text-sm" data-testid="my-cohorts">{cohorts.map((c) => <li key={c.cohortId}>{c.name}</li>)}</ul> : <p className="text-sm text-slate-600 dark:text-slate-400">{ko ? '강사에게 받은 초대 링크로 참여합니다.' : 'Join one with the invite link from your instructor.'}</p>}
         </div>
         <div className={card}>
           <h2 className="mb-2 font-semibold">{ko ? '내 스터디 그룹' : 'My study groups'}</h2>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getDb } from '@/lib/db';
+import { lessonState } from '@/lib/progress/set-lesson-state';
 import { route, methodNotAllowed } from '@/app/_server/http/route';
 
 export const dynamic = 'force-dynamic';
@@ -17,8 +17,7 @@ export const GET = route({ public: true, query }, async ({ query: q, user }) => 
   if (!user) return { user: null };
   let lesson: string | undefined;
   if (q.week !== undefined && q.slug) {
-    const p = await getDb().lessonProgress.findUnique({ where: { userId_week_slug: { userId: user.id, week: q.week, slug: q.slug } }, select: { state: true } });
-    lesson = p?.state ?? 'NONE';
+    lesson = await lessonState(user, q.week, q.slug);
   }
   return { user: { name: user.name, role: user.role }, lesson };
 });

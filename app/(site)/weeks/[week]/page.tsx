@@ -5,7 +5,7 @@ import { currentUser } from '@/app/_server/session';
 import { t, weekLabel } from '@/lib/i18n';
 import { getModule, moduleLabs } from '@/lib/content/index';
 import { getLab } from '@/lib/labs/registry';
-import { getDb } from '@/lib/db';
+import { weekProgress } from '@/lib/progress/roadmap';
 
 export default async function WeekPage({ params }: { params: Promise<{ week: string }> }) {
   const { week: raw } = await params;
@@ -15,9 +15,8 @@ export default async function WeekPage({ params }: { params: Promise<{ week: str
   const mod = getModule(week);
   if (!mod) notFound();
   const user = await currentUser();
-  const progress = user ? await getDb().lessonProgress.findMany({ where: { userId: user.id, week } }) : [];
   const labs = moduleLabs(mod.meta).flatMap((id) => getLab(id) ?? []);
-  const labProgress = user && labs.length ? await getDb().labProgress.findMany({ where: { userId: user.id, labId: { in: labs.map((l) => l.manifest.id) } } }) : [];
+  const { lessons: progress, labs: labProgress } = await weekProgress(user, week, labs.map((l) => l.manifest.id));
   return (
     <div className="space-y-8">
       <header>

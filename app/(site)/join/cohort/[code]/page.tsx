@@ -3,7 +3,7 @@ import { notFound, redirect } from 'next/navigation';
 import type { Metadata } from 'next';
 import { currentUser } from '@/app/_server/session';
 import { currentLang } from '@/app/_server/lang';
-import { getDb } from '@/lib/db';
+import { cohortByInvite } from '@/lib/cohorts/gradebook';
 import { JoinCohortButton } from './join-button';
 
 export const metadata: Metadata = { title: 'Join a cohort' };
@@ -15,16 +15,15 @@ export default async function JoinCohortPage({ params }: { params: Promise<{ cod
   const user = await currentUser();
   if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(`/join/cohort/${code}`)}`);
   const lang = await currentLang();
-  const cohort = await getDb().cohort.findUnique({ where: { inviteCode: code }, select: { id: true, name: true, instructorId: true, instructor: { select: { name: true } } } });
+  const cohort = await cohortByInvite(user, code);
   if (!cohort) notFound();
-  // Only the signed-in user's own membership is looked at.
-  const inAlready = cohort.instructorId === user.id || !!(await getDb().cohortMember.findUnique({ where: { cohortId_userId: { cohortId: cohort.id, userId: user.id } }, select: { userId: true } }));
+  const inAlready = cohort.member;
   const ko = lang === 'ko';
   return (
     <div className="mx-auto max-w-md space-y-4 text-center">
       <h1 className="text-2xl font-bold">{ko ? '코호트에 참여하기' : 'Join a cohort'}</h1>
       <p>
-        <strong>{cohort.name}</strong> · {cohort.instructor.name}
+        <strong>{cohort.name}</strong> · {cohort.instructor}
       </p>
       {inAlready ? (
         <p data-testid="already-member">
