@@ -147,8 +147,8 @@ export const addedLayer = z.object({
 });
 export type AddedLayer = z.infer<typeof addedLayer>;
 
-/** A line of the learner's Dockerfile and what the engine's gate says of it. */
-export const lineNote = z.object({ line: z.number(), message: bilingualMessage });
+/** A line of the learner's Dockerfile (or of `file`, e.g. its .dockerignore) and what the engine's gate says of it. */
+export const lineNote = z.object({ line: z.number(), message: bilingualMessage, file: z.string().optional() });
 export type LineNote = z.infer<typeof lineNote>;
 
 export const buildInfo = z.object({
@@ -172,6 +172,12 @@ export const buildInfo = z.object({
   rootImageSize: z.number().optional(),
   /** Size in bytes of every learner base the builder holds, by tag (aliases of one image share its size). */
   baseImages: z.record(z.string(), z.number()).optional(),
+  /**
+   * The build context after the learner's ignore file (`<Dockerfile>.dockerignore`, else `.dockerignore`), as the docker
+   * CLI sends it: the file used and the submitted paths it left out (200 at most). The Dockerfile and the ignore file
+   * stay in the context whatever it says (the builder reads them there), so `COPY . .` still copies them.
+   */
+  context: z.object({ ignoreFile: z.string(), excluded: z.array(z.string()) }).optional(),
   /** The image's history, newest first (`docker history`). */
   layers: z.array(z.object({ createdBy: z.string(), size: z.number() })).optional(),
   image: imageConfigInfo.optional(),

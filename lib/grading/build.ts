@@ -12,8 +12,9 @@ import { pack } from 'tar-stream';
 import { imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../grader-kit/dockerfile';
 import type { AddedLayer, BuildInfo, BuildStep, ImageConfigInfo, LayerFile } from '../../grader-kit/protocol';
 import { learnerBaseImages, learnerBaseSummary } from './learner-bases';
+import { ignored, IgnoreSyntaxError, parseDockerignore, type IgnoreRule } from './dockerignore';
 import type { BuilderLease } from './builder';
-import { gateDockerfile, type GateResult } from './dockerfile-gate';
+import { gateDockerfile, type GateNote, type GateResult } from './dockerfile-gate';
 import type { SandboxLimits } from './limits';
 import type { SubmittedFile } from './tar';
 
@@ -334,12 +335,43 @@ async function baseImageSizes(lease: BuilderLease): Promise<Record<string, numbe
   return out;
 }
 
+/** The ignore file the docker CLI would read for this Dockerfile: `<Dockerfile>.dockerignore` first, then `.dockerignore`. */
+function ignoreFileOf(files: SubmittedFile[], dockerfile: string): SubmittedFile | undefined {
+  return files.find((f) => f.path === `${dockerfile}.dockerignore`) ?? files.find((f) => f.path === '.dockerignore');
+}
+
+/** The context the learner's own `docker build` would send: the submitted files less what the ignore file leaves out. */
+export function learnerContext(files: SubmittedFile[], dockerfile: string, rules?: IgnoreRule[]): { files: SubmittedFile[]; ignoreFile?: string; excluded: string[] } {
+  const ignore = ignoreFileOf(files, dockerfile);
+  if (!ignore) return { files, excluded: [] };
+  const r = rules ?? parseDockerignore(ignore.content.toString('utf8'));
+  const kept: SubmittedFile[] = [];
+  const excluded: string[] = [];
+  for (const f of files) {
+    if (f.path !== dockerfile && f.path !== ignore.path && ignored(r, f.path)) excluded.push(f.path);
+    else kept.push(f);
+  }
+  return { files: kept, ignoreFile: ignore.path, excluded };
+}
+
 /** The gate, before any builder is taken: a refused Dockerfile gets a BuildInfo that says why, with lines. */
 export function gateLearnerDockerfile(files: SubmittedFile[], dockerfile: string): { gate: GateResult; info?: undefined } | { gate?: undefined; info: BuildInfo } {
   const text = files.find((f) => f.path === dockerfile)?.content.toString('utf8');
   if (text === undefined) return { info: { ok: false, error: `${dockerfile} is missing`, log: '', durationMs: 0 } };
   const gate = gateDockerfile(text, LEARNER_BASE_IMAGES, learnerBaseSummary());
   if (!gate.ok) return { info: { ok: false, error: gate.refusals[0]!.message.en, refused: gate.refusals, notes: gate.notes, log: gate.refusals.map((r) => r.message.en).join('\n'), durationMs: 0 } };
+  // A malformed ignore pattern stops the docker CLI before it sends anything; it stops the build here too.
+  const ignore = ignoreFileOf(files, dockerfile);
+  if (ignore) {
+    try {
+      parseDockerignore(ignore.content.toString('utf8'));
+    } catch (e) {
+      if (!(e instanceof IgnoreSyntaxError)) throw e;
+      const at = `${ignore.path}:${e.line}`;
+      const refused: GateNote[] = [{ line: e.line, file: ignore.path, message: { ko: `${at}: 패턴 ${JSON.stringify(e.pattern)}의 문법이 잘못되었습니다(닫히지 않은 [ 나 끝에 남은 \\). docker build도 여기서 멈춥니다.`, en: `${at}: the pattern ${JSON.stringify(e.pattern)} is malformed (an unclosed [ or a trailing \\); docker build stops here too.` } }];
+      return { info: { ok: false, error: refused[0]!.message.en, refused, log: refused[0]!.message.en, durationMs: 0 } };
+    }
+  }
   return { gate };
 }
 
@@ -349,7 +381,9 @@ export async function buildLearnerImage(
 ): Promise<BuildInfo> {
   const t0 = Date.now();
   const df = opts.gate.parsed;
-  const withDockerfile = (files: SubmittedFile[]) => files.map((f) => (f.path === opts.dockerfile ? { path: f.path, content: Buffer.from(opts.gate.dockerfile) } : f));
+  // What the learner's own docker build would send: less what the ignore file leaves out, the Dockerfile as gated.
+  const withDockerfile = (files: SubmittedFile[]) => learnerContext(files, opts.dockerfile).files.map((f) => (f.path === opts.dockerfile ? { path: f.path, content: Buffer.from(opts.gate.dockerfile) } : f));
+  const ctx = learnerContext(opts.files, opts.dockerfile);
   await lease.setBuildLimits(opts.limits);
   const version = await lease.docker.version().then((v) => v.Version, () => 'unknown');
   const first = await buildOnce(lease, await tarFiles(withDockerfile(opts.files)), opts.dockerfile, opts.tag, opts.limits, opts.labels);
@@ -361,6 +395,7 @@ export async function buildLearnerImage(
     log: readableLog(steps, first.vertexes, first.logs, first.error),
     steps,
     builder: { kind: 'buildkit', version },
+    ...(ctx.ignoreFile ? { context: { ignoreFile: ctx.ignoreFile, excluded: ctx.excluded.slice(0, 200) } } : {}),
     baseImages: await baseImageSizes(lease),
     durationMs: 0,
   };

@@ -23,6 +23,8 @@ export interface Msg {
 export interface GateNote {
   line: number;
   message: Msg;
+  /** The file the line is in when it is not the Dockerfile (`.dockerignore`). */
+  file?: string;
 }
 
 export interface GateResult {

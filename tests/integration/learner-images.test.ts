@@ -63,6 +63,15 @@ describe('learner images', () => {
     expect(Date.now() - t0).toBeLessThan(60_000);
   });
 
+  it('.dockerignore leaves files out of the context as docker build does: COPY . . does not copy them', async () => {
+    const server = "require('http').createServer((q, s) => s.end(require('fs').existsSync('/app/secret.txt') ? 'leaked' : 'hello')).listen(8080);";
+    const files = [f('Dockerfile', 'FROM node:26-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n'), f('server.js', server), f('secret.txt', 'key'), f('.dockerignore', '# not in the image\nsecret.txt\n')];
+    const o = await gradeFiles({ docker, labId: 'test-build', files });
+    expect(checks(o).answers).toEqual({ passed: true, en: 'Passed.' });
+    const without = await gradeFiles({ docker, labId: 'test-build', files: files.filter((x) => x.path !== '.dockerignore') });
+    expect(checks(without).answers!.en).toBe('answered leaked');
+  });
+
   it('a changed grader image is built inside the builder from its small context, not copied whole from the host', async () => {
     const { leaseBuilder, provideImages } = await import('@/lib/grading/builder');
     const tag = graderImageTag(getLab('week02-docker-server')!);
