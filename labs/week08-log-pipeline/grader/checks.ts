@@ -7,10 +7,9 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
-import vm from 'node:vm';
-import { NotGradable, partial, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { msg as both, partial, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { checkCommonJsSources, findCodeLine, waitForPort } from '../../../grader-kit/subject';
 
 export interface Config {
   /** Where the harness listens, e.g. http://127.0.0.1:8080. */
@@ -25,44 +24,12 @@ export interface Config {
 // The submission, read statically only to refuse what cannot run and to point at lines in messages.
 
 export function checkSource(sub: Submission): void {
-  if (!sub.has('process.js')) throw new NotGradable({ ko: 'process.js 파일이 없습니다.', en: 'process.js is missing.' });
-  for (const file of sub.paths().filter((p) => p.endsWith('.js'))) {
-    if (!sub.isValidUtf8(file)) throw new NotGradable({ ko: `${file}: UTF-8 텍스트가 아닙니다.`, en: `${file} is not UTF-8 text.` });
-    const text = sub.text(file)!;
-    if (file === 'process.js' && text.trim().length === 0) throw new NotGradable({ ko: 'process.js가 비어 있습니다.', en: 'process.js is empty.' });
-    // Compile (never run) the file as Node's CommonJS loader wraps it: top-level return is fine, import is not.
-    try {
-      new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${text.replace(/^#!.*/, '')}\n})`, { filename: file });
-    } catch (e) {
-      const err = e as Error;
-      if (err instanceof RangeError || /call stack/i.test(String(err.message))) {
-        throw new NotGradable({ ko: `${file}: 코드가 너무 깊게 중첩되어 읽을 수 없습니다.`, en: `${file}: the code is nested too deeply to read.` });
-      }
-      const m = /:(\d+)\s*\n/.exec(String(err.stack ?? ''));
-      const where = m ? `${file}:${Math.max(1, Number(m[1]) - 1)}` : file;
-      const msg = String(err.message).split('\n')[0]!.slice(0, 200);
-      const esm = /import statement|export/i.test(msg)
-        ? { ko: ' Node 18은 .js 파일을 CommonJS로 실행하므로 import 대신 require()를 쓰세요.', en: ' Node 18 runs a .js file as CommonJS: use require() instead of import.' }
-        : { ko: '', en: '' };
-      throw new NotGradable({ ko: `${where}: JavaScript 문법 오류입니다 (${msg}).${esm.ko}`, en: `${where}: JavaScript syntax error (${msg}).${esm.en}` });
-    }
-  }
+  checkCommonJsSources(sub, 'process.js');
 }
 
 /** "process.js:12" for the first code line (process.js first) that every pattern matches; null if none. */
 export function findLine(sub: Submission, ...patterns: RegExp[]): string | null {
-  const files = ['process.js', ...sub.paths().filter((p) => p.endsWith('.js') && p !== 'process.js')];
-  for (const f of files) {
-    const text = sub.text(f);
-    if (text === null) continue;
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length && i < 5000; i++) {
-      const l = lines[i]!.slice(0, 2000);
-      if (/^\s*(\/\/|\*|\/\*)/.test(l)) continue;
-      if (patterns.every((p) => p.test(l))) return `${f}:${i + 1}`;
-    }
-  }
-  return null;
+  return findCodeLine(sub, 'process.js', ...patterns);
 }
 
 function at(sub: Submission, ...alternatives: RegExp[][]): string {
@@ -192,31 +159,7 @@ export function runOnce(base: string, body: Buffer, timeoutMs = 14_000): Promise
   });
 }
 
-export async function waitForPort(base: string, ms: number): Promise<boolean> {
-  const u = new URL(base);
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: u.hostname, port: Number(u.port) });
-      const t = setTimeout(() => {
-        s.destroy();
-        resolve(false);
-      }, 500);
-      s.once('connect', () => {
-        clearTimeout(t);
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => {
-        clearTimeout(t);
-        resolve(false);
-      });
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
+export { waitForPort };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading the output.
@@ -392,7 +335,6 @@ export function matchOutputs(objects: Record<string, unknown>[], exp: Expected):
 // ---------------------------------------------------------------------------------------------------------------
 // Judging.
 
-const both = (ko: string, en: string): { ko: string; en: string } => ({ ko, en });
 const clip = (s: string, n = 140) => JSON.stringify(s.length > n ? s.slice(0, n) + '…' : s);
 const cut = (s: string, n = 120) => (s.length > n ? s.slice(0, n) + '…' : s);
 const lastLine = (s: string) =>
@@ -435,8 +377,28 @@ function exitDesc(r: RunResult | { error: string }, lang: 'ko' | 'en'): string {
 
 const exitedOk = (r: RunResult | { error: string }) => !('error' in r) && !r.timedOut && !r.truncated && r.code === 0;
 
-export function judge(sub: Submission, runs: RunObs[]): CheckVerdict[] {
-  const where = {
+/** Where in the program each part of the work happens, for messages to point at. */
+type Where = Record<'read' | 'parse' | 'status' | 'time' | 'json' | 'stderr' | 'stdout', string>;
+
+/** What every check reads: the runs of the four inputs, what came out of the two logs with records, and where. */
+interface Seen {
+  sub: Submission;
+  runs: RunObs[];
+  where: Where;
+  access: RunObs;
+  edge: RunObs;
+  garbage: RunObs;
+  empty: RunObs;
+  /** The logs whose records are compared with the expected ones. */
+  content: RunObs[];
+  allMatches: { r: RunObs; m: Match }[];
+  anyOutput: boolean;
+}
+
+const loc = (r: RunObs, l: ExpLine) => `${r.input.name} ${l.line}`;
+
+function observe(sub: Submission, runs: RunObs[]): Seen {
+  const where: Where = {
     read: at(sub, [/readline|process\.stdin/], [/on\(\s*['"](line|data|end)['"]/]),
     parse: at(sub, [/new RegExp|\/\^|\.exec\(|\.match\(/], [/\.split\(/], [/readline|process\.stdin/]),
     status: at(sub, [/>=?\s*5\d\d|<\s*600|\/\s*100|startsWith\(\s*['"]5|\[5\]|5\\d\\d/], [/status/], [/new RegExp|\/\^|\.exec\(|\.match\(/]),
@@ -448,11 +410,24 @@ export function judge(sub: Submission, runs: RunObs[]): CheckVerdict[] {
   const byName = (n: string) => runs.find((r) => r.input.name === n)!;
   const access = byName('access.log');
   const edge = byName('edge.log');
-  const garbage = byName('garbage.log');
-  const empty = byName('(empty input)');
-  const loc = (r: RunObs, l: ExpLine) => `${r.input.name} ${l.line}`;
-  const checks: CheckVerdict[] = [];
+  const content = [access, edge];
+  return {
+    sub,
+    runs,
+    where,
+    access,
+    edge,
+    garbage: byName('garbage.log'),
+    empty: byName('(empty input)'),
+    content,
+    allMatches: content.flatMap((r) => r.matches.map((m) => ({ r, m }))),
+    anyOutput: (access.parsed?.objects.length ?? 0) > 0,
+  };
+}
 
+export function judge(sub: Submission, runs: RunObs[]): CheckVerdict[] {
+  const seen = observe(sub, runs);
+  const { where } = seen;
   // The runner is gone (the program killed its parent, or everything it could see): say that, not "exit code".
   if (runs.every((r) => 'error' in r.result && /connection|socket|ECONNRESET|refused/i.test(r.result.error))) {
     const killer = findLine(sub, /process\.kill|\.kill\(|kill\s+-|pkill|killall/) ?? where.read;
@@ -462,37 +437,34 @@ export function judge(sub: Submission, runs: RunObs[]): CheckVerdict[] {
     );
     return CHECK_IDS.map((id) => fail(id, msg));
   }
+  return [checkRuns(seen), checkOnly5xx(seen), checkFields(seen), checkBadLines(seen), checkJsonLines(seen)];
+}
 
-  // 1. runs
-  {
-    const bad = [access, edge].find((r) => !exitedOk(r.result));
-    const emptyOut = !('error' in empty.result) ? empty.result.stdout.trim() : '';
-    checks.push(
-      partial('runs', 1, [
-        {
-          ok: !bad,
-          message: bad
-            ? both(`${bad.input.name}를 입력했을 때: ${exitDesc(bad.result, 'ko')} (${crashWhere(bad.result, sub) ?? where.read}).`, `With ${bad.input.name} as input: ${exitDesc(bad.result, 'en')} (${crashWhere(bad.result, sub) ?? where.read}).`)
-            : '',
-        },
-        {
-          ok: exitedOk(empty.result) && emptyOut === '',
-          message: !exitedOk(empty.result)
-            ? both(`빈 입력일 때: ${exitDesc(empty.result, 'ko')} (${where.read}).`, `With empty input: ${exitDesc(empty.result, 'en')} (${where.read}).`)
-            : both(`빈 입력인데 표준 출력에 ${clip(emptyOut, 80)}을(를) 썼습니다 (${where.stdout}).`, `With empty input it still wrote ${clip(emptyOut, 80)} on stdout (${where.stdout}).`),
-        },
-      ]),
-    );
-  }
+/** runs: the program reads both logs to the end and exits 0, and writes nothing for empty input. */
+function checkRuns({ sub, where, access, edge, empty }: Seen): CheckVerdict {
+  const bad = [access, edge].find((r) => !exitedOk(r.result));
+  const emptyOut = !('error' in empty.result) ? empty.result.stdout.trim() : '';
+  return partial('runs', 1, [
+    {
+      ok: !bad,
+      message: bad
+        ? both(`${bad.input.name}를 입력했을 때: ${exitDesc(bad.result, 'ko')} (${crashWhere(bad.result, sub) ?? where.read}).`, `With ${bad.input.name} as input: ${exitDesc(bad.result, 'en')} (${crashWhere(bad.result, sub) ?? where.read}).`)
+        : '',
+    },
+    {
+      ok: exitedOk(empty.result) && emptyOut === '',
+      message: !exitedOk(empty.result)
+        ? both(`빈 입력일 때: ${exitDesc(empty.result, 'ko')} (${where.read}).`, `With empty input: ${exitDesc(empty.result, 'en')} (${where.read}).`)
+        : both(`빈 입력인데 표준 출력에 ${clip(emptyOut, 80)}을(를) 썼습니다 (${where.stdout}).`, `With empty input it still wrote ${clip(emptyOut, 80)} on stdout (${where.stdout}).`),
+    },
+  ]);
+}
 
-  const content = [access, edge];
-  const allMatches = content.flatMap((r) => r.matches.map((m) => ({ r, m })));
-  const anyOutput = (access.parsed?.objects.length ?? 0) > 0;
-
-  // 2. only-5xx
+/** only-5xx: every 5xx line is passed on, once, and nothing else. */
+function checkOnly5xx({ where, content, allMatches, anyOutput, access }: Seen): CheckVerdict {
   if (!anyOutput) {
     const why = access.parsed && access.parsed.lineCount > 0 ? both('표준 출력에서 JSON 객체를 찾지 못했습니다', 'no JSON object was found on stdout') : both('표준 출력에 아무것도 없습니다', 'nothing was written on stdout');
-    checks.push(fail('only-5xx', both(`access.log를 입력했을 때 ${why.ko} (${where.json}).`, `With access.log as input, ${why.en} (${where.json}).`)));
+    return fail('only-5xx', both(`access.log를 입력했을 때 ${why.ko} (${where.json}).`, `With access.log as input, ${why.en} (${where.json}).`));
   } else {
     const wrong = allMatches.find(({ m }) => m.line === null || m.line.kind === 'other' || m.duplicate);
     const withCount = (m: { ko: string; en: string }, n: number): Msg =>
@@ -509,117 +481,115 @@ export function judge(sub: Submission, runs: RunObs[]): CheckVerdict[] {
     const wrongCount = allMatches.filter(({ m }) => m.line === null || m.line.kind === 'other' || m.duplicate).length;
     const missed = content.flatMap((r) => (r.input.expected?.lines ?? []).filter((l) => l.kind === '5xx' && !r.matches.some((m) => m.line?.line === l.line)).map((l) => ({ r, l })));
     const total5xx = content.reduce((s, r) => s + (r.input.expected?.fivexx ?? 0), 0);
-    checks.push(
-      partial('only-5xx', 3, [
-        {
-          ok: wrongCount === 0,
-          message: wrongCount ? withCount(wrongMsg(), wrongCount) : '',
-        },
-        {
-          ok: missed.length === 0,
-          message: missed.length
-            ? both(
-                `5xx 줄 ${total5xx}개 중 ${missed.length}개가 출력되지 않았습니다. 예: ${loc(missed[0]!.r, missed[0]!.l)}번째 줄 ${clip(missed[0]!.l.text)} (${where.parse}).`,
-                `${missed.length} of the ${total5xx} 5xx lines were not passed on, e.g. ${missed[0]!.r.input.name} line ${missed[0]!.l.line}: ${clip(missed[0]!.l.text)} (${where.parse}).`,
-              )
-            : '',
-        },
-      ]),
-    );
+    return partial('only-5xx', 3, [
+      {
+        ok: wrongCount === 0,
+        message: wrongCount ? withCount(wrongMsg(), wrongCount) : '',
+      },
+      {
+        ok: missed.length === 0,
+        message: missed.length
+          ? both(
+              `5xx 줄 ${total5xx}개 중 ${missed.length}개가 출력되지 않았습니다. 예: ${loc(missed[0]!.r, missed[0]!.l)}번째 줄 ${clip(missed[0]!.l.text)} (${where.parse}).`,
+              `${missed.length} of the ${total5xx} 5xx lines were not passed on, e.g. ${missed[0]!.r.input.name} line ${missed[0]!.l.line}: ${clip(missed[0]!.l.text)} (${where.parse}).`,
+            )
+          : '',
+      },
+    ]);
   }
+}
 
-  // 3. fields
+/** fields: each record passed on carries the seven fields of its line, as the lab defines them. */
+function checkFields({ where, allMatches }: Seen): CheckVerdict {
   const pairs = allMatches.filter(({ m }) => m.line?.kind === '5xx' && !m.duplicate);
   if (pairs.length === 0) {
-    checks.push(fail('fields', both(`5xx 줄에서 나온 출력이 하나도 없어 필드를 확인할 수 없습니다 (${where.parse}).`, `No output came from a 5xx line, so no field can be checked (${where.parse}).`)));
+    return fail('fields', both(`5xx 줄에서 나온 출력이 하나도 없어 필드를 확인할 수 없습니다 (${where.parse}).`, `No output came from a 5xx line, so no field can be checked (${where.parse}).`));
   } else {
     const fieldWhere: Record<Key, string> = { time: where.time, ip: where.parse, method: where.parse, path: where.parse, status: where.status, bytes: where.parse, ua: where.parse };
     const expectText = (k: Key, w: Want): string => (k === 'ua' && w.ua !== w.uaDecoded ? `${JSON.stringify(w.ua)} (or ${JSON.stringify(w.uaDecoded)})` : JSON.stringify(w[k]));
-    checks.push(
-      partial(
-        'fields',
-        4,
-        KEYS.map((k) => {
-          const bad = pairs.filter(({ m }) => !fieldOk(k, m.obj[k], m.line!.want!));
-          if (bad.length === 0) return { ok: true, message: '' };
-          const { r, m } = bad[0]!;
-          const w = m.line!.want!;
-          const got = m.obj[k] === undefined ? 'nothing' : JSON.stringify(m.obj[k]);
-          const gotKo = m.obj[k] === undefined ? '없음' : JSON.stringify(m.obj[k]);
-          return {
-            ok: false,
-            message: both(
-              `${k}: ${loc(r, m.line!)}번째 줄은 ${expectText(k, w)}이어야 하는데 ${cut(gotKo)}입니다 (출력 ${pairs.length}개 중 ${bad.length}개 틀림; ${fieldWhere[k]}).`,
-              `${k}: ${r.input.name} line ${m.line!.line} should give ${expectText(k, w)}, got ${cut(got)} (${bad.length} of ${pairs.length} records wrong; ${fieldWhere[k]}).`,
-            ),
-          };
-        }),
-      ),
+    return partial(
+      'fields',
+      4,
+      KEYS.map((k) => {
+        const bad = pairs.filter(({ m }) => !fieldOk(k, m.obj[k], m.line!.want!));
+        if (bad.length === 0) return { ok: true, message: '' };
+        const { r, m } = bad[0]!;
+        const w = m.line!.want!;
+        const got = m.obj[k] === undefined ? 'nothing' : JSON.stringify(m.obj[k]);
+        const gotKo = m.obj[k] === undefined ? '없음' : JSON.stringify(m.obj[k]);
+        return {
+          ok: false,
+          message: both(
+            `${k}: ${loc(r, m.line!)}번째 줄은 ${expectText(k, w)}이어야 하는데 ${cut(gotKo)}입니다 (출력 ${pairs.length}개 중 ${bad.length}개 틀림; ${fieldWhere[k]}).`,
+            `${k}: ${r.input.name} line ${m.line!.line} should give ${expectText(k, w)}, got ${cut(got)} (${bad.length} of ${pairs.length} records wrong; ${fieldWhere[k]}).`,
+          ),
+        };
+      }),
     );
   }
+}
 
-  // 4. bad-lines
-  {
-    const g = garbage;
-    const gObjects = g.parsed?.objects.length ?? 0;
-    const gOut = !('error' in g.result) ? g.result.stdout.trim() : '';
-    // Both logs with bad lines must be read to the end: a crash on one bad line loses everything after it.
-    const crashed = [access, garbage].find((r) => !exitedOk(r.result));
-    const survived = !crashed && gOut === '';
-    const passedBad = [access, garbage].flatMap((r) => r.matches.filter((m) => m.line?.kind === 'malformed').map((m) => ({ r, m })));
-    const countPart = [access, garbage].map((r) => {
-      const want = r.input.expected!.malformed;
-      const last = 'error' in r.result ? '' : lastLine(r.result.stderr);
-      const nums = (last.match(/\d+/g) ?? []).map(Number);
-      return { r, want, last, ok: nums.includes(want) };
-    });
-    const badCount = countPart.find((c) => !c.ok);
-    // One too many on a log that ends with a newline: the empty text after it was counted as a line.
-    const endsWithNewline = (r: RunObs) => r.input.body.length > 0 && r.input.body[r.input.body.length - 1] === 0x0a;
-    const offByOne = badCount && endsWithNewline(badCount.r) && (badCount.last.match(/\d+/g) ?? []).map(Number).includes(badCount.want + 1);
-    checks.push(
-      partial('bad-lines', 3, [
-        {
-          ok: survived,
-          message: crashed
-            ? both(
-                `깨진 줄이 섞인 ${crashed.input.name}에서 끝까지 처리하지 못했습니다: ${exitDesc(crashed.result, 'ko')} (${crashWhere(crashed.result, sub) ?? where.parse}).`,
-                `On ${crashed.input.name}, which has malformed lines, it did not get to the end: ${exitDesc(crashed.result, 'en')} (${crashWhere(crashed.result, sub) ?? where.parse}).`,
-              )
-            : both(`쓸 만한 줄이 하나도 없는 로그(garbage.log)인데 표준 출력에 ${gObjects ? `객체 ${gObjects}개를` : clip(gOut, 80) + '을(를)'} 썼습니다 (${where.stdout}).`, `On a log with no usable line at all (garbage.log) it wrote ${gObjects ? `${gObjects} object(s)` : clip(gOut, 80)} on stdout (${where.stdout}).`),
-        },
-        {
-          ok: anyOutput && passedBad.length === 0,
-          message: !anyOutput
-            ? both(`access.log를 입력했을 때 표준 출력에 아무것도 없어, 깨진 줄을 걸러 냈는지 알 수 없습니다 (${where.stdout}).`, `With access.log as input nothing came out on stdout, so whether bad lines are kept out cannot be told (${where.stdout}).`)
-            : passedBad.length
-              ? (() => {
-                  const l = passedBad[0]!.m.line!;
-                  const why = l.why;
-                  const w = why ? where[why.part] : where.parse;
-                  return both(
-                    `깨진 줄이 출력되었습니다: ${passedBad[0]!.r.input.name} ${l.line}번째 줄 ${clip(l.text)}${why ? ` (${why.ko})` : ''} (${w}).`,
-                    `A malformed line was passed on: ${passedBad[0]!.r.input.name} line ${l.line}: ${clip(l.text)}${why ? ` (${why.en})` : ''} (${w}).`,
-                  );
-                })()
-              : '',
-        },
-        {
-          ok: !badCount,
-          message: badCount
-            ? both(
-                `${badCount.r.input.name}에는 깨진 줄이 ${badCount.want}개인데, 표준 오류의 마지막 줄에 그 수가 없습니다: ${badCount.last ? clip(badCount.last, 100) : '(비어 있음)'} (${where.stderr}).${offByOne ? ' 하나가 더 셌습니다. 이 로그는 줄바꿈으로 끝나는데, 마지막 줄바꿈 뒤의 빈 문자열을 한 줄로 세지 않았나요? (split(\'\\n\')의 마지막 원소)' : ''}`,
-                `${badCount.r.input.name} has ${badCount.want} malformed lines, but the last line on stderr does not give that number: ${badCount.last ? clip(badCount.last, 100) : '(empty)'} (${where.stderr}).${offByOne ? " That is one too many: this log ends with a newline; is the empty text after it (the last element of split('\\n')) counted as a line?" : ''}`,
-              )
-            : '',
-        },
-      ]),
-    );
-  }
+/** bad-lines: malformed lines are skipped, the program survives them, and their count goes to stderr. */
+function checkBadLines({ sub, where, access, garbage, anyOutput }: Seen): CheckVerdict {
+  const g = garbage;
+  const gObjects = g.parsed?.objects.length ?? 0;
+  const gOut = !('error' in g.result) ? g.result.stdout.trim() : '';
+  // Both logs with bad lines must be read to the end: a crash on one bad line loses everything after it.
+  const crashed = [access, garbage].find((r) => !exitedOk(r.result));
+  const survived = !crashed && gOut === '';
+  const passedBad = [access, garbage].flatMap((r) => r.matches.filter((m) => m.line?.kind === 'malformed').map((m) => ({ r, m })));
+  const countPart = [access, garbage].map((r) => {
+    const want = r.input.expected!.malformed;
+    const last = 'error' in r.result ? '' : lastLine(r.result.stderr);
+    const nums = (last.match(/\d+/g) ?? []).map(Number);
+    return { r, want, last, ok: nums.includes(want) };
+  });
+  const badCount = countPart.find((c) => !c.ok);
+  // One too many on a log that ends with a newline: the empty text after it was counted as a line.
+  const endsWithNewline = (r: RunObs) => r.input.body.length > 0 && r.input.body[r.input.body.length - 1] === 0x0a;
+  const offByOne = badCount && endsWithNewline(badCount.r) && (badCount.last.match(/\d+/g) ?? []).map(Number).includes(badCount.want + 1);
+  return partial('bad-lines', 3, [
+    {
+      ok: survived,
+      message: crashed
+        ? both(
+            `깨진 줄이 섞인 ${crashed.input.name}에서 끝까지 처리하지 못했습니다: ${exitDesc(crashed.result, 'ko')} (${crashWhere(crashed.result, sub) ?? where.parse}).`,
+            `On ${crashed.input.name}, which has malformed lines, it did not get to the end: ${exitDesc(crashed.result, 'en')} (${crashWhere(crashed.result, sub) ?? where.parse}).`,
+          )
+        : both(`쓸 만한 줄이 하나도 없는 로그(garbage.log)인데 표준 출력에 ${gObjects ? `객체 ${gObjects}개를` : clip(gOut, 80) + '을(를)'} 썼습니다 (${where.stdout}).`, `On a log with no usable line at all (garbage.log) it wrote ${gObjects ? `${gObjects} object(s)` : clip(gOut, 80)} on stdout (${where.stdout}).`),
+    },
+    {
+      ok: anyOutput && passedBad.length === 0,
+      message: !anyOutput
+        ? both(`access.log를 입력했을 때 표준 출력에 아무것도 없어, 깨진 줄을 걸러 냈는지 알 수 없습니다 (${where.stdout}).`, `With access.log as input nothing came out on stdout, so whether bad lines are kept out cannot be told (${where.stdout}).`)
+        : passedBad.length
+          ? (() => {
+              const l = passedBad[0]!.m.line!;
+              const why = l.why;
+              const w = why ? where[why.part] : where.parse;
+              return both(
+                `깨진 줄이 출력되었습니다: ${passedBad[0]!.r.input.name} ${l.line}번째 줄 ${clip(l.text)}${why ? ` (${why.ko})` : ''} (${w}).`,
+                `A malformed line was passed on: ${passedBad[0]!.r.input.name} line ${l.line}: ${clip(l.text)}${why ? ` (${why.en})` : ''} (${w}).`,
+              );
+            })()
+          : '',
+    },
+    {
+      ok: !badCount,
+      message: badCount
+        ? both(
+            `${badCount.r.input.name}에는 깨진 줄이 ${badCount.want}개인데, 표준 오류의 마지막 줄에 그 수가 없습니다: ${badCount.last ? clip(badCount.last, 100) : '(비어 있음)'} (${where.stderr}).${offByOne ? ' 하나가 더 셌습니다. 이 로그는 줄바꿈으로 끝나는데, 마지막 줄바꿈 뒤의 빈 문자열을 한 줄로 세지 않았나요? (split(\'\\n\')의 마지막 원소)' : ''}`,
+            `${badCount.r.input.name} has ${badCount.want} malformed lines, but the last line on stderr does not give that number: ${badCount.last ? clip(badCount.last, 100) : '(empty)'} (${where.stderr}).${offByOne ? " That is one too many: this log ends with a newline; is the empty text after it (the last element of split('\\n')) counted as a line?" : ''}`,
+          )
+        : '',
+    },
+  ]);
+}
 
-  // 5. json-lines
+/** json-lines: one JSON object per line, with exactly the seven keys, in input order. */
+function checkJsonLines({ where, runs, content, anyOutput, access }: Seen): CheckVerdict {
   if (!anyOutput && !(access.parsed && access.parsed.lineCount > 0)) {
-    checks.push(fail('json-lines', both(`access.log를 입력했을 때 표준 출력에 아무것도 없어 형식을 확인할 수 없습니다 (${where.json}).`, `With access.log as input nothing was written on stdout, so there is no format to check (${where.json}).`)));
+    return fail('json-lines', both(`access.log를 입력했을 때 표준 출력에 아무것도 없어 형식을 확인할 수 없습니다 (${where.json}).`, `With access.log as input nothing was written on stdout, so there is no format to check (${where.json}).`));
   } else {
     const withBad = runs.find((r) => r.parsed?.badLine);
     const objs = runs.flatMap((r) => (r.parsed?.objects ?? []).map((o) => ({ r, o })));
@@ -634,44 +604,42 @@ export function judge(sub: Submission, runs: RunObs[]): CheckVerdict[] {
         return i > 0 ? { r, after: seq[i - 1]!, line: seq[i]! } : null;
       })
       .find(Boolean);
-    checks.push(
-      partial('json-lines', 2, [
-        {
-          ok: !disorder,
-          message: disorder
-            ? both(
-                `${disorder.r.input.name}: ${disorder.line}번째 줄의 레코드가 ${disorder.after}번째 줄의 레코드보다 뒤에 나왔습니다. 레코드는 입력 순서대로 써야 다음 단계가 시간 순서를 믿을 수 있습니다 (${where.stdout}).`,
-                `${disorder.r.input.name}: the record for line ${disorder.line} came after the record for line ${disorder.after}. Write records in input order, so the next stage can trust their order (${where.stdout}).`,
-              )
-            : '',
-        },
-        {
-          ok: !withBad && objs.length > 0,
-          message: withBad
-            ? both(
-                `${withBad.input.name}의 출력 ${withBad.parsed!.badLine!.n}번째 줄이 JSON 객체 한 줄이 아닙니다: ${clip(withBad.parsed!.badLine!.text, 100)} (${where.json}).`,
-                `Line ${withBad.parsed!.badLine!.n} of the output for ${withBad.input.name} is not a one-line JSON object: ${clip(withBad.parsed!.badLine!.text, 100)} (${where.json}).`,
-              )
-            : both(`JSON 객체가 하나도 없습니다 (${where.json}).`, `There is no JSON object at all (${where.json}).`),
-        },
-        {
-          ok: objs.length > 0 && !wrongKeys,
-          message: wrongKeys
-            ? (() => {
-                const have = Object.keys(wrongKeys.o);
-                const missing = KEYS.filter((k) => !have.includes(k));
-                const extra = have.filter((k) => !(KEYS as readonly string[]).includes(k)).slice(0, 5);
-                const parts = [missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `extra ${extra.join(', ')}` : ''].filter(Boolean).join('; ');
-                const partsKo = [missing.length ? `빠진 키 ${missing.join(', ')}` : '', extra.length ? `더 있는 키 ${extra.join(', ')}` : ''].filter(Boolean).join('; ');
-                return both(`객체의 키가 time, ip, method, path, status, bytes, ua가 아닙니다 (${partsKo}): ${clip(JSON.stringify(wrongKeys.o), 100)} (${where.json}).`, `An object's keys are not exactly time, ip, method, path, status, bytes, ua (${parts}): ${clip(JSON.stringify(wrongKeys.o), 100)} (${where.json}).`);
-              })()
-            : both(`JSON 객체가 하나도 없습니다 (${where.json}).`, `There is no JSON object at all (${where.json}).`),
-        },
-      ]),
-    );
+    return partial('json-lines', 2, [
+      {
+        ok: !disorder,
+        message: disorder
+          ? both(
+              `${disorder.r.input.name}: ${disorder.line}번째 줄의 레코드가 ${disorder.after}번째 줄의 레코드보다 뒤에 나왔습니다. 레코드는 입력 순서대로 써야 다음 단계가 시간 순서를 믿을 수 있습니다 (${where.stdout}).`,
+              `${disorder.r.input.name}: the record for line ${disorder.line} came after the record for line ${disorder.after}. Write records in input order, so the next stage can trust their order (${where.stdout}).`,
+            )
+          : '',
+      },
+      {
+        ok: !withBad && objs.length > 0,
+        message: withBad
+          ? both(
+              `${withBad.input.name}의 출력 ${withBad.parsed!.badLine!.n}번째 줄이 JSON 객체 한 줄이 아닙니다: ${clip(withBad.parsed!.badLine!.text, 100)} (${where.json}).`,
+              `Line ${withBad.parsed!.badLine!.n} of the output for ${withBad.input.name} is not a one-line JSON object: ${clip(withBad.parsed!.badLine!.text, 100)} (${where.json}).`,
+            )
+          : both(`JSON 객체가 하나도 없습니다 (${where.json}).`, `There is no JSON object at all (${where.json}).`),
+      },
+      {
+        ok: objs.length > 0 && !wrongKeys,
+        message: wrongKeys
+          ? (() => {
+              const have = Object.keys(wrongKeys.o);
+              const missing = KEYS.filter((k) => !have.includes(k));
+              const extra = have.filter((k) => !(KEYS as readonly string[]).includes(k)).slice(0, 5);
+              const parts = [missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `extra ${extra.join(', ')}` : ''].filter(Boolean).join('; ');
+              const partsKo = [missing.length ? `빠진 키 ${missing.join(', ')}` : '', extra.length ? `더 있는 키 ${extra.join(', ')}` : ''].filter(Boolean).join('; ');
+              return both(`객체의 키가 time, ip, method, path, status, bytes, ua가 아닙니다 (${partsKo}): ${clip(JSON.stringify(wrongKeys.o), 100)} (${where.json}).`, `An object's keys are not exactly time, ip, method, path, status, bytes, ua (${parts}): ${clip(JSON.stringify(wrongKeys.o), 100)} (${where.json}).`);
+            })()
+          : both(`JSON 객체가 하나도 없습니다 (${where.json}).`, `There is no JSON object at all (${where.json}).`),
+      },
+    ]);
   }
-  return checks;
 }
+
 
 const CHECK_IDS = ['runs', 'only-5xx', 'fields', 'bad-lines', 'json-lines'];
 
