@@ -392,9 +392,9 @@ const describe = (r: Answer, lang: 'ko' | 'en' = 'en') => ('error' in r ? (lang 
 const clip = (s: string, n = 120) => JSON.stringify(s.length > n ? s.slice(0, n) + '…' : s);
 const word = (s: string, w: string) => new RegExp(`(^|[^a-z0-9_])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9_])`, 'i').test(s);
 
-export function judge(sub: Submission, cfg: Config, obs: Observation[], chat: FakeChat, trace: Trace | null): CheckVerdict[] {
-  const chatPath = new URL(cfg.chatUrl).pathname;
-  const where = {
+/** Where in the bot's code each part of the work most likely happens, for messages to point at. */
+function whereIn(sub: Submission) {
+  return {
     listen: at(sub, 'bot.js', [/\.listen\s*\(/], [/createServer/]),
     body: at(sub, 'bot.js', [/\+=\s*\w+/, /chunk|data|body|c\b/i], [/\.on\(\s*['"]data['"]/], [/for\s+await/], [/\.on\(\s*['"]end['"]/], [/createServer/]),
     sigHeader: at(sub, 'bot.js', [/x-hub-signature-256/i], [/signature/i], [/createHmac/], [/\.on\(\s*['"]end['"]/], [/createServer/]),
@@ -409,34 +409,77 @@ export function judge(sub: Submission, cfg: Config, obs: Observation[], chat: Fa
     leakChat: at(sub, 'bot.js', [/\btext\s*:|`|headers/, /secret|WEBHOOK_SECRET|expected|digest|authorization/i], [/WEBHOOK_SECRET/]),
     leakLog: at(sub, 'bot.js', [/console\.|process\.(stdout|stderr)|log(ger)?\.(info|warn|error|debug)/, /secret|WEBHOOK_SECRET|CHAT_WEBHOOK_URL|CHAT_URL|process\.env\b|url/i], [/console\.|log(ger)?\./, /env/], [/WEBHOOK_SECRET/]),
   };
-  const checks: CheckVerdict[] = [];
-  const status = obs.filter((o) => o.probe.expect === 'post');
-  const others = obs.filter((o) => o.probe.expect === 'quiet');
-  const rejects = obs.filter((o) => o.probe.expect === 'reject');
-  const alive = obs.find((o) => o.probe.expect === 'alive');
-  const first = obs[0];
-  const moved = trace?.listens.find((l) => l.moved);
+}
+type Where = ReturnType<typeof whereIn>;
 
-  // 1. listens
+/** What every check reads: the requests and what came of them, the chat server's posts and the preload's record. */
+interface Seen {
+  sub: Submission;
+  cfg: Config;
+  obs: Observation[];
+  chat: FakeChat;
+  trace: Trace | null;
+  /** The path of CHAT_WEBHOOK_URL, where the bot must post. */
+  chatPath: string;
+  where: Where;
+  /** The deliveries by what the bot must do with them: post, stay quiet, refuse, still answer afterwards. */
+  status: Observation[];
+  others: Observation[];
+  rejects: Observation[];
+  alive: Observation | undefined;
+  first: Observation | undefined;
+  /** A listen() on the chat server's port that the preload moved elsewhere. */
+  moved: Trace['listens'][number] | undefined;
+  statusWithPosts: Observation[];
+  anyDeploymentMessage: boolean;
+}
+
+/** A refused delivery: one of the statuses that refuse it, and no chat message. */
+const refused = (o: Observation) => !('error' in o.reply) && (o.probe.refuse ?? REFUSE_WRONG).includes(o.reply.status) && o.posts.length === 0;
+
+export function judge(sub: Submission, cfg: Config, obs: Observation[], chat: FakeChat, trace: Trace | null): CheckVerdict[] {
+  const status = obs.filter((o) => o.probe.expect === 'post');
+  const statusWithPosts = status.filter((o) => o.posts.length > 0);
+  const seen: Seen = {
+    sub,
+    cfg,
+    obs,
+    chat,
+    trace,
+    chatPath: new URL(cfg.chatUrl).pathname,
+    where: whereIn(sub),
+    status,
+    others: obs.filter((o) => o.probe.expect === 'quiet'),
+    rejects: obs.filter((o) => o.probe.expect === 'reject'),
+    alive: obs.find((o) => o.probe.expect === 'alive'),
+    first: obs[0],
+    moved: trace?.listens.find((l) => l.moved),
+    statusWithPosts,
+    anyDeploymentMessage: statusWithPosts.length > 0,
+  };
+  return [checkListens(seen), checkSignature(seen), checkPostsMessage(seen), checkMessageContent(seen), checkFailureFormat(seen), checkIgnoresOtherEvents(seen), checkNoSecretLeak(seen)];
+}
+
+/** listens: POST /webhook gets an answer (not 404/405) on PORT. */
+function checkListens({ where, first, moved }: Seen): CheckVerdict {
   if (!first || 'error' in first.reply) {
-    checks.push(fail('listens', both(`POST /webhook에 응답이 없습니다: ${first ? describe(first.reply, 'ko') : '요청 없음'} (${where.listen}).`, `POST /webhook got no answer: ${first ? describe(first.reply) : 'no request'} (${where.listen}).`)));
+    return fail('listens', both(`POST /webhook에 응답이 없습니다: ${first ? describe(first.reply, 'ko') : '요청 없음'} (${where.listen}).`, `POST /webhook got no answer: ${first ? describe(first.reply) : 'no request'} (${where.listen}).`));
   } else if (first.reply.status === 404 || first.reply.status === 405) {
-    checks.push(fail('listens', both(`POST /webhook이 HTTP ${first.reply.status}로 답했습니다. 경로가 /webhook인가요? (${where.listen})`, `POST /webhook answered HTTP ${first.reply.status}: is the route /webhook? (${where.listen})`)));
+    return fail('listens', both(`POST /webhook이 HTTP ${first.reply.status}로 답했습니다. 경로가 /webhook인가요? (${where.listen})`, `POST /webhook answered HTTP ${first.reply.status}: is the route /webhook? (${where.listen})`));
   } else if (moved) {
-    checks.push(
-      pass(
-        'listens',
-        1,
-        both(
-          `참고: ${moved.at ?? where.listen}에서 포트 ${moved.port}에도 listen했습니다. 이 포트는 실습의 채팅 서버(CHAT_WEBHOOK_URL) 몫이라 채점 중에는 다른 포트로 옮겨 두었습니다.`,
-          `Note: ${moved.at ?? where.listen} also listens on port ${moved.port}, which the lab reserves for its chat server (CHAT_WEBHOOK_URL); during grading that server was moved to another port.`,
-        ),
+    return pass(
+      'listens',
+      1,
+      both(
+        `참고: ${moved.at ?? where.listen}에서 포트 ${moved.port}에도 listen했습니다. 이 포트는 실습의 채팅 서버(CHAT_WEBHOOK_URL) 몫이라 채점 중에는 다른 포트로 옮겨 두었습니다.`,
+        `Note: ${moved.at ?? where.listen} also listens on port ${moved.port}, which the lab reserves for its chat server (CHAT_WEBHOOK_URL); during grading that server was moved to another port.`,
       ),
     );
-  } else checks.push(pass('listens', 1));
+  } else return pass('listens', 1);
+}
 
-  // 2. signature
-  const refused = (o: Observation) => !('error' in o.reply) && (o.probe.refuse ?? REFUSE_WRONG).includes(o.reply.status) && o.posts.length === 0;
+/** signature: correctly signed deliveries are accepted, every forged or malformed one refused, in constant time. */
+function checkSignature({ sub, cfg, trace, where, status, others, rejects, alive }: Seen): CheckVerdict {
   const badValid = [...status, ...others].filter((o) => !ok2xx(o.reply));
   const rejectPart = (ids: string[], extra?: { ok: boolean; message: Msg }) => {
     const os = rejects.filter((o) => ids.includes(o.probe.id));
@@ -481,181 +524,171 @@ export function judge(sub: Submission, cfg: Config, obs: Observation[], chat: Fa
       ),
     };
   };
-  checks.push(
-    partial('signature', 3, [
-      validPart(),
-      rejectPart(['reject:missing']),
-      rejectPart(['reject:wrong-secret']),
-      rejectPart(['reject:tampered']),
-      rejectPart(
-        ['reject:short', 'reject:not-hex', 'reject:sha1-in-256'],
-        alive && 'error' in alive.reply
-          ? { ok: false, message: both(`잘못된 형식의 서명들을 받은 뒤 올바르게 서명된 ping에 응답이 없습니다: ${describe(alive.reply, 'ko')} (${where.compare}).`, `After the malformed signatures, a correctly signed ping got no answer: ${describe(alive.reply)} (${where.compare}).`) }
-          : undefined,
-      ),
-      constantTimePart(sub, cfg, rejects.filter((o) => ['reject:wrong-secret', 'reject:tampered'].includes(o.probe.id)), refused, trace, where),
-    ]),
-  );
+  return partial('signature', 3, [
+    validPart(),
+    rejectPart(['reject:missing']),
+    rejectPart(['reject:wrong-secret']),
+    rejectPart(['reject:tampered']),
+    rejectPart(
+      ['reject:short', 'reject:not-hex', 'reject:sha1-in-256'],
+      alive && 'error' in alive.reply
+        ? { ok: false, message: both(`잘못된 형식의 서명들을 받은 뒤 올바르게 서명된 ping에 응답이 없습니다: ${describe(alive.reply, 'ko')} (${where.compare}).`, `After the malformed signatures, a correctly signed ping got no answer: ${describe(alive.reply)} (${where.compare}).`) }
+        : undefined,
+    ),
+    constantTimePart(sub, cfg, rejects.filter((o) => ['reject:wrong-secret', 'reject:tampered'].includes(o.probe.id)), refused, trace, where),
+  ]);
+}
 
-  // 3. posts-message
-  const statusWithPosts = status.filter((o) => o.posts.length > 0);
-  const anyDeploymentMessage = statusWithPosts.length > 0;
-  {
-    const missing = status.filter((o) => o.posts.length === 0);
-    const dup = status.find((o) => o.posts.length > 1);
-    const bad = status.flatMap((o) => o.posts.map((p) => ({ o, p }))).find(({ p }) => p.status !== 200);
-    const badWhy = (p: ChatPost): Msg =>
-      p.method !== 'POST'
-        ? both(`${p.method} 요청이었습니다 (POST여야 합니다)`, `it was a ${p.method} request, not POST`)
-        : p.path !== chatPath
-          ? both(`CHAT_WEBHOOK_URL이 아닌 경로 ${clip(p.path, 60)}로 보냈습니다`, `it went to ${clip(p.path, 60)}, not the path of CHAT_WEBHOOK_URL`)
-          : !/^application\/json\b/i.test(p.contentType.trim())
-            ? both(`Content-Type이 application/json이 아닙니다 (${clip(p.contentType, 60)})`, `its Content-Type is not application/json (${clip(p.contentType, 60)})`)
-            : p.shape === 'discord'
-              ? both(`Discord 형식({"content": ...})입니다. 이 채팅 서버는 Slack 방식이라 {"text": "..."}를 받습니다: ${clip(p.raw)}`, `it has Discord's shape ({"content": ...}); this chat server is Slack-style and takes {"text": "..."}: ${clip(p.raw)}`)
-              : p.shape === 'not-json'
-                ? both(`본문이 JSON이 아닙니다: ${clip(p.raw)}`, `its body is not JSON: ${clip(p.raw)}`)
-                : both(`본문에 비어 있지 않은 "text" 문자열(또는 Slack의 blocks/attachments)이 없습니다: ${clip(p.raw)}`, `its body has no non-empty "text" string (nor Slack blocks or attachments): ${clip(p.raw)}`);
-    if (!anyDeploymentMessage) {
-      checks.push(
-        fail('posts-message', both(`deployment_status 이벤트 ${status.length}개 중 어느 것에도 채팅 메시지가 오지 않았습니다. CHAT_WEBHOOK_URL로 POST하나요? (${where.post})`, `None of the ${status.length} deployment_status events produced a chat message. Does the bot POST to CHAT_WEBHOOK_URL? (${where.post})`)),
-      );
-    } else
-      checks.push(
-        partial('posts-message', 2, [
-          {
-            ok: missing.length === 0,
-            message: missing.length
-              ? both(`${missing.map((o) => lbl(o.probe.label, 'ko')).join(', ')}에 대한 채팅 메시지가 오지 않았습니다 (${where.post}).`, `No chat message arrived for ${missing.map((o) => lbl(o.probe.label, 'en')).join(', ')} (${where.post}).`)
-              : '',
-          },
-          {
-            ok: !dup,
-            message: dup ? both(`${lbl(dup.probe.label, 'ko')} 하나에 메시지가 ${dup.posts.length}개 왔습니다 (${where.post}).`, `${lbl(dup.probe.label, 'en')} produced ${dup.posts.length} messages, not one (${where.post}).`) : '',
-          },
-          {
-            ok: !bad,
-            message: bad ? both(`${lbl(bad.o.probe.label, 'ko')}의 메시지: ${lbl(badWhy(bad.p), 'ko')} (${where.post}).`, `The message for ${lbl(bad.o.probe.label, 'en')}: ${lbl(badWhy(bad.p), 'en')} (${where.post}).`) : '',
-          },
-        ]),
-      );
-  }
+/** posts-message: one well-formed chat message for each deployment_status. */
+function checkPostsMessage({ chatPath, where, status, anyDeploymentMessage }: Seen): CheckVerdict {
+  const missing = status.filter((o) => o.posts.length === 0);
+  const dup = status.find((o) => o.posts.length > 1);
+  const bad = status.flatMap((o) => o.posts.map((p) => ({ o, p }))).find(({ p }) => p.status !== 200);
+  const badWhy = (p: ChatPost): Msg =>
+    p.method !== 'POST'
+      ? both(`${p.method} 요청이었습니다 (POST여야 합니다)`, `it was a ${p.method} request, not POST`)
+      : p.path !== chatPath
+        ? both(`CHAT_WEBHOOK_URL이 아닌 경로 ${clip(p.path, 60)}로 보냈습니다`, `it went to ${clip(p.path, 60)}, not the path of CHAT_WEBHOOK_URL`)
+        : !/^application\/json\b/i.test(p.contentType.trim())
+          ? both(`Content-Type이 application/json이 아닙니다 (${clip(p.contentType, 60)})`, `its Content-Type is not application/json (${clip(p.contentType, 60)})`)
+          : p.shape === 'discord'
+            ? both(`Discord 형식({"content": ...})입니다. 이 채팅 서버는 Slack 방식이라 {"text": "..."}를 받습니다: ${clip(p.raw)}`, `it has Discord's shape ({"content": ...}); this chat server is Slack-style and takes {"text": "..."}: ${clip(p.raw)}`)
+            : p.shape === 'not-json'
+              ? both(`본문이 JSON이 아닙니다: ${clip(p.raw)}`, `its body is not JSON: ${clip(p.raw)}`)
+              : both(`본문에 비어 있지 않은 "text" 문자열(또는 Slack의 blocks/attachments)이 없습니다: ${clip(p.raw)}`, `its body has no non-empty "text" string (nor Slack blocks or attachments): ${clip(p.raw)}`);
+  if (!anyDeploymentMessage) {
+    return fail('posts-message', both(`deployment_status 이벤트 ${status.length}개 중 어느 것에도 채팅 메시지가 오지 않았습니다. CHAT_WEBHOOK_URL로 POST하나요? (${where.post})`, `None of the ${status.length} deployment_status events produced a chat message. Does the bot POST to CHAT_WEBHOOK_URL? (${where.post})`));
+  } else
+    return partial('posts-message', 2, [
+      {
+        ok: missing.length === 0,
+        message: missing.length
+          ? both(`${missing.map((o) => lbl(o.probe.label, 'ko')).join(', ')}에 대한 채팅 메시지가 오지 않았습니다 (${where.post}).`, `No chat message arrived for ${missing.map((o) => lbl(o.probe.label, 'en')).join(', ')} (${where.post}).`)
+          : '',
+      },
+      {
+        ok: !dup,
+        message: dup ? both(`${lbl(dup.probe.label, 'ko')} 하나에 메시지가 ${dup.posts.length}개 왔습니다 (${where.post}).`, `${lbl(dup.probe.label, 'en')} produced ${dup.posts.length} messages, not one (${where.post}).`) : '',
+      },
+      {
+        ok: !bad,
+        message: bad ? both(`${lbl(bad.o.probe.label, 'ko')}의 메시지: ${lbl(badWhy(bad.p), 'ko')} (${where.post}).`, `The message for ${lbl(bad.o.probe.label, 'en')}: ${lbl(badWhy(bad.p), 'en')} (${where.post}).`) : '',
+      },
+    ]);
+}
 
-  // 4. message-content
-  {
-    const msgs = statusWithPosts.map((o) => ({ o, s: o.posts[0]!.strings, w: o.probe.want! }));
-    if (msgs.length === 0) {
-      checks.push(fail('message-content', both(`deployment_status에 대한 채팅 메시지가 하나도 없어 내용을 확인할 수 없습니다 (${where.post}).`, `No chat message arrived for any deployment_status, so there is nothing to read (${where.post}).`)));
-    } else {
-      const quoted = new Set<Observation>();
-      const field = (name: Msg, has: (s: string, w: NonNullable<Probe['want']>) => boolean, value: (w: NonNullable<Probe['want']>) => string, extra?: (s: string, w: NonNullable<Probe['want']>) => Msg | null) => {
-        const miss = msgs.find((m) => !has(m.s, m.w));
-        if (!miss) return { ok: true, message: '' };
-        // Quote a message only the first time it is named.
-        const quote = quoted.has(miss.o) ? '' : `: ${clip(miss.s)}`;
-        quoted.add(miss.o);
-        const more = extra?.(miss.s, miss.w) ?? null;
-        return {
-          ok: false,
-          message: both(
-            `${lbl(miss.o.probe.label, 'ko')}의 메시지에 ${lbl(name, 'ko')} ${clip(value(miss.w), 100)}이(가) 없습니다${quote} (${where.text}).${more ? ' ' + lbl(more, 'ko') : ''}`,
-            `The message for ${lbl(miss.o.probe.label, 'en')} does not name the ${lbl(name, 'en')} ${clip(value(miss.w), 100)}${quote} (${where.text}).${more ? ' ' + lbl(more, 'en') : ''}`,
-          ),
-        };
-      };
-      const humanised = (s: string, w: NonNullable<Probe['want']>): Msg | null =>
-        w.state.includes('_') && word(s, w.state.replace(/_/g, ' ')) ? both(`상태는 GitHub이 보낸 그대로(${w.state}) 써야 합니다.`, `Write the state as GitHub sends it (${w.state}), not reworded.`) : null;
-      checks.push(
-        partial('message-content', 3, [
-          field(both('저장소 전체 이름', 'repository'), (s, w) => s.includes(w.repo), (w) => w.repo),
-          field(both('환경', 'environment'), (s, w) => word(s, w.env), (w) => w.env),
-          field(both('상태', 'state'), (s, w) => word(s, w.state), (w) => w.state, humanised),
-          field(both('링크(target_url)', 'target URL'), (s, w) => s.includes(w.url), (w) => w.url),
-        ]),
-      );
-    }
-  }
-
-  // 5. failure-format
-  {
-    const byState = (st: string) => status.find((o) => o.probe.want?.state === st);
-    const part = (st: string, shouldMark: boolean) => {
-      const o = byState(st);
-      if (!o || o.posts.length === 0) return { ok: false, message: both(`${st} 상태에 대한 메시지가 없습니다 (${where.post}).`, `There is no message for the ${st} state (${where.post}).`) };
-      const m = hasFailureMark(o.posts[0]!);
+/** message-content: each message names the repository, environment, state and target URL. */
+function checkMessageContent({ where, statusWithPosts }: Seen): CheckVerdict {
+  const msgs = statusWithPosts.map((o) => ({ o, s: o.posts[0]!.strings, w: o.probe.want! }));
+  if (msgs.length === 0) {
+    return fail('message-content', both(`deployment_status에 대한 채팅 메시지가 하나도 없어 내용을 확인할 수 없습니다 (${where.post}).`, `No chat message arrived for any deployment_status, so there is nothing to read (${where.post}).`));
+  } else {
+    const quoted = new Set<Observation>();
+    const field = (name: Msg, has: (s: string, w: NonNullable<Probe['want']>) => boolean, value: (w: NonNullable<Probe['want']>) => string, extra?: (s: string, w: NonNullable<Probe['want']>) => Msg | null) => {
+      const miss = msgs.find((m) => !has(m.s, m.w));
+      if (!miss) return { ok: true, message: '' };
+      // Quote a message only the first time it is named.
+      const quote = quoted.has(miss.o) ? '' : `: ${clip(miss.s)}`;
+      quoted.add(miss.o);
+      const more = extra?.(miss.s, miss.w) ?? null;
       return {
-        ok: m === shouldMark,
-        message: shouldMark
-          ? both(`${st} 메시지에 실패 표시(:x:, ❌, 🚨, :rotating_light:, FAILED 같은 것)가 없습니다: ${clip(o.posts[0]!.strings)} (${where.failure}).`, `The ${st} message carries no failure mark (:x:, ❌, 🚨, :rotating_light:, FAILED and the like): ${clip(o.posts[0]!.strings)} (${where.failure}).`)
-          : both(`${st} 메시지에도 실패 표시가 있어 실패와 구별되지 않습니다: ${clip(o.posts[0]!.strings)} (${where.failure}).`, `The ${st} message carries a failure mark too, so failures do not stand out: ${clip(o.posts[0]!.strings)} (${where.failure}).`),
+        ok: false,
+        message: both(
+          `${lbl(miss.o.probe.label, 'ko')}의 메시지에 ${lbl(name, 'ko')} ${clip(value(miss.w), 100)}이(가) 없습니다${quote} (${where.text}).${more ? ' ' + lbl(more, 'ko') : ''}`,
+          `The message for ${lbl(miss.o.probe.label, 'en')} does not name the ${lbl(name, 'en')} ${clip(value(miss.w), 100)}${quote} (${where.text}).${more ? ' ' + lbl(more, 'en') : ''}`,
+        ),
       };
     };
-    const a = part('success', false);
-    const b = part('in_progress', false);
-    checks.push(partial('failure-format', 2, [part('failure', true), part('error', true), { ok: a.ok && b.ok, message: !a.ok ? a.message : b.message }]));
+    const humanised = (s: string, w: NonNullable<Probe['want']>): Msg | null =>
+      w.state.includes('_') && word(s, w.state.replace(/_/g, ' ')) ? both(`상태는 GitHub이 보낸 그대로(${w.state}) 써야 합니다.`, `Write the state as GitHub sends it (${w.state}), not reworded.`) : null;
+    return partial('message-content', 3, [
+      field(both('저장소 전체 이름', 'repository'), (s, w) => s.includes(w.repo), (w) => w.repo),
+      field(both('환경', 'environment'), (s, w) => word(s, w.env), (w) => w.env),
+      field(both('상태', 'state'), (s, w) => word(s, w.state), (w) => w.state, humanised),
+      field(both('링크(target_url)', 'target URL'), (s, w) => s.includes(w.url), (w) => w.url),
+    ]);
   }
+}
 
-  // 6. ignores-other-events
+/** failure-format: failures and errors stand out; successes and in-progress do not. */
+function checkFailureFormat({ where, status }: Seen): CheckVerdict {
+  const byState = (st: string) => status.find((o) => o.probe.want?.state === st);
+  const part = (st: string, shouldMark: boolean) => {
+    const o = byState(st);
+    if (!o || o.posts.length === 0) return { ok: false, message: both(`${st} 상태에 대한 메시지가 없습니다 (${where.post}).`, `There is no message for the ${st} state (${where.post}).`) };
+    const m = hasFailureMark(o.posts[0]!);
+    return {
+      ok: m === shouldMark,
+      message: shouldMark
+        ? both(`${st} 메시지에 실패 표시(:x:, ❌, 🚨, :rotating_light:, FAILED 같은 것)가 없습니다: ${clip(o.posts[0]!.strings)} (${where.failure}).`, `The ${st} message carries no failure mark (:x:, ❌, 🚨, :rotating_light:, FAILED and the like): ${clip(o.posts[0]!.strings)} (${where.failure}).`)
+        : both(`${st} 메시지에도 실패 표시가 있어 실패와 구별되지 않습니다: ${clip(o.posts[0]!.strings)} (${where.failure}).`, `The ${st} message carries a failure mark too, so failures do not stand out: ${clip(o.posts[0]!.strings)} (${where.failure}).`),
+    };
+  };
+  const a = part('success', false);
+  const b = part('in_progress', false);
+  return partial('failure-format', 2, [part('failure', true), part('error', true), { ok: a.ok && b.ok, message: !a.ok ? a.message : b.message }]);
+}
+
+/** ignores-other-events: other events get 2xx and no message. */
+function checkIgnoresOtherEvents({ where, others, alive, anyDeploymentMessage }: Seen): CheckVerdict {
   if (!anyDeploymentMessage) {
-    checks.push(fail('ignores-other-events', both(`봇이 deployment_status에도 메시지를 보내지 않아, 다른 이벤트를 골라서 무시하는지 판단할 수 없습니다 (${where.post}).`, `The bot posts nothing even for deployment_status, so whether it tells other events apart cannot be judged (${where.post}).`)));
+    return fail('ignores-other-events', both(`봇이 deployment_status에도 메시지를 보내지 않아, 다른 이벤트를 골라서 무시하는지 판단할 수 없습니다 (${where.post}).`, `The bot posts nothing even for deployment_status, so whether it tells other events apart cannot be judged (${where.post}).`));
   } else {
     const aliveObs = alive ? [alive] : [];
-    checks.push(
-      partial(
-        'ignores-other-events',
-        2,
-        others.map((o) => {
-          const posts = [...o.posts, ...(o.probe.event === 'ping' ? aliveObs.flatMap((a) => a.posts) : [])];
-          const ok = ok2xx(o.reply) && posts.length === 0;
-          return {
-            ok,
-            message: ok
-              ? ''
-              : posts.length > 0
-                ? both(`${lbl(o.probe.label, 'ko')}에도 채팅 메시지를 보냈습니다: ${clip(posts[0]!.strings)} (${where.event}).`, `A chat message was posted for ${lbl(o.probe.label, 'en')}: ${clip(posts[0]!.strings)} (${where.event}).`)
-                : both(`${lbl(o.probe.label, 'ko')}: 응답 ${describe(o.reply, 'ko')} (2xx여야 GitHub이 실패한 전달로 기록하지 않습니다; ${where.event}).`, `Sent ${lbl(o.probe.label, 'en')}: got ${describe(o.reply)}; answer 2xx so GitHub does not record a failed delivery (${where.event}).`),
-          };
-        }),
-      ),
+    return partial(
+      'ignores-other-events',
+      2,
+      others.map((o) => {
+        const posts = [...o.posts, ...(o.probe.event === 'ping' ? aliveObs.flatMap((a) => a.posts) : [])];
+        const ok = ok2xx(o.reply) && posts.length === 0;
+        return {
+          ok,
+          message: ok
+            ? ''
+            : posts.length > 0
+              ? both(`${lbl(o.probe.label, 'ko')}에도 채팅 메시지를 보냈습니다: ${clip(posts[0]!.strings)} (${where.event}).`, `A chat message was posted for ${lbl(o.probe.label, 'en')}: ${clip(posts[0]!.strings)} (${where.event}).`)
+              : both(`${lbl(o.probe.label, 'ko')}: 응답 ${describe(o.reply, 'ko')} (2xx여야 GitHub이 실패한 전달로 기록하지 않습니다; ${where.event}).`, `Sent ${lbl(o.probe.label, 'en')}: got ${describe(o.reply)}; answer 2xx so GitHub does not record a failed delivery (${where.event}).`),
+        };
+      }),
     );
   }
-
-  // 7. no-secret-leak
-  {
-    const sent = new Set(obs.flatMap((o) => [o.probe.sig256, o.probe.sig1].filter(Boolean).map((s) => s!.replace(/^sha(1|256)=/, ''))));
-    const set: SecretSet = { secret: cfg.secret, chatPath, forged: rejects.map((o) => hmac('sha256', cfg.secret, o.probe.body)).filter((h) => !sent.has(h)) };
-    const replyLeak = obs.map((o) => ({ o, kind: 'error' in o.reply ? null : findLeak(readableForms(o.reply.body) + '\n' + o.reply.headerText, set, true) })).find((x) => x.kind);
-    // The path is where the bot must post (it holds the chat URL's secret by design); everything else is scanned.
-    const chatLeak = chat.posts.map((p) => ({ p, kind: findLeak(`${p.query}\n${p.headerText}\n${readableForms(p.raw)}\n${p.strings}`, set, true) })).find((x) => x.kind);
-    const logFound = trace ? locateLeak(trace.out, set, false) : null;
-    const logLeak = logFound?.kind ?? null;
-    const logWhere = (logFound && trace && writerAt(trace, logFound.index)) ?? where.leakLog;
-    const what = (k: LeakKind): Msg =>
-      k === 'secret' ? both('WEBHOOK_SECRET 값', 'the value of WEBHOOK_SECRET') : k === 'chat-url' ? both('CHAT_WEBHOOK_URL의 비밀 경로', 'the secret path of CHAT_WEBHOOK_URL') : both('그 요청에 맞는 올바른 서명(위조하려는 사람이 바로 찾는 값)', 'the correct signature for that request, which is exactly what a forger needs');
-    const parts = [
-      {
-        ok: !replyLeak,
-        message: replyLeak
-          ? both(`${lbl(replyLeak.o.probe.label, 'ko')}에 대한 HTTP 응답에 ${lbl(what(replyLeak.kind!), 'ko')}이(가) 들어 있습니다 (${where.leakReply}).`, `The HTTP answer to ${lbl(replyLeak.o.probe.label, 'en')} contains ${lbl(what(replyLeak.kind!), 'en')} (${where.leakReply}).`)
-          : '',
-      },
-      {
-        ok: !chatLeak,
-        message: chatLeak ? both(`채팅 서버로 보낸 요청에 ${lbl(what(chatLeak.kind!), 'ko')}이(가) 들어 있습니다 (${where.leakChat}).`, `A request to the chat server contains ${lbl(what(chatLeak.kind!), 'en')} (${where.leakChat}).`) : '',
-      },
-      {
-        ok: !logLeak,
-        message: logLeak
-          ? both(`봇이 출력한 로그(stdout/stderr)에 ${lbl(what(logLeak), 'ko')}이(가) 들어 있습니다. 로그는 여러 곳으로 복사되므로, 로그에 찍힌 비밀 값은 새어 나간 것으로 보고 바꿔야 합니다 (${logWhere}).`, `The bot's own output (stdout/stderr) contains ${lbl(what(logLeak), 'en')}. Logs are copied to many places; a secret that reaches them counts as leaked and must be rotated (${logWhere}).`)
-          : '',
-      },
-    ];
-    if (parts.some((p) => !p.ok)) checks.push(partial('no-secret-leak', 2, parts));
-    else if (!anyDeploymentMessage) checks.push(fail('no-secret-leak', both(`봇이 채팅 메시지를 하나도 보내지 않아 이 항목을 판단할 수 없습니다 (${where.post}).`, `The bot posted no chat message at all, so this cannot be judged yet (${where.post}).`)));
-    else checks.push(pass('no-secret-leak', 2));
-  }
-  return checks;
 }
+
+/** no-secret-leak: neither the answers, the chat posts nor the logs carry the secret, the chat URL or a signature a forger could use. */
+function checkNoSecretLeak({ cfg, obs, chat, trace, chatPath, where, rejects, anyDeploymentMessage }: Seen): CheckVerdict {
+  const sent = new Set(obs.flatMap((o) => [o.probe.sig256, o.probe.sig1].filter(Boolean).map((s) => s!.replace(/^sha(1|256)=/, ''))));
+  const set: SecretSet = { secret: cfg.secret, chatPath, forged: rejects.map((o) => hmac('sha256', cfg.secret, o.probe.body)).filter((h) => !sent.has(h)) };
+  const replyLeak = obs.map((o) => ({ o, kind: 'error' in o.reply ? null : findLeak(readableForms(o.reply.body) + '\n' + o.reply.headerText, set, true) })).find((x) => x.kind);
+  // The path is where the bot must post (it holds the chat URL's secret by design); everything else is scanned.
+  const chatLeak = chat.posts.map((p) => ({ p, kind: findLeak(`${p.query}\n${p.headerText}\n${readableForms(p.raw)}\n${p.strings}`, set, true) })).find((x) => x.kind);
+  const logFound = trace ? locateLeak(trace.out, set, false) : null;
+  const logLeak = logFound?.kind ?? null;
+  const logWhere = (logFound && trace && writerAt(trace, logFound.index)) ?? where.leakLog;
+  const what = (k: LeakKind): Msg =>
+    k === 'secret' ? both('WEBHOOK_SECRET 값', 'the value of WEBHOOK_SECRET') : k === 'chat-url' ? both('CHAT_WEBHOOK_URL의 비밀 경로', 'the secret path of CHAT_WEBHOOK_URL') : both('그 요청에 맞는 올바른 서명(위조하려는 사람이 바로 찾는 값)', 'the correct signature for that request, which is exactly what a forger needs');
+  const parts = [
+    {
+      ok: !replyLeak,
+      message: replyLeak
+        ? both(`${lbl(replyLeak.o.probe.label, 'ko')}에 대한 HTTP 응답에 ${lbl(what(replyLeak.kind!), 'ko')}이(가) 들어 있습니다 (${where.leakReply}).`, `The HTTP answer to ${lbl(replyLeak.o.probe.label, 'en')} contains ${lbl(what(replyLeak.kind!), 'en')} (${where.leakReply}).`)
+        : '',
+    },
+    {
+      ok: !chatLeak,
+      message: chatLeak ? both(`채팅 서버로 보낸 요청에 ${lbl(what(chatLeak.kind!), 'ko')}이(가) 들어 있습니다 (${where.leakChat}).`, `A request to the chat server contains ${lbl(what(chatLeak.kind!), 'en')} (${where.leakChat}).`) : '',
+    },
+    {
+      ok: !logLeak,
+      message: logLeak
+        ? both(`봇이 출력한 로그(stdout/stderr)에 ${lbl(what(logLeak), 'ko')}이(가) 들어 있습니다. 로그는 여러 곳으로 복사되므로, 로그에 찍힌 비밀 값은 새어 나간 것으로 보고 바꿔야 합니다 (${logWhere}).`, `The bot's own output (stdout/stderr) contains ${lbl(what(logLeak), 'en')}. Logs are copied to many places; a secret that reaches them counts as leaked and must be rotated (${logWhere}).`)
+        : '',
+    },
+  ];
+  if (parts.some((p) => !p.ok)) return partial('no-secret-leak', 2, parts);
+  else if (!anyDeploymentMessage) return fail('no-secret-leak', both(`봇이 채팅 메시지를 하나도 보내지 않아 이 항목을 판단할 수 없습니다 (${where.post}).`, `The bot posted no chat message at all, so this cannot be judged yet (${where.post}).`));
+  else return pass('no-secret-leak', 2);
+}
+
 
 /**
  * The signature must be compared in a way whose running time reveals nothing: crypto.timingSafeEqual on the received
@@ -663,7 +696,7 @@ export function judge(sub: Submission, cfg: Config, obs: Observation[], chat: Fa
  * It is judged from the preload's record for the correctly formatted wrong signatures the bot refused; without a
  * record (the preload did not load), from the code.
  */
-function constantTimePart(sub: Submission, cfg: Config, wrongButWellFormed: Observation[], refused: (o: Observation) => boolean, trace: Trace | null, where: Record<string, string>): { ok: boolean; message: Msg } {
+function constantTimePart(sub: Submission, cfg: Config, wrongButWellFormed: Observation[], refused: (o: Observation) => boolean, trace: Trace | null, where: Where): { ok: boolean; message: Msg } {
   const judged = wrongButWellFormed.filter(refused);
   if (judged.length === 0) {
     return { ok: false, message: both(`형식은 맞지만 틀린 서명을 하나도 거절하지 않아, 서명을 어떻게 비교하는지 볼 수 없습니다 (${where.compare}).`, `No correctly formatted but wrong signature was refused, so how the signature is compared could not be seen (${where.compare}).`) };
