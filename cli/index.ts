@@ -20,7 +20,7 @@ const USAGE = `usage: bin/lms <command>
   grade <lab-id> <file-or-dir>... [--json] [--lang ko|en]
                              grade files through the same sandbox as the worker
   content list [--json]      every lesson: week, slug, title, languages
-  content check              validate lessons (schema, translations, internal links)
+  content check              validate lessons (schema, translations, internal links, glossary, quizzes)
   images build [--force]     build the base, runtime and grader images
   worker                     run a grading worker (uses DATABASE_URL, REDIS_URL, DOCKER_HOST)
   backup [--out file]        a consistent dump of the database (gzip JSON; one snapshot), default .data/backups/
@@ -283,6 +283,14 @@ async function cmdContent(args: string[]): Promise<number> {
     problems.push(...listLabs().flatMap(labFolderProblems));
     const { compileAll } = await import('./content-compile');
     problems.push(...(await compileAll()));
+    // Korean glossary and quiz rules; some report warnings only (see lib/content/checks.ts for which and why).
+    const { checkGlossary, checkQuizzes } = await import('../lib/content/checks');
+    const warnings: string[] = [];
+    for (const r of [checkGlossary(), checkQuizzes()]) {
+      problems.push(...r.problems);
+      warnings.push(...r.warnings);
+    }
+    if (warnings.length) process.stderr.write(`content check warnings (${warnings.length}, not failing):\n  ${warnings.join('\n  ')}\n`);
     if (problems.length) {
       process.stderr.write(`content check failed:\n  ${problems.join('\n  ')}\n`);
       return 1;
