@@ -362,12 +362,20 @@ function safe(id: string, points: number, fn: () => CheckVerdict): CheckVerdict 
   }
 }
 
-export async function grade(sub: Submission): Promise<GraderVerdict> {
-  const { main: wf, files } = read(sub);
-  const jobs = wf.value.jobs as Obj;
-  const checks: CheckVerdict[] = [];
+/** What the checks read: the main workflow, every workflow file, its jobs and events, and actionlint's findings. */
+interface Workflow {
+  sub: Submission;
+  wf: WfFile;
+  files: Map<string, WfFile>;
+  jobs: Obj;
+  on: Record<string, Json>;
+  runs: Probe[];
+  /** actionlint's findings of untrusted input: the injection check's business. */
+  untrusted: (LintFinding & { file: string })[];
+}
 
-  // actionlint on every workflow file, anchors expanded; untrusted-input findings belong to the injection check
+/** actionlint on every workflow file, anchors expanded; untrusted-input findings belong to the injection check. */
+async function lintAll(sub: Submission, files: Map<string, WfFile>) {
   const findings: (LintFinding & { file: string })[] = [];
   let lintError: string | null = null;
   for (const f of files.values()) {
@@ -379,164 +387,171 @@ export async function grade(sub: Submission): Promise<GraderVerdict> {
   }
   const untrusted = findings.filter((f) => /potentially untrusted/.test(f.message));
   const rest = findings.filter((f) => !untrusted.includes(f));
+  return { untrusted, rest, lintError };
+}
+
+/** actionlint: what actionlint finds, untrusted input aside. */
+function checkActionlint({ rest, lintError }: Awaited<ReturnType<typeof lintAll>>): CheckVerdict {
   const show = (f: LintFinding & { file: string }) => `${f.file}:${f.line}:${f.column}: [${f.kind}] ${clip(f.message.split('. ')[0]!, 200)}`;
-  checks.push(
-    lintError
-      ? { id: 'actionlint', points: 0, passed: false, message: msg(`actionlint가 이 파일을 끝까지 검사하지 못했습니다 (${lintError}). 파일을 줄여 어디서 멈추는지 찾아보세요.`, `actionlint could not finish on this file (${lintError}). Cut the file down to find where it stops.`) }
-      : partial('actionlint', 3, [
-          {
-            ok: rest.length === 0,
-            message: msg(`actionlint가 ${rest.length}건을 찾았습니다: ${rest.slice(0, 5).map(show).join('; ')}${rest.length > 5 ? ' …' : ''}`, `actionlint found ${rest.length} problem(s): ${rest.slice(0, 5).map(show).join('; ')}${rest.length > 5 ? ' …' : ''}`),
-          },
-        ]),
-  );
+  if (lintError) return { id: 'actionlint', points: 0, passed: false, message: msg(`actionlint가 이 파일을 끝까지 검사하지 못했습니다 (${lintError}). 파일을 줄여 어디서 멈추는지 찾아보세요.`, `actionlint could not finish on this file (${lintError}). Cut the file down to find where it stops.`) };
+  return partial('actionlint', 3, [
+    {
+      ok: rest.length === 0,
+      message: msg(`actionlint가 ${rest.length}건을 찾았습니다: ${rest.slice(0, 5).map(show).join('; ')}${rest.length > 5 ? ' …' : ''}`, `actionlint found ${rest.length} problem(s): ${rest.slice(0, 5).map(show).join('; ')}${rest.length > 5 ? ' …' : ''}`),
+    },
+  ]);
+}
+
+export async function grade(sub: Submission): Promise<GraderVerdict> {
+  const { main: wf, files } = read(sub);
+  const jobs = wf.value.jobs as Obj;
+  const checks: CheckVerdict[] = [];
+
+  const lint = await lintAll(sub, files);
+  checks.push(checkActionlint(lint));
 
   const on = events(wf.value.on ?? (wf.value as Record<string, Json>)['true']);
   const runs = probes(wf.value.on ?? (wf.value as Record<string, Json>)['true']);
+  const w: Workflow = { sub, wf, files, jobs, on, runs, untrusted: lint.untrusted };
 
-  // triggers
-  checks.push(
-    safe('triggers', 2, () => {
-      const pushMain = runs.some((r) => r.id === 'push:main');
-      const prRun = runs.some((r) => r.id === 'pull_request');
-      const prTarget = 'pull_request_target' in on;
-      return partial('triggers', 2, [
-        {
-          ok: pushMain,
-          message: 'push' in on
-            ? msg(`${wf.at(['on', 'push'])}: push 필터(branches/branches-ignore/tags)가 main 브랜치를 빼 버려 main에 push해도 실행되지 않습니다.`, `${wf.at(['on', 'push'])}: the push filter (branches/branches-ignore/tags) leaves main out, so a push to main does not run the workflow.`)
-            : msg(`${wf.at(['on'])}: main 브랜치에 push될 때 실행되지 않습니다 (on: 아래에 push가 없습니다).`, `${wf.at(['on'])}: the workflow does not run on pushes to main (no push under on:).`),
-        },
-        {
-          ok: prRun,
-          message: prTarget && !('pull_request' in on)
-            ? msg(`${wf.at(['on', 'pull_request_target'])}: pull_request_target은 대상 저장소의 쓰기 토큰과 시크릿을 가진 채 실행됩니다. 풀 리퀘스트의 코드를 테스트하는 데는 pull_request를 쓰세요.`, `${wf.at(['on', 'pull_request_target'])}: pull_request_target runs with the base repository's write token and secrets; test a pull request's code with pull_request.`)
-            : 'pull_request' in on
-              ? msg(`${wf.at(['on', 'pull_request'])}: pull_request 필터가 main을 향한 풀 리퀘스트를 빼 버립니다.`, `${wf.at(['on', 'pull_request'])}: the pull_request filter leaves out pull requests to main.`)
-              : msg(`${wf.at(['on'])}: 풀 리퀘스트에서 테스트가 돌지 않습니다 (on: 아래에 pull_request가 없습니다).`, `${wf.at(['on'])}: tests do not run for pull requests (no pull_request under on:).`),
-        },
-      ]);
-    }),
-  );
-
-  // the needs graph and the artefact
-  checks.push(
-    safe('needs', 2, () => {
-      const has = (j: string) => isObj(jobs[j]);
-      const missing = ['test', 'build', 'deploy'].filter((j) => !has(j));
-      const uploads = has('build') ? jobSteps(files, wf, 'build').filter((s) => action(s) === 'actions/upload-artifact') : [];
-      const distUpload = uploads.find((s) => arr(get(s.step, ['with', 'path'])).some((p) => /(^|[\s/])dist(\/|\s|$|\*)/m.test(String(p).trim() + '\n') || /^\.?\/?dist\b/m.test(String(p))));
-      const downloads = has('deploy') ? jobSteps(files, wf, 'deploy').filter((s) => action(s) === 'actions/download-artifact') : [];
-      const upName = str(get(distUpload?.step, ['with', 'name'])) ?? 'artifact';
-      const matching = downloads.find((s) => {
-        const n = str(get(s.step, ['with', 'name']));
-        const pat = str(get(s.step, ['with', 'pattern']));
-        if (n) return n === upName || /\$\{\{/.test(n) || /\$\{\{/.test(upName);
-        return pat ? globToRegExp(pat).test(upName) : true;
-      });
-      const artefactOk = !!distUpload && !!matching;
-      return partial('needs', 2, [
-        {
-          ok: has('build') && has('test') && dependsOn(jobs, 'build', 'test'),
-          message: missing.length ? msg(`${wf.at(['jobs'])}: ${missing.join(', ')} job이 없습니다 (job 이름은 jobs: 아래의 키입니다).`, `${wf.at(['jobs'])}: no ${missing.join(', ')} job (a job's name is its key under jobs:).`) : msg(`${wf.at(['jobs', 'build'])}: build가 test를 기다리지 않습니다 (needs).`, `${wf.at(['jobs', 'build'])}: build does not wait for test (needs).`),
-        },
-        {
-          ok: has('deploy') && has('build') && dependsOn(jobs, 'deploy', 'build') && dependsOn(jobs, 'deploy', 'test'),
-          message: msg(`${has('deploy') ? wf.at(['jobs', 'deploy']) : wf.at(['jobs'])}: deploy는 build(그리고 build를 통해 test)가 끝난 뒤에만 실행되어야 합니다.`, `${has('deploy') ? wf.at(['jobs', 'deploy']) : wf.at(['jobs'])}: deploy must run only after build (and, through it, test).`),
-        },
-        {
-          ok: artefactOk,
-          message: !distUpload
-            ? msg(`${has('build') ? wf.at(['jobs', 'build']) : wf.at(['jobs'])}: build가 dist/를 아티팩트로 올리지 않습니다 (actions/upload-artifact, path에 dist/).`, `${has('build') ? wf.at(['jobs', 'build']) : wf.at(['jobs'])}: build does not keep dist/ as an artifact (actions/upload-artifact with dist/ in its path).`)
-            : msg(`${has('deploy') ? wf.at(['jobs', 'deploy']) : wf.at(['jobs'])}: deploy가 build의 아티팩트("${upName}")를 actions/download-artifact로 받지 않습니다. 테스트를 통과한 바로 그 빌드를 게시해야 합니다.`, `${has('deploy') ? wf.at(['jobs', 'deploy']) : wf.at(['jobs'])}: deploy does not download build's artifact ("${upName}") with actions/download-artifact; publish the very build that passed.`),
-        },
-      ]);
-    }),
-  );
-
-  // every action pinned to a full commit SHA
-  checks.push(
-    safe('pinning', 2, () => {
-      const uses: { where: string; ref: string }[] = [];
-      for (const f of files.values()) {
-        for (const [job, j] of Object.entries(isObj(f.value.jobs) ? f.value.jobs : {})) {
-          const u = str(get(j, ['uses']));
-          if (u) uses.push({ where: f.at(['jobs', job, 'uses']), ref: u });
-        }
-      }
-      for (const s of allSteps(files)) {
-        const u = str(s.step.uses);
-        if (u) uses.push({ where: s.wf.at(['jobs', s.job, 'steps', s.i, 'uses']), ref: u });
-      }
-      const pinned = (u: string) => u.startsWith('./') || /^docker:\/\/.+@sha256:[0-9a-f]{64}$/.test(u) || /^[^@\s]+@[0-9a-f]{40}$/.test(u);
-      const loose = uses.filter((u) => !pinned(u.ref));
-      return partial('pinning', 2, [
-        {
-          ok: uses.length > 0 && loose.length === 0,
-          message: uses.length === 0
-            ? msg('워크플로가 액션을 하나도 쓰지 않습니다 (actions/checkout 등).', 'The workflow uses no action at all (actions/checkout and so on).')
-            : msg(`태그나 브랜치로 가리킨 액션: ${loose.slice(0, 6).map((u) => `${u.where} ${u.ref}`).join('; ')}. 태그는 옮겨질 수 있으니 40자리 커밋 SHA로 가리키세요.`, `Actions referenced by a tag or branch: ${loose.slice(0, 6).map((u) => `${u.where} ${u.ref}`).join('; ')}. Tags can be moved; use the 40-character commit SHA.`),
-        },
-      ]);
-    }),
-  );
-
-  // caching and reproducible installs
-  checks.push(
-    safe('caching', 2, () => {
-      const all = allSteps(files);
-      const nodeSetups = all.filter((s) => action(s) === 'actions/setup-node');
-      const cached =
-        nodeSetups.some((s) => ['npm', 'yarn', 'pnpm'].includes((str(get(s.step, ['with', 'cache'])) ?? '').toLowerCase())) ||
-        all.some((s) => (action(s) === 'actions/cache' || action(s) === 'actions/cache/restore') && /hashFiles\(/.test(String(get(s.step, ['with', 'key']) ?? '')) && /npm|node_modules/.test(String(get(s.step, ['with', 'path']) ?? '')));
-      const script = (s: StepRef) => str(s.step.run) ?? '';
-      const lines = (s: StepRef) => script(s).split(/\r?\n|&&|;/).map((l) => l.trim());
-      const ci = /^npm\s+(ci|clean-install|ic|install-clean|isntall-clean)\b/;
-      const loose = /^npm\s+(install|i|isntall|add)\b(?!.*\s(-g|--global)\b)/;
-      const installs = all.filter((s) => lines(s).some((l) => ci.test(l) || loose.test(l)));
-      const looseInstall = all.filter((s) => lines(s).some((l) => loose.test(l) && !/\s(-g|--global)\b/.test(l)));
-      const where = nodeSetups[0] ? nodeSetups[0].at : wf.at(['jobs']);
-      return partial('caching', 2, [
-        { ok: cached, message: msg(`${where}: 의존성 캐시가 없습니다. 잠금 파일이 바뀔 때만 새로 받도록 하세요 (setup-node의 cache 입력, 또는 잠금 파일의 hashFiles를 키로 쓰는 actions/cache).`, `${where}: dependencies are not cached; fetch them again only when the lock file changes (setup-node's cache input, or actions/cache keyed on hashFiles of the lock file).`) },
-        {
-          ok: installs.length > 0 && looseInstall.length === 0,
-          message: looseInstall.length
-            ? msg(`${looseInstall.map((s) => s.at).join(', ')}: npm install은 잠금 파일을 고칠 수 있습니다. CI에서는 잠금 파일 그대로 설치하는 명령을 쓰세요.`, `${looseInstall.map((s) => s.at).join(', ')}: npm install may rewrite the lock file; CI installs exactly what the lock says.`)
-            : msg(`${wf.at(['jobs'])}: 의존성을 설치하는 단계가 없습니다.`, `${wf.at(['jobs'])}: no step installs the dependencies.`),
-        },
-      ]);
-    }),
-  );
-
+  checks.push(safe('triggers', 2, () => checkTriggers(w)));
+  checks.push(safe('needs', 2, () => checkNeeds(w)));
+  checks.push(safe('pinning', 2, () => checkPinning(w)));
+  checks.push(safe('caching', 2, () => checkCaching(w)));
   // the deploy: only from main, never cancelled halfway, least privilege, OIDC with the given role
   checks.push(safe('deploy-guard', 3, () => deployGuard(wf, files, jobs, runs)));
-
-  // script injection: untrusted text expanded inside run: (or actions/github-script's script:)
-  checks.push(
-    safe('injection', 2, () => {
-      const own: string[] = [];
-      for (const s of allSteps(files)) {
-        const tainted = taintedEnvNames(s.wf.value.env, get(s.wf.value.jobs, [s.job, 'env']), s.step.env);
-        const run = str(s.step.run);
-        const script = action(s) === 'actions/github-script' ? str(get(s.step, ['with', 'script'])) : undefined;
-        for (const [text, field] of [[run, 'run'], [script, 'with.script']] as const) {
-          const hit = text ? untrustedIn(text, tainted) : null;
-          if (hit) own.push(`${s.wf.at(['jobs', s.job, 'steps', s.i, ...field.split('.')])}: ${hit}`);
-        }
-      }
-      const lint = untrusted.map((f) => `${f.file}:${f.line}:${f.column}: ${(/"([^"]+)"/.exec(f.message) ?? [])[1] ?? clip(f.message, 60)}`);
-      const lintLines = new Set(untrusted.map((f) => `${f.file}:${f.line}`));
-      const all = [...lint, ...own.filter((o) => !lintLines.has(o.split(': ')[0]!))];
-      return partial('injection', 2, [
-        {
-          ok: all.length === 0,
-          message: msg(`run: 스크립트 안에 신뢰할 수 없는 입력이 그대로 들어갑니다: ${all.slice(0, 4).join('; ')}. 이 값은 누구나 만들 수 있는 텍스트입니다. 단계의 env:에 넣고 스크립트에서는 "$TITLE"처럼 환경 변수로 읽으세요.`, `Untrusted input is expanded straight into a script: ${all.slice(0, 4).join('; ')}. Anyone can write that text: put it in the step's env: and read it in the script as an environment variable, such as "$TITLE".`),
-        },
-      ]);
-    }),
-  );
+  checks.push(safe('injection', 2, () => checkInjection(w)));
 
   return { gradable: true, checks };
+}
+
+/** triggers: the workflow runs on pushes to main and on pull requests (not pull_request_target). */
+function checkTriggers({ wf, on, runs }: Workflow): CheckVerdict {
+  const pushMain = runs.some((r) => r.id === 'push:main');
+  const prRun = runs.some((r) => r.id === 'pull_request');
+  const prTarget = 'pull_request_target' in on;
+  return partial('triggers', 2, [
+    {
+      ok: pushMain,
+      message: 'push' in on
+        ? msg(`${wf.at(['on', 'push'])}: push 필터(branches/branches-ignore/tags)가 main 브랜치를 빼 버려 main에 push해도 실행되지 않습니다.`, `${wf.at(['on', 'push'])}: the push filter (branches/branches-ignore/tags) leaves main out, so a push to main does not run the workflow.`)
+        : msg(`${wf.at(['on'])}: main 브랜치에 push될 때 실행되지 않습니다 (on: 아래에 push가 없습니다).`, `${wf.at(['on'])}: the workflow does not run on pushes to main (no push under on:).`),
+    },
+    {
+      ok: prRun,
+      message: prTarget && !('pull_request' in on)
+        ? msg(`${wf.at(['on', 'pull_request_target'])}: pull_request_target은 대상 저장소의 쓰기 토큰과 시크릿을 가진 채 실행됩니다. 풀 리퀘스트의 코드를 테스트하는 데는 pull_request를 쓰세요.`, `${wf.at(['on', 'pull_request_target'])}: pull_request_target runs with the base repository's write token and secrets; test a pull request's code with pull_request.`)
+        : 'pull_request' in on
+          ? msg(`${wf.at(['on', 'pull_request'])}: pull_request 필터가 main을 향한 풀 리퀘스트를 빼 버립니다.`, `${wf.at(['on', 'pull_request'])}: the pull_request filter leaves out pull requests to main.`)
+          : msg(`${wf.at(['on'])}: 풀 리퀘스트에서 테스트가 돌지 않습니다 (on: 아래에 pull_request가 없습니다).`, `${wf.at(['on'])}: tests do not run for pull requests (no pull_request under on:).`),
+    },
+  ]);
+}
+
+/** needs: the needs graph and the artefact. */
+function checkNeeds({ wf, files, jobs }: Workflow): CheckVerdict {
+  const has = (j: string) => isObj(jobs[j]);
+  const missing = ['test', 'build', 'deploy'].filter((j) => !has(j));
+  const uploads = has('build') ? jobSteps(files, wf, 'build').filter((s) => action(s) === 'actions/upload-artifact') : [];
+  const distUpload = uploads.find((s) => arr(get(s.step, ['with', 'path'])).some((p) => /(^|[\s/])dist(\/|\s|$|\*)/m.test(String(p).trim() + '\n') || /^\.?\/?dist\b/m.test(String(p))));
+  const downloads = has('deploy') ? jobSteps(files, wf, 'deploy').filter((s) => action(s) === 'actions/download-artifact') : [];
+  const upName = str(get(distUpload?.step, ['with', 'name'])) ?? 'artifact';
+  const matching = downloads.find((s) => {
+    const n = str(get(s.step, ['with', 'name']));
+    const pat = str(get(s.step, ['with', 'pattern']));
+    if (n) return n === upName || /\$\{\{/.test(n) || /\$\{\{/.test(upName);
+    return pat ? globToRegExp(pat).test(upName) : true;
+  });
+  const artefactOk = !!distUpload && !!matching;
+  return partial('needs', 2, [
+    {
+      ok: has('build') && has('test') && dependsOn(jobs, 'build', 'test'),
+      message: missing.length ? msg(`${wf.at(['jobs'])}: ${missing.join(', ')} job이 없습니다 (job 이름은 jobs: 아래의 키입니다).`, `${wf.at(['jobs'])}: no ${missing.join(', ')} job (a job's name is its key under jobs:).`) : msg(`${wf.at(['jobs', 'build'])}: build가 test를 기다리지 않습니다 (needs).`, `${wf.at(['jobs', 'build'])}: build does not wait for test (needs).`),
+    },
+    {
+      ok: has('deploy') && has('build') && dependsOn(jobs, 'deploy', 'build') && dependsOn(jobs, 'deploy', 'test'),
+      message: msg(`${has('deploy') ? wf.at(['jobs', 'deploy']) : wf.at(['jobs'])}: deploy는 build(그리고 build를 통해 test)가 끝난 뒤에만 실행되어야 합니다.`, `${has('deploy') ? wf.at(['jobs', 'deploy']) : wf.at(['jobs'])}: deploy must run only after build (and, through it, test).`),
+    },
+    {
+      ok: artefactOk,
+      message: !distUpload
+        ? msg(`${has('build') ? wf.at(['jobs', 'build']) : wf.at(['jobs'])}: build가 dist/를 아티팩트로 올리지 않습니다 (actions/upload-artifact, path에 dist/).`, `${has('build') ? wf.at(['jobs', 'build']) : wf.at(['jobs'])}: build does not keep dist/ as an artifact (actions/upload-artifact with dist/ in its path).`)
+        : msg(`${has('deploy') ? wf.at(['jobs', 'deploy']) : wf.at(['jobs'])}: deploy가 build의 아티팩트("${upName}")를 actions/download-artifact로 받지 않습니다. 테스트를 통과한 바로 그 빌드를 게시해야 합니다.`, `${has('deploy') ? wf.at(['jobs', 'deploy']) : wf.at(['jobs'])}: deploy does not download build's artifact ("${upName}") with actions/download-artifact; publish the very build that passed.`),
+    },
+  ]);
+}
+
+/** pinning: every action pinned to a full commit SHA. */
+function checkPinning({ files }: Workflow): CheckVerdict {
+  const uses: { where: string; ref: string }[] = [];
+  for (const f of files.values()) {
+    for (const [job, j] of Object.entries(isObj(f.value.jobs) ? f.value.jobs : {})) {
+      const u = str(get(j, ['uses']));
+      if (u) uses.push({ where: f.at(['jobs', job, 'uses']), ref: u });
+    }
+  }
+  for (const s of allSteps(files)) {
+    const u = str(s.step.uses);
+    if (u) uses.push({ where: s.wf.at(['jobs', s.job, 'steps', s.i, 'uses']), ref: u });
+  }
+  const pinned = (u: string) => u.startsWith('./') || /^docker:\/\/.+@sha256:[0-9a-f]{64}$/.test(u) || /^[^@\s]+@[0-9a-f]{40}$/.test(u);
+  const loose = uses.filter((u) => !pinned(u.ref));
+  return partial('pinning', 2, [
+    {
+      ok: uses.length > 0 && loose.length === 0,
+      message: uses.length === 0
+        ? msg('워크플로가 액션을 하나도 쓰지 않습니다 (actions/checkout 등).', 'The workflow uses no action at all (actions/checkout and so on).')
+        : msg(`태그나 브랜치로 가리킨 액션: ${loose.slice(0, 6).map((u) => `${u.where} ${u.ref}`).join('; ')}. 태그는 옮겨질 수 있으니 40자리 커밋 SHA로 가리키세요.`, `Actions referenced by a tag or branch: ${loose.slice(0, 6).map((u) => `${u.where} ${u.ref}`).join('; ')}. Tags can be moved; use the 40-character commit SHA.`),
+    },
+  ]);
+}
+
+/** caching: caching and reproducible installs. */
+function checkCaching({ wf, files }: Workflow): CheckVerdict {
+  const all = allSteps(files);
+  const nodeSetups = all.filter((s) => action(s) === 'actions/setup-node');
+  const cached =
+    nodeSetups.some((s) => ['npm', 'yarn', 'pnpm'].includes((str(get(s.step, ['with', 'cache'])) ?? '').toLowerCase())) ||
+    all.some((s) => (action(s) === 'actions/cache' || action(s) === 'actions/cache/restore') && /hashFiles\(/.test(String(get(s.step, ['with', 'key']) ?? '')) && /npm|node_modules/.test(String(get(s.step, ['with', 'path']) ?? '')));
+  const script = (s: StepRef) => str(s.step.run) ?? '';
+  const lines = (s: StepRef) => script(s).split(/\r?\n|&&|;/).map((l) => l.trim());
+  const ci = /^npm\s+(ci|clean-install|ic|install-clean|isntall-clean)\b/;
+  const loose = /^npm\s+(install|i|isntall|add)\b(?!.*\s(-g|--global)\b)/;
+  const installs = all.filter((s) => lines(s).some((l) => ci.test(l) || loose.test(l)));
+  const looseInstall = all.filter((s) => lines(s).some((l) => loose.test(l) && !/\s(-g|--global)\b/.test(l)));
+  const where = nodeSetups[0] ? nodeSetups[0].at : wf.at(['jobs']);
+  return partial('caching', 2, [
+    { ok: cached, message: msg(`${where}: 의존성 캐시가 없습니다. 잠금 파일이 바뀔 때만 새로 받도록 하세요 (setup-node의 cache 입력, 또는 잠금 파일의 hashFiles를 키로 쓰는 actions/cache).`, `${where}: dependencies are not cached; fetch them again only when the lock file changes (setup-node's cache input, or actions/cache keyed on hashFiles of the lock file).`) },
+    {
+      ok: installs.length > 0 && looseInstall.length === 0,
+      message: looseInstall.length
+        ? msg(`${looseInstall.map((s) => s.at).join(', ')}: npm install은 잠금 파일을 고칠 수 있습니다. CI에서는 잠금 파일 그대로 설치하는 명령을 쓰세요.`, `${looseInstall.map((s) => s.at).join(', ')}: npm install may rewrite the lock file; CI installs exactly what the lock says.`)
+        : msg(`${wf.at(['jobs'])}: 의존성을 설치하는 단계가 없습니다.`, `${wf.at(['jobs'])}: no step installs the dependencies.`),
+    },
+  ]);
+}
+
+/** injection: no untrusted text expanded inside run: (or actions/github-script's script:). */
+function checkInjection({ files, untrusted }: Workflow): CheckVerdict {
+  const own: string[] = [];
+  for (const s of allSteps(files)) {
+    const tainted = taintedEnvNames(s.wf.value.env, get(s.wf.value.jobs, [s.job, 'env']), s.step.env);
+    const run = str(s.step.run);
+    const script = action(s) === 'actions/github-script' ? str(get(s.step, ['with', 'script'])) : undefined;
+    for (const [text, field] of [[run, 'run'], [script, 'with.script']] as const) {
+      const hit = text ? untrustedIn(text, tainted) : null;
+      if (hit) own.push(`${s.wf.at(['jobs', s.job, 'steps', s.i, ...field.split('.')])}: ${hit}`);
+    }
+  }
+  const lint = untrusted.map((f) => `${f.file}:${f.line}:${f.column}: ${(/"([^"]+)"/.exec(f.message) ?? [])[1] ?? clip(f.message, 60)}`);
+  const lintLines = new Set(untrusted.map((f) => `${f.file}:${f.line}`));
+  const all = [...lint, ...own.filter((o) => !lintLines.has(o.split(': ')[0]!))];
+  return partial('injection', 2, [
+    {
+      ok: all.length === 0,
+      message: msg(`run: 스크립트 안에 신뢰할 수 없는 입력이 그대로 들어갑니다: ${all.slice(0, 4).join('; ')}. 이 값은 누구나 만들 수 있는 텍스트입니다. 단계의 env:에 넣고 스크립트에서는 "$TITLE"처럼 환경 변수로 읽으세요.`, `Untrusted input is expanded straight into a script: ${all.slice(0, 4).join('; ')}. Anyone can write that text: put it in the step's env: and read it in the script as an environment variable, such as "$TITLE".`),
+    },
+  ]);
 }
 
 function deployGuard(wf: WfFile, files: Map<string, WfFile>, jobs: Obj, runs: Probe[]): CheckVerdict {
