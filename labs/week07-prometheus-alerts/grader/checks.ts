@@ -62,9 +62,9 @@ export async function grade(sub: Submission, config: GradeConfig, ctx?: GradeCon
   report(checkPromQL(rf, parsed));
   report(checkRequired(model));
   report(checkLabels(rf));
-  const [fires, quiet] = await checkScenarios(model, config, syntax.passed, deadline, runTimeout);
-  report(fires);
-  report(quiet);
+  const scenarios = await runScenarios(model, config, syntax.passed, deadline, runTimeout);
+  report(checkFires(scenarios));
+  report(checkQuiet(scenarios));
   return { gradable: true, checks };
 }
 
@@ -325,17 +325,19 @@ interface ScenarioResult {
   failed: Map<string, B>;
 }
 
-async function checkScenarios(model: Model, config: GradeConfig, loads: boolean, deadline: number, runTimeout: number): Promise<[CheckVerdict, CheckVerdict]> {
+/** The hidden scenarios run once for both checks that read them, or why they could not run. */
+type ScenarioRun = { notRun: B } | { model: Model; fires: Scenario[]; quiet: Scenario[]; present: string[]; results: ScenarioResult[] };
+
+async function runScenarios(model: Model, config: GradeConfig, loads: boolean, deadline: number, runTimeout: number): Promise<ScenarioRun> {
   const scenarios = loadScenarios(config.dataDir);
   const fires = scenarios.filter((s) => s.kind === 'fires');
   const quiet = scenarios.filter((s) => s.kind === 'quiet');
-  const notRun = (why: B): [CheckVerdict, CheckVerdict] => [fail('fires', why), fail('quiet', why)];
   if (!loads) {
-    return notRun(m(`숨은 시나리오를 실행하지 못했습니다: Prometheus가 ${RULE_FILE}을 읽지 못합니다 (promtool check rules 결과를 보세요).`, `The hidden scenarios did not run: Prometheus cannot load ${RULE_FILE} (see the promtool check).`));
+    return { notRun: m(`숨은 시나리오를 실행하지 못했습니다: Prometheus가 ${RULE_FILE}을 읽지 못합니다 (promtool check rules 결과를 보세요).`, `The hidden scenarios did not run: Prometheus cannot load ${RULE_FILE} (see the promtool check).`) };
   }
   const spoof = model.rf.rules.find((r) => r.kind === 'record' && (r.name === 'ALERTS' || r.name === 'ALERTS_FOR_STATE'));
   if (spoof) {
-    return notRun(m(`${at(spoof.line)}: ${spoof.name}은 Prometheus가 알림 상태를 기록하는 이름이라 기록 규칙에 쓸 수 없습니다.`, `${at(spoof.line)}: ${spoof.name} is where Prometheus records alert states; a recording rule may not write it.`));
+    return { notRun: m(`${at(spoof.line)}: ${spoof.name}은 Prometheus가 알림 상태를 기록하는 이름이라 기록 규칙에 쓸 수 없습니다.`, `${at(spoof.line)}: ${spoof.name} is where Prometheus records alert states; a recording rule may not write it.`) };
   }
   const present = REQUIRED.map((r) => r.name).filter((n) => model.alerts(n).length > 0);
   const results: ScenarioResult[] = [];
@@ -343,21 +345,31 @@ async function checkScenarios(model: Model, config: GradeConfig, loads: boolean,
     const tested = s.kind === 'fires' ? present.filter((a) => a === s.alert) : present;
     results.push({ scenario: s, tested, failed: tested.length ? await runScenario(model, config.runner, s, tested, deadline, runTimeout) : new Map() });
   }
-  const lineOf = (a: string) => at(model.alerts(a)[0]?.line ?? 1);
-  const title = (s: Scenario) => m(`숨은 시나리오 "${s.name}" (${s.title.ko})`, `Hidden scenario "${s.name}" (${s.title.en})`);
+  return { model, fires, quiet, present, results };
+}
 
-  // Incidents: one part per scenario.
+const lineOf = (model: Model, a: string) => at(model.alerts(a)[0]?.line ?? 1);
+const title = (s: Scenario) => m(`숨은 시나리오 "${s.name}" (${s.title.ko})`, `Hidden scenario "${s.name}" (${s.title.en})`);
+
+/** fires: in each incident scenario, its alert fires. One part per scenario. */
+function checkFires(run: ScenarioRun): CheckVerdict {
+  if ('notRun' in run) return fail('fires', run.notRun);
+  const { model, fires, results } = run;
   const fireParts = fires.map((s) => {
     const r = results.find((x) => x.scenario === s)!;
     const t = title(s);
     if (!r.tested.includes(s.alert!)) return { ok: false, message: m(`${t.ko}: ${RULE_FILE}에 ${s.alert} 알림이 없어 아무것도 울리지 않았습니다.`, `${t.en}: there is no ${s.alert} alert in ${RULE_FILE}, so nothing fired.`) };
     const why = r.failed.get(s.alert!);
     if (!why) return { ok: true, message: '' };
-    return { ok: false, message: m(`${t.ko}: ${s.alert} (${lineOf(s.alert!)}): ${why.ko}`, `${t.en}: ${s.alert} (${lineOf(s.alert!)}): ${why.en}`) };
+    return { ok: false, message: m(`${t.ko}: ${s.alert} (${lineOf(model, s.alert!)}): ${why.ko}`, `${t.en}: ${s.alert} (${lineOf(model, s.alert!)}): ${why.en}`) };
   });
-  const firesVerdict = partial('fires', POINTS.fires, fireParts);
+  return partial('fires', POINTS.fires, fireParts);
+}
 
-  // Healthy data: per scenario, the share of the three alerts that exist and stayed quiet.
+/** quiet: on healthy data, per scenario, the share of the three alerts that exist and stayed quiet. */
+function checkQuiet(run: ScenarioRun): CheckVerdict {
+  if ('notRun' in run) return fail('quiet', run.notRun);
+  const { model, quiet, present, results } = run;
   const missing = REQUIRED.map((r) => r.name).filter((n) => !present.includes(n));
   let sum = 0;
   // The same failure in several scenarios is said once, naming the scenarios.
@@ -375,17 +387,15 @@ async function checkScenarios(model: Model, config: GradeConfig, loads: boolean,
   const msgs: B[] = [...grouped.values()].map((g) => {
     const names = m(g.scenarios.map((s) => `"${s.name}" (${s.title.ko})`).join(', '), g.scenarios.map((s) => `"${s.name}" (${s.title.en})`).join(', '));
     const lead = g.scenarios.length > 1 ? m(`숨은 시나리오 ${names.ko}`, `Hidden scenarios ${names.en}`) : m(`숨은 시나리오 ${names.ko}`, `Hidden scenario ${names.en}`);
-    return m(`${lead.ko}: ${g.alert} (${lineOf(g.alert)}): ${g.why.ko}`, `${lead.en}: ${g.alert} (${lineOf(g.alert)}): ${g.why.en}`);
+    return m(`${lead.ko}: ${g.alert} (${lineOf(model, g.alert)}): ${g.why.ko}`, `${lead.en}: ${g.alert} (${lineOf(model, g.alert)}): ${g.why.en}`);
   });
   if (missing.length > 0) {
     msgs.push(m(`${missing.join(', ')} 알림이 없어 조용히 있는지 확인할 수 없습니다.`, `${missing.join(', ')} ${missing.length > 1 ? 'are missing, so nothing shows they stay quiet' : 'is missing, so nothing shows it stays quiet'}.`));
   }
   const quietPoints = quiet.length ? Math.round(((POINTS.quiet * sum) / quiet.length) * 100) / 100 : 0;
-  const quietVerdict: CheckVerdict =
-    msgs.length === 0 && quiet.length > 0
-      ? pass('quiet', POINTS.quiet)
-      : { id: 'quiet', points: Math.min(quietPoints, POINTS.quiet - 0.01), passed: false, message: { ko: msgs.map((x) => x.ko).join(' '), en: msgs.map((x) => x.en).join(' ') } };
-  return [firesVerdict, quietVerdict];
+  return msgs.length === 0 && quiet.length > 0
+    ? pass('quiet', POINTS.quiet)
+    : { id: 'quiet', points: Math.min(quietPoints, POINTS.quiet - 0.01), passed: false, message: { ko: msgs.map((x) => x.ko).join(' '), en: msgs.map((x) => x.en).join(' ') } };
 }
 
 /**
