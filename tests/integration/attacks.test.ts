@@ -275,11 +275,13 @@ describe('attacks through a learner\'s Dockerfile', () => {
     f('package.json', '{"name":"x","version":"1.0.0"}'),
     f('server.js', "require('http').createServer((q, s) => s.end('hello')).listen(8080);"),
   ];
-  const learnerImages = async () => (await docker.listImages()).filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith('lms-learner')));
+  // The images built from a submission (lms-learner-<time>-<random>), not the learner base images (lms-learner-node:...).
+  const learnerImages = async () => (await docker.listImages()).filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith('lms-learner-') && !t.startsWith('lms-learner-node:')));
 
   it('the reference Dockerfile builds, answers, and keeps its dependency layer cached; the image is removed after', async () => {
     const o = await gradeFiles({ docker, labId: 'test-build', files: sol('FROM lms/node:18\nWORKDIR /app\nCOPY package.json ./\nRUN cp package.json deps.json\nCOPY server.js ./\nCMD ["node", "server.js"]\n') });
-    expect(graded(o).score).toBe(3);
+    expect(graded(o).checks.filter((c) => !c.passed).map((c) => c.id)).toEqual([]);
+    expect(graded(o).score).toBe(graded(o).maxScore);
     expect(await learnerImages()).toEqual([]);
     await hostHealthy();
   });
@@ -320,164 +322,6 @@ describe('after the attacks', () => {
       await w.stop();
     }
     await hostHealthy();
-  });
-});
-
-describe('learner image builds', () => {
-  // Learner Dockerfiles are built and run in a learner-image builder (lib/grading/builder.ts), behind the gate
-  // (lib/grading/dockerfile-gate.ts). Each test is one item of the attack report on the builds of weeks 2 and 9.
-  const files = (dockerfile: string, server = "require('http').createServer((q, s) => s.end('hello')).listen(8080);") => [
-    f('Dockerfile', dockerfile),
-    f('package.json', '{"name":"x","version":"1.0.0"}'),
-    f('server.js', server),
-  ];
-  const grade = (dockerfile: string, labId = 'test-build') => gradeFiles({ docker, labId, files: files(dockerfile) });
-  const check = (o: GradeOutcome, id: string) => graded(o).checks.find((c) => c.id === id)!;
-  const builders = async () => {
-    const { builderSettings } = await import('@/lib/grading/builder');
-    return [...Array(builderSettings().count).keys()];
-  };
-  /** What every builder holds beyond its kept images, as the last grading left it (taken in turn, not wiped first). */
-  const builderLeftovers = async () => {
-    const { leaseBuilder, builderContents } = await import('@/lib/grading/builder');
-    const out = [];
-    for (const slot of await builders()) {
-      const lease = await leaseBuilder(docker, { images: [], slot, inspectOnly: true });
-      try {
-        const c = await builderContents(lease.docker, ['debian:bookworm-slim', 'lms/node:18', graderImageTag(getLab('test-build')!), graderImageTag(getLab('week02-docker-server')!)]);
-        out.push({ slot, ...c });
-      } finally {
-        await lease.release();
-      }
-    }
-    return out;
-  };
-  const listen = async () => {
-    const seen: string[] = [];
-    const server = net.createServer((s) => {
-      seen.push(s.remoteAddress ?? '?');
-      s.end('HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nleaked');
-    });
-    await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
-    return { port: (server.address() as net.AddressInfo).port, seen, close: () => new Promise((r) => server.close(r)) };
-  };
-
-  it('1. nothing in a build reaches a network: remote ADD, git ADD, RUN --network and ssh mounts are refused before the build; the builder itself has no network either', async () => {
-    const l = await listen();
-    try {
-      const gateways = ['127.0.0.1', ...(await docker.listNetworks()).flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Gateway).filter((g): g is string => !!g && /^\d+\.\d+\.\d+\.\d+$/.test(g)))];
-      for (const gw of gateways) {
-        const o = await grade(`FROM lms/node:18\nADD http://${gw}:${l.port}/metrics /m\nCMD ["node", "-e", "1"]\n`);
-        expect(check(o, 'builds').message.en).toMatch(new RegExp(`Dockerfile:2: ADD http://${gw.replace(/\./g, '\\.')}:${l.port}/metrics: builds here have no network`));
-      }
-      for (const [df, why] of [
-        ['FROM lms/node:18\nADD https://github.com/moby/buildkit.git#v0.13.0 /src\n', /Dockerfile:2: .*git repository/],
-        ['FROM lms/node:18\nARG U=http://127.0.0.1:' + l.port + '/x\nADD ["$U", "/x"]\n', /Dockerfile:3: ADD http:\/\/127\.0\.0\.1/],
-        ['FROM lms/node:18\nRUN --network=host node -e "1"\n', /Dockerfile:2: RUN --network=host/],
-        ['FROM lms/node:18\nRUN --mount=type=ssh true\n', /Dockerfile:2: RUN --mount=type=ssh/],
-        ['FROM lms/node:18\nRUN --mount=type=secret,id=x true\n', /type=secret/],
-      ] as const) {
-        expect(check(await grade(df), 'builds').message.en).toMatch(why);
-      }
-      // Past the gate (as if it missed a form), the builder's engine still reaches nothing: it has no network at all.
-      const { leaseBuilder } = await import('@/lib/grading/builder');
-      const { buildLearnerImage, LEARNER_BASE_IMAGES } = await import('@/lib/grading/build');
-      const { gateDockerfile } = await import('@/lib/grading/dockerfile-gate');
-      const lease = await leaseBuilder(docker, { images: LEARNER_BASE_IMAGES });
-      try {
-        for (const gw of gateways) {
-          const text = `FROM lms/node:18\nADD http://${gw}:${l.port}/metrics /m\n`;
-          const info = await buildLearnerImage(lease, { files: files(text), dockerfile: 'Dockerfile', gate: { ...gateDockerfile(text, LEARNER_BASE_IMAGES), ok: true }, tag: 'lms-learner-ungated', limits: resolveLimits({ timeoutMs: 30_000 }), labels: {} });
-          expect(info.ok).toBe(false);
-          expect(info.error).toMatch(/connect|unreachable|refused/i);
-        }
-      } finally {
-        await lease.release();
-      }
-      expect(l.seen).toEqual([]);
-    } finally {
-      await l.close();
-    }
-  });
-
-  it('2. a multi-stage build and a failed build leave nothing on the host engine or in the builders', async () => {
-    const t0 = Math.floor(Date.now() / 1000) - 1;
-    const nonce = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
-    const multi = `FROM lms/node:18 AS deps\nWORKDIR /app\nCOPY package.json ./\nRUN echo ${nonce} > /marker && cp package.json deps.json\nFROM lms/node:18\nWORKDIR /app\nCOPY --from=deps /app/deps.json ./\nCOPY server.js ./\nCMD ["node", "server.js"]\n`;
-    const ok = await grade(multi);
-    expect(graded(ok).checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message.en}`)).toEqual([]);
-    const failed = await grade(`FROM lms/node:18 AS deps\nRUN echo ${nonce} > /marker && head -c 50000000 /dev/zero > /big\nFROM deps\nRUN exit 3\n`);
-    expect(check(failed, 'builds').passed).toBe(false);
-    // The host engine: no image (tagged or not), container or volume from these builds, no build cache of them.
-    const newImages = (await docker.listImages({ all: true })).filter((i) => i.Created >= t0);
-    for (const i of newImages) {
-      const history = await docker.getImage(i.Id).history();
-      expect(JSON.stringify(history)).not.toContain(nonce);
-    }
-    expect((await docker.listImages({ filters: { label: ['lms.sandbox=image', 'lms.lab=test-build'] } })).map((i) => i.RepoTags)).toEqual([]);
-    expect(await sandboxContainers()).toEqual([]);
-    // The builders: every container, image other than the bases and graders, cache record and volume is gone.
-    for (const b of await builderLeftovers()) expect(b).toEqual({ slot: b.slot, containers: [], images: [], buildCacheBytes: 0, buildCacheRecords: 0, volumes: [] });
-  });
-
-  it('3. a RUN step that spawns thousands of processes stops at the pid limit, and the build is refused quickly', async () => {
-    const t0 = Date.now();
-    const o = await grade('FROM lms/node:18\nRUN n=0; while [ $n -lt 3000 ]; do sleep 30 & n=$((n+1)); done; echo "spawned $n"\nCMD ["node", "-e", "1"]\n');
-    expect(check(o, 'builds').passed).toBe(false);
-    expect(check(o, 'builds').message.en).toMatch(/did not complete successfully/);
-    expect(Date.now() - t0).toBeLessThan(60_000);
-  });
-
-  it('4. COPY --from of another lab\'s grader image and a FROM split by a continuation are refused: only the bases and earlier stages', async () => {
-    const grader = graderImageTag(getLab('week02-docker-server')!);
-    const copy = await grade(`FROM lms/node:18\nCOPY --from=${grader} /grader /stolen\nCMD ["node", "-e", "1"]\n`);
-    expect(check(copy, 'builds').message.en).toMatch(new RegExp(`Dockerfile:2: COPY --from=${grader.replace(/[.:]/g, '\\$&')}: only an earlier stage`));
-    const split = await grade(`FROM \\\n  ${grader}\nCMD ["node", "-e", "1"]\n`);
-    expect(check(split, 'builds').message.en).toMatch(/Dockerfile:1: FROM lms-grader-week02-docker-server:\S+ is not available here/);
-    const mount = await grade(`FROM lms/node:18\nRUN --mount=type=bind,from=${grader},target=/g cat /g/grader.cjs\n`);
-    expect(check(mount, 'builds').message.en).toMatch(/RUN --mount=\.\.\.,from=lms-grader-week02/);
-  });
-
-  it('5. a RUN that prints " ---> Using cache" does not make a rebuilt step look cached', async () => {
-    // Week 2's reference with the install after the source, its output forging the classic builder's cache line.
-    const lab = getLab('week02-docker-server')!;
-    const { readFolderFiles } = await import('@/lib/labs/registry');
-    const sol = readFolderFiles(path.join(lab.dir, 'solution'));
-    const forged = `FROM lms/node:18\nWORKDIR /app\nRUN useradd --system --no-create-home app\nCOPY . .\nRUN echo ' ---> Using cache' && node scripts/install.js && echo ' ---> Using cache'\nUSER app\nEXPOSE 8080\nHEALTHCHECK CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]\nCMD ["node", "server.js"]\n`;
-    const o = await gradeFiles({ docker, labId: lab.manifest.id, files: [...sol.filter((x) => x.path !== 'Dockerfile'), f('Dockerfile', forged)] });
-    expect(check(o, 'builds').passed).toBe(true);
-    expect(check(o, 'cache').passed).toBe(false);
-  });
-
-  it('6. a VOLUME in the learner\'s image is a small tmpfs: 40 MB do not fit, nothing lands on the engine\'s disk', async () => {
-    // The server answers "hello" only if writing 40 MB into the VOLUME failed.
-    const o = await grade('FROM lms/node:18\nWORKDIR /app\nCOPY server.js ./\nVOLUME /data\nCMD ["sh", "-c", "head -c 40000000 /dev/zero > /data/big && exit 1; ls -l /data >&2; exec node server.js"]\n');
-    expect(check(o, 'builds').passed).toBe(true);
-    expect(check(o, 'answers').passed).toBe(true);
-    for (const b of await builderLeftovers()) expect(b.volumes).toEqual([]);
-  });
-
-  it('7. 100 MB on stderr leave no log file on the host: every sandbox and subject runs with the log driver off', async () => {
-    const seen = new Map<string, string>();
-    let largest = 0;
-    let polling = true;
-    const poll = (async () => {
-      while (polling) {
-        for (const c of await sandboxContainers()) {
-          if (!seen.has(c.Id)) seen.set(c.Id, (await docker.getContainer(c.Id).inspect().catch(() => null))?.HostConfig.LogConfig?.Type ?? '?');
-          const file = `/var/lib/docker/containers/${c.Id}/${c.Id}-json.log`;
-          largest = Math.max(largest, fs.existsSync(file) ? fs.statSync(file).size : 0);
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
-    const { out } = await subject(`head -c 104857600 /dev/zero | tr '\\0' x >&2; ${SERVE_HELLO}`);
-    polling = false;
-    await poll;
-    expect(passed(out, 'answers')).toBe(true);
-    expect(seen.size).toBeGreaterThanOrEqual(2);
-    expect([...new Set(seen.values())]).toEqual(['none']);
-    expect(largest).toBeLessThan(1024 * 1024);
   });
 });
 
@@ -837,4 +681,162 @@ describe('attacks on the web app: cohort webhooks (SSRF to this host and private
     expect(errors.closed).toBe(NOT_DELIVERED);
     expect(errors.closed).not.toMatch(/\d|ECONN|EPIPE|socket|SSL|TLS|hang up/i); // no port, errno or protocol detail
   }, 30_000);
+});
+
+describe('learner image builds', () => {
+  // Learner Dockerfiles are built and run in a learner-image builder (lib/grading/builder.ts), behind the gate
+  // (lib/grading/dockerfile-gate.ts). Each test is one item of the attack report on the builds of weeks 2 and 9.
+  const files = (dockerfile: string, server = "require('http').createServer((q, s) => s.end('hello')).listen(8080);") => [
+    f('Dockerfile', dockerfile),
+    f('package.json', '{"name":"x","version":"1.0.0"}'),
+    f('server.js', server),
+  ];
+  const grade = (dockerfile: string, labId = 'test-build') => gradeFiles({ docker, labId, files: files(dockerfile) });
+  const check = (o: GradeOutcome, id: string) => graded(o).checks.find((c) => c.id === id)!;
+  const builders = async () => {
+    const { builderSettings } = await import('@/lib/grading/builder');
+    return [...Array(builderSettings().count).keys()];
+  };
+  /** What every builder holds beyond its kept images, as the last grading left it (taken in turn, not wiped first). */
+  const builderLeftovers = async () => {
+    const { leaseBuilder, builderContents } = await import('@/lib/grading/builder');
+    const out = [];
+    for (const slot of await builders()) {
+      const lease = await leaseBuilder(docker, { images: [], slot, inspectOnly: true });
+      try {
+        const c = await builderContents(lease.docker, ['debian:bookworm-slim', 'lms/node:18', graderImageTag(getLab('test-build')!), graderImageTag(getLab('week02-docker-server')!)]);
+        out.push({ slot, ...c });
+      } finally {
+        await lease.release();
+      }
+    }
+    return out;
+  };
+  const listen = async () => {
+    const seen: string[] = [];
+    const server = net.createServer((s) => {
+      seen.push(s.remoteAddress ?? '?');
+      s.end('HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nleaked');
+    });
+    await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
+    return { port: (server.address() as net.AddressInfo).port, seen, close: () => new Promise((r) => server.close(r)) };
+  };
+
+  it('1. nothing in a build reaches a network: remote ADD, git ADD, RUN --network and ssh mounts are refused before the build; the builder itself has no network either', async () => {
+    const l = await listen();
+    try {
+      const gateways = ['127.0.0.1', ...(await docker.listNetworks()).flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Gateway).filter((g): g is string => !!g && /^\d+\.\d+\.\d+\.\d+$/.test(g)))];
+      for (const gw of gateways) {
+        const o = await grade(`FROM lms/node:18\nADD http://${gw}:${l.port}/metrics /m\nCMD ["node", "-e", "1"]\n`);
+        expect(check(o, 'builds').message.en).toMatch(new RegExp(`Dockerfile:2: ADD http://${gw.replace(/\./g, '\\.')}:${l.port}/metrics: builds here have no network`));
+      }
+      for (const [df, why] of [
+        ['FROM lms/node:18\nADD https://github.com/moby/buildkit.git#v0.13.0 /src\n', /Dockerfile:2: .*git repository/],
+        ['FROM lms/node:18\nARG U=http://127.0.0.1:' + l.port + '/x\nADD ["$U", "/x"]\n', /Dockerfile:3: ADD http:\/\/127\.0\.0\.1/],
+        ['FROM lms/node:18\nRUN --network=host node -e "1"\n', /Dockerfile:2: RUN --network=host/],
+        ['FROM lms/node:18\nRUN --mount=type=ssh true\n', /Dockerfile:2: RUN --mount=type=ssh/],
+        ['FROM lms/node:18\nRUN --mount=type=secret,id=x true\n', /type=secret/],
+      ] as const) {
+        expect(check(await grade(df), 'builds').message.en).toMatch(why);
+      }
+      // Past the gate (as if it missed a form), the builder's engine still reaches nothing: it has no network at all.
+      const { leaseBuilder } = await import('@/lib/grading/builder');
+      const { buildLearnerImage, LEARNER_BASE_IMAGES } = await import('@/lib/grading/build');
+      const { gateDockerfile } = await import('@/lib/grading/dockerfile-gate');
+      const lease = await leaseBuilder(docker, { images: LEARNER_BASE_IMAGES });
+      try {
+        for (const gw of gateways) {
+          const text = `FROM lms/node:18\nADD http://${gw}:${l.port}/metrics /m\n`;
+          const info = await buildLearnerImage(lease, { files: files(text), dockerfile: 'Dockerfile', gate: { ...gateDockerfile(text, LEARNER_BASE_IMAGES), ok: true }, tag: 'lms-learner-ungated', limits: resolveLimits({ timeoutMs: 30_000 }), labels: {} });
+          expect(info.ok).toBe(false);
+          expect(info.error).toMatch(/connect|unreachable|refused/i);
+        }
+      } finally {
+        await lease.release();
+      }
+      expect(l.seen).toEqual([]);
+    } finally {
+      await l.close();
+    }
+  });
+
+  it('2. a multi-stage build and a failed build leave nothing on the host engine or in the builders', async () => {
+    const t0 = Math.floor(Date.now() / 1000) - 1;
+    const nonce = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+    const multi = `FROM lms/node:18 AS deps\nWORKDIR /app\nCOPY package.json ./\nRUN echo ${nonce} > /marker && cp package.json deps.json\nFROM lms/node:18\nWORKDIR /app\nCOPY --from=deps /app/deps.json ./\nCOPY server.js ./\nCMD ["node", "server.js"]\n`;
+    const ok = await grade(multi);
+    expect(graded(ok).checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message.en}`)).toEqual([]);
+    const failed = await grade(`FROM lms/node:18 AS deps\nRUN echo ${nonce} > /marker && head -c 50000000 /dev/zero > /big\nFROM deps\nRUN exit 3\n`);
+    expect(check(failed, 'builds').passed).toBe(false);
+    // The host engine: no image (tagged or not), container or volume from these builds, no build cache of them.
+    const newImages = (await docker.listImages({ all: true })).filter((i) => i.Created >= t0);
+    for (const i of newImages) {
+      const history = await docker.getImage(i.Id).history();
+      expect(JSON.stringify(history)).not.toContain(nonce);
+    }
+    expect((await docker.listImages({ filters: { label: ['lms.sandbox=image', 'lms.lab=test-build'] } })).map((i) => i.RepoTags)).toEqual([]);
+    expect(await sandboxContainers()).toEqual([]);
+    // The builders: every container, image other than the bases and graders, cache record and volume is gone.
+    for (const b of await builderLeftovers()) expect(b).toEqual({ slot: b.slot, containers: [], images: [], buildCacheBytes: 0, buildCacheRecords: 0, volumes: [] });
+  });
+
+  it('3. a RUN step that spawns thousands of processes stops at the pid limit, and the build is refused quickly', async () => {
+    const t0 = Date.now();
+    const o = await grade('FROM lms/node:18\nRUN n=0; while [ $n -lt 3000 ]; do sleep 30 & n=$((n+1)); done; echo "spawned $n"\nCMD ["node", "-e", "1"]\n');
+    expect(check(o, 'builds').passed).toBe(false);
+    expect(check(o, 'builds').message.en).toMatch(/did not complete successfully/);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+  });
+
+  it('4. COPY --from of another lab\'s grader image and a FROM split by a continuation are refused: only the bases and earlier stages', async () => {
+    const grader = graderImageTag(getLab('week02-docker-server')!);
+    const copy = await grade(`FROM lms/node:18\nCOPY --from=${grader} /grader /stolen\nCMD ["node", "-e", "1"]\n`);
+    expect(check(copy, 'builds').message.en).toMatch(new RegExp(`Dockerfile:2: COPY --from=${grader.replace(/[.:]/g, '\\$&')}: only an earlier stage`));
+    const split = await grade(`FROM \\\n  ${grader}\nCMD ["node", "-e", "1"]\n`);
+    expect(check(split, 'builds').message.en).toMatch(/Dockerfile:1: FROM lms-grader-week02-docker-server:\S+ is not available here/);
+    const mount = await grade(`FROM lms/node:18\nRUN --mount=type=bind,from=${grader},target=/g cat /g/grader.cjs\n`);
+    expect(check(mount, 'builds').message.en).toMatch(/RUN --mount=\.\.\.,from=lms-grader-week02/);
+  });
+
+  it('5. a RUN that prints " ---> Using cache" does not make a rebuilt step look cached', async () => {
+    // Week 2's reference with the install after the source, its output forging the classic builder's cache line.
+    const lab = getLab('week02-docker-server')!;
+    const { readFolderFiles } = await import('@/lib/labs/registry');
+    const sol = readFolderFiles(path.join(lab.dir, 'solution'));
+    const forged = `FROM lms/node:18\nWORKDIR /app\nRUN useradd --system --no-create-home app\nCOPY . .\nRUN echo ' ---> Using cache' && node scripts/install.js && echo ' ---> Using cache'\nUSER app\nEXPOSE 8080\nHEALTHCHECK CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]\nCMD ["node", "server.js"]\n`;
+    const o = await gradeFiles({ docker, labId: lab.manifest.id, files: [...sol.filter((x) => x.path !== 'Dockerfile'), f('Dockerfile', forged)] });
+    expect(check(o, 'builds').passed).toBe(true);
+    expect(check(o, 'cache').passed).toBe(false);
+  });
+
+  it('6. a VOLUME in the learner\'s image is a small tmpfs: 40 MB do not fit, nothing lands on the engine\'s disk', async () => {
+    // The server answers "hello" only if writing 40 MB into the VOLUME failed.
+    const o = await grade('FROM lms/node:18\nWORKDIR /app\nCOPY server.js ./\nVOLUME /data\nCMD ["sh", "-c", "head -c 40000000 /dev/zero > /data/big && exit 1; ls -l /data >&2; exec node server.js"]\n');
+    expect(check(o, 'builds').passed).toBe(true);
+    expect(check(o, 'answers').passed).toBe(true);
+    for (const b of await builderLeftovers()) expect(b.volumes).toEqual([]);
+  });
+
+  it('7. 100 MB on stderr leave no log file on the host: every sandbox and subject runs with the log driver off', async () => {
+    const seen = new Map<string, string>();
+    let largest = 0;
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        for (const c of await sandboxContainers()) {
+          if (!seen.has(c.Id)) seen.set(c.Id, (await docker.getContainer(c.Id).inspect().catch(() => null))?.HostConfig.LogConfig?.Type ?? '?');
+          const file = `/var/lib/docker/containers/${c.Id}/${c.Id}-json.log`;
+          largest = Math.max(largest, fs.existsSync(file) ? fs.statSync(file).size : 0);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const { out } = await subject(`head -c 104857600 /dev/zero | tr '\\0' x >&2; ${SERVE_HELLO}`);
+    polling = false;
+    await poll;
+    expect(passed(out, 'answers')).toBe(true);
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+    expect([...new Set(seen.values())]).toEqual(['none']);
+    expect(largest).toBeLessThan(1024 * 1024);
+  });
 });
