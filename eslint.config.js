@@ -70,6 +70,28 @@ export default tseslint.config(
     },
   },
   {
+    // lib/grading is the engine shared by the worker and `bin/lms grade`: Docker, images, sandboxes, results. It knows
+    // no database and no submission lifecycle (lib/submissions), and nothing of Next (this block repeats lib/'s rule,
+    // because a later block for the same files replaces it).
+    files: ['lib/grading/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'next', message: 'lib/ is the domain: Next-bound code goes in app/_server/.' },
+            { name: 'next-auth', message: 'lib/ is the domain: the session and next-auth options are in app/_server/.' },
+          ],
+          patterns: [
+            { group: ['next/*', 'next-auth/*'], message: 'lib/ is the domain: Next-bound code goes in app/_server/.' },
+            { group: ['@/app', '@/app/*', '**/app/*', '@/components/*'], message: 'lib/ must not import the web app.' },
+            { group: ['../db', '@/lib/db', '**/generated/prisma/*', '../submissions/*', '@/lib/submissions/*', '../queue', '@/lib/queue'], message: 'lib/grading is the database-free engine: the submission lifecycle is in lib/submissions.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Pages, actions and route handlers never query the database: each query is a domain function in lib/ that takes
     // the acting user and checks access next to the data.
     files: ['app/**/*.ts', 'app/**/*.tsx', 'components/**/*.ts', 'components/**/*.tsx'],

@@ -7,7 +7,7 @@ export const GRADING_QUEUE = 'grading';
 
 /**
  * The payload of a grading job. The job id is the submission id, so enqueueing twice is a no-op. `deferred` marks a
- * job put back because its learner already had a grading running (lib/grading/schedule.ts): it is offered again as
+ * job put back because its learner already had a grading running (lib/submissions/schedule.ts): it is offered again as
  * soon as that grading ends.
  */
 export const gradingJobData = z.object({ submissionId: z.string().min(1), deferred: z.boolean().optional() });

@@ -8,13 +8,13 @@ import { Redis } from 'ioredis';
 import { getEnv } from '../lib/env';
 import { disconnectDb } from '../lib/db';
 import { GRADING_QUEUE, gradingJobData, getGradingQueue, redisConnection, closeQueue } from '../lib/queue';
-import { processSubmission } from '../lib/grading/process-submission';
-import { reconcileSubmissions } from '../lib/grading/reconcile';
+import { processSubmission } from '../lib/submissions/process-submission';
+import { reconcileSubmissions } from '../lib/submissions/reconcile';
 import { ensureGraderImages } from '../lib/grading/images';
 import { listLabs } from '../lib/labs/registry';
 import { LABEL_OWNER, LABEL_SANDBOX, LABEL_PREFIX, ABANDONED_AFTER_MS, becomeWorker } from '../lib/grading/sandbox';
 import { SandboxPool } from '../lib/grading/pool';
-import { announceSlots, FAIRNESS, promoteDeferred, withdrawSlots } from '../lib/grading/schedule';
+import { announceSlots, FAIRNESS, promoteDeferred, withdrawSlots } from '../lib/submissions/schedule';
 import { partLogger } from '../lib/log';
 import { metrics } from '../lib/metrics';
 import { getDb } from '../lib/db';
@@ -105,7 +105,7 @@ async function main() {
         throw e;
       }
       if (outcome === 'deferred') {
-        // The learner already has a grading running (lib/grading/schedule.ts): back to the queue without using an
+        // The learner already has a grading running (lib/submissions/schedule.ts): back to the queue without using an
         // attempt, marked so that the end of that grading offers it again at once; the delay is only a safety net.
         await job.updateData({ submissionId, deferred: true });
         await job.moveToDelayed(Date.now() + FAIRNESS.deferMs, token);

@@ -113,7 +113,7 @@ export async function gradebook(actor: Actor, cohortId: string): Promise<Gradebo
     select: { id: true, userId: true, labId: true, late: true, regradeOfId: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
   });
   // Each attempt counts by its latest gradable grading: a regrade replaces its original's score (and keeps its late
-  // mark), as LabProgress does (lib/grading/process-submission.ts recomputeLabProgress).
+  // mark), as LabProgress does (lib/submissions/process-submission.ts recomputeLabProgress).
   const originals = new Map(subs.filter((s) => !s.regradeOfId).map((s) => [s.id, s]));
   const latest = new Map<string, (typeof subs)[number]>();
   for (const s of subs) {

@@ -10,7 +10,7 @@ import { teachableCohort } from './gradebook';
 /**
  * Regrades after a grader changed: each a new submission with the same files (`regradeOfId`), queued like any other
  * and sharing a batch id, so the instructor sees before → after. A regrade is not the learner's attempt and does not
- * count against their limits; their progress takes each attempt's latest grading (lib/grading/process-submission).
+ * count against their limits; their progress takes each attempt's latest grading (lib/submissions/process-submission).
  */
 async function copyForRegrade(originalId: string, batchId: string): Promise<string> {
   const db = getDb();

@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor';
 import { AppError, msg } from '../errors';
 import { storedResult, type StoredResult } from '../grading/result';
 import { getLab } from '../labs/registry';
-import { queueEstimate } from '../grading/schedule';
+import { queueEstimate } from './schedule';
 import type { SubmissionStatus } from '../generated/prisma/enums';
 
 export interface SubmissionView {
@@ -40,7 +40,7 @@ export async function getSubmissionView(actor: Actor, id: string): Promise<Submi
   const db = getDb();
   const s = await db.submission.findUnique({ where: { id }, include: { result: true } });
   if (!s || !(await canSee(actor, s.userId))) throw new AppError('not_found', { message: msg('errors.noSuchSubmission') });
-  // The queue played forward under the fairness rule (lib/grading/schedule.ts): who really starts first, and when.
+  // The queue played forward under the fairness rule (lib/submissions/schedule.ts): who really starts first, and when.
   const estimate = s.status === 'QUEUED' ? await queueEstimate(s.id) : null;
   const queuePosition = estimate?.position ?? null;
   const estimateMs = estimate?.estimateMs ?? null;

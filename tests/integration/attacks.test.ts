@@ -24,7 +24,7 @@ import { getDb, disconnectDb } from '@/lib/db';
 import { closeQueue } from '@/lib/queue';
 import { createLearner, docker, sandboxContainers, startWorker, waitFor } from './helpers';
 import Docker from 'dockerode';
-import { processSubmission } from '@/lib/grading/process-submission';
+import { processSubmission } from '@/lib/submissions/process-submission';
 import { InfraError } from '@/lib/grading/grade';
 import { LIMITS } from '@/lib/security/limits';
 import { getSubmissionView } from '@/lib/submissions/queries';

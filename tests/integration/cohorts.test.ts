@@ -30,7 +30,7 @@ import { createAccount } from '@/lib/auth/create-account';
 import { submitLabAttempt } from '@/lib/submissions/submit-lab-attempt';
 import type { Actor } from '@/lib/auth/actor';
 import { regradeLab, regradeLabEverywhere, regradeSummary } from '@/lib/cohorts/regrade';
-import { recomputeLabProgress } from '@/lib/grading/process-submission';
+import { recomputeLabProgress } from '@/lib/submissions/process-submission';
 import { LIMITS } from '@/lib/security/limits';
 import { createLearner } from './helpers';
 

@@ -8,7 +8,7 @@ import { InfraError, readOutcome } from '@/lib/grading/grade';
 import path from 'node:path';
 import { loadLab } from '@/lib/labs/registry';
 import { resolveLimits } from '@/lib/grading/limits';
-import { FAIRNESS, labWorstCaseMs, mayStart, simulate } from '@/lib/grading/schedule';
+import { FAIRNESS, labWorstCaseMs, mayStart, simulate } from '@/lib/submissions/schedule';
 import type { RunOutcome } from '@/lib/grading/sandbox';
 
 const fixture = (id: string) => loadLab(path.resolve(import.meta.dirname, '..', 'fixtures', 'labs', id));

@@ -6,8 +6,8 @@
 import type Docker from 'dockerode';
 import { getDb, Prisma } from '../db';
 import { getLab } from '../labs/registry';
-import { gradeFiles, InfraError, type Phase } from './grade';
-import { labPassed, storedResult, type StoredResult } from './result';
+import { gradeFiles, InfraError, type Phase } from '../grading/grade';
+import { labPassed, storedResult, type StoredResult } from '../grading/result';
 import { FAIRNESS, mayStart, othersWaiting, worstCaseOf } from './schedule';
 
 export type ProcessOutcome = 'graded' | 'timed_out' | 'skipped' | 'error' | 'deferred';
@@ -20,7 +20,7 @@ export interface ProcessOptions {
   lastTry: boolean;
   runtime?: string;
   labels?: Record<string, string>;
-  pool?: import('./pool').SandboxPool;
+  pool?: import('../grading/pool').SandboxPool;
   /** Called once the learner's grading has ended (or gone back to the queue): their deferred jobs may go now. */
   onLearnerFree?: (userId: string) => void | Promise<void>;
   /** Where a grader that stopped on a submission is reported (the worker's log). */
@@ -31,7 +31,7 @@ const TERMINAL = ['GRADED', 'TIMED_OUT', 'ERROR'] as const;
 
 /**
  * Takes the submission for this run, or says why not: it already ended (`skip`), or its learner already has a
- * grading running and the fairness rule says wait (`defer`; lib/grading/schedule.ts). Serialised per learner with
+ * grading running and the fairness rule says wait (`defer`; lib/submissions/schedule.ts). Serialised per learner with
  * an advisory lock, so two workers taking two of one learner's jobs at once cannot both start them.
  */
 async function claim(submissionId: string): Promise<{ kind: 'skip' } | { kind: 'defer'; userId: string } | { kind: 'run'; userId: string }> {

@@ -16,7 +16,7 @@ import { getDb, type Prisma } from '../db';
 import { getEnv } from '../env';
 import { getLab } from '../labs/registry';
 import type { LabManifest } from '../labs/manifest';
-import { resolveLimits } from './limits';
+import { resolveLimits } from '../grading/limits';
 import { getGradingQueue, queueRedis, type GradingJobData } from '../queue';
 
 export const FAIRNESS = {
