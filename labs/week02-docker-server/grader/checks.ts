@@ -6,10 +6,10 @@
  * HEALTHCHECK asks the health endpoint, the running container answers and declares its port, the dependency install
  * stays cached when only the source changes. The compose file is read as Docker Compose reads it (compose.ts).
  */
-import { msg, NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { msg, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { isObj, parseYamlFile, type Obj } from '../../../grader-kit/yamldocs';
-import { parseImageRef, readDockerfile, type ImageRef, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
-import { exposedPortList, refusalText, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../grader-kit/build-info';
+import { parseImageRef, type ImageRef, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
+import { readSubmittedDockerfile, refusedBeforeBuilding, exposedPortList, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../grader-kit/build-info';
 import { buildContext, interpolateTree, isProjectFolder, publishedPorts, restartPolicy, validateCompose } from './compose';
 import { ABSENT_PROGRAMS, asksHealthEndpoint, imageExposed, imageHealthcheck, imageUser, isRootUser, readHealthcheck } from './image';
 
@@ -46,11 +46,7 @@ export function pinning(ref: ImageRef): { ok: true } | { ok: false; why: 'no-tag
 }
 
 export async function gradeWith(sub: Submission, build: BuildInfo, probe: Probe | null, run?: RunInfo): Promise<GraderVerdict> {
-  for (const f of ['Dockerfile', 'compose.yaml', 'server.js', 'package.json'])
-    if (!sub.has(f)) throw new NotGradable(msg(`${f} 파일이 없습니다. 시작 파일의 구조를 그대로 두세요.`, `${f} is missing. Keep the starter's layout.`));
-  if (!sub.isValidUtf8('Dockerfile')) throw new NotGradable(msg('Dockerfile이 UTF-8 텍스트가 아닙니다.', 'The Dockerfile is not UTF-8 text.'));
-  const df = readDockerfile(sub.text('Dockerfile')!);
-  if (!df.stages.length) throw new NotGradable(msg('Dockerfile에 FROM이 없습니다.', 'The Dockerfile has no FROM.'));
+  const df = readSubmittedDockerfile(sub, ['Dockerfile', 'compose.yaml', 'server.js', 'package.json']);
   const final = df.stages.at(-1)!;
   const files = new Map(sub.paths().filter((p) => !p.startsWith('.lms/') && sub.isValidUtf8(p)).map((p) => [p, sub.text(p)!]));
   const checks: CheckVerdict[] = [];
@@ -68,8 +64,8 @@ export async function gradeWith(sub: Submission, build: BuildInfo, probe: Probe 
 function checkBuilds(df: ParsedDockerfile, build: BuildInfo): CheckVerdict {
   if (build.ok) return { id: 'builds', points: 3, passed: true };
   // Refused before building (an image that is not here, a network mount...): the engine's own reasons, with lines.
-  const refusedKo = refusalText(build, 'ko');
-  if (refusedKo) return { id: 'builds', points: 0, passed: false, message: msg(`빌드 전에 거절되었습니다: ${refusedKo}`, `Refused before building: ${refusalText(build, 'en')}`) };
+  const refused = refusedBeforeBuilding('builds', build);
+  if (refused) return refused;
   const failedStep = build.steps?.at(-1);
   const ins = failedStep ? stepInstruction(df, failedStep) : undefined;
   // What Docker itself would refuse before building, named at its line.

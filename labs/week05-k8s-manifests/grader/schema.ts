@@ -17,7 +17,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 import knownFields from './known-fields.json';
 import newerFields from './k8s-1.36-fields.json';
 import { dotted, get, isObj, type Json, type Obj, type PathPart } from '../../../grader-kit/yamldocs';
-import { unknownFields, validatorProblems, type FieldTable, type Problem } from '../../../grader-kit/k8s-fields';
+import { unknownFields, validatorProblems, withNewerFields, type FieldTable, type NewerFields, type Problem } from '../../../grader-kit/k8s-fields';
 
 export type { Problem };
 
@@ -46,13 +46,7 @@ export const KINDS: Record<string, KindSpec> = {
 /** The API this lab validates against: Kubernetes 1.36 (kubernetes-models' 1.33 table plus k8s-1.36-fields.json). */
 export const KUBERNETES_VERSION = '1.36';
 
-const table: FieldTable = (() => {
-  const base = knownFields as FieldTable;
-  const extra = newerFields as { fields: Record<string, Record<string, string | null>>; types: Record<string, Record<string, string | null>> };
-  const types = { ...base.types, ...extra.types };
-  for (const [key, fields] of Object.entries(extra.fields)) types[key] = { ...base.types[key], ...fields };
-  return { roots: base.roots, types };
-})();
+const table: FieldTable = withNewerFields(knownFields as FieldTable, newerFields as NewerFields);
 
 /**
  * Built-in kinds of Kubernetes 1.36 (generally available versions) this lab does not validate field by field: a manifest

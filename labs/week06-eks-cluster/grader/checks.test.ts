@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Submission, NotGradable, type GraderVerdict } from '../../../grader-kit/index';
 import { labManifest } from '../../../lib/labs/manifest';
 import { grade, schemaValidator } from './checks';
-import { contains, overlaps, parseCidr } from './cidr';
+import { contains, overlaps, parseCidr } from '../../../grader-kit/cidr';
 import { STANDARD_SUPPORT, STANDARD_SUPPORT_ENDED } from './versions';
 
 const LAB = path.resolve(import.meta.dirname, '..');

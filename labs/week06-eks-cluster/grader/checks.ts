@@ -9,11 +9,12 @@
  */
 import type { ErrorObject } from 'ajv';
 import { NotGradable, partial, pass, fail, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
-import { contains, overlaps, parseCidr, type Cidr } from './cidr';
+import { contains, overlaps, parseCidr, type Cidr } from '../../../grader-kit/cidr';
 import { broadManagedPolicy, judgePolicyDocument } from './policy';
 import { schemaValidator } from './schema';
 import { STANDARD_SUPPORT, STANDARD_SUPPORT_ENDED, CHECKED_ON } from './versions';
 import { dotted, get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
+import { pointerToPath } from '../../../grader-kit/k8s-fields';
 
 export { schemaValidator };
 
@@ -99,15 +100,6 @@ export function load(sub: Submission): Config {
   return new Config(d, withoutNulls(d.value) as Obj);
 }
 
-function pointer(ptr: string): PathPart[] {
-  if (!ptr) return [];
-  return ptr
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
 function distance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 3 || a.length > 40 || b.length > 40) return 99;
   const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
@@ -123,7 +115,7 @@ function suggest(name: string, known: string[]): string | undefined {
 }
 
 function schemaFinding(e: ErrorObject, c: Config): Finding {
-  const path = pointer(e.instancePath);
+  const path = pointerToPath(e.instancePath);
   const where = dotted(path) || 'the top level';
   const whereKo = dotted(path) || '최상위';
   const ps = (e.parentSchema ?? {}) as Record<string, unknown>;

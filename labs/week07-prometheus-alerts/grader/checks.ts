@@ -13,7 +13,7 @@
  *
  * promtool is reached only through a Runner (scenarios.ts), so the unit tests can point it at /usr/bin/promtool.
  */
-import { msg as m, fail, partial, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { reporter, msg as m, fail, partial, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { codeSplit, counterUseOk, isCounter, parsePromQL, type Agg, type Parsed } from './promql';
 import { loadRuleFile, parseDuration, removeRules, RULE_FILE, type Rule, type RuleFile } from './rules';
 import { loadScenarios, parseTestOutput, testFile, type Runner, type Scenario } from './scenarios';
@@ -47,11 +47,7 @@ export async function grade(sub: Submission, config: GradeConfig, ctx?: GradeCon
   const started = Date.now();
   const deadline = started + (config.budgetMs ?? 22_000);
   const runTimeout = config.runTimeoutMs ?? 10_000;
-  const checks: CheckVerdict[] = [];
-  const report = (c: CheckVerdict) => {
-    checks.push(c);
-    ctx?.progress(c);
-  };
+  const { checks, report } = reporter(ctx);
 
   const parsed = new Map<Rule, Parsed>();
   for (const r of rf.rules) if (r.expr) parsed.set(r, parsePromQL(r.expr.text));

@@ -9,9 +9,9 @@
  * - the manifests are read with Kubernetes' semantics (rollout.ts) and validated as kubectl apply would (schema.ts).
  */
 import crypto from 'node:crypto';
-import { msg, NotGradable, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
-import { readDockerfile, stagesNeeded, imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../../grader-kit/dockerfile';
-import { refusalText, stageChain, stepInstruction, type BuildInfo, type BuildStep, type LayerFile, type RunInfo } from '../../../grader-kit/build-info';
+import { msg, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { stagesNeeded, imageName, type Instruction, type ParsedDockerfile, type Stage } from '../../../grader-kit/dockerfile';
+import { readSubmittedDockerfile, refusedBeforeBuilding, stageChain, stepInstruction, type BuildInfo, type BuildStep, type LayerFile, type RunInfo } from '../../../grader-kit/build-info';
 import { get, isObj, parseYamlFile, type Json, type YamlDoc } from '../../../grader-kit/yamldocs';
 import baseline from './data/baseline.json';
 import { validateObject } from './schema';
@@ -36,10 +36,7 @@ const BUILDS = /scripts\/build\.js|npm\s+run\s+build/;
 const INSTALLS = /scripts\/install\.js|\bnpm\s+(ci|install|i)\b/;
 
 export async function gradeWith(sub: Submission, build: BuildInfo, probe: Probe | null, run?: RunInfo): Promise<GraderVerdict> {
-  for (const f of REQUIRED) if (!sub.has(f)) throw new NotGradable(msg(`${f} 파일이 없습니다. 시작 파일의 구조를 그대로 두세요.`, `${f} is missing. Keep the starter's layout.`));
-  if (!sub.isValidUtf8('Dockerfile')) throw new NotGradable(msg('Dockerfile이 UTF-8 텍스트가 아닙니다.', 'The Dockerfile is not UTF-8 text.'));
-  const df = readDockerfile(sub.text('Dockerfile')!);
-  if (!df.stages.length) throw new NotGradable(msg('Dockerfile에 FROM이 없습니다.', 'The Dockerfile has no FROM.'));
+  const df = readSubmittedDockerfile(sub, REQUIRED);
   const ignore = dockerignoreFilter(sub.isValidUtf8('.dockerignore') ? sub.text('.dockerignore') : null);
   const contextFiles = sub.paths().filter((p) => !p.startsWith('.lms/') && ignore(p));
   const models = modelStages(df, { files: contextFiles, isBuildOnly });
@@ -64,8 +61,8 @@ function stageLabel(s: Stage): string {
 function checkBuilds(df: ParsedDockerfile, build: BuildInfo): CheckVerdict {
   if (build.ok) return { id: 'builds', points: 2, passed: true };
   // Refused before building (an image that is not here, a network mount...): the engine's own reasons, with lines.
-  const refusedKo = refusalText(build, 'ko');
-  if (refusedKo) return { id: 'builds', points: 0, passed: false, message: msg(`빌드 전에 거절되었습니다: ${refusedKo}`, `Refused before building: ${refusalText(build, 'en')}`) };
+  const refused = refusedBeforeBuilding('builds', build);
+  if (refused) return refused;
   // A COPY --from naming no earlier stage makes the builder look for an image of that name, on a network it does not
   // have: say which stage names exist instead of passing on a registry error.
   const badFrom = df.references.find((r) => r.kind === 'copy-from' && !/[:/@]/.test(r.value));

@@ -11,7 +11,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import knownFields from './known-fields.json';
 import newerFields from './k8s-1.36-fields.json';
 import { isObj, type Json } from '../../../grader-kit/yamldocs';
-import { unknownFields, validatorProblems, type FieldTable, type Problem } from '../../../grader-kit/k8s-fields';
+import { unknownFields, validatorProblems, withNewerFields, type FieldTable, type NewerFields, type Problem } from '../../../grader-kit/k8s-fields';
 
 export type { Problem };
 
@@ -23,13 +23,7 @@ const KINDS: Record<string, { apiVersion: string; validate: (o: unknown) => void
 /** The API this lab validates against: Kubernetes 1.36 (kubernetes-models' 1.33 table plus k8s-1.36-fields.json). */
 export const KUBERNETES_VERSION = '1.36';
 
-const table: FieldTable = (() => {
-  const base = knownFields as FieldTable;
-  const extra = newerFields as { fields: Record<string, Record<string, string | null>>; types: Record<string, Record<string, string | null>> };
-  const types = { ...base.types, ...extra.types };
-  for (const [key, fields] of Object.entries(extra.fields)) types[key] = { ...base.types[key], ...fields };
-  return { roots: base.roots, types };
-})();
+const table: FieldTable = withNewerFields(knownFields as FieldTable, newerFields as NewerFields);
 
 /** What kubectl apply would refuse in one Deployment or PodDisruptionBudget (other kinds are not looked at). */
 export function validateObject(o: Json): Problem[] {

@@ -5,7 +5,7 @@
  * land with Envoy's semantics (routing.ts), what each workload accepts and what callers send, and which callers
  * Istio's authorization lets in (security.ts) — and grades that, not how the YAML is written.
  */
-import { joinMsgs, partial, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import { reporter, joinMsgs, partial, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { get, isObj } from '../../../grader-kit/yamldocs';
 import scenarios from './data/scenarios.json';
 import { arr, at, endpoints, fqdn, labelsOf, load, msg, NAMESPACE, ROOT_NAMESPACE, sentences, showLabels, str, versionOf, type Model, type Res } from './model';
@@ -209,11 +209,7 @@ type Seen = ReturnType<typeof withTraffic>;
 
 export async function grade(sub: Submission, ctx?: GradeContext): Promise<GraderVerdict> {
   const m = load(sub);
-  const checks: CheckVerdict[] = [];
-  const report = (c: CheckVerdict) => {
-    checks.push(c);
-    ctx?.progress(c);
-  };
+  const { checks, report } = reporter(ctx);
   // In the order the work is done, so that a grader stopped midway keeps the checks it finished.
   report(checkSchema(m));
   const base = observe(m);
