@@ -3,13 +3,8 @@ import { useEffect, useState } from 'react';
 import { fetchMe, type Me } from './me-client';
 import { SignOutButton } from './sign-out-button';
 
-const L = {
-  ko: { signIn: '로그인', signOut: '로그아웃', dashboard: '대시보드' },
-  en: { signIn: 'Sign in', signOut: 'Sign out', dashboard: 'Dashboard' },
-};
-
 /** The header's user corner on prerendered pages: filled in after load from /api/me. */
-export function HeaderUser({ lang }: { lang: 'ko' | 'en' }) {
+export function HeaderUser({ s }: { s: { signIn: string; signOut: string; dashboard: string } }) {
   const [me, setMe] = useState<Me | undefined>();
   useEffect(() => {
     let live = true;
@@ -22,18 +17,18 @@ export function HeaderUser({ lang }: { lang: 'ko' | 'en' }) {
   if (!me.user)
     return (
       <a href="/login" className="rounded-md bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700">
-        {L[lang].signIn}
+        {s.signIn}
       </a>
     );
   return (
     <>
       <a href="/dashboard" className="text-sm hover:underline">
-        {L[lang].dashboard}
+        {s.dashboard}
       </a>
       <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="user-name">
         {me.user.name}
       </span>
-      <SignOutButton label={L[lang].signOut} />
+      <SignOutButton label={s.signOut} />
     </>
   );
 }

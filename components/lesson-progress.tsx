@@ -4,13 +4,12 @@ import { markLesson } from '@/app/actions/progress';
 import { fetchMe } from './me-client';
 
 type State = 'LEARNING' | 'DONE' | 'SKIPPED' | 'NONE';
-const LABELS: Record<'ko' | 'en', Record<Exclude<State, 'NONE'>, string>> = {
-  ko: { DONE: '완료로 표시', LEARNING: '학습 중', SKIPPED: '건너뛰기' },
-  en: { DONE: 'Mark as done', LEARNING: 'Learning', SKIPPED: 'Skip' },
-};
 
-/** Self-reported lesson progress. Without `initial` (prerendered lessons) it asks /api/me and hides for guests. */
-export function LessonProgress({ week, slug, initial, lang }: { week: number; slug: string; initial?: State; lang: 'ko' | 'en' }) {
+/**
+ * Self-reported lesson progress. Without `initial` (prerendered lessons) it asks /api/me and hides for guests.
+ * `labels`: the button texts, the catalogue's `lesson` section in the reader's language.
+ */
+export function LessonProgress({ week, slug, initial, labels }: { week: number; slug: string; initial?: State; labels: Record<Exclude<State, 'NONE'>, string> }) {
   const [state, setState] = useState<State | undefined>(initial);
   useEffect(() => {
     if (initial !== undefined) return;
@@ -43,7 +42,7 @@ export function LessonProgress({ week, slug, initial, lang }: { week: number; sl
           onClick={() => choose(s)}
           className={`rounded-md border px-3 py-1 text-sm ${state === s ? 'border-emerald-600 bg-emerald-600 text-white' : 'border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800'}`}
         >
-          {LABELS[lang][s]}
+          {labels[s]}
         </button>
       ))}
       {error && <span role="alert" className="text-sm text-red-600">{error}</span>}

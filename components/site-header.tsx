@@ -24,23 +24,23 @@ export function SiteHeader({ lang, user }: { lang: Lang; user: SessionUser | nul
         )}
         {known && (
           <Link href="/groups" className="text-sm hover:underline">
-            {lang === 'ko' ? '그룹' : 'Groups'}
+            {t(lang, 'nav.groups')}
           </Link>
         )}
         {known?.role === 'ADMIN' && (
           <Link href="/admin" className="text-sm hover:underline">
-            {lang === 'ko' ? '관리' : 'Admin'}
+            {t(lang, 'nav.admin')}
           </Link>
         )}
         {known && (known.role === 'INSTRUCTOR' || known.role === 'ADMIN') && (
           <Link href="/instructor" className="text-sm hover:underline">
-            {lang === 'ko' ? '강사' : 'Instructor'}
+            {t(lang, 'nav.instructor')}
           </Link>
         )}
         <div className="ml-auto flex items-center gap-3">
           <LangSwitch lang={lang} />
           {user === 'island' ? (
-            <HeaderUser lang={lang} />
+            <HeaderUser s={{ signIn: t(lang, 'common.signIn'), signOut: t(lang, 'common.signOut'), dashboard: t(lang, 'common.dashboard') }} />
           ) : user ? (
             <>
               <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="user-name">

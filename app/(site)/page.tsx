@@ -6,15 +6,12 @@ import { loadContent } from '@/lib/content/index';
 export default async function Home() {
   const lang = await currentLang();
   const modules = loadContent();
-  const ko = lang === 'ko';
   return (
     <div className="space-y-10">
       <section className="space-y-4 py-6">
         <h1 className="text-4xl font-bold tracking-tight">{t(lang, 'common.appName')}</h1>
         <p className="max-w-2xl text-lg text-slate-600 dark:text-slate-300">
-          {ko
-            ? 'Terraform으로 VPC를 만드는 것부터 서비스 메시까지, 10주 동안 직접 만들고 몇 초 만에 채점받는 무료 DevOps 과정입니다.'
-            : 'From a Terraform VPC to a service mesh: a free 10-week DevOps course where every lab you build is graded in a sandbox within seconds.'}
+          {t(lang, 'home.tagline')}
         </p>
         <div className="flex gap-3">
           <Link href="/roadmap" className="rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700">
@@ -27,7 +24,7 @@ export default async function Home() {
       </section>
       <section aria-labelledby="weeks">
         <h2 id="weeks" className="mb-4 text-2xl font-semibold">
-          {ko ? '10주 한눈에 보기' : 'The 10 weeks at a glance'}
+          {t(lang, 'home.weeksAtAGlance')}
         </h2>
         <ol className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
           {modules.map((m) => (

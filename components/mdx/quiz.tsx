@@ -1,3 +1,5 @@
+import { t } from '@/lib/i18n';
+
 const LETTERS = 'ABCDEFGH';
 
 /** A stable radio-group name per quiz (question and options), so two quizzes on one page never share a group. */
@@ -29,8 +31,8 @@ export function Quiz({
   lang?: 'ko' | 'en';
 }) {
   const name = groupName(question, options);
-  const right = lang === 'ko' ? '정답입니다.' : 'Correct.';
-  const wrong = lang === 'ko' ? '오답입니다.' : 'Not this one.';
+  const right = t(lang, 'quiz.right');
+  const wrong = t(lang, 'quiz.wrong');
   return (
     <fieldset className="not-prose my-6 rounded-lg border border-slate-300 p-4 dark:border-slate-700" data-quiz>
       <legend className="px-1 font-medium">{question}</legend>
@@ -54,7 +56,7 @@ export function Quiz({
         ))}
       </ol>
       <details className="mt-3 text-sm">
-        <summary className="cursor-pointer text-blue-700 dark:text-blue-400">{lang === 'ko' ? '정답 보기' : 'Show the answer'}</summary>
+        <summary className="cursor-pointer text-blue-700 dark:text-blue-400">{t(lang, 'quiz.showAnswer')}</summary>
         <p className="mt-2">
           <strong>
             {LETTERS[answer]}. {options[answer]}

@@ -5,7 +5,7 @@ import { format } from './format';
 import type { MessageKey, Messages, ParamArgs, Section } from './types';
 
 export type { Lang };
-export type { MessageKey, Messages, MessageParams, ParamArgs, ParamValue, Section } from './types';
+export type { MessageKey, Messages, MessageParams, ParamArgs, ParamValue, PlainKey, Section } from './types';
 export { format };
 
 /** The message catalogue: one typed dictionary per language (ko.ts, en.ts). */
@@ -26,6 +26,11 @@ export function bilingual<K extends MessageKey>(key: K, ...params: ParamArgs<K>)
 /** One section of the catalogue in the reader's language: what a server component hands to a client component. */
 export function messages<S extends Section>(lang: Lang, section: S): Messages[S] {
   return catalogues[lang][section];
+}
+
+/** The locale dates and numbers are written in for this language (toLocaleString). */
+export function dateLocale(lang: Lang): string {
+  return t(lang, 'common.locale');
 }
 
 export function isLang(x: unknown): x is Lang {

@@ -14,3 +14,5 @@ export type ParamValue = string | number;
 /** The values a message needs, named by its `{placeholders}` (checked against the Korean text). */
 export type MessageParams<K extends MessageKey> = Record<ParamNames<TemplateOf<K>>, ParamValue>;
 export type ParamArgs<K extends MessageKey> = [ParamNames<TemplateOf<K>>] extends [never] ? [] : [params: MessageParams<K>];
+/** A message with no placeholders: what a table of labels (state → message) may hold. */
+export type PlainKey = { [K in MessageKey]: ParamArgs<K> extends [] ? K : never }[MessageKey];

@@ -1,10 +1,11 @@
 import Link from 'next/link';
+import { t, type Lang } from '@/lib/i18n';
 
-export function AdminNav({ here, ko }: { here: 'users' | 'queue' | 'audit'; ko: boolean }) {
+export function AdminNav({ here, lang }: { here: 'users' | 'queue' | 'audit'; lang: Lang }) {
   const items = [
-    { key: 'users', href: '/admin/users', label: ko ? '사용자' : 'Users' },
-    { key: 'queue', href: '/admin/queue', label: ko ? '채점 대기열' : 'Grading queue' },
-    { key: 'audit', href: '/admin/audit', label: ko ? '감사 로그' : 'Audit log' },
+    { key: 'users', href: '/admin/users', label: t(lang, 'admin.users') },
+    { key: 'queue', href: '/admin/queue', label: t(lang, 'admin.queue') },
+    { key: 'audit', href: '/admin/audit', label: t(lang, 'admin.audit') },
   ];
   return (
     <nav className="mb-6 flex gap-2" aria-label="Admin">

@@ -5,7 +5,8 @@ import { setRoleAction } from '@/app/actions/admin';
 
 type Role = 'LEARNER' | 'INSTRUCTOR' | 'ADMIN';
 
-export function RoleSelect({ userId, role, labels, self, ko }: { userId: string; role: Role; labels: Record<string, string>; self: boolean; ko: boolean }) {
+/** `labels`: each role's name; `s`: the select's label, the self-demotion question and the saved mark (the catalogue's `admin` section). */
+export function RoleSelect({ userId, role, labels, self, s }: { userId: string; role: Role; labels: Record<string, string>; self: boolean; s: { role: string; confirmSelfDemote: string; saved: string } }) {
   const router = useRouter();
   const [value, setValue] = useState(role);
   const [error, setError] = useState<string | null>(null);
@@ -14,13 +15,13 @@ export function RoleSelect({ userId, role, labels, self, ko }: { userId: string;
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
       <select
-        aria-label={ko ? '역할' : 'Role'}
+        aria-label={s.role}
         value={value}
         disabled={pending}
         data-testid="role-select"
         onChange={(e) => {
           const next = e.target.value as Role;
-          if (self && next !== 'ADMIN' && !window.confirm(ko ? '내 관리자 권한을 내려놓습니다. 계속할까요?' : 'You are giving up your own admin role. Continue?')) return;
+          if (self && next !== 'ADMIN' && !window.confirm(s.confirmSelfDemote)) return;
           start(async () => {
             const r = await setRoleAction({ userId, role: next });
             if (r.ok) {
@@ -42,7 +43,7 @@ export function RoleSelect({ userId, role, labels, self, ko }: { userId: string;
           </option>
         ))}
       </select>
-      {saved && !error && <span className="text-xs text-emerald-700 dark:text-emerald-400">✓ {ko ? '저장됨' : 'Saved'}</span>}
+      {saved && !error && <span className="text-xs text-emerald-700 dark:text-emerald-400">✓ {s.saved}</span>}
       {error && (
         <span role="alert" className="text-xs text-red-600">
           {error}

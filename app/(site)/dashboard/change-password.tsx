@@ -1,15 +1,15 @@
 'use client';
 import { useState } from 'react';
 import { changePasswordAction } from '@/app/actions/account';
+import type { Messages } from '@/lib/i18n';
 
-export function ChangePassword({ lang }: { lang: 'ko' | 'en' }) {
-  const ko = lang === 'ko';
+export function ChangePassword({ m }: { m: Messages['password'] }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const field = 'rounded-md border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900';
   return (
     <details className="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-800">
-      <summary className="cursor-pointer font-medium">{ko ? '비밀번호 바꾸기' : 'Change password'}</summary>
+      <summary className="cursor-pointer font-medium">{m.title}</summary>
       <form
         className="mt-3 flex flex-wrap items-end gap-2"
         onSubmit={async (e) => {
@@ -23,10 +23,10 @@ export function ChangePassword({ lang }: { lang: 'ko' | 'en' }) {
           window.location.href = '/login?changed=1';
         }}
       >
-        <input name="current" type="password" required autoComplete="current-password" placeholder={ko ? '현재 비밀번호' : 'Current password'} className={field} />
-        <input name="next" type="password" required minLength={10} autoComplete="new-password" placeholder={ko ? '새 비밀번호 (10자 이상)' : 'New password (10+ characters)'} className={field} />
+        <input name="current" type="password" required autoComplete="current-password" placeholder={m.current} className={field} />
+        <input name="next" type="password" required minLength={10} autoComplete="new-password" placeholder={m.next} className={field} />
         <button disabled={busy} className="rounded-md bg-blue-600 px-3 py-1 font-medium text-white disabled:opacity-60">
-          {ko ? '바꾸기' : 'Change'}
+          {m.change}
         </button>
         {error && (
           <p role="alert" className="w-full text-red-600">

@@ -2,6 +2,8 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { acceptInviteAction, declineInviteAction } from '@/app/actions/cohorts';
+import type { Messages } from '@/lib/i18n';
+import { format } from '@/lib/i18n/format';
 
 export interface PendingInvite {
   cohortId: string;
@@ -14,8 +16,7 @@ export interface PendingInvite {
  * Cohorts that invited this person's e-mail: nothing happens until they answer. Accepting makes them a member (the
  * instructor then sees their progress and the cohort's due dates apply); declining hides the invite.
  */
-export function CohortInvites({ lang, invites }: { lang: 'ko' | 'en'; invites: PendingInvite[] }) {
-  const ko = lang === 'ko';
+export function CohortInvites({ m, invites }: { m: Messages['invites']; invites: PendingInvite[] }) {
   const router = useRouter();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -30,25 +31,23 @@ export function CohortInvites({ lang, invites }: { lang: 'ko' | 'en'; invites: P
   const button = 'rounded-md px-3 py-1 text-sm font-medium disabled:opacity-60';
   return (
     <section className="rounded-xl border border-amber-300 bg-amber-50 p-4 dark:border-amber-800 dark:bg-amber-950/30" data-testid="cohort-invites">
-      <h2 className="mb-1 font-semibold">{ko ? '코호트 초대' : 'Cohort invitations'}</h2>
+      <h2 className="mb-1 font-semibold">{m.title}</h2>
       <p className="mb-2 text-sm text-slate-700 dark:text-slate-300">
-        {ko
-          ? '수락하면 코호트의 학습자가 됩니다. 강사가 내 진도와 제출 기록을 보고, 코호트의 마감이 내 제출에 적용됩니다.'
-          : 'Accepting makes you a learner in the cohort: its instructor sees your progress and submissions, and its due dates apply to your work.'}
+        {m.explain}
       </p>
       <ul className="divide-y divide-amber-200 text-sm dark:divide-amber-900">
         {invites.map((i) => (
           <li key={i.cohortId} className="flex flex-wrap items-center gap-2 py-2" data-cohort={i.cohortId} data-cohort-name={i.name}>
             <span className="font-medium">{i.name}</span>
             <span className="text-slate-600 dark:text-slate-400">
-              {ko ? `강사 ${i.instructor}` : `by ${i.instructor}`} · {i.invitedAt}
+              {format(m.byInstructor, { name: i.instructor })} · {i.invitedAt}
             </span>
             <span className="ml-auto flex gap-2">
               <button type="button" disabled={busy !== null} onClick={() => void answer(i.cohortId, true)} className={`${button} bg-blue-600 text-white hover:bg-blue-700`} data-testid="accept-invite">
-                {ko ? '수락' : 'Accept'}
+                {m.accept}
               </button>
               <button type="button" disabled={busy !== null} onClick={() => void answer(i.cohortId, false)} className={`${button} border border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800`} data-testid="decline-invite">
-                {ko ? '거절' : 'Decline'}
+                {m.decline}
               </button>
             </span>
           </li>

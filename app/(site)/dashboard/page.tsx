@@ -4,7 +4,7 @@ import type { Metadata } from 'next';
 import { currentLang } from '@/app/_server/lang';
 import { currentUser } from '@/app/_server/session';
 import { timeZones, zoneOf } from '@/lib/time-zone';
-import { t, weekLabel } from '@/lib/i18n';
+import { dateLocale, messages, t, weekLabel } from '@/lib/i18n';
 import { getRoadmap, currentWeek, nextStep } from '@/lib/progress/roadmap';
 import { learnerStreak } from '@/lib/progress/streak';
 import { getLab } from '@/lib/labs/registry';
@@ -22,7 +22,6 @@ export default async function DashboardPage() {
   const user = await currentUser();
   if (!user) redirect('/login?callbackUrl=/dashboard');
   const lang = await currentLang();
-  const ko = lang === 'ko';
   // Only the signed-in user's own rows are read here.
   const [nodes, streak, recent, cohorts, groups, invites] = await Promise.all([
     getRoadmap(user.id),
@@ -34,18 +33,18 @@ export default async function DashboardPage() {
   ]);
   const here = currentWeek(nodes);
   const step = nextStep(here);
-  const fmt = (d: Date) => d.toLocaleString(ko ? 'ko-KR' : 'en-GB', { timeZone: zoneOf(user), month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const fmt = (d: Date) => d.toLocaleString(dateLocale(lang), { timeZone: zoneOf(user), month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   const labs = nodes.flatMap((n) => n.labs.map((l) => ({ week: n.week, ...l })));
   const card = 'rounded-xl border border-slate-200 p-4 dark:border-slate-800';
 
   return (
     <div className="space-y-8">
       <h1 className="text-3xl font-bold">{t(lang, 'common.dashboard')}</h1>
-      {invites.length > 0 && <CohortInvites lang={lang} invites={invites.map((i) => ({ cohortId: i.cohortId, name: i.name, instructor: i.instructor, invitedAt: fmt(i.invitedAt) }))} />}
+      {invites.length > 0 && <CohortInvites m={messages(lang, 'invites')} invites={invites.map((i) => ({ cohortId: i.cohortId, name: i.name, instructor: i.instructor, invitedAt: fmt(i.invitedAt) }))} />}
 
       <div className="grid gap-4 md:grid-cols-3">
         <section className={`${card} md:col-span-2 border-blue-300 dark:border-blue-800`} data-testid="current-week" data-week={here.week}>
-          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{ko ? '이번 주' : 'Current week'}</h2>
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t(lang, 'dashboard.currentWeek')}</h2>
           <p className="mt-1 text-lg font-semibold">
             <Link href={`/weeks/${here.week}`} className="hover:underline">
               {weekLabel(lang, here.week)} · {here.title?.[lang]}
@@ -53,8 +52,8 @@ export default async function DashboardPage() {
           </p>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
             {t(lang, 'common.lessons')} {here.lessonsDone}/{here.lessonsTotal}
-            {here.labId && ` · ${t(lang, 'common.lab')} ${here.labPassed ? (ko ? '통과' : 'passed') : here.labBest !== undefined ? `${here.labBest}/${here.labMax}` : '—'}`}
-            {here.dueAt && ` · ${here.overdue ? (ko ? '마감 지남' : 'overdue') : ko ? '마감' : 'due'} ${fmt(here.dueAt)}`}
+            {here.labId && ` · ${t(lang, 'common.lab')} ${here.labPassed ? t(lang, 'dashboard.labPassed') : here.labBest !== undefined ? `${here.labBest}/${here.labMax}` : '—'}`}
+            {here.dueAt && ` · ${here.overdue ? t(lang, 'dashboard.overdue') : t(lang, 'dashboard.due')} ${fmt(here.dueAt)}`}
           </p>
           <div className="mt-4 rounded-lg bg-blue-50 p-3 dark:bg-blue-950/40" data-testid="next-step" data-kind={step.kind}>
             <h3 className="text-xs font-semibold uppercase tracking-wide text-blue-800 dark:text-blue-300">{t(lang, 'common.nextStep')}</h3>
@@ -70,31 +69,21 @@ export default async function DashboardPage() {
                 {t(lang, 'common.lab')}: {step.title[lang]} →
               </Link>
             )}
-            {step.kind === 'none' && <p className="mt-1">{ko ? '이번 주는 모두 끝냈습니다. 로드맵에서 다음 주를 보세요.' : 'This week is complete. See the roadmap for what comes next.'}</p>}
+            {step.kind === 'none' && <p className="mt-1">{t(lang, 'dashboard.weekComplete')}</p>}
           </div>
         </section>
         <section className={card} data-testid="streak" data-days={streak.days}>
-          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{ko ? '연속 학습' : 'Streak'}</h2>
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t(lang, 'dashboard.streak')}</h2>
           <p className="mt-1 flex items-center gap-1 text-4xl font-bold">
             {streak.days > 0 && <FlameIcon className="h-9 w-9" />}
             {streak.days}
-            <span className="ml-1 text-base font-medium text-slate-600 dark:text-slate-400">{ko ? '일' : streak.days === 1 ? 'day' : 'days'}</span>
+            <span className="ml-1 text-base font-medium text-slate-600 dark:text-slate-400">{streak.days === 1 ? t(lang, 'dashboard.day') : t(lang, 'dashboard.days')}</span>
           </p>
           <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
-            {streak.activeToday
-              ? ko
-                ? '오늘도 했습니다.'
-                : 'You have been active today.'
-              : streak.days > 0
-                ? ko
-                  ? '오늘 레슨 하나를 표시하거나 실습을 제출하면 이어집니다.'
-                  : 'Mark a lesson or submit a lab today to keep it going.'
-                : ko
-                  ? '레슨을 표시하거나 실습을 제출한 날이 이어지면 늘어납니다.'
-                  : 'Days in a row with a lesson marked or a lab submitted.'}
+            {t(lang, streak.activeToday ? 'dashboard.activeToday' : streak.days > 0 ? 'dashboard.keepGoing' : 'dashboard.streakExplain')}
           </p>
           <p className="mt-1 text-[11px] text-slate-500" data-testid="streak-zone">
-            {ko ? '날짜 기준' : 'Days counted in'}: {zoneOf(user)}
+            {t(lang, 'dashboard.daysCountedIn')}: {zoneOf(user)}
           </p>
         </section>
       </div>
@@ -105,11 +94,11 @@ export default async function DashboardPage() {
           <table className="w-full text-sm" data-testid="lab-scores">
             <thead>
               <tr className="text-left text-slate-500">
-                <th className="py-1">{ko ? '주차' : 'Week'}</th>
+                <th className="py-1">{t(lang, 'dashboard.week')}</th>
                 <th>{t(lang, 'common.lab')}</th>
-                <th>{ko ? '최고 점수' : 'Best'}</th>
-                <th>{ko ? '시도' : 'Attempts'}</th>
-                <th>{ko ? '상태' : 'State'}</th>
+                <th>{t(lang, 'dashboard.best')}</th>
+                <th>{t(lang, 'dashboard.attempts')}</th>
+                <th>{t(lang, 'dashboard.state')}</th>
               </tr>
             </thead>
             <tbody>
@@ -134,7 +123,7 @@ export default async function DashboardPage() {
                     )}
                   </td>
                   <td>{l.attempts || '—'}</td>
-                  <td>{l.passed ? <span className="font-medium text-emerald-700 dark:text-emerald-400">✓ {t(lang, 'common.passed')}</span> : l.state === 'attempted' ? (ko ? '아직 통과 못 함' : 'Not passed yet') : ko ? '시작 전' : 'Not started'}</td>
+                  <td>{l.passed ? <span className="font-medium text-emerald-700 dark:text-emerald-400">✓ {t(lang, 'common.passed')}</span> : l.state === 'attempted' ? t(lang, 'dashboard.notPassedYet') : t(lang, 'dashboard.notStarted')}</td>
                 </tr>
               ))}
             </tbody>
@@ -155,7 +144,7 @@ export default async function DashboardPage() {
                   {r.number && <span className="text-slate-500">#{r.number}</span>}
                   <span className="text-slate-500">{fmt(r.createdAt)}</span>
                   <span className="ml-auto flex items-center gap-2">
-                    {r.late && <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200">{ko ? '지각' : 'late'}</span>}
+                    {r.late && <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200">{t(lang, 'dashboard.late')}</span>}
                     <span>{t(lang, `status.${r.status}`)}</span>
                     {r.result?.gradable && (
                       <span className={r.result.passed ? 'font-medium text-emerald-700 dark:text-emerald-400' : ''}>
@@ -172,11 +161,11 @@ export default async function DashboardPage() {
 
       <section className="grid gap-4 sm:grid-cols-2">
         <div className={card}>
-          <h2 className="mb-2 font-semibold">{ko ? '내 코호트' : 'My cohorts'}</h2>
-          {cohorts.length ? <ul className="text-sm" data-testid="my-cohorts">{cohorts.map((c) => <li key={c.cohortId}>{c.name}</li>)}</ul> : <p className="text-sm text-slate-600 dark:text-slate-400">{ko ? '강사에게 받은 초대 링크로 참여합니다.' : 'Join one with the invite link from your instructor.'}</p>}
+          <h2 className="mb-2 font-semibold">{t(lang, 'dashboard.myCohorts')}</h2>
+          {cohorts.length ? <ul className="text-sm" data-testid="my-cohorts">{cohorts.map((c) => <li key={c.cohortId}>{c.name}</li>)}</ul> : <p className="text-sm text-slate-600 dark:text-slate-400">{t(lang, 'dashboard.joinWithLink')}</p>}
         </div>
         <div className={card}>
-          <h2 className="mb-2 font-semibold">{ko ? '내 스터디 그룹' : 'My study groups'}</h2>
+          <h2 className="mb-2 font-semibold">{t(lang, 'dashboard.myGroups')}</h2>
           {groups.length ? (
             <ul className="text-sm">
               {groups.map((g) => (
@@ -190,14 +179,14 @@ export default async function DashboardPage() {
           ) : (
             <p className="text-sm text-slate-600 dark:text-slate-400">
               <Link href="/groups" className="text-blue-700 underline dark:text-blue-400">
-                {ko ? '그룹을 만들거나 참여하세요' : 'Create or join a group'}
+                {t(lang, 'dashboard.createOrJoinGroup')}
               </Link>
             </p>
           )}
         </div>
       </section>
-      <TimeZoneForm lang={lang} current={zoneOf(user)} zones={timeZones()} />
-      <ChangePassword lang={lang} />
+      <TimeZoneForm m={messages(lang, 'timeZone')} current={zoneOf(user)} zones={timeZones()} />
+      <ChangePassword m={messages(lang, 'password')} />
     </div>
   );
 }

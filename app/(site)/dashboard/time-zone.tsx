@@ -2,10 +2,11 @@
 import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { setTimeZone } from '@/app/actions/preferences';
+import type { Messages } from '@/lib/i18n';
+import { format } from '@/lib/i18n/format';
 
 /** Picks the zone streak days are counted and dates shown in; offers the browser's own zone. */
-export function TimeZoneForm({ lang, current, zones }: { lang: 'ko' | 'en'; current: string; zones: string[] }) {
-  const ko = lang === 'ko';
+export function TimeZoneForm({ m, current, zones }: { m: Messages['timeZone']; current: string; zones: string[] }) {
   const router = useRouter();
   const [value, setValue] = useState(current);
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +27,7 @@ export function TimeZoneForm({ lang, current, zones }: { lang: 'ko' | 'en'; curr
   return (
     <details className="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-800">
       <summary className="cursor-pointer font-medium">
-        {ko ? '시간대' : 'Time zone'}: <span data-testid="time-zone-current">{current}</span>
+        {m.title}: <span data-testid="time-zone-current">{current}</span>
       </summary>
       <form
         className="mt-3 flex flex-wrap items-end gap-2"
@@ -36,7 +37,7 @@ export function TimeZoneForm({ lang, current, zones }: { lang: 'ko' | 'en'; curr
         }}
       >
         <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-500">{ko ? '연속 학습 날짜와 마감 시각을 이 시간대로 봅니다' : 'Streak days and due dates are shown in this zone'}</span>
+          <span className="text-xs text-slate-500">{m.hint}</span>
           <select name="timeZone" value={value} onChange={(e) => setValue(e.target.value)} className={field} data-testid="time-zone-select">
             {zones.map((z) => (
               <option key={z} value={z}>
@@ -46,11 +47,11 @@ export function TimeZoneForm({ lang, current, zones }: { lang: 'ko' | 'en'; curr
           </select>
         </label>
         <button disabled={busy} className="rounded-md bg-blue-600 px-3 py-1 font-medium text-white disabled:opacity-60">
-          {ko ? '저장' : 'Save'}
+          {m.save}
         </button>
         {browser && browser !== current && zones.includes(browser) && (
           <button type="button" disabled={busy} onClick={() => void save(browser)} className="rounded-md border border-slate-300 px-3 py-1 dark:border-slate-700">
-            {ko ? `이 브라우저의 시간대 (${browser})` : `This browser's zone (${browser})`}
+            {format(m.browserZone, { zone: browser })}
           </button>
         )}
         {error && (

@@ -1,12 +1,9 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import type { Messages } from '@/lib/i18n';
 import { createGroupAction, joinGroupAction, leaveGroupAction, removeMemberAction, rotateInviteAction, setGroupPaceAction, setLeaderboardAction } from '@/app/actions/groups';
 
-const L = {
-  ko: { name: '그룹 이름', create: '그룹 만들기', code: '초대 코드', join: '참여하기', leave: '그룹 나가기', remove: '내보내기', rotate: '초대 코드 바꾸기', board: '리더보드에 나를 표시', pace: '일정', own: '우리만의 속도', follow: '코호트 일정 따르기:', copy: '링크 복사', copied: '복사했습니다', newGroup: '새 그룹', joinOne: '초대 코드로 참여', confirmRemove: '이 멤버를 그룹에서 내보낼까요?', confirmRotate: '지금 초대 코드는 더 이상 쓸 수 없게 됩니다. 바꿀까요?', delete: '그룹 삭제 (나 혼자)' },
-  en: { name: 'Group name', create: 'Create group', code: 'Invite code', join: 'Join', leave: 'Leave group', remove: 'Remove', rotate: 'New invite code', board: 'Show me on the leaderboard', pace: 'Schedule', own: 'Our own pace', follow: 'Follow cohort:', copy: 'Copy link', copied: 'Copied', newGroup: 'New group', joinOne: 'Join with an invite code', confirmRemove: 'Remove this member from the group?', confirmRotate: 'The current invite code will stop working. Change it?', delete: 'Delete group (only me)' },
-};
 const input = 'rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900';
 const button = 'rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700 disabled:opacity-60';
 
@@ -29,9 +26,8 @@ function useRun() {
   return { run, busy, alert };
 }
 
-export function CreateOrJoin({ lang, code = '', cohorts = [] }: { lang: 'ko' | 'en'; code?: string; cohorts?: { id: string; name: string }[] }) {
+export function CreateOrJoin({ m: s, code = '', cohorts = [] }: { m: Messages['groupForms']; code?: string; cohorts?: { id: string; name: string }[] }) {
   const router = useRouter();
-  const s = L[lang];
   const { run, busy, alert } = useRun();
   return (
     <div className="grid gap-4 md:grid-cols-2">
@@ -89,9 +85,8 @@ export function CreateOrJoin({ lang, code = '', cohorts = [] }: { lang: 'ko' | '
   );
 }
 
-export function MemberControls({ lang, groupId, onBoard, owner, alone }: { lang: 'ko' | 'en'; groupId: string; onBoard: boolean; owner: boolean; alone: boolean }) {
+export function MemberControls({ m: s, groupId, onBoard, owner, alone }: { m: Messages['groupForms']; groupId: string; onBoard: boolean; owner: boolean; alone: boolean }) {
   const router = useRouter();
-  const s = L[lang];
   const { run, busy, alert } = useRun();
   return (
     <div className="flex flex-wrap items-center gap-3">
@@ -119,22 +114,21 @@ export function MemberControls({ lang, groupId, onBoard, owner, alone }: { lang:
   );
 }
 
-export function RemoveButton({ lang, groupId, userId }: { lang: 'ko' | 'en'; groupId: string; userId: string }) {
+export function RemoveButton({ m, groupId, userId }: { m: Messages['groupForms']; groupId: string; userId: string }) {
   const router = useRouter();
   const { run, busy, alert } = useRun();
   return (
     <span>
-      <button type="button" disabled={busy} className="ml-2 text-xs text-red-700 underline dark:text-red-400" onClick={() => window.confirm(L[lang].confirmRemove) && void run(() => removeMemberAction({ groupId, userId }), () => router.refresh())}>
-        {L[lang].remove}
+      <button type="button" disabled={busy} className="ml-2 text-xs text-red-700 underline dark:text-red-400" onClick={() => window.confirm(m.confirmRemove) && void run(() => removeMemberAction({ groupId, userId }), () => router.refresh())}>
+        {m.remove}
       </button>
       {alert}
     </span>
   );
 }
 
-export function PaceSelect({ lang, groupId, cohortId, cohorts }: { lang: 'ko' | 'en'; groupId: string; cohortId: string | null; cohorts: { id: string; name: string }[] }) {
+export function PaceSelect({ m: s, groupId, cohortId, cohorts }: { m: Messages['groupForms']; groupId: string; cohortId: string | null; cohorts: { id: string; name: string }[] }) {
   const router = useRouter();
-  const s = L[lang];
   const { run, busy, alert } = useRun();
   return (
     <label className="flex flex-wrap items-center gap-2 text-sm">
@@ -152,7 +146,7 @@ export function PaceSelect({ lang, groupId, cohortId, cohorts }: { lang: 'ko' | 
   );
 }
 
-export function CopyLink({ lang, path }: { lang: 'ko' | 'en'; path: string }) {
+export function CopyLink({ m, path }: { m: Messages['groupForms']; path: string }) {
   const [done, setDone] = useState(false);
   return (
     <button
@@ -162,7 +156,7 @@ export function CopyLink({ lang, path }: { lang: 'ko' | 'en'; path: string }) {
         void navigator.clipboard?.writeText(new URL(path, window.location.origin).toString()).then(() => setDone(true));
       }}
     >
-      {done ? `✓ ${L[lang].copied}` : L[lang].copy}
+      {done ? `✓ ${m.copied}` : m.copy}
     </button>
   );
 }

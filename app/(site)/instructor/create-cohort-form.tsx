@@ -2,17 +2,12 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { createCohortAction } from '@/app/actions/cohorts';
+import type { Messages } from '@/lib/i18n';
 
-const L = {
-  ko: { name: '코호트 이름', start: '1주차 시작일', late: '지각 감점(%)', create: '코호트 만들기' },
-  en: { name: 'Cohort name', start: 'Week 1 starts on', late: 'Late penalty (%)', create: 'Create cohort' },
-};
-
-export function CreateCohortForm({ lang }: { lang: 'ko' | 'en' }) {
+export function CreateCohortForm({ m: s }: { m: Messages['createCohort'] }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const s = L[lang];
   return (
     <form
       className="grid gap-3 rounded-lg border border-slate-200 p-4 sm:grid-cols-4 dark:border-slate-800"

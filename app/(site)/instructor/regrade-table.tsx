@@ -1,22 +1,22 @@
 import type { RegradeSummary } from '@/lib/cohorts/regrade';
+import { t } from '@/lib/i18n';
 
 /** Before → after for one regrade batch: how many went up, down, stayed, and are still grading. */
 export function RegradeTable({ sum, lang }: { sum: RegradeSummary; lang: 'ko' | 'en' }) {
-  const ko = lang === 'ko';
   return (
     <>
-      <h2 className="text-2xl font-semibold">{ko ? '재채점 결과' : 'Regrade: before and after'}</h2>
+      <h2 className="text-2xl font-semibold">{t(lang, 'regrade.title')}</h2>
       <p className="my-3 text-sm" data-testid="regrade-summary" data-up={sum.up} data-down={sum.down} data-same={sum.same} data-pending={sum.pending}>
-        {ko ? `올라감 ${sum.up} · 내려감 ${sum.down} · 같음 ${sum.same} · 채점 중 ${sum.pending}` : `${sum.up} up · ${sum.down} down · ${sum.same} unchanged · ${sum.pending} still grading`}
-        {sum.pending > 0 && <span className="ml-2 text-slate-500">{ko ? '(새로 고치면 갱신됩니다)' : '(reload to update)'}</span>}
+        {t(lang, 'regrade.summary', { up: sum.up, down: sum.down, same: sum.same, pending: sum.pending })}
+        {sum.pending > 0 && <span className="ml-2 text-slate-500">{t(lang, 'regrade.reload')}</span>}
       </p>
       <table className="w-full text-sm">
         <thead>
           <tr className="text-left text-slate-500">
-            <th className="py-1">{ko ? '학습자' : 'Learner'}</th>
-            <th>{ko ? '실습' : 'Lab'}</th>
-            <th>{ko ? '이전' : 'Before'}</th>
-            <th>{ko ? '이후' : 'After'}</th>
+            <th className="py-1">{t(lang, 'regrade.learner')}</th>
+            <th>{t(lang, 'regrade.lab')}</th>
+            <th>{t(lang, 'regrade.before')}</th>
+            <th>{t(lang, 'regrade.after')}</th>
           </tr>
         </thead>
         <tbody>

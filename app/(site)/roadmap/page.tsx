@@ -3,24 +3,24 @@ import type { Metadata } from 'next';
 import { currentLang } from '@/app/_server/lang';
 import { currentUser } from '@/app/_server/session';
 import { zoneOf } from '@/lib/time-zone';
-import { t, weekLabel, type Lang } from '@/lib/i18n';
+import { dateLocale, t, weekLabel, type Lang, type PlainKey } from '@/lib/i18n';
 import { getRoadmap, currentWeek, type NodeState, type LessonNodeState, type RoadmapNode } from '@/lib/progress/roadmap';
 import { AlertIcon, CalendarIcon, FlaskIcon, LockIcon } from './icons';
 
 export const metadata: Metadata = { title: 'Roadmap' };
 
-const WEEK_LABEL: Record<NodeState, Record<Lang, string>> = {
-  'not-started': { ko: '시작 전', en: 'Not started' },
-  learning: { ko: '진행 중', en: 'In progress' },
-  done: { ko: '레슨 완료', en: 'Lessons done' },
-  'lab-passed': { ko: '실습 통과 (검증됨)', en: 'Lab passed (verified)' },
-  skipped: { ko: '건너뜀', en: 'Skipped' },
+const WEEK_LABEL: Record<NodeState, PlainKey> = {
+  'not-started': 'roadmap.weekNotStarted',
+  learning: 'roadmap.weekLearning',
+  done: 'roadmap.weekDone',
+  'lab-passed': 'roadmap.weekLabPassed',
+  skipped: 'roadmap.weekSkipped',
 };
-const LESSON_LABEL: Record<LessonNodeState, Record<Lang, string>> = {
-  'not-started': { ko: '시작 전', en: 'Not started' },
-  learning: { ko: '학습 중', en: 'Learning' },
-  done: { ko: '완료', en: 'Done' },
-  skipped: { ko: '건너뜀', en: 'Skipped' },
+const LESSON_LABEL: Record<LessonNodeState, PlainKey> = {
+  'not-started': 'roadmap.lessonNotStarted',
+  learning: 'roadmap.lessonLearning',
+  done: 'roadmap.lessonDone',
+  skipped: 'roadmap.lessonSkipped',
 };
 /** Marker, ring and text colours per state; every state also has a symbol and a word. */
 const MARK: Record<NodeState | 'locked', { icon: string; ring: string }> = {
@@ -41,7 +41,6 @@ const LESSON_ICON: Record<LessonNodeState, string> = { 'not-started': '', learni
 
 export default async function RoadmapPage() {
   const lang = await currentLang();
-  const ko = lang === 'ko';
   const user = await currentUser();
   const nodes = await getRoadmap(user?.id ?? null);
   const labs = nodes.flatMap((n) => n.labs);
@@ -51,7 +50,7 @@ export default async function RoadmapPage() {
   // Lessons count once each, a passed lab counts as much as a week's lessons: the bar tracks verified work too.
   const overall = lessonsTotal + labs.length ? Math.round((100 * (lessonsDone + passed)) / (lessonsTotal + labs.length)) : 0;
   const here = user ? currentWeek(nodes).week : null;
-  const fmt = (d: Date) => d.toLocaleDateString(ko ? 'ko-KR' : 'en-GB', { timeZone: zoneOf(user), month: 'short', day: 'numeric' });
+  const fmt = (d: Date) => d.toLocaleDateString(dateLocale(lang), { timeZone: zoneOf(user), month: 'short', day: 'numeric' });
 
   return (
     <div className="mx-auto max-w-3xl space-y-8">
@@ -60,12 +59,12 @@ export default async function RoadmapPage() {
         {user ? (
           <div className="rounded-xl border border-slate-200 p-4 dark:border-slate-800" data-testid="roadmap-summary">
             <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
-              <span className="font-medium">{ko ? `전체 진도 ${overall}%` : `Overall ${overall}%`}</span>
+              <span className="font-medium">{t(lang, 'roadmap.overall', { pct: overall })}</span>
               <span className="text-slate-600 dark:text-slate-400">
-                {ko ? `레슨 ${lessonsDone}/${lessonsTotal} · 검증된 실습 ${passed}/${labs.length}` : `Lessons ${lessonsDone}/${lessonsTotal} · verified labs ${passed}/${labs.length}`}
+                {t(lang, 'roadmap.counts', { done: lessonsDone, total: lessonsTotal, passed, labs: labs.length })}
               </span>
             </div>
-            <div className="mt-2 h-2.5 w-full rounded-full bg-slate-200 dark:bg-slate-800" role="progressbar" aria-label={ko ? '전체 진도' : 'Overall progress'} aria-valuemin={0} aria-valuemax={100} aria-valuenow={overall}>
+            <div className="mt-2 h-2.5 w-full rounded-full bg-slate-200 dark:bg-slate-800" role="progressbar" aria-label={t(lang, 'roadmap.overallLabel')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={overall}>
               <div className="h-2.5 rounded-full bg-gradient-to-r from-blue-600 to-emerald-600" style={{ width: `${overall}%` }} />
             </div>
           </div>
@@ -74,21 +73,21 @@ export default async function RoadmapPage() {
             <Link href="/login?callbackUrl=/roadmap" className="text-blue-700 underline dark:text-blue-400">
               {t(lang, 'common.signIn')}
             </Link>{' '}
-            {ko ? '하면 진도가 여기에 표시됩니다.' : 'to keep your progress here.'}
+            {t(lang, 'roadmap.signInToKeep')}
           </p>
         )}
-        <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-400" aria-label={ko ? '범례' : 'Legend'}>
+        <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-400" aria-label={t(lang, 'roadmap.legend')}>
           {(['not-started', 'learning', 'done', 'lab-passed', 'skipped'] as const).map((s) => (
             <li key={s} className="flex items-center gap-1">
               <span className={`inline-flex h-4 w-4 items-center justify-center rounded-full border-2 text-[9px] ${MARK[s].ring}`} aria-hidden>
                 {MARK[s].icon}
               </span>
-              {WEEK_LABEL[s][lang]}
+              {t(lang, WEEK_LABEL[s])}
             </li>
           ))}
           <li className="flex items-center gap-1">
             <LockIcon className="h-3.5 w-3.5 text-slate-500" />
-            {ko ? '잠김 (코호트 일정)' : 'Locked (cohort schedule)'}
+            {t(lang, 'roadmap.locked')}
           </li>
         </ul>
       </header>
@@ -103,7 +102,6 @@ export default async function RoadmapPage() {
 }
 
 function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; last: boolean; here: boolean; fmt: (d: Date) => string }) {
-  const ko = lang === 'ko';
   const mark = n.locked ? MARK.locked : MARK[n.state];
   const pct = n.lessonsTotal ? Math.round((100 * n.lessonsDone) / n.lessonsTotal) : 0;
   const schedule = n.locked ? 'locked' : n.overdue ? 'overdue' : n.dueAt ? 'due' : null;
@@ -123,11 +121,11 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
         <div className="flex flex-wrap items-center justify-between gap-2">
           <span className="text-xs font-semibold uppercase tracking-wide text-slate-500">
             {weekLabel(lang, n.week)}
-            {here && <span className="ml-2 rounded-full bg-blue-600 px-2 py-0.5 text-[10px] normal-case tracking-normal text-white">{ko ? '지금 여기' : 'You are here'}</span>}
+            {here && <span className="ml-2 rounded-full bg-blue-600 px-2 py-0.5 text-[10px] normal-case tracking-normal text-white">{t(lang, 'roadmap.youAreHere')}</span>}
           </span>
           <span className="flex flex-wrap gap-1.5 text-xs font-medium">
             <span className={`rounded-full px-2 py-0.5 ${n.state === 'lab-passed' ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200' : n.state === 'learning' || n.state === 'done' ? 'bg-blue-100 text-blue-800 dark:bg-blue-900/50 dark:text-blue-200' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300'}`} data-testid="week-state">
-              {n.hasContent ? WEEK_LABEL[n.state][lang] : t(lang, 'common.comingSoon')}
+              {n.hasContent ? t(lang, WEEK_LABEL[n.state]) : t(lang, 'common.comingSoon')}
             </span>
             {schedule && (
               <span
@@ -136,14 +134,10 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
               >
                 {schedule === 'locked' ? <LockIcon className="mr-1 h-3 w-3" /> : schedule === 'overdue' ? <AlertIcon className="mr-1 h-3 w-3" /> : <CalendarIcon className="mr-1 h-3 w-3" />}
                 {schedule === 'locked'
-                  ? ko
-                    ? `${fmt(n.opensAt!)} 열림`
-                    : `Opens ${fmt(n.opensAt!)}`
+                  ? t(lang, 'roadmap.opens', { date: fmt(n.opensAt!) })
                   : schedule === 'overdue'
-                    ? ko
-                      ? `마감 지남 · ${fmt(n.dueAt!)}`
-                      : `Overdue · was due ${fmt(n.dueAt!)}`
-                    : `${ko ? `마감 ${fmt(n.dueAt!)}` : `Due ${fmt(n.dueAt!)}`}${n.extended ? (ko ? ' (연장)' : ' (extended)') : ''}`}
+                    ? t(lang, 'roadmap.overdue', { date: fmt(n.dueAt!) })
+                    : `${t(lang, 'roadmap.due', { date: fmt(n.dueAt!) })}${n.extended ? t(lang, 'roadmap.extended') : ''}`}
               </span>
             )}
           </span>
@@ -171,7 +165,7 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
                       {LESSON_ICON[l.state]}
                     </span>
                     <span className={`flex-1 group-hover:underline ${l.state === 'skipped' ? 'text-slate-500 line-through decoration-slate-400' : ''}`}>{l.title[lang]}</span>
-                    <span className="text-xs text-slate-500">{l.state === 'not-started' ? `${l.minutes} ${t(lang, 'common.minutes')}` : LESSON_LABEL[l.state][lang]}</span>
+                    <span className="text-xs text-slate-500">{l.state === 'not-started' ? `${l.minutes} ${t(lang, 'common.minutes')}` : t(lang, LESSON_LABEL[l.state])}</span>
                   </Link>
                 </li>
               ))}
@@ -194,12 +188,10 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
             </span>
             <span className="text-xs">
               {l.passed
-                ? `${ko ? '통과 (검증됨)' : 'Passed (verified)'} · ${l.best}/${l.max}`
+                ? `${t(lang, 'roadmap.labPassed')} · ${l.best}/${l.max}`
                 : l.state === 'attempted'
-                  ? `${ko ? `최고 ${l.best}/${l.max} · 아직 통과 못 함` : `Best ${l.best}/${l.max} · not passed yet`}`
-                  : ko
-                    ? `${l.max}점 · 아직 제출 안 함`
-                    : `${l.max} pts · not submitted`}
+                  ? t(lang, 'roadmap.labAttempted', { best: l.best ?? '', max: l.max })
+                  : t(lang, 'roadmap.labNotSubmitted', { max: l.max })}
             </span>
           </Link>
         ))}

@@ -11,7 +11,10 @@ export default async function SignupPage() {
   return (
     <div className="mx-auto max-w-sm space-y-6">
       <h1 className="text-2xl font-bold">{t(lang, 'common.signUp')}</h1>
-      <SignupForm lang={lang} s={{ name: t(lang, 'common.name'), email: t(lang, 'common.email'), password: t(lang, 'common.password'), signUp: t(lang, 'common.signUp') }} />
+      <SignupForm
+        lang={lang}
+        s={{ name: t(lang, 'common.name'), email: t(lang, 'common.email'), password: t(lang, 'common.password'), signUp: t(lang, 'common.signUp'), received: t(lang, 'auth.signupReceived'), signInWithPassword: t(lang, 'auth.signInWithPassword') }}
+      />
       <p className="text-sm">
         {t(lang, 'common.haveAccount')}{' '}
         <Link href="/login" className="text-blue-700 underline dark:text-blue-400">

@@ -5,12 +5,11 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { signUp } from '@/app/actions/account';
 
-export function SignupForm({ lang, s }: { lang: 'ko' | 'en'; s: { name: string; email: string; password: string; signUp: string } }) {
+export function SignupForm({ lang, s }: { lang: 'ko' | 'en'; s: { name: string; email: string; password: string; signUp: string; received: string; signInWithPassword: string } }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState(false);
   const [busy, setBusy] = useState(false);
-  const ko = lang === 'ko';
   return (
     <form
       className="space-y-4"
@@ -58,11 +57,9 @@ export function SignupForm({ lang, s }: { lang: 'ko' | 'en'; s: { name: string; 
       )}
       {notice && (
         <p role="status" className="text-sm text-slate-700 dark:text-slate-300" data-testid="signup-notice">
-          {ko
-            ? '가입 요청을 받았습니다. 이 이메일에 이미 계정이 있었다면 그 계정은 그대로이니, 그 계정의 비밀번호로 '
-            : 'Sign-up received. If this e-mail already had an account, that account is unchanged: '}
+          {s.received}
           <Link href="/login" className="text-blue-700 underline dark:text-blue-400">
-            {ko ? '로그인하세요' : 'sign in with its password'}
+            {s.signInWithPassword}
           </Link>
           .
         </p>

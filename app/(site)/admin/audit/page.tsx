@@ -3,6 +3,7 @@ import { currentLang } from '@/app/_server/lang';
 import { auditActions, auditEntries } from '@/lib/admin/users';
 import { AdminNav } from '../admin-nav';
 import { adminOr404 } from '../guard';
+import { t } from '@/lib/i18n';
 
 export const metadata: Metadata = { title: 'Admin · Audit log' };
 
@@ -11,7 +12,6 @@ const PAGE = 50;
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await adminOr404('/admin/audit');
   const lang = await currentLang();
-  const ko = lang === 'ko';
   const sp = await searchParams;
   const actions = await auditActions(user);
   const action = typeof sp.action === 'string' && actions.includes(sp.action) ? sp.action : undefined;
@@ -22,20 +22,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const last = rows.at(-1);
   return (
     <div>
-      <h1 className="mb-4 text-3xl font-bold">{ko ? '관리' : 'Admin'}</h1>
-      <AdminNav here="audit" ko={ko} />
+      <h1 className="mb-4 text-3xl font-bold">{t(lang, 'admin.title')}</h1>
+      <AdminNav here="audit" lang={lang} />
       <form method="get" action="/admin/audit" className="mb-4 flex flex-wrap items-center gap-2 text-sm">
-        <label htmlFor="audit-action">{ko ? '동작' : 'Action'}</label>
+        <label htmlFor="audit-action">{t(lang, 'admin.action')}</label>
         <select id="audit-action" name="action" defaultValue={action ?? ''} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900" data-testid="audit-filter">
-          <option value="">{ko ? '모든 동작' : 'All actions'}</option>
+          <option value="">{t(lang, 'admin.allActions')}</option>
           {actions.map((a) => (
             <option key={a}>{a}</option>
           ))}
         </select>
-        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{ko ? '거르기' : 'Filter'}</button>
+        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{t(lang, 'admin.filter')}</button>
         {at && (
           <a href={`/admin/audit${action ? `?action=${encodeURIComponent(action)}` : ''}`} className="text-blue-700 underline dark:text-blue-400">
-            {ko ? '최신으로' : 'Newest'}
+            {t(lang, 'admin.newest')}
           </a>
         )}
       </form>
@@ -43,11 +43,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <table className="w-full text-sm" data-testid="audit">
           <thead className="bg-slate-50 dark:bg-slate-900">
             <tr className="text-left text-slate-500">
-              <th className="p-2">{ko ? '시각 (UTC)' : 'When (UTC)'}</th>
-              <th className="p-2">{ko ? '누가' : 'Who'}</th>
-              <th className="p-2">{ko ? '동작' : 'Action'}</th>
-              <th className="p-2">{ko ? '대상' : 'Target'}</th>
-              <th className="p-2">{ko ? '내용' : 'Detail'}</th>
+              <th className="p-2">{t(lang, 'admin.when')}</th>
+              <th className="p-2">{t(lang, 'admin.who')}</th>
+              <th className="p-2">{t(lang, 'admin.action')}</th>
+              <th className="p-2">{t(lang, 'admin.target')}</th>
+              <th className="p-2">{t(lang, 'admin.detail')}</th>
               <th className="p-2">IP</th>
             </tr>
           </thead>
@@ -55,7 +55,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             {rows.map((r) => (
               <tr key={r.id} className="border-t border-slate-200 align-top dark:border-slate-800" data-action={r.action}>
                 <td className="p-2 whitespace-nowrap">{r.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
-                <td className="p-2">{r.actor?.email ?? (ko ? '(시스템)' : '(system)')}</td>
+                <td className="p-2">{r.actor?.email ?? t(lang, 'admin.system')}</td>
                 <td className="p-2">
                   <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{r.action}</code>
                 </td>
@@ -69,10 +69,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </tbody>
         </table>
       </div>
-      {rows.length === 0 && <p className="mt-3 text-slate-600">{ko ? '기록이 없습니다.' : 'Nothing recorded.'}</p>}
+      {rows.length === 0 && <p className="mt-3 text-slate-600">{t(lang, 'admin.nothing')}</p>}
       {last && rows.length === PAGE && (
         <a className="mt-4 inline-block text-blue-700 underline dark:text-blue-400" data-testid="audit-older" href={`/admin/audit?${new URLSearchParams({ ...(action ? { action } : {}), before: last.createdAt.toISOString(), id: last.id })}`}>
-          {ko ? '이전 기록 더 보기' : 'Older entries'} →
+          {t(lang, 'admin.older')} →
         </a>
       )}
     </div>

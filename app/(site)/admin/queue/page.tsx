@@ -3,31 +3,35 @@ import { currentLang } from '@/app/_server/lang';
 import { queueOverview } from '@/lib/admin/users';
 import { AdminNav } from '../admin-nav';
 import { adminOr404 } from '../guard';
+import { t, type PlainKey } from '@/lib/i18n';
 
 export const metadata: Metadata = { title: 'Admin · Grading queue' };
 export const dynamic = 'force-dynamic';
 
-const STATES: { key: string; ko: string; en: string; tone: string }[] = [
-  { key: 'waiting', ko: '대기', en: 'Waiting', tone: 'border-blue-300 dark:border-blue-800' },
-  { key: 'prioritized', ko: '대기 (우선순위)', en: 'Waiting (prioritised)', tone: 'border-blue-300 dark:border-blue-800' },
-  { key: 'active', ko: '채점 중', en: 'Active', tone: 'border-emerald-400 dark:border-emerald-800' },
-  { key: 'delayed', ko: '지연 (재시도 대기)', en: 'Delayed (retry)', tone: 'border-amber-400 dark:border-amber-800' },
-  { key: 'failed', ko: '실패', en: 'Failed', tone: 'border-red-400 dark:border-red-800' },
-  { key: 'completed', ko: '완료 (보관 중)', en: 'Completed (kept)', tone: 'border-slate-200 dark:border-slate-800' },
+const STATES: { key: string; label: PlainKey; tone: string }[] = [
+  { key: 'waiting', label: 'admin.stateWaiting', tone: 'border-blue-300 dark:border-blue-800' },
+  { key: 'prioritized', label: 'admin.statePrioritized', tone: 'border-blue-300 dark:border-blue-800' },
+  { key: 'active', label: 'admin.stateActive', tone: 'border-emerald-400 dark:border-emerald-800' },
+  { key: 'delayed', label: 'admin.stateDelayed', tone: 'border-amber-400 dark:border-amber-800' },
+  { key: 'failed', label: 'admin.stateFailed', tone: 'border-red-400 dark:border-red-800' },
+  { key: 'completed', label: 'admin.stateCompleted', tone: 'border-slate-200 dark:border-slate-800' },
 ];
 
 export default async function QueuePage() {
   const user = await adminOr404('/admin/queue');
-  const ko = (await currentLang()) === 'ko';
+  const lang = await currentLang();
   const { counts, jobs, workers } = await queueOverview(user);
-  const label = (k: string) => STATES.find((s) => s.key === k)?.[ko ? 'ko' : 'en'] ?? k;
+  const label = (k: string) => {
+    const s = STATES.find((x) => x.key === k);
+    return s ? t(lang, s.label) : k;
+  };
   return (
     <div>
-      <h1 className="mb-4 text-3xl font-bold">{ko ? '관리' : 'Admin'}</h1>
-      <AdminNav here="queue" ko={ko} />
+      <h1 className="mb-4 text-3xl font-bold">{t(lang, 'admin.title')}</h1>
+      <AdminNav here="queue" lang={lang} />
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-        {ko ? 'BullMQ 채점 대기열의 현재 상태입니다 (새로고침하면 갱신).' : 'The BullMQ grading queue as it is now (reload to refresh).'}
-        {workers !== null && ` ${ko ? `연결된 워커: ${workers}` : `Connected workers: ${workers}`}`}
+        {t(lang, 'admin.queueNow')}
+        {workers !== null && ` ${t(lang, 'admin.workers', { n: workers })}`}
       </p>
       <dl className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" data-testid="queue-counts">
         {STATES.map((s) => (
@@ -37,19 +41,19 @@ export default async function QueuePage() {
           </div>
         ))}
       </dl>
-      <h2 className="mb-2 text-xl font-semibold">{ko ? '최근 작업' : 'Latest jobs'}</h2>
+      <h2 className="mb-2 text-xl font-semibold">{t(lang, 'admin.latestJobs')}</h2>
       {jobs.length > 0 && (
         <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
           <table className="w-full text-sm" data-testid="queue-jobs">
             <thead className="bg-slate-50 dark:bg-slate-900">
               <tr className="text-left text-slate-500">
-                <th className="p-2">{ko ? '제출 (작업 id)' : 'Submission (job id)'}</th>
-                <th className="p-2">{ko ? '상태' : 'State'}</th>
-                <th className="p-2">{ko ? '실습' : 'Lab'}</th>
-                <th className="p-2">{ko ? '학습자' : 'Learner'}</th>
-                <th className="p-2">{ko ? '들어온 시각 (UTC)' : 'Added (UTC)'}</th>
-                <th className="p-2">{ko ? '시도' : 'Tries'}</th>
-                <th className="p-2">{ko ? '오류' : 'Error'}</th>
+                <th className="p-2">{t(lang, 'admin.jobId')}</th>
+                <th className="p-2">{t(lang, 'admin.state')}</th>
+                <th className="p-2">{t(lang, 'admin.lab')}</th>
+                <th className="p-2">{t(lang, 'admin.learner')}</th>
+                <th className="p-2">{t(lang, 'admin.added')}</th>
+                <th className="p-2">{t(lang, 'admin.tries')}</th>
+                <th className="p-2">{t(lang, 'admin.error')}</th>
               </tr>
             </thead>
             <tbody>
@@ -70,7 +74,7 @@ export default async function QueuePage() {
           </table>
         </div>
       )}
-      {jobs.length === 0 && <p className="mt-3 text-slate-600 dark:text-slate-400">{ko ? '대기열에 작업이 없습니다.' : 'The queue holds no jobs.'}</p>}
+      {jobs.length === 0 && <p className="mt-3 text-slate-600 dark:text-slate-400">{t(lang, 'admin.noJobs')}</p>}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { Budget, DEFAULT_DIFF_BUDGET, lineDiff, type Hunk } from '@/lib/line-diff';
+import { dateLocale, t } from '@/lib/i18n';
 
 /** Lines of diff a page shows at most (all files together); the rest is counted, not rendered. */
 const MAX_SHOWN_LINES = 2000;
@@ -10,7 +11,6 @@ const MAX_SHOWN_LINES = 2000;
  * two large unrelated attempts cost tens of milliseconds of the web process, not seconds.
  */
 export function AttemptDiff({ before, after, lang }: { before: { path: string; content: Buffer }[]; after: { path: string; content: Buffer }[]; lang: 'ko' | 'en' }) {
-  const ko = lang === 'ko';
   const paths = [...new Set([...before.map((f) => f.path), ...after.map((f) => f.path)])].sort();
   const text = (list: { path: string; content: Buffer }[], p: string) => list.find((f) => f.path === p)?.content.toString('utf8') ?? '';
   const budget = new Budget(DEFAULT_DIFF_BUDGET);
@@ -28,12 +28,12 @@ export function AttemptDiff({ before, after, lang }: { before: { path: string; c
     exact &&= d.exact;
     changed.push({ path: p, hunks: d.hunks });
   }
-  if (!changed.length) return <p className="text-sm text-slate-600">{ko ? '두 시도의 파일이 같습니다.' : 'The two attempts have the same files.'}</p>;
+  if (!changed.length) return <p className="text-sm text-slate-600">{t(lang, 'diff.same')}</p>;
   return (
     <div className="space-y-3" data-testid="attempt-diff" data-exact={exact} data-omitted={omitted}>
       {!exact && (
         <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="diff-approximate">
-          {ko ? '두 시도가 너무 많이 달라 일부 구간은 줄 단위로 맞추지 않고 통째로 바뀐 것으로 보여 줍니다.' : 'The attempts differ too much to match every line quickly: some parts are shown as replaced whole.'}
+          {t(lang, 'diff.approximate')}
         </p>
       )}
       {changed.map(({ path, hunks }) => (
@@ -55,7 +55,7 @@ export function AttemptDiff({ before, after, lang }: { before: { path: string; c
       ))}
       {omitted > 0 && (
         <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="diff-omitted">
-          {ko ? `나머지 바뀐 줄 ${omitted.toLocaleString('ko-KR')}개는 보여 주지 않습니다.` : `${omitted.toLocaleString('en-GB')} more changed lines are not shown here.`}
+          {t(lang, 'diff.omitted', { n: omitted.toLocaleString(dateLocale(lang)) })}
         </p>
       )}
     </div>

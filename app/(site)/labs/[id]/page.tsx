@@ -5,7 +5,7 @@ import type { Metadata } from 'next';
 import { currentLang } from '@/app/_server/lang';
 import { currentUser } from '@/app/_server/session';
 import { zoneOf } from '@/lib/time-zone';
-import { messages, t, weekLabel } from '@/lib/i18n';
+import { dateLocale, messages, t, weekLabel } from '@/lib/i18n';
 import { getLab, readFolderFiles } from '@/lib/labs/registry';
 import { maxPoints } from '@/lib/labs/manifest';
 import { listLabSubmissions, getSubmissionFiles } from '@/lib/submissions/queries';
@@ -48,9 +48,8 @@ export default async function LabPage({ params, searchParams }: Props) {
   // only the due date matters for the late mark.
   const win = user ? (await learnerSchedule(user.id)).get(m.week) : undefined;
   const now = new Date();
-  const fmt = (d: Date) => d.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: zoneOf(user), dateStyle: 'medium', timeStyle: 'short' });
-  const when = (d: Date) => d.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { timeZone: zoneOf(user), month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  const ko = lang === 'ko';
+  const fmt = (d: Date) => d.toLocaleString(dateLocale(lang), { timeZone: zoneOf(user), dateStyle: 'medium', timeStyle: 'short' });
+  const when = (d: Date) => d.toLocaleString(dateLocale(lang), { timeZone: zoneOf(user), month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   const strings: WorkbenchStrings = {
     submit: t(lang, 'common.submit'),
     submitting: t(lang, 'common.submitting'),
@@ -62,8 +61,9 @@ export default async function LabPage({ params, searchParams }: Props) {
     notGradable: t(lang, 'common.notGradable'),
     queuePosition: t(lang, 'common.queuePosition'),
     attempt: t(lang, 'common.attempt'),
-    editorKeys: ko ? 'Tab 들여쓰기 · Esc 다음 Tab: 편집기 밖으로 · Ctrl/⌘+Z 되돌리기' : 'Tab indents · Esc then Tab leaves the editor · Ctrl/⌘+Z undoes',
-    late: ko ? '마감 후 제출: 채점과 피드백은 그대로, 성적에는 코호트의 지각 규칙이 적용됩니다.' : 'Submitted after the due date: fully graded with feedback, counted by your cohort’s late policy.',
+    editorKeys: t(lang, 'workbench.editorKeys'),
+    late: t(lang, 'workbench.late'),
+    verdict: messages(lang, 'result'),
     phases: messages(lang, 'phase'),
     statuses: messages(lang, 'status'),
   };
@@ -77,12 +77,10 @@ export default async function LabPage({ params, searchParams }: Props) {
         </nav>
         <h1 className="text-3xl font-bold">{m.title[lang]}</h1>
         <p className="mt-1 text-sm text-slate-500">
-          {ko
-            ? `${maxPoints(m)}점 · 검사 ${m.checks.length}개 · 통과: ${Math.round(m.passRatio * 100)}% 이상, 필수 검사 모두 통과`
-            : `${maxPoints(m)} pts · ${m.checks.length} checks · pass: ${Math.round(m.passRatio * 100)}% or more, every required check passed`}
+          {t(lang, 'lab.summary', { points: maxPoints(m), checks: m.checks.length, pct: Math.round(m.passRatio * 100) })}
         </p>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400" data-testid="required-checks">
-          {ko ? '필수 검사: ' : 'Required: '}
+          {t(lang, 'lab.requiredChecks')}
           {m.checks
             .filter((c) => c.required)
             .map((c) => c.title[lang])
@@ -96,16 +94,10 @@ export default async function LabPage({ params, searchParams }: Props) {
           >
             {win.unlockAt > now ? <LockIcon className="mr-1.5 h-4 w-4" /> : win.dueAt < now ? <AlertIcon className="mr-1.5 h-4 w-4 text-amber-600" /> : <CalendarIcon className="mr-1.5 h-4 w-4 text-blue-700 dark:text-blue-300" />}
             {win.unlockAt > now
-              ? ko
-                ? `이 주차는 ${fmt(win.unlockAt)}에 열립니다. 미리 연습으로 제출할 수 있고, 결과는 그대로 채점됩니다. 마감: ${fmt(win.dueAt)}`
-                : `This week opens ${fmt(win.unlockAt)}. You can practise ahead: submissions are graded as usual. Due ${fmt(win.dueAt)}.`
+              ? t(lang, 'lab.opensAt', { opens: fmt(win.unlockAt), due: fmt(win.dueAt) })
               : win.dueAt < now
-                ? ko
-                  ? `마감 지남 (${fmt(win.dueAt)}). 계속 제출할 수 있고 전부 채점되지만, 지각으로 표시됩니다.`
-                  : `Past the due date (${fmt(win.dueAt)}). You can keep submitting: fully graded, marked late.`
-                : ko
-                  ? `마감: ${fmt(win.dueAt)}${win.extended ? ' (연장됨)' : ''}`
-                  : `Due ${fmt(win.dueAt)}${win.extended ? ' (extended)' : ''}`}
+                ? t(lang, 'lab.pastDue', { due: fmt(win.dueAt) })
+                : `${t(lang, 'lab.dueAt', { due: fmt(win.dueAt) })}${win.extended ? t(lang, 'lab.extended') : ''}`}
           </p>
         )}
         <div className="prose prose-slate mt-4 max-w-none dark:prose-invert">
@@ -135,8 +127,8 @@ export default async function LabPage({ params, searchParams }: Props) {
                 <thead>
                   <tr className="text-left text-slate-500">
                     <th className="py-1">#</th>
-                    <th>{lang === 'ko' ? '시각' : 'When'}</th>
-                    <th>{lang === 'ko' ? '상태' : 'Status'}</th>
+                    <th>{t(lang, 'lab.when')}</th>
+                    <th>{t(lang, 'lab.status')}</th>
                     <th>{t(lang, 'common.score')}</th>
                     <th />
                   </tr>
@@ -154,16 +146,16 @@ export default async function LabPage({ params, searchParams }: Props) {
                         {t(lang, `status.${h.status}`)}
                         {h.late && (
                           <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200" data-testid="late-mark">
-                            {ko ? '지각' : 'late'}
+                            {t(lang, 'lab.late')}
                           </span>
                         )}
-                        {h.regradeOfId && <span className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{ko ? '재채점' : 'regrade'}</span>}
+                        {h.regradeOfId && <span className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{t(lang, 'lab.regrade')}</span>}
                       </td>
                       <td>{h.result ? (h.result.gradable ? `${h.result.score}/${h.result.maxScore}` : t(lang, 'common.notGradable')) : '—'}</td>
                       <td>
                         {history[i + 1] && (
                           <Link href={`/labs/${m.id}?s=${h.id}&diff=${history[i + 1]!.id}#diff`} className="text-xs text-blue-700 underline dark:text-blue-400" data-testid="diff-link">
-                            {lang === 'ko' ? '이전과 비교' : 'diff'}
+                            {t(lang, 'lab.diff')}
                           </Link>
                         )}
                       </td>
@@ -174,8 +166,8 @@ export default async function LabPage({ params, searchParams }: Props) {
             )}
             {history.length >= 2 && (
               <form method="get" action={`/labs/${m.id}`} className="mt-3 flex flex-wrap items-center gap-2 text-sm" data-testid="diff-form">
-                <span>{ko ? '두 시도 비교:' : 'Compare two attempts:'}</span>
-                <select name="diff" defaultValue={diffWith ?? history[1]!.id} aria-label={ko ? '이전 시도' : 'Older attempt'} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+                <span>{t(lang, 'lab.compareTwo')}</span>
+                <select name="diff" defaultValue={diffWith ?? history[1]!.id} aria-label={t(lang, 'lab.olderAttempt')} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
                   {history.map((h) => (
                     <option key={h.id} value={h.id}>
                       #{h.number ?? '—'} · {when(h.createdAt)}
@@ -183,20 +175,20 @@ export default async function LabPage({ params, searchParams }: Props) {
                   ))}
                 </select>
                 <span aria-hidden>→</span>
-                <select name="s" defaultValue={watch ?? undefined} aria-label={ko ? '나중 시도' : 'Newer attempt'} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+                <select name="s" defaultValue={watch ?? undefined} aria-label={t(lang, 'lab.newerAttempt')} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
                   {history.map((h) => (
                     <option key={h.id} value={h.id}>
                       #{h.number ?? '—'} · {when(h.createdAt)}
                     </option>
                   ))}
                 </select>
-                <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{ko ? '비교' : 'Compare'}</button>
+                <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{t(lang, 'lab.compare')}</button>
               </form>
             )}
             {diffPair && (
               <div id="diff" className="mt-4">
                 <h3 className="mb-2 font-semibold">
-                  {ko ? '달라진 점' : 'What changed'}: #{history.find((h) => h.id === diffWith)?.number ?? '—'} → #{history.find((h) => h.id === watch)?.number ?? '—'}
+                  {t(lang, 'lab.whatChanged')}: #{history.find((h) => h.id === diffWith)?.number ?? '—'} → #{history.find((h) => h.id === watch)?.number ?? '—'}
                 </h3>
                 <AttemptDiff before={diffPair.before} after={diffPair.after} lang={lang} />
               </div>

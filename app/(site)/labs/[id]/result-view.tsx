@@ -1,5 +1,7 @@
 'use client';
 import type { StoredResult } from '@/lib/grading/result';
+import type { Messages } from '@/lib/i18n';
+import { format } from '@/lib/i18n/format';
 
 export interface ViewStrings {
   score: string;
@@ -7,6 +9,8 @@ export interface ViewStrings {
   failed: string;
   hint: string;
   notGradable: string;
+  /** The verdict lines and labels (the catalogue's `result` section). */
+  verdict: Messages['result'];
 }
 
 /** One graded result: the score, then each check with its points, its message and a hint that opens on demand. */
@@ -22,7 +26,6 @@ export function ResultView({ result, labPassed, lang, s }: { result: StoredResul
   const passedChecks = result.checks.filter((c) => c.passed).length;
   const pct = result.maxScore ? Math.round((100 * result.score) / result.maxScore) : 0;
   const missedRequired = result.checks.filter((c) => c.required && !c.passed);
-  const ko = lang === 'ko';
   return (
     <div className="space-y-3" data-testid="result">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -30,7 +33,7 @@ export function ResultView({ result, labPassed, lang, s }: { result: StoredResul
           {s.score}: {result.score} / {result.maxScore}
         </p>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          {passedChecks}/{result.checks.length} {lang === 'ko' ? '검사 통과' : 'checks passed'}
+          {passedChecks}/{result.checks.length} {s.verdict.checksPassed}
         </p>
       </div>
       {labPassed !== null && (
@@ -40,16 +43,10 @@ export function ResultView({ result, labPassed, lang, s }: { result: StoredResul
           data-passed={labPassed}
         >
           {labPassed
-            ? ko
-              ? '이 실습을 통과했습니다.'
-              : 'You passed this lab.'
+            ? s.verdict.labPassed
             : missedRequired.length
-              ? ko
-                ? `아직 통과가 아닙니다: 필수 검사(${missedRequired.map((c) => c.title.ko).join(', ')})를 통과해야 합니다.`
-                : `Not passed yet: the required ${missedRequired.length === 1 ? 'check' : 'checks'} (${missedRequired.map((c) => c.title.en).join(', ')}) must pass.`
-              : ko
-                ? '아직 통과가 아닙니다: 통과 기준 점수에 못 미칩니다.'
-                : 'Not passed yet: below the pass mark.'}
+              ? format(missedRequired.length === 1 ? s.verdict.missedRequiredOne : s.verdict.missedRequiredMany, { checks: missedRequired.map((c) => c.title[lang]).join(', ') })
+              : s.verdict.belowPassMark}
         </p>
       )}
       <div className="h-2 w-full rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
@@ -63,7 +60,7 @@ export function ResultView({ result, labPassed, lang, s }: { result: StoredResul
                 <span aria-hidden>{c.passed ? '✓' : '✗'}</span> {c.title[lang]}
                 {c.required && (
                   <span className="ml-2 rounded border border-slate-400 px-1 py-px text-[10px] font-semibold tracking-wide text-slate-600 uppercase dark:border-slate-500 dark:text-slate-300" data-testid="required-check">
-                    {ko ? '필수' : 'Required'}
+                    {s.verdict.required}
                   </span>
                 )}
               </span>

@@ -1,16 +1,17 @@
 import Link from 'next/link';
+import { t } from '@/lib/i18n';
 
 export function CohortNav({ id, name, lang, here }: { id: string; name: string; lang: 'ko' | 'en'; here: 'overview' | 'gradebook' | 'analytics' }) {
   const items = [
-    { key: 'overview', href: `/instructor/cohorts/${id}`, label: lang === 'ko' ? '개요' : 'Overview' },
-    { key: 'gradebook', href: `/instructor/cohorts/${id}/gradebook`, label: lang === 'ko' ? '성적표' : 'Gradebook' },
-    { key: 'analytics', href: `/instructor/cohorts/${id}/analytics`, label: lang === 'ko' ? '분석' : 'Analytics' },
+    { key: 'overview', href: `/instructor/cohorts/${id}`, label: t(lang, 'instructor.overview') },
+    { key: 'gradebook', href: `/instructor/cohorts/${id}/gradebook`, label: t(lang, 'instructor.gradebook') },
+    { key: 'analytics', href: `/instructor/cohorts/${id}/analytics`, label: t(lang, 'instructor.analytics') },
   ];
   return (
     <div className="mb-6">
       <p className="text-sm text-slate-500">
         <Link href="/instructor" className="hover:underline">
-          {lang === 'ko' ? '내 코호트' : 'My cohorts'}
+          {t(lang, 'instructor.myCohorts')}
         </Link>
       </p>
       <h1 className="text-3xl font-bold">{name}</h1>

@@ -11,18 +11,21 @@ import {
   setScheduleAction,
 } from '@/app/actions/cohorts';
 import type { ActionResult } from '@/app/_server/actions';
+import type { Messages } from '@/lib/i18n';
+import { format } from '@/lib/i18n/format';
 
-type Lang = 'ko' | 'en';
+/** This file's messages: the catalogue's `cohortForms` section in the reader's language. */
+type M = Messages['cohortForms'];
 const field = 'rounded-md border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900';
 const primary = 'rounded-md bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700 disabled:opacity-60';
 const quiet = 'rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800';
 
 /** Runs an action, shows its message, refreshes the server-rendered page on success. */
-function useRun(lang: Lang) {
+function useRun(m: M) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  async function run<T>(p: () => Promise<ActionResult<T>>, ok: (d: T) => string = () => (lang === 'ko' ? '저장했습니다.' : 'Saved.')) {
+  async function run<T>(p: () => Promise<ActionResult<T>>, ok: (d: T) => string = () => m.saved) {
     setBusy(true);
     setMsg(null);
     const r = await p();
@@ -39,9 +42,8 @@ function useRun(lang: Lang) {
   return { busy, run, note };
 }
 
-export function RotateInviteButton({ cohortId, lang }: { cohortId: string; lang: Lang }) {
-  const { busy, run, note } = useRun(lang);
-  const ko = lang === 'ko';
+export function RotateInviteButton({ cohortId, m }: { cohortId: string; m: M }) {
+  const { busy, run, note } = useRun(m);
   return (
     <span>
       <button
@@ -50,10 +52,10 @@ export function RotateInviteButton({ cohortId, lang }: { cohortId: string; lang:
         className={quiet}
         data-testid="rotate-invite"
         onClick={() => {
-          if (confirm(ko ? '새 링크를 만들면 지금 링크는 더 이상 쓸 수 없습니다.' : 'The current link stops working. Make a new one?')) void run(() => rotateInviteAction({ cohortId }), () => (ko ? '새 링크를 만들었습니다.' : 'New link made.'));
+          if (confirm(m.confirmRotate)) void run(() => rotateInviteAction({ cohortId }), () => m.rotated);
         }}
       >
-        {ko ? '새 링크 만들기' : 'New link'}
+        {m.newLink}
       </button>
       {note}
     </span>
@@ -61,10 +63,9 @@ export function RotateInviteButton({ cohortId, lang }: { cohortId: string; lang:
 }
 
 /** Paste addresses (any list, or a CSV with an e-mail column) or pick a .csv/.txt file. */
-export function InviteEmailsForm({ cohortId, lang }: { cohortId: string; lang: Lang }) {
-  const { busy, run, note } = useRun(lang);
+export function InviteEmailsForm({ cohortId, m }: { cohortId: string; m: M }) {
+  const { busy, run, note } = useRun(m);
   const [text, setText] = useState('');
-  const ko = lang === 'ko';
   return (
     <form
       className="space-y-2"
@@ -73,8 +74,7 @@ export function InviteEmailsForm({ cohortId, lang }: { cohortId: string; lang: L
         const ok = await run(
           () => inviteEmailsAction({ cohortId, text }),
           (d) =>
-            (ko ? `초대 ${d.invited.length}명 (수락하면 참여) · 이미 참여 ${d.already.length}명` : `${d.invited.length} invited (they join when they accept) · ${d.already.length} already in`) +
-            (d.invalid.length ? (ko ? ` · 주소가 아님: ${d.invalid.join(', ')}` : ` · not addresses: ${d.invalid.join(', ')}`) : ''),
+            format(m.invited, { invited: d.invited.length, already: d.already.length }) + (d.invalid.length ? format(m.notAddresses, { list: d.invalid.join(', ') }) : ''),
         );
         if (ok) setText('');
       }}
@@ -85,7 +85,7 @@ export function InviteEmailsForm({ cohortId, lang }: { cohortId: string; lang: L
         onChange={(e) => setText(e.target.value)}
         rows={3}
         maxLength={200_000}
-        placeholder={ko ? 'kim@example.com, lee@example.com (줄바꿈·쉼표·CSV 모두 가능)' : 'kim@example.com, lee@example.com (one per line, commas or a CSV)'}
+        placeholder={m.emailsPlaceholder}
         className={`${field} w-full font-mono`}
       />
       <div className="flex flex-wrap items-center gap-2">
@@ -105,7 +105,7 @@ export function InviteEmailsForm({ cohortId, lang }: { cohortId: string; lang: L
           />
         </label>
         <button disabled={busy || !text.trim()} className={primary} data-testid="invite-emails">
-          {ko ? '이메일로 초대' : 'Invite by e-mail'}
+          {m.inviteByEmail}
         </button>
       </div>
       {note}
@@ -113,21 +113,20 @@ export function InviteEmailsForm({ cohortId, lang }: { cohortId: string; lang: L
   );
 }
 
-export function RevokeInviteButton({ cohortId, email, lang }: { cohortId: string; email: string; lang: Lang }) {
-  const { busy, run, note } = useRun(lang);
+export function RevokeInviteButton({ cohortId, email, m }: { cohortId: string; email: string; m: M }) {
+  const { busy, run, note } = useRun(m);
   return (
     <span>
       <button type="button" disabled={busy} className={quiet} onClick={() => void run(() => revokeInviteAction({ cohortId, email }))}>
-        {lang === 'ko' ? '취소' : 'Revoke'}
+        {m.revoke}
       </button>
       {note}
     </span>
   );
 }
 
-export function RemoveMemberButton({ cohortId, userId, name, lang }: { cohortId: string; userId: string; name: string; lang: Lang }) {
-  const { busy, run, note } = useRun(lang);
-  const ko = lang === 'ko';
+export function RemoveMemberButton({ cohortId, userId, name, m }: { cohortId: string; userId: string; name: string; m: M }) {
+  const { busy, run, note } = useRun(m);
   return (
     <span>
       <button
@@ -136,19 +135,18 @@ export function RemoveMemberButton({ cohortId, userId, name, lang }: { cohortId:
         className={quiet}
         data-testid="remove-member"
         onClick={() => {
-          if (confirm(ko ? `${name} 님을 코호트에서 뺄까요? 제출 기록은 남습니다.` : `Remove ${name} from the cohort? Their submissions stay.`)) void run(() => removeMemberAction({ cohortId, userId }));
+          if (confirm(format(m.confirmRemove, { name }))) void run(() => removeMemberAction({ cohortId, userId }));
         }}
       >
-        {ko ? '빼기' : 'Remove'}
+        {m.remove}
       </button>
       {note}
     </span>
   );
 }
 
-export function LatePolicyForm({ cohortId, pct, lang }: { cohortId: string; pct: number; lang: Lang }) {
-  const { busy, run, note } = useRun(lang);
-  const ko = lang === 'ko';
+export function LatePolicyForm({ cohortId, pct, m }: { cohortId: string; pct: number; m: M }) {
+  const { busy, run, note } = useRun(m);
   return (
     <form
       className="flex flex-wrap items-center gap-2 text-sm"
@@ -159,11 +157,11 @@ export function LatePolicyForm({ cohortId, pct, lang }: { cohortId: string; pct:
       }}
     >
       <label>
-        {ko ? '지각 제출 감점(%)' : 'Late penalty (%)'}{' '}
+        {m.latePenalty}{' '}
         <input name="latePenaltyPct" type="number" min={0} max={100} defaultValue={pct} className={`${field} w-20`} data-testid="late-penalty" />
       </label>
       <button disabled={busy} className={primary}>
-        {ko ? '저장' : 'Save'}
+        {m.save}
       </button>
       {note}
     </form>
@@ -171,10 +169,9 @@ export function LatePolicyForm({ cohortId, pct, lang }: { cohortId: string; pct:
 }
 
 /** Every week's opening and due time on the instructor's clock (`zoneName`), edited together; plus "fill the 10 weeks from a start date". */
-export function ScheduleEditor({ cohortId, weeks, zoneName, lang }: { cohortId: string; weeks: { week: number; unlockAt: string; dueAt: string }[]; zoneName: string; lang: Lang }) {
-  const save = useRun(lang);
-  const fill = useRun(lang);
-  const ko = lang === 'ko';
+export function ScheduleEditor({ cohortId, weeks, zoneName, m }: { cohortId: string; weeks: { week: number; unlockAt: string; dueAt: string }[]; zoneName: string; m: M }) {
+  const save = useRun(m);
+  const fill = useRun(m);
   const byWeek = new Map(weeks.map((w) => [w.week, w]));
   return (
     <div className="space-y-3">
@@ -183,15 +180,15 @@ export function ScheduleEditor({ cohortId, weeks, zoneName, lang }: { cohortId: 
         onSubmit={(e) => {
           e.preventDefault();
           const fd = new FormData(e.currentTarget);
-          void fill.run(() => fillScheduleAction({ cohortId, start: `${fd.get('start')}T09:00` }), () => (ko ? '10주 일정을 채웠습니다.' : 'Filled the 10 weeks.'));
+          void fill.run(() => fillScheduleAction({ cohortId, start: `${fd.get('start')}T09:00` }), () => m.filled);
         }}
       >
         <label>
-          <span className="block text-slate-500">{ko ? `1주차 시작일 (09:00, ${zoneName})` : `Week 1 starts (09:00, ${zoneName})`}</span>
+          <span className="block text-slate-500">{format(m.week1Starts, { zone: zoneName })}</span>
           <input name="start" type="date" required className={field} data-testid="fill-start" />
         </label>
         <button disabled={fill.busy} className={quiet} data-testid="fill-schedule">
-          {ko ? '1주 간격으로 10주 채우기' : 'Fill 10 weeks, one week apart'}
+          {m.fill}
         </button>
         {fill.note}
       </form>
@@ -212,30 +209,30 @@ export function ScheduleEditor({ cohortId, weeks, zoneName, lang }: { cohortId: 
         <table className="w-full text-sm" data-testid="schedule">
           <thead>
             <tr className="text-left text-slate-500">
-              <th className="py-1">{ko ? '주차' : 'Week'}</th>
-              <th>{ko ? '열림' : 'Opens'}</th>
-              <th>{ko ? '마감' : 'Due'}</th>
+              <th className="py-1">{m.week}</th>
+              <th>{m.opens}</th>
+              <th>{m.due}</th>
             </tr>
           </thead>
           <tbody>
             {Array.from({ length: 10 }, (_, i) => i + 1).map((w) => (
               <tr key={w} className="border-t border-slate-200 dark:border-slate-800" data-week={w} data-scheduled={byWeek.has(w)}>
-                <td className="py-1">{ko ? `${w}주차` : `Week ${w}`}</td>
+                <td className="py-1">{format(m.weekN, { week: w })}</td>
                 <td>
-                  <input type="datetime-local" name={`unlock-${w}`} defaultValue={byWeek.get(w)?.unlockAt ?? ''} aria-label={ko ? `${w}주차 열림` : `Week ${w} opens`} className={field} />
+                  <input type="datetime-local" name={`unlock-${w}`} defaultValue={byWeek.get(w)?.unlockAt ?? ''} aria-label={format(m.weekOpens, { week: w })} className={field} />
                 </td>
                 <td>
-                  <input type="datetime-local" name={`due-${w}`} defaultValue={byWeek.get(w)?.dueAt ?? ''} aria-label={ko ? `${w}주차 마감` : `Week ${w} due`} className={field} />
+                  <input type="datetime-local" name={`due-${w}`} defaultValue={byWeek.get(w)?.dueAt ?? ''} aria-label={format(m.weekDue, { week: w })} className={field} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
         <p className="mt-1 text-xs text-slate-500" data-testid="schedule-zone">
-          {ko ? `시각은 ${zoneName} 기준입니다 (대시보드에서 바꿀 수 있습니다). 비워 둔 주차는 각자 속도로 진행합니다. 이미 한 제출의 지각 표시는 바뀌지 않습니다.` : `Times are in ${zoneName} (change it on your dashboard). Weeks left empty are self-paced. Submissions already made keep their late marks.`}
+          {format(m.zoneNote, { zone: zoneName })}
         </p>
         <button disabled={save.busy} className={`${primary} mt-2`} data-testid="save-schedule">
-          {ko ? '일정 저장' : 'Save schedule'}
+          {m.saveSchedule}
         </button>
         {save.note}
       </form>

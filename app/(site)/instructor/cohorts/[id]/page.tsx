@@ -4,6 +4,7 @@ import { currentLang } from '@/app/_server/lang';
 import { cohortOverview } from '@/lib/cohorts/manage';
 import { currentUser } from '@/app/_server/session';
 import { toZonedInput, zoneLabel, zoneOf } from '@/lib/time-zone';
+import { messages, t } from '@/lib/i18n';
 import { CohortNav } from './cohort-nav';
 import { instructorOr404 } from './load';
 import { WebhookForm } from './webhook-form';
@@ -17,7 +18,7 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
   const { cohort, members, invites, deliveries, extensions } = await instructorOr404(`/instructor/cohorts/${id}`, (u) => cohortOverview(u, id));
   const h = await headers();
   const origin = `${h.get('x-forwarded-proto') ?? 'http'}://${h.get('host') ?? 'localhost'}`;
-  const ko = lang === 'ko';
+  const forms = messages(lang, 'cohortForms');
   // Dates are edited on the instructor's own clock (their time zone from the dashboard; Korea time until set).
   const zone = zoneOf(await currentUser());
   const zoneName = `${zone}, ${zoneLabel(zone, lang)}`;
@@ -26,37 +27,35 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
       <CohortNav id={id} name={cohort.name} lang={lang} here="overview" />
       <div className="grid gap-8 lg:grid-cols-2">
         <section>
-          <h2 className="mb-2 text-xl font-semibold">{ko ? '초대 링크' : 'Invite link'}</h2>
+          <h2 className="mb-2 text-xl font-semibold">{t(lang, 'cohort.inviteLink')}</h2>
           <p className="break-all rounded-md bg-slate-100 p-3 font-mono text-sm dark:bg-slate-900" data-testid="invite-link">
             {origin}/join/cohort/{cohort.inviteCode}
           </p>
           <div className="mt-2">
-            <RotateInviteButton cohortId={id} lang={lang} />
+            <RotateInviteButton cohortId={id} m={forms} />
           </div>
-          <h2 className="mb-2 mt-6 text-xl font-semibold">{ko ? '이메일로 초대' : 'Invite by e-mail'}</h2>
+          <h2 className="mb-2 mt-6 text-xl font-semibold">{t(lang, 'cohort.inviteByEmail')}</h2>
           <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
-            {ko
-              ? '초대는 초대일 뿐입니다. 주소의 주인이 로그인(계정이 없으면 그 주소로 가입)한 뒤 대시보드에서 수락해야 참여합니다. 이메일은 보내지 않으니 직접 알려 주세요. 그때까지는 계정이 있든 없든 아래에 똑같이 초대됨으로 보입니다.'
-              : 'An invite is only an invitation: its owner joins by accepting it on their dashboard after signing in (or signing up with this address). No e-mail is sent, so tell them. Until then every address shows below as invited, whether or not it has an account.'}
+            {t(lang, 'cohort.inviteExplain')}
           </p>
-          <InviteEmailsForm cohortId={id} lang={lang} />
+          <InviteEmailsForm cohortId={id} m={forms} />
           {invites.length > 0 && (
             <>
               <h3 className="mb-1 mt-4 font-semibold">
-                {ko ? '초대됨 (수락 대기)' : 'Invited, not yet accepted'} ({invites.length})
+                {t(lang, 'cohort.invitedPending')} ({invites.length})
               </h3>
               <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="invites">
                 {invites.map((i) => (
                   <li key={i.email} className="flex items-center justify-between py-1" data-email={i.email}>
                     <span className="font-mono">{i.email}</span>
-                    <RevokeInviteButton cohortId={id} email={i.email} lang={lang} />
+                    <RevokeInviteButton cohortId={id} email={i.email} m={forms} />
                   </li>
                 ))}
               </ul>
             </>
           )}
           <h2 className="mb-2 mt-6 text-xl font-semibold">
-            {ko ? '학습자' : 'Learners'} ({members.length})
+            {t(lang, 'cohort.learners')} ({members.length})
           </h2>
           <ul className="divide-y divide-slate-200 dark:divide-slate-800" data-testid="members">
             {members.map((m) => (
@@ -65,30 +64,28 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
                   {m.user.name}
                 </a>
                 <span className="ml-auto text-slate-500">{m.user.email}</span>
-                <RemoveMemberButton cohortId={id} userId={m.userId} name={m.user.name} lang={lang} />
+                <RemoveMemberButton cohortId={id} userId={m.userId} name={m.user.name} m={forms} />
               </li>
             ))}
           </ul>
         </section>
         <section>
-          <h2 className="mb-2 text-xl font-semibold">{ko ? '일정' : 'Schedule'}</h2>
-          <ScheduleEditor cohortId={id} weeks={cohort.schedule.map((w) => ({ week: w.week, unlockAt: toZonedInput(w.unlockAt, zone), dueAt: toZonedInput(w.dueAt, zone) }))} zoneName={zoneName} lang={lang} />
-          {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{ko ? '일정 없이 각자 속도로 진행합니다.' : 'No schedule: self-paced.'}</p>}
+          <h2 className="mb-2 text-xl font-semibold">{t(lang, 'cohort.schedule')}</h2>
+          <ScheduleEditor cohortId={id} weeks={cohort.schedule.map((w) => ({ week: w.week, unlockAt: toZonedInput(w.unlockAt, zone), dueAt: toZonedInput(w.dueAt, zone) }))} zoneName={zoneName} m={forms} />
+          {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{t(lang, 'cohort.selfPaced')}</p>}
           <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
-            {ko ? `개인별 마감 연장 ${extensions}건 (학습자 페이지에서 관리)` : `${extensions} per-learner extension(s) (set on each learner's page)`}
+            {t(lang, 'cohort.extensions', { n: extensions })}
           </p>
-          <h2 className="mb-2 mt-6 text-xl font-semibold">{ko ? '지각 규칙' : 'Late policy'}</h2>
+          <h2 className="mb-2 mt-6 text-xl font-semibold">{t(lang, 'cohort.latePolicy')}</h2>
           <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
-            {ko
-              ? `마감 뒤의 제출도 똑같이 채점·피드백하고, 성적표에서는 점수의 ${100 - cohort.latePenaltyPct}%로 셉니다.`
-              : `Work after a due date is graded with full feedback; the gradebook counts ${100 - cohort.latePenaltyPct}% of its score.`}
+            {t(lang, 'cohort.latePolicyExplain', { pct: 100 - cohort.latePenaltyPct })}
           </p>
-          <LatePolicyForm cohortId={id} pct={cohort.latePenaltyPct} lang={lang} />
-          <h2 className="mb-2 mt-6 text-xl font-semibold">{ko ? '알림 (Slack·Discord 웹훅)' : 'Notifications (Slack or Discord webhook)'}</h2>
+          <LatePolicyForm cohortId={id} pct={cohort.latePenaltyPct} m={forms} />
+          <h2 className="mb-2 mt-6 text-xl font-semibold">{t(lang, 'cohort.notifications')}</h2>
           <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
-            {ko ? '실습 통과, 막힌 학습자, 다가오는 마감을 채널로 보냅니다.' : 'Lab passed, a learner stuck, a due date near: posted to your channel.'}
+            {t(lang, 'cohort.notificationsExplain')}
           </p>
-          <WebhookForm cohortId={id} url={cohort.webhookUrl ?? ''} kind={cohort.webhookKind === 'discord' ? 'discord' : 'slack'} stuckAfter={cohort.stuckAfter} lang={lang} />
+          <WebhookForm cohortId={id} url={cohort.webhookUrl ?? ''} kind={cohort.webhookKind === 'discord' ? 'discord' : 'slack'} stuckAfter={cohort.stuckAfter} m={forms} />
           {deliveries.length > 0 && (
             <ul className="mt-3 space-y-1 text-xs" data-testid="deliveries">
               {deliveries.map((d) => (

@@ -2,12 +2,12 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { setWebhookAction } from '@/app/actions/cohorts';
+import type { Messages } from '@/lib/i18n';
 
-export function WebhookForm({ cohortId, url, kind, stuckAfter, lang }: { cohortId: string; url: string; kind: 'slack' | 'discord'; stuckAfter: number; lang: 'ko' | 'en' }) {
+export function WebhookForm({ cohortId, url, kind, stuckAfter, m }: { cohortId: string; url: string; kind: 'slack' | 'discord'; stuckAfter: number; m: Messages['cohortForms'] }) {
   const router = useRouter();
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const ko = lang === 'ko';
   const field = 'rounded-md border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900';
   return (
     <form
@@ -19,7 +19,7 @@ export function WebhookForm({ cohortId, url, kind, stuckAfter, lang }: { cohortI
         setBusy(true);
         const r = await setWebhookAction({ cohortId, webhook: u ? { url: u, kind: fd.get('kind') } : null, stuckAfter: fd.get('stuckAfter') });
         setBusy(false);
-        setMsg(r.ok ? { ok: true, text: ko ? '저장했습니다.' : 'Saved.' } : { ok: false, text: r.error });
+        setMsg(r.ok ? { ok: true, text: m.saved } : { ok: false, text: r.error });
         if (r.ok) router.refresh();
       }}
     >
@@ -30,11 +30,11 @@ export function WebhookForm({ cohortId, url, kind, stuckAfter, lang }: { cohortI
           <option value="discord">Discord</option>
         </select>
         <label>
-          {ko ? '막힘 기준(실패 횟수)' : 'Stuck after (failed attempts)'}{' '}
+          {m.stuckAfter}{' '}
           <input name="stuckAfter" type="number" min={1} max={20} defaultValue={stuckAfter} className={`${field} w-16`} />
         </label>
         <button disabled={busy} className="rounded-md bg-blue-600 px-3 py-1 font-medium text-white hover:bg-blue-700 disabled:opacity-60">
-          {ko ? '저장' : 'Save'}
+          {m.save}
         </button>
       </div>
       {msg && (

@@ -4,6 +4,7 @@ import type { Metadata } from 'next';
 import { currentUser } from '@/app/_server/session';
 import { currentLang } from '@/app/_server/lang';
 import { cohortByInvite } from '@/lib/cohorts/gradebook';
+import { t } from '@/lib/i18n';
 import { JoinCohortButton } from './join-button';
 
 export const metadata: Metadata = { title: 'Join a cohort' };
@@ -18,26 +19,25 @@ export default async function JoinCohortPage({ params }: { params: Promise<{ cod
   const cohort = await cohortByInvite(user, code);
   if (!cohort) notFound();
   const inAlready = cohort.member;
-  const ko = lang === 'ko';
   return (
     <div className="mx-auto max-w-md space-y-4 text-center">
-      <h1 className="text-2xl font-bold">{ko ? '코호트에 참여하기' : 'Join a cohort'}</h1>
+      <h1 className="text-2xl font-bold">{t(lang, 'join.title')}</h1>
       <p>
         <strong>{cohort.name}</strong> · {cohort.instructor}
       </p>
       {inAlready ? (
         <p data-testid="already-member">
-          {ko ? '이미 이 코호트에 참여하고 있습니다.' : 'You are already in this cohort.'}{' '}
+          {t(lang, 'join.already')}{' '}
           <Link href="/dashboard" className="text-blue-700 hover:underline dark:text-blue-400">
-            {ko ? '대시보드로' : 'Go to the dashboard'}
+            {t(lang, 'join.toDashboard')}
           </Link>
         </p>
       ) : (
         <>
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            {ko ? '참여하면 이 코호트의 일정(열림·마감)을 따르고, 강사가 실습 점수와 제출 기록을 봅니다.' : 'Joining puts you on this cohort’s schedule (opening and due dates), and its instructor sees your lab scores and submissions.'}
+            {t(lang, 'join.explain')}
           </p>
-          <JoinCohortButton code={code} label={ko ? '참여하기' : 'Join'} />
+          <JoinCohortButton code={code} label={t(lang, 'join.join')} />
         </>
       )}
     </div>

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { currentLang } from '@/app/_server/lang';
 import { analytics, teachableCohort } from '@/lib/cohorts/gradebook';
 import { getLab } from '@/lib/labs/registry';
+import { t } from '@/lib/i18n';
 import { CohortNav } from '../cohort-nav';
 import { instructorOr404 } from '../load';
 
@@ -11,12 +12,11 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ id: 
   const { id } = await params;
   const lang = await currentLang();
   const [cohort, rows] = await instructorOr404(`/instructor/cohorts/${id}/analytics`, (u) => Promise.all([teachableCohort(u, id), analytics(u, id)]));
-  const ko = lang === 'ko';
   return (
     <div>
       <CohortNav id={id} name={cohort.name} lang={lang} here="analytics" />
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
-        {ko ? '실패가 많은 검사는 학습자들이 막힌 곳입니다. 각 학습자의 가장 최근 시도를 기준으로 셉니다.' : "The checks failed most show where the cohort is stuck; each learner's latest attempt counts."}
+        {t(lang, 'analytics.intro')}
       </p>
       <div className="grid gap-4 md:grid-cols-2" data-testid="analytics">
         {rows.map((a) => (
@@ -28,13 +28,13 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ id: 
               <div className="h-2 bg-emerald-500" style={{ width: `${Math.round(a.passRate * 100)}%` }} />
             </div>
             <p className="mt-1 text-sm">
-              {ko ? '통과율' : 'Pass rate'} {Math.round(a.passRate * 100)}% ({a.passed}/{a.learners}) · {ko ? '시작' : 'started'} {a.started} · {ko ? '시도 중앙값' : 'median attempts'} {a.medianAttempts ?? '—'}
+              {t(lang, 'analytics.passRate')} {Math.round(a.passRate * 100)}% ({a.passed}/{a.learners}) · {t(lang, 'analytics.started')} {a.started} · {t(lang, 'analytics.medianAttempts')} {a.medianAttempts ?? '—'}
             </p>
             {a.failing.length > 0 && (
               <ol className="mt-2 list-decimal pl-5 text-sm">
                 {a.failing.slice(0, 5).map((f) => (
                   <li key={f.id} data-check={f.id} data-learners={f.learners}>
-                    {f.title[lang]} — {f.learners} {ko ? '명' : f.learners === 1 ? 'learner' : 'learners'}
+                    {f.title[lang]} — {f.learners} {t(lang, f.learners === 1 ? 'analytics.learner' : 'analytics.learners')}
                   </li>
                 ))}
               </ol>

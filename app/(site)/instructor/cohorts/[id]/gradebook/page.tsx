@@ -4,19 +4,26 @@ import { currentLang } from '@/app/_server/lang';
 import { gradebook } from '@/lib/cohorts/gradebook';
 import { CohortNav } from '../cohort-nav';
 import { instructorOr404 } from '../load';
+import { t, type PlainKey } from '@/lib/i18n';
 import { RegradeLabButton } from './regrade-button';
 
 export const metadata: Metadata = { title: 'Gradebook' };
 
 const STATUS = ['all', 'passed', 'failed', 'not-started', 'late'] as const;
 type Status = (typeof STATUS)[number];
+const STATUS_LABEL: Record<Status, PlainKey> = {
+  all: 'gradebook.statusAll',
+  passed: 'gradebook.statusPassed',
+  failed: 'gradebook.statusFailed',
+  'not-started': 'gradebook.statusNotStarted',
+  late: 'gradebook.statusLate',
+};
 
 export default async function GradebookPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
   const sp = await searchParams;
   const lang = await currentLang();
   const [gb, isAdmin] = await instructorOr404(`/instructor/cohorts/${id}/gradebook`, async (u) => [await gradebook(u, id), u.role === 'ADMIN'] as const);
-  const ko = lang === 'ko';
   const labFilter = typeof sp.lab === 'string' && gb.labs.some((l) => l.id === sp.lab) ? sp.lab : undefined;
   const status: Status = STATUS.includes(sp.status as Status) ? (sp.status as Status) : 'all';
   const q = typeof sp.q === 'string' ? sp.q.slice(0, 80).toLowerCase() : '';
@@ -30,17 +37,14 @@ export default async function GradebookPage({ params, searchParams }: { params: 
     if (status === 'late') return cells.some((c) => c.lateAttempts > 0);
     return true;
   });
-  const statusLabel: Record<Status, string> = ko
-    ? { all: '전체', passed: '통과', failed: '미통과', 'not-started': '시작 안 함', late: '지각' }
-    : { all: 'All', passed: 'Passed', failed: 'Not passed', 'not-started': 'Not started', late: 'Late' };
   return (
     <div>
       <CohortNav id={id} name={gb.cohort.name} lang={lang} here="gradebook" />
       <form className="mb-4 flex flex-wrap items-end gap-3 text-sm" method="get">
         <label>
-          <span className="block text-slate-500">{ko ? '실습' : 'Lab'}</span>
+          <span className="block text-slate-500">{t(lang, 'gradebook.lab')}</span>
           <select name="lab" defaultValue={labFilter ?? ''} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
-            <option value="">{ko ? '전체' : 'All labs'}</option>
+            <option value="">{t(lang, 'gradebook.allLabs')}</option>
             {gb.labs.map((l) => (
               <option key={l.id} value={l.id}>
                 {l.week}. {l.title[lang]}
@@ -49,37 +53,37 @@ export default async function GradebookPage({ params, searchParams }: { params: 
           </select>
         </label>
         <label>
-          <span className="block text-slate-500">{ko ? '상태' : 'Status'}</span>
+          <span className="block text-slate-500">{t(lang, 'gradebook.status')}</span>
           <select name="status" defaultValue={status} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
             {STATUS.map((s) => (
               <option key={s} value={s}>
-                {statusLabel[s]}
+                {t(lang, STATUS_LABEL[s])}
               </option>
             ))}
           </select>
         </label>
         <label>
-          <span className="block text-slate-500">{ko ? '이름·이메일' : 'Name or email'}</span>
+          <span className="block text-slate-500">{t(lang, 'gradebook.nameOrEmail')}</span>
           <input name="q" defaultValue={q} maxLength={80} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900" />
         </label>
-        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{ko ? '적용' : 'Apply'}</button>
-        {labFilter && <RegradeLabButton cohortId={id} labId={labFilter} label={ko ? '이 실습 모두 재채점' : 'Regrade this lab'} />}
-        {labFilter && isAdmin && <RegradeLabButton cohortId={id} labId={labFilter} everywhere label={ko ? '모든 학습자 재채점 (관리자)' : 'Regrade for everyone (admin)'} />}
+        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{t(lang, 'gradebook.apply')}</button>
+        {labFilter && <RegradeLabButton cohortId={id} labId={labFilter} label={t(lang, 'gradebook.regradeLab')} />}
+        {labFilter && isAdmin && <RegradeLabButton cohortId={id} labId={labFilter} everywhere label={t(lang, 'gradebook.regradeEveryone')} />}
         <a href={`/api/cohorts/${id}/gradebook.csv`} className="ml-auto rounded-md bg-blue-600 px-3 py-1 font-medium text-white hover:bg-blue-700" data-testid="csv">
-          {ko ? 'CSV 내보내기' : 'Export CSV'}
+          {t(lang, 'gradebook.exportCsv')}
         </a>
       </form>
       <div className="overflow-x-auto">
         <table className="w-full border-collapse text-sm" data-testid="gradebook">
           <thead>
             <tr className="text-left">
-              <th className="sticky left-0 bg-white p-2 dark:bg-slate-950">{ko ? '학습자' : 'Learner'}</th>
+              <th className="sticky left-0 bg-white p-2 dark:bg-slate-950">{t(lang, 'gradebook.learner')}</th>
               {labs.map((l) => (
                 <th key={l.id} className="p-2 font-medium" title={l.title[lang]}>
                   W{l.week}
                 </th>
               ))}
-              <th className="p-2">{ko ? '합계' : 'Total'}</th>
+              <th className="p-2">{t(lang, 'gradebook.total')}</th>
             </tr>
           </thead>
           <tbody>
@@ -103,14 +107,14 @@ export default async function GradebookPage({ params, searchParams }: { params: 
                       data-override={c.override?.score ?? ''}
                       className={`p-2 ${c.passed ? 'bg-emerald-50 dark:bg-emerald-950' : c.attempts ? 'bg-amber-50 dark:bg-amber-950' : ''}`}
                     >
-                      <Link href={`/instructor/cohorts/${id}/learners/${r.user.id}#lab-${l.id}`} className="hover:underline" title={c.override ? `${ko ? '조정' : 'Override'}: ${c.override.reason}` : undefined}>
+                      <Link href={`/instructor/cohorts/${id}/learners/${r.user.id}#lab-${l.id}`} className="hover:underline" title={c.override ? `${t(lang, 'gradebook.override')}: ${c.override.reason}` : undefined}>
                         {c.score === null ? '—' : `${c.score}/${c.max}`}
-                        {c.override && <span className="ml-1 text-xs text-violet-700 dark:text-violet-300">{ko ? '(조정)' : '(override)'}</span>}
+                        {c.override && <span className="ml-1 text-xs text-violet-700 dark:text-violet-300">{t(lang, 'gradebook.overrideMark')}</span>}
                       </Link>
                       <span className="block text-xs text-slate-500">
-                        {c.attempts} {ko ? '회' : c.attempts === 1 ? 'try' : 'tries'}
+                        {c.attempts} {t(lang, c.attempts === 1 ? 'gradebook.try' : 'gradebook.tries')}
                         {c.passed ? ' · ✓' : ''}
-                        {c.lateAttempts ? ` · ${ko ? '지각' : 'late'}` : ''}
+                        {c.lateAttempts ? ` · ${t(lang, 'gradebook.late')}` : ''}
                       </span>
                     </td>
                   );
@@ -120,7 +124,7 @@ export default async function GradebookPage({ params, searchParams }: { params: 
             ))}
           </tbody>
         </table>
-        {rows.length === 0 && <p className="p-4 text-slate-600">{ko ? '조건에 맞는 학습자가 없습니다.' : 'No learner matches.'}</p>}
+        {rows.length === 0 && <p className="p-4 text-slate-600">{t(lang, 'gradebook.noMatch')}</p>}
       </div>
     </div>
   );

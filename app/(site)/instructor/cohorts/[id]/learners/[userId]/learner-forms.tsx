@@ -2,8 +2,11 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { overrideGradeAction, regradeSubmissionAction, setExtensionAction } from '@/app/actions/cohorts';
+import type { Messages } from '@/lib/i18n';
+import { format } from '@/lib/i18n/format';
 
-type Lang = 'ko' | 'en';
+/** This file's messages: the catalogue's `learnerForms` section in the reader's language. */
+type M = Messages['learnerForms'];
 const field = 'rounded-md border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900';
 const button = 'rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800';
 
@@ -27,9 +30,8 @@ function useMsg() {
 }
 
 /** A later due date (on the instructor's clock) for this learner and one week; empty removes it. */
-export function ExtensionForm({ cohortId, userId, week, dueAt, lang }: { cohortId: string; userId: string; week: number; dueAt: string; lang: Lang }) {
+export function ExtensionForm({ cohortId, userId, week, dueAt, m }: { cohortId: string; userId: string; week: number; dueAt: string; m: M }) {
   const { busy, run, note } = useMsg();
-  const ko = lang === 'ko';
   return (
     <form
       className="flex flex-wrap items-center gap-1"
@@ -37,12 +39,12 @@ export function ExtensionForm({ cohortId, userId, week, dueAt, lang }: { cohortI
       onSubmit={(e) => {
         e.preventDefault();
         const v = String(new FormData(e.currentTarget).get('dueAt') ?? '');
-        void run(() => setExtensionAction({ cohortId, userId, week, dueAt: v || null }), ko ? '저장했습니다.' : 'Saved.');
+        void run(() => setExtensionAction({ cohortId, userId, week, dueAt: v || null }), m.saved);
       }}
     >
-      <input type="datetime-local" name="dueAt" defaultValue={dueAt} aria-label={ko ? `${week}주차 연장 마감` : `Week ${week} extended due date`} className={field} />
+      <input type="datetime-local" name="dueAt" defaultValue={dueAt} aria-label={format(m.extendedDue, { week })} className={field} />
       <button disabled={busy} className={button}>
-        {ko ? '저장' : 'Save'}
+        {m.save}
       </button>
       {note}
     </form>
@@ -50,9 +52,8 @@ export function ExtensionForm({ cohortId, userId, week, dueAt, lang }: { cohortI
 }
 
 /** The instructor's score for one lab, with a reason; empty score removes the override. */
-export function OverrideForm({ cohortId, userId, labId, score, reason, max, lang }: { cohortId: string; userId: string; labId: string; score: number | null; reason: string; max: number; lang: Lang }) {
+export function OverrideForm({ cohortId, userId, labId, score, reason, max, m }: { cohortId: string; userId: string; labId: string; score: number | null; reason: string; max: number; m: M }) {
   const { busy, run, note } = useMsg();
-  const ko = lang === 'ko';
   return (
     <form
       className="flex flex-wrap items-center gap-1"
@@ -61,13 +62,13 @@ export function OverrideForm({ cohortId, userId, labId, score, reason, max, lang
         e.preventDefault();
         const fd = new FormData(e.currentTarget);
         const s = String(fd.get('score') ?? '').trim();
-        void run(() => overrideGradeAction({ cohortId, userId, labId, score: s === '' ? null : s, reason: String(fd.get('reason') ?? '') }), ko ? '저장했습니다.' : 'Saved.');
+        void run(() => overrideGradeAction({ cohortId, userId, labId, score: s === '' ? null : s, reason: String(fd.get('reason') ?? '') }), m.saved);
       }}
     >
-      <input name="score" type="number" step="0.5" min={0} max={max} defaultValue={score ?? ''} aria-label={ko ? '점수' : 'Score'} className={`${field} w-20`} />
-      <input name="reason" defaultValue={reason} maxLength={300} placeholder={ko ? '이유' : 'Reason'} aria-label={ko ? '이유' : 'Reason'} className={`${field} w-48`} />
+      <input name="score" type="number" step="0.5" min={0} max={max} defaultValue={score ?? ''} aria-label={m.score} className={`${field} w-20`} />
+      <input name="reason" defaultValue={reason} maxLength={300} placeholder={m.reason} aria-label={m.reason} className={`${field} w-48`} />
       <button disabled={busy} className={button}>
-        {ko ? '점수 바꾸기' : 'Override'}
+        {m.override}
       </button>
       {note}
     </form>
@@ -75,7 +76,7 @@ export function OverrideForm({ cohortId, userId, labId, score, reason, max, lang
 }
 
 /** Grades one submission again with the lab's current grader; opens the batch's before → after page. */
-export function RegradeSubmissionButton({ cohortId, submissionId, lang }: { cohortId: string; submissionId: string; lang: Lang }) {
+export function RegradeSubmissionButton({ cohortId, submissionId, m }: { cohortId: string; submissionId: string; m: M }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -94,7 +95,7 @@ export function RegradeSubmissionButton({ cohortId, submissionId, lang }: { coho
           router.push(`/instructor/cohorts/${cohortId}/regrades/${r.data.batchId}`);
         }}
       >
-        {lang === 'ko' ? '재채점' : 'Regrade'}
+        {m.regrade}
       </button>
       {error && (
         <span role="alert" className="ml-2 text-xs text-red-600">

@@ -6,6 +6,7 @@ import { currentUser } from '@/app/_server/session';
 import { toZonedInput, zoneLabel, zoneOf } from '@/lib/time-zone';
 import { ExtensionForm, OverrideForm, RegradeSubmissionButton } from './learner-forms';
 import { getLab } from '@/lib/labs/registry';
+import { dateLocale, messages, t } from '@/lib/i18n';
 import { CohortNav } from '../../cohort-nav';
 import { instructorOr404 } from '../../load';
 
@@ -15,13 +16,13 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
   const { id, userId } = await params;
   const lang = await currentLang();
   const [cohort, tl, gb, exts] = await instructorOr404(`/instructor/cohorts/${id}/learners/${userId}`, async (u) => {
-    const tl = await learnerTimeline(u, id, userId); // NotFound unless the learner is in a cohort the actor teaches
+    const tl = await learnerTimeline(u, id, userId); // not_found unless the learner is in a cohort the actor teaches
     return Promise.all([teachableCohort(u, id), tl, gradebook(u, id), listExtensions(u, id, userId)]);
   });
   const row = gb.rows.find((r) => r.user.id === userId);
-  const ko = lang === 'ko';
+  const forms = messages(lang, 'learnerForms');
   const zone = zoneOf(await currentUser());
-  const fmt = (d: Date) => d.toLocaleString(ko ? 'ko-KR' : 'en-GB', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
+  const fmt = (d: Date) => d.toLocaleString(dateLocale(lang), { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
   return (
     <div>
       <CohortNav id={id} name={cohort.name} lang={lang} here="gradebook" />
@@ -29,7 +30,7 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
       <p className="mb-4 text-sm text-slate-500">{tl.user.email}</p>
       <div className="mb-8 grid gap-8 lg:grid-cols-2">
         <section>
-          <h3 className="mb-2 text-lg font-semibold">{ko ? '실습 점수와 점수 조정' : 'Lab scores and overrides'}</h3>
+          <h3 className="mb-2 text-lg font-semibold">{t(lang, 'learner.labScores')}</h3>
           <table className="w-full text-sm" data-testid="learner-labs">
             <tbody>
               {gb.labs.map((l) => {
@@ -39,13 +40,13 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
                     <td className="py-2 pr-2">
                       W{l.week} <span className="text-slate-500">{l.title[lang]}</span>
                       <span className="block text-xs text-slate-500">
-                        {ko ? '채점 최고' : 'graded best'} {c?.best ?? '—'}/{l.max} · {c?.attempts ?? 0} {ko ? '회' : 'tries'}
+                        {t(lang, 'learner.gradedBest')} {c?.best ?? '—'}/{l.max} · {c?.attempts ?? 0} {t(lang, 'learner.tries')}
                         {c?.passed ? ' · ✓' : ''}
-                        {c?.lateAttempts ? ` · ${ko ? '지각' : 'late'} ${c.lateAttempts}` : ''}
+                        {c?.lateAttempts ? ` · ${t(lang, 'learner.late')} ${c.lateAttempts}` : ''}
                       </span>
                     </td>
                     <td className="py-2">
-                      <OverrideForm cohortId={id} userId={userId} labId={l.id} score={c?.override?.score ?? null} reason={c?.override?.reason ?? ''} max={l.max} lang={lang} />
+                      <OverrideForm cohortId={id} userId={userId} labId={l.id} score={c?.override?.score ?? null} reason={c?.override?.reason ?? ''} max={l.max} m={forms} />
                     </td>
                   </tr>
                 );
@@ -54,7 +55,7 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
           </table>
         </section>
         <section>
-          <h3 className="mb-2 text-lg font-semibold">{ko ? '마감 연장' : 'Extensions'} <span className="text-sm font-normal text-slate-500">({zone}, {zoneLabel(zone, lang)})</span></h3>
+          <h3 className="mb-2 text-lg font-semibold">{t(lang, 'learner.extensions')} <span className="text-sm font-normal text-slate-500">({zone}, {zoneLabel(zone, lang)})</span></h3>
           <table className="w-full text-sm" data-testid="extensions">
             <tbody>
               {cohort.schedule.map((w) => {
@@ -65,34 +66,34 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
                       W{w.week} <span className="block text-xs text-slate-500">{toZonedInput(w.dueAt, zone).replace('T', ' ')}</span>
                     </td>
                     <td className="py-1">
-                      <ExtensionForm cohortId={id} userId={userId} week={w.week} dueAt={ext ? toZonedInput(ext.dueAt, zone) : ''} lang={lang} />
+                      <ExtensionForm cohortId={id} userId={userId} week={w.week} dueAt={ext ? toZonedInput(ext.dueAt, zone) : ''} m={forms} />
                     </td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
-          {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{ko ? '일정이 없는 코호트입니다.' : 'This cohort has no schedule.'}</p>}
+          {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{t(lang, 'learner.noSchedule')}</p>}
         </section>
       </div>
-      <h3 className="mb-2 text-lg font-semibold">{ko ? '활동 기록' : 'Timeline'}</h3>
+      <h3 className="mb-2 text-lg font-semibold">{t(lang, 'learner.timeline')}</h3>
       <ol className="relative space-y-3 border-l border-slate-300 pl-4 dark:border-slate-700" data-testid="timeline">
         {tl.events.map((e, i) => (
           <li key={i} className="text-sm">
             <time className="block text-xs text-slate-500">{fmt(e.at)}</time>
             {e.kind === 'submission' ? (
               <span>
-                {getLab(e.labId)?.manifest.title[lang] ?? e.labId}: {e.score === null ? e.status : `${e.score}/${e.max}`} {e.passed ? '✓' : ''} {e.late ? (ko ? '(지각)' : '(late)') : ''} {e.regrade ? (ko ? '(재채점)' : '(regrade)') : ''}{' '}
-                {!e.regrade && e.status === 'GRADED' && <RegradeSubmissionButton cohortId={id} submissionId={e.id} lang={lang} />}
+                {getLab(e.labId)?.manifest.title[lang] ?? e.labId}: {e.score === null ? e.status : `${e.score}/${e.max}`} {e.passed ? '✓' : ''} {e.late ? t(lang, 'learner.lateMark') : ''} {e.regrade ? t(lang, 'learner.regradeMark') : ''}{' '}
+                {!e.regrade && e.status === 'GRADED' && <RegradeSubmissionButton cohortId={id} submissionId={e.id} m={forms} />}
               </span>
             ) : (
               <span>
-                {ko ? '레슨' : 'Lesson'} {e.week}/{e.slug}: {e.state}
+                {t(lang, 'learner.lesson')} {e.week}/{e.slug}: {e.state}
               </span>
             )}
           </li>
         ))}
-        {tl.events.length === 0 && <li className="text-sm text-slate-600">{ko ? '아직 활동이 없습니다.' : 'No activity yet.'}</li>}
+        {tl.events.length === 0 && <li className="text-sm text-slate-600">{t(lang, 'learner.noActivity')}</li>}
       </ol>
     </div>
   );
