@@ -61,21 +61,21 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fields?: Record<string, string>;
   readonly retryAfterS?: number;
-  private readonly said: ErrorMessage;
+  readonly #said: ErrorMessage;
 
   constructor(code: ErrorCode, opts: AppErrorOptions = {}) {
     const said: ErrorMessage = opts.message ?? { key: ERRORS[code].message, params: opts.params };
     super(render('en', said));
     this.name = 'AppError';
     this.code = code;
-    this.said = said;
+    this.#said = said;
     if (opts.fields) this.fields = opts.fields;
     if (opts.retryAfterS !== undefined) this.retryAfterS = opts.retryAfterS;
   }
 
   /** The message in the reader's language. */
   text(lang: Lang): string {
-    return render(lang, this.said);
+    return render(lang, this.#said);
   }
 
   /** The message in both languages, as route handlers answer it and the grading engine stores it. */
