@@ -108,7 +108,7 @@ export async function gradebook(actor: Actor, cohortId: string): Promise<Gradebo
   const members = await db.cohortMember.findMany({ where: { cohortId }, include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { user: { name: 'asc' } } });
   const labs = listLabs().map((l) => ({ id: l.manifest.id, week: l.manifest.week, title: l.manifest.title, max: l.manifest.checks.reduce((s, c) => s + c.points, 0), passRatio: l.manifest.passRatio }));
   const subs = await db.submission.findMany({
-    where: { userId: { in: members.map((m) => m.userId) }, status: 'GRADED' },
+    where: { userId: { in: members.map((m) => m.userId) }, status: 'GRADED', practice: false },
     orderBy: { createdAt: 'asc' },
     select: { id: true, userId: true, labId: true, late: true, regradeOfId: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
   });
@@ -179,7 +179,7 @@ export async function analytics(actor: Actor, cohortId: string): Promise<LabAnal
   const members = await db.cohortMember.findMany({ where: { cohortId }, select: { userId: true } });
   const ids = members.map((m) => m.userId);
   const all = await db.submission.findMany({
-    where: { userId: { in: ids }, status: 'GRADED' },
+    where: { userId: { in: ids }, status: 'GRADED', practice: false },
     orderBy: { createdAt: 'asc' },
     select: { id: true, userId: true, labId: true, regradeOfId: true, result: { select: { gradable: true, passed: true, document: true } } },
   });
@@ -239,7 +239,7 @@ export async function learnerTimeline(actor: Actor, cohortId: string, userId: st
   const member = await db.cohortMember.findUnique({ where: { cohortId_userId: { cohortId, userId } }, include: { user: { select: { id: true, name: true, email: true } } } });
   if (!member) throw new AppError('not_found');
   const [subs, lessons] = await Promise.all([
-    db.submission.findMany({ where: { userId }, orderBy: { createdAt: 'asc' }, select: { id: true, labId: true, createdAt: true, status: true, late: true, regradeOfId: true, result: { select: { score: true, maxScore: true, passed: true, gradable: true } } } }),
+    db.submission.findMany({ where: { userId, practice: false }, orderBy: { createdAt: 'asc' }, select: { id: true, labId: true, createdAt: true, status: true, late: true, regradeOfId: true, result: { select: { score: true, maxScore: true, passed: true, gradable: true } } } }),
     db.lessonProgress.findMany({ where: { userId }, orderBy: { updatedAt: 'asc' } }),
   ]);
   const events = [

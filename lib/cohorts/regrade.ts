@@ -30,7 +30,7 @@ export async function regradeLab(actor: Actor, cohortId: string, labId: string):
   await teachableCohort(actor, cohortId);
   const db = getDb();
   const members = (await db.cohortMember.findMany({ where: { cohortId }, select: { userId: true } })).map((m) => m.userId);
-  const originals = await db.submission.findMany({ where: { userId: { in: members }, labId, regradeOfId: null, status: 'GRADED' }, select: { id: true } });
+  const originals = await db.submission.findMany({ where: { userId: { in: members }, labId, regradeOfId: null, practice: false, status: 'GRADED' }, select: { id: true } });
   const batchId = `rg${crypto.randomBytes(10).toString('hex')}`;
   for (const o of originals) await copyForRegrade(o.id, batchId);
   await audit({ actorId: actor.id, action: 'lab.regrade', targetType: 'cohort', targetId: cohortId, detail: { labId, batchId, count: originals.length } });
@@ -41,7 +41,7 @@ export async function regradeLab(actor: Actor, cohortId: string, labId: string):
 export async function regradeLabEverywhere(actor: Actor, labId: string): Promise<{ batchId: string; count: number }> {
   if (actor.role !== 'ADMIN') throw new AppError('forbidden');
   if (!getLab(labId)) throw new AppError('not_found');
-  const originals = await getDb().submission.findMany({ where: { labId, regradeOfId: null, status: 'GRADED' }, select: { id: true } });
+  const originals = await getDb().submission.findMany({ where: { labId, regradeOfId: null, practice: false, status: 'GRADED' }, select: { id: true } });
   const batchId = `rg${crypto.randomBytes(10).toString('hex')}`;
   for (const o of originals) await copyForRegrade(o.id, batchId);
   await audit({ actorId: actor.id, action: 'lab.regrade', targetType: 'lab', targetId: labId, detail: { labId, batchId, count: originals.length, scope: 'all' } });

@@ -228,7 +228,7 @@ export async function afterResult(submissionId: string): Promise<void> {
   const cohorts = await db.cohortMember.findMany({ where: { userId: s.userId, cohort: { webhookUrl: { not: null } } }, select: { cohort: { select: { id: true, stuckAfter: true } } } });
   if (!cohorts.length) return;
   const title = getLab(s.labId)?.manifest.title.en ?? s.labId;
-  const mine = await db.submission.findMany({ where: { userId: s.userId, labId: s.labId, regradeOfId: null, status: 'GRADED', result: { gradable: true } }, select: { result: { select: { passed: true } } } });
+  const mine = await db.submission.findMany({ where: { userId: s.userId, labId: s.labId, regradeOfId: null, practice: false, status: 'GRADED', result: { gradable: true } }, select: { result: { select: { passed: true } } } });
   for (const { cohort } of cohorts) {
     if (s.result.passed) {
       if (mine.filter((m) => m.result?.passed).length === 1) await notifyCohort(cohort.id, 'lab.passed', `✅ ${plain(s.user.name)} passed "${title}".`);

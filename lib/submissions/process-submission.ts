@@ -100,7 +100,7 @@ async function gradeClaimed(submissionId: string, opts: ProcessOptions): Promise
     await storeResult(submissionId, sub.userId, sub.labId, outcome.result, outcome.imageTag);
     // Cohort notifications (lab passed, learner stuck) go out on their own: a slow or broken webhook never holds up
     // or fails a grading.
-    void import('../notify/webhook').then((n) => n.afterResult(submissionId)).catch(() => {});
+    if (!sub.practice) void import('../notify/webhook').then((n) => n.afterResult(submissionId)).catch(() => {});
     await outcome.cleanup;
     return 'graded';
   } catch (e) {
@@ -128,9 +128,12 @@ async function storeResult(submissionId: string, userId: string, labId: string, 
   await db.$transaction(async (tx) => {
     // A regrade (same files, new grader) is not the learner's attempt: no number, and the lab's progress is
     // recomputed from each attempt's latest grading instead of taking the best of old and new.
-    const regrade = !!(await tx.submission.findUnique({ where: { id: submissionId }, select: { regradeOfId: true } }))?.regradeOfId;
+    const kind = await tx.submission.findUnique({ where: { id: submissionId }, select: { regradeOfId: true, practice: true } });
+    const regrade = !!kind?.regradeOfId;
+    // A practice run from a workspace (`lms check`) is not an attempt either: no number, no progress (below).
+    const practice = !!kind?.practice;
     // Only the run that moves the submission out of RUNNING writes the result.
-    const number = doc.gradable && !regrade ? await nextAttemptNumber(tx, userId, labId) : null;
+    const number = doc.gradable && !regrade && !practice ? await nextAttemptNumber(tx, userId, labId) : null;
     const moved = await tx.submission.updateMany({
       where: { id: submissionId, status: 'RUNNING' },
       data: { status: 'GRADED', phase: 'finished', finishedAt: new Date(), number, imageTag },
@@ -147,7 +150,7 @@ async function storeResult(submissionId: string, userId: string, labId: string, 
         durationMs: Math.round(doc.durationMs),
       },
     });
-    if (!doc.gradable) return;
+    if (!doc.gradable || practice) return;
     if (regrade) return recomputeLabProgress(tx, userId, labId);
     const prev = await tx.labProgress.findUnique({ where: { userId_labId: { userId, labId } } });
     const better = !prev || doc.score > prev.bestScore;
@@ -193,7 +196,8 @@ async function nextAttemptNumber(tx: Prisma.TransactionClient, userId: string, l
 async function finishTimedOut(submissionId: string, userId: string, labId: string, message: string, imageTag: string): Promise<void> {
   const db = getDb();
   await db.$transaction(async (tx) => {
-    const number = await nextAttemptNumber(tx, userId, labId);
+    const practice = !!(await tx.submission.findUnique({ where: { id: submissionId }, select: { practice: true } }))?.practice;
+    const number = practice ? null : await nextAttemptNumber(tx, userId, labId);
     await tx.submission.updateMany({
       where: { id: submissionId, status: 'RUNNING' },
       data: { status: 'TIMED_OUT', phase: 'finished', finishedAt: new Date(), number, imageTag, error: message },

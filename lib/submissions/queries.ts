@@ -65,7 +65,8 @@ export async function getSubmissionView(actor: Actor, id: string): Promise<Submi
 
 export async function listLabSubmissions(actor: Actor, labId: string, take = 50) {
   const rows = await getDb().submission.findMany({
-    where: { userId: actor.id, labId },
+    // Practice runs from a workspace (`lms check`) are not attempts: not listed.
+    where: { userId: actor.id, labId, practice: false },
     orderBy: { createdAt: 'desc' },
     take,
     select: { id: true, status: true, number: true, late: true, regradeOfId: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
@@ -76,7 +77,7 @@ export async function listLabSubmissions(actor: Actor, labId: string, take = 50)
 /** The acting user's latest submissions of any lab (their dashboard), newest first. */
 export async function recentSubmissions(actor: Actor, take = 8) {
   return getDb().submission.findMany({
-    where: { userId: actor.id },
+    where: { userId: actor.id, practice: false },
     orderBy: { createdAt: 'desc' },
     take,
     select: { id: true, labId: true, status: true, number: true, late: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
