@@ -1,4 +1,5 @@
 import createMDX from '@next/mdx';
+import path from 'node:path';
 
 // Security headers for every response. Next's hydration uses inline scripts, so script-src needs 'unsafe-inline'
 // (no eval); everything else is same-origin only, and no page may be framed.
@@ -57,8 +58,9 @@ const withMDX = createMDX({
     // `**익스포터(exporter)**가` (punctuation before the closing `**`, a Hangul particle after it), so Korean text showed
     // the asterisks; the plugin applies the CJK-friendly emphasis rules (also used by cli/content-compile.ts).
     remarkPlugins: ['remark-frontmatter', 'remark-gfm', 'remark-cjk-friendly'],
-    // highlight.js's common set has no HCL, Dockerfile or PromQL grammar: close relatives stand in.
-    rehypePlugins: [['rehype-highlight', { detect: false, aliases: { ini: ['hcl', 'terraform', 'tf'], bash: ['dockerfile', 'docker', 'sh', 'console'], sql: ['promql'] } }]],
+    // Code blocks: highlight.js's grammars plus HCL and PromQL, and line highlights (```hcl {2,4-5}); by path, as a
+    // plain module Turbopack's loader can load.
+    rehypePlugins: [[path.join(import.meta.dirname, 'lib', 'content', 'rehype-code.mjs')]],
   },
 });
 

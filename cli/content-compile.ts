@@ -5,6 +5,7 @@ import remarkCjkFriendly from 'remark-cjk-friendly';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import type { Root, Text } from 'mdast';
+import rehypeCode, { knownLanguage } from '../lib/content/rehype-code.mjs';
 import { ROOT } from './services';
 
 /**
@@ -21,11 +22,22 @@ function strayEmphasis(found: string[]) {
   };
 }
 
-/** Compiles text as the site will (the same remark plugins as next.config.js); returns the problems found. */
+/** A code block in a language the site cannot highlight (a typo, or a grammar nobody added): reported with its line. */
+function unknownLanguages(found: string[]) {
+  return () => (tree: Root) => {
+    const walk = (n: Root | Root['children'][number]) => {
+      if (n.type === 'code' && n.lang && !knownLanguage(n.lang)) found.push(`line ${n.position?.start.line ?? '?'}: code block in "${n.lang}", which the site cannot highlight (lib/content/rehype-code.mjs)`);
+      if ('children' in n) for (const c of n.children) walk(c as Root['children'][number]);
+    };
+    walk(tree);
+  };
+}
+
+/** Compiles text as the site will (the same plugins as next.config.js); returns the problems found. */
 export async function compileMarkdown(text: string, format: 'md' | 'mdx'): Promise<string[]> {
   const found: string[] = [];
   try {
-    await compile(text, { format, remarkPlugins: [remarkFrontmatter, remarkGfm, remarkCjkFriendly, strayEmphasis(found)] });
+    await compile(text, { format, remarkPlugins: [remarkFrontmatter, remarkGfm, remarkCjkFriendly, strayEmphasis(found), unknownLanguages(found)], rehypePlugins: [rehypeCode] });
   } catch (e) {
     return [(e as Error).message];
   }

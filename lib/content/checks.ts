@@ -31,11 +31,6 @@ export const glossaryTerm = z
 export const glossaryFile = z.object({ terms: z.array(glossaryTerm).min(1) }).strict();
 export type GlossaryTerm = z.infer<typeof glossaryTerm>;
 
-/**
- * Lab instructions are edited by the lab writers; until their Korean follows the glossary, a hit there is a warning,
- * not a failure. Set to false once labs/*\/instructions.ko.md are clean.
- */
-export const LAB_INSTRUCTIONS_WARN_ONLY = true;
 
 /**
  * Weeks whose quiz problems are reported as warnings instead of failures, for a week that is being rewritten and
@@ -118,8 +113,8 @@ function koreanFiles(root: string): { lessons: string[]; labs: string[] } {
 }
 
 /**
- * The glossary rule: no avoided Korean variant in any Korean lesson (a problem) or lab instructions file (a warning
- * while LAB_INSTRUCTIONS_WARN_ONLY), reported as file:line with the preferred form.
+ * The glossary rule: no avoided Korean variant in any Korean lesson or lab instructions file, reported as file:line
+ * with the preferred form.
  */
 export function checkGlossary(root = projectRoot()): CheckResult {
   const { terms, problems } = readGlossary(root);
@@ -128,7 +123,7 @@ export function checkGlossary(root = projectRoot()): CheckResult {
   const { lessons, labs } = koreanFiles(root);
   for (const [files, sink] of [
     [lessons, problems],
-    [labs, LAB_INSTRUCTIONS_WARN_ONLY ? warnings : problems],
+    [labs, problems],
   ] as const) {
     for (const f of files) {
       for (const h of findAvoided(fs.readFileSync(f, 'utf8'), terms)) {
