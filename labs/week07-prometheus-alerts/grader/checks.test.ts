@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -19,8 +20,8 @@ const max = Object.fromEntries(manifest.checks.map((c) => [c.id, c.points]));
 const MAX = maxPoints(manifest);
 
 /*
- * promtool is in the grader image (Debian's prometheus package). Where it is installed on the host too
- * (apt-get install prometheus), the tests run it for real; elsewhere they replay what it answered for the very same
+ * promtool is in the grader image (Debian forky's promtool 3.5). Where the host has that version too, the tests
+ * run it for real; elsewhere (no promtool, or Debian 12's 2.42) they replay what it answered for the very same
  * files and arguments, recorded in testdata/promtool-recordings.json. After changing the scenarios, the cases or the
  * generated test files, refresh the recordings with the grader image's promtool (Debian forky's promtool package,
  * 3.5.3: `apt-get download promtool/forky` and `dpkg-deb -x` it anywhere; PROMTOOL names the binary):
@@ -28,7 +29,12 @@ const MAX = maxPoints(manifest);
  */
 const PROMTOOL = process.env.PROMTOOL ?? '/usr/bin/promtool';
 const REC_FILE = path.join(LAB, 'grader', 'testdata', 'promtool-recordings.json');
-const REAL = fs.existsSync(PROMTOOL) && process.env.PROMTOOL_REPLAY !== '1';
+/** The promtool the grader image has (grader/Dockerfile): only that version's answers are the grader's answers. */
+const GRADER_PROMTOOL = /\bversion 3\.5\.\d+/;
+const hostVersion = fs.existsSync(PROMTOOL) ? spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' }).stdout ?? '' : '';
+// Run it for real only where the host's promtool is the grader's version: Debian 12's own (2.42, installed on the
+// host by the deploy-files check) refuses Prometheus 3 syntax the grader accepts, and would make these tests lie.
+const REAL = GRADER_PROMTOOL.test(hostVersion) && process.env.PROMTOOL_REPLAY !== '1';
 const recordings: Record<string, RunResult> = fs.existsSync(REC_FILE) ? JSON.parse(fs.readFileSync(REC_FILE, 'utf8')) : {};
 const used: Record<string, RunResult> = {};
 const keyOf = (args: string[], files: Record<string, string>) =>
