@@ -133,9 +133,9 @@ export const ko = {
     groupFull: '그룹 정원({max}명)이 찼습니다.',
     ownerCannotLeave: '다른 멤버가 있는 동안 그룹장은 나갈 수 없습니다. 먼저 멤버를 내보내세요.',
     ownerSelf: '그룹장은 자신을 내보낼 수 없습니다.',
-    ownerOnlyRemove: '그룹장만 멤버를 내보낼 수 있습니다.',
-    ownerOnlyInvite: '그룹장만 초대 코드를 바꿀 수 있습니다.',
-    ownerOnlySchedule: '그룹장만 일정을 바꿀 수 있습니다.',
+    ownerOnlyRemove: '멤버를 내보낼 권한은 그룹장에게만 있습니다.',
+    ownerOnlyInvite: '초대 코드를 바꿀 권한은 그룹장에게만 있습니다.',
+    ownerOnlySchedule: '일정을 바꿀 권한은 그룹장에게만 있습니다.',
   },
   home: {
     tagline: 'Terraform으로 VPC를 만드는 것부터 서비스 메시까지, 10주 동안 직접 만들고 몇 초 만에 채점받는 무료 DevOps 과정입니다.',

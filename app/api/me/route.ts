@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lessonState } from '@/lib/progress/set-lesson-state';
-import { route, methodNotAllowed } from '@/app/_server/http/route';
+import { route, methodNotAllowed } from '@/app/_server/http/handler';
 
 export const dynamic = 'force-dynamic';
 

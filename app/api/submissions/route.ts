@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { route, methodNotAllowed } from '@/app/_server/http/route';
+import { route, methodNotAllowed } from '@/app/_server/http/handler';
 import { submitLabAttempt } from '@/lib/submissions/submit-lab-attempt';
 
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route, methodNotAllowed } from '@/app/_server/http/route';
+import { route, methodNotAllowed } from '@/app/_server/http/handler';
 import { getSubmissionView } from '@/lib/submissions/queries';
 
 export const dynamic = 'force-dynamic';

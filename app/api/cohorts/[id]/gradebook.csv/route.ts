@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { route } from '@/app/_server/http/route';
+import { route } from '@/app/_server/http/handler';
 import { AppError, isAppError, msg } from '@/lib/errors';
 import { gradebook, gradebookCsv } from '@/lib/cohorts/gradebook';
 import { audit } from '@/lib/audit';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { getLab, readFolderFiles } from '@/lib/labs/registry';
 import { buildSubmissionTar } from '@/lib/grading/tar';
-import { route } from '@/app/_server/http/route';
+import { route } from '@/app/_server/http/handler';
 import { AppError, msg } from '@/lib/errors';
 
 /** The lab's starter files as a tar archive (public, like the instructions). */
