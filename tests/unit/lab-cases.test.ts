@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labFolderProblems, listLabs, readCase, readFolderFiles } from '@/lib/labs/registry';
+import { labFolderProblems, labSubmissionDirs, listLabs, readCase, readFolderFiles, readVariant } from '@/lib/labs/registry';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-cases-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -73,7 +73,8 @@ describe('readCase', () => {
   });
   it('every lab folder holds its instructions in both languages, starter, solution, grader and cases', () => {
     const labs = listLabs().filter((l) => !l.manifest.id.startsWith('test-'));
-    expect(labs.length).toBe(10);
+    // every week 1-10 has its build lab
+    expect(new Set(labs.filter((l) => l.manifest.purpose === 'build').map((l) => l.manifest.week)).size).toBe(10);
     expect(labs.flatMap(labFolderProblems)).toEqual([]);
     // and the check notices a missing part
     write('lonely/lab.yaml', 'id: lonely\n');
@@ -84,3 +85,33 @@ describe('readCase', () => {
   });
 });
 
+describe('readVariant', () => {
+  it('reads a variant folder, an overlay on the solution when it says so, and refuses a description without a style', () => {
+    write('variants/flow/variant.json', '{"style":"flow-style YAML, as some Helm charts render it","base":"solution"}');
+    write('variants/flow/Dockerfile', 'FROM other\n');
+    const v = readVariant(path.join(root, 'variants', 'flow'));
+    expect(v.variant.style).toMatch(/flow-style/);
+    expect(Object.fromEntries(v.files.map((f) => [f.path, f.content.toString()]))).toEqual({ Dockerfile: 'FROM other\n', 'src/app.js': 'ok\n', 'k8s/pdb.yaml': 'pdb\n' });
+    write('variants/bare/variant.json', '{"base":"solution"}');
+    expect(() => readVariant(path.join(root, 'variants', 'bare'))).toThrow(/variant bare: variant.json: style/);
+  });
+  it('every lab has at least 5 variants, each valid, differing from the solution and from each other, with no copied solution file in an overlay', () => {
+    for (const lab of listLabs().filter((l) => !l.manifest.id.startsWith('test-'))) {
+      const dirs = labSubmissionDirs(lab, 'variants');
+      expect(dirs.length, `${lab.manifest.id}: variants`).toBeGreaterThanOrEqual(5);
+      const solutionFiles = readFolderFiles(path.join(lab.dir, 'solution'));
+      const solution = new Map(solutionFiles.map((f) => [f.path, f.content]));
+      const seen = new Set([JSON.stringify(solutionFiles.map((f) => [f.path, f.content.toString('base64')]))]);
+      for (const d of dirs) {
+        const v = readVariant(d);
+        const key = JSON.stringify(v.files.map((f) => [f.path, f.content.toString('base64')]));
+        expect(seen.has(key), `${lab.manifest.id}/${path.basename(d)} repeats the solution or another variant`).toBe(false);
+        seen.add(key);
+        if (v.variant.base) {
+          const copies = readFolderFiles(d, (rel) => rel === 'variant.json').filter((f) => solution.get(f.path)?.equals(f.content));
+          expect(copies.map((f) => f.path), `${lab.manifest.id}/${path.basename(d)}`).toEqual([]);
+        }
+      }
+    }
+  });
+});
