@@ -31,6 +31,8 @@ const USAGE = `usage: bin/lms <command>
                              lesson page and dashboard of the production build against a static floor
   bench load [--json] [--learners 200] [--seconds 30] [--url http://localhost:3000]
                              simulated learners browsing and submitting; counts by status, p50/p95 by route
+  bench workspace [--json] [--n 10] [--echo 100] [--concurrent 50] [--burst 20] [--lab <id>]
+                             workspaces: time to a prompt (cold, pooled) and keystroke echo against raw docker
 `;
 
 export const DEMO_PASSWORD = 'devops-demo-2026';
@@ -91,6 +93,9 @@ export async function prepareImages(force = false): Promise<void> {
   else await ensureGraderImages(docker, listLabs(), log);
   // The learner-image builders (Dockerfile labs): their base, the learner bases and the builder image.
   await prepareBuilder(docker);
+  // The workspace images (lib/workspaces/images.ts): the common base and one per lab with `workspace:`.
+  const { ensureWorkspaceImages } = await import('../lib/workspaces/images');
+  await ensureWorkspaceImages(docker, listLabs(), log);
 }
 
 export async function seedDemo(): Promise<void> {
@@ -346,6 +351,10 @@ async function main(): Promise<number> {
       if (args[0] === 'load') {
         const { cmdBenchLoad } = await import('./bench-load');
         return cmdBenchLoad(args.slice(1));
+      }
+      if (args[0] === 'workspace') {
+        const { cmdBenchWorkspace } = await import('./bench-workspace');
+        return cmdBenchWorkspace(args.slice(1));
       }
       const { cmdBench } = await import('./bench');
       return cmdBench(args);

@@ -116,6 +116,12 @@ export async function cmdTest(args: string[]): Promise<number> {
     if (web.lessonJsKbGzip > 150) throw new Error(`bench web: a lesson page ships ${web.lessonJsKbGzip} KB of JavaScript (budget 150 KB gzip)`);
     if (web.errors) throw new Error(`bench web: ${web.errors} error responses`);
     log(`bench web (tiny): lesson p95 ratio ${web.ratios.lessonP95}, JS ${web.lessonJsKbGzip} KB gzip`);
+    // The workspace benchmark: every figure present, a small concurrency run that loses no grading result.
+    const wsOut = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'index.ts'), 'bench', 'workspace', '--json', '--n', '2', '--echo', '20', '--concurrent', '3', '--burst', '2'], { cwd: ROOT, quiet: true, env });
+    const ws = JSON.parse(wsOut.slice(wsOut.indexOf('{'))) as { ratios: Record<string, number>; lost: number; concurrency: { graded: number; burst: number } };
+    for (const k of ['readyP50', 'readyPooledP50', 'echoP95']) if (!(typeof ws.ratios[k] === 'number' && ws.ratios[k]! > 0)) throw new Error(`bench workspace: ratios.${k} missing`);
+    if (ws.lost !== 0 || ws.concurrency.graded !== ws.concurrency.burst) throw new Error(`bench workspace: lost ${ws.lost}, graded ${ws.concurrency.graded} of ${ws.concurrency.burst}`);
+    log(`bench workspace (tiny): ${JSON.stringify(ws.ratios)}, lost ${ws.lost}`);
   });
 
   await step('hostile', async () => {

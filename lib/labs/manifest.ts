@@ -74,6 +74,11 @@ export const stepSpec = z
     title: bilingual,
     text: bilingual,
     verify: z.string().min(1).max(4000).optional(),
+    /**
+     * What a learner would run in the terminal for this step (Instruqt's solve script), beyond writing the solution's
+     * files: used only by the test that runs every step against the lab's solution.
+     */
+    solve: z.string().min(1).max(4000).optional(),
   })
   .strict();
 export type StepSpec = z.infer<typeof stepSpec>;

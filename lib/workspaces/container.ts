@@ -10,6 +10,10 @@
 import type Docker from 'dockerode';
 import { hostConfig } from '../grading/sandbox';
 import { AgentLink } from './agent-link';
+import type { FromAgent } from './agent/protocol';
+
+/** How long a new workspace's agent may take to say it is ready (Node starting on a busy host). */
+export const READY_TIMEOUT_MS = 30_000;
 import { SANDBOX_USER, ULIMITS, type WorkspaceLimits } from '../grading/limits';
 
 export const LABEL_WORKSPACE = 'lms.workspace';
@@ -41,7 +45,7 @@ export interface CreateOptions {
  * Creates a workspace container, attaches to its PID 1 before starting it (so the agent's first words are heard) and
  * starts it; the agent then waits for the engine on stdin.
  */
-export async function createWorkspaceContainer(docker: Docker, o: CreateOptions, onStderr?: (line: string) => void): Promise<{ container: Docker.Container; link: AgentLink }> {
+export async function createWorkspaceContainer(docker: Docker, o: CreateOptions, onStderr?: (line: string) => void): Promise<{ container: Docker.Container; link: AgentLink; ready: Promise<FromAgent | null> }> {
   const container = await docker.createContainer({
     Image: o.image,
     User: SANDBOX_USER,
@@ -59,8 +63,15 @@ export async function createWorkspaceContainer(docker: Docker, o: CreateOptions,
   });
   try {
     const link = await AgentLink.attach(docker, container, onStderr);
+    // Listening for the agent's first words before the start: they can arrive before start() returns.
+    let timer: NodeJS.Timeout | undefined;
+    const ready = new Promise<FromAgent | null>((resolve) => {
+      link.once('message', (m: FromAgent) => resolve(m));
+      link.once('close', () => resolve(null));
+      timer = setTimeout(() => resolve(null), READY_TIMEOUT_MS);
+    }).finally(() => clearTimeout(timer));
     await container.start();
-    return { container, link };
+    return { container, link, ready };
   } catch (e) {
     await container.remove({ force: true, v: true }).catch(() => {});
     throw e;

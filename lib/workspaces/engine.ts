@@ -407,7 +407,7 @@ export class WorkspaceEngine {
   }
 
   private async createFor(lab: Lab, image: string, labels: Record<string, string>): Promise<Pooled> {
-    const { container, link } = await createWorkspaceContainer(
+    const { container, link, ready: readyP } = await createWorkspaceContainer(
       this.docker,
       {
         image,
@@ -418,14 +418,7 @@ export class WorkspaceEngine {
       },
       (l) => this.log(`agent (${lab.manifest.id}): ${l.trim()}`),
     );
-    const ready = await new Promise<FromAgent | null>((resolve) => {
-      const t = setTimeout(() => resolve(null), 20_000);
-      link.once('message', (m: FromAgent) => {
-        clearTimeout(t);
-        resolve(m);
-      });
-      link.once('close', () => resolve(null));
-    });
+    const ready = await readyP;
     if (!ready || ready.t !== 'ready') {
       link.close();
       await container.remove({ force: true }).catch(() => {});

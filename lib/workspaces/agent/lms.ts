@@ -60,6 +60,8 @@ async function main(): Promise<number> {
   if (PLATFORM.has(cmd)) return relay(cmd, args);
   const tool = path.join(TOOLS_DIR, `${cmd.replace(/[^a-z0-9-]/g, '')}.cjs`);
   if (fs.existsSync(tool)) {
+    // A bundled tool of this image (a path we built, never the learner's): loaded as CommonJS, as the bundle is.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(tool) as { main: (args: string[], lang: 'ko' | 'en') => Promise<number> };
     return mod.main(args, lang);
   }
