@@ -7,9 +7,7 @@ import { labManifest, maxPoints } from '../../../lib/labs/manifest';
 import { readCase } from '../../../lib/labs/registry';
 import { graderOutput } from '../../../lib/grading/result';
 import { CHECK_IDS, grade, parseConstraints, satisfies } from './checks';
-import { cidrsubnet, cidrsubnets, parseCidr, overlaps, contains } from './cidr';
-import { parseExpression } from './expr';
-import { describeSyntaxError, findNestingIssue, parseHcl } from './hcl';
+import { findNestingIssue, parseHcl } from '../../../grader-kit/hcl';
 
 const LAB = path.resolve(import.meta.dirname, '..');
 const manifest = labManifest.parse(YAML.parse(fs.readFileSync(path.join(LAB, 'lab.yaml'), 'utf8')));
@@ -75,40 +73,6 @@ describe('the instructions', () => {
   });
 });
 
-describe('cidr arithmetic', () => {
-  it('cidrsubnet matches Terraform', () => {
-    expect(cidrsubnet('10.0.0.0/16', 8, 2)).toBe('10.0.2.0/24');
-    expect(cidrsubnet('10.0.0.0/16', 4, 15)).toBe('10.0.240.0/20');
-    expect(cidrsubnet('172.16.0.0/12', 4, 2)).toBe('172.18.0.0/16');
-    expect(cidrsubnet('10.1.2.0/24', 4, 15)).toBe('10.1.2.240/28');
-    expect(cidrsubnet('10.0.0.0/16', 0, 0)).toBe('10.0.0.0/16');
-    expect(cidrsubnet('0.0.0.0/0', 8, 255)).toBe('255.0.0.0/8');
-    expect(cidrsubnet('255.255.255.0/24', 8, 255)).toBe('255.255.255.255/32');
-    expect(cidrsubnet('10.0.7.9/16', 8, 1)).toBe('10.0.1.0/24'); // host bits of the prefix are ignored, as in Terraform
-  });
-  it('cidrsubnet refuses what does not fit', () => {
-    expect(() => cidrsubnet('10.0.0.0/16', 8, 256)).toThrow(/does not fit/);
-    expect(() => cidrsubnet('10.0.0.0/30', 4, 0)).toThrow(/cannot extend/);
-    expect(() => cidrsubnet('10.0.0.0/16', 8, -1)).toThrow();
-    expect(() => cidrsubnet('10.0.0.0/16', 1.5, 0)).toThrow();
-    expect(() => cidrsubnet('10.0.0.300/16', 8, 0)).toThrow(/not an IPv4 CIDR/);
-    expect(() => cidrsubnet('fd00::/8', 8, 0)).toThrow(/not an IPv4 CIDR/);
-  });
-  it('cidrsubnets matches Terraform', () => {
-    expect(cidrsubnets('10.1.0.0/16', 4, 4, 8, 4)).toEqual(['10.1.0.0/20', '10.1.16.0/20', '10.1.32.0/24', '10.1.48.0/20']);
-    expect(cidrsubnets('10.0.0.0/16', 8, 8, 8, 8)).toEqual(['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24']);
-    expect(() => cidrsubnets('10.0.0.0/24', 1, 1, 1)).toThrow(/not enough remaining address space/);
-  });
-  it('knows containment and overlap', () => {
-    expect(contains(parseCidr('10.0.0.0/16'), parseCidr('10.0.3.0/24'))).toBe(true);
-    expect(contains(parseCidr('10.0.0.0/16'), parseCidr('10.1.0.0/24'))).toBe(false);
-    expect(contains(parseCidr('10.0.0.0/16'), parseCidr('10.0.0.0/8'))).toBe(false);
-    expect(overlaps(parseCidr('10.0.0.0/23'), parseCidr('10.0.1.0/24'))).toBe(true);
-    expect(overlaps(parseCidr('10.0.0.0/24'), parseCidr('10.0.1.0/24'))).toBe(false);
-    expect(overlaps(parseCidr('255.255.255.255/32'), parseCidr('255.255.255.0/24'))).toBe(true);
-  });
-});
-
 describe('version constraints (Terraform semantics)', () => {
   const pinned = (s: string) => !satisfies([999, 0, 0], parseConstraints(s)!);
   it('tells pinned from open-ended', () => {
@@ -122,19 +86,6 @@ describe('version constraints (Terraform semantics)', () => {
     expect(satisfies([6, 9, 0], parseConstraints('~> 6.2.0')!)).toBe(false);
     expect(satisfies([6, 2, 7], parseConstraints('~> 6.2.0')!)).toBe(true);
     expect(parseConstraints('latest')).toBeNull();
-  });
-});
-
-describe('the expression parser', () => {
-  it('reads what a VPC configuration uses', () => {
-    expect(parseExpression('cidrsubnet(var.vpc_cidr, 8, count.index + 10)')).toMatchObject({ t: 'call', name: 'cidrsubnet' });
-    expect(parseExpression('{ for k, v in local.m : k => v.az if v.az != null }')).toMatchObject({ t: 'for', k: 'k', v: 'v' });
-    expect(parseExpression('aws_subnet.public[*].id')).toMatchObject({ t: 'splat' });
-    expect(parseExpression('a ? "x-${b}" : [1, 2,]')).toMatchObject({ t: 'cond' });
-  });
-  it('refuses nesting deeper than it allows instead of overflowing the stack', () => {
-    expect(() => parseExpression('('.repeat(5000) + '1' + ')'.repeat(5000))).toThrow(/too deeply/);
-    expect(() => parseExpression('-'.repeat(5000) + '1')).toThrow(/too deeply/);
   });
 });
 
@@ -256,11 +207,6 @@ describe('submissions that cannot be graded', () => {
   it('a resource declared twice is not gradable, naming both places', async () => {
     const msg = await notGradable(sub({ 'main.tf': 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n', 'network.tf': '\nresource "aws_vpc" "main" {\n}\n' }));
     expect(msg.en).toMatch(/aws_vpc\.main is declared twice \(main\.tf:1 and network\.tf:2\)/);
-  });
-
-  it('turns the parser\'s diagnostics into file, line and text', () => {
-    const d = describeSyntaxError('main.tf', 'parse config: [main.tf:21,29-22,1: Invalid block definition; Detail here. main.tf:30,1-2: Other; x]');
-    expect(d).toEqual({ line: 21, col: 29, text: 'Invalid block definition; Detail here.' });
   });
 });
 

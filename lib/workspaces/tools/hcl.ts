@@ -5,7 +5,7 @@
  * checks syntax only: Terraform itself (`terraform validate` resolves providers and types) is not installed here.
  */
 import fs from 'node:fs';
-import { findNestingIssue } from '../../../labs/week01-terraform-vpc/grader/hcl';
+import { findNestingIssue } from '../../../grader-kit/hcl';
 
 type Parse = (file: string, text: string) => Promise<Record<string, unknown>>;
 

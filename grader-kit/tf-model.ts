@@ -5,9 +5,9 @@
  * stays symbolic as a Ref, so two references can still be told apart; what the grader cannot work out is Unknown, with
  * the reason. Nothing the learner wrote is executed, and every recursion here is bounded.
  */
-import type { Msg } from '../../../grader-kit/index';
+import type { Msg } from './index';
 import { cidrsubnet, cidrsubnets } from './cidr';
-import { ExprSyntaxError, parseJsonTemplate, type Node } from './expr';
+import { ExprSyntaxError, parseJsonTemplate, type Node } from './tf-expr';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Obj = { [k: string]: Json };

@@ -1,6 +1,7 @@
 /**
- * Reading the submission: every top-level .tf file is checked (UTF-8, size, nesting), parsed to JSON with HashiCorp's
- * own HCL parser (Go compiled to WASM in @cdktf/hcl2json) and added to one Model.
+ * Reading a Terraform submission (the labs of week 1): every top-level .tf file is checked (UTF-8, size, nesting),
+ * parsed to JSON with HashiCorp's own HCL parser (Go compiled to WASM in @cdktf/hcl2json) and added to one Model
+ * (tf-model.ts). A lab that uses it lists "@cdktf/hcl2json" in its grader/externals.json.
  *
  * Two defences against hostile input, because the WASM parser recurses on the JavaScript stack and, once that
  * overflows, leaves the Go runtime broken ("fatal error: malloc deadlock", the process dies a moment later):
@@ -10,8 +11,8 @@
  *     is thrown away and the submission is "not gradable"; the grader process itself carries on.
  */
 import { Worker } from 'node:worker_threads';
-import { NotGradable, type Submission } from '../../../grader-kit/index';
-import { Model, clip, isObj, type Block, type Obj } from './model';
+import { NotGradable, type Submission } from './index';
+import { Model, clip, isObj, type Block, type Obj } from './tf-model';
 
 export const NESTING_LIMITS = { depth: 64, unary: 64, conditionals: 512 };
 /** Above the lab's maxFileBytes (128 KiB): the engine refuses bigger files first; this is defence in depth. */
@@ -283,12 +284,16 @@ export function tfFiles(sub: Submission): string[] {
   return sub.paths().filter((p) => p.endsWith('.tf') && !p.includes('/'));
 }
 
-/** Parses every .tf file into one Model. A malformed submission is NotGradable, naming the file (and line). */
-export async function loadModel(sub: Submission): Promise<Model> {
-  if (!sub.has('main.tf')) {
-    const others = sub.paths().filter((p) => p.endsWith('main.tf'));
-    const also = others.length ? ` (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''} ≠ main.tf)` : '';
-    throw new NotGradable({ ko: `main.tf 파일이 없습니다${also}. 제출물의 맨 위 폴더에 main.tf가 있어야 합니다.`, en: `main.tf is missing${also}. The submission needs main.tf at its top level.` });
+/**
+ * Parses every .tf file into one Model. A malformed submission is NotGradable, naming the file (and line). `main` is
+ * the file the lab requires (main.tf unless the lab says otherwise): missing or blank, the submission is not gradable.
+ */
+export async function loadModel(sub: Submission, opts: { main?: string } = {}): Promise<Model> {
+  const main = opts.main ?? 'main.tf';
+  if (!sub.has(main)) {
+    const others = sub.paths().filter((p) => p.endsWith(main));
+    const also = others.length ? ` (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''} ≠ ${main})` : '';
+    throw new NotGradable({ ko: `${main} 파일이 없습니다${also}. 제출물의 맨 위 폴더에 ${main}가 있어야 합니다.`, en: `${main} is missing${also}. The submission needs ${main} at its top level.` });
   }
   const model = new Model();
   for (const file of tfFiles(sub)) {
@@ -296,7 +301,7 @@ export async function loadModel(sub: Submission): Promise<Model> {
     if (bytes.length > MAX_FILE_BYTES) throw new NotGradable({ ko: `${file}가 너무 큽니다 (${bytes.length} 바이트).`, en: `${file} is too large (${bytes.length} bytes).` });
     if (!sub.isValidUtf8(file)) throw new NotGradable({ ko: `${file}는 UTF-8 텍스트가 아닙니다. UTF-8로 저장해 다시 제출하세요.`, en: `${file} is not UTF-8 text. Save it as UTF-8 and submit again.` });
     const text = sub.text(file)!.replace(/^\uFEFF/, '');
-    if (file === 'main.tf' && text.trim() === '') throw new NotGradable({ ko: 'main.tf가 비어 있습니다.', en: 'main.tf is empty.' });
+    if (file === main && text.trim() === '') throw new NotGradable({ ko: `${main}가 비어 있습니다.`, en: `${main} is empty.` });
     if (text.includes('\0')) throw new NotGradable({ ko: `${file}에 NUL 문자가 있습니다. 텍스트 파일이 아닙니다.`, en: `${file} contains NUL characters: it is not a text file.` });
     const deep = findNestingIssue(text);
     if (deep) {
