@@ -16,7 +16,7 @@ import { get, isObj, parseYamlFile, type Json, type YamlDoc } from '../../../gra
 import baseline from './data/baseline.json';
 import { validateObject } from './schema';
 import { dockerignoreFilter, modelStages, type ModelFile } from './image-model';
-import { intOrPercent, preStopSeconds, probePort, readBudget, readRollout, selects } from './rollout';
+import { intOrPercent, preStopSeconds, probePort, readBudget, readRollout, selects } from '../../../grader-kit/rollout';
 
 export type { BuildInfo, RunInfo };
 

@@ -8,14 +8,17 @@
 import { reporter, joinMsgs, partial, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { get, isObj } from '../../../grader-kit/yamldocs';
 import scenarios from './data/scenarios.json';
-import { arr, at, endpoints, fqdn, labelsOf, load, msg, NAMESPACE, ROOT_NAMESPACE, sentences, showLabels, str, versionOf, type Model, type Res } from './model';
-import { declaredShare, land, outcome, rng, subsetsFor, virtualServiceFor, type RouteOutcome, type SimRequest } from './routing';
-import { ISTIO_SCHEMAS, ISTIO_SOURCE, validate } from './schema';
-import { clientTls, decide, FRONTEND_PEER, OTHER_PEERS, peerMode, peersNamedBy, type AuthzRequest, type Decision, type Peer, type Workload } from './security';
+import { arr, at, endpoints, fqdn, labelsOf, load, msg, NAMESPACE, ROOT_NAMESPACE, sentences, showLabels, str, versionOf, type Model } from '../../../grader-kit/istio-model';
+import { declaredShare, land, outcome, rng, subsetsFor, virtualServiceFor, type RouteOutcome, type SimRequest } from '../../../grader-kit/istio-routing';
+import { ISTIO_SCHEMAS, ISTIO_SOURCE, resourceProblems as schemaProblems } from '../../../grader-kit/istio-schema';
+import { clientTls, decide, FRONTEND_PEER, OTHER_PEERS, peerMode, peersNamedBy, type AuthzRequest, type Decision, type Peer, type Workload } from '../../../grader-kit/istio-security';
 
-export { fqdn } from './model';
-export { rng } from './routing';
+export { fqdn } from '../../../grader-kit/istio-model';
+export { rng } from '../../../grader-kit/istio-routing';
 export { ISTIO_SOURCE };
+
+/** The files this lab reads; a submission without one of them is not gradable. */
+const REQUIRED = ['istio/traffic.yaml', 'istio/security.yaml', 'k8s/checkout.yaml'];
 
 const SERVICE = 'checkout';
 const STABLE = 'v1';
@@ -24,38 +27,6 @@ const PORT = 8080;
 const HOST = fqdn(SERVICE, NAMESPACE);
 
 // ── schema ────────────────────────────────────────────────────────────────────────────────────────────────────────
-
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
-
-/** Everything kubectl apply (with Istio's CRDs installed) would refuse in one Istio resource, and this lab's v1 rule. */
-export function schemaProblems(r: Res): Msg[] {
-  const k = ISTIO_SCHEMAS.kinds[r.kind]!;
-  const out: Msg[] = [];
-  const apiVersion = str(r.value.apiVersion) ?? '';
-  const [group, version] = apiVersion.split('/');
-  const want = `${k.group}/v1`;
-  const place = at(r, ['apiVersion']);
-  if (group !== k.group) out.push(msg(`${place}: ${r.kind}의 apiVersion은 ${want}입니다 (지금 "${apiVersion || '없음'}").`, `${place}: a ${r.kind} is ${want} (found "${apiVersion || 'none'}").`));
-  else if (version !== 'v1' && k.served.some((s) => s.name === version))
-    out.push(
-      msg(
-        `${place}: ${apiVersion}는 v1 이전의 API입니다. Istio가 아직 제공하고 스키마도 같지만, Istio 1.22부터 ${want}이 안정 버전이고 현재 문서와 도구가 이것을 씁니다. 이 실습은 ${want}을 요구합니다.`,
-        `${place}: ${apiVersion} is a pre-v1 API. Istio still serves it with the same schema, but ${want} has been the stable version since Istio 1.22 and is what current docs and tools use; this lab asks for ${want}.`,
-      ),
-    );
-  else if (version !== 'v1') out.push(msg(`${place}: Istio는 "${apiVersion}"를 제공하지 않습니다. ${want}을 쓰세요.`, `${place}: Istio serves no "${apiVersion}"; use ${want}.`));
-  if (!r.name) out.push(msg(`${at(r, ['metadata'])}: metadata.name이 없습니다.`, `${at(r, ['metadata'])}: metadata.name is missing.`));
-  else if (r.name.length > 253 || !DNS1123_SUBDOMAIN.test(r.name)) out.push(msg(`${at(r, ['metadata', 'name'])}: 이름 "${r.name}"는 소문자, 숫자, "-", "."만 쓸 수 있습니다.`, `${at(r, ['metadata', 'name'])}: the name "${r.name}" may only use lower-case letters, digits, "-" and ".".`));
-  for (const key of Object.keys(r.value)) {
-    if (!TOP_LEVEL.has(key)) out.push(msg(`${at(r, [key])}: 최상위에 "${key}"라는 필드는 없습니다${key.toLowerCase() === 'spec' ? ' ("spec"을 뜻했나요?)' : ''}.`, `${at(r, [key])}: the top level has no field "${key}"${key.toLowerCase() === 'spec' ? ' (did you mean "spec"?)' : ''}.`));
-  }
-  const spec = r.value.spec;
-  if (spec !== undefined && spec !== null) {
-    for (const p of validate(k.spec, spec, ['spec'])) out.push(msg(`${at(r, p.path)}: ${p.ko}.`, `${at(r, p.path)}: ${p.en}.`));
-  }
-  return out;
-}
 
 // ── the hidden requests ───────────────────────────────────────────────────────────────────────────────────────────
 
@@ -208,7 +179,7 @@ function withTraffic(base: ReturnType<typeof observe>) {
 type Seen = ReturnType<typeof withTraffic>;
 
 export async function grade(sub: Submission, ctx?: GradeContext): Promise<GraderVerdict> {
-  const m = load(sub);
+  const m = load(sub, { required: REQUIRED, kinds: ['VirtualService', 'DestinationRule'] });
   const { checks, report } = reporter(ctx);
   // In the order the work is done, so that a grader stopped midway keeps the checks it finished.
   report(checkSchema(m));

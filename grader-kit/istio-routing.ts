@@ -5,8 +5,8 @@
  * subset resolved through the DestinationRule the caller sees, and an endpoint Pod drawn among the subset's Pods in
  * proportion to their replicas. Without a VirtualService the Service's Pods share the traffic.
  */
-import { get, isObj, type Json, type Obj } from '../../../grader-kit/yamldocs';
-import { arr, endpoints, fqdn, hostCovers, labelsOf, NAMESPACE, ROOT_NAMESPACE, str, subsetOf, versionOf, type Model, type Pod, type Res } from './model';
+import { get, isObj, type Json, type Obj } from './yamldocs';
+import { arr, endpoints, fqdn, hostCovers, labelsOf, NAMESPACE, ROOT_NAMESPACE, str, subsetOf, versionOf, type Model, type Pod, type Res } from './istio-model';
 
 export interface SimRequest {
   method: string;

@@ -1,14 +1,14 @@
 /**
- * The submission as the mesh sees it: every resource with its namespace (the lab's namespace when the file names none,
- * as `kubectl apply -n shop` would), the Services and the Pods each Deployment runs, and where each field was written.
+ * The submission as the mesh sees it, for the mesh labs (week 10 and its troubleshooting lab): every resource with its
+ * namespace (the lab's namespace when the file names none, as `kubectl apply -n shop` would), the Services and the
+ * Pods each Deployment runs, and where each field was written.
  */
-import { msg, NotGradable, type Msg, type Submission } from '../../../grader-kit/index';
-import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
+import { msg, NotGradable, type Msg, type Submission } from './index';
+import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from './yamldocs';
 
 export const NAMESPACE = 'shop';
 /** Istio's root namespace: a policy there without a selector applies to the whole mesh. */
 export const ROOT_NAMESPACE = 'istio-system';
-export const REQUIRED = ['istio/traffic.yaml', 'istio/security.yaml', 'k8s/checkout.yaml'];
 
 export interface Res {
   file: string;
@@ -88,8 +88,14 @@ export interface Model {
   services: Map<string, Service>;
 }
 
-export function load(sub: Submission): Model {
-  for (const f of REQUIRED) if (!sub.has(f)) throw new NotGradable(msg(`${f} 파일이 없습니다. 시작 파일의 구조를 그대로 두세요.`, `${f} is missing. Keep the starter's layout.`));
+/** The files a lab needs (a missing one is not gradable) and the kinds it cannot do without. */
+export interface LoadOptions {
+  required: string[];
+  kinds?: string[];
+}
+
+export function load(sub: Submission, opts: LoadOptions): Model {
+  for (const f of opts.required) if (!sub.has(f)) throw new NotGradable(msg(`${f} 파일이 없습니다. 시작 파일의 구조를 그대로 두세요.`, `${f} is missing. Keep the starter's layout.`));
   const resources: Res[] = [];
   for (const f of sub.paths().filter((p) => /\.ya?ml$/.test(p))) {
     for (const d of parseYamlFile(sub, f)) {
@@ -101,8 +107,11 @@ export function load(sub: Submission): Model {
       for (const [value, base] of items) resources.push(resource(d, value, base));
     }
   }
-  if (!resources.some((r) => r.kind === 'VirtualService')) throw new NotGradable(msg('VirtualService가 하나도 없습니다.', 'There is no VirtualService.'));
-  if (!resources.some((r) => r.kind === 'DestinationRule')) throw new NotGradable(msg('DestinationRule이 하나도 없습니다.', 'There is no DestinationRule.'));
+  for (const kind of opts.kinds ?? []) {
+    // The Korean subject particle follows the name's last sound: VirtualService가, DestinationRule이, PeerAuthentication이.
+    const particle = /(Rule|Authentication)$/.test(kind) ? '이' : '가';
+    if (!resources.some((r) => r.kind === kind)) throw new NotGradable(msg(`${kind}${particle} 하나도 없습니다.`, `There is no ${kind}.`));
+  }
 
   const pods: Pod[] = resources
     .filter((r) => r.kind === 'Deployment')

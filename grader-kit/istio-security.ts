@@ -7,9 +7,9 @@
  * - authorization: Istio's evaluation of AuthorizationPolicies for a request (CUSTOM, then DENY, then ALLOW; with any
  *   ALLOW policy on a workload, a request no ALLOW policy matches is denied).
  */
-import { get, isObj, type Json, type PathPart } from '../../../grader-kit/yamldocs';
-import { arr, labelsOf, NAMESPACE, ROOT_NAMESPACE, str, subsetOf, type Model, type Res } from './model';
-import { destinationRulesFor, FRONTEND, type Caller } from './routing';
+import { get, isObj, type Json, type PathPart } from './yamldocs';
+import { arr, labelsOf, NAMESPACE, ROOT_NAMESPACE, str, subsetOf, type Model, type Res } from './istio-model';
+import { destinationRulesFor, FRONTEND, type Caller } from './istio-routing';
 
 export interface Workload {
   ns: string;

@@ -10,7 +10,7 @@
  *   policy/v1 PodDisruptionBudget selects every Pod in its namespace);
  * - probes on named or numbered ports.
  */
-import { get, isObj, type Json, type PathPart } from '../../../grader-kit/yamldocs';
+import { get, isObj, type Json, type PathPart } from './yamldocs';
 
 export type IntOrPercent = { kind: 'int'; n: number } | { kind: 'percent'; n: number } | { kind: 'invalid'; raw: string };
 

@@ -1,11 +1,12 @@
-// Writes istio-schemas.json: the v1 OpenAPI schemas of the Istio kinds this lab reads, taken from Istio's own CRDs
+// Writes istio/istio-schemas.json: the v1 OpenAPI schemas of the Istio kinds the mesh labs read (week 10 and its
+// troubleshooting lab), taken from Istio's own CRDs
 // (istio/api kubernetes/customresourcedefinitions.gen.yaml) with descriptions dropped, the apiVersions each kind is
 // served at, and the CEL rules (x-kubernetes-validations) replaced by `cel: [{ name, message }]`, naming the rules
-// schema.ts implements.
+// istio-schema.ts implements.
 // A rule this script does not know stops it, so a new Istio release cannot slip a rule past the grader unnoticed.
 // A development tool, not part of the grader runtime. Run from the repository root with the CRD file of a release:
 //   git -C <istio/api clone> show v1.30.3:kubernetes/customresourcedefinitions.gen.yaml > /tmp/crds.yaml
-//   node labs/week10-service-mesh/grader/gen-istio-schemas.mjs /tmp/crds.yaml "istio/api v1.30.3 (Istio 1.30)"
+//   node grader-kit/gen-istio-schemas.mjs /tmp/crds.yaml "istio/api v1.30.3 (Istio 1.30)"
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,6 @@ for (const doc of YAML.parseAllDocuments(fs.readFileSync(crdFile, 'utf8'))) {
   };
 }
 for (const k of KINDS) if (!out.kinds[k]) throw new Error(`${k} is not in ${crdFile}`);
-const dest = path.join(path.dirname(fileURLToPath(import.meta.url)), 'istio-schemas.json');
+const dest = path.join(path.dirname(fileURLToPath(import.meta.url)), 'istio', 'istio-schemas.json');
 fs.writeFileSync(dest, JSON.stringify(out) + '\n');
 console.log(`wrote ${dest} (${fs.statSync(dest).size} bytes) from ${source}`);
