@@ -82,6 +82,10 @@ interface Live {
   persistedActive: number;
   terminals: Set<{ close: (reason: 'stopped') => Promise<void> }>;
   refused: { path: string; why: string }[];
+  /** Resolves when the agent has taken the files (a shell's go line waits for it). */
+  filesIn: Promise<unknown>;
+  /** A shell started ahead of the first terminal (its runc exec off the critical path). */
+  preShell?: Promise<Shell | null>;
   stopping?: Promise<void>;
   /** Serialises the agent's file reports (each is one database transaction). */
   chain: Promise<unknown>;
@@ -93,6 +97,16 @@ interface Pooled {
   image: string;
   createdAt: number;
   tools: { name: string; version: string }[];
+  /** The agent's first message, for a container not waited for. */
+  ready?: Promise<FromAgent | null>;
+  preShell?: Promise<Shell | null>;
+}
+
+/** A terminal's shell process: a docker exec with a TTY, waiting for its go line until the files are in. */
+interface Shell {
+  exec: Docker.Exec;
+  sock: Duplex;
+  id: string;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.round(Number.isFinite(v) ? v : lo)));
@@ -259,10 +273,15 @@ export class WorkspaceEngine {
     if (have?.stopping) await have.stopping;
     else if (have && !have.link.closed) return have;
     const db = getDb();
+    // What the start needs, read at once (each is a round trip; the time to a prompt is the figure that matters).
+    const [others, row, user, files] = await Promise.all([
+      db.workspace.findMany({ where: { userId, id: { not: workspaceId }, status: { not: 'stopped' } }, select: { id: true, containerId: true } }),
+      db.workspace.findUniqueOrThrow({ where: { id: workspaceId } }),
+      db.user.findUnique({ where: { id: userId }, select: { sessionVersion: true } }),
+      rawFiles(workspaceId),
+    ]);
     // One workspace per learner: any other of theirs stops first (its files are already saved).
-    const others = await db.workspace.findMany({ where: { userId, id: { not: workspaceId }, status: { not: 'stopped' } }, select: { id: true, containerId: true } });
     for (const o of others) await this.stopById(o.id, o.containerId, 'replaced');
-    const row = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
     const useLang: Lang = (lang ?? row.lang) === 'en' ? 'en' : 'ko';
     // A container from before a restart of this process: reattach.
     if (row.containerId) {
@@ -272,14 +291,18 @@ export class WorkspaceEngine {
       });
       if (adopted) return adopted;
     }
-    const user = await db.user.findUnique({ where: { id: userId }, select: { sessionVersion: true } });
-    await db.workspace.update({ where: { id: workspaceId }, data: { status: 'starting', containerId: null } });
+    const starting = db.workspace.update({ where: { id: workspaceId }, data: { status: 'starting', containerId: null } });
     this.emit(workspaceId, { type: 'status', status: 'starting' });
+    const fail = async (why: StopReason | null) => {
+      await starting.catch(() => {});
+      await db.workspace.update({ where: { id: workspaceId }, data: { status: 'stopped' } });
+      if (why) this.emit(workspaceId, { type: 'status', status: 'stopped', reason: why });
+    };
     let image: string;
     try {
       image = await ensureWorkspaceImage(this.docker, lab, this.log);
     } catch (e) {
-      await db.workspace.update({ where: { id: workspaceId }, data: { status: 'stopped' } });
+      await fail('error');
       this.log(`image for ${lab.manifest.id}: ${(e as Error).message}`);
       throw new WorkspaceError('server_error', M.unavailable);
     }
@@ -287,28 +310,46 @@ export class WorkspaceEngine {
     if (!got) {
       const count = await this.countContainers();
       if (count >= this.max) {
-        await db.workspace.update({ where: { id: workspaceId }, data: { status: 'stopped' } });
-        this.emit(workspaceId, { type: 'status', status: 'stopped', reason: 'error' });
+        await fail('error');
         throw new WorkspaceError('rate_limited', M.full(this.max), { retryAfterS: 60 });
       }
       try {
-        got = await this.createFor(lab, image, { [LABEL_OWNER]: userId, 'lms.workspace.id': workspaceId });
+        got = await this.createFor(lab, image, { [LABEL_OWNER]: userId, 'lms.workspace.id': workspaceId }, false);
       } catch (e) {
-        await db.workspace.update({ where: { id: workspaceId }, data: { status: 'stopped' } });
+        await fail('error');
         this.log(`create for ${lab.manifest.id}: ${(e as Error).message}`);
         throw new WorkspaceError('server_error', M.unavailable);
       }
     }
     this.refillPool(lab, image);
     const live = this.adopt(workspaceId, userId, lab, useLang, got.container, got.link, image, got.tools);
+    // The agent reads these when it is up (a cold one may still be starting): the files go in, it marks them ready,
+    // and a terminal's shell waits for that mark. So a terminal can be opened at once; the acknowledgement is awaited
+    // in the background, and a workspace whose agent never answers is stopped.
     live.link.send({ op: 'config', rules: fileRules(lab), lang: useLang });
-    const files = await rawFiles(workspaceId);
-    const ack = await live.link.request({ op: 'put', files: files.map((f) => ({ path: f.path, b64: f.content.toString('base64') })), replace: true }, 10_000);
-    if (!ack) this.log(`${workspaceId}: the agent did not acknowledge the files`);
+    const ack = live.link.request({ op: 'put', files: files.map((f) => ({ path: f.path, b64: f.content.toString('base64') })), replace: true }, 30_000);
+    live.filesIn = ack;
+    // The first terminal's shell: the pool's, already started, or one started now while the agent boots.
+    live.preShell = got.preShell ?? this.spawnShell(live.container, lab).catch(() => null);
+    void live.preShell.then((sh) => sh && this.goShell(live, sh));
+    void ack.then((r) => {
+      // No answer because this process is shutting down or the container went away (containerGone handles that).
+      if (r || live.stopping || this.closed || live.link.closed) return;
+      this.log(`${workspaceId}: the agent did not take the files; stopping the workspace`);
+      void this.stopLive(live, 'error');
+    });
+    if (!got.tools.length && got.ready) {
+      // The agent's first words list the image's tools (for the page). They come as it boots, which a terminal's
+      // prompt waits for anyway (its files), so waiting here costs the learner nothing.
+      const m = await Promise.race([got.ready, new Promise<null>((r) => setTimeout(() => r(null), 5000).unref())]);
+      if (m?.t === 'ready') live.tools = m.tools;
+    }
+    await starting;
     await db.workspace.update({ where: { id: workspaceId }, data: { status: 'running', containerId: got.container.id, image, sessionVersion: user?.sessionVersion ?? 0, lastActiveAt: new Date() } });
     this.emit(workspaceId, { type: 'status', status: 'running' });
     return live;
   }
+
 
   private async reattach(workspaceId: string, userId: string, lab: Lab, containerId: string, lang: Lang): Promise<Live | null> {
     const container = this.docker.getContainer(containerId);
@@ -336,7 +377,7 @@ export class WorkspaceEngine {
   }
 
   private adopt(id: string, userId: string, lab: Lab, lang: Lang, container: Docker.Container, link: AgentLink, image: string, tools: Live['tools']): Live {
-    const live: Live = { id, userId, lab, lang, container, containerId: container.id, link, image, tools, lastActive: Date.now(), persistedActive: Date.now(), terminals: new Set(), refused: [], chain: Promise.resolve() };
+    const live: Live = { id, userId, lab, lang, container, containerId: container.id, link, image, tools, lastActive: Date.now(), persistedActive: Date.now(), terminals: new Set(), refused: [], chain: Promise.resolve(), filesIn: Promise.resolve() };
     this.live.set(id, live);
     link.on('message', (m: FromAgent) => this.onAgent(live, m));
     link.on('bad', (what: string) => this.log(`${id}: ignored a malformed agent message (${what.slice(0, 80)})`));
@@ -365,6 +406,7 @@ export class WorkspaceEngine {
       if (!live.link.closed) await live.link.request({ op: 'flush' }, 3000);
       await live.chain.catch(() => {});
       for (const t of [...live.terminals]) await t.close('stopped').catch(() => {});
+      void live.preShell?.then((sh) => sh?.sock.destroy());
       live.link.close();
       await live.container.remove({ force: true, v: true }).catch(() => {});
       if (this.live.get(live.id) === live) this.live.delete(live.id);
@@ -406,7 +448,8 @@ export class WorkspaceEngine {
     return [`LMS_LAB=${lab.manifest.id}`, ...Object.entries(lab.manifest.workspace?.env ?? {}).map(([k, v]) => `${k}=${v}`)];
   }
 
-  private async createFor(lab: Lab, image: string, labels: Record<string, string>): Promise<Pooled> {
+  /** A started workspace container; `waitReady` (the pool) waits for the agent's first message, a cold start does not. */
+  private async createFor(lab: Lab, image: string, labels: Record<string, string>, waitReady = true): Promise<Pooled> {
     const { container, link, ready: readyP } = await createWorkspaceContainer(
       this.docker,
       {
@@ -418,6 +461,7 @@ export class WorkspaceEngine {
       },
       (l) => this.log(`agent (${lab.manifest.id}): ${l.trim()}`),
     );
+    if (!waitReady) return { container, link, image, createdAt: Date.now(), tools: [], ready: readyP };
     const ready = await readyP;
     if (!ready || ready.t !== 'ready') {
       link.close();
@@ -453,6 +497,8 @@ export class WorkspaceEngine {
         try {
           if ((await this.countContainers()) >= this.max) return;
           const p = await this.createFor(lab, image, { 'lms.pooled': '1' });
+          p.preShell = this.spawnShell(p.container, lab).catch(() => null);
+          await p.preShell;
           if (this.closed) {
             p.link.close();
             await p.container.remove({ force: true }).catch(() => {});
@@ -594,6 +640,32 @@ export class WorkspaceEngine {
 
   // ---- terminals ----------------------------------------------------------------------------------------------
 
+  /** Starts a shell (docker exec with a TTY) that waits for its go line; see images/workspace/shell. */
+  private async spawnShell(container: Docker.Container, lab: Lab): Promise<Shell> {
+    const id = crypto.randomBytes(8).toString('hex');
+    const exec = await container.exec({
+      Cmd: ['/opt/lms/shell', id],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      User: '10001:10001',
+      WorkingDir: '/work',
+      Env: ['TERM=xterm-256color', ...this.workspaceEnv(lab)],
+    });
+    const sock = (await exec.start({ hijack: true, stdin: true, Tty: true } as Docker.ExecStartOptions)) as unknown as Duplex;
+    sock.pause();
+    sock.on('error', () => {});
+    return { exec, sock, id };
+  }
+
+  /** Lets a waiting shell go once the files are in, in the workspace's language. */
+  private goShell(live: Live, shell: Shell): void {
+    void live.filesIn.then(() => {
+      if (!shell.sock.destroyed) shell.sock.write(`${live.lang}\n`);
+    });
+  }
+
   async attachTerminal(actor: Actor, workspaceId: string, size: { cols: number; rows: number }): Promise<Terminal> {
     const row = await this.ownRow(actor, workspaceId);
     const lab = this.labOf(row.labId);
@@ -601,19 +673,17 @@ export class WorkspaceEngine {
     if (live.terminals.size >= MAX_TERMINALS) throw new WorkspaceError('rate_limited', M.tooManyTerminals(MAX_TERMINALS), { retryAfterS: 5 });
     const cols = clamp(size?.cols, 1, 500);
     const rows = clamp(size?.rows, 1, 200);
-    const shellId = crypto.randomBytes(8).toString('hex').replace(/[^a-z0-9]/g, '');
-    const exec = await live.container.exec({
-      Cmd: ['/opt/lms/shell', shellId],
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: true,
-      User: '10001:10001',
-      WorkingDir: '/work',
-      Env: [`LMS_LANG=${live.lang}`, `COLUMNS=${cols}`, `LINES=${rows}`, 'TERM=xterm-256color', ...this.workspaceEnv(lab)],
-    });
-    const sock = (await exec.start({ hijack: true, stdin: true, Tty: true } as Docker.ExecStartOptions)) as unknown as Duplex;
-    await exec.resize({ h: rows, w: cols }).catch(() => {});
+    const pre = live.preShell;
+    live.preShell = undefined;
+    let shell = pre ? await pre : null;
+    if (shell && (shell.sock.destroyed || !shell.sock.readable)) shell = null;
+    if (!shell) {
+      shell = await this.spawnShell(live.container, lab);
+      this.goShell(live, shell);
+    }
+    const { exec, sock, id: shellId } = shell;
+    // The shell may already be at its prompt; the resize (SIGWINCH) redraws it at the browser's size.
+    void exec.resize({ h: rows, w: cols }).catch(() => {});
     let endReason: 'exit' | 'closed' | 'stopped' = 'exit';
     let resolveEnded!: (v: { reason: 'exit' | 'closed' | 'stopped' }) => void;
     const ended = new Promise<{ reason: 'exit' | 'closed' | 'stopped' }>((r) => (resolveEnded = r));

@@ -55,8 +55,11 @@ const TOOLS: Record<WorkspaceTool, ToolRecipe> = {
 /** The generated entry of `lms validate`: the lab's own grader validation (schema.ts) behind the common command. */
 function validateEntry(lab: Lab, istio: boolean): string {
   const rel = path.relative(projectRoot(), lab.dir).split(path.sep).join('/');
-  // Week 5's validation covers every kind the course's manifests use (week 9's grader runs the same code for two).
-  const k8sSchema = './labs/week05-k8s-manifests/grader/schema';
+  // The graders' own validation: the grader kit's (week 5's, which covers every kind the course's manifests use),
+  // wherever this tree keeps it.
+  const first = (...c: string[]) => c.find((x) => fs.existsSync(path.join(projectRoot(), `${x}.ts`))) ?? c[c.length - 1]!;
+  const k8sSchema = first('./grader-kit/k8s-schema', './labs/week05-k8s-manifests/grader/schema');
+  const istioSchema = first('./grader-kit/istio-schema', `./${rel}/grader/schema`);
   const lines = [
     `import { main as run, type Validator } from './lib/workspaces/tools/validate';`,
     `import { validateObject, KINDS } from '${k8sSchema}';`,
@@ -64,7 +67,7 @@ function validateEntry(lab: Lab, istio: boolean): string {
   ];
   if (istio) {
     lines.push(
-      `import { ISTIO_SCHEMAS, validate } from './${rel}/grader/schema';`,
+      `import { ISTIO_SCHEMAS, validate } from '${istioSchema}';`,
       `const istio: Validator = (d) => {`,
       `  if (!d || typeof d !== 'object' || Array.isArray(d) || typeof d.kind !== 'string') return null;`,
       `  const k = ISTIO_SCHEMAS.kinds[d.kind]; if (!k) return null;`,
@@ -165,7 +168,18 @@ export function labDockerfile(lab: Lab): string {
   return lines.join('\n');
 }
 
+const tagCache = new Map<string, string>();
+
+/** The lab image's tag; computed once per process (it reads every bundled source), except in development. */
 export function workspaceImageTag(lab: Lab): string {
+  const cached = process.env.NODE_ENV === 'development' ? undefined : tagCache.get(lab.manifest.id);
+  if (cached) return cached;
+  const tag = computeImageTag(lab);
+  tagCache.set(lab.manifest.id, tag);
+  return tag;
+}
+
+function computeImageTag(lab: Lab): string {
   if (!lab.manifest.workspace) throw new Error(`${lab.manifest.id} has no workspace`);
   const externals = [...packageDirs(toolsOf(lab).flatMap((t) => TOOLS[t].externals ?? [])).entries()].map(([n, d]) => `${n}@${JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')).version}`);
   const root = projectRoot();
@@ -268,10 +282,13 @@ export function ensureWorkspaceBase(docker: Docker, log: (m: string) => void = (
 }
 
 const building = new Map<string, Promise<string>>();
+/** Tags known to exist on the engine (an image is never removed under a running process: a new tag is a new image). */
+const present = new Set<string>();
 
 /** The lab's workspace image, built when missing. One build per tag at a time in this process. */
 export function ensureWorkspaceImage(docker: Docker, lab: Lab, log: (m: string) => void = () => {}): Promise<string> {
   const tag = workspaceImageTag(lab);
+  if (present.has(tag)) return Promise.resolve(tag);
   let p = building.get(tag);
   if (!p) {
     p = (async () => {
@@ -281,7 +298,9 @@ export function ensureWorkspaceImage(docker: Docker, lab: Lab, log: (m: string) 
       await buildImage(docker, await workspaceBuildContext(lab), tag, { BASE_IMAGE: base }, { [LABEL_WORKSPACE_KIND]: 'workspace', 'lms.lab': lab.manifest.id });
       log(`built ${tag} in ${Date.now() - t0} ms`);
       return tag;
-    })().finally(() => building.delete(tag));
+    })()
+      .then((t) => (present.add(t), t))
+      .finally(() => building.delete(tag));
     building.set(tag, p);
   }
   return p;
