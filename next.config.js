@@ -44,6 +44,9 @@ const nextConfig = {
   },
   pageExtensions: ['ts', 'tsx'],
   reactStrictMode: true,
+  // The type check is `bin/lms test types` (tsc over the whole repository, labs and tests included); next build's own
+  // pass repeated it (about a minute here) and failed a build on a lab grader's types, which the site never loads.
+  typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
   experimental: { serverActions: { bodySizeLimit: '2mb' } },
   // Native and server-only packages stay out of the bundle; Next loads them from node_modules at run time.

@@ -5,6 +5,7 @@ import { endSessions, linkGithubAccount, tokenIdentity } from '@/lib/auth/users'
 import { authorizeCredentials } from '@/lib/auth/credentials';
 import { clientAddress } from '@/lib/security/client-address';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
+import { decodeSessionToken, encodeSessionToken } from './jwt';
 
 /** GitHub sign-in exists only when its two variables are set. */
 function githubProvider() {
@@ -18,6 +19,8 @@ export const authOptions: NextAuthOptions = {
   // Credentials sign-in requires JWT sessions; each request still re-reads the user (app/_server/session.ts), so a
   // role change or a password change takes effect at once.
   session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
+  // next-auth's token format, with the derived key kept between requests (app/_server/jwt.ts).
+  jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
   pages: { signIn: '/login' },
   // Cookies are HttpOnly and SameSite=Lax (next-auth's defaults), and Secure (with the __Secure- prefix) behind TLS.
   useSecureCookies: (process.env.NEXTAUTH_URL ?? '').startsWith('https://'),
