@@ -17,11 +17,10 @@
  */
 import net from 'node:net';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { CliError, log } from './sh';
-import { ROOT } from './services';
-import { prepareStack, prepareImages } from './index';
+import { startStack, startWorkerProcess, type Proc } from './stack';
 
 function pct(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;
@@ -121,8 +120,7 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
   const burst = Number(opt('--burst', '20'));
   const labId = opt('--lab', 'week01-terraform-vpc');
 
-  const env = await prepareStack({ database: 'lms_bench_ws', redisPrefix: 'lms-bench-ws', fresh: true });
-  await prepareImages();
+  const env = await startStack({ database: 'lms_bench_ws', redisPrefix: 'lms-bench-ws', fresh: true, images: true });
   const Docker = (await import('dockerode')).default;
   const docker = new Docker();
   const { getLab, readFolderFiles } = await import('../lib/labs/registry');
@@ -142,7 +140,7 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
   };
   const quiet = () => {};
   const engines: InstanceType<typeof WorkspaceEngine>[] = [];
-  let worker: ChildProcess | undefined;
+  let worker: Proc | undefined;
   try {
     // (a) the floor: docker run -it to a prompt
     log(`ready floor: ${n} x docker run -it to a prompt`);
@@ -224,12 +222,7 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
     };
     for (let i = 0; i < concurrent; i += 5) await Promise.all(Array.from({ length: Math.min(5, concurrent - i) }, openOne));
     const openAllS = (performance.now() - open0) / 1000;
-    worker = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], { cwd: ROOT, env: { ...env, WORKER_METRICS_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let wout = '';
-    worker.stdout!.on('data', (d) => (wout += d));
-    worker.stderr!.on('data', (d) => (wout += d));
-    for (let i = 0; i < 1200 && !wout.includes('ready:'); i++) await sleep(100);
-    if (!wout.includes('ready:')) throw new CliError(`worker did not start:\n${wout.slice(-2000)}`);
+    worker = await startWorkerProcess({ ...env, WORKER_METRICS_PORT: '0' });
     let typing = true;
     const loadEcho: number[] = [];
     const typers = sessions.map(async (s) => {
@@ -257,6 +250,11 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
     const results = await db.result.groupBy({ by: ['submissionId'], where: { submissionId: { in: ids } }, _count: true });
     const lost = ids.length - results.filter((r) => r._count === 1).length;
     const graded = await db.submission.count({ where: { id: { in: ids }, status: 'GRADED' } });
+    if (lost > 0) {
+      // What the worker said about the ones without a result (an image missing, the engine, ...).
+      const ended = await db.submission.groupBy({ by: ['status'], where: { id: { in: ids } }, _count: true });
+      process.stderr.write(`bench workspace: ${lost} submission(s) without a result ${JSON.stringify(ended)}; the worker's last lines:\n${wout.split('\n').slice(-30).join('\n')}\n`);
+    }
     const stats = await Promise.all(
       sessions.slice(0, 5).map(async (s) => {
         const c = many.containerOf(s.id);
@@ -307,10 +305,7 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
     }
     return lost === 0 && graded === burst ? 0 : 1;
   } finally {
-    if (worker && worker.exitCode === null) {
-      worker.kill('SIGTERM');
-      await new Promise((r) => worker!.on('exit', r));
-    }
+    await worker?.stop(60_000);
     for (const e of engines) await e.shutdown({ stopWorkspaces: true }).catch(() => {});
     await closeQueue();
     await disconnectDb();

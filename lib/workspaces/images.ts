@@ -244,7 +244,7 @@ export async function workspaceBuildContext(lab: Lab): Promise<Buffer> {
   const entries: Entry[] = [{ name: 'Dockerfile', content: Buffer.from(labDockerfile(lab)) }];
   entries.push({ name: 'opt/agent.cjs', content: await bundle('lib/workspaces/agent/agent.ts') });
   entries.push({ name: 'opt/lms.cjs', content: await bundle('lib/workspaces/agent/lms.ts') });
-  entries.push({ name: 'opt/bin/lms', content: Buffer.from('#!/bin/sh\nexec node /opt/lms/lms.cjs "$@"\n'), mode: 0o755 });
+  entries.push({ name: 'opt/bin/lms', content: Buffer.from('#!/bin/sh\nexec node --no-deprecation /opt/lms/lms.cjs "$@"\n'), mode: 0o755 });
   entries.push({ name: 'opt/shell', content: fs.readFileSync(path.join(RECIPE_DIR(), 'shell')), mode: 0o755 });
   entries.push({ name: 'opt/bashrc', content: fs.readFileSync(path.join(RECIPE_DIR(), 'bashrc')) });
   entries.push({ name: 'opt/versions.sh', content: fs.readFileSync(path.join(RECIPE_DIR(), 'versions.sh')), mode: 0o755 });
@@ -255,7 +255,7 @@ export async function workspaceBuildContext(lab: Lab): Promise<Buffer> {
       seen.add(b.name);
       const entry = typeof b.entry === 'string' ? b.entry : b.entry(lab);
       entries.push({ name: `opt/tools/${b.name}.cjs`, content: await bundle(entry, { external: [...externals.keys()] }) });
-      if (b.bin) entries.push({ name: `opt/bin/${b.bin}`, content: Buffer.from(`#!/bin/sh\nexec node /opt/lms/tools/${b.name}.cjs "$@"\n`), mode: 0o755 });
+      if (b.bin) entries.push({ name: `opt/bin/${b.bin}`, content: Buffer.from(`#!/bin/sh\nexec node --no-deprecation /opt/lms/tools/${b.name}.cjs "$@"\n`), mode: 0o755 });
     }
   }
   for (const [name, dir] of externals) {
