@@ -2,6 +2,10 @@
  * The web process: Next's request handler behind a thin Node HTTP server that
  *  - serves prerendered lessons (/weeks/<week>/<slug>) straight from the build output, picked by the language cookie,
  *    the way nginx's try_files would: a lesson costs a map lookup, not a trip through the framework;
+ *  - upgrades /api/workspaces/<id>/tty to a WebSocket relayed to the learner's workspace terminal, after checking the
+ *    Origin, the session and the owner on the upgrade request (app/_server/http/workspace-tty.ts); the workspace
+ *    engine (lib/workspaces) is this process's singleton, shut down (its containers kept, for the next process to
+ *    reattach) on SIGTERM;
  *  - gives every request an id (x-request-id, echoed) and one pino JSON log line, and records its latency in the
  *    lms_http_request_duration_seconds histogram served by /api/metrics (same process, same registry).
  * Everything else, including the React Server Component requests of client-side navigation, goes to Next.
@@ -16,6 +20,8 @@ import next from 'next';
 import { partLogger } from './lib/log';
 import { metrics } from './lib/metrics';
 import { guardRequest } from './app/_server/http/node-guard';
+import { createTtyRelay } from './app/_server/http/workspace-tty';
+import { getWorkspaceEngine } from './lib/workspaces';
 
 const ROOT = import.meta.dirname;
 const port = Number(process.env.PORT ?? 3000);
@@ -115,10 +121,27 @@ async function main() {
     });
   });
   server.keepAliveTimeout = 65_000;
+
+  // Workspace terminals: the only upgrade this server takes (Next's own is for development's hot reload).
+  const tty = createTtyRelay({ engine: getWorkspaceEngine, log: (fields, msg) => log.error(fields, msg) });
+  server.on('upgrade', (req, socket, head) => {
+    if (tty.handleUpgrade(req, socket, head)) return;
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
   server.listen(port, hostname, () => log.info({ port, hostname }, `ready: http://localhost:${port}`));
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     log.info('shutting down');
-    server.close(() => process.exit(0));
+    // Terminals are told the server is restarting (1012: the page reconnects); the engine stops its timers and drains
+    // its pool, and leaves learners' workspaces running for the next process to reattach.
+    tty.closeAll(1012, 'server restarting');
+    const engine = (globalThis as { __lmsWorkspaces?: { shutdown(): Promise<void> } }).__lmsWorkspaces;
+    const engineDone = engine ? engine.shutdown().catch((e: unknown) => log.error({ err: e }, 'workspace engine shutdown failed')) : Promise.resolve();
+    server.close(() => void engineDone.then(() => process.exit(0)));
+    server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.on('SIGTERM', stop);

@@ -1,14 +1,18 @@
 import { AppError } from '@/lib/errors';
+import { getEnv } from '@/lib/env';
 
 /** Default cap for a JSON request body (a lab submission as JSON fits; bigger is refused before it is parsed). */
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 /** Nesting deeper than this is refused: no legitimate body here nests past a handful of levels. */
 export const MAX_JSON_DEPTH = 32;
 
+/** What the origin rule reads of a request: its headers (a fetch Request, or server.ts's view of a WebSocket upgrade). */
+type WithHeaders = { headers: { get(name: string): string | null } };
+
 /** The site's own origins: NEXTAUTH_URL's and the one the request was addressed to (Host, as the browser sent it). */
-function siteOrigins(req: Request): Set<string> {
+function siteOrigins(req: WithHeaders): Set<string> {
   const out = new Set<string>();
-  const configured = process.env.NEXTAUTH_URL;
+  const configured = getEnv().NEXTAUTH_URL;
   if (configured) {
     try {
       out.add(new URL(configured).origin);
@@ -30,7 +34,7 @@ function siteOrigins(req: Request): Set<string> {
  * a page. So: an Origin must be this site's; without one, Sec-Fetch-Site must say same-origin; with neither, the
  * request is refused (a script or CLI sets `Origin` to the site's URL).
  */
-export function checkSameOrigin(req: Request): void {
+export function checkSameOrigin(req: WithHeaders): void {
   const origin = req.headers.get('origin');
   const site = req.headers.get('sec-fetch-site');
   const refuse = () => {
