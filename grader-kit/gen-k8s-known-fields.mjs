@@ -3,15 +3,19 @@
 // fields (the OpenAPI schemas allow them), while `kubectl apply` does (strict field validation, the default since
 // Kubernetes 1.27). `unknownFields` in k8s-fields.ts walks a resource against this table to report a misspelt field
 // the way kubectl would. A development tool, not part of the grader runtime. Run from the repository root after
-// updating kubernetes-models, naming the lab's grader folder and the kinds it reads, e.g.
+// updating kubernetes-models, naming the lab's grader folder (or a .json file) and the kinds it reads, e.g.
 //   node grader-kit/gen-k8s-known-fields.mjs labs/week09-deploy-optimisation/grader apps/v1/Deployment policy/v1/PodDisruptionBudget
+// The kit's shared table for k8s-schema.ts (week 5 and its troubleshooting lab, the workspaces' lms validate):
+//   node grader-kit/gen-k8s-known-fields.mjs grader-kit/k8s-known-fields.json apps/v1/Deployment v1/Service v1/ConfigMap \
+//     v1/Secret v1/ServiceAccount autoscaling/v2/HorizontalPodAutoscaler policy/v1/PodDisruptionBudget \
+//     networking.k8s.io/v1/Ingress networking.k8s.io/v1/NetworkPolicy
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const [outDir, ...roots] = process.argv.slice(2);
 if (!outDir || !roots.length) {
-  console.error('usage: node grader-kit/gen-k8s-known-fields.mjs <grader-dir> <group/version/Kind>...');
+  console.error('usage: node grader-kit/gen-k8s-known-fields.mjs <grader-dir | file.json> <group/version/Kind>...');
   process.exit(2);
 }
 const require = createRequire(path.resolve('package.json'));
@@ -61,6 +65,6 @@ const rootKeys = {};
 for (const root of roots) rootKeys[root] = visit(path.join(pkgDir, root + '.d.ts'));
 for (const k of Object.keys(types)) if (types[k] === null) delete types[k];
 const out = { generatedFrom: `kubernetes-models@${require('kubernetes-models/package.json').version}`, roots: rootKeys, types };
-const dest = path.join(outDir, 'known-fields.json');
+const dest = outDir.endsWith('.json') ? outDir : path.join(outDir, 'known-fields.json');
 fs.writeFileSync(dest, JSON.stringify(out) + '\n');
 console.log(`wrote ${dest}: ${Object.keys(types).length} types`);

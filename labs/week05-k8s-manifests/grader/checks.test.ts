@@ -6,7 +6,7 @@ import { Submission, NotGradable, type GraderVerdict } from '../../../grader-kit
 import { labManifest } from '../../../lib/labs/manifest';
 import { readCase } from '../../../lib/labs/registry';
 import { grade, splitImage } from './checks';
-import { compareQuantity, parseQuantity } from './quantity';
+import { compareQuantity, parseQuantity } from '../../../grader-kit/k8s-quantity';
 import { validateObject } from './schema';
 
 const LAB = path.resolve(import.meta.dirname, '..');

@@ -6,15 +6,16 @@
  */
 import { NotGradable, partial, pass, fail, type CheckVerdict, type GraderVerdict, type Submission } from '../../../grader-kit/index';
 import { readKustomization, type Kustomization } from './kustomize';
-import { K8sObject, summarise, type Finding } from './model';
-import { compareQuantity, formatQuantity, parseQuantity } from './quantity';
+import { containerPorts, containers, fmtLabels, labelsAt, objectsOf, portList, portMatches, POD_SPEC, selects, splitImage, summarise, type ContainerRef, type Finding, type K8sObject } from '../../../grader-kit/k8s-objects';
+import { compareQuantity, formatQuantity, parseQuantity } from '../../../grader-kit/k8s-quantity';
 import { validateObject } from './schema';
 import { isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
+
+export { splitImage };
 
 export const DEPLOYMENT_FILE = 'k8s/deployment.yaml';
 export const SERVICE_FILE = 'k8s/service.yaml';
 const KUSTOMIZATION_FILES = ['k8s/kustomization.yaml', 'k8s/kustomization.yml'];
-const POD_SPEC: PathPart[] = ['spec', 'template', 'spec'];
 
 interface Model {
   objects: K8sObject[];
@@ -38,21 +39,7 @@ export function load(sub: Submission): Model {
   const kFile = KUSTOMIZATION_FILES.find((f) => sub.has(f));
   const kustomization = kFile ? readKustomization(docsByFile.get(kFile) ?? [], new Set(sub.paths()), [DEPLOYMENT_FILE, SERVICE_FILE]) : null;
 
-  const objects: K8sObject[] = [];
-  const strays: YamlDoc[] = [];
-  for (const [file, docs] of docsByFile) {
-    if (KUSTOMIZATION_FILES.includes(file)) continue;
-    for (const d of docs) {
-      if (!isObj(d.value)) strays.push(d);
-      else if (isList(d.value)) {
-        // `kind: List` (what `kubectl get -o yaml` prints): kubectl apply applies each item as an object of its own.
-        (d.value.items as Json[]).forEach((item, i) => {
-          if (isObj(item)) objects.push(new K8sObject(d, item, ['items', i]));
-          else strays.push({ ...d, line: (p: PathPart[] = []) => d.line(['items', i, ...p]) });
-        });
-      } else objects.push(new K8sObject(d, d.value));
-    }
-  }
+  const { objects, strays } = objectsOf([...docsByFile].filter(([file]) => !KUSTOMIZATION_FILES.includes(file)).flatMap(([, docs]) => docs));
   const deployments = objects.filter((o) => o.kind === 'Deployment');
   const services = objects.filter((o) => o.kind === 'Service');
   if (!deployments.length) throw new NotGradable({ ko: `${DEPLOYMENT_FILE}에 kind: Deployment 문서가 없습니다.`, en: `${DEPLOYMENT_FILE} has no document with kind: Deployment.` });
@@ -63,100 +50,11 @@ export function load(sub: Submission): Model {
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 
-/** A `kind: List` (or SomethingList) document of apiVersion v1 with an items array. */
-function isList(v: Obj): boolean {
-  return typeof v.kind === 'string' && /List$/.test(v.kind) && v.apiVersion === 'v1' && Array.isArray(v.items);
-}
-
 function namespaceOf(m: Model, o: K8sObject): string {
   if (m.kustomization?.namespace) return m.kustomization.namespace;
   const ns = o.get(['metadata', 'namespace']);
   return typeof ns === 'string' && ns ? ns : 'default';
 }
-
-function labelsAt(o: K8sObject, path: PathPart[]): Record<string, string> {
-  const v = o.get(path);
-  const out: Record<string, string> = {};
-  if (isObj(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
-  return out;
-}
-
-/** A Kubernetes label selector (matchLabels and matchExpressions) against a set of labels. */
-function selects(selector: Json | undefined, labels: Record<string, string>): boolean {
-  if (!isObj(selector)) return false;
-  const ml = isObj(selector.matchLabels) ? selector.matchLabels : {};
-  const me = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
-  if (!Object.keys(ml).length && !me.length) return false;
-  for (const [k, v] of Object.entries(ml)) if (labels[k] !== String(v)) return false;
-  for (const e of me) {
-    if (!isObj(e) || typeof e.key !== 'string') return false;
-    const values = Array.isArray(e.values) ? e.values.map(String) : [];
-    const has = e.key in labels;
-    switch (e.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[e.key]!)) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[e.key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
-const fmtLabels = (l: Record<string, string>) => (Object.keys(l).length ? Object.entries(l).map(([k, v]) => `${k}=${v}`).join(', ') : '(none)');
-
-interface ContainerRef {
-  d: K8sObject;
-  path: PathPart[];
-  c: Obj;
-  name: string;
-}
-
-function containers(d: K8sObject, groups: ('containers' | 'initContainers')[] = ['containers']): ContainerRef[] {
-  const out: ContainerRef[] = [];
-  for (const g of groups) {
-    const cs = d.get([...POD_SPEC, g]);
-    if (!Array.isArray(cs)) continue;
-    cs.forEach((c, i) => {
-      if (isObj(c)) out.push({ d, path: [...POD_SPEC, g, i], c, name: typeof c.name === 'string' ? c.name : `#${i}` });
-    });
-  }
-  return out;
-}
-
-interface PortRef {
-  number: number | null;
-  name: string | null;
-  protocol: string;
-}
-
-function containerPorts(c: Obj): PortRef[] {
-  const ports = Array.isArray(c.ports) ? c.ports : [];
-  return ports.filter(isObj).map((p) => ({
-    number: typeof p.containerPort === 'number' ? p.containerPort : null,
-    name: typeof p.name === 'string' ? p.name : null,
-    protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
-  }));
-}
-
-/** Does an int-or-string port reference (a probe's or a Service's targetPort) name one of these ports? */
-function portMatches(ref: Json | undefined, ports: PortRef[], protocol = 'TCP'): boolean {
-  if (typeof ref === 'number') return ports.some((p) => p.number === ref && p.protocol === protocol);
-  if (typeof ref === 'string' && /^\d+$/.test(ref)) return false; // "8080" in quotes is a port *name*, and an invalid one
-  if (typeof ref === 'string') return ports.some((p) => p.name === ref && p.protocol === protocol);
-  return false;
-}
-
-const portList = (ports: PortRef[]) => (ports.length ? ports.map((p) => `${p.number ?? '?'}${p.name ? ` (${p.name})` : ''}`).join(', ') : '(none)');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Checks
@@ -328,20 +226,6 @@ function checkProbes(m: Model): CheckVerdict {
     { ok: all.length > 0 && ready.length === 0, message: all.length ? summarise(ready) : none },
     { ok: all.length > 0 && live.length === 0, message: all.length ? summarise(live) : none },
   ]);
-}
-
-export function splitImage(image: string): { name: string; tag?: string; digest?: string } {
-  let rest = image;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > slash) return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
-  return { name: rest, digest };
 }
 
 function checkImages(m: Model): CheckVerdict {

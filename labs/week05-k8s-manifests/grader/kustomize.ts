@@ -5,7 +5,7 @@
  * generators) are accepted and not applied.
  */
 import { isObj, type Json, type YamlDoc } from '../../../grader-kit/yamldocs';
-import type { Finding } from './model';
+import type { Finding } from '../../../grader-kit/k8s-objects';
 
 export interface ImageOverride {
   name: string;
