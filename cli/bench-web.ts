@@ -20,8 +20,7 @@ import zlib from 'node:zlib';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CliError, log } from './sh';
 import { ROOT } from './services';
-import { prepareStack, seedDemo, DEMO_PASSWORD } from './index';
-import { nextBuild, webCommand } from './prepare';
+import { DEMO_PASSWORD, startApp, startStack } from './stack';
 
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -152,10 +151,7 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
   if (!(seconds > 0 && seconds <= 120) || !(connections >= 1 && connections <= 200) || !(pollers >= 1 && pollers <= 1000) || !(pollMs >= 100)) {
     throw new CliError('bench web: --seconds 1-120, --connections 1-200, --pollers 1-1000, --poll-ms >= 100');
   }
-  const env = await prepareStack({ database: 'lms_bench', redisPrefix: 'lms-bench', fresh: false });
-  await seedDemo();
-  const webEnv = { ...env, NODE_ENV: 'production', NEXTAUTH_URL: `http://localhost:${port}` } as NodeJS.ProcessEnv;
-  await nextBuild(webEnv);
+  const env = await startStack({ database: 'lms_bench', redisPrefix: 'lms-bench', seed: true });
   const { loadContent } = await import('../lib/content/index');
   const { listLabs } = await import('../lib/labs/registry');
   const { getDb } = await import('../lib/db');
@@ -166,15 +162,14 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
   if (!lab) throw new CliError('bench web: no week-1 lab');
   const lessonPath = `/weeks/1/${lesson.slug}`;
   const labPath = `/labs/${lab.manifest.id}`;
-  const wc = webCommand(port);
-  const web = spawn(wc.cmd, wc.args, { cwd: ROOT, env: { ...webEnv, ...wc.env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // The site alone: the pollers' submissions below are made up (no job), and a worker would reconcile them.
+  const app = await startApp(env, { port, worker: false });
   const db = getDb();
   const run = crypto.randomBytes(4).toString('hex');
   const floorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-floor-'));
   let floor: ChildProcess | undefined;
   try {
     const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 120 && !(await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 500));
     const html = await (await fetch(base + lessonPath)).text();
     // JS shipped to the lesson page: every script it loads, gzipped.
     // Scripts marked noModule (Next's legacy polyfills) are never fetched by a browser that runs modules.
@@ -258,7 +253,7 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
     return doc.errors === 0 ? 0 : 1;
   } finally {
     floor?.kill('SIGTERM');
-    web.kill('SIGTERM');
+    await app.stop();
     fs.rmSync(floorDir, { recursive: true, force: true });
     await db.user.deleteMany({ where: { email: { startsWith: `benchweb-${run}-` } } }).catch(() => {});
   }

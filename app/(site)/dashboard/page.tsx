@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import type { Metadata } from 'next';
 import { currentLang } from '@/app/_server/lang';
 import { currentUser } from '@/app/_server/session';
-import { timeZones, zoneOf } from '@/lib/time-zone';
+import { zoneOf } from '@/lib/time-zone';
 import { dateLocale, messages, t, weekLabel } from '@/lib/i18n';
 import { getRoadmap, currentWeek, nextStep } from '@/lib/progress/roadmap';
 import { learnerStreak } from '@/lib/progress/streak';
@@ -185,7 +185,7 @@ export default async function DashboardPage() {
           )}
         </div>
       </section>
-      <TimeZoneForm m={messages(lang, 'timeZone')} current={zoneOf(user)} zones={timeZones()} />
+      <TimeZoneForm m={messages(lang, 'timeZone')} current={zoneOf(user)} />
       <ChangePassword m={messages(lang, 'password')} />
     </div>
   );

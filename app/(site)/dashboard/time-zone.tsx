@@ -5,8 +5,19 @@ import { setTimeZone } from '@/app/actions/preferences';
 import type { Messages } from '@/lib/i18n';
 import { format } from '@/lib/i18n/format';
 
-/** Picks the zone streak days are counted and dates shown in; offers the browser's own zone. */
-export function TimeZoneForm({ m, current, zones }: { m: Messages['timeZone']; current: string; zones: string[] }) {
+/** The zones this browser knows (the server checks the one picked against its own list). */
+function browserZones(): string[] {
+  const list = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return list.includes('UTC') ? list : ['UTC', ...list];
+}
+
+/**
+ * Picks the zone streak days are counted and dates shown in; offers the browser's own zone. The ~420 zones are listed
+ * by the browser after the page loads, not sent with it: they were half of the dashboard's HTML and of its render.
+ */
+export function TimeZoneForm({ m, current }: { m: Messages['timeZone']; current: string }) {
+  const [zones, setZones] = useState<string[]>([current]);
+  useEffect(() => setZones((z) => [...new Set([current, ...browserZones(), ...z])].sort((a, b) => (a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b)))), [current]);
   const router = useRouter();
   const [value, setValue] = useState(current);
   const [error, setError] = useState<string | null>(null);
