@@ -1,7 +1,7 @@
 import 'server-only';
 import { cache } from 'react';
-import { getServerSession } from 'next-auth';
-import { authOptions } from './auth-options';
+import { cookies } from 'next/headers';
+import { decodeSessionToken } from './jwt';
 import { userForSession, type SessionUserRow } from '@/lib/auth/users';
 
 export type SessionUser = SessionUserRow;
@@ -14,8 +14,22 @@ export type SessionUser = SessionUserRow;
  */
 export const currentUser = cache(readCurrentUser);
 
+/** next-auth's session cookie: `__Secure-` prefixed behind TLS (auth-options.ts `useSecureCookies`). */
+export function sessionCookieName(): string {
+  return (process.env.NEXTAUTH_URL ?? '').startsWith('https://') ? '__Secure-next-auth.session-token' : 'next-auth.session-token';
+}
+
+/**
+ * The token is read straight from next-auth's cookie with next-auth's own format (./jwt.ts), not through
+ * getServerSession: that builds next-auth's whole request, runs its callbacks and encodes a new token to roll the
+ * expiry, which a page or a route handler cannot even store (the token keeps the expiry of its sign-in, 7 days).
+ * An unreadable, expired or forged token is no session.
+ */
 async function readCurrentUser(): Promise<SessionUser | null> {
-  const session = (await getServerSession(authOptions)) as { uid?: unknown; sv?: unknown } | null;
-  if (!session || typeof session.uid !== 'string') return null;
-  return userForSession(session.uid, session.sv);
+  const token = (await cookies()).get(sessionCookieName())?.value;
+  const secret = process.env.NEXTAUTH_SECRET;
+  if (!token || !secret) return null;
+  const payload = await decodeSessionToken({ token, secret }).catch(() => null);
+  if (!payload || typeof payload.uid !== 'string') return null;
+  return userForSession(payload.uid, payload.sv);
 }
