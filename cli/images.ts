@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import { BASE_IMAGE, BUILDER_BASE_IMAGE, imageExists } from '../lib/grading/images';
+import { baseImage, builderBaseImage, imageExists } from '../lib/grading/images';
 import { aptInstall, CliError, log, run, which } from './sh';
 
 /**
@@ -11,12 +11,12 @@ import { aptInstall, CliError, log, run, which } from './sh';
  * `FROM` resolves without a pull.
  */
 export async function ensureBaseImage(docker: Docker): Promise<void> {
-  await ensureDebianImage(docker, BASE_IMAGE);
+  await ensureDebianImage(docker, baseImage());
 }
 
 /** The Debian image the learner-image builder is installed from (debian:trixie-slim), the same way. */
 export async function ensureBuilderBaseImage(docker: Docker): Promise<void> {
-  await ensureDebianImage(docker, BUILDER_BASE_IMAGE);
+  await ensureDebianImage(docker, builderBaseImage());
 }
 
 async function ensureDebianImage(docker: Docker, tag: string): Promise<void> {
@@ -70,7 +70,7 @@ export async function ensureLocalNodeImage(docker: Docker): Promise<string> {
     fs.writeFileSync(
       path.join(dir, 'Dockerfile'),
       [
-        `FROM ${BASE_IMAGE}`,
+        `FROM ${baseImage()}`,
         'COPY node /usr/local/bin/node',
         'COPY npm /usr/local/lib/node_modules/npm',
         'RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\',

@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client';
-import { getEnv } from './env';
+import { databaseUrl } from './env';
 
 export type Db = PrismaClient;
 
@@ -12,7 +12,7 @@ const globalForPrisma = globalThis as unknown as { __lmsPrisma?: PrismaClient };
  */
 export function getDb(): PrismaClient {
   if (!globalForPrisma.__lmsPrisma) {
-    const adapter = new PrismaPg({ connectionString: getEnv().DATABASE_URL, max: 10 });
+    const adapter = new PrismaPg({ connectionString: databaseUrl(), max: 10 });
     globalForPrisma.__lmsPrisma = new PrismaClient({ adapter });
   }
   return globalForPrisma.__lmsPrisma;

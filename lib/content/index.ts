@@ -4,6 +4,7 @@ import matter from 'gray-matter';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { bilingual } from '../labs/manifest';
+import { getEnv } from '../env';
 import { projectRoot } from '../labs/registry';
 import { LANGS, lessonFrontmatter, moduleDir, type Lang, type LessonFrontmatter } from './schema';
 
@@ -48,7 +49,7 @@ export class ContentError extends Error {
   }
 }
 
-function contentDir(): string {
+export function contentDir(): string {
   return path.join(projectRoot(), 'content');
 }
 
@@ -56,7 +57,7 @@ let cache: Module[] | undefined;
 
 /** Reads and validates every module and lesson. Throws ContentError listing every problem found. */
 export function loadContent(opts: { fresh?: boolean } = {}): Module[] {
-  if (cache && !opts.fresh && process.env.NODE_ENV !== 'development') return cache;
+  if (cache && !opts.fresh && getEnv().NODE_ENV !== 'development') return cache;
   const problems: string[] = [];
   const modules: Module[] = [];
   for (let week = 0; week <= 10; week++) {

@@ -21,8 +21,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
+import { getEnv } from '../env';
 import { getLab, listLabs, projectRoot, type Lab } from '../labs/registry';
-import { BUILDER_BASE_IMAGE, buildImage, ensureBuilderImage, graderBuildContext, graderImageTag, hasPlainGraderImage, legacyNodeBaseContext, runtimeImageTag } from './images';
+import { builderBaseImage, buildImage, ensureBuilderImage, graderBuildContext, graderImageTag, hasPlainGraderImage, legacyNodeBaseContext, runtimeImageTag } from './images';
 import { learnerBaseImages, LEGACY_NODE_BASE, pullIfMissing } from './learner-bases';
 import type { SandboxLimits } from './limits';
 import { BuilderExecAgent, execLease } from './builder-exec';
@@ -49,26 +50,23 @@ export interface BuilderSettings {
 
 /** `LMS_BUILDER_TRANSPORT`, else `exec` when DOCKER_HOST names a remote engine, else `socket`. */
 export function builderTransport(): 'socket' | 'exec' {
-  const t = process.env.LMS_BUILDER_TRANSPORT;
-  if (t === 'socket' || t === 'exec') return t;
-  const dh = process.env.DOCKER_HOST ?? '';
+  const env = getEnv();
+  if (env.LMS_BUILDER_TRANSPORT) return env.LMS_BUILDER_TRANSPORT;
+  const dh = env.DOCKER_HOST ?? '';
   return dh && !dh.startsWith('unix://') && !dh.startsWith('npipe://') ? 'exec' : 'socket';
 }
 
 export function builderSettings(): BuilderSettings {
-  const num = (v: string | undefined, d: number, min: number, max: number) => {
-    const n = Number(v);
-    return Number.isFinite(n) && n >= min ? Math.min(Math.floor(n), max) : d;
-  };
+  const env = getEnv();
   return {
-    count: num(process.env.LMS_BUILDERS, 2, 1, 16),
+    count: env.LMS_BUILDERS,
     // The engine and containerd (~150 MB), then either a build (its RUN steps at the lab's limit) or a subject and its
     // grader (each at theirs, 1 GiB at most by the ceilings): 2.5 GiB covers the largest case.
-    memoryMb: num(process.env.LMS_BUILDER_MEMORY_MB, 2560, 512, 65536),
-    cpus: num(process.env.LMS_BUILDER_CPUS, 2, 1, 64),
-    pids: num(process.env.LMS_BUILDER_PIDS, 2048, 256, 65536),
-    diskMb: num(process.env.LMS_BUILDER_DISK_MB, 4096, 1024, 1 << 20),
-    dir: path.resolve(process.env.LMS_BUILDER_DIR ?? path.join(projectRoot(), '.data', 'builders')),
+    memoryMb: env.LMS_BUILDER_MEMORY_MB,
+    cpus: env.LMS_BUILDER_CPUS,
+    pids: env.LMS_BUILDER_PIDS,
+    diskMb: env.LMS_BUILDER_DISK_MB,
+    dir: path.resolve(env.LMS_BUILDER_DIR ?? path.join(projectRoot(), '.data', 'builders')),
     transport: builderTransport(),
   };
 }
@@ -236,7 +234,7 @@ async function pingUntil(docker: Docker, ms: number, alive?: () => Promise<boole
 
 /** Starts the builder of a slot (or keeps it when it runs the current image) and returns a client of its engine. */
 async function ensureBuilderRunning(host: Docker, slot: number, s: BuilderSettings): Promise<Docker> {
-  await pullIfMissing(host, BUILDER_BASE_IMAGE);
+  await pullIfMissing(host, builderBaseImage());
   const image = await ensureBuilderImage(host);
   const name = builderName(slot, s);
   const socketPath = path.join(runDir(slot, s), 'docker.sock');

@@ -3,6 +3,7 @@
  * on the command line is the result the site would store.
  */
 import type Docker from 'dockerode';
+import { getEnv } from '../env';
 import { getLab, type Lab } from '../labs/registry';
 import { assembleResult, graderOutput, RESULT_MAX_BYTES, type StoredResult } from './result';
 import { buildSubmissionTar, ArchiveError, type SubmittedFile } from './tar';
@@ -268,7 +269,7 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
           gate: gated.gate,
           tag: builtTag,
           limits: subjectLimits,
-          labels: { [LABEL_SANDBOX]: 'image', [LABEL_OWNER]: WORKER_ID, [LABEL_PREFIX]: process.env.REDIS_PREFIX ?? 'lms', ...labels },
+          labels: { [LABEL_SANDBOX]: 'image', [LABEL_OWNER]: WORKER_ID, [LABEL_PREFIX]: getEnv().REDIS_PREFIX, ...labels },
           cacheProbe: spec.build.cacheProbe,
         });
       }

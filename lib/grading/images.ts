@@ -8,10 +8,12 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
+import { getEnv } from '../env';
 import { projectRoot, type Lab } from '../labs/registry';
 import { ensureLearnerNodeImages, LEGACY_NODE_BASE } from './learner-bases';
 
-export const BASE_IMAGE = process.env.LMS_BASE_IMAGE ?? 'debian:bookworm-slim';
+/** The Debian image the runtime and grader images build on (LMS_BASE_IMAGE). */
+export const baseImage = (): string => getEnv().LMS_BASE_IMAGE;
 export const LABEL_KIND = 'lms.kind';
 
 function walkFiles(dir: string): string[] {
@@ -38,7 +40,7 @@ function hashFiles(files: string[], extra: string[] = []): string {
 
 export function runtimeImageTag(): string {
   const dockerfile = path.join(projectRoot(), 'images', 'runtime-node', 'Dockerfile');
-  return `lms-runtime-node:${hashFiles([dockerfile], [BASE_IMAGE])}`;
+  return `lms-runtime-node:${hashFiles([dockerfile], [baseImage()])}`;
 }
 
 function externalsOf(lab: Lab): string[] {
@@ -123,7 +125,7 @@ export async function ensureRuntimeImage(docker: Docker): Promise<string> {
   if (await imageExists(docker, tag)) return tag;
   const dockerfile = path.join(projectRoot(), 'images', 'runtime-node', 'Dockerfile');
   const ctx = await tarDir([{ name: 'Dockerfile', abs: dockerfile }]);
-  await buildImage(docker, ctx, tag, { BASE_IMAGE }, { [LABEL_KIND]: 'runtime' });
+  await buildImage(docker, ctx, tag, { BASE_IMAGE: baseImage() }, { [LABEL_KIND]: 'runtime' });
   return tag;
 }
 
@@ -251,25 +253,25 @@ export async function ensureLearnerBaseImages(docker: Docker, log: (m: string) =
   await ensureLearnerNodeImages(docker, log);
 }
 
-/** The Debian release the builder engine is installed from (trixie: a current docker.io with BuildKit 0.13). */
-export const BUILDER_BASE_IMAGE = process.env.LMS_BUILDER_BASE_IMAGE ?? 'debian:trixie-slim';
+/** The Debian release the builder engine is installed from (trixie: a current docker.io with BuildKit 0.13; LMS_BUILDER_BASE_IMAGE). */
+export const builderBaseImage = (): string => getEnv().LMS_BUILDER_BASE_IMAGE;
 
 /** The builder image's tag: a hash of images/builder and its base. */
 export function builderImageTag(): string {
   const dir = path.join(projectRoot(), 'images', 'builder');
-  return `lms-builder:${hashFiles(walkFiles(dir), [BUILDER_BASE_IMAGE])}`;
+  return `lms-builder:${hashFiles(walkFiles(dir), [builderBaseImage()])}`;
 }
 
 /**
  * The image of the learner-image builder (images/builder: Debian's docker.io, installed by apt inside `docker build`
- * on this engine). Needs BUILDER_BASE_IMAGE, which `bin/lms` pulls or bootstraps (cli/images.ts).
+ * on this engine). Needs builderBaseImage(), which `bin/lms` pulls or bootstraps (cli/images.ts).
  */
 export async function ensureBuilderImage(docker: Docker): Promise<string> {
   const tag = builderImageTag();
   if (await imageExists(docker, tag)) return tag;
-  if (!(await imageExists(docker, BUILDER_BASE_IMAGE))) throw new Error(`the builder's base image ${BUILDER_BASE_IMAGE} is missing; run bin/lms images build (or bin/lms up)`);
+  if (!(await imageExists(docker, builderBaseImage()))) throw new Error(`the builder's base image ${builderBaseImage()} is missing; run bin/lms images build (or bin/lms up)`);
   const dir = path.join(projectRoot(), 'images', 'builder');
   const ctx = await tarDir(walkFiles(dir).map((abs) => ({ name: path.relative(dir, abs), abs })));
-  await buildImage(docker, ctx, tag, { BASE_IMAGE: BUILDER_BASE_IMAGE }, { [LABEL_KIND]: 'builder' });
+  await buildImage(docker, ctx, tag, { BASE_IMAGE: builderBaseImage() }, { [LABEL_KIND]: 'builder' });
   return tag;
 }

@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
+import { getEnv } from '../env';
 import { projectRoot } from '../labs/registry';
 
 interface PinnedPackage {
@@ -91,7 +92,7 @@ export function learnerNodeImageTag(release: string): string {
 // Node's release files from the npm registry, checked against the pinned integrity.
 
 function cacheDir(): string {
-  return path.resolve(process.env.LMS_CACHE_DIR ?? path.join(projectRoot(), '.data', 'cache'), 'learner-node');
+  return path.resolve(getEnv().LMS_CACHE_DIR ?? path.join(projectRoot(), '.data', 'cache'), 'learner-node');
 }
 
 function integrityOf(file: string): string {

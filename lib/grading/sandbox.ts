@@ -4,6 +4,7 @@
  */
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
+import { getEnv } from '../env';
 import { OUTPUT_CAP_BYTES, SANDBOX_USER, ULIMITS, type SandboxLimits } from './limits';
 
 export const LABEL_SANDBOX = 'lms.sandbox';
@@ -159,7 +160,7 @@ export async function prepareSandbox(
     StdinOnce: true,
     Tty: false,
     NetworkDisabled: !opts.networkMode,
-    Labels: { [LABEL_SANDBOX]: opts.role ?? 'grader', [LABEL_OWNER]: WORKER_ID, [LABEL_PREFIX]: process.env.REDIS_PREFIX ?? 'lms', ...(opts.labels ?? {}) },
+    Labels: { [LABEL_SANDBOX]: opts.role ?? 'grader', [LABEL_OWNER]: WORKER_ID, [LABEL_PREFIX]: getEnv().REDIS_PREFIX, ...(opts.labels ?? {}) },
     HostConfig: hc,
     ...(opts.networkMode && opts.aliases ? { NetworkingConfig: { EndpointsConfig: { [opts.networkMode]: { Aliases: opts.aliases } } } } : {}),
   });

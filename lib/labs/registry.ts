@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { getEnv } from '../env';
 import { labManifest, type LabManifest } from './manifest';
 
 export interface Lab {
@@ -11,7 +12,7 @@ export interface Lab {
 
 /** The project root: where labs/ and content/ live (LMS_ROOT overrides, e.g. inside a container image). */
 export function projectRoot(): string {
-  return process.env.LMS_ROOT ?? process.cwd();
+  return getEnv().LMS_ROOT ?? process.cwd();
 }
 
 export function labsDir(): string {
@@ -36,10 +37,10 @@ export function loadLab(dir: string): Lab {
 
 /** Every lab under labs/, sorted by week. Cached per process; labs change only with a deploy. */
 export function listLabs(): Lab[] {
-  if (!cache || process.env.NODE_ENV === 'development') {
+  if (!cache || getEnv().NODE_ENV === 'development') {
     cache = new Map();
     // LMS_EXTRA_LABS_DIR adds labs from another folder: the test suite's fixture labs (a grader that sleeps, ...).
-    for (const root of [labsDir(), process.env.LMS_EXTRA_LABS_DIR].filter((x): x is string => Boolean(x))) {
+    for (const root of [labsDir(), getEnv().LMS_EXTRA_LABS_DIR].filter((x): x is string => Boolean(x))) {
       const dirs = fs.existsSync(root) ? fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()) : [];
       for (const d of dirs) {
         if (!fs.existsSync(path.join(root, d.name, 'lab.yaml'))) continue;

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { z } from 'zod';
 import { getDb } from '../db';
+import { getEnv } from '../env';
 import { getLab } from '../labs/registry';
 import { partLogger } from '../log';
 
@@ -15,7 +16,7 @@ import { partLogger } from '../log';
  */
 const log = partLogger('notify');
 
-const allowLoopback = () => process.env.LMS_WEBHOOK_ALLOW_LOOPBACK === '1';
+const allowLoopback = () => getEnv().LMS_WEBHOOK_ALLOW_LOOPBACK;
 
 export const webhookInput = z.object({
   url: z

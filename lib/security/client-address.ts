@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { getEnv } from '../env';
 
 /**
  * The client's address for per-address limits and the audit log.
@@ -13,7 +14,7 @@ export function clientAddress(headers: Headers | Record<string, string | string[
   const raw = headers instanceof Headers ? headers.get('x-forwarded-for') : headers['x-forwarded-for'];
   const value = Array.isArray(raw) ? raw.join(',') : raw;
   if (!value) return null;
-  const hops = Math.max(0, Math.min(10, Number(process.env.LMS_TRUSTED_PROXIES ?? 0) || 0));
+  const hops = getEnv().LMS_TRUSTED_PROXIES;
   const list = value
     .split(',')
     .map((s) => s.trim())

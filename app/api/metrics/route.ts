@@ -1,4 +1,5 @@
 import { NextResponse } from 'next/server';
+import { getEnv } from '@/lib/env';
 import { metrics } from '@/lib/metrics';
 import { getGradingQueue } from '@/lib/queue';
 
@@ -6,7 +7,7 @@ export const dynamic = 'force-dynamic';
 
 /** Prometheus metrics of this web replica. When METRICS_TOKEN is set, a scrape must send it as a bearer token. */
 export async function GET(req: Request) {
-  const token = process.env.METRICS_TOKEN;
+  const token = getEnv().METRICS_TOKEN;
   if (token && req.headers.get('authorization') !== `Bearer ${token}`) return NextResponse.json({ error: 'Unauthorized.' }, { status: 401 });
   const m = metrics();
   const counts = await getGradingQueue()

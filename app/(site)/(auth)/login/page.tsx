@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import { currentLang } from '@/app/_server/lang';
+import { getEnv } from '@/lib/env';
 import { t } from '@/lib/i18n';
 import { LoginForm } from './login-form';
 
@@ -9,7 +10,8 @@ export const metadata: Metadata = { title: 'Sign in' };
 
 export default async function LoginPage() {
   const lang = await currentLang();
-  const github = Boolean(process.env.GITHUB_ID && process.env.GITHUB_SECRET);
+  const env = getEnv();
+  const github = Boolean(env.GITHUB_ID && env.GITHUB_SECRET);
   return (
     <div className="mx-auto max-w-sm space-y-6">
       <h1 className="text-2xl font-bold">{t(lang, 'common.signIn')}</h1>
