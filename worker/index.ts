@@ -1,12 +1,17 @@
 /**
  * The grading worker: its own process, never inside Next.js. Takes jobs from the `grading` queue, runs each in a
  * fresh sandbox, writes the result. One worker per Docker host; its concurrency is that host's sandbox slots.
+ *
+ *   node --import tsx worker/index.ts      (the app image, tests); bin/lms worker calls startWorker() itself
  */
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { DelayedError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { getEnv } from '../lib/env';
-import { disconnectDb } from '../lib/db';
+import { databaseUrl, getEnv } from '../lib/env';
+import { disconnectDb, getDb } from '../lib/db';
 import { GRADING_QUEUE, gradingJobData, getGradingQueue, redisConnection, closeQueue } from '../lib/queue';
 import { processSubmission } from '../lib/submissions/process-submission';
 import { reconcileSubmissions } from '../lib/submissions/reconcile';
@@ -17,15 +22,25 @@ import { SandboxPool } from '../lib/grading/pool';
 import { announceSlots, FAIRNESS, promoteDeferred, withdrawSlots } from '../lib/submissions/schedule';
 import { partLogger } from '../lib/log';
 import { metrics } from '../lib/metrics';
-import { getDb } from '../lib/db';
-import http from 'node:http';
 
-const WORKER_ID = becomeWorker();
-const logger = partLogger('worker', { worker: WORKER_ID });
-const log = (m: string) => logger.info(m);
+export interface RunningWorker {
+  /** The owner label of this worker's sandboxes (lib/grading/sandbox.ts). */
+  id: string;
+  /** Stops taking jobs, waits for the running ones, removes its heartbeat and closes its connections. */
+  stop(): Promise<void>;
+}
 
-async function main() {
+/**
+ * Starts a worker in this process: heartbeat and leftover sweep, grader images, the pool, the queue consumer, the
+ * metrics and health server, the reconciler and the deadline announcements. SIGTERM and SIGINT drain it and end the
+ * process (exit 0).
+ */
+export async function startWorker(): Promise<RunningWorker> {
+  const WORKER_ID = becomeWorker();
+  const logger = partLogger('worker', { worker: WORKER_ID });
+  const log = (m: string) => logger.info(m);
   const env = getEnv();
+  databaseUrl(); // fail now, not at the first job
   const m = metrics();
   const docker = new Docker();
   await docker.ping().catch((e) => {
@@ -38,7 +53,7 @@ async function main() {
   // Heartbeat: sandboxes whose owner has no heartbeat belong to a dead worker and are removed.
   const hb = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
   const hbKey = (id: string) => `${env.REDIS_PREFIX}:sandbox-owner:${id}`;
-  const ttl = Number(process.env.LMS_HEARTBEAT_TTL_S ?? 30);
+  const ttl = env.LMS_HEARTBEAT_TTL_S;
   // The heartbeat also announces this worker's slots, which the lab page's queue estimate counts.
   const beat = () => Promise.all([hb.set(hbKey(WORKER_ID), '1', 'EX', ttl), announceSlots(hb, WORKER_ID, env.WORKER_CONCURRENCY, ttl)]).catch(() => {});
   await beat();
@@ -128,8 +143,8 @@ async function main() {
       concurrency: env.WORKER_CONCURRENCY,
       // A job whose worker vanished is handed to another after this long without a lock renewal (the lock is renewed
       // every half period while a job runs, so long gradings keep theirs).
-      lockDuration: Number(process.env.LMS_LOCK_MS ?? 30_000),
-      stalledInterval: Number(process.env.LMS_LOCK_MS ?? 30_000) / 2,
+      lockDuration: env.LMS_LOCK_MS,
+      stalledInterval: env.LMS_LOCK_MS / 2,
       maxStalledCount: 2,
     },
   );
@@ -137,7 +152,7 @@ async function main() {
   worker.on('error', (err) => log(`error: ${err.message}`));
 
   // Metrics and health on their own port: Prometheus scrapes /metrics; an orchestrator probes /healthz.
-  const metricsPort = Number(process.env.WORKER_METRICS_PORT ?? 9464);
+  const metricsPort = env.WORKER_METRICS_PORT;
   const server = http.createServer(async (req, res) => {
     if (req.url === '/metrics') {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized').catch(() => ({}) as Record<string, number>);
@@ -173,36 +188,39 @@ async function main() {
   await reconcile();
   const timers = [
     setInterval(() => void beat(), Math.max(1000, (ttl * 1000) / 3)),
-    setInterval(() => void reconcile(), Number(process.env.LMS_RECONCILE_MS ?? 15_000)),
-    setInterval(() => void sweep().catch(() => {}), Number(process.env.LMS_SWEEP_MS ?? 60_000)),
+    setInterval(() => void reconcile(), env.LMS_RECONCILE_MS),
+    setInterval(() => void sweep().catch(() => {}), env.LMS_SWEEP_MS),
     // Due dates within a day, announced to cohorts with a webhook (once per cohort and week).
-    setInterval(() => void import('../lib/notify/webhook').then((n) => n.deadlinesNear()).catch(() => {}), Number(process.env.LMS_DEADLINE_MS ?? 600_000)),
+    setInterval(() => void import('../lib/notify/webhook').then((n) => n.deadlinesNear()).catch(() => {}), env.LMS_DEADLINE_MS),
   ];
   log(`ready: concurrency ${env.WORKER_CONCURRENCY}, prefix ${env.REDIS_PREFIX}, pool ${env.SANDBOX_POOL_SIZE}${runtime ? `, runtime ${runtime}` : ''}`);
 
-  let stopping = false;
-  const stop = async (sig: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${sig}: draining running jobs`);
-    timers.forEach(clearInterval);
-    // close() waits for the jobs in progress to finish; new jobs are not taken.
-    await worker.close();
-    server.close();
-    await pool?.close();
-    await closeQueue();
-    await hb.del(hbKey(WORKER_ID)).catch(() => {});
-    await withdrawSlots(hb, WORKER_ID).catch(() => {});
-    hb.disconnect();
-    await disconnectDb();
-    log('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  let stopping: Promise<void> | undefined;
+  const stop = (why: string) =>
+    (stopping ??= (async () => {
+      log(`${why}: draining running jobs`);
+      timers.forEach(clearInterval);
+      // close() waits for the jobs in progress to finish; new jobs are not taken.
+      await worker.close();
+      server.close();
+      await pool?.close();
+      await closeQueue();
+      await hb.del(hbKey(WORKER_ID)).catch(() => {});
+      await withdrawSlots(hb, WORKER_ID).catch(() => {});
+      hb.disconnect();
+      await disconnectDb();
+      log('stopped');
+    })());
+  const onSignal = (sig: string) => void stop(sig).then(() => process.exit(0));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  return { id: WORKER_ID, stop: () => stop('stop') };
 }
 
-main().catch((e) => {
-  logger.fatal(`fatal: ${(e as Error).message}`);
-  process.exit(1);
-});
+// Run directly (node --import tsx worker/index.ts): the worker process.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  startWorker().catch((e: unknown) => {
+    partLogger('worker').fatal(`fatal: ${(e as Error).message}`);
+    process.exit(1);
+  });
+}
