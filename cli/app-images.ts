@@ -8,6 +8,7 @@ import Docker from 'dockerode';
 import { CliError, log, run } from './sh';
 import { ROOT } from './services';
 import { ensureLocalNodeImage, extraCaCerts } from './images';
+import { getEnv } from '../lib/env';
 
 export const WEB_IMAGE = 'devops-lms-web:test';
 export const WORKER_IMAGE = 'devops-lms-worker:test';
@@ -24,12 +25,12 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | undef
 
 export async function buildAppImages(): Promise<void> {
   const docker = new Docker();
-  const nodeImage = process.env.NODE_IMAGE ?? (await ensureLocalNodeImage(docker));
+  const nodeImage = getEnv().NODE_IMAGE ?? (await ensureLocalNodeImage(docker));
   const args = (target: string, tag: string) => ['build', '-q', '--build-arg', `NODE_IMAGE=${nodeImage}`, '--build-arg', `EXTRA_CA_CERTS=${extraCaCerts()}`, '--target', target, '-t', tag, ROOT];
   const t0 = Date.now();
   // LMS_IMAGE_CONTEXT=head builds the last commit (git archive) instead of the work tree, e.g. while a work tree
   // holds unfinished files.
-  const fromHead = process.env.LMS_IMAGE_CONTEXT === 'head';
+  const fromHead = getEnv().LMS_IMAGE_CONTEXT === 'head';
   for (const [target, tag] of [['web', WEB_IMAGE], ['worker', WORKER_IMAGE]] as const) {
     if (fromHead) {
       const q = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;

@@ -13,6 +13,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import pg from 'pg';
 import { CliError, log } from './sh';
+import { migrate } from './prepare';
+import { getEnv } from '../lib/env';
 
 const FORMAT = 'lms-backup';
 const VERSION = 1;
@@ -149,11 +151,10 @@ async function auditCli(action: 'backup.create' | 'backup.restore', detail: { fi
   await audit({ actorId: null, action, targetType: 'database', detail }).catch((e: unknown) => log(`could not write the audit entry: ${(e as Error).message}`));
 }
 
-export async function cmdBackup(args: string[]): Promise<number> {
-  const url = process.env.DATABASE_URL;
+export async function cmdBackup(opts: { out?: string }): Promise<number> {
+  const url = getEnv().DATABASE_URL;
   if (!url) throw new CliError('DATABASE_URL is not set (bin/lms sets it for the local database)');
-  const i = args.indexOf('--out');
-  const file = i >= 0 && args[i + 1] ? args[i + 1]! : path.join('.data', 'backups', `lms-${new Date().toISOString().replace(/[:.]/g, '-')}.json.gz`);
+  const file = opts.out || path.join('.data', 'backups', `lms-${new Date().toISOString().replace(/[:.]/g, '-')}.json.gz`);
   const h = await backupDatabase(url, file);
   log(`backup written: ${file} (${h.tables.reduce((s, t) => s + t.rows, 0)} rows in ${h.tables.length} tables, ${h.migrations.length} migrations)`);
   await auditCli('backup.create', { file: path.basename(file), rows: h.tables.reduce((s, t) => s + t.rows, 0) });
@@ -161,12 +162,12 @@ export async function cmdBackup(args: string[]): Promise<number> {
   return 0;
 }
 
-export async function cmdRestore(args: string[], migrate: (url: string) => Promise<void>): Promise<number> {
-  const url = process.env.DATABASE_URL;
+export async function cmdRestore(opts: { file?: string; force: boolean }): Promise<number> {
+  const url = getEnv().DATABASE_URL;
   if (!url) throw new CliError('DATABASE_URL is not set (bin/lms sets it for the local database)');
-  const file = args.find((a) => !a.startsWith('--'));
+  const { file } = opts;
   if (!file) throw new CliError('usage: bin/lms restore <backup file> [--force]');
-  const h = await restoreDatabase(url, file, { force: args.includes('--force'), migrate });
+  const h = await restoreDatabase(url, file, { force: opts.force, migrate });
   log(`restored ${h.tables.reduce((s, t) => s + t.rows, 0)} rows from ${file} (taken ${h.createdAt})`);
   await auditCli('backup.restore', { file: path.basename(file), takenAt: h.createdAt, rows: h.tables.reduce((s, t) => s + t.rows, 0) });
   return 0;

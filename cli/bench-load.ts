@@ -13,12 +13,8 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
-import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { CliError, log } from './sh';
-import { ROOT } from './services';
-import { prepareImages, prepareStack, seedDemo } from './index';
-import { nextBuild, webCommand } from './prepare';
+import { startApp, startStack, type App } from './stack';
 
 const MAIN_TF = `terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "~> 5.0" }\n  }\n}\n\nresource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n`;
 
@@ -178,20 +174,13 @@ export async function cmdBenchLoad(args: string[]): Promise<number> {
   if (!Number.isInteger(learners) || learners < 1 || learners > 1000) throw new CliError('bench load: --learners must be 1-1000');
   if (!(seconds > 0 && seconds <= 600)) throw new CliError('bench load: --seconds must be 1-600');
   let url = opt('--url', '');
-  const children: ChildProcess[] = [];
+  let app: App | undefined;
   try {
     if (!url) {
-      const port = Number(opt('--port', '3201'));
-      const env = await prepareStack({ database: 'lms_bench', redisPrefix: 'lms-bench', fresh: false });
-      await prepareImages(); // the worker grades in the sandbox: Docker and the grader images must be there
-      await seedDemo();
-      const webEnv = { ...env, NODE_ENV: 'production', NEXTAUTH_URL: `http://localhost:${port}` } as NodeJS.ProcessEnv;
-      await nextBuild(webEnv);
-      const wc = webCommand(port);
-      children.push(spawn(wc.cmd, wc.args, { cwd: ROOT, env: { ...webEnv, ...wc.env }, stdio: ['ignore', 'ignore', 'inherit'] }));
-      children.push(spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], { cwd: ROOT, env: { ...webEnv, WORKER_METRICS_PORT: '0' }, stdio: ['ignore', 'ignore', 'inherit'] }));
-      url = `http://localhost:${port}`;
-      for (let i = 0; i < 120 && !(await fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 500));
+      // Its own site and worker (the worker grades in the sandbox: Docker and the grader images must be there).
+      const env = await startStack({ database: 'lms_bench', redisPrefix: 'lms-bench', images: true, seed: true });
+      app = await startApp(env, { port: Number(opt('--port', '3201')), workerEnv: { WORKER_METRICS_PORT: '0' } });
+      url = app.base;
     }
     const doc = await runLoad({ url, learners, seconds });
     if (json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
@@ -204,6 +193,6 @@ export async function cmdBenchLoad(args: string[]): Promise<number> {
     return doc.unexpected === 0 ? 0 : 1;
   } finally {
     agent.destroy();
-    for (const c of children) c.kill('SIGTERM');
+    await app?.stop();
   }
 }

@@ -7,10 +7,9 @@
  * Prints p50/p95 latency, throughput and the ratios; with --json one document.
  */
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { CliError, log } from './sh';
-import { ROOT } from './services';
-import { prepareStack, prepareImages } from './index';
+import { startStack, startWorkerProcess } from './stack';
 
 function pct(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;
@@ -44,9 +43,8 @@ async function parallel<T>(n: number, concurrency: number, fn: (i: number) => Pr
   return out;
 }
 
+/** bin/lms bench grading [--json] [--n 20] [--burst 200] [--concurrency 2] [--lab <id>] */
 export async function cmdBench(args: string[]): Promise<number> {
-  const what = args.shift();
-  if (what !== 'grading') throw new CliError('usage: bin/lms bench grading [--json] [--n 20] [--burst 200] [--concurrency 2] [--lab <id>]');
   const json = args.includes('--json');
   const opt = (name: string, d: string) => {
     const i = args.indexOf(name);
@@ -57,8 +55,7 @@ export async function cmdBench(args: string[]): Promise<number> {
   const concurrency = Number(opt('--concurrency', '2'));
   const labId = opt('--lab', 'week01-terraform-vpc');
 
-  const env = await prepareStack({ database: 'lms_bench', redisPrefix: 'lms-bench', fresh: true });
-  await prepareImages();
+  const env = await startStack({ database: 'lms_bench', redisPrefix: 'lms-bench', fresh: true, images: true });
   const { getLab, readFolderFiles } = await import('../lib/labs/registry');
   const { graderImageTag } = await import('../lib/grading/images');
   const { buildSubmissionTar } = await import('../lib/grading/tar');
@@ -91,17 +88,8 @@ export async function cmdBench(args: string[]): Promise<number> {
 
   // (b) the engine, cold then pooled
   const runEngine = async (poolSize: number) => {
-    const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], {
-      cwd: ROOT,
-      env: { ...env, WORKER_CONCURRENCY: String(concurrency), SANDBOX_POOL_SIZE: String(poolSize), WORKER_METRICS_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    worker.stdout!.on('data', (d) => (out += d));
-    worker.stderr!.on('data', (d) => (out += d));
+    const worker = await startWorkerProcess({ ...env, WORKER_CONCURRENCY: String(concurrency), SANDBOX_POOL_SIZE: String(poolSize), WORKER_METRICS_PORT: '0' }, { readyMs: 60_000 });
     try {
-    for (let i = 0; i < 600 && !out.includes('ready:'); i++) await new Promise((r) => setTimeout(r, 100));
-    if (!out.includes('ready:')) throw new CliError(`worker did not start:\n${out}`);
     const submitAndWait = async () => {
       const { submissionId } = await submitLabAttempt(await learner(), { labId, files: files.map((f) => ({ path: f.path, content: f.content })) });
       for (;;) {
@@ -134,10 +122,7 @@ export async function cmdBench(args: string[]): Promise<number> {
     return { seq, burstS, ids: [...ids, ...burstIds] };
     } finally {
       // Never leave a worker behind, whatever happened: its sweeps and jobs would outlive the benchmark.
-      if (worker.exitCode === null) {
-        worker.kill('SIGTERM');
-        await new Promise((r) => worker.on('exit', r));
-      }
+      await worker.stop(60_000);
     }
   };
   log(`engine, cold sandboxes: ${n} one at a time, then a burst of ${burst}`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { baseImage, builderBaseImage, imageExists } from '../lib/grading/images';
 import { aptInstall, CliError, log, run, which } from './sh';
+import { ensureDocker } from './services';
 
 /**
  * Makes sure the base image the Dockerfiles name exists. A registry is tried first (briefly); where none can be
@@ -110,4 +111,23 @@ export async function prepareBuilder(docker: Docker): Promise<void> {
   for (const tag of LEARNER_DEBIAN_IMAGES) await ensureDebianImage(docker, tag);
   await ensureLearnerBaseImages(docker, log);
   await ensureBuilderImage(docker);
+}
+
+/**
+ * Every image the worker and the workspaces need, built when missing (`force`: the grader images rebuilt): the base,
+ * the runtime and grader images, the learner-image builder and its bases, the workspace images.
+ */
+export async function prepareImages(force = false): Promise<void> {
+  const docker = await ensureDocker();
+  await ensureBaseImage(docker);
+  const { listLabs } = await import('../lib/labs/registry');
+  const { ensureGraderImages, buildGraderImage, ensureRuntimeImage } = await import('../lib/grading/images');
+  await ensureRuntimeImage(docker);
+  if (force) for (const lab of listLabs()) await buildGraderImage(docker, lab, { force: true });
+  else await ensureGraderImages(docker, listLabs(), log);
+  // The learner-image builders (Dockerfile labs): their base, the learner bases and the builder image.
+  await prepareBuilder(docker);
+  // The workspace images (lib/workspaces/images.ts): the common base and one per lab with `workspace:`.
+  const { ensureWorkspaceImages } = await import('../lib/workspaces/images');
+  await ensureWorkspaceImages(docker, listLabs(), log);
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR, ROOT } from './services';
 import { run, log } from './sh';
+import { getEnv } from '../lib/env';
 
 /** Generates the Prisma client when the schema changed since the last generate. */
 export async function prismaGenerate(): Promise<void> {
@@ -14,7 +15,7 @@ export async function prismaGenerate(): Promise<void> {
   await run(path.join(ROOT, 'node_modules', '.bin', 'prisma'), ['generate'], {
     cwd: ROOT,
     quiet: true,
-    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://generate@127.0.0.1/generate', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    env: { ...process.env, DATABASE_URL: getEnv().DATABASE_URL ?? 'postgresql://generate@127.0.0.1/generate', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
   });
   fs.writeFileSync(stamp, hash);
   log('generated the Prisma client');
@@ -30,7 +31,8 @@ export async function migrate(databaseUrl: string): Promise<void> {
 
 /** A secret for next-auth that stays the same across runs of one checkout. */
 export function localSecret(): string {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const configured = getEnv().NEXTAUTH_SECRET;
+  if (configured) return configured;
   const f = path.join(DATA_DIR, 'nextauth-secret');
   if (!fs.existsSync(f)) {
     fs.mkdirSync(DATA_DIR, { recursive: true });
@@ -42,7 +44,7 @@ export function localSecret(): string {
 const BUILD_INPUTS = ['app', 'components', 'content', 'lib', 'grader-kit', 'labs', 'next.config.js', 'package-lock.json', 'postcss.config.mjs', 'mdx-components.tsx', 'proxy.ts'];
 
 /** A fingerprint of what the production build depends on, to skip `next build` when nothing changed. */
-export function buildFingerprint(): string {
+function buildFingerprint(): string {
   const h = crypto.createHash('sha256');
   const walk = (p: string) => {
     if (!fs.existsSync(p)) return;
@@ -58,17 +60,13 @@ export function buildFingerprint(): string {
   return h.digest('hex');
 }
 
-export async function nextBuild(env: NodeJS.ProcessEnv, force = false): Promise<void> {
-  const stamp = path.join(ROOT, env.LMS_DIST_DIR || process.env.LMS_DIST_DIR || '.next', 'lms-build-stamp');
+/** `next build` into LMS_DIST_DIR, skipped when nothing it depends on changed since the last one. */
+export async function nextBuild(env: NodeJS.ProcessEnv): Promise<void> {
+  const stamp = path.join(ROOT, env.LMS_DIST_DIR || getEnv().LMS_DIST_DIR, 'lms-build-stamp');
   const fp = buildFingerprint();
-  if (!force && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fp) return;
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fp) return;
   log('building the site (next build)');
   fs.mkdirSync(path.dirname(stamp), { recursive: true });
   await run(path.join(ROOT, 'node_modules', '.bin', 'next'), ['build'], { cwd: ROOT, env: { ...env, NEXT_TELEMETRY_DISABLED: '1' }, quiet: true });
   fs.writeFileSync(stamp, fp);
-}
-
-/** The production web process: server.ts (prerendered lessons served directly, request ids, HTTP metrics) around Next. */
-export function webCommand(port: number): { cmd: string; args: string[]; env: Record<string, string> } {
-  return { cmd: process.execPath, args: ['--import', 'tsx', path.join(ROOT, 'server.ts')], env: { PORT: String(port), LMS_SERVICE: 'web' } };
 }

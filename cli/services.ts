@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import pg from 'pg';
 import Docker from 'dockerode';
 import { aptInstall, CliError, log, run, sleep, which } from './sh';
+import { getEnv } from '../lib/env';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 export const DATA_DIR = path.join(ROOT, '.data');
@@ -52,8 +53,9 @@ function allowTraversal(dir: string): void {
 
 /** Returns a server URL (no database) for Postgres: DATABASE_URL's server, or an embedded one under .data/pg. */
 export async function ensurePostgres(): Promise<{ serverUrl: string; embedded: boolean }> {
-  if (process.env.DATABASE_URL) {
-    const u = new URL(process.env.DATABASE_URL);
+  const configured = getEnv().DATABASE_URL;
+  if (configured) {
+    const u = new URL(configured);
     u.pathname = '/postgres';
     return { serverUrl: u.toString(), embedded: false };
   }
@@ -114,10 +116,13 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
   }
 }
 
-/** REDIS_URL if set; else a Redis on 127.0.0.1:6379 if one answers; else redis-server started (installed if need be). */
+/**
+ * REDIS_URL when it names another Redis; else the one on 127.0.0.1:6379 (the default) if it answers; else
+ * redis-server started there (installed if need be).
+ */
 export async function ensureRedis(): Promise<string> {
-  if (process.env.REDIS_URL) return process.env.REDIS_URL;
-  const url = 'redis://127.0.0.1:6379';
+  const url = getEnv().REDIS_URL;
+  if (url !== 'redis://127.0.0.1:6379') return url;
   if (await portOpen(6379)) return url;
   if (!which('redis-server')) await aptInstall(['redis-server'], 'no Redis answers on 127.0.0.1:6379 and redis-server is not installed');
   fs.mkdirSync(DATA_DIR, { recursive: true });
@@ -141,7 +146,8 @@ export async function ensureDocker(): Promise<Docker> {
     }
   };
   if (await ok()) return docker;
-  if (process.env.DOCKER_HOST) throw new CliError(`DOCKER_HOST=${process.env.DOCKER_HOST} does not answer; start that engine or unset DOCKER_HOST.`);
+  const host = getEnv().DOCKER_HOST;
+  if (host) throw new CliError(`DOCKER_HOST=${host} does not answer; start that engine or unset DOCKER_HOST.`);
   if (!which('dockerd')) await aptInstall(['docker.io'], 'no Docker engine is running and dockerd is not installed');
   if (process.getuid?.() !== 0) throw new CliError('No Docker engine answers on /var/run/docker.sock. Start it (sudo systemctl start docker) and run again.');
   fs.mkdirSync(DATA_DIR, { recursive: true });

@@ -3,11 +3,11 @@
  * key prefix, never the data that `bin/lms up` serves, and clean up the containers they start.
  */
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { aptInstall, CliError, log, run, which } from './sh';
+import { aptInstall, log, run, which } from './sh';
 import { ROOT, ensureChromium } from './services';
-import { prepareStack, prepareImages, seedDemo } from './index';
-import { nextBuild, prismaGenerate, webCommand } from './prepare';
+import { prismaGenerate } from './prepare';
+import { seedDemo, startApp, startStack } from './stack';
+import { getEnv } from '../lib/env';
 
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 
@@ -18,27 +18,15 @@ interface Step {
 }
 
 /**
- * The production build (built when its inputs changed) served by server.ts on LMS_E2E_PORT with a grading worker,
- * as `bin/lms up` runs them; `fn` gets the base URL and the processes' environment; both are stopped after.
+ * The production build served by server.ts on LMS_E2E_PORT with a grading worker, as `bin/lms up` runs them; `fn`
+ * gets the base URL and the processes' environment; both are stopped after.
  */
-export async function withProductionStack(env: NodeJS.ProcessEnv, fn: (base: string, webEnv: NodeJS.ProcessEnv) => Promise<void>): Promise<void> {
-  const port = Number(process.env.LMS_E2E_PORT ?? 3100);
-  const base = `http://localhost:${port}`;
-  const webEnv = { ...env, NODE_ENV: 'production', NEXTAUTH_URL: base, PORT: String(port) } as NodeJS.ProcessEnv;
-  await nextBuild(webEnv);
-  const children: ChildProcess[] = [];
+async function withProductionStack(env: NodeJS.ProcessEnv, fn: (base: string, webEnv: NodeJS.ProcessEnv) => Promise<void>): Promise<void> {
+  const app = await startApp(env, { port: getEnv().LMS_E2E_PORT });
   try {
-    const wc = webCommand(port);
-    children.push(spawn(wc.cmd, wc.args, { cwd: ROOT, env: { ...webEnv, ...wc.env }, stdio: ['ignore', 'ignore', 'inherit'] }));
-    children.push(spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'index.ts')], { cwd: ROOT, env: webEnv, stdio: ['ignore', 'ignore', 'inherit'] }));
-    for (let i = 0; i < 120; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false)) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    await fn(base, webEnv);
+    await fn(app.base, { ...app.env, PORT: String(getEnv().LMS_E2E_PORT) });
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
+    await app.stop();
   }
 }
 
@@ -82,10 +70,8 @@ export async function cmdTest(args: string[]): Promise<number> {
   if (needsStack) {
     const t0 = Date.now();
     // LMS_TEST_DB / LMS_TEST_REDIS_PREFIX let two runs share one Postgres and Redis (e.g. two people on one box).
-    const db = process.env.LMS_TEST_DB ?? 'lms_test';
-    if (!/^lms_test[a-z0-9_]*$/.test(db)) throw new CliError(`LMS_TEST_DB must start with lms_test (got "${db}")`);
-    env = await prepareStack({ database: db, redisPrefix: process.env.LMS_TEST_REDIS_PREFIX ?? db.replace(/_/g, '-'), fresh: true });
-    await prepareImages();
+    const { LMS_TEST_DB: db, LMS_TEST_REDIS_PREFIX } = getEnv();
+    env = await startStack({ database: db, redisPrefix: LMS_TEST_REDIS_PREFIX ?? db.replace(/_/g, '-'), fresh: true, images: true });
     log(`services and images ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
 
