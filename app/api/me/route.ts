@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lessonState } from '@/lib/progress/set-lesson-state';
+import { lessonQuizAnswers, quizSeed } from '@/lib/progress/quiz-answers';
 import { route, methodNotAllowed } from '@/app/_server/http/handler';
 
 export const dynamic = 'force-dynamic';
@@ -11,15 +12,17 @@ const query = z.object({
 
 /**
  * Who is reading, for the islands on prerendered pages: the header's user menu and a lesson's progress buttons.
- * With ?week=&slug= it also returns the reader's state of that lesson. Never cached.
+ * With ?week=&slug= it also returns the reader's state of that lesson and their quiz answers there. Never cached.
  */
 export const GET = route({ public: true, query }, async ({ query: q, user }) => {
   if (!user) return { user: null };
   let lesson: string | undefined;
+  let quizzes: Awaited<ReturnType<typeof lessonQuizAnswers>> | undefined;
   if (q.week !== undefined && q.slug) {
-    lesson = await lessonState(user, q.week, q.slug);
+    [lesson, quizzes] = await Promise.all([lessonState(user, q.week, q.slug), lessonQuizAnswers(user, q.week, q.slug)]);
   }
-  return { user: { name: user.name, role: user.role }, lesson };
+  // quizSeed: the learner's own order of quiz options (stable per learner, not their id).
+  return { user: { name: user.name, role: user.role }, quizSeed: quizSeed(user), lesson, quizzes };
 });
 
 export const POST = methodNotAllowed(['GET']);

@@ -6,6 +6,7 @@ import { getLesson, lessonNeighbours, listLessons } from '@/lib/content/index';
 import { moduleDir } from '@/lib/content/schema';
 import { LessonProgress } from '@/components/lesson-progress';
 import { Quiz } from '@/components/mdx/quiz';
+import { QuizEnhancer } from '@/components/quiz-enhancer';
 
 type Params = Promise<{ lang: string; week: string; slug: string }>;
 
@@ -61,6 +62,8 @@ export default async function LessonPage({ params }: { params: Params }) {
       <div className="prose prose-slate mt-8 max-w-none dark:prose-invert" data-testid="lesson-body">
         <Body components={{ Quiz: (props: React.ComponentProps<typeof Quiz>) => <Quiz {...props} lang={lang} /> }} />
       </div>
+      {/* A client island: the learner's own order of quiz options, their last answers, and recording new ones. */}
+      <QuizEnhancer week={lesson.week} slug={lesson.slug} lang={lang} />
       <section className="mt-10 border-t border-slate-200 pt-6 dark:border-slate-800">
         <h2 className="mb-2 font-semibold">{t(lang, 'common.officialDocs')}</h2>
         <ul className="list-disc space-y-1 pl-6 text-sm">
