@@ -110,6 +110,21 @@ export default tseslint.config(
     },
   },
   {
+    // Settings are read in one place, lib/env.ts (schema, default, README's table). Code that runs inside containers
+    // (grader-kit/, the workspace agent and tools) reads the environment the engine gives it; tests set their own.
+    files: ['lib/**/*.ts', 'lib/**/*.tsx', 'app/**/*.ts', 'app/**/*.tsx', 'components/**/*.tsx', 'worker/**/*.ts', 'cli/**/*.ts', 'server.ts'],
+    ignores: ['lib/env.ts', 'lib/workspaces/agent/**', 'lib/workspaces/tools/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.type='MemberExpression'][object.object.name='process'][object.property.name='env']",
+          message: 'Read settings through getEnv() of lib/env.ts (add the variable there, with its README row).',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

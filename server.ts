@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import next from 'next';
+import { getEnv } from './lib/env';
 import { partLogger } from './lib/log';
 import { metrics } from './lib/metrics';
 import { guardRequest } from './app/_server/http/node-guard';
@@ -24,10 +25,9 @@ import { createTtyRelay } from './app/_server/http/workspace-tty';
 import { getWorkspaceEngine } from './lib/workspaces';
 
 const ROOT = import.meta.dirname;
-const port = Number(process.env.PORT ?? 3000);
-// Not HOSTNAME: Docker sets that to the container's name. '::' listens on IPv6 and IPv4 alike.
-const hostname = process.env.BIND_HOST ?? '::';
-const distDir = path.join(ROOT, process.env.LMS_DIST_DIR || '.next');
+// BIND_HOST, not HOSTNAME: Docker sets that to the container's name. '::' listens on IPv6 and IPv4 alike.
+const { PORT: port, BIND_HOST: hostname, LMS_DIST_DIR } = getEnv();
+const distDir = path.join(ROOT, LMS_DIST_DIR);
 const log = partLogger('web');
 
 interface HeaderRule {

@@ -28,6 +28,7 @@ export function run(cmd: string, args: string[], opts: SpawnOptions & { quiet?: 
 }
 
 export function which(cmd: string): string | null {
+  // eslint-disable-next-line no-restricted-syntax -- PATH is the system's search path, not a setting of ours
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin', '/usr/local/sbin'])) {
     const p = `${dir}/${cmd}`;
     try {

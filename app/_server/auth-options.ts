@@ -5,12 +5,12 @@ import { endSessions, linkGithubAccount, tokenIdentity } from '@/lib/auth/users'
 import { authorizeCredentials } from '@/lib/auth/credentials';
 import { clientAddress } from '@/lib/security/client-address';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
+import { getEnv } from '@/lib/env';
 import { decodeSessionToken, encodeSessionToken } from './jwt';
 
 /** GitHub sign-in exists only when its two variables are set. */
 function githubProvider() {
-  const id = process.env.GITHUB_ID;
-  const secret = process.env.GITHUB_SECRET;
+  const { GITHUB_ID: id, GITHUB_SECRET: secret } = getEnv();
   if (!id || !secret) return [];
   return [GitHubProvider({ clientId: id, clientSecret: secret })];
 }
@@ -23,7 +23,7 @@ export const authOptions: NextAuthOptions = {
   jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
   pages: { signIn: '/login' },
   // Cookies are HttpOnly and SameSite=Lax (next-auth's defaults), and Secure (with the __Secure- prefix) behind TLS.
-  useSecureCookies: (process.env.NEXTAUTH_URL ?? '').startsWith('https://'),
+  useSecureCookies: getEnv().NEXTAUTH_URL?.startsWith('https://') ?? false,
   providers: [
     CredentialsProvider({
       name: 'Email',

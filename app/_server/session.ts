@@ -3,6 +3,7 @@ import { cache } from 'react';
 import { cookies } from 'next/headers';
 import { decodeSessionToken } from './jwt';
 import { userForSession, type SessionUserRow } from '@/lib/auth/users';
+import { getEnv } from '@/lib/env';
 
 export type SessionUser = SessionUserRow;
 
@@ -16,7 +17,7 @@ export const currentUser = cache(readCurrentUser);
 
 /** next-auth's session cookie: `__Secure-` prefixed behind TLS (auth-options.ts `useSecureCookies`). */
 export function sessionCookieName(): string {
-  return (process.env.NEXTAUTH_URL ?? '').startsWith('https://') ? '__Secure-next-auth.session-token' : 'next-auth.session-token';
+  return getEnv().NEXTAUTH_URL?.startsWith('https://') ? '__Secure-next-auth.session-token' : 'next-auth.session-token';
 }
 
 /**
@@ -27,7 +28,7 @@ export function sessionCookieName(): string {
  */
 async function readCurrentUser(): Promise<SessionUser | null> {
   const token = (await cookies()).get(sessionCookieName())?.value;
-  const secret = process.env.NEXTAUTH_SECRET;
+  const secret = getEnv().NEXTAUTH_SECRET;
   if (!token || !secret) return null;
   const payload = await decodeSessionToken({ token, secret }).catch(() => null);
   if (!payload || typeof payload.uid !== 'string') return null;

@@ -8,6 +8,7 @@
  * attaches again). Labels find it again after a restart and let the sweep tell live workspaces from leftovers.
  */
 import type Docker from 'dockerode';
+import { getEnv } from '../env';
 import { hostConfig } from '../grading/sandbox';
 import { AgentLink } from './agent-link';
 import type { FromAgent } from './agent/protocol';
@@ -58,7 +59,7 @@ export async function createWorkspaceContainer(docker: Docker, o: CreateOptions,
     StdinOnce: false,
     Tty: false,
     NetworkDisabled: true,
-    Labels: { [LABEL_WORKSPACE]: '1', [LABEL_PREFIX]: process.env.REDIS_PREFIX ?? 'lms', ...o.labels },
+    Labels: { [LABEL_WORKSPACE]: '1', [LABEL_PREFIX]: getEnv().REDIS_PREFIX, ...o.labels },
     HostConfig: workspaceHostConfig(o.limits, o.runtime),
   });
   try {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
+import { getEnv } from '../env';
 import { projectRoot, type Lab } from '../labs/registry';
 import type { WorkspaceTool } from '../labs/manifest';
 import { buildImage, imageExists } from '../grading/images';
@@ -172,7 +173,7 @@ const tagCache = new Map<string, string>();
 
 /** The lab image's tag; computed once per process (it reads every bundled source), except in development. */
 export function workspaceImageTag(lab: Lab): string {
-  const cached = process.env.NODE_ENV === 'development' ? undefined : tagCache.get(lab.manifest.id);
+  const cached = getEnv().NODE_ENV === 'development' ? undefined : tagCache.get(lab.manifest.id);
   if (cached) return cached;
   const tag = computeImageTag(lab);
   tagCache.set(lab.manifest.id, tag);

@@ -26,6 +26,7 @@ import { getToken } from 'next-auth/jwt';
 import { userForSession } from '@/lib/auth/users';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { getEnv } from '@/lib/env';
 import type { Lang } from '@/lib/i18n';
 import type { WorkspaceEngine, Terminal } from '@/lib/workspaces';
 import { errorAnswer } from './errors';
@@ -80,11 +81,12 @@ function parseCookies(header: string | undefined): Record<string, string> {
 
 /** The session's user id and version, from next-auth's session cookie only (never an Authorization header). */
 async function sessionToken(req: IncomingMessage): Promise<{ uid: string; sv: unknown } | null> {
-  const secure = (process.env.NEXTAUTH_URL ?? '').startsWith('https://');
+  const env = getEnv();
+  const secure = env.NEXTAUTH_URL?.startsWith('https://') ?? false;
   const token = await getToken({
     req: { cookies: parseCookies(req.headers.cookie), headers: {} } as unknown as Parameters<typeof getToken>[0]['req'],
     secureCookie: secure,
-    secret: process.env.NEXTAUTH_SECRET,
+    secret: env.NEXTAUTH_SECRET,
     logger: { error: () => {}, warn: () => {}, debug: () => {} } as never,
   }).catch(() => null);
   if (!token || typeof token.uid !== 'string') return null;
