@@ -10,8 +10,8 @@ import { ROOT } from './services';
 import { ensureLocalNodeImage, extraCaCerts } from './images';
 import { getEnv } from '../lib/env';
 
-export const WEB_IMAGE = 'devops-lms-web:test';
-export const WORKER_IMAGE = 'devops-lms-worker:test';
+const WEB_IMAGE = 'devops-lms-web:test';
+const WORKER_IMAGE = 'devops-lms-worker:test';
 
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + ms;

@@ -16,7 +16,7 @@ export async function ensureBaseImage(docker: Docker): Promise<void> {
 }
 
 /** The Debian image the learner-image builder is installed from (debian:trixie-slim), the same way. */
-export async function ensureBuilderBaseImage(docker: Docker): Promise<void> {
+async function ensureBuilderBaseImage(docker: Docker): Promise<void> {
   await ensureDebianImage(docker, builderBaseImage());
 }
 
@@ -52,7 +52,7 @@ async function ensureDebianImage(docker: Docker, tag: string): Promise<void> {
 }
 
 /** The Node base the app's Dockerfile builds FROM where no registry is reachable. */
-export const LOCAL_NODE_IMAGE = 'lms/node:20-bookworm-slim';
+const LOCAL_NODE_IMAGE = 'lms/node:20-bookworm-slim';
 
 /**
  * Builds LOCAL_NODE_IMAGE from the Debian base and this machine's own Node and npm (the host is Debian bookworm too,
@@ -103,7 +103,7 @@ export function extraCaCerts(): string {
  * built from images/learner-node with Node from the npm registry, lms/node:18), and the builder image (Debian trixie's
  * docker.io, installed by apt inside `docker build`). The builders themselves start on first use (lib/grading/builder.ts).
  */
-export async function prepareBuilder(docker: Docker): Promise<void> {
+async function prepareBuilder(docker: Docker): Promise<void> {
   const { ensureBuilderImage, ensureLearnerBaseImages } = await import('../lib/grading/images');
   const { LEARNER_DEBIAN_IMAGES } = await import('../lib/grading/learner-bases');
   await ensureBuilderBaseImage(docker);

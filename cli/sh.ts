@@ -41,7 +41,7 @@ export function which(cmd: string): string | null {
   return null;
 }
 
-export function isRootOnDebian(): boolean {
+function isRootOnDebian(): boolean {
   return process.getuid?.() === 0 && fs.existsSync('/etc/debian_version');
 }
 

@@ -2,8 +2,6 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client';
 import { databaseUrl } from './env';
 
-export type Db = PrismaClient;
-
 const globalForPrisma = globalThis as unknown as { __lmsPrisma?: PrismaClient };
 
 /**

@@ -10,7 +10,7 @@
  * (applying it turns one file into the other), only not the shortest, and marked `exact: false` so the page says so.
  */
 
-export type Line = { op: ' ' | '-' | '+'; text: string };
+type Line = { op: ' ' | '-' | '+'; text: string };
 
 export interface Hunk {
   oldStart: number;

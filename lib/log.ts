@@ -18,7 +18,7 @@ function settings(): { level: string; base: { service: string } } {
  * Structured JSON logs (one object per line) for web, worker and CLI, with a short `part` naming where a line comes
  * from and, where there is one, the job or request id.
  */
-export const logger = pino({
+const logger = pino({
   ...settings(),
   timestamp: pino.stdTimeFunctions.isoTime,
   redact: { paths: ['password', '*.password', 'passwordHash', '*.passwordHash', 'secret', '*.secret'], censor: '[redacted]' },

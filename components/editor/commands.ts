@@ -46,8 +46,8 @@ function travel(view: EditorView, from: 'done' | 'undone'): boolean {
   return true;
 }
 
-export const undo = (view: EditorView) => travel(view, 'done');
-export const redo = (view: EditorView) => travel(view, 'undone');
+const undo = (view: EditorView) => travel(view, 'done');
+const redo = (view: EditorView) => travel(view, 'undone');
 
 const INDENT = '  ';
 

@@ -9,7 +9,7 @@ function adminOnly(actor: Actor) {
   if (actor.role !== 'ADMIN') throw new AppError('forbidden');
 }
 
-export const USERS_PAGE = 50;
+const USERS_PAGE = 50;
 
 /** Users matching a name or e-mail fragment, newest first, one page at a time (page 1 is the first). */
 export async function listUsers(actor: Actor, q = '', page = 1, take = USERS_PAGE) {

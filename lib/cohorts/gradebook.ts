@@ -72,7 +72,7 @@ export async function joinCohort(actor: Actor, code: string) {
   return cohort;
 }
 
-export interface Cell {
+interface Cell {
   best: number | null;
   max: number;
   attempts: number;
@@ -86,7 +86,7 @@ export interface Cell {
   score: number | null;
 }
 
-export interface GradebookRow {
+interface GradebookRow {
   user: { id: string; name: string; email: string };
   cells: Record<string, Cell>;
   total: number;

@@ -19,7 +19,7 @@ export interface CheckResult {
   warnings: string[];
 }
 
-export const glossaryTerm = z
+const glossaryTerm = z
   .object({
     en: z.string().min(1),
     ko: z.string().min(1),
@@ -28,17 +28,17 @@ export const glossaryTerm = z
     note: z.string().optional(),
   })
   .strict();
-export const glossaryFile = z.object({ terms: z.array(glossaryTerm).min(1) }).strict();
-export type GlossaryTerm = z.infer<typeof glossaryTerm>;
+const glossaryFile = z.object({ terms: z.array(glossaryTerm).min(1) }).strict();
+type GlossaryTerm = z.infer<typeof glossaryTerm>;
 
 
 /**
  * Weeks whose quiz problems are reported as warnings instead of failures, for a week that is being rewritten and
  * cannot follow the rules yet. Empty: every module follows them (December 2026).
  */
-export const QUIZ_RULES_WARN_ONLY_WEEKS: ReadonlySet<number> = new Set<number>();
+const QUIZ_RULES_WARN_ONLY_WEEKS: ReadonlySet<number> = new Set<number>();
 
-export function readGlossary(root = projectRoot()): { terms: GlossaryTerm[]; problems: string[] } {
+function readGlossary(root = projectRoot()): { terms: GlossaryTerm[]; problems: string[] } {
   const file = path.join(root, 'content', 'glossary.yaml');
   if (!fs.existsSync(file)) return { terms: [], problems: ['content/glossary.yaml is missing'] };
   let raw: unknown;
@@ -75,7 +75,7 @@ interface Hit {
 }
 
 /** Every avoided variant in a text, by line; where two variants overlap (에러 inside 에러율) the longer one is named. */
-export function findAvoided(text: string, terms: GlossaryTerm[]): Hit[] {
+function findAvoided(text: string, terms: GlossaryTerm[]): Hit[] {
   const variants = terms.flatMap((term) => (term.avoid ?? []).map((variant) => ({ variant, term }))).sort((a, b) => b.variant.length - a.variant.length);
   const hits: Hit[] = [];
   text.split(/\r?\n/).forEach((line, i) => {

@@ -43,7 +43,7 @@ export interface Module {
   lessons: Lesson[];
 }
 
-export class ContentError extends Error {
+class ContentError extends Error {
   constructor(readonly problems: string[]) {
     super(`content has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
   }

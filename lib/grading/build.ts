@@ -21,8 +21,8 @@ import type { SubmittedFile } from './tar';
 /** The images a learner's Dockerfile may start FROM (or copy from): all local, none pulled (lib/grading/learner-bases.ts). */
 export const LEARNER_BASE_IMAGES: string[] = learnerBaseImages();
 
-/** `.lms/build.json` and its parts: the engine↔grader contract (grader-kit/protocol.ts). */
-export type { AddedLayer, BuildInfo, BuildStep, ImageConfigInfo, LayerFile } from '../../grader-kit/protocol';
+/** `.lms/build.json`: the engine↔grader contract (grader-kit/protocol.ts). */
+export type { BuildInfo } from '../../grader-kit/protocol';
 
 // ---------------------------------------------------------------------------------------------------------------
 // BuildKit's progress: protobuf StatusResponse messages (moby/buildkit api/services/control), decoded by hand.
@@ -68,7 +68,7 @@ function pbFields(buf: Buffer): { no: number; v?: bigint; b?: Buffer }[] {
 }
 
 /** StatusResponse: 1 vertexes (1 digest, 3 name, 4 cached, 5 started, 6 completed, 7 error), 3 logs (1 vertex, 4 msg). */
-export function decodeStatus(buf: Buffer): { vertexes: Omit<Vertex, 'order'>[]; logs: { vertex: string; msg: Buffer }[] } {
+function decodeStatus(buf: Buffer): { vertexes: Omit<Vertex, 'order'>[]; logs: { vertex: string; msg: Buffer }[] } {
   const vertexes: Omit<Vertex, 'order'>[] = [];
   const logs: { vertex: string; msg: Buffer }[] = [];
   for (const f of pbFields(buf)) {
@@ -210,7 +210,7 @@ function stageOfPrefix(df: ParsedDockerfile, prefix: string | undefined): Stage 
 }
 
 /** The Dockerfile instruction each step vertex ran, in Dockerfile order; the failed step (if any) last. */
-export function stepsFromVertexes(df: ParsedDockerfile, vertexes: Vertex[]): BuildStep[] {
+function stepsFromVertexes(df: ParsedDockerfile, vertexes: Vertex[]): BuildStep[] {
   const steps: (BuildStep & { at: number })[] = [];
   const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
   for (const v of vertexes) {

@@ -122,7 +122,7 @@ export class BuilderExecAgent extends http.Agent {
 
 const LEASE_DIR = '/run/lms-lease';
 /** A lease whose holder has not renewed it for this long is taken as abandoned (its worker is gone). */
-export const EXEC_LEASE_STALE_S = 90;
+const EXEC_LEASE_STALE_S = 90;
 
 const LEASE_SCRIPT = `d=${LEASE_DIR}; owner="$2"
 case "$1" in

@@ -28,7 +28,7 @@ import { learnerBaseImages, LEGACY_NODE_BASE, pullIfMissing } from './learner-ba
 import type { SandboxLimits } from './limits';
 import { BuilderExecAgent, execLease } from './builder-exec';
 
-export const LABEL_BUILDER = 'lms.builder';
+const LABEL_BUILDER = 'lms.builder';
 /** Who holds an exec-transport lease: this process on this machine. */
 const LEASE_OWNER = `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
 
@@ -49,7 +49,7 @@ export interface BuilderSettings {
 }
 
 /** `LMS_BUILDER_TRANSPORT`, else `exec` when DOCKER_HOST names a remote engine, else `socket`. */
-export function builderTransport(): 'socket' | 'exec' {
+function builderTransport(): 'socket' | 'exec' {
   const env = getEnv();
   if (env.LMS_BUILDER_TRANSPORT) return env.LMS_BUILDER_TRANSPORT;
   const dh = env.DOCKER_HOST ?? '';
@@ -75,7 +75,7 @@ function dirKey(dir: string): string {
   return crypto.createHash('sha256').update(dir).digest('hex').slice(0, 8);
 }
 
-export function builderName(slot: number, s = builderSettings()): string {
+function builderName(slot: number, s = builderSettings()): string {
   return `lms-builder-${dirKey(s.dir)}-${slot}`;
 }
 
@@ -387,7 +387,7 @@ export async function builderContents(inner: Docker, keepTags: string[]): Promis
  * Removes everything a grading created in a builder: its processes still in the build cgroup, every container, every
  * image but the kept ones (by tag), the whole build cache (cache mounts included), every volume.
  */
-export async function wipeBuilder(host: Docker, container: string, inner: Docker, keep: string[]): Promise<void> {
+async function wipeBuilder(host: Docker, container: string, inner: Docker, keep: string[]): Promise<void> {
   await execIn(host, container, ['/usr/local/bin/lms-cgroup', 'kill']).catch(() => {});
   for (const c of await inner.listContainers({ all: true })) await inner.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
   // Newest first, so children go before the images they were built from.
@@ -502,11 +502,5 @@ async function prepareLease(host: Docker, slot: number, s: BuilderSettings, imag
       }
     },
   };
-}
-
-/** Every builder container of this host's builder folder (for `bin/lms` to list or stop them). */
-export async function listBuilders(host: Docker): Promise<Docker.ContainerInfo[]> {
-  const s = builderSettings();
-  return host.listContainers({ all: true, filters: { label: [`lms.builder.dir=${s.dir}`] } });
 }
 

@@ -69,7 +69,7 @@ function progressHook(lab: Lab, onProgress?: GradeOptions['onProgress']) {
   };
 }
 
-export function notGradable(lab: Lab, message: { ko: string; en: string }, durationMs = 0): StoredResult {
+function notGradable(lab: Lab, message: { ko: string; en: string }, durationMs = 0): StoredResult {
   return assembleResult(lab.manifest, { gradable: false, message, checks: [] }, durationMs);
 }
 

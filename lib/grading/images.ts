@@ -14,7 +14,7 @@ import { ensureLearnerNodeImages, LEGACY_NODE_BASE } from './learner-bases';
 
 /** The Debian image the runtime and grader images build on (LMS_BASE_IMAGE). */
 export const baseImage = (): string => getEnv().LMS_BASE_IMAGE;
-export const LABEL_KIND = 'lms.kind';
+const LABEL_KIND = 'lms.kind';
 
 function walkFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -257,7 +257,7 @@ export async function ensureLearnerBaseImages(docker: Docker, log: (m: string) =
 export const builderBaseImage = (): string => getEnv().LMS_BUILDER_BASE_IMAGE;
 
 /** The builder image's tag: a hash of images/builder and its base. */
-export function builderImageTag(): string {
+function builderImageTag(): string {
   const dir = path.join(projectRoot(), 'images', 'builder');
   return `lms-builder:${hashFiles(walkFiles(dir), [builderBaseImage()])}`;
 }

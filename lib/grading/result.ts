@@ -3,15 +3,14 @@ import { bilingual, type LabManifest, type Bilingual } from '../labs/manifest';
 import type { GraderVerdict, Msg } from '../../grader-kit/protocol';
 
 /** A grader's message and verdict: the engine↔grader contract (grader-kit/protocol.ts). */
-export { graderMessage, graderOutput } from '../../grader-kit/protocol';
-export type GraderMessage = Msg;
+export { graderOutput } from '../../grader-kit/protocol';
 export type GraderOutput = GraderVerdict;
 
 /** Cap on the grader's result document, as PrairieLearn caps results.json. */
 export const RESULT_MAX_BYTES = 1024 * 1024;
 
 /** One check in a stored result: the grader's verdict joined with the manifest's title, points and hint. */
-export const resultCheck = z.object({
+const resultCheck = z.object({
   id: z.string(),
   title: bilingual,
   points: z.number(),
@@ -22,7 +21,7 @@ export const resultCheck = z.object({
   /** The lab is not passed while this check fails (absent in results stored before checks could be required). */
   required: z.boolean().optional(),
 });
-export type ResultCheck = z.infer<typeof resultCheck>;
+type ResultCheck = z.infer<typeof resultCheck>;
 
 export const storedResult = z.object({
   labId: z.string(),
@@ -35,7 +34,7 @@ export const storedResult = z.object({
 });
 export type StoredResult = z.infer<typeof storedResult>;
 
-export function toBilingual(m: GraderMessage | undefined, fallback: Bilingual): Bilingual {
+function toBilingual(m: Msg | undefined, fallback: Bilingual): Bilingual {
   if (m === undefined) return fallback;
   if (typeof m === 'string') return { ko: m, en: m };
   return m;

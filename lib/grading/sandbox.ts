@@ -140,7 +140,7 @@ export interface PreparedSandbox {
  */
 export async function prepareSandbox(
   docker: Docker,
-  opts: Omit<RunOptions, 'input' | 'onStarted'> & { networkMode?: string; aliases?: string[]; env?: string[]; role?: 'grader' | 'subject'; keepWorkdir?: boolean; volumeTmpfs?: string[]; /** Another user than the sandbox's (a learner image's own non-root USER). */ user?: string },
+  opts: Omit<RunOptions, 'input' | 'onStarted'> & { /** `container:<id>`: share that container's loopback-only namespace (a subject lab's grader joins its subject). */ networkMode?: string; env?: string[]; role?: 'grader' | 'subject'; keepWorkdir?: boolean; volumeTmpfs?: string[]; /** Another user than the sandbox's (a learner image's own non-root USER). */ user?: string },
 ): Promise<PreparedSandbox> {
   const createdAt = Date.now();
   const hc = hostConfig(opts.limits, opts.runtime);
@@ -162,7 +162,6 @@ export async function prepareSandbox(
     NetworkDisabled: !opts.networkMode,
     Labels: { [LABEL_SANDBOX]: opts.role ?? 'grader', [LABEL_OWNER]: WORKER_ID, [LABEL_PREFIX]: getEnv().REDIS_PREFIX, ...(opts.labels ?? {}) },
     HostConfig: hc,
-    ...(opts.networkMode && opts.aliases ? { NetworkingConfig: { EndpointsConfig: { [opts.networkMode]: { Aliases: opts.aliases } } } } : {}),
   });
   const remove = () => container.remove({ force: true, v: true }).then(() => undefined, () => undefined);
   const out = new CappedSink(OUTPUT_CAP_BYTES);

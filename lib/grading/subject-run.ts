@@ -22,9 +22,9 @@ export type { RunInfo };
 /** How long the engine waits for the subject to accept a connection before it starts the grader anyway. */
 export const SUBJECT_ANSWER_WAIT_MS = 8000;
 /** The longest a HEALTHCHECK may run here (its own timeout when shorter; Docker's default is 30 s). */
-export const HEALTHCHECK_MAX_MS = 10_000;
+const HEALTHCHECK_MAX_MS = 10_000;
 /** Docker keeps this much of a health check's output. */
-export const HEALTH_OUTPUT_MAX = 4096;
+const HEALTH_OUTPUT_MAX = 4096;
 
 /** The user to run a learner's image as: its own USER unless that is root or unset. */
 export function subjectUser(imageUser: string | undefined): string {

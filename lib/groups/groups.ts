@@ -13,8 +13,8 @@ import { loadContent, moduleLabs } from '../content/index';
  * owner actions.
  */
 const code = () => crypto.randomBytes(9).toString('base64url');
-export const MAX_MEMBERS = 50;
-export const MAX_OWNED = 20;
+const MAX_MEMBERS = 50;
+const MAX_OWNED = 20;
 
 /** A group's name: 2-60 characters after trimming, no control characters. Rendered as text everywhere. */
 export const groupName = z
@@ -139,7 +139,7 @@ export async function setLeaderboard(actor: Actor, groupId: string, on: boolean)
   await getDb().groupMember.update({ where: { groupId_userId: { groupId, userId: actor.id } }, data: { onLeaderboard: on } });
 }
 
-export interface BoardRow {
+interface BoardRow {
   userId: string;
   name: string;
   owner: boolean;
@@ -150,7 +150,7 @@ export interface BoardRow {
   onLeaderboard: boolean;
 }
 
-export interface BoardWeek {
+interface BoardWeek {
   week: number;
   title: { ko: string; en: string } | null;
   /** From the followed cohort's schedule; absent on the group's own pace. */

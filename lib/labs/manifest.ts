@@ -9,7 +9,7 @@ const labId = z
   .regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lab id: lower-case letters, digits and dashes');
 
 /** Per-container limits a lab may ask for; the engine clamps them to the ceilings in lib/grading/limits.ts. */
-export const containerLimits = z
+const containerLimits = z
   .object({
     timeoutMs: z.number().int().positive().optional(),
     memoryMb: z.number().int().positive().optional(),
@@ -19,7 +19,7 @@ export const containerLimits = z
   })
   .strict();
 
-export const checkSpec = z
+const checkSpec = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'check id: lower-case letters, digits and dashes'),
     title: bilingual,
@@ -34,7 +34,7 @@ export const checkSpec = z
   .strict();
 
 /** A file the learner submits: a fixed path, required or optional. */
-export const submissionFile = z
+const submissionFile = z
   .object({
     path: z.string().regex(/^[A-Za-z0-9_.][A-Za-z0-9_.\-/]*$/, 'file path: letters, digits, _ . - /'),
     required: z.boolean().default(true),
@@ -44,14 +44,14 @@ export const submissionFile = z
   .strict();
 
 /** The tools a lab's workspace image adds to the common base (lib/workspaces/images.ts has each recipe). */
-export const WORKSPACE_TOOLS = ['hcl', 'actionlint', 'bot', 'promtool', 'prometheus', 'syslog-ng', 'k8s', 'istio'] as const;
+const WORKSPACE_TOOLS = ['hcl', 'actionlint', 'bot', 'promtool', 'prometheus', 'syslog-ng', 'k8s', 'istio'] as const;
 export type WorkspaceTool = (typeof WORKSPACE_TOOLS)[number];
 
 /**
  * The lab's workspace (issue 16): a long-lived sandbox with a terminal, built per lab from the common base plus
  * `tools`. Limits are clamped to the workspace ceilings (lib/grading/limits.ts).
  */
-export const workspaceSpec = z
+const workspaceSpec = z
   .object({
     tools: z.array(z.enum(WORKSPACE_TOOLS)).default([]),
     limits: containerLimits.optional(),
@@ -61,14 +61,13 @@ export const workspaceSpec = z
     notInstalled: z.array(bilingual).default([]),
   })
   .strict();
-export type WorkspaceSpec = z.infer<typeof workspaceSpec>;
 
 /**
  * A guided step (Killercoda's steps, Instruqt's challenge checks): its text and an optional verification command the
  * platform runs inside the learner's workspace (bash, in /work, as the learner's user, no network, 15 s): exit 0 means
  * done; otherwise the first stdout line starting with "FAIL: " is the message shown.
  */
-export const stepSpec = z
+const stepSpec = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'step id: lower-case letters, digits and dashes'),
     title: bilingual,
@@ -81,7 +80,6 @@ export const stepSpec = z
     solve: z.string().min(1).max(4000).optional(),
   })
   .strict();
-export type StepSpec = z.infer<typeof stepSpec>;
 
 export const labManifest = z
   .object({
@@ -106,9 +104,10 @@ export const labManifest = z
     maxTotalBytes: z.number().int().positive().max(16 * 1024 * 1024).default(1024 * 1024),
     limits: z.object({ grader: containerLimits.default({}), subject: containerLimits.optional() }).strict().default({ grader: {} }),
     /**
-     * For kind "subject": how the learner's program runs. It starts in its own container from the runtime image,
-     * with the submission unpacked in /tmp/work, reachable by the grader at http://subject:<port> over an internal
-     * network with no way out.
+     * For kind "subject": how the learner's program runs. It starts in its own container (from the runtime image, or
+     * the image built from the learner's Dockerfile with `build`) with no network but loopback and the submission
+     * unpacked in /tmp/work; the grader joins that container's network namespace and reaches the program at
+     * http://127.0.0.1:<port> (SUBJECT_URL). ARCHITECTURE.md: "the subject shares a loopback-only namespace".
      */
     subject: z
       .object({
@@ -158,7 +157,6 @@ export const labManifest = z
   });
 
 export type LabManifest = z.infer<typeof labManifest>;
-export type CheckSpec = z.infer<typeof checkSpec>;
 
 export function maxPoints(m: LabManifest): number {
   return m.checks.reduce((s, c) => s + c.points, 0);

@@ -15,13 +15,13 @@ export function projectRoot(): string {
   return getEnv().LMS_ROOT ?? process.cwd();
 }
 
-export function labsDir(): string {
+function labsDir(): string {
   return path.join(projectRoot(), 'labs');
 }
 
 let cache: Map<string, Lab> | undefined;
 
-export class LabError extends Error {}
+class LabError extends Error {}
 
 export function loadLab(dir: string): Lab {
   const file = path.join(dir, 'lab.yaml');
@@ -65,10 +65,6 @@ export function getLab(id: string): Lab | undefined {
   return listLabs().find((l) => l.manifest.id === id);
 }
 
-export function labForWeek(week: number): Lab | undefined {
-  return listLabs().find((l) => l.manifest.week === week);
-}
-
 /** Reads the files of a folder (starter/, solution/, a case) as submission files, relative paths. */
 export function readFolderFiles(dir: string, skip: (rel: string) => boolean = () => false): { path: string; content: Buffer }[] {
   const out: { path: string; content: Buffer }[] = [];
@@ -90,7 +86,7 @@ export function readFolderFiles(dir: string, skip: (rel: string) => boolean = ()
  * an overlay: the lab's solution/ with the case folder's files on top and the files in `delete` left out. A case then
  * holds only what is wrong with it.
  */
-export const caseExpectation = z
+const caseExpectation = z
   .object({
     fail: z.array(z.string().min(1)),
     base: z.literal('solution').optional(),
@@ -105,7 +101,7 @@ export type CaseExpectation = z.infer<typeof caseExpectation>;
  * must score full marks. `style` says how it is written and after whose example (terraform-aws-modules, the
  * Kubernetes website, a starter workflow, ...); like a case it may be an overlay on the solution.
  */
-export const variantDescription = z
+const variantDescription = z
   .object({
     style: z.string().min(10),
     base: z.literal('solution').optional(),

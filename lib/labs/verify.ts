@@ -82,7 +82,7 @@ export function judgeItem(lab: Lab, item: VerifyItem, r: StoredResult): { ok: bo
 }
 
 /** Runs `fn` over `items` with at most `concurrency` at once, keeping the order of the results. */
-export async function mapConcurrent<T, R>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+async function mapConcurrent<T, R>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
@@ -96,7 +96,7 @@ export async function mapConcurrent<T, R>(items: T[], concurrency: number, fn: (
   return out;
 }
 
-export async function verifyItem(docker: Docker, lab: Lab, item: VerifyItem): Promise<VerifyRow> {
+async function verifyItem(docker: Docker, lab: Lab, item: VerifyItem): Promise<VerifyRow> {
   const t0 = Date.now();
   const base = { kind: item.kind, name: item.name, style: item.style, expected: item.expected };
   try {

@@ -68,7 +68,7 @@ function v4Blocked(ip: string, allowLoop: boolean): boolean {
 }
 
 /** The eight 16-bit groups of an IPv6 address (a zone id dropped, an embedded dotted IPv4 tail read), or null. */
-export function ipv6Groups(ip: string): number[] | null {
+function ipv6Groups(ip: string): number[] | null {
   const s = ip.replace(/%.*$/, '').toLowerCase();
   if (!net.isIPv6(s)) return null;
   let text = s;

@@ -10,9 +10,9 @@ export type NodeState = 'not-started' | 'learning' | 'done' | 'lab-passed' | 'sk
 /** A lesson's self-reported state (as on roadmap.sh). */
 export type LessonNodeState = 'not-started' | 'learning' | 'done' | 'skipped';
 /** A lab's state: attempted means graded at least once below the pass mark. */
-export type LabNodeState = 'not-started' | 'attempted' | 'passed';
+type LabNodeState = 'not-started' | 'attempted' | 'passed';
 
-export interface RoadmapLesson {
+interface RoadmapLesson {
   slug: string;
   title: { ko: string; en: string };
   minutes: number;
@@ -20,7 +20,7 @@ export interface RoadmapLesson {
 }
 
 /** One lab of a week: the build lab, or a troubleshooting lab. */
-export interface RoadmapLab {
+interface RoadmapLab {
   id: string;
   title: { ko: string; en: string };
   purpose: 'build' | 'troubleshoot';

@@ -2,7 +2,7 @@ import { getDb } from '../db';
 import { DEFAULT_TIME_ZONE } from '../time-zone';
 
 /** The zone days are counted in when a user has not picked one (User.timeZone): the course's home, Korea. */
-export const STREAK_TIME_ZONE = DEFAULT_TIME_ZONE;
+const STREAK_TIME_ZONE = DEFAULT_TIME_ZONE;
 
 /** The calendar day (YYYY-MM-DD) of an instant in a time zone. */
 export function dayIn(d: Date, timeZone = STREAK_TIME_ZONE): string {

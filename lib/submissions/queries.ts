@@ -28,9 +28,6 @@ export interface SubmissionView {
   progress: { id: string; title: { ko: string; en: string }; passed: boolean }[];
 }
 
-const TERMINAL: SubmissionStatus[] = ['GRADED', 'TIMED_OUT', 'ERROR'];
-export const isTerminal = (s: SubmissionStatus) => TERMINAL.includes(s);
-
 /** Owners see their own submissions; admins see all. (Instructors' access to their cohort comes with cohorts.) */
 async function canSee(actor: Actor, ownerId: string): Promise<boolean> {
   return actor.id === ownerId || actor.role === 'ADMIN';

@@ -101,7 +101,7 @@ function quickly<T>(p: Promise<T>): Promise<T> {
 }
 
 /** The slots of every live worker; the configured concurrency when none has announced itself (or Redis is away). */
-export async function liveSlots(): Promise<number> {
+async function liveSlots(): Promise<number> {
   try {
     const total = await quickly(
       (async () => {
@@ -205,7 +205,7 @@ const g = globalThis as unknown as { __lmsQueueSnapshot?: Promise<Snapshot> };
  * The sample comes from the last 500 gradings of any lab (one index scan); a lab missing from it falls back to its
  * results' grading time.
  */
-export const HANDOVER_MS = 500;
+const HANDOVER_MS = 500;
 
 async function recentDurations(labIds: string[]): Promise<Map<string, number>> {
   const db = getDb();

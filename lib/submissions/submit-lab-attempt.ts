@@ -8,14 +8,13 @@ import { isLate } from '../cohorts/schedule';
 import { LIMITS, submitRateExceeded } from '../security/limits';
 import { AppError, msg } from '../errors';
 
-export const submitInput = z.object({
+const submitInput = z.object({
   labId: z.string().min(1).max(80),
   files: z
     .array(z.object({ path: z.string().min(1).max(200), content: z.union([z.string().max(8 * 1024 * 1024), z.instanceof(Uint8Array)]) }))
     .min(1, 'Add at least one file.')
     .max(200),
 });
-export type SubmitInput = z.infer<typeof submitInput>;
 
 /**
  * Stores the submission as QUEUED, files included, in one transaction, then enqueues its job (job id = submission

@@ -51,20 +51,3 @@ export function FlaskIcon({ className = 'h-4 w-4' }: P) {
     </svg>
   );
 }
-
-export function ClockIcon({ className = 'h-3.5 w-3.5' }: P) {
-  return (
-    <svg viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden className={`${base} ${className}`}>
-      <circle cx="8" cy="8" r="6.2" />
-      <path d="M8 4.5V8l2.5 1.5" strokeLinecap="round" />
-    </svg>
-  );
-}
-
-export function BulbIcon({ className = 'h-3.5 w-3.5' }: P) {
-  return (
-    <svg viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden className={`${base} ${className}`}>
-      <path d="M6 12.5h4M6.5 14.5h3M8 1.5a4.5 4.5 0 0 0-2.6 8.2c.4.3.6.7.6 1.2v.1h4v-.1c0-.5.2-.9.6-1.2A4.5 4.5 0 0 0 8 1.5Z" strokeLinejoin="round" />
-    </svg>
-  );
-}

@@ -21,12 +21,12 @@ export interface RouteContext<B, Q, P> {
 }
 
 /** The reader's language for a route handler: the site's `lang` cookie, else Korean (as the pages do). */
-export function requestLang(req: Request): Lang {
+function requestLang(req: Request): Lang {
   return /(?:^|;\s*)lang=en(?:;|$)/.test(req.headers.get('cookie') ?? '') ? 'en' : 'ko';
 }
 
 /** An AppError as a JSON response: its status from the table in lib/errors.ts, `Retry-After` for a 429. */
-export function errorResponse(lang: Lang, e: AppError): NextResponse<ErrorBody> {
+function errorResponse(lang: Lang, e: AppError): NextResponse<ErrorBody> {
   const a = errorAnswer(e, lang);
   return NextResponse.json(a.body, { status: a.status, headers: a.headers });
 }

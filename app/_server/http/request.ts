@@ -4,7 +4,7 @@ import { getEnv } from '@/lib/env';
 /** Default cap for a JSON request body (a lab submission as JSON fits; bigger is refused before it is parsed). */
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 /** Nesting deeper than this is refused: no legitimate body here nests past a handful of levels. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** What the origin rule reads of a request: its headers (a fetch Request, or server.ts's view of a WebSocket upgrade). */
 type WithHeaders = { headers: { get(name: string): string | null } };
@@ -49,7 +49,7 @@ export function checkSameOrigin(req: WithHeaders): void {
 }
 
 /** Reads at most `max` bytes of the body; more is refused with 413 as soon as it is seen, whatever Content-Length said. */
-export async function readBodyBytes(req: Request, max: number): Promise<Uint8Array> {
+async function readBodyBytes(req: Request, max: number): Promise<Uint8Array> {
   const tooLarge = () => new AppError('too_large', { params: { kb: Math.round(max / 1024) } });
   const declared = Number(req.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > max) throw tooLarge();
@@ -77,7 +77,7 @@ export async function readBodyBytes(req: Request, max: number): Promise<Uint8Arr
 }
 
 /** Deepest nesting of a parsed JSON value, walked without recursion (a deep value cannot overflow the stack here). */
-export function jsonDepth(value: unknown, stopAt = Infinity): number {
+function jsonDepth(value: unknown, stopAt = Infinity): number {
   let max = 0;
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length) {
