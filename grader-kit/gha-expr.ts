@@ -20,6 +20,8 @@ export interface EvalContext {
   contexts: Record<string, Val>;
   /** Whether every job this one needs ran and succeeded (success()). */
   needsOk: boolean | typeof UNKNOWN;
+  /** Whether a job upstream failed (failure()); runs are modelled as going well unless a caller says otherwise. */
+  failed?: boolean | typeof UNKNOWN;
 }
 
 type Tok = { t: 'num'; v: number } | { t: 'str'; v: string } | { t: 'id'; v: string } | { t: 'op'; v: string };
@@ -287,16 +289,33 @@ function prop(obj: Val, key: Val): Val {
   return (obj as Record<string, Val>)[hit]!;
 }
 
+/** Arrays made by an object filter (`*`), whose elements a following property is read from. */
+const FILTERED = new WeakSet<Val[]>();
+function filtered(a: Val[]): Val[] {
+  FILTERED.add(a);
+  return a;
+}
+
 export function evaluate(n: Node, ctx: EvalContext): Val {
   switch (n.k) {
     case 'lit':
       return n.v;
     case 'ctx':
       return n.name in ctx.contexts ? ctx.contexts[n.name]! : UNKNOWN;
-    case 'prop':
-      return prop(evaluate(n.obj, ctx), typeof n.key === 'string' ? n.key : evaluate(n.key, ctx));
-    case 'star':
-      return UNKNOWN;
+    case 'prop': {
+      const obj = evaluate(n.obj, ctx);
+      const key = typeof n.key === 'string' ? n.key : evaluate(n.key, ctx);
+      // After a filter (x.*), a property is read from each element: needs.*.result is the list of results.
+      if (Array.isArray(obj) && FILTERED.has(obj)) return filtered(obj.map((e) => prop(e, key)));
+      return prop(obj, key);
+    }
+    case 'star': {
+      // The object filter: the values of an object whose keys are all known, or the elements of an array.
+      const obj = evaluate(n.obj, ctx);
+      if (Array.isArray(obj)) return filtered([...obj]);
+      if (obj === null || typeof obj !== 'object' || (obj as Record<string, Val>)[OPEN] === true) return obj === null ? filtered([]) : UNKNOWN;
+      return filtered(Object.keys(obj).filter((k) => k !== OPEN).map((k) => (obj as Record<string, Val>)[k]!));
+    }
     case 'not': {
       const t = truthy(evaluate(n.x, ctx));
       return t === UNKNOWN ? UNKNOWN : !t;
@@ -336,8 +355,10 @@ export function evaluate(n: Node, ctx: EvalContext): Val {
         case 'always':
           return true;
         case 'failure':
+          // Runs are modelled as going well unless the caller plays a failure (simulateRun).
+          return ctx.failed ?? false;
         case 'cancelled':
-          // Runs are modelled as going well: nothing failed or was cancelled.
+          // Nobody cancels a modelled run.
           return false;
         case 'startswith':
         case 'endswith': {

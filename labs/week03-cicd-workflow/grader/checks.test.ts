@@ -6,8 +6,8 @@ import { Submission, NotGradable, type GraderVerdict } from '../../../grader-kit
 import { labManifest } from '../../../lib/labs/manifest';
 import { readCase, readVariant } from '../../../lib/labs/registry';
 import { dependsOn, filterMatches, grade, jobsRunning, probes, topoOrder, WORKFLOW } from './checks';
-import { actionlint, ACTIONLINT_VERSION, lintWorkflow } from './actionlint';
-import { asCondition, conditionSource, evaluate, OPEN, parseExpr, UNKNOWN } from './expr';
+import { actionlint, ACTIONLINT_VERSION, lintWorkflow } from '../../../grader-kit/actionlint';
+import { asCondition, conditionSource, evaluate, OPEN, parseExpr, UNKNOWN } from '../../../grader-kit/gha-expr';
 
 const LAB = path.resolve(import.meta.dirname, '..');
 const manifest = labManifest.parse(YAML.parse(fs.readFileSync(path.join(LAB, 'lab.yaml'), 'utf8')));

