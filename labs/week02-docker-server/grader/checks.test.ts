@@ -7,8 +7,8 @@ import { parseImageRef, readDockerfile } from '../../../grader-kit/dockerfile';
 import { labManifest } from '../../../lib/labs/manifest';
 import { labSubmissionDirs, readCase, readFolderFiles, readVariant, type Lab } from '../../../lib/labs/registry';
 import { gradeWith, pinning, type BuildInfo, type Probe } from './checks';
-import { interpolate, publishedPorts, restartPolicy, validateCompose } from './compose';
-import { asksHealthEndpoint, imageExposed, imageHealthcheck, imageUser, isRootUser, readHealthcheck } from './image';
+import { interpolate, publishedPorts, restartPolicy, validateCompose } from '../../../grader-kit/compose';
+import { asksHealthEndpoint, imageExposed, imageHealthcheck, imageUser, isRootUser, readHealthcheck } from '../../../grader-kit/docker-image';
 
 // Unit tests at the seam: the build information and the running server are fakes here; `bin/lms labs verify` and the
 // integration suite build and run every case and variant for real.

@@ -10,8 +10,8 @@ import { msg, partial, type CheckVerdict, type GraderVerdict, type Msg, type Sub
 import { isObj, parseYamlFile, type Obj } from '../../../grader-kit/yamldocs';
 import { parseImageRef, type ImageRef, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
 import { readSubmittedDockerfile, refusedBeforeBuilding, exposedPortList, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../grader-kit/build-info';
-import { buildContext, interpolateTree, isProjectFolder, publishedPorts, restartPolicy, validateCompose } from './compose';
-import { ABSENT_PROGRAMS, asksHealthEndpoint, imageExposed, imageHealthcheck, imageUser, isRootUser, readHealthcheck } from './image';
+import { buildContext, interpolateTree, isProjectFolder, publishedPorts, restartPolicy, validateCompose } from '../../../grader-kit/compose';
+import { ABSENT_PROGRAMS, asksHealthEndpoint, imageExposed, imageHealthcheck, imageUser, isRootUser, readHealthcheck } from '../../../grader-kit/docker-image';
 
 export type { BuildInfo, RunInfo };
 

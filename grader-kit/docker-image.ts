@@ -1,13 +1,13 @@
 /**
- * The configuration the final image gets from the Dockerfile, read with Docker's semantics: USER, EXPOSE and
+ * For the labs that build the learner's Dockerfile (week 2). The configuration the final image gets from the Dockerfile, read with Docker's semantics: USER, EXPOSE and
  * HEALTHCHECK are inherited through `FROM <earlier stage>` (the last one written along the chain wins, EXPOSE adds up),
  * USER and EXPOSE expand ARG/ENV variables at build time, HEALTHCHECK does not (its shell form expands them when it
  * runs, its exec form never). Graders prefer the engine's `docker image inspect` of the built image when present
  * (grader-kit/build-info.ts); this is the reading that names the Dockerfile line, and the fallback.
  */
 import path from 'node:path';
-import { expandWord, varsAt, type Instruction, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
-import { stageChain } from '../../../grader-kit/build-info';
+import { expandWord, varsAt, type Instruction, type ParsedDockerfile } from './dockerfile';
+import { stageChain } from './build-info';
 
 export interface Located<T> {
   value: T;

@@ -1,5 +1,5 @@
 /**
- * Reading a compose file as Docker Compose does (compose-go's loader, in the order it applies things): variables
+ * For the labs of week 2. Reading a compose file as Docker Compose does (compose-go's loader, in the order it applies things): variables
  * interpolated first (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}`, `${VAR+alt}`,
  * `${VAR:?err}`, `${VAR?err}`, `$$`), with nothing set in the environment (the grader has no `.env` and no shell);
  * then the schema (the current Compose Specification, compose-spec.json); then the parts this lab needs: which
@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { get, isObj, type Json, type Obj } from '../../../grader-kit/yamldocs';
+import { get, isObj, type Json, type Obj } from './yamldocs';
 import composeSpec from './compose-spec.json';
 
 export class InterpolationError extends Error {}
