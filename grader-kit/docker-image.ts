@@ -6,7 +6,7 @@
  * (grader-kit/build-info.ts); this is the reading that names the Dockerfile line, and the fallback.
  */
 import path from 'node:path';
-import { expandWord, varsAt, type Instruction, type ParsedDockerfile } from './dockerfile';
+import { expandWord, varsAt, type ImageRef, type Instruction, type ParsedDockerfile } from './dockerfile';
 import { stageChain } from './build-info';
 
 export interface Located<T> {
@@ -149,4 +149,25 @@ export function asksHealthEndpoint(r: HealthcheckReading, port: number): { ok: b
   if (/process\.env(\.PORT\b|\[\s*['"]PORT['"]\s*\])/.test(r.text)) return { ok: true };
   if (/\$\{?PORT\b/.test(r.text)) return r.shell || r.scripts.some((s) => s.endsWith('.sh')) ? { ok: true } : { ok: false, why: 'exec-form-variable' };
   return { ok: false, why: 'no-port' };
+}
+
+/** Tags that move to another release by design. */
+const FLOATING = new Set(['latest', 'lts', 'current', 'stable', 'oldstable', 'testing', 'unstable', 'sid', 'edge', 'rolling']);
+const OS_CODENAMES = new Set(['bullseye', 'bookworm', 'trixie', 'forky', 'focal', 'jammy', 'noble']);
+
+/**
+ * Does a reference pin the image? A digest does; a tag does when it names the version of what the image is for:
+ * `node:26.12.1-bookworm-slim` and `node:26-bookworm-slim` do, `node:bookworm-slim` (the newest Node.js on bookworm),
+ * `node:lts-slim` and `node` (latest) do not; for an operating system image the release (`debian:bookworm-slim`,
+ * `debian:12-slim`) is the version.
+ */
+export function pinning(ref: ImageRef): { ok: true } | { ok: false; why: 'no-tag' | 'floating' | 'no-version' } {
+  if (ref.digest) return { ok: true };
+  if (!ref.tag) return { ok: false, why: 'no-tag' };
+  const parts = ref.tag.toLowerCase().split('-');
+  if (parts.some((p) => FLOATING.has(p))) return { ok: false, why: 'floating' };
+  const repo = ref.repository.split('/').at(-1)!;
+  if (/^\d/.test(parts[0]!)) return { ok: true };
+  if (['debian', 'ubuntu'].includes(repo) && OS_CODENAMES.has(parts[0]!)) return { ok: true };
+  return { ok: false, why: 'no-version' };
 }

@@ -8,10 +8,12 @@
  */
 import { msg, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { isObj, parseYamlFile, type Obj } from '../../../grader-kit/yamldocs';
-import { parseImageRef, type ImageRef, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
+import { parseImageRef, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
 import { readSubmittedDockerfile, refusedBeforeBuilding, exposedPortList, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../grader-kit/build-info';
 import { buildContext, interpolateTree, isProjectFolder, publishedPorts, restartPolicy, validateCompose } from '../../../grader-kit/compose';
-import { ABSENT_PROGRAMS, asksHealthEndpoint, imageExposed, imageHealthcheck, imageUser, isRootUser, readHealthcheck } from '../../../grader-kit/docker-image';
+import { ABSENT_PROGRAMS, asksHealthEndpoint, imageExposed, imageHealthcheck, imageUser, isRootUser, pinning, readHealthcheck } from '../../../grader-kit/docker-image';
+
+export { pinning };
 
 export type { BuildInfo, RunInfo };
 
@@ -23,27 +25,6 @@ export interface Probe {
 
 /** The images a build here may start from (the engine's local bases). Shown in messages; the engine decides. */
 export const LOCAL_BASES = ['node:26-bookworm-slim', 'node:26.12.1-bookworm-slim', 'debian:bookworm-slim'];
-
-/** Tags that move to another release by design. */
-const FLOATING = new Set(['latest', 'lts', 'current', 'stable', 'oldstable', 'testing', 'unstable', 'sid', 'edge', 'rolling']);
-const OS_CODENAMES = new Set(['bullseye', 'bookworm', 'trixie', 'forky', 'focal', 'jammy', 'noble']);
-
-/**
- * Does a reference pin the image? A digest does; a tag does when it names the version of what the image is for:
- * `node:26.12.1-bookworm-slim` and `node:26-bookworm-slim` do, `node:bookworm-slim` (the newest Node.js on bookworm),
- * `node:lts-slim` and `node` (latest) do not; for an operating system image the release (`debian:bookworm-slim`,
- * `debian:12-slim`) is the version.
- */
-export function pinning(ref: ImageRef): { ok: true } | { ok: false; why: 'no-tag' | 'floating' | 'no-version' } {
-  if (ref.digest) return { ok: true };
-  if (!ref.tag) return { ok: false, why: 'no-tag' };
-  const parts = ref.tag.toLowerCase().split('-');
-  if (parts.some((p) => FLOATING.has(p))) return { ok: false, why: 'floating' };
-  const repo = ref.repository.split('/').at(-1)!;
-  if (/^\d/.test(parts[0]!)) return { ok: true };
-  if (['debian', 'ubuntu'].includes(repo) && OS_CODENAMES.has(parts[0]!)) return { ok: true };
-  return { ok: false, why: 'no-version' };
-}
 
 export async function gradeWith(sub: Submission, build: BuildInfo, probe: Probe | null, run?: RunInfo): Promise<GraderVerdict> {
   const df = readSubmittedDockerfile(sub, ['Dockerfile', 'compose.yaml', 'server.js', 'package.json']);
