@@ -9,9 +9,9 @@ import { labManifest, maxPoints } from '../../../lib/labs/manifest';
 import { readCase, readVariant } from '../../../lib/labs/registry';
 import { graderOutput } from '../../../lib/grading/result';
 import { CHECK_IDS, POINTS, grade, promtoolLines, type GradeConfig } from './checks';
-import { codeSplit, counterUseOk, isCounter, parsePromQL, selects5xx } from './promql';
+import { codeSplit, counterUseOk, isCounter, parsePromQL, selects5xx } from '../../../grader-kit/promql';
 import { exprOffsetInFile, loadRuleFile, parseDuration, removeRules } from './rules';
-import { firedExpr, loadScenarios, parseTestOutput, promtoolRunner, stableError, testFile, type RunResult, type Runner } from './scenarios';
+import { firedExpr, loadScenarios, parseTestOutput, promtoolRunner, stableError, testFile, type RunResult, type Runner } from '../../../grader-kit/promtool';
 
 const LAB = path.resolve(import.meta.dirname, '..');
 const DATA = path.join(LAB, 'grader', 'data');

@@ -14,9 +14,9 @@
  * promtool is reached only through a Runner (scenarios.ts), so the unit tests can point it at /usr/bin/promtool.
  */
 import { reporter, msg as m, fail, partial, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
-import { codeSplit, counterUseOk, isCounter, parsePromQL, type Agg, type Parsed } from './promql';
+import { codeSplit, counterUseOk, isCounter, parsePromQL, type Agg, type Parsed } from '../../../grader-kit/promql';
 import { loadRuleFile, parseDuration, removeRules, RULE_FILE, type Rule, type RuleFile } from './rules';
-import { loadScenarios, parseTestOutput, testFile, type Runner, type Scenario } from './scenarios';
+import { loadScenarios, parseTestOutput, testFile, type Runner, type Scenario } from '../../../grader-kit/promtool';
 
 export const CHECK_IDS = ['promtool-check', 'promql', 'required-alerts', 'labels-annotations', 'fires', 'quiet'] as const;
 type CheckId = (typeof CHECK_IDS)[number];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { runGrader } from '../../../grader-kit/index';
 import { grade, warmup } from './checks';
-import { promtoolRunner } from './scenarios';
+import { promtoolRunner } from '../../../grader-kit/promtool';
 
 // In the image the bundle is /grader/grader.cjs, next to the hidden scenarios in /grader/data; promtool comes from
 // Debian's prometheus package (grader/Dockerfile).

@@ -1,8 +1,9 @@
 /**
- * The hidden scenarios and promtool. Each scenario in data/ holds the series the "api" service exposed during an
- * incident (an alert must fire) or a healthy stretch (no alert may fire). At grade time it becomes a
- * `promtool test rules` file next to a copy of the learner's alerts.yml in a fresh folder under /tmp, and promtool
- * evaluates the learner's rules over it exactly as Prometheus would. Whether an alert fired is read from the ALERTS
+ * Hidden scenarios and promtool, for the labs that grade Prometheus rules (week 7's). Each scenario in a lab's data/
+ * holds the series a service exposed during an incident (an alert must fire) or a healthy stretch (no alert may fire).
+ * At grade time it becomes a `promtool test rules` file next to a copy of the learner's rule file in a fresh folder
+ * under /tmp, and promtool (Debian's package in the lab's grader image) evaluates the learner's rules over it exactly
+ * as Prometheus would. Whether an alert fired is read from the ALERTS
  * series Prometheus writes for every pending and firing alert, so the test does not depend on the labels the
  * learner's expression keeps.
  */

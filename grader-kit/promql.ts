@@ -5,7 +5,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
-import { parseDuration } from './rules';
+import { parseDuration } from './prom-rules';
 
 export interface Matcher {
   label: string;
