@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', '.next-*/', '.build/', '.data/', 'lib/generated/', 'test-results/', 'playwright-report/', 'artifacts/', 'next-env.d.ts', 'cli/_*.mts', 'labs/*/starter/**', 'labs/*/solution/**', 'labs/*/cases/**', 'labs/*/variants/**', 'labs/*/grader/**/*.js', 'labs/*/grader/data/**', 'tests/fixtures/labs/*/solution/**'] },
+  { ignores: ['node_modules/', '.next/', '.next-*/', '.build/', '.data/', 'lib/generated/', 'test-results/', 'playwright-report/', 'artifacts/', 'next-env.d.ts', 'cli/_*', 'labs/*/starter/**', 'labs/*/solution/**', 'labs/*/cases/**', 'labs/*/variants/**', 'labs/*/grader/**/*.js', 'labs/*/grader/data/**', 'tests/fixtures/labs/*/solution/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
