@@ -185,16 +185,8 @@ export async function startWorker(): Promise<RunningWorker> {
       log(`reconciler: ${(e as Error).message}`);
     }
   };
-  await reconcile();
-  const timers = [
-    setInterval(() => void beat(), Math.max(1000, (ttl * 1000) / 3)),
-    setInterval(() => void reconcile(), env.LMS_RECONCILE_MS),
-    setInterval(() => void sweep().catch(() => {}), env.LMS_SWEEP_MS),
-    // Due dates within a day, announced to cohorts with a webhook (once per cohort and week).
-    setInterval(() => void import('../lib/notify/webhook').then((n) => n.deadlinesNear()).catch(() => {}), env.LMS_DEADLINE_MS),
-  ];
-  log(`ready: concurrency ${env.WORKER_CONCURRENCY}, prefix ${env.REDIS_PREFIX}, pool ${env.SANDBOX_POOL_SIZE}${runtime ? `, runtime ${runtime}` : ''}`);
-
+  // From here on a signal drains the worker (jobs may already be running: the consumer started above).
+  const timers: NodeJS.Timeout[] = [];
   let stopping: Promise<void> | undefined;
   const stop = (why: string) =>
     (stopping ??= (async () => {
@@ -214,6 +206,18 @@ export async function startWorker(): Promise<RunningWorker> {
   const onSignal = (sig: string) => void stop(sig).then(() => process.exit(0));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
+
+  await reconcile();
+  if (!stopping) {
+    timers.push(
+      setInterval(() => void beat(), Math.max(1000, (ttl * 1000) / 3)),
+      setInterval(() => void reconcile(), env.LMS_RECONCILE_MS),
+      setInterval(() => void sweep().catch(() => {}), env.LMS_SWEEP_MS),
+      // Due dates within a day, announced to cohorts with a webhook (once per cohort and week).
+      setInterval(() => void import('../lib/notify/webhook').then((n) => n.deadlinesNear()).catch(() => {}), env.LMS_DEADLINE_MS),
+    );
+    log(`ready: concurrency ${env.WORKER_CONCURRENCY}, prefix ${env.REDIS_PREFIX}, pool ${env.SANDBOX_POOL_SIZE}${runtime ? `, runtime ${runtime}` : ''}`);
+  }
   return { id: WORKER_ID, stop: () => stop('stop') };
 }
 
