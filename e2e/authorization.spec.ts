@@ -44,6 +44,8 @@ interface Ids {
   batchId: string | null;
   cohortCode: string;
   groupCode: string;
+  /** learner1's workspace (a stopped one, on a lab the workspace spec does not open). */
+  workspaceId: string;
 }
 
 /**
@@ -90,6 +92,14 @@ const RULES: Rule[] = [
   { match: /^\/api\/submissions$/, url: () => null, allow: [], skip: 'POST only (JSON submissions): CSRF, session, limits and bad input in tests/hostile' },
   // The owner and admins; the instructor who teaches the learner's cohort may be given read access for the gradebook.
   { match: /^\/api\/submissions\/\[id\]$/, url: (i) => `/api/submissions/${i.submissionId}`, allow: ['learner1', 'admin'], maybe: ['instructor'] },
+  // Workspaces (issue 16): the caller's own, never anyone else's (instructors and admins included: 404, as for an id
+  // that does not exist). The terminal's WebSocket (/api/workspaces/<id>/tty) is server.ts's, not a route file: its
+  // checks are in tests/integration/workspace-tty.test.ts and e2e/workspace.spec.ts.
+  { match: /^\/api\/labs\/\[id\]\/workspace$/, url: () => '/api/labs/week01-terraform-vpc/workspace', allow: SIGNED_IN },
+  { match: /^\/api\/labs\/\[id\]\/workspace\/(files|reset|submit)$/, url: () => null, allow: [], skip: "PUT/POST only, on the caller's own workspace: e2e/workspace.spec.ts" },
+  { match: /^\/api\/workspaces\/\[id\]$/, url: (i) => `/api/workspaces/${i.workspaceId}`, allow: ['learner1'] },
+  { match: /^\/api\/workspaces\/\[id\]\/(check|step)$/, url: () => null, allow: [], skip: 'POST only: 404 for everyone but the owner in e2e/workspace.spec.ts' },
+  { match: /^\/api\/workspaces\/\[id\]\/events$/, url: () => null, allow: [], skip: 'an event stream that stays open: 404 for everyone but the owner in e2e/workspace.spec.ts' },
   { match: /^\/api\/cohorts\/\[[a-zA-Z]+\]\/gradebook(\.csv)?$/, url: (i) => `/api/cohorts/${i.cohortId}/gradebook.csv`, allow: ['instructor', 'admin'] },
 ];
 
@@ -141,7 +151,13 @@ test.beforeAll(async () => {
      WHERE s."regradeBatchId" IS NOT NULL LIMIT 1`,
     [cohort.id],
   );
-  ids = { cohortId: cohort.id!, groupId: group.id!, learner1Id: learner1.id!, submissionId: sub.id!, batchId: batch?.id ?? null, cohortCode: cohort.inviteCode!, groupCode: group.inviteCode! };
+  // learner1's workspace on week 3's lab (stopped; nothing is started by reading it).
+  await db.query(
+    `INSERT INTO "Workspace" (id, "userId", "labId", "updatedAt") VALUES ('authzworkspace0000001', $1, 'week03-cicd-workflow', now()) ON CONFLICT ("userId", "labId") DO NOTHING`,
+    [learner1.id],
+  );
+  const ws = (await one(`SELECT id FROM "Workspace" WHERE "userId" = $1 AND "labId" = 'week03-cicd-workflow'`, [learner1.id]))!;
+  ids = { cohortId: cohort.id!, groupId: group.id!, learner1Id: learner1.id!, submissionId: sub.id!, batchId: batch?.id ?? null, cohortCode: cohort.inviteCode!, groupCode: group.inviteCode!, workspaceId: ws.id! };
   const emails: Record<Who, string | null> = {
     guest: null,
     learner1: 'learner1@demo.lms',

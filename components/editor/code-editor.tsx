@@ -41,21 +41,42 @@ export interface CodeEditorProps {
   /** Accessible name: the file's path. */
   label: string;
   onChange: (text: string) => void;
+  /**
+   * Bumped by the parent when `value` changed outside the editor (a workspace terminal's edit): the editor's text is
+   * replaced in place by the smallest change, so the cursor and the focus stay where they were.
+   */
+  external?: number;
 }
 
 /**
  * CodeMirror 6 on one file. A client island: the lab page loads it with next/dynamic, so no other page carries it,
  * and the language's parser is loaded only for the files that need it.
  */
-export default function CodeEditor({ value, language, label, onChange }: CodeEditorProps) {
+export default function CodeEditor({ value, language, label, onChange, external }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const changed = useRef(onChange);
   const [initial] = useState(value);
   const [ready, setReady] = useState(false);
+  const viewRef = useRef<EditorView | null>(null);
+  const latest = useRef(value);
 
   useEffect(() => {
     changed.current = onChange;
-  }, [onChange]);
+    latest.current = value;
+  }, [onChange, value]);
+
+  useEffect(() => {
+    const view = viewRef.current;
+    if (!view || external === undefined) return;
+    const cur = view.state.doc.toString();
+    const next = latest.current;
+    if (cur === next) return;
+    let a = 0;
+    while (a < cur.length && a < next.length && cur[a] === next[a]) a++;
+    let b = 0;
+    while (b < cur.length - a && b < next.length - a && cur[cur.length - 1 - b] === next[next.length - 1 - b]) b++;
+    view.dispatch({ changes: { from: a, to: cur.length - b, insert: next.slice(a, next.length - b) } });
+  }, [external]);
 
   useEffect(() => {
     let view: EditorView | undefined;
@@ -65,7 +86,7 @@ export default function CodeEditor({ value, language, label, onChange }: CodeEdi
       view = new EditorView({
         parent: host.current,
         state: EditorState.create({
-          doc: initial,
+          doc: latest.current,
           extensions: [
             lineNumbers(),
             highlightActiveLineGutter(),
@@ -85,10 +106,12 @@ export default function CodeEditor({ value, language, label, onChange }: CodeEdi
           ],
         }),
       });
+      viewRef.current = view;
       setReady(true);
     });
     return () => {
       cancelled = true;
+      viewRef.current = null;
       view?.destroy();
     };
   }, [initial, language, label]);

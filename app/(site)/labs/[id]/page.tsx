@@ -10,6 +10,7 @@ import { getLab, readFolderFiles } from '@/lib/labs/registry';
 import { maxPoints } from '@/lib/labs/manifest';
 import { listLabSubmissions, getSubmissionFiles } from '@/lib/submissions/queries';
 import { learnerSchedule } from '@/lib/cohorts/schedule';
+import { workspaceState, type WorkspaceState } from '@/app/_server/workspace-state';
 import { AlertIcon, CalendarIcon, LockIcon } from '../../roadmap/icons';
 import { AttemptDiff } from './attempt-diff';
 import { Workbench, type WorkbenchStrings } from './workbench';
@@ -38,9 +39,19 @@ export default async function LabPage({ params, searchParams }: Props) {
     user && diffWith && watch && diffWith !== watch && history.some((h) => h.id === diffWith)
       ? { before: await getSubmissionFiles(user, diffWith), after: await getSubmissionFiles(user, watch) }
       : null;
-  // The editor starts from the learner's latest attempt, or from the starter files.
+  // The learner's workspace (terminal) for this lab, when the lab has one: read only, nothing is started here.
+  let workspace: WorkspaceState | null = null;
+  if (user && m.workspace) {
+    workspace = await workspaceState(user, m.id).catch((e: unknown) => {
+      console.error(`[lab page] workspace state of ${m.id}:`, e);
+      return { workspace: null, files: null, steps: [] };
+    });
+  }
+  // The editor starts from the workspace's files (the one copy the terminal shares), else from the learner's latest
+  // attempt, or from the starter files.
   let initial = readFolderFiles(path.join(lab.dir, 'starter'));
-  if (user && history[0]) initial = await getSubmissionFiles(user, history[0].id);
+  if (workspace?.files) initial = workspace.files.files.map((f) => ({ path: f.path, content: Buffer.from(f.content, 'utf8') }));
+  else if (user && history[0]) initial = await getSubmissionFiles(user, history[0].id);
   const initialFiles = m.files
     .map((f) => ({ path: f.path, language: f.language, content: initial.find((x) => x.path === f.path)?.content.toString('utf8') ?? '' }))
     .concat(initial.filter((x) => !m.files.some((f) => f.path === x.path)).map((x) => ({ path: x.path, language: extraLanguage(x.path), content: x.content.toString('utf8') })));
@@ -109,7 +120,7 @@ export default async function LabPage({ params, searchParams }: Props) {
       </section>
       <section className="space-y-6">
         {user ? (
-          <Workbench key={watch ?? "none"} labId={m.id} initialFiles={initialFiles} watchId={watch} lang={lang} s={strings} />
+          <Workbench key={m.id} labId={m.id} initialFiles={initialFiles} watchId={watch} lang={lang} s={strings} workspace={workspace} w={messages(lang, 'workspace')} />
         ) : (
           <p className="rounded-lg border border-slate-300 p-4 dark:border-slate-700">
             <Link href={`/login?callbackUrl=/labs/${m.id}`} className="text-blue-700 underline dark:text-blue-400">
