@@ -64,7 +64,7 @@ const workspaceSpec = z
 
 /**
  * A guided step (Killercoda's steps, Instruqt's challenge checks): its text and an optional verification command the
- * platform runs inside the learner's workspace (bash, in /work, as the learner's user, no network, 15 s): exit 0 means
+ * platform runs inside the learner's workspace (bash, in /work, as the learner's user, no network, 20 s): exit 0 means
  * done; otherwise the first stdout line starting with "FAIL: " is the message shown.
  */
 const stepSpec = z

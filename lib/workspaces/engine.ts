@@ -243,7 +243,8 @@ export class WorkspaceEngine {
     const lab = this.labOf(labId);
     const lang: Lang = opts.lang === 'en' ? 'en' : 'ko';
     const row = await ensureRow(actor.id, lab, lang);
-    if (row.lang !== lang) await getDb().workspace.update({ where: { id: row.id }, data: { lang } });
+    // A live workspace's language changes in memory at once; the row follows (a start writes it with its status).
+    if (row.lang !== lang && this.live.has(row.id)) void getDb().workspace.update({ where: { id: row.id }, data: { lang } }).catch(() => {});
     const live = await this.ensureLive(actor.id, row.id, lab, lang);
     return this.infoOf({ ...row, lang, status: 'running' }, live);
   }
@@ -291,11 +292,11 @@ export class WorkspaceEngine {
       });
       if (adopted) return adopted;
     }
-    const starting = db.workspace.update({ where: { id: workspaceId }, data: { status: 'starting', containerId: null } });
+    // The row says "running" only once there is a container to name (a process that dies in between leaves a labelled
+    // container no row owns, which the sweep removes).
     this.emit(workspaceId, { type: 'status', status: 'starting' });
     const fail = async (why: StopReason | null) => {
-      await starting.catch(() => {});
-      await db.workspace.update({ where: { id: workspaceId }, data: { status: 'stopped' } });
+      await db.workspace.update({ where: { id: workspaceId }, data: { status: 'stopped', containerId: null } });
       if (why) this.emit(workspaceId, { type: 'status', status: 'stopped', reason: why });
     };
     let image: string;
@@ -344,8 +345,7 @@ export class WorkspaceEngine {
       const m = await Promise.race([got.ready, new Promise<null>((r) => setTimeout(() => r(null), 5000).unref())]);
       if (m?.t === 'ready') live.tools = m.tools;
     }
-    await starting;
-    await db.workspace.update({ where: { id: workspaceId }, data: { status: 'running', containerId: got.container.id, image, sessionVersion: user?.sessionVersion ?? 0, lastActiveAt: new Date() } });
+    await db.workspace.update({ where: { id: workspaceId }, data: { status: 'running', containerId: got.container.id, image, lang: useLang, sessionVersion: user?.sessionVersion ?? 0, lastActiveAt: new Date() } });
     this.emit(workspaceId, { type: 'status', status: 'running' });
     return live;
   }
@@ -403,14 +403,16 @@ export class WorkspaceEngine {
   /** Saves (the agent's last scan first), ends the terminals and removes the container. */
   private stopLive(live: Live, reason: StopReason): Promise<void> {
     live.stopping ??= (async () => {
-      if (!live.link.closed) await live.link.request({ op: 'flush' }, 3000);
+      // The agent's last scan first (generous: on a loaded host the agent may be slow, and this is the learner's work).
+      if (!live.link.closed) await live.link.request({ op: 'flush' }, 10_000);
       await live.chain.catch(() => {});
       for (const t of [...live.terminals]) await t.close('stopped').catch(() => {});
       void live.preShell?.then((sh) => sh?.sock.destroy());
       live.link.close();
+      // The row first: a container the row no longer names is a leftover the sweep removes if this removal fails.
+      await getDb().workspace.updateMany({ where: { id: live.id }, data: { status: 'stopped', containerId: null, lastActiveAt: new Date(live.lastActive) } });
       await live.container.remove({ force: true, v: true }).catch(() => {});
       if (this.live.get(live.id) === live) this.live.delete(live.id);
-      await getDb().workspace.updateMany({ where: { id: live.id }, data: { status: 'stopped', containerId: null, lastActiveAt: new Date(live.lastActive) } });
       this.emit(live.id, { type: 'status', status: 'stopped', reason });
       this.log(`stopped ${live.id} (${reason})`);
     })();
@@ -585,13 +587,13 @@ export class WorkspaceEngine {
         return answer(r.done ? `\x1b[32m✓\x1b[0m ${stepId}${r.message ? `: ${r.message}` : ''}\n` : `\x1b[31m✗\x1b[0m ${stepId}: ${r.message}\n`, r.done ? 0 : 1);
       }
       case 'check': {
-        await live.link.request({ op: 'flush' }, 3000);
+        await live.link.request({ op: 'flush' }, 10_000);
         await live.chain;
         const r = await this.practice(live, (text) => live.link.send({ op: 'print', req: m.req, text }));
         return answer(r.text, r.passed ? 0 : 1);
       }
       case 'submit': {
-        await live.link.request({ op: 'flush' }, 3000);
+        await live.link.request({ op: 'flush' }, 10_000);
         await live.chain;
         const user = await getDb().user.findUniqueOrThrow({ where: { id: live.userId }, select: { id: true, role: true } });
         const { submissionId } = await this.submitFiles(user, live.lab, live.id);
@@ -667,9 +669,18 @@ export class WorkspaceEngine {
   }
 
   async attachTerminal(actor: Actor, workspaceId: string, size: { cols: number; rows: number }): Promise<Terminal> {
-    const row = await this.ownRow(actor, workspaceId);
-    const lab = this.labOf(row.labId);
-    const live = await this.ensureLive(actor.id, row.id, lab);
+    // The owner check: this process's live workspace says whose it is (it came from the row); otherwise the row does.
+    const held = this.live.get(workspaceId);
+    let live: Live;
+    if (held && !held.stopping && !held.link.closed) {
+      if (held.userId !== actor.id) throw new AppError('not_found');
+      live = held;
+      live.lastActive = Date.now();
+    } else {
+      const row = await this.ownRow(actor, workspaceId);
+      live = await this.ensureLive(actor.id, row.id, this.labOf(row.labId));
+    }
+    const lab = live.lab;
     if (live.terminals.size >= MAX_TERMINALS) throw new WorkspaceError('rate_limited', M.tooManyTerminals(MAX_TERMINALS), { retryAfterS: 5 });
     const cols = clamp(size?.cols, 1, 500);
     const rows = clamp(size?.rows, 1, 200);
@@ -765,7 +776,7 @@ export class WorkspaceEngine {
     const lab = this.labOf(row.labId);
     const live = this.live.get(row.id);
     if (live) {
-      await live.link.request({ op: 'flush' }, 3000);
+      await live.link.request({ op: 'flush' }, 10_000);
       await live.chain;
       return this.practice(live);
     }
@@ -787,7 +798,7 @@ export class WorkspaceEngine {
     const row = await ensureRow(actor.id, lab);
     const live = this.live.get(row.id);
     if (live) {
-      await live.link.request({ op: 'flush' }, 3000);
+      await live.link.request({ op: 'flush' }, 10_000);
       await live.chain;
     }
     return this.submitFiles(actor, lab, row.id);
@@ -800,6 +811,8 @@ export class WorkspaceEngine {
   }
 
   private async verifyStep(live: Live, stepId: string): Promise<{ done: boolean; message?: string }> {
+    // A step checks the learner's files: on a workspace just started, they are in first.
+    await live.filesIn;
     const r = await runStep(this.docker, live.container, live.lab, live.id, stepId, live.lang, this.workspaceEnv(live.lab));
     this.emit(live.id, { type: 'step', stepId, done: r.done, ...(r.message ? { message: r.message } : {}) });
     return r;

@@ -1,7 +1,7 @@
 /**
  * Guided steps (lab.yaml `steps:`): each has its text and an optional verification command that the platform runs
  * inside the learner's workspace, as Killercoda's verify scripts and Instruqt's check scripts do: bash in /work as the
- * learner's user, no network (the container has none), 15 s. Exit 0 means done; otherwise the first stdout line that
+ * learner's user, no network (the container has none), 20 s. Exit 0 means done; otherwise the first stdout line that
  * starts with "FAIL: " is the message. The command comes from lab.yaml and runs through the engine's own `docker
  * exec`, whose exit status Docker reports: nothing in the container can claim a step done without doing it. Scripts
  * get `fail "한국어" "English"` (prints the FAIL line in the learner's language and exits 1) and $LMS_LANG.
@@ -21,7 +21,8 @@ export interface StepView {
   doneAt: string | null;
 }
 
-export const STEP_TIMEOUT_S = 15;
+/** A verification's time limit: generous, for a busy host (a verify is a few tool runs). */
+export const STEP_TIMEOUT_S = 20;
 const PRELUDE = `fail() { if [ "$LMS_LANG" = en ]; then echo "FAIL: $2"; else echo "FAIL: $1"; fi; exit 1; }\n`;
 
 export async function stepViews(workspaceId: string, lab: Lab): Promise<StepView[]> {
@@ -76,7 +77,9 @@ export async function runStep(docker: Docker, container: Docker.Container, lab: 
     done = r.exitCode === 0;
     if (!done) {
       const line = r.stdout.split('\n').find((l) => l.startsWith('FAIL: '));
-      message = line ? line.slice(6).trim().slice(0, 500) : r.exitCode === null ? (lang === 'ko' ? `확인이 ${STEP_TIMEOUT_S}초 안에 끝나지 않았습니다.` : `The check did not finish within ${STEP_TIMEOUT_S} s.`) : lang === 'ko' ? '아직입니다. 단계 설명을 다시 읽어 보세요.' : 'Not yet. Read the step again.';
+      // 137: killed by the time limit (timeout -s KILL); null: still running when the engine stopped waiting.
+      const late = r.exitCode === null || r.exitCode === 137;
+      message = line ? line.slice(6).trim().slice(0, 500) : late ? (lang === 'ko' ? `확인이 ${STEP_TIMEOUT_S}초 안에 끝나지 않았습니다. 잠시 뒤 다시 확인해 보세요.` : `The check did not finish within ${STEP_TIMEOUT_S} s. Try again in a moment.`) : lang === 'ko' ? '아직입니다. 단계 설명을 다시 읽어 보세요.' : 'Not yet. Read the step again.';
     }
   }
   const db = getDb();

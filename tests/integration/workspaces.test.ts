@@ -64,6 +64,15 @@ function capture(term: Terminal): { text: string } {
 
 const PROMPT = /\$ $/m;
 
+/**
+ * open() returns once the container runs; the agent puts the files in as it boots (a terminal's shell waits for them,
+ * and so do the engine's own step checks). Commands run here with `docker exec` wait the same way.
+ */
+async function filesIn(container: Docker.Container): Promise<Docker.Container> {
+  await waitFor(async () => (await sh(container, 'test -e /tmp/.lms/ready && echo yes')).stdout === 'yes\n', 30_000, 100);
+  return container;
+}
+
 beforeAll(async () => {
   for (const id of new Set([LAB, OTHER_LAB, ...STEP_LABS.map((l) => l.manifest.id)])) await ensureWorkspaceImage(docker, getLab(id)!);
 }, 900_000);
@@ -86,7 +95,7 @@ describe('a workspace', () => {
     learner = (await createLearner()) as typeof learner;
     const info = await engine.open(learner, LAB, { lang: 'en' });
     wsId = info.id;
-    container = engine.containerOf(wsId)!;
+    container = await filesIn(engine.containerOf(wsId)!);
     expect(info.status).toBe('running');
     expect(info.tools.map((t) => t.name)).toEqual(expect.arrayContaining(['node', 'git', 'jq', 'yq', 'python3', 'curl']));
   }, 120_000);
@@ -216,9 +225,10 @@ describe('a workspace', () => {
       container,
       [
         // In a subshell: bash gives up when it cannot fork, and this shell must go on counting.
-        `( for i in $(seq 1 ${WORKSPACE_LIMITS.pids + 100}); do sleep 6 & done ) 2>/tmp/forkerr`,
+        `( for i in $(seq 1 ${WORKSPACE_LIMITS.pids + 100}); do sleep 60 & echo $! >> /tmp/bomb-pids; done ) 2>/tmp/forkerr`,
         'n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; echo "count $n"',
-        // Until the sleeps end (builtins again: nothing can fork yet).
+        // Cleared with builtins too (nothing can fork yet).
+        'while read -r p; do kill "$p" 2>/dev/null; done < /tmp/bomb-pids',
         'while :; do n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; [ $n -lt 20 ] && break; done',
         'echo "refused $(grep -ciE "fork|resource temporarily" /tmp/forkerr)"',
       ].join('\n'),
@@ -268,18 +278,20 @@ describe('a workspace', () => {
 
 describe('workspace lifecycle', () => {
   it('idle sweep saves the files and removes the container', async () => {
-    const engine = newEngine({ idleMs: 3000, sweepMs: 1000 });
+    const engine = newEngine({ idleMs: 8000, sweepMs: 1000 });
     const learner = await createLearner();
     const info = await engine.open(learner, LAB, { lang: 'ko' });
-    const c = engine.containerOf(info.id)!;
+    const c = await filesIn(engine.containerOf(info.id)!);
     await sh(c, `echo '# typed just before leaving' >> main.tf`);
-    await waitFor(async () => (await ourContainers()).every((x) => x.Id !== c.id), 30_000, 250);
+    const t0 = Date.now();
+    await waitFor(async () => (await ourContainers()).every((x) => x.Id !== c.id), 60_000, 250);
+    expect(Date.now() - t0).toBeGreaterThan(3000); // not before the idle time (the write above counted as activity)
     const row = await getDb().workspace.findUniqueOrThrow({ where: { id: info.id } });
     expect(row).toMatchObject({ status: 'stopped', containerId: null });
     expect((await engine.readFiles(learner, LAB)).files.find((f) => f.path === 'main.tf')?.content).toMatch(/# typed just before leaving\n$/);
     // Opening again starts from the saved files.
     await engine.open(learner, LAB, { lang: 'ko' });
-    const again = engine.containerOf(info.id)!;
+    const again = await filesIn(engine.containerOf(info.id)!);
     expect((await sh(again, 'tail -n 1 main.tf')).stdout).toBe('# typed just before leaving\n');
   }, 120_000);
 
@@ -287,7 +299,7 @@ describe('workspace lifecycle', () => {
     const first = newEngine();
     const learner = await createLearner();
     const info = await first.open(learner, LAB, { lang: 'en' });
-    const c = first.containerOf(info.id)!;
+    const c = await filesIn(first.containerOf(info.id)!);
     await first.shutdown(); // timers stop; the container keeps running
     expect((await c.inspect()).State.Running).toBe(true);
     // Edited while no engine listened.
@@ -347,7 +359,7 @@ describe('workspace lifecycle', () => {
     const learner = await createLearner();
     await engine.writeFiles(learner, LAB, { files: [{ path: 'variables.tf', content: '# mine\n' }] });
     const info = await engine.open(learner, LAB, { lang: 'ko' });
-    const c = engine.containerOf(info.id)!;
+    const c = await filesIn(engine.containerOf(info.id)!);
     expect((await c.inspect()).Config.Labels['lms.pooled']).toBe('1');
     expect((await sh(c, 'cat variables.tf')).stdout).toBe('# mine\n');
   }, 120_000);
@@ -396,7 +408,7 @@ describe('lms check and steps', () => {
     const solution = readFolderFiles(path.join(lab.dir, 'solution'));
     const current = await engine.readFiles(learner, labId);
     await engine.writeFiles(learner, labId, { files: solution.map((f) => ({ path: f.path, content: f.content.toString('utf8') })), delete: current.files.map((f) => f.path).filter((p) => !solution.some((s) => s.path === p)) });
-    const c = engine.containerOf(info.id)!;
+    const c = await filesIn(engine.containerOf(info.id)!);
     for (const step of lab.manifest.steps) {
       if (step.solve) {
         const s = await sh(c, step.solve);
