@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { NotGradable, Submission, type GraderVerdict } from '../../../grader-kit/index';
 import { labSubmissionDirs, listLabs, readVariant } from '../../../lib/labs/registry';
 import { grade } from './checks';
-import { actionMatches, broadManagedPolicy, judgePolicyDocument } from './policy';
-import { SCHEMA_SOURCE } from './schema';
+import { actionMatches, broadManagedPolicy, judgePolicyDocument } from '../../../grader-kit/iam-policy';
+import { SCHEMA_SOURCE } from '../../../grader-kit/eksctl-schema';
 
 const LAB = path.resolve(import.meta.dirname, '..');
 const SOLUTION = fs.readFileSync(path.join(LAB, 'solution/cluster.yaml'), 'utf8');

@@ -1,5 +1,5 @@
 /**
- * The schema a cluster.yaml is validated against: eksctl's own (eksctl-schema.json, closed against unknown fields as
+ * The schema an eksctl ClusterConfig is validated against (week 6's labs): eksctl's own (eksctl-schema.json, closed against unknown fields as
  * eksctl's strict loader is, with its types and enums), plus the formats AWS itself requires of the values this lab
  * reads (a region, a quoted minor version, vpc-/subnet- ids, IPv4 ranges, policy ARNs, an authentication mode), so a
  * value eksctl would pass on to AWS only to be refused there is caught here, with a readable hint.

@@ -1,5 +1,5 @@
 /**
- * Judging IAM permissions the way a reviewer does: by what a policy lets its holder do, not by how it is written.
+ * For the labs that read IAM policies in eksctl configs (week 6's): judging IAM permissions the way a reviewer does: by what a policy lets its holder do, not by how it is written.
  *
  * An inline policy document (eksctl's attachPolicy / permissionPolicy) is read statement by statement: `Action` and
  * `Resource` may be a string or a list, `Statement` an object or a list, and a `Deny` with `NotAction` on every
@@ -15,8 +15,8 @@
  *    `iam:Attach*Policy`, `iam:CreatePolicyVersion`, ..., and `sts:AssumeRole` on every resource.
  * Named actions (`s3:GetObject`) and action prefixes (`s3:Get*`) are scoped enough, even on `Resource: "*"`.
  */
-import type { Json, PathPart } from '../../../grader-kit/yamldocs';
-import { isObj } from '../../../grader-kit/yamldocs';
+import type { Json, PathPart } from './yamldocs';
+import { isObj } from './yamldocs';
 
 export interface PolicyProblem {
   /** Path inside the policy document (or [] for an ARN). */

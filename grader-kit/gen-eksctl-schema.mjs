@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
  * Writes eksctl-schema.json: eksctl's own JSON schema of ClusterConfig (pkg/apis/eksctl.io/v1alpha5/assets/schema.json
- * in the eksctl repository), with the documentation strings removed. The grader validates submissions against it, so
+ * in the eksctl repository), with the documentation strings removed. Week 6's graders validate submissions against it, so
  * unknown fields, wrong types and unknown enum values are refused exactly where eksctl's strict loader refuses them.
  *
- *   node labs/week06-eks-cluster/grader/gen-eksctl-schema.mjs <path to eksctl's schema.json> <eksctl version> <commit>
+ *   node grader-kit/gen-eksctl-schema.mjs <path to eksctl's schema.json> <eksctl version> <commit>
  *
- * Update it (and SCHEMA_SOURCE in versions.ts) when eksctl releases a new config field.
+ * Update it when eksctl releases a new config field (SCHEMA_SOURCE in eksctl-schema.ts reads its $comment).
  */
 import fs from 'node:fs';
 import path from 'node:path';
