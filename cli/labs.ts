@@ -42,9 +42,9 @@ export async function cmdLabsVerify(opts: { ids: string[]; json: boolean; verbos
     process.stdout.write(JSON.stringify({ ok: report.every((r) => r.ok), labs: report }, null, 2) + '\n');
   } else {
     const cell = (s: { ok: number; total: number }) => `${s.ok}/${s.total}`.padStart(7);
-    process.stdout.write(`\n${'lab'.padEnd(28)} solution starter   cases variants  verdict\n`);
+    process.stdout.write(`\n${'lab'.padEnd(28)} solution starter   cases variants    from  verdict\n`);
     for (const r of report) {
-      process.stdout.write(`${r.lab.padEnd(28)} ${cell(r.summary.solution)} ${cell(r.summary.starter)} ${cell(r.summary.case)} ${cell(r.summary.variant)}  ${r.ok ? 'as expected' : 'NOT as expected'}\n`);
+      process.stdout.write(`${r.lab.padEnd(28)} ${cell(r.summary.solution)} ${cell(r.summary.starter)} ${cell(r.summary.case)} ${cell(r.summary.variant)} ${cell(r.summary.startFrom)}  ${r.ok ? 'as expected' : 'NOT as expected'}\n`);
     }
     for (const r of report) {
       for (const row of r.rows.filter((x) => !x.ok || verbose)) {

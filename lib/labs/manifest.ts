@@ -81,6 +81,26 @@ const stepSpec = z
   })
   .strict();
 
+const filePath = z
+  .string()
+  .regex(/^[A-Za-z0-9_.][A-Za-z0-9_.\-/]*$/, 'file path: letters, digits, _ . - /')
+  .refine((p) => p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'), 'file path: no empty, . or .. parts');
+
+/**
+ * One running project (issue 17 §3): an earlier lab whose passing work continues in this one. The lab page offers a
+ * learner who passed `lab` to put their own files of it (`files`: that lab's path → this lab's path) into the editor
+ * over this lab's starter. Checked when the labs load (registry.ts: the lab exists, is of an earlier week, the paths
+ * are files both labs take); `bin/lms labs verify` grades the earlier lab's solution mapped onto this starter, which
+ * must be gradable and stay below the pass mark (a starting point, not an answer).
+ */
+const startFromSpec = z
+  .object({
+    lab: labId,
+    files: z.record(filePath, filePath).refine((f) => Object.keys(f).length > 0, 'startFrom.files: at least one file'),
+  })
+  .strict();
+export type StartFromSpec = z.infer<typeof startFromSpec>;
+
 export const labManifest = z
   .object({
     id: labId,
@@ -133,6 +153,7 @@ export const labManifest = z
     checks: z.array(checkSpec).min(1),
     workspace: workspaceSpec.optional(),
     steps: z.array(stepSpec).max(20).default([]),
+    startFrom: z.array(startFromSpec).max(3).default([]),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -154,10 +175,26 @@ export const labManifest = z
       if (paths.has(f.path)) ctx.addIssue({ code: 'custom', message: `duplicate file "${f.path}"`, path: ['files'] });
       paths.add(f.path);
     }
+    const targets = new Set<string>();
+    m.startFrom.forEach((sf, i) => {
+      if (sf.lab === m.id) ctx.addIssue({ code: 'custom', message: 'startFrom names this lab itself', path: ['startFrom', i, 'lab'] });
+      for (const target of Object.values(sf.files)) {
+        if (!takesFile(m, target)) ctx.addIssue({ code: 'custom', message: `startFrom: "${target}" is not a file this lab takes`, path: ['startFrom', i, 'files'] });
+        if (targets.has(target)) ctx.addIssue({ code: 'custom', message: `startFrom: "${target}" is filled twice`, path: ['startFrom', i, 'files'] });
+        targets.add(target);
+      }
+    });
   });
 
 export type LabManifest = z.infer<typeof labManifest>;
 
 export function maxPoints(m: LabManifest): number {
   return m.checks.reduce((s, c) => s + c.points, 0);
+}
+
+/** Whether a submission may hold this path: one of the lab's files, or a name with one of its extra extensions. */
+export function takesFile(m: Pick<LabManifest, 'files' | 'extraExtensions'>, p: string): boolean {
+  if (m.files.some((f) => f.path === p)) return true;
+  const ext = p.includes('.') ? p.slice(p.lastIndexOf('.')) : '';
+  return m.extraExtensions.includes(ext);
 }

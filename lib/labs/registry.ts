@@ -3,7 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { getEnv } from '../env';
-import { labManifest, type LabManifest } from './manifest';
+import { labManifest, takesFile, type LabManifest } from './manifest';
 
 export interface Lab {
   manifest: LabManifest;
@@ -48,8 +48,36 @@ export function listLabs(): Lab[] {
         cache.set(lab.manifest.id, lab);
       }
     }
+    const problems = startFromProblems([...cache.values()].map((l) => l.manifest));
+    if (problems.length) {
+      cache = undefined;
+      throw new LabError(`labs: startFrom does not hold:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    }
   }
   return [...cache.values()].sort((a, b) => a.manifest.week - b.manifest.week || a.manifest.id.localeCompare(b.manifest.id));
+}
+
+/**
+ * The cross-lab rules of `startFrom` (one running project), which one manifest alone cannot check: the earlier lab
+ * exists, is of an earlier week, and each mapped file is one that lab takes. Returns the problems, empty when none.
+ */
+export function startFromProblems(manifests: LabManifest[]): string[] {
+  const byId = new Map(manifests.map((m) => [m.id, m]));
+  const out: string[] = [];
+  for (const m of manifests) {
+    for (const sf of m.startFrom) {
+      const from = byId.get(sf.lab);
+      if (!from) {
+        out.push(`${m.id}: startFrom names "${sf.lab}", which is no lab`);
+        continue;
+      }
+      if (from.week >= m.week) out.push(`${m.id}: startFrom "${sf.lab}" is of week ${from.week}, not earlier than week ${m.week}`);
+      for (const src of Object.keys(sf.files)) {
+        if (!takesFile(from, src)) out.push(`${m.id}: startFrom "${sf.lab}" takes no file "${src}"`);
+      }
+    }
+  }
+  return out;
 }
 
 /**

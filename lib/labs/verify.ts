@@ -7,9 +7,9 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { gradeFiles } from '../grading/grade';
 import { labPassed, type StoredResult } from '../grading/result';
-import { labSubmissionDirs, readCase, readFolderFiles, readVariant, type Lab } from './registry';
+import { getLab, labSubmissionDirs, readCase, readFolderFiles, readVariant, type Lab } from './registry';
 
-export type VerifyKind = 'solution' | 'starter' | 'case' | 'variant';
+export type VerifyKind = 'solution' | 'starter' | 'case' | 'variant' | 'startFrom';
 
 export interface VerifyItem {
   kind: VerifyKind;
@@ -52,7 +52,26 @@ export function labVerifyItems(lab: Lab): VerifyItem[] {
     const v = readVariant(dir);
     items.push({ kind: 'variant', name: path.basename(dir), style: v.variant.style, expected: 'full marks', files: v.files });
   }
+  for (const sf of lab.manifest.startFrom) {
+    const from = getLab(sf.lab);
+    if (!from) throw new Error(`startFrom: no lab ${sf.lab}`);
+    items.push({ kind: 'startFrom', name: sf.lab, expected: 'gradable, below the pass mark', files: startFromFiles(lab, readFolderFiles(path.join(from.dir, 'solution')), sf.files) });
+  }
   return items;
+}
+
+/**
+ * What a learner who passed `startFrom`'s lab gets in the editor: this lab's starter with their mapped files on top
+ * (here the earlier lab's reference solution stands for their passing work). It must be a starting point: gradable and
+ * below the pass mark.
+ */
+export function startFromFiles(lab: Lab, earlier: { path: string; content: Buffer }[], mapping: Record<string, string>): { path: string; content: Buffer }[] {
+  const files = new Map(readFolderFiles(path.join(lab.dir, 'starter')).map((f) => [f.path, f]));
+  for (const [src, target] of Object.entries(mapping)) {
+    const f = earlier.find((x) => x.path === src);
+    if (f) files.set(target, { path: target, content: f.content });
+  }
+  return [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** Whether a graded result is what the item must do, and a one-line account of it. */
@@ -70,6 +89,7 @@ export function judgeItem(lab: Lab, item: VerifyItem, r: StoredResult): { ok: bo
       ok = r.gradable && failed.length === 0 && r.score === r.maxScore && labPassed(lab.manifest, r);
       break;
     case 'starter':
+    case 'startFrom':
       ok = r.gradable && r.score / r.maxScore < lab.manifest.passRatio && !labPassed(lab.manifest, r);
       break;
     case 'case': {
@@ -117,7 +137,7 @@ export async function verifyLab(docker: Docker, lab: Lab, opts: { concurrency?: 
 
 /** One line per lab: how many of each kind did what they must. */
 export function summarise(rows: VerifyRow[]): Record<VerifyKind, { ok: number; total: number }> {
-  const s = { solution: { ok: 0, total: 0 }, starter: { ok: 0, total: 0 }, case: { ok: 0, total: 0 }, variant: { ok: 0, total: 0 } };
+  const s = { solution: { ok: 0, total: 0 }, starter: { ok: 0, total: 0 }, case: { ok: 0, total: 0 }, variant: { ok: 0, total: 0 }, startFrom: { ok: 0, total: 0 } };
   for (const r of rows) {
     s[r.kind].total++;
     if (r.ok) s[r.kind].ok++;
