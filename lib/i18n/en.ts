@@ -280,6 +280,16 @@ export const en: Messages = {
     approximate: 'The attempts differ too much to match every line quickly: some parts are shown as replaced whole.',
     omitted: '{n} more changed lines are not shown here.',
   },
+  startFrom: {
+    title: 'Start from earlier work',
+    use: 'Start from your week {week} work',
+    available: 'Puts {files} from your passing attempt of week {week}’s lab “{lab}” ({score}/{max}) into the editor in place of the starter’s. Nothing is submitted.',
+    notYet: 'Pass week {week}’s lab “{lab}” and you can start this one from your own {files} instead of the starter’s.',
+    used: '{files} now holds your week {week} work. Nothing was submitted.',
+    undo: 'Undo',
+    undone: '{files} is back as it was.',
+    openLab: 'Open week {week}’s lab',
+  },
   roadmap: {
     weekNotStarted: 'Not started',
     weekLearning: 'In progress',

@@ -283,6 +283,16 @@ export const ko = {
     approximate: '두 시도가 너무 많이 달라 일부 구간은 줄 단위로 맞추지 않고 통째로 바뀐 것으로 보여 줍니다.',
     omitted: '나머지 바뀐 줄 {n}개는 보여 주지 않습니다.',
   },
+  startFrom: {
+    title: '앞 주차 작업에서 시작하기',
+    use: '{week}주차 작업에서 시작하기',
+    available: '{week}주차 실습 “{lab}”에서 통과한 내 시도({score}/{max}점)의 {files} 파일을 시작 파일 대신 편집기에 넣습니다. 제출되지는 않습니다.',
+    notYet: '{week}주차 실습 “{lab}”에 통과하면 시작 파일 대신 직접 작성한 {files} 파일에서 이 실습을 시작할 수 있습니다.',
+    used: '{files} 파일에 {week}주차 작업을 넣었습니다. 아직 제출되지 않았습니다.',
+    undo: '되돌리기',
+    undone: '{files} 파일을 원래대로 되돌렸습니다.',
+    openLab: '{week}주차 실습 열기',
+  },
   roadmap: {
     weekNotStarted: '시작 전',
     weekLearning: '진행 중',

@@ -9,6 +9,7 @@ import { dateLocale, messages, t, weekLabel } from '@/lib/i18n';
 import { getLab, readFolderFiles } from '@/lib/labs/registry';
 import { maxPoints } from '@/lib/labs/manifest';
 import { listLabSubmissions, getSubmissionFiles } from '@/lib/submissions/queries';
+import { startFromOffers } from '@/lib/submissions/start-from';
 import { learnerSchedule } from '@/lib/cohorts/schedule';
 import { workspaceState, type WorkspaceState } from '@/app/_server/workspace-state';
 import { AlertIcon, CalendarIcon, LockIcon } from '../../roadmap/icons';
@@ -55,6 +56,8 @@ export default async function LabPage({ params, searchParams }: Props) {
   const initialFiles = m.files
     .map((f) => ({ path: f.path, language: f.language, content: initial.find((x) => x.path === f.path)?.content.toString('utf8') ?? '' }))
     .concat(initial.filter((x) => !m.files.some((f) => f.path === x.path)).map((x) => ({ path: x.path, language: extraLanguage(x.path), content: x.content.toString('utf8') })));
+  // One running project: the learner's own passing work of an earlier lab this one continues (the manifest's startFrom).
+  const startFrom = user && m.startFrom.length ? { offers: (await startFromOffers(user, m.id)).map((o) => ({ ...o, title: o.title[lang] })), s: messages(lang, 'startFrom') } : undefined;
   // The learner's schedule for this lab's week: a locked week's lab can still be practised (graded in full);
   // only the due date matters for the late mark.
   const win = user ? (await learnerSchedule(user.id)).get(m.week) : undefined;
@@ -120,7 +123,7 @@ export default async function LabPage({ params, searchParams }: Props) {
       </section>
       <section className="space-y-6">
         {user ? (
-          <Workbench key={m.id} labId={m.id} initialFiles={initialFiles} watchId={watch} lang={lang} s={strings} workspace={workspace} w={messages(lang, 'workspace')} />
+          <Workbench key={m.id} labId={m.id} initialFiles={initialFiles} watchId={watch} lang={lang} s={strings} workspace={workspace} w={messages(lang, 'workspace')} startFrom={startFrom} />
         ) : (
           <p className="rounded-lg border border-slate-300 p-4 dark:border-slate-700">
             <Link href={`/login?callbackUrl=/labs/${m.id}`} className="text-blue-700 underline dark:text-blue-400">

@@ -12,6 +12,7 @@ import type { WorkspaceState } from '@/app/_server/workspace-state';
 import { format } from '@/lib/i18n/format';
 import { ResultView, type ViewStrings } from './result-view';
 import { PracticeView, StepsList, ToolsList, type PracticeState, type WorkspaceStrings } from './workspace-panel';
+import { StartFrom, type StartFromStrings, type StartFromView } from './start-from';
 
 export interface WorkbenchFile {
   path: string;
@@ -64,6 +65,7 @@ export function Workbench({
   s,
   workspace,
   w,
+  startFrom,
 }: {
   labId: string;
   initialFiles: WorkbenchFile[];
@@ -73,6 +75,8 @@ export function Workbench({
   /** The learner's workspace for this lab (null: the lab has none). */
   workspace: WorkspaceState | null;
   w: WorkspaceStrings;
+  /** Earlier labs whose passing work this lab may start from (the manifest's startFrom), with the learner's own. */
+  startFrom?: { offers: StartFromView[]; s: StartFromStrings };
 }) {
   const router = useRouter();
   const [files, setFiles] = useState<WorkbenchFile[]>(initialFiles);
@@ -428,6 +432,24 @@ export function Workbench({
     }
   };
 
+  /** Puts text into the editor's files (an earlier week's work, or back what was there); returns what they held. */
+  const putFiles = (list: { path: string; content: string }[]) => {
+    const prev = filesRef.current;
+    const before = list.map((f) => ({ path: f.path, content: prev.find((x) => x.path === f.path)?.content ?? '' }));
+    const map = new Map(prev.map((f) => [f.path, f]));
+    for (const f of list) map.set(f.path, { path: f.path, content: f.content, language: map.get(f.path)?.language ?? guessLanguage(f.path) });
+    const next = [...map.values()];
+    filesRef.current = next;
+    setFiles(next);
+    setRev((r) => r + 1);
+    if (list[0]) setActive(list[0].path);
+    if (inWorkspace) {
+      saveBlocked.current = false;
+      scheduleSave();
+    }
+    return before;
+  };
+
   const onEdit = useCallback(
     (text: string) => {
       setFiles((prev) => {
@@ -537,6 +559,7 @@ export function Workbench({
           {practice && <PracticeView practice={practice} labId={labId} lang={lang} w={w} s={s} />}
         </section>
       )}
+      {startFrom && <StartFrom offers={startFrom.offers} s={startFrom.s} put={putFiles} />}
       <div className="flex flex-wrap items-center gap-2" role="tablist" aria-label="Files">
         {files.map((f) => (
           <button
