@@ -54,9 +54,11 @@ describe('the lab folder', () => {
 
   it('the starter fails the four faults, below the pass mark, with the symptoms of the instructions', async () => {
     const v = await grade(sub(read('starter', 'cluster.yaml'), read('starter', 'k8s/frontend-service.yaml')));
-    expect(failed(v)).toEqual(['access-entry', 'load-balancer', 'nodes-join', 'pod-identity']);
+    expect(failed(v)).toEqual(['access-entry', 'load-balancer', 'node-image', 'nodes-join', 'pod-identity']);
     expect(score(v) / MAX).toBeLessThan(manifest.passRatio);
-    expect(en(v, 'nodes-join')).toMatch(/subnet-0a1b2c3d4e5f60020 \(shop-data-1.*only the local route.*NodeCreationFailure.*AmazonLinux2 is not supported for Kubernetes version 1\.35/);
+    expect(en(v, 'nodes-join')).toMatch(/subnet-0a1b2c3d4e5f60020 \(shop-data-1.*only the local route.*NodeCreationFailure/);
+    expect(en(v, 'node-image')).toMatch(/managedNodeGroups\[0\]\.amiFamily\): amiFamily AmazonLinux2: eksctl stops with "AmazonLinux2 is not supported for Kubernetes version 1\.35"/);
+    expect(en(v, 'nodes-join')).not.toMatch(/amiFamily/);
     expect(en(v, 'pod-identity')).toMatch(/this association is for default\/checkout, but checkout runs in the namespace shop/);
     expect(en(v, 'access-entry')).toMatch(/no access entry for arn:aws:iam::111122223333:role\/github-deploy/);
     const event = "Failed build model due to couldn't auto-discover subnets: unable to resolve at least one subnet. Evaluated 2 subnets: 2 are tagged for other clusters, and 0 have insufficient available IP addresses";
@@ -131,8 +133,10 @@ describe('wrong repairs fail the check they break, and say why', () => {
     ['the data subnets listed as public instead', edit('        id: subnet-0a1b2c3d4e5f60010\n        cidr: 10.0.10.0/24\n', '        id: subnet-0a1b2c3d4e5f60020\n        cidr: 10.0.20.0/24\n'), SERVICE, ['nodes-join'], /only the local route/],
     ['a subnet id whose cidr does not match', edit('        id: subnet-0a1b2c3d4e5f60010\n        cidr: 10.0.10.0/24\n', '        id: subnet-0a1b2c3d4e5f60010\n        cidr: 10.0.12.0/24\n'), SERVICE, ['nodes-join'], /is 10\.0\.10\.0\/24 \(shop-private-1\), not 10\.0\.12\.0\/24/],
     ['public subnets under vpc.subnets.private', edit('        id: subnet-0a1b2c3d4e5f60010\n        cidr: 10.0.10.0/24\n', '        id: subnet-0a1b2c3d4e5f60000\n        cidr: 10.0.0.0/24\n'), SERVICE, ['nodes-join'], /public subnet: its route goes to the internet gateway/],
-    ['Windows nodes', edit('    amiFamily: AmazonLinux2023\n', '    amiFamily: WindowsServer2022CoreContainer\n'), SERVICE, ['nodes-join'], /Windows nodes/],
-    ['a pinned AMI', edit('    amiFamily: AmazonLinux2023\n', '    amiFamily: AmazonLinux2023\n    ami: ami-0123456789abcdef0\n'), SERVICE, ['nodes-join'], /pinned custom AMI/],
+    ['Amazon Linux 2 kept (the rest fixed)', edit('    amiFamily: AmazonLinux2023\n', '    amiFamily: AmazonLinux2\n'), SERVICE, ['node-image'], /no Amazon Linux 2 node images after 1\.32.*judged as if this line were fixed/],
+    ['the node group deleted', edit(CLUSTER.slice(CLUSTER.indexOf('managedNodeGroups:'), CLUSTER.indexOf('cloudWatch:')), ''), SERVICE, ['node-image', 'nodes-join', 'rest-intact'], /no node group any more/],
+    ['Windows nodes', edit('    amiFamily: AmazonLinux2023\n', '    amiFamily: WindowsServer2022CoreContainer\n'), SERVICE, ['node-image'], /Windows nodes/],
+    ['a pinned AMI', edit('    amiFamily: AmazonLinux2023\n', '    amiFamily: AmazonLinux2023\n    ami: ami-0123456789abcdef0\n'), SERVICE, ['node-image'], /pinned custom AMI/],
     ['an association without the agent addon', edit('  - name: eks-pod-identity-agent\n', ''), SERVICE, ['pod-identity', 'rest-intact'], /eks-pod-identity-agent addon/],
     ['a policy on another bucket', edit('            Resource: "arn:aws:s3:::shop-product-images/*"', '            Resource: "arn:aws:s3:::shop-assets/*"'), SERVICE, ['pod-identity'], /does not allow s3:GetObject on arn:aws:s3:::shop-product-images\/banner\.png/],
     ['s3:* on every resource', edit('            Action: ["s3:GetObject"]\n            Resource: "arn:aws:s3:::shop-product-images/*"', '            Action: ["s3:*"]\n            Resource: "*"'), SERVICE, ['pod-identity'], /every s3 action on every s3 resource/],

@@ -22,7 +22,7 @@ import { ACCESS_POLICY, CHECKOUT, CLUSTER, LINUX_FAMILIES, REGION, ROLES, SUBNET
 
 export const CLUSTER_FILE = 'cluster.yaml';
 export const SERVICE_FILE = 'k8s/frontend-service.yaml';
-export const CHECK_IDS = ['schema', 'nodes-join', 'pod-identity', 'access-entry', 'load-balancer', 'rest-intact'] as const;
+export const CHECK_IDS = ['schema', 'node-image', 'nodes-join', 'pod-identity', 'access-entry', 'load-balancer', 'rest-intact'] as const;
 
 const LBC_CLASS = 'service.k8s.aws/nlb';
 const A = 'service.beta.kubernetes.io/';
@@ -84,7 +84,7 @@ function checkSchema(md: Model): CheckVerdict {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// nodes-join: the node group's subnets have a way out, and eksctl can build its nodes.
+// node-image and nodes-join: eksctl can build the node group's nodes, and its subnets have a way out.
 
 interface SubnetSpec {
   key: string;
@@ -140,11 +140,14 @@ function groupSubnets(c: Config, grp: Group): { spec: SubnetSpec | null; label: 
   return specs.map((s) => ({ spec: s, label: s.key, path: s.path }));
 }
 
-function checkNodesJoin(md: Model): CheckVerdict {
+function checkNodes(md: Model): [CheckVerdict, CheckVerdict] {
   const { c } = md;
   const note = refusedNote(md);
   const gs = groups(c);
-  if (!gs.length) return fail('nodes-join', m(`${CLUSTER_FILE}에 노드 그룹이 없습니다. 노드 그룹을 지우면 노드는 영영 조인하지 않습니다.`, `${CLUSTER_FILE} has no node group any more; with no node group no node ever joins.`));
+  if (!gs.length) {
+    const gone = m(`${CLUSTER_FILE}에 노드 그룹이 없습니다. 노드 그룹을 지우면 노드는 영영 조인하지 않습니다.`, `${CLUSTER_FILE} has no node group any more; with no node group no node ever joins.`);
+    return [fail('node-image', gone), fail('nodes-join', gone)];
+  }
   const route: Finding[] = [];
   const image: Finding[] = [];
   const noRoute: { grp: Group; path: PathPart[]; s: Subnet }[] = [];
@@ -173,7 +176,7 @@ function checkNodesJoin(md: Model): CheckVerdict {
     const fam = grp.g.amiFamily;
     const famPath: PathPart[] = fam === undefined ? grp.base : [...grp.base, 'amiFamily'];
     if (fam === 'AmazonLinux2') {
-      image.push(F(famPath, `amiFamily AmazonLinux2: eksctl stops with "AmazonLinux2 is not supported for Kubernetes version 1.35" (EKS publishes no Amazon Linux 2 node images after 1.32). Use AmazonLinux2023, eksctl's default, or Bottlerocket`, `amiFamily AmazonLinux2: eksctl이 "AmazonLinux2 is not supported for Kubernetes version 1.35"로 멈춥니다(EKS는 1.32 뒤로 Amazon Linux 2 노드 이미지를 내지 않습니다). eksctl의 기본값인 AmazonLinux2023이나 Bottlerocket을 쓰세요`));
+      image.push(F(famPath, `amiFamily AmazonLinux2: eksctl stops with "AmazonLinux2 is not supported for Kubernetes version 1.35" (EKS publishes no Amazon Linux 2 node images after 1.32). Use AmazonLinux2023, eksctl's default, or Bottlerocket. Until then eksctl creates nothing; the other checks are judged as if this line were fixed`, `amiFamily AmazonLinux2: eksctl이 "AmazonLinux2 is not supported for Kubernetes version 1.35"로 멈춥니다(EKS는 1.32 뒤로 Amazon Linux 2 노드 이미지를 내지 않습니다). eksctl의 기본값인 AmazonLinux2023이나 Bottlerocket을 쓰세요. 그때까지 eksctl은 아무것도 만들지 않습니다. 다른 항목은 이 줄을 고쳤다고 보고 채점합니다`));
     } else if (typeof fam === 'string' && /^Windows/.test(fam)) {
       image.push(F(famPath, `amiFamily ${fam} makes Windows nodes, where the shop's Linux images cannot run; a Windows node group also needs a Linux one beside it`, `amiFamily ${fam}는 Windows 노드를 만들어 쇼핑몰의 리눅스 이미지가 돌 수 없습니다`));
     } else if (fam !== undefined && !LINUX_FAMILIES.includes(String(fam))) {
@@ -199,9 +202,9 @@ function checkNodesJoin(md: Model): CheckVerdict {
       ),
     );
   }
-  const withNote = (f: Finding[]) => (note ? joinB([note, asB(c, f)]) : say(c, f));
-  if (note) return fail('nodes-join', joinB([note, ...(route.length || image.length ? [asB(c, [...route, ...image])] : [])]));
-  return partial('nodes-join', 3, [part(route.length === 0, withNote(route)), part(image.length === 0, withNote(image))]);
+  const withNote = (f: Finding[]) => (note ? joinB([note, ...(f.length ? [asB(c, f)] : [])]) : say(c, f));
+  if (note) return [fail('node-image', withNote(image)), fail('nodes-join', withNote(route))];
+  return [image.length ? fail('node-image', say(c, image)) : pass('node-image', 1), route.length ? fail('nodes-join', say(c, route)) : pass('nodes-join', 2)];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -507,7 +510,7 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
   const md = load(sub);
   const { checks, report } = reporter(ctx);
   report(checkSchema(md));
-  report(checkNodesJoin(md));
+  for (const v of checkNodes(md)) report(v);
   report(checkPodIdentity(md));
   report(checkAccessEntry(md));
   report(checkLoadBalancer(md));
