@@ -18,7 +18,8 @@ import { leaseBuilder, type BuilderLease } from './builder';
 import { learnerStartError, runHealthcheck, subjectUser, SUBJECT_ANSWER_WAIT_MS, waitForPort, type RunInfo } from './subject-run';
 import type { SandboxPool } from './pool';
 import { BUILD_INFO_PATH, graderSubjectEnv, HARNESS_PATH, KIT_STOPPED, parseProgress, RUN_INFO_PATH, SUBJECT_PORT_VAR } from '../../grader-kit/protocol';
-import { checkSubmissionFiles, SubmissionRejected } from '../labs/files';
+import { acceptFiles } from '../labs/files';
+import { isAppError } from '../errors';
 
 export type Phase = 'starting' | 'building' | 'running' | 'finished';
 
@@ -82,11 +83,10 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
   // Malformed submissions are answered before anything reaches Docker.
   let input: Buffer;
   try {
-    checkSubmissionFiles(lab.manifest, opts.files);
-    input = await buildSubmissionTar(opts.files);
+    input = await buildSubmissionTar(acceptFiles(lab.manifest, opts.files));
   } catch (e) {
-    if (e instanceof SubmissionRejected || e instanceof ArchiveError) {
-      const msg = e instanceof SubmissionRejected ? e.msg : { ko: `제출 파일을 받을 수 없습니다: ${e.message}`, en: `The submission was refused: ${e.message}` };
+    if (isAppError(e) || e instanceof ArchiveError) {
+      const msg = isAppError(e) ? e.bilingual() : { ko: `제출 파일을 받을 수 없습니다: ${e.message}`, en: `The submission was refused: ${e.message}` };
       return { kind: 'graded', result: notGradable(lab, msg, Date.now() - started), imageTag };
     }
     throw e;

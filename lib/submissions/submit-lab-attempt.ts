@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getDb } from '../db';
 import { getLab } from '../labs/registry';
-import { checkSubmissionFiles } from '../labs/files';
+import { acceptFiles } from '../labs/files';
 import { enqueueGrading } from '../queue';
 import type { Actor } from '../auth/actor';
 import { isLate } from '../cohorts/schedule';
@@ -25,15 +25,7 @@ export async function submitLabAttempt(actor: Actor, raw: unknown, opts: { limit
   const input = submitInput.parse(raw);
   const lab = getLab(input.labId);
   if (!lab) throw new AppError('not_found', { message: msg('errors.noLab', { id: input.labId }) });
-  const files = input.files.map((f) => ({ path: f.path, content: typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content) }));
-  // Size and count first, answered as "too large" (413); then the manifest's other rules (names, required files).
-  const m = lab.manifest;
-  if (files.length > m.maxFiles) throw new AppError('too_many_files', { params: { max: m.maxFiles } });
-  const big = files.find((f) => f.content.length > m.maxFileBytes);
-  if (big) throw new AppError('file_too_large', { params: { path: big.path, max: m.maxFileBytes } });
-  if (files.reduce((n, f) => n + f.content.length, 0) > m.maxTotalBytes)
-    throw new AppError('files_too_large', { params: { max: m.maxTotalBytes } });
-  checkSubmissionFiles(lab.manifest, files);
+  const files = acceptFiles(lab.manifest, input.files);
   const db = getDb();
   // Practice after a deadline is graded in full; it is marked late and the cohort's late policy counts it.
   const late = await isLate(actor.id, lab.manifest.week);

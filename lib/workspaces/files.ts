@@ -7,7 +7,7 @@
 import { getDb, type Prisma } from '../db';
 import type { Lab } from '../labs/registry';
 import { readFolderFiles } from '../labs/registry';
-import { checkEntryName } from '../grading/tar';
+import { fileRefusal, setRefusal } from '../labs/files';
 import type { FileRules } from './agent/protocol';
 import { WorkspaceError } from './errors';
 import path from 'node:path';
@@ -38,26 +38,14 @@ export function isLabFile(lab: Lab, rel: string): boolean {
   return dot > 0 && m.extraExtensions.includes(base.slice(dot));
 }
 
-/** Why a file cannot be stored for this lab, or null. */
+/** Why a file cannot be stored for this lab, or null: the submission gate's rule for one file (lib/labs/files.ts). */
 export function refuseFile(lab: Lab, rel: string, size: number): { ko: string; en: string } | null {
-  const why = checkEntryName(rel);
-  if (why) return { ko: `파일 이름을 받을 수 없습니다: ${why}`, en: `File name refused: ${why}` };
-  if (rel === '.lms' || rel.startsWith('.lms/')) return { ko: '.lms/ 아래 이름은 채점 엔진이 씁니다.', en: 'Names under .lms/ are reserved for the grading engine.' };
-  if (!isLabFile(lab, rel)) {
-    const allowed = [...lab.manifest.files.map((x) => x.path), ...lab.manifest.extraExtensions.map((e) => `*${e}`)].join(', ');
-    return { ko: `이 실습에서 받지 않는 파일입니다: ${rel} (받는 파일: ${allowed})`, en: `This lab does not take ${rel} (it takes: ${allowed})` };
-  }
-  if (size > lab.manifest.maxFileBytes) return { ko: `${rel} 파일이 너무 큽니다 (최대 ${lab.manifest.maxFileBytes} 바이트).`, en: `${rel} is too large (at most ${lab.manifest.maxFileBytes} bytes).` };
-  return null;
+  return fileRefusal(lab.manifest, rel, size)?.bilingual() ?? null;
 }
 
 /** Whether a whole set fits the lab (count and total size); a message when not. */
 export function refuseSet(lab: Lab, files: { path: string; content: Buffer }[]): { ko: string; en: string } | null {
-  const m = lab.manifest;
-  if (files.length > m.maxFiles) return { ko: `파일은 최대 ${m.maxFiles}개까지입니다.`, en: `At most ${m.maxFiles} files.` };
-  const total = files.reduce((n, f) => n + f.content.length, 0);
-  if (total > m.maxTotalBytes) return { ko: `파일 크기의 합이 ${m.maxTotalBytes} 바이트를 넘습니다.`, en: `The files add up to more than ${m.maxTotalBytes} bytes.` };
-  return null;
+  return setRefusal(lab.manifest, files)?.bilingual() ?? null;
 }
 
 export function starterFiles(lab: Lab): { path: string; content: Buffer }[] {

@@ -11,7 +11,7 @@ import { getDb } from '../db';
 import { getEnv } from '../env';
 import { enqueueGrading } from '../queue';
 import type { Lab } from '../labs/registry';
-import { checkSubmissionFiles } from '../labs/files';
+import { acceptFiles } from '../labs/files';
 import { storedResult } from '../grading/result';
 import { labPassed } from '../grading/result';
 import { WorkspaceError, M, type Bi } from './errors';
@@ -62,7 +62,7 @@ async function overLimit(userId: string): Promise<number> {
 
 /** Queues a practice grading of these files; throws a WorkspaceError for files the lab refuses or a limit. */
 export async function queuePractice(userId: string, lab: Lab, files: { path: string; content: Buffer }[]): Promise<string> {
-  checkSubmissionFiles(lab.manifest, files);
+  acceptFiles(lab.manifest, files);
   const db = getDb();
   const { id, waiting } = await db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('lms:submit'), hashtext(${userId}))::text`;
