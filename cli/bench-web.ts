@@ -21,6 +21,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { CliError, log } from './sh';
 import { ROOT } from './services';
 import { DEMO_PASSWORD, startApp, startStack } from './stack';
+import { getEnv } from '../lib/env';
 
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -148,10 +149,16 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
   const pollers = Number(opt('--pollers', '200'));
   const pollMs = Number(opt('--poll-ms', '1000'));
   const port = Number(opt('--port', '3200'));
+  // --url: measure a web process already running (one under a profiler) on the same database instead of starting one.
+  const url = args.includes('--url') ? opt('--url', '') : undefined;
+  if (url !== undefined && !/^https?:\/\/[^/]+$/.test(url)) throw new CliError('bench web: --url http://host:port (no path)');
   if (!(seconds > 0 && seconds <= 120) || !(connections >= 1 && connections <= 200) || !(pollers >= 1 && pollers <= 1000) || !(pollMs >= 100)) {
     throw new CliError('bench web: --seconds 1-120, --connections 1-200, --pollers 1-1000, --poll-ms >= 100');
   }
-  const env = await startStack({ database: 'lms_bench', redisPrefix: 'lms-bench', seed: true });
+  // Its own database and Redis prefix: lms_bench, or LMS_TEST_DB / LMS_TEST_REDIS_PREFIX when set (two runs on one box).
+  const { LMS_TEST_DB, LMS_TEST_REDIS_PREFIX } = getEnv();
+  const database = LMS_TEST_DB === 'lms_test' ? 'lms_bench' : LMS_TEST_DB;
+  const env = await startStack({ database, redisPrefix: LMS_TEST_REDIS_PREFIX ?? database.replace(/_/g, '-'), seed: true });
   const { loadContent } = await import('../lib/content/index');
   const { listLabs } = await import('../lib/labs/registry');
   const { getDb } = await import('../lib/db');
@@ -163,13 +170,13 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
   const lessonPath = `/weeks/1/${lesson.slug}`;
   const labPath = `/labs/${lab.manifest.id}`;
   // The site alone: the pollers' submissions below are made up (no job), and a worker would reconcile them.
-  const app = await startApp(env, { port, worker: false });
+  const app = url === undefined ? await startApp(env, { port, worker: false }) : undefined;
   const db = getDb();
   const run = crypto.randomBytes(4).toString('hex');
   const floorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-floor-'));
   let floor: ChildProcess | undefined;
   try {
-    const base = `http://127.0.0.1:${port}`;
+    const base = url ?? `http://127.0.0.1:${port}`;
     const html = await (await fetch(base + lessonPath)).text();
     // JS shipped to the lesson page: every script it loads, gzipped.
     // Scripts marked noModule (Next's legacy polyfills) are never fetched by a browser that runs modules.
@@ -253,7 +260,7 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
     return doc.errors === 0 ? 0 : 1;
   } finally {
     floor?.kill('SIGTERM');
-    await app.stop();
+    await app?.stop();
     fs.rmSync(floorDir, { recursive: true, force: true });
     await db.user.deleteMany({ where: { email: { startsWith: `benchweb-${run}-` } } }).catch(() => {});
   }

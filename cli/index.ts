@@ -26,8 +26,8 @@ const USAGE = `usage: bin/lms <command>
   restore <file> [--force]   load a backup into an empty database (--force replaces what is there)
   bench grading [--json] [--n 20] [--burst 200] [--concurrency 2] [--lab <id>]
                              the grading engine against raw docker run (see README)
-  bench web [--json] [--seconds 10] [--connections 10]
-                             lesson page and dashboard of the production build against a static floor
+  bench web [--json] [--seconds 10] [--connections 10] [--pollers 200] [--poll-ms 1000] [--port 3200] [--url http://host:port]
+                             lesson, dashboard, lab page and status polls of the production build against a static floor
   bench load [--json] [--learners 200] [--seconds 30] [--url http://localhost:3000]
                              simulated learners browsing and submitting; counts by status, p50/p95 by route
   bench workspace [--json] [--n 10] [--echo 100] [--concurrent 50] [--burst 20] [--lab <id>]
