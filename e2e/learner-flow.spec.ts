@@ -74,6 +74,8 @@ test('a learner reads a lesson in both languages, submits the week-1 lab and see
   await page.screenshot({ path: path.join(shots, 'lab-graded.png'), fullPage: true });
 
   // A wrong submission: graded with failed checks and hints; the history lists both attempts.
+  // (the upload left its first file's tab open: back to main.tf, the file this attempt breaks)
+  await page.getByRole('tab', { name: 'main.tf' }).click();
   await page.getByTestId('editor').fill('terraform {}\n');
   await page.getByTestId('submit').click();
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'GRADED', { timeout: 60_000 });
