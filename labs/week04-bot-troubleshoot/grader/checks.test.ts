@@ -138,6 +138,14 @@ describe('week04-bot-troubleshoot grader', { timeout: 40_000 }, () => {
     expect(failed(v)).toEqual(['raw-body', 'rest-intact']);
   });
 
+  it.concurrent('a bot that never answers webhooks is still judged on its slash commands, within the budget', async () => {
+    const started = Date.now();
+    const v = await run(one(edit(solution(), 'function handleWebhook(raw, headers, res) {\n', 'function handleWebhook(raw, headers, res) {\n  if (raw) return; // hangs\n')));
+    expect(failed(v)).toEqual(['failure-mark', 'raw-body', 'rest-intact']);
+    expect(JSON.stringify(v.checks.find((c) => c.id === 'raw-body')!.message)).toMatch(/no answer in time/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('refuses a submission that cannot run', async () => {
     const cfg = loadConfig(path.join(LAB, 'lab.yaml'), path.join(LAB, 'grader', 'data'), 'http://127.0.0.1:1');
     await expect(grade(new Submission(new Map([['bot.js', Buffer.from('import http from "node:http";\n')]])), cfg)).rejects.toBeInstanceOf(NotGradable);

@@ -267,13 +267,16 @@ export interface Seen {
   commands: Record<string, { c: Command; a: Answer; sentAt: number; dispatches: Dispatch[] }>;
   chat: FakeChat;
   github: FakeGitHub;
-  where: Record<'verify' | 'slack' | 'ack' | 'icons', string>;
+  where: Record<'verify' | 'slack' | 'window' | 'ack' | 'icons', string>;
 }
 
 async function runAll(cfg: Config, chat: FakeChat, github: FakeGitHub, deadline: number): Promise<Omit<Seen, 'where'>> {
   const ds = buildDeliveries(cfg.dataDir, cfg.webhookSecret);
   const deliveries: (Seen['deliveries'][number] & { sentAt: number })[] = [];
   let n = 0;
+  // A bot that stops answering webhooks would spend the whole budget on them: after two deliveries in a row without an
+  // answer the rest count as unanswered, and the slash commands still get their turn.
+  let stalled = 0;
   for (const d of [...ds.real, ...ds.other, ...ds.forged, ds.unsigned]) {
     const before = chat.arrivals.length;
     const headers: Record<string, string> = {
@@ -285,7 +288,8 @@ async function runAll(cfg: Config, chat: FakeChat, github: FakeGitHub, deadline:
     };
     if (d.sig) headers['x-hub-signature-256'] = d.sig;
     const sentAt = Date.now();
-    const a = deadline - Date.now() > 500 ? await send(cfg.subjectUrl, '/webhook', headers, d.body, Math.min(3000, deadline - Date.now())) : { error: 'timeout', ms: 0 };
+    const a = deadline - Date.now() > 500 && stalled < 2 ? await send(cfg.subjectUrl, '/webhook', headers, d.body, Math.min(2000, deadline - Date.now())) : { error: 'timeout', ms: 0 };
+    stalled = 'error' in a && a.error === 'timeout' ? stalled + 1 : 0;
     // A message usually leaves right after the answer: let it arrive before the next delivery (late ones are
     // attributed by their content below).
     await waitFor(() => chat.arrivals.length > before, d.want && isAnswer(a) && a.status < 300 ? 1000 : 50);
@@ -295,10 +299,13 @@ async function runAll(cfg: Config, chat: FakeChat, github: FakeGitHub, deadline:
   github.plans.set(cs.slow!.version, { delayMs: SLOW_GITHUB_MS });
   github.plans.set(cs['github-down']!.version, { status: 503 });
   const commands: Seen['commands'] = {};
+  stalled = 0;
   for (const c of Object.values(cs)) {
     const { headers, body } = commandRequest(cfg, c);
     const sentAt = Date.now();
-    const a = deadline - Date.now() > 500 ? await send(cfg.subjectUrl, '/slack/commands', headers, body, Math.min(SLACK_MS, deadline - Date.now())) : { error: 'timeout', ms: 0 };
+    const a = deadline - Date.now() > 500 && stalled < 2 ? await send(cfg.subjectUrl, '/slack/commands', headers, body, Math.min(SLACK_MS, deadline - Date.now())) : { error: 'timeout', ms: 0 };
+    // The slow command is expected to time out in a bot that waits for GitHub; two others in a row mean it stopped answering.
+    if (c.id !== 'slow') stalled = 'error' in a && a.error === 'timeout' ? stalled + 1 : 0;
     commands[c.id] = { c, a, sentAt, dispatches: [] };
     // After GitHub's 503 the bot needs a moment to have handled it (or crashed on it).
     if (c.id === 'github-down') await sleep(300);
@@ -371,17 +378,21 @@ export function checkRawBody(s: Seen): CheckVerdict {
 
 /** replay: requests outside Slack's five-minute window refused and not dispatched; fresh ones still work. */
 export function checkReplay(s: Seen): CheckVerdict {
-  const parts: Part[] = [];
-  for (const id of ['replay-day', 'replay-6min', 'future-6min']) {
-    const x = s.commands[id]!;
-    parts.push(
-      part(
-        refusedStatus(x.a) && x.dispatches.length === 0,
-        `${L(x.c.label, 'ko')}: ${describe(x.a, 'ko')}, workflow_dispatch ${x.dispatches.length}번. 서명이 맞아도 타임스탬프가 지금에서 5분 넘게 벗어나면 재전송(replay)으로 보고 401로 거절해야 합니다. 타임스탬프의 단위를 확인하세요 (${s.where.slack}).`,
-        `${L(x.c.label, 'en')}: ${describe(x.a, 'en')}, ${x.dispatches.length} workflow_dispatch(es). Even with a valid signature, a timestamp more than five minutes from now is a replay and must be refused with 401. Check the timestamp's unit (${s.where.slack}).`,
-      ),
-    );
-  }
+  const stale = ['replay-day', 'replay-6min', 'future-6min'].map((id) => s.commands[id]!);
+  const accepted = stale.filter((x) => !(refusedStatus(x.a) && x.dispatches.length === 0));
+  const list = (lang: 'ko' | 'en') =>
+    accepted.map((x) => `${L(x.c.label, lang)}: ${describe(x.a, lang)}, ${lang === 'ko' ? `workflow_dispatch ${x.dispatches.length}번` : `${x.dispatches.length} workflow_dispatch(es)`}`).join('; ');
+  const parts: Part[] = stale.map((x) => ({
+    ok: !accepted.includes(x),
+    // One message for all of them, on the first part that fails.
+    message:
+      accepted[0] === x
+        ? msg(
+            `타임스탬프가 지금에서 5분 넘게 벗어났는데 거절하지 않았습니다: ${list('ko')}. 서명이 맞아도 이런 요청은 캡처한 요청을 다시 보낸 것(replay)으로 보고 401로 거절하고 배포하지 않아야 합니다 (${s.where.window}).`,
+            `Not refused although the timestamp is more than five minutes from now: ${list('en')}. Even with a valid signature such a request is a replay of a captured one: refuse it with 401 and deploy nothing (${s.where.window}).`,
+          )
+        : msg('', ''),
+  }));
   for (const id of ['fresh', 'recent-4min']) {
     const x = s.commands[id]!;
     parts.push(
@@ -392,7 +403,11 @@ export function checkReplay(s: Seen): CheckVerdict {
       ),
     );
   }
-  return partial('replay', 3, parts);
+  const v = partial('replay', 3, parts);
+  // partial() joins the failing parts' messages; the empty ones of the grouped requests are left out.
+  if (v.passed) return v;
+  const failing = parts.filter((p) => !p.ok && L(p.message, 'en') !== '');
+  return { ...v, message: msg(failing.map((p) => L(p.message, 'ko')).join(' '), failing.map((p) => L(p.message, 'en')).join(' ')) };
 }
 
 /** ack: answered within Slack's 3 s while GitHub is slow, dispatched exactly once, and a failing dispatch does not end the bot. */
@@ -540,7 +555,8 @@ export function locate(sub: Submission): Seen['where'] {
   return {
     verify: at('bot.js', [/x-hub-signature-256/i], [/createHmac/]),
     slack: at('bot.js', [/x-slack-request-timestamp/i], [/v0:/]),
-    ack: at('bot.js', [/dispatch/, /await|then/], [/dispatches/]),
+    window: at('bot.js', [/Date\.now\(\)/, /timestamp|\bts\b/i], [/x-slack-request-timestamp/i]),
+    ack: at('bot.js', [/\bawait\s+\w*dispatch\w*\s*\(/i], [/^(?!.*\bfunction\b).*\bdispatch\w*\s*\(/i], [/dispatches/]),
     icons: at('bot.js', [/❌|:x:/], [/failure/]),
   };
 }
