@@ -22,6 +22,8 @@ import { partLogger } from './lib/log';
 import { metrics } from './lib/metrics';
 import { guardRequest } from './app/_server/http/node-guard';
 import { createTtyRelay } from './app/_server/http/workspace-tty';
+import { answerStatusPoll, isStatusPoll } from './app/_server/http/fast-status';
+import { answerFromPageCache, cachedPageOf } from './app/_server/http/page-cache';
 import { getWorkspaceEngine } from './lib/workspaces';
 
 const ROOT = import.meta.dirname;
@@ -70,6 +72,7 @@ async function main() {
   await app.prepare();
   const handle = app.getRequestHandler();
   let lessonHeaders: [string, string][] | undefined;
+  let statusHeaders: [string, string][] | undefined;
   const m = metrics();
 
   const server = http.createServer((req, res) => {
@@ -111,14 +114,45 @@ async function main() {
       }
     }
     route = pathname.startsWith('/api/') ? pathname.split('/').slice(0, 3).join('/') : pathname.startsWith('/_next/') ? '/_next' : 'page';
-    handle(req, res).catch((e: unknown) => {
-      log.error({ reqId: id, err: e }, 'request failed');
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      }
-      res.end('Something went wrong on our side. · 서버에서 문제가 생겼습니다.');
-    });
+    const toNext = () =>
+      handle(req, res).catch((e: unknown) => {
+        log.error({ reqId: id, err: e }, 'request failed');
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        }
+        res.end('Something went wrong on our side. · 서버에서 문제가 생겼습니다.');
+      });
+    // A learner's status poll: the session and one query here (app/_server/http/fast-status.ts); refusals go to Next.
+    const poll = isStatusPoll(req, pathname);
+    if (poll) {
+      statusHeaders ??= configuredHeaders('/api/submissions/x');
+      answerStatusPoll(req, res, poll[1]!, statusHeaders).then(
+        (done) => {
+          if (!done) void toNext();
+        },
+        (e: unknown) => {
+          log.error({ reqId: id, err: e }, 'status poll failed, handed to Next');
+          if (!res.headersSent) void toNext();
+        },
+      );
+      return;
+    }
+    // The dashboard and lab pages, kept per reader under a hash of what they show (app/_server/http/page-cache.ts).
+    const page = cachedPageOf(req, pathname, url.slice(pathname.length));
+    if (page) {
+      answerFromPageCache(req, res, page, url).then(
+        (done) => {
+          if (!done) void toNext();
+        },
+        (e: unknown) => {
+          log.error({ reqId: id, err: e }, 'page cache failed, handed to Next');
+          if (!res.headersSent) void toNext();
+        },
+      );
+      return;
+    }
+    void toNext();
   });
   server.keepAliveTimeout = 65_000;
 

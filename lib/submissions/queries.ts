@@ -1,10 +1,12 @@
 import { getDb } from '../db';
+import { rawPool } from '../db-raw';
 import type { Actor } from '../auth/actor';
 import { AppError, msg } from '../errors';
 import { storedResult, type StoredResult } from '../grading/result';
 import { getLab } from '../labs/registry';
 import { queueEstimate } from './schedule';
 import type { SubmissionStatus } from '../generated/prisma/enums';
+import type { Submission as SubmissionRow } from '../generated/prisma/client';
 
 export interface SubmissionView {
   id: string;
@@ -37,11 +39,17 @@ export async function getSubmissionView(actor: Actor, id: string): Promise<Submi
   const db = getDb();
   const s = await db.submission.findUnique({ where: { id }, include: { result: true } });
   if (!s || !(await canSee(actor, s.userId))) throw new AppError('not_found', { message: msg('errors.noSuchSubmission') });
+  return viewOf(s, s.result);
+}
+
+type ViewRow = Pick<SubmissionRow, 'id' | 'labId' | 'status' | 'phase' | 'number' | 'late' | 'createdAt' | 'finishedAt' | 'error' | 'progress'>;
+
+async function viewOf(s: ViewRow, result: { document: unknown; passed: boolean } | null): Promise<SubmissionView> {
   // The queue played forward under the fairness rule (lib/submissions/schedule.ts): who really starts first, and when.
   const estimate = s.status === 'QUEUED' ? await queueEstimate(s.id) : null;
   const queuePosition = estimate?.position ?? null;
   const estimateMs = estimate?.estimateMs ?? null;
-  const parsed = s.result ? storedResult.safeParse(s.result.document) : null;
+  const parsed = result ? storedResult.safeParse(result.document) : null;
   return {
     id: s.id,
     labId: s.labId,
@@ -55,9 +63,35 @@ export async function getSubmissionView(actor: Actor, id: string): Promise<Submi
     queuePosition,
     estimateMs,
     result: parsed?.success ? parsed.data : null,
-    labPassed: s.result ? s.result.passed : null,
+    labPassed: result ? result.passed : null,
     progress: s.status === 'RUNNING' ? progressOf(s.labId, s.progress) : [],
   };
+}
+
+/**
+ * The lab page's status poll in one query, for the web process's fast path (server.ts): the session's user, its
+ * session version checked, and the submission with its result. The access rule is getSubmissionView's (the owner, or
+ * an admin). Anything but a readable submission is null, and the caller leaves the request to the route handler,
+ * which answers the refusal (401, 404) in its usual words.
+ */
+export async function submissionViewForSession(uid: string, sessionVersion: unknown, id: string): Promise<SubmissionView | null> {
+  if (typeof sessionVersion !== 'number') return null;
+  // Prisma's DateTime columns are timestamps without a zone holding UTC.
+  const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  const { rows } = await rawPool().query<Omit<ViewRow, 'createdAt' | 'finishedAt'> & { role: string; sv: number; userId: string | null; createdAt: string; finishedAt: string | null; document: unknown; passed: boolean | null }>({
+    name: 'lms-status-poll',
+    text: `SELECT u.role::text AS role, u."sessionVersion" AS sv, s."userId", s.id, s."labId", s.status::text AS status, s.phase, s.number,
+             s.late, ${iso('s."createdAt"')} AS "createdAt", ${iso('s."finishedAt"')} AS "finishedAt", s.error, s.progress, r.document, r.passed
+           FROM "User" u
+           LEFT JOIN "Submission" s ON s.id = $2
+           LEFT JOIN "Result" r ON r."submissionId" = s.id
+           WHERE u.id = $1`,
+    values: [uid, id],
+  });
+  const r = rows[0];
+  if (!r || r.sv !== sessionVersion || !r.userId) return null;
+  if (!(await canSee({ id: uid, role: r.role as Actor['role'] }, r.userId))) return null;
+  return viewOf({ ...r, createdAt: new Date(r.createdAt), finishedAt: r.finishedAt === null ? null : new Date(r.finishedAt) }, r.passed === null ? null : { document: r.document, passed: r.passed });
 }
 
 export async function listLabSubmissions(actor: Actor, labId: string, take = 50) {

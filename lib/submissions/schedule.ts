@@ -197,7 +197,7 @@ interface Snapshot {
   at: number;
   starts: Map<string, SimStart>;
 }
-const g = globalThis as unknown as { __lmsQueueSnapshot?: Promise<Snapshot> };
+const g = globalThis as unknown as { __lmsQueueSnapshot?: Promise<Snapshot>; __lmsQueueRefresh?: Promise<void> };
 
 /**
  * How long a submission of each lab holds its slot: the average over its last 20 gradings of start to result (a
@@ -252,15 +252,32 @@ async function queueOrder(ids: string[]): Promise<Map<string, number>> {
   return prio;
 }
 
+/**
+ * The parts of a snapshot that change slowly, kept three seconds: the workers' slots (announced with their heartbeat)
+ * and the labs' recent grading times (an average over 20 gradings). A snapshot is taken every second while learners
+ * watch the queue; these two were most of its cost (a SCAN of Redis, 500 rows).
+ */
+const slowParts = new Map<string, { at: number; value: Promise<unknown> }>();
+function slowly<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<T> {
+  const hit = slowParts.get(key);
+  if (hit && Date.now() - hit.at < ttlMs) return hit.value as Promise<T>;
+  if (slowParts.size > 64) slowParts.clear();
+  const value = fn();
+  slowParts.set(key, { at: Date.now(), value });
+  value.catch(() => slowParts.delete(key));
+  return value;
+}
+
 async function takeSnapshot(): Promise<Snapshot> {
   const db = getDb();
   const now = Date.now();
   const [running, queued, slots] = await Promise.all([
     db.submission.findMany({ where: { status: 'RUNNING' }, select: { userId: true, labId: true, startedAt: true }, take: 1000 }),
     db.submission.findMany({ where: { status: 'QUEUED' }, select: { id: true, userId: true, labId: true, createdAt: true, regradeOfId: true }, orderBy: { createdAt: 'asc' }, take: 2000 }),
-    liveSlots(),
+    slowly('slots', 3000, liveSlots),
   ]);
-  const durations = await recentDurations([...new Set([...running, ...queued].map((s) => s.labId))]);
+  const labIds = [...new Set([...running, ...queued].map((s) => s.labId))].sort();
+  const durations = await slowly(`durations:${labIds.join(',')}`, 3000, () => recentDurations(labIds));
   const prio = await queueOrder(queued.map((q) => q.id));
   // A job missing from Redis is re-added by the reconciler with the priority it would have had (see reconcile.ts).
   const rank = new Map<string, number>();
@@ -286,14 +303,26 @@ export const REGRADE_PRIORITY = 50;
 /**
  * Where a waiting submission stands: how many waiting submissions will start before it and when its result is
  * expected (ms from now), from the queue as it is now played forward under the fairness rule. One snapshot serves
- * every poll for a second; a submission newer than the snapshot gets a fresh one.
+ * every poll: up to a second old as it is; up to five seconds old it still answers while the next one is taken (no
+ * poll waits for it); a submission newer than the snapshot waits for a fresh one.
  */
 export async function queueEstimate(submissionId: string): Promise<{ position: number; estimateMs: number } | null> {
-  let snap = g.__lmsQueueSnapshot ? await g.__lmsQueueSnapshot.catch(() => undefined) : undefined;
-  if (!snap || Date.now() - snap.at > 1000 || !snap.starts.has(submissionId)) {
-    const p = takeSnapshot();
-    g.__lmsQueueSnapshot = p;
-    snap = await p;
+  const pending = g.__lmsQueueSnapshot;
+  let snap = pending ? await pending.catch(() => undefined) : undefined;
+  const age = snap ? Date.now() - snap.at : Infinity;
+  if (!snap || age > 5000 || !snap.starts.has(submissionId)) {
+    if (g.__lmsQueueSnapshot === pending) g.__lmsQueueSnapshot = takeSnapshot();
+    snap = await g.__lmsQueueSnapshot!;
+  } else if (age > 1000 && g.__lmsQueueSnapshot === pending && !g.__lmsQueueRefresh) {
+    // Taken in the background; the polls keep the current one until it is there.
+    g.__lmsQueueRefresh = takeSnapshot().then(
+      (next) => {
+        g.__lmsQueueSnapshot = Promise.resolve(next);
+      },
+      () => {},
+    ).finally(() => {
+      g.__lmsQueueRefresh = undefined;
+    });
   }
   const s = snap.starts.get(submissionId);
   if (!s) return null;
