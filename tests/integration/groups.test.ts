@@ -13,6 +13,9 @@ describe('study groups', () => {
     const g = await createGroup(owner, 'Weekend crew');
     await joinGroup(mate, g.inviteCode);
     await getDb().labProgress.create({ data: { userId: mate.id, labId: 'week01-terraform-vpc', bestScore: 13, maxScore: 13, passed: true, attempts: 1 } });
+    // A week counts as passed when both its labs are (the build lab and the troubleshooting lab).
+    expect((await groupBoard(owner, g.id)).rows.find((r) => r.userId === mate.id)!.weeks.find((w) => w.week === 1)!.labPassed).toBe(false);
+    await getDb().labProgress.create({ data: { userId: mate.id, labId: 'week01-vpc-troubleshoot', bestScore: 15, maxScore: 15, passed: true, attempts: 1 } });
     await getDb().lessonProgress.create({ data: { userId: mate.id, week: 1, slug: 'terraform-basics', state: 'DONE' } });
     await setLeaderboard(mate, g.id, true);
     const board = await groupBoard(owner, g.id);

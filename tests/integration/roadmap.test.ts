@@ -41,7 +41,16 @@ describe('roadmap', () => {
     expect(step.kind).toBe(week1.lessons.length > 2 ? 'lesson' : 'lab');
     await db.labProgress.update({ where: { userId_labId: { userId: me.id, labId: 'week01-terraform-vpc' } }, data: { bestScore: 13, passed: true } });
     nodes = await getRoadmap(me.id);
-    expect(nodes.find((n) => n.week === 1)).toMatchObject({ state: 'lab-passed', labState: 'passed' });
+    // Week 1 has two labs: with the build lab passed the week is still being learned, and the lab it leads with is the
+    // troubleshooting lab; with both passed, the week is passed.
+    expect(nodes.find((n) => n.week === 1)).toMatchObject({ state: 'learning', labPassed: false, labId: 'week01-vpc-troubleshoot', labState: 'attempted' });
+    expect(nodes.find((n) => n.week === 1)!.labs.map((l) => [l.id, l.purpose, l.state])).toEqual([
+      ['week01-terraform-vpc', 'build', 'passed'],
+      ['week01-vpc-troubleshoot', 'troubleshoot', 'not-started'],
+    ]);
+    await db.labProgress.create({ data: { userId: me.id, labId: 'week01-vpc-troubleshoot', bestScore: 15, maxScore: 15, passed: true, attempts: 1 } });
+    nodes = await getRoadmap(me.id);
+    expect(nodes.find((n) => n.week === 1)).toMatchObject({ state: 'lab-passed', labPassed: true, labState: 'passed' });
     // Another learner's rows never show on my roadmap.
     const other = await getRoadmap((await createLearner()).id);
     expect(other.find((n) => n.week === 1)).toMatchObject({ state: 'not-started', labPassed: false, lessonsDone: 0 });
@@ -64,6 +73,8 @@ describe('roadmap', () => {
     expect(currentWeek(nodes).week).toBe(2);
     expect(nextStep(w(2))).toMatchObject({ kind: 'lesson', week: 2, slug: loadContent().find((m) => m.week === 2)!.lessons[0]!.slug });
     await db.labProgress.create({ data: { userId: me.id, labId: 'week01-terraform-vpc', bestScore: 13, maxScore: 13, passed: true, attempts: 1 } });
+    expect((await getRoadmap(me.id)).find((n) => n.week === 1)!.overdue).toBe(true); // the troubleshooting lab is still due
+    await db.labProgress.create({ data: { userId: me.id, labId: 'week01-vpc-troubleshoot', bestScore: 15, maxScore: 15, passed: true, attempts: 1 } });
     const after = await getRoadmap(me.id);
     expect(after.find((n) => n.week === 1)!.overdue).toBe(false);
     // Self-paced (no cohort): the first week not finished.
