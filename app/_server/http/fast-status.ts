@@ -67,6 +67,8 @@ export async function answerStatusPoll(req: IncomingMessage, res: ServerResponse
   if (!view) return false;
   const body = Buffer.from(JSON.stringify(view));
   for (const [k, v] of headers) res.setHeader(k, v);
+  // As Next answers a route handler (it varies on its router headers, and on Accept-Encoding when it compresses).
+  res.setHeader('Vary', 'rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch, Accept-Encoding');
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Length', body.length);
