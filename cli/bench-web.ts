@@ -5,11 +5,14 @@
  *   lesson:    GET of a lesson page
  *   dashboard: GET /dashboard as a signed-in learner
  *   labPage:   GET of a lab page as a signed-in learner
+ *              (both as one learner reloading them, which the web process keeps: app/_server/http/page-cache.ts)
+ *   dashboardMiss, labPageMiss: the first view of each of the --pollers learners, once each (none kept yet)
  *   status:    200 signed-in learners (--pollers) each polling its own unfinished submission as the lab page does
  *              (GET /api/submissions/:id, the next poll --poll-ms after the answer), against the floor's status
  *              document under the same 200 pollers
  * Every route is warmed up before it is measured. Prints p50/p95 and the ratios to the floor; --json prints one
- * document with ratios.{lessonP95, dashboardP95, labPageP95, statusP95} and lessonJsKbGzip.
+ * document with ratios.{lessonP95, dashboardP95, labPageP95, dashboardMissP95, labPageMissP95, statusP95} and
+ * lessonJsKbGzip. --url measures a web process already running on the same database instead of starting one.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -102,6 +105,48 @@ async function poll(urls: { url: string; headers: Record<string, string> }[], se
       }
     }),
   );
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  return { p50Ms: r1(pct(lat, 50)), p95Ms: r1(pct(lat, 95)), p99Ms: r1(pct(lat, 99)), rps: Math.round(lat.length / seconds), requests: lat.length, bad };
+}
+
+/**
+ * Each request of `list` once, `connections` at a time (closed loop): the first views of many learners, none of them
+ * kept by the web process yet. Reports their latency.
+ */
+async function once(list: { url: string; headers: Record<string, string> }[], connections: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const lat: number[] = [];
+  let bad = 0;
+  let next = 0;
+  const one = (u: URL, headers: Record<string, string>) =>
+    new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      const req = http.get({ host: u.hostname, port: u.port, path: u.pathname + u.search, agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          lat.push(performance.now() - t0);
+          if (res.statusCode !== 200) bad++;
+          resolve();
+        });
+      });
+      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        bad++;
+        resolve();
+      });
+    });
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < list.length) {
+        const { url, headers } = list[next++]!;
+        await one(new URL(url), headers);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
   agent.destroy();
   lat.sort((a, b) => a - b);
   const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -220,6 +265,10 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
     const l = await measure('lesson page', base + lessonPath);
     const d = await measure('dashboard (signed in)', `${base}/dashboard`, { Cookie: cookie });
     const lp = await measure('lab page (signed in)', base + labPath, { Cookie: cookie });
+    // First views: each poller's dashboard and lab page once (none kept yet), as many learners arriving.
+    log(`first views: ${pollers} learners' dashboards, then their lab pages, once each, ${connections} at a time`);
+    const dm = await once(targets.map((t) => ({ url: `${base}/dashboard`, headers: t.headers })), connections);
+    const lm = await once(targets.map((t) => ({ url: base + labPath, headers: t.headers })), connections);
     log(`status: ${pollers} learners polling every ${pollMs} ms, warm-up 2 s, then ${seconds} s; the floor the same`);
     const floorTargets = targets.map(() => ({ url: `${floorUrl}/status.json`, headers: {} }));
     await poll(floorTargets, 2, pollMs);
@@ -238,6 +287,8 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
       lesson: l,
       dashboard: d,
       labPage: lp,
+      dashboardMiss: dm,
+      labPageMiss: lm,
       floorStatus: fs0,
       status: st,
       ratios: {
@@ -245,16 +296,18 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
         lessonP95: ratio(l.p95Ms, f.p95Ms),
         dashboardP95: ratio(d.p95Ms, f.p95Ms),
         labPageP95: ratio(lp.p95Ms, f.p95Ms),
+        dashboardMissP95: ratio(dm.p95Ms, f.p95Ms),
+        labPageMissP95: ratio(lm.p95Ms, f.p95Ms),
         statusP95: ratio(st.p95Ms, fs0.p95Ms),
       },
       lessonJsKbGzip: Math.round((jsGzip / 1024) * 10) / 10,
-      errors: l.bad + d.bad + lp.bad + st.bad,
+      errors: l.bad + d.bad + lp.bad + dm.bad + lm.bad + st.bad,
     };
     if (json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     else {
       const row = (n: string, x: typeof f) => `${n.padEnd(12)} p50 ${String(x.p50Ms).padStart(6)} ms  p95 ${String(x.p95Ms).padStart(6)} ms  ${String(x.rps).padStart(6)} req/s`;
       process.stdout.write(
-        [row('floor', f), row('lesson', l), row('dashboard', d), row('lab page', lp), row('floor status', fs0), row('status', st), `ratios ${JSON.stringify(doc.ratios)}; lesson JS ${doc.lessonJsKbGzip} KB gzip; errors ${doc.errors}`].join('\n') + '\n',
+        [row('floor', f), row('lesson', l), row('dashboard', d), row('lab page', lp), row('dash. first', dm), row('lab first', lm), row('floor status', fs0), row('status', st), `ratios ${JSON.stringify(doc.ratios)}; lesson JS ${doc.lessonJsKbGzip} KB gzip; errors ${doc.errors}`].join('\n') + '\n',
       );
     }
     return doc.errors === 0 ? 0 : 1;
