@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import '@fontsource-variable/noto-sans-kr';
+import './fonts/course-emoji.css';
 import './globals.css';
 
 export const metadata: Metadata = {
