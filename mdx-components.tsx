@@ -34,7 +34,10 @@ const components: MDXComponents = {
   h3: heading('h3'),
   pre: ({ children, ...props }) => (
     <div className="relative">
-      <pre {...props}>{children}</pre>
+      {/* Focusable: a long line scrolls the block sideways, and a keyboard must be able to scroll it too. */}
+      <pre tabIndex={0} {...props}>
+        {children}
+      </pre>
       <CopyButton />
     </div>
   ),

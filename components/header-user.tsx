@@ -16,16 +16,16 @@ export function HeaderUser({ s }: { s: { signIn: string; signOut: string; dashbo
   if (!me) return <span className="inline-block h-7 w-16" aria-hidden />;
   if (!me.user)
     return (
-      <a href="/login" className="rounded-md bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700">
+      <a href="/login" className="rounded-md bg-blue-700 px-3 py-1 text-sm font-medium whitespace-nowrap text-white hover:bg-blue-800">
         {s.signIn}
       </a>
     );
   return (
     <>
-      <a href="/dashboard" className="text-sm hover:underline">
+      <a href="/dashboard" className="text-sm whitespace-nowrap hover:underline">
         {s.dashboard}
       </a>
-      <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="user-name">
+      <span className="max-w-[12rem] truncate text-sm text-slate-600 dark:text-slate-300" data-testid="user-name">
         {me.user.name}
       </span>
       <SignOutButton label={s.signOut} />

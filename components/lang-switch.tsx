@@ -21,8 +21,9 @@ export function LangSwitch({ lang }: { lang: 'ko' | 'en' }) {
           type="button"
           disabled={pending}
           aria-pressed={lang === l}
+          lang={l}
           onClick={() => choose(l)}
-          className={`px-2 py-1 ${lang === l ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'hover:bg-slate-100 dark:hover:bg-slate-800'}`}
+          className={`px-2 py-1 whitespace-nowrap ${lang === l ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'hover:bg-slate-100 dark:hover:bg-slate-800'}`}
         >
           {l === 'ko' ? '한국어' : 'English'}
         </button>

@@ -40,7 +40,7 @@ export function LessonProgress({ week, slug, initial, labels }: { week: number; 
           disabled={pending}
           aria-pressed={state === s}
           onClick={() => choose(s)}
-          className={`rounded-md border px-3 py-1 text-sm ${state === s ? 'border-emerald-600 bg-emerald-600 text-white' : 'border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800'}`}
+          className={`rounded-md border px-3 py-1 text-sm ${state === s ? 'border-emerald-700 bg-emerald-700 text-white' : 'border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800'}`}
         >
           {labels[s]}
         </button>

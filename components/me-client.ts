@@ -2,6 +2,8 @@
 
 export interface Me {
   user: { name: string; role: 'LEARNER' | 'INSTRUCTOR' | 'ADMIN' } | null;
+  /** The account's colour scheme (lib/theme.ts), when signed in. */
+  theme?: 'system' | 'light' | 'dark';
   /** The learner's own order of quiz options (lib/progress/quiz-order.ts). */
   quizSeed?: string;
   lesson?: 'LEARNING' | 'DONE' | 'SKIPPED' | 'NONE';

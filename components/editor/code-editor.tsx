@@ -13,7 +13,7 @@ const highlight = HighlightStyle.define([
   { tag: [tags.keyword, tags.controlKeyword, tags.operatorKeyword, tags.definitionKeyword, tags.moduleKeyword], color: c('#7c3aed', '#c4b5fd') },
   { tag: [tags.string, tags.special(tags.string), tags.regexp], color: c('#047857', '#6ee7b7') },
   { tag: [tags.number, tags.bool, tags.null, tags.atom], color: c('#b45309', '#fcd34d') },
-  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: c('#64748b', '#94a3b8'), fontStyle: 'italic' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: c('#475569', '#94a3b8'), fontStyle: 'italic' },
   { tag: [tags.propertyName, tags.attributeName, tags.definition(tags.propertyName)], color: c('#1d4ed8', '#93c5fd') },
   { tag: [tags.variableName, tags.definition(tags.variableName)], color: c('#0f172a', '#e2e8f0') },
   { tag: [tags.typeName, tags.className, tags.namespace], color: c('#be185d', '#f9a8d4') },
@@ -26,7 +26,7 @@ const theme = EditorView.theme({
   '&': { fontSize: '13px', backgroundColor: 'transparent', height: '100%' },
   '.cm-scroller': { fontFamily: 'var(--font-mono)', lineHeight: '1.55' },
   '.cm-content': { caretColor: c('#0f172a', '#f8fafc'), padding: '8px 0' },
-  '.cm-gutters': { backgroundColor: 'transparent', color: c('#94a3b8', '#64748b'), border: 'none', paddingRight: '4px' },
+  '.cm-gutters': { backgroundColor: 'transparent', color: c('#64748b', '#94a3b8'), border: 'none', paddingRight: '4px' },
   '.cm-activeLine': { backgroundColor: c('#eff6ff', '#1e293b80') },
   '.cm-activeLineGutter': { backgroundColor: 'transparent', color: c('#1d4ed8', '#93c5fd') },
   '&.cm-focused': { outline: 'none' },
@@ -99,7 +99,7 @@ export default function CodeEditor({ value, language, label, onChange, external 
             syntaxHighlighting(highlight),
             theme,
             EditorState.tabSize.of(2),
-            EditorView.contentAttributes.of({ 'aria-label': label, 'data-testid': 'editor', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off' }),
+            EditorView.contentAttributes.of({ 'aria-label': label, 'data-testid': 'editor', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off', tabindex: '0' }),
             EditorView.updateListener.of((u) => {
               if (u.docChanged) changed.current(u.state.doc.toString());
             }),
@@ -119,7 +119,12 @@ export default function CodeEditor({ value, language, label, onChange, external 
   return (
     <div className="relative h-96 overflow-hidden rounded-md border border-slate-300 bg-slate-50 focus-within:border-blue-600 focus-within:ring-2 focus-within:ring-blue-600/30 dark:border-slate-700 dark:bg-slate-900" data-language={language} data-ready={ready}>
       <div ref={host} className="h-full [&_.cm-editor]:h-full" />
-      {!ready && <pre className="absolute inset-0 overflow-auto p-3 font-mono text-[13px] text-slate-500">{initial}</pre>}
+      {/* The text while the editor loads: a picture of it (no scrolling, nothing to focus; the editor replaces it). */}
+      {!ready && (
+        <pre className="absolute inset-0 overflow-hidden p-3 font-mono text-[13px] text-slate-500" aria-hidden>
+          {initial}
+        </pre>
+      )}
     </div>
   );
 }

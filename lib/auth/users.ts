@@ -1,5 +1,6 @@
 import { getDb } from '../db';
 import type { Role } from '../generated/prisma/enums';
+import { isTheme, type Theme } from '../theme';
 
 /** A signed-in user as every request sees them (app/_server/session.ts): read afresh, never from the token. */
 export interface SessionUserRow {
@@ -10,6 +11,8 @@ export interface SessionUserRow {
   lang: string;
   /** IANA zone or null (the course's, Asia/Seoul): use zoneOf(user). */
   timeZone: string | null;
+  /** The colour scheme chosen on the account (lib/theme.ts): `system`, `light` or `dark`. */
+  theme: Theme;
 }
 
 /**
@@ -19,10 +22,10 @@ export interface SessionUserRow {
 export async function userForSession(userId: string, sessionVersion: unknown): Promise<SessionUserRow | null> {
   const user = await getDb().user.findUnique({
     where: { id: userId },
-    select: { id: true, role: true, email: true, name: true, lang: true, timeZone: true, sessionVersion: true },
+    select: { id: true, role: true, email: true, name: true, lang: true, timeZone: true, theme: true, sessionVersion: true },
   });
   if (!user || user.sessionVersion !== sessionVersion) return null;
-  return { id: user.id, role: user.role, email: user.email, name: user.name, lang: user.lang, timeZone: user.timeZone };
+  return { id: user.id, role: user.role, email: user.email, name: user.name, lang: user.lang, timeZone: user.timeZone, theme: isTheme(user.theme) ? user.theme : 'system' };
 }
 
 /** Ends every session of the account (signing out signs out everywhere, the safe default for a shared lab PC). */

@@ -220,6 +220,8 @@ export const en: Messages = {
     whatChanged: 'What changed',
   },
   workbench: {
+    files: 'Files',
+    toEditor: 'Go to the editor',
     editorKeys: 'Tab indents · Esc then Tab leaves the editor · Ctrl/⌘+Z undoes',
     late: 'Submitted after the due date: fully graded with feedback, counted by your cohort’s late policy.',
   },
@@ -399,6 +401,9 @@ export const en: Messages = {
     after: 'After',
   },
   cohortForms: {
+    webhookUrl: 'Webhook URL',
+    webhookKind: 'Webhook kind',
+    scheduleTable: 'Schedule by week',
     saved: 'Saved.',
     confirmRotate: 'The current link stops working. Make a new one?',
     rotated: 'New link made.',
@@ -544,5 +549,14 @@ export const en: Messages = {
     system: '(system)',
     nothing: 'Nothing recorded.',
     older: 'Older entries',
+  },
+  a11y: {
+    skipToContent: 'Skip to content',
+    mainNav: 'Main',
+    menu: 'Menu',
+    theme: 'Theme',
+    themeSystem: 'Device setting',
+    themeLight: 'Light',
+    themeDark: 'Dark',
   },
 };

@@ -223,6 +223,8 @@ export const ko = {
     whatChanged: '달라진 점',
   },
   workbench: {
+    files: '파일',
+    toEditor: '편집기로 이동',
     editorKeys: 'Tab 들여쓰기 · Esc 다음 Tab: 편집기 밖으로 · Ctrl/⌘+Z 되돌리기',
     late: '마감 후 제출: 채점과 피드백은 그대로, 성적에는 코호트의 지각 규칙이 적용됩니다.',
   },
@@ -402,6 +404,9 @@ export const ko = {
     after: '이후',
   },
   cohortForms: {
+    webhookUrl: '웹훅 URL',
+    webhookKind: '웹훅 종류',
+    scheduleTable: '주차별 일정',
     saved: '저장했습니다.',
     confirmRotate: '새 링크를 만들면 지금 링크는 더 이상 쓸 수 없습니다.',
     rotated: '새 링크를 만들었습니다.',
@@ -547,5 +552,14 @@ export const ko = {
     system: '(시스템)',
     nothing: '기록이 없습니다.',
     older: '이전 기록 더 보기',
+  },
+  a11y: {
+    skipToContent: '본문으로 건너뛰기',
+    mainNav: '주 메뉴',
+    menu: '메뉴',
+    theme: '화면 테마',
+    themeSystem: '기기 설정',
+    themeLight: '밝게',
+    themeDark: '어둡게',
   },
 } as const;

@@ -43,7 +43,7 @@ export function RoleSelect({ userId, role, labels, self, s }: { userId: string; 
           </option>
         ))}
       </select>
-      {saved && !error && <span className="text-xs text-emerald-700 dark:text-emerald-400">✓ {s.saved}</span>}
+      {saved && !error && <span role="status" className="text-xs text-emerald-700 dark:text-emerald-400">✓ {s.saved}</span>}
       {error && (
         <span role="alert" className="text-xs text-red-600">
           {error}

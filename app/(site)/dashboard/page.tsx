@@ -15,6 +15,7 @@ import { CohortInvites } from './cohort-invites';
 import { myCohortInvites, myCohorts } from '@/lib/cohorts/manage';
 import { myGroups } from '@/lib/groups/groups';
 import { recentSubmissions } from '@/lib/submissions/queries';
+import { ScrollTable } from '@/components/scroll-table';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -90,7 +91,7 @@ export default async function DashboardPage() {
 
       <section>
         <h2 className="mb-2 text-xl font-semibold">{t(lang, 'common.myLabs')}</h2>
-        <div className="overflow-x-auto">
+        <ScrollTable label={t(lang, 'common.myLabs')}>
           <table className="w-full text-sm" data-testid="lab-scores">
             <thead>
               <tr className="text-left text-slate-500">
@@ -128,7 +129,7 @@ export default async function DashboardPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       </section>
 
       <section>

@@ -41,14 +41,14 @@ export function CreateOrJoin({ m: s, code = '', cohorts = [] }: { m: Messages['g
         }}
       >
         <h2 className="w-full font-semibold">{s.newGroup}</h2>
-        <label className="flex-1">
+        <label className="min-w-0 flex-[1_1_12rem]">
           <span className="block text-sm font-medium">{s.name}</span>
           <input name="name" required minLength={2} maxLength={60} className={`${input} w-full`} data-testid="group-name" />
         </label>
         {cohorts.length > 0 && (
-          <label className="w-full sm:w-auto">
+          <label className="w-full min-w-0 sm:w-auto">
             <span className="block text-sm font-medium">{s.pace}</span>
-            <select name="cohortId" className={input} defaultValue="">
+            <select name="cohortId" className={`${input} w-full max-w-full`} defaultValue="">
               <option value="">{s.own}</option>
               {cohorts.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -72,7 +72,7 @@ export function CreateOrJoin({ m: s, code = '', cohorts = [] }: { m: Messages['g
         }}
       >
         <h2 className="w-full font-semibold">{s.joinOne}</h2>
-        <label className="flex-1">
+        <label className="min-w-0 flex-[1_1_12rem]">
           <span className="block text-sm font-medium">{s.code}</span>
           <input name="code" required maxLength={40} defaultValue={code} className={`${input} w-full font-mono`} data-testid="join-code" />
         </label>

@@ -1,5 +1,6 @@
 import type { RegradeSummary } from '@/lib/cohorts/regrade';
 import { t } from '@/lib/i18n';
+import { ScrollTable } from '@/components/scroll-table';
 
 /** Before → after for one regrade batch: how many went up, down, stayed, and are still grading. */
 export function RegradeTable({ sum, lang }: { sum: RegradeSummary; lang: 'ko' | 'en' }) {
@@ -10,6 +11,7 @@ export function RegradeTable({ sum, lang }: { sum: RegradeSummary; lang: 'ko' | 
         {t(lang, 'regrade.summary', { up: sum.up, down: sum.down, same: sum.same, pending: sum.pending })}
         {sum.pending > 0 && <span className="ml-2 text-slate-500">{t(lang, 'regrade.reload')}</span>}
       </p>
+      <ScrollTable label={t(lang, 'regrade.title')}>
       <table className="w-full text-sm">
         <thead>
           <tr className="text-left text-slate-500">
@@ -30,6 +32,7 @@ export function RegradeTable({ sum, lang }: { sum: RegradeSummary; lang: 'ko' | 
           ))}
         </tbody>
       </table>
+      </ScrollTable>
     </>
   );
 }

@@ -27,7 +27,7 @@ const MARK: Record<NodeState | 'locked', { icon: string; ring: string }> = {
   'not-started': { icon: '○', ring: 'border-slate-300 bg-white text-slate-500 dark:border-slate-600 dark:bg-slate-950 dark:text-slate-400' },
   learning: { icon: '◐', ring: 'border-blue-500 bg-blue-50 text-blue-700 dark:bg-blue-950 dark:text-blue-300' },
   done: { icon: '✓', ring: 'border-blue-600 bg-blue-600 text-white' },
-  'lab-passed': { icon: '★', ring: 'border-emerald-600 bg-emerald-600 text-white' },
+  'lab-passed': { icon: '★', ring: 'border-emerald-700 bg-emerald-700 text-white' },
   skipped: { icon: '↷', ring: 'border-dashed border-slate-400 bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300' },
   locked: { icon: '', ring: 'border-slate-300 bg-slate-100 text-slate-500 dark:border-slate-700 dark:bg-slate-900' },
 };

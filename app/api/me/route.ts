@@ -12,6 +12,7 @@ const query = z.object({
 
 /**
  * Who is reading, for the islands on prerendered pages: the header's user menu and a lesson's progress buttons.
+ * The account's colour scheme comes along, so a prerendered page can follow it on a browser whose cookie differs.
  * With ?week=&slug= it also returns the reader's state of that lesson and their quiz answers there. Never cached.
  */
 export const GET = route({ public: true, query }, async ({ query: q, user }) => {
@@ -22,7 +23,7 @@ export const GET = route({ public: true, query }, async ({ query: q, user }) => 
     [lesson, quizzes] = await Promise.all([lessonState(user, q.week, q.slug), lessonQuizAnswers(user, q.week, q.slug)]);
   }
   // quizSeed: the learner's own order of quiz options (stable per learner, not their id).
-  return { user: { name: user.name, role: user.role }, quizSeed: quizSeed(user), lesson, quizzes };
+  return { user: { name: user.name, role: user.role }, theme: user.theme, quizSeed: quizSeed(user), lesson, quizzes };
 });
 
 export const POST = methodNotAllowed(['GET']);

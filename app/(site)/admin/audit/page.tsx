@@ -4,6 +4,7 @@ import { auditActions, auditEntries } from '@/lib/admin/users';
 import { AdminNav } from '../admin-nav';
 import { adminOr404 } from '../guard';
 import { t } from '@/lib/i18n';
+import { ScrollTable } from '@/components/scroll-table';
 
 export const metadata: Metadata = { title: 'Admin · Audit log' };
 
@@ -39,7 +40,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </a>
         )}
       </form>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
+      <ScrollTable label={t(lang, 'admin.audit')} className="rounded-xl border border-slate-200 dark:border-slate-800">
         <table className="w-full text-sm" data-testid="audit">
           <thead className="bg-slate-50 dark:bg-slate-900">
             <tr className="text-left text-slate-500">
@@ -68,7 +69,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
       {rows.length === 0 && <p className="mt-3 text-slate-600">{t(lang, 'admin.nothing')}</p>}
       {last && rows.length === PAGE && (
         <a className="mt-4 inline-block text-blue-700 underline dark:text-blue-400" data-testid="audit-older" href={`/admin/audit?${new URLSearchParams({ ...(action ? { action } : {}), before: last.createdAt.toISOString(), id: last.id })}`}>

@@ -4,6 +4,7 @@ import { queueOverview } from '@/lib/admin/users';
 import { AdminNav } from '../admin-nav';
 import { adminOr404 } from '../guard';
 import { t, type PlainKey } from '@/lib/i18n';
+import { ScrollTable } from '@/components/scroll-table';
 
 export const metadata: Metadata = { title: 'Admin · Grading queue' };
 export const dynamic = 'force-dynamic';
@@ -43,7 +44,7 @@ export default async function QueuePage() {
       </dl>
       <h2 className="mb-2 text-xl font-semibold">{t(lang, 'admin.latestJobs')}</h2>
       {jobs.length > 0 && (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
+        <ScrollTable label={t(lang, 'admin.latestJobs')} className="rounded-xl border border-slate-200 dark:border-slate-800">
           <table className="w-full text-sm" data-testid="queue-jobs">
             <thead className="bg-slate-50 dark:bg-slate-900">
               <tr className="text-left text-slate-500">
@@ -72,7 +73,7 @@ export default async function QueuePage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       )}
       {jobs.length === 0 && <p className="mt-3 text-slate-600 dark:text-slate-400">{t(lang, 'admin.noJobs')}</p>}
     </div>

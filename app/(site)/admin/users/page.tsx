@@ -5,6 +5,7 @@ import { AdminNav } from '../admin-nav';
 import { RoleSelect } from '../role-select';
 import { adminOr404 } from '../guard';
 import { t } from '@/lib/i18n';
+import { ScrollTable } from '@/components/scroll-table';
 
 export const metadata: Metadata = { title: 'Admin · Users' };
 
@@ -33,7 +34,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
       <p className="mb-3 text-xs text-slate-500">
         {t(lang, 'admin.roleChangeNote')}
       </p>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
+      <ScrollTable label={t(lang, 'admin.users')} className="rounded-xl border border-slate-200 dark:border-slate-800">
         <table className="w-full text-sm" data-testid="users">
           <thead className="bg-slate-50 dark:bg-slate-900">
             <tr className="text-left text-slate-500">
@@ -61,7 +62,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
       {users.length === 0 && <p className="mt-3 text-slate-600">{t(lang, 'admin.noUser')}</p>}
       {users.pages > 1 && (
         <nav className="mt-4 flex items-center gap-3 text-sm" aria-label={t(lang, 'admin.pages')}>

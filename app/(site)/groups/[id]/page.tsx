@@ -9,6 +9,7 @@ import { cohortChoices, groupBoard } from '@/lib/groups/groups';
 import { dateLocale, messages, t, weekLabel } from '@/lib/i18n';
 import { LockIcon } from '../../roadmap/icons';
 import { CopyLink, MemberControls, PaceSelect, RemoveButton } from '../group-forms';
+import { ScrollTable } from '@/components/scroll-table';
 
 export const metadata: Metadata = { title: 'Study group' };
 
@@ -63,7 +64,7 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
       <section>
         <h2 className="mb-1 text-xl font-semibold">{t(lang, 'groups.board')}</h2>
         <p className="mb-3 text-xs text-slate-500">{t(lang, 'groups.boardHint')}</p>
-        <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
+        <ScrollTable label={t(lang, 'groups.board')} className="rounded-xl border border-slate-200 dark:border-slate-800">
           <table className="w-full border-collapse text-sm" data-testid="board">
             <thead className="bg-slate-50 dark:bg-slate-900">
               <tr className="text-left">
@@ -76,7 +77,7 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
                     <th key={w.week} scope="col" className="p-2 text-center font-medium" title={`${weekLabel(lang, w.week)}${w.title ? ` · ${w.title[lang]}` : ''}`}>
                       <span className="block">{w.week === 0 ? t(lang, 'groups.intro0') : `W${w.week}`}</span>
                       {w.dueAt && (
-                        <span className={`block text-[10px] font-normal ${locked ? 'text-slate-400' : w.dueAt < now ? 'text-red-600 dark:text-red-400' : 'text-amber-700 dark:text-amber-400'}`}>
+                        <span className={`block text-[10px] font-normal ${locked ? 'text-slate-500' : w.dueAt < now ? 'text-red-600 dark:text-red-400' : 'text-amber-700 dark:text-amber-400'}`}>
                           {locked ? (
                             <>
                               <LockIcon className="mr-0.5 h-2.5 w-2.5" />
@@ -109,7 +110,7 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
                     return (
                       <td key={w.week} className="p-1.5 text-center" data-week={w.week} data-done={w.done} data-lab-passed={w.labPassed}>
                         <span
-                          className={`inline-flex min-w-12 items-center justify-center gap-0.5 rounded-md px-1.5 py-1 text-xs tabular-nums ${w.labPassed ? 'bg-emerald-600 font-semibold text-white' : full ? 'bg-blue-600 text-white' : w.done > 0 ? 'bg-blue-100 text-blue-900 dark:bg-blue-900/60 dark:text-blue-100' : 'bg-slate-100 text-slate-500 dark:bg-slate-900'}`}
+                          className={`inline-flex min-w-12 items-center justify-center gap-0.5 rounded-md px-1.5 py-1 text-xs tabular-nums ${w.labPassed ? 'bg-emerald-700 font-semibold text-white' : full ? 'bg-blue-600 text-white' : w.done > 0 ? 'bg-blue-100 text-blue-900 dark:bg-blue-900/60 dark:text-blue-100' : 'bg-slate-100 text-slate-600 dark:bg-slate-900'}`}
                           aria-label={`${weekLabel(lang, w.week)}: ${t(lang, 'groups.cellLessons', { done: w.done, of: w.of })}${w.hasLab ? t(lang, w.labPassed ? 'groups.cellLabPassed' : 'groups.cellLabNotPassed') : ''}`}
                         >
                           {w.done}/{w.of}
@@ -125,7 +126,7 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       </section>
 
       <section className="max-w-xl">

@@ -13,6 +13,7 @@ import { startFromOffers } from '@/lib/submissions/start-from';
 import { learnerSchedule } from '@/lib/cohorts/schedule';
 import { workspaceState, type WorkspaceState } from '@/app/_server/workspace-state';
 import { AlertIcon, CalendarIcon, LockIcon } from '../../roadmap/icons';
+import { ScrollTable } from '@/components/scroll-table';
 import { AttemptDiff } from './attempt-diff';
 import { Workbench, type WorkbenchStrings } from './workbench';
 
@@ -76,6 +77,7 @@ export default async function LabPage({ params, searchParams }: Props) {
     queuePosition: t(lang, 'common.queuePosition'),
     attempt: t(lang, 'common.attempt'),
     editorKeys: t(lang, 'workbench.editorKeys'),
+    files: t(lang, 'workbench.files'),
     late: t(lang, 'workbench.late'),
     verdict: messages(lang, 'result'),
     phases: messages(lang, 'phase'),
@@ -83,13 +85,19 @@ export default async function LabPage({ params, searchParams }: Props) {
   };
   return (
     <div className="grid gap-8 lg:grid-cols-2">
-      <section>
+      <section className="min-w-0">
         <nav className="mb-2 text-sm text-slate-500">
           <Link href={`/weeks/${m.week}`} className="hover:underline">
             {weekLabel(lang, m.week)}
           </Link>
         </nav>
         <h1 className="text-3xl font-bold">{m.title[lang]}</h1>
+        {user && (
+          // One column below lg: the instructions come first and can be long, so the editor is one tap away.
+          <a href="#editor" className="mt-2 inline-block text-sm text-blue-700 underline lg:hidden" data-testid="to-editor">
+            {t(lang, 'workbench.toEditor')} ↓
+          </a>
+        )}
         <p className="mt-1 text-sm text-slate-500">
           {t(lang, 'lab.summary', { points: maxPoints(m), checks: m.checks.length, pct: Math.round(m.passRatio * 100) })}
         </p>
@@ -121,7 +129,7 @@ export default async function LabPage({ params, searchParams }: Props) {
           {t(lang, 'common.starterDownload')}
         </a>
       </section>
-      <section className="space-y-6">
+      <section className="min-w-0 space-y-6">
         {user ? (
           <Workbench key={m.id} labId={m.id} initialFiles={initialFiles} watchId={watch} lang={lang} s={strings} workspace={workspace} w={messages(lang, 'workspace')} startFrom={startFrom} />
         ) : (
@@ -137,6 +145,7 @@ export default async function LabPage({ params, searchParams }: Props) {
             {history.length === 0 ? (
               <p className="text-sm text-slate-600 dark:text-slate-400">{t(lang, 'common.noSubmissions')}</p>
             ) : (
+              <ScrollTable label={t(lang, 'common.history')}>
               <table className="w-full text-sm" data-testid="history">
                 <thead>
                   <tr className="text-left text-slate-500">
@@ -177,6 +186,7 @@ export default async function LabPage({ params, searchParams }: Props) {
                   ))}
                 </tbody>
               </table>
+              </ScrollTable>
             )}
             {history.length >= 2 && (
               <form method="get" action={`/labs/${m.id}`} className="mt-3 flex flex-wrap items-center gap-2 text-sm" data-testid="diff-form">

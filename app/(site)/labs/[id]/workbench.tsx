@@ -30,6 +30,8 @@ export interface WorkbenchStrings extends ViewStrings {
   queuePosition: string;
   attempt: string;
   editorKeys: string;
+  /** The accessible name of the file tabs. */
+  files: string;
   late: string;
 }
 
@@ -560,7 +562,8 @@ export function Workbench({
         </section>
       )}
       {startFrom && <StartFrom offers={startFrom.offers} s={startFrom.s} put={putFiles} />}
-      <div className="flex flex-wrap items-center gap-2" role="tablist" aria-label="Files">
+      <div id="editor" className="flex scroll-mt-4 flex-wrap items-center gap-2">
+        <div className="flex flex-wrap items-center gap-2" role="tablist" aria-label={s.files}>
         {files.map((f) => (
           <button
             key={f.path}
@@ -573,7 +576,8 @@ export function Workbench({
             {f.path}
           </button>
         ))}
-        <label className="ml-auto cursor-pointer rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+        </div>
+        <label className="ml-auto cursor-pointer rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 focus-within:outline-3 focus-within:outline-offset-2 focus-within:outline-blue-600 dark:border-slate-700 dark:hover:bg-slate-800">
           {s.upload}
           <input type="file" multiple className="sr-only" onChange={(e) => void onUpload(e.target.files)} data-testid="upload" />
         </label>

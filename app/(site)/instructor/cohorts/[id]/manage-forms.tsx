@@ -13,6 +13,7 @@ import {
 import type { ActionResult } from '@/app/_server/actions';
 import type { Messages } from '@/lib/i18n';
 import { format } from '@/lib/i18n/format';
+import { ScrollTable } from '@/components/scroll-table';
 
 /** This file's messages: the catalogue's `cohortForms` section in the reader's language. */
 type M = Messages['cohortForms'];
@@ -206,6 +207,7 @@ export function ScheduleEditor({ cohortId, weeks, zoneName, m }: { cohortId: str
           void save.run(() => setScheduleAction({ cohortId, weeks: out }));
         }}
       >
+        <ScrollTable label={m.scheduleTable}>
         <table className="w-full text-sm" data-testid="schedule">
           <thead>
             <tr className="text-left text-slate-500">
@@ -228,6 +230,7 @@ export function ScheduleEditor({ cohortId, weeks, zoneName, m }: { cohortId: str
             ))}
           </tbody>
         </table>
+        </ScrollTable>
         <p className="mt-1 text-xs text-slate-500" data-testid="schedule-zone">
           {format(m.zoneNote, { zone: zoneName })}
         </p>

@@ -26,7 +26,7 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
     <div>
       <CohortNav id={id} name={cohort.name} lang={lang} here="overview" />
       <div className="grid gap-8 lg:grid-cols-2">
-        <section>
+        <section className="min-w-0">
           <h2 className="mb-2 text-xl font-semibold">{t(lang, 'cohort.inviteLink')}</h2>
           <p className="break-all rounded-md bg-slate-100 p-3 font-mono text-sm dark:bg-slate-900" data-testid="invite-link">
             {origin}/join/cohort/{cohort.inviteCode}
@@ -69,7 +69,7 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
             ))}
           </ul>
         </section>
-        <section>
+        <section className="min-w-0">
           <h2 className="mb-2 text-xl font-semibold">{t(lang, 'cohort.schedule')}</h2>
           <ScheduleEditor cohortId={id} weeks={cohort.schedule.map((w) => ({ week: w.week, unlockAt: toZonedInput(w.unlockAt, zone), dueAt: toZonedInput(w.dueAt, zone) }))} zoneName={zoneName} m={forms} />
           {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{t(lang, 'cohort.selfPaced')}</p>}

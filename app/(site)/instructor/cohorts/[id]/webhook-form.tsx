@@ -23,9 +23,9 @@ export function WebhookForm({ cohortId, url, kind, stuckAfter, m }: { cohortId: 
         if (r.ok) router.refresh();
       }}
     >
-      <input name="url" defaultValue={url} placeholder="https://hooks.slack.com/services/…" maxLength={500} className={`${field} w-full font-mono`} />
+      <input name="url" defaultValue={url} placeholder="https://hooks.slack.com/services/…" maxLength={500} aria-label={m.webhookUrl} className={`${field} w-full font-mono`} />
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <select name="kind" defaultValue={kind} className={field}>
+        <select name="kind" defaultValue={kind} aria-label={m.webhookKind} className={field}>
           <option value="slack">Slack</option>
           <option value="discord">Discord</option>
         </select>

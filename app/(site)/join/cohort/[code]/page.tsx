@@ -28,7 +28,7 @@ export default async function JoinCohortPage({ params }: { params: Promise<{ cod
       {inAlready ? (
         <p data-testid="already-member">
           {t(lang, 'join.already')}{' '}
-          <Link href="/dashboard" className="text-blue-700 hover:underline dark:text-blue-400">
+          <Link href="/dashboard" className="text-blue-700 underline dark:text-blue-400">
             {t(lang, 'join.toDashboard')}
           </Link>
         </p>

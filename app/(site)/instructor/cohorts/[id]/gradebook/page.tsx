@@ -6,6 +6,7 @@ import { CohortNav } from '../cohort-nav';
 import { instructorOr404 } from '../load';
 import { t, type PlainKey } from '@/lib/i18n';
 import { RegradeLabButton } from './regrade-button';
+import { ScrollTable } from '@/components/scroll-table';
 
 export const metadata: Metadata = { title: 'Gradebook' };
 
@@ -41,9 +42,9 @@ export default async function GradebookPage({ params, searchParams }: { params: 
     <div>
       <CohortNav id={id} name={gb.cohort.name} lang={lang} here="gradebook" />
       <form className="mb-4 flex flex-wrap items-end gap-3 text-sm" method="get">
-        <label>
+        <label className="min-w-0 max-w-full">
           <span className="block text-slate-500">{t(lang, 'gradebook.lab')}</span>
-          <select name="lab" defaultValue={labFilter ?? ''} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+          <select name="lab" defaultValue={labFilter ?? ''} className="max-w-full rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
             <option value="">{t(lang, 'gradebook.allLabs')}</option>
             {gb.labs.map((l) => (
               <option key={l.id} value={l.id}>
@@ -52,9 +53,9 @@ export default async function GradebookPage({ params, searchParams }: { params: 
             ))}
           </select>
         </label>
-        <label>
+        <label className="min-w-0 max-w-full">
           <span className="block text-slate-500">{t(lang, 'gradebook.status')}</span>
-          <select name="status" defaultValue={status} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+          <select name="status" defaultValue={status} className="max-w-full rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
             {STATUS.map((s) => (
               <option key={s} value={s}>
                 {t(lang, STATUS_LABEL[s])}
@@ -62,9 +63,9 @@ export default async function GradebookPage({ params, searchParams }: { params: 
             ))}
           </select>
         </label>
-        <label>
+        <label className="min-w-0 max-w-full">
           <span className="block text-slate-500">{t(lang, 'gradebook.nameOrEmail')}</span>
-          <input name="q" defaultValue={q} maxLength={80} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900" />
+          <input name="q" defaultValue={q} maxLength={80} className="max-w-full rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900" />
         </label>
         <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{t(lang, 'gradebook.apply')}</button>
         {labFilter && <RegradeLabButton cohortId={id} labId={labFilter} label={t(lang, 'gradebook.regradeLab')} />}
@@ -73,7 +74,7 @@ export default async function GradebookPage({ params, searchParams }: { params: 
           {t(lang, 'gradebook.exportCsv')}
         </a>
       </form>
-      <div className="overflow-x-auto">
+      <ScrollTable label={t(lang, 'instructor.gradebook')}>
         <table className="w-full border-collapse text-sm" data-testid="gradebook">
           <thead>
             <tr className="text-left">
@@ -125,7 +126,7 @@ export default async function GradebookPage({ params, searchParams }: { params: 
           </tbody>
         </table>
         {rows.length === 0 && <p className="p-4 text-slate-600">{t(lang, 'gradebook.noMatch')}</p>}
-      </div>
+      </ScrollTable>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { getLab } from '@/lib/labs/registry';
 import { dateLocale, messages, t } from '@/lib/i18n';
 import { CohortNav } from '../../cohort-nav';
 import { instructorOr404 } from '../../load';
+import { ScrollTable } from '@/components/scroll-table';
 
 export const metadata: Metadata = { title: 'Learner' };
 
@@ -29,8 +30,9 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
       <h2 className="text-2xl font-semibold">{tl.user.name}</h2>
       <p className="mb-4 text-sm text-slate-500">{tl.user.email}</p>
       <div className="mb-8 grid gap-8 lg:grid-cols-2">
-        <section>
+        <section className="min-w-0">
           <h3 className="mb-2 text-lg font-semibold">{t(lang, 'learner.labScores')}</h3>
+          <ScrollTable label={t(lang, 'learner.labScores')}>
           <table className="w-full text-sm" data-testid="learner-labs">
             <tbody>
               {gb.labs.map((l) => {
@@ -53,9 +55,11 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
               })}
             </tbody>
           </table>
+          </ScrollTable>
         </section>
-        <section>
+        <section className="min-w-0">
           <h3 className="mb-2 text-lg font-semibold">{t(lang, 'learner.extensions')} <span className="text-sm font-normal text-slate-500">({zone}, {zoneLabel(zone, lang)})</span></h3>
+          <ScrollTable label={t(lang, 'learner.extensions')}>
           <table className="w-full text-sm" data-testid="extensions">
             <tbody>
               {cohort.schedule.map((w) => {
@@ -73,6 +77,7 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
               })}
             </tbody>
           </table>
+          </ScrollTable>
           {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{t(lang, 'learner.noSchedule')}</p>}
         </section>
       </div>
