@@ -1,6 +1,10 @@
 import { defineConfig } from '@playwright/test';
 
-/** End-to-end tests drive Debian's Chromium against the production build that `bin/lms test` starts. */
+/**
+ * End-to-end tests drive Debian's Chromium against the production build that `bin/lms test` starts: every spec at
+ * desktop size, and the main journeys and the page sweep again on a phone (390×844, touch). Screenshots are kept in
+ * artifacts/ for CI.
+ */
 export default defineConfig({
   testDir: 'e2e',
   timeout: 120_000,
@@ -19,4 +23,8 @@ export default defineConfig({
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
+  projects: [
+    { name: 'desktop', testIgnore: /phone\.spec\.ts$/, grepInvert: /@phone-only/ },
+    { name: 'phone', testMatch: /(pages|phone)\.spec\.ts$/, grepInvert: /@desktop-only/, use: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } },
+  ],
 });

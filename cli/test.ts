@@ -132,7 +132,7 @@ export async function cmdTest(args: string[]): Promise<number> {
     const chromium = await ensureChromium();
     await seedDemo();
     await withProductionStack(env, async (base, webEnv) => {
-      await run(bin('playwright'), ['test'], { cwd: ROOT, env: { ...webEnv, E2E_BASE_URL: base, CHROMIUM_PATH: chromium } });
+      await run(bin('playwright'), ['test', ...passThrough], { cwd: ROOT, env: { ...webEnv, E2E_BASE_URL: base, CHROMIUM_PATH: chromium } });
     });
   });
 
