@@ -92,7 +92,7 @@ export default async function DashboardPage() {
       <section>
         <h2 className="mb-2 text-xl font-semibold">{t(lang, 'common.myLabs')}</h2>
         <ScrollTable label={t(lang, 'common.myLabs')}>
-          <table className="w-full text-sm" data-testid="lab-scores">
+          <table className="w-full text-sm [&_td]:pr-3 [&_th]:pr-3" data-testid="lab-scores">
             <thead>
               <tr className="text-left text-slate-500">
                 <th className="py-1">{t(lang, 'dashboard.week')}</th>
@@ -106,12 +106,12 @@ export default async function DashboardPage() {
               {labs.map((l) => (
                 <tr key={l.id} className="border-t border-slate-200 dark:border-slate-800" data-lab={l.id}>
                   <td className="py-1.5">{l.week}</td>
-                  <td>
+                  <td className="min-w-40">
                     <Link href={`/labs/${l.id}`} className="hover:underline">
                       {l.title[lang]}
                     </Link>
                   </td>
-                  <td>
+                  <td className="whitespace-nowrap">
                     {l.best !== undefined ? (
                       <span className="inline-flex items-center gap-2">
                         <span className="h-1.5 w-16 rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
@@ -123,8 +123,8 @@ export default async function DashboardPage() {
                       '—'
                     )}
                   </td>
-                  <td>{l.attempts || '—'}</td>
-                  <td>{l.passed ? <span className="font-medium text-emerald-700 dark:text-emerald-400">✓ {t(lang, 'common.passed')}</span> : l.state === 'attempted' ? t(lang, 'dashboard.notPassedYet') : t(lang, 'dashboard.notStarted')}</td>
+                  <td className="whitespace-nowrap">{l.attempts || '—'}</td>
+                  <td className="whitespace-nowrap">{l.passed ? <span className="font-medium text-emerald-700 dark:text-emerald-400">✓ {t(lang, 'common.passed')}</span> : l.state === 'attempted' ? t(lang, 'dashboard.notPassedYet') : t(lang, 'dashboard.notStarted')}</td>
                 </tr>
               ))}
             </tbody>

@@ -106,7 +106,7 @@ export default async function GradebookPage({ params, searchParams }: { params: 
                       data-passed={c.passed}
                       data-late={c.lateAttempts}
                       data-override={c.override?.score ?? ''}
-                      className={`p-2 ${c.passed ? 'bg-emerald-50 dark:bg-emerald-950' : c.attempts ? 'bg-amber-50 dark:bg-amber-950' : ''}`}
+                      className={`p-2 whitespace-nowrap ${c.passed ? 'bg-emerald-50 dark:bg-emerald-950' : c.attempts ? 'bg-amber-50 dark:bg-amber-950' : ''}`}
                     >
                       <Link href={`/instructor/cohorts/${id}/learners/${r.user.id}#lab-${l.id}`} className="hover:underline" title={c.override ? `${t(lang, 'gradebook.override')}: ${c.override.reason}` : undefined}>
                         {c.score === null ? '—' : `${c.score}/${c.max}`}
