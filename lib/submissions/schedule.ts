@@ -13,6 +13,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { getDb, type Prisma } from '../db';
+import { rawPool } from '../db-raw';
 import { getEnv } from '../env';
 import { getLab } from '../labs/registry';
 import type { LabManifest } from '../labs/manifest';
@@ -269,11 +270,19 @@ function slowly<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<T>
 }
 
 async function takeSnapshot(): Promise<Snapshot> {
-  const db = getDb();
   const now = Date.now();
-  const [running, queued, slots] = await Promise.all([
-    db.submission.findMany({ where: { status: 'RUNNING' }, select: { userId: true, labId: true, startedAt: true }, take: 1000 }),
-    db.submission.findMany({ where: { status: 'QUEUED' }, select: { id: true, userId: true, labId: true, createdAt: true, regradeOfId: true }, orderBy: { createdAt: 'asc' }, take: 2000 }),
+  // Read with plain pg (lib/db-raw.ts): taken every second while learners watch the queue, in the process that answers
+  // their polls. Timestamps without a zone hold UTC: their epoch is the instant.
+  const pool = rawPool();
+  const [{ rows: running }, { rows: queued }, slots] = await Promise.all([
+    pool.query<{ userId: string; labId: string; startedMs: number | null }>({
+      name: 'lms-queue-running',
+      text: `SELECT "userId", "labId", (extract(epoch FROM "startedAt") * 1000)::float8 AS "startedMs" FROM "Submission" WHERE status = 'RUNNING' LIMIT 1000`,
+    }),
+    pool.query<{ id: string; userId: string; labId: string; regradeOfId: string | null }>({
+      name: 'lms-queue-queued',
+      text: `SELECT id, "userId", "labId", "regradeOfId" FROM "Submission" WHERE status = 'QUEUED' ORDER BY "createdAt" ASC LIMIT 2000`,
+    }),
     slowly('slots', 3000, liveSlots),
   ]);
   const labIds = [...new Set([...running, ...queued].map((s) => s.labId))].sort();
@@ -291,7 +300,7 @@ async function takeSnapshot(): Promise<Snapshot> {
   keyed.sort((x, y) => (x.p === 0) !== (y.p === 0) ? (x.p === 0 ? -1 : 1) : x.p - y.p || x.i - y.i);
   const starts = simulate(
     slots,
-    running.map((r) => ({ userId: r.userId, labId: r.labId, remainingMs: Math.max(500, durations.get(r.labId)! - (now - (r.startedAt?.getTime() ?? now))) })),
+    running.map((r) => ({ userId: r.userId, labId: r.labId, remainingMs: Math.max(500, durations.get(r.labId)! - (now - (r.startedMs ?? now))) })),
     keyed.map(({ q }) => ({ id: q.id, userId: q.userId, labId: q.labId, durationMs: durations.get(q.labId)! })),
   );
   return { at: now, starts };
