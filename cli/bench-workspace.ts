@@ -11,8 +11,10 @@
  *     engine  a terminal from attachTerminal() relayed over a loopback TCP connection, as the web process relays it
  *             (the WebSocket's framing on top is not measured here), one character at a time until it echoes.
  *   concurrency: N workspaces, each typing a character every 200 ms, while a worker grades a burst of submissions;
- *     every submission must end with exactly one result (lost = 0), and the typing's echo p95 is reported.
- * Prints p50/p95 and ratios (ratios.readyP50 = cold/floor, ratios.readyPooledP50 = pooled/floor, ratios.echoP95 =
+ *     every submission must end with exactly one result or a TIMED_OUT (lost = 0; timed-out ones are counted apart),
+ *     and the typing's echo p95 is reported.
+ * The ready and echo samples are interleaved (a round of each in turn), so a change in a shared host's load falls on
+ * the floor and the engine alike. Prints p50/p95 and ratios (ratios.readyP50 = cold/floor, ratios.readyPooledP50 = pooled/floor, ratios.echoP95 =
  * engine/floor); with --json one document.
  */
 import net from 'node:net';
@@ -142,15 +144,11 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
   const engines: InstanceType<typeof WorkspaceEngine>[] = [];
   let worker: Proc | undefined;
   try {
-    // (a) the floor: docker run -it to a prompt
-    log(`ready floor: ${n} x docker run -it to a prompt`);
-    await rawRunToPrompt(image); // warm the page cache
-    const floorReady: number[] = [];
-    for (let i = 0; i < n; i++) floorReady.push(await rawRunToPrompt(image));
-
-    // (b) cold: open + attach to a prompt, then close (the next one is cold again)
+    // (a-c) time to a prompt, interleaved round by round (floor, cold, pooled) so that a change in the shared host's load
+    // falls on all three alike.
     const cold = new WorkspaceEngine({ poolSize: 0, sweepMs: 3600_000, max: 1000, log: quiet });
-    engines.push(cold);
+    const pooled = new WorkspaceEngine({ poolSize: 1, sweepMs: 3600_000, max: 1000, log: quiet });
+    engines.push(cold, pooled);
     const readyTo = async (engine: InstanceType<typeof WorkspaceEngine>, who: { id: string; role: 'LEARNER' }) => {
       const t0 = performance.now();
       const info = await engine.open(who, labId, { lang: 'en' });
@@ -159,37 +157,28 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
       const ms = performance.now() - t0;
       return { ms, info, term };
     };
-    log(`ready cold: ${n} x open + terminal to a prompt`);
-    const coldReady: number[] = [];
-    {
-      const who = await learner();
-      const w = await readyTo(cold, who); // warm-up
-      await w.term.close();
-      await cold.closeWorkspace(who, w.info.id);
-      for (let i = 0; i < n; i++) {
-        const r = await readyTo(cold, who);
-        coldReady.push(r.ms);
-        await r.term.close();
-        await cold.closeWorkspace(who, r.info.id);
-      }
-    }
-
-    // (c) pooled
-    log(`ready pooled: ${n} x open (claimed from the pool) + terminal to a prompt`);
-    const pooled = new WorkspaceEngine({ poolSize: 1, sweepMs: 3600_000, max: 1000, log: quiet });
-    engines.push(pooled);
+    const once = async (engine: InstanceType<typeof WorkspaceEngine>, who: { id: string; role: 'LEARNER' }) => {
+      const r = await readyTo(engine, who);
+      await r.term.close();
+      await engine.closeWorkspace(who, r.info.id);
+      return r.ms;
+    };
+    log(`ready: ${n} rounds of docker run -it to a prompt (floor), open + terminal cold, open + terminal from the pool`);
     await pooled.warm(labId);
+    const coldWho = await learner();
+    const pooledWho = await learner();
+    await rawRunToPrompt(image); // warm-ups: the page cache, the first open
+    await once(cold, coldWho);
+    const floorReady: number[] = [];
+    const coldReady: number[] = [];
     const pooledReady: number[] = [];
-    {
-      const who = await learner();
-      for (let i = 0; i < n + 1; i++) {
-        for (let k = 0; k < 300 && pooled.poolReady(labId) < 1; k++) await sleep(100);
-        await sleep(300); // a learner's think time: the refill settles
-        const r = await readyTo(pooled, who);
-        if (i > 0) pooledReady.push(r.ms);
-        await r.term.close();
-        await pooled.closeWorkspace(who, r.info.id);
-      }
+    for (let i = 0; i < n; i++) {
+      // The pool's replacement (started after the last claim) is ready and settled before the round starts.
+      for (let k = 0; k < 300 && pooled.poolReady(labId) < 1; k++) await sleep(100);
+      await sleep(300);
+      floorReady.push(await rawRunToPrompt(image));
+      coldReady.push(await once(cold, coldWho));
+      pooledReady.push(await once(pooled, pooledWho));
     }
 
     // (d) echo: raw docker exec vs the engine's terminal over loopback, in the same workspace
@@ -200,17 +189,39 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
     const exec = await container.exec({ Cmd: ['bash', '--norc', '-i'], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, User: '10001:10001', Env: ['PS1=$ ', 'TERM=xterm'] });
     const raw = (await exec.start({ hijack: true, stdin: true, Tty: true } as import('dockerode').ExecStartOptions)) as unknown as Duplex;
     await until(raw, PROMPT);
-    const floorEcho = await echoSamples((s) => raw.write(s), raw, echoN);
+    const relay = await loopbackRelay(w.term);
+    await sleep(200);
+    // Interleaved ten keystrokes at a time, raw then engine, as above.
+    const floorEcho: number[] = [];
+    const engineEcho: number[] = [];
+    for (let i = 0; i < echoN; i += 10) {
+      floorEcho.push(...(await echoSamples((s) => raw.write(s), raw, Math.min(10, echoN - i))));
+      engineEcho.push(...(await echoSamples((s) => relay.socket.write(s), relay.socket, Math.min(10, echoN - i))));
+    }
     raw.end('exit\r');
     raw.destroy();
-    const relay = await loopbackRelay(w.term);
-    const engineEcho = await echoSamples((s) => relay.socket.write(s), relay.socket, echoN);
     relay.close();
     await w.term.close();
     await cold.closeWorkspace(who, w.info.id);
 
-    // (e) concurrency: N typing workspaces while a worker grades a burst
-    log(`concurrency: ${concurrent} workspaces typing while a worker grades a burst of ${burst}`);
+    // (e) concurrency: a worker grades a burst alone (its baseline), then N workspaces are opened and type while it
+    // grades the same burst again.
+    worker = await startWorkerProcess({ ...env, WORKER_METRICS_PORT: '0' });
+    const files = readFolderFiles(path.join(lab.dir, 'solution'));
+    const runBurst = async (): Promise<{ ids: string[]; seconds: number }> => {
+      const ids: string[] = [];
+      const b0 = performance.now();
+      for (let i = 0; i < burst; i++) ids.push((await submitLabAttempt(await learner(), { labId, files: files.map((f) => ({ path: f.path, content: f.content })) })).submissionId);
+      for (let k = 0; ; k++) {
+        const done = await db.submission.count({ where: { id: { in: ids }, finishedAt: { not: null } } });
+        if (done === burst) break;
+        if (k > 6000) throw new CliError('the burst did not finish within 10 minutes');
+        await sleep(100);
+      }
+      return { ids, seconds: (performance.now() - b0) / 1000 };
+    };
+    log(`concurrency: a burst of ${burst} graded alone, then again while ${concurrent} workspaces type`);
+    const alone = await runBurst();
     const many = new WorkspaceEngine({ poolSize: 0, sweepMs: 3600_000, max: concurrent + 20, log: quiet });
     engines.push(many);
     const open0 = performance.now();
@@ -222,7 +233,6 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
     };
     for (let i = 0; i < concurrent; i += 5) await Promise.all(Array.from({ length: Math.min(5, concurrent - i) }, openOne));
     const openAllS = (performance.now() - open0) / 1000;
-    worker = await startWorkerProcess({ ...env, WORKER_METRICS_PORT: '0' });
     let typing = true;
     const loadEcho: number[] = [];
     const typers = sessions.map(async (s) => {
@@ -234,22 +244,17 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
         await sleep(200);
       }
     });
-    const files = readFolderFiles(path.join(lab.dir, 'solution'));
-    const ids: string[] = [];
-    const b0 = performance.now();
-    for (let i = 0; i < burst; i++) ids.push((await submitLabAttempt(await learner(), { labId, files: files.map((f) => ({ path: f.path, content: f.content })) })).submissionId);
-    for (let k = 0; ; k++) {
-      const done = await db.submission.count({ where: { id: { in: ids }, finishedAt: { not: null } } });
-      if (done === burst) break;
-      if (k > 6000) throw new CliError('the burst did not finish within 10 minutes');
-      await sleep(100);
-    }
-    const burstS = (performance.now() - b0) / 1000;
+    const { ids, seconds: burstS } = await runBurst();
     typing = false;
     await Promise.all(typers);
     const results = await db.result.groupBy({ by: ['submissionId'], where: { submissionId: { in: ids } }, _count: true });
-    const lost = ids.length - results.filter((r) => r._count === 1).length;
+
     const graded = await db.submission.count({ where: { id: { in: ids }, status: 'GRADED' } });
+    // A grading past the lab's time limit is an outcome the learner sees (TIMED_OUT, counted as an attempt), not a lost
+    // result; it is reported apart, as it says the host was too busy.
+    const timedOut = await db.submission.count({ where: { id: { in: ids }, status: 'TIMED_OUT' } });
+    // Lost: no final status, an engine failure (ERROR), or a GRADED row without exactly one result.
+    const lost = ids.length - results.filter((r) => r._count === 1).length - timedOut;
     if (lost > 0) {
       // What the worker said about the ones without a result (an image missing, the engine, ...).
       const ended = await db.submission.groupBy({ by: ['status'], where: { id: { in: ids } }, _count: true });
@@ -283,8 +288,12 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
         workspaces: sessions.length,
         openAllS: round(openAllS),
         burst,
+        burstAloneS: round(alone.seconds),
         burstS: round(burstS),
+        /** The burst's time with the workspaces typing over its time alone: how much the workspaces cost grading. */
+        gradingSlowdown: round(burstS / alone.seconds, 2),
         graded,
+        timedOut,
         lost,
         echoUnderLoad: { samples: loadEcho.length, p50Ms: round(pct(loadEcho, 50), 1), p95Ms: round(pct(loadEcho, 95), 1) },
         idleMemoryMbPerWorkspace: round(pct(stats.filter((x) => Number.isFinite(x)), 50)),
