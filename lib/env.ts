@@ -38,7 +38,7 @@ export const ENV_VARIABLES = {
   WORKER_CONCURRENCY: variable(int(1, 64).default(2), '`2`', 'sandboxes one worker runs at once (its host\'s slots)'),
   /** An OCI runtime for sandboxes, e.g. "runsc" (gVisor); used only when the Docker engine lists it. */
   SANDBOX_RUNTIME: variable(z.string().optional(), 'unset', 'e.g. `runsc` (gVisor), used when the engine has it'),
-  SANDBOX_POOL_SIZE: variable(int(0, 16).default(0), '`0`', 'pre-started sandboxes kept per lab image in use (single-use; see ARCHITECTURE.md)'),
+  SANDBOX_POOL_SIZE: variable(int(0, 16).default(0), '`0`', 'pre-started sandboxes kept per lab image in use (single-use; see docs/grading.md)'),
   WORKSPACE_IDLE_MS: variable(int(10_000, 24 * 3600_000).default(20 * 60_000), '`1200000`', 'a workspace (a learner\'s terminal container) with no keystroke, file change, check or step for this long is saved and removed'),
   /** Unset: 25 per grading slot (lib/workspaces/cap.ts). */
   WORKSPACE_MAX: variable(int(1, 2000).optional(), '25 × `WORKER_CONCURRENCY`', 'workspace containers on the Docker host at once, pooled ones included; past it opening one answers "all workspaces are in use"'),
@@ -66,7 +66,7 @@ export const ENV_VARIABLES = {
   LMS_BUILDER_CPUS: variable(int(1, 64).default(2), '`2`', 'each builder container\'s CPUs'),
   LMS_BUILDER_PIDS: variable(int(256, 65536).default(2048), '`2048`', 'each builder container\'s pid limit'),
   LMS_BUILDER_DISK_MB: variable(int(1024, 1 << 20).default(4096), '`4096`', 'the size of each builder\'s data root'),
-  LMS_BUILDER_TRANSPORT: variable(z.enum(['socket', 'exec']).optional(), '`socket`, or `exec` when `DOCKER_HOST` is remote', 'how the worker reaches a builder\'s engine: a socket in `LMS_BUILDER_DIR` on the Docker host, or through the engine\'s API (compose, Kubernetes, remote engines; see ARCHITECTURE.md)'),
+  LMS_BUILDER_TRANSPORT: variable(z.enum(['socket', 'exec']).optional(), '`socket`, or `exec` when `DOCKER_HOST` is remote', 'how the worker reaches a builder\'s engine: a socket in `LMS_BUILDER_DIR` on the Docker host, or through the engine\'s API (compose, Kubernetes, remote engines; see docs/grading.md)'),
   LMS_BUILDER_DIR: variable(z.string().optional(), '`.data/builders`', 'builders\' socket and data-root files (socket transport), lease folders; also names the builders'),
   LMS_CACHE_DIR: variable(z.string().optional(), '`.data/cache`', 'downloads kept between runs (Node and npm for the learner bases, checked against their pinned integrity)'),
   LMS_TEST_DB: variable(z.string().regex(/^lms_test[a-z0-9_]*$/, 'must start with lms_test (then a-z, 0-9, _)').default('lms_test'), '`lms_test`', 'the database `bin/lms test` creates afresh; with `LMS_TEST_REDIS_PREFIX`, `LMS_DIST_DIR` and `LMS_E2E_PORT`, lets two test runs share one machine'),

@@ -227,7 +227,7 @@ function stopMessage(why: GraderStop, limits: SandboxLimits): { ko: string; en: 
  * A lab that runs the learner's code: the learner's program in its own "subject" container with no network, and the
  * grader in another container that joins the subject's network namespace, so it reaches the program on 127.0.0.1
  * and neither has any other interface. (An "internal" Docker network is not enough: containers on it can still open
- * connections to the host's own addresses, such as the bridge gateway; see ARCHITECTURE.md.) Only the grader's stdout
+ * connections to the host's own addresses, such as the bridge gateway; see docs/grading.md.) Only the grader's stdout
  * is read as the result; nothing the subject does reaches it except through the behaviour the grader observes.
  *
  * When the subject is built from the learner's Dockerfile, the build, the subject and its grader all run in a

@@ -127,7 +127,7 @@ export const labManifest = z
      * For kind "subject": how the learner's program runs. It starts in its own container (from the runtime image, or
      * the image built from the learner's Dockerfile with `build`) with no network but loopback and the submission
      * unpacked in /tmp/work; the grader joins that container's network namespace and reaches the program at
-     * http://127.0.0.1:<port> (SUBJECT_URL). ARCHITECTURE.md: "the subject shares a loopback-only namespace".
+     * http://127.0.0.1:<port> (SUBJECT_URL). docs/grading.md: "the subject shares a loopback-only namespace".
      */
     subject: z
       .object({

@@ -4,7 +4,7 @@
  * TTY stream through it) and keeps nothing in memory that a restart would lose: the database holds the files, steps
  * and which container is whose; containers carry labels; a new engine reattaches to running workspaces on demand and
  * sweeps what nobody owns. The interface for the web side is written in /work/notes/workspace-api.md and
- * ARCHITECTURE.md "Workspaces".
+ * docs/workspaces.md.
  */
 import crypto from 'node:crypto';
 import { Duplex } from 'node:stream';
