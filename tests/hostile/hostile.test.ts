@@ -568,6 +568,7 @@ describe('server actions, walked as every role', () => {
     'app/actions/groups.ts#setGroupPaceAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ groupId: v.groupId, cohortId: v.cohortId }) },
     'app/actions/preferences.ts#setLanguage': { as: [], input: () => 'en' }, // public: a cookie for this browser
     'app/actions/preferences.ts#setTimeZone': { as: ['anonymous'], input: () => 'Europe/Berlin' },
+    'app/actions/preferences.ts#setTheme': { as: [], input: () => 'dark' }, // public: the theme cookie for this browser (and the account when signed in)
     'app/actions/progress.ts#markLesson': { as: ['anonymous'], input: () => ({ week: 1, slug: 'intro', state: 'DONE' }) },
     'app/actions/submissions.ts#submitLab': { as: ['anonymous'], input: () => Object.assign(new FormData(), {}) },
   };
