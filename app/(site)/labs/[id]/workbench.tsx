@@ -429,6 +429,9 @@ export function Workbench({
     setRev((r) => r + 1);
     if (added[0]) setActive(added[0].path);
     if (inWorkspace) {
+      // An upload is a deliberate write: sent whatever the editor believes the server holds (a base left stale by
+      // a reset racing a save would otherwise read an upload equal to it as "unchanged", and the file never arrived).
+      for (const a of added) baseRef.current?.delete(a.path);
       saveBlocked.current = false;
       scheduleSave();
     }
@@ -446,6 +449,7 @@ export function Workbench({
     setRev((r) => r + 1);
     if (list[0]) setActive(list[0].path);
     if (inWorkspace) {
+      for (const f of list) baseRef.current?.delete(f.path); // a deliberate write, as an upload
       saveBlocked.current = false;
       scheduleSave();
     }
