@@ -3,7 +3,28 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', '.next-*/', '.build/', '.data/', 'lib/generated/', 'test-results/', 'playwright-report/', 'artifacts/', 'next-env.d.ts', 'cli/_*', 'labs/*/starter/**', 'labs/*/solution/**', 'labs/*/cases/**', 'labs/*/variants/**', 'labs/*/grader/**/*.js', 'labs/*/grader/data/**', 'tests/fixtures/labs/*/solution/**'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.next/',
+      '.next-*/',
+      '.build/',
+      '.data/',
+      'lib/generated/',
+      'test-results/',
+      'playwright-report/',
+      'artifacts/',
+      'next-env.d.ts',
+      'cli/_*',
+      'labs/*/starter/**',
+      'labs/*/solution/**',
+      'labs/*/cases/**',
+      'labs/*/variants/**',
+      'labs/*/grader/**/*.js',
+      'labs/*/grader/data/**',
+      'tests/fixtures/labs/*/solution/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -85,7 +106,10 @@ export default tseslint.config(
           patterns: [
             { group: ['next/*', 'next-auth/*'], message: 'lib/ is the domain: Next-bound code goes in app/_server/.' },
             { group: ['@/app', '@/app/*', '**/app/*', '@/components/*'], message: 'lib/ must not import the web app.' },
-            { group: ['../db', '@/lib/db', '**/generated/prisma/*', '../submissions/*', '@/lib/submissions/*', '../queue', '@/lib/queue'], message: 'lib/grading is the database-free engine: the submission lifecycle is in lib/submissions.' },
+            {
+              group: ['../db', '@/lib/db', '**/generated/prisma/*', '../submissions/*', '@/lib/submissions/*', '../queue', '@/lib/queue'],
+              message: 'lib/grading is the database-free engine: the submission lifecycle is in lib/submissions.',
+            },
           ],
         },
       ],

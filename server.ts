@@ -57,7 +57,9 @@ function prerenderedLesson(lang: 'ko' | 'en', week: string, slug: string): Cache
   let hit = lessons.get(key);
   if (hit === undefined) {
     const file = path.join(distDir, 'server', 'app', 'lessons', lang, String(Number(week)), `${slug}.html`);
-    hit = fs.existsSync(file) ? { body: fs.readFileSync(file), etag: `"${crypto.createHash('sha1').update(fs.readFileSync(file)).digest('base64url').slice(0, 20)}"` } : null;
+    hit = fs.existsSync(file)
+      ? { body: fs.readFileSync(file), etag: `"${crypto.createHash('sha1').update(fs.readFileSync(file)).digest('base64url').slice(0, 20)}"` }
+      : null;
     lessons.set(key, hit);
   }
   return hit;
@@ -77,7 +79,8 @@ async function main() {
 
   const server = http.createServer((req, res) => {
     const t0 = process.hrtime.bigint();
-    const id = (typeof req.headers['x-request-id'] === 'string' && /^[\w.-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : crypto.randomUUID());
+    const id =
+      typeof req.headers['x-request-id'] === 'string' && /^[\w.-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : crypto.randomUUID();
     res.setHeader('x-request-id', id);
     const url = req.url ?? '/';
     const pathname = url.split('?')[0]!;
@@ -86,7 +89,8 @@ async function main() {
       const s = Number(process.hrtime.bigint() - t0) / 1e9;
       // Route label: a family of paths, never the raw path (unbounded label values would blow up the registry).
       m.httpDuration.observe({ route, method: req.method ?? 'GET', status: String(res.statusCode) }, s);
-      if (route !== 'lesson' || res.statusCode >= 400) log.info({ reqId: id, method: req.method, path: pathname, status: res.statusCode, ms: Math.round(s * 1000) }, 'request');
+      if (route !== 'lesson' || res.statusCode >= 400)
+        log.info({ reqId: id, method: req.method, path: pathname, status: res.statusCode, ms: Math.round(s * 1000) }, 'request');
     });
 
     // Client address onto X-Forwarded-For; oversized or length-less bodies refused with 413/411 (app/_server/http/node-guard.ts).

@@ -26,12 +26,27 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | undef
 export async function buildAppImages(): Promise<void> {
   const docker = new Docker();
   const nodeImage = getEnv().NODE_IMAGE ?? (await ensureLocalNodeImage(docker));
-  const args = (target: string, tag: string) => ['build', '-q', '--build-arg', `NODE_IMAGE=${nodeImage}`, '--build-arg', `EXTRA_CA_CERTS=${extraCaCerts()}`, '--target', target, '-t', tag, ROOT];
+  const args = (target: string, tag: string) => [
+    'build',
+    '-q',
+    '--build-arg',
+    `NODE_IMAGE=${nodeImage}`,
+    '--build-arg',
+    `EXTRA_CA_CERTS=${extraCaCerts()}`,
+    '--target',
+    target,
+    '-t',
+    tag,
+    ROOT,
+  ];
   const t0 = Date.now();
   // LMS_IMAGE_CONTEXT=head builds the last commit (git archive) instead of the work tree, e.g. while a work tree
   // holds unfinished files.
   const fromHead = getEnv().LMS_IMAGE_CONTEXT === 'head';
-  for (const [target, tag] of [['web', WEB_IMAGE], ['worker', WORKER_IMAGE]] as const) {
+  for (const [target, tag] of [
+    ['web', WEB_IMAGE],
+    ['worker', WORKER_IMAGE],
+  ] as const) {
     if (fromHead) {
       const q = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
       await run('sh', ['-c', `git archive HEAD | docker ${args(target, tag).slice(0, -1).map(q).join(' ')} -`], { cwd: ROOT, quiet: true });
@@ -43,14 +58,28 @@ export async function buildAppImages(): Promise<void> {
 /** Runs the images against the services in `env` (the test database and Redis prefix); throws on any failure. */
 export async function checkAppImages(env: NodeJS.ProcessEnv): Promise<void> {
   const docker = new Docker();
-  for (const [tag, target] of [[WEB_IMAGE, 'web'], [WORKER_IMAGE, 'worker']] as const) {
+  for (const [tag, target] of [
+    [WEB_IMAGE, 'web'],
+    [WORKER_IMAGE, 'worker'],
+  ] as const) {
     const info = await docker.getImage(tag).inspect();
     const user = info.Config.User ?? '';
     if (!user || user === 'root' || user === '0') throw new CliError(`${target} image runs as root`);
     if (!info.Config.Healthcheck?.Test?.length) throw new CliError(`${target} image has no HEALTHCHECK`);
     log(`${target} image: ${(info.Size / 1e6).toFixed(0)} MB, user ${user}`);
   }
-  const base = ['--network', 'host', '-e', `DATABASE_URL=${env.DATABASE_URL}`, '-e', `REDIS_URL=${env.REDIS_URL}`, '-e', `REDIS_PREFIX=${env.REDIS_PREFIX}`, '-e', `NEXTAUTH_SECRET=${env.NEXTAUTH_SECRET}`];
+  const base = [
+    '--network',
+    'host',
+    '-e',
+    `DATABASE_URL=${env.DATABASE_URL}`,
+    '-e',
+    `REDIS_URL=${env.REDIS_URL}`,
+    '-e',
+    `REDIS_PREFIX=${env.REDIS_PREFIX}`,
+    '-e',
+    `NEXTAUTH_SECRET=${env.NEXTAUTH_SECRET}`,
+  ];
   // Migrations run once per release from the worker image (compose `migrate`, the Kubernetes Job): here the test
   // database is already migrated, so this must find nothing to do and succeed.
   await run('docker', ['run', '--rm', ...base, WORKER_IMAGE, 'npx', 'prisma', 'migrate', 'deploy'], { quiet: true });
@@ -61,10 +90,29 @@ export async function checkAppImages(env: NodeJS.ProcessEnv): Promise<void> {
   const sock = '/var/run/docker.sock';
   const gid = fs.existsSync(sock) ? String(fs.statSync(sock).gid) : '0';
   try {
-    await run('docker', ['run', '-d', '--name', names[0]!, ...base, '-e', `PORT=${webPort}`, '-e', `NEXTAUTH_URL=http://localhost:${webPort}`, WEB_IMAGE], { quiet: true });
+    await run('docker', ['run', '-d', '--name', names[0]!, ...base, '-e', `PORT=${webPort}`, '-e', `NEXTAUTH_URL=http://localhost:${webPort}`, WEB_IMAGE], {
+      quiet: true,
+    });
     await run(
       'docker',
-      ['run', '-d', '--name', names[1]!, ...base, '-e', `WORKER_METRICS_PORT=${metricsPort}`, '-e', 'WORKER_CONCURRENCY=1', '-e', 'SANDBOX_POOL_SIZE=0', '--group-add', gid, '-v', `${sock}:${sock}`, WORKER_IMAGE],
+      [
+        'run',
+        '-d',
+        '--name',
+        names[1]!,
+        ...base,
+        '-e',
+        `WORKER_METRICS_PORT=${metricsPort}`,
+        '-e',
+        'WORKER_CONCURRENCY=1',
+        '-e',
+        'SANDBOX_POOL_SIZE=0',
+        '--group-add',
+        gid,
+        '-v',
+        `${sock}:${sock}`,
+        WORKER_IMAGE,
+      ],
       { quiet: true },
     );
     const web = `http://127.0.0.1:${webPort}`;
@@ -87,13 +135,20 @@ export async function checkAppImages(env: NodeJS.ProcessEnv): Promise<void> {
     log(`web and worker containers healthy (${health.join(', ')}) against ${env.DATABASE_URL?.replace(/\/\/[^@]*@/, '//')}`);
   } catch (e) {
     for (const n of names) {
-      const logs = await docker.getContainer(n).logs({ stdout: true, stderr: true, tail: 30 }).catch(() => Buffer.from(''));
+      const logs = await docker
+        .getContainer(n)
+        .logs({ stdout: true, stderr: true, tail: 30 })
+        .catch(() => Buffer.from(''));
       // Docker's log stream frames each line with an 8-byte header: keep the printable text.
       const text = [...logs.toString('utf8')].filter((c) => c === '\n' || c.charCodeAt(0) >= 32).join('');
       log(`── last lines of ${n}:\n${text}`);
     }
     throw e;
   } finally {
-    for (const n of names) await docker.getContainer(n).remove({ force: true }).catch(() => undefined);
+    for (const n of names)
+      await docker
+        .getContainer(n)
+        .remove({ force: true })
+        .catch(() => undefined);
   }
 }

@@ -30,7 +30,9 @@ interface Header {
 
 /** Tables of the public schema in an order where every table comes after the tables it references. */
 async function tablesInOrder(c: pg.ClientBase): Promise<string[]> {
-  const tables = (await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`)).rows.map((r) => r.t);
+  const tables = (
+    await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`)
+  ).rows.map((r) => r.t);
   const deps = (
     await c.query<{ child: string; parent: string }>(
       `SELECT cl.relname AS child, pcl.relname AS parent FROM pg_constraint co
@@ -60,7 +62,11 @@ export async function backupDatabase(databaseUrl: string, file: string): Promise
   const write = (line: unknown) => new Promise<void>((resolve) => (gz.write(JSON.stringify(line) + '\n') ? resolve() : gz.once('drain', () => resolve())));
   try {
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const migrations = (await c.query<{ migration_name: string }>(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`)).rows.map((r) => r.migration_name);
+    const migrations = (
+      await c.query<{ migration_name: string }>(
+        `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`,
+      )
+    ).rows.map((r) => r.migration_name);
     const order = await tablesInOrder(c);
     const counts: Header['tables'] = [];
     for (const t of order) counts.push({ name: t, rows: Number((await c.query(`SELECT count(*) AS n FROM ${c.escapeIdentifier(t)}`)).rows[0].n) });
@@ -69,7 +75,9 @@ export async function backupDatabase(databaseUrl: string, file: string): Promise
     for (const t of order) {
       // A cursor-free batch walk by ctid would be faster; row counts here are small enough for LIMIT/OFFSET in one snapshot.
       for (let offset = 0; ; offset += BATCH) {
-        const rows = (await c.query(`SELECT row_to_json(x) AS r FROM ${c.escapeIdentifier(t)} x ORDER BY ctid LIMIT ${BATCH} OFFSET ${offset}`)).rows.map((r) => r.r);
+        const rows = (await c.query(`SELECT row_to_json(x) AS r FROM ${c.escapeIdentifier(t)} x ORDER BY ctid LIMIT ${BATCH} OFFSET ${offset}`)).rows.map(
+          (r) => r.r,
+        );
         if (!rows.length) break;
         await write({ table: t, rows });
       }
@@ -102,7 +110,8 @@ function readBackup(file: string): { header: Header; chunks: { table: string; ro
   }
   const lines = text.split('\n').filter(Boolean);
   const header = JSON.parse(lines[0] ?? '{}') as Header;
-  if (header.format !== FORMAT || header.version !== VERSION) throw new CliError(`${file} is not a backup made by bin/lms backup (format ${header.format} v${header.version})`);
+  if (header.format !== FORMAT || header.version !== VERSION)
+    throw new CliError(`${file} is not a backup made by bin/lms backup (format ${header.format} v${header.version})`);
   return { header, chunks: lines.slice(1).map((l) => JSON.parse(l) as { table: string; rows: unknown[] }) };
 }
 
@@ -114,21 +123,25 @@ export async function restoreDatabase(databaseUrl: string, file: string, opts: {
   const { header, chunks } = readBackup(file);
   const known = new Set(fs.readdirSync(path.join(import.meta.dirname, '..', 'prisma', 'migrations')).filter((d) => /^\d/.test(d)));
   const unknown = header.migrations.filter((m) => !known.has(m));
-  if (unknown.length) throw new CliError(`the backup was taken with migrations this version does not have (${unknown.join(', ')}): restore it with a newer version`);
+  if (unknown.length)
+    throw new CliError(`the backup was taken with migrations this version does not have (${unknown.join(', ')}): restore it with a newer version`);
   await opts.migrate(databaseUrl);
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
   try {
     const tables = await tablesInOrder(c);
     const existing = Number((await c.query(`SELECT count(*) AS n FROM "User"`)).rows[0].n);
-    if (existing > 0 && !opts.force) throw new CliError(`the target database already has ${existing} user(s); restore into an empty database, or pass --force to replace its contents`);
+    if (existing > 0 && !opts.force)
+      throw new CliError(`the target database already has ${existing} user(s); restore into an empty database, or pass --force to replace its contents`);
     await c.query('BEGIN');
     try {
       if (opts.force) await c.query(`TRUNCATE ${tables.map((t) => c.escapeIdentifier(t)).join(', ')} CASCADE`);
       for (const t of header.tables.map((x) => x.name)) {
         if (!tables.includes(t)) throw new CliError(`the backup has a table "${t}" this schema does not`);
         for (const ch of chunks.filter((x) => x.table === t)) {
-          await c.query(`INSERT INTO ${c.escapeIdentifier(t)} SELECT * FROM json_populate_recordset(NULL::${c.escapeIdentifier(t)}, $1::json)`, [JSON.stringify(ch.rows)]);
+          await c.query(`INSERT INTO ${c.escapeIdentifier(t)} SELECT * FROM json_populate_recordset(NULL::${c.escapeIdentifier(t)}, $1::json)`, [
+            JSON.stringify(ch.rows),
+          ]);
         }
         const n = Number((await c.query(`SELECT count(*) AS n FROM ${c.escapeIdentifier(t)}`)).rows[0].n);
         const want = header.tables.find((x) => x.name === t)!.rows;

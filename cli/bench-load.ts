@@ -27,15 +27,32 @@ interface Sample {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 
-function request(base: URL, method: string, p: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function request(
+  base: URL,
+  method: string,
+  p: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
-    const r = http.request({ host: '127.0.0.1', port: Number(base.port || 80), method, path: p, agent, timeout: 30_000, headers: { host: base.host, ...headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      res.on('error', reject);
-    });
+    const r = http.request(
+      {
+        host: '127.0.0.1',
+        port: Number(base.port || 80),
+        method,
+        path: p,
+        agent,
+        timeout: 30_000,
+        headers: { host: base.host, ...headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+        res.on('error', reject);
+      },
+    );
     r.on('timeout', () => r.destroy(new Error('timeout')));
     r.on('error', reject);
     r.end(body);
@@ -57,7 +74,13 @@ async function signIn(base: URL, email: string, password: string): Promise<Map<s
   cookiesFrom(csrf.headers, jar);
   const { csrfToken } = JSON.parse(csrf.text) as { csrfToken: string };
   const form = new URLSearchParams({ csrfToken, email, password, json: 'true', callbackUrl: `${base.origin}/dashboard` }).toString();
-  const r = await request(base, 'POST', '/api/auth/callback/credentials', { 'content-type': 'application/x-www-form-urlencoded', origin: base.origin, cookie: cookieHeader(jar) }, form);
+  const r = await request(
+    base,
+    'POST',
+    '/api/auth/callback/credentials',
+    { 'content-type': 'application/x-www-form-urlencoded', origin: base.origin, cookie: cookieHeader(jar) },
+    form,
+  );
   cookiesFrom(r.headers, jar);
   if (![...jar.keys()].some((k) => k.endsWith('next-auth.session-token'))) throw new CliError(`bench load: ${email} could not sign in (${r.status})`);
   return jar;
@@ -185,8 +208,11 @@ export async function cmdBenchLoad(args: string[]): Promise<number> {
     const doc = await runLoad({ url, learners, seconds });
     if (json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     else {
-      process.stdout.write(`${doc.requests} requests in ${seconds} s from ${learners} learners (${doc.perSecond}/s); by status ${JSON.stringify(doc.byStatus)}\n`);
-      for (const [r, v] of Object.entries(doc.byRoute)) process.stdout.write(`  ${r.padEnd(10)} ${String(v.count).padStart(6)}  p50 ${v.p50Ms} ms  p95 ${v.p95Ms} ms  ${JSON.stringify(v.byStatus)}\n`);
+      process.stdout.write(
+        `${doc.requests} requests in ${seconds} s from ${learners} learners (${doc.perSecond}/s); by status ${JSON.stringify(doc.byStatus)}\n`,
+      );
+      for (const [r, v] of Object.entries(doc.byRoute))
+        process.stdout.write(`  ${r.padEnd(10)} ${String(v.count).padStart(6)}  p50 ${v.p50Ms} ms  p95 ${v.p95Ms} ms  ${JSON.stringify(v.byStatus)}\n`);
       process.stdout.write(`unexpected responses: ${doc.unexpected}\n`);
       process.stdout.write(`queue drained ${doc.drain.seconds} s after the run; submissions ${JSON.stringify(doc.drain.byStatus)}\n`);
     }

@@ -225,7 +225,10 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
     const html = await (await fetch(base + lessonPath)).text();
     // JS shipped to the lesson page: every script it loads, gzipped.
     // Scripts marked noModule (Next's legacy polyfills) are never fetched by a browser that runs modules.
-    const scripts = [...html.matchAll(/<script([^>]+)>/g)].filter((m) => !/\bnomodule\b/i.test(m[1]!)).map((m) => /src="([^"]+)"/.exec(m[1]!)?.[1]).filter((x): x is string => !!x);
+    const scripts = [...html.matchAll(/<script([^>]+)>/g)]
+      .filter((m) => !/\bnomodule\b/i.test(m[1]!))
+      .map((m) => /src="([^"]+)"/.exec(m[1]!)?.[1])
+      .filter((x): x is string => !!x);
     let jsGzip = 0;
     for (const src of new Set(scripts)) jsGzip += zlib.gzipSync(Buffer.from(await (await fetch(new URL(src, base))).arrayBuffer())).length;
     const cookie = await signIn(base, 'learner1@demo.lms');
@@ -239,7 +242,14 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
     const subs = await Promise.all(
       users.map((u, i) =>
         db.submission.create({
-          data: { userId: u.id, labId: lab.manifest.id, status: i % 2 ? 'RUNNING' : 'QUEUED', phase: i % 2 ? 'running' : 'queued', attempt: i % 2, progress: i % 2 ? [{ id: lab.manifest.checks[0]!.id, passed: true }] : undefined },
+          data: {
+            userId: u.id,
+            labId: lab.manifest.id,
+            status: i % 2 ? 'RUNNING' : 'QUEUED',
+            phase: i % 2 ? 'running' : 'queued',
+            attempt: i % 2,
+            progress: i % 2 ? [{ id: lab.manifest.checks[0]!.id, passed: true }] : undefined,
+          },
           select: { id: true, userId: true },
         }),
       ),
@@ -267,8 +277,14 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
     const lp = await measure('lab page (signed in)', base + labPath, { Cookie: cookie });
     // First views: each poller's dashboard and lab page once (none kept yet), as many learners arriving.
     log(`first views: ${pollers} learners' dashboards, then their lab pages, once each, ${connections} at a time`);
-    const dm = await once(targets.map((t) => ({ url: `${base}/dashboard`, headers: t.headers })), connections);
-    const lm = await once(targets.map((t) => ({ url: base + labPath, headers: t.headers })), connections);
+    const dm = await once(
+      targets.map((t) => ({ url: `${base}/dashboard`, headers: t.headers })),
+      connections,
+    );
+    const lm = await once(
+      targets.map((t) => ({ url: base + labPath, headers: t.headers })),
+      connections,
+    );
     log(`status: ${pollers} learners polling every ${pollMs} ms, warm-up 2 s, then ${seconds} s; the floor the same`);
     const floorTargets = targets.map(() => ({ url: `${floorUrl}/status.json`, headers: {} }));
     await poll(floorTargets, 2, pollMs);
@@ -305,9 +321,20 @@ export async function cmdBenchWeb(args: string[]): Promise<number> {
     };
     if (json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     else {
-      const row = (n: string, x: typeof f) => `${n.padEnd(12)} p50 ${String(x.p50Ms).padStart(6)} ms  p95 ${String(x.p95Ms).padStart(6)} ms  ${String(x.rps).padStart(6)} req/s`;
+      const row = (n: string, x: typeof f) =>
+        `${n.padEnd(12)} p50 ${String(x.p50Ms).padStart(6)} ms  p95 ${String(x.p95Ms).padStart(6)} ms  ${String(x.rps).padStart(6)} req/s`;
       process.stdout.write(
-        [row('floor', f), row('lesson', l), row('dashboard', d), row('lab page', lp), row('dash. first', dm), row('lab first', lm), row('floor status', fs0), row('status', st), `ratios ${JSON.stringify(doc.ratios)}; lesson JS ${doc.lessonJsKbGzip} KB gzip; errors ${doc.errors}`].join('\n') + '\n',
+        [
+          row('floor', f),
+          row('lesson', l),
+          row('dashboard', d),
+          row('lab page', lp),
+          row('dash. first', dm),
+          row('lab first', lm),
+          row('floor status', fs0),
+          row('status', st),
+          `ratios ${JSON.stringify(doc.ratios)}; lesson JS ${doc.lessonJsKbGzip} KB gzip; errors ${doc.errors}`,
+        ].join('\n') + '\n',
       );
     }
     return doc.errors === 0 ? 0 : 1;

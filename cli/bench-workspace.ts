@@ -186,7 +186,15 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
     const who = await learner();
     const w = await readyTo(cold, who);
     const container = cold.containerOf(w.info.id)!;
-    const exec = await container.exec({ Cmd: ['bash', '--norc', '-i'], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, User: '10001:10001', Env: ['PS1=$ ', 'TERM=xterm'] });
+    const exec = await container.exec({
+      Cmd: ['bash', '--norc', '-i'],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      User: '10001:10001',
+      Env: ['PS1=$ ', 'TERM=xterm'],
+    });
     const raw = (await exec.start({ hijack: true, stdin: true, Tty: true } as import('dockerode').ExecStartOptions)) as unknown as Duplex;
     await until(raw, PROMPT);
     const relay = await loopbackRelay(w.term);
@@ -211,7 +219,8 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
     const runBurst = async (): Promise<{ ids: string[]; seconds: number }> => {
       const ids: string[] = [];
       const b0 = performance.now();
-      for (let i = 0; i < burst; i++) ids.push((await submitLabAttempt(await learner(), { labId, files: files.map((f) => ({ path: f.path, content: f.content })) })).submissionId);
+      for (let i = 0; i < burst; i++)
+        ids.push((await submitLabAttempt(await learner(), { labId, files: files.map((f) => ({ path: f.path, content: f.content })) })).submissionId);
       for (let k = 0; ; k++) {
         const done = await db.submission.count({ where: { id: { in: ids }, finishedAt: { not: null } } });
         if (done === burst) break;
@@ -258,7 +267,9 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
     if (lost > 0) {
       // What the worker said about the ones without a result (an image missing, the engine, ...).
       const ended = await db.submission.groupBy({ by: ['status'], where: { id: { in: ids } }, _count: true });
-      process.stderr.write(`bench workspace: ${lost} submission(s) without a result ${JSON.stringify(ended)}; the worker's last lines:\n${(worker?.output() ?? '').split('\n').slice(-30).join('\n')}\n`);
+      process.stderr.write(
+        `bench workspace: ${lost} submission(s) without a result ${JSON.stringify(ended)}; the worker's last lines:\n${(worker?.output() ?? '').split('\n').slice(-30).join('\n')}\n`,
+      );
     }
     const stats = await Promise.all(
       sessions.slice(0, 5).map(async (s) => {
@@ -296,7 +307,12 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
         timedOut,
         lost,
         echoUnderLoad: { samples: loadEcho.length, p50Ms: round(pct(loadEcho, 50), 1), p95Ms: round(pct(loadEcho, 95), 1) },
-        idleMemoryMbPerWorkspace: round(pct(stats.filter((x) => Number.isFinite(x)), 50)),
+        idleMemoryMbPerWorkspace: round(
+          pct(
+            stats.filter((x) => Number.isFinite(x)),
+            50,
+          ),
+        ),
       },
       ratios: {
         readyP50: round(pct(coldReady, 50) / pct(floorReady, 50), 2),
@@ -307,9 +323,13 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
     };
     if (json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     else {
-      log(`ready p50/p95 ms: floor ${doc.ready.floor.p50Ms}/${doc.ready.floor.p95Ms}, cold ${doc.ready.cold.p50Ms}/${doc.ready.cold.p95Ms}, pooled ${doc.ready.pooled.p50Ms}/${doc.ready.pooled.p95Ms}`);
+      log(
+        `ready p50/p95 ms: floor ${doc.ready.floor.p50Ms}/${doc.ready.floor.p95Ms}, cold ${doc.ready.cold.p50Ms}/${doc.ready.cold.p95Ms}, pooled ${doc.ready.pooled.p50Ms}/${doc.ready.pooled.p95Ms}`,
+      );
       log(`echo p50/p95 ms: floor ${doc.echo.floor.p50Ms}/${doc.echo.floor.p95Ms}, engine ${doc.echo.engine.p50Ms}/${doc.echo.engine.p95Ms}`);
-      log(`concurrency: ${sessions.length} workspaces, burst of ${burst} graded in ${doc.concurrency.burstS} s, lost ${lost}, echo under load p95 ${doc.concurrency.echoUnderLoad.p95Ms} ms`);
+      log(
+        `concurrency: ${sessions.length} workspaces, burst of ${burst} graded in ${doc.concurrency.burstS} s, lost ${lost}, echo under load p95 ${doc.concurrency.echoUnderLoad.p95Ms} ms`,
+      );
       log(`ratios: ${JSON.stringify(doc.ratios)}`);
     }
     return lost === 0 && graded === burst ? 0 : 1;

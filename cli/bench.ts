@@ -88,38 +88,41 @@ export async function cmdBench(args: string[]): Promise<number> {
 
   // (b) the engine, cold then pooled
   const runEngine = async (poolSize: number) => {
-    const worker = await startWorkerProcess({ ...env, WORKER_CONCURRENCY: String(concurrency), SANDBOX_POOL_SIZE: String(poolSize), WORKER_METRICS_PORT: '0' }, { readyMs: 60_000 });
+    const worker = await startWorkerProcess(
+      { ...env, WORKER_CONCURRENCY: String(concurrency), SANDBOX_POOL_SIZE: String(poolSize), WORKER_METRICS_PORT: '0' },
+      { readyMs: 60_000 },
+    );
     try {
-    const submitAndWait = async () => {
-      const { submissionId } = await submitLabAttempt(await learner(), { labId, files: files.map((f) => ({ path: f.path, content: f.content })) });
-      for (;;) {
-        const s = await db.submission.findUnique({ where: { id: submissionId }, select: { status: true, createdAt: true, finishedAt: true } });
-        if (s && s.finishedAt) return { id: submissionId, ms: s.finishedAt.getTime() - s.createdAt.getTime() };
-        await new Promise((r) => setTimeout(r, 10));
+      const submitAndWait = async () => {
+        const { submissionId } = await submitLabAttempt(await learner(), { labId, files: files.map((f) => ({ path: f.path, content: f.content })) });
+        for (;;) {
+          const s = await db.submission.findUnique({ where: { id: submissionId }, select: { status: true, createdAt: true, finishedAt: true } });
+          if (s && s.finishedAt) return { id: submissionId, ms: s.finishedAt.getTime() - s.createdAt.getTime() };
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      };
+      for (let i = 0; i < 2; i++) await submitAndWait(); // warm-up (and the pool's first fill)
+      const seq: number[] = [];
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        if (poolSize > 0) await new Promise((r) => setTimeout(r, 400)); // a learner's think time lets the pool refill
+        const r = await submitAndWait();
+        seq.push(r.ms);
+        ids.push(r.id);
       }
-    };
-    for (let i = 0; i < 2; i++) await submitAndWait(); // warm-up (and the pool's first fill)
-    const seq: number[] = [];
-    const ids: string[] = [];
-    for (let i = 0; i < n; i++) {
-      if (poolSize > 0) await new Promise((r) => setTimeout(r, 400)); // a learner's think time lets the pool refill
-      const r = await submitAndWait();
-      seq.push(r.ms);
-      ids.push(r.id);
-    }
-    const b0 = performance.now();
-    const burstIds: string[] = [];
-    for (let i = 0; i < burst; i++) {
-      const { submissionId } = await submitLabAttempt(await learner(), { labId, files: files.map((f) => ({ path: f.path, content: f.content })) });
-      burstIds.push(submissionId);
-    }
-    for (;;) {
-      const done = await db.submission.count({ where: { id: { in: burstIds }, finishedAt: { not: null } } });
-      if (done === burst) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const burstS = (performance.now() - b0) / 1000;
-    return { seq, burstS, ids: [...ids, ...burstIds] };
+      const b0 = performance.now();
+      const burstIds: string[] = [];
+      for (let i = 0; i < burst; i++) {
+        const { submissionId } = await submitLabAttempt(await learner(), { labId, files: files.map((f) => ({ path: f.path, content: f.content })) });
+        burstIds.push(submissionId);
+      }
+      for (;;) {
+        const done = await db.submission.count({ where: { id: { in: burstIds }, finishedAt: { not: null } } });
+        if (done === burst) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const burstS = (performance.now() - b0) / 1000;
+      return { seq, burstS, ids: [...ids, ...burstIds] };
     } finally {
       // Never leave a worker behind, whatever happened: its sweeps and jobs would outlive the benchmark.
       await worker.stop(60_000);

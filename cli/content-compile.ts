@@ -15,7 +15,8 @@ import { ROOT } from './services';
 function strayEmphasis(found: string[]) {
   return () => (tree: Root) => {
     const walk = (n: Root | Root['children'][number]) => {
-      if (n.type === 'text' && /\*\*|__/.test((n as Text).value)) found.push(`line ${n.position?.start.line ?? '?'}: stray emphasis marker in "${(n as Text).value.trim().slice(0, 60)}"`);
+      if (n.type === 'text' && /\*\*|__/.test((n as Text).value))
+        found.push(`line ${n.position?.start.line ?? '?'}: stray emphasis marker in "${(n as Text).value.trim().slice(0, 60)}"`);
       if ('children' in n) for (const c of n.children) walk(c as Root['children'][number]);
     };
     walk(tree);
@@ -26,7 +27,8 @@ function strayEmphasis(found: string[]) {
 function unknownLanguages(found: string[]) {
   return () => (tree: Root) => {
     const walk = (n: Root | Root['children'][number]) => {
-      if (n.type === 'code' && n.lang && !knownLanguage(n.lang)) found.push(`line ${n.position?.start.line ?? '?'}: code block in "${n.lang}", which the site cannot highlight (lib/content/rehype-code.mjs)`);
+      if (n.type === 'code' && n.lang && !knownLanguage(n.lang))
+        found.push(`line ${n.position?.start.line ?? '?'}: code block in "${n.lang}", which the site cannot highlight (lib/content/rehype-code.mjs)`);
       if ('children' in n) for (const c of n.children) walk(c as Root['children'][number]);
     };
     walk(tree);
@@ -37,7 +39,11 @@ function unknownLanguages(found: string[]) {
 export async function compileMarkdown(text: string, format: 'md' | 'mdx'): Promise<string[]> {
   const found: string[] = [];
   try {
-    await compile(text, { format, remarkPlugins: [remarkFrontmatter, remarkGfm, remarkCjkFriendly, strayEmphasis(found), unknownLanguages(found)], rehypePlugins: [rehypeCode] });
+    await compile(text, {
+      format,
+      remarkPlugins: [remarkFrontmatter, remarkGfm, remarkCjkFriendly, strayEmphasis(found), unknownLanguages(found)],
+      rehypePlugins: [rehypeCode],
+    });
   } catch (e) {
     return [(e as Error).message];
   }
@@ -54,7 +60,13 @@ export async function compileAll(): Promise<string[]> {
   const content = path.join(ROOT, 'content');
   for (const mod of fs.existsSync(content) ? fs.readdirSync(content) : []) {
     const md = path.join(content, mod);
-    if (fs.statSync(md).isDirectory()) files.push(...fs.readdirSync(md).filter((x) => x.endsWith('.mdx')).map((f) => path.join(md, f)));
+    if (fs.statSync(md).isDirectory())
+      files.push(
+        ...fs
+          .readdirSync(md)
+          .filter((x) => x.endsWith('.mdx'))
+          .map((f) => path.join(md, f)),
+      );
   }
   const labs = path.join(ROOT, 'labs');
   for (const lab of fs.existsSync(labs) ? fs.readdirSync(labs) : []) {

@@ -28,7 +28,11 @@ export async function cmdGrade(opts: { labId: string; inputs: string[]; json: bo
   const { gradeFiles } = await import('../lib/grading/grade');
   const { ensureGraderImages } = await import('../lib/grading/images');
   await ensureBaseImage(docker);
-  await ensureGraderImages(docker, listLabs().filter((l) => l.manifest.id === labId), log);
+  await ensureGraderImages(
+    docker,
+    listLabs().filter((l) => l.manifest.id === labId),
+    log,
+  );
   const outcome = await gradeFiles({ docker, labId, files });
   if (outcome.kind === 'timed_out') {
     const doc = { labId, gradable: false, timedOut: true, score: 0, maxScore: 0, message: outcome.message, checks: [], durationMs: outcome.durationMs };
@@ -43,7 +47,15 @@ export async function cmdGrade(opts: { labId: string; inputs: string[]; json: bo
       score: r.score,
       maxScore: r.maxScore,
       ...(r.message ? { message: r.message[lang] } : {}),
-      checks: r.checks.map((c) => ({ id: c.id, title: c.title[lang], points: c.points, maxPoints: c.maxPoints, passed: c.passed, message: c.message[lang], hint: c.hint[lang] })),
+      checks: r.checks.map((c) => ({
+        id: c.id,
+        title: c.title[lang],
+        points: c.points,
+        maxPoints: c.maxPoints,
+        passed: c.passed,
+        message: c.message[lang],
+        hint: c.hint[lang],
+      })),
       durationMs: r.durationMs,
     };
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');

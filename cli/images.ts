@@ -42,7 +42,8 @@ async function ensureDebianImage(docker: Docker, tag: string): Promise<void> {
     await run('debootstrap', ['--variant=minbase', suite, dir], { quiet: true });
     // Like the official slim images: no package lists or apt caches in the image.
     for (const sub of ['var/lib/apt/lists', 'var/cache/apt']) {
-      for (const e of fs.existsSync(path.join(dir, sub)) ? fs.readdirSync(path.join(dir, sub)) : []) if (e !== 'partial' && e !== 'archives') fs.rmSync(path.join(dir, sub, e), { recursive: true, force: true });
+      for (const e of fs.existsSync(path.join(dir, sub)) ? fs.readdirSync(path.join(dir, sub)) : [])
+        if (e !== 'partial' && e !== 'archives') fs.rmSync(path.join(dir, sub, e), { recursive: true, force: true });
     }
     await run('sh', ['-c', `tar -C "${dir}" -c . | docker import - "${tag}"`], { quiet: true });
   } finally {

@@ -77,7 +77,8 @@ async function main(args: string[]): Promise<number> {
       const json = flag(args, '--json');
       const lang = option(args, '--lang') ?? 'en';
       const [labId, ...inputs] = args;
-      if (!labId || inputs.length === 0 || (lang !== 'ko' && lang !== 'en')) throw new CliError('usage: bin/lms grade <lab-id> <file-or-dir>... [--json] [--lang ko|en]');
+      if (!labId || inputs.length === 0 || (lang !== 'ko' && lang !== 'en'))
+        throw new CliError('usage: bin/lms grade <lab-id> <file-or-dir>... [--json] [--lang ko|en]');
       return (await import('./grade')).cmdGrade({ labId, inputs, json, lang });
     }
     case 'content': {

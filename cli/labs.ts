@@ -6,7 +6,14 @@ import { ensureBaseImage } from './images';
 export async function cmdLabsList(opts: { json: boolean }): Promise<number> {
   const { listLabs } = await import('../lib/labs/registry');
   const { maxPoints } = await import('../lib/labs/manifest');
-  const rows = listLabs().map((l) => ({ id: l.manifest.id, week: l.manifest.week, kind: l.manifest.purpose, grading: l.manifest.kind, title: l.manifest.title.en, maxPoints: maxPoints(l.manifest) }));
+  const rows = listLabs().map((l) => ({
+    id: l.manifest.id,
+    week: l.manifest.week,
+    kind: l.manifest.purpose,
+    grading: l.manifest.kind,
+    title: l.manifest.title.en,
+    maxPoints: maxPoints(l.manifest),
+  }));
   if (opts.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   else for (const r of rows) process.stdout.write(`${String(r.week).padStart(2)}  ${r.id.padEnd(28)} ${String(r.maxPoints).padStart(3)} pts  ${r.title}\n`);
   return 0;
@@ -25,7 +32,13 @@ export async function cmdLabsVerify(opts: { ids: string[]; json: boolean; verbos
   const all = listLabs();
   const find = (id: string) => all.find((l) => l.manifest.id === id || `week${String(l.manifest.week).padStart(2, '0')}` === id);
   const labs = opts.ids.length
-    ? opts.ids.map((id) => find(id) ?? (() => { throw new CliError(`no lab "${id}" (bin/lms labs list)`); })())
+    ? opts.ids.map(
+        (id) =>
+          find(id) ??
+          (() => {
+            throw new CliError(`no lab "${id}" (bin/lms labs list)`);
+          })(),
+      )
     : all.filter((l) => !l.manifest.id.startsWith('test-'));
   const docker = await ensureDocker();
   await ensureBaseImage(docker);
@@ -44,7 +57,9 @@ export async function cmdLabsVerify(opts: { ids: string[]; json: boolean; verbos
     const cell = (s: { ok: number; total: number }) => `${s.ok}/${s.total}`.padStart(7);
     process.stdout.write(`\n${'lab'.padEnd(28)} solution starter   cases variants    from  verdict\n`);
     for (const r of report) {
-      process.stdout.write(`${r.lab.padEnd(28)} ${cell(r.summary.solution)} ${cell(r.summary.starter)} ${cell(r.summary.case)} ${cell(r.summary.variant)} ${cell(r.summary.startFrom)}  ${r.ok ? 'as expected' : 'NOT as expected'}\n`);
+      process.stdout.write(
+        `${r.lab.padEnd(28)} ${cell(r.summary.solution)} ${cell(r.summary.starter)} ${cell(r.summary.case)} ${cell(r.summary.variant)} ${cell(r.summary.startFrom)}  ${r.ok ? 'as expected' : 'NOT as expected'}\n`,
+      );
     }
     for (const r of report) {
       for (const row of r.rows.filter((x) => !x.ok || verbose)) {

@@ -41,7 +41,19 @@ export function localSecret(): string {
   return fs.readFileSync(f, 'utf8').trim();
 }
 
-const BUILD_INPUTS = ['app', 'components', 'content', 'lib', 'grader-kit', 'labs', 'next.config.js', 'package-lock.json', 'postcss.config.mjs', 'mdx-components.tsx', 'proxy.ts'];
+const BUILD_INPUTS = [
+  'app',
+  'components',
+  'content',
+  'lib',
+  'grader-kit',
+  'labs',
+  'next.config.js',
+  'package-lock.json',
+  'postcss.config.mjs',
+  'mdx-components.tsx',
+  'proxy.ts',
+];
 
 /** A fingerprint of what the production build depends on, to skip `next build` when nothing changed. */
 function buildFingerprint(): string {

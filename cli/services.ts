@@ -127,7 +127,11 @@ export async function ensureRedis(): Promise<string> {
   if (!which('redis-server')) await aptInstall(['redis-server'], 'no Redis answers on 127.0.0.1:6379 and redis-server is not installed');
   fs.mkdirSync(DATA_DIR, { recursive: true });
   // Redis carries only the queue: Postgres is the truth, so no persistence is needed.
-  await run(which('redis-server')!, ['--port', '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--logfile', path.join(DATA_DIR, 'redis.log')], { quiet: true });
+  await run(
+    which('redis-server')!,
+    ['--port', '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--logfile', path.join(DATA_DIR, 'redis.log')],
+    { quiet: true },
+  );
   for (let i = 0; i < 50 && !(await portOpen(6379)); i++) await sleep(100);
   if (!(await portOpen(6379))) throw new CliError('redis-server did not start; see .data/redis.log');
   log('started redis-server on 127.0.0.1:6379');
@@ -163,6 +167,6 @@ export async function ensureDocker(): Promise<Docker> {
 export async function ensureChromium(): Promise<string> {
   const p = which('chromium');
   if (p) return p;
-  await aptInstall(['chromium'], 'the end-to-end tests drive Debian\'s Chromium');
+  await aptInstall(['chromium'], "the end-to-end tests drive Debian's Chromium");
   return which('chromium')!;
 }

@@ -143,7 +143,10 @@ export interface App {
 
 /** Whether the site answers /api/health on `port` (a `bin/lms up` already running, or the one just started). */
 export async function siteAnswers(port: number): Promise<boolean> {
-  return fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+  return fetch(`http://127.0.0.1:${port}/api/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
 }
 
 /**
@@ -151,7 +154,10 @@ export async function siteAnswers(port: number): Promise<boolean> {
  * `worker: false`; resolves when the site answers /api/health (at most a minute). Both get `env` with NODE_ENV
  * production and NEXTAUTH_URL (`publicUrl`, else the base URL); `workerEnv` is added to the worker's.
  */
-export async function startApp(env: NodeJS.ProcessEnv, opts: { port: number; publicUrl?: string; worker?: boolean; workerEnv?: Record<string, string>; output?: 'inherit' | 'stderr' }): Promise<App> {
+export async function startApp(
+  env: NodeJS.ProcessEnv,
+  opts: { port: number; publicUrl?: string; worker?: boolean; workerEnv?: Record<string, string>; output?: 'inherit' | 'stderr' },
+): Promise<App> {
   const base = `http://localhost:${opts.port}`;
   const appEnv: NodeJS.ProcessEnv = { ...env, NODE_ENV: 'production', NEXTAUTH_URL: opts.publicUrl ?? base };
   await nextBuild(appEnv);

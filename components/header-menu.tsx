@@ -23,7 +23,11 @@ export function HeaderMenu({ label, children }: { label: string; children: React
         data-testid="menu-button"
       >
         <svg viewBox="0 0 20 20" className="h-4 w-4" aria-hidden>
-          {open ? <path d="M5 5l10 10M15 5L5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" /> : <path d="M3 5h14M3 10h14M3 15h14" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />}
+          {open ? (
+            <path d="M5 5l10 10M15 5L5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+          ) : (
+            <path d="M3 5h14M3 10h14M3 15h14" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+          )}
         </svg>
         {label}
       </button>

@@ -9,7 +9,17 @@ type State = 'LEARNING' | 'DONE' | 'SKIPPED' | 'NONE';
  * Self-reported lesson progress. Without `initial` (prerendered lessons) it asks /api/me and hides for guests.
  * `labels`: the button texts, the catalogue's `lesson` section in the reader's language.
  */
-export function LessonProgress({ week, slug, initial, labels }: { week: number; slug: string; initial?: State; labels: Record<Exclude<State, 'NONE'>, string> }) {
+export function LessonProgress({
+  week,
+  slug,
+  initial,
+  labels,
+}: {
+  week: number;
+  slug: string;
+  initial?: State;
+  labels: Record<Exclude<State, 'NONE'>, string>;
+}) {
   const [state, setState] = useState<State | undefined>(initial);
   useEffect(() => {
     if (initial !== undefined) return;
@@ -45,7 +55,11 @@ export function LessonProgress({ week, slug, initial, labels }: { week: number; 
           {labels[s]}
         </button>
       ))}
-      {error && <span role="alert" className="text-sm text-red-600">{error}</span>}
+      {error && (
+        <span role="alert" className="text-sm text-red-600">
+          {error}
+        </span>
+      )}
     </div>
   );
 }

@@ -16,7 +16,12 @@ const link = 'rounded py-1.5 text-sm whitespace-nowrap hover:underline md:py-0';
  */
 export function SiteHeader({ lang, user, theme = 'system' }: { lang: Lang; user: SessionUser | null | 'island'; theme?: Theme }) {
   const known = user === 'island' ? null : user;
-  const themeStrings = { theme: t(lang, 'a11y.theme'), system: t(lang, 'a11y.themeSystem'), light: t(lang, 'a11y.themeLight'), dark: t(lang, 'a11y.themeDark') };
+  const themeStrings = {
+    theme: t(lang, 'a11y.theme'),
+    system: t(lang, 'a11y.themeSystem'),
+    light: t(lang, 'a11y.themeLight'),
+    dark: t(lang, 'a11y.themeDark'),
+  };
   return (
     <header className="border-b border-slate-200 dark:border-slate-800">
       <nav aria-label={t(lang, 'a11y.mainNav')} className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-3 px-4 py-3">

@@ -79,15 +79,28 @@ const RULES: Rule[] = [
   { match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]$/, url: (i) => `/instructor/cohorts/${i.cohortId}`, allow: ['instructor', 'admin'] },
   { match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/gradebook$/, url: (i) => `/instructor/cohorts/${i.cohortId}/gradebook`, allow: ['instructor', 'admin'] },
   { match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/analytics$/, url: (i) => `/instructor/cohorts/${i.cohortId}/analytics`, allow: ['instructor', 'admin'] },
-  { match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/learners\/\[[a-zA-Z]+\]$/, url: (i) => `/instructor/cohorts/${i.cohortId}/learners/${i.learner1Id}`, allow: ['instructor', 'admin'] },
-  { match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/regrades\/\[[a-zA-Z]+\]$/, url: (i) => (i.batchId ? `/instructor/cohorts/${i.cohortId}/regrades/${i.batchId}` : null), allow: ['instructor', 'admin'] },
+  {
+    match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/learners\/\[[a-zA-Z]+\]$/,
+    url: (i) => `/instructor/cohorts/${i.cohortId}/learners/${i.learner1Id}`,
+    allow: ['instructor', 'admin'],
+  },
+  {
+    match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/regrades\/\[[a-zA-Z]+\]$/,
+    url: (i) => (i.batchId ? `/instructor/cohorts/${i.cohortId}/regrades/${i.batchId}` : null),
+    allow: ['instructor', 'admin'],
+  },
   { match: /^\/admin(\/.*)?$/, url: () => null, allow: ['admin'] },
   { match: /^\/api\/auth\/\[\.\.\.nextauth\]$/, url: () => null, allow: [], skip: "next-auth's own endpoints (CSRF token, callbacks)" },
   { match: /^\/api\/health$/, url: () => '/api/health', allow: EVERYONE },
   { match: /^\/api\/ready$/, url: () => '/api/ready', allow: EVERYONE },
   { match: /^\/api\/metrics$/, url: () => '/api/metrics', allow: EVERYONE, skip: 'guarded by METRICS_TOKEN when set; scraped by Prometheus, not people' },
   { match: /^\/api\/me$/, url: () => '/api/me', allow: EVERYONE },
-  { match: /^\/api\/quiz-answers$/, url: () => null, allow: [], skip: 'POST only (a signed-in reader\'s own answers): session, CSRF, bad input and judging in tests/hostile' },
+  {
+    match: /^\/api\/quiz-answers$/,
+    url: () => null,
+    allow: [],
+    skip: "POST only (a signed-in reader's own answers): session, CSRF, bad input and judging in tests/hostile",
+  },
   { match: /^\/api\/labs\/\[id\]\/starter$/, url: () => '/api/labs/week01-terraform-vpc/starter', allow: EVERYONE },
   { match: /^\/api\/submissions$/, url: () => null, allow: [], skip: 'POST only (JSON submissions): CSRF, session, limits and bad input in tests/hostile' },
   // The owner and admins; the instructor who teaches the learner's cohort may be given read access for the gradebook.
@@ -96,10 +109,25 @@ const RULES: Rule[] = [
   // that does not exist). The terminal's WebSocket (/api/workspaces/<id>/tty) is server.ts's, not a route file: its
   // checks are in tests/integration/workspace-tty.test.ts and e2e/workspace.spec.ts.
   { match: /^\/api\/labs\/\[id\]\/workspace$/, url: () => '/api/labs/week01-terraform-vpc/workspace', allow: SIGNED_IN },
-  { match: /^\/api\/labs\/\[id\]\/workspace\/(files|reset|submit)$/, url: () => null, allow: [], skip: "PUT/POST only, on the caller's own workspace: e2e/workspace.spec.ts" },
+  {
+    match: /^\/api\/labs\/\[id\]\/workspace\/(files|reset|submit)$/,
+    url: () => null,
+    allow: [],
+    skip: "PUT/POST only, on the caller's own workspace: e2e/workspace.spec.ts",
+  },
   { match: /^\/api\/workspaces\/\[id\]$/, url: (i) => `/api/workspaces/${i.workspaceId}`, allow: ['learner1'] },
-  { match: /^\/api\/workspaces\/\[id\]\/(check|step)$/, url: () => null, allow: [], skip: 'POST only: 404 for everyone but the owner in e2e/workspace.spec.ts' },
-  { match: /^\/api\/workspaces\/\[id\]\/events$/, url: () => null, allow: [], skip: 'an event stream that stays open: 404 for everyone but the owner in e2e/workspace.spec.ts' },
+  {
+    match: /^\/api\/workspaces\/\[id\]\/(check|step)$/,
+    url: () => null,
+    allow: [],
+    skip: 'POST only: 404 for everyone but the owner in e2e/workspace.spec.ts',
+  },
+  {
+    match: /^\/api\/workspaces\/\[id\]\/events$/,
+    url: () => null,
+    allow: [],
+    skip: 'an event stream that stays open: 404 for everyone but the owner in e2e/workspace.spec.ts',
+  },
   { match: /^\/api\/cohorts\/\[[a-zA-Z]+\]\/gradebook(\.csv)?$/, url: (i) => `/api/cohorts/${i.cohortId}/gradebook.csv`, allow: ['instructor', 'admin'] },
 ];
 
@@ -137,12 +165,19 @@ test.beforeAll(async () => {
   );
   const one = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows[0] as Record<string, string> | undefined;
   const learner1 = (await one(`SELECT id FROM "User" WHERE email = 'learner1@demo.lms'`))!;
-  const cohort = (await one(`SELECT c.id, c."inviteCode" FROM "Cohort" c JOIN "User" u ON u.id = c."instructorId" WHERE u.email = 'instructor@demo.lms' ORDER BY c."createdAt" LIMIT 1`))!;
-  const group = (await one(`SELECT g.id, g."inviteCode" FROM "StudyGroup" g JOIN "User" u ON u.id = g."ownerId" WHERE u.email = 'learner1@demo.lms' ORDER BY g."createdAt" LIMIT 1`))!;
+  const cohort = (await one(
+    `SELECT c.id, c."inviteCode" FROM "Cohort" c JOIN "User" u ON u.id = c."instructorId" WHERE u.email = 'instructor@demo.lms' ORDER BY c."createdAt" LIMIT 1`,
+  ))!;
+  const group = (await one(
+    `SELECT g.id, g."inviteCode" FROM "StudyGroup" g JOIN "User" u ON u.id = g."ownerId" WHERE u.email = 'learner1@demo.lms' ORDER BY g."createdAt" LIMIT 1`,
+  ))!;
   // learner1 owns a submission (with a file holding a marker nobody else may ever see).
   let sub = await one(`SELECT id FROM "Submission" WHERE "userId" = $1 AND "labId" = 'week05-k8s-manifests' ORDER BY "createdAt" DESC LIMIT 1`, [learner1.id]);
   if (!sub) {
-    await db.query(`INSERT INTO "Submission" (id, "userId", "labId", status, phase, attempt, "createdAt") VALUES ('authzsubmission000001', $1, 'week05-k8s-manifests', 'ERROR', 'finished', 0, now())`, [learner1.id]);
+    await db.query(
+      `INSERT INTO "Submission" (id, "userId", "labId", status, phase, attempt, "createdAt") VALUES ('authzsubmission000001', $1, 'week05-k8s-manifests', 'ERROR', 'finished', 0, now())`,
+      [learner1.id],
+    );
     sub = { id: 'authzsubmission000001' };
   }
   // A regrade batch that touched the demo cohort's members (other specs make batches for their own cohorts).
@@ -157,7 +192,16 @@ test.beforeAll(async () => {
     [learner1.id],
   );
   const ws = (await one(`SELECT id FROM "Workspace" WHERE "userId" = $1 AND "labId" = 'week03-cicd-workflow'`, [learner1.id]))!;
-  ids = { cohortId: cohort.id!, groupId: group.id!, learner1Id: learner1.id!, submissionId: sub.id!, batchId: batch?.id ?? null, cohortCode: cohort.inviteCode!, groupCode: group.inviteCode!, workspaceId: ws.id! };
+  ids = {
+    cohortId: cohort.id!,
+    groupId: group.id!,
+    learner1Id: learner1.id!,
+    submissionId: sub.id!,
+    batchId: batch?.id ?? null,
+    cohortCode: cohort.inviteCode!,
+    groupCode: group.inviteCode!,
+    workspaceId: ws.id!,
+  };
   const emails: Record<Who, string | null> = {
     guest: null,
     learner1: 'learner1@demo.lms',
@@ -178,7 +222,10 @@ test('every page and route handler refuses whoever its rule does not allow, and 
   const found = routes();
   expect(found.length).toBeGreaterThan(10);
   const unruled = found.filter((r) => !RULES.some((x) => x.match.test(r.pattern)));
-  expect(unruled.map((r) => r.pattern), 'routes with no authorization rule').toEqual([]);
+  expect(
+    unruled.map((r) => r.pattern),
+    'routes with no authorization rule',
+  ).toEqual([]);
 
   let walked = 0;
   const failures: string[] = [];

@@ -43,7 +43,11 @@ async function setFile(page: Page, file: string, text: string) {
 }
 
 async function submitAndWait(page: Page) {
-  const before = await page.getByTestId('history').locator('tbody tr').count().catch(() => 0);
+  const before = await page
+    .getByTestId('history')
+    .locator('tbody tr')
+    .count()
+    .catch(() => 0);
   await page.getByTestId('submit').click();
   await expect(page).toHaveURL(/[?&]s=/);
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'GRADED', { timeout: 90_000 });

@@ -155,8 +155,16 @@ test('cohort with a schedule: one learner passes, one fails a check twice; grade
   const col = header.indexOf(`"${LAB} best"`);
   expect(col).toBeGreaterThan(1);
   // best, max, attempts, passed, late, late attempts, override
-  expect(line(pass.email).split(',').slice(col, col + 7)).toEqual(['"13"', '"13"', '"1"', '"yes"', '"no"', '"0"', '""']);
-  expect(line(fail.email).split(',').slice(col, col + 7)).toEqual(['"5"', '"13"', '"2"', '"no"', '"no"', '"0"', '""']);
+  expect(
+    line(pass.email)
+      .split(',')
+      .slice(col, col + 7),
+  ).toEqual(['"13"', '"13"', '"1"', '"yes"', '"no"', '"0"', '""']);
+  expect(
+    line(fail.email)
+      .split(',')
+      .slice(col, col + 7),
+  ).toEqual(['"5"', '"13"', '"2"', '"no"', '"no"', '"0"', '""']);
   expect(csv.split('\r\n').filter((l) => l.includes('@e2e.lms'))).toHaveLength(2);
 
   // The two learners form a study group: one creates it and shares the code, the other joins; one opts in to the

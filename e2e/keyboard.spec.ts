@@ -17,7 +17,9 @@ async function tabTo(page: Page, target: Locator, max = 200, key: 'Tab' | 'Shift
       return;
     }
   }
-  throw new Error(`${String(target)} not reached with ${max} × ${key}; focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`);
+  throw new Error(
+    `${String(target)} not reached with ${max} × ${key}; focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`,
+  );
 }
 
 /** The focused element, or the box around it, draws an outline or a ring. */

@@ -29,11 +29,14 @@ export function otherLabsOfWeek(labId: string): string[] {
 /** Submits a lab's reference solution as the page's signed-in user and waits until it is graded and passed. */
 export async function passLabByApi(page: Page, labId: string): Promise<void> {
   const files = folderFiles(path.join(ROOT, 'labs', labId, 'solution'));
-  const submissionId = await page.evaluate(async ({ labId, files }) => {
-    const r = await fetch('/api/submissions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labId, files }) });
-    if (r.status !== 202) throw new Error(`submit ${labId}: ${r.status} ${await r.text()}`);
-    return ((await r.json()) as { submissionId: string }).submissionId;
-  }, { labId, files });
+  const submissionId = await page.evaluate(
+    async ({ labId, files }) => {
+      const r = await fetch('/api/submissions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labId, files }) });
+      if (r.status !== 202) throw new Error(`submit ${labId}: ${r.status} ${await r.text()}`);
+      return ((await r.json()) as { submissionId: string }).submissionId;
+    },
+    { labId, files },
+  );
   await expect
     .poll(
       async () =>

@@ -66,7 +66,10 @@ test('a learner reads a lesson in both languages, submits the week-1 lab and see
   await expect(status).toHaveAttribute('data-status', 'GRADED', { timeout: 60_000 });
   const score = page.getByTestId('score');
   await expect(score).toBeVisible();
-  const [got, max] = (await score.textContent())!.split(':')[1]!.split('/').map((x) => Number(x.trim()));
+  const [got, max] = (await score.textContent())!
+    .split(':')[1]!
+    .split('/')
+    .map((x) => Number(x.trim()));
   expect(got).toBe(max);
   const checks = page.locator('[data-check]');
   expect(await checks.count()).toBeGreaterThanOrEqual(4);

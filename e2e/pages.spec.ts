@@ -58,10 +58,30 @@ const PAGES: PageRule[] = [
   { match: /^\/join\/group\/\[[a-zA-Z]+\]$/, name: 'join-group', url: () => null, who: [], skip: 'a redirect to /groups?code=… (the groups page)' },
   { match: /^\/instructor$/, name: 'instructor', url: () => '/instructor', who: ['instructor'] },
   { match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]$/, name: 'cohort', url: (i) => `/instructor/cohorts/${i.cohortId}`, who: ['instructor'] },
-  { match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/gradebook$/, name: 'gradebook', url: (i) => `/instructor/cohorts/${i.cohortId}/gradebook`, who: ['instructor'] },
-  { match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/analytics$/, name: 'analytics', url: (i) => `/instructor/cohorts/${i.cohortId}/analytics`, who: ['instructor'] },
-  { match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/learners\/\[[a-zA-Z]+\]$/, name: 'cohort-learner', url: (i) => `/instructor/cohorts/${i.cohortId}/learners/${i.learner1Id}`, who: ['instructor'] },
-  { match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/regrades\/\[[a-zA-Z]+\]$/, name: 'regrade', url: (i) => (i.batchId ? `/instructor/cohorts/${i.cohortId}/regrades/${i.batchId}` : null), who: ['instructor'] },
+  {
+    match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/gradebook$/,
+    name: 'gradebook',
+    url: (i) => `/instructor/cohorts/${i.cohortId}/gradebook`,
+    who: ['instructor'],
+  },
+  {
+    match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/analytics$/,
+    name: 'analytics',
+    url: (i) => `/instructor/cohorts/${i.cohortId}/analytics`,
+    who: ['instructor'],
+  },
+  {
+    match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/learners\/\[[a-zA-Z]+\]$/,
+    name: 'cohort-learner',
+    url: (i) => `/instructor/cohorts/${i.cohortId}/learners/${i.learner1Id}`,
+    who: ['instructor'],
+  },
+  {
+    match: /^\/instructor\/cohorts\/\[[a-zA-Z]+\]\/regrades\/\[[a-zA-Z]+\]$/,
+    name: 'regrade',
+    url: (i) => (i.batchId ? `/instructor/cohorts/${i.cohortId}/regrades/${i.batchId}` : null),
+    who: ['instructor'],
+  },
   { match: /^\/admin$/, name: 'admin', url: () => '/admin', who: ['admin'] },
   { match: /^\/admin\/users$/, name: 'admin-users', url: () => '/admin/users', who: ['admin'] },
   { match: /^\/admin\/queue$/, name: 'admin-queue', url: () => '/admin/queue', who: ['admin'] },
@@ -77,7 +97,13 @@ function pagePatterns(): string[] {
       if (e.isDirectory()) walk(p);
       else if (e.name === 'page.tsx') {
         const rel = path.relative(path.join(ROOT, 'app'), path.dirname(p));
-        out.push('/' + rel.split(path.sep).filter((s) => s && !/^\(.*\)$/.test(s)).join('/'));
+        out.push(
+          '/' +
+            rel
+              .split(path.sep)
+              .filter((s) => s && !/^\(.*\)$/.test(s))
+              .join('/'),
+        );
       }
     }
   };
@@ -92,8 +118,12 @@ test.beforeAll(async () => {
   try {
     const one = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows[0] as Record<string, string> | undefined;
     const learner1 = (await one(`SELECT id FROM "User" WHERE email = 'learner1@demo.lms'`))!;
-    const cohort = (await one(`SELECT c.id, c."inviteCode" FROM "Cohort" c JOIN "User" u ON u.id = c."instructorId" WHERE u.email = 'instructor@demo.lms' ORDER BY c."createdAt" LIMIT 1`))!;
-    const group = (await one(`SELECT g.id FROM "StudyGroup" g JOIN "User" u ON u.id = g."ownerId" WHERE u.email = 'learner1@demo.lms' ORDER BY g."createdAt" LIMIT 1`))!;
+    const cohort = (await one(
+      `SELECT c.id, c."inviteCode" FROM "Cohort" c JOIN "User" u ON u.id = c."instructorId" WHERE u.email = 'instructor@demo.lms' ORDER BY c."createdAt" LIMIT 1`,
+    ))!;
+    const group = (await one(
+      `SELECT g.id FROM "StudyGroup" g JOIN "User" u ON u.id = g."ownerId" WHERE u.email = 'learner1@demo.lms' ORDER BY g."createdAt" LIMIT 1`,
+    ))!;
     const batch = await one(
       `SELECT s."regradeBatchId" AS id FROM "Submission" s JOIN "CohortMember" m ON m."userId" = s."userId" AND m."cohortId" = $1 WHERE s."regradeBatchId" IS NOT NULL LIMIT 1`,
       [cohort.id],
@@ -107,13 +137,19 @@ test.beforeAll(async () => {
 test('every page file has an entry in the sweep', { tag: '@desktop-only' }, () => {
   const found = pagePatterns();
   expect(found.length).toBeGreaterThan(15);
-  expect(found.filter((p) => !PAGES.some((r) => r.match.test(p))), 'pages with no entry in e2e/pages.spec.ts').toEqual([]);
+  expect(
+    found.filter((p) => !PAGES.some((r) => r.match.test(p))),
+    'pages with no entry in e2e/pages.spec.ts',
+  ).toEqual([]);
 });
 
 async function signIn(context: BrowserContext, role: Role) {
   if (role === 'guest') return;
   const { csrfToken } = (await (await context.request.get('/api/auth/csrf')).json()) as { csrfToken: string };
-  const res = await context.request.post('/api/auth/callback/credentials', { form: { csrfToken, email: EMAIL[role], password: PASSWORD, json: 'true' }, maxRedirects: 0 });
+  const res = await context.request.post('/api/auth/callback/credentials', {
+    form: { csrfToken, email: EMAIL[role], password: PASSWORD, json: 'true' },
+    maxRedirects: 0,
+  });
   expect([200, 302]).toContain(res.status());
 }
 
@@ -165,68 +201,82 @@ for (const role of ROLES) {
   for (const { lang, theme, once, tag } of VIEWS) {
     const rules = PAGES.filter((r) => (once ? r.who[0] === role : r.who.includes(role)));
     if (rules.length === 0) continue;
-    test(`${role}, ${lang}, ${theme}: ${once ? 'the pages first opened as this role' : 'all its pages'} fit the screen, are in ${lang}, pass axe on the desktop`, { tag: tag ? [tag] : [] }, async ({ browser }, info) => {
-      test.setTimeout(60_000 + rules.length * 30_000);
-      const phone = info.project.name === 'phone';
-      // Screenshots at one device pixel per CSS pixel: the layout is the phone's, the files (and the time) a quarter.
-      const { viewport, isMobile, hasTouch, baseURL } = info.project.use;
-      const context = await browser.newContext({ viewport, deviceScaleFactor: 1, isMobile, hasTouch, baseURL, colorScheme: theme });
-      await context.addCookies([{ name: 'lang', value: lang, url: String(info.project.use.baseURL) }]);
-      await signIn(context, role);
-      const page = await context.newPage();
-      const dir = path.join(ROOT, 'artifacts', 'screenshots', 'pages', info.project.name, `${lang}-${theme}`);
-      fs.mkdirSync(dir, { recursive: true });
-      const problems: string[] = [];
-      const axeLog: { page: string; violations: { id: string; impact: string | null | undefined; nodes: number; help: string }[] }[] = [];
-      for (const rule of rules) {
-        const url = rule.url(ids);
-        if (!url) continue;
-        const res = await page.goto(url);
-        if (res?.status() !== 200) {
-          problems.push(`${url}: HTTP ${res?.status()}`);
-          continue;
-        }
-        await page.waitForLoadState('load');
-        // The user corner of a prerendered page is an island: in once /api/me has answered (hidden in a closed menu).
-        await page.getByRole('banner').locator(role === 'guest' ? 'a[href="/login"]' : '[data-testid=user-name]').first().waitFor({ state: 'attached' });
-        // The lab's editor is an island loaded after the page: wait until it has replaced its placeholder.
-        if ((await page.locator('[data-ready]').count()) > 0) await expect(page.locator('[data-ready]').first()).toHaveAttribute('data-ready', 'true');
-        const htmlLang = await page.locator('html').getAttribute('lang');
-        if (htmlLang !== lang) problems.push(`${url}: <html lang="${htmlLang}">, expected ${lang}`);
-        // Dark follows the device by default (colorScheme), and the page's background says so.
-        const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-        const dark = await bodyIsDark(page);
-        if (dark !== (theme === 'dark')) problems.push(`${url}: body background ${bg} in ${theme}`);
-        const o = await overflow(page);
-        if (o.extra > 1) problems.push(`${url}: ${o.extra}px wider than the screen: ${o.culprits.join('; ')}`);
-        if (phone) {
-          // A compact header: the name and a Menu button on one row; the links wait behind the button.
-          const header = await page.getByRole('banner').boundingBox();
-          if (!header || header.height > 80) problems.push(`${url}: header ${header?.height}px tall on a phone`);
-          if (!(await page.getByTestId('menu-button').isVisible())) problems.push(`${url}: no Menu button on a phone`);
+    test(
+      `${role}, ${lang}, ${theme}: ${once ? 'the pages first opened as this role' : 'all its pages'} fit the screen, are in ${lang}, pass axe on the desktop`,
+      { tag: tag ? [tag] : [] },
+      async ({ browser }, info) => {
+        test.setTimeout(60_000 + rules.length * 30_000);
+        const phone = info.project.name === 'phone';
+        // Screenshots at one device pixel per CSS pixel: the layout is the phone's, the files (and the time) a quarter.
+        const { viewport, isMobile, hasTouch, baseURL } = info.project.use;
+        const context = await browser.newContext({ viewport, deviceScaleFactor: 1, isMobile, hasTouch, baseURL, colorScheme: theme });
+        await context.addCookies([{ name: 'lang', value: lang, url: String(info.project.use.baseURL) }]);
+        await signIn(context, role);
+        const page = await context.newPage();
+        const dir = path.join(ROOT, 'artifacts', 'screenshots', 'pages', info.project.name, `${lang}-${theme}`);
+        fs.mkdirSync(dir, { recursive: true });
+        const problems: string[] = [];
+        const axeLog: { page: string; violations: { id: string; impact: string | null | undefined; nodes: number; help: string }[] }[] = [];
+        for (const rule of rules) {
+          const url = rule.url(ids);
+          if (!url) continue;
+          const res = await page.goto(url);
+          if (res?.status() !== 200) {
+            problems.push(`${url}: HTTP ${res?.status()}`);
+            continue;
+          }
+          await page.waitForLoadState('load');
+          // The user corner of a prerendered page is an island: in once /api/me has answered (hidden in a closed menu).
+          await page
+            .getByRole('banner')
+            .locator(role === 'guest' ? 'a[href="/login"]' : '[data-testid=user-name]')
+            .first()
+            .waitFor({ state: 'attached' });
+          // The lab's editor is an island loaded after the page: wait until it has replaced its placeholder.
+          if ((await page.locator('[data-ready]').count()) > 0) await expect(page.locator('[data-ready]').first()).toHaveAttribute('data-ready', 'true');
+          const htmlLang = await page.locator('html').getAttribute('lang');
+          if (htmlLang !== lang) problems.push(`${url}: <html lang="${htmlLang}">, expected ${lang}`);
+          // Dark follows the device by default (colorScheme), and the page's background says so.
+          const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+          const dark = await bodyIsDark(page);
+          if (dark !== (theme === 'dark')) problems.push(`${url}: body background ${bg} in ${theme}`);
+          const o = await overflow(page);
+          if (o.extra > 1) problems.push(`${url}: ${o.extra}px wider than the screen: ${o.culprits.join('; ')}`);
+          if (phone) {
+            // A compact header: the name and a Menu button on one row; the links wait behind the button.
+            const header = await page.getByRole('banner').boundingBox();
+            if (!header || header.height > 80) problems.push(`${url}: header ${header?.height}px tall on a phone`);
+            if (!(await page.getByTestId('menu-button').isVisible())) problems.push(`${url}: no Menu button on a phone`);
+          }
+          if (!phone) {
+            const result = await new AxeBuilder({ page }).analyze();
+            const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+            axeLog.push({ page: url, violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help })) });
+            for (const v of bad)
+              problems.push(
+                `${url}: axe ${v.impact} ${v.id} (${v.help}): ${v.nodes
+                  .slice(0, 3)
+                  .map((n) => n.target.join(' '))
+                  .join(' | ')}`,
+              );
+          }
+          await page.screenshot({ path: path.join(dir, `${role}-${rule.name}.png`), fullPage: true });
+          if (phone) {
+            // The narrowest phone the course is made for.
+            await page.setViewportSize({ width: 360, height: viewport!.height });
+            const narrow = await overflow(page);
+            if (narrow.extra > 1) problems.push(`${url}: ${narrow.extra}px wider than a 360 px screen: ${narrow.culprits.join('; ')}`);
+            await page.setViewportSize(viewport!);
+          }
         }
         if (!phone) {
-          const result = await new AxeBuilder({ page }).analyze();
-          const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-          axeLog.push({ page: url, violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help })) });
-          for (const v of bad) problems.push(`${url}: axe ${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+          const out = path.join(ROOT, 'artifacts', 'a11y');
+          fs.mkdirSync(out, { recursive: true });
+          fs.writeFileSync(path.join(out, `${role}-${lang}-${theme}.json`), JSON.stringify(axeLog, null, 2));
         }
-        await page.screenshot({ path: path.join(dir, `${role}-${rule.name}.png`), fullPage: true });
-        if (phone) {
-          // The narrowest phone the course is made for.
-          await page.setViewportSize({ width: 360, height: viewport!.height });
-          const narrow = await overflow(page);
-          if (narrow.extra > 1) problems.push(`${url}: ${narrow.extra}px wider than a 360 px screen: ${narrow.culprits.join('; ')}`);
-          await page.setViewportSize(viewport!);
-        }
-      }
-      if (!phone) {
-        const out = path.join(ROOT, 'artifacts', 'a11y');
-        fs.mkdirSync(out, { recursive: true });
-        fs.writeFileSync(path.join(out, `${role}-${lang}-${theme}.json`), JSON.stringify(axeLog, null, 2));
-      }
-      await context.close();
-      expect(problems).toEqual([]);
-    });
+        await context.close();
+        expect(problems).toEqual([]);
+      },
+    );
   }
 }

@@ -14,7 +14,9 @@ const shots = path.join(ROOT, 'artifacts', 'screenshots', 'phone');
 fs.mkdirSync(shots, { recursive: true });
 
 async function fits(page: Page) {
-  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), { message: `${page.url()} scrolls sideways` }).toBeLessThanOrEqual(1);
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), { message: `${page.url()} scrolls sideways` })
+    .toBeLessThanOrEqual(1);
 }
 
 /** An element's box in page coordinates (boundingBox() is relative to the viewport, which moves as the page scrolls). */

@@ -7,7 +7,6 @@
 import crypto from 'node:crypto';
 import { test, expect, type BrowserContext, type Page } from '@playwright/test';
 
-
 /** The <html> class at the moment <body> is first inserted: what the first paint uses. */
 async function recordClassAtBody(context: BrowserContext) {
   await context.addInitScript(() => {

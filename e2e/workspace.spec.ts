@@ -99,7 +99,12 @@ test('a learner practises in the terminal: commands, the week’s tool, lms chec
   // The editor's text reaches the terminal: the solution typed in the editor, the other files uploaded.
   const sol = path.join(ROOT, 'labs', LAB, 'solution');
   await page.getByTestId('editor').fill(fs.readFileSync(path.join(sol, 'main.tf'), 'utf8'));
-  await page.getByTestId('upload').setInputFiles(fs.readdirSync(sol).filter((f) => f !== 'main.tf').map((f) => path.join(sol, f)));
+  await page.getByTestId('upload').setInputFiles(
+    fs
+      .readdirSync(sol)
+      .filter((f) => f !== 'main.tf')
+      .map((f) => path.join(sol, f)),
+  );
   await expect(page.getByTestId('save-state')).toHaveText('저장됨');
   await run(page, 'clear; grep -q enable_dns_hostnames main.tf && test -s outputs.tf && echo SYNCED-$((40+2))');
   await expect(screen(page)).toContainText('SYNCED-42');
@@ -129,7 +134,10 @@ test('a learner practises in the terminal: commands, the week’s tool, lms chec
   await page.getByTestId('submit').click();
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'GRADED', { timeout: 120_000 });
   const score = page.getByTestId('status-panel').getByTestId('score');
-  const [got, max] = (await score.textContent())!.split(':')[1]!.split('/').map((x) => Number(x.trim()));
+  const [got, max] = (await score.textContent())!
+    .split(':')[1]!
+    .split('/')
+    .map((x) => Number(x.trim()));
   expect(got).toBe(max);
   await expect(page.getByTestId('terminal')).toHaveAttribute('data-phase', 'open');
   await page.screenshot({ path: path.join(shots, 'workspace-graded.png'), fullPage: true });

@@ -33,7 +33,11 @@ function packageDir(): string {
 
 async function load(): Promise<Run> {
   const dir = packageDir();
-  const g = globalThis as unknown as { Go: new () => { importObject: WebAssembly.Imports; run(i: WebAssembly.Instance): Promise<void> }; runActionlint?: Run; throwError?: (m: string) => never };
+  const g = globalThis as unknown as {
+    Go: new () => { importObject: WebAssembly.Imports; run(i: WebAssembly.Instance): Promise<void> };
+    runActionlint?: Run;
+    throwError?: (m: string) => never;
+  };
   g.throwError = (m: string) => {
     throw new Error(m);
   };
@@ -64,7 +68,20 @@ export const ACTIONLINT_VERSION = '1.7.7';
  * and `job.check_run_id` (actionlint 1.7.8). Findings about these are dropped. Anchors and aliases (actionlint
  * 1.7.10) are handled by expanding them before linting, below.
  */
-const NEWER_LABELS = new Set(['ubuntu-slim', 'ubuntu-24.04-arm', 'ubuntu-22.04-arm', 'windows-11-arm', 'macos-26', 'macos-26-xlarge', 'macos-26-large', 'macos-15-intel', 'macos-15-xlarge', 'macos-15-large', 'macos-latest-large', 'macos-latest-xlarge']);
+const NEWER_LABELS = new Set([
+  'ubuntu-slim',
+  'ubuntu-24.04-arm',
+  'ubuntu-22.04-arm',
+  'windows-11-arm',
+  'macos-26',
+  'macos-26-xlarge',
+  'macos-26-large',
+  'macos-15-intel',
+  'macos-15-xlarge',
+  'macos-15-large',
+  'macos-latest-large',
+  'macos-latest-xlarge',
+]);
 export function outdatedFinding(f: LintFinding): boolean {
   if (f.kind === 'runner-label') {
     const m = /^label "([^"]+)" is unknown/.exec(f.message);
@@ -141,7 +158,12 @@ export async function lintWorkflow(text: string, file: string): Promise<LintFind
     if (isAlias(n) || (n as { anchor?: string }).anchor) usesAliases = true;
     if (key && isScalar(key) && key.value === '<<' && key.range) {
       const p = lc.linePos(key.range[0]);
-      merges.push({ line: p.line, column: p.col, kind: 'syntax-check', message: 'GitHub Actions accepts YAML anchors and aliases but not the merge key "<<". Alias a whole mapping or list, or write the keys out' });
+      merges.push({
+        line: p.line,
+        column: p.col,
+        kind: 'syntax-check',
+        message: 'GitHub Actions accepts YAML anchors and aliases but not the merge key "<<". Alias a whole mapping or list, or write the keys out',
+      });
     }
   });
   // What actionlint says about a merge key itself is said better by the finding above.

@@ -12,7 +12,10 @@ describe('build info', () => {
     expect(readBuildInfo(sub({ '.lms/build.json': '{"ok":' }))).toMatchObject({ ok: false, error: 'unreadable build information' });
     expect(readBuildInfo(sub({ '.lms/build.json': '[1]' }))).toMatchObject({ ok: false });
     expect(readRunInfo(sub({}))).toBeUndefined();
-    expect(readRunInfo(sub({ '.lms/run.json': '{"started":false,"error":"unable to find user app"}' }))).toEqual({ started: false, error: 'unable to find user app' });
+    expect(readRunInfo(sub({ '.lms/run.json': '{"started":false,"error":"unable to find user app"}' }))).toEqual({
+      started: false,
+      error: 'unable to find user app',
+    });
   });
 
   it('finds the instruction of a build step by its line, or by the classic builder numbering (global ARGs count)', () => {

@@ -75,7 +75,8 @@ export function refusalText(build: BuildInfo, lang: 'ko' | 'en', file = 'Dockerf
  * not UTF-8 text or one without FROM is not gradable.
  */
 export function readSubmittedDockerfile(sub: Submission, required: readonly string[]): ParsedDockerfile {
-  for (const f of required) if (!sub.has(f)) throw new NotGradable(msg(`${f} 파일이 없습니다. 시작 파일의 구조를 그대로 두세요.`, `${f} is missing. Keep the starter's layout.`));
+  for (const f of required)
+    if (!sub.has(f)) throw new NotGradable(msg(`${f} 파일이 없습니다. 시작 파일의 구조를 그대로 두세요.`, `${f} is missing. Keep the starter's layout.`));
   if (!sub.isValidUtf8('Dockerfile')) throw new NotGradable(msg('Dockerfile이 UTF-8 텍스트가 아닙니다.', 'The Dockerfile is not UTF-8 text.'));
   const df = readDockerfile(sub.text('Dockerfile')!);
   if (!df.stages.length) throw new NotGradable(msg('Dockerfile에 FROM이 없습니다.', 'The Dockerfile has no FROM.'));

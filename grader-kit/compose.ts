@@ -73,7 +73,8 @@ function substitute(body: string, env: ReadonlyMap<string, string>): string {
       return value !== undefined ? interpolate(rest, env) : '';
     case ':?':
     case '?':
-      if (op === ':?' ? !value : value === undefined) throw new InterpolationError(`required variable ${name} is missing a value${rest ? `: ${interpolate(rest, env)}` : ''}`);
+      if (op === ':?' ? !value : value === undefined)
+        throw new InterpolationError(`required variable ${name} is missing a value${rest ? `: ${interpolate(rest, env)}` : ''}`);
       return value!;
   }
   return value ?? '';
@@ -114,9 +115,20 @@ export function validateCompose(doc: Obj): SchemaProblem[] {
   const depth = (e: (typeof errs)[number]) => e.instancePath.split('/').length + (e.keyword === 'additionalProperties' ? 1 : 0);
   errs.sort((a, b) => depth(b) - depth(a));
   return errs.map((e) => {
-    const p = e.instancePath.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const extra = e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty: string }).additionalProperty)})` : e.keyword === 'enum' ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
-    return { path: e.keyword === 'additionalProperties' ? [...p, (e.params as { additionalProperty: string }).additionalProperty] : p, message: `${p.join('.') || '(top level)'} ${e.message ?? 'is invalid'}${extra}` };
+    const p = e.instancePath
+      .split('/')
+      .filter(Boolean)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` (${String((e.params as { additionalProperty: string }).additionalProperty)})`
+        : e.keyword === 'enum'
+          ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`
+          : '';
+    return {
+      path: e.keyword === 'additionalProperties' ? [...p, (e.params as { additionalProperty: string }).additionalProperty] : p,
+      message: `${p.join('.') || '(top level)'} ${e.message ?? 'is invalid'}${extra}`,
+    };
   });
 }
 
@@ -183,7 +195,8 @@ export function publishedPorts(service: Json): { ports: PublishedPort[]; bad: { 
     }
     const parts = rest.split(':');
     const container = range(parts.at(-1)!);
-    if (!container || parts.length > 3 || (parts.length >= 2 && parts.at(-2) !== '' && !range(parts.at(-2)!))) return void bad.push({ index, value: String(p) });
+    if (!container || parts.length > 3 || (parts.length >= 2 && parts.at(-2) !== '' && !range(parts.at(-2)!)))
+      return void bad.push({ index, value: String(p) });
     const published = parts.length >= 2 && parts.at(-2) !== '' ? parts.at(-2) : undefined;
     ports.push({ from: container[0], to: container[1], protocol, published, index });
   });

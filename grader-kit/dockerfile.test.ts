@@ -43,7 +43,17 @@ describe('parseImageRef', () => {
 
 describe('readDockerfile', () => {
   it('resolves global ARG defaults in FROM, stage aliases and the root image of each stage', () => {
-    const df = readDockerfile(['ARG NODE_IMAGE=lms/node:18', 'FROM ${NODE_IMAGE} AS base', 'WORKDIR /app', 'FROM base AS build', 'RUN npm ci', 'FROM base', 'COPY --from=build /app/dist ./dist'].join('\n'));
+    const df = readDockerfile(
+      [
+        'ARG NODE_IMAGE=lms/node:18',
+        'FROM ${NODE_IMAGE} AS base',
+        'WORKDIR /app',
+        'FROM base AS build',
+        'RUN npm ci',
+        'FROM base',
+        'COPY --from=build /app/dist ./dist',
+      ].join('\n'),
+    );
     expect(df.problems).toEqual([]);
     expect(df.stages.map((s) => s.name)).toEqual(['base', 'build', undefined]);
     expect(df.stages[0]!.from).toBe('lms/node:18');
@@ -97,8 +107,23 @@ describe('readDockerfile', () => {
     ]);
   });
   it('expands variables in the exec form of ADD as the builder does, and takes scp-like remotes as git sources', () => {
-    const df = readDockerfile(['FROM lms/node:18', 'ARG U=http://127.0.0.1:9/x', 'ADD ["$U", "/x"]', 'ADD ["${U}/y", "/y"]', 'ADD me@example.com:repo /r', 'ADD ["local.txt", "/l"]', 'COPY ["a:b", "/c"]'].join('\n'));
-    expect(df.references.map((r) => `${r.kind} ${r.value} @${r.line}`)).toEqual(['from lms/node:18 @1', 'add-url http://127.0.0.1:9/x @3', 'add-url http://127.0.0.1:9/x/y @4', 'add-git me@example.com:repo @5']);
+    const df = readDockerfile(
+      [
+        'FROM lms/node:18',
+        'ARG U=http://127.0.0.1:9/x',
+        'ADD ["$U", "/x"]',
+        'ADD ["${U}/y", "/y"]',
+        'ADD me@example.com:repo /r',
+        'ADD ["local.txt", "/l"]',
+        'COPY ["a:b", "/c"]',
+      ].join('\n'),
+    );
+    expect(df.references.map((r) => `${r.kind} ${r.value} @${r.line}`)).toEqual([
+      'from lms/node:18 @1',
+      'add-url http://127.0.0.1:9/x @3',
+      'add-url http://127.0.0.1:9/x/y @4',
+      'add-git me@example.com:repo @5',
+    ]);
   });
   it('resolves COPY --from through ARGs and by stage index, and refuses an index that is not earlier', () => {
     const df = readDockerfile(['FROM lms/node:18 AS deps', 'FROM lms/node:18', 'ARG SRC=deps', 'COPY --from=${SRC} /a /a', 'COPY --from=5 /b /b'].join('\n'));
@@ -106,7 +131,18 @@ describe('readDockerfile', () => {
     expect(df.problems.map((p) => p.line)).toEqual([5]);
   });
   it('reads exec form, flags and heredocs', () => {
-    const df = readDockerfile(['# syntax=docker/dockerfile:1', 'FROM lms/node:18', 'COPY --chown=node:node --link package*.json ./', 'CMD ["node", "server.js"]', 'RUN <<EOF', 'echo hi', 'EOF', 'USER node'].join('\n'));
+    const df = readDockerfile(
+      [
+        '# syntax=docker/dockerfile:1',
+        'FROM lms/node:18',
+        'COPY --chown=node:node --link package*.json ./',
+        'CMD ["node", "server.js"]',
+        'RUN <<EOF',
+        'echo hi',
+        'EOF',
+        'USER node',
+      ].join('\n'),
+    );
     expect(df.directives.syntax).toEqual({ value: 'docker/dockerfile:1', line: 1 });
     const copy = df.instructions.find((i) => i.op === 'COPY')!;
     expect(copy.flags.map((f) => f.name)).toEqual(['chown', 'link']);

@@ -392,11 +392,33 @@ function idx0Join(_keyword: string): string {
   return '';
 }
 
-const KEYWORDS = new Set(['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
+const KEYWORDS = new Set([
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+]);
 
 function toInstruction(ast: AstInstruction, text: string, escape: string, stage: number): Instruction {
   const range = ast.getRange();
-  const raw = text.split(/\r?\n/).slice(range.start.line, range.end.line + 1).join('\n');
+  const raw = text
+    .split(/\r?\n/)
+    .slice(range.start.line, range.end.line + 1)
+    .join('\n');
   const op = ast.getKeyword().toUpperCase();
   let args = joinedArgs(raw, op, escape);
   const heredocs = (ast as unknown as { getHeredocs?: () => { getName(): string }[] }).getHeredocs?.().map((h) => h.getName()) ?? [];
@@ -424,7 +446,17 @@ function toInstruction(ast: AstInstruction, text: string, escape: string, stage:
     if (m && KEYWORDS.has(m[1]!.toUpperCase())) {
       const inner = splitFlags(splitWords(m[2]!.trim(), escape));
       const innerJson = parseJsonArray(inner.rest.join(' '));
-      ins.trigger = { op: m[1]!.toUpperCase(), args: m[2]!.trim(), line: ins.line, endLine: ins.endLine, stage, flags: inner.flags, words: innerJson ?? inner.rest, json: innerJson !== null, heredocs: [] };
+      ins.trigger = {
+        op: m[1]!.toUpperCase(),
+        args: m[2]!.trim(),
+        line: ins.line,
+        endLine: ins.endLine,
+        stage,
+        flags: inner.flags,
+        words: innerJson ?? inner.rest,
+        json: innerJson !== null,
+        heredocs: [],
+      };
     }
   }
   return ins;
@@ -503,7 +535,8 @@ export function readDockerfile(text: string, buildArgs: Record<string, string> =
         // The builder expands variables in the exec (JSON) form of ADD/COPY too: ADD ["$URL", "/x"] fetches $URL.
         const srcs = ins.words.slice(0, -1).map((w) => expand(w, vars, ins.line));
         for (const s of srcs) {
-          if ((GIT_SOURCE.test(s) && (URL_SOURCE.test(s) || /^git@/i.test(s))) || SCP_SOURCE.test(s)) references.push({ kind: 'add-git', value: s, line: ins.line, stage: ins.stage });
+          if ((GIT_SOURCE.test(s) && (URL_SOURCE.test(s) || /^git@/i.test(s))) || SCP_SOURCE.test(s))
+            references.push({ kind: 'add-git', value: s, line: ins.line, stage: ins.stage });
           else if (URL_SOURCE.test(s)) references.push({ kind: 'add-url', value: s, line: ins.line, stage: ins.stage });
         }
       }
@@ -539,7 +572,11 @@ export function readDockerfile(text: string, buildArgs: Record<string, string> =
       let name: string | undefined;
       if (rest.length >= 3 && rest[1]!.toUpperCase() === 'AS') name = rest[2]!.toLowerCase();
       else if (rest.length > 1) problems.push({ line: ins.line, message: `FROM takes an image and optionally "AS name"; got "${rest.join(' ')}"` });
-      if (!from) problems.push({ line: ins.line, message: `FROM ${fromRaw || ''}: the base image name is empty${missing.size ? ` (${[...missing].join(', ')} has no value here: only ARGs declared before the first FROM, with a default, are seen by FROM)` : ''}` });
+      if (!from)
+        problems.push({
+          line: ins.line,
+          message: `FROM ${fromRaw || ''}: the base image name is empty${missing.size ? ` (${[...missing].join(', ')} has no value here: only ARGs declared before the first FROM, with a default, are seen by FROM)` : ''}`,
+        });
       let parent: StageParent;
       let root: ImageRef | 'scratch';
       const s = from ? stageByRef(from, stage) : undefined;
@@ -556,7 +593,17 @@ export function readDockerfile(text: string, buildArgs: Record<string, string> =
         if (from) references.push({ kind: 'from', value: from, line: ins.line, stage });
       }
       if (name && stages.some((x) => x.name === name)) problems.push({ line: ins.line, message: `the stage name "${name}" is used twice` });
-      stages.push({ index: stage, name, line: ins.line, fromRaw, from, platform: platformFlag?.value != null ? expand(platformFlag.value, fromVars, ins.line) : undefined, parent, root, instructions: [ins] });
+      stages.push({
+        index: stage,
+        name,
+        line: ins.line,
+        fromRaw,
+        from,
+        platform: platformFlag?.value != null ? expand(platformFlag.value, fromVars, ins.line) : undefined,
+        parent,
+        root,
+        instructions: [ins],
+      });
       stageVars = new Map();
       continue;
     }

@@ -82,9 +82,17 @@ export function loadClusterConfig(sub: Submission, FILE: string): Config {
   }
   if (hcl && !(docs.length === 1 && isObj(docs[0]!.value) && 'apiVersion' in docs[0]!.value)) throw terraform();
   if (!docs.length) throw new NotGradable({ ko: `${FILE}가 비어 있습니다.`, en: `${FILE} is empty.` });
-  if (docs.length > 1) throw new NotGradable({ ko: `${FILE}:${docs[1]!.line()}: eksctl 설정은 YAML 문서 하나여야 합니다 (--- 로 나누지 마세요).`, en: `${FILE}:${docs[1]!.line()}: an eksctl config is a single YAML document (no --- separators).` });
+  if (docs.length > 1)
+    throw new NotGradable({
+      ko: `${FILE}:${docs[1]!.line()}: eksctl 설정은 YAML 문서 하나여야 합니다 (--- 로 나누지 마세요).`,
+      en: `${FILE}:${docs[1]!.line()}: an eksctl config is a single YAML document (no --- separators).`,
+    });
   const d = docs[0]!;
-  if (!isObj(d.value)) throw new NotGradable({ ko: `${FILE}: 최상위가 매핑(apiVersion, kind, metadata 등)이 아닙니다.`, en: `${FILE}: the top level is not a mapping (apiVersion, kind, metadata, ...).` });
+  if (!isObj(d.value))
+    throw new NotGradable({
+      ko: `${FILE}: 최상위가 매핑(apiVersion, kind, metadata 등)이 아닙니다.`,
+      en: `${FILE}: the top level is not a mapping (apiVersion, kind, metadata, ...).`,
+    });
   return new Config(d, withoutNulls(d.value) as Obj, FILE);
 }
 
@@ -93,12 +101,16 @@ function distance(a: string, b: string): number {
   const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
   for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
   return dp[a.length]![b.length]!;
 }
 
 function suggest(name: string, known: string[]): string | undefined {
-  const ranked = known.map((k) => [k, distance(name, k)] as const).filter(([, d]) => d <= 2).sort((x, y) => x[1] - y[1]);
+  const ranked = known
+    .map((k) => [k, distance(name, k)] as const)
+    .filter(([, d]) => d <= 2)
+    .sort((x, y) => x[1] - y[1]);
   return ranked[0]?.[0];
 }
 
@@ -134,7 +146,11 @@ function schemaFinding(e: ErrorObject, c: Config, versions: readonly string[]): 
       const got = c.get(path);
       if (dotted(path) === 'metadata.version' && typeof got === 'number') {
         const quoted = versions.includes(String(got)) ? String(got) : (versions[0] ?? '1.35');
-        return { path, en: `version must be a string, but unquoted YAML reads it as the number ${String(got)} (1.30 would become 1.3), and eksctl refuses a number there; write it in quotes, e.g. "${quoted}"`, ko: `version은 문자열이어야 하는데, 따옴표가 없어 YAML이 숫자 ${String(got)}로 읽고(1.30이라면 1.3이 됩니다) eksctl은 숫자를 거부합니다. "${quoted}"처럼 따옴표로 감싸세요` };
+        return {
+          path,
+          en: `version must be a string, but unquoted YAML reads it as the number ${String(got)} (1.30 would become 1.3), and eksctl refuses a number there; write it in quotes, e.g. "${quoted}"`,
+          ko: `version은 문자열이어야 하는데, 따옴표가 없어 YAML이 숫자 ${String(got)}로 읽고(1.30이라면 1.3이 됩니다) eksctl은 숫자를 거부합니다. "${quoted}"처럼 따옴표로 감싸세요`,
+        };
       }
       return { path, en: `${where} must be of type ${want}`, ko: `${whereKo}의 타입은 ${want}이어야 합니다` };
     }

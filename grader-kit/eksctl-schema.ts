@@ -23,17 +23,58 @@ const POLICY_ARN = '^arn:aws(-cn|-us-gov)?:iam::(aws|[0-9]{12}):policy/.+$';
 const hint = (en: string, ko: string) => ({ 'x-hint-en': en, 'x-hint-ko': ko });
 
 export const EXTRAS: readonly Extra[] = [
-  { def: 'ClusterMeta', prop: 'name', add: { pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,99}$', ...hint('1 to 100 letters, digits and hyphens, starting with a letter or digit', '글자, 숫자, 하이픈 1~100자, 글자나 숫자로 시작') } },
+  {
+    def: 'ClusterMeta',
+    prop: 'name',
+    add: {
+      pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,99}$',
+      ...hint('1 to 100 letters, digits and hyphens, starting with a letter or digit', '글자, 숫자, 하이픈 1~100자, 글자나 숫자로 시작'),
+    },
+  },
   { def: 'ClusterMeta', prop: 'region', add: { pattern: REGION, ...hint('an AWS region such as ap-northeast-2', 'ap-northeast-2 같은 AWS 리전') } },
-  { def: 'ClusterMeta', prop: 'version', add: { pattern: '^[0-9]+\\.[0-9]+$', ...hint('a minor version in quotes, such as "1.35"', '"1.35"처럼 따옴표로 감싼 마이너 버전') } },
-  { def: 'ClusterVPC', prop: 'id', add: { pattern: '^vpc-([0-9a-f]{8}|[0-9a-f]{17})$', ...hint('a VPC id such as vpc-0123456789abcdef0', 'vpc-0123456789abcdef0 같은 VPC ID') } },
+  {
+    def: 'ClusterMeta',
+    prop: 'version',
+    add: { pattern: '^[0-9]+\\.[0-9]+$', ...hint('a minor version in quotes, such as "1.35"', '"1.35"처럼 따옴표로 감싼 마이너 버전') },
+  },
+  {
+    def: 'ClusterVPC',
+    prop: 'id',
+    add: { pattern: '^vpc-([0-9a-f]{8}|[0-9a-f]{17})$', ...hint('a VPC id such as vpc-0123456789abcdef0', 'vpc-0123456789abcdef0 같은 VPC ID') },
+  },
   { def: 'ClusterVPC', prop: 'cidr', add: { pattern: IPV4_CIDR, ...hint('an IPv4 CIDR block such as 10.0.0.0/16', '10.0.0.0/16 같은 IPv4 CIDR 블록') } },
-  { def: 'AZSubnetSpec', prop: 'id', add: { pattern: '^subnet-([0-9a-f]{8}|[0-9a-f]{17})$', ...hint('a subnet id such as subnet-0123456789abcdef0', 'subnet-0123456789abcdef0 같은 서브넷 ID') } },
-  { def: 'AZSubnetSpec', prop: 'az', add: { pattern: '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+[a-z]$', ...hint('an availability zone such as ap-northeast-2a', 'ap-northeast-2a 같은 가용 영역') } },
+  {
+    def: 'AZSubnetSpec',
+    prop: 'id',
+    add: { pattern: '^subnet-([0-9a-f]{8}|[0-9a-f]{17})$', ...hint('a subnet id such as subnet-0123456789abcdef0', 'subnet-0123456789abcdef0 같은 서브넷 ID') },
+  },
+  {
+    def: 'AZSubnetSpec',
+    prop: 'az',
+    add: {
+      pattern: '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+[a-z]$',
+      ...hint('an availability zone such as ap-northeast-2a', 'ap-northeast-2a 같은 가용 영역'),
+    },
+  },
   { def: 'AZSubnetSpec', prop: 'cidr', add: { pattern: IPV4_CIDR, ...hint('an IPv4 CIDR block such as 10.0.10.0/24', '10.0.10.0/24 같은 IPv4 CIDR 블록') } },
-  ...(['ClusterIAMServiceAccount:attachPolicyARNs', 'PodIdentityAssociation:permissionPolicyARNs', 'NodeGroupIAM:attachPolicyARNs', 'Addon:attachPolicyARNs'] as const).map((k): Extra => {
+  ...(
+    [
+      'ClusterIAMServiceAccount:attachPolicyARNs',
+      'PodIdentityAssociation:permissionPolicyARNs',
+      'NodeGroupIAM:attachPolicyARNs',
+      'Addon:attachPolicyARNs',
+    ] as const
+  ).map((k): Extra => {
     const [def, prop] = k.split(':') as [string, string];
-    return { def, prop, items: true, add: { pattern: POLICY_ARN, ...hint('an IAM policy ARN such as arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess 같은 IAM 정책 ARN') } };
+    return {
+      def,
+      prop,
+      items: true,
+      add: {
+        pattern: POLICY_ARN,
+        ...hint('an IAM policy ARN such as arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess 같은 IAM 정책 ARN'),
+      },
+    };
   }),
   { def: 'AccessConfig', prop: 'authenticationMode', add: { enum: ['API', 'API_AND_CONFIG_MAP', 'CONFIG_MAP'] } },
 ];

@@ -6,7 +6,8 @@ import { actionMatches, broadManagedPolicy, judgePolicyDocument } from './iam-po
 
 const FILE = 'infra/cluster.yaml';
 const load = (text: string) => loadClusterConfig(new Submission(new Map([[FILE, Buffer.from(text)]])), FILE);
-const BASE = ['apiVersion: eksctl.io/v1alpha5', 'kind: ClusterConfig', 'metadata:', '  name: shop', '  region: ap-northeast-2', '  version: "1.35"'].join('\n') + '\n';
+const BASE =
+  ['apiVersion: eksctl.io/v1alpha5', 'kind: ClusterConfig', 'metadata:', '  name: shop', '  region: ap-northeast-2', '  version: "1.35"'].join('\n') + '\n';
 const notGradable = (text: string): string => {
   try {
     load(text);
@@ -64,7 +65,11 @@ describe('iam-policy', () => {
     const narrow = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::shop-product-images/*' }] };
     expect(judgePolicyDocument(narrow, ['permissionPolicy'])).toEqual([]);
     const wide = { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' } };
-    expect(judgePolicyDocument(wide, ['permissionPolicy']).map((p) => p.en).join(' ')).toMatch(/every s3 action on every s3 resource/);
+    expect(
+      judgePolicyDocument(wide, ['permissionPolicy'])
+        .map((p) => p.en)
+        .join(' '),
+    ).toMatch(/every s3 action on every s3 resource/);
     expect(broadManagedPolicy('arn:aws:iam::aws:policy/AmazonS3FullAccess')).not.toBeNull();
     expect(broadManagedPolicy('arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess')).toBeNull();
     expect(broadManagedPolicy('arn:aws:iam::111122223333:policy/shop-product-images-read')).toBeNull();

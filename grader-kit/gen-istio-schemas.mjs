@@ -26,9 +26,11 @@ const RULES = {
   'self.all(key, !key.contains("*"))': 'label-keys-without-wildcard',
   'self.all(key, key.size() != 0)': 'label-keys-not-empty',
   '!self.contains("*")': 'label-value-without-wildcard',
-  '(has(self.serviceAccounts) || has(self.notServiceAccounts)) ? (!has(self.principals) && !has(self.notPrincipals) && !has(self.namespaces) && !has(self.notNamespaces)) : true': 'service-accounts-alone',
+  '(has(self.serviceAccounts) || has(self.notServiceAccounts)) ? (!has(self.principals) && !has(self.notPrincipals) && !has(self.namespaces) && !has(self.notNamespaces)) : true':
+    'service-accounts-alone',
   'self.size() == 0': 'same-namespace-only',
-  'has(self.portLevelMtls) ? (((has(self.selector) && has(self.selector.matchLabels)) ? self.selector.matchLabels : {}).size() > 0) : true': 'port-level-mtls-needs-selector',
+  'has(self.portLevelMtls) ? (((has(self.selector) && has(self.selector.matchLabels)) ? self.selector.matchLabels : {}).size() > 0) : true':
+    'port-level-mtls-needs-selector',
   'self.all(key, 0 < int(key) && int(key) <= 65535)': 'port-keys-in-range',
 };
 
@@ -42,7 +44,9 @@ function convert(s, where) {
       out.cel = v.map((r) => {
         const text = r.rule.replace(/\s+/g, ' ').trim();
         // (has(self.a) ? 1 : 0) + (has(self.b) ? 1 : 0) ... <= 1: at most one of these fields.
-        const terms = /^\(has\(self\.\w+\) \? 1 : 0\)( \+ \(has\(self\.\w+\) \? 1 : 0\))+ <= 1$/.test(text) ? [...text.matchAll(/has\(self\.(\w+)\)/g)].map((m) => m[1]) : null;
+        const terms = /^\(has\(self\.\w+\) \? 1 : 0\)( \+ \(has\(self\.\w+\) \? 1 : 0\))+ <= 1$/.test(text)
+          ? [...text.matchAll(/has\(self\.(\w+)\)/g)].map((m) => m[1])
+          : null;
         if (terms) return { name: 'at-most-one', fields: terms, message: r.message };
         const name = RULES[text];
         if (!name) throw new Error(`${where}: unknown CEL rule ${JSON.stringify(text)} (${r.message}); implement it in schema.ts and name it here`);

@@ -314,7 +314,11 @@ export function evaluate(n: Node, ctx: EvalContext): Val {
       const obj = evaluate(n.obj, ctx);
       if (Array.isArray(obj)) return filtered([...obj]);
       if (obj === null || typeof obj !== 'object' || (obj as Record<string, Val>)[OPEN] === true) return obj === null ? filtered([]) : UNKNOWN;
-      return filtered(Object.keys(obj).filter((k) => k !== OPEN).map((k) => (obj as Record<string, Val>)[k]!));
+      return filtered(
+        Object.keys(obj)
+          .filter((k) => k !== OPEN)
+          .map((k) => (obj as Record<string, Val>)[k]!),
+      );
     }
     case 'not': {
       const t = truthy(evaluate(n.x, ctx));

@@ -27,7 +27,8 @@ export interface WfFile {
 
 export function readWorkflowFile(sub: Submission, file: string): WfFile {
   const docs = parseYamlFile(sub, file);
-  if (docs.length !== 1 || !isObj(docs[0]!.value)) throw new NotGradable(msg(`${file}에는 YAML 문서(맵) 하나만 있어야 합니다.`, `${file} must hold exactly one YAML document (a map).`));
+  if (docs.length !== 1 || !isObj(docs[0]!.value))
+    throw new NotGradable(msg(`${file}에는 YAML 문서(맵) 하나만 있어야 합니다.`, `${file} must hold exactly one YAML document (a map).`));
   const doc = docs[0]!;
   return { file, doc, value: doc.value as Obj, at: (p) => `${file}:${doc.line(p)}` };
 }
@@ -37,11 +38,18 @@ export function readWorkflowFile(sub: Submission, file: string): WfFile {
  * may be one of them). A missing main file, a file that is not one YAML map, or no jobs: not gradable.
  */
 export function readWorkflows(sub: Submission, main: string): { main: WfFile; files: Map<string, WfFile> } {
-  if (!sub.has(main)) throw new NotGradable(msg(`${main} 파일이 없습니다. 워크플로는 이 경로에 있어야 GitHub가 찾습니다.`, `${main} is missing: GitHub looks for workflows at that path.`));
+  if (!sub.has(main))
+    throw new NotGradable(
+      msg(`${main} 파일이 없습니다. 워크플로는 이 경로에 있어야 GitHub가 찾습니다.`, `${main} is missing: GitHub looks for workflows at that path.`),
+    );
   const wf = readWorkflowFile(sub, main);
   if (!isObj(wf.value.jobs)) throw new NotGradable(msg(`${wf.at(['jobs'])}: jobs가 없습니다.`, `${wf.at(['jobs'])}: there are no jobs.`));
   const files = new Map<string, WfFile>([[main, wf]]);
-  for (const f of sub.paths().filter((p) => p !== main && /^\.github\/workflows\/[^/]+\.ya?ml$/.test(p)).sort()) files.set(f, readWorkflowFile(sub, f));
+  for (const f of sub
+    .paths()
+    .filter((p) => p !== main && /^\.github\/workflows\/[^/]+\.ya?ml$/.test(p))
+    .sort())
+    files.set(f, readWorkflowFile(sub, f));
   return { main: wf, files };
 }
 
@@ -92,7 +100,10 @@ export function filterMatches(include: Json | undefined, ignore: Json | undefine
     }
     return ok;
   }
-  if (ignore !== undefined && ignore !== null) return !arr(ignore).map(String).some((p) => globToRegExp(p.startsWith('!') ? p.slice(1) : p).test(name));
+  if (ignore !== undefined && ignore !== null)
+    return !arr(ignore)
+      .map(String)
+      .some((p) => globToRegExp(p.startsWith('!') ? p.slice(1) : p).test(name));
   return true;
 }
 
@@ -110,7 +121,8 @@ export interface Probe {
 export function probes(onRaw: Json | undefined): Probe[] {
   const on = events(onRaw);
   const out: Probe[] = [];
-  const push = (branch: string, describe: B) => out.push({ id: `push:${branch}`, event: 'push', ref: `refs/heads/${branch}`, main: branch === 'main', describe });
+  const push = (branch: string, describe: B) =>
+    out.push({ id: `push:${branch}`, event: 'push', ref: `refs/heads/${branch}`, main: branch === 'main', describe });
   if ('push' in on) {
     const cfg = isObj(on.push) ? on.push : {};
     const hasBranchFilter = 'branches' in cfg || 'branches-ignore' in cfg;
@@ -139,23 +151,70 @@ export function probes(onRaw: Json | undefined): Probe[] {
       ref: target ? 'refs/heads/main' : 'refs/pull/42/merge',
       main: false,
       describe: target
-        ? msg('pull_request_target 실행(github.ref가 대상 브랜치 refs/heads/main입니다)', 'a pull_request_target run (there github.ref is the base branch, refs/heads/main)')
+        ? msg(
+            'pull_request_target 실행(github.ref가 대상 브랜치 refs/heads/main입니다)',
+            'a pull_request_target run (there github.ref is the base branch, refs/heads/main)',
+          )
         : msg('풀 리퀘스트(github.ref는 refs/pull/42/merge)', 'a pull request (github.ref is refs/pull/42/merge)'),
       extra: { head_ref: 'feature/login', base_ref: 'main' },
     });
   }
   if ('workflow_dispatch' in on) {
-    out.push({ id: 'dispatch:main', event: 'workflow_dispatch', ref: 'refs/heads/main', main: true, describe: msg('main에서 수동 실행', 'a manual run on main') });
-    out.push({ id: 'dispatch:feature', event: 'workflow_dispatch', ref: 'refs/heads/feature/login', main: false, describe: msg('다른 브랜치에서 수동 실행(workflow_dispatch는 아무 브랜치에서나 실행할 수 있습니다)', 'a manual run on another branch (workflow_dispatch can be started on any branch)') });
+    out.push({
+      id: 'dispatch:main',
+      event: 'workflow_dispatch',
+      ref: 'refs/heads/main',
+      main: true,
+      describe: msg('main에서 수동 실행', 'a manual run on main'),
+    });
+    out.push({
+      id: 'dispatch:feature',
+      event: 'workflow_dispatch',
+      ref: 'refs/heads/feature/login',
+      main: false,
+      describe: msg(
+        '다른 브랜치에서 수동 실행(workflow_dispatch는 아무 브랜치에서나 실행할 수 있습니다)',
+        'a manual run on another branch (workflow_dispatch can be started on any branch)',
+      ),
+    });
   }
   for (const ev of ['schedule', 'workflow_run']) {
-    if (ev in on) out.push({ id: ev, event: ev, ref: 'refs/heads/main', main: true, describe: msg(`${ev} 실행(기본 브랜치 main)`, `a ${ev} run (on the default branch, main)`) });
+    if (ev in on)
+      out.push({
+        id: ev,
+        event: ev,
+        ref: 'refs/heads/main',
+        main: true,
+        describe: msg(`${ev} 실행(기본 브랜치 main)`, `a ${ev} run (on the default branch, main)`),
+      });
   }
-  if ('merge_group' in on) out.push({ id: 'merge_group', event: 'merge_group', ref: 'refs/heads/gh-readonly-queue/main/pr-42-0123abc', main: false, describe: msg('머지 큐 실행', 'a merge queue run') });
-  if ('workflow_call' in on) out.push({ id: 'workflow_call', event: 'workflow_call', ref: UNKNOWN, main: false, describe: msg('다른 워크플로에서 호출한 실행', 'a run called from another workflow') });
+  if ('merge_group' in on)
+    out.push({
+      id: 'merge_group',
+      event: 'merge_group',
+      ref: 'refs/heads/gh-readonly-queue/main/pr-42-0123abc',
+      main: false,
+      describe: msg('머지 큐 실행', 'a merge queue run'),
+    });
+  if ('workflow_call' in on)
+    out.push({
+      id: 'workflow_call',
+      event: 'workflow_call',
+      ref: UNKNOWN,
+      main: false,
+      describe: msg('다른 워크플로에서 호출한 실행', 'a run called from another workflow'),
+    });
   const known = new Set(['push', 'pull_request', 'pull_request_target', 'workflow_dispatch', 'schedule', 'workflow_run', 'merge_group', 'workflow_call']);
-  for (const ev of Object.keys(on).filter((e) => !known.has(e)).slice(0, 10)) {
-    out.push({ id: ev, event: ev, ref: ev === 'release' ? 'refs/tags/v1.2.3' : UNKNOWN, main: false, describe: msg(`${ev} 이벤트 실행`, `a run for the ${ev} event`) });
+  for (const ev of Object.keys(on)
+    .filter((e) => !known.has(e))
+    .slice(0, 10)) {
+    out.push({
+      id: ev,
+      event: ev,
+      ref: ev === 'release' ? 'refs/tags/v1.2.3' : UNKNOWN,
+      main: false,
+      describe: msg(`${ev} 이벤트 실행`, `a run for the ${ev} event`),
+    });
   }
   return out;
 }
@@ -172,7 +231,9 @@ export function githubContext(p: Probe): Val {
     ref_type: ref === UNKNOWN ? UNKNOWN : ref.startsWith('refs/tags/') ? 'tag' : 'branch',
     head_ref: pr ? 'feature/login' : '',
     base_ref: pr ? 'main' : '',
-    event: pr ? { [OPEN]: true, pull_request: { [OPEN]: true, head: { [OPEN]: true, ref: 'feature/login' }, base: { [OPEN]: true, ref: 'main' } } } : { [OPEN]: true, ref },
+    event: pr
+      ? { [OPEN]: true, pull_request: { [OPEN]: true, head: { [OPEN]: true, ref: 'feature/login' }, base: { [OPEN]: true, ref: 'main' } } }
+      : { [OPEN]: true, ref },
     ...(p.extra ?? {}),
   };
 }
@@ -192,9 +253,16 @@ function parsed(expr: string): ReturnType<typeof parseExpr> {
   return node;
 }
 
-export function condition(raw: Json | undefined, p: Probe, needsOk: Tri, envCtx: Val = { [OPEN]: true }, more: { failed?: Tri; needs?: Val } = {}): { value: Tri; status: boolean } {
+export function condition(
+  raw: Json | undefined,
+  p: Probe,
+  needsOk: Tri,
+  envCtx: Val = { [OPEN]: true },
+  more: { failed?: Tri; needs?: Val } = {},
+): { value: Tri; status: boolean } {
   if (raw === undefined || raw === null) return { value: needsOk, status: false };
-  if (typeof raw === 'boolean' || typeof raw === 'number') return { value: needsOk === false ? false : asCondition(raw) === true ? needsOk : false, status: false };
+  if (typeof raw === 'boolean' || typeof raw === 'number')
+    return { value: needsOk === false ? false : asCondition(raw) === true ? needsOk : false, status: false };
   if (typeof raw !== 'string') return { value: UNKNOWN, status: false };
   const src = conditionSource(raw);
   if ('alwaysTrueTemplate' in src) return { value: needsOk, status: false };
@@ -375,7 +443,23 @@ export const action = (s: StepRef) => (str(s.step.uses) ?? '').toLowerCase().rep
 // Permissions
 
 export type Perms = Map<string, 'read' | 'write' | 'none'> | 'unset';
-export const SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses'];
+export const SCOPES = [
+  'actions',
+  'attestations',
+  'checks',
+  'contents',
+  'deployments',
+  'discussions',
+  'id-token',
+  'issues',
+  'models',
+  'packages',
+  'pages',
+  'pull-requests',
+  'repository-projects',
+  'security-events',
+  'statuses',
+];
 
 export function permsOf(v: Json | undefined): Perms {
   if (v === undefined || v === null) return 'unset';
@@ -390,7 +474,8 @@ export function permsOf(v: Json | undefined): Perms {
 // Untrusted input
 
 /** Untrusted contexts (GitHub's script-injection guide): text anyone opening a pull request, issue or comment controls. */
-export const UNTRUSTED_CTX = /\b(github\.head_ref|github\.event\.(issue|pull_request|comment|review|review_comment|discussion|discussion_comment|pages|commits|head_commit|workflow_run|release)\b[\w.[\]*'"-]*?\b(title|body|message|name|email|label|ref|head_ref|head_branch|display_title|default_branch|page_name|tag_name))\b/;
+export const UNTRUSTED_CTX =
+  /\b(github\.head_ref|github\.event\.(issue|pull_request|comment|review|review_comment|discussion|discussion_comment|pages|commits|head_commit|workflow_run|release)\b[\w.[\]*'"-]*?\b(title|body|message|name|email|label|ref|head_ref|head_branch|display_title|default_branch|page_name|tag_name))\b/;
 export const EXPRS = /\$\{\{([\s\S]*?)\}\}/g;
 
 export function untrustedIn(text: string, taintedEnv: Set<string>): string | null {
@@ -409,7 +494,8 @@ export function taintedEnvNames(...envs: (Json | undefined)[]): Set<string> {
   const out = new Set<string>();
   for (const env of envs) {
     if (!isObj(env)) continue;
-    for (const [k, v] of Object.entries(env)) if (typeof v === 'string' && [...v.matchAll(EXPRS)].some((m) => UNTRUSTED_CTX.test(m[1]!))) out.add(k.toUpperCase());
+    for (const [k, v] of Object.entries(env))
+      if (typeof v === 'string' && [...v.matchAll(EXPRS)].some((m) => UNTRUSTED_CTX.test(m[1]!))) out.add(k.toUpperCase());
   }
   return out;
 }

@@ -13,7 +13,8 @@ const run = (p: string, ps: Probe[]) => ps.find((x) => x.id === p)!;
 const onPushAndPr = probes({ push: { branches: ['main'] }, pull_request: { branches: ['main'] } });
 const pushMain = run('push:main', onPushAndPr);
 const pr = run('pull_request', onPushAndPr);
-const results = (j: Obj, p: Probe, fail?: string) => Object.fromEntries([...simulateRun(j, p, { fail })].map(([k, v]) => [k, typeof v === 'symbol' ? 'unknown' : v]));
+const results = (j: Obj, p: Probe, fail?: string) =>
+  Object.fromEntries([...simulateRun(j, p, { fail })].map(([k, v]) => [k, typeof v === 'symbol' ? 'unknown' : v]));
 
 describe('which runs a workflow is triggered for', () => {
   it('one representative run per kind of trigger, filters as GitHub matches them', () => {
@@ -37,7 +38,10 @@ deploy: { needs: [image, lint] }
   it('always() runs after a failure and a skip; !cancelled() with needs results runs after a skip only', () => {
     const always = { ...chain, deploy: { needs: ['image', 'lint'], if: 'always()' } };
     expect(results(always, pushMain, 'image').deploy).toBe('success');
-    const careful = { ...chain, deploy: { needs: ['image', 'lint'], if: "${{ !cancelled() && needs.image.result == 'success' && needs.lint.result != 'failure' }}" } };
+    const careful = {
+      ...chain,
+      deploy: { needs: ['image', 'lint'], if: "${{ !cancelled() && needs.image.result == 'success' && needs.lint.result != 'failure' }}" },
+    };
     expect(results(careful, pushMain).deploy).toBe('success');
     expect(results(careful, pushMain, 'image').deploy).toBe('skipped');
     expect(results(careful, pushMain, 'test')).toEqual({ lint: 'skipped', test: 'failure', image: 'skipped', deploy: 'skipped' });
@@ -69,14 +73,21 @@ notify: { needs: b, if: "failure()" }
   });
   it('leaves jobs in a needs cycle skipped, and what depends on unknown values unknown', () => {
     expect(results(jobs('a: { needs: b }\nb: { needs: a }\n'), pushMain)).toEqual({ a: 'skipped', b: 'skipped' });
-    expect(results(jobs("a: { if: \"vars.DEPLOY == 'yes'\" }\nb: { needs: a }\n"), pushMain)).toEqual({ a: 'unknown', b: 'unknown' });
+    expect(results(jobs('a: { if: "vars.DEPLOY == \'yes\'" }\nb: { needs: a }\n'), pushMain)).toEqual({ a: 'unknown', b: 'unknown' });
   });
 });
 
 describe('reading workflow files', () => {
   const sub = (files: Record<string, string>) => new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.from(v)])));
   it('reads the main workflow and every other workflow file; refuses a missing file or one without jobs', () => {
-    const { main, files } = readWorkflows(sub({ '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n', '.github/workflows/deploy.yml': 'on: workflow_call\njobs: {}\n', 'README.md': '' }), '.github/workflows/ci.yml');
+    const { main, files } = readWorkflows(
+      sub({
+        '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n',
+        '.github/workflows/deploy.yml': 'on: workflow_call\njobs: {}\n',
+        'README.md': '',
+      }),
+      '.github/workflows/ci.yml',
+    );
     expect(main.at(['jobs', 'a'])).toBe('.github/workflows/ci.yml:3');
     expect([...files.keys()]).toEqual(['.github/workflows/ci.yml', '.github/workflows/deploy.yml']);
     expect(() => readWorkflows(sub({}), '.github/workflows/ci.yml')).toThrow(NotGradable);

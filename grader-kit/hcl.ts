@@ -293,22 +293,37 @@ export async function loadModel(sub: Submission, opts: { main?: string } = {}): 
   if (!sub.has(main)) {
     const others = sub.paths().filter((p) => p.endsWith(main));
     const also = others.length ? ` (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''} ≠ ${main})` : '';
-    throw new NotGradable({ ko: `${main} 파일이 없습니다${also}. 제출물의 맨 위 폴더에 ${main}가 있어야 합니다.`, en: `${main} is missing${also}. The submission needs ${main} at its top level.` });
+    throw new NotGradable({
+      ko: `${main} 파일이 없습니다${also}. 제출물의 맨 위 폴더에 ${main}가 있어야 합니다.`,
+      en: `${main} is missing${also}. The submission needs ${main} at its top level.`,
+    });
   }
   const model = new Model();
   for (const file of tfFiles(sub)) {
     const bytes = sub.files.get(file)!;
-    if (bytes.length > MAX_FILE_BYTES) throw new NotGradable({ ko: `${file}가 너무 큽니다 (${bytes.length} 바이트).`, en: `${file} is too large (${bytes.length} bytes).` });
-    if (!sub.isValidUtf8(file)) throw new NotGradable({ ko: `${file}는 UTF-8 텍스트가 아닙니다. UTF-8로 저장해 다시 제출하세요.`, en: `${file} is not UTF-8 text. Save it as UTF-8 and submit again.` });
+    if (bytes.length > MAX_FILE_BYTES)
+      throw new NotGradable({ ko: `${file}가 너무 큽니다 (${bytes.length} 바이트).`, en: `${file} is too large (${bytes.length} bytes).` });
+    if (!sub.isValidUtf8(file))
+      throw new NotGradable({
+        ko: `${file}는 UTF-8 텍스트가 아닙니다. UTF-8로 저장해 다시 제출하세요.`,
+        en: `${file} is not UTF-8 text. Save it as UTF-8 and submit again.`,
+      });
     const text = sub.text(file)!.replace(/^\uFEFF/, '');
     if (file === main && text.trim() === '') throw new NotGradable({ ko: `${main}가 비어 있습니다.`, en: `${main} is empty.` });
-    if (text.includes('\0')) throw new NotGradable({ ko: `${file}에 NUL 문자가 있습니다. 텍스트 파일이 아닙니다.`, en: `${file} contains NUL characters: it is not a text file.` });
+    if (text.includes('\0'))
+      throw new NotGradable({ ko: `${file}에 NUL 문자가 있습니다. 텍스트 파일이 아닙니다.`, en: `${file} contains NUL characters: it is not a text file.` });
     const deep = findNestingIssue(text);
     if (deep) {
       const what = {
-        depth: { ko: `괄호·블록·보간이 ${NESTING_LIMITS.depth}단계보다 깊게 중첩되어 있습니다`, en: `brackets, blocks or interpolations nest deeper than ${NESTING_LIMITS.depth} levels` },
+        depth: {
+          ko: `괄호·블록·보간이 ${NESTING_LIMITS.depth}단계보다 깊게 중첩되어 있습니다`,
+          en: `brackets, blocks or interpolations nest deeper than ${NESTING_LIMITS.depth} levels`,
+        },
         unary: { ko: `단항 연산자(-, !)가 ${NESTING_LIMITS.unary}개 넘게 이어집니다`, en: `more than ${NESTING_LIMITS.unary} unary operators (-, !) in a row` },
-        conditional: { ko: `조건식(? :)이 ${NESTING_LIMITS.conditionals}개를 넘습니다`, en: `more than ${NESTING_LIMITS.conditionals} conditional expressions (? :)` },
+        conditional: {
+          ko: `조건식(? :)이 ${NESTING_LIMITS.conditionals}개를 넘습니다`,
+          en: `more than ${NESTING_LIMITS.conditionals} conditional expressions (? :)`,
+        },
       }[deep.kind];
       throw new NotGradable({ ko: `${file} ${deep.line}번째 줄: ${what.ko}. 채점할 수 없습니다.`, en: `${file} line ${deep.line}: ${what.en}; not gradable.` });
     }
@@ -321,8 +336,12 @@ export async function loadModel(sub: Submission, opts: { main?: string } = {}): 
     if ('crash' in out) {
       // Is it this file, or is the parser broken for everyone? A broken grader must not cost the learner anything.
       const probe = await host.parse('probe.tf', 'probe = 1\n');
-      if (!('doc' in probe)) throw new Error(`the HCL parser does not work: ${out.crash}; then ${'crash' in probe ? probe.crash : 'syntax error on a valid probe'}`);
-      throw new NotGradable({ ko: `${file}를 HCL 파서가 처리하지 못했습니다 (${out.crash.slice(0, 120)}).`, en: `The HCL parser could not process ${file} (${out.crash.slice(0, 120)}).` });
+      if (!('doc' in probe))
+        throw new Error(`the HCL parser does not work: ${out.crash}; then ${'crash' in probe ? probe.crash : 'syntax error on a valid probe'}`);
+      throw new NotGradable({
+        ko: `${file}를 HCL 파서가 처리하지 못했습니다 (${out.crash.slice(0, 120)}).`,
+        en: `The HCL parser could not process ${file} (${out.crash.slice(0, 120)}).`,
+      });
     }
     if (!isObj(out.doc)) throw new NotGradable({ ko: `${file}를 HCL로 읽을 수 없습니다.`, en: `${file} could not be read as HCL.` });
     model.addDocument(file, text, out.doc as Obj);

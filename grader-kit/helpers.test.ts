@@ -34,7 +34,10 @@ describe('what the kit took over from the labs', () => {
   });
 
   it('brings a known-fields table up to a newer Kubernetes', () => {
-    const t = withNewerFields({ roots: { Pod: 'v1.Pod' }, types: { 'v1.Pod': { spec: 'v1.PodSpec' }, 'v1.PodSpec': { containers: null } } }, { fields: { 'v1.PodSpec': { resources: 'v1.Res' } }, types: { 'v1.Res': { limits: null } } });
+    const t = withNewerFields(
+      { roots: { Pod: 'v1.Pod' }, types: { 'v1.Pod': { spec: 'v1.PodSpec' }, 'v1.PodSpec': { containers: null } } },
+      { fields: { 'v1.PodSpec': { resources: 'v1.Res' } }, types: { 'v1.Res': { limits: null } } },
+    );
     expect(t.types['v1.PodSpec']).toEqual({ containers: null, resources: 'v1.Res' });
     expect(t.types['v1.Res']).toEqual({ limits: null });
     expect(t.roots).toEqual({ Pod: 'v1.Pod' });
@@ -52,7 +55,9 @@ describe('what the kit took over from the labs', () => {
   it('refuses programs Node cannot run as CommonJS, and points at code lines', () => {
     expect(() => checkCommonJsSources(sub({ 'main.js': 'return 1;\n' }), 'main.js')).not.toThrow();
     expect(() => checkCommonJsSources(sub({ 'lib.js': '' }), 'main.js')).toThrow(/main\.js is missing/);
-    expect(() => checkCommonJsSources(sub({ 'main.js': 'ok();\n', 'lib.js': 'export const a = 1;\n' }), 'main.js')).toThrow(/lib\.js:1: JavaScript syntax error .*require\(\)/);
+    expect(() => checkCommonJsSources(sub({ 'main.js': 'ok();\n', 'lib.js': 'export const a = 1;\n' }), 'main.js')).toThrow(
+      /lib\.js:1: JavaScript syntax error .*require\(\)/,
+    );
     const s = sub({ 'main.js': '// server.listen(1)\nserver.listen(8080);\n', 'b.js': 'x.listen(1)\n' });
     expect(findCodeLine(s, 'main.js', /\.listen\(/)).toBe('main.js:2');
     expect(findCodeLine(s, 'main.js', /nothing/)).toBeNull();

@@ -51,11 +51,18 @@ const ESCALATION = [
 
 /** IAM's wildcard match on action names: `*` any run, `?` one character, case-insensitive. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .toLowerCase()
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(action.toLowerCase());
 }
 
-const strings = (v: Json | undefined): string[] | null => (typeof v === 'string' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null);
+const strings = (v: Json | undefined): string[] | null =>
+  typeof v === 'string' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
 
 /** Every action of every service: `*`, `*:*`, `*:Get*`, ... */
 const everyService = (a: string) => a.trim() === '*' || /^\*/.test(a.trim()) || /^[^:]*\*[^:]*:/.test(a.trim());
@@ -73,11 +80,28 @@ interface Statement {
 
 function statements(doc: Json, base: PathPart[]): { list: Statement[]; problems: PolicyProblem[] } {
   const problems: PolicyProblem[] = [];
-  if (!isObj(doc)) return { list: [], problems: [{ path: base, en: 'the policy is not a mapping with Version and Statement', ko: '정책이 Version과 Statement를 담은 매핑이 아닙니다', invalid: true }] };
+  if (!isObj(doc))
+    return {
+      list: [],
+      problems: [
+        { path: base, en: 'the policy is not a mapping with Version and Statement', ko: '정책이 Version과 Statement를 담은 매핑이 아닙니다', invalid: true },
+      ],
+    };
   const raw = doc.Statement;
   const items = Array.isArray(raw) ? raw : isObj(raw) ? [raw] : null;
   const stPath = (i: number): PathPart[] => (Array.isArray(raw) ? [...base, 'Statement', i] : [...base, 'Statement']);
-  if (!items || items.length === 0) return { list: [], problems: [{ path: base, en: 'the policy has no Statement, so it grants nothing (IAM refuses an empty policy)', ko: '정책에 Statement가 없어 아무 권한도 주지 않습니다 (IAM도 빈 정책을 거부합니다)', invalid: true }] };
+  if (!items || items.length === 0)
+    return {
+      list: [],
+      problems: [
+        {
+          path: base,
+          en: 'the policy has no Statement, so it grants nothing (IAM refuses an empty policy)',
+          ko: '정책에 Statement가 없어 아무 권한도 주지 않습니다 (IAM도 빈 정책을 거부합니다)',
+          invalid: true,
+        },
+      ],
+    };
   const list: Statement[] = [];
   items.forEach((s, index) => {
     const path = stPath(index);
@@ -87,11 +111,21 @@ function statements(doc: Json, base: PathPart[]): { list: Statement[]; problems:
     }
     const effect = s.Effect;
     if (effect !== 'Allow' && effect !== 'Deny') {
-      problems.push({ path: [...path, 'Effect'], en: `Effect is ${JSON.stringify(effect ?? null)}; IAM accepts only "Allow" or "Deny" (case matters)`, ko: `Effect가 ${JSON.stringify(effect ?? null)}입니다. IAM은 "Allow"나 "Deny"만 받습니다 (대소문자 구분)`, invalid: true });
+      problems.push({
+        path: [...path, 'Effect'],
+        en: `Effect is ${JSON.stringify(effect ?? null)}; IAM accepts only "Allow" or "Deny" (case matters)`,
+        ko: `Effect가 ${JSON.stringify(effect ?? null)}입니다. IAM은 "Allow"나 "Deny"만 받습니다 (대소문자 구분)`,
+        invalid: true,
+      });
       return;
     }
     if (s.Principal !== undefined || s.NotPrincipal !== undefined) {
-      problems.push({ path, en: 'a permission policy attached to a role has no Principal (that belongs in a trust policy); IAM refuses it', ko: '역할에 붙이는 권한 정책에는 Principal이 없습니다 (Principal은 신뢰 정책에 씁니다). IAM이 거부합니다', invalid: true });
+      problems.push({
+        path,
+        en: 'a permission policy attached to a role has no Principal (that belongs in a trust policy); IAM refuses it',
+        ko: '역할에 붙이는 권한 정책에는 Principal이 없습니다 (Principal은 신뢰 정책에 씁니다). IAM이 거부합니다',
+        invalid: true,
+      });
       return;
     }
     const actions = strings(s.Action);
@@ -99,11 +133,21 @@ function statements(doc: Json, base: PathPart[]): { list: Statement[]; problems:
     const resources = strings(s.Resource);
     const notResources = strings(s.NotResource);
     if ((actions === null) === (notActions === null)) {
-      problems.push({ path, en: 'a statement needs exactly one of Action or NotAction (a string or a list of strings)', ko: 'Statement에는 Action과 NotAction 중 하나만 있어야 합니다 (문자열 또는 문자열 목록)', invalid: true });
+      problems.push({
+        path,
+        en: 'a statement needs exactly one of Action or NotAction (a string or a list of strings)',
+        ko: 'Statement에는 Action과 NotAction 중 하나만 있어야 합니다 (문자열 또는 문자열 목록)',
+        invalid: true,
+      });
       return;
     }
     if ((resources === null) === (notResources === null)) {
-      problems.push({ path, en: 'a statement in a permission policy needs exactly one of Resource or NotResource', ko: '권한 정책의 Statement에는 Resource와 NotResource 중 하나만 있어야 합니다', invalid: true });
+      problems.push({
+        path,
+        en: 'a statement in a permission policy needs exactly one of Resource or NotResource',
+        ko: '권한 정책의 Statement에는 Resource와 NotResource 중 하나만 있어야 합니다',
+        invalid: true,
+      });
       return;
     }
     list.push({ index, path, effect, actions, notActions, resources, notResources, conditional: s.Condition !== undefined });
@@ -132,18 +176,32 @@ export function judgePolicyDocument(doc: Json, base: PathPart[]): PolicyProblem[
   }
   const allows = list.filter((s) => s.effect === 'Allow');
   if (allows.length === 0 || (cap !== null && cap.length === 0)) {
-    return [{ path: base, en: 'the policy allows nothing (no Allow statement survives its Deny statements)', ko: '정책이 아무것도 허용하지 않습니다 (Deny를 지나 남는 Allow가 없습니다)' }];
+    return [
+      {
+        path: base,
+        en: 'the policy allows nothing (no Allow statement survives its Deny statements)',
+        ko: '정책이 아무것도 허용하지 않습니다 (Deny를 지나 남는 Allow가 없습니다)',
+      },
+    ];
   }
   for (const s of allows) {
     const star = allResources(s);
-    const where = star ? { en: 'on every resource', ko: '모든 리소스에 대해' } : { en: `on ${(s.resources ?? []).slice(0, 2).join(', ')}`, ko: `${(s.resources ?? []).slice(0, 2).join(', ')}에 대해` };
+    const where = star
+      ? { en: 'on every resource', ko: '모든 리소스에 대해' }
+      : { en: `on ${(s.resources ?? []).slice(0, 2).join(', ')}`, ko: `${(s.resources ?? []).slice(0, 2).join(', ')}에 대해` };
     // What this statement can grant once the Deny cap applies: the capped actions it covers.
-    const granted = (pattern: string) => (cap === null ? [pattern] : [...new Set(cap.flatMap((c) => (actionMatches(c, pattern) ? [pattern] : actionMatches(pattern, c) ? [c] : [])))]);
+    const granted = (pattern: string) =>
+      cap === null ? [pattern] : [...new Set(cap.flatMap((c) => (actionMatches(c, pattern) ? [pattern] : actionMatches(pattern, c) ? [c] : [])))];
     if (s.notActions) {
       if (cap !== null) {
         const left = cap.filter((c) => !s.notActions!.some((n) => actionMatches(n, c)));
         const bad = left.find((a) => everyService(a) || (star && /:\*$/.test(a)));
-        if (bad) problems.push({ path: s.path, en: `this statement allows "${bad}" ${where.en} (NotAction with Effect Allow)`, ko: `이 Statement는 ${where.ko} "${bad}"를 허용합니다 (Effect Allow와 NotAction)` });
+        if (bad)
+          problems.push({
+            path: s.path,
+            en: `this statement allows "${bad}" ${where.en} (NotAction with Effect Allow)`,
+            ko: `이 Statement는 ${where.ko} "${bad}"를 허용합니다 (Effect Allow와 NotAction)`,
+          });
         continue;
       }
       if (star) {
@@ -191,11 +249,23 @@ export function broadManagedPolicy(arn: string): { en: string; ko: string } | nu
   if (!m) return null;
   const name = m[1]!;
   const base = name.split('/').pop()!;
-  if (/^AdministratorAccess/.test(base)) return { en: 'grants every action on every resource (administrator access)', ko: '모든 리소스에 모든 동작을 허용합니다(관리자 권한)' };
-  if (base === 'PowerUserAccess') return { en: 'grants every action except IAM and account management on every resource', ko: 'IAM과 계정 관리를 뺀 모든 동작을 모든 리소스에 허용합니다' };
-  if (base === 'IAMFullAccess') return { en: 'grants every IAM action, so the pod can give itself any permission', ko: '모든 IAM 동작을 허용해 파드가 스스로 어떤 권한이든 가질 수 있습니다' };
-  if (base === 'ReadOnlyAccess' || base === 'ViewOnlyAccess') return { en: 'reads every service and resource in the account', ko: '계정의 모든 서비스와 리소스를 읽을 수 있습니다' };
-  if (name.startsWith('job-function/')) return { en: 'is a job-function policy for people, granting many services at once', ko: '사람을 위한 직무(job-function) 정책으로, 여러 서비스 권한을 한꺼번에 줍니다' };
-  if (/FullAccess$/.test(base)) return { en: 'grants every action of its service on every resource of that service', ko: '해당 서비스의 모든 리소스에 그 서비스의 모든 동작을 허용합니다' };
+  if (/^AdministratorAccess/.test(base))
+    return { en: 'grants every action on every resource (administrator access)', ko: '모든 리소스에 모든 동작을 허용합니다(관리자 권한)' };
+  if (base === 'PowerUserAccess')
+    return { en: 'grants every action except IAM and account management on every resource', ko: 'IAM과 계정 관리를 뺀 모든 동작을 모든 리소스에 허용합니다' };
+  if (base === 'IAMFullAccess')
+    return {
+      en: 'grants every IAM action, so the pod can give itself any permission',
+      ko: '모든 IAM 동작을 허용해 파드가 스스로 어떤 권한이든 가질 수 있습니다',
+    };
+  if (base === 'ReadOnlyAccess' || base === 'ViewOnlyAccess')
+    return { en: 'reads every service and resource in the account', ko: '계정의 모든 서비스와 리소스를 읽을 수 있습니다' };
+  if (name.startsWith('job-function/'))
+    return {
+      en: 'is a job-function policy for people, granting many services at once',
+      ko: '사람을 위한 직무(job-function) 정책으로, 여러 서비스 권한을 한꺼번에 줍니다',
+    };
+  if (/FullAccess$/.test(base))
+    return { en: 'grants every action of its service on every resource of that service', ko: '해당 서비스의 모든 리소스에 그 서비스의 모든 동작을 허용합니다' };
   return null;
 }

@@ -244,7 +244,10 @@ export async function waitForSubject(timeoutMs = 10_000, path = '/'): Promise<bo
 }
 
 /** One HTTP request to the learner's program with a deadline; the body is capped so a flood cannot exhaust the grader. */
-export async function probe(path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<{ status: number; body: string; headers: Headers } | { error: string }> {
+export async function probe(
+  path: string,
+  init: RequestInit & { timeoutMs?: number } = {},
+): Promise<{ status: number; body: string; headers: Headers } | { error: string }> {
   const ctl = new AbortController();
   let t: NodeJS.Timeout | undefined;
   // A race as well as the abort signal: a DNS lookup for a container that is gone can outlive the signal.

@@ -40,9 +40,18 @@ export const at = (r: { file: string; line(p?: PathPart[]): number }, p: PathPar
 export const str = (v: Json | undefined) => (typeof v === 'string' ? v : undefined);
 export const arr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
 export const labelsOf = (v: Json | undefined): Record<string, string> =>
-  isObj(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean').map(([k, x]) => [k, String(x)])) : {};
+  isObj(v)
+    ? Object.fromEntries(
+        Object.entries(v)
+          .filter(([, x]) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')
+          .map(([k, x]) => [k, String(x)]),
+      )
+    : {};
 export const subsetOf = (sel: Record<string, string>, labels: Record<string, string>) => Object.entries(sel).every(([k, v]) => labels[k] === v);
-export const showLabels = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)';
+export const showLabels = (l: Record<string, string>) =>
+  Object.entries(l)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ') || '(none)';
 
 /** Istio resolves a short host name in the namespace of the resource that names it. */
 export function fqdn(host: string, ns: string): string {
@@ -95,15 +104,18 @@ export interface LoadOptions {
 }
 
 export function load(sub: Submission, opts: LoadOptions): Model {
-  for (const f of opts.required) if (!sub.has(f)) throw new NotGradable(msg(`${f} 파일이 없습니다. 시작 파일의 구조를 그대로 두세요.`, `${f} is missing. Keep the starter's layout.`));
+  for (const f of opts.required)
+    if (!sub.has(f)) throw new NotGradable(msg(`${f} 파일이 없습니다. 시작 파일의 구조를 그대로 두세요.`, `${f} is missing. Keep the starter's layout.`));
   const resources: Res[] = [];
   for (const f of sub.paths().filter((p) => /\.ya?ml$/.test(p))) {
     for (const d of parseYamlFile(sub, f)) {
-      if (!isObj(d.value)) throw new NotGradable(msg(`${f}:${d.line()}: 쿠버네티스 리소스(매핑)가 아닙니다.`, `${f}:${d.line()}: not a Kubernetes resource (a mapping).`));
+      if (!isObj(d.value))
+        throw new NotGradable(msg(`${f}:${d.line()}: 쿠버네티스 리소스(매핑)가 아닙니다.`, `${f}:${d.line()}: not a Kubernetes resource (a mapping).`));
       // `kind: List` (what kubectl get -o yaml prints): kubectl applies each item.
-      const items: [Obj, PathPart[]][] = str(d.value.kind)?.endsWith('List') && Array.isArray(d.value.items)
-        ? d.value.items.flatMap((x, i): [Obj, PathPart[]][] => (isObj(x) ? [[x, ['items', i]]] : []))
-        : [[d.value, []]];
+      const items: [Obj, PathPart[]][] =
+        str(d.value.kind)?.endsWith('List') && Array.isArray(d.value.items)
+          ? d.value.items.flatMap((x, i): [Obj, PathPart[]][] => (isObj(x) ? [[x, ['items', i]]] : []))
+          : [[d.value, []]];
       for (const [value, base] of items) resources.push(resource(d, value, base));
     }
   }
@@ -129,7 +141,9 @@ export function load(sub: Submission, opts: LoadOptions): Model {
   const services = new Map<string, Service>();
   for (const r of resources.filter((x) => x.kind === 'Service')) {
     const host = fqdn(r.name, r.ns);
-    const ports = arr(get(r.value, ['spec', 'ports'])).filter(isObj).flatMap((p) => (typeof p.port === 'number' ? [{ name: str(p.name), port: p.port }] : []));
+    const ports = arr(get(r.value, ['spec', 'ports']))
+      .filter(isObj)
+      .flatMap((p) => (typeof p.port === 'number' ? [{ name: str(p.name), port: p.port }] : []));
     services.set(host, { ns: r.ns, name: r.name, host, selector: labelsOf(get(r.value, ['spec', 'selector'])), ports, res: r });
   }
   return { resources, pods, services };

@@ -53,7 +53,9 @@ export function virtualServiceFor(m: Model, host: string, caller: Caller = FRONT
 /** The DestinationRules the caller sees for a host: its own namespace first, then the Service's, then the root namespace. */
 export function destinationRulesFor(m: Model, host: string, caller: Caller = FRONTEND): Res[] {
   const svcNs = host.split('.')[1] ?? NAMESPACE;
-  const all = m.resources.filter((r) => r.kind === 'DestinationRule' && visibleTo(r, caller.ns) && hostCovers(str(get(r.value, ['spec', 'host'])) ?? '', r.ns, host));
+  const all = m.resources.filter(
+    (r) => r.kind === 'DestinationRule' && visibleTo(r, caller.ns) && hostCovers(str(get(r.value, ['spec', 'host'])) ?? '', r.ns, host),
+  );
   for (const ns of [caller.ns, svcNs, ROOT_NAMESPACE]) {
     const here = all.filter((r) => r.ns === ns);
     if (!here.length) continue;
@@ -137,7 +139,11 @@ function requestMatches(match: Json, r: SimRequest, caller: Caller, host: string
   if (match.uri !== undefined && !stringMatch(match.uri, r.path, match.ignoreUriCase === true)) return false;
   if (match.method !== undefined && !stringMatch(match.method, r.method)) return false;
   if (match.scheme !== undefined && !stringMatch(match.scheme, 'http')) return false;
-  if (match.authority !== undefined && ![host, `${host.split('.')[0]}:${r.port}`, `${host}:${r.port}`, host.split('.')[0]!].some((a) => stringMatch(match.authority, a))) return false;
+  if (
+    match.authority !== undefined &&
+    ![host, `${host.split('.')[0]}:${r.port}`, `${host}:${r.port}`, host.split('.')[0]!].some((a) => stringMatch(match.authority, a))
+  )
+    return false;
   if (typeof match.port === 'number' && match.port !== r.port) return false;
   if (isObj(match.sourceLabels) && !subsetOf(labelsOf(match.sourceLabels), caller.labels)) return false;
   if (typeof match.sourceNamespace === 'string' && match.sourceNamespace !== caller.ns) return false;
@@ -218,7 +224,8 @@ export function outcome(m: Model, host: string, r: SimRequest, caller: Caller = 
     if (isObj(abort)) {
       const pct = get(abort, ['percentage', 'value']);
       const share = typeof pct === 'number' ? Math.min(Math.max(pct, 0), 100) / 100 : 1;
-      const status = typeof abort.httpStatus === 'number' ? String(abort.httpStatus) : typeof abort.grpcStatus === 'string' ? `gRPC ${abort.grpcStatus}` : 'reset';
+      const status =
+        typeof abort.httpStatus === 'number' ? String(abort.httpStatus) : typeof abort.grpcStatus === 'string' ? `gRPC ${abort.grpcStatus}` : 'reset';
       if (share > 0) out.abort = { share, status };
     }
     if (isObj(h.directResponse)) return { ...out, status: String(get(h, ['directResponse', 'status']) ?? '200') };

@@ -65,11 +65,12 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-const typeOf = (v: Json): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v);
+const typeOf = (v: Json): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
 
 /** A Go duration the way CEL's duration() reads it: "3s", "1.5s", "250ms", "1h30m". Milliseconds, or null. */
 export function durationMs(v: string): number | null {
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   if (!/^([0-9]+(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$/.test(v)) return null;
   let total = 0;
   for (const m of v.matchAll(/([0-9]+(?:\.[0-9]*)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]!]!;
@@ -97,39 +98,77 @@ function cel(rule: NonNullable<Schema['cel']>[number], v: Json, path: PathPart[]
     case 'duration-at-least-1ms': {
       if (typeof v !== 'string') return;
       const ms = durationMs(v);
-      if (ms === null || ms < 1) fail(`${dotted(path)} "${v}" must be a duration of at least 1ms, such as 500ms, 3s or 1m`, `${dotted(path)} "${v}"는 500ms, 3s, 1m처럼 1ms 이상인 기간이어야 합니다`);
+      if (ms === null || ms < 1)
+        fail(
+          `${dotted(path)} "${v}" must be a duration of at least 1ms, such as 500ms, 3s or 1m`,
+          `${dotted(path)} "${v}"는 500ms, 3s, 1m처럼 1ms 이상인 기간이어야 합니다`,
+        );
       return;
     }
     case 'label-keys-without-wildcard':
-      if (isObj(v)) for (const k of Object.keys(v)) if (k.includes('*')) fail(`${dotted(path)}: a label key may not contain "*" ("${k}")`, `${dotted(path)}: 레이블 키에 "*"를 쓸 수 없습니다 ("${k}")`, [...path, k]);
+      if (isObj(v))
+        for (const k of Object.keys(v))
+          if (k.includes('*'))
+            fail(`${dotted(path)}: a label key may not contain "*" ("${k}")`, `${dotted(path)}: 레이블 키에 "*"를 쓸 수 없습니다 ("${k}")`, [...path, k]);
       return;
     case 'label-keys-not-empty':
-      if (isObj(v) && Object.keys(v).some((k) => k === '')) fail(`${dotted(path)}: a label key may not be empty`, `${dotted(path)}: 레이블 키는 비어 있을 수 없습니다`);
+      if (isObj(v) && Object.keys(v).some((k) => k === ''))
+        fail(`${dotted(path)}: a label key may not be empty`, `${dotted(path)}: 레이블 키는 비어 있을 수 없습니다`);
       return;
     case 'label-value-without-wildcard':
-      if (typeof v === 'string' && v.includes('*')) fail(`${dotted(path)}: a label value may not contain "*" ("${v}"); selectors match exact values`, `${dotted(path)}: 레이블 값에 "*"를 쓸 수 없습니다 ("${v}"). 셀렉터는 값이 정확히 같아야 맞습니다`);
+      if (typeof v === 'string' && v.includes('*'))
+        fail(
+          `${dotted(path)}: a label value may not contain "*" ("${v}"); selectors match exact values`,
+          `${dotted(path)}: 레이블 값에 "*"를 쓸 수 없습니다 ("${v}"). 셀렉터는 값이 정확히 같아야 맞습니다`,
+        );
       return;
     case 'at-most-one': {
       if (!isObj(v)) return;
       const set = (rule.fields ?? []).filter((f) => v[f] !== undefined && v[f] !== null);
-      if (set.length > 1) fail(`${dotted(path) || 'spec'}: set only one of ${set.join(', ')} (${rule.message})`, `${dotted(path) || 'spec'}: ${set.join(', ')} 중 하나만 쓸 수 있습니다 (${rule.message})`, [...path, set[1]!]);
+      if (set.length > 1)
+        fail(
+          `${dotted(path) || 'spec'}: set only one of ${set.join(', ')} (${rule.message})`,
+          `${dotted(path) || 'spec'}: ${set.join(', ')} 중 하나만 쓸 수 있습니다 (${rule.message})`,
+          [...path, set[1]!],
+        );
       return;
     }
     case 'service-accounts-alone':
-      if (isObj(v) && (v.serviceAccounts !== undefined || v.notServiceAccounts !== undefined) && ['principals', 'notPrincipals', 'namespaces', 'notNamespaces'].some((k) => v[k] !== undefined)) {
-        fail(`${dotted(path)}: serviceAccounts cannot be combined with principals or namespaces in one source (${rule.message}); use one way to name the caller`, `${dotted(path)}: 한 source에서 serviceAccounts를 principals나 namespaces와 함께 쓸 수 없습니다 (${rule.message}). 호출자를 한 가지 방법으로만 적으세요`);
+      if (
+        isObj(v) &&
+        (v.serviceAccounts !== undefined || v.notServiceAccounts !== undefined) &&
+        ['principals', 'notPrincipals', 'namespaces', 'notNamespaces'].some((k) => v[k] !== undefined)
+      ) {
+        fail(
+          `${dotted(path)}: serviceAccounts cannot be combined with principals or namespaces in one source (${rule.message}); use one way to name the caller`,
+          `${dotted(path)}: 한 source에서 serviceAccounts를 principals나 namespaces와 함께 쓸 수 없습니다 (${rule.message}). 호출자를 한 가지 방법으로만 적으세요`,
+        );
       }
       return;
     case 'same-namespace-only':
-      if (typeof v === 'string' && v.length) fail(`${dotted(path)}: a policy can only target resources in its own namespace (${rule.message})`, `${dotted(path)}: 정책은 자기 네임스페이스의 리소스만 대상으로 할 수 있습니다 (${rule.message})`);
+      if (typeof v === 'string' && v.length)
+        fail(
+          `${dotted(path)}: a policy can only target resources in its own namespace (${rule.message})`,
+          `${dotted(path)}: 정책은 자기 네임스페이스의 리소스만 대상으로 할 수 있습니다 (${rule.message})`,
+        );
       return;
     case 'port-level-mtls-needs-selector':
       if (isObj(v) && v.portLevelMtls !== undefined && !(isObj(v.selector) && isObj(v.selector.matchLabels) && Object.keys(v.selector.matchLabels).length)) {
-        fail(`${dotted(path) || 'spec'}: portLevelMtls only works in a policy with a workload selector (${rule.message}); select the workload, or set the mode for the whole namespace without portLevelMtls`, `${dotted(path) || 'spec'}: portLevelMtls는 워크로드 selector가 있는 정책에서만 쓸 수 있습니다 (${rule.message}). 워크로드를 고르거나, portLevelMtls 없이 네임스페이스 전체의 모드를 정하세요`, [...path, 'portLevelMtls']);
+        fail(
+          `${dotted(path) || 'spec'}: portLevelMtls only works in a policy with a workload selector (${rule.message}); select the workload, or set the mode for the whole namespace without portLevelMtls`,
+          `${dotted(path) || 'spec'}: portLevelMtls는 워크로드 selector가 있는 정책에서만 쓸 수 있습니다 (${rule.message}). 워크로드를 고르거나, portLevelMtls 없이 네임스페이스 전체의 모드를 정하세요`,
+          [...path, 'portLevelMtls'],
+        );
       }
       return;
     case 'port-keys-in-range':
-      if (isObj(v)) for (const k of Object.keys(v)) if (!/^\d+$/.test(k) || Number(k) < 1 || Number(k) > 65535) fail(`${dotted(path)}: "${k}" is not a port number between 1 and 65535`, `${dotted(path)}: "${k}"는 1~65535 사이의 포트 번호가 아닙니다`, [...path, k]);
+      if (isObj(v))
+        for (const k of Object.keys(v))
+          if (!/^\d+$/.test(k) || Number(k) < 1 || Number(k) > 65535)
+            fail(`${dotted(path)}: "${k}" is not a port number between 1 and 65535`, `${dotted(path)}: "${k}"는 1~65535 사이의 포트 번호가 아닙니다`, [
+              ...path,
+              k,
+            ]);
       return;
     default:
       fail(`${dotted(path)}: the grader does not know the rule "${rule.name}"`, `${dotted(path)}: 채점기가 모르는 규칙 "${rule.name}"입니다`);
@@ -145,17 +184,27 @@ export function validate(s: Schema, v: Json | undefined, path: PathPart[] = [], 
   if (s.type) {
     const ok = s.type === actual || (s.type === 'number' && actual === 'integer');
     if (!ok) {
-      out.push({ path, en: `${where} must be of type ${s.type === 'object' ? 'object (a mapping)' : s.type === 'array' ? 'array (a list)' : s.type}, not ${actual === 'object' ? 'a mapping' : actual === 'array' ? 'a list' : `${actual} ${JSON.stringify(v)}`}`, ko: `${where}의 타입은 ${s.type === 'object' ? 'object(매핑)' : s.type === 'array' ? 'array(목록)' : s.type}여야 합니다 (지금은 ${actual === 'object' ? '매핑' : actual === 'array' ? '목록' : `${actual} ${JSON.stringify(v)}`})` });
+      out.push({
+        path,
+        en: `${where} must be of type ${s.type === 'object' ? 'object (a mapping)' : s.type === 'array' ? 'array (a list)' : s.type}, not ${actual === 'object' ? 'a mapping' : actual === 'array' ? 'a list' : `${actual} ${JSON.stringify(v)}`}`,
+        ko: `${where}의 타입은 ${s.type === 'object' ? 'object(매핑)' : s.type === 'array' ? 'array(목록)' : s.type}여야 합니다 (지금은 ${actual === 'object' ? '매핑' : actual === 'array' ? '목록' : `${actual} ${JSON.stringify(v)}`})`,
+      });
       return out;
     }
   }
   if (s.enum && !s.enum.includes(v)) {
     const near = s.enum.find((e) => typeof e === 'string' && typeof v === 'string' && (e.toLowerCase() === v.toLowerCase() || editDistance(e, v) <= 2));
-    out.push({ path, en: `${where} must be one of ${s.enum.join(', ')} (found ${JSON.stringify(v)}${near ? `; did you mean ${near}?` : ''})`, ko: `${where}는 ${s.enum.join(', ')} 중 하나여야 합니다 (지금 ${JSON.stringify(v)}${near ? `, ${near}를 뜻했나요?` : ''})` });
+    out.push({
+      path,
+      en: `${where} must be one of ${s.enum.join(', ')} (found ${JSON.stringify(v)}${near ? `; did you mean ${near}?` : ''})`,
+      ko: `${where}는 ${s.enum.join(', ')} 중 하나여야 합니다 (지금 ${JSON.stringify(v)}${near ? `, ${near}를 뜻했나요?` : ''})`,
+    });
   }
   if (typeof v === 'string') {
-    if (s.maxLength !== undefined && v.length > s.maxLength) out.push({ path, en: `${where} is longer than ${s.maxLength} characters`, ko: `${where}가 ${s.maxLength}자를 넘습니다` });
-    if (s.minLength !== undefined && v.length < s.minLength) out.push({ path, en: `${where} must be at least ${s.minLength} characters`, ko: `${where}는 ${s.minLength}자 이상이어야 합니다` });
+    if (s.maxLength !== undefined && v.length > s.maxLength)
+      out.push({ path, en: `${where} is longer than ${s.maxLength} characters`, ko: `${where}가 ${s.maxLength}자를 넘습니다` });
+    if (s.minLength !== undefined && v.length < s.minLength)
+      out.push({ path, en: `${where} must be at least ${s.minLength} characters`, ko: `${where}는 ${s.minLength}자 이상이어야 합니다` });
     if (s.pattern) {
       let ok = true;
       try {
@@ -173,15 +222,28 @@ export function validate(s: Schema, v: Json | undefined, path: PathPart[] = [], 
     if (v < min || v > max) out.push({ path, en: `${where} ${v} is out of range (${min} to ${max})`, ko: `${where} ${v}가 허용 범위(${min}~${max}) 밖입니다` });
   }
   if (Array.isArray(v)) {
-    if (s.maxItems !== undefined && v.length > s.maxItems) out.push({ path, en: `${where} has more than ${s.maxItems} items`, ko: `${where}의 항목이 ${s.maxItems}개를 넘습니다` });
-    if (s.minItems !== undefined && v.length < s.minItems) out.push({ path, en: `${where} needs at least ${s.minItems} item${s.minItems > 1 ? 's' : ''}`, ko: `${where}에는 항목이 ${s.minItems}개 이상 있어야 합니다` });
+    if (s.maxItems !== undefined && v.length > s.maxItems)
+      out.push({ path, en: `${where} has more than ${s.maxItems} items`, ko: `${where}의 항목이 ${s.maxItems}개를 넘습니다` });
+    if (s.minItems !== undefined && v.length < s.minItems)
+      out.push({
+        path,
+        en: `${where} needs at least ${s.minItems} item${s.minItems > 1 ? 's' : ''}`,
+        ko: `${where}에는 항목이 ${s.minItems}개 이상 있어야 합니다`,
+      });
     if (s.items) v.forEach((x, i) => validate(s.items!, x, [...path, i], out));
   }
   if (isObj(v)) {
-    for (const r of s.required ?? []) if (v[r] === undefined || v[r] === null) out.push({ path: [...path, r], en: `${where}.${r} is required`, ko: `${where}.${r} 필드가 필요합니다` });
+    for (const r of s.required ?? [])
+      if (v[r] === undefined || v[r] === null) out.push({ path: [...path, r], en: `${where}.${r} is required`, ko: `${where}.${r} 필드가 필요합니다` });
     const n = Object.keys(v).length;
-    if (s.maxProperties !== undefined && n > s.maxProperties) out.push({ path, en: `${where} has more than ${s.maxProperties} entries`, ko: `${where}의 항목이 ${s.maxProperties}개를 넘습니다` });
-    if (s.minProperties !== undefined && n < s.minProperties) out.push({ path, en: `${where} needs at least ${s.minProperties} entr${s.minProperties > 1 ? 'ies' : 'y'}`, ko: `${where}에는 항목이 ${s.minProperties}개 이상 있어야 합니다` });
+    if (s.maxProperties !== undefined && n > s.maxProperties)
+      out.push({ path, en: `${where} has more than ${s.maxProperties} entries`, ko: `${where}의 항목이 ${s.maxProperties}개를 넘습니다` });
+    if (s.minProperties !== undefined && n < s.minProperties)
+      out.push({
+        path,
+        en: `${where} needs at least ${s.minProperties} entr${s.minProperties > 1 ? 'ies' : 'y'}`,
+        ko: `${where}에는 항목이 ${s.minProperties}개 이상 있어야 합니다`,
+      });
     for (const [k, x] of Object.entries(v)) {
       if (out.length >= MAX_PROBLEMS) break;
       const child = s.properties?.[k];
@@ -203,7 +265,8 @@ export function validate(s: Schema, v: Json | undefined, path: PathPart[] = [], 
     const fields = exclusiveFields(s.oneOf);
     out.push({ path, en: `${where}: set only one of ${fields.join(', ')}`, ko: `${where}: ${fields.join(', ')} 중 하나만 쓸 수 있습니다` });
   }
-  if (s.anyOf && !satisfies({ anyOf: s.anyOf }, v)) out.push({ path, en: `${where} does not match Istio's schema (anyOf)`, ko: `${where}가 Istio 스키마에 맞지 않습니다 (anyOf)` });
+  if (s.anyOf && !satisfies({ anyOf: s.anyOf }, v))
+    out.push({ path, en: `${where} does not match Istio's schema (anyOf)`, ko: `${where}가 Istio 스키마에 맞지 않습니다 (anyOf)` });
   for (const x of s.allOf ?? []) {
     if (x.oneOf && !satisfies({ oneOf: x.oneOf }, v)) {
       const fields = exclusiveFields(x.oneOf);
@@ -230,7 +293,13 @@ export function resourceProblems(r: Res): Msg[] {
   const [group, version] = apiVersion.split('/');
   const want = `${k.group}/v1`;
   const place = at(r, ['apiVersion']);
-  if (group !== k.group) out.push(msg(`${place}: ${r.kind}의 apiVersion은 ${want}입니다 (지금 "${apiVersion || '없음'}").`, `${place}: a ${r.kind} is ${want} (found "${apiVersion || 'none'}").`));
+  if (group !== k.group)
+    out.push(
+      msg(
+        `${place}: ${r.kind}의 apiVersion은 ${want}입니다 (지금 "${apiVersion || '없음'}").`,
+        `${place}: a ${r.kind} is ${want} (found "${apiVersion || 'none'}").`,
+      ),
+    );
   else if (version !== 'v1' && k.served.some((s) => s.name === version))
     out.push(
       msg(
@@ -238,11 +307,24 @@ export function resourceProblems(r: Res): Msg[] {
         `${place}: ${apiVersion} is a pre-v1 API. Istio still serves it with the same schema, but ${want} has been the stable version since Istio 1.22 and is what current docs and tools use; this lab asks for ${want}.`,
       ),
     );
-  else if (version !== 'v1') out.push(msg(`${place}: Istio는 "${apiVersion}"를 제공하지 않습니다. ${want}을 쓰세요.`, `${place}: Istio serves no "${apiVersion}"; use ${want}.`));
+  else if (version !== 'v1')
+    out.push(msg(`${place}: Istio는 "${apiVersion}"를 제공하지 않습니다. ${want}을 쓰세요.`, `${place}: Istio serves no "${apiVersion}"; use ${want}.`));
   if (!r.name) out.push(msg(`${at(r, ['metadata'])}: metadata.name이 없습니다.`, `${at(r, ['metadata'])}: metadata.name is missing.`));
-  else if (r.name.length > 253 || !DNS1123_SUBDOMAIN.test(r.name)) out.push(msg(`${at(r, ['metadata', 'name'])}: 이름 "${r.name}"는 소문자, 숫자, "-", "."만 쓸 수 있습니다.`, `${at(r, ['metadata', 'name'])}: the name "${r.name}" may only use lower-case letters, digits, "-" and ".".`));
+  else if (r.name.length > 253 || !DNS1123_SUBDOMAIN.test(r.name))
+    out.push(
+      msg(
+        `${at(r, ['metadata', 'name'])}: 이름 "${r.name}"는 소문자, 숫자, "-", "."만 쓸 수 있습니다.`,
+        `${at(r, ['metadata', 'name'])}: the name "${r.name}" may only use lower-case letters, digits, "-" and ".".`,
+      ),
+    );
   for (const key of Object.keys(r.value)) {
-    if (!TOP_LEVEL.has(key)) out.push(msg(`${at(r, [key])}: 최상위에 "${key}"라는 필드는 없습니다${key.toLowerCase() === 'spec' ? ' ("spec"을 뜻했나요?)' : ''}.`, `${at(r, [key])}: the top level has no field "${key}"${key.toLowerCase() === 'spec' ? ' (did you mean "spec"?)' : ''}.`));
+    if (!TOP_LEVEL.has(key))
+      out.push(
+        msg(
+          `${at(r, [key])}: 최상위에 "${key}"라는 필드는 없습니다${key.toLowerCase() === 'spec' ? ' ("spec"을 뜻했나요?)' : ''}.`,
+          `${at(r, [key])}: the top level has no field "${key}"${key.toLowerCase() === 'spec' ? ' (did you mean "spec"?)' : ''}.`,
+        ),
+      );
   }
   const spec = r.value.spec;
   if (spec !== undefined && spec !== null) {

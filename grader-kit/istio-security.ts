@@ -261,11 +261,35 @@ export interface Peer {
   ip: string;
 }
 
-export const FRONTEND_PEER: Peer = { name: 'frontend', principal: `${TRUST_DOMAIN}/ns/${NAMESPACE}/sa/frontend`, ns: NAMESPACE, serviceAccount: 'frontend', ip: '10.244.1.17' };
+export const FRONTEND_PEER: Peer = {
+  name: 'frontend',
+  principal: `${TRUST_DOMAIN}/ns/${NAMESPACE}/sa/frontend`,
+  ns: NAMESPACE,
+  serviceAccount: 'frontend',
+  ip: '10.244.1.17',
+};
 export const OTHER_PEERS: Peer[] = [
-  { name: `reports (${TRUST_DOMAIN}/ns/${NAMESPACE}/sa/reports)`, principal: `${TRUST_DOMAIN}/ns/${NAMESPACE}/sa/reports`, ns: NAMESPACE, serviceAccount: 'reports', ip: '10.244.2.31' },
-  { name: `a frontend in another namespace (${TRUST_DOMAIN}/ns/staging/sa/frontend)`, principal: `${TRUST_DOMAIN}/ns/staging/sa/frontend`, ns: 'staging', serviceAccount: 'frontend', ip: '10.244.3.8' },
-  { name: `the ingress gateway (${TRUST_DOMAIN}/ns/istio-system/sa/istio-ingressgateway)`, principal: `${TRUST_DOMAIN}/ns/istio-system/sa/istio-ingressgateway`, ns: 'istio-system', serviceAccount: 'istio-ingressgateway', ip: '10.244.0.9' },
+  {
+    name: `reports (${TRUST_DOMAIN}/ns/${NAMESPACE}/sa/reports)`,
+    principal: `${TRUST_DOMAIN}/ns/${NAMESPACE}/sa/reports`,
+    ns: NAMESPACE,
+    serviceAccount: 'reports',
+    ip: '10.244.2.31',
+  },
+  {
+    name: `a frontend in another namespace (${TRUST_DOMAIN}/ns/staging/sa/frontend)`,
+    principal: `${TRUST_DOMAIN}/ns/staging/sa/frontend`,
+    ns: 'staging',
+    serviceAccount: 'frontend',
+    ip: '10.244.3.8',
+  },
+  {
+    name: `the ingress gateway (${TRUST_DOMAIN}/ns/istio-system/sa/istio-ingressgateway)`,
+    principal: `${TRUST_DOMAIN}/ns/istio-system/sa/istio-ingressgateway`,
+    ns: 'istio-system',
+    serviceAccount: 'istio-ingressgateway',
+    ip: '10.244.0.9',
+  },
   { name: 'a caller without a certificate (plain text)', principal: null, ns: null, serviceAccount: null, ip: '10.244.4.2' },
 ];
 
@@ -280,7 +304,8 @@ export function peersNamedBy(m: Model): Peer[] {
     if (principal !== null && principal.endsWith(FRONTEND_PEER.principal!.slice(TRUST_DOMAIN.length))) return;
     const mm = principal ? /^[^/]*\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal) : null;
     const key = `${principal}|${ip}`;
-    if (!out.has(key)) out.set(key, { name: principal ? `${principal}` : `a caller at ${ip}`, principal, ns: mm ? mm[1]! : null, serviceAccount: mm ? mm[2]! : null, ip });
+    if (!out.has(key))
+      out.set(key, { name: principal ? `${principal}` : `a caller at ${ip}`, principal, ns: mm ? mm[1]! : null, serviceAccount: mm ? mm[2]! : null, ip });
   };
   const concrete = (pattern: string) => (pattern === '*' ? 'x' : pattern.replace(/^\*/, 'x').replace(/\*$/, 'x'));
   const principalFor = (ns: string, sa: string) => `${TRUST_DOMAIN}/ns/${ns}/sa/${sa}`;
@@ -289,10 +314,13 @@ export function peersNamedBy(m: Model): Peer[] {
       for (const f of arr(get(rule, ['from']))) {
         const s = get(f, ['source']);
         if (!isObj(s)) continue;
-        for (const x of [...arr(s.principals), ...arr(s.notPrincipals)]) if (typeof x === 'string') add(concrete(x).includes('/ns/') ? concrete(x) : principalFor('x', 'x'));
+        for (const x of [...arr(s.principals), ...arr(s.notPrincipals)])
+          if (typeof x === 'string') add(concrete(x).includes('/ns/') ? concrete(x) : principalFor('x', 'x'));
         for (const x of [...arr(s.namespaces), ...arr(s.notNamespaces)]) if (typeof x === 'string') add(principalFor(concrete(x), 'probe'));
-        for (const x of [...arr(s.serviceAccounts), ...arr(s.notServiceAccounts)]) if (typeof x === 'string') add(x.includes('/') ? principalFor(x.split('/')[0]!, x.split('/')[1]!) : principalFor(p.ns, x));
-        for (const x of [...arr(s.ipBlocks), ...arr(s.remoteIpBlocks)]) if (typeof x === 'string' && /^\d+\.\d+\.\d+\.\d+/.test(x)) add(principalFor(p.ns, 'probe'), x.split('/')[0]!);
+        for (const x of [...arr(s.serviceAccounts), ...arr(s.notServiceAccounts)])
+          if (typeof x === 'string') add(x.includes('/') ? principalFor(x.split('/')[0]!, x.split('/')[1]!) : principalFor(p.ns, x));
+        for (const x of [...arr(s.ipBlocks), ...arr(s.remoteIpBlocks)])
+          if (typeof x === 'string' && /^\d+\.\d+\.\d+\.\d+/.test(x)) add(principalFor(p.ns, 'probe'), x.split('/')[0]!);
       }
       for (const w of arr(get(rule, ['when']))) {
         if (!isObj(w)) continue;

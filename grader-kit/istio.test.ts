@@ -56,14 +56,17 @@ spec:
   rules: [{ from: [{ source: { principals: [cluster.local/ns/shop/sa/frontend] } }], to: [{ operation: { methods: [GET, POST], paths: ["/api/*"] } }] }]
 `;
 const sub = (files: Record<string, string>) => new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.from(v)])));
-const model = (mesh: string) => load(sub({ 'k8s/checkout.yaml': K8S, 'istio/mesh.yaml': mesh }), { required: ['k8s/checkout.yaml'], kinds: ['VirtualService'] });
+const model = (mesh: string) =>
+  load(sub({ 'k8s/checkout.yaml': K8S, 'istio/mesh.yaml': mesh }), { required: ['k8s/checkout.yaml'], kinds: ['VirtualService'] });
 const HOST = 'checkout.shop.svc.cluster.local';
 const req = { method: 'GET', path: '/api/products', headers: {}, port: 8080 };
 
 describe('grader-kit istio', () => {
   it('refuses a submission without a required file or kind, in both languages', () => {
     expect(() => load(sub({ 'istio/mesh.yaml': MESH('v2') }), { required: ['k8s/checkout.yaml'] })).toThrow(NotGradable);
-    expect(() => load(sub({ 'k8s/checkout.yaml': K8S }), { required: ['k8s/checkout.yaml'], kinds: ['DestinationRule'] })).toThrow(/There is no DestinationRule/);
+    expect(() => load(sub({ 'k8s/checkout.yaml': K8S }), { required: ['k8s/checkout.yaml'], kinds: ['DestinationRule'] })).toThrow(
+      /There is no DestinationRule/,
+    );
   });
 
   it('splits requests by weight over the subsets, and a subset selecting no Pod answers 503', () => {
@@ -92,7 +95,17 @@ describe('grader-kit istio', () => {
   it("decides authorization as Istio does: deny-by-default, the frontend's principal allowed, others refused", () => {
     const m = model(MESH('v2'));
     const w = { ns: 'shop', labels: { app: 'checkout', version: 'v1' }, name: { ko: 'c', en: 'c' } };
-    const r = (p: typeof FRONTEND_PEER, method: string, path: string) => ({ principal: p.principal, ns: p.ns, serviceAccount: p.serviceAccount, ip: p.ip, method, path, port: 8080, hosts: [HOST], headers: {} });
+    const r = (p: typeof FRONTEND_PEER, method: string, path: string) => ({
+      principal: p.principal,
+      ns: p.ns,
+      serviceAccount: p.serviceAccount,
+      ip: p.ip,
+      method,
+      path,
+      port: 8080,
+      hosts: [HOST],
+      headers: {},
+    });
     expect(decide(m, w, r(FRONTEND_PEER, 'POST', '/api/checkout')).allowed).toBe(true);
     expect(decide(m, w, r(FRONTEND_PEER, 'DELETE', '/api/checkout')).by.kind).toBe('no-allow');
     expect(decide(m, w, r(OTHER_PEERS[0]!, 'GET', '/api/products')).allowed).toBe(false);

@@ -15,7 +15,10 @@ const table: FieldTable = {
 describe('unknownFields', () => {
   it('reports a misplaced field at its path, suggests a near spelling, walks lists, and stops at the limit', () => {
     const found = unknownFields(table, { kind: 'Deployment', spec: { Replicas: 2, strategy: { maxUnavailable: 0, rollingUpdate: { maxSurge: 1 } } } }, 'Dep');
-    expect(found.map((p) => p.path)).toEqual([['spec', 'Replicas'], ['spec', 'strategy', 'maxUnavailable']]);
+    expect(found.map((p) => p.path)).toEqual([
+      ['spec', 'Replicas'],
+      ['spec', 'strategy', 'maxUnavailable'],
+    ]);
     expect(found[0]!.en).toBe('unknown field "Replicas" in spec (did you mean "replicas"?)');
     expect(found[1]!.ko).toContain('spec.strategy에 알 수 없는 필드 "maxUnavailable"');
     expect(unknownFields(table, { spec: { strategy: [{ a: 1 }, { type: 'x' }] } } as never, 'Dep').map((p) => p.path)).toEqual([['spec', 'strategy', 0, 'a']]);

@@ -8,7 +8,9 @@ const docs = (text: string) => parseYamlFile(new Submission(new Map([['k8s/a.yam
 
 describe('k8s-objects: what Kubernetes does with the fields', () => {
   it('reads a document as one object and a kind: List as its items, keeping lines', () => {
-    const { objects, strays } = objectsOf(docs('apiVersion: v1\nkind: List\nitems:\n  - kind: Service\n    metadata: { name: a }\n  - 7\n---\nkind: ConfigMap\nmetadata: { name: b }\n---\n- x\n'));
+    const { objects, strays } = objectsOf(
+      docs('apiVersion: v1\nkind: List\nitems:\n  - kind: Service\n    metadata: { name: a }\n  - 7\n---\nkind: ConfigMap\nmetadata: { name: b }\n---\n- x\n'),
+    );
     expect(objects.map((o) => `${o.kind}/${o.name}`)).toEqual(['Service/a', 'ConfigMap/b']);
     expect(objects[0]!.at(['metadata', 'name'])).toBe('k8s/a.yaml:5');
     expect(objects[1]!.where(['metadata'])).toBe('k8s/a.yaml:9 (ConfigMap b, metadata)');
@@ -21,7 +23,17 @@ describe('k8s-objects: what Kubernetes does with the fields', () => {
     expect(selects({ matchLabels: { app: 'checkout', tier: 'web' } }, l)).toBe(false);
     expect(selects({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['api', 'web'] }] }, l)).toBe(true);
     expect(selects({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['api'] }] }, l)).toBe(false);
-    expect(selects({ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }, { key: 'app', operator: 'Exists' }] }, l)).toBe(true);
+    expect(
+      selects(
+        {
+          matchExpressions: [
+            { key: 'zone', operator: 'DoesNotExist' },
+            { key: 'app', operator: 'Exists' },
+          ],
+        },
+        l,
+      ),
+    ).toBe(true);
     expect(selects({ matchExpressions: [{ key: 'app', operator: 'Like' }] }, l)).toBe(false);
     expect(selects({}, l)).toBe(false);
     expect(selects(null, l)).toBe(false);
@@ -40,21 +52,42 @@ describe('k8s-objects: what Kubernetes does with the fields', () => {
   });
 
   it('splits image references with registry ports and digests', () => {
-    expect(splitImage('registry.example.com:5000/shop/frontend:1.4.1')).toEqual({ name: 'registry.example.com:5000/shop/frontend', tag: '1.4.1', digest: undefined });
+    expect(splitImage('registry.example.com:5000/shop/frontend:1.4.1')).toEqual({
+      name: 'registry.example.com:5000/shop/frontend',
+      tag: '1.4.1',
+      digest: undefined,
+    });
     expect(splitImage('registry.example.com:5000/shop/frontend')).toEqual({ name: 'registry.example.com:5000/shop/frontend', digest: undefined });
     expect(splitImage('a/b:1@sha256:00')).toEqual({ name: 'a/b', tag: '1', digest: 'sha256:00' });
   });
 
   it('finds containers and init containers with their paths', () => {
-    const { objects } = objectsOf(docs('kind: Deployment\nmetadata: { name: d }\nspec:\n  template:\n    spec:\n      initContainers: [{ name: i }]\n      containers: [{ name: c }, 3]\n'));
+    const { objects } = objectsOf(
+      docs('kind: Deployment\nmetadata: { name: d }\nspec:\n  template:\n    spec:\n      initContainers: [{ name: i }]\n      containers: [{ name: c }, 3]\n'),
+    );
     expect(containers(objects[0]!).map((c) => c.name)).toEqual(['c']);
-    expect(containers(objects[0]!, ['containers', 'initContainers']).map((c) => `${c.name}@${c.path.join('.')}`)).toEqual(['c@spec.template.spec.containers.0', 'i@spec.template.spec.initContainers.0']);
+    expect(containers(objects[0]!, ['containers', 'initContainers']).map((c) => `${c.name}@${c.path.join('.')}`)).toEqual([
+      'c@spec.template.spec.containers.0',
+      'i@spec.template.spec.initContainers.0',
+    ]);
   });
 
   it('the shared validation knows the course kinds and refuses what kubectl apply refuses', () => {
     expect(Object.keys(KINDS)).toEqual(expect.arrayContaining(['Deployment', 'Service', 'ConfigMap', 'Secret', 'ServiceAccount']));
     expect(validateObject({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'frontend' }, imagePullSecrets: [{ name: 'regcred' }] })).toEqual([]);
-    expect(validateObject({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'frontend' }, imagePullSecret: [] }).map((p) => p.en)).toEqual([expect.stringMatching(/unknown field "imagePullSecret"/)]);
-    expect(validateObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: 'lots' } } }] } } } }).length).toBeGreaterThan(0);
+    expect(validateObject({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'frontend' }, imagePullSecret: [] }).map((p) => p.en)).toEqual([
+      expect.stringMatching(/unknown field "imagePullSecret"/),
+    ]);
+    expect(
+      validateObject({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'd' },
+        spec: {
+          selector: { matchLabels: { a: 'b' } },
+          template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: 'lots' } } }] } },
+        },
+      }).length,
+    ).toBeGreaterThan(0);
   });
 });

@@ -150,7 +150,12 @@ export function selects(selector: Json | undefined, labels: Record<string, strin
 }
 
 /** "a=b, c=d", or "(none)". */
-export const fmtLabels = (l: Record<string, string>) => (Object.keys(l).length ? Object.entries(l).map(([k, v]) => `${k}=${v}`).join(', ') : '(none)');
+export const fmtLabels = (l: Record<string, string>) =>
+  Object.keys(l).length
+    ? Object.entries(l)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')
+    : '(none)';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Containers and ports

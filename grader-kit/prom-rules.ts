@@ -42,17 +42,21 @@ export interface RuleFile {
 
 const MAX_DEPTH = 64;
 
-
 /** Rejects what cannot be graded, with the file and, where known, the line. */
 export function loadRuleFile(sub: Submission, RULE_FILE: string): RuleFile {
-  if (!sub.has(RULE_FILE)) throw new NotGradable(m(`${RULE_FILE} 파일이 없습니다. 규칙 파일을 ${RULE_FILE}라는 이름으로 제출하세요.`, `${RULE_FILE} is missing: submit your rule file under that name.`));
+  if (!sub.has(RULE_FILE))
+    throw new NotGradable(
+      m(`${RULE_FILE} 파일이 없습니다. 규칙 파일을 ${RULE_FILE}라는 이름으로 제출하세요.`, `${RULE_FILE} is missing: submit your rule file under that name.`),
+    );
   if (!sub.isValidUtf8(RULE_FILE)) throw new NotGradable(m(`${RULE_FILE}이 UTF-8 텍스트가 아닙니다.`, `${RULE_FILE} is not UTF-8 text.`));
   const text = sub.text(RULE_FILE)!;
   if (text.trim() === '') throw new NotGradable(m(`${RULE_FILE}이 비어 있습니다.`, `${RULE_FILE} is empty.`));
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     const line = text.slice(0, nul).split('\n').length;
-    throw new NotGradable(m(`${RULE_FILE} ${line}행에 NUL 문자가 있습니다. 텍스트 파일이 아닙니다.`, `${RULE_FILE} line ${line} contains a NUL byte: this is not a text file.`));
+    throw new NotGradable(
+      m(`${RULE_FILE} ${line}행에 NUL 문자가 있습니다. 텍스트 파일이 아닙니다.`, `${RULE_FILE} line ${line} contains a NUL byte: this is not a text file.`),
+    );
   }
   const lc = new LineCounter();
   let doc: Document.Parsed;
@@ -79,7 +83,12 @@ export function loadRuleFile(sub: Submission, RULE_FILE: string): RuleFile {
     );
   }
   if (depthOf(doc, root) > MAX_DEPTH) {
-    throw new NotGradable(m(`${RULE_FILE}의 중첩이 너무 깊습니다 (${MAX_DEPTH}단계 초과). 규칙 파일은 이렇게 깊지 않습니다.`, `${RULE_FILE} is nested deeper than ${MAX_DEPTH} levels: a rule file never is.`));
+    throw new NotGradable(
+      m(
+        `${RULE_FILE}의 중첩이 너무 깊습니다 (${MAX_DEPTH}단계 초과). 규칙 파일은 이렇게 깊지 않습니다.`,
+        `${RULE_FILE} is nested deeper than ${MAX_DEPTH} levels: a rule file never is.`,
+      ),
+    );
   }
   const rules: Rule[] = [];
   if (isSeq(groups)) {
@@ -128,9 +137,13 @@ function yamlError(e: unknown, lc: LineCounter, RULE_FILE: string): NotGradable 
   const err = e as { message?: string; linePos?: [{ line: number; col: number }]; pos?: [number, number] };
   let line: number | null = err.linePos?.[0]?.line ?? null;
   if (line === null && err.pos) line = lc.linePos(err.pos[0]).line;
-  const first = String(err.message ?? e).split('\n')[0]!.slice(0, 300);
+  const first = String(err.message ?? e)
+    .split('\n')[0]!
+    .slice(0, 300);
   if (/alias/i.test(first) && /count|exceed|resource/i.test(first)) {
-    return new NotGradable(m(`${RULE_FILE}의 YAML 별칭(alias)이 너무 많이 펼쳐집니다 (YAML 폭탄).`, `${RULE_FILE} expands too many YAML aliases (a YAML bomb).`));
+    return new NotGradable(
+      m(`${RULE_FILE}의 YAML 별칭(alias)이 너무 많이 펼쳐집니다 (YAML 폭탄).`, `${RULE_FILE} expands too many YAML aliases (a YAML bomb).`),
+    );
   }
   if (e instanceof RangeError) return new NotGradable(m(`${RULE_FILE}의 중첩이 너무 깊어 읽을 수 없습니다.`, `${RULE_FILE} is nested too deeply to read.`));
   const at = line !== null ? `${RULE_FILE}:${line}` : RULE_FILE;

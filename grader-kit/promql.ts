@@ -52,7 +52,18 @@ export function isCounter(name: string | null): boolean {
 }
 
 /** Functions that are right to apply to a counter as it is. */
-const COUNTER_FNS = new Set(['rate', 'irate', 'increase', 'resets', 'absent', 'absent_over_time', 'present_over_time', 'count_over_time', 'timestamp', 'changes']);
+const COUNTER_FNS = new Set([
+  'rate',
+  'irate',
+  'increase',
+  'resets',
+  'absent',
+  'absent_over_time',
+  'present_over_time',
+  'count_over_time',
+  'timestamp',
+  'changes',
+]);
 const COUNTER_AGGS = new Set(['count', 'group']);
 
 export function counterUseOk(s: Selector): boolean {
@@ -136,7 +147,11 @@ function selectorOf(expr: string, node: SyntaxNode): Selector {
     if (a.name === 'AggregateExpr') {
       const mod = a.getChild('AggregateModifier');
       const labels = mod ? groupingLabels(expr, mod.getChild('GroupingLabels')) : null;
-      aggs.push({ op: txt(a.getChild('AggregateOp')).toLowerCase(), by: mod?.getChild('By') ? labels : null, without: mod?.getChild('Without') ? labels : null });
+      aggs.push({
+        op: txt(a.getChild('AggregateOp')).toLowerCase(),
+        by: mod?.getChild('By') ? labels : null,
+        without: mod?.getChild('Without') ? labels : null,
+      });
     } else if (a.name === 'FunctionCall' && txt(a.getChild('FunctionIdentifier')).toLowerCase() === 'histogram_quantile') {
       const body = a.getChild('FunctionCallBody');
       let first = body?.firstChild ?? null; // anonymous tokens such as "(" are not in the tree

@@ -88,7 +88,10 @@ let cache: { dir: string; list: Scenario[] } | null = null;
 export function loadScenarios(dir: string): Scenario[] {
   if (cache?.dir === dir) return cache.list;
   const list: Scenario[] = [];
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.yml')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => x.endsWith('.yml'))
+    .sort()) {
     const s = YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Scenario;
     if (!s || (s.kind !== 'fires' && s.kind !== 'quiet') || !Array.isArray(s.input_series) || !(s.minutes > 0)) throw new Error(`bad scenario ${f}`);
     list.push(s);

@@ -4,7 +4,17 @@ import { fail, partial, pass } from './index';
 
 describe('the engine↔grader contract', () => {
   it('accepts the verdicts the kit helpers make and refuses what a grader must not print', () => {
-    const doc = { gradable: true, checks: [pass('a', 2), fail('b', { ko: '틀림', en: 'wrong' }), partial('c', 3, [{ ok: true, message: 'x' }, { ok: false, message: 'y' }])] };
+    const doc = {
+      gradable: true,
+      checks: [
+        pass('a', 2),
+        fail('b', { ko: '틀림', en: 'wrong' }),
+        partial('c', 3, [
+          { ok: true, message: 'x' },
+          { ok: false, message: 'y' },
+        ]),
+      ],
+    };
     expect(graderOutput.parse(JSON.parse(JSON.stringify(doc))).checks.map((c) => [c.id, c.points, c.passed])).toEqual([
       ['a', 2, true],
       ['b', 0, false],

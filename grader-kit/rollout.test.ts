@@ -36,7 +36,15 @@ describe('grader-kit rollout', () => {
     [{ matchLabels: { app: 'checkout' } }, true],
     [{ matchExpressions: [{ key: 'app', operator: 'In', values: ['checkout', 'x'] }] }, true],
     [{ matchExpressions: [{ key: 'tier', operator: 'Exists' }] }, true],
-    [{ matchExpressions: [{ key: 'canary', operator: 'DoesNotExist' }, { key: 'app', operator: 'NotIn', values: ['other'] }] }, true],
+    [
+      {
+        matchExpressions: [
+          { key: 'canary', operator: 'DoesNotExist' },
+          { key: 'app', operator: 'NotIn', values: ['other'] },
+        ],
+      },
+      true,
+    ],
     [{}, true],
     [{ matchLabels: { app: 'orders' } }, false],
     [{ matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['checkout'] }] }, false],
@@ -61,7 +69,17 @@ describe('grader-kit rollout', () => {
   });
 
   it.each([
-    [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9090 }] }, 'metrics', 9090],
+    [
+      {
+        name: 'c',
+        ports: [
+          { name: 'http', containerPort: 8080 },
+          { name: 'metrics', containerPort: 9090 },
+        ],
+      },
+      'metrics',
+      9090,
+    ],
     [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }] }, 8080, 8080],
     [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }] }, 'web', undefined],
     [{ name: 'c' }, 'http', undefined],

@@ -59,17 +59,39 @@ export function readRollout(dep: Json): Rollout {
   const problems: ApiProblem[] = [];
   const base: PathPart[] = ['spec', 'strategy', 'rollingUpdate'];
   if (type === 'Recreate' && ru !== undefined && ru !== null) {
-    problems.push({ path: base, en: "spec.strategy.rollingUpdate may not be specified when strategy type is 'Recreate'", ko: "strategy type이 'Recreate'이면 spec.strategy.rollingUpdate를 쓸 수 없습니다" });
+    problems.push({
+      path: base,
+      en: "spec.strategy.rollingUpdate may not be specified when strategy type is 'Recreate'",
+      ko: "strategy type이 'Recreate'이면 spec.strategy.rollingUpdate를 쓸 수 없습니다",
+    });
   }
   const rawSurge = get(ru, ['maxSurge']);
   const rawUnavailable = get(ru, ['maxUnavailable']);
   const surgeV = intOrPercent(rawSurge) ?? { kind: 'percent', n: 25 };
   const unavailV = intOrPercent(rawUnavailable) ?? { kind: 'percent', n: 25 };
-  for (const [name, v] of [['maxSurge', surgeV], ['maxUnavailable', unavailV]] as const) {
-    if (v.kind === 'invalid') problems.push({ path: [...base, name], en: `spec.strategy.rollingUpdate.${name}: ${v.raw} is neither an integer nor a percentage such as "25%"`, ko: `spec.strategy.rollingUpdate.${name}: ${v.raw}는 정수도 "25%" 같은 백분율도 아닙니다` });
-    else if (v.n < 0) problems.push({ path: [...base, name], en: `spec.strategy.rollingUpdate.${name} must not be negative`, ko: `spec.strategy.rollingUpdate.${name}는 음수일 수 없습니다` });
+  for (const [name, v] of [
+    ['maxSurge', surgeV],
+    ['maxUnavailable', unavailV],
+  ] as const) {
+    if (v.kind === 'invalid')
+      problems.push({
+        path: [...base, name],
+        en: `spec.strategy.rollingUpdate.${name}: ${v.raw} is neither an integer nor a percentage such as "25%"`,
+        ko: `spec.strategy.rollingUpdate.${name}: ${v.raw}는 정수도 "25%" 같은 백분율도 아닙니다`,
+      });
+    else if (v.n < 0)
+      problems.push({
+        path: [...base, name],
+        en: `spec.strategy.rollingUpdate.${name} must not be negative`,
+        ko: `spec.strategy.rollingUpdate.${name}는 음수일 수 없습니다`,
+      });
   }
-  if (unavailV.kind === 'percent' && unavailV.n > 100) problems.push({ path: [...base, 'maxUnavailable'], en: 'spec.strategy.rollingUpdate.maxUnavailable must not be greater than 100%', ko: 'spec.strategy.rollingUpdate.maxUnavailable은 100%보다 클 수 없습니다' });
+  if (unavailV.kind === 'percent' && unavailV.n > 100)
+    problems.push({
+      path: [...base, 'maxUnavailable'],
+      en: 'spec.strategy.rollingUpdate.maxUnavailable must not be greater than 100%',
+      ko: 'spec.strategy.rollingUpdate.maxUnavailable은 100%보다 클 수 없습니다',
+    });
   // Validation compares the values against 100 (a percentage is its number), so only a literal 0 or "0%" is zero here.
   if (type === 'RollingUpdate' && surgeV.kind !== 'invalid' && unavailV.kind !== 'invalid' && surgeV.n === 0 && unavailV.n === 0) {
     problems.push({
@@ -137,14 +159,28 @@ export function readBudget(pdb: Json, replicas: number): Budget {
   const problems: ApiProblem[] = [];
   const rawMin = get(pdb, ['spec', 'minAvailable']);
   const rawMax = get(pdb, ['spec', 'maxUnavailable']);
-  if (rawMin !== undefined && rawMax !== undefined) problems.push({ path: ['spec'], en: 'spec.minAvailable and spec.maxUnavailable cannot both be set', ko: 'spec.minAvailable과 spec.maxUnavailable을 함께 쓸 수 없습니다' });
+  if (rawMin !== undefined && rawMax !== undefined)
+    problems.push({
+      path: ['spec'],
+      en: 'spec.minAvailable and spec.maxUnavailable cannot both be set',
+      ko: 'spec.minAvailable과 spec.maxUnavailable을 함께 쓸 수 없습니다',
+    });
   const min = intOrPercent(rawMin);
   const max = intOrPercent(rawMax);
-  for (const [name, v] of [['minAvailable', min], ['maxUnavailable', max]] as const) {
+  for (const [name, v] of [
+    ['minAvailable', min],
+    ['maxUnavailable', max],
+  ] as const) {
     if (!v) continue;
-    if (v.kind === 'invalid') problems.push({ path: ['spec', name], en: `spec.${name}: ${v.raw} is neither an integer nor a percentage such as "50%"`, ko: `spec.${name}: ${v.raw}는 정수도 "50%" 같은 백분율도 아닙니다` });
+    if (v.kind === 'invalid')
+      problems.push({
+        path: ['spec', name],
+        en: `spec.${name}: ${v.raw} is neither an integer nor a percentage such as "50%"`,
+        ko: `spec.${name}: ${v.raw}는 정수도 "50%" 같은 백분율도 아닙니다`,
+      });
     else if (v.n < 0) problems.push({ path: ['spec', name], en: `spec.${name} must not be negative`, ko: `spec.${name}는 음수일 수 없습니다` });
-    else if (v.kind === 'percent' && v.n > 100) problems.push({ path: ['spec', name], en: `spec.${name} must not be greater than 100%`, ko: `spec.${name}는 100%보다 클 수 없습니다` });
+    else if (v.kind === 'percent' && v.n > 100)
+      problems.push({ path: ['spec', name], en: `spec.${name} must not be greater than 100%`, ko: `spec.${name}는 100%보다 클 수 없습니다` });
   }
   let mustStay: number | undefined;
   if (min && min.kind !== 'invalid') mustStay = scaledValue(min, replicas, true);

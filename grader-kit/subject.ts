@@ -34,7 +34,10 @@ export function checkCommonJsSources(sub: Submission, main: string): void {
       const where = line ? `${file}:${line}` : file;
       const msg = String(err.message).split('\n')[0]!.slice(0, 200);
       const esm = /import statement|export/i.test(msg)
-        ? { ko: ' Node 18은 .js 파일을 CommonJS로 실행하므로 import 대신 require()를 쓰세요.', en: ' Node 18 runs a .js file as CommonJS: use require() instead of import.' }
+        ? {
+            ko: ' Node 18은 .js 파일을 CommonJS로 실행하므로 import 대신 require()를 쓰세요.',
+            en: ' Node 18 runs a .js file as CommonJS: use require() instead of import.',
+          }
         : { ko: '', en: '' };
       throw new NotGradable({ ko: `${where}: JavaScript 문법 오류입니다 (${msg}).${esm.ko}`, en: `${where}: JavaScript syntax error (${msg}).${esm.en}` });
     }

@@ -47,8 +47,12 @@ export function notAnId(arg: string, w: { inst: Instance; text: string; attr: st
     owner_id: m('소유 계정 ID', 'owner account id'),
   };
   const d = what[w.attr];
-  const use = idAttrs(w.inst.block.type).map((a) => `${clip(w.inst.addr)}.${a}`).join(' or ');
-  const useKo = idAttrs(w.inst.block.type).map((a) => `${clip(w.inst.addr)}.${a}`).join(' 또는 ');
+  const use = idAttrs(w.inst.block.type)
+    .map((a) => `${clip(w.inst.addr)}.${a}`)
+    .join(' or ');
+  const useKo = idAttrs(w.inst.block.type)
+    .map((a) => `${clip(w.inst.addr)}.${a}`)
+    .join(' 또는 ');
   return m(
     `${arg}가 ${clip(w.text)}${d ? `(${d.ko})` : ''}입니다. ${arg}에는 리소스의 ID가 들어가야 하니 ${useKo}를 쓰세요`,
     `${arg} is ${clip(w.text)}${d ? ` (the ${d.en})` : ''}, not the resource's id: use ${use}`,
@@ -127,7 +131,9 @@ export function analyse(model: Model): Network {
     ...model.instances('aws_default_route_table').map((inst): RouteTable => ({ inst, kind: 'default', defaults: [] })),
   ];
   /** The VPC whose original main table an aws_default_route_table manages. */
-  const defaultOf = new Map<RouteTable, Instance | null>(routeTables.filter((r) => r.kind === 'default').map((r) => [r, refTo(model.attr(r.inst, 'default_route_table_id'), 'aws_vpc', MAIN_ATTRS)]));
+  const defaultOf = new Map<RouteTable, Instance | null>(
+    routeTables.filter((r) => r.kind === 'default').map((r) => [r, refTo(model.attr(r.inst, 'default_route_table_id'), 'aws_vpc', MAIN_ATTRS)]),
+  );
   const originalMain = (v: Instance): RouteTable => {
     let rt = routeTables.find((r) => (r.kind === 'default' && defaultOf.get(r) === v) || (r.kind === 'vpc-main' && r.inst === v));
     if (!rt) routeTables.push((rt = { inst: v, kind: 'vpc-main', defaults: [] }));
@@ -167,7 +173,8 @@ export function analyse(model: Model): Network {
     const rt = tableOf(model.attr(a, 'route_table_id'));
     if (v && rt) mainAssoc.set(v, rt);
   }
-  const mainOf = (v: Instance): RouteTable | null => mainAssoc.get(v) ?? routeTables.find((r) => (r.kind === 'default' && defaultOf.get(r) === v) || (r.kind === 'vpc-main' && r.inst === v)) ?? null;
+  const mainOf = (v: Instance): RouteTable | null =>
+    mainAssoc.get(v) ?? routeTables.find((r) => (r.kind === 'default' && defaultOf.get(r) === v) || (r.kind === 'vpc-main' && r.inst === v)) ?? null;
 
   const assoc = new Map<Instance, RouteTable[]>();
   const badAssociations: BadAssociation[] = [];
@@ -206,7 +213,19 @@ export function analyse(model: Model): Network {
       }
     } else cidrError = why(cidrVal);
     const inVpc = vpc !== null && subnetVpc === vpc;
-    return { inst, role, roleBy, rts, viaMain: main !== null, mapPublic, cidrVal, cidr, cidrError, usesCidrFn: traced.fns.has('cidrsubnet') || traced.fns.has('cidrsubnets'), inVpc };
+    return {
+      inst,
+      role,
+      roleBy,
+      rts,
+      viaMain: main !== null,
+      mapPublic,
+      cidrVal,
+      cidr,
+      cidrError,
+      usesCidrFn: traced.fns.has('cidrsubnet') || traced.fns.has('cidrsubnets'),
+      inVpc,
+    };
   });
   const unexpanded = model.blocksOf('aws_route_table_association').flatMap((b) => {
     const e = model.expand(b);

@@ -56,7 +56,10 @@ function toKey(v: Val): string | Unknown {
   if (v instanceof Ref && v.path.startsWith('data.')) return refKey(v);
   if (v instanceof Ref || v instanceof InstVal) {
     const what = v instanceof Ref ? v.path : v.inst.addr;
-    return new Unknown({ ko: `${what}는 apply한 뒤에야 알 수 있어 키로 쓸 수 없습니다 (Terraform도 이런 for_each/키를 거부합니다)`, en: `${what} is known only after apply, so it cannot be a key (Terraform refuses such a for_each or key too)` });
+    return new Unknown({
+      ko: `${what}는 apply한 뒤에야 알 수 있어 키로 쓸 수 없습니다 (Terraform도 이런 for_each/키를 거부합니다)`,
+      en: `${what} is known only after apply, so it cannot be a key (Terraform refuses such a for_each or key too)`,
+    });
   }
   return new Unknown({ ko: '키가 문자열이 아닙니다', en: 'a key must be a string' });
 }
@@ -185,8 +188,10 @@ export class Model {
     }
     for (const l of blocksOf(doc.locals)) for (const [k, v] of Object.entries(l)) if (!this.locals.has(k)) this.locals.set(k, { raw: v, file });
     for (const t of blocksOf(doc.terraform)) this.terraform.push({ body: t, file, line: lineOf(['terraform']) });
-    for (const [name, blocks] of named(doc.provider)) for (const b of blocksOf(blocks)) this.providers.push({ name, body: b, file, line: lineOf(['provider', name]) });
-    for (const [name, blocks] of named(doc.module)) for (const b of blocksOf(blocks)) this.modules.push({ name, body: b, file, line: lineOf(['module', name]) });
+    for (const [name, blocks] of named(doc.provider))
+      for (const b of blocksOf(blocks)) this.providers.push({ name, body: b, file, line: lineOf(['provider', name]) });
+    for (const [name, blocks] of named(doc.module))
+      for (const b of blocksOf(blocks)) this.modules.push({ name, body: b, file, line: lineOf(['module', name]) });
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, byName] of named(doc[kind])) {
         for (const [name, blocks] of named(byName)) {
@@ -237,8 +242,10 @@ export class Model {
     if (b.body.count !== undefined) {
       const n = this.evalRaw(b.body.count, {});
       if (!isKnown(n)) out = n;
-      else if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) out = u(`count가 0 이상의 정수가 아닙니다 (${showVal(n)})`, `count is not a whole number of 0 or more (${showVal(n)})`);
-      else if (n > MAX_INSTANCES) out = u(`count ${n}는 채점기가 펼치는 한도(${MAX_INSTANCES})보다 큽니다`, `count ${n} is more than the grader expands (${MAX_INSTANCES})`);
+      else if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+        out = u(`count가 0 이상의 정수가 아닙니다 (${showVal(n)})`, `count is not a whole number of 0 or more (${showVal(n)})`);
+      else if (n > MAX_INSTANCES)
+        out = u(`count ${n}는 채점기가 펼치는 한도(${MAX_INSTANCES})보다 큽니다`, `count ${n} is more than the grader expands (${MAX_INSTANCES})`);
       else out = Array.from({ length: n }, (_, i) => ({ block: b, key: i, addr: `${base}[${i}]`, scope: { count: i } }));
     } else if (b.body.for_each !== undefined) {
       // The functions that computed the for_each value count for every argument that reads each.value.
@@ -247,7 +254,10 @@ export class Model {
       if (!isKnown(fe)) out = fe;
       else if (fe instanceof Map) {
         const keys = [...fe.keys()].sort();
-        out = keys.length > MAX_INSTANCES ? tooMany : keys.map((k) => ({ block: b, key: k, addr: `${base}[${showKey(k)}]`, scope: { each: { key: keyVal(k), value: fe.get(k)!, fns } } }));
+        out =
+          keys.length > MAX_INSTANCES
+            ? tooMany
+            : keys.map((k) => ({ block: b, key: k, addr: `${base}[${showKey(k)}]`, scope: { each: { key: keyVal(k), value: fe.get(k)!, fns } } }));
       } else if (Array.isArray(fe)) {
         // A set of strings, or of zone names from a data source (kept symbolic).
         const keys: string[] = [];
@@ -261,7 +271,11 @@ export class Model {
           if (!keys.includes(k)) keys.push(k);
         }
         keys.sort();
-        out = bad ?? (keys.length > MAX_INSTANCES ? tooMany : keys.map((k) => ({ block: b, key: k, addr: `${base}[${showKey(k)}]`, scope: { each: { key: keyVal(k), value: keyVal(k), fns } } })));
+        out =
+          bad ??
+          (keys.length > MAX_INSTANCES
+            ? tooMany
+            : keys.map((k) => ({ block: b, key: k, addr: `${base}[${showKey(k)}]`, scope: { each: { key: keyVal(k), value: keyVal(k), fns } } })));
       } else out = u('for_each는 map이나 문자열 set이어야 합니다', 'for_each must be a map or a set of strings');
     } else out = [{ block: b, key: null, addr: base, scope: {} }];
     this.expansion.set(b, out);
@@ -309,15 +323,22 @@ export class Model {
           unknown ??= fe;
           continue;
         }
-        const pairs: [Val, Val][] = Array.isArray(fe) ? fe.map((v, k) => [k, v]) : fe instanceof Map ? [...fe.keys()].sort().map((k) => [keyVal(k), fe.get(k)!]) : [];
+        const pairs: [Val, Val][] = Array.isArray(fe)
+          ? fe.map((v, k) => [k, v])
+          : fe instanceof Map
+            ? [...fe.keys()].sort().map((k) => [keyVal(k), fe.get(k)!])
+            : [];
         const content = Array.isArray(spec.content) ? spec.content.find(isObj) : isObj(spec.content) ? spec.content : undefined;
         if (!content) continue;
         for (const [k, v] of pairs.slice(0, MAX_INSTANCES)) {
           const vars = new Map(i.scope.vars ?? []);
-          vars.set(it, new Map<string, Val>([
-            ['key', k],
-            ['value', v],
-          ]));
+          vars.set(
+            it,
+            new Map<string, Val>([
+              ['key', k],
+              ['value', v],
+            ]),
+          );
           const m = this.evalRaw(content, { ...i.scope, vars });
           if (m instanceof Map) blocks.push(m);
         }
@@ -586,7 +607,11 @@ export class Model {
     const got = this.varMemo.get(name);
     if (got !== undefined) return got;
     const d = this.variables.get(name);
-    const v: Val = !d ? u(`variable "${name}" 블록이 없습니다`, `there is no variable "${name}" block`) : d.raw === undefined ? u(`var.${name}에 default 값이 없습니다`, `var.${name} has no default value`) : this.evalRaw(d.raw, {});
+    const v: Val = !d
+      ? u(`variable "${name}" 블록이 없습니다`, `there is no variable "${name}" block`)
+      : d.raw === undefined
+        ? u(`var.${name}에 default 값이 없습니다`, `var.${name} has no default value`)
+        : this.evalRaw(d.raw, {});
     this.varMemo.set(name, v);
     return v;
   }
@@ -630,7 +655,8 @@ export class Model {
 
   private getIndex(v: Val, k: Val): Val {
     if (!isKnown(k)) return k;
-    if (v instanceof Ref) return typeof k === 'number' || typeof k === 'string' ? new Ref(`${v.path}[${JSON.stringify(k)}]`) : u('인덱스가 올바르지 않습니다', 'bad index');
+    if (v instanceof Ref)
+      return typeof k === 'number' || typeof k === 'string' ? new Ref(`${v.path}[${JSON.stringify(k)}]`) : u('인덱스가 올바르지 않습니다', 'bad index');
     if (Array.isArray(v)) {
       const i = toNum(k);
       if (i === null || !Number.isInteger(i)) return u('목록의 인덱스가 정수가 아닙니다', 'a list index must be a whole number');
@@ -688,14 +714,18 @@ function toStr(v: Val): string | Unknown {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof Unknown) return v;
-  if (v instanceof Ref || v instanceof InstVal) return u(`${showVal(v)}는 AWS에 만들어진 뒤에야 알 수 있습니다`, `${showVal(v)} is known only once AWS has created it`);
+  if (v instanceof Ref || v instanceof InstVal)
+    return u(`${showVal(v)}는 AWS에 만들어진 뒤에야 알 수 있습니다`, `${showVal(v)} is known only once AWS has created it`);
   return u('문자열로 바꿀 수 없는 값입니다', 'this value cannot become a string');
 }
 
 export function valEq(a: Val, b: Val): boolean | Unknown {
   if (a instanceof Unknown) return a;
   if (b instanceof Unknown) return b;
-  if (a instanceof Ref || b instanceof Ref) return a instanceof Ref && b instanceof Ref && a.path === b.path ? true : u('AWS만 아는 값끼리는 비교할 수 없습니다', 'values known only to AWS cannot be compared');
+  if (a instanceof Ref || b instanceof Ref)
+    return a instanceof Ref && b instanceof Ref && a.path === b.path
+      ? true
+      : u('AWS만 아는 값끼리는 비교할 수 없습니다', 'values known only to AWS cannot be compared');
   if (a instanceof InstVal || b instanceof InstVal) return a instanceof InstVal && b instanceof InstVal && a.inst === b.inst;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;

@@ -10,7 +10,8 @@ import { parseExpression } from './tf-expr';
 import { InstVal, Ref, Unknown, showVal } from './tf-model';
 import { analyse, refTo, wrongAttr } from './tf-aws-network';
 
-const sub = (files: Record<string, string | Buffer>) => new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
+const sub = (files: Record<string, string | Buffer>) =>
+  new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
 
 async function notGradable(p: Promise<unknown>): Promise<string> {
   try {
@@ -72,7 +73,7 @@ describe('the expression parser', () => {
 });
 
 describe('reading the files', () => {
-  it('turns the parser\'s diagnostics into file, line and text', () => {
+  it("turns the parser's diagnostics into file, line and text", () => {
     const d = describeSyntaxError('main.tf', 'parse config: [main.tf:21,29-22,1: Invalid block definition; Detail here. main.tf:30,1-2: Other; x]');
     expect(d).toEqual({ line: 21, col: 29, text: 'Invalid block definition; Detail here.' });
   });
@@ -182,7 +183,7 @@ resource "aws_route" "private_default" {
   nat_gateway_id         = aws_nat_gateway.main.id
 }
 `;
-  it('finds each subnet\'s route table (its association, else the VPC\'s main table) and where 0.0.0.0/0 goes', async () => {
+  it("finds each subnet's route table (its association, else the VPC's main table) and where 0.0.0.0/0 goes", async () => {
     const model = await loadModel(sub({ 'main.tf': network }));
     const net = analyse(model);
     const roles = net.subnets.map((s) => `${s.inst.addr} ${s.role} ${s.roleBy}${s.viaMain ? ' (main table)' : ''} ${s.cidr ? showVal(s.cidrVal!) : '?'}`);
@@ -198,7 +199,9 @@ resource "aws_route" "private_default" {
     expect(refTo(model.attr(nat, 'allocation_id'), 'aws_eip')?.addr).toBe('aws_eip.nat');
   });
   it('reads a reference by ARN as no reference, and says what it is', async () => {
-    const model = await loadModel(sub({ 'main.tf': network.replace('subnet_id      = aws_subnet.public[count.index].id', 'subnet_id      = aws_subnet.public[count.index].arn') }));
+    const model = await loadModel(
+      sub({ 'main.tf': network.replace('subnet_id      = aws_subnet.public[count.index].id', 'subnet_id      = aws_subnet.public[count.index].arn') }),
+    );
     const net = analyse(model);
     expect(net.subnets.filter((s) => s.role === 'public').map((s) => s.inst.addr)).toEqual([]);
     expect(net.badAssociations).toHaveLength(2);

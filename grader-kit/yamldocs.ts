@@ -91,7 +91,13 @@ export function parseYamlFile(sub: Submission, file: string, opts: { version?: '
   let docs: Document.Parsed[];
   try {
     // merge: `<<` merge keys, which Kubernetes' YAML reader (YAML 1.1) applies; YAML 1.2 alone would keep `<<` as a key.
-    docs = YAML.parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true, ...(opts.version ? { version: opts.version } : {}) }) as Document.Parsed[];
+    docs = YAML.parseAllDocuments(text, {
+      lineCounter: lc,
+      prettyErrors: false,
+      uniqueKeys: true,
+      merge: true,
+      ...(opts.version ? { version: opts.version } : {}),
+    }) as Document.Parsed[];
   } catch (e) {
     throw new NotGradable({ ko: `${file}를 YAML로 읽을 수 없습니다: ${short(e)}`, en: `${file} is not valid YAML: ${short(e)}` });
   }
@@ -112,14 +118,17 @@ export function parseYamlFile(sub: Submission, file: string, opts: { version?: '
     }
     if (value === null || value === undefined) continue;
     if (depthOf(value) > MAX_DEPTH) throw new NotGradable({ ko: `${file}: 너무 깊게 중첩되어 있습니다.`, en: `${file}: nested too deeply.` });
-    if (out.length >= MAX_DOCS) throw new NotGradable({ ko: `${file}: 문서가 너무 많습니다 (최대 ${MAX_DOCS}개).`, en: `${file}: too many documents (at most ${MAX_DOCS}).` });
+    if (out.length >= MAX_DOCS)
+      throw new NotGradable({ ko: `${file}: 문서가 너무 많습니다 (최대 ${MAX_DOCS}개).`, en: `${file}: too many documents (at most ${MAX_DOCS}).` });
     out.push({ file, index: i, value, line: lineFinder(doc, lc) });
   }
   return out;
 }
 
 function short(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 200);
+  return String((e as Error)?.message ?? e)
+    .split('\n')[0]!
+    .slice(0, 200);
 }
 
 /** `spec.template.spec.containers[0].ports[1]` from ['spec', 'template', ..., 0, 'ports', 1]. */

@@ -29,6 +29,13 @@ export async function audit(
   tx: Pick<Prisma.TransactionClient, 'auditLog'> = getDb(),
 ): Promise<void> {
   await tx.auditLog.create({
-    data: { actorId: entry.actorId, action: entry.action, targetType: entry.targetType, targetId: entry.targetId ?? null, detail: entry.detail, ip: entry.ip ?? null },
+    data: {
+      actorId: entry.actorId,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId ?? null,
+      detail: entry.detail,
+      ip: entry.ip ?? null,
+    },
   });
 }

@@ -138,7 +138,16 @@ function push(out: Op[], op: Op['op'], a: number, b: number, n: number) {
  * Whether the two regions have any line in common (linear): unrelated regions, e.g. a file rewritten from scratch,
  * are replaced whole at once, which is also the shortest script for them, instead of searching every diagonal.
  */
-function shareALine(a: Int32Array, aLo: number, aHi: number, b: Int32Array, bLo: number, bHi: number, budget: Budget, marks: { seen: Int32Array; stamp: number }): boolean {
+function shareALine(
+  a: Int32Array,
+  aLo: number,
+  aHi: number,
+  b: Int32Array,
+  bLo: number,
+  bHi: number,
+  budget: Budget,
+  marks: { seen: Int32Array; stamp: number },
+): boolean {
   budget.spend(aHi - aLo + bHi - bLo);
   const stamp = ++marks.stamp;
   for (let i = aLo; i < aHi; i++) marks.seen[a[i]!] = stamp;
@@ -147,7 +156,17 @@ function shareALine(a: Int32Array, aLo: number, aHi: number, b: Int32Array, bLo:
 }
 
 /** The edit script of a[aLo,aHi) against b[bLo,bHi), appended to `out` in order. */
-function diffRange(a: Int32Array, aLo: number, aHi: number, b: Int32Array, bLo: number, bHi: number, budget: Budget, out: Op[], marks: { seen: Int32Array; stamp: number }): void {
+function diffRange(
+  a: Int32Array,
+  aLo: number,
+  aHi: number,
+  b: Int32Array,
+  bLo: number,
+  bHi: number,
+  budget: Budget,
+  out: Op[],
+  marks: { seen: Int32Array; stamp: number },
+): void {
   // common head and tail
   let head = 0;
   while (aLo + head < aHi && bLo + head < bHi && a[aLo + head] === b[bLo + head]) head++;

@@ -18,8 +18,18 @@ function create() {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
       registers: [registry],
     }),
-    sandboxFailures: new client.Counter({ name: 'lms_sandbox_failures_total', help: 'Infrastructure failures while grading', labelNames: ['lab'] as const, registers: [registry] }),
-    timeouts: new client.Counter({ name: 'lms_grading_timeouts_total', help: 'Submissions that ran past their time limit', labelNames: ['lab'] as const, registers: [registry] }),
+    sandboxFailures: new client.Counter({
+      name: 'lms_sandbox_failures_total',
+      help: 'Infrastructure failures while grading',
+      labelNames: ['lab'] as const,
+      registers: [registry],
+    }),
+    timeouts: new client.Counter({
+      name: 'lms_grading_timeouts_total',
+      help: 'Submissions that ran past their time limit',
+      labelNames: ['lab'] as const,
+      registers: [registry],
+    }),
     queueDepth: new client.Gauge({ name: 'lms_queue_depth', help: 'Grading jobs by state', labelNames: ['state'] as const, registers: [registry] }),
     httpDuration: new client.Histogram({
       name: 'lms_http_request_duration_seconds',

@@ -49,7 +49,11 @@ export function queueRedis(): Redis {
 }
 
 export async function enqueueGrading(submissionId: string, opts: { priority?: number } = {}): Promise<void> {
-  await getGradingQueue().add('grade', { submissionId }, { ...GRADING_JOB_OPTIONS, jobId: submissionId, ...(opts.priority ? { priority: Math.min(opts.priority, 2_097_152) } : {}) });
+  await getGradingQueue().add(
+    'grade',
+    { submissionId },
+    { ...GRADING_JOB_OPTIONS, jobId: submissionId, ...(opts.priority ? { priority: Math.min(opts.priority, 2_097_152) } : {}) },
+  );
 }
 
 export async function closeQueue(): Promise<void> {

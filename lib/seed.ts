@@ -29,7 +29,14 @@ export async function seedDemoData(accounts: { email: string; name: string; role
     // The demo cohort started three days ago: week 1 is open and due in four days, later weeks open one by one.
     const start = Date.now() - 3 * 24 * 3600 * 1000;
     const week = 7 * 24 * 3600 * 1000;
-    await db.cohortWeek.createMany({ data: Array.from({ length: 10 }, (_, i) => ({ cohortId: cohort.id, week: i + 1, unlockAt: new Date(start + i * week), dueAt: new Date(start + (i + 1) * week) })) });
+    await db.cohortWeek.createMany({
+      data: Array.from({ length: 10 }, (_, i) => ({
+        cohortId: cohort.id,
+        week: i + 1,
+        unlockAt: new Date(start + i * week),
+        dueAt: new Date(start + (i + 1) * week),
+      })),
+    });
   }
   for (const l of learners) {
     await db.cohortMember.upsert({

@@ -33,7 +33,8 @@ describe('wall-clock dates in a zone (datetime-local inputs)', () => {
     expect(fromZonedInput('2026-07-01', 'Asia/Kolkata')!.toISOString()).toBe('2026-06-30T18:30:00.000Z'); // a bare date is 00:00
   });
   it('refuses what is not a real date and time', () => {
-    for (const bad of ['2026-13-40T99:00', '2026-02-30T09:00', '2026-02-28T24:00', '2026-3-2', '09:00', '', 'tomorrow']) expect(fromZonedInput(bad, 'UTC'), bad).toBeNull();
+    for (const bad of ['2026-13-40T99:00', '2026-02-30T09:00', '2026-02-28T24:00', '2026-3-2', '09:00', '', 'tomorrow'])
+      expect(fromZonedInput(bad, 'UTC'), bad).toBeNull();
   });
   it('follows daylight saving: offsets change with the season, a skipped time moves forward, a repeated one is the first', () => {
     expect(fromZonedInput('2026-01-15T09:00', 'Europe/Berlin')!.toISOString()).toBe('2026-01-15T08:00:00.000Z');
@@ -46,4 +47,3 @@ describe('wall-clock dates in a zone (datetime-local inputs)', () => {
     expect(zoneLabel('Asia/Seoul', 'en')).toMatch(/GMT\+9|KST/);
   });
 });
-

@@ -38,7 +38,15 @@ const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/;
 /** A date-time as `YYYY-MM-DDTHH:mm` on the wall clock of `zone`: what a datetime-local input shows and takes. */
 export function toZonedInput(d: Date, zone: string): string {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(d)
       .map((x) => [x.type, x.value]),
   );
@@ -66,7 +74,8 @@ export function fromZonedInput(s: string, zone: string): Date | null {
   const [y, mo, d, h, mi] = [m[1], m[2], m[3], m[4] ?? '00', m[5] ?? '00'].map(Number) as [number, number, number, number, number];
   const wall = Date.UTC(y, mo - 1, d, h, mi);
   const check = new Date(wall);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || check.getUTCHours() !== h || check.getUTCMinutes() !== mi) return null;
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || check.getUTCHours() !== h || check.getUTCMinutes() !== mi)
+    return null;
   // The offset a day before and a day after cover both sides of any transition near this time.
   const candidates = [...new Set([wall - offsetAt(wall - 86_400_000, zone), wall - offsetAt(wall + 86_400_000, zone)])].sort((a, b) => a - b);
   const exact = candidates.find((t) => wallClockMs(t, zone) === wall);
@@ -77,6 +86,8 @@ export function fromZonedInput(s: string, zone: string): Date | null {
 
 /** A zone's short name for labels, e.g. "KST" or "GMT+9" (the runtime's wording), falling back to the IANA name. */
 export function zoneLabel(zone: string, lang: 'ko' | 'en', at = new Date()): string {
-  const part = new Intl.DateTimeFormat(lang === 'ko' ? 'ko-KR' : 'en-US', { timeZone: zone, timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName');
+  const part = new Intl.DateTimeFormat(lang === 'ko' ? 'ko-KR' : 'en-US', { timeZone: zone, timeZoneName: 'short' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName');
   return part?.value ?? zone;
 }

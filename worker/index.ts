@@ -72,13 +72,19 @@ export async function startWorker(): Promise<RunningWorker> {
     const list = await docker.listContainers({ all: true, filters: { label: [LABEL_SANDBOX] } });
     for (const c of list) {
       if (!(await abandoned(c.Labels, c.Created * 1000))) continue;
-      await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => {});
       log(`removed leftover sandbox ${c.Id.slice(0, 12)} of ${c.Labels[LABEL_OWNER] ?? 'unknown owner'}`);
     }
     const images = await docker.listImages({ filters: { label: [`${LABEL_SANDBOX}=image`] } });
     for (const img of images) {
       if (!(await abandoned(img.Labels ?? {}, img.Created * 1000))) continue;
-      await docker.getImage(img.Id).remove({ force: true }).catch(() => {});
+      await docker
+        .getImage(img.Id)
+        .remove({ force: true })
+        .catch(() => {});
     }
   };
   await sweep();
@@ -112,10 +118,16 @@ export async function startWorker(): Promise<RunningWorker> {
           pool,
           log: (msg) => jobLog.warn(msg),
           // The learner's grading ended: their jobs put back for fairness may go now.
-          onLearnerFree: (userId) => promoteDeferred(queue, userId).then(() => undefined, () => undefined),
+          onLearnerFree: (userId) =>
+            promoteDeferred(queue, userId).then(
+              () => undefined,
+              () => undefined,
+            ),
         });
       } catch (e) {
-        const sub = await getDb().submission.findUnique({ where: { id: submissionId }, select: { labId: true } }).catch(() => null);
+        const sub = await getDb()
+          .submission.findUnique({ where: { id: submissionId }, select: { labId: true } })
+          .catch(() => null);
         m.sandboxFailures.inc({ lab: sub?.labId ?? 'unknown' });
         throw e;
       }
@@ -163,9 +175,18 @@ export async function startWorker(): Promise<RunningWorker> {
     }
     if (req.url === '/healthz') {
       const checks = await Promise.all([
-        docker.ping().then(() => true, () => false),
-        getDb().$queryRaw`SELECT 1`.then(() => true, () => false),
-        hb.ping().then(() => true, () => false),
+        docker.ping().then(
+          () => true,
+          () => false,
+        ),
+        getDb().$queryRaw`SELECT 1`.then(
+          () => true,
+          () => false,
+        ),
+        hb.ping().then(
+          () => true,
+          () => false,
+        ),
       ]);
       const ok = checks.every(Boolean);
       res.statusCode = ok ? 200 : 503;

@@ -10,14 +10,15 @@ export default async function Home() {
     <div className="space-y-10">
       <section className="space-y-4 py-6">
         <h1 className="text-4xl font-bold tracking-tight">{t(lang, 'common.appName')}</h1>
-        <p className="max-w-2xl text-lg text-slate-600 dark:text-slate-300">
-          {t(lang, 'home.tagline')}
-        </p>
+        <p className="max-w-2xl text-lg text-slate-600 dark:text-slate-300">{t(lang, 'home.tagline')}</p>
         <div className="flex gap-3">
           <Link href="/roadmap" className="rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700">
             {t(lang, 'common.startLearning')}
           </Link>
-          <Link href="/login" className="rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+          <Link
+            href="/login"
+            className="rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+          >
             {t(lang, 'common.signIn')}
           </Link>
         </div>

@@ -3,7 +3,20 @@ import { z } from 'zod';
 import { action } from '@/app/_server/actions';
 import { createCohort, joinCohort } from '@/lib/cohorts/gradebook';
 import { regradeLab, regradeLabEverywhere, regradeSubmission } from '@/lib/cohorts/regrade';
-import { acceptCohortInvite, declineCohortInvite, fillCohortSchedule, inviteByEmail, parseEmailList, removeMember, revokeInvite, rotateInviteCode, setExtension, setGradeOverride, setLatePolicy, setSchedule } from '@/lib/cohorts/manage';
+import {
+  acceptCohortInvite,
+  declineCohortInvite,
+  fillCohortSchedule,
+  inviteByEmail,
+  parseEmailList,
+  removeMember,
+  revokeInvite,
+  rotateInviteCode,
+  setExtension,
+  setGradeOverride,
+  setLatePolicy,
+  setSchedule,
+} from '@/lib/cohorts/manage';
 import { fromZonedInput, zoneOf } from '@/lib/time-zone';
 import type { SessionUser } from '@/app/_server/session';
 import { setCohortWebhook } from '@/lib/cohorts/gradebook';
@@ -37,16 +50,24 @@ export const createCohortAction = action(
   },
 );
 
-export const joinCohortAction = action({ schema: z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{6,40}$/, 'Not an invite code.') }) }, async ({ code }, user) => {
-  const c = await joinCohort(user!, code);
-  return { name: c.name };
-});
+export const joinCohortAction = action(
+  { schema: z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{6,40}$/, 'Not an invite code.') }) },
+  async ({ code }, user) => {
+    const c = await joinCohort(user!, code);
+    return { name: c.name };
+  },
+);
 
 const id = z.string().regex(/^[a-z0-9]{10,40}$/, 'Not an id.');
 
-export const regradeLabAction = action({ schema: z.object({ cohortId: id, labId: z.string().regex(/^[a-z0-9-]{3,63}$/) }), roles: ['INSTRUCTOR', 'ADMIN'] }, async (i, user) => regradeLab(user!, i.cohortId, i.labId));
+export const regradeLabAction = action(
+  { schema: z.object({ cohortId: id, labId: z.string().regex(/^[a-z0-9-]{3,63}$/) }), roles: ['INSTRUCTOR', 'ADMIN'] },
+  async (i, user) => regradeLab(user!, i.cohortId, i.labId),
+);
 
-export const regradeSubmissionAction = action({ schema: z.object({ cohortId: id, submissionId: id }), roles: ['INSTRUCTOR', 'ADMIN'] }, async (i, user) => regradeSubmission(user!, i.cohortId, i.submissionId));
+export const regradeSubmissionAction = action({ schema: z.object({ cohortId: id, submissionId: id }), roles: ['INSTRUCTOR', 'ADMIN'] }, async (i, user) =>
+  regradeSubmission(user!, i.cohortId, i.submissionId),
+);
 
 export const setWebhookAction = action(
   { schema: z.object({ cohortId: id, webhook: webhookInput.nullable(), stuckAfter: z.coerce.number().int().min(1).max(20) }), roles: ['INSTRUCTOR', 'ADMIN'] },
@@ -67,11 +88,14 @@ const at = (s: string, user: SessionUser | null) => fromZonedInput(s, zoneOf(use
 const labId = z.string().regex(/^[a-z0-9-]{3,63}$/, 'Not a lab id.');
 const staff = { roles: ['INSTRUCTOR', 'ADMIN'] as ('INSTRUCTOR' | 'ADMIN')[] };
 
-export const inviteEmailsAction = action({ schema: z.object({ cohortId: id, text: z.string().max(200_000, 'The list is too long.') }), ...staff }, async (i, user) => {
-  const { emails, invalid } = parseEmailList(i.text);
-  const out = await inviteByEmail(user!, i.cohortId, emails);
-  return { ...out, invalid: invalid.slice(0, 20) };
-});
+export const inviteEmailsAction = action(
+  { schema: z.object({ cohortId: id, text: z.string().max(200_000, 'The list is too long.') }), ...staff },
+  async (i, user) => {
+    const { emails, invalid } = parseEmailList(i.text);
+    const out = await inviteByEmail(user!, i.cohortId, emails);
+    return { ...out, invalid: invalid.slice(0, 20) };
+  },
+);
 
 // The person an e-mail invite is for answers it (lib/cohorts/manage.ts finds the invite by their own e-mail).
 export const acceptInviteAction = action({ schema: z.object({ cohortId: id }) }, async (i, user) => acceptCohortInvite(user!, i.cohortId));
@@ -80,19 +104,37 @@ export const declineInviteAction = action({ schema: z.object({ cohortId: id }) }
 
 export const revokeInviteAction = action({ schema: z.object({ cohortId: id, email }), ...staff }, async (i, user) => revokeInvite(user!, i.cohortId, i.email));
 
-export const removeMemberAction = action({ schema: z.object({ cohortId: id, userId: id }), ...staff }, async (i, user) => removeMember(user!, i.cohortId, i.userId));
-
-export const rotateInviteAction = action({ schema: z.object({ cohortId: id }), ...staff }, async (i, user) => ({ inviteCode: await rotateInviteCode(user!, i.cohortId) }));
-
-export const setScheduleAction = action(
-  { schema: z.object({ cohortId: id, weeks: z.array(z.object({ week: z.coerce.number().int().min(1).max(10), unlockAt: localDateTime, dueAt: localDateTime })).max(10) }), ...staff },
-  async (i, user) => setSchedule(user!, i.cohortId, i.weeks.map((w) => ({ week: w.week, unlockAt: at(w.unlockAt, user), dueAt: at(w.dueAt, user) }))),
+export const removeMemberAction = action({ schema: z.object({ cohortId: id, userId: id }), ...staff }, async (i, user) =>
+  removeMember(user!, i.cohortId, i.userId),
 );
 
-export const fillScheduleAction = action({ schema: z.object({ cohortId: id, start: localDateTime }), ...staff }, async (i, user) => fillCohortSchedule(user!, i.cohortId, at(i.start, user), zoneOf(user)));
+export const rotateInviteAction = action({ schema: z.object({ cohortId: id }), ...staff }, async (i, user) => ({
+  inviteCode: await rotateInviteCode(user!, i.cohortId),
+}));
 
-export const setLatePolicyAction = action({ schema: z.object({ cohortId: id, latePenaltyPct: z.coerce.number().int('Whole percent.').min(0).max(100) }), ...staff }, async (i, user) =>
-  setLatePolicy(user!, i.cohortId, i.latePenaltyPct),
+export const setScheduleAction = action(
+  {
+    schema: z.object({
+      cohortId: id,
+      weeks: z.array(z.object({ week: z.coerce.number().int().min(1).max(10), unlockAt: localDateTime, dueAt: localDateTime })).max(10),
+    }),
+    ...staff,
+  },
+  async (i, user) =>
+    setSchedule(
+      user!,
+      i.cohortId,
+      i.weeks.map((w) => ({ week: w.week, unlockAt: at(w.unlockAt, user), dueAt: at(w.dueAt, user) })),
+    ),
+);
+
+export const fillScheduleAction = action({ schema: z.object({ cohortId: id, start: localDateTime }), ...staff }, async (i, user) =>
+  fillCohortSchedule(user!, i.cohortId, at(i.start, user), zoneOf(user)),
+);
+
+export const setLatePolicyAction = action(
+  { schema: z.object({ cohortId: id, latePenaltyPct: z.coerce.number().int('Whole percent.').min(0).max(100) }), ...staff },
+  async (i, user) => setLatePolicy(user!, i.cohortId, i.latePenaltyPct),
 );
 
 export const setExtensionAction = action(

@@ -99,7 +99,14 @@ export default function CodeEditor({ value, language, label, onChange, external 
             syntaxHighlighting(highlight),
             theme,
             EditorState.tabSize.of(2),
-            EditorView.contentAttributes.of({ 'aria-label': label, 'data-testid': 'editor', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off', tabindex: '0' }),
+            EditorView.contentAttributes.of({
+              'aria-label': label,
+              'data-testid': 'editor',
+              spellcheck: 'false',
+              autocapitalize: 'off',
+              autocorrect: 'off',
+              tabindex: '0',
+            }),
             EditorView.updateListener.of((u) => {
               if (u.docChanged) changed.current(u.state.doc.toString());
             }),
@@ -117,7 +124,11 @@ export default function CodeEditor({ value, language, label, onChange, external 
   }, [initial, language, label]);
 
   return (
-    <div className="relative h-96 overflow-hidden rounded-md border border-slate-300 bg-slate-50 focus-within:border-blue-600 focus-within:ring-2 focus-within:ring-blue-600/30 dark:border-slate-700 dark:bg-slate-900" data-language={language} data-ready={ready}>
+    <div
+      className="relative h-96 overflow-hidden rounded-md border border-slate-300 bg-slate-50 focus-within:border-blue-600 focus-within:ring-2 focus-within:ring-blue-600/30 dark:border-slate-700 dark:bg-slate-900"
+      data-language={language}
+      data-ready={ready}
+    >
       <div ref={host} className="h-full [&_.cm-editor]:h-full" />
       {/* The text while the editor loads: a picture of it (no scrolling, nothing to focus; the editor replaces it). */}
       {!ready && (

@@ -41,8 +41,15 @@ function travel(view: EditorView, from: 'done' | 'undone'): boolean {
   const entry = h[from].at(-1);
   if (!entry) return false;
   const back: Entry = { changes: entry.changes.invert(view.state.doc), selection: view.state.selection, time: 0 };
-  const next: History = from === 'done' ? { done: h.done.slice(0, -1), undone: [...h.undone, back] } : { done: [...h.done, back], undone: h.undone.slice(0, -1) };
-  view.dispatch({ changes: entry.changes, selection: entry.selection, effects: setHistory.of(next), userEvent: from === 'done' ? 'undo' : 'redo', scrollIntoView: true });
+  const next: History =
+    from === 'done' ? { done: h.done.slice(0, -1), undone: [...h.undone, back] } : { done: [...h.done, back], undone: h.undone.slice(0, -1) };
+  view.dispatch({
+    changes: entry.changes,
+    selection: entry.selection,
+    effects: setHistory.of(next),
+    userEvent: from === 'done' ? 'undo' : 'redo',
+    scrollIntoView: true,
+  });
   return true;
 }
 

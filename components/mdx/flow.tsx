@@ -24,7 +24,9 @@ export function flowLayout(steps: FlowStep[], loop = false) {
     const y0 = top + (bodyH - colH) / 2;
     return col.map((label, j) => ({ label, x: 12 + i * (boxW + gap), y: y0 + j * (h + vgap), w: boxW, h }));
   });
-  const arrows = boxes.slice(0, -1).flatMap((col, i) => col.flatMap((a) => boxes[i + 1]!.map((b) => ({ x1: a.x + a.w, y1: a.y + a.h / 2, x2: b.x - 2, y2: b.y + b.h / 2 }))));
+  const arrows = boxes
+    .slice(0, -1)
+    .flatMap((col, i) => col.flatMap((a) => boxes[i + 1]!.map((b) => ({ x1: a.x + a.w, y1: a.y + a.h / 2, x2: b.x - 2, y2: b.y + b.h / 2 }))));
   const label = columns.map((c) => (c.length > 1 ? `(${c.join(' | ')})` : c[0])).join(' → ') + (loop ? ' ↺' : '');
   return { width, height, boxes, arrows, top, bodyH, label };
 }
@@ -35,7 +37,14 @@ export function Flow({ steps, loop = false, caption }: { steps: FlowStep[]; loop
   const last = boxes.at(-1)?.[0];
   return (
     <figure className="not-prose my-6 overflow-x-auto">
-      <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label={label} className="max-w-none text-slate-700 dark:text-slate-200">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        width={width}
+        height={height}
+        role="img"
+        aria-label={label}
+        className="max-w-none text-slate-700 dark:text-slate-200"
+      >
         <defs>
           <marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" fill="currentColor" />

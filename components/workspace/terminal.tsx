@@ -232,7 +232,16 @@ export default function WorkspaceTerminal({ workspaceId, s, onEnd }: WorkspaceTe
     };
   }, [workspaceId, shell]);
 
-  const message = phase === 'exited' ? s.shellExited : phase === 'reconnecting' ? s.reconnecting : phase === 'failed' ? s.disconnected : phase === 'signedOut' ? s.signedOut : null;
+  const message =
+    phase === 'exited'
+      ? s.shellExited
+      : phase === 'reconnecting'
+        ? s.reconnecting
+        : phase === 'failed'
+          ? s.disconnected
+          : phase === 'signedOut'
+            ? s.signedOut
+            : null;
   return (
     <div className="space-y-2" data-testid="terminal" data-phase={phase}>
       <div className="relative w-full overflow-hidden rounded-md border border-slate-700 bg-[#0f172a] p-1">
@@ -241,7 +250,12 @@ export default function WorkspaceTerminal({ workspaceId, s, onEnd }: WorkspaceTe
           <div className="absolute inset-x-0 bottom-0 flex flex-wrap items-center gap-3 bg-slate-900/90 px-3 py-2 text-sm text-slate-100" role="status">
             <span>{message}</span>
             {phase === 'exited' && (
-              <button type="button" onClick={() => setShell((n) => n + 1)} className="rounded border border-slate-400 px-2 py-0.5 hover:bg-slate-800" data-testid="new-shell">
+              <button
+                type="button"
+                onClick={() => setShell((n) => n + 1)}
+                className="rounded border border-slate-400 px-2 py-0.5 hover:bg-slate-800"
+                data-testid="new-shell"
+              >
                 {s.newShell}
               </button>
             )}

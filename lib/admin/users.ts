@@ -15,7 +15,9 @@ const USERS_PAGE = 50;
 export async function listUsers(actor: Actor, q = '', page = 1, take = USERS_PAGE) {
   adminOnly(actor);
   const query = q.trim().slice(0, 80);
-  const where = query ? { OR: [{ email: { contains: query, mode: 'insensitive' as const } }, { name: { contains: query, mode: 'insensitive' as const } }] } : {};
+  const where = query
+    ? { OR: [{ email: { contains: query, mode: 'insensitive' as const } }, { name: { contains: query, mode: 'insensitive' as const } }] }
+    : {};
   const p = Math.max(1, Math.min(Math.floor(page) || 1, 10_000));
   const db = getDb();
   const [rows, total] = await Promise.all([
@@ -92,9 +94,20 @@ export async function queueOverview(actor: Actor) {
     .sort((a, b) => b.timestamp - a.timestamp)
     .slice(0, 50);
   const rows = await Promise.all(
-    jobs.map(async (j) => ({ id: j.id ?? '', state: await j.getState(), attempts: j.attemptsMade, priority: j.opts.priority ?? 0, failedReason: j.failedReason?.slice(0, 200) ?? null, timestamp: j.timestamp, finishedOn: j.finishedOn ?? null })),
+    jobs.map(async (j) => ({
+      id: j.id ?? '',
+      state: await j.getState(),
+      attempts: j.attemptsMade,
+      priority: j.opts.priority ?? 0,
+      failedReason: j.failedReason?.slice(0, 200) ?? null,
+      timestamp: j.timestamp,
+      finishedOn: j.finishedOn ?? null,
+    })),
   );
-  const subs = await getDb().submission.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: { id: true, labId: true, status: true, user: { select: { email: true } } } });
+  const subs = await getDb().submission.findMany({
+    where: { id: { in: rows.map((r) => r.id) } },
+    select: { id: true, labId: true, status: true, user: { select: { email: true } } },
+  });
   const workers = await q.getWorkersCount().catch(() => null);
   return { counts, workers, jobs: rows.map((r) => ({ ...r, submission: subs.find((s) => s.id === r.id) ?? null })) };
 }

@@ -25,7 +25,15 @@ export async function userForSession(userId: string, sessionVersion: unknown): P
     select: { id: true, role: true, email: true, name: true, lang: true, timeZone: true, theme: true, sessionVersion: true },
   });
   if (!user || user.sessionVersion !== sessionVersion) return null;
-  return { id: user.id, role: user.role, email: user.email, name: user.name, lang: user.lang, timeZone: user.timeZone, theme: isTheme(user.theme) ? user.theme : 'system' };
+  return {
+    id: user.id,
+    role: user.role,
+    email: user.email,
+    name: user.name,
+    lang: user.lang,
+    timeZone: user.timeZone,
+    theme: isTheme(user.theme) ? user.theme : 'system',
+  };
 }
 
 /** Ends every session of the account (signing out signs out everywhere, the safe default for a shared lab PC). */

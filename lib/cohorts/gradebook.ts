@@ -48,9 +48,14 @@ export async function createCohort(actor: Actor, input: { name: string; start: D
  */
 export async function cohortByInvite(actor: Actor, code: string): Promise<{ name: string; instructor: string; member: boolean } | null> {
   const db = getDb();
-  const cohort = await db.cohort.findUnique({ where: { inviteCode: code }, select: { id: true, name: true, instructorId: true, instructor: { select: { name: true } } } });
+  const cohort = await db.cohort.findUnique({
+    where: { inviteCode: code },
+    select: { id: true, name: true, instructorId: true, instructor: { select: { name: true } } },
+  });
   if (!cohort) return null;
-  const member = cohort.instructorId === actor.id || !!(await db.cohortMember.findUnique({ where: { cohortId_userId: { cohortId: cohort.id, userId: actor.id } }, select: { userId: true } }));
+  const member =
+    cohort.instructorId === actor.id ||
+    !!(await db.cohortMember.findUnique({ where: { cohortId_userId: { cohortId: cohort.id, userId: actor.id } }, select: { userId: true } }));
   return { name: cohort.name, instructor: cohort.instructor.name, member };
 }
 
@@ -66,7 +71,8 @@ export async function joinCohort(actor: Actor, code: string) {
     await tx.cohortMember.create({ data: { cohortId: cohort.id, userId: actor.id } });
     // an e-mail invite to the same cohort is answered by this (it would otherwise wait on both sides)
     const me = await tx.user.findUnique({ where: { id: actor.id }, select: { email: true } });
-    if (me) await tx.cohortInvite.updateMany({ where: { cohortId: cohort.id, email: me.email.toLowerCase(), acceptedAt: null }, data: { acceptedAt: new Date() } });
+    if (me)
+      await tx.cohortInvite.updateMany({ where: { cohortId: cohort.id, email: me.email.toLowerCase(), acceptedAt: null }, data: { acceptedAt: new Date() } });
     await audit({ actorId: actor.id, action: 'cohort.member.add', targetType: 'cohort', targetId: cohort.id, detail: { via: 'invite-link' } }, tx);
   });
   return cohort;
@@ -105,12 +111,29 @@ export interface Gradebook {
 export async function gradebook(actor: Actor, cohortId: string): Promise<Gradebook> {
   const cohort = await teachableCohort(actor, cohortId);
   const db = getDb();
-  const members = await db.cohortMember.findMany({ where: { cohortId }, include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { user: { name: 'asc' } } });
-  const labs = listLabs().map((l) => ({ id: l.manifest.id, week: l.manifest.week, title: l.manifest.title, max: l.manifest.checks.reduce((s, c) => s + c.points, 0), passRatio: l.manifest.passRatio }));
+  const members = await db.cohortMember.findMany({
+    where: { cohortId },
+    include: { user: { select: { id: true, name: true, email: true } } },
+    orderBy: { user: { name: 'asc' } },
+  });
+  const labs = listLabs().map((l) => ({
+    id: l.manifest.id,
+    week: l.manifest.week,
+    title: l.manifest.title,
+    max: l.manifest.checks.reduce((s, c) => s + c.points, 0),
+    passRatio: l.manifest.passRatio,
+  }));
   const subs = await db.submission.findMany({
     where: { userId: { in: members.map((m) => m.userId) }, status: 'GRADED', practice: false },
     orderBy: { createdAt: 'asc' },
-    select: { id: true, userId: true, labId: true, late: true, regradeOfId: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
+    select: {
+      id: true,
+      userId: true,
+      labId: true,
+      late: true,
+      regradeOfId: true,
+      result: { select: { score: true, maxScore: true, gradable: true, passed: true } },
+    },
   });
   // Each attempt counts by its latest gradable grading: a regrade replaces its original's score (and keeps its late
   // mark), as LabProgress does (lib/submissions/process-submission.ts recomputeLabProgress).
@@ -219,14 +242,34 @@ export function csvCell(v: string | number | boolean | null): string {
 }
 
 export function gradebookCsv(gb: Gradebook): string {
-  const head = ['name', 'email', ...gb.labs.flatMap((l) => [`${l.id} best`, `${l.id} max`, `${l.id} attempts`, `${l.id} passed`, `${l.id} late`, `${l.id} late attempts`, `${l.id} override`]), 'total'];
+  const head = [
+    'name',
+    'email',
+    ...gb.labs.flatMap((l) => [
+      `${l.id} best`,
+      `${l.id} max`,
+      `${l.id} attempts`,
+      `${l.id} passed`,
+      `${l.id} late`,
+      `${l.id} late attempts`,
+      `${l.id} override`,
+    ]),
+    'total',
+  ];
   const lines = [head.map(csvCell).join(',')];
   for (const r of gb.rows) {
     lines.push(
-      [r.user.name, r.user.email, ...gb.labs.flatMap((l) => {
-        const c = r.cells[l.id]!;
-        return [c.best, c.max, c.attempts, c.passed ? 'yes' : 'no', c.late ? 'yes' : 'no', c.lateAttempts, c.override?.score ?? null];
-      }), r.total].map(csvCell).join(','),
+      [
+        r.user.name,
+        r.user.email,
+        ...gb.labs.flatMap((l) => {
+          const c = r.cells[l.id]!;
+          return [c.best, c.max, c.attempts, c.passed ? 'yes' : 'no', c.late ? 'yes' : 'no', c.lateAttempts, c.override?.score ?? null];
+        }),
+        r.total,
+      ]
+        .map(csvCell)
+        .join(','),
     );
   }
   return lines.join('\r\n') + '\r\n';
@@ -236,14 +279,40 @@ export function gradebookCsv(gb: Gradebook): string {
 export async function learnerTimeline(actor: Actor, cohortId: string, userId: string) {
   await teachableCohort(actor, cohortId);
   const db = getDb();
-  const member = await db.cohortMember.findUnique({ where: { cohortId_userId: { cohortId, userId } }, include: { user: { select: { id: true, name: true, email: true } } } });
+  const member = await db.cohortMember.findUnique({
+    where: { cohortId_userId: { cohortId, userId } },
+    include: { user: { select: { id: true, name: true, email: true } } },
+  });
   if (!member) throw new AppError('not_found');
   const [subs, lessons] = await Promise.all([
-    db.submission.findMany({ where: { userId, practice: false }, orderBy: { createdAt: 'asc' }, select: { id: true, labId: true, createdAt: true, status: true, late: true, regradeOfId: true, result: { select: { score: true, maxScore: true, passed: true, gradable: true } } } }),
+    db.submission.findMany({
+      where: { userId, practice: false },
+      orderBy: { createdAt: 'asc' },
+      select: {
+        id: true,
+        labId: true,
+        createdAt: true,
+        status: true,
+        late: true,
+        regradeOfId: true,
+        result: { select: { score: true, maxScore: true, passed: true, gradable: true } },
+      },
+    }),
     db.lessonProgress.findMany({ where: { userId }, orderBy: { updatedAt: 'asc' } }),
   ]);
   const events = [
-    ...subs.map((s) => ({ at: s.createdAt, kind: 'submission' as const, id: s.id, labId: s.labId, status: s.status, late: s.late, regrade: !!s.regradeOfId, score: s.result?.gradable ? s.result.score : null, max: s.result?.maxScore ?? null, passed: s.result?.passed ?? false })),
+    ...subs.map((s) => ({
+      at: s.createdAt,
+      kind: 'submission' as const,
+      id: s.id,
+      labId: s.labId,
+      status: s.status,
+      late: s.late,
+      regrade: !!s.regradeOfId,
+      score: s.result?.gradable ? s.result.score : null,
+      max: s.result?.maxScore ?? null,
+      passed: s.result?.passed ?? false,
+    })),
     ...lessons.map((l) => ({ at: l.updatedAt, kind: 'lesson' as const, week: l.week, slug: l.slug, state: l.state })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
   return { user: member.user, events };
@@ -255,6 +324,15 @@ export async function setCohortWebhook(actor: Actor, cohortId: string, webhook: 
   await getDb().$transaction(async (tx) => {
     await tx.cohort.update({ where: { id: cohortId }, data: { webhookUrl: webhook?.url ?? null, webhookKind: webhook?.kind ?? null, stuckAfter } });
     // Where a cohort's events go is worth knowing after the fact; the URL's path is often its secret, so only the host is kept.
-    await audit({ actorId: actor.id, action: 'cohort.webhook', targetType: 'cohort', targetId: cohortId, detail: { host: webhook ? new URL(webhook.url).host : null, kind: webhook?.kind ?? null, stuckAfter } }, tx);
+    await audit(
+      {
+        actorId: actor.id,
+        action: 'cohort.webhook',
+        targetType: 'cohort',
+        targetId: cohortId,
+        detail: { host: webhook ? new URL(webhook.url).host : null, kind: webhook?.kind ?? null, stuckAfter },
+      },
+      tx,
+    );
   });
 }

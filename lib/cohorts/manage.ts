@@ -71,7 +71,16 @@ export async function inviteByEmail(actor: Actor, cohortId: string, rawEmails: s
       // again does not pester the person, and the instructor sees "invited" either way).
       await tx.cohortInvite.updateMany({ where: { cohortId, email: { in: out.invited }, acceptedAt: { not: null } }, data: { acceptedAt: null } });
     }
-    await audit({ actorId: actor.id, action: 'cohort.invite', targetType: 'cohort', targetId: cohortId, detail: { invited: out.invited.length, already: out.already.length } }, tx);
+    await audit(
+      {
+        actorId: actor.id,
+        action: 'cohort.invite',
+        targetType: 'cohort',
+        targetId: cohortId,
+        detail: { invited: out.invited.length, already: out.already.length },
+      },
+      tx,
+    );
     return out;
   });
 }
@@ -106,7 +115,11 @@ export async function acceptCohortInvite(actor: Actor, cohortId: string): Promis
     const r = await tx.cohortInvite.updateMany({ where: { cohortId, email, acceptedAt: null, declinedAt: null }, data: { acceptedAt: new Date() } });
     if (r.count !== 1) throw new AppError('not_found', { message: msg('errors.noSuchInvitation') });
     const added = await tx.cohortMember.createMany({ data: [{ cohortId, userId: actor.id }], skipDuplicates: true });
-    if (added.count) await audit({ actorId: actor.id, action: 'cohort.member.add', targetType: 'cohort', targetId: cohortId, detail: { userId: actor.id, via: 'email-invite' } }, tx);
+    if (added.count)
+      await audit(
+        { actorId: actor.id, action: 'cohort.member.add', targetType: 'cohort', targetId: cohortId, detail: { userId: actor.id, via: 'email-invite' } },
+        tx,
+      );
     return tx.cohort.findUniqueOrThrow({ where: { id: cohortId }, select: { name: true } });
   });
 }
@@ -174,7 +187,8 @@ export async function setSchedule(actor: Actor, cohortId: string, weeks: WeekInp
   await teachableCohort(actor, cohortId);
   const seen = new Set<number>();
   for (const w of weeks) {
-    if (!Number.isInteger(w.week) || w.week < 1 || w.week > 10) throw new AppError('invalid_input', { message: msg('errors.weekOutOfRange', { week: w.week }) });
+    if (!Number.isInteger(w.week) || w.week < 1 || w.week > 10)
+      throw new AppError('invalid_input', { message: msg('errors.weekOutOfRange', { week: w.week }) });
     if (seen.has(w.week)) throw new AppError('invalid_input', { message: msg('errors.weekTwice', { week: w.week }) });
     seen.add(w.week);
     if (!(w.dueAt.getTime() > w.unlockAt.getTime())) throw new AppError('invalid_input', { message: msg('errors.dueBeforeOpen', { week: w.week }) });
@@ -182,7 +196,9 @@ export async function setSchedule(actor: Actor, cohortId: string, weeks: WeekInp
   await getDb().$transaction(async (tx) => {
     await tx.cohortWeek.deleteMany({ where: { cohortId } });
     if (weeks.length) await tx.cohortWeek.createMany({ data: weeks.map((w) => ({ cohortId, week: w.week, unlockAt: w.unlockAt, dueAt: w.dueAt })) });
-    const detail = { weeks: [...weeks].sort((a, b) => a.week - b.week).map((w) => ({ week: w.week, unlockAt: w.unlockAt.toISOString(), dueAt: w.dueAt.toISOString() })) };
+    const detail = {
+      weeks: [...weeks].sort((a, b) => a.week - b.week).map((w) => ({ week: w.week, unlockAt: w.unlockAt.toISOString(), dueAt: w.dueAt.toISOString() })),
+    };
     await audit({ actorId: actor.id, action: 'cohort.schedule', targetType: 'cohort', targetId: cohortId, detail }, tx);
   });
 }
@@ -194,11 +210,15 @@ export async function fillCohortSchedule(actor: Actor, cohortId: string, start: 
 
 export async function setLatePolicy(actor: Actor, cohortId: string, latePenaltyPct: number): Promise<void> {
   await teachableCohort(actor, cohortId);
-  if (!Number.isInteger(latePenaltyPct) || latePenaltyPct < 0 || latePenaltyPct > 100) throw new AppError('invalid_input', { message: msg('errors.latePenaltyRange') });
+  if (!Number.isInteger(latePenaltyPct) || latePenaltyPct < 0 || latePenaltyPct > 100)
+    throw new AppError('invalid_input', { message: msg('errors.latePenaltyRange') });
   await getDb().$transaction(async (tx) => {
     const prev = await tx.cohort.findUniqueOrThrow({ where: { id: cohortId }, select: { latePenaltyPct: true } });
     await tx.cohort.update({ where: { id: cohortId }, data: { latePenaltyPct } });
-    await audit({ actorId: actor.id, action: 'cohort.latePolicy', targetType: 'cohort', targetId: cohortId, detail: { from: prev.latePenaltyPct, to: latePenaltyPct } }, tx);
+    await audit(
+      { actorId: actor.id, action: 'cohort.latePolicy', targetType: 'cohort', targetId: cohortId, detail: { from: prev.latePenaltyPct, to: latePenaltyPct } },
+      tx,
+    );
   });
 }
 
@@ -243,7 +263,8 @@ export async function setGradeOverride(actor: Actor, cohortId: string, userId: s
   const lab = getLab(labId);
   if (!lab) throw new AppError('not_found');
   const max = lab.manifest.checks.reduce((s, c) => s + c.points, 0);
-  if (score !== null && !(Number.isFinite(score) && score >= 0 && score <= max)) throw new AppError('invalid_input', { message: msg('errors.scoreRange', { max }) });
+  if (score !== null && !(Number.isFinite(score) && score >= 0 && score <= max))
+    throw new AppError('invalid_input', { message: msg('errors.scoreRange', { max }) });
   if (score !== null && !reason.trim()) throw new AppError('invalid_input', { message: msg('errors.overrideReason') });
   await getDb().$transaction(async (tx) => {
     const key = { cohortId_userId_labId: { cohortId, userId, labId } };
@@ -252,9 +273,22 @@ export async function setGradeOverride(actor: Actor, cohortId: string, userId: s
       if (!prev) return;
       await tx.gradeOverride.delete({ where: key });
     } else {
-      await tx.gradeOverride.upsert({ where: key, create: { cohortId, userId, labId, score, reason: reason.trim(), byId: actor.id }, update: { score, reason: reason.trim(), byId: actor.id } });
+      await tx.gradeOverride.upsert({
+        where: key,
+        create: { cohortId, userId, labId, score, reason: reason.trim(), byId: actor.id },
+        update: { score, reason: reason.trim(), byId: actor.id },
+      });
     }
-    await audit({ actorId: actor.id, action: 'grade.override', targetType: 'cohort', targetId: cohortId, detail: { userId, labId, score, previous: prev?.score ?? null, reason: reason.trim() } }, tx);
+    await audit(
+      {
+        actorId: actor.id,
+        action: 'grade.override',
+        targetType: 'cohort',
+        targetId: cohortId,
+        detail: { userId, labId, score, previous: prev?.score ?? null, reason: reason.trim() },
+      },
+      tx,
+    );
   });
 }
 

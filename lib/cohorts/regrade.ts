@@ -17,7 +17,16 @@ async function copyForRegrade(originalId: string, batchId: string): Promise<stri
   const created = await db.$transaction(async (tx) => {
     const o = await tx.submission.findUniqueOrThrow({ where: { id: originalId }, include: { files: true } });
     return tx.submission.create({
-      data: { userId: o.userId, labId: o.labId, status: 'QUEUED', phase: 'queued', late: o.late, regradeOfId: o.id, regradeBatchId: batchId, files: { create: o.files.map((f) => ({ path: f.path, content: f.content })) } },
+      data: {
+        userId: o.userId,
+        labId: o.labId,
+        status: 'QUEUED',
+        phase: 'queued',
+        late: o.late,
+        regradeOfId: o.id,
+        regradeBatchId: batchId,
+        files: { create: o.files.map((f) => ({ path: f.path, content: f.content })) },
+      },
       select: { id: true },
     });
   });
@@ -30,7 +39,10 @@ export async function regradeLab(actor: Actor, cohortId: string, labId: string):
   await teachableCohort(actor, cohortId);
   const db = getDb();
   const members = (await db.cohortMember.findMany({ where: { cohortId }, select: { userId: true } })).map((m) => m.userId);
-  const originals = await db.submission.findMany({ where: { userId: { in: members }, labId, regradeOfId: null, practice: false, status: 'GRADED' }, select: { id: true } });
+  const originals = await db.submission.findMany({
+    where: { userId: { in: members }, labId, regradeOfId: null, practice: false, status: 'GRADED' },
+    select: { id: true },
+  });
   const batchId = `rg${crypto.randomBytes(10).toString('hex')}`;
   for (const o of originals) await copyForRegrade(o.id, batchId);
   await audit({ actorId: actor.id, action: 'lab.regrade', targetType: 'cohort', targetId: cohortId, detail: { labId, batchId, count: originals.length } });
@@ -44,7 +56,13 @@ export async function regradeLabEverywhere(actor: Actor, labId: string): Promise
   const originals = await getDb().submission.findMany({ where: { labId, regradeOfId: null, practice: false, status: 'GRADED' }, select: { id: true } });
   const batchId = `rg${crypto.randomBytes(10).toString('hex')}`;
   for (const o of originals) await copyForRegrade(o.id, batchId);
-  await audit({ actorId: actor.id, action: 'lab.regrade', targetType: 'lab', targetId: labId, detail: { labId, batchId, count: originals.length, scope: 'all' } });
+  await audit({
+    actorId: actor.id,
+    action: 'lab.regrade',
+    targetType: 'lab',
+    targetId: labId,
+    detail: { labId, batchId, count: originals.length, scope: 'all' },
+  });
   return { batchId, count: originals.length };
 }
 
@@ -77,11 +95,22 @@ export async function regradeSummary(actor: Actor, cohortId: string | null, batc
   const members = cohortId === null ? null : new Set((await db.cohortMember.findMany({ where: { cohortId }, select: { userId: true } })).map((m) => m.userId));
   const regrades = await db.submission.findMany({
     where: { regradeBatchId: batchId },
-    select: { id: true, userId: true, labId: true, status: true, regradeOfId: true, user: { select: { name: true } }, result: { select: { score: true, maxScore: true, gradable: true } } },
+    select: {
+      id: true,
+      userId: true,
+      labId: true,
+      status: true,
+      regradeOfId: true,
+      user: { select: { name: true } },
+      result: { select: { score: true, maxScore: true, gradable: true } },
+    },
   });
   const mine = members ? regrades.filter((r) => members.has(r.userId)) : regrades;
   if (!mine.length) throw new AppError('not_found');
-  const originals = await db.submission.findMany({ where: { id: { in: mine.map((r) => r.regradeOfId!) } }, select: { id: true, result: { select: { score: true, gradable: true } } } });
+  const originals = await db.submission.findMany({
+    where: { id: { in: mine.map((r) => r.regradeOfId!) } },
+    select: { id: true, result: { select: { score: true, gradable: true } } },
+  });
   const rows = mine.map((r) => {
     const o = originals.find((x) => x.id === r.regradeOfId);
     return {

@@ -47,7 +47,7 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
 export function fillSchedule(start: Date, weeks = 10, zone = DEFAULT_TIME_ZONE): { week: number; unlockAt: Date; dueAt: Date }[] {
   const wall = wallClockMs(start.getTime(), zone);
   const seconds = start.getTime() % 60_000; // the wall clock is read to the minute; keep the rest as it was
-  const nth = (i: number) => new Date((fromZonedInput(new Date(wall + i * WEEK_MS).toISOString().slice(0, 16), zone)?.getTime() ?? start.getTime() - seconds + i * WEEK_MS) + seconds);
+  const nth = (i: number) =>
+    new Date((fromZonedInput(new Date(wall + i * WEEK_MS).toISOString().slice(0, 16), zone)?.getTime() ?? start.getTime() - seconds + i * WEEK_MS) + seconds);
   return Array.from({ length: weeks }, (_, i) => ({ week: i + 1, unlockAt: nth(i), dueAt: nth(i + 1) }));
 }
-

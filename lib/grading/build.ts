@@ -122,7 +122,14 @@ interface OnceResult {
 
 const LOG_PER_STEP = 8 * 1024;
 
-function buildOnce(lease: BuilderLease, context: Buffer, dockerfile: string, tag: string, limits: SandboxLimits, labels: Record<string, string>): Promise<OnceResult> {
+function buildOnce(
+  lease: BuilderLease,
+  context: Buffer,
+  dockerfile: string,
+  tag: string,
+  limits: SandboxLimits,
+  labels: Record<string, string>,
+): Promise<OnceResult> {
   const q = new URLSearchParams({ version: '2', t: tag, dockerfile, networkmode: 'none', rm: '1', forcerm: '1', labels: JSON.stringify(labels) });
   const vertexes = new Map<string, Vertex>();
   const logs = new Map<string, string>();
@@ -155,7 +162,14 @@ function buildOnce(lease: BuilderLease, context: Buffer, dockerfile: string, tag
           }
           for (const v of st.vertexes) {
             const prev = vertexes.get(v.digest);
-            vertexes.set(v.digest, { ...v, cached: v.cached || (prev?.cached ?? false), started: v.started || (prev?.started ?? false), completed: v.completed || (prev?.completed ?? false), error: v.error || prev?.error, order: prev?.order ?? vertexes.size });
+            vertexes.set(v.digest, {
+              ...v,
+              cached: v.cached || (prev?.cached ?? false),
+              started: v.started || (prev?.started ?? false),
+              completed: v.completed || (prev?.completed ?? false),
+              error: v.error || prev?.error,
+              order: prev?.order ?? vertexes.size,
+            });
           }
           for (const l of st.logs) {
             const cur = logs.get(l.vertex) ?? '';
@@ -222,11 +236,20 @@ function stepsFromVertexes(df: ParsedDockerfile, vertexes: Vertex[]): BuildStep[
     const op = text.split(/\s/, 1)[0]!.toUpperCase();
     const ops = stage.instructions.filter((i) => STEP_OPS.has(i.op));
     let ins: Instruction | undefined = ops[Number(m[2]) - 1];
-    if (!ins || ins.op !== op) ins = stage.instructions.find((i) => i.op === op && norm(`${i.op} ${i.args}`) === norm(text)) ?? stage.instructions.find((i) => i.op === op);
+    if (!ins || ins.op !== op)
+      ins = stage.instructions.find((i) => i.op === op && norm(`${i.op} ${i.args}`) === norm(text)) ?? stage.instructions.find((i) => i.op === op);
     if (!ins) continue;
     if (!v.started && !v.cached && !v.error) continue;
     const idx = df.instructions.indexOf(ins);
-    steps.push({ step: idx + 1, instruction: text.slice(0, 300), cached: v.cached, line: ins.line, stage: stage.index, ...(v.error ? { error: v.error.slice(0, 1000) } : {}), at: idx });
+    steps.push({
+      step: idx + 1,
+      instruction: text.slice(0, 300),
+      cached: v.cached,
+      line: ins.line,
+      stage: stage.index,
+      ...(v.error ? { error: v.error.slice(0, 1000) } : {}),
+      at: idx,
+    });
   }
   steps.sort((a, b) => Number(Boolean(a.error)) - Number(Boolean(b.error)) || a.at - b.at);
   return steps.map(({ at: _at, ...s }) => s);
@@ -264,7 +287,15 @@ function imageConfig(cfg: Record<string, unknown> | undefined): ImageConfigInfo 
   return {
     user: c.User ?? '',
     exposedPorts: Object.keys(c.ExposedPorts ?? {}),
-    healthcheck: c.Healthcheck ? { test: c.Healthcheck.Test, interval: c.Healthcheck.Interval, timeout: c.Healthcheck.Timeout, startPeriod: c.Healthcheck.StartPeriod, retries: c.Healthcheck.Retries } : null,
+    healthcheck: c.Healthcheck
+      ? {
+          test: c.Healthcheck.Test,
+          interval: c.Healthcheck.Interval,
+          timeout: c.Healthcheck.Timeout,
+          startPeriod: c.Healthcheck.StartPeriod,
+          retries: c.Healthcheck.Retries,
+        }
+      : null,
     cmd: c.Cmd ?? null,
     entrypoint: c.Entrypoint ?? null,
     env: c.Env ?? [],
@@ -277,7 +308,11 @@ const MAX_FILES = 2000;
 
 /** The final image's layers beyond its root image, with the files each adds, read from the builder's layer store. */
 async function addedLayers(lease: BuilderLease, tag: string, root: string | undefined): Promise<AddedLayer[] | undefined> {
-  const img = (await lease.docker.getImage(tag).inspect()) as unknown as { Id: string; RootFS: { Layers?: string[] }; GraphDriver: { Name: string; Data: Record<string, string> } };
+  const img = (await lease.docker.getImage(tag).inspect()) as unknown as {
+    Id: string;
+    RootFS: { Layers?: string[] };
+    GraphDriver: { Name: string; Data: Record<string, string> };
+  };
   if (img.GraphDriver.Name !== 'overlay2') return undefined;
   const layers = img.RootFS.Layers ?? [];
   let base = 0;
@@ -286,7 +321,9 @@ async function addedLayers(lease: BuilderLease, tag: string, root: string | unde
     const rl = r.RootFS.Layers ?? [];
     if (rl.every((l, i) => layers[i] === l)) base = rl.length;
   }
-  const dirs = [...(img.GraphDriver.Data.LowerDir ? img.GraphDriver.Data.LowerDir.split(':').reverse() : []), img.GraphDriver.Data.UpperDir].filter(Boolean) as string[];
+  const dirs = [...(img.GraphDriver.Data.LowerDir ? img.GraphDriver.Data.LowerDir.split(':').reverse() : []), img.GraphDriver.Data.UpperDir].filter(
+    Boolean,
+  ) as string[];
   if (dirs.length !== layers.length) return undefined;
   // The image's config (in the engine's image store) says which history entries made a layer.
   const cfg = await lease.exec(['cat', `/var/lib/docker/image/overlay2/imagedb/content/sha256/${img.Id.replace(/^sha256:/, '')}`]);
@@ -298,7 +335,16 @@ async function addedLayers(lease: BuilderLease, tag: string, root: string | unde
   }
   const wanted = dirs.slice(base);
   if (!wanted.length) return [];
-  const listing = await lease.exec(['sh', '-c', `for d in "$@"; do printf '@@LAYER\\0'; du -sb "$d" | cut -f1 | tr '\\n' '\\0'; find "$d" -mindepth 1 -printf '%y\\t%s\\t%P\\0' | head -z -n ${MAX_FILES + 1}; done`, 'sh', ...wanted], 60_000);
+  const listing = await lease.exec(
+    [
+      'sh',
+      '-c',
+      `for d in "$@"; do printf '@@LAYER\\0'; du -sb "$d" | cut -f1 | tr '\\n' '\\0'; find "$d" -mindepth 1 -printf '%y\\t%s\\t%P\\0' | head -z -n ${MAX_FILES + 1}; done`,
+      'sh',
+      ...wanted,
+    ],
+    60_000,
+  );
   const out: AddedLayer[] = [];
   let total = 0;
   const parts = listing.out.split('\0');
@@ -341,7 +387,11 @@ function ignoreFileOf(files: SubmittedFile[], dockerfile: string): SubmittedFile
 }
 
 /** The context the learner's own `docker build` would send: the submitted files less what the ignore file leaves out. */
-export function learnerContext(files: SubmittedFile[], dockerfile: string, rules?: IgnoreRule[]): { files: SubmittedFile[]; ignoreFile?: string; excluded: string[] } {
+export function learnerContext(
+  files: SubmittedFile[],
+  dockerfile: string,
+  rules?: IgnoreRule[],
+): { files: SubmittedFile[]; ignoreFile?: string; excluded: string[] } {
   const ignore = ignoreFileOf(files, dockerfile);
   if (!ignore) return { files, excluded: [] };
   const r = rules ?? parseDockerignore(ignore.content.toString('utf8'));
@@ -355,11 +405,24 @@ export function learnerContext(files: SubmittedFile[], dockerfile: string, rules
 }
 
 /** The gate, before any builder is taken: a refused Dockerfile gets a BuildInfo that says why, with lines. */
-export function gateLearnerDockerfile(files: SubmittedFile[], dockerfile: string): { gate: GateResult; info?: undefined } | { gate?: undefined; info: BuildInfo } {
+export function gateLearnerDockerfile(
+  files: SubmittedFile[],
+  dockerfile: string,
+): { gate: GateResult; info?: undefined } | { gate?: undefined; info: BuildInfo } {
   const text = files.find((f) => f.path === dockerfile)?.content.toString('utf8');
   if (text === undefined) return { info: { ok: false, error: `${dockerfile} is missing`, log: '', durationMs: 0 } };
   const gate = gateDockerfile(text, LEARNER_BASE_IMAGES, learnerBaseSummary());
-  if (!gate.ok) return { info: { ok: false, error: gate.refusals[0]!.message.en, refused: gate.refusals, notes: gate.notes, log: gate.refusals.map((r) => r.message.en).join('\n'), durationMs: 0 } };
+  if (!gate.ok)
+    return {
+      info: {
+        ok: false,
+        error: gate.refusals[0]!.message.en,
+        refused: gate.refusals,
+        notes: gate.notes,
+        log: gate.refusals.map((r) => r.message.en).join('\n'),
+        durationMs: 0,
+      },
+    };
   // A malformed ignore pattern stops the docker CLI before it sends anything; it stops the build here too.
   const ignore = ignoreFileOf(files, dockerfile);
   if (ignore) {
@@ -368,7 +431,16 @@ export function gateLearnerDockerfile(files: SubmittedFile[], dockerfile: string
     } catch (e) {
       if (!(e instanceof IgnoreSyntaxError)) throw e;
       const at = `${ignore.path}:${e.line}`;
-      const refused: GateNote[] = [{ line: e.line, file: ignore.path, message: { ko: `${at}: 패턴 ${JSON.stringify(e.pattern)}의 문법이 잘못되었습니다(닫히지 않은 [ 나 끝에 남은 \\). docker build도 여기서 멈춥니다.`, en: `${at}: the pattern ${JSON.stringify(e.pattern)} is malformed (an unclosed [ or a trailing \\); docker build stops here too.` } }];
+      const refused: GateNote[] = [
+        {
+          line: e.line,
+          file: ignore.path,
+          message: {
+            ko: `${at}: 패턴 ${JSON.stringify(e.pattern)}의 문법이 잘못되었습니다(닫히지 않은 [ 나 끝에 남은 \\). docker build도 여기서 멈춥니다.`,
+            en: `${at}: the pattern ${JSON.stringify(e.pattern)} is malformed (an unclosed [ or a trailing \\); docker build stops here too.`,
+          },
+        },
+      ];
       return { info: { ok: false, error: refused[0]!.message.en, refused, log: refused[0]!.message.en, durationMs: 0 } };
     }
   }
@@ -377,15 +449,27 @@ export function gateLearnerDockerfile(files: SubmittedFile[], dockerfile: string
 
 export async function buildLearnerImage(
   lease: BuilderLease,
-  opts: { files: SubmittedFile[]; dockerfile: string; gate: GateResult; tag: string; limits: SandboxLimits; labels: Record<string, string>; cacheProbe?: string },
+  opts: {
+    files: SubmittedFile[];
+    dockerfile: string;
+    gate: GateResult;
+    tag: string;
+    limits: SandboxLimits;
+    labels: Record<string, string>;
+    cacheProbe?: string;
+  },
 ): Promise<BuildInfo> {
   const t0 = Date.now();
   const df = opts.gate.parsed;
   // What the learner's own docker build would send: less what the ignore file leaves out, the Dockerfile as gated.
-  const withDockerfile = (files: SubmittedFile[]) => learnerContext(files, opts.dockerfile).files.map((f) => (f.path === opts.dockerfile ? { path: f.path, content: Buffer.from(opts.gate.dockerfile) } : f));
+  const withDockerfile = (files: SubmittedFile[]) =>
+    learnerContext(files, opts.dockerfile).files.map((f) => (f.path === opts.dockerfile ? { path: f.path, content: Buffer.from(opts.gate.dockerfile) } : f));
   const ctx = learnerContext(opts.files, opts.dockerfile);
   await lease.setBuildLimits(opts.limits);
-  const version = await lease.docker.version().then((v) => v.Version, () => 'unknown');
+  const version = await lease.docker.version().then(
+    (v) => v.Version,
+    () => 'unknown',
+  );
   const first = await buildOnce(lease, await tarFiles(withDockerfile(opts.files)), opts.dockerfile, opts.tag, opts.limits, opts.labels);
   const steps = stepsFromVertexes(df, first.vertexes);
   const info: BuildInfo = {
@@ -422,7 +506,9 @@ export async function buildLearnerImage(
       // cache (a second grading of the same files would then look perfectly cached). A last line of 32 random
       // spaces and tabs is new every time and harmless in source files of any language.
       const nonce = Array.from(crypto.randomBytes(32), (b) => (b & 1 ? ' ' : '\t')).join('');
-      const changed = opts.files.map((f) => (f.path === opts.cacheProbe ? { path: f.path, content: Buffer.concat([f.content, Buffer.from(`\n${nonce}\n`)]) } : f));
+      const changed = opts.files.map((f) =>
+        f.path === opts.cacheProbe ? { path: f.path, content: Buffer.concat([f.content, Buffer.from(`\n${nonce}\n`)]) } : f,
+      );
       const second = await buildOnce(lease, await tarFiles(withDockerfile(changed)), opts.dockerfile, `${opts.tag}-probe`, opts.limits, opts.labels);
       info.rebuildSteps = second.ok ? stepsFromVertexes(df, second.vertexes) : [];
     }

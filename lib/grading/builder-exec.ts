@@ -66,7 +66,12 @@ class ExecSocket extends Duplex {
 
   override _destroy(err: Error | null, cb: (e: Error | null) => void) {
     clearTimeout(this.timer);
-    this.ready.then(() => this.raw?.destroy(), () => {}).finally(() => cb(err));
+    this.ready
+      .then(
+        () => this.raw?.destroy(),
+        () => {},
+      )
+      .finally(() => cb(err));
   }
 
   private touch() {
@@ -137,7 +142,11 @@ case "$1" in
 esac`;
 
 /** Takes, renews or gives back the lease kept inside a builder (exec mode). */
-export async function execLease(exec: (cmd: string[], timeoutMs?: number) => Promise<{ code: number | null }>, op: 'take' | 'renew' | 'give', owner: string): Promise<boolean> {
+export async function execLease(
+  exec: (cmd: string[], timeoutMs?: number) => Promise<{ code: number | null }>,
+  op: 'take' | 'renew' | 'give',
+  owner: string,
+): Promise<boolean> {
   const r = await exec(['sh', '-c', LEASE_SCRIPT, 'lms-lease', op, owner], 15_000);
   return r.code === 0;
 }

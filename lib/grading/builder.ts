@@ -23,7 +23,16 @@ import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { getEnv } from '../env';
 import { getLab, listLabs, projectRoot, type Lab } from '../labs/registry';
-import { builderBaseImage, buildImage, ensureBuilderImage, graderBuildContext, graderImageTag, hasPlainGraderImage, legacyNodeBaseContext, runtimeImageTag } from './images';
+import {
+  builderBaseImage,
+  buildImage,
+  ensureBuilderImage,
+  graderBuildContext,
+  graderImageTag,
+  hasPlainGraderImage,
+  legacyNodeBaseContext,
+  runtimeImageTag,
+} from './images';
 import { learnerBaseImages, LEGACY_NODE_BASE, pullIfMissing } from './learner-bases';
 import type { SandboxLimits } from './limits';
 import { BuilderExecAgent, execLease } from './builder-exec';
@@ -148,7 +157,23 @@ function unlock(slot: number, s: BuilderSettings): void {
 // The builder container.
 
 /** Capabilities of the builder container: what its engine needs to run containers, and no more. Not `--privileged`. */
-const BUILDER_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP', 'SYS_ADMIN', 'NET_ADMIN',
+const BUILDER_CAPS = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'SETGID',
+  'SETUID',
+  'SETPCAP',
+  'NET_BIND_SERVICE',
+  'NET_RAW',
+  'SYS_CHROOT',
+  'MKNOD',
+  'AUDIT_WRITE',
+  'SETFCAP',
+  'SYS_ADMIN',
+  'NET_ADMIN',
   // The engine's runc joins a subject's network namespace through /proc/<pid>/ns of a process of another user.
   'SYS_PTRACE',
 ];
@@ -185,7 +210,11 @@ function builderHostConfig(slot: number, s: BuilderSettings): Docker.HostConfig 
     // Loop devices only (for the data-root file), block major 7.
     DeviceCgroupRules: ['b 7:* rwm'],
     ...storage,
-    Tmpfs: { '/run': 'rw,nosuid,nodev,size=64m', '/tmp': 'rw,nosuid,nodev,size=64m', ...(s.transport === 'exec' ? { '/lms/run': 'rw,nosuid,nodev,size=1m' } : {}) },
+    Tmpfs: {
+      '/run': 'rw,nosuid,nodev,size=64m',
+      '/tmp': 'rw,nosuid,nodev,size=64m',
+      ...(s.transport === 'exec' ? { '/lms/run': 'rw,nosuid,nodev,size=1m' } : {}),
+    },
     ReadonlyRootfs: true,
     LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
     RestartPolicy: { Name: 'no' },
@@ -225,7 +254,13 @@ function dial<T>(docker: Docker, opts: Record<string, unknown>): Promise<T> {
 async function pingUntil(docker: Docker, ms: number, alive?: () => Promise<boolean>): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    if (await docker.ping().then(() => true, () => false)) return true;
+    if (
+      await docker.ping().then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
     if (alive && !(await alive())) return false;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -242,10 +277,28 @@ async function ensureBuilderRunning(host: Docker, slot: number, s: BuilderSettin
   const hostConfig = builderHostConfig(slot, s);
   const env = [`LMS_BUILDER_DISK_MB=${s.diskMb}`];
   // A builder started from another image or with other settings is replaced (its data root, and the images in it, stay).
-  const config = crypto.createHash('sha256').update(JSON.stringify([image, env, hostConfig])).digest('hex').slice(0, 16);
-  const info = await host.getContainer(name).inspect().catch(() => null);
-  if (info && info.State.Running && info.Config.Labels?.['lms.builder.config'] === config && (s.transport === 'exec' || fs.existsSync(socketPath)) && (await pingUntil(inner, 2000))) return inner;
-  if (info) await host.getContainer(name).remove({ force: true }).catch(() => {});
+  const config = crypto
+    .createHash('sha256')
+    .update(JSON.stringify([image, env, hostConfig]))
+    .digest('hex')
+    .slice(0, 16);
+  const info = await host
+    .getContainer(name)
+    .inspect()
+    .catch(() => null);
+  if (
+    info &&
+    info.State.Running &&
+    info.Config.Labels?.['lms.builder.config'] === config &&
+    (s.transport === 'exec' || fs.existsSync(socketPath)) &&
+    (await pingUntil(inner, 2000))
+  )
+    return inner;
+  if (info)
+    await host
+      .getContainer(name)
+      .remove({ force: true })
+      .catch(() => {});
   let c: Docker.Container;
   try {
     c = await host.createContainer({
@@ -261,10 +314,19 @@ async function ensureBuilderRunning(host: Docker, slot: number, s: BuilderSettin
     throw e;
   }
   await c.start();
-  if (!(await pingUntil(inner, 60_000, () => c.inspect().then((i) => i.State.Running, () => false)))) {
+  if (
+    !(await pingUntil(inner, 60_000, () =>
+      c.inspect().then(
+        (i) => i.State.Running,
+        () => false,
+      ),
+    ))
+  ) {
     const logs = await c.logs({ stdout: true, stderr: true, tail: 20 }).catch(() => Buffer.from(''));
+    // The engine's multiplexing headers (bytes 0-8) left out of the message.
     // eslint-disable-next-line no-control-regex
-    throw new Error(`builder ${name} did not start: ${logs.toString('utf8').replace(/[\x00-\x08]/g, '').slice(-800)}`);
+    const text = logs.toString('utf8').replace(/[\x00-\x08]/g, '');
+    throw new Error(`builder ${name} did not start: ${text.slice(-800)}`);
   }
   return inner;
 }
@@ -277,7 +339,16 @@ function innerClient(host: Docker, slot: number, s: BuilderSettings): Docker {
   const key = `${s.transport}:${name}`;
   let c = clients.get(key);
   if (!c) {
-    c = s.transport === 'socket' ? new Docker({ socketPath: path.join(runDir(slot, s), 'docker.sock'), timeout: 120_000 }) : new Docker({ agent: new BuilderExecAgent(host, name), host: 'builder', port: 2375, protocol: 'http', timeout: 120_000 } as unknown as Docker.DockerOptions);
+    c =
+      s.transport === 'socket'
+        ? new Docker({ socketPath: path.join(runDir(slot, s), 'docker.sock'), timeout: 120_000 })
+        : new Docker({
+            agent: new BuilderExecAgent(host, name),
+            host: 'builder',
+            port: 2375,
+            protocol: 'http',
+            timeout: 120_000,
+          } as unknown as Docker.DockerOptions);
     clients.set(key, c);
   }
   return c;
@@ -290,13 +361,22 @@ async function inspectImage(docker: Docker, tag: string): Promise<{ id: string; 
   return docker
     .getImage(tag)
     .inspect()
-    .then((i) => ({ id: i.Id, labels: (i.Config?.Labels ?? {}) as Record<string, string> }), () => null);
+    .then(
+      (i) => ({ id: i.Id, labels: (i.Config?.Labels ?? {}) as Record<string, string> }),
+      () => null,
+    );
 }
 
 /** Copies images from the host's engine into the builder's (docker save | docker load); layers it has are not stored twice. */
 async function copyImages(host: Docker, inner: Docker, tags: string[]): Promise<void> {
   if (!tags.length) return;
-  const saved = await dial<NodeJS.ReadableStream>(host, { path: '/images/get?', method: 'GET', options: { names: tags }, isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } });
+  const saved = await dial<NodeJS.ReadableStream>(host, {
+    path: '/images/get?',
+    method: 'GET',
+    options: { names: tags },
+    isStream: true,
+    statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
+  });
   const progress = (await inner.loadImage(saved, { quiet: true })) as unknown as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => {
     inner.modem.followProgress(progress, (err: Error | null, out: { error?: string }[]) => {
@@ -354,7 +434,13 @@ export async function provideImages(host: Docker, inner: Docker, tags: string[])
  * that builds a learner's Dockerfile, and the learner bases. Anything else (an older grader tag) goes at the next wipe.
  */
 export function residentImages(): string[] {
-  return [runtimeImageTag(), ...listLabs().filter((l) => l.manifest.subject?.build).map((l) => graderImageTag(l)), ...learnerBaseImages()];
+  return [
+    runtimeImageTag(),
+    ...listLabs()
+      .filter((l) => l.manifest.subject?.build)
+      .map((l) => graderImageTag(l)),
+    ...learnerBaseImages(),
+  ];
 }
 
 export interface BuilderContents {
@@ -380,7 +466,13 @@ export async function builderContents(inner: Docker, keepTags: string[]): Promis
   const images = all.filter((i) => !kept.has(i.Id)).map((i) => i.RepoTags?.[0] ?? i.Id);
   const df = (await inner.df()) as { BuildCache?: { Size: number }[]; Volumes?: { Name: string }[] };
   const volumes = (await inner.listVolumes()).Volumes?.map((v) => v.Name) ?? [];
-  return { containers, images, buildCacheBytes: (df.BuildCache ?? []).reduce((a, b) => a + b.Size, 0), buildCacheRecords: (df.BuildCache ?? []).length, volumes };
+  return {
+    containers,
+    images,
+    buildCacheBytes: (df.BuildCache ?? []).reduce((a, b) => a + b.Size, 0),
+    buildCacheRecords: (df.BuildCache ?? []).length,
+    volumes,
+  };
 }
 
 /**
@@ -389,20 +481,35 @@ export async function builderContents(inner: Docker, keepTags: string[]): Promis
  */
 async function wipeBuilder(host: Docker, container: string, inner: Docker, keep: string[]): Promise<void> {
   await execIn(host, container, ['/usr/local/bin/lms-cgroup', 'kill']).catch(() => {});
-  for (const c of await inner.listContainers({ all: true })) await inner.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
+  for (const c of await inner.listContainers({ all: true }))
+    await inner
+      .getContainer(c.Id)
+      .remove({ force: true, v: true })
+      .catch(() => {});
   // Newest first, so children go before the images they were built from.
   const images = (await inner.listImages({ all: true })).sort((a, b) => b.Created - a.Created);
   for (const img of images) {
     const tags = (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
     if (tags.some((t) => keep.includes(t))) {
       // A kept image that also carries another tag (it cannot, unless a build was tagged over it): drop that tag only.
-      for (const t of tags.filter((x) => !keep.includes(x))) await inner.getImage(t).remove({ noprune: true }).catch(() => {});
+      for (const t of tags.filter((x) => !keep.includes(x)))
+        await inner
+          .getImage(t)
+          .remove({ noprune: true })
+          .catch(() => {});
       continue;
     }
-    await inner.getImage(img.Id).remove({ force: true }).catch(() => {});
+    await inner
+      .getImage(img.Id)
+      .remove({ force: true })
+      .catch(() => {});
   }
   await dial(inner, { path: '/build/prune?', method: 'POST', options: { all: true }, statusCodes: { 200: true, 500: 'server error' } }).catch(() => {});
-  for (const v of (await inner.listVolumes()).Volumes ?? []) await inner.getVolume(v.Name).remove({ force: true }).catch(() => {});
+  for (const v of (await inner.listVolumes()).Volumes ?? [])
+    await inner
+      .getVolume(v.Name)
+      .remove({ force: true })
+      .catch(() => {});
 }
 
 export interface BuilderLease {
@@ -445,7 +552,13 @@ export async function leaseBuilder(host: Docker, opts: { images: string[]; waitM
       }
       // Exec transport: the lease is kept in the builder, shared by every worker of this Docker host.
       const name = builderName(slot, s);
-      const running = await host.getContainer(name).inspect().then((i) => i.State.Running, () => false);
+      const running = await host
+        .getContainer(name)
+        .inspect()
+        .then(
+          (i) => i.State.Running,
+          () => false,
+        );
       if (running && !(await execLease((c, t) => execIn(host, name, c, t), 'take', LEASE_OWNER).catch(() => false))) continue;
       let beat: NodeJS.Timeout | undefined;
       const give = async () => {
@@ -455,7 +568,11 @@ export async function leaseBuilder(host: Docker, opts: { images: string[]; waitM
       try {
         await ensureBuilderRunning(host, slot, s);
         // Started or replaced just now (a new builder has no lease of ours): take it in the one that runs.
-        if (!(await execLease((c, t) => execIn(host, name, c, t), 'renew', LEASE_OWNER).catch(() => false)) && !(await execLease((c, t) => execIn(host, name, c, t), 'take', LEASE_OWNER))) continue;
+        if (
+          !(await execLease((c, t) => execIn(host, name, c, t), 'renew', LEASE_OWNER).catch(() => false)) &&
+          !(await execLease((c, t) => execIn(host, name, c, t), 'take', LEASE_OWNER))
+        )
+          continue;
         beat = setInterval(() => void execLease((c, t) => execIn(host, name, c, t), 'renew', LEASE_OWNER).catch(() => false), 20_000);
         beat.unref();
         return await prepareLease(host, slot, s, opts.images, opts.inspectOnly, give);
@@ -469,7 +586,14 @@ export async function leaseBuilder(host: Docker, opts: { images: string[]; waitM
   }
 }
 
-async function prepareLease(host: Docker, slot: number, s: BuilderSettings, images: string[], inspectOnly: boolean | undefined, unlockIt: () => void | Promise<void>): Promise<BuilderLease> {
+async function prepareLease(
+  host: Docker,
+  slot: number,
+  s: BuilderSettings,
+  images: string[],
+  inspectOnly: boolean | undefined,
+  unlockIt: () => void | Promise<void>,
+): Promise<BuilderLease> {
   const inner = await ensureBuilderRunning(host, slot, s);
   const container = builderName(slot, s);
   const keep = [...new Set([...images, ...residentImages()])];
@@ -478,17 +602,29 @@ async function prepareLease(host: Docker, slot: number, s: BuilderSettings, imag
     await wipeBuilder(host, container, inner, keep);
     const t0 = Date.now();
     const did = await provideImages(host, inner, images);
-    if (did.built.length || did.copied.length) process.stderr.write(`[builder ${slot}] built ${did.built.join(', ') || 'nothing'}, copied ${did.copied.join(', ') || 'nothing'} in ${Date.now() - t0} ms\n`);
+    if (did.built.length || did.copied.length)
+      process.stderr.write(
+        `[builder ${slot}] built ${did.built.join(', ') || 'nothing'}, copied ${did.copied.join(', ') || 'nothing'} in ${Date.now() - t0} ms\n`,
+      );
   }
   let released = false;
   return {
     slot,
     container,
     docker: inner,
-    http: s.transport === 'socket' ? { socketPath: path.join(runDir(slot, s), 'docker.sock') } : { agent: (inner.modem as unknown as { agent: http.Agent }).agent, host: 'builder', port: 2375 },
+    http:
+      s.transport === 'socket'
+        ? { socketPath: path.join(runDir(slot, s), 'docker.sock') }
+        : { agent: (inner.modem as unknown as { agent: http.Agent }).agent, host: 'builder', port: 2375 },
     keep,
     async setBuildLimits(l: SandboxLimits) {
-      const r = await execIn(host, container, ['/usr/local/bin/lms-cgroup', 'limits', String(l.memoryMb), String(l.pids), String(Math.round(l.cpus * 100_000))]);
+      const r = await execIn(host, container, [
+        '/usr/local/bin/lms-cgroup',
+        'limits',
+        String(l.memoryMb),
+        String(l.pids),
+        String(Math.round(l.cpus * 100_000)),
+      ]);
       if (r.code !== 0) throw new Error(`could not set the build limits in ${container}: ${r.err.slice(0, 300)}`);
     },
     exec: (cmd, timeoutMs) => execIn(host, container, cmd, timeoutMs),
@@ -503,4 +639,3 @@ async function prepareLease(host: Docker, slot: number, s: BuilderSettings, imag
     },
   };
 }
-

@@ -61,7 +61,8 @@ export function gateDockerfile(text: string, allowed: readonly string[], shown?:
   // The list a refusal names: every allowed image, or a shorter account of them (`shown`) when there are many tags.
   const list = shown?.en ?? allowed.join(', ');
   const listKo = shown?.ko ?? allowed.join(', ');
-  const refuse = (line: number, ko: string, en: string) => refusals.push({ line, message: { ko: `Dockerfile:${line}: ${ko}`, en: `Dockerfile:${line}: ${en}` } });
+  const refuse = (line: number, ko: string, en: string) =>
+    refusals.push({ line, message: { ko: `Dockerfile:${line}: ${ko}`, en: `Dockerfile:${line}: ${en}` } });
   const lines = text.replace(/^\uFEFF/, '').split('\n');
 
   // Parser directives.
@@ -80,12 +81,20 @@ export function gateDockerfile(text: string, allowed: readonly string[], shown?:
       const kept = top.filter((d) => d !== syntax).map((d) => lines[d.line - 1]!);
       top.forEach((d, i) => (lines[d.line - 1] = kept[i] ?? '#'));
     } else {
-      refuse(syntax.line, `# syntax=${syntax.value}: 이 빌더는 레지스트리에 닿지 않아 다른 Dockerfile 프런트엔드를 내려받을 수 없습니다. 이 줄을 지우면 빌더에 들어 있는 프런트엔드(${BUILT_IN_FRONTEND})로 빌드합니다.`, `# syntax=${syntax.value}: this builder reaches no registry, so it cannot fetch another Dockerfile frontend. Remove the line to build with the builder's own frontend (${BUILT_IN_FRONTEND}).`);
+      refuse(
+        syntax.line,
+        `# syntax=${syntax.value}: 이 빌더는 레지스트리에 닿지 않아 다른 Dockerfile 프런트엔드를 내려받을 수 없습니다. 이 줄을 지우면 빌더에 들어 있는 프런트엔드(${BUILT_IN_FRONTEND})로 빌드합니다.`,
+        `# syntax=${syntax.value}: this builder reaches no registry, so it cannot fetch another Dockerfile frontend. Remove the line to build with the builder's own frontend (${BUILT_IN_FRONTEND}).`,
+      );
     }
   }
 
   // Problems that leave a reference unknown: refused here (the others the builder reports itself).
-  const refLines = new Set(parsed.instructions.filter((i) => i.op === 'FROM' || i.flags.some((f) => f.name === 'from' || (f.name === 'mount' && f.options.from !== undefined))).map((i) => i.line));
+  const refLines = new Set(
+    parsed.instructions
+      .filter((i) => i.op === 'FROM' || i.flags.some((f) => f.name === 'from' || (f.name === 'mount' && f.options.from !== undefined)))
+      .map((i) => i.line),
+  );
   for (const p of parsed.problems) if (refLines.has(p.line)) refuse(p.line, p.message, p.message);
 
   // Everything the build would read from outside its context and its own stages.
@@ -94,12 +103,21 @@ export function gateDockerfile(text: string, allowed: readonly string[], shown?:
     const name = imageName(ref);
     if (r.kind === 'from') {
       if (!allowedNames.has(name) || (ref.tag === undefined && ref.digest !== undefined)) {
-        refuse(r.line, `FROM ${r.value}: 이 이미지는 여기에 없습니다. 쓸 수 있는 베이스 이미지: ${listKo}.`, `FROM ${r.value} is not available here; use one of ${list}.`);
+        refuse(
+          r.line,
+          `FROM ${r.value}: 이 이미지는 여기에 없습니다. 쓸 수 있는 베이스 이미지: ${listKo}.`,
+          `FROM ${r.value} is not available here; use one of ${list}.`,
+        );
       } else if (ref.digest !== undefined) {
         const ins = parsed.instructions.find((i) => i.op === 'FROM' && i.line === r.line)!;
         const stage = parsed.stages.find((s) => s.line === r.line);
         const platform = ins.flags.find((f) => f.name === 'platform');
-        lines[ins.line - 1] = ['FROM', ...(platform?.value != null ? [`--platform=${platform.value}`] : []), name, ...(stage?.name ? ['AS', stage.name] : [])].join(' ');
+        lines[ins.line - 1] = [
+          'FROM',
+          ...(platform?.value != null ? [`--platform=${platform.value}`] : []),
+          name,
+          ...(stage?.name ? ['AS', stage.name] : []),
+        ].join(' ');
         for (let l = ins.line; l < ins.endLine; l++) lines[l] = '';
         notes.push({
           line: r.line,
@@ -112,11 +130,19 @@ export function gateDockerfile(text: string, allowed: readonly string[], shown?:
     } else if (r.kind === 'copy-from' || r.kind === 'mount-from') {
       const what = r.kind === 'copy-from' ? `COPY --from=${r.value}` : `RUN --mount=...,from=${r.value}`;
       if (!allowedNames.has(name) || ref.digest !== undefined) {
-        refuse(r.line, `${what}: 앞선 스테이지의 이름(또는 번호)이나 베이스 이미지(${listKo})만 가리킬 수 있습니다. ${r.value}은(는) 둘 다 아닙니다. 스테이지 이름의 철자를 확인하세요.`, `${what}: only an earlier stage (by name or index) or a base image (${list}) can be named here, and ${r.value} is neither. Check the stage name's spelling.`);
+        refuse(
+          r.line,
+          `${what}: 앞선 스테이지의 이름(또는 번호)이나 베이스 이미지(${listKo})만 가리킬 수 있습니다. ${r.value}은(는) 둘 다 아닙니다. 스테이지 이름의 철자를 확인하세요.`,
+          `${what}: only an earlier stage (by name or index) or a base image (${list}) can be named here, and ${r.value} is neither. Check the stage name's spelling.`,
+        );
       }
     } else {
       const what = r.kind === 'add-git' ? 'git 저장소' : 'URL';
-      refuse(r.line, `ADD ${r.value}: 빌드에는 네트워크가 없어 ${what}에서 내려받을 수 없습니다. 필요한 파일은 제출물에 넣고 COPY하세요.`, `ADD ${r.value}: builds here have no network, so nothing can be fetched from a ${r.kind === 'add-git' ? 'git repository' : 'URL'}. Put the file in your submission and COPY it.`);
+      refuse(
+        r.line,
+        `ADD ${r.value}: 빌드에는 네트워크가 없어 ${what}에서 내려받을 수 없습니다. 필요한 파일은 제출물에 넣고 COPY하세요.`,
+        `ADD ${r.value}: builds here have no network, so nothing can be fetched from a ${r.kind === 'add-git' ? 'git repository' : 'URL'}. Put the file in your submission and COPY it.`,
+      );
     }
   }
 
@@ -126,25 +152,51 @@ export function gateDockerfile(text: string, allowed: readonly string[], shown?:
     if (ins.op === 'FROM' && !top.trigger) {
       const platform = parsed.stages.find((st) => st.line === ins.line)?.platform;
       if (platform !== undefined && platform !== '' && !/^linux\/amd64(\/v\d)?$/.test(platform)) {
-        refuse(ins.line, `--platform=${platform}: 이 빌더는 linux/amd64 이미지만 만듭니다.`, `--platform=${platform}: this builder makes linux/amd64 images only.`);
+        refuse(
+          ins.line,
+          `--platform=${platform}: 이 빌더는 linux/amd64 이미지만 만듭니다.`,
+          `--platform=${platform}: this builder makes linux/amd64 images only.`,
+        );
       }
     }
     if (ins.op !== 'RUN') continue;
     for (const f of ins.flags) {
       const v = f.value != null ? flagValue(ins, f.value, parsed) : '';
       if (f.name === 'network') {
-        if (v.toLowerCase() !== 'none') refuse(ins.line, `RUN --network=${v}: 빌드 단계는 네트워크 없이 실행됩니다. --network=none만 쓸 수 있습니다. 필요한 것은 빌드 컨텍스트에서 COPY하세요.`, `RUN --network=${v}: build steps run with no network here; only --network=none is accepted. COPY what the step needs from the build context.`);
+        if (v.toLowerCase() !== 'none')
+          refuse(
+            ins.line,
+            `RUN --network=${v}: 빌드 단계는 네트워크 없이 실행됩니다. --network=none만 쓸 수 있습니다. 필요한 것은 빌드 컨텍스트에서 COPY하세요.`,
+            `RUN --network=${v}: build steps run with no network here; only --network=none is accepted. COPY what the step needs from the build context.`,
+          );
       } else if (f.name === 'security') {
-        if (v.toLowerCase() !== 'sandbox') refuse(ins.line, `RUN --security=${v}: 빌드 단계에 추가 권한을 줄 수 없습니다.`, `RUN --security=${v}: build steps cannot be given extra privileges here.`);
+        if (v.toLowerCase() !== 'sandbox')
+          refuse(
+            ins.line,
+            `RUN --security=${v}: 빌드 단계에 추가 권한을 줄 수 없습니다.`,
+            `RUN --security=${v}: build steps cannot be given extra privileges here.`,
+          );
       } else if (f.name === 'mount') {
         const type = (f.options.type ?? 'bind').toLowerCase();
         if (type === 'secret' || type === 'ssh') {
-          refuse(ins.line, `RUN --mount=type=${type}: 이 빌드에는 비밀 값이나 SSH 에이전트가 전달되지 않습니다. 채점에 필요한 것은 모두 제출한 파일 안에 있어야 합니다.`, `RUN --mount=type=${type}: no secrets or SSH agent are passed to builds here; everything the build needs must be in the files you submit.`);
+          refuse(
+            ins.line,
+            `RUN --mount=type=${type}: 이 빌드에는 비밀 값이나 SSH 에이전트가 전달되지 않습니다. 채점에 필요한 것은 모두 제출한 파일 안에 있어야 합니다.`,
+            `RUN --mount=type=${type}: no secrets or SSH agent are passed to builds here; everything the build needs must be in the files you submit.`,
+          );
         } else if (!RUN_MOUNT_TYPES.has(type)) {
-          refuse(ins.line, `RUN --mount=type=${type}: 알 수 없는 마운트 종류입니다. bind, cache, tmpfs를 쓸 수 있습니다.`, `RUN --mount=type=${type}: unknown mount type; bind, cache and tmpfs are accepted.`);
+          refuse(
+            ins.line,
+            `RUN --mount=type=${type}: 알 수 없는 마운트 종류입니다. bind, cache, tmpfs를 쓸 수 있습니다.`,
+            `RUN --mount=type=${type}: unknown mount type; bind, cache and tmpfs are accepted.`,
+          );
         }
       } else {
-        refuse(ins.line, `RUN --${f.name}: 이 빌더에서 쓸 수 없는 옵션입니다(--mount, --network=none만 됩니다).`, `RUN --${f.name}: not accepted by this builder (only --mount and --network=none are).`);
+        refuse(
+          ins.line,
+          `RUN --${f.name}: 이 빌더에서 쓸 수 없는 옵션입니다(--mount, --network=none만 됩니다).`,
+          `RUN --${f.name}: not accepted by this builder (only --mount and --network=none are).`,
+        );
       }
     }
   }

@@ -92,7 +92,11 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
     throw e;
   }
 
-  if (!(await imageExists(opts.docker, imageTag).catch((e) => { throw new InfraError(`Docker engine unreachable: ${(e as Error).message}`); }))) {
+  if (
+    !(await imageExists(opts.docker, imageTag).catch((e) => {
+      throw new InfraError(`Docker engine unreachable: ${(e as Error).message}`);
+    }))
+  ) {
     await opts.docker.ping().catch((e) => {
       throw new InfraError(`Docker engine unreachable: ${(e as Error).message}`);
     });
@@ -107,7 +111,8 @@ export async function gradeFiles(opts: GradeOptions): Promise<GradeOutcome> {
       outcome = await runWithSubject(opts, lab, imageTag, input, labels);
     } else {
       const pooled = opts.pool?.take({ image: imageTag, limits, labels: { 'lms.lab': lab.manifest.id }, runtime: opts.runtime, labId: lab.manifest.id });
-      const sb: PreparedSandbox = pooled ?? (await prepareSandbox(opts.docker, { image: imageTag, limits, labels, runtime: opts.runtime, resultOnFirstLine: true }));
+      const sb: PreparedSandbox =
+        pooled ?? (await prepareSandbox(opts.docker, { image: imageTag, limits, labels, runtime: opts.runtime, resultOnFirstLine: true }));
       await opts.onPhase?.('running');
       try {
         outcome = await sb.run(input, { onStderrLine: progressHook(lab, opts.onProgress) });
@@ -171,7 +176,9 @@ export function readOutcome(lab: Lab, outcome: RunOutcome, limits: SandboxLimits
       const result = assembleResult(lab.manifest, parsed.data, durationMs);
       // The grader kit caught a crash itself and said so in the verdict; its stack is on stderr for the operator.
       const caught = outcome.stderr.toString('utf8').indexOf(KIT_STOPPED);
-      return caught < 0 ? { result } : { result, stopped: `the grader kit caught a crash: ${outcome.stderr.toString('utf8').slice(caught + KIT_STOPPED.length, caught + 1500)}` };
+      return caught < 0
+        ? { result }
+        : { result, stopped: `the grader kit caught a crash: ${outcome.stderr.toString('utf8').slice(caught + KIT_STOPPED.length, caught + 1500)}` };
     } catch (e) {
       return stopped({ kind: 'garbage' }, (e as Error).message);
     }
@@ -183,7 +190,8 @@ export function readOutcome(lab: Lab, outcome: RunOutcome, limits: SandboxLimits
   if (code === 0) throw new InfraError('the grader exited 0 and its output was lost on the way');
   const signal = code > 128 ? SIGNALS.get(code - 128) : undefined;
   if (signal === 'SIGKILL' || signal === 'SIGTERM') throw new InfraError(`the grader was killed from outside its sandbox (${signal}): ${stderrTail()}`);
-  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(outcome.stderr.toString('utf8'))) return stopped({ kind: 'memory' }, `grader ran out of heap (exit ${code})`);
+  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(outcome.stderr.toString('utf8')))
+    return stopped({ kind: 'memory' }, `grader ran out of heap (exit ${code})`);
   return stopped({ kind: 'crash', code, signal }, `grader exited with ${code}${signal ? ` (${signal})` : ''}`);
 }
 
@@ -221,7 +229,6 @@ function stopMessage(why: GraderStop, limits: SandboxLimits): { ko: string; en: 
     }
   }
 }
-
 
 /**
  * A lab that runs the learner's code: the learner's program in its own "subject" container with no network, and the
@@ -276,7 +283,13 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
       // The grader reads what the engine saw of the build; the learner's code never writes this file.
       graderInput = await buildSubmissionTar([...opts.files, { path: BUILD_INFO_PATH, content: Buffer.from(JSON.stringify(info)) }]);
       if (!info.ok) {
-        const grader = await prepareSandbox(engine, { image: graderImage, limits: resolveLimits(lab.manifest.limits.grader), labels: { ...labels, 'lms.role': 'grader' }, runtime, resultOnFirstLine: true });
+        const grader = await prepareSandbox(engine, {
+          image: graderImage,
+          limits: resolveLimits(lab.manifest.limits.grader),
+          labels: { ...labels, 'lms.role': 'grader' },
+          runtime,
+          resultOnFirstLine: true,
+        });
         await opts.onPhase?.('running');
         const out = await grader.run(graderInput, { onStderrLine: progressHook(lab, opts.onProgress) });
         const held = lease;
@@ -287,7 +300,13 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
       volumes = info.image?.volumes ?? [];
       built = info;
     } else {
-      cmd = ['sh', '-c', 'mkdir -p /tmp/work && tar -x -C /tmp/work -f - --no-same-owner --no-same-permissions && cd /tmp/work && exec "$@"', 'subject', ...spec.cmd!];
+      cmd = [
+        'sh',
+        '-c',
+        'mkdir -p /tmp/work && tar -x -C /tmp/work -f - --no-same-owner --no-same-permissions && cd /tmp/work && exec "$@"',
+        'subject',
+        ...spec.cmd!,
+      ];
       if (spec.harness) extra.push({ path: HARNESS_PATH, content: fs.readFileSync(path.join(lab.dir, spec.harness)) });
     }
     const subjectInput = extra.length ? await buildSubmissionTar([...opts.files, ...extra]) : input;
@@ -327,7 +346,11 @@ async function runWithSubject(opts: GradeOptions, lab: Lab, graderImage: string,
         if (!hc?.test?.length || hc.test[0] === 'NONE') run.health = null;
         else if (answered === 'answered') run.health = await runHealthcheck(engine, subject.id, hc);
       }
-      graderInput = await buildSubmissionTar([...opts.files, { path: BUILD_INFO_PATH, content: Buffer.from(JSON.stringify(built)) }, { path: RUN_INFO_PATH, content: Buffer.from(JSON.stringify(run)) }]);
+      graderInput = await buildSubmissionTar([
+        ...opts.files,
+        { path: BUILD_INFO_PATH, content: Buffer.from(JSON.stringify(built)) },
+        { path: RUN_INFO_PATH, content: Buffer.from(JSON.stringify(run)) },
+      ]);
     }
     const graderOpts = {
       image: graderImage,

@@ -102,8 +102,17 @@ async function tarDir(entries: { name: string; abs?: string; content?: Buffer }[
   return done;
 }
 
-export async function buildImage(docker: Docker, context: Buffer, tag: string, buildargs: Record<string, string>, labels: Record<string, string>): Promise<void> {
-  const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, { t: tag, buildargs, labels, rm: true, forcerm: true, pull: false } as Docker.ImageBuildOptions);
+export async function buildImage(
+  docker: Docker,
+  context: Buffer,
+  tag: string,
+  buildargs: Record<string, string>,
+  labels: Record<string, string>,
+): Promise<void> {
+  const stream = await docker.buildImage(
+    context as unknown as NodeJS.ReadableStream,
+    { t: tag, buildargs, labels, rm: true, forcerm: true, pull: false } as Docker.ImageBuildOptions,
+  );
   const lines: string[] = [];
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
@@ -201,7 +210,13 @@ export async function graderBuildContext(lab: Lab): Promise<GraderContext> {
   const custom = path.join(lab.dir, 'grader', 'Dockerfile');
   const plain = hasPlainGraderImage(lab);
   entries.push({ name: 'Dockerfile', content: plain ? Buffer.from(DEFAULT_GRADER_DOCKERFILE) : fs.readFileSync(custom) });
-  const ctx: GraderContext = { tag, context: await tarDir(entries), buildargs: { RUNTIME_IMAGE: runtimeImageTag() }, labels: { [LABEL_KIND]: 'grader', 'lms.lab': lab.manifest.id }, plain };
+  const ctx: GraderContext = {
+    tag,
+    context: await tarDir(entries),
+    buildargs: { RUNTIME_IMAGE: runtimeImageTag() },
+    labels: { [LABEL_KIND]: 'grader', 'lms.lab': lab.manifest.id },
+    plain,
+  };
   contexts.set(tag, ctx);
   while (contexts.size > 6) contexts.delete(contexts.keys().next().value!);
   return ctx;
@@ -238,7 +253,11 @@ export async function ensureGraderImages(docker: Docker, labs: Lab[], log: (m: s
  */
 export async function legacyNodeBaseContext(): Promise<{ context: Buffer; runtime: string; labels: Record<string, string> }> {
   const runtime = runtimeImageTag();
-  return { runtime, context: await tarDir([{ name: 'Dockerfile', content: Buffer.from(`FROM ${runtime}\nUSER root\nWORKDIR /\n`) }]), labels: { [LABEL_KIND]: 'learner-base', 'lms.runtime': runtime } };
+  return {
+    runtime,
+    context: await tarDir([{ name: 'Dockerfile', content: Buffer.from(`FROM ${runtime}\nUSER root\nWORKDIR /\n`) }]),
+    labels: { [LABEL_KIND]: 'learner-base', 'lms.runtime': runtime },
+  };
 }
 
 /**
@@ -248,7 +267,10 @@ export async function legacyNodeBaseContext(): Promise<{ context: Buffer; runtim
 export async function ensureLearnerBaseImages(docker: Docker, log: (m: string) => void = () => {}): Promise<void> {
   await ensureRuntimeImage(docker);
   const legacy = await legacyNodeBaseContext();
-  const info = await docker.getImage(LEGACY_NODE_BASE).inspect().catch(() => null);
+  const info = await docker
+    .getImage(LEGACY_NODE_BASE)
+    .inspect()
+    .catch(() => null);
   if (info?.Config?.Labels?.['lms.runtime'] !== legacy.runtime) await buildImage(docker, legacy.context, LEGACY_NODE_BASE, {}, legacy.labels);
   await ensureLearnerNodeImages(docker, log);
 }
@@ -269,7 +291,8 @@ function builderImageTag(): string {
 export async function ensureBuilderImage(docker: Docker): Promise<string> {
   const tag = builderImageTag();
   if (await imageExists(docker, tag)) return tag;
-  if (!(await imageExists(docker, builderBaseImage()))) throw new Error(`the builder's base image ${builderBaseImage()} is missing; run bin/lms images build (or bin/lms up)`);
+  if (!(await imageExists(docker, builderBaseImage())))
+    throw new Error(`the builder's base image ${builderBaseImage()} is missing; run bin/lms images build (or bin/lms up)`);
   const dir = path.join(projectRoot(), 'images', 'builder');
   const ctx = await tarDir(walkFiles(dir).map((abs) => ({ name: path.relative(dir, abs), abs })));
   await buildImage(docker, ctx, tag, { BASE_IMAGE: builderBaseImage() }, { [LABEL_KIND]: 'builder' });

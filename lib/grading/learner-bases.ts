@@ -70,7 +70,9 @@ export function learnerBaseImages(): string[] {
 export function learnerBaseSummary(): { ko: string; en: string } {
   const v = learnerNodeVersions();
   const [major, minor] = v.node.version.split('.');
-  const list = [...LEARNER_DEBIAN_IMAGES, ...v.releases.flatMap((r) => [`node:${v.node.version}-${r}-slim`, `node:${major}-${r}-slim`]), LEGACY_NODE_BASE].join(', ');
+  const list = [...LEARNER_DEBIAN_IMAGES, ...v.releases.flatMap((r) => [`node:${v.node.version}-${r}-slim`, `node:${major}-${r}-slim`]), LEGACY_NODE_BASE].join(
+    ', ',
+  );
   return {
     ko: `${list} (Node ${v.node.version}은 ${major}.${minor}, lts 태그로도 있고, node:${major}-slim은 ${v.defaultRelease} 기반입니다)`,
     en: `${list} (Node ${v.node.version} is also tagged ${major}.${minor} and lts; node:${major}-slim is the ${v.defaultRelease} one)`,
@@ -79,7 +81,11 @@ export function learnerBaseSummary(): { ko: string; en: string } {
 
 function recipeHash(): string {
   const h = crypto.createHash('sha256');
-  for (const f of fs.readdirSync(RECIPE_DIR()).sort()) h.update(f).update('\0').update(fs.readFileSync(path.join(RECIPE_DIR(), f))).update('\0');
+  for (const f of fs.readdirSync(RECIPE_DIR()).sort())
+    h.update(f)
+      .update('\0')
+      .update(fs.readFileSync(path.join(RECIPE_DIR(), f)))
+      .update('\0');
   return h.digest('hex').slice(0, 12);
 }
 
@@ -143,7 +149,8 @@ async function prepareContext(v: LearnerNodeVersions): Promise<string> {
     await sh('tar', ['-xzf', npmTgz, '-C', npm, '--strip-components=1', '--no-same-owner']);
     // The registry package's own manifest is not part of Node's release.
     fs.rmSync(path.join(dist, 'package.json'), { force: true });
-    if (!fs.existsSync(path.join(dist, 'bin', 'node')) || !fs.existsSync(path.join(npm, 'bin', 'npm-cli.js'))) throw new Error('the Node or npm package does not have the expected layout');
+    if (!fs.existsSync(path.join(dist, 'bin', 'node')) || !fs.existsSync(path.join(npm, 'bin', 'npm-cli.js')))
+      throw new Error('the Node or npm package does not have the expected layout');
     fs.chmodSync(path.join(dist, 'bin', 'node'), 0o755);
     // As the official images do: OpenSSL headers of other platforms are dropped (~34 MB).
     const archs = path.join(dist, 'include', 'node', 'openssl', 'archs');
@@ -159,12 +166,18 @@ async function imageId(docker: Docker, tag: string): Promise<{ id: string; label
   return docker
     .getImage(tag)
     .inspect()
-    .then((i) => ({ id: i.Id, labels: (i.Config?.Labels ?? {}) as Record<string, string> }), () => null);
+    .then(
+      (i) => ({ id: i.Id, labels: (i.Config?.Labels ?? {}) as Record<string, string> }),
+      () => null,
+    );
 }
 
 async function buildFromDir(docker: Docker, dir: string, tag: string, buildargs: Record<string, string>, labels: Record<string, string>): Promise<void> {
   const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const stream = await docker.buildImage(tar.stdout as unknown as NodeJS.ReadableStream, { t: tag, buildargs, labels, rm: true, forcerm: true, pull: false } as Docker.ImageBuildOptions);
+  const stream = await docker.buildImage(
+    tar.stdout as unknown as NodeJS.ReadableStream,
+    { t: tag, buildargs, labels, rm: true, forcerm: true, pull: false } as Docker.ImageBuildOptions,
+  );
   const lines: string[] = [];
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
@@ -223,7 +236,13 @@ async function ensureOnce(docker: Docker, log: (m: string) => void): Promise<voi
       if (!img || img.labels['lms.debian-id'] !== deb.id) {
         const t0 = Date.now();
         ctx ??= await prepareContext(v);
-        await buildFromDir(docker, ctx, tag, { DEBIAN_IMAGE: debian, NODE_VERSION: v.node.version }, { 'lms.kind': 'learner-base', 'lms.debian-id': deb.id, 'lms.node-version': v.node.version });
+        await buildFromDir(
+          docker,
+          ctx,
+          tag,
+          { DEBIAN_IMAGE: debian, NODE_VERSION: v.node.version },
+          { 'lms.kind': 'learner-base', 'lms.debian-id': deb.id, 'lms.node-version': v.node.version },
+        );
         img = await imageId(docker, tag);
         if (!img) throw new Error(`${tag} was built but cannot be found`);
         log(`built ${tag} (Node ${v.node.version} on Debian ${release}) in ${Date.now() - t0} ms`);

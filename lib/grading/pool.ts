@@ -90,7 +90,13 @@ export class SandboxPool {
   private fill(entry: PoolEntry): void {
     while (!this.closed && entry.ready.length + entry.filling < this.cfg.size) {
       entry.filling++;
-      prepareSandbox(this.docker, { image: entry.spec.image, limits: entry.spec.limits, labels: { ...entry.spec.labels, 'lms.pooled': '1' }, runtime: entry.spec.runtime, resultOnFirstLine: true })
+      prepareSandbox(this.docker, {
+        image: entry.spec.image,
+        limits: entry.spec.limits,
+        labels: { ...entry.spec.labels, 'lms.pooled': '1' },
+        runtime: entry.spec.runtime,
+        resultOnFirstLine: true,
+      })
         .then((sb) => {
           if (this.closed || this.pools.get(entry.key) !== entry) void sb.discard();
           else entry.ready.push(sb);

@@ -99,7 +99,10 @@ export function assembleResult(manifest: LabManifest, out: GraderOutput, duratio
  * passed. The manifest (not the stored document) says which checks are required, so a regrade under a stricter
  * manifest applies the new rule.
  */
-export function labPassed(manifest: Pick<LabManifest, 'passRatio' | 'checks'>, result: Pick<StoredResult, 'gradable' | 'score' | 'maxScore' | 'checks'>): boolean {
+export function labPassed(
+  manifest: Pick<LabManifest, 'passRatio' | 'checks'>,
+  result: Pick<StoredResult, 'gradable' | 'score' | 'maxScore' | 'checks'>,
+): boolean {
   if (!result.gradable || !(result.maxScore > 0)) return false;
   if (result.score / result.maxScore < manifest.passRatio - 1e-9) return false;
   const got = new Map(result.checks.map((c) => [c.id, c.passed]));

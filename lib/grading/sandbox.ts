@@ -140,7 +140,14 @@ export interface PreparedSandbox {
  */
 export async function prepareSandbox(
   docker: Docker,
-  opts: Omit<RunOptions, 'input' | 'onStarted'> & { /** `container:<id>`: share that container's loopback-only namespace (a subject lab's grader joins its subject). */ networkMode?: string; env?: string[]; role?: 'grader' | 'subject'; keepWorkdir?: boolean; volumeTmpfs?: string[]; /** Another user than the sandbox's (a learner image's own non-root USER). */ user?: string },
+  opts: Omit<RunOptions, 'input' | 'onStarted'> & {
+    /** `container:<id>`: share that container's loopback-only namespace (a subject lab's grader joins its subject). */ networkMode?: string;
+    env?: string[];
+    role?: 'grader' | 'subject';
+    keepWorkdir?: boolean;
+    volumeTmpfs?: string[] /** Another user than the sandbox's (a learner image's own non-root USER). */;
+    user?: string;
+  },
 ): Promise<PreparedSandbox> {
   const createdAt = Date.now();
   const hc = hostConfig(opts.limits, opts.runtime);
@@ -163,7 +170,11 @@ export async function prepareSandbox(
     Labels: { [LABEL_SANDBOX]: opts.role ?? 'grader', [LABEL_OWNER]: WORKER_ID, [LABEL_PREFIX]: getEnv().REDIS_PREFIX, ...(opts.labels ?? {}) },
     HostConfig: hc,
   });
-  const remove = () => container.remove({ force: true, v: true }).then(() => undefined, () => undefined);
+  const remove = () =>
+    container.remove({ force: true, v: true }).then(
+      () => undefined,
+      () => undefined,
+    );
   const out = new CappedSink(OUTPUT_CAP_BYTES);
   const err = new CappedSink(64 * 1024);
   let stream: NodeJS.ReadWriteStream & { end: (b?: Buffer) => void };
@@ -238,7 +249,14 @@ export async function prepareSandbox(
         let exitCode: number | null = null;
         let oomKilled = false;
         let exitKnown = false;
-        const status = (ms: number) => Promise.race([waited.then((w) => w.StatusCode, () => null), new Promise<null>((r) => setTimeout(() => r(null), ms))]);
+        const status = (ms: number) =>
+          Promise.race([
+            waited.then(
+              (w) => w.StatusCode,
+              () => null,
+            ),
+            new Promise<null>((r) => setTimeout(() => r(null), ms)),
+          ]);
         if (first !== 'timeout' && first !== 'closed') {
           exitCode = (first as { StatusCode: number }).StatusCode;
           const info = await container.inspect().catch(() => null);

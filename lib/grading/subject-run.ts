@@ -42,7 +42,8 @@ export function learnerStartError(e: unknown): string | undefined {
   const raw = e instanceof Error ? e.message : String(e);
   const m = raw.replace(/^\(HTTP code \d+\)\s*(unexpected|server error)?\s*-\s*/i, '').trim();
   // runc's refusals (a missing command or working directory, exec format) all come as "OCI runtime create failed".
-  const learner = /unable to find (user|group)|no matching entries in (passwd|group) file|executable file not found|OCI runtime (create|exec|start) failed|exec format error/i;
+  const learner =
+    /unable to find (user|group)|no matching entries in (passwd|group) file|executable file not found|OCI runtime (create|exec|start) failed|exec format error/i;
   if (!learner.test(m)) return undefined;
   return m.slice(0, 600);
 }
@@ -67,7 +68,11 @@ exit 1`;
 }
 
 /** Runs the image's HEALTHCHECK test once inside the running subject, as Docker's health monitor runs it. */
-export async function runHealthcheck(engine: Docker, containerId: string, hc: NonNullable<ImageConfigInfo['healthcheck']>): Promise<NonNullable<RunInfo['health']>> {
+export async function runHealthcheck(
+  engine: Docker,
+  containerId: string,
+  hc: NonNullable<ImageConfigInfo['healthcheck']>,
+): Promise<NonNullable<RunInfo['health']>> {
   const test = hc.test ?? [];
   const cmd = test[0] === 'CMD-SHELL' ? ['/bin/sh', '-c', test.slice(1).join(' ')] : test[0] === 'CMD' ? test.slice(1) : test;
   const timeoutMs = Math.min(hc.timeout ? Math.ceil(hc.timeout / 1e6) : 30_000, HEALTHCHECK_MAX_MS);
@@ -98,6 +103,10 @@ export async function runHealthcheck(engine: Docker, containerId: string, hc: No
     return { exitCode: info?.ExitCode ?? -1, output, durationMs: Date.now() - t0 };
   } catch (e) {
     // The exec could not start (the command does not exist in the image): Docker records that as a failed check.
-    return { exitCode: -1, output: (e instanceof Error ? e.message : String(e)).replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '').slice(0, HEALTH_OUTPUT_MAX), durationMs: Date.now() - t0 };
+    return {
+      exitCode: -1,
+      output: (e instanceof Error ? e.message : String(e)).replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '').slice(0, HEALTH_OUTPUT_MAX),
+      durationMs: Date.now() - t0,
+    };
   }
 }

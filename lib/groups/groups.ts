@@ -23,7 +23,10 @@ export const groupName = z
   .min(2, 'At least 2 characters.')
   .max(60, 'At most 60 characters.')
   .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 32 || (c.charCodeAt(0) >= 127 && c.charCodeAt(0) < 160)), 'No control characters.');
-export const inviteCode = z.string().trim().regex(/^[A-Za-z0-9_-]{6,40}$/, 'Not an invite code.');
+export const inviteCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{6,40}$/, 'Not an invite code.');
 
 async function membership(actor: Actor, groupId: string) {
   const m = await getDb().groupMember.findUnique({ where: { groupId_userId: { groupId, userId: actor.id } }, include: { group: true } });
@@ -167,7 +170,9 @@ export async function groupBoard(actor: Actor, groupId: string) {
   const db = getDb();
   const [members, cohort] = await Promise.all([
     db.groupMember.findMany({ where: { groupId }, include: { user: { select: { id: true, name: true } } }, orderBy: { joinedAt: 'asc' } }),
-    m.group.cohortId ? db.cohort.findUnique({ where: { id: m.group.cohortId }, select: { id: true, name: true, schedule: { orderBy: { week: 'asc' } } } }) : null,
+    m.group.cohortId
+      ? db.cohort.findUnique({ where: { id: m.group.cohortId }, select: { id: true, name: true, schedule: { orderBy: { week: 'asc' } } } })
+      : null,
   ]);
   const ids = members.map((x) => x.userId);
   const [lessons, labs] = await Promise.all([
@@ -185,17 +190,42 @@ export async function groupBoard(actor: Actor, groupId: string) {
     const passedIds = new Set(labs.filter((l) => l.userId === x.userId && l.passed).map((l) => l.labId));
     const cells = weeks.map((w) => {
       const mod = modules.find((mm) => mm.week === w.week);
-      return { week: w.week, done: lessons.filter((l) => l.userId === x.userId && l.week === w.week).length, of: mod?.lessons.length ?? 0, hasLab: !!mod && moduleLabs(mod.meta).length > 0, labPassed: !!mod && moduleLabs(mod.meta).length > 0 && moduleLabs(mod.meta).every((id) => passedIds.has(id)) };
+      return {
+        week: w.week,
+        done: lessons.filter((l) => l.userId === x.userId && l.week === w.week).length,
+        of: mod?.lessons.length ?? 0,
+        hasLab: !!mod && moduleLabs(mod.meta).length > 0,
+        labPassed: !!mod && moduleLabs(mod.meta).length > 0 && moduleLabs(mod.meta).every((id) => passedIds.has(id)),
+      };
     });
-    return { userId: x.userId, name: x.user.name, owner: x.userId === m.group.ownerId, onLeaderboard: x.onLeaderboard, labsPassed: passedIds.size, lessonsDone: cells.reduce((s, c) => s + c.done, 0), weeks: cells };
+    return {
+      userId: x.userId,
+      name: x.user.name,
+      owner: x.userId === m.group.ownerId,
+      onLeaderboard: x.onLeaderboard,
+      labsPassed: passedIds.size,
+      lessonsDone: cells.reduce((s, c) => s + c.done, 0),
+      weeks: cells,
+    };
   });
   const leaderboard = rows
     .filter((r) => r.onLeaderboard)
-    .map((r) => ({ name: r.name, userId: r.userId, labsPassed: r.labsPassed, points: Math.round(labs.filter((l) => l.userId === r.userId).reduce((s, l) => s + l.bestScore, 0) * 10) / 10 }))
+    .map((r) => ({
+      name: r.name,
+      userId: r.userId,
+      labsPassed: r.labsPassed,
+      points: Math.round(labs.filter((l) => l.userId === r.userId).reduce((s, l) => s + l.bestScore, 0) * 10) / 10,
+    }))
     .sort((a, b) => b.labsPassed - a.labsPassed || b.points - a.points || a.name.localeCompare(b.name));
   const owner = m.group.ownerId === actor.id;
   return {
-    group: { id: m.group.id, name: m.group.name, inviteCode: owner ? m.group.inviteCode : null, ownerId: m.group.ownerId, cohort: cohort ? { id: cohort.id, name: cohort.name } : null },
+    group: {
+      id: m.group.id,
+      name: m.group.name,
+      inviteCode: owner ? m.group.inviteCode : null,
+      ownerId: m.group.ownerId,
+      cohort: cohort ? { id: cohort.id, name: cohort.name } : null,
+    },
     me: { onLeaderboard: m.onLeaderboard, owner },
     weeks,
     rows,

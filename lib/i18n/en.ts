@@ -167,7 +167,7 @@ export const en: Messages = {
     title: 'Time zone',
     hint: 'Streak days and due dates are shown in this zone',
     save: 'Save',
-    browserZone: 'This browser\'s zone ({zone})',
+    browserZone: "This browser's zone ({zone})",
   },
   invites: {
     title: 'Cohort invitations',
@@ -285,7 +285,8 @@ export const en: Messages = {
   startFrom: {
     title: 'Start from earlier work',
     use: 'Start from your week {week} work',
-    available: 'Puts {files} from your passing attempt of week {week}’s lab “{lab}” ({score}/{max}) into the editor in place of the starter’s. Nothing is submitted.',
+    available:
+      'Puts {files} from your passing attempt of week {week}’s lab “{lab}” ({score}/{max}) into the editor in place of the starter’s. Nothing is submitted.',
     notYet: 'Pass week {week}’s lab “{lab}” and you can start this one from your own {files} instead of the starter’s.',
     used: '{files} now holds your week {week} work. Nothing was submitted.',
     undo: 'Undo',
@@ -433,12 +434,13 @@ export const en: Messages = {
   cohort: {
     inviteLink: 'Invite link',
     inviteByEmail: 'Invite by e-mail',
-    inviteExplain: 'An invite is only an invitation: its owner joins by accepting it on their dashboard after signing in (or signing up with this address). No e-mail is sent, so tell them. Until then every address shows below as invited, whether or not it has an account.',
+    inviteExplain:
+      'An invite is only an invitation: its owner joins by accepting it on their dashboard after signing in (or signing up with this address). No e-mail is sent, so tell them. Until then every address shows below as invited, whether or not it has an account.',
     invitedPending: 'Invited, not yet accepted',
     learners: 'Learners',
     schedule: 'Schedule',
     selfPaced: 'No schedule: self-paced.',
-    extensions: '{n} per-learner extension(s) (set on each learner\'s page)',
+    extensions: "{n} per-learner extension(s) (set on each learner's page)",
     latePolicy: 'Late policy',
     latePolicyExplain: 'Work after a due date is graded with full feedback; the gradebook counts {pct}% of its score.',
     notifications: 'Notifications (Slack or Discord webhook)',
@@ -468,7 +470,7 @@ export const en: Messages = {
     noMatch: 'No learner matches.',
   },
   analytics: {
-    intro: 'The checks failed most show where the cohort is stuck; each learner\'s latest attempt counts.',
+    intro: "The checks failed most show where the cohort is stuck; each learner's latest attempt counts.",
     passRate: 'Pass rate',
     started: 'started',
     medianAttempts: 'median attempts',

@@ -4,9 +4,7 @@ import { z } from 'zod';
 export const bilingual = z.object({ ko: z.string().min(1), en: z.string().min(1) });
 export type Bilingual = z.infer<typeof bilingual>;
 
-const labId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lab id: lower-case letters, digits and dashes');
+const labId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lab id: lower-case letters, digits and dashes');
 
 /** Per-container limits a lab may ask for; the engine clamps them to the ceilings in lib/grading/limits.ts. */
 const containerLimits = z
@@ -120,9 +118,22 @@ export const labManifest = z
     /** Extra files a learner may add, matched by extension (for example ".tf"). */
     extraExtensions: z.array(z.string().regex(/^\.[a-z0-9]+$/)).default([]),
     maxFiles: z.number().int().positive().max(200).default(20),
-    maxFileBytes: z.number().int().positive().max(4 * 1024 * 1024).default(256 * 1024),
-    maxTotalBytes: z.number().int().positive().max(16 * 1024 * 1024).default(1024 * 1024),
-    limits: z.object({ grader: containerLimits.default({}), subject: containerLimits.optional() }).strict().default({ grader: {} }),
+    maxFileBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(4 * 1024 * 1024)
+      .default(256 * 1024),
+    maxTotalBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(16 * 1024 * 1024)
+      .default(1024 * 1024),
+    limits: z
+      .object({ grader: containerLimits.default({}), subject: containerLimits.optional() })
+      .strict()
+      .default({ grader: {} }),
     /**
      * For kind "subject": how the learner's program runs. It starts in its own container (from the runtime image, or
      * the image built from the learner's Dockerfile with `build`) with no network but loopback and the submission
@@ -137,7 +148,10 @@ export const labManifest = z
         /** Extra environment for the learner's program (e.g. the webhook secret and the fake chat server's URL). */
         env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string().max(1000)).default({}),
         /** A trusted helper from the lab folder, added to the archive as .lms/harness.js (learners cannot use .lms/). */
-        harness: z.string().regex(/^grader\/[A-Za-z0-9_.-]+\.js$/).optional(),
+        harness: z
+          .string()
+          .regex(/^grader\/[A-Za-z0-9_.-]+\.js$/)
+          .optional(),
         /** Build the subject's image from the learner's Dockerfile instead of running `cmd` in the runtime image. */
         build: z
           .object({
@@ -179,7 +193,8 @@ export const labManifest = z
     m.startFrom.forEach((sf, i) => {
       if (sf.lab === m.id) ctx.addIssue({ code: 'custom', message: 'startFrom names this lab itself', path: ['startFrom', i, 'lab'] });
       for (const target of Object.values(sf.files)) {
-        if (!takesFile(m, target)) ctx.addIssue({ code: 'custom', message: `startFrom: "${target}" is not a file this lab takes`, path: ['startFrom', i, 'files'] });
+        if (!takesFile(m, target))
+          ctx.addIssue({ code: 'custom', message: `startFrom: "${target}" is not a file this lab takes`, path: ['startFrom', i, 'files'] });
         if (targets.has(target)) ctx.addIssue({ code: 'custom', message: `startFrom: "${target}" is filled twice`, path: ['startFrom', i, 'files'] });
         targets.add(target);
       }

@@ -146,7 +146,11 @@ const variantDescription = z
 export type VariantDescription = z.infer<typeof variantDescription>;
 
 /** Reads an overlay folder: its JSON description (zod) and the files it submits, on top of the solution if it says so. */
-function readOverlay<T extends { base?: 'solution'; delete?: string[] }>(dir: string, metaFile: string, schema: z.ZodType<T>): { meta: T; files: { path: string; content: Buffer }[] } {
+function readOverlay<T extends { base?: 'solution'; delete?: string[] }>(
+  dir: string,
+  metaFile: string,
+  schema: z.ZodType<T>,
+): { meta: T; files: { path: string; content: Buffer }[] } {
   const name = path.basename(dir);
   const kind = path.basename(path.dirname(dir)) === 'variants' ? 'variant' : 'case';
   let raw: unknown;
@@ -156,11 +160,13 @@ function readOverlay<T extends { base?: 'solution'; delete?: string[] }>(dir: st
     throw new Error(`${kind} ${name}: ${metaFile} cannot be read: ${(e as Error).message}`);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${kind} ${name}: ${metaFile}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${kind} ${name}: ${metaFile}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
   const own = readFolderFiles(dir, (rel) => rel === metaFile);
   if (!parsed.data.base) return { meta: parsed.data, files: own };
   const solution = path.join(dir, '..', '..', 'solution');
-  if (!fs.existsSync(solution)) throw new Error(`${kind} ${name}: ${metaFile} says base "solution", but there is no ${solution} (it lives in labs/<lab>/${kind}s/)`);
+  if (!fs.existsSync(solution))
+    throw new Error(`${kind} ${name}: ${metaFile} says base "solution", but there is no ${solution} (it lives in labs/<lab>/${kind}s/)`);
   const files = new Map(readFolderFiles(solution).map((f) => [f.path, f]));
   for (const d of parsed.data.delete ?? []) {
     if (!files.delete(d)) throw new Error(`${kind} ${name}: ${metaFile} deletes "${d}", which the solution does not have`);

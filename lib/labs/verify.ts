@@ -55,7 +55,12 @@ export function labVerifyItems(lab: Lab): VerifyItem[] {
   for (const sf of lab.manifest.startFrom) {
     const from = getLab(sf.lab);
     if (!from) throw new Error(`startFrom: no lab ${sf.lab}`);
-    items.push({ kind: 'startFrom', name: sf.lab, expected: 'gradable, below the pass mark', files: startFromFiles(lab, readFolderFiles(path.join(from.dir, 'solution')), sf.files) });
+    items.push({
+      kind: 'startFrom',
+      name: sf.lab,
+      expected: 'gradable, below the pass mark',
+      files: startFromFiles(lab, readFolderFiles(path.join(from.dir, 'solution')), sf.files),
+    });
   }
   return items;
 }
@@ -137,7 +142,13 @@ export async function verifyLab(docker: Docker, lab: Lab, opts: { concurrency?: 
 
 /** One line per lab: how many of each kind did what they must. */
 export function summarise(rows: VerifyRow[]): Record<VerifyKind, { ok: number; total: number }> {
-  const s = { solution: { ok: 0, total: 0 }, starter: { ok: 0, total: 0 }, case: { ok: 0, total: 0 }, variant: { ok: 0, total: 0 }, startFrom: { ok: 0, total: 0 } };
+  const s = {
+    solution: { ok: 0, total: 0 },
+    starter: { ok: 0, total: 0 },
+    case: { ok: 0, total: 0 },
+    variant: { ok: 0, total: 0 },
+    startFrom: { ok: 0, total: 0 },
+  };
   for (const r of rows) {
     s[r.kind].total++;
     if (r.ok) s[r.kind].ok++;

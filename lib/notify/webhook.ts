@@ -148,7 +148,8 @@ async function resolvePublic(host: string, allowLoop: boolean, signal: AbortSign
         });
       });
   const bad = addrs.find((a) => forbiddenAddress(a.address, allowLoop));
-  if (!addrs.length || bad) throw new Refused(`${net.isIP(host) ? host : `${host} resolves to ${bad?.address ?? 'nothing'}, which`} is not a public address; refused`);
+  if (!addrs.length || bad)
+    throw new Refused(`${net.isIP(host) ? host : `${host} resolves to ${bad?.address ?? 'nothing'}, which`} is not a public address; refused`);
   return addrs;
 }
 
@@ -196,7 +197,12 @@ async function post(url: string, body: unknown): Promise<{ status?: number; erro
         resolve(status >= 200 && status < 300 ? { status } : { status, error: `HTTP ${status}` });
       },
     );
-    req.on('error', (e: Error & { code?: string }) => resolve({ error: NOT_DELIVERED, reason: (e.name === 'AbortError' || e.name === 'TimeoutError' ? `timed out after ${WEBHOOK_TIMEOUT_MS} ms` : e.message).slice(0, 200) }));
+    req.on('error', (e: Error & { code?: string }) =>
+      resolve({
+        error: NOT_DELIVERED,
+        reason: (e.name === 'AbortError' || e.name === 'TimeoutError' ? `timed out after ${WEBHOOK_TIMEOUT_MS} ms` : e.message).slice(0, 200),
+      }),
+    );
     req.end(data);
   });
 }
@@ -224,12 +230,21 @@ const plain = (s: string) => s.replace(/[<>&]/g, (c) => ({ '<': '‹', '>': '›
 /** After a learner's result: "lab passed" the first time, "stuck" when failures reach the cohort's threshold. */
 export async function afterResult(submissionId: string): Promise<void> {
   const db = getDb();
-  const s = await db.submission.findUnique({ where: { id: submissionId }, select: { userId: true, labId: true, regradeOfId: true, user: { select: { name: true } }, result: { select: { gradable: true, passed: true } } } });
+  const s = await db.submission.findUnique({
+    where: { id: submissionId },
+    select: { userId: true, labId: true, regradeOfId: true, user: { select: { name: true } }, result: { select: { gradable: true, passed: true } } },
+  });
   if (!s?.result?.gradable || s.regradeOfId) return;
-  const cohorts = await db.cohortMember.findMany({ where: { userId: s.userId, cohort: { webhookUrl: { not: null } } }, select: { cohort: { select: { id: true, stuckAfter: true } } } });
+  const cohorts = await db.cohortMember.findMany({
+    where: { userId: s.userId, cohort: { webhookUrl: { not: null } } },
+    select: { cohort: { select: { id: true, stuckAfter: true } } },
+  });
   if (!cohorts.length) return;
   const title = getLab(s.labId)?.manifest.title.en ?? s.labId;
-  const mine = await db.submission.findMany({ where: { userId: s.userId, labId: s.labId, regradeOfId: null, practice: false, status: 'GRADED', result: { gradable: true } }, select: { result: { select: { passed: true } } } });
+  const mine = await db.submission.findMany({
+    where: { userId: s.userId, labId: s.labId, regradeOfId: null, practice: false, status: 'GRADED', result: { gradable: true } },
+    select: { result: { select: { passed: true } } },
+  });
   for (const { cohort } of cohorts) {
     if (s.result.passed) {
       if (mine.filter((m) => m.result?.passed).length === 1) await notifyCohort(cohort.id, 'lab.passed', `✅ ${plain(s.user.name)} passed "${title}".`);
@@ -242,7 +257,10 @@ export async function afterResult(submissionId: string): Promise<void> {
 /** Due dates within 24 hours, each announced once per cohort and week. Run on an interval by every worker. */
 export async function deadlinesNear(now = new Date()): Promise<number> {
   const db = getDb();
-  const soon = await db.cohortWeek.findMany({ where: { dueAt: { gt: now, lte: new Date(now.getTime() + 24 * 3600 * 1000) }, cohort: { webhookUrl: { not: null } } }, select: { cohortId: true, week: true, dueAt: true } });
+  const soon = await db.cohortWeek.findMany({
+    where: { dueAt: { gt: now, lte: new Date(now.getTime() + 24 * 3600 * 1000) }, cohort: { webhookUrl: { not: null } } },
+    select: { cohortId: true, week: true, dueAt: true },
+  });
   let sent = 0;
   for (const w of soon) {
     const event = `deadline.near:${w.week}`;
@@ -250,7 +268,9 @@ export async function deadlinesNear(now = new Date()): Promise<number> {
     // answer (network error) may be retried on a later tick; one the webhook answered is never sent again.
     const claim = await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`${w.cohortId}:${event}`}))::text`;
-      const prior = await tx.webhookDelivery.findFirst({ where: { cohortId: w.cohortId, event, OR: [{ status: { not: null } }, { error: 'sending', createdAt: { gt: new Date(now.getTime() - 60_000) } }] } });
+      const prior = await tx.webhookDelivery.findFirst({
+        where: { cohortId: w.cohortId, event, OR: [{ status: { not: null } }, { error: 'sending', createdAt: { gt: new Date(now.getTime() - 60_000) } }] },
+      });
       if (prior) return null;
       return tx.webhookDelivery.create({ data: { cohortId: w.cohortId, event, payload: {}, error: 'sending' }, select: { id: true } });
     });

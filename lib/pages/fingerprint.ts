@@ -55,7 +55,11 @@ export type FingerprintedPage = { kind: 'dashboard' } | { kind: 'lab'; labId: st
 /** The page's hash for this session, or null when the session is not (or no longer) valid. */
 export async function pageFingerprint(uid: string, sessionVersion: unknown, page: FingerprintedPage): Promise<string | null> {
   if (typeof sessionVersion !== 'number') return null;
-  const { rows } = await rawPool().query<{ sv: number; fp: string }>(page.kind === 'dashboard' ? { name: 'lms-fp-dashboard', text: DASHBOARD, values: [uid] } : { name: 'lms-fp-lab', text: LAB, values: [uid, page.labId, getLab(page.labId)?.manifest.startFrom.map((sf) => sf.lab) ?? []] });
+  const { rows } = await rawPool().query<{ sv: number; fp: string }>(
+    page.kind === 'dashboard'
+      ? { name: 'lms-fp-dashboard', text: DASHBOARD, values: [uid] }
+      : { name: 'lms-fp-lab', text: LAB, values: [uid, page.labId, getLab(page.labId)?.manifest.startFrom.map((sf) => sf.lab) ?? []] },
+  );
   const r = rows[0];
   return r && r.sv === sessionVersion ? r.fp : null;
 }

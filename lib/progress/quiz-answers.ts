@@ -51,7 +51,16 @@ export async function recordQuizAnswer(actor: Actor, raw: unknown): Promise<{ co
   const correct = input.choice === q.answer;
   const row = await getDb().quizAnswer.upsert({
     where: { userId_week_slug_quiz: { userId: actor.id, week: input.week, slug: input.slug, quiz: input.quiz } },
-    create: { userId: actor.id, week: input.week, slug: input.slug, quiz: input.quiz, firstChoice: input.choice, firstCorrect: correct, lastChoice: input.choice, lastCorrect: correct },
+    create: {
+      userId: actor.id,
+      week: input.week,
+      slug: input.slug,
+      quiz: input.quiz,
+      firstChoice: input.choice,
+      firstCorrect: correct,
+      lastChoice: input.choice,
+      lastCorrect: correct,
+    },
     update: { lastChoice: input.choice, lastCorrect: correct, attempts: { increment: 1 } },
     select: { attempts: true },
   });
@@ -60,7 +69,11 @@ export async function recordQuizAnswer(actor: Actor, raw: unknown): Promise<{ co
 
 /** The learner's answers in a lesson (quiz position → latest choice and whether the first try was right). */
 export async function lessonQuizAnswers(actor: Actor, week: number, slug: string): Promise<{ quiz: number; choice: number; firstCorrect: boolean }[]> {
-  const rows = await getDb().quizAnswer.findMany({ where: { userId: actor.id, week, slug }, select: { quiz: true, lastChoice: true, firstCorrect: true }, orderBy: { quiz: 'asc' } });
+  const rows = await getDb().quizAnswer.findMany({
+    where: { userId: actor.id, week, slug },
+    select: { quiz: true, lastChoice: true, firstCorrect: true },
+    orderBy: { quiz: 'asc' },
+  });
   return rows.map((r) => ({ quiz: r.quiz, choice: r.lastChoice, firstCorrect: r.firstCorrect }));
 }
 

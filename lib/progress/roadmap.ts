@@ -68,7 +68,9 @@ export async function weekProgress(actor: Actor | null, week: number, labIds: st
   const db = getDb();
   const [lessons, labs] = await Promise.all([
     db.lessonProgress.findMany({ where: { userId: actor.id, week }, select: { slug: true, state: true } }),
-    labIds.length ? db.labProgress.findMany({ where: { userId: actor.id, labId: { in: labIds } }, select: { labId: true, bestScore: true, maxScore: true, passed: true } }) : [],
+    labIds.length
+      ? db.labProgress.findMany({ where: { userId: actor.id, labId: { in: labIds } }, select: { labId: true, bestScore: true, maxScore: true, passed: true } })
+      : [],
   ]);
   return { lessons, labs };
 }
@@ -91,7 +93,18 @@ export async function getRoadmap(userId: string | null, now: Date = new Date()):
       const lab = getLab(id);
       if (!lab) return [];
       const p = labs.find((l) => l.labId === id);
-      return [{ id, title: lab.manifest.title, purpose: lab.manifest.purpose, best: p?.bestScore, max: maxPoints(lab.manifest), attempts: p?.attempts ?? 0, passed: Boolean(p?.passed), state: p?.passed ? 'passed' : p ? 'attempted' : 'not-started' }];
+      return [
+        {
+          id,
+          title: lab.manifest.title,
+          purpose: lab.manifest.purpose,
+          best: p?.bestScore,
+          max: maxPoints(lab.manifest),
+          attempts: p?.attempts ?? 0,
+          passed: Boolean(p?.passed),
+          state: p?.passed ? 'passed' : p ? 'attempted' : 'not-started',
+        },
+      ];
     });
     const allPassed = weekLabs.length > 0 && weekLabs.every((l) => l.passed);
     const lead = weekLabs.find((l) => !l.passed) ?? weekLabs[0];
@@ -156,7 +169,10 @@ export function currentWeek(nodes: RoadmapNode[]): RoadmapNode {
   return nodes.find((n) => n.hasContent && !finished(n)) ?? nodes.find((n) => n.hasContent) ?? nodes[0]!;
 }
 
-export type NextStep = { kind: 'lesson'; week: number; slug: string; title: { ko: string; en: string } } | { kind: 'lab'; week: number; labId: string; title: { ko: string; en: string } } | { kind: 'none'; week: number };
+export type NextStep =
+  | { kind: 'lesson'; week: number; slug: string; title: { ko: string; en: string } }
+  | { kind: 'lab'; week: number; labId: string; title: { ko: string; en: string } }
+  | { kind: 'none'; week: number };
 
 /** The first lesson of the week not marked done (skipped ones are passed over), or its first lab not passed. */
 export function nextStep(node: RoadmapNode): NextStep {

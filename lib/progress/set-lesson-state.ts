@@ -26,5 +26,9 @@ export async function setLessonState(actor: Actor, raw: unknown): Promise<void> 
     await db.lessonProgress.deleteMany({ where: { userId: actor.id, week: input.week, slug: input.slug } });
     return;
   }
-  await db.lessonProgress.upsert({ where: key, create: { userId: actor.id, week: input.week, slug: input.slug, state: input.state }, update: { state: input.state } });
+  await db.lessonProgress.upsert({
+    where: key,
+    create: { userId: actor.id, week: input.week, slug: input.slug, state: input.state },
+    update: { state: input.state },
+  });
 }

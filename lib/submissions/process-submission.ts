@@ -96,7 +96,8 @@ async function gradeClaimed(submissionId: string, opts: ProcessOptions): Promise
     }
     // A grader that stopped on this submission: its result says so, and the operator hears of it (a grader bug
     // shows up here too, and a regrade fixes those results once the grader is fixed).
-    if (outcome.stopped) (opts.log ?? console.warn)(`[worker] ${submissionId}: the ${sub.labId} grader stopped on this submission; stored as its result (${outcome.stopped})`);
+    if (outcome.stopped)
+      (opts.log ?? console.warn)(`[worker] ${submissionId}: the ${sub.labId} grader stopped on this submission; stored as its result (${outcome.stopped})`);
     await storeResult(submissionId, sub.userId, sub.labId, outcome.result, outcome.imageTag);
     // Cohort notifications (lab passed, learner stuck) go out on their own: a slow or broken webhook never holds up
     // or fails a grading.
@@ -109,7 +110,12 @@ async function gradeClaimed(submissionId: string, opts: ProcessOptions): Promise
     if (opts.lastTry) {
       await db.submission.updateMany({
         where: { id: submissionId, status: 'RUNNING' },
-        data: { status: 'ERROR', phase: 'finished', finishedAt: new Date(), error: 'Grading failed for a reason on our side; this did not count as an attempt. Please submit again.' },
+        data: {
+          status: 'ERROR',
+          phase: 'finished',
+          finishedAt: new Date(),
+          error: 'Grading failed for a reason on our side; this did not count as an attempt. Please submit again.',
+        },
       });
       console.error(`[worker] ${submissionId} ended as ERROR: ${(e as Error).message}`);
       if (e instanceof InfraError) return 'error';
@@ -182,7 +188,13 @@ export async function recomputeLabProgress(tx: Prisma.TransactionClient, userId:
   const list = [...effective.values()];
   if (!list.length) return;
   const best = list.reduce((a, b) => (b.score > a.score ? b : a));
-  const data = { bestScore: best.score, maxScore: best.maxScore, passed: list.some((x) => x.passed), attempts: subs.filter((s) => !s.regradeOfId && s.result?.gradable).length, bestSubmissionId: best.id };
+  const data = {
+    bestScore: best.score,
+    maxScore: best.maxScore,
+    passed: list.some((x) => x.passed),
+    attempts: subs.filter((s) => !s.regradeOfId && s.result?.gradable).length,
+    bestSubmissionId: best.id,
+  };
   await tx.labProgress.upsert({ where: { userId_labId: { userId, labId } }, create: { userId, labId, ...data }, update: data });
 }
 

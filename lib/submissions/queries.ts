@@ -78,7 +78,17 @@ export async function submissionViewForSession(uid: string, sessionVersion: unkn
   if (typeof sessionVersion !== 'number') return null;
   // Prisma's DateTime columns are timestamps without a zone holding UTC.
   const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-  const { rows } = await rawPool().query<Omit<ViewRow, 'createdAt' | 'finishedAt'> & { role: string; sv: number; userId: string | null; createdAt: string; finishedAt: string | null; document: unknown; passed: boolean | null }>({
+  const { rows } = await rawPool().query<
+    Omit<ViewRow, 'createdAt' | 'finishedAt'> & {
+      role: string;
+      sv: number;
+      userId: string | null;
+      createdAt: string;
+      finishedAt: string | null;
+      document: unknown;
+      passed: boolean | null;
+    }
+  >({
     name: 'lms-status-poll',
     text: `SELECT u.role::text AS role, u."sessionVersion" AS sv, s."userId", s.id, s."labId", s.status::text AS status, s.phase, s.number,
              s.late, ${iso('s."createdAt"')} AS "createdAt", ${iso('s."finishedAt"')} AS "finishedAt", s.error, s.progress, r.document, r.passed
@@ -91,7 +101,10 @@ export async function submissionViewForSession(uid: string, sessionVersion: unkn
   const r = rows[0];
   if (!r || r.sv !== sessionVersion || !r.userId) return null;
   if (!(await canSee({ id: uid, role: r.role as Actor['role'] }, r.userId))) return null;
-  return viewOf({ ...r, createdAt: new Date(r.createdAt), finishedAt: r.finishedAt === null ? null : new Date(r.finishedAt) }, r.passed === null ? null : { document: r.document, passed: r.passed });
+  return viewOf(
+    { ...r, createdAt: new Date(r.createdAt), finishedAt: r.finishedAt === null ? null : new Date(r.finishedAt) },
+    r.passed === null ? null : { document: r.document, passed: r.passed },
+  );
 }
 
 export async function listLabSubmissions(actor: Actor, labId: string, take = 50) {
@@ -100,7 +113,15 @@ export async function listLabSubmissions(actor: Actor, labId: string, take = 50)
     where: { userId: actor.id, labId, practice: false },
     orderBy: { createdAt: 'desc' },
     take,
-    select: { id: true, status: true, number: true, late: true, regradeOfId: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
+    select: {
+      id: true,
+      status: true,
+      number: true,
+      late: true,
+      regradeOfId: true,
+      createdAt: true,
+      result: { select: { score: true, maxScore: true, gradable: true, passed: true } },
+    },
   });
   return rows;
 }
@@ -111,7 +132,15 @@ export async function recentSubmissions(actor: Actor, take = 8) {
     where: { userId: actor.id, practice: false },
     orderBy: { createdAt: 'desc' },
     take,
-    select: { id: true, labId: true, status: true, number: true, late: true, createdAt: true, result: { select: { score: true, maxScore: true, gradable: true, passed: true } } },
+    select: {
+      id: true,
+      labId: true,
+      status: true,
+      number: true,
+      late: true,
+      createdAt: true,
+      result: { select: { score: true, maxScore: true, gradable: true, passed: true } },
+    },
   });
 }
 

@@ -30,7 +30,8 @@ export async function reconcileSubmissions(queue: Queue<GradingJobData>, opts: {
     // submissions still waiting, plus one; a regrade's is lower. Without one it would jump ahead of every job.
     const priority = s.regradeOfId
       ? REGRADE_PRIORITY
-      : 1 + (await db.submission.count({ where: { userId: s.userId, status: { in: ['QUEUED', 'RUNNING'] }, regradeOfId: null, createdAt: { lt: s.createdAt } } }));
+      : 1 +
+        (await db.submission.count({ where: { userId: s.userId, status: { in: ['QUEUED', 'RUNNING'] }, regradeOfId: null, createdAt: { lt: s.createdAt } } }));
     await queue.add('grade', { submissionId: s.id }, { ...GRADING_JOB_OPTIONS, jobId: s.id, priority });
     requeued++;
   }

@@ -72,7 +72,10 @@ export async function promoteDeferred(queue: Queue<GradingJobData>, userId: stri
   for (const { id } of waiting) {
     const job = await queue.getJob(id).catch(() => undefined);
     if (!job?.data.deferred || !(await job.isDelayed().catch(() => false))) continue;
-    await job.promote().then(() => n++, () => {}); // it may have been taken in between: then there is nothing to do
+    await job.promote().then(
+      () => n++,
+      () => {},
+    ); // it may have been taken in between: then there is nothing to do
   }
   return n;
 }
@@ -153,7 +156,12 @@ export interface SimStart {
  * Plays the queue forward under the fairness rule: `waiting` in the order the queue hands jobs out, `slots` in all.
  * Nothing is preempted; when a slot frees, the first waiting job allowed to start takes it.
  */
-export function simulate(slots: number, running: SimRunning[], waiting: SimWaiting[], worstCase: (labId: string) => number = worstCaseOf): Map<string, SimStart> {
+export function simulate(
+  slots: number,
+  running: SimRunning[],
+  waiting: SimWaiting[],
+  worstCase: (labId: string) => number = worstCaseOf,
+): Map<string, SimStart> {
   const out = new Map<string, SimStart>();
   const active: { userId: string; finishMs: number }[] = running.map((r) => ({ userId: r.userId, finishMs: Math.max(0, r.remainingMs) }));
   const runningBy = new Map<string, number>();
@@ -226,7 +234,10 @@ async function recentDurations(labIds: string[]): Promise<Map<string, number>> {
   await Promise.all(
     labIds.map(async (labId) => {
       let list = byLab.get(labId);
-      if (!list?.length) list = (await db.result.findMany({ where: { submission: { labId } }, orderBy: { createdAt: 'desc' }, take: 20, select: { durationMs: true } })).map((r) => r.durationMs);
+      if (!list?.length)
+        list = (await db.result.findMany({ where: { submission: { labId } }, orderBy: { createdAt: 'desc' }, take: 20, select: { durationMs: true } })).map(
+          (r) => r.durationMs,
+        );
       out.set(labId, (list.length ? list.reduce((a, b) => a + b, 0) / list.length : FAIRNESS.defaultDurationMs) + HANDOVER_MS);
     }),
   );
@@ -297,7 +308,7 @@ async function takeSnapshot(): Promise<Snapshot> {
     return n;
   };
   const keyed = queued.map((q, i) => ({ q, i, p: prio.get(q.id) ?? fallback(q) }));
-  keyed.sort((x, y) => (x.p === 0) !== (y.p === 0) ? (x.p === 0 ? -1 : 1) : x.p - y.p || x.i - y.i);
+  keyed.sort((x, y) => ((x.p === 0) !== (y.p === 0) ? (x.p === 0 ? -1 : 1) : x.p - y.p || x.i - y.i));
   const starts = simulate(
     slots,
     running.map((r) => ({ userId: r.userId, labId: r.labId, remainingMs: Math.max(500, durations.get(r.labId)! - (now - (r.startedMs ?? now))) })),
@@ -324,14 +335,16 @@ export async function queueEstimate(submissionId: string): Promise<{ position: n
     snap = await g.__lmsQueueSnapshot!;
   } else if (age > 1000 && g.__lmsQueueSnapshot === pending && !g.__lmsQueueRefresh) {
     // Taken in the background; the polls keep the current one until it is there.
-    g.__lmsQueueRefresh = takeSnapshot().then(
-      (next) => {
-        g.__lmsQueueSnapshot = Promise.resolve(next);
-      },
-      () => {},
-    ).finally(() => {
-      g.__lmsQueueRefresh = undefined;
-    });
+    g.__lmsQueueRefresh = takeSnapshot()
+      .then(
+        (next) => {
+          g.__lmsQueueSnapshot = Promise.resolve(next);
+        },
+        () => {},
+      )
+      .finally(() => {
+        g.__lmsQueueRefresh = undefined;
+      });
   }
   const s = snap.starts.get(submissionId);
   if (!s) return null;

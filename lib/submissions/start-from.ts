@@ -71,7 +71,8 @@ export async function startFromOffers(actor: Actor, labId: string): Promise<Star
       week: from.manifest.week,
       title: from.manifest.title,
       targets: Object.values(sf.files),
-      attempt: best?.result && files.length ? { submissionId: best.id, number: best.number, score: best.result.score, maxScore: best.result.maxScore, files } : null,
+      attempt:
+        best?.result && files.length ? { submissionId: best.id, number: best.number, score: best.result.score, maxScore: best.result.maxScore, files } : null,
     });
   }
   return out;

@@ -38,8 +38,7 @@ export async function submitLabAttempt(actor: Actor, raw: unknown, opts: { limit
     async (tx) => {
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('lms:submit'), hashtext(${actor.id}))::text`;
       const queued = await tx.submission.count({ where: { userId: actor.id, status: { in: ['QUEUED', 'RUNNING'] }, regradeOfId: null } });
-      if (enforce && queued >= LIMITS.queuedPerLearner)
-        throw new AppError('queue_full', { params: { queued }, retryAfterS: 10 });
+      if (enforce && queued >= LIMITS.queuedPerLearner) throw new AppError('queue_full', { params: { queued }, retryAfterS: 10 });
       if (enforce && (await submitRateExceeded(actor.id, lab.manifest.id)))
         throw new AppError('rate_limited', { params: { max: LIMITS.submitPerLabPerMinute.max }, retryAfterS: 60 - (Math.floor(Date.now() / 1000) % 60) });
       const submission = await tx.submission.create({

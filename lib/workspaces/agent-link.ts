@@ -25,24 +25,35 @@ export function parseAgentMessage(line: string): FromAgent | null {
   const o = m as Record<string, unknown>;
   switch (o.t) {
     case 'ready':
-      return typeof o.version === 'number' && isArr(o.tools, (x) => !!x && typeof x === 'object' && isStr((x as { name: string }).name, 40) && isStr((x as { version: string }).version, 200), 50)
+      return typeof o.version === 'number' &&
+        isArr(o.tools, (x) => !!x && typeof x === 'object' && isStr((x as { name: string }).name, 40) && isStr((x as { version: string }).version, 200), 50)
         ? { t: 'ready', version: o.version, tools: (o.tools as { name: string; version: string }[]).map((x) => ({ name: x.name, version: x.version })) }
         : null;
     case 'ack':
-      return Number.isSafeInteger(o.seq) ? { t: 'ack', seq: o.seq as number, ...(isArr<string>(o.errors, (x) => isStr(x, 500), 50) ? { errors: o.errors } : {}) } : null;
+      return Number.isSafeInteger(o.seq)
+        ? { t: 'ack', seq: o.seq as number, ...(isArr<string>(o.errors, (x) => isStr(x, 500), 50) ? { errors: o.errors } : {}) }
+        : null;
     case 'state':
     case 'changed': {
       if (!isArr<WireFile>(o.files, isWire, 500) || !isArr(o.refused, isRefused, 500)) return null;
       const files = o.files.map((f) => ({ path: f.path, b64: f.b64 }));
       const refused = (o.refused as { path: string; why: string }[]).map((r) => ({ path: r.path, why: r.why }));
       if (o.t === 'state') {
-        const tools = isArr<{ name: string; version: string }>(o.tools, (x) => !!x && typeof x === 'object' && isStr((x as { name: string }).name, 40) && isStr((x as { version: string }).version, 200), 50) ? o.tools.map((x) => ({ name: x.name, version: x.version })) : [];
+        const tools = isArr<{ name: string; version: string }>(
+          o.tools,
+          (x) => !!x && typeof x === 'object' && isStr((x as { name: string }).name, 40) && isStr((x as { version: string }).version, 200),
+          50,
+        )
+          ? o.tools.map((x) => ({ name: x.name, version: x.version }))
+          : [];
         return Number.isSafeInteger(o.seq) ? { t: 'state', seq: o.seq as number, files, refused, tools } : null;
       }
       return isArr<string>(o.deleted, (x) => isStr(x, 300), 500) ? { t: 'changed', files, deleted: [...o.deleted], refused } : null;
     }
     case 'req':
-      return Number.isSafeInteger(o.req) && ['check', 'files', 'step', 'steps', 'submit', 'help'].includes(o.cmd as string) && isArr<string>(o.args, (x) => isStr(x, 200), 20)
+      return Number.isSafeInteger(o.req) &&
+        ['check', 'files', 'step', 'steps', 'submit', 'help'].includes(o.cmd as string) &&
+        isArr<string>(o.args, (x) => isStr(x, 200), 20)
         ? { t: 'req', req: o.req as number, cmd: o.cmd as 'check', args: [...o.args] }
         : null;
     default:

@@ -46,7 +46,11 @@ export interface CreateOptions {
  * Creates a workspace container, attaches to its PID 1 before starting it (so the agent's first words are heard) and
  * starts it; the agent then waits for the engine on stdin.
  */
-export async function createWorkspaceContainer(docker: Docker, o: CreateOptions, onStderr?: (line: string) => void): Promise<{ container: Docker.Container; link: AgentLink; ready: Promise<FromAgent | null> }> {
+export async function createWorkspaceContainer(
+  docker: Docker,
+  o: CreateOptions,
+  onStderr?: (line: string) => void,
+): Promise<{ container: Docker.Container; link: AgentLink; ready: Promise<FromAgent | null> }> {
   const container = await docker.createContainer({
     Image: o.image,
     User: SANDBOX_USER,

@@ -244,7 +244,10 @@ export class WorkspaceEngine {
     const lang: Lang = opts.lang === 'en' ? 'en' : 'ko';
     const row = await ensureRow(actor.id, lab, lang);
     // A live workspace's language changes in memory at once; the row follows (a start writes it with its status).
-    if (row.lang !== lang && this.live.has(row.id)) void getDb().workspace.update({ where: { id: row.id }, data: { lang } }).catch(() => {});
+    if (row.lang !== lang && this.live.has(row.id))
+      void getDb()
+        .workspace.update({ where: { id: row.id }, data: { lang } })
+        .catch(() => {});
     const live = await this.ensureLive(actor.id, row.id, lab, lang);
     return this.infoOf({ ...row, lang, status: 'running' }, live);
   }
@@ -345,11 +348,13 @@ export class WorkspaceEngine {
       const m = await Promise.race([got.ready, new Promise<null>((r) => setTimeout(() => r(null), 5000).unref())]);
       if (m?.t === 'ready') live.tools = m.tools;
     }
-    await db.workspace.update({ where: { id: workspaceId }, data: { status: 'running', containerId: got.container.id, image, lang: useLang, sessionVersion: user?.sessionVersion ?? 0, lastActiveAt: new Date() } });
+    await db.workspace.update({
+      where: { id: workspaceId },
+      data: { status: 'running', containerId: got.container.id, image, lang: useLang, sessionVersion: user?.sessionVersion ?? 0, lastActiveAt: new Date() },
+    });
     this.emit(workspaceId, { type: 'status', status: 'running' });
     return live;
   }
-
 
   private async reattach(workspaceId: string, userId: string, lab: Lab, containerId: string, lang: Lang): Promise<Live | null> {
     const container = this.docker.getContainer(containerId);
@@ -377,7 +382,23 @@ export class WorkspaceEngine {
   }
 
   private adopt(id: string, userId: string, lab: Lab, lang: Lang, container: Docker.Container, link: AgentLink, image: string, tools: Live['tools']): Live {
-    const live: Live = { id, userId, lab, lang, container, containerId: container.id, link, image, tools, lastActive: Date.now(), persistedActive: Date.now(), terminals: new Set(), refused: [], chain: Promise.resolve(), filesIn: Promise.resolve() };
+    const live: Live = {
+      id,
+      userId,
+      lab,
+      lang,
+      container,
+      containerId: container.id,
+      link,
+      image,
+      tools,
+      lastActive: Date.now(),
+      persistedActive: Date.now(),
+      terminals: new Set(),
+      refused: [],
+      chain: Promise.resolve(),
+      filesIn: Promise.resolve(),
+    };
     this.live.set(id, live);
     link.on('message', (m: FromAgent) => this.onAgent(live, m));
     link.on('bad', (what: string) => this.log(`${id}: ignored a malformed agent message (${what.slice(0, 80)})`));
@@ -395,7 +416,9 @@ export class WorkspaceEngine {
     const info = await live.container.inspect().catch(() => null);
     if (info?.State.Running) return; // only the stream broke: the next call reattaches
     await live.container.remove({ force: true }).catch(() => {});
-    await getDb().workspace.updateMany({ where: { id: live.id, containerId: live.containerId }, data: { status: 'stopped', containerId: null } }).catch(() => {});
+    await getDb()
+      .workspace.updateMany({ where: { id: live.id, containerId: live.containerId }, data: { status: 'stopped', containerId: null } })
+      .catch(() => {});
     for (const t of [...live.terminals]) void t.close('stopped');
     this.emit(live.id, { type: 'status', status: 'stopped', reason: 'error' });
   }
@@ -428,7 +451,10 @@ export class WorkspaceEngine {
       const lab = getLab(row.labId);
       const adopted = lab ? await this.reattach(row.id, row.userId, lab, containerId, row.lang === 'en' ? 'en' : 'ko').catch(() => null) : null;
       if (adopted) return this.stopLive(adopted, reason);
-      await this.docker.getContainer(containerId).remove({ force: true }).catch(() => {});
+      await this.docker
+        .getContainer(containerId)
+        .remove({ force: true })
+        .catch(() => {});
     }
     await getDb().workspace.updateMany({ where: { id: workspaceId }, data: { status: 'stopped', containerId: null } });
     this.emit(workspaceId, { type: 'status', status: 'stopped', reason });
@@ -452,7 +478,11 @@ export class WorkspaceEngine {
 
   /** A started workspace container; `waitReady` (the pool) waits for the agent's first message, a cold start does not. */
   private async createFor(lab: Lab, image: string, labels: Record<string, string>, waitReady = true): Promise<Pooled> {
-    const { container, link, ready: readyP } = await createWorkspaceContainer(
+    const {
+      container,
+      link,
+      ready: readyP,
+    } = await createWorkspaceContainer(
       this.docker,
       {
         image,
@@ -529,11 +559,18 @@ export class WorkspaceEngine {
   private onAgent(live: Live, m: FromAgent): void {
     if (m.t === 'changed') {
       live.lastActive = Date.now();
-      live.chain = live.chain.then(() => this.fromTerminal(live, m.files, m.deleted, m.refused, false)).catch((e) => this.log(`${live.id}: saving terminal changes: ${(e as Error).message}`));
+      live.chain = live.chain
+        .then(() => this.fromTerminal(live, m.files, m.deleted, m.refused, false))
+        .catch((e) => this.log(`${live.id}: saving terminal changes: ${(e as Error).message}`));
     } else if (m.t === 'req') {
       live.lastActive = Date.now();
       void this.onRequest(live, m).catch((e) => {
-        live.link.send({ op: 'answer', req: m.req, text: `lms: ${e instanceof AppError ? e.text(live.lang) : live.lang === 'ko' ? '처리하지 못했습니다.' : 'failed.'}\n`, exit: 1 });
+        live.link.send({
+          op: 'answer',
+          req: m.req,
+          text: `lms: ${e instanceof AppError ? e.text(live.lang) : live.lang === 'ko' ? '처리하지 못했습니다.' : 'failed.'}\n`,
+          exit: 1,
+        });
         if (!(e instanceof AppError)) this.log(`${live.id}: lms ${m.cmd}: ${(e as Error).message}`);
       });
     }
@@ -543,7 +580,13 @@ export class WorkspaceEngine {
    * Files from the container (hostile: names, sizes and the set are checked as the editor's are). `full`: the agent's
    * whole state after a reattach, so the lab files it does not have are deleted too.
    */
-  private async fromTerminal(live: Live, wire: { path: string; b64: string }[], deleted: string[], refused: { path: string; why: string }[], full: boolean): Promise<void> {
+  private async fromTerminal(
+    live: Live,
+    wire: { path: string; b64: string }[],
+    deleted: string[],
+    refused: { path: string; why: string }[],
+    full: boolean,
+  ): Promise<void> {
     live.refused = refused.slice(0, 50);
     const files: { path: string; content: Buffer }[] = [];
     for (const f of wire) {
@@ -564,7 +607,13 @@ export class WorkspaceEngine {
       throw e;
     }
     if (res.changed.length || res.deleted.length) {
-      this.emit(live.id, { type: 'files', revision: res.revision, source: 'terminal', changed: res.changed.map((f) => ({ path: f.path, content: f.content.toString('utf8') })), deleted: res.deleted });
+      this.emit(live.id, {
+        type: 'files',
+        revision: res.revision,
+        source: 'terminal',
+        changed: res.changed.map((f) => ({ path: f.path, content: f.content.toString('utf8') })),
+        deleted: res.deleted,
+      });
     }
   }
 
@@ -584,7 +633,10 @@ export class WorkspaceEngine {
         const stepId = m.args[0];
         if (!stepId) return answer(stepsText(live.lab, await stepViews(live.id, live.lab), lang));
         const r = await this.verifyStep(live, stepId);
-        return answer(r.done ? `\x1b[32m✓\x1b[0m ${stepId}${r.message ? `: ${r.message}` : ''}\n` : `\x1b[31m✗\x1b[0m ${stepId}: ${r.message}\n`, r.done ? 0 : 1);
+        return answer(
+          r.done ? `\x1b[32m✓\x1b[0m ${stepId}${r.message ? `: ${r.message}` : ''}\n` : `\x1b[31m✗\x1b[0m ${stepId}: ${r.message}\n`,
+          r.done ? 0 : 1,
+        );
       }
       case 'check': {
         await live.link.request({ op: 'flush' }, 10_000);
@@ -597,7 +649,11 @@ export class WorkspaceEngine {
         await live.chain;
         const user = await getDb().user.findUniqueOrThrow({ where: { id: live.userId }, select: { id: true, role: true } });
         const { submissionId } = await this.submitFiles(user, live.lab, live.id);
-        return answer(lang === 'ko' ? `제출했습니다 (${submissionId}). 결과는 실습 페이지에서 볼 수 있습니다.\n` : `Submitted (${submissionId}). See the result on the lab page.\n`);
+        return answer(
+          lang === 'ko'
+            ? `제출했습니다 (${submissionId}). 결과는 실습 페이지에서 볼 수 있습니다.\n`
+            : `Submitted (${submissionId}). See the result on the lab page.\n`,
+        );
       }
     }
   }
@@ -610,7 +666,11 @@ export class WorkspaceEngine {
     return readRowFiles(row.id);
   }
 
-  async writeFiles(actor: Actor, labId: string, change: { files?: { path: string; content: string }[]; delete?: string[]; baseRevision?: number }): Promise<WorkspaceFiles> {
+  async writeFiles(
+    actor: Actor,
+    labId: string,
+    change: { files?: { path: string; content: string }[]; delete?: string[]; baseRevision?: number },
+  ): Promise<WorkspaceFiles> {
     const lab = this.labOf(labId);
     const row = await ensureRow(actor.id, lab);
     const files = (change.files ?? []).slice(0, 500).map((f) => ({ path: String(f.path), content: Buffer.from(String(f.content), 'utf8') }));
@@ -624,7 +684,12 @@ export class WorkspaceEngine {
     return this.editorChange(row.id, lab, { files: starterFiles(lab), delete: [], replace: true }, 'reset');
   }
 
-  private async editorChange(workspaceId: string, lab: Lab, change: { files: { path: string; content: Buffer }[]; delete: string[]; replace?: boolean; baseRevision?: number }, source: 'editor' | 'reset'): Promise<WorkspaceFiles> {
+  private async editorChange(
+    workspaceId: string,
+    lab: Lab,
+    change: { files: { path: string; content: Buffer }[]; delete: string[]; replace?: boolean; baseRevision?: number },
+    source: 'editor' | 'reset',
+  ): Promise<WorkspaceFiles> {
     const live = this.live.get(workspaceId);
     // A terminal change still being saved goes first, so the revision the editor compares with is current.
     if (live) await live.chain;
@@ -635,7 +700,13 @@ export class WorkspaceEngine {
       await live.link.request({ op: 'put', files: res.changed.map((f) => ({ path: f.path, b64: f.content.toString('base64') })), delete: res.deleted }, 5000);
     }
     if (res.changed.length || res.deleted.length) {
-      this.emit(workspaceId, { type: 'files', revision: res.revision, source, changed: res.changed.map((f) => ({ path: f.path, content: f.content.toString('utf8') })), deleted: res.deleted });
+      this.emit(workspaceId, {
+        type: 'files',
+        revision: res.revision,
+        source,
+        changed: res.changed.map((f) => ({ path: f.path, content: f.content.toString('utf8') })),
+        deleted: res.deleted,
+      });
     }
     return readRowFiles(workspaceId);
   }
@@ -766,7 +837,11 @@ export class WorkspaceEngine {
       }
       live.lastActive = Date.now();
     });
-    if (!r) throw new WorkspaceError('server_error', { ko: '채점 결과가 아직 나오지 않았습니다. 잠시 뒤 다시 해 보세요.', en: 'No grading result yet. Try again in a moment.' });
+    if (!r)
+      throw new WorkspaceError('server_error', {
+        ko: '채점 결과가 아직 나오지 않았습니다. 잠시 뒤 다시 해 보세요.',
+        en: 'No grading result yet. Try again in a moment.',
+      });
     this.emit(live.id, { type: 'check', state: 'done', submissionId, result: r });
     return r;
   }
@@ -845,7 +920,19 @@ export class WorkspaceEngine {
         await db.workspace.updateMany({ where: { id: live.id }, data: { lastActiveAt: new Date(live.lastActive) } }).catch(() => {});
       }
     }
-    const rows = await db.workspace.findMany({ where: { status: { not: 'stopped' } }, select: { id: true, userId: true, containerId: true, sessionVersion: true, lastActiveAt: true, status: true, updatedAt: true, user: { select: { sessionVersion: true } } } });
+    const rows = await db.workspace.findMany({
+      where: { status: { not: 'stopped' } },
+      select: {
+        id: true,
+        userId: true,
+        containerId: true,
+        sessionVersion: true,
+        lastActiveAt: true,
+        status: true,
+        updatedAt: true,
+        user: { select: { sessionVersion: true } },
+      },
+    });
     for (const r of rows) {
       if (this.opening.has(r.id)) continue;
       if (r.user.sessionVersion !== r.sessionVersion) {
@@ -869,7 +956,10 @@ export class WorkspaceEngine {
       // A container being created right now has no row yet; others' pools are theirs while their engine lives.
       if (now - c.Created * 1000 < 120_000) continue;
       if (c.Labels[LABEL_ENGINE] && c.Labels[LABEL_ENGINE] !== this.id && c.Labels['lms.pooled'] && now - c.Created * 1000 < 3600_000) continue;
-      await this.docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+      await this.docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {});
       this.log(`removed leftover workspace container ${c.Id.slice(0, 12)}`);
     }
     for (const [labId, used] of this.poolUsed) {
@@ -889,10 +979,12 @@ export class WorkspaceEngine {
     clearInterval(this.timer);
     const pooled = [...this.pool.values()].flat();
     this.pool.clear();
-    await Promise.all(pooled.map(async (p) => {
-      p.link.close();
-      await p.container.remove({ force: true }).catch(() => {});
-    }));
+    await Promise.all(
+      pooled.map(async (p) => {
+        p.link.close();
+        await p.container.remove({ force: true }).catch(() => {});
+      }),
+    );
     if (opts.stopWorkspaces) await Promise.all([...this.live.values()].map((l) => this.stopLive(l, 'closed')));
     for (const l of this.live.values()) {
       for (const t of [...l.terminals]) await t.close('stopped').catch(() => {});

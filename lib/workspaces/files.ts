@@ -64,7 +64,13 @@ export async function ensureRow(userId: string, lab: Lab, lang?: 'ko' | 'en') {
   const files = starterFiles(lab);
   try {
     return await db.workspace.create({
-      data: { userId, labId: lab.manifest.id, lang: lang ?? 'ko', revision: 1, files: { create: files.map((f) => ({ path: f.path, content: new Uint8Array(f.content) })) } },
+      data: {
+        userId,
+        labId: lab.manifest.id,
+        lang: lang ?? 'ko',
+        revision: 1,
+        files: { create: files.map((f) => ({ path: f.path, content: new Uint8Array(f.content) })) },
+      },
     });
   } catch {
     // Created at the same moment by another request.
@@ -112,14 +118,25 @@ export async function applyChange(
       for (const p of deleted) next.delete(p);
       const changed = change.files.filter((f) => !current.get(f.path)?.equals(new Uint8Array(f.content)));
       for (const f of changed) next.set(f.path, f.content);
-      const whySet = refuseSet(lab, [...next.entries()].map(([p, c]) => ({ path: p, content: c })));
+      const whySet = refuseSet(
+        lab,
+        [...next.entries()].map(([p, c]) => ({ path: p, content: c })),
+      );
       if (whySet) throw new WorkspaceError('invalid_input', whySet);
       if (!changed.length && !deleted.size) return { revision: row.revision, changed: [], deleted: [] };
       for (const f of changed) {
-        await tx.workspaceFile.upsert({ where: { workspaceId_path: { workspaceId, path: f.path } }, create: { workspaceId, path: f.path, content: new Uint8Array(f.content) }, update: { content: new Uint8Array(f.content) } });
+        await tx.workspaceFile.upsert({
+          where: { workspaceId_path: { workspaceId, path: f.path } },
+          create: { workspaceId, path: f.path, content: new Uint8Array(f.content) },
+          update: { content: new Uint8Array(f.content) },
+        });
       }
       if (deleted.size) await tx.workspaceFile.deleteMany({ where: { workspaceId, path: { in: [...deleted] } } });
-      const up = await tx.workspace.update({ where: { id: workspaceId }, data: { revision: { increment: 1 }, lastActiveAt: new Date() }, select: { revision: true } });
+      const up = await tx.workspace.update({
+        where: { id: workspaceId },
+        data: { revision: { increment: 1 }, lastActiveAt: new Date() },
+        select: { revision: true },
+      });
       return { revision: up.revision, changed, deleted: [...deleted] };
     },
     { timeout: 15_000, maxWait: 10_000 },

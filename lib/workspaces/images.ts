@@ -140,7 +140,8 @@ function sourcesFor(lab: Lab): string[] {
   const tools = toolsOf(lab);
   if (tools.includes('hcl')) files.push(...walkFiles(path.join(root, 'labs', 'week01-terraform-vpc', 'grader')));
   if (tools.includes('actionlint')) files.push(...walkFiles(path.join(root, 'labs', 'week03-cicd-workflow', 'grader')));
-  if (tools.includes('k8s') || tools.includes('istio')) files.push(...walkFiles(path.join(lab.dir, 'grader')), ...walkFiles(path.join(root, 'labs', 'week05-k8s-manifests', 'grader')));
+  if (tools.includes('k8s') || tools.includes('istio'))
+    files.push(...walkFiles(path.join(lab.dir, 'grader')), ...walkFiles(path.join(root, 'labs', 'week05-k8s-manifests', 'grader')));
   return [...new Set(files)].filter((f) => !f.endsWith('.test.ts') && !f.includes(`${path.sep}testdata${path.sep}`)).sort();
 }
 
@@ -182,10 +183,13 @@ export function workspaceImageTag(lab: Lab): string {
 
 function computeImageTag(lab: Lab): string {
   if (!lab.manifest.workspace) throw new Error(`${lab.manifest.id} has no workspace`);
-  const externals = [...packageDirs(toolsOf(lab).flatMap((t) => TOOLS[t].externals ?? [])).entries()].map(([n, d]) => `${n}@${JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')).version}`);
+  const externals = [...packageDirs(toolsOf(lab).flatMap((t) => TOOLS[t].externals ?? [])).entries()].map(
+    ([n, d]) => `${n}@${JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')).version}`,
+  );
   const root = projectRoot();
   const parts: (string | Buffer)[] = [workspaceBaseTag(), labDockerfile(lab), JSON.stringify(lab.manifest.workspace), ...externals];
-  for (const f of [...sourcesFor(lab), path.join(RECIPE_DIR(), 'versions.sh'), path.join(RECIPE_DIR(), 'shell'), path.join(RECIPE_DIR(), 'bashrc')]) parts.push(path.relative(root, f), fs.readFileSync(f));
+  for (const f of [...sourcesFor(lab), path.join(RECIPE_DIR(), 'versions.sh'), path.join(RECIPE_DIR(), 'shell'), path.join(RECIPE_DIR(), 'bashrc')])
+    parts.push(path.relative(root, f), fs.readFileSync(f));
   return `lms-workspace-${lab.manifest.id}:${hash(parts)}`;
 }
 
@@ -256,7 +260,12 @@ export async function workspaceBuildContext(lab: Lab): Promise<Buffer> {
       seen.add(b.name);
       const entry = typeof b.entry === 'string' ? b.entry : b.entry(lab);
       entries.push({ name: `opt/tools/${b.name}.cjs`, content: await bundle(entry, { external: [...externals.keys()] }) });
-      if (b.bin) entries.push({ name: `opt/bin/${b.bin}`, content: Buffer.from(`#!/bin/sh\nexec node --no-deprecation /opt/lms/tools/${b.name}.cjs "$@"\n`), mode: 0o755 });
+      if (b.bin)
+        entries.push({
+          name: `opt/bin/${b.bin}`,
+          content: Buffer.from(`#!/bin/sh\nexec node --no-deprecation /opt/lms/tools/${b.name}.cjs "$@"\n`),
+          mode: 0o755,
+        });
     }
   }
   for (const [name, dir] of externals) {
@@ -296,7 +305,13 @@ export function ensureWorkspaceImage(docker: Docker, lab: Lab, log: (m: string) 
       if (await imageExists(docker, tag)) return tag;
       const base = await ensureWorkspaceBase(docker, log);
       const t0 = Date.now();
-      await buildImage(docker, await workspaceBuildContext(lab), tag, { BASE_IMAGE: base }, { [LABEL_WORKSPACE_KIND]: 'workspace', 'lms.lab': lab.manifest.id });
+      await buildImage(
+        docker,
+        await workspaceBuildContext(lab),
+        tag,
+        { BASE_IMAGE: base },
+        { [LABEL_WORKSPACE_KIND]: 'workspace', 'lms.lab': lab.manifest.id },
+      );
       log(`built ${tag} in ${Date.now() - t0} ms`);
       return tag;
     })()

@@ -72,7 +72,14 @@ export async function queuePractice(userId: string, lab: Lab, files: { path: str
     if (wait > 0) throw new WorkspaceError('rate_limited', M.practiceLimit(PRACTICE_LIMIT.max, PRACTICE_LIMIT.windowS / 60), { retryAfterS: wait });
     const waiting = await tx.submission.count({ where: { userId, status: { in: ['QUEUED', 'RUNNING'] }, regradeOfId: null } });
     const s = await tx.submission.create({
-      data: { userId, labId: lab.manifest.id, practice: true, status: 'QUEUED', phase: 'queued', files: { create: files.map((f) => ({ path: f.path, content: new Uint8Array(f.content) })) } },
+      data: {
+        userId,
+        labId: lab.manifest.id,
+        practice: true,
+        status: 'QUEUED',
+        phase: 'queued',
+        files: { create: files.map((f) => ({ path: f.path, content: new Uint8Array(f.content) })) },
+      },
       select: { id: true },
     });
     return { id: s.id, waiting };
@@ -87,24 +94,41 @@ export async function queuePractice(userId: string, lab: Lab, files: { path: str
 }
 
 /** Waits for a practice grading to end (polling its row), reporting its phase; null after `timeoutMs`. */
-export async function waitPractice(lab: Lab, submissionId: string, lang: 'ko' | 'en', onPhase?: (phase: string) => void, timeoutMs = 5 * 60_000): Promise<PracticeResult | null> {
+export async function waitPractice(
+  lab: Lab,
+  submissionId: string,
+  lang: 'ko' | 'en',
+  onPhase?: (phase: string) => void,
+  timeoutMs = 5 * 60_000,
+): Promise<PracticeResult | null> {
   const db = getDb();
   const until = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < until) {
-    const s = await db.submission.findUnique({ where: { id: submissionId }, select: { status: true, phase: true, error: true, result: { select: { document: true } } } });
+    const s = await db.submission.findUnique({
+      where: { id: submissionId },
+      select: { status: true, phase: true, error: true, result: { select: { document: true } } },
+    });
     if (!s) return null;
     if (s.phase !== last) {
       last = s.phase;
       onPhase?.(s.phase);
     }
-    if (s.status === 'GRADED' || s.status === 'TIMED_OUT' || s.status === 'ERROR') return practiceResult(lab, submissionId, s.status, s.result?.document, s.error, lang);
+    if (s.status === 'GRADED' || s.status === 'TIMED_OUT' || s.status === 'ERROR')
+      return practiceResult(lab, submissionId, s.status, s.result?.document, s.error, lang);
     await new Promise((r) => setTimeout(r, 400));
   }
   return null;
 }
 
-export function practiceResult(lab: Lab, submissionId: string, status: 'GRADED' | 'TIMED_OUT' | 'ERROR', document: unknown, error: string | null, lang: 'ko' | 'en'): PracticeResult {
+export function practiceResult(
+  lab: Lab,
+  submissionId: string,
+  status: 'GRADED' | 'TIMED_OUT' | 'ERROR',
+  document: unknown,
+  error: string | null,
+  lang: 'ko' | 'en',
+): PracticeResult {
   const parsed = storedResult.safeParse(document);
   const maxScore = lab.manifest.checks.reduce((n, c) => n + c.points, 0);
   let r: PracticeResult;
@@ -123,7 +147,16 @@ export function practiceResult(lab: Lab, submissionId: string, status: 'GRADED' 
       score: d.score,
       maxScore: d.maxScore,
       passed: labPassed(lab.manifest, d),
-      checks: d.checks.map((c) => ({ id: c.id, title: c.title, passed: c.passed, points: c.points, maxPoints: c.maxPoints, required: !!c.required, message: c.message, hint: c.hint })),
+      checks: d.checks.map((c) => ({
+        id: c.id,
+        title: c.title,
+        passed: c.passed,
+        points: c.points,
+        maxPoints: c.maxPoints,
+        required: !!c.required,
+        message: c.message,
+        hint: c.hint,
+      })),
       ...(d.message ? { message: d.message } : {}),
       text: '',
     };
@@ -157,6 +190,9 @@ export function formatPractice(r: PracticeResult, lang: 'ko' | 'en'): string {
   const verdict = r.passed
     ? `${C.green}${C.bold}${lang === 'ko' ? '통과' : 'PASS'}${C.off}`
     : `${C.red}${C.bold}${lang === 'ko' ? '아직 통과 전' : 'NOT YET'}${C.off}`;
-  out.push('', `${verdict}  ${r.score}/${r.maxScore}  ${C.dim}${lang === 'ko' ? '(연습 채점: 제출 횟수에 들어가지 않습니다. 제출은 실습 페이지나 lms submit 으로)' : '(practice: not an attempt. Submit from the lab page or with lms submit)'}${C.off}`);
+  out.push(
+    '',
+    `${verdict}  ${r.score}/${r.maxScore}  ${C.dim}${lang === 'ko' ? '(연습 채점: 제출 횟수에 들어가지 않습니다. 제출은 실습 페이지나 lms submit 으로)' : '(practice: not an attempt. Submit from the lab page or with lms submit)'}${C.off}`,
+  );
   return out.join('\n') + '\n';
 }

@@ -27,11 +27,23 @@ const PRELUDE = `fail() { if [ "$LMS_LANG" = en ]; then echo "FAIL: $2"; else ec
 
 export async function stepViews(workspaceId: string, lab: Lab): Promise<StepView[]> {
   const done = new Map((await getDb().workspaceStep.findMany({ where: { workspaceId } })).map((s) => [s.stepId, s.doneAt]));
-  return lab.manifest.steps.map((s) => ({ id: s.id, title: s.title, text: s.text, verifiable: !!s.verify, done: done.has(s.id), doneAt: done.get(s.id)?.toISOString() ?? null }));
+  return lab.manifest.steps.map((s) => ({
+    id: s.id,
+    title: s.title,
+    text: s.text,
+    verifiable: !!s.verify,
+    done: done.has(s.id),
+    doneAt: done.get(s.id)?.toISOString() ?? null,
+  }));
 }
 
 /** Runs a verification command in a running container: exit code and stdout (capped). */
-export async function execVerify(docker: Docker, container: Docker.Container, script: string, env: string[]): Promise<{ exitCode: number | null; stdout: string }> {
+export async function execVerify(
+  docker: Docker,
+  container: Docker.Container,
+  script: string,
+  env: string[],
+): Promise<{ exitCode: number | null; stdout: string }> {
   const exec = await container.exec({
     Cmd: ['timeout', '-s', 'KILL', String(STEP_TIMEOUT_S), 'bash', '-c', PRELUDE + script],
     AttachStdin: false,
@@ -67,7 +79,15 @@ export async function execVerify(docker: Docker, container: Docker.Container, sc
   return { exitCode: info && !info.Running ? info.ExitCode : null, stdout };
 }
 
-export async function runStep(docker: Docker, container: Docker.Container, lab: Lab, workspaceId: string, stepId: string, lang: 'ko' | 'en', env: string[]): Promise<{ done: boolean; message?: string }> {
+export async function runStep(
+  docker: Docker,
+  container: Docker.Container,
+  lab: Lab,
+  workspaceId: string,
+  stepId: string,
+  lang: 'ko' | 'en',
+  env: string[],
+): Promise<{ done: boolean; message?: string }> {
   const step = lab.manifest.steps.find((s) => s.id === stepId);
   if (!step) throw new WorkspaceError('not_found', M.noStep);
   let done = true;
@@ -79,7 +99,15 @@ export async function runStep(docker: Docker, container: Docker.Container, lab: 
       const line = r.stdout.split('\n').find((l) => l.startsWith('FAIL: '));
       // 137: killed by the time limit (timeout -s KILL); null: still running when the engine stopped waiting.
       const late = r.exitCode === null || r.exitCode === 137;
-      message = line ? line.slice(6).trim().slice(0, 500) : late ? (lang === 'ko' ? `확인이 ${STEP_TIMEOUT_S}초 안에 끝나지 않았습니다. 잠시 뒤 다시 확인해 보세요.` : `The check did not finish within ${STEP_TIMEOUT_S} s. Try again in a moment.`) : lang === 'ko' ? '아직입니다. 단계 설명을 다시 읽어 보세요.' : 'Not yet. Read the step again.';
+      message = line
+        ? line.slice(6).trim().slice(0, 500)
+        : late
+          ? lang === 'ko'
+            ? `확인이 ${STEP_TIMEOUT_S}초 안에 끝나지 않았습니다. 잠시 뒤 다시 확인해 보세요.`
+            : `The check did not finish within ${STEP_TIMEOUT_S} s. Try again in a moment.`
+          : lang === 'ko'
+            ? '아직입니다. 단계 설명을 다시 읽어 보세요.'
+            : 'Not yet. Read the step again.';
     }
   }
   const db = getDb();

@@ -77,7 +77,7 @@ export class Session {
           }
           const buf = Buffer.concat(chunks);
           const text = buf.toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: buf, text, json: <T,>() => JSON.parse(text) as T });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: buf, text, json: <T>() => JSON.parse(text) as T });
         };
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', finish);
@@ -103,7 +103,11 @@ export class Session {
           for (let waited = 0; waited < 3000 && !responded && !r.destroyed; waited += 20) await new Promise((ok) => setTimeout(ok, 20));
         }
         for (let i = 0; i < body.length && !responded && !r.destroyed; i += step) {
-          if (!r.write(body.subarray(i, i + step))) await new Promise<void>((ok) => { r.once('drain', ok); r.once('close', ok); });
+          if (!r.write(body.subarray(i, i + step)))
+            await new Promise<void>((ok) => {
+              r.once('drain', ok);
+              r.once('close', ok);
+            });
         }
         if (!r.destroyed) r.end();
       };
@@ -163,7 +167,10 @@ export class Session {
       body = Buffer.from(JSON.stringify([arg]), 'utf8');
       type = 'text/plain;charset=UTF-8';
     }
-    const res = await this.request('POST', page, { headers: { 'content-type': type, 'next-action': id, accept: 'text/x-component', origin: BASE, ...(opts.headers ?? {}) }, body });
+    const res = await this.request('POST', page, {
+      headers: { 'content-type': type, 'next-action': id, accept: 'text/x-component', origin: BASE, ...(opts.headers ?? {}) },
+      body,
+    });
     return { res, value: actionValue(res.text) };
   }
 }
@@ -209,7 +216,16 @@ export function actionRef(file: string, name: string): { id: string; page: strin
   for (const [id, e] of Object.entries(serverActions())) {
     if (e.filename !== file || e.exportedName !== name) continue;
     const pages = Object.keys(e.workers)
-      .map((w) => '/' + w.replace(/^app\//, '').replace(/\/page$/, '').split('/').filter((s) => !/^\(.*\)$/.test(s)).join('/'))
+      .map(
+        (w) =>
+          '/' +
+          w
+            .replace(/^app\//, '')
+            .replace(/\/page$/, '')
+            .split('/')
+            .filter((s) => !/^\(.*\)$/.test(s))
+            .join('/'),
+      )
       .map((p) => p.replace(/\/+$/, '') || '/')
       // a lesson is addressed by its public URL (/weeks/<week>/<slug>, rewritten to /lessons/<lang>/...), with a real slug
       .map((p) => (p.startsWith('/lessons/') ? `/weeks/1/${lessonSlug()}` : p))

@@ -18,7 +18,9 @@ const MAIN_TF = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
 
 async function account(opts: { password?: string; name?: string; role?: 'LEARNER' | 'INSTRUCTOR' | 'ADMIN' } = {}) {
   const email = `h-${crypto.randomBytes(5).toString('hex')}@hostile.lms`;
-  const u = await getDb().user.create({ data: { email, name: opts.name ?? 'Hostile Tester', role: opts.role ?? 'LEARNER', passwordHash: await hashPassword(opts.password ?? PASSWORD) } });
+  const u = await getDb().user.create({
+    data: { email, name: opts.name ?? 'Hostile Tester', role: opts.role ?? 'LEARNER', passwordHash: await hashPassword(opts.password ?? PASSWORD) },
+  });
   return { email, id: u.id };
 }
 
@@ -73,7 +75,10 @@ describe('sign-in', () => {
   it('1. gives a wrong password and an unknown e-mail the same answer', async () => {
     const a = await account();
     const s = new Session();
-    const [wrongPw, unknown] = await unchanged(async () => [await s.signIn(a.email, 'not-the-password'), await s.signIn(`nobody-${a.id}@hostile.lms`, 'not-the-password')]);
+    const [wrongPw, unknown] = await unchanged(async () => [
+      await s.signIn(a.email, 'not-the-password'),
+      await s.signIn(`nobody-${a.id}@hostile.lms`, 'not-the-password'),
+    ]);
     expect(wrongPw.status).toBe(unknown.status);
     expect(wrongPw.text).toBe(unknown.text);
     expect(wrongPw.status).toBe(401);
@@ -148,7 +153,10 @@ describe('sign-in', () => {
 
   it('7. a sign-in body over the size limit is refused with 413 and a message, not read', async () => {
     const r = await unchanged(() =>
-      new Session().request('POST', '/api/auth/callback/credentials', { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE }, body: Buffer.alloc(3 * 1024 * 1024, 'a') }),
+      new Session().request('POST', '/api/auth/callback/credentials', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE },
+        body: Buffer.alloc(3 * 1024 * 1024, 'a'),
+      }),
     );
     expectError(r, 413, /too large/);
   });
@@ -212,11 +220,19 @@ describe('sign-up (server action)', () => {
   });
 
   it('14. a server action from another site is refused with 403, nothing written', async () => {
-    const { res, value } = await unchanged(() => signUp(new Session(), { name: 'Evil', email: `evil-${crypto.randomUUID()}@hostile.lms`, password: PASSWORD }), { users: 1 });
+    const { res, value } = await unchanged(
+      () => signUp(new Session(), { name: 'Evil', email: `evil-${crypto.randomUUID()}@hostile.lms`, password: PASSWORD }),
+      { users: 1 },
+    );
     expect(value).toMatchObject({ ok: true }); // control: from this site it works…
     expect(res.status).toBe(200);
     const cross = await unchanged(() =>
-      new Session().action('app/actions/account.ts', 'signUp', { name: 'Evil', email: `evil-${crypto.randomUUID()}@hostile.lms`, password: PASSWORD }, { headers: { origin: 'https://evil.example' } }),
+      new Session().action(
+        'app/actions/account.ts',
+        'signUp',
+        { name: 'Evil', email: `evil-${crypto.randomUUID()}@hostile.lms`, password: PASSWORD },
+        { headers: { origin: 'https://evil.example' } },
+      ),
     );
     expect(cross.value).toBeNull(); // …from another origin it does not run at all
     expectError(cross.res, 403, /CSRF/);
@@ -257,7 +273,9 @@ describe('submissions (JSON API)', () => {
   });
 
   it('20. wrong content type: 415', async () => {
-    const r = await unchanged(() => me.s.request('POST', '/api/submissions', { headers: { 'content-type': 'text/plain', origin: BASE }, body: JSON.stringify(good) }));
+    const r = await unchanged(() =>
+      me.s.request('POST', '/api/submissions', { headers: { 'content-type': 'text/plain', origin: BASE }, body: JSON.stringify(good) }),
+    );
     expectError(r, 415, /JSON/);
   });
 
@@ -268,7 +286,9 @@ describe('submissions (JSON API)', () => {
   });
 
   it('22. malformed JSON and an empty body: 400', async () => {
-    const bad = await unchanged(() => me.s.request('POST', '/api/submissions', { headers: { 'content-type': 'application/json', origin: BASE }, body: '{"labId": ' }));
+    const bad = await unchanged(() =>
+      me.s.request('POST', '/api/submissions', { headers: { 'content-type': 'application/json', origin: BASE }, body: '{"labId": ' }),
+    );
     expectError(bad, 400, /not valid JSON/);
     const empty = await unchanged(() => me.s.request('POST', '/api/submissions', { headers: { 'content-type': 'application/json', origin: BASE }, body: '' }));
     expectError(empty, 400, /empty/);
@@ -287,7 +307,9 @@ describe('submissions (JSON API)', () => {
   });
 
   it('25. a chunked body with no length: 411', async () => {
-    const r = await unchanged(() => me.s.request('POST', '/api/submissions', { headers: { 'content-type': 'application/json', origin: BASE }, body: JSON.stringify(good), chunked: true }));
+    const r = await unchanged(() =>
+      me.s.request('POST', '/api/submissions', { headers: { 'content-type': 'application/json', origin: BASE }, body: JSON.stringify(good), chunked: true }),
+    );
     expectError(r, 411, /Content-Length/);
   });
 
@@ -302,7 +324,11 @@ describe('submissions (JSON API)', () => {
   });
 
   it('28. a file the lab does not take, and a path that climbs out: 400', async () => {
-    expectError(await unchanged(() => submit(me.s, { labId: LAB, files: [...good.files, { path: 'run.sh', content: 'rm -rf /' }] })), 400, /does not take run\.sh/);
+    expectError(
+      await unchanged(() => submit(me.s, { labId: LAB, files: [...good.files, { path: 'run.sh', content: 'rm -rf /' }] })),
+      400,
+      /does not take run\.sh/,
+    );
     expectError(await unchanged(() => submit(me.s, { labId: LAB, files: [{ path: '../../etc/passwd', content: 'x' }] })), 400, /name refused/);
   });
 
@@ -313,7 +339,11 @@ describe('submissions (JSON API)', () => {
   });
 
   it('30. content marked base64 that is not: 400', async () => {
-    expectError(await unchanged(() => submit(me.s, { labId: LAB, files: [{ path: 'main.tf', content: '@@not base64@@', encoding: 'base64' }] })), 400, /base64/);
+    expectError(
+      await unchanged(() => submit(me.s, { labId: LAB, files: [{ path: 'main.tf', content: '@@not base64@@', encoding: 'base64' }] })),
+      400,
+      /base64/,
+    );
   });
 
   it('31. a burst: accepted ones stored whole, the rest 429 with Retry-After, never a 500', async () => {
@@ -353,22 +383,37 @@ describe('uploads (the lab page server action)', () => {
     return s.action('app/actions/submissions.ts', 'submitLab', fd);
   };
 
-  it('32. an uploaded file over the lab limit: refused with the lab\'s limit, nothing stored', async () => {
+  it("32. an uploaded file over the lab limit: refused with the lab's limit, nothing stored", async () => {
     const { s } = await signedIn();
-    const { value } = await unchanged(() => upload(s, [['labId', LAB], ['file:main.tf', new Blob([Buffer.alloc(600 * 1024, 'a')])]]));
+    const { value } = await unchanged(() =>
+      upload(s, [
+        ['labId', LAB],
+        ['file:main.tf', new Blob([Buffer.alloc(600 * 1024, 'a')])],
+      ]),
+    );
     expect(value).toMatchObject({ ok: false });
     expect(value!.error).toMatch(/너무 큽니다|too large|바이트를 넘습니다/);
   });
 
   it('33. an upload body over 2 MB: 413 with a message, never a 500', async () => {
     const { s } = await signedIn();
-    const { res } = await unchanged(() => upload(s, [['labId', LAB], ['file:main.tf', new Blob([Buffer.alloc(3 * 1024 * 1024, 'a')])]]));
+    const { res } = await unchanged(() =>
+      upload(s, [
+        ['labId', LAB],
+        ['file:main.tf', new Blob([Buffer.alloc(3 * 1024 * 1024, 'a')])],
+      ]),
+    );
     expectError(res, 413, /too large/);
   });
 
   it('34. an upload for an unknown lab, or with no file: explained, nothing stored', async () => {
     const { s } = await signedIn();
-    const bad = await unchanged(() => upload(s, [['labId', 'nope-lab'], ['file:main.tf', 'x']]));
+    const bad = await unchanged(() =>
+      upload(s, [
+        ['labId', 'nope-lab'],
+        ['file:main.tf', 'x'],
+      ]),
+    );
     expect(bad.value).toMatchObject({ ok: false });
     const none = await unchanged(() => upload(s, [['labId', LAB]]));
     expect(none.value).toMatchObject({ ok: false });
@@ -376,7 +421,12 @@ describe('uploads (the lab page server action)', () => {
   });
 
   it('35. not signed in: asked to sign in, nothing stored', async () => {
-    const { value } = await unchanged(() => upload(new Session(), [['labId', LAB], ['file:main.tf', MAIN_TF]]));
+    const { value } = await unchanged(() =>
+      upload(new Session(), [
+        ['labId', LAB],
+        ['file:main.tf', MAIN_TF],
+      ]),
+    );
     expect(value).toMatchObject({ ok: false });
     expect(value!.error).toMatch(/로그인|sign in/i);
   });
@@ -387,7 +437,7 @@ describe('group and cohort invites', () => {
     const { s } = await signedIn();
     const none = await unchanged(() => s.action('app/actions/groups.ts', 'joinGroupAction', { code: 'ZZZZZZZZZZ' }));
     expect(none.value).toMatchObject({ ok: false });
-    const junk = await unchanged(() => s.action('app/actions/groups.ts', 'joinGroupAction', { code: "'; DROP TABLE \"User\"; --" }));
+    const junk = await unchanged(() => s.action('app/actions/groups.ts', 'joinGroupAction', { code: '\'; DROP TABLE "User"; --' }));
     expect(junk.value!.error).toMatch(/invite code/);
     // the join link with junk lands on the groups page, not on an error
     const link = await s.get(`/join/group/${encodeURIComponent('<script>x</script>')}`);
@@ -487,7 +537,9 @@ describe('security headers (production build)', () => {
   it('46. HSTS when the site is behind TLS (NEXTAUTH_URL https)', async () => {
     const load = async (url: string) => {
       process.env.NEXTAUTH_URL = url;
-      const mod = (await import(`${path.join(ROOT, 'next.config.js')}?t=${crypto.randomUUID()}`)) as { default: { headers: () => Promise<{ headers: { key: string; value: string }[] }[]> } };
+      const mod = (await import(`${path.join(ROOT, 'next.config.js')}?t=${crypto.randomUUID()}`)) as {
+        default: { headers: () => Promise<{ headers: { key: string; value: string }[] }[]> };
+      };
       return (await mod.default.headers())[0]!.headers;
     };
     const saved = process.env.NEXTAUTH_URL;
@@ -501,7 +553,10 @@ describe('security headers (production build)', () => {
 
   it('47. lessons and the lab page run under the CSP in Chromium: no violation, islands work', async () => {
     const { chromium } = await import('playwright');
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     try {
       const page = await browser.newPage();
       const violations: string[] = [];
@@ -541,31 +596,67 @@ describe('server actions, walked as every role', () => {
     'app/actions/account.ts#signUp': { as: [], input: () => ({}) }, // public: cases 10-14
     'app/actions/account.ts#changePasswordAction': { as: ['anonymous'], input: () => ({ current: PASSWORD, next: 'another-password-2026' }) },
     'app/actions/admin.ts#setRoleAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ userId: v.learnerId, role: 'ADMIN' }) },
-    'app/actions/cohorts.ts#createCohortAction': { as: ['anonymous', 'learner', 'insider'], input: () => ({ name: 'Mine', start: '2026-01-05', latePenaltyPct: 0 }) },
+    'app/actions/cohorts.ts#createCohortAction': {
+      as: ['anonymous', 'learner', 'insider'],
+      input: () => ({ name: 'Mine', start: '2026-01-05', latePenaltyPct: 0 }),
+    },
     'app/actions/cohorts.ts#joinCohortAction': { as: ['anonymous'], input: () => ({ code: 'AAAAAAAAAAAA' }) },
     // an e-mail invite is answered only by the person whose address it is: nobody here has one for the victim's cohort
     'app/actions/cohorts.ts#acceptInviteAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId }) },
     'app/actions/cohorts.ts#declineInviteAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId }) },
     'app/actions/cohorts.ts#regradeLabAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, labId: LAB }) },
-    'app/actions/cohorts.ts#regradeSubmissionAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, submissionId: v.submissionId }) },
-    'app/actions/cohorts.ts#setWebhookAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, webhook: { url: 'https://hooks.example.org/x', kind: 'slack' }, stuckAfter: 1 }) },
-    'app/actions/cohorts.ts#inviteEmailsAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, text: 'intruder@hostile.lms' }) },
-    'app/actions/cohorts.ts#revokeInviteAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, email: v.email }) },
-    'app/actions/cohorts.ts#removeMemberAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, userId: v.learnerId }) },
+    'app/actions/cohorts.ts#regradeSubmissionAction': {
+      as: ['anonymous', 'learner', 'insider', 'instructor'],
+      input: (v) => ({ cohortId: v.cohortId, submissionId: v.submissionId }),
+    },
+    'app/actions/cohorts.ts#setWebhookAction': {
+      as: ['anonymous', 'learner', 'insider', 'instructor'],
+      input: (v) => ({ cohortId: v.cohortId, webhook: { url: 'https://hooks.example.org/x', kind: 'slack' }, stuckAfter: 1 }),
+    },
+    'app/actions/cohorts.ts#inviteEmailsAction': {
+      as: ['anonymous', 'learner', 'insider', 'instructor'],
+      input: (v) => ({ cohortId: v.cohortId, text: 'intruder@hostile.lms' }),
+    },
+    'app/actions/cohorts.ts#revokeInviteAction': {
+      as: ['anonymous', 'learner', 'insider', 'instructor'],
+      input: (v) => ({ cohortId: v.cohortId, email: v.email }),
+    },
+    'app/actions/cohorts.ts#removeMemberAction': {
+      as: ['anonymous', 'learner', 'insider', 'instructor'],
+      input: (v) => ({ cohortId: v.cohortId, userId: v.learnerId }),
+    },
     'app/actions/cohorts.ts#rotateInviteAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId }) },
     'app/actions/cohorts.ts#setScheduleAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, weeks: [] }) },
-    'app/actions/cohorts.ts#fillScheduleAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, start: '2020-01-06T09:00' }) },
-    'app/actions/cohorts.ts#setLatePolicyAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, latePenaltyPct: 100 }) },
-    'app/actions/cohorts.ts#setExtensionAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, userId: v.learnerId, week: 1, dueAt: '2099-01-01T09:00' }) },
-    'app/actions/cohorts.ts#overrideGradeAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ cohortId: v.cohortId, userId: v.learnerId, labId: LAB, score: 0, reason: 'mine now' }) },
+    'app/actions/cohorts.ts#fillScheduleAction': {
+      as: ['anonymous', 'learner', 'insider', 'instructor'],
+      input: (v) => ({ cohortId: v.cohortId, start: '2020-01-06T09:00' }),
+    },
+    'app/actions/cohorts.ts#setLatePolicyAction': {
+      as: ['anonymous', 'learner', 'insider', 'instructor'],
+      input: (v) => ({ cohortId: v.cohortId, latePenaltyPct: 100 }),
+    },
+    'app/actions/cohorts.ts#setExtensionAction': {
+      as: ['anonymous', 'learner', 'insider', 'instructor'],
+      input: (v) => ({ cohortId: v.cohortId, userId: v.learnerId, week: 1, dueAt: '2099-01-01T09:00' }),
+    },
+    'app/actions/cohorts.ts#overrideGradeAction': {
+      as: ['anonymous', 'learner', 'insider', 'instructor'],
+      input: (v) => ({ cohortId: v.cohortId, userId: v.learnerId, labId: LAB, score: 0, reason: 'mine now' }),
+    },
     'app/actions/cohorts.ts#regradeEverywhereAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: () => ({ labId: LAB }) },
     'app/actions/groups.ts#createGroupAction': { as: ['anonymous'], input: () => ({ name: 'A group' }) },
     'app/actions/groups.ts#joinGroupAction': { as: ['anonymous'], input: () => ({ code: 'AAAAAAAAAAAA' }) },
     'app/actions/groups.ts#leaveGroupAction': { as: ['anonymous', 'learner', 'instructor'], input: (v) => ({ groupId: v.groupId }) }, // the insider may leave: it is their own membership
-    'app/actions/groups.ts#removeMemberAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ groupId: v.groupId, userId: v.ownerId }) },
+    'app/actions/groups.ts#removeMemberAction': {
+      as: ['anonymous', 'learner', 'insider', 'instructor'],
+      input: (v) => ({ groupId: v.groupId, userId: v.ownerId }),
+    },
     'app/actions/groups.ts#rotateInviteAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ groupId: v.groupId }) },
     'app/actions/groups.ts#setLeaderboardAction': { as: ['anonymous', 'learner', 'instructor'], input: (v) => ({ groupId: v.groupId, on: true }) }, // a member sets their own flag
-    'app/actions/groups.ts#setGroupPaceAction': { as: ['anonymous', 'learner', 'insider', 'instructor'], input: (v) => ({ groupId: v.groupId, cohortId: v.cohortId }) },
+    'app/actions/groups.ts#setGroupPaceAction': {
+      as: ['anonymous', 'learner', 'insider', 'instructor'],
+      input: (v) => ({ groupId: v.groupId, cohortId: v.cohortId }),
+    },
     'app/actions/preferences.ts#setLanguage': { as: [], input: () => 'en' }, // public: a cookie for this browser
     'app/actions/preferences.ts#setTimeZone': { as: ['anonymous'], input: () => 'Europe/Berlin' },
     'app/actions/preferences.ts#setTheme': { as: [], input: () => 'dark' }, // public: the theme cookie for this browser (and the account when signed in)
@@ -597,18 +688,41 @@ describe('server actions, walked as every role', () => {
     // study group following it, owned by the member.
     const teacher = await account({ role: 'INSTRUCTOR' });
     const learner = await account();
-    const cohort = await db.cohort.create({ data: { name: 'Victim cohort', instructorId: teacher.id, inviteCode: crypto.randomBytes(9).toString('base64url'), latePenaltyPct: 10 } });
-    await db.cohortWeek.create({ data: { cohortId: cohort.id, week: 1, unlockAt: new Date(Date.now() - 86_400_000), dueAt: new Date(Date.now() + 86_400_000) } });
+    const cohort = await db.cohort.create({
+      data: { name: 'Victim cohort', instructorId: teacher.id, inviteCode: crypto.randomBytes(9).toString('base64url'), latePenaltyPct: 10 },
+    });
+    await db.cohortWeek.create({
+      data: { cohortId: cohort.id, week: 1, unlockAt: new Date(Date.now() - 86_400_000), dueAt: new Date(Date.now() + 86_400_000) },
+    });
     await db.cohortInvite.create({ data: { cohortId: cohort.id, email: `invited-${cohort.id}@hostile.lms` } });
     const sub = await db.submission.create({ data: { userId: learner.id, labId: LAB, status: 'GRADED', phase: 'finished' } });
-    const group = await db.studyGroup.create({ data: { name: 'Victim group', ownerId: learner.id, inviteCode: crypto.randomBytes(9).toString('base64url'), cohortId: cohort.id } });
+    const group = await db.studyGroup.create({
+      data: { name: 'Victim group', ownerId: learner.id, inviteCode: crypto.randomBytes(9).toString('base64url'), cohortId: cohort.id },
+    });
     await db.groupMember.create({ data: { groupId: group.id, userId: learner.id } });
-    const v: Victim = { cohortId: cohort.id, learnerId: learner.id, submissionId: sub.id, groupId: group.id, ownerId: learner.id, email: `invited-${cohort.id}@hostile.lms` };
+    const v: Victim = {
+      cohortId: cohort.id,
+      learnerId: learner.id,
+      submissionId: sub.id,
+      groupId: group.id,
+      ownerId: learner.id,
+      email: `invited-${cohort.id}@hostile.lms`,
+    };
 
     const insider = await signedIn();
-    await db.cohortMember.createMany({ data: [{ cohortId: cohort.id, userId: learner.id }, { cohortId: cohort.id, userId: insider.id }] });
+    await db.cohortMember.createMany({
+      data: [
+        { cohortId: cohort.id, userId: learner.id },
+        { cohortId: cohort.id, userId: insider.id },
+      ],
+    });
     await db.groupMember.create({ data: { groupId: group.id, userId: insider.id } });
-    const callers: Record<Role, Session> = { anonymous: new Session(), learner: (await signedIn()).s, insider: insider.s, instructor: (await signedIn({ role: 'INSTRUCTOR' })).s };
+    const callers: Record<Role, Session> = {
+      anonymous: new Session(),
+      learner: (await signedIn()).s,
+      insider: insider.s,
+      instructor: (await signedIn({ role: 'INSTRUCTOR' })).s,
+    };
 
     // The table covers the build: no action is left out, none is listed that the build does not have.
     const built = Object.values(serverActions())
@@ -667,11 +781,16 @@ describe('the course, as a guest', () => {
     for (const lang of ['ko', 'en']) {
       const s = new Session();
       s.cookies.set('lang', lang);
-      const pages = [...labs.map((l) => `/labs/${l.manifest.id}`), ...[...new Set(lessons.map((l) => l.week))].map((w) => `/weeks/${w}`), ...lessons.map((l) => `/weeks/${l.week}/${l.slug}`)];
+      const pages = [
+        ...labs.map((l) => `/labs/${l.manifest.id}`),
+        ...[...new Set(lessons.map((l) => l.week))].map((w) => `/weeks/${w}`),
+        ...lessons.map((l) => `/weeks/${l.week}/${l.slug}`),
+      ];
       for (const p of pages) {
         const r = await s.get(p);
         if (r.status !== 200) bad.push(`${lang} ${p}: ${r.status}`);
-        else if (p.startsWith('/labs/') && !r.text.includes(`/api/labs/${p.slice(6)}/starter`)) bad.push(`${lang} ${p}: no starter link (instructions not rendered?)`);
+        else if (p.startsWith('/labs/') && !r.text.includes(`/api/labs/${p.slice(6)}/starter`))
+          bad.push(`${lang} ${p}: no starter link (instructions not rendered?)`);
       }
     }
     expect(bad).toEqual([]);

@@ -48,7 +48,15 @@ describe('the attempt diff (lab page)', () => {
     const db = getDb();
     const make = (files: Record<string, string>, at: Date) =>
       db.submission.create({
-        data: { userId, labId: LAB, status: 'ERROR', phase: 'finished', error: 'stored by the hostile suite', createdAt: at, files: { create: Object.entries(files).map(([path, c]) => ({ path, content: Buffer.from(c) })) } },
+        data: {
+          userId,
+          labId: LAB,
+          status: 'ERROR',
+          phase: 'finished',
+          error: 'stored by the hostile suite',
+          createdAt: at,
+          files: { create: Object.entries(files).map(([path, c]) => ({ path, content: Buffer.from(c) })) },
+        },
       });
     const older = await make(before, new Date(Date.now() - 60_000));
     const newer = await make(after, new Date());
@@ -123,10 +131,23 @@ describe('sign-in redirects', () => {
   });
 
   it('51. a callbackUrl aimed at another host (/\\host, /<tab>/host, //host, absolute, dot segments) lands on this site after signing in, in Chromium', async () => {
-    const payloads = [`/\\${evil}/backslash`, `/\t/${evil}/tab`, `/\n/${evil}/newline`, `//${evil}/double`, `/\\/${evil}/mixed`, `\\\\${evil}/two-backslashes`, `http://${evil}/absolute`, `/.//${evil}/dot`, ` //${evil}/space`];
+    const payloads = [
+      `/\\${evil}/backslash`,
+      `/\t/${evil}/tab`,
+      `/\n/${evil}/newline`,
+      `//${evil}/double`,
+      `/\\/${evil}/mixed`,
+      `\\\\${evil}/two-backslashes`,
+      `http://${evil}/absolute`,
+      `/.//${evil}/dot`,
+      ` //${evil}/space`,
+    ];
     const a = await account();
     const { chromium } = await import('playwright');
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     const landed: Record<string, string> = {};
     try {
       const signIn = async (callbackUrl: string) => {
@@ -262,7 +283,10 @@ describe('self-check answers', () => {
     const [row] = await rows();
     expect(row).toMatchObject({ week, slug, quiz: 0, firstChoice: wrong, firstCorrect: false, lastChoice: key[0]!.answer, lastCorrect: true, attempts: 2 });
     // the reader's page gets their answers back, and a stable seed for their own order (not their id)
-    const me = (await s.get(`/api/me?week=${week}&slug=${slug}`)).json<{ quizSeed: string; quizzes: { quiz: number; choice: number; firstCorrect: boolean }[] }>();
+    const me = (await s.get(`/api/me?week=${week}&slug=${slug}`)).json<{
+      quizSeed: string;
+      quizzes: { quiz: number; choice: number; firstCorrect: boolean }[];
+    }>();
     expect(me.quizzes).toEqual([{ quiz: 0, choice: key[0]!.answer, firstCorrect: false }]);
     expect(me.quizSeed).toMatch(/^[\w-]{16}$/);
     expect(me.quizSeed).not.toContain(id);

@@ -82,7 +82,7 @@ describe('admin: sessions, paging and the audit log', () => {
     const results = await Promise.allSettled([setRole(a, b.id, 'LEARNER'), setRole(b, a.id, 'LEARNER')]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await db.user.count({ where: { role: 'ADMIN' } })).toBe(1);
-    const left = (await db.user.findFirstOrThrow({ where: { role: 'ADMIN' }, select: { id: true, role: true } }));
+    const left = await db.user.findFirstOrThrow({ where: { role: 'ADMIN' }, select: { id: true, role: true } });
     for (const o of others) await setRole(left, o.id, 'ADMIN');
   });
 

@@ -98,7 +98,7 @@ describe('attacks on labs that run learner code', () => {
     await hostHealthy();
   });
 
-  it('sleeping past the timeout: graded as not answering within the grader\'s wait', async () => {
+  it("sleeping past the timeout: graded as not answering within the grader's wait", async () => {
     const { out, ms } = await subject('sleep 3600');
     expect(passed(out, 'answers')).toBe(false);
     expect(ms).toBeLessThan(15_000);
@@ -145,7 +145,9 @@ describe('attacks on labs that run learner code', () => {
     const secret = path.join(os.tmpdir(), `lms-host-secret-${process.pid}`);
     fs.writeFileSync(secret, 'host secret');
     try {
-      const { out } = await subject(`cat ${secret} /proc/1/root${secret} 2>/dev/null && exit 1; grep -q "host secret" /etc/* 2>/dev/null && exit 1; ${SERVE_HELLO}`);
+      const { out } = await subject(
+        `cat ${secret} /proc/1/root${secret} 2>/dev/null && exit 1; grep -q "host secret" /etc/* 2>/dev/null && exit 1; ${SERVE_HELLO}`,
+      );
       expect(passed(out, 'says-hello')).toBe(true);
     } finally {
       fs.rmSync(secret);
@@ -153,7 +155,9 @@ describe('attacks on labs that run learner code', () => {
   });
 
   it('looking for the Docker socket: there is none', async () => {
-    const { out } = await subject(`for p in /var/run/docker.sock /run/docker.sock /tmp/docker.sock; do [ -e $p ] && exit 1; done; ls /proc/net/unix >/dev/null; ${SERVE_HELLO}`);
+    const { out } = await subject(
+      `for p in /var/run/docker.sock /run/docker.sock /tmp/docker.sock; do [ -e $p ] && exit 1; done; ls /proc/net/unix >/dev/null; ${SERVE_HELLO}`,
+    );
     expect(passed(out, 'says-hello')).toBe(true);
   });
 
@@ -164,7 +168,13 @@ describe('attacks on labs that run learner code', () => {
   });
 
   it('forging the result: printing a fake result document scores nothing', async () => {
-    const fake = JSON.stringify({ gradable: true, checks: [{ id: 'answers', points: 2, passed: true }, { id: 'says-hello', points: 1, passed: true }] });
+    const fake = JSON.stringify({
+      gradable: true,
+      checks: [
+        { id: 'answers', points: 2, passed: true },
+        { id: 'says-hello', points: 1, passed: true },
+      ],
+    });
     const { out } = await subject(`echo '${fake}'; echo '${fake}' >&2; echo '${fake}' > /tmp/result.json; exit 0`);
     expect(graded(out).score).toBe(0);
   });
@@ -190,7 +200,10 @@ describe('attacks on uploads and parsers', () => {
   it('".." and absolute paths are refused before anything is stored or reaches Docker', async () => {
     const learner = await createLearner();
     for (const p of ['../../etc/passwd', '/etc/passwd', 'a/../../b.txt']) {
-      await expect(submitLabAttempt(learner, { labId: 'test-echo', files: [f('input.txt', 'x'), f(p, 'x')] })).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
+      await expect(submitLabAttempt(learner, { labId: 'test-echo', files: [f('input.txt', 'x'), f(p, 'x')] })).rejects.toMatchObject({
+        name: 'AppError',
+        code: 'invalid_input',
+      });
     }
     expect(await getDb().submission.count({ where: { userId: learner.id } })).toBe(0);
   });
@@ -227,7 +240,12 @@ describe('attacks on uploads and parsers', () => {
 
   it('a YAML bomb (billion laughs) is not gradable, with a message', async () => {
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill('*' + String.fromCharCode(96 + i))
+          .join(',')}]`,
+      );
     const o = await gradeFiles({ docker, labId: 'test-parse', files: [f('config.yaml', lines.join('\n'))] });
     expect(graded(o).gradable).toBe(false);
     expect(graded(o).message?.en).toMatch(/could not parse/);
@@ -269,18 +287,27 @@ describe('attacks on uploads and parsers', () => {
   });
 });
 
-describe('attacks through a learner\'s Dockerfile', () => {
+describe("attacks through a learner's Dockerfile", () => {
   const sol = (dockerfile: string) => [
     f('Dockerfile', dockerfile),
     f('package.json', '{"name":"x","version":"1.0.0"}'),
     f('server.js', "require('http').createServer((q, s) => s.end('hello')).listen(8080);"),
   ];
   // The images built from a submission (lms-learner-<time>-<random>), not the learner base images (lms-learner-node:...).
-  const learnerImages = async () => (await docker.listImages()).filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith('lms-learner-') && !t.startsWith('lms-learner-node:')));
+  const learnerImages = async () =>
+    (await docker.listImages()).filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith('lms-learner-') && !t.startsWith('lms-learner-node:')));
 
   it('the reference Dockerfile builds, answers, and keeps its dependency layer cached; the image is removed after', async () => {
-    const o = await gradeFiles({ docker, labId: 'test-build', files: sol('FROM lms/node:18\nWORKDIR /app\nCOPY package.json ./\nRUN cp package.json deps.json\nCOPY server.js ./\nCMD ["node", "server.js"]\n') });
-    expect(graded(o).checks.filter((c) => !c.passed).map((c) => c.id)).toEqual([]);
+    const o = await gradeFiles({
+      docker,
+      labId: 'test-build',
+      files: sol('FROM lms/node:18\nWORKDIR /app\nCOPY package.json ./\nRUN cp package.json deps.json\nCOPY server.js ./\nCMD ["node", "server.js"]\n'),
+    });
+    expect(
+      graded(o)
+        .checks.filter((c) => !c.passed)
+        .map((c) => c.id),
+    ).toEqual([]);
     expect(graded(o).score).toBe(graded(o).maxScore);
     expect(await learnerImages()).toEqual([]);
     await hostHealthy();
@@ -292,7 +319,11 @@ describe('attacks through a learner\'s Dockerfile', () => {
   });
 
   it('a RUN step has no network', async () => {
-    const o = await gradeFiles({ docker, labId: 'test-build', files: sol(`FROM lms/node:18\nRUN node -e "require('dns').lookup('example.com', (e) => process.exit(e ? 0 : 1))"\nCMD ["node", "-e", "1"]\n`) });
+    const o = await gradeFiles({
+      docker,
+      labId: 'test-build',
+      files: sol(`FROM lms/node:18\nRUN node -e "require('dns').lookup('example.com', (e) => process.exit(e ? 0 : 1))"\nCMD ["node", "-e", "1"]\n`),
+    });
     // The lookup must fail for the build to succeed; a build that succeeded proves there was no network.
     expect(passed(o, 'builds')).toBe(true);
     expect(await learnerImages()).toEqual([]);
@@ -329,10 +360,14 @@ describe('grading fairness and crash handling', () => {
   const TERMINAL = ['GRADED', 'TIMED_OUT', 'ERROR'];
   const row = (id: string) => getDb().submission.findUniqueOrThrow({ where: { id }, include: { result: true } });
   const ended = (id: string, ms = 120_000) =>
-    waitFor(async () => {
-      const s = await row(id);
-      return TERMINAL.includes(s.status) ? s : undefined;
-    }, ms, 250);
+    waitFor(
+      async () => {
+        const s = await row(id);
+        return TERMINAL.includes(s.status) ? s : undefined;
+      },
+      ms,
+      250,
+    );
   const busy = () => getDb().submission.count({ where: { status: { in: ['QUEUED', 'RUNNING'] } } });
 
   it('six simultaneous submissions from one learner: exactly three are accepted, the rest refused with 429 and a reason', async () => {
@@ -386,13 +421,28 @@ describe('grading fairness and crash handling', () => {
         const done = await ended(s.id);
         const want = modes[s.mode]!;
         // one run (no retry), one result, counted as the learner's attempt
-        expect({ mode: s.mode, status: done.status, runs: done.attempt, number: done.number, error: done.error }).toEqual({ mode: s.mode, status: 'GRADED', runs: 1, number: 1, error: null });
+        expect({ mode: s.mode, status: done.status, runs: done.attempt, number: done.number, error: done.error }).toEqual({
+          mode: s.mode,
+          status: 'GRADED',
+          runs: 1,
+          number: 1,
+          error: null,
+        });
         expect(await getDb().result.count({ where: { submissionId: s.id } })).toBe(1);
         const doc = storedResult.parse(done.result!.document);
-        expect({ mode: s.mode, gradable: doc.gradable, score: doc.score, passed: done.result!.passed }).toEqual({ mode: s.mode, gradable: true, score: want.score, passed: false });
+        expect({ mode: s.mode, gradable: doc.gradable, score: doc.score, passed: done.result!.passed }).toEqual({
+          mode: s.mode,
+          gradable: true,
+          score: want.score,
+          passed: false,
+        });
         expect(doc.message?.en, s.mode).toMatch(want.en);
         expect(doc.message?.ko, s.mode).toMatch(/채점기/);
-        expect(doc.checks.find((c) => c.id === 'second')).toMatchObject({ passed: false, points: 0, message: { en: expect.stringMatching(/did not report this check/) } });
+        expect(doc.checks.find((c) => c.id === 'second')).toMatchObject({
+          passed: false,
+          points: 0,
+          message: { en: expect.stringMatching(/did not report this check/) },
+        });
         const progress = await getDb().labProgress.findUniqueOrThrow({ where: { userId_labId: { userId: s.userId, labId: 'test-crash' } } });
         expect(progress.attempts).toBe(1);
       }
@@ -430,7 +480,9 @@ describe('grading fairness and crash handling', () => {
       await waitFor(async () => w.output().includes('ready:'), 120_000);
       // Whatever earlier tests left is graded first, and the slow lab gets recent grading times for the estimate (two
       // at once, as they will run).
-      const warm = await Promise.all([1, 2].map(async () => (await submitLabAttempt(await createLearner(), { labId: 'test-slow', files: [f('input.txt', '3000')] })).submissionId));
+      const warm = await Promise.all(
+        [1, 2].map(async () => (await submitLabAttempt(await createLearner(), { labId: 'test-slow', files: [f('input.txt', '3000')] })).submissionId),
+      );
       await waitFor(async () => (await busy()) === 0, 180_000, 250);
       for (const id of warm) expect((await row(id)).status).toBe('GRADED');
 
@@ -497,7 +549,10 @@ import { NOT_DELIVERED, notifyCohort, webhookInput } from '@/lib/notify/webhook'
 
 const WEB_DAY = 24 * 3600 * 1000;
 const person = (role: 'LEARNER' | 'INSTRUCTOR' | 'ADMIN') =>
-  getDb().user.create({ data: { email: `web-${crypto.randomUUID()}@test.lms`, name: `Web ${role.toLowerCase()}`, role }, select: { id: true, role: true, email: true } });
+  getDb().user.create({
+    data: { email: `web-${crypto.randomUUID()}@test.lms`, name: `Web ${role.toLowerCase()}`, role },
+    select: { id: true, role: true, email: true },
+  });
 
 describe('attacks on the web app: cohort e-mail invites (an instructor enrolling anyone without consent)', () => {
   it('an e-mail invite enrols nobody, reads the same for an account and a stranger, and shows the instructor nothing of a non-member until they accept', async () => {
@@ -525,7 +580,10 @@ describe('attacks on the web app: cohort e-mail invites (an instructor enrolling
     expect((await gradebook(teacher, cohort.id)).rows).toEqual([]);
     for (const u of [colleague, admin, learner]) {
       await expect(learnerTimeline(teacher, cohort.id, u.id)).rejects.toMatchObject({ name: 'AppError', code: 'not_found' });
-      await expect(setExtension(teacher, cohort.id, u.id, 1, new Date(Date.now() + 30 * WEB_DAY))).rejects.toMatchObject({ name: 'AppError', code: 'not_found' });
+      await expect(setExtension(teacher, cohort.id, u.id, 1, new Date(Date.now() + 30 * WEB_DAY))).rejects.toMatchObject({
+        name: 'AppError',
+        code: 'not_found',
+      });
       expect(await isLate(u.id, 1)).toBe(false);
     }
 
@@ -586,8 +644,37 @@ describe('attacks on the web app: cohort webhooks (SSRF to this host and private
       .filter((a) => !(a.family === 'IPv6' && a.address.toLowerCase().startsWith('fe80'))) // a link-local one needs a zone a URL cannot carry
       .map((a) => (a.family === 'IPv6' ? `[${a.address}]` : a.address));
     expect(own.length).toBeGreaterThan(1);
-    const spellings = ['127.0.0.1', '127.1', '2130706433', '0x7f000001', '0177.0.0.1', '127.9.9.9', '0.0.0.0', '0', '[::]', '[::1]', '[::ffff:127.0.0.1]', '[::ffff:0:7f00:1]', '[::127.0.0.1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::1]', 'localhost', 'localhost.'];
-    const elsewhere = ['169.254.169.254', '[fd00:ec2::254]', '[::ffff:169.254.169.254]', '100.64.0.1', '10.0.0.1', '172.17.0.1', '192.168.0.1', '198.18.0.1', '[fe80::1]', '[fc00::1]'];
+    const spellings = [
+      '127.0.0.1',
+      '127.1',
+      '2130706433',
+      '0x7f000001',
+      '0177.0.0.1',
+      '127.9.9.9',
+      '0.0.0.0',
+      '0',
+      '[::]',
+      '[::1]',
+      '[::ffff:127.0.0.1]',
+      '[::ffff:0:7f00:1]',
+      '[::127.0.0.1]',
+      '[64:ff9b::7f00:1]',
+      '[2002:7f00:1::1]',
+      'localhost',
+      'localhost.',
+    ];
+    const elsewhere = [
+      '169.254.169.254',
+      '[fd00:ec2::254]',
+      '[::ffff:169.254.169.254]',
+      '100.64.0.1',
+      '10.0.0.1',
+      '172.17.0.1',
+      '192.168.0.1',
+      '198.18.0.1',
+      '[fe80::1]',
+      '[fc00::1]',
+    ];
     const hosts = [...new Set([...own, ...spellings, ...elsewhere])];
     const urls = hosts.map((h) => `https://${h}:${port}/hook`);
     for (const url of urls) {
@@ -627,7 +714,10 @@ describe('attacks on the web app: cohort webhooks (SSRF to this host and private
     try {
       // several answers, one private: refused whole, whatever comes first
       process.env.LMS_WEBHOOK_ALLOW_LOOPBACK = '0';
-      answers = () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }];
+      answers = () => [
+        { address: '93.184.216.34', family: 4 },
+        { address: '10.0.0.7', family: 4 },
+      ];
       await getDb().cohort.update({ where: { id: cohort.id }, data: { webhookUrl: `https://hooks.mixed.test:${port}/x`, webhookKind: 'slack' } });
       await notifyCohort(cohort.id, 'test.mixed', 'x');
       expect(asked).toEqual(['hooks.mixed.test']);
@@ -636,10 +726,16 @@ describe('attacks on the web app: cohort webhooks (SSRF to this host and private
       // rebinding: the first answer is allowed (loopback, in test mode), every later one is this host's own address.
       // The delivery must arrive on the address that was checked, having asked DNS once.
       process.env.LMS_WEBHOOK_ALLOW_LOOPBACK = '1';
-      const ownV4 = Object.values(os.networkInterfaces()).flatMap((l) => l ?? []).find((a) => a.family === 'IPv4' && !a.internal)?.address ?? '172.17.0.1';
+      const ownV4 =
+        Object.values(os.networkInterfaces())
+          .flatMap((l) => l ?? [])
+          .find((a) => a.family === 'IPv4' && !a.internal)?.address ?? '172.17.0.1';
       asked.length = 0;
       answers = () => [{ address: asked.length === 1 ? '127.0.0.1' : ownV4, family: 4 }];
-      await getDb().cohort.update({ where: { id: cohort.id }, data: { webhookUrl: `http://rebind.test:${(hook.address() as net.AddressInfo).port}/x`, webhookKind: 'slack' } });
+      await getDb().cohort.update({
+        where: { id: cohort.id },
+        data: { webhookUrl: `http://rebind.test:${(hook.address() as net.AddressInfo).port}/x`, webhookKind: 'slack' },
+      });
       await notifyCohort(cohort.id, 'test.rebind', 'x');
       expect(asked).toEqual(['rebind.test']);
       expect(arrived.map((a) => a.replace(/^::ffff:/, ''))).toEqual(['127.0.0.1']);
@@ -663,7 +759,10 @@ describe('attacks on the web app: cohort webhooks (SSRF to this host and private
     });
     const plain = webHttp.createServer((_q, r) => r.end('not tls'));
     const silent = net.createServer(() => {}); // accepts and says nothing
-    await Promise.all([new Promise<void>((ok) => plain.listen(0, '127.0.0.1', () => ok())), new Promise<void>((ok) => silent.listen(0, '127.0.0.1', () => ok()))]);
+    await Promise.all([
+      new Promise<void>((ok) => plain.listen(0, '127.0.0.1', () => ok())),
+      new Promise<void>((ok) => silent.listen(0, '127.0.0.1', () => ok())),
+    ]);
     const ports = { closed, hangsUp: port, plain: (plain.address() as net.AddressInfo).port, silent: (silent.address() as net.AddressInfo).port };
     try {
       for (const [what, p] of Object.entries(ports)) {
@@ -704,7 +803,12 @@ describe('learner image builds', () => {
     for (const slot of await builders()) {
       const lease = await leaseBuilder(docker, { images: [], slot, inspectOnly: true });
       try {
-        const c = await builderContents(lease.docker, ['debian:bookworm-slim', 'lms/node:18', graderImageTag(getLab('test-build')!), graderImageTag(getLab('week02-docker-server')!)]);
+        const c = await builderContents(lease.docker, [
+          'debian:bookworm-slim',
+          'lms/node:18',
+          graderImageTag(getLab('test-build')!),
+          graderImageTag(getLab('week02-docker-server')!),
+        ]);
         out.push({ slot, ...c });
       } finally {
         await lease.release();
@@ -725,10 +829,17 @@ describe('learner image builds', () => {
   it('1. nothing in a build reaches a network: remote ADD, git ADD, RUN --network and ssh mounts are refused before the build; the builder itself has no network either', async () => {
     const l = await listen();
     try {
-      const gateways = ['127.0.0.1', ...(await docker.listNetworks()).flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Gateway).filter((g): g is string => !!g && /^\d+\.\d+\.\d+\.\d+$/.test(g)))];
+      const gateways = [
+        '127.0.0.1',
+        ...(await docker.listNetworks()).flatMap((n) =>
+          (n.IPAM?.Config ?? []).map((c) => c.Gateway).filter((g): g is string => !!g && /^\d+\.\d+\.\d+\.\d+$/.test(g)),
+        ),
+      ];
       for (const gw of gateways) {
         const o = await grade(`FROM lms/node:18\nADD http://${gw}:${l.port}/metrics /m\nCMD ["node", "-e", "1"]\n`);
-        expect(check(o, 'builds').message.en).toMatch(new RegExp(`Dockerfile:2: ADD http://${gw.replace(/\./g, '\\.')}:${l.port}/metrics: builds here have no network`));
+        expect(check(o, 'builds').message.en).toMatch(
+          new RegExp(`Dockerfile:2: ADD http://${gw.replace(/\./g, '\\.')}:${l.port}/metrics: builds here have no network`),
+        );
       }
       for (const [df, why] of [
         ['FROM lms/node:18\nADD https://github.com/moby/buildkit.git#v0.13.0 /src\n', /Dockerfile:2: .*git repository/],
@@ -747,7 +858,14 @@ describe('learner image builds', () => {
       try {
         for (const gw of gateways) {
           const text = `FROM lms/node:18\nADD http://${gw}:${l.port}/metrics /m\n`;
-          const info = await buildLearnerImage(lease, { files: files(text), dockerfile: 'Dockerfile', gate: { ...gateDockerfile(text, LEARNER_BASE_IMAGES), ok: true }, tag: 'lms-learner-ungated', limits: resolveLimits({ timeoutMs: 30_000 }), labels: {} });
+          const info = await buildLearnerImage(lease, {
+            files: files(text),
+            dockerfile: 'Dockerfile',
+            gate: { ...gateDockerfile(text, LEARNER_BASE_IMAGES), ok: true },
+            tag: 'lms-learner-ungated',
+            limits: resolveLimits({ timeoutMs: 30_000 }),
+            labels: {},
+          });
           expect(info.ok).toBe(false);
           expect(info.error).toMatch(/connect|unreachable|refused/i);
         }
@@ -765,7 +883,11 @@ describe('learner image builds', () => {
     const nonce = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
     const multi = `FROM lms/node:18 AS deps\nWORKDIR /app\nCOPY package.json ./\nRUN echo ${nonce} > /marker && cp package.json deps.json\nFROM lms/node:18\nWORKDIR /app\nCOPY --from=deps /app/deps.json ./\nCOPY server.js ./\nCMD ["node", "server.js"]\n`;
     const ok = await grade(multi);
-    expect(graded(ok).checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message.en}`)).toEqual([]);
+    expect(
+      graded(ok)
+        .checks.filter((c) => !c.passed)
+        .map((c) => `${c.id}: ${c.message.en}`),
+    ).toEqual([]);
     const failed = await grade(`FROM lms/node:18 AS deps\nRUN echo ${nonce} > /marker && head -c 50000000 /dev/zero > /big\nFROM deps\nRUN exit 3\n`);
     expect(check(failed, 'builds').passed).toBe(false);
     // The host engine: no image (tagged or not), container or volume from these builds, no build cache of them.
@@ -777,7 +899,8 @@ describe('learner image builds', () => {
     expect((await docker.listImages({ filters: { label: ['lms.sandbox=image', 'lms.lab=test-build'] } })).map((i) => i.RepoTags)).toEqual([]);
     expect(await sandboxContainers()).toEqual([]);
     // The builders: every container, image other than the bases and graders, cache record and volume is gone.
-    for (const b of await builderLeftovers()) expect(b).toEqual({ slot: b.slot, containers: [], images: [], buildCacheBytes: 0, buildCacheRecords: 0, volumes: [] });
+    for (const b of await builderLeftovers())
+      expect(b).toEqual({ slot: b.slot, containers: [], images: [], buildCacheBytes: 0, buildCacheRecords: 0, volumes: [] });
   });
 
   it('3. a RUN step that spawns thousands of processes stops at the pid limit, and the build is refused quickly', async () => {
@@ -788,7 +911,7 @@ describe('learner image builds', () => {
     expect(Date.now() - t0).toBeLessThan(60_000);
   });
 
-  it('4. COPY --from of another lab\'s grader image and a FROM split by a continuation are refused: only the bases and earlier stages', async () => {
+  it("4. COPY --from of another lab's grader image and a FROM split by a continuation are refused: only the bases and earlier stages", async () => {
     const grader = graderImageTag(getLab('week02-docker-server')!);
     const copy = await grade(`FROM lms/node:18\nCOPY --from=${grader} /grader /stolen\nCMD ["node", "-e", "1"]\n`);
     expect(check(copy, 'builds').message.en).toMatch(new RegExp(`Dockerfile:2: COPY --from=${grader.replace(/[.:]/g, '\\$&')}: only an earlier stage`));
@@ -809,9 +932,11 @@ describe('learner image builds', () => {
     expect(check(o, 'cache').passed).toBe(false);
   });
 
-  it('6. a VOLUME in the learner\'s image is a small tmpfs: 40 MB do not fit, nothing lands on the engine\'s disk', async () => {
+  it("6. a VOLUME in the learner's image is a small tmpfs: 40 MB do not fit, nothing lands on the engine's disk", async () => {
     // The server answers "hello" only if writing 40 MB into the VOLUME failed.
-    const o = await grade('FROM lms/node:18\nWORKDIR /app\nCOPY server.js ./\nVOLUME /data\nCMD ["sh", "-c", "head -c 40000000 /dev/zero > /data/big && exit 1; ls -l /data >&2; exec node server.js"]\n');
+    const o = await grade(
+      'FROM lms/node:18\nWORKDIR /app\nCOPY server.js ./\nVOLUME /data\nCMD ["sh", "-c", "head -c 40000000 /dev/zero > /data/big && exit 1; ls -l /data >&2; exec node server.js"]\n',
+    );
     expect(check(o, 'builds').passed).toBe(true);
     expect(check(o, 'answers').passed).toBe(true);
     for (const b of await builderLeftovers()) expect(b.volumes).toEqual([]);
@@ -824,7 +949,16 @@ describe('learner image builds', () => {
     const poll = (async () => {
       while (polling) {
         for (const c of await sandboxContainers()) {
-          if (!seen.has(c.Id)) seen.set(c.Id, (await docker.getContainer(c.Id).inspect().catch(() => null))?.HostConfig.LogConfig?.Type ?? '?');
+          if (!seen.has(c.Id))
+            seen.set(
+              c.Id,
+              (
+                await docker
+                  .getContainer(c.Id)
+                  .inspect()
+                  .catch(() => null)
+              )?.HostConfig.LogConfig?.Type ?? '?',
+            );
           const file = `/var/lib/docker/containers/${c.Id}/${c.Id}-json.log`;
           largest = Math.max(largest, fs.existsSync(file) ? fs.statSync(file).size : 0);
         }

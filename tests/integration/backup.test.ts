@@ -34,7 +34,9 @@ async function freshDb(): Promise<string> {
 async function snapshot(url: string): Promise<Record<string, string[]>> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  const tables = (await c.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`)).rows.map((r) => r.tablename as string);
+  const tables = (await c.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`)).rows.map(
+    (r) => r.tablename as string,
+  );
   const out: Record<string, string[]> = {};
   for (const t of tables) out[t] = (await c.query(`SELECT row_to_json(x)::text AS j FROM "${t}" x ORDER BY 1`)).rows.map((r) => r.j as string);
   await c.end();
@@ -53,12 +55,35 @@ describe('backup and restore', () => {
   it('round-trips users, submissions with their bytes, results, progress and audit', async () => {
     const db = getDb();
     const email = `backup-${crypto.randomUUID()}@test.lms`;
-    const u = await db.user.create({ data: { email, name: 'Backup 백업 <b>', passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$abc$def', role: 'INSTRUCTOR', lang: 'en' } });
+    const u = await db.user.create({
+      data: { email, name: 'Backup 백업 <b>', passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$abc$def', role: 'INSTRUCTOR', lang: 'en' },
+    });
     const bytes = Buffer.from([0, 1, 2, 255, 0x5c, 0x78, 10, 13, 0]);
-    const s = await db.submission.create({ data: { userId: u.id, labId: 'week01-terraform-vpc', status: 'GRADED', phase: 'finished', late: true, files: { create: [{ path: 'main.tf', content: bytes }] } } });
-    await db.result.create({ data: { submissionId: s.id, gradable: true, score: 12.5, maxScore: 13, passed: true, durationMs: 321, document: { checks: [{ id: 'vpc', passed: true, message: { ko: '통과', en: 'ok "quoted"' } }] } } });
+    const s = await db.submission.create({
+      data: {
+        userId: u.id,
+        labId: 'week01-terraform-vpc',
+        status: 'GRADED',
+        phase: 'finished',
+        late: true,
+        files: { create: [{ path: 'main.tf', content: bytes }] },
+      },
+    });
+    await db.result.create({
+      data: {
+        submissionId: s.id,
+        gradable: true,
+        score: 12.5,
+        maxScore: 13,
+        passed: true,
+        durationMs: 321,
+        document: { checks: [{ id: 'vpc', passed: true, message: { ko: '통과', en: 'ok "quoted"' } }] },
+      },
+    });
     await db.lessonProgress.create({ data: { userId: u.id, week: 1, slug: 'terraform-basics', state: 'DONE' } });
-    await db.labProgress.create({ data: { userId: u.id, labId: 'week01-terraform-vpc', bestScore: 12.5, maxScore: 13, passed: true, attempts: 1, bestSubmissionId: s.id } });
+    await db.labProgress.create({
+      data: { userId: u.id, labId: 'week01-terraform-vpc', bestScore: 12.5, maxScore: 13, passed: true, attempts: 1, bestSubmissionId: s.id },
+    });
     await db.auditLog.create({ data: { actorId: u.id, action: 'cohort.export', targetType: 'cohort', detail: { rows: 3 } } });
 
     const file = path.join(dir, 'one.json.gz');

@@ -7,7 +7,17 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { getDb } from '@/lib/db';
-import { analytics, createCohort, csvCell, gradebook, gradebookCsv, joinCohort, learnerTimeline, listTeachingCohorts, setCohortWebhook } from '@/lib/cohorts/gradebook';
+import {
+  analytics,
+  createCohort,
+  csvCell,
+  gradebook,
+  gradebookCsv,
+  joinCohort,
+  learnerTimeline,
+  listTeachingCohorts,
+  setCohortWebhook,
+} from '@/lib/cohorts/gradebook';
 import { afterResult, deadlinesNear, notifyCohort, WEBHOOK_TIMEOUT_MS, webhookInput } from '@/lib/notify/webhook';
 import { fillSchedule, isLate, learnerSchedule } from '@/lib/cohorts/schedule';
 import {
@@ -38,16 +48,34 @@ const LAB = 'week05-k8s-manifests';
 const DAY = 24 * 3600 * 1000;
 
 async function instructor(): Promise<Actor> {
-  const u = await getDb().user.create({ data: { email: `ins-${crypto.randomUUID()}@test.lms`, name: 'Instructor', role: 'INSTRUCTOR' }, select: { id: true, role: true } });
+  const u = await getDb().user.create({
+    data: { email: `ins-${crypto.randomUUID()}@test.lms`, name: 'Instructor', role: 'INSTRUCTOR' },
+    select: { id: true, role: true },
+  });
   return u;
 }
 
 /** A graded result written as the worker would, with the given failed checks. */
 async function graded(userId: string, opts: { score: number; passed: boolean; failed: string[]; late?: boolean; regradeOfId?: string }) {
   const db = getDb();
-  const s = await db.submission.create({ data: { userId, labId: LAB, status: 'GRADED', phase: 'finished', late: opts.late ?? false, regradeOfId: opts.regradeOfId ?? null } });
-  const checks = ['schema', 'selectors', 'service-port', 'resources', 'probes', 'image-tag', 'replicas'].map((id) => ({ id, passed: !opts.failed.includes(id) }));
-  await db.result.create({ data: { submissionId: s.id, gradable: true, score: opts.score, maxScore: 13, passed: opts.passed, durationMs: 500, document: { labId: LAB, gradable: true, score: opts.score, maxScore: 13, checks, durationMs: 500 } } });
+  const s = await db.submission.create({
+    data: { userId, labId: LAB, status: 'GRADED', phase: 'finished', late: opts.late ?? false, regradeOfId: opts.regradeOfId ?? null },
+  });
+  const checks = ['schema', 'selectors', 'service-port', 'resources', 'probes', 'image-tag', 'replicas'].map((id) => ({
+    id,
+    passed: !opts.failed.includes(id),
+  }));
+  await db.result.create({
+    data: {
+      submissionId: s.id,
+      gradable: true,
+      score: opts.score,
+      maxScore: 13,
+      passed: opts.passed,
+      durationMs: 500,
+      document: { labId: LAB, gradable: true, score: opts.score, maxScore: 13, checks, durationMs: 500 },
+    },
+  });
   return s.id;
 }
 
@@ -63,7 +91,13 @@ describe('cohorts', () => {
     expect(await isLate(learner.id, 5)).toBe(true); // week 5 was due 35 days after the start, 25 days ago
     expect(await isLate(learner.id, 10)).toBe(false);
     expect(await isLate(free.id, 5)).toBe(false);
-    const { submissionId } = await submitLabAttempt(learner, { labId: LAB, files: [{ path: 'k8s/deployment.yaml', content: 'kind: Deployment\n' }, { path: 'k8s/service.yaml', content: 'kind: Service\n' }] });
+    const { submissionId } = await submitLabAttempt(learner, {
+      labId: LAB,
+      files: [
+        { path: 'k8s/deployment.yaml', content: 'kind: Deployment\n' },
+        { path: 'k8s/service.yaml', content: 'kind: Service\n' },
+      ],
+    });
     expect((await getDb().submission.findUniqueOrThrow({ where: { id: submissionId } })).late).toBe(true);
     const audits = await getDb().auditLog.count({ where: { action: 'cohort.member.add', targetId: cohort.id, actorId: learner.id } });
     expect(audits).toBe(1);
@@ -125,7 +159,7 @@ describe('cohorts', () => {
     await expect(learnerTimeline(ins, cohort.id, learner.id)).rejects.toMatchObject({ name: 'AppError', code: 'not_found' });
   });
 
-  it('invites by e-mail: only invitations, joined when the address\'s owner accepts; members can be removed', async () => {
+  it("invites by e-mail: only invitations, joined when the address's owner accepts; members can be removed", async () => {
     const ins = await instructor();
     const cohort = await createCohort(ins, { name: 'Invite cohort', start: new Date(), latePenaltyPct: 0 });
     const existing = await createLearner();
@@ -154,7 +188,9 @@ describe('cohorts', () => {
     const ov = await cohortOverview(ins, cohort.id);
     expect(ov.members.map((m) => m.userId).sort()).toEqual([existing.id, newcomer.id].sort());
     expect(ov.invites).toHaveLength(0);
-    expect(await getDb().cohortInvite.findUniqueOrThrow({ where: { cohortId_email: { cohortId: cohort.id, email: fresh.toLowerCase() } } })).toMatchObject({ acceptedAt: expect.any(Date) });
+    expect(await getDb().cohortInvite.findUniqueOrThrow({ where: { cohortId_email: { cohortId: cohort.id, email: fresh.toLowerCase() } } })).toMatchObject({
+      acceptedAt: expect.any(Date),
+    });
     expect(await myCohortInvites(newcomer)).toEqual([]); // nothing left to accept
     expect(await getDb().auditLog.count({ where: { targetId: cohort.id, action: 'cohort.member.add' } })).toBe(2);
     expect(await getDb().auditLog.count({ where: { targetId: cohort.id, action: 'cohort.invite' } })).toBe(2);
@@ -181,14 +217,20 @@ describe('cohorts', () => {
     await removeMember(ins, cohort.id, existing.id);
     await expect(removeMember(ins, cohort.id, existing.id)).rejects.toMatchObject({ name: 'AppError', code: 'not_found' });
     expect(await getDb().extension.count({ where: { cohortId: cohort.id, userId: existing.id } })).toBe(0);
-    expect(await getDb().auditLog.findFirst({ where: { targetId: cohort.id, action: 'cohort.member.remove' } })).toMatchObject({ actorId: ins.id, detail: { userId: existing.id } });
+    expect(await getDb().auditLog.findFirst({ where: { targetId: cohort.id, action: 'cohort.member.remove' } })).toMatchObject({
+      actorId: ins.id,
+      detail: { userId: existing.id },
+    });
 
     // A new invite link: the old code stops working.
     const code = await rotateInviteCode(ins, cohort.id);
     expect(code).not.toBe(cohort.inviteCode);
     await expect(joinCohort(existing, cohort.inviteCode)).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
     await joinCohort(existing, code);
-    const rotated = await getDb().auditLog.findFirstOrThrow({ where: { targetId: cohort.id, action: 'cohort.invite', actorId: ins.id }, orderBy: { createdAt: 'desc' } });
+    const rotated = await getDb().auditLog.findFirstOrThrow({
+      where: { targetId: cohort.id, action: 'cohort.invite', actorId: ins.id },
+      orderBy: { createdAt: 'desc' },
+    });
     expect(rotated.detail).toEqual({ rotatedLink: true }); // the code itself is a credential and stays out of the log
   });
 
@@ -205,7 +247,12 @@ describe('cohorts', () => {
     expect(weeks[4]!.dueAt.getTime()).toBe(weeks[5]!.unlockAt.getTime());
     // weeks are counted on the instructor's clock: Mondays 09:00 in Berlin stay 09:00 after the clocks go forward
     const berlin = fillSchedule(new Date('2026-03-16T08:00:00Z'), 10, 'Europe/Berlin');
-    expect(berlin.map((w) => w.unlockAt.toISOString().slice(0, 16)).slice(0, 4)).toEqual(['2026-03-16T08:00', '2026-03-23T08:00', '2026-03-30T07:00', '2026-04-06T07:00']);
+    expect(berlin.map((w) => w.unlockAt.toISOString().slice(0, 16)).slice(0, 4)).toEqual([
+      '2026-03-16T08:00',
+      '2026-03-23T08:00',
+      '2026-03-30T07:00',
+      '2026-04-06T07:00',
+    ]);
     await fillCohortSchedule(ins, cohort.id, start);
     expect(await isLate(learner.id, 5)).toBe(true); // due 35 days after the start: 5 days ago
     expect(await isLate(learner.id, 6)).toBe(false);
@@ -214,9 +261,18 @@ describe('cohorts', () => {
     await setExtension(ins, cohort.id, learner.id, 5, new Date(Date.now() + 2 * DAY));
     expect(await isLate(learner.id, 5)).toBe(false);
     expect((await learnerSchedule(learner.id)).get(5)).toMatchObject({ extended: true });
-    const { submissionId } = await submitLabAttempt(learner, { labId: LAB, files: [{ path: 'k8s/deployment.yaml', content: 'kind: Deployment\n' }, { path: 'k8s/service.yaml', content: 'kind: Service\n' }] });
+    const { submissionId } = await submitLabAttempt(learner, {
+      labId: LAB,
+      files: [
+        { path: 'k8s/deployment.yaml', content: 'kind: Deployment\n' },
+        { path: 'k8s/service.yaml', content: 'kind: Service\n' },
+      ],
+    });
     expect((await getDb().submission.findUniqueOrThrow({ where: { id: submissionId } })).late).toBe(false);
-    await expect(setExtension(ins, cohort.id, learner.id, 5, new Date(Date.now() - 30 * DAY))).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' }); // before the cohort's date
+    await expect(setExtension(ins, cohort.id, learner.id, 5, new Date(Date.now() - 30 * DAY))).rejects.toMatchObject({
+      name: 'AppError',
+      code: 'invalid_input',
+    }); // before the cohort's date
     await setExtension(ins, cohort.id, learner.id, 5, null);
     expect(await listExtensions(ins, cohort.id, learner.id)).toHaveLength(0);
     await setExtension(ins, cohort.id, learner.id, 5, null); // nothing to remove: no entry
@@ -231,9 +287,20 @@ describe('cohorts', () => {
     // Editing: bad schedules are refused whole and change nothing
     const before = await getDb().cohortWeek.findMany({ where: { cohortId: cohort.id }, orderBy: { week: 'asc' } });
     const now = Date.now();
-    await expect(setSchedule(ins, cohort.id, [{ week: 1, unlockAt: new Date(now), dueAt: new Date(now - DAY) }])).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
-    await expect(setSchedule(ins, cohort.id, [{ week: 1, unlockAt: new Date(now), dueAt: new Date(now + DAY) }, { week: 1, unlockAt: new Date(now), dueAt: new Date(now + DAY) }])).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
-    await expect(setSchedule(ins, cohort.id, [{ week: 11, unlockAt: new Date(now), dueAt: new Date(now + DAY) }])).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
+    await expect(setSchedule(ins, cohort.id, [{ week: 1, unlockAt: new Date(now), dueAt: new Date(now - DAY) }])).rejects.toMatchObject({
+      name: 'AppError',
+      code: 'invalid_input',
+    });
+    await expect(
+      setSchedule(ins, cohort.id, [
+        { week: 1, unlockAt: new Date(now), dueAt: new Date(now + DAY) },
+        { week: 1, unlockAt: new Date(now), dueAt: new Date(now + DAY) },
+      ]),
+    ).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
+    await expect(setSchedule(ins, cohort.id, [{ week: 11, unlockAt: new Date(now), dueAt: new Date(now + DAY) }])).rejects.toMatchObject({
+      name: 'AppError',
+      code: 'invalid_input',
+    });
     expect(await getDb().cohortWeek.findMany({ where: { cohortId: cohort.id }, orderBy: { week: 'asc' } })).toEqual(before);
     const schedules = () => getDb().auditLog.count({ where: { targetId: cohort.id, action: 'cohort.schedule', actorId: ins.id } });
     expect(await schedules()).toBe(1); // the fill above; refused edits leave no entry
@@ -246,7 +313,9 @@ describe('cohorts', () => {
     await setLatePolicy(ins, cohort.id, 35);
     expect((await getDb().cohort.findUniqueOrThrow({ where: { id: cohort.id } })).latePenaltyPct).toBe(35);
     await expect(setLatePolicy(ins, cohort.id, 101)).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
-    expect((await getDb().auditLog.findMany({ where: { targetId: cohort.id, action: 'cohort.latePolicy' } })).map((e) => e.detail)).toEqual([{ from: 0, to: 35 }]);
+    expect((await getDb().auditLog.findMany({ where: { targetId: cohort.id, action: 'cohort.latePolicy' } })).map((e) => e.detail)).toEqual([
+      { from: 0, to: 35 },
+    ]);
     const other = await instructor();
     await expect(setSchedule(other, cohort.id, [])).rejects.toMatchObject({ name: 'AppError', code: 'not_found' });
     await expect(setLatePolicy(other, cohort.id, 0)).rejects.toMatchObject({ name: 'AppError', code: 'not_found' });
@@ -272,7 +341,10 @@ describe('cohorts', () => {
     expect(line.startsWith(`"'=cmd|"" /C calc""!A0",`)).toBe(true); // a formula in a name is defused
     expect(line).toContain('"6","13","1","yes","yes","1","11"');
     expect(line.endsWith('"11"')).toBe(true);
-    expect(await getDb().auditLog.findFirst({ where: { action: 'grade.override', targetId: cohort.id } })).toMatchObject({ actorId: ins.id, detail: { userId: a.id, labId: LAB, score: 11, previous: null } });
+    expect(await getDb().auditLog.findFirst({ where: { action: 'grade.override', targetId: cohort.id } })).toMatchObject({
+      actorId: ins.id,
+      detail: { userId: a.id, labId: LAB, score: 11, previous: null },
+    });
 
     await expect(setGradeOverride(ins, cohort.id, a.id, LAB, 14, 'too much')).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
     await expect(setGradeOverride(ins, cohort.id, a.id, LAB, 5, '  ')).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
@@ -295,14 +367,26 @@ describe('regrades without a worker', () => {
     for (let i = 0; i < LIMITS.queuedPerLearner + 1; i++) await regradeLab(ins, cohort.id, LAB);
     expect(await getDb().submission.count({ where: { userId: learner.id, regradeOfId: first, status: 'QUEUED' } })).toBe(LIMITS.queuedPerLearner + 1);
     // the learner's own queue is still free
-    await expect(submitLabAttempt(learner, { labId: LAB, files: [{ path: 'k8s/deployment.yaml', content: 'kind: Deployment\n' }, { path: 'k8s/service.yaml', content: 'kind: Service\n' }] })).resolves.toMatchObject({ submissionId: expect.any(String) });
+    await expect(
+      submitLabAttempt(learner, {
+        labId: LAB,
+        files: [
+          { path: 'k8s/deployment.yaml', content: 'kind: Deployment\n' },
+          { path: 'k8s/service.yaml', content: 'kind: Service\n' },
+        ],
+      }),
+    ).resolves.toMatchObject({ submissionId: expect.any(String) });
 
     // A regrade that scores lower (the grader was too lenient) lowers the progress; attempts stay the learner's own.
     const db = getDb();
     await db.labProgress.create({ data: { userId: learner.id, labId: LAB, bestScore: 13, maxScore: 13, passed: true, attempts: 1, bestSubmissionId: first } });
     await graded(learner.id, { score: 7, passed: false, failed: ['probes', 'resources'], regradeOfId: first });
     await db.$transaction((tx) => recomputeLabProgress(tx, learner.id, LAB));
-    expect(await db.labProgress.findUniqueOrThrow({ where: { userId_labId: { userId: learner.id, labId: LAB } } })).toMatchObject({ bestScore: 7, passed: false, attempts: 1 });
+    expect(await db.labProgress.findUniqueOrThrow({ where: { userId_labId: { userId: learner.id, labId: LAB } } })).toMatchObject({
+      bestScore: 7,
+      passed: false,
+      attempts: 1,
+    });
     expect((await gradebook(ins, cohort.id)).rows[0]!.cells[LAB]).toMatchObject({ best: 7, attempts: 1, passed: false });
     const an = (await analytics(ins, cohort.id)).find((x) => x.labId === LAB)!;
     expect(an).toMatchObject({ passed: 0, medianAttempts: 1 });
@@ -310,14 +394,20 @@ describe('regrades without a worker', () => {
 
     // Everyone's attempts at once is for admins only
     await expect(regradeLabEverywhere(ins, LAB)).rejects.toMatchObject({ name: 'AppError', code: 'forbidden' });
-    const admin = await getDb().user.create({ data: { email: `adm-${crypto.randomUUID()}@test.lms`, name: 'Admin', role: 'ADMIN' }, select: { id: true, role: true } });
+    const admin = await getDb().user.create({
+      data: { email: `adm-${crypto.randomUUID()}@test.lms`, name: 'Admin', role: 'ADMIN' },
+      select: { id: true, role: true },
+    });
     const all = await regradeLabEverywhere(admin, LAB);
     expect(all.count).toBeGreaterThanOrEqual(2);
     expect((await regradeSummary(admin, null, all.batchId)).rows.length).toBe(all.count);
     await expect(regradeSummary(ins, null, all.batchId)).rejects.toMatchObject({ name: 'AppError', code: 'not_found' });
     expect(await db.auditLog.count({ where: { action: 'lab.regrade', actorId: admin.id } })).toBe(1);
     // the batch's rows stay QUEUED here (no worker): cancel them so no other test's worker spends time on them
-    await db.submission.updateMany({ where: { regradeBatchId: { not: null }, status: 'QUEUED', createdAt: { gte: t0 } }, data: { status: 'ERROR', error: 'test cleanup' } });
+    await db.submission.updateMany({
+      where: { regradeBatchId: { not: null }, status: 'QUEUED', createdAt: { gte: t0 } },
+      data: { status: 'ERROR', error: 'test cleanup' },
+    });
   });
 });
 
@@ -357,13 +447,20 @@ describe('cohort webhooks against a loopback server', () => {
     const cohort = await createCohort(ins, { name: 'Hang', start: new Date(), latePenaltyPct: 0 });
     await setCohortWebhook(ins, cohort.id, { url: `${base}/hang`, kind: 'slack' }, 3);
     // audited with the host only: the path of a webhook URL is its secret
-    expect((await getDb().auditLog.findFirstOrThrow({ where: { action: 'cohort.webhook', targetId: cohort.id } })).detail).toEqual({ host: new URL(base).host, kind: 'slack', stuckAfter: 3 });
+    expect((await getDb().auditLog.findFirstOrThrow({ where: { action: 'cohort.webhook', targetId: cohort.id } })).detail).toEqual({
+      host: new URL(base).host,
+      kind: 'slack',
+      stuckAfter: 3,
+    });
     const t0 = Date.now();
     await expect(notifyCohort(cohort.id, 'test.hang', 'x')).resolves.toBeUndefined();
     const took = Date.now() - t0;
     expect(took).toBeGreaterThanOrEqual(WEBHOOK_TIMEOUT_MS - 100);
     expect(took).toBeLessThan(WEBHOOK_TIMEOUT_MS + 1500);
-    expect(await getDb().webhookDelivery.findFirst({ where: { cohortId: cohort.id, event: 'test.hang' } })).toMatchObject({ status: null, error: expect.stringMatching(/timed out/) });
+    expect(await getDb().webhookDelivery.findFirst({ where: { cohortId: cohort.id, event: 'test.hang' } })).toMatchObject({
+      status: null,
+      error: expect.stringMatching(/timed out/),
+    });
 
     // Stored directly (as if set before the rules), private and metadata addresses are still never contacted.
     for (const url of ['https://10.1.2.3/hook', 'https://169.254.169.254/latest/meta-data', 'https://[fd00::1]/x']) {
@@ -378,7 +475,10 @@ describe('cohort webhooks against a loopback server', () => {
     try {
       await getDb().cohort.update({ where: { id: cohort.id }, data: { webhookUrl: `https://localhost:${new URL(base).port}/x` } });
       await notifyCohort(cohort.id, 'test.loopback', 'x');
-      expect(await getDb().webhookDelivery.findFirst({ where: { cohortId: cohort.id, event: 'test.loopback' } })).toMatchObject({ status: null, error: expect.stringMatching(/refused/) });
+      expect(await getDb().webhookDelivery.findFirst({ where: { cohortId: cohort.id, event: 'test.loopback' } })).toMatchObject({
+        status: null,
+        error: expect.stringMatching(/refused/),
+      });
     } finally {
       process.env.LMS_WEBHOOK_ALLOW_LOOPBACK = '1';
     }

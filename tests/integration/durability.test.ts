@@ -43,7 +43,11 @@ describe('durability', () => {
     const ids: string[] = [];
     for (let i = 0; i < 200; i++) {
       // One learner's 200 (past the per-learner limits on purpose: this tests the engine, and attempt numbering).
-      const { submissionId } = await submitLabAttempt(learner, { labId: 'test-echo', files: [{ path: 'input.txt', content: i % 2 ? 'hello' : `attempt ${i}` }] }, { limits: false });
+      const { submissionId } = await submitLabAttempt(
+        learner,
+        { labId: 'test-echo', files: [{ path: 'input.txt', content: i % 2 ? 'hello' : `attempt ${i}` }] },
+        { limits: false },
+      );
       ids.push(submissionId);
     }
     const db = getDb();
@@ -82,7 +86,7 @@ describe('durability', () => {
     await waitFor(async () => w.output().includes('ready:'), 120_000);
     const { submissionId } = await submitLabAttempt(learner, {
       labId: 'test-subject',
-      files: [{ path: 'run.sh', content: 'sleep 2; node -e "require(\'http\').createServer((q,s)=>s.end(\'hello\')).listen(process.env.PORT)"' }],
+      files: [{ path: 'run.sh', content: "sleep 2; node -e \"require('http').createServer((q,s)=>s.end('hello')).listen(process.env.PORT)\"" }],
     });
     await waitFor(async () => (await getDb().submission.findUnique({ where: { id: submissionId } }))?.status === 'RUNNING', 60_000, 50);
     const code = await w.stop('SIGTERM');

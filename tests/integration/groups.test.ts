@@ -57,7 +57,14 @@ describe('study groups: names, pace and privacy', () => {
     const ins = await db.user.create({ data: { email: `ins-${crypto.randomUUID()}@test.lms`, name: 'Ins', role: 'INSTRUCTOR' } });
     const c = await db.cohort.create({ data: { name: 'Spring', instructorId: ins.id, inviteCode: crypto.randomUUID() } });
     const start = Date.now() - 3 * 86_400_000;
-    await db.cohortWeek.createMany({ data: Array.from({ length: 10 }, (_, i) => ({ cohortId: c.id, week: i + 1, unlockAt: new Date(start + i * 7 * 86_400_000), dueAt: new Date(start + (i * 7 + 6) * 86_400_000) })) });
+    await db.cohortWeek.createMany({
+      data: Array.from({ length: 10 }, (_, i) => ({
+        cohortId: c.id,
+        week: i + 1,
+        unlockAt: new Date(start + i * 7 * 86_400_000),
+        dueAt: new Date(start + (i * 7 + 6) * 86_400_000),
+      })),
+    });
     if (member) await db.cohortMember.create({ data: { cohortId: c.id, userId: member.id } });
     return c;
   }

@@ -33,7 +33,16 @@ describe('labs', () => {
       });
 
       for (const item of items) {
-        const title = item.kind === 'solution' ? 'the reference solution scores full marks' : item.kind === 'starter' ? 'the starter scores below the pass mark' : item.kind === 'case' ? `case ${item.name} fails exactly its expected checks` : item.kind === 'startFrom' ? `${item.name}'s solution mapped onto the starter (startFrom) stays below the pass mark` : `variant ${item.name} scores full marks (${item.style})`;
+        const title =
+          item.kind === 'solution'
+            ? 'the reference solution scores full marks'
+            : item.kind === 'starter'
+              ? 'the starter scores below the pass mark'
+              : item.kind === 'case'
+                ? `case ${item.name} fails exactly its expected checks`
+                : item.kind === 'startFrom'
+                  ? `${item.name}'s solution mapped onto the starter (startFrom) stays below the pass mark`
+                  : `variant ${item.name} scores full marks (${item.style})`;
         it(title, async () => {
           const r = await grade(id, item.files);
           expect(r.gradable).toBe(true);

@@ -35,7 +35,8 @@ describe('sign-in limits', () => {
 
   it('limits one address trying many accounts', async () => {
     const ip = addr();
-    for (let i = 0; i < LIMITS.loginPerAddress.max; i++) await authorizeCredentials({ email: `spray-${i}-${crypto.randomUUID()}@test.lms`, password: 'guess' }, ip);
+    for (let i = 0; i < LIMITS.loginPerAddress.max; i++)
+      await authorizeCredentials({ email: `spray-${i}-${crypto.randomUUID()}@test.lms`, password: 'guess' }, ip);
     const { email } = await account('good-password-456');
     expect(await authorizeCredentials({ email, password: 'good-password-456' }, ip)).toBeNull();
     expect(await authorizeCredentials({ email, password: 'good-password-456' }, addr())).not.toBeNull();
@@ -68,7 +69,10 @@ describe('submission limits', () => {
     for (let i = 0; i <= LIMITS.submitPerLabPerMinute.max; i++) {
       // finish the previous one so only the rate limit can refuse
       await getDb().submission.updateMany({ where: { userId: l.id }, data: { status: 'GRADED', phase: 'finished' } });
-      refused = await submitLabAttempt(l, { labId: 'test-echo', files }).then(() => null, (e: unknown) => e);
+      refused = await submitLabAttempt(l, { labId: 'test-echo', files }).then(
+        () => null,
+        (e: unknown) => e,
+      );
     }
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe('rate_limited');
@@ -121,7 +125,10 @@ describe('password change', () => {
     const { changePassword } = await import('@/lib/auth/change-password');
     const { email, id } = await account('first-password-123');
     const before = (await getDb().user.findUniqueOrThrow({ where: { id } })).sessionVersion;
-    await expect(changePassword({ id, role: 'LEARNER' }, { current: 'wrong-password', next: 'second-password-456' })).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
+    await expect(changePassword({ id, role: 'LEARNER' }, { current: 'wrong-password', next: 'second-password-456' })).rejects.toMatchObject({
+      name: 'AppError',
+      code: 'invalid_input',
+    });
     await expect(changePassword({ id, role: 'LEARNER' }, { current: 'first-password-123', next: 'short' })).rejects.toThrow();
     expect((await getDb().user.findUniqueOrThrow({ where: { id } })).sessionVersion).toBe(before);
     await changePassword({ id, role: 'LEARNER' }, { current: 'first-password-123', next: 'second-password-456' });

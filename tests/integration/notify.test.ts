@@ -31,7 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const instructor = async (): Promise<Actor> => getDb().user.create({ data: { email: `nt-${crypto.randomUUID()}@test.lms`, name: 'I', role: 'INSTRUCTOR' }, select: { id: true, role: true } });
+const instructor = async (): Promise<Actor> =>
+  getDb().user.create({ data: { email: `nt-${crypto.randomUUID()}@test.lms`, name: 'I', role: 'INSTRUCTOR' }, select: { id: true, role: true } });
 async function result(userId: string, passed: boolean) {
   const s = await getDb().submission.create({ data: { userId, labId: 'week05-k8s-manifests', status: 'GRADED', phase: 'finished' } });
   await getDb().result.create({ data: { submissionId: s.id, gradable: true, score: passed ? 13 : 5, maxScore: 13, passed, durationMs: 1, document: {} } });
@@ -79,7 +80,8 @@ describe('cohort notifications', () => {
   });
 
   it('refuses private and metadata addresses', () => {
-    for (const ip of ['10.0.0.1', '172.17.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) expect(forbiddenAddress(ip, true)).toBe(true);
+    for (const ip of ['10.0.0.1', '172.17.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1'])
+      expect(forbiddenAddress(ip, true)).toBe(true);
     expect(forbiddenAddress('127.0.0.1', false)).toBe(true);
     expect(forbiddenAddress('127.0.0.1', true)).toBe(false);
     expect(forbiddenAddress('93.184.216.34', false)).toBe(false);

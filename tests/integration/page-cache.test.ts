@@ -47,10 +47,14 @@ describe('kept pages: the hash follows what the page shows', () => {
     await changes('name', () => db.user.update({ where: { id: me.id }, data: { name: 'Renamed' } }));
     await changes('time zone', () => db.user.update({ where: { id: me.id }, data: { timeZone: 'Europe/Berlin' } }));
     await changes('a lesson marked', () => db.lessonProgress.create({ data: { userId: me.id, week: 1, slug: 'intro', state: 'LEARNING' } }));
-    await changes('the lesson done', () => db.lessonProgress.update({ where: { userId_week_slug: { userId: me.id, week: 1, slug: 'intro' } }, data: { state: 'DONE' } }));
+    await changes('the lesson done', () =>
+      db.lessonProgress.update({ where: { userId_week_slug: { userId: me.id, week: 1, slug: 'intro' } }, data: { state: 'DONE' } }),
+    );
     const sub = await db.submission.create({ data: { userId: me.id, labId: LAB, status: 'QUEUED', phase: 'queued' } });
     await changes('a submission graded', () => db.submission.update({ where: { id: sub.id }, data: { status: 'GRADED', phase: 'finished', number: 1 } }));
-    await changes('its result', () => db.result.create({ data: { submissionId: sub.id, gradable: true, score: 5, maxScore: 13, passed: false, document: {}, durationMs: 10 } }));
+    await changes('its result', () =>
+      db.result.create({ data: { submissionId: sub.id, gradable: true, score: 5, maxScore: 13, passed: false, document: {}, durationMs: 10 } }),
+    );
     await changes('a new submission', () => db.submission.create({ data: { userId: me.id, labId: OTHER_LAB, status: 'QUEUED', phase: 'queued' } }));
     await changes('lab progress', () => db.labProgress.create({ data: { userId: me.id, labId: LAB, bestScore: 5, maxScore: 13, passed: false, attempts: 1 } }));
     const cohort = await createCohort(ins, { name: 'Kept pages', start: new Date(), latePenaltyPct: 0 });
@@ -58,8 +62,12 @@ describe('kept pages: the hash follows what the page shows', () => {
     await changes('an invite', () => db.cohortInvite.create({ data: { cohortId: cohort.id, email } }));
     await changes('joining a cohort', () => joinCohort(me, cohort.inviteCode));
     await changes('the instructor renames the cohort', () => db.cohort.update({ where: { id: cohort.id }, data: { name: 'Kept pages, renamed' } }));
-    await changes('the instructor moves a week', () => db.cohortWeek.update({ where: { cohortId_week: { cohortId: cohort.id, week: 2 } }, data: { dueAt: new Date(Date.now() + 86_400_000) } }));
-    await changes('an extension', () => db.extension.create({ data: { cohortId: cohort.id, userId: me.id, week: 2, dueAt: new Date(Date.now() + 9 * 86_400_000) } }));
+    await changes('the instructor moves a week', () =>
+      db.cohortWeek.update({ where: { cohortId_week: { cohortId: cohort.id, week: 2 } }, data: { dueAt: new Date(Date.now() + 86_400_000) } }),
+    );
+    await changes('an extension', () =>
+      db.extension.create({ data: { cohortId: cohort.id, userId: me.id, week: 2, dueAt: new Date(Date.now() + 9 * 86_400_000) } }),
+    );
     const group = await createGroup(other, 'Study');
     await changes('joining a group', () => db.groupMember.create({ data: { groupId: group.id, userId: me.id } }));
     await changes('its owner renames it', () => db.studyGroup.update({ where: { id: group.id }, data: { name: 'Study, renamed' } }));
@@ -113,9 +121,13 @@ describe('the status poll’s one query', () => {
     const db = getDb();
     const [me, other] = await Promise.all([createLearner(), createLearner()]);
     const admin = await db.user.create({ data: { email: `pc-admin-${crypto.randomUUID()}@test.lms`, name: 'Admin', role: 'ADMIN' } });
-    const running = await db.submission.create({ data: { userId: me.id, labId: LAB, status: 'RUNNING', phase: 'running', progress: [{ id: 'no-such-check', passed: true }] } });
+    const running = await db.submission.create({
+      data: { userId: me.id, labId: LAB, status: 'RUNNING', phase: 'running', progress: [{ id: 'no-such-check', passed: true }] },
+    });
     const graded = await db.submission.create({ data: { userId: me.id, labId: LAB, status: 'GRADED', phase: 'finished', number: 1, finishedAt: new Date() } });
-    await db.result.create({ data: { submissionId: graded.id, gradable: true, score: 13, maxScore: 13, passed: true, document: { not: 'a stored result' }, durationMs: 10 } });
+    await db.result.create({
+      data: { submissionId: graded.id, gradable: true, score: 13, maxScore: 13, passed: true, document: { not: 'a stored result' }, durationMs: 10 },
+    });
     for (const s of [running, graded]) {
       expect(await submissionViewForSession(me.id, 0, s.id)).toEqual(await getSubmissionView(me, s.id));
       expect(await submissionViewForSession(admin.id, 0, s.id)).toEqual(await getSubmissionView({ id: admin.id, role: 'ADMIN' }, s.id));

@@ -55,8 +55,14 @@ describe('submission pipeline', () => {
 
   it('refuses files the lab does not take before storing anything', async () => {
     const learner = await createLearner();
-    await expect(submitLabAttempt(learner, { labId: 'test-echo', files: [{ path: 'evil.sh', content: 'x' }] })).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
-    await expect(submitLabAttempt(learner, { labId: 'test-echo', files: [{ path: '../input.txt', content: 'x' }] })).rejects.toMatchObject({ name: 'AppError', code: 'invalid_input' });
+    await expect(submitLabAttempt(learner, { labId: 'test-echo', files: [{ path: 'evil.sh', content: 'x' }] })).rejects.toMatchObject({
+      name: 'AppError',
+      code: 'invalid_input',
+    });
+    await expect(submitLabAttempt(learner, { labId: 'test-echo', files: [{ path: '../input.txt', content: 'x' }] })).rejects.toMatchObject({
+      name: 'AppError',
+      code: 'invalid_input',
+    });
     expect(await getDb().submission.count({ where: { userId: learner.id } })).toBe(0);
   });
 
@@ -90,11 +96,21 @@ describe('live progress', () => {
   it('checks reported by the grader appear on the submission while it runs, and the result replaces them', async () => {
     const learner = await createLearner();
     const server = `require('http').createServer((q,s)=>s.end('slow')).listen(process.env.PORT)`;
-    const { submissionId } = await submitLabAttempt(learner, { labId: 'test-subject', files: [{ path: 'run.sh', content: 'node s.js' }, { path: 's.js', content: server }] });
-    const seen = await waitFor(async () => {
-      const s = await getDb().submission.findUnique({ where: { id: submissionId } });
-      return s?.status === 'RUNNING' && Array.isArray(s.progress) && s.progress.length > 0 ? s.progress : undefined;
-    }, 60_000, 50);
+    const { submissionId } = await submitLabAttempt(learner, {
+      labId: 'test-subject',
+      files: [
+        { path: 'run.sh', content: 'node s.js' },
+        { path: 's.js', content: server },
+      ],
+    });
+    const seen = await waitFor(
+      async () => {
+        const s = await getDb().submission.findUnique({ where: { id: submissionId } });
+        return s?.status === 'RUNNING' && Array.isArray(s.progress) && s.progress.length > 0 ? s.progress : undefined;
+      },
+      60_000,
+      50,
+    );
     expect(seen).toEqual([{ id: 'answers', passed: true }]);
     const done = await terminal(submissionId);
     expect(done.status).toBe('GRADED');
@@ -114,7 +130,10 @@ describe('worker observability', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ ok: true, docker: true, database: true, redis: true });
     // Logs are JSON lines with the job id.
-    const line = worker.output().split('\n').find((l) => l.includes('"job"'));
+    const line = worker
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"job"'));
     expect(line && JSON.parse(line)).toMatchObject({ part: 'worker', job: expect.any(String) });
   });
 });

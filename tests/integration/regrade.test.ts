@@ -21,11 +21,13 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-const instructor = async (): Promise<Actor> => getDb().user.create({ data: { email: `rg-${crypto.randomUUID()}@test.lms`, name: 'I', role: 'INSTRUCTOR' }, select: { id: true, role: true } });
-const graded = (id: string) => waitFor(async () => {
-  const s = await getDb().submission.findUnique({ where: { id }, include: { result: true } });
-  return s && s.status === 'GRADED' ? s : undefined;
-}, 90_000);
+const instructor = async (): Promise<Actor> =>
+  getDb().user.create({ data: { email: `rg-${crypto.randomUUID()}@test.lms`, name: 'I', role: 'INSTRUCTOR' }, select: { id: true, role: true } });
+const graded = (id: string) =>
+  waitFor(async () => {
+    const s = await getDb().submission.findUnique({ where: { id }, include: { result: true } });
+    return s && s.status === 'GRADED' ? s : undefined;
+  }, 90_000);
 
 describe('regrade', () => {
   it('regrades a lab for the cohort: before and after, progress follows, not an attempt', async () => {
@@ -51,7 +53,11 @@ describe('regrade', () => {
     const sum = await regradeSummary(ins, cohort.id, batchId);
     expect(sum).toMatchObject({ up: 1, down: 0, same: 0, pending: 0 });
     expect(sum.rows[0]).toMatchObject({ before: 1, after: 3 });
-    expect(await db.labProgress.findUniqueOrThrow({ where: { userId_labId: { userId: learner.id, labId: 'test-echo' } } })).toMatchObject({ bestScore: 3, passed: true, attempts: 1 });
+    expect(await db.labProgress.findUniqueOrThrow({ where: { userId_labId: { userId: learner.id, labId: 'test-echo' } } })).toMatchObject({
+      bestScore: 3,
+      passed: true,
+      attempts: 1,
+    });
     const cell = (await gradebook(ins, cohort.id)).rows[0]!.cells['test-echo']!;
     expect(cell).toMatchObject({ best: 3, attempts: 1, passed: true });
     expect(await db.auditLog.count({ where: { action: 'lab.regrade', targetId: cohort.id } })).toBe(1);

@@ -14,7 +14,14 @@ async function cohortFor(userId: string, startedDaysAgo: number) {
   const ins = await db.user.create({ data: { email: `ins-${crypto.randomUUID()}@test.lms`, name: 'Ins', role: 'INSTRUCTOR' } });
   const c = await db.cohort.create({ data: { name: 'Roadmap cohort', instructorId: ins.id, inviteCode: crypto.randomUUID() } });
   const start = Date.now() - startedDaysAgo * DAY;
-  await db.cohortWeek.createMany({ data: Array.from({ length: 10 }, (_, i) => ({ cohortId: c.id, week: i + 1, unlockAt: new Date(start + i * 7 * DAY), dueAt: new Date(start + (i * 7 + 6) * DAY) })) });
+  await db.cohortWeek.createMany({
+    data: Array.from({ length: 10 }, (_, i) => ({
+      cohortId: c.id,
+      week: i + 1,
+      unlockAt: new Date(start + i * 7 * DAY),
+      dueAt: new Date(start + (i * 7 + 6) * DAY),
+    })),
+  });
   await db.cohortMember.create({ data: { cohortId: c.id, userId } });
   return c;
 }

@@ -25,7 +25,10 @@ describe('several workers on one queue', () => {
     const learner = await createLearner();
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {
-      ids.push((await submitLabAttempt(i === 0 ? learner : await createLearner(), { labId: 'test-echo', files: [{ path: 'input.txt', content: `hello ${i}` }] })).submissionId);
+      ids.push(
+        (await submitLabAttempt(i === 0 ? learner : await createLearner(), { labId: 'test-echo', files: [{ path: 'input.txt', content: `hello ${i}` }] }))
+          .submissionId,
+      );
     }
     const db = getDb();
     await waitFor(async () => (await db.submission.count({ where: { id: { in: ids }, status: 'GRADED' } })) >= 10, 120_000);

@@ -18,7 +18,10 @@ const LATER = 'week09-deploy-optimisation';
 const EARLIER = 'week02-docker-server';
 
 /** A graded attempt as the worker leaves it: files, status, and a result row. */
-async function attempt(userId: string, opts: { labId?: string; passed: boolean; score: number; dockerfile: string; practice?: boolean; status?: 'GRADED' | 'ERROR'; number?: number }) {
+async function attempt(
+  userId: string,
+  opts: { labId?: string; passed: boolean; score: number; dockerfile: string; practice?: boolean; status?: 'GRADED' | 'ERROR'; number?: number },
+) {
   return getDb().submission.create({
     data: {
       userId,
@@ -48,7 +51,13 @@ describe('start from your earlier work', () => {
     expect(offers).toHaveLength(1);
     expect(offers[0]).toMatchObject({ lab: EARLIER, week: 2, targets: ['Dockerfile'] });
     expect(offers[0]!.title.en.length).toBeGreaterThan(5);
-    expect(offers[0]!.attempt).toEqual({ submissionId: best.id, number: 2, score: 25, maxScore: 25, files: [{ path: 'Dockerfile', content: 'FROM node:26 # mine, 25\n' }] });
+    expect(offers[0]!.attempt).toEqual({
+      submissionId: best.id,
+      number: 2,
+      score: 25,
+      maxScore: 25,
+      files: [{ path: 'Dockerfile', content: 'FROM node:26 # mine, 25\n' }],
+    });
     // Someone else's work is never theirs: the other learner has nothing to start from.
     expect((await startFromOffers(other, LATER))[0]!.attempt).toBeNull();
   });

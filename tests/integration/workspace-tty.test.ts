@@ -52,7 +52,10 @@ function connect(id: string, opts: { as?: Actor | null; origin?: string | null; 
   if (opts.as) headers.cookie = cookies.get(opts.as.id)!;
   const origin = opts.origin === undefined ? base : opts.origin;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/workspaces/${id}/tty${opts.query ?? '?cols=100&rows=30'}`, { headers, ...(origin ? { origin } : {}) });
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/workspaces/${id}/tty${opts.query ?? '?cols=100&rows=30'}`, {
+      headers,
+      ...(origin ? { origin } : {}),
+    });
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -82,7 +85,8 @@ function output(ws: WebSocket) {
   };
 }
 
-const closed = (ws: WebSocket) => new Promise<{ code: number; reason: string }>((r) => ws.once('close', (code, reason) => r({ code, reason: reason.toString() })));
+const closed = (ws: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((r) => ws.once('close', (code, reason) => r({ code, reason: reason.toString() })));
 const PROMPT = /\$ $/m;
 
 beforeAll(async () => {
@@ -109,7 +113,10 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r));
   await engine?.shutdown({ stopWorkspaces: true }).catch(() => {});
   for (const c of await docker.listContainers({ all: true, filters: { label: [LABEL_WORKSPACE, `${LABEL_PREFIX}=${process.env.REDIS_PREFIX ?? 'lms'}`] } })) {
-    await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => {});
   }
   await closeQueue();
   await disconnectDb();
@@ -120,7 +127,9 @@ describe('the upgrade request', () => {
     const none = await connect(wsId, { as: null });
     expect(none.status).toBe(401);
     expect(JSON.parse(none.body)).toMatchObject({ code: 'sign_in' });
-    const forged = await connect(wsId, { headers: { cookie: `next-auth.session-token=${await encode({ token: { uid: owner.id, sv: 0 }, secret: 'another-secret-entirely-0123456789' })}` } });
+    const forged = await connect(wsId, {
+      headers: { cookie: `next-auth.session-token=${await encode({ token: { uid: owner.id, sv: 0 }, secret: 'another-secret-entirely-0123456789' })}` },
+    });
     expect(forged.status).toBe(401);
     // A bearer token is not a session here (only the cookie is read).
     const bearer = await connect(wsId, { headers: { authorization: `Bearer ${cookies.get(owner.id)!.split('=')[1]}` } });
@@ -151,7 +160,16 @@ describe('the upgrade request', () => {
 
   it('refuses a handshake that is not a WebSocket one (400), and a path id that is not an id (not relayed)', async () => {
     const res = await new Promise<http.IncomingMessage>((resolve) => {
-      const r = http.request(`${base}/api/workspaces/${wsId}/tty`, { headers: { connection: 'Upgrade', upgrade: 'websocket', origin: base, cookie: cookies.get(owner.id)!, 'sec-websocket-version': '13', 'sec-websocket-key': 'short' } });
+      const r = http.request(`${base}/api/workspaces/${wsId}/tty`, {
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          origin: base,
+          cookie: cookies.get(owner.id)!,
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'short',
+        },
+      });
       r.on('response', resolve);
       r.end();
     });
@@ -180,7 +198,12 @@ describe('the terminal', () => {
     m = out.mark();
     ws.send(Buffer.from("printf 'A\\377\\376B\\n'\r"));
     await out.until(/B\r?\n/, m);
-    expect(out.bytes().subarray(m).includes(Buffer.from([0x41, 0xff, 0xfe, 0x42]))).toBe(true);
+    expect(
+      out
+        .bytes()
+        .subarray(m)
+        .includes(Buffer.from([0x41, 0xff, 0xfe, 0x42])),
+    ).toBe(true);
     // Control messages are text frames; anything else in a text frame is ignored.
     ws.send('not json');
     ws.send(JSON.stringify({ type: 'resize', cols: 91, rows: 33 }));

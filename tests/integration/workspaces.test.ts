@@ -79,7 +79,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const e of engines) await e.shutdown({ stopWorkspaces: true }).catch(() => {});
-  for (const c of await ourContainers()) await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+  for (const c of await ourContainers())
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => {});
   await closeQueue();
   await disconnectDb();
 });
@@ -137,16 +141,25 @@ describe('a workspace', () => {
     const off = await engine.subscribe(learner, wsId, (e) => events.push(e));
     const r = await sh(container, `printf '%s\\n' 'variable "name" {}' > variables.tf`);
     expect(r.exitCode).toBe(0);
-    const ev = await waitFor(async () => events.find((e) => e.type === 'files' && e.source === 'terminal' && e.changed.some((f) => f.path === 'variables.tf')), 10_000, 100);
+    const ev = await waitFor(
+      async () => events.find((e) => e.type === 'files' && e.source === 'terminal' && e.changed.some((f) => f.path === 'variables.tf')),
+      10_000,
+      100,
+    );
     expect(ev).toBeTruthy();
     const saved = await engine.readFiles(learner, LAB);
     expect(saved.files.find((f) => f.path === 'variables.tf')?.content).toBe('variable "name" {}\n');
     // The editor writes; the terminal sees it.
-    const next = await engine.writeFiles(learner, LAB, { files: [{ path: 'outputs.tf', content: 'output "x" { value = 1 }\n' }], baseRevision: saved.revision });
+    const next = await engine.writeFiles(learner, LAB, {
+      files: [{ path: 'outputs.tf', content: 'output "x" { value = 1 }\n' }],
+      baseRevision: saved.revision,
+    });
     expect(next.revision).toBeGreaterThan(saved.revision);
     expect((await sh(container, 'cat outputs.tf')).stdout).toBe('output "x" { value = 1 }\n');
     // A stale revision writes nothing.
-    await expect(engine.writeFiles(learner, LAB, { files: [{ path: 'outputs.tf', content: 'old\n' }], baseRevision: saved.revision })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(engine.writeFiles(learner, LAB, { files: [{ path: 'outputs.tf', content: 'old\n' }], baseRevision: saved.revision })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     expect((await sh(container, 'cat outputs.tf')).stdout).toBe('output "x" { value = 1 }\n');
     // A file the lab does not take (and a link) is kept in the container, never saved.
     await sh(container, `echo notes > notes.txt; ln -sf /etc/passwd extra.tf; echo 'x' > "$(printf 'bad\\001.tf')"`);
@@ -164,7 +177,9 @@ describe('a workspace', () => {
   it('refuses, at the engine, names and sizes the lab does not take', async () => {
     await expect(engine.writeFiles(learner, LAB, { files: [{ path: '../escape.tf', content: 'x' }] })).rejects.toMatchObject({ code: 'invalid_input' });
     await expect(engine.writeFiles(learner, LAB, { files: [{ path: 'notes.txt', content: 'x' }] })).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(engine.writeFiles(learner, LAB, { files: [{ path: 'main.tf', content: 'x'.repeat(200 * 1024) }] })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(engine.writeFiles(learner, LAB, { files: [{ path: 'main.tf', content: 'x'.repeat(200 * 1024) }] })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     await expect(engine.writeFiles(learner, LAB, { files: [{ path: '.lms/x.tf', content: 'x' }] })).rejects.toMatchObject({ code: 'invalid_input' });
   });
 
@@ -179,7 +194,10 @@ describe('a workspace', () => {
     await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
     const port = (server.address() as net.AddressInfo).port;
     try {
-      const r = await sh(container, `ls /sys/class/net; for g in ${[...gateways].join(' ')}; do curl -s -m 2 -o /dev/null http://$g:${port}/ && echo "REACHED $g"; done; getent hosts example.com && echo RESOLVED; true`);
+      const r = await sh(
+        container,
+        `ls /sys/class/net; for g in ${[...gateways].join(' ')}; do curl -s -m 2 -o /dev/null http://$g:${port}/ && echo "REACHED $g"; done; getent hosts example.com && echo RESOLVED; true`,
+      );
       expect(r.stdout.trim().split('\n')[0]).toBe('lo');
       expect(r.stdout).not.toMatch(/REACHED|RESOLVED/);
       expect(hits).toBe(0);
@@ -192,7 +210,10 @@ describe('a workspace', () => {
     const marker = path.join(os.tmpdir(), `lms-ws-host-marker-${process.pid}`);
     fs.writeFileSync(marker, 'host');
     try {
-      const r = await sh(container, `test -e ${marker} && echo SEEN; test -e /var/run/docker.sock -o -e /run/docker.sock && echo SOCKET; touch /usr/bin/x 2>/dev/null && echo WROTE_ROOT; cat /etc/shadow 2>/dev/null && echo SHADOW; cat /proc/1/environ >/dev/null 2>&1; id -u; true`);
+      const r = await sh(
+        container,
+        `test -e ${marker} && echo SEEN; test -e /var/run/docker.sock -o -e /run/docker.sock && echo SOCKET; touch /usr/bin/x 2>/dev/null && echo WROTE_ROOT; cat /etc/shadow 2>/dev/null && echo SHADOW; cat /proc/1/environ >/dev/null 2>&1; id -u; true`,
+      );
       expect(r.stdout).not.toMatch(/SEEN|SOCKET|WROTE_ROOT|SHADOW/);
       expect(r.stdout.trim().split('\n').pop()).toBe('10001');
     } finally {
@@ -242,7 +263,8 @@ describe('a workspace', () => {
 
   it('a disk bomb stops at the tmpfs sizes; the host disk is untouched', async () => {
     // Files under the 64 MiB file-size limit each: what stops them is the tmpfs's size.
-    const fill = (dir: string) => `for i in 1 2 3; do dd if=/dev/zero of=${dir}/fill$i bs=1M count=40 2>&1 | grep -m1 'dd: error'; done; echo "${dir} $(du -cm ${dir}/fill* | tail -n1 | cut -f1)"; rm -f ${dir}/fill*`;
+    const fill = (dir: string) =>
+      `for i in 1 2 3; do dd if=/dev/zero of=${dir}/fill$i bs=1M count=40 2>&1 | grep -m1 'dd: error'; done; echo "${dir} $(du -cm ${dir}/fill* | tail -n1 | cut -f1)"; rm -f ${dir}/fill*`;
     const r = await sh(container, `${fill('/work')}; ${fill('/tmp')}`);
     expect(Number(/\/work (\d+)/.exec(r.stdout)?.[1])).toBeLessThanOrEqual(WORKSPACE_LIMITS.workMb);
     expect(Number(/\/work (\d+)/.exec(r.stdout)?.[1])).toBeGreaterThan(WORKSPACE_LIMITS.workMb - 8);
@@ -342,7 +364,7 @@ describe('workspace lifecycle', () => {
     expect((await engine.readFiles(learner, LAB)).files.length).toBeGreaterThan(0);
   }, 60_000);
 
-  it('a signed-out owner\'s workspace is swept', async () => {
+  it("a signed-out owner's workspace is swept", async () => {
     const engine = newEngine({ sweepMs: 1000 });
     const learner = await createLearner();
     const info = await engine.open(learner, LAB, { lang: 'ko' });
@@ -352,7 +374,7 @@ describe('workspace lifecycle', () => {
     expect((await getDb().workspace.findUniqueOrThrow({ where: { id: info.id } })).status).toBe('stopped');
   }, 60_000);
 
-  it('a pooled workspace is claimed and then gets the learner\'s files', async () => {
+  it("a pooled workspace is claimed and then gets the learner's files", async () => {
     const engine = newEngine({ poolSize: 1 });
     await engine.warm(LAB);
     await waitFor(async () => engine.poolReady(LAB) === 1, 60_000, 100);
@@ -377,7 +399,7 @@ describe('lms check and steps', () => {
     await worker.stop();
   });
 
-  it('lms check prints a practice verdict in the learner\'s language, without an attempt or progress', async () => {
+  it("lms check prints a practice verdict in the learner's language, without an attempt or progress", async () => {
     const engine = newEngine();
     const learner = await createLearner();
     const info = await engine.open(learner, LAB, { lang: 'ko' });
@@ -400,28 +422,35 @@ describe('lms check and steps', () => {
     await term.close();
   }, 400_000);
 
-  it.each(STEP_LABS.map((l) => [l.manifest.id]))('%s: every step passes on the solution, the first fails on the starter', async (labId) => {
-    const lab = getLab(labId)!;
-    const engine = newEngine();
-    const learner = await createLearner();
-    const info = await engine.open(learner, labId, { lang: 'en' });
-    const solution = readFolderFiles(path.join(lab.dir, 'solution'));
-    const current = await engine.readFiles(learner, labId);
-    await engine.writeFiles(learner, labId, { files: solution.map((f) => ({ path: f.path, content: f.content.toString('utf8') })), delete: current.files.map((f) => f.path).filter((p) => !solution.some((s) => s.path === p)) });
-    const c = await filesIn(engine.containerOf(info.id)!);
-    for (const step of lab.manifest.steps) {
-      if (step.solve) {
-        const s = await sh(c, step.solve);
-        expect(s.exitCode, `${step.id} solve: ${s.stdout}`).toBe(0);
+  it.each(STEP_LABS.map((l) => [l.manifest.id]))(
+    '%s: every step passes on the solution, the first fails on the starter',
+    async (labId) => {
+      const lab = getLab(labId)!;
+      const engine = newEngine();
+      const learner = await createLearner();
+      const info = await engine.open(learner, labId, { lang: 'en' });
+      const solution = readFolderFiles(path.join(lab.dir, 'solution'));
+      const current = await engine.readFiles(learner, labId);
+      await engine.writeFiles(learner, labId, {
+        files: solution.map((f) => ({ path: f.path, content: f.content.toString('utf8') })),
+        delete: current.files.map((f) => f.path).filter((p) => !solution.some((s) => s.path === p)),
+      });
+      const c = await filesIn(engine.containerOf(info.id)!);
+      for (const step of lab.manifest.steps) {
+        if (step.solve) {
+          const s = await sh(c, step.solve);
+          expect(s.exitCode, `${step.id} solve: ${s.stdout}`).toBe(0);
+        }
+        const r = await engine.checkStep(learner, info.id, step.id);
+        expect(r, `${labId} step ${step.id} on the solution`).toEqual({ done: true });
       }
-      const r = await engine.checkStep(learner, info.id, step.id);
-      expect(r, `${labId} step ${step.id} on the solution`).toEqual({ done: true });
-    }
-    expect((await engine.listSteps(learner, labId)).every((s) => s.done)).toBe(true);
-    await engine.resetFiles(learner, labId);
-    const first = await engine.checkStep(learner, info.id, lab.manifest.steps[0]!.id);
-    expect(first.done).toBe(false);
-    expect(first.message).toBeTruthy();
-    expect(first.message).not.toMatch(/[가-힣]/); // in the workspace's language (English here)
-  }, 180_000);
+      expect((await engine.listSteps(learner, labId)).every((s) => s.done)).toBe(true);
+      await engine.resetFiles(learner, labId);
+      const first = await engine.checkStep(learner, info.id, lab.manifest.steps[0]!.id);
+      expect(first.done).toBe(false);
+      expect(first.message).toBeTruthy();
+      expect(first.message).not.toMatch(/[가-힣]/); // in the workspace's language (English here)
+    },
+    180_000,
+  );
 });

@@ -22,13 +22,18 @@ function tree(files: Record<string, string>) {
   process.env.LMS_ROOT = dir;
 }
 
-const mod = (week: number, lab?: string) => `week: ${week}\ntitle: { ko: 제목, en: Title }\nsummary: { ko: 요약, en: Summary }\ngoals: { ko: [목표], en: [Goal] }\n${lab ? `lab: ${lab}\n` : ''}`;
+const mod = (week: number, lab?: string) =>
+  `week: ${week}\ntitle: { ko: 제목, en: Title }\nsummary: { ko: 요약, en: Summary }\ngoals: { ko: [목표], en: [Goal] }\n${lab ? `lab: ${lab}\n` : ''}`;
 const lesson = (week: number, body = 'Text.') =>
   `---\ntitle: "A lesson"\ndescription: "A lesson about something."\nweek: ${week}\norder: 1\ngoals: ["Learn"]\nassumes: "Nothing"\nminutes: 5\ndocs:\n  - { title: "Docs", url: "https://example.org/docs" }\n---\n\n${body}\n`;
 
 describe('checkContent', () => {
   it('accepts a complete module with its lab linked in both languages', () => {
-    tree({ 'content/week-01/_module.yaml': mod(1, 'week01-x'), 'content/week-01/a.ko.mdx': lesson(1, '[lab](/labs/week01-x)'), 'content/week-01/a.en.mdx': lesson(1, '[lab](/labs/week01-x)') });
+    tree({
+      'content/week-01/_module.yaml': mod(1, 'week01-x'),
+      'content/week-01/a.ko.mdx': lesson(1, '[lab](/labs/week01-x)'),
+      'content/week-01/a.en.mdx': lesson(1, '[lab](/labs/week01-x)'),
+    });
     expect(checkContent(['week01-x'])).toEqual([]);
   });
 
@@ -56,7 +61,8 @@ describe('checkContent', () => {
 });
 
 describe('checkGlossary', () => {
-  const glossary = 'terms:\n  - { en: control plane, ko: 컨트롤 플레인, avoid: [제어 평면] }\n  - { en: error, ko: 오류, avoid: [에러] }\n  - { en: error rate, ko: 오류율, avoid: [에러율] }\n';
+  const glossary =
+    'terms:\n  - { en: control plane, ko: 컨트롤 플레인, avoid: [제어 평면] }\n  - { en: error, ko: 오류, avoid: [에러] }\n  - { en: error rate, ko: 오류율, avoid: [에러율] }\n';
 
   it('reports an avoided variant in a Korean lesson with file:line and the preferred form, and ignores English lessons', () => {
     tree({

@@ -24,22 +24,36 @@ describe('the build gate', () => {
     ]);
     expect(r.refusals).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.dockerfile).toBe(['ARG NODE_IMAGE=lms/node:18', 'FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS Deps'].join('\n') + r.dockerfile.slice(r.dockerfile.indexOf('\nWORKDIR')));
+    expect(r.dockerfile).toBe(
+      ['ARG NODE_IMAGE=lms/node:18', 'FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS Deps'].join('\n') + r.dockerfile.slice(r.dockerfile.indexOf('\nWORKDIR')),
+    );
   });
 
   it('refuses images that are not allowed bases, in every form: FROM split by a continuation, ARG, COPY --from, mount from, ONBUILD', () => {
-    expect(refused(['FROM \\', '  lms-grader-week07-prometheus-alerts:abc', 'CMD ["x"]'])).toEqual([expect.stringMatching(/^Dockerfile:1: FROM lms-grader-week07-prometheus-alerts:abc is not available here/)]);
+    expect(refused(['FROM \\', '  lms-grader-week07-prometheus-alerts:abc', 'CMD ["x"]'])).toEqual([
+      expect.stringMatching(/^Dockerfile:1: FROM lms-grader-week07-prometheus-alerts:abc is not available here/),
+    ]);
     expect(refused(['ARG B=alpine:3.20', 'FROM ${B}'])).toEqual([expect.stringMatching(/FROM alpine:3.20 is not available/)]);
-    expect(refused(['FROM lms/node:18', 'COPY --from=lms-grader-week07-prometheus-alerts:abc /grader/data /d'])).toEqual([expect.stringMatching(/^Dockerfile:2: COPY --from=lms-grader-week07.*neither/)]);
-    expect(refused(['FROM lms/node:18', 'ARG G=lms-runtime-node:x', 'COPY --from=$G /a /b'])).toEqual([expect.stringMatching(/COPY --from=lms-runtime-node:x/)]);
-    expect(refused(['FROM lms/node:18', 'RUN --mount=type=bind,from=lms-grader-week02:x,target=/g cat /g/grader.cjs'])).toEqual([expect.stringMatching(/RUN --mount=\.\.\.,from=lms-grader-week02:x/)]);
-    expect(refused(['FROM lms/node:18 AS a', 'ONBUILD COPY --from=secret-image:1 /x /x', 'FROM a'])).toEqual([expect.stringMatching(/Dockerfile:2: COPY --from=secret-image:1/)]);
+    expect(refused(['FROM lms/node:18', 'COPY --from=lms-grader-week07-prometheus-alerts:abc /grader/data /d'])).toEqual([
+      expect.stringMatching(/^Dockerfile:2: COPY --from=lms-grader-week07.*neither/),
+    ]);
+    expect(refused(['FROM lms/node:18', 'ARG G=lms-runtime-node:x', 'COPY --from=$G /a /b'])).toEqual([
+      expect.stringMatching(/COPY --from=lms-runtime-node:x/),
+    ]);
+    expect(refused(['FROM lms/node:18', 'RUN --mount=type=bind,from=lms-grader-week02:x,target=/g cat /g/grader.cjs'])).toEqual([
+      expect.stringMatching(/RUN --mount=\.\.\.,from=lms-grader-week02:x/),
+    ]);
+    expect(refused(['FROM lms/node:18 AS a', 'ONBUILD COPY --from=secret-image:1 /x /x', 'FROM a'])).toEqual([
+      expect.stringMatching(/Dockerfile:2: COPY --from=secret-image:1/),
+    ]);
     expect(refused(['FROM lms/node:18', 'COPY --from=later /x /x', 'FROM lms/node:18 AS later'])).toEqual([expect.stringMatching(/COPY --from=later/)]);
     expect(refused(['FROM debian'])).toEqual([expect.stringMatching(/FROM debian is not available here; use one of debian:bookworm-slim, lms\/node:18/)]);
   });
 
   it('refuses everything that would reach a network: remote ADD (also exec form through an ARG), git sources, RUN --network, secrets, ssh', () => {
-    expect(refused(['FROM lms/node:18', 'ADD http://127.0.0.1:9464/metrics /m'])).toEqual([expect.stringMatching(/^Dockerfile:2: ADD http:\/\/127.0.0.1:9464\/metrics: builds here have no network/)]);
+    expect(refused(['FROM lms/node:18', 'ADD http://127.0.0.1:9464/metrics /m'])).toEqual([
+      expect.stringMatching(/^Dockerfile:2: ADD http:\/\/127.0.0.1:9464\/metrics: builds here have no network/),
+    ]);
     expect(refused(['FROM lms/node:18', 'ARG U=http://127.0.0.1:3000/api/health', 'ADD ["$U", "/h"]'])).toHaveLength(1);
     expect(refused(['FROM lms/node:18', 'ADD https://github.com/moby/buildkit.git#v0.13.0 /src'])).toEqual([expect.stringMatching(/git repository/)]);
     expect(refused(['FROM lms/node:18', 'ADD git@github.com:moby/buildkit.git /src'])).toHaveLength(1);
@@ -74,7 +88,8 @@ describe('the build gate', () => {
   });
 
   it('never throws on garbage', () => {
-    for (const t of ['', '\0\0', 'FROM', 'FROM ${', 'RUN --mount=', 'COPY --from= a b', '# syntax=\nFROM x', 'ONBUILD', '\\\n\\\n']) expect(() => gateDockerfile(t, BASES)).not.toThrow();
+    for (const t of ['', '\0\0', 'FROM', 'FROM ${', 'RUN --mount=', 'COPY --from= a b', '# syntax=\nFROM x', 'ONBUILD', '\\\n\\\n'])
+      expect(() => gateDockerfile(t, BASES)).not.toThrow();
     expect(gateDockerfile('FROM ${X:?no}', BASES).ok).toBe(false);
   });
 });

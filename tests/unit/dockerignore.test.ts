@@ -46,13 +46,27 @@ describe('.dockerignore as the docker CLI reads it (moby/patternmatcher)', () =>
     const own = learnerContext([...files, f('Dockerfile.dockerignore', 'server.js')], 'Dockerfile');
     expect(own.ignoreFile).toBe('Dockerfile.dockerignore');
     expect(own.excluded).toEqual(['server.js']);
-    expect(learnerContext(files.filter((x) => x.path !== '.dockerignore'), 'Dockerfile').excluded).toEqual([]);
+    expect(
+      learnerContext(
+        files.filter((x) => x.path !== '.dockerignore'),
+        'Dockerfile',
+      ).excluded,
+    ).toEqual([]);
   });
 
   it('a malformed pattern refuses the build before a builder is taken, naming the file and line in both languages', () => {
     const f = (p: string, c: string) => ({ path: p, content: Buffer.from(c) });
     const { info } = gateLearnerDockerfile([f('Dockerfile', 'FROM node:26-slim\n'), f('.dockerignore', 'node_modules\n[abc\n')], 'Dockerfile');
     expect(info?.ok).toBe(false);
-    expect(info?.refused).toEqual([{ line: 2, file: '.dockerignore', message: { ko: expect.stringMatching(/^\.dockerignore:2: 패턴 "\[abc"의 문법이 잘못되었습니다/), en: expect.stringMatching(/^\.dockerignore:2: the pattern "\[abc" is malformed/) } }]);
+    expect(info?.refused).toEqual([
+      {
+        line: 2,
+        file: '.dockerignore',
+        message: {
+          ko: expect.stringMatching(/^\.dockerignore:2: 패턴 "\[abc"의 문법이 잘못되었습니다/),
+          en: expect.stringMatching(/^\.dockerignore:2: the pattern "\[abc" is malformed/),
+        },
+      },
+    ]);
   });
 });

@@ -20,14 +20,29 @@ describe('the course emoji font', () => {
     const used = courseEmoji();
     expect(used.size).toBeGreaterThan(0);
     const css = fs.readFileSync(FONT_CSS, 'utf8');
-    const missing = [...used].filter(([cp]) => !fontCss([cp]).match(/unicode-range: ([^;]+);/)![1]!.split(', ').every((r) => css.includes(r)));
+    const missing = [...used].filter(
+      ([cp]) =>
+        !fontCss([cp])
+          .match(/unicode-range: ([^;]+);/)![1]!
+          .split(', ')
+          .every((r) => css.includes(r)),
+    );
     expect(missing.map(([cp, file]) => `${String.fromCodePoint(cp)} U+${cp.toString(16).toUpperCase()} in ${file}`)).toEqual([]);
     expect(css).toBe(fontCss(used.keys()));
   });
 
   it('is the subset of Noto Color Emoji for exactly those characters, and small', async () => {
     const { default: subsetFont } = await import('subset-font');
-    const source = path.join(path.dirname(FONT_CSS), '..', '..', 'node_modules', '@fontsource', 'noto-color-emoji', 'files', 'noto-color-emoji-emoji-400-normal.woff2');
+    const source = path.join(
+      path.dirname(FONT_CSS),
+      '..',
+      '..',
+      'node_modules',
+      '@fontsource',
+      'noto-color-emoji',
+      'files',
+      'noto-color-emoji-emoji-400-normal.woff2',
+    );
     const fresh = await subsetFont(fs.readFileSync(source), String.fromCodePoint(...courseEmoji().keys()), { targetFormat: 'woff2' });
     const shipped = fs.readFileSync(FONT_FILE);
     expect(shipped.subarray(0, 4).toString('latin1')).toBe('wOF2');

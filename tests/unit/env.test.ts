@@ -17,7 +17,7 @@ function readmeRows(): string[] {
 describe('lib/env.ts', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it('README\'s configuration table lists every variable of lib/env.ts, in its order, with its default and meaning', () => {
+  it("README's configuration table lists every variable of lib/env.ts, in its order, with its default and meaning", () => {
     const expected = Object.entries(ENV_VARIABLES).map(([name, v]) => `| \`${name}\` | ${v.default} | ${v.meaning} |`);
     const rows = readmeRows();
     // Names first, for a readable failure when a variable is added to one and not the other.

@@ -49,7 +49,11 @@ describe('the one error table', () => {
     expect(forAction).toEqual({ ok: false, code: 'invalid_input', error: 'At least 2 characters.', fields: { name: 'At least 2 characters.' } });
     const forRoute = errorAnswer(toAppError(e, 'route')!, 'en');
     expect(forRoute.status).toBe(400);
-    expect(forRoute.body).toMatchObject({ code: 'invalid_input', error: 'Invalid input: name: At least 2 characters.', fields: { name: 'At least 2 characters.' } });
+    expect(forRoute.body).toMatchObject({
+      code: 'invalid_input',
+      error: 'Invalid input: name: At least 2 characters.',
+      fields: { name: 'At least 2 characters.' },
+    });
     expect(toAppError(new TypeError('a bug'), 'route')).toBeNull();
   });
 });

@@ -28,7 +28,7 @@ const run = (o: Partial<RunOutcome>): RunOutcome => ({
 });
 
 describe('a grader run without a verdict', () => {
-  it('is the submission\'s result when the grader died of what it was fed', () => {
+  it("is the submission's result when the grader died of what it was fed", () => {
     const cases: [Partial<RunOutcome>, RegExp][] = [
       [{ exitCode: 137, oomKilled: true }, /out of memory \(its limit is 96 MB\)/],
       [{ exitCode: 134, stderr: Buffer.from('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory') }, /out of memory/],
@@ -60,7 +60,12 @@ describe('a grader run without a verdict', () => {
   });
 
   it('takes a valid verdict whatever the exit code', () => {
-    const { result, stopped } = readOutcome(lab, run({ exitCode: 1, stdout: Buffer.from('{"gradable":true,"checks":[{"id":"first","points":1,"passed":true}]}\n') }), limits, 10);
+    const { result, stopped } = readOutcome(
+      lab,
+      run({ exitCode: 1, stdout: Buffer.from('{"gradable":true,"checks":[{"id":"first","points":1,"passed":true}]}\n') }),
+      limits,
+      10,
+    );
     expect(stopped).toBeUndefined();
     expect(result.score).toBe(1);
   });
@@ -74,7 +79,7 @@ describe('the fairness rule', () => {
     expect(mayStart(1, FAIRNESS.shortJobMs + 1, false)).toBe(false);
   });
 
-  it('counts a build lab\'s two image builds in its worst case', () => {
+  it("counts a build lab's two image builds in its worst case", () => {
     expect(labWorstCaseMs(fixture('test-echo').manifest)).toBe(8000);
     expect(labWorstCaseMs(fixture('test-slow').manifest)).toBe(30_000);
     expect(labWorstCaseMs(fixture('test-build').manifest)).toBe(15_000 + 2 * 20_000);
@@ -101,7 +106,12 @@ describe('the fairness rule', () => {
   });
 
   it('lets one learner use every slot for short jobs when nobody else waits', () => {
-    const starts = simulate(2, [], [1, 2, 3].map((i) => ({ id: `a${i}`, userId: 'A', labId: 'fast', durationMs: 1000 })), () => 5_000);
+    const starts = simulate(
+      2,
+      [],
+      [1, 2, 3].map((i) => ({ id: `a${i}`, userId: 'A', labId: 'fast', durationMs: 1000 })),
+      () => 5_000,
+    );
     expect([...starts.values()].map((s) => s.startMs)).toEqual([0, 0, 1000]);
   });
 });

@@ -57,7 +57,10 @@ describe('readCase', () => {
       for (const c of fs.readdirSync(dir)) {
         if (!readCase(path.join(dir, c)).expect.base) continue;
         const copies = readFolderFiles(path.join(dir, c), (rel) => rel === 'expect.json').filter((f) => solution.get(f.path)?.equals(f.content));
-        expect(copies.map((f) => f.path), `${lab.manifest.id}/${c}`).toEqual([]);
+        expect(
+          copies.map((f) => f.path),
+          `${lab.manifest.id}/${c}`,
+        ).toEqual([]);
       }
     }
   });
@@ -91,7 +94,11 @@ describe('readVariant', () => {
     write('variants/flow/Dockerfile', 'FROM other\n');
     const v = readVariant(path.join(root, 'variants', 'flow'));
     expect(v.variant.style).toMatch(/flow-style/);
-    expect(Object.fromEntries(v.files.map((f) => [f.path, f.content.toString()]))).toEqual({ Dockerfile: 'FROM other\n', 'src/app.js': 'ok\n', 'k8s/pdb.yaml': 'pdb\n' });
+    expect(Object.fromEntries(v.files.map((f) => [f.path, f.content.toString()]))).toEqual({
+      Dockerfile: 'FROM other\n',
+      'src/app.js': 'ok\n',
+      'k8s/pdb.yaml': 'pdb\n',
+    });
     write('variants/bare/variant.json', '{"base":"solution"}');
     expect(() => readVariant(path.join(root, 'variants', 'bare'))).toThrow(/variant bare: variant.json: style/);
   });
@@ -109,7 +116,10 @@ describe('readVariant', () => {
         seen.add(key);
         if (v.variant.base) {
           const copies = readFolderFiles(d, (rel) => rel === 'variant.json').filter((f) => solution.get(f.path)?.equals(f.content));
-          expect(copies.map((f) => f.path), `${lab.manifest.id}/${path.basename(d)}`).toEqual([]);
+          expect(
+            copies.map((f) => f.path),
+            `${lab.manifest.id}/${path.basename(d)}`,
+          ).toEqual([]);
         }
       }
     }

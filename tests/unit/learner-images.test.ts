@@ -14,12 +14,19 @@ describe('learner base images', () => {
     expect(v.node.integrity).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
     expect(v.npm.integrity).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
     const [major, minor] = v.node.version.split('.');
-    expect(learnerNodeTags('bookworm')).toEqual([`node:${v.node.version}-bookworm-slim`, `node:${major}.${minor}-bookworm-slim`, `node:${major}-bookworm-slim`, 'node:lts-bookworm-slim', 'node:bookworm-slim']);
+    expect(learnerNodeTags('bookworm')).toEqual([
+      `node:${v.node.version}-bookworm-slim`,
+      `node:${major}.${minor}-bookworm-slim`,
+      `node:${major}-bookworm-slim`,
+      'node:lts-bookworm-slim',
+      'node:bookworm-slim',
+    ]);
     // Like upstream, the release-less slim tags are the default (trixie) release.
     expect(learnerNodeTags('trixie')).toContain(`node:${major}-slim`);
     expect(learnerNodeTags('bookworm')).not.toContain(`node:${major}-slim`);
     const all = learnerBaseImages();
-    for (const t of ['debian:bookworm-slim', 'debian:trixie-slim', 'lms/node:18', `node:${major}-bookworm-slim`, `node:${v.node.version}-trixie-slim`]) expect(all).toContain(t);
+    for (const t of ['debian:bookworm-slim', 'debian:trixie-slim', 'lms/node:18', `node:${major}-bookworm-slim`, `node:${v.node.version}-trixie-slim`])
+      expect(all).toContain(t);
     // The full (non-slim) image is not here: it would claim what it is not.
     expect(all).not.toContain(`node:${major}`);
     expect(new Set(all).size).toBe(all.length);
@@ -61,8 +68,16 @@ describe('running a learner image as the subject', () => {
   });
 
   it('tells a start failure caused by the image from one of the engine', () => {
-    expect(learnerStartError(new Error('(HTTP code 400) unexpected - unable to find user app: no matching entries in passwd file'))).toBe('unable to find user app: no matching entries in passwd file');
-    expect(learnerStartError(new Error('(HTTP code 400) unexpected - failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nodex": executable file not found in $PATH: unknown'))).toMatch(/executable file not found/);
+    expect(learnerStartError(new Error('(HTTP code 400) unexpected - unable to find user app: no matching entries in passwd file'))).toBe(
+      'unable to find user app: no matching entries in passwd file',
+    );
+    expect(
+      learnerStartError(
+        new Error(
+          '(HTTP code 400) unexpected - failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nodex": executable file not found in $PATH: unknown',
+        ),
+      ),
+    ).toMatch(/executable file not found/);
     expect(learnerStartError(new Error('connect ENOENT /var/run/docker.sock'))).toBeUndefined();
     expect(learnerStartError(new Error('(HTTP code 500) server error - no space left on device'))).toBeUndefined();
   });

@@ -3,7 +3,7 @@ import { CEILING_LIMITS, DEFAULT_LIMITS, resolveLimits } from '@/lib/grading/lim
 import { hostConfig } from '@/lib/grading/sandbox';
 
 describe('resolveLimits', () => {
-  it('uses defaults, takes a lab\'s values and clamps them to the ceiling', () => {
+  it("uses defaults, takes a lab's values and clamps them to the ceiling", () => {
     expect(resolveLimits(undefined)).toEqual(DEFAULT_LIMITS);
     expect(resolveLimits({ timeoutMs: 5000 }).timeoutMs).toBe(5000);
     expect(resolveLimits({ timeoutMs: 10_000_000, memoryMb: 1e6, pids: 1e6 })).toMatchObject({

@@ -29,7 +29,10 @@ describe('quiz answer keys', () => {
     for (const l of listLessons()) {
       const en = quizKey(l.week, l.slug, 'en')!;
       const ko = quizKey(l.week, l.slug, 'ko')!;
-      expect(ko.map((q) => q.answer), `${l.week}/${l.slug}`).toEqual(en.map((q) => q.answer));
+      expect(
+        ko.map((q) => q.answer),
+        `${l.week}/${l.slug}`,
+      ).toEqual(en.map((q) => q.answer));
       for (const q of en) expect(q.answer).toBeGreaterThanOrEqual(0);
       quizzes += en.length;
     }

@@ -11,7 +11,9 @@ async function html(md: string): Promise<string> {
 
 describe('rehype-code', () => {
   it('highlights HCL: blocks, attributes, strings with interpolation, functions, comments', async () => {
-    const out = await html('```hcl\nresource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16" # the VPC\n  tags = merge(local.tags, { Name = "${var.name}-vpc" })\n}\n```\n');
+    const out = await html(
+      '```hcl\nresource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16" # the VPC\n  tags = merge(local.tags, { Name = "${var.name}-vpc" })\n}\n```\n',
+    );
     expect(out).toMatch(/hljs-keyword[^]*resource/);
     expect(out).toMatch(/hljs-attr[^]*cidr_block/);
     expect(out).toMatch(/hljs-built_in[^]*merge/);
@@ -41,7 +43,8 @@ describe('rehype-code', () => {
     expect(out).toMatch(/calc\(var\(--code-pad\) \+ 1 \* var\(--lh\)\)/);
   });
   it('knows the languages the lessons use and reports one it cannot highlight', async () => {
-    for (const l of ['hcl', 'terraform', 'tf', 'promql', 'dockerfile', 'yaml', 'bash', 'sh', 'js', 'json', 'text', 'groovy', 'properties', 'python', 'sql']) expect(knownLanguage(l), l).toBe(true);
+    for (const l of ['hcl', 'terraform', 'tf', 'promql', 'dockerfile', 'yaml', 'bash', 'sh', 'js', 'json', 'text', 'groovy', 'properties', 'python', 'sql'])
+      expect(knownLanguage(l), l).toBe(true);
     expect(knownLanguage('klingon')).toBe(false);
     expect(await compileMarkdown('# x\n\n```klingon\nqapla\n```\n', 'md')).toEqual([expect.stringMatching(/line 3: code block in "klingon"/)]);
   });

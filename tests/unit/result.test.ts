@@ -37,7 +37,17 @@ describe('graderOutput', () => {
 
 describe('assembleResult', () => {
   it('joins verdicts with the manifest and clamps inflated points', () => {
-    const r = assembleResult(manifest, { gradable: true, checks: [{ id: 'a', points: 99, passed: true }, { id: 'b', points: 1, passed: false, message: { ko: '틀림', en: 'wrong' } }] }, 12);
+    const r = assembleResult(
+      manifest,
+      {
+        gradable: true,
+        checks: [
+          { id: 'a', points: 99, passed: true },
+          { id: 'b', points: 1, passed: false, message: { ko: '틀림', en: 'wrong' } },
+        ],
+      },
+      12,
+    );
     expect(r.score).toBe(4);
     expect(r.maxScore).toBe(5);
     expect(r.checks[0]).toMatchObject({ id: 'a', points: 3, maxPoints: 3, passed: true });
@@ -51,7 +61,17 @@ describe('assembleResult', () => {
   });
 
   it('a passed flag with missing points is not a pass', () => {
-    const r = assembleResult(manifest, { gradable: true, checks: [{ id: 'a', points: 1, passed: true }, { id: 'b', points: 2, passed: true }] }, 1);
+    const r = assembleResult(
+      manifest,
+      {
+        gradable: true,
+        checks: [
+          { id: 'a', points: 1, passed: true },
+          { id: 'b', points: 2, passed: true },
+        ],
+      },
+      1,
+    );
     expect(r.checks[0]!.passed).toBe(false);
   });
 
@@ -72,7 +92,18 @@ describe('labPassed', () => {
     ],
   });
   const run = (core: number, x: number, y: number) =>
-    assembleResult(lab, { gradable: true, checks: [{ id: 'core', points: core, passed: core === 4 }, { id: 'x', points: x, passed: x === 3 }, { id: 'y', points: y, passed: y === 3 }] }, 1);
+    assembleResult(
+      lab,
+      {
+        gradable: true,
+        checks: [
+          { id: 'core', points: core, passed: core === 4 },
+          { id: 'x', points: x, passed: x === 3 },
+          { id: 'y', points: y, passed: y === 3 },
+        ],
+      },
+      1,
+    );
 
   it('needs the pass mark and every required check', () => {
     expect(lab.checks.map((c) => c.required)).toEqual([true, false, false]);
@@ -93,4 +124,3 @@ describe('labPassed', () => {
     expect(labPassed(manifest, { gradable: true, score: 4, maxScore: 5, checks: [] })).toBe(true); // no required checks: the mark alone
   });
 });
-

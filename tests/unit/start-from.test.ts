@@ -29,8 +29,19 @@ describe('startFrom in a manifest', () => {
   });
 
   it('refuses a target this lab does not take, a target filled twice, itself, no files, unknown keys and path tricks', () => {
-    expect(messages(parse({ startFrom: [{ lab: 'week02-earlier', files: { 'server.js': 'server.js' } }] }))).toEqual(['startFrom: "server.js" is not a file this lab takes']);
-    expect(messages(parse({ startFrom: [{ lab: 'week02-a', files: { Dockerfile: 'Dockerfile' } }, { lab: 'week05-b', files: { Containerfile: 'Dockerfile' } }] }))).toEqual(['startFrom: "Dockerfile" is filled twice']);
+    expect(messages(parse({ startFrom: [{ lab: 'week02-earlier', files: { 'server.js': 'server.js' } }] }))).toEqual([
+      'startFrom: "server.js" is not a file this lab takes',
+    ]);
+    expect(
+      messages(
+        parse({
+          startFrom: [
+            { lab: 'week02-a', files: { Dockerfile: 'Dockerfile' } },
+            { lab: 'week05-b', files: { Containerfile: 'Dockerfile' } },
+          ],
+        }),
+      ),
+    ).toEqual(['startFrom: "Dockerfile" is filled twice']);
     expect(messages(parse({ startFrom: [{ lab: 'week09-later', files: { Dockerfile: 'Dockerfile' } }] }))).toEqual(['startFrom names this lab itself']);
     expect(parse({ startFrom: [{ lab: 'week02-earlier', files: {} }] }).success).toBe(false);
     expect(parse({ startFrom: [{ lab: 'week02-earlier', files: { Dockerfile: 'Dockerfile' }, extra: 1 }] }).success).toBe(false);
@@ -48,7 +59,8 @@ describe('startFrom in a manifest', () => {
 });
 
 describe('startFrom across labs (registry)', () => {
-  const manifest = (id: string, week: number, startFrom: unknown[] = [], files = base.files): LabManifest => labManifest.parse({ ...base, id, week, files, startFrom });
+  const manifest = (id: string, week: number, startFrom: unknown[] = [], files = base.files): LabManifest =>
+    labManifest.parse({ ...base, id, week, files, startFrom });
 
   it('needs the earlier lab to exist, to be of an earlier week, and to take the mapped source file', () => {
     const earlier = manifest('week02-earlier', 2, [], [{ path: 'Dockerfile' }]);
@@ -78,12 +90,21 @@ describe('the files a learner gets', () => {
       { path: 'server.js', content: Buffer.from('// week 2 server\n') },
       { path: 'k8s/web.yaml', content: Uint8Array.from([0xff, 0xfe, 0x00]) },
     ];
-    expect(mapStartFromFiles(files, { Dockerfile: 'Dockerfile', 'k8s/web.yaml': 'k8s/deployment.yaml', 'missing.txt': 'notes.txt' })).toEqual([{ path: 'Dockerfile', content: 'FROM node:26.12.1-trixie-slim\nUSER node\n' }]);
+    expect(mapStartFromFiles(files, { Dockerfile: 'Dockerfile', 'k8s/web.yaml': 'k8s/deployment.yaml', 'missing.txt': 'notes.txt' })).toEqual([
+      { path: 'Dockerfile', content: 'FROM node:26.12.1-trixie-slim\nUSER node\n' },
+    ]);
   });
 
   it("verify's startFrom item is week 9's starter with week 2's Dockerfile on top", () => {
     const lab = getLab('week09-deploy-optimisation')!;
-    const out = startFromFiles(lab, [{ path: 'Dockerfile', content: Buffer.from('FROM x\n') }, { path: 'server.js', content: Buffer.from('x') }], { Dockerfile: 'Dockerfile' });
+    const out = startFromFiles(
+      lab,
+      [
+        { path: 'Dockerfile', content: Buffer.from('FROM x\n') },
+        { path: 'server.js', content: Buffer.from('x') },
+      ],
+      { Dockerfile: 'Dockerfile' },
+    );
     expect(out.find((f) => f.path === 'Dockerfile')?.content.toString()).toBe('FROM x\n');
     expect(out.some((f) => f.path === 'server.js')).toBe(false);
     expect(out.some((f) => f.path === 'src/app.js')).toBe(true);

@@ -58,7 +58,12 @@ describe('buildSubmissionTar', () => {
   });
 
   it('rejects duplicates, too many files and oversize content before building anything', async () => {
-    await expect(buildSubmissionTar([{ path: 'a', content: Buffer.alloc(1) }, { path: 'a', content: Buffer.alloc(1) }])).rejects.toThrow(ArchiveError);
+    await expect(
+      buildSubmissionTar([
+        { path: 'a', content: Buffer.alloc(1) },
+        { path: 'a', content: Buffer.alloc(1) },
+      ]),
+    ).rejects.toThrow(ArchiveError);
     const many = Array.from({ length: ARCHIVE_LIMITS.maxEntries + 1 }, (_, i) => ({ path: `f${i}`, content: Buffer.alloc(0) }));
     await expect(buildSubmissionTar(many)).rejects.toThrow(/too many files/);
     await expect(buildSubmissionTar([{ path: 'big', content: Buffer.alloc(ARCHIVE_LIMITS.maxFileBytes + 1) }])).rejects.toThrow(/larger than/);

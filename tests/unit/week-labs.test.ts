@@ -33,11 +33,19 @@ describe('a week with several labs', () => {
   });
   it('the content check wants every lab of the week named and linked, and every named lab to exist', () => {
     const both = '[build](/labs/week01-a) [fix](/labs/week01-b)';
-    tree({ 'content/week-01/_module.yaml': `${head}labs: [week01-a, week01-b]\n`, 'content/week-01/a.ko.mdx': lesson(both), 'content/week-01/a.en.mdx': lesson(both) });
+    tree({
+      'content/week-01/_module.yaml': `${head}labs: [week01-a, week01-b]\n`,
+      'content/week-01/a.ko.mdx': lesson(both),
+      'content/week-01/a.en.mdx': lesson(both),
+    });
     expect(checkContent(['week01-a', 'week01-b'])).toEqual([]);
     expect(checkContent(['week01-a', 'week01-b', 'week01-c']).join('\n')).toMatch(/does not name its lab "week01-c"/);
     expect(checkContent(['week01-a']).join('\n')).toMatch(/lab "week01-b" does not exist/);
-    tree({ 'content/week-01/_module.yaml': `${head}labs: [week01-a, week01-b]\n`, 'content/week-01/a.ko.mdx': lesson(both), 'content/week-01/a.en.mdx': lesson('[build](/labs/week01-a)') });
+    tree({
+      'content/week-01/_module.yaml': `${head}labs: [week01-a, week01-b]\n`,
+      'content/week-01/a.ko.mdx': lesson(both),
+      'content/week-01/a.en.mdx': lesson('[build](/labs/week01-a)'),
+    });
     expect(checkContent(['week01-a', 'week01-b']).join('\n')).toMatch(/no lesson links to \/labs\/week01-b/);
   });
 });

@@ -86,13 +86,25 @@ describe('agent messages', () => {
 describe('workspace limits, cap and manifest', () => {
   it('a lab may lower or raise its workspace limits only up to the ceiling', () => {
     expect(resolveWorkspaceLimits(undefined)).toEqual(WORKSPACE_LIMITS);
-    expect(resolveWorkspaceLimits({ memoryMb: 99_999, pids: 1, cpus: 8 })).toMatchObject({ memoryMb: WORKSPACE_CEILING.memoryMb, pids: 1, cpus: WORKSPACE_CEILING.cpus });
+    expect(resolveWorkspaceLimits({ memoryMb: 99_999, pids: 1, cpus: 8 })).toMatchObject({
+      memoryMb: WORKSPACE_CEILING.memoryMb,
+      pids: 1,
+      cpus: WORKSPACE_CEILING.cpus,
+    });
     expect(WORKSPACE_LIMITS.cpuShares).toBeLessThan(1024); // graders keep Docker's default 1024
   });
 
-  it('the host configuration is the sandbox\'s with a work folder', () => {
+  it("the host configuration is the sandbox's with a work folder", () => {
     const hc = workspaceHostConfig(WORKSPACE_LIMITS);
-    expect(hc).toMatchObject({ NetworkMode: 'none', ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], Privileged: false, LogConfig: { Type: 'none' }, CpuShares: 256 });
+    expect(hc).toMatchObject({
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Privileged: false,
+      LogConfig: { Type: 'none' },
+      CpuShares: 256,
+    });
     expect(hc.Memory).toBe(hc.MemorySwap);
     expect(hc.Tmpfs!['/work']).toMatch(/nosuid,nodev,size=64m/);
     expect(hc.Tmpfs!['/tmp']).toMatch(/noexec,nosuid,nodev/);
@@ -104,7 +116,14 @@ describe('workspace limits, cap and manifest', () => {
   });
 
   it('steps: unique ids, a verify needs a workspace', () => {
-    const base = { id: 'week99-x', week: 1, title: { ko: 'a', en: 'a' }, summary: { ko: 'a', en: 'a' }, files: [{ path: 'a.txt' }], checks: [{ id: 'c', title: { ko: 'a', en: 'a' }, points: 1, hint: { ko: 'a', en: 'a' } }] };
+    const base = {
+      id: 'week99-x',
+      week: 1,
+      title: { ko: 'a', en: 'a' },
+      summary: { ko: 'a', en: 'a' },
+      files: [{ path: 'a.txt' }],
+      checks: [{ id: 'c', title: { ko: 'a', en: 'a' }, points: 1, hint: { ko: 'a', en: 'a' } }],
+    };
     const step = { id: 's', title: { ko: 'a', en: 'a' }, text: { ko: 'a', en: 'a' }, verify: 'true' };
     expect(labManifest.safeParse({ ...base, workspace: {}, steps: [step] }).success).toBe(true);
     expect(labManifest.safeParse({ ...base, steps: [step] }).success).toBe(false);

@@ -47,7 +47,14 @@ describe('editor ↔ workspace sync', () => {
     // While the save was on its way: the learner typed more, the terminal changed out.tf.
     const local = m({ 'main.tf': 'abc', 'out.tf': 'o' });
     const base1 = acknowledge(base0, sent);
-    const a = applyServer(local, base1, { changed: [{ path: 'main.tf', content: 'ab' }, { path: 'out.tf', content: 'o2' }], deleted: [], full: true });
+    const a = applyServer(local, base1, {
+      changed: [
+        { path: 'main.tf', content: 'ab' },
+        { path: 'out.tf', content: 'o2' },
+      ],
+      deleted: [],
+      full: true,
+    });
     expect(a.local.get('main.tf')).toBe('abc');
     expect(a.local.get('out.tf')).toBe('o2');
     expect(a.conflicts).toEqual([]);

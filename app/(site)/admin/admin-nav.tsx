@@ -10,7 +10,12 @@ export function AdminNav({ here, lang }: { here: 'users' | 'queue' | 'audit'; la
   return (
     <nav className="mb-6 flex gap-2" aria-label="Admin">
       {items.map((i) => (
-        <Link key={i.key} href={i.href} aria-current={i.key === here ? 'page' : undefined} className={`rounded-md px-3 py-1 text-sm ${i.key === here ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'border border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800'}`}>
+        <Link
+          key={i.key}
+          href={i.href}
+          aria-current={i.key === here ? 'page' : undefined}
+          className={`rounded-md px-3 py-1 text-sm ${i.key === here ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'border border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800'}`}
+        >
           {i.label}
         </Link>
       ))}

@@ -6,7 +6,19 @@ import { setRoleAction } from '@/app/actions/admin';
 type Role = 'LEARNER' | 'INSTRUCTOR' | 'ADMIN';
 
 /** `labels`: each role's name; `s`: the select's label, the self-demotion question and the saved mark (the catalogue's `admin` section). */
-export function RoleSelect({ userId, role, labels, self, s }: { userId: string; role: Role; labels: Record<string, string>; self: boolean; s: { role: string; confirmSelfDemote: string; saved: string } }) {
+export function RoleSelect({
+  userId,
+  role,
+  labels,
+  self,
+  s,
+}: {
+  userId: string;
+  role: Role;
+  labels: Record<string, string>;
+  self: boolean;
+  s: { role: string; confirmSelfDemote: string; saved: string };
+}) {
   const router = useRouter();
   const [value, setValue] = useState(role);
   const [error, setError] = useState<string | null>(null);
@@ -43,7 +55,11 @@ export function RoleSelect({ userId, role, labels, self, s }: { userId: string; 
           </option>
         ))}
       </select>
-      {saved && !error && <span role="status" className="text-xs text-emerald-700 dark:text-emerald-400">✓ {s.saved}</span>}
+      {saved && !error && (
+        <span role="status" className="text-xs text-emerald-700 dark:text-emerald-400">
+          ✓ {s.saved}
+        </span>
+      )}
       {error && (
         <span role="alert" className="text-xs text-red-600">
           {error}

@@ -32,9 +32,7 @@ export function CohortInvites({ m, invites }: { m: Messages['invites']; invites:
   return (
     <section className="rounded-xl border border-amber-300 bg-amber-50 p-4 dark:border-amber-800 dark:bg-amber-950/30" data-testid="cohort-invites">
       <h2 className="mb-1 font-semibold">{m.title}</h2>
-      <p className="mb-2 text-sm text-slate-700 dark:text-slate-300">
-        {m.explain}
-      </p>
+      <p className="mb-2 text-sm text-slate-700 dark:text-slate-300">{m.explain}</p>
       <ul className="divide-y divide-amber-200 text-sm dark:divide-amber-900">
         {invites.map((i) => (
           <li key={i.cohortId} className="flex flex-wrap items-center gap-2 py-2" data-cohort={i.cohortId} data-cohort-name={i.name}>
@@ -43,10 +41,22 @@ export function CohortInvites({ m, invites }: { m: Messages['invites']; invites:
               {format(m.byInstructor, { name: i.instructor })} · {i.invitedAt}
             </span>
             <span className="ml-auto flex gap-2">
-              <button type="button" disabled={busy !== null} onClick={() => void answer(i.cohortId, true)} className={`${button} bg-blue-600 text-white hover:bg-blue-700`} data-testid="accept-invite">
+              <button
+                type="button"
+                disabled={busy !== null}
+                onClick={() => void answer(i.cohortId, true)}
+                className={`${button} bg-blue-600 text-white hover:bg-blue-700`}
+                data-testid="accept-invite"
+              >
                 {m.accept}
               </button>
-              <button type="button" disabled={busy !== null} onClick={() => void answer(i.cohortId, false)} className={`${button} border border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800`} data-testid="decline-invite">
+              <button
+                type="button"
+                disabled={busy !== null}
+                onClick={() => void answer(i.cohortId, false)}
+                className={`${button} border border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800`}
+                data-testid="decline-invite"
+              >
                 {m.decline}
               </button>
             </span>

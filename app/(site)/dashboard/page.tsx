@@ -41,7 +41,12 @@ export default async function DashboardPage() {
   return (
     <div className="space-y-8">
       <h1 className="text-3xl font-bold">{t(lang, 'common.dashboard')}</h1>
-      {invites.length > 0 && <CohortInvites m={messages(lang, 'invites')} invites={invites.map((i) => ({ cohortId: i.cohortId, name: i.name, instructor: i.instructor, invitedAt: fmt(i.invitedAt) }))} />}
+      {invites.length > 0 && (
+        <CohortInvites
+          m={messages(lang, 'invites')}
+          invites={invites.map((i) => ({ cohortId: i.cohortId, name: i.name, instructor: i.instructor, invitedAt: fmt(i.invitedAt) }))}
+        />
+      )}
 
       <div className="grid gap-4 md:grid-cols-3">
         <section className={`${card} md:col-span-2 border-blue-300 dark:border-blue-800`} data-testid="current-week" data-week={here.week}>
@@ -53,7 +58,8 @@ export default async function DashboardPage() {
           </p>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
             {t(lang, 'common.lessons')} {here.lessonsDone}/{here.lessonsTotal}
-            {here.labId && ` · ${t(lang, 'common.lab')} ${here.labPassed ? t(lang, 'dashboard.labPassed') : here.labBest !== undefined ? `${here.labBest}/${here.labMax}` : '—'}`}
+            {here.labId &&
+              ` · ${t(lang, 'common.lab')} ${here.labPassed ? t(lang, 'dashboard.labPassed') : here.labBest !== undefined ? `${here.labBest}/${here.labMax}` : '—'}`}
             {here.dueAt && ` · ${here.overdue ? t(lang, 'dashboard.overdue') : t(lang, 'dashboard.due')} ${fmt(here.dueAt)}`}
           </p>
           <div className="mt-4 rounded-lg bg-blue-50 p-3 dark:bg-blue-950/40" data-testid="next-step" data-kind={step.kind}>
@@ -78,7 +84,9 @@ export default async function DashboardPage() {
           <p className="mt-1 flex items-center gap-1 text-4xl font-bold">
             {streak.days > 0 && <FlameIcon className="h-9 w-9" />}
             {streak.days}
-            <span className="ml-1 text-base font-medium text-slate-600 dark:text-slate-400">{streak.days === 1 ? t(lang, 'dashboard.day') : t(lang, 'dashboard.days')}</span>
+            <span className="ml-1 text-base font-medium text-slate-600 dark:text-slate-400">
+              {streak.days === 1 ? t(lang, 'dashboard.day') : t(lang, 'dashboard.days')}
+            </span>
           </p>
           <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
             {t(lang, streak.activeToday ? 'dashboard.activeToday' : streak.days > 0 ? 'dashboard.keepGoing' : 'dashboard.streakExplain')}
@@ -115,7 +123,10 @@ export default async function DashboardPage() {
                     {l.best !== undefined ? (
                       <span className="inline-flex items-center gap-2">
                         <span className="h-1.5 w-16 rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
-                          <span className={`block h-1.5 rounded-full ${l.passed ? 'bg-emerald-600' : 'bg-amber-500'}`} style={{ width: `${(100 * l.best) / (l.max || 1)}%` }} />
+                          <span
+                            className={`block h-1.5 rounded-full ${l.passed ? 'bg-emerald-600' : 'bg-amber-500'}`}
+                            style={{ width: `${(100 * l.best) / (l.max || 1)}%` }}
+                          />
                         </span>
                         {l.best}/{l.max}
                       </span>
@@ -124,7 +135,15 @@ export default async function DashboardPage() {
                     )}
                   </td>
                   <td className="whitespace-nowrap">{l.attempts || '—'}</td>
-                  <td className="whitespace-nowrap">{l.passed ? <span className="font-medium text-emerald-700 dark:text-emerald-400">✓ {t(lang, 'common.passed')}</span> : l.state === 'attempted' ? t(lang, 'dashboard.notPassedYet') : t(lang, 'dashboard.notStarted')}</td>
+                  <td className="whitespace-nowrap">
+                    {l.passed ? (
+                      <span className="font-medium text-emerald-700 dark:text-emerald-400">✓ {t(lang, 'common.passed')}</span>
+                    ) : l.state === 'attempted' ? (
+                      t(lang, 'dashboard.notPassedYet')
+                    ) : (
+                      t(lang, 'dashboard.notStarted')
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -145,7 +164,11 @@ export default async function DashboardPage() {
                   {r.number && <span className="text-slate-500">#{r.number}</span>}
                   <span className="text-slate-500">{fmt(r.createdAt)}</span>
                   <span className="ml-auto flex items-center gap-2">
-                    {r.late && <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200">{t(lang, 'dashboard.late')}</span>}
+                    {r.late && (
+                      <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200">
+                        {t(lang, 'dashboard.late')}
+                      </span>
+                    )}
                     <span>{t(lang, `status.${r.status}`)}</span>
                     {r.result?.gradable && (
                       <span className={r.result.passed ? 'font-medium text-emerald-700 dark:text-emerald-400' : ''}>
@@ -163,7 +186,15 @@ export default async function DashboardPage() {
       <section className="grid gap-4 sm:grid-cols-2">
         <div className={card}>
           <h2 className="mb-2 font-semibold">{t(lang, 'dashboard.myCohorts')}</h2>
-          {cohorts.length ? <ul className="text-sm" data-testid="my-cohorts">{cohorts.map((c) => <li key={c.cohortId}>{c.name}</li>)}</ul> : <p className="text-sm text-slate-600 dark:text-slate-400">{t(lang, 'dashboard.joinWithLink')}</p>}
+          {cohorts.length ? (
+            <ul className="text-sm" data-testid="my-cohorts">
+              {cohorts.map((c) => (
+                <li key={c.cohortId}>{c.name}</li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t(lang, 'dashboard.joinWithLink')}</p>
+          )}
         </div>
         <div className={card}>
           <h2 className="mb-2 font-semibold">{t(lang, 'dashboard.myGroups')}</h2>

@@ -17,7 +17,10 @@ function browserZones(): string[] {
  */
 export function TimeZoneForm({ m, current }: { m: Messages['timeZone']; current: string }) {
   const [zones, setZones] = useState<string[]>([current]);
-  useEffect(() => setZones((z) => [...new Set([current, ...browserZones(), ...z])].sort((a, b) => (a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b)))), [current]);
+  useEffect(
+    () => setZones((z) => [...new Set([current, ...browserZones(), ...z])].sort((a, b) => (a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b)))),
+    [current],
+  );
   const router = useRouter();
   const [value, setValue] = useState(current);
   const [error, setError] = useState<string | null>(null);
@@ -61,7 +64,12 @@ export function TimeZoneForm({ m, current }: { m: Messages['timeZone']; current:
           {m.save}
         </button>
         {browser && browser !== current && zones.includes(browser) && (
-          <button type="button" disabled={busy} onClick={() => void save(browser)} className="rounded-md border border-slate-300 px-3 py-1 dark:border-slate-700">
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => void save(browser)}
+            className="rounded-md border border-slate-300 px-3 py-1 dark:border-slate-700"
+          >
             {format(m.browserZone, { zone: browser })}
           </button>
         )}

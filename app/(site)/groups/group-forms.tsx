@@ -2,7 +2,15 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { Messages } from '@/lib/i18n';
-import { createGroupAction, joinGroupAction, leaveGroupAction, removeMemberAction, rotateInviteAction, setGroupPaceAction, setLeaderboardAction } from '@/app/actions/groups';
+import {
+  createGroupAction,
+  joinGroupAction,
+  leaveGroupAction,
+  removeMemberAction,
+  rotateInviteAction,
+  setGroupPaceAction,
+  setLeaderboardAction,
+} from '@/app/actions/groups';
 
 const input = 'rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900';
 const button = 'rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700 disabled:opacity-60';
@@ -37,7 +45,10 @@ export function CreateOrJoin({ m: s, code = '', cohorts = [] }: { m: Messages['g
         onSubmit={(e) => {
           e.preventDefault();
           const fd = new FormData(e.currentTarget);
-          void run(() => createGroupAction({ name: fd.get('name'), cohortId: fd.get('cohortId') ?? '' }), (d) => router.push(`/groups/${d.id}`));
+          void run(
+            () => createGroupAction({ name: fd.get('name'), cohortId: fd.get('cohortId') ?? '' }),
+            (d) => router.push(`/groups/${d.id}`),
+          );
         }}
       >
         <h2 className="w-full font-semibold">{s.newGroup}</h2>
@@ -68,7 +79,10 @@ export function CreateOrJoin({ m: s, code = '', cohorts = [] }: { m: Messages['g
         onSubmit={(e) => {
           e.preventDefault();
           const fd = new FormData(e.currentTarget);
-          void run(() => joinGroupAction({ code: fd.get('code') }), (d) => router.push(`/groups/${d.id}`));
+          void run(
+            () => joinGroupAction({ code: fd.get('code') }),
+            (d) => router.push(`/groups/${d.id}`),
+          );
         }}
       >
         <h2 className="w-full font-semibold">{s.joinOne}</h2>
@@ -85,27 +99,83 @@ export function CreateOrJoin({ m: s, code = '', cohorts = [] }: { m: Messages['g
   );
 }
 
-export function MemberControls({ m: s, groupId, onBoard, owner, alone }: { m: Messages['groupForms']; groupId: string; onBoard: boolean; owner: boolean; alone: boolean }) {
+export function MemberControls({
+  m: s,
+  groupId,
+  onBoard,
+  owner,
+  alone,
+}: {
+  m: Messages['groupForms'];
+  groupId: string;
+  onBoard: boolean;
+  owner: boolean;
+  alone: boolean;
+}) {
   const router = useRouter();
   const { run, busy, alert } = useRun();
   return (
     <div className="flex flex-wrap items-center gap-3">
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" defaultChecked={onBoard} disabled={busy} data-testid="leaderboard-optin" onChange={(e) => void run(() => setLeaderboardAction({ groupId, on: e.target.checked }), () => router.refresh())} />
+        <input
+          type="checkbox"
+          defaultChecked={onBoard}
+          disabled={busy}
+          data-testid="leaderboard-optin"
+          onChange={(e) =>
+            void run(
+              () => setLeaderboardAction({ groupId, on: e.target.checked }),
+              () => router.refresh(),
+            )
+          }
+        />
         {s.board}
       </label>
       {owner && (
-        <button type="button" disabled={busy} className="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" data-testid="rotate-code" onClick={() => window.confirm(s.confirmRotate) && void run(() => rotateInviteAction({ groupId }), () => router.refresh())}>
+        <button
+          type="button"
+          disabled={busy}
+          className="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+          data-testid="rotate-code"
+          onClick={() =>
+            window.confirm(s.confirmRotate) &&
+            void run(
+              () => rotateInviteAction({ groupId }),
+              () => router.refresh(),
+            )
+          }
+        >
           {s.rotate}
         </button>
       )}
       {owner && alone && (
-        <button type="button" disabled={busy} className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 dark:border-red-800 dark:text-red-400" onClick={() => void run(() => leaveGroupAction({ groupId }), () => router.push('/groups'))}>
+        <button
+          type="button"
+          disabled={busy}
+          className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 dark:border-red-800 dark:text-red-400"
+          onClick={() =>
+            void run(
+              () => leaveGroupAction({ groupId }),
+              () => router.push('/groups'),
+            )
+          }
+        >
           {s.delete}
         </button>
       )}
       {!owner && (
-        <button type="button" disabled={busy} className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 dark:border-red-800 dark:text-red-400" data-testid="leave-group" onClick={() => void run(() => leaveGroupAction({ groupId }), () => router.push('/groups'))}>
+        <button
+          type="button"
+          disabled={busy}
+          className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 dark:border-red-800 dark:text-red-400"
+          data-testid="leave-group"
+          onClick={() =>
+            void run(
+              () => leaveGroupAction({ groupId }),
+              () => router.push('/groups'),
+            )
+          }
+        >
           {s.leave}
         </button>
       )}
@@ -119,7 +189,18 @@ export function RemoveButton({ m, groupId, userId }: { m: Messages['groupForms']
   const { run, busy, alert } = useRun();
   return (
     <span>
-      <button type="button" disabled={busy} className="ml-2 text-xs text-red-700 underline dark:text-red-400" onClick={() => window.confirm(m.confirmRemove) && void run(() => removeMemberAction({ groupId, userId }), () => router.refresh())}>
+      <button
+        type="button"
+        disabled={busy}
+        className="ml-2 text-xs text-red-700 underline dark:text-red-400"
+        onClick={() =>
+          window.confirm(m.confirmRemove) &&
+          void run(
+            () => removeMemberAction({ groupId, userId }),
+            () => router.refresh(),
+          )
+        }
+      >
         {m.remove}
       </button>
       {alert}
@@ -127,13 +208,34 @@ export function RemoveButton({ m, groupId, userId }: { m: Messages['groupForms']
   );
 }
 
-export function PaceSelect({ m: s, groupId, cohortId, cohorts }: { m: Messages['groupForms']; groupId: string; cohortId: string | null; cohorts: { id: string; name: string }[] }) {
+export function PaceSelect({
+  m: s,
+  groupId,
+  cohortId,
+  cohorts,
+}: {
+  m: Messages['groupForms'];
+  groupId: string;
+  cohortId: string | null;
+  cohorts: { id: string; name: string }[];
+}) {
   const router = useRouter();
   const { run, busy, alert } = useRun();
   return (
     <label className="flex flex-wrap items-center gap-2 text-sm">
       <span className="font-medium">{s.pace}</span>
-      <select defaultValue={cohortId ?? ''} disabled={busy} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900" data-testid="group-pace" onChange={(e) => void run(() => setGroupPaceAction({ groupId, cohortId: e.target.value }), () => router.refresh())}>
+      <select
+        defaultValue={cohortId ?? ''}
+        disabled={busy}
+        className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+        data-testid="group-pace"
+        onChange={(e) =>
+          void run(
+            () => setGroupPaceAction({ groupId, cohortId: e.target.value }),
+            () => router.refresh(),
+          )
+        }
+      >
         <option value="">{s.own}</option>
         {cohorts.map((c) => (
           <option key={c.id} value={c.id}>

@@ -20,9 +20,7 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
     <div className="space-y-8">
       <div>
         <h1 className="text-3xl font-bold">{t(lang, 'groups.title')}</h1>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          {t(lang, 'groups.intro')}
-        </p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{t(lang, 'groups.intro')}</p>
       </div>
       {prefilled && (
         <p className="rounded-lg border border-blue-300 bg-blue-50 p-3 text-sm dark:border-blue-800 dark:bg-blue-950/40" role="status">
@@ -32,7 +30,10 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
       <ul className="grid gap-3 sm:grid-cols-2" data-testid="groups">
         {groups.map((m) => (
           <li key={m.groupId}>
-            <Link href={`/groups/${m.groupId}`} className="block rounded-xl border border-slate-200 p-4 hover:border-blue-400 hover:shadow-sm dark:border-slate-800">
+            <Link
+              href={`/groups/${m.groupId}`}
+              className="block rounded-xl border border-slate-200 p-4 hover:border-blue-400 hover:shadow-sm dark:border-slate-800"
+            >
               <span className="text-lg font-semibold">{m.group.name}</span>
               <span className="mt-1 flex flex-wrap gap-2 text-xs text-slate-600 dark:text-slate-400">
                 <span>

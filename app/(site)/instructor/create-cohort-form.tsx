@@ -24,7 +24,12 @@ export function CreateCohortForm({ m: s }: { m: Messages['createCohort'] }) {
     >
       <label className="block sm:col-span-2">
         <span className="text-sm font-medium">{s.name}</span>
-        <input name="name" required maxLength={80} className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900" />
+        <input
+          name="name"
+          required
+          maxLength={80}
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+        />
       </label>
       <label className="block">
         <span className="text-sm font-medium">{s.start}</span>
@@ -32,14 +37,25 @@ export function CreateCohortForm({ m: s }: { m: Messages['createCohort'] }) {
       </label>
       <label className="block">
         <span className="text-sm font-medium">{s.late}</span>
-        <input name="latePenaltyPct" type="number" min={0} max={100} defaultValue={20} className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900" />
+        <input
+          name="latePenaltyPct"
+          type="number"
+          min={0}
+          max={100}
+          defaultValue={20}
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+        />
       </label>
       {error && (
         <p role="alert" className="text-sm text-red-600 sm:col-span-4">
           {error}
         </p>
       )}
-      <button type="submit" disabled={busy} className="rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700 disabled:opacity-60 sm:col-span-1">
+      <button
+        type="submit"
+        disabled={busy}
+        className="rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700 disabled:opacity-60 sm:col-span-1"
+      >
         {s.create}
       </button>
     </form>

@@ -12,26 +12,38 @@ export function RegradeTable({ sum, lang }: { sum: RegradeSummary; lang: 'ko' | 
         {sum.pending > 0 && <span className="ml-2 text-slate-500">{t(lang, 'regrade.reload')}</span>}
       </p>
       <ScrollTable label={t(lang, 'regrade.title')}>
-      <table className="w-full text-sm">
-        <thead>
-          <tr className="text-left text-slate-500">
-            <th className="py-1">{t(lang, 'regrade.learner')}</th>
-            <th>{t(lang, 'regrade.lab')}</th>
-            <th>{t(lang, 'regrade.before')}</th>
-            <th>{t(lang, 'regrade.after')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sum.rows.map((r) => (
-            <tr key={r.submissionId} className="border-t border-slate-200 dark:border-slate-800">
-              <td className="py-1">{r.learner}</td>
-              <td>{r.labId}</td>
-              <td>{r.before ?? '—'}</td>
-              <td className={r.after !== null && r.before !== null ? (r.after > r.before ? 'text-emerald-700' : r.after < r.before ? 'text-red-700' : '') : 'text-slate-500'}>{r.after ?? r.status}</td>
+        <table className="w-full text-sm">
+          <thead>
+            <tr className="text-left text-slate-500">
+              <th className="py-1">{t(lang, 'regrade.learner')}</th>
+              <th>{t(lang, 'regrade.lab')}</th>
+              <th>{t(lang, 'regrade.before')}</th>
+              <th>{t(lang, 'regrade.after')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {sum.rows.map((r) => (
+              <tr key={r.submissionId} className="border-t border-slate-200 dark:border-slate-800">
+                <td className="py-1">{r.learner}</td>
+                <td>{r.labId}</td>
+                <td>{r.before ?? '—'}</td>
+                <td
+                  className={
+                    r.after !== null && r.before !== null
+                      ? r.after > r.before
+                        ? 'text-emerald-700'
+                        : r.after < r.before
+                          ? 'text-red-700'
+                          : ''
+                      : 'text-slate-500'
+                  }
+                >
+                  {r.after ?? r.status}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </ScrollTable>
     </>
   );

@@ -39,7 +39,10 @@ export function FlameIcon({ className = 'h-8 w-8' }: P) {
 export function BookIcon({ className = 'h-4 w-4' }: P) {
   return (
     <svg viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden className={`${base} ${className}`}>
-      <path d="M2 3.5C2 2.7 2.7 2 3.5 2H7v11H3.5C2.7 13 2 13.7 2 14.5v-11ZM14 3.5c0-.8-.7-1.5-1.5-1.5H9v11h3.5c.8 0 1.5.7 1.5 1.5v-11Z" strokeLinejoin="round" />
+      <path
+        d="M2 3.5C2 2.7 2.7 2 3.5 2H7v11H3.5C2.7 13 2 13.7 2 14.5v-11ZM14 3.5c0-.8-.7-1.5-1.5-1.5H9v11h3.5c.8 0 1.5.7 1.5 1.5v-11Z"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }
@@ -47,7 +50,11 @@ export function BookIcon({ className = 'h-4 w-4' }: P) {
 export function FlaskIcon({ className = 'h-4 w-4' }: P) {
   return (
     <svg viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden className={`${base} ${className}`}>
-      <path d="M6 1.5h4M6.5 1.5v4.2L2.4 12.6A1.3 1.3 0 0 0 3.5 14.5h9a1.3 1.3 0 0 0 1.1-1.9L9.5 5.7V1.5M4.5 10h7" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d="M6 1.5h4M6.5 1.5v4.2L2.4 12.6A1.3 1.3 0 0 0 3.5 14.5h9a1.3 1.3 0 0 0 1.1-1.9L9.5 5.7V1.5M4.5 10h7"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

@@ -64,7 +64,14 @@ export default async function RoadmapPage() {
                 {t(lang, 'roadmap.counts', { done: lessonsDone, total: lessonsTotal, passed, labs: labs.length })}
               </span>
             </div>
-            <div className="mt-2 h-2.5 w-full rounded-full bg-slate-200 dark:bg-slate-800" role="progressbar" aria-label={t(lang, 'roadmap.overallLabel')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={overall}>
+            <div
+              className="mt-2 h-2.5 w-full rounded-full bg-slate-200 dark:bg-slate-800"
+              role="progressbar"
+              aria-label={t(lang, 'roadmap.overallLabel')}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={overall}
+            >
               <div className="h-2.5 rounded-full bg-gradient-to-r from-blue-600 to-emerald-600" style={{ width: `${overall}%` }} />
             </div>
           </div>
@@ -108,8 +115,16 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
   return (
     <li className="relative flex gap-4 pb-6">
       {/* the path: a line joining the nodes, solid once a week's lab is passed */}
-      {!last && <span className={`absolute left-5 top-11 -ml-px h-[calc(100%-2.5rem)] w-0.5 ${n.labPassed ? 'bg-emerald-500' : 'bg-slate-200 dark:bg-slate-800'}`} aria-hidden />}
-      <span className={`relative z-10 mt-1 flex h-10 w-10 shrink-0 items-center justify-center rounded-full border-2 text-sm font-bold ${mark.ring} ${here ? 'ring-4 ring-blue-200 dark:ring-blue-900' : ''}`} aria-hidden>
+      {!last && (
+        <span
+          className={`absolute left-5 top-11 -ml-px h-[calc(100%-2.5rem)] w-0.5 ${n.labPassed ? 'bg-emerald-500' : 'bg-slate-200 dark:bg-slate-800'}`}
+          aria-hidden
+        />
+      )}
+      <span
+        className={`relative z-10 mt-1 flex h-10 w-10 shrink-0 items-center justify-center rounded-full border-2 text-sm font-bold ${mark.ring} ${here ? 'ring-4 ring-blue-200 dark:ring-blue-900' : ''}`}
+        aria-hidden
+      >
         {n.locked ? <LockIcon className="h-4 w-4" /> : n.state === 'not-started' || n.state === 'learning' ? n.week : mark.icon}
       </span>
       <section
@@ -121,10 +136,17 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
         <div className="flex flex-wrap items-center justify-between gap-2">
           <span className="text-xs font-semibold uppercase tracking-wide text-slate-500">
             {weekLabel(lang, n.week)}
-            {here && <span className="ml-2 rounded-full bg-blue-600 px-2 py-0.5 text-[10px] normal-case tracking-normal text-white">{t(lang, 'roadmap.youAreHere')}</span>}
+            {here && (
+              <span className="ml-2 rounded-full bg-blue-600 px-2 py-0.5 text-[10px] normal-case tracking-normal text-white">
+                {t(lang, 'roadmap.youAreHere')}
+              </span>
+            )}
           </span>
           <span className="flex flex-wrap gap-1.5 text-xs font-medium">
-            <span className={`rounded-full px-2 py-0.5 ${n.state === 'lab-passed' ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200' : n.state === 'learning' || n.state === 'done' ? 'bg-blue-100 text-blue-800 dark:bg-blue-900/50 dark:text-blue-200' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300'}`} data-testid="week-state">
+            <span
+              className={`rounded-full px-2 py-0.5 ${n.state === 'lab-passed' ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200' : n.state === 'learning' || n.state === 'done' ? 'bg-blue-100 text-blue-800 dark:bg-blue-900/50 dark:text-blue-200' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300'}`}
+              data-testid="week-state"
+            >
               {n.hasContent ? t(lang, WEEK_LABEL[n.state]) : t(lang, 'common.comingSoon')}
             </span>
             {schedule && (
@@ -132,7 +154,13 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
                 className={`rounded-full px-2 py-0.5 ${schedule === 'overdue' ? 'bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200' : schedule === 'locked' ? 'bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300' : 'bg-amber-100 text-amber-900 dark:bg-amber-900/50 dark:text-amber-200'}`}
                 data-schedule={schedule}
               >
-                {schedule === 'locked' ? <LockIcon className="mr-1 h-3 w-3" /> : schedule === 'overdue' ? <AlertIcon className="mr-1 h-3 w-3" /> : <CalendarIcon className="mr-1 h-3 w-3" />}
+                {schedule === 'locked' ? (
+                  <LockIcon className="mr-1 h-3 w-3" />
+                ) : schedule === 'overdue' ? (
+                  <AlertIcon className="mr-1 h-3 w-3" />
+                ) : (
+                  <CalendarIcon className="mr-1 h-3 w-3" />
+                )}
                 {schedule === 'locked'
                   ? t(lang, 'roadmap.opens', { date: fmt(n.opensAt!) })
                   : schedule === 'overdue'
@@ -160,12 +188,22 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
             <ul className="mt-3 space-y-1" aria-label={t(lang, 'common.lessons')}>
               {n.lessons.map((l) => (
                 <li key={l.slug} data-lesson={l.slug} data-lesson-state={l.state}>
-                  <Link href={`/weeks/${n.week}/${l.slug}`} className="group flex items-center gap-2 rounded-md px-1 py-0.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-900">
-                    <span className={`inline-flex h-5 w-5 shrink-0 items-center justify-center rounded-full border-2 text-[10px] font-bold ${LESSON_MARK[l.state]}`} aria-hidden>
+                  <Link
+                    href={`/weeks/${n.week}/${l.slug}`}
+                    className="group flex items-center gap-2 rounded-md px-1 py-0.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-900"
+                  >
+                    <span
+                      className={`inline-flex h-5 w-5 shrink-0 items-center justify-center rounded-full border-2 text-[10px] font-bold ${LESSON_MARK[l.state]}`}
+                      aria-hidden
+                    >
                       {LESSON_ICON[l.state]}
                     </span>
-                    <span className={`flex-1 group-hover:underline ${l.state === 'skipped' ? 'text-slate-500 line-through decoration-slate-400' : ''}`}>{l.title[lang]}</span>
-                    <span className="text-xs text-slate-500">{l.state === 'not-started' ? `${l.minutes} ${t(lang, 'common.minutes')}` : t(lang, LESSON_LABEL[l.state])}</span>
+                    <span className={`flex-1 group-hover:underline ${l.state === 'skipped' ? 'text-slate-500 line-through decoration-slate-400' : ''}`}>
+                      {l.title[lang]}
+                    </span>
+                    <span className="text-xs text-slate-500">
+                      {l.state === 'not-started' ? `${l.minutes} ${t(lang, 'common.minutes')}` : t(lang, LESSON_LABEL[l.state])}
+                    </span>
                   </Link>
                 </li>
               ))}
@@ -180,7 +218,10 @@ function WeekNode({ n, lang, last, here, fmt }: { n: RoadmapNode; lang: Lang; la
             data-lab={l.id}
             data-lab-state={l.state}
           >
-            <span className={`inline-flex h-5 w-5 shrink-0 items-center justify-center rounded text-[10px] font-bold ${l.passed ? 'bg-emerald-600 text-white' : l.state === 'attempted' ? 'border-2 border-amber-500 text-amber-700' : 'border-2 border-slate-300 text-slate-400'}`} aria-hidden>
+            <span
+              className={`inline-flex h-5 w-5 shrink-0 items-center justify-center rounded text-[10px] font-bold ${l.passed ? 'bg-emerald-600 text-white' : l.state === 'attempted' ? 'border-2 border-amber-500 text-amber-700' : 'border-2 border-slate-300 text-slate-400'}`}
+              aria-hidden
+            >
               {l.passed ? '★' : <FlaskIcon className="h-3 w-3" />}
             </span>
             <span className="flex-1 font-medium">

@@ -35,7 +35,10 @@ const decoded = new Map<string, { uid: string; sv: unknown; exp: number }>();
 export async function sessionOf(req: IncomingMessage): Promise<{ uid: string; sv: unknown } | null> {
   if (!settings) {
     const env = getEnv();
-    settings = { cookie: env.NEXTAUTH_URL?.startsWith('https://') ? '__Secure-next-auth.session-token' : 'next-auth.session-token', secret: env.NEXTAUTH_SECRET };
+    settings = {
+      cookie: env.NEXTAUTH_URL?.startsWith('https://') ? '__Secure-next-auth.session-token' : 'next-auth.session-token',
+      secret: env.NEXTAUTH_SECRET,
+    };
   }
   const token = cookieValue(req.headers.cookie, settings.cookie);
   if (!token || !settings.secret) return null;

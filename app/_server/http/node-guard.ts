@@ -51,7 +51,9 @@ export function guardRequest(req: IncomingMessage, res: ServerResponse): boolean
     } catch {
       /* "null" or garbage: not this site */
     }
-    const own = String(req.headers['x-forwarded-host'] ?? req.headers.host ?? '').split(',')[0]!.trim();
+    const own = String(req.headers['x-forwarded-host'] ?? req.headers.host ?? '')
+      .split(',')[0]!
+      .trim();
     if (!host || host !== own) {
       return refuse(req, res, new AppError('csrf'));
     }

@@ -50,7 +50,8 @@ function keep(key: string, e: Entry): void {
 
 /** The page a URL names, when it is one kept here. */
 export function cachedPageOf(req: IncomingMessage, pathname: string, search: string): FingerprintedPage | null {
-  if (req.method !== 'GET' || req.headers.rsc || req.headers['next-router-state-tree'] || req.headers['next-router-prefetch'] || search.includes('_rsc=')) return null;
+  if (req.method !== 'GET' || req.headers.rsc || req.headers['next-router-state-tree'] || req.headers['next-router-prefetch'] || search.includes('_rsc='))
+    return null;
   if (pathname === '/dashboard') return search ? null : { kind: 'dashboard' };
   const m = LAB.exec(pathname);
   return m ? { kind: 'lab', labId: m[1]! } : null;

@@ -97,7 +97,8 @@ function textDepthExceeds(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash escape
+      if (c === 92)
+        i++; // backslash escape
       else if (c === 34) inString = false;
       continue;
     }

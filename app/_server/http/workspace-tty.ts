@@ -112,9 +112,28 @@ function refuse(socket: Duplex, lang: Lang, e: AppError, extra: Record<string, s
   if (socket.destroyed) return;
   const a = errorAnswer(e, lang);
   const body = Buffer.from(JSON.stringify(a.body), 'utf8');
-  const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(body.length), Connection: 'close', ...a.headers, ...extra };
-  const reason = ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 429: 'Too Many Requests', 500: 'Internal Server Error' } as Record<number, string>)[a.status] ?? 'Error';
-  const head = `HTTP/1.1 ${a.status} ${reason}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(body.length),
+    Connection: 'close',
+    ...a.headers,
+    ...extra,
+  };
+  const reason =
+    (
+      {
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        403: 'Forbidden',
+        404: 'Not Found',
+        405: 'Method Not Allowed',
+        429: 'Too Many Requests',
+        500: 'Internal Server Error',
+      } as Record<number, string>
+    )[a.status] ?? 'Error';
+  const head = `HTTP/1.1 ${a.status} ${reason}\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n`;
   socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
   setTimeout(() => socket.destroy(), 1000).unref();
 }
@@ -222,7 +241,12 @@ export function createTtyRelay(opts: TtyRelayOptions): TtyRelay {
     try {
       if ((req.method ?? 'GET') !== 'GET') throw new AppError('method_not_allowed', { params: { allowed: 'GET' } });
       const key = req.headers['sec-websocket-key'];
-      if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket' || typeof key !== 'string' || !WS_KEY.test(key.trim()) || req.headers['sec-websocket-version'] !== '13') {
+      if (
+        String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket' ||
+        typeof key !== 'string' ||
+        !WS_KEY.test(key.trim()) ||
+        req.headers['sec-websocket-version'] !== '13'
+      ) {
         throw new AppError('invalid_input');
       }
       checkOrigin(req);

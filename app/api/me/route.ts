@@ -7,7 +7,10 @@ export const dynamic = 'force-dynamic';
 
 const query = z.object({
   week: z.coerce.number().int().min(0, 'week must be 0-10').max(10, 'week must be 0-10').optional(),
-  slug: z.string().regex(/^[a-z0-9-]{1,80}$/, 'slug: lower-case letters, digits and dashes').optional(),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9-]{1,80}$/, 'slug: lower-case letters, digits and dashes')
+    .optional(),
 });
 
 /**

@@ -16,7 +16,10 @@ const body = z.object({
           content: z.string().max(3 * 1024 * 1024),
           encoding: z.enum(['utf8', 'base64']).default('utf8'),
         })
-        .refine((f) => f.encoding !== 'base64' || (f.content.length % 4 === 0 && base64.test(f.content)), { message: 'content is not valid base64', path: ['content'] }),
+        .refine((f) => f.encoding !== 'base64' || (f.content.length % 4 === 0 && base64.test(f.content)), {
+          message: 'content is not valid base64',
+          path: ['content'],
+        }),
     )
     .min(1, 'Add at least one file.')
     .max(200),

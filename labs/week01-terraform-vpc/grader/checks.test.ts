@@ -17,13 +17,32 @@ const MAX = maxPoints(manifest);
 function load(dir: string): Submission {
   const d = path.join(LAB, dir);
   // A case may be an overlay on the solution (expect.json `base`): read through the same function the integration suite uses.
-  if (dir.startsWith('cases/')) return new Submission(new Map(readCase(d).files.filter((f) => f.path.endsWith('.tf')).map((f) => [f.path, f.content])));
-  return new Submission(new Map(fs.readdirSync(d).filter((f) => f.endsWith('.tf')).map((f) => [f, fs.readFileSync(path.join(d, f))])));
+  if (dir.startsWith('cases/'))
+    return new Submission(
+      new Map(
+        readCase(d)
+          .files.filter((f) => f.path.endsWith('.tf'))
+          .map((f) => [f.path, f.content]),
+      ),
+    );
+  return new Submission(
+    new Map(
+      fs
+        .readdirSync(d)
+        .filter((f) => f.endsWith('.tf'))
+        .map((f) => [f, fs.readFileSync(path.join(d, f))]),
+    ),
+  );
 }
 
-const sub = (files: Record<string, string | Buffer>) => new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
+const sub = (files: Record<string, string | Buffer>) =>
+  new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
 const total = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const en = (m: unknown) => (typeof m === 'string' ? m : (m as { en: string }).en);
 
 async function notGradable(s: Submission): Promise<{ ko: string; en: string }> {
@@ -37,7 +56,7 @@ async function notGradable(s: Submission): Promise<{ ko: string; en: string }> {
 }
 
 describe('the manifest', () => {
-  it('is valid, with at least 6 checks, bilingual hints and the grader\'s check ids', () => {
+  it("is valid, with at least 6 checks, bilingual hints and the grader's check ids", () => {
     expect(manifest.id).toBe('week01-terraform-vpc');
     expect(manifest.week).toBe(1);
     expect(manifest.kind).toBe('static');
@@ -65,10 +84,15 @@ describe('the instructions', () => {
   it('have the same structure in Korean and English', () => {
     expect(shape(read('ko'))).toEqual(shape(read('en')));
   });
-  it('list every check with the manifest\'s points', () => {
+  it("list every check with the manifest's points", () => {
     for (const lang of ['ko', 'en']) {
-      const rows = read(lang).filter((l) => l.startsWith('|')).slice(2);
-      expect(rows.map((r) => Number(r.split('|').at(-2)!.trim())), lang).toEqual(manifest.checks.map((c) => c.points));
+      const rows = read(lang)
+        .filter((l) => l.startsWith('|'))
+        .slice(2);
+      expect(
+        rows.map((r) => Number(r.split('|').at(-2)!.trim())),
+        lang,
+      ).toEqual(manifest.checks.map((c) => c.points));
     }
   });
 });
@@ -90,7 +114,7 @@ describe('version constraints (Terraform semantics)', () => {
 });
 
 describe('week01 grader', () => {
-  it('reports exactly the manifest\'s checks, in order, as a valid grader output', async () => {
+  it("reports exactly the manifest's checks, in order, as a valid grader output", async () => {
     const v = await grade(load('solution'));
     expect(v.checks.map((c) => c.id)).toEqual(manifest.checks.map((c) => c.id));
     expect(() => graderOutput.parse(v)).not.toThrow();
@@ -205,7 +229,9 @@ describe('submissions that cannot be graded', () => {
   });
 
   it('a resource declared twice is not gradable, naming both places', async () => {
-    const msg = await notGradable(sub({ 'main.tf': 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n', 'network.tf': '\nresource "aws_vpc" "main" {\n}\n' }));
+    const msg = await notGradable(
+      sub({ 'main.tf': 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n', 'network.tf': '\nresource "aws_vpc" "main" {\n}\n' }),
+    );
     expect(msg.en).toMatch(/aws_vpc\.main is declared twice \(main\.tf:1 and network\.tf:2\)/);
   });
 });
@@ -246,7 +272,9 @@ describe('hostile input', () => {
   }, 30_000);
 
   it('a large file with thousands of resources is graded in reasonable time', async () => {
-    const text = fs.readFileSync(path.join(LAB, 'solution/main.tf'), 'utf8') + Array.from({ length: 2500 }, (_, i) => `resource "aws_eip" "e${i}" {\n  domain = "vpc"\n}\n`).join('');
+    const text =
+      fs.readFileSync(path.join(LAB, 'solution/main.tf'), 'utf8') +
+      Array.from({ length: 2500 }, (_, i) => `resource "aws_eip" "e${i}" {\n  domain = "vpc"\n}\n`).join('');
     expect(text.length).toBeLessThan(128 * 1024);
     const t = Date.now();
     const v = await grade(sub({ 'main.tf': text, 'variables.tf': fs.readFileSync(path.join(LAB, 'solution/variables.tf')) }));
@@ -256,11 +284,16 @@ describe('hostile input', () => {
   });
 
   it('exponential locals, self references, huge counts and prototype keys are answered', async () => {
-    const blowup = 'locals {\n a0 = "xxxxxxxxxxxxxxxx"\n' + Array.from({ length: 40 }, (_, i) => ` a${i + 1} = "\${local.a${i}}\${local.a${i}}"\n`).join('') + '}\nresource "aws_vpc" "v" {\n cidr_block = local.a40\n}\n';
+    const blowup =
+      'locals {\n a0 = "xxxxxxxxxxxxxxxx"\n' +
+      Array.from({ length: 40 }, (_, i) => ` a${i + 1} = "\${local.a${i}}\${local.a${i}}"\n`).join('') +
+      '}\nresource "aws_vpc" "v" {\n cidr_block = local.a40\n}\n';
     expect(await outcome(sub({ 'main.tf': blowup }))).toBe('graded');
-    const cycle = 'locals {\n a = local.b\n b = local.a\n}\nresource "aws_vpc" "v" {\n cidr_block = local.a\n}\nresource "aws_subnet" "s" {\n count = length(aws_subnet.s)\n cidr_block = aws_subnet.s[0].cidr_block\n}\n';
+    const cycle =
+      'locals {\n a = local.b\n b = local.a\n}\nresource "aws_vpc" "v" {\n cidr_block = local.a\n}\nresource "aws_subnet" "s" {\n count = length(aws_subnet.s)\n cidr_block = aws_subnet.s[0].cidr_block\n}\n';
     expect(await outcome(sub({ 'main.tf': cycle }))).toBe('graded');
-    const huge = 'resource "aws_subnet" "s" {\n count = 100000000\n cidr_block = cidrsubnet("10.0.0.0/16", 8, count.index)\n}\nlocals {\n r = range(100000000)\n}\n';
+    const huge =
+      'resource "aws_subnet" "s" {\n count = 100000000\n cidr_block = cidrsubnet("10.0.0.0/16", 8, count.index)\n}\nlocals {\n r = range(100000000)\n}\n';
     expect(await outcome(sub({ 'main.tf': huge }))).toBe('graded');
     const proto = 'locals {\n x = { "__proto__" = { polluted = 1 }, constructor = 2 }\n}\nresource "aws_vpc" "__proto__" {\n tags = local.x\n}\n';
     expect(await outcome(sub({ 'main.tf': proto }))).toBe('graded');

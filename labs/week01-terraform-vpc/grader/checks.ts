@@ -7,7 +7,19 @@
  * 0.0.0.0/0 route goes to an internet gateway is public; one whose default route goes to a NAT gateway is private;
  * a subnet with neither is public when it sets map_public_ip_on_launch = true, and private otherwise.
  */
-import { msg as m, reporter, NotGradable, partial, pass, fail, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import {
+  msg as m,
+  reporter,
+  NotGradable,
+  partial,
+  pass,
+  fail,
+  type CheckVerdict,
+  type GradeContext,
+  type GraderVerdict,
+  type Msg,
+  type Submission,
+} from '../../../grader-kit/index';
 import { contains, overlaps } from '../../../grader-kit/cidr';
 import { loadModel, warmup } from '../../../grader-kit/hcl';
 import { Model, Ref, Unknown, clip, isObj, show, showVal, type Instance, type Json, type Val } from '../../../grader-kit/tf-model';
@@ -31,7 +43,10 @@ const filesOf = (model: Model) => list(model.files, 5);
 function missing(model: Model, type: string): B {
   const mods = model.modules.map((x) => `${x.file}:${x.line} (module "${clip(x.name, 40)}")`);
   const note = mods.length
-    ? m(` ${list(mods)}는 읽지 않습니다. 채점기는 오프라인이라 모듈을 내려받거나 펼칠 수 없고, 이 실습은 리소스를 직접 작성하는 것이 과제입니다.`, ` ${list(mods)} ${mods.length > 1 ? 'are' : 'is'} not read: the grader works offline and cannot fetch or expand modules, and this lab asks you to write the resources yourself.`)
+    ? m(
+        ` ${list(mods)}는 읽지 않습니다. 채점기는 오프라인이라 모듈을 내려받거나 펼칠 수 없고, 이 실습은 리소스를 직접 작성하는 것이 과제입니다.`,
+        ` ${list(mods)} ${mods.length > 1 ? 'are' : 'is'} not read: the grader works offline and cannot fetch or expand modules, and this lab asks you to write the resources yourself.`,
+      )
     : m('', '');
   return m(`${filesOf(model)}: ${type} 리소스가 없습니다.${note.ko}`, `${filesOf(model)}: there is no ${type} resource.${note.en}`);
 }
@@ -40,7 +55,16 @@ function missing(model: Model, type: string): B {
 function whereGroup(insts: Instance[]): string {
   const groups = new Map<Instance['block'], string[]>();
   for (const i of insts) groups.set(i.block, [...(groups.get(i.block) ?? []), i.addr]);
-  return list([...groups.entries()].map(([b, addrs]) => `${b.file}:${b.line} (${list(addrs.map((a) => clip(a)), 4)})`), 4);
+  return list(
+    [...groups.entries()].map(
+      ([b, addrs]) =>
+        `${b.file}:${b.line} (${list(
+          addrs.map((a) => clip(a)),
+          4,
+        )})`,
+    ),
+    4,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -121,10 +145,19 @@ function checkProvider(model: Model): CheckVerdict {
   const legacy = model.providers.find((p) => p.name === 'aws' && p.body.version !== undefined);
   if (aws === undefined) {
     const extra = legacy
-      ? m(` provider "aws" 블록의 version(${legacy.file}:${legacy.line})은 더 이상 쓰지 않는 방식입니다. required_providers로 옮기세요.`, ` The version inside provider "aws" (${legacy.file}:${legacy.line}) is the deprecated way: move it to required_providers.`)
+      ? m(
+          ` provider "aws" 블록의 version(${legacy.file}:${legacy.line})은 더 이상 쓰지 않는 방식입니다. required_providers로 옮기세요.`,
+          ` The version inside provider "aws" (${legacy.file}:${legacy.line}) is the deprecated way: move it to required_providers.`,
+        )
       : m('', '');
     const at = model.terraform[0] ? `${model.terraform[0].file}:${model.terraform[0].line}` : model.files.join(', ');
-    return fail(id, m(`${at}: terraform { required_providers { aws = { ... } } } 항목이 없습니다.${extra.ko}`, `${at}: there is no terraform { required_providers { aws = { ... } } } entry.${extra.en}`));
+    return fail(
+      id,
+      m(
+        `${at}: terraform { required_providers { aws = { ... } } } 항목이 없습니다.${extra.ko}`,
+        `${at}: there is no terraform { required_providers { aws = { ... } } } entry.${extra.en}`,
+      ),
+    );
   }
   let source: Val | undefined;
   let version: Val | undefined;
@@ -139,25 +172,44 @@ function checkProvider(model: Model): CheckVerdict {
       ok: implied || (typeof source === 'string' && AWS_SOURCE.test(source.trim())),
       message:
         source === undefined
-          ? m(`${where}: required_providers의 ${localName}에 source = "hashicorp/aws"가 없습니다.`, `${where}: required_providers' ${localName} has no source = "hashicorp/aws".`)
-          : m(`${where}: aws 프로바이더의 source가 "hashicorp/aws"가 아닙니다 (${showVal(source)}).`, `${where}: the aws provider's source is not "hashicorp/aws" (${showVal(source)}).`),
+          ? m(
+              `${where}: required_providers의 ${localName}에 source = "hashicorp/aws"가 없습니다.`,
+              `${where}: required_providers' ${localName} has no source = "hashicorp/aws".`,
+            )
+          : m(
+              `${where}: aws 프로바이더의 source가 "hashicorp/aws"가 아닙니다 (${showVal(source)}).`,
+              `${where}: the aws provider's source is not "hashicorp/aws" (${showVal(source)}).`,
+            ),
     },
   ];
   const ver = typeof version === 'string' ? version.trim() : '';
   const cs = ver ? parseConstraints(ver) : null;
   let verMsg: B | null = null;
-  if (version === undefined || ver === '') verMsg = m(`${where}: aws 프로바이더에 version 제약이 없습니다. 그러면 큰 변경이 있는 새 메이저 버전도 설치됩니다.`, `${where}: the aws provider has no version constraint, so a new major version with breaking changes would be installed too.`);
+  if (version === undefined || ver === '')
+    verMsg = m(
+      `${where}: aws 프로바이더에 version 제약이 없습니다. 그러면 큰 변경이 있는 새 메이저 버전도 설치됩니다.`,
+      `${where}: the aws provider has no version constraint, so a new major version with breaking changes would be installed too.`,
+    );
   else if (!cs) verMsg = m(`${where}: version = "${ver}"를 버전 제약으로 읽을 수 없습니다.`, `${where}: version = "${ver}" is not a version constraint.`);
   else if (satisfies([999, 0, 0], cs)) {
     const tilde1 = cs.find((c) => c.op === '~>' && c.segs === 1);
     verMsg = tilde1
-      ? m(`${where}: version = "${ver}": ~>는 가장 오른쪽 숫자만 올라가게 허용하므로 "~> ${tilde1.v[0]}"는 7.0 이후도 허용합니다. "~> ${tilde1.v[0]}.0"이라고 쓰면 ${tilde1.v[0]}.x 안에 머뭅니다.`, `${where}: version = "${ver}": ~> lets only the right-most number grow, so "~> ${tilde1.v[0]}" allows 7.0 and later too; "~> ${tilde1.v[0]}.0" stays within ${tilde1.v[0]}.x.`)
-      : m(`${where}: version = "${ver}"에는 상한이 없어 7.0 이후의 메이저 버전도 허용합니다.`, `${where}: version = "${ver}" has no upper bound: it lets in 7.0 and every later major version.`);
-  }
-  else {
+      ? m(
+          `${where}: version = "${ver}": ~>는 가장 오른쪽 숫자만 올라가게 허용하므로 "~> ${tilde1.v[0]}"는 7.0 이후도 허용합니다. "~> ${tilde1.v[0]}.0"이라고 쓰면 ${tilde1.v[0]}.x 안에 머뭅니다.`,
+          `${where}: version = "${ver}": ~> lets only the right-most number grow, so "~> ${tilde1.v[0]}" allows 7.0 and later too; "~> ${tilde1.v[0]}.0" stays within ${tilde1.v[0]}.x.`,
+        )
+      : m(
+          `${where}: version = "${ver}"에는 상한이 없어 7.0 이후의 메이저 버전도 허용합니다.`,
+          `${where}: version = "${ver}" has no upper bound: it lets in 7.0 and every later major version.`,
+        );
+  } else {
     let allows6 = false;
     for (let minor = 0; minor < 100 && !allows6; minor++) for (let patch = 0; patch < 40 && !allows6; patch++) allows6 = satisfies([6, minor, patch], cs);
-    if (!allows6) verMsg = m(`${where}: version = "${ver}"는 AWS 프로바이더 6.x를 허용하지 않습니다. 이 실습은 6.x 기준입니다.`, `${where}: version = "${ver}" does not allow AWS provider 6.x, which this lab is written for.`);
+    if (!allows6)
+      verMsg = m(
+        `${where}: version = "${ver}"는 AWS 프로바이더 6.x를 허용하지 않습니다. 이 실습은 6.x 기준입니다.`,
+        `${where}: version = "${ver}" does not allow AWS provider 6.x, which this lab is written for.`,
+      );
   }
   parts.push({ ok: verMsg === null, message: verMsg ?? m('', '') });
   const v = partial(id, POINTS[id], parts);
@@ -172,7 +224,14 @@ function checkProvider(model: Model): CheckVerdict {
 function checkVpc(model: Model, net: Network): CheckVerdict {
   const id = 'vpc';
   if (net.vpcs.length === 0) return fail(id, missing(model, 'aws_vpc'));
-  if (!net.vpc) return fail(id, m(`aws_vpc가 하나여야 하는데 ${net.vpcs.length}개입니다: ${list(net.vpcs.map((v) => model.where(v)))}.`, `Expected one aws_vpc, found ${net.vpcs.length}: ${list(net.vpcs.map((v) => model.where(v)))}.`));
+  if (!net.vpc)
+    return fail(
+      id,
+      m(
+        `aws_vpc가 하나여야 하는데 ${net.vpcs.length}개입니다: ${list(net.vpcs.map((v) => model.where(v)))}.`,
+        `Expected one aws_vpc, found ${net.vpcs.length}: ${list(net.vpcs.map((v) => model.where(v)))}.`,
+      ),
+    );
   const vpc = net.vpc;
   const w = model.where(vpc);
   const cidr = model.attr(vpc, 'cidr_block');
@@ -183,7 +242,10 @@ function checkVpc(model: Model, net: Network): CheckVerdict {
       ? m(`${w}: cidr_block이 없습니다.`, `${w}: cidr_block is not set.`)
       : typeof cidr === 'string'
         ? m(`${w}: cidr_block이 ${VPC_CIDR}가 아닙니다 ("${cidr}").`, `${w}: cidr_block is not ${VPC_CIDR} ("${cidr}").`)
-        : m(`${w}: cidr_block(${show(vpc.block.body.cidr_block)})을 계산할 수 없습니다: ${why(cidr).ko}.`, `${w}: cannot work out cidr_block (${show(vpc.block.body.cidr_block)}): ${why(cidr).en}.`);
+        : m(
+            `${w}: cidr_block(${show(vpc.block.body.cidr_block)})을 계산할 수 없습니다: ${why(cidr).ko}.`,
+            `${w}: cannot work out cidr_block (${show(vpc.block.body.cidr_block)}): ${why(cidr).en}.`,
+          );
   return partial(id, POINTS[id], [
     { ok: typeof cidr === 'string' && cidr.trim() === VPC_CIDR, message: cidrMsg },
     {
@@ -191,11 +253,17 @@ function checkVpc(model: Model, net: Network): CheckVerdict {
       message:
         hostnames === undefined
           ? m(`${w}: enable_dns_hostnames가 없습니다 (기본값은 false).`, `${w}: enable_dns_hostnames is not set (it defaults to false).`)
-          : m(`${w}: enable_dns_hostnames가 true가 아닙니다 (${show(vpc.block.body.enable_dns_hostnames)}).`, `${w}: enable_dns_hostnames is not true (${show(vpc.block.body.enable_dns_hostnames)}).`),
+          : m(
+              `${w}: enable_dns_hostnames가 true가 아닙니다 (${show(vpc.block.body.enable_dns_hostnames)}).`,
+              `${w}: enable_dns_hostnames is not true (${show(vpc.block.body.enable_dns_hostnames)}).`,
+            ),
     },
     {
       ok: support === undefined || isTrue(support),
-      message: m(`${w}: enable_dns_support가 true가 아닙니다 (${show(vpc.block.body.enable_dns_support)}).`, `${w}: enable_dns_support is not true (${show(vpc.block.body.enable_dns_support)}).`),
+      message: m(
+        `${w}: enable_dns_support가 true가 아닙니다 (${show(vpc.block.body.enable_dns_support)}).`,
+        `${w}: enable_dns_support is not true (${show(vpc.block.body.enable_dns_support)}).`,
+      ),
     },
   ]);
 }
@@ -234,21 +302,33 @@ function checkSubnets(model: Model, net: Network): CheckVerdict {
       )
     : notInVpc
       ? wrongAttr(model.attr(notInVpc.inst, 'vpc_id'), 'aws_vpc')
-        ? m(`${model.where(notInVpc.inst)}: ${notAnId('vpc_id', wrongAttr(model.attr(notInVpc.inst, 'vpc_id'), 'aws_vpc')!).ko}.`, `${model.where(notInVpc.inst)}: ${notAnId('vpc_id', wrongAttr(model.attr(notInVpc.inst, 'vpc_id'), 'aws_vpc')!).en}.`)
-        : m(`${model.where(notInVpc.inst)}: vpc_id가 VPC(aws_vpc.<이름>.id)를 가리키지 않습니다 (${show(notInVpc.inst.block.body.vpc_id)}).`, `${model.where(notInVpc.inst)}: vpc_id does not refer to the VPC (aws_vpc.<name>.id) (${show(notInVpc.inst.block.body.vpc_id)}).`)
+        ? m(
+            `${model.where(notInVpc.inst)}: ${notAnId('vpc_id', wrongAttr(model.attr(notInVpc.inst, 'vpc_id'), 'aws_vpc')!).ko}.`,
+            `${model.where(notInVpc.inst)}: ${notAnId('vpc_id', wrongAttr(model.attr(notInVpc.inst, 'vpc_id'), 'aws_vpc')!).en}.`,
+          )
+        : m(
+            `${model.where(notInVpc.inst)}: vpc_id가 VPC(aws_vpc.<이름>.id)를 가리키지 않습니다 (${show(notInVpc.inst.block.body.vpc_id)}).`,
+            `${model.where(notInVpc.inst)}: vpc_id does not refer to the VPC (aws_vpc.<name>.id) (${show(notInVpc.inst.block.body.vpc_id)}).`,
+          )
       : m('', '');
 
   const noFn = subs.find((s) => !s.usesCidrFn);
   const wrongSize = subs.find((s) => s.cidr && s.cidr.prefix !== SUBNET_PREFIX);
   const fnMsg = noFn
-    ? m(`${model.where(noFn.inst)}: cidr_block(${show(noFn.inst.block.body.cidr_block)})을 직접 적지 말고 cidrsubnet()으로 VPC 대역에서 계산하세요.`, `${model.where(noFn.inst)}: cidr_block (${show(noFn.inst.block.body.cidr_block)}) is written out by hand; compute it from the VPC's range with cidrsubnet().`)
+    ? m(
+        `${model.where(noFn.inst)}: cidr_block(${show(noFn.inst.block.body.cidr_block)})을 직접 적지 말고 cidrsubnet()으로 VPC 대역에서 계산하세요.`,
+        `${model.where(noFn.inst)}: cidr_block (${show(noFn.inst.block.body.cidr_block)}) is written out by hand; compute it from the VPC's range with cidrsubnet().`,
+      )
     : wrongSize
       ? net.vpcCidr && wrongSize.cidr!.prefix > net.vpcCidr.prefix
         ? m(
             `${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)}는 /${SUBNET_PREFIX}가 아닙니다. cidrsubnet의 두 번째 인자(늘릴 비트 수)가 /${net.vpcCidr.prefix}에 ${wrongSize.cidr!.prefix - net.vpcCidr.prefix}비트를 더해 /${wrongSize.cidr!.prefix}가 되었습니다. /${SUBNET_PREFIX}를 만들려면 ${SUBNET_PREFIX - net.vpcCidr.prefix}비트를 더하세요.`,
             `${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)} is not a /${SUBNET_PREFIX}: cidrsubnet's second argument (the bits to add) extends the /${net.vpcCidr.prefix} by ${wrongSize.cidr!.prefix - net.vpcCidr.prefix} bits to a /${wrongSize.cidr!.prefix}; add ${SUBNET_PREFIX - net.vpcCidr.prefix} bits for a /${SUBNET_PREFIX}.`,
           )
-        : m(`${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)}는 /${SUBNET_PREFIX}가 아닙니다. 서브넷은 /${SUBNET_PREFIX}여야 합니다.`, `${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)} is not a /${SUBNET_PREFIX}; the subnets must be /${SUBNET_PREFIX}s.`)
+        : m(
+            `${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)}는 /${SUBNET_PREFIX}가 아닙니다. 서브넷은 /${SUBNET_PREFIX}여야 합니다.`,
+            `${model.where(wrongSize.inst)}: ${showVal(wrongSize.cidrVal!)} is not a /${SUBNET_PREFIX}; the subnets must be /${SUBNET_PREFIX}s.`,
+          )
       : m('', '');
 
   const unknown = subs.find((s) => s.cidr === null);
@@ -261,21 +341,39 @@ function checkSubnets(model: Model, net: Network): CheckVerdict {
       if (a.cidr && b.cidr && overlaps(a.cidr, b.cidr)) overlap = [a, b];
     }
   const rangeMsg = unknown
-    ? m(`${model.where(unknown.inst)}: cidr_block(${show(unknown.inst.block.body.cidr_block)})을 계산할 수 없습니다: ${unknown.cidrError!.ko}.`, `${model.where(unknown.inst)}: cannot work out cidr_block (${show(unknown.inst.block.body.cidr_block)}): ${unknown.cidrError!.en}.`)
+    ? m(
+        `${model.where(unknown.inst)}: cidr_block(${show(unknown.inst.block.body.cidr_block)})을 계산할 수 없습니다: ${unknown.cidrError!.ko}.`,
+        `${model.where(unknown.inst)}: cannot work out cidr_block (${show(unknown.inst.block.body.cidr_block)}): ${unknown.cidrError!.en}.`,
+      )
     : !net.vpcCidr
-      ? m(`VPC 대역을 알 수 없어 서브넷이 그 안에 있는지 확인할 수 없습니다${net.vpcs[0] ? ` (${model.where(net.vpcs[0])})` : ''}.`, `The VPC range is unknown, so the subnets cannot be checked against it${net.vpcs[0] ? ` (${model.where(net.vpcs[0])})` : ''}.`)
+      ? m(
+          `VPC 대역을 알 수 없어 서브넷이 그 안에 있는지 확인할 수 없습니다${net.vpcs[0] ? ` (${model.where(net.vpcs[0])})` : ''}.`,
+          `The VPC range is unknown, so the subnets cannot be checked against it${net.vpcs[0] ? ` (${model.where(net.vpcs[0])})` : ''}.`,
+        )
       : outside
-        ? m(`${model.where(outside.inst)}: ${showVal(outside.cidrVal!)}가 VPC 대역 밖에 있습니다.`, `${model.where(outside.inst)}: ${showVal(outside.cidrVal!)} lies outside the VPC's range.`)
+        ? m(
+            `${model.where(outside.inst)}: ${showVal(outside.cidrVal!)}가 VPC 대역 밖에 있습니다.`,
+            `${model.where(outside.inst)}: ${showVal(outside.cidrVal!)} lies outside the VPC's range.`,
+          )
         : overlap
-          ? m(`서브넷 대역이 겹칩니다: ${model.where(overlap[0].inst)}의 ${showVal(overlap[0].cidrVal!)}와 ${model.where(overlap[1].inst)}의 ${showVal(overlap[1].cidrVal!)}.`, `Subnet ranges overlap: ${showVal(overlap[0].cidrVal!)} of ${model.where(overlap[0].inst)} and ${showVal(overlap[1].cidrVal!)} of ${model.where(overlap[1].inst)}.`)
+          ? m(
+              `서브넷 대역이 겹칩니다: ${model.where(overlap[0].inst)}의 ${showVal(overlap[0].cidrVal!)}와 ${model.where(overlap[1].inst)}의 ${showVal(overlap[1].cidrVal!)}.`,
+              `Subnet ranges overlap: ${showVal(overlap[0].cidrVal!)} of ${model.where(overlap[0].inst)} and ${showVal(overlap[1].cidrVal!)} of ${model.where(overlap[1].inst)}.`,
+            )
           : m('', '');
 
   const pubNoIp = pub.find((s) => !s.mapPublic);
   const privIp = priv.find((s) => s.mapPublic);
   const ipMsg = pubNoIp
-    ? m(`${model.where(pubNoIp.inst)}: 공개 서브넷(${roleReason(pubNoIp).ko})인데 map_public_ip_on_launch = true가 없습니다.`, `${model.where(pubNoIp.inst)}: a public subnet (${roleReason(pubNoIp).en}) without map_public_ip_on_launch = true.`)
+    ? m(
+        `${model.where(pubNoIp.inst)}: 공개 서브넷(${roleReason(pubNoIp).ko})인데 map_public_ip_on_launch = true가 없습니다.`,
+        `${model.where(pubNoIp.inst)}: a public subnet (${roleReason(pubNoIp).en}) without map_public_ip_on_launch = true.`,
+      )
     : privIp
-      ? m(`${model.where(privIp.inst)}: 사설 서브넷(${roleReason(privIp).ko})인데 map_public_ip_on_launch = true입니다.`, `${model.where(privIp.inst)}: a private subnet (${roleReason(privIp).en}) with map_public_ip_on_launch = true.`)
+      ? m(
+          `${model.where(privIp.inst)}: 사설 서브넷(${roleReason(privIp).ko})인데 map_public_ip_on_launch = true입니다.`,
+          `${model.where(privIp.inst)}: a private subnet (${roleReason(privIp).en}) with map_public_ip_on_launch = true.`,
+        )
       : m('', '');
 
   return partial(id, POINTS[id], [
@@ -287,7 +385,8 @@ function checkSubnets(model: Model, net: Network): CheckVerdict {
 }
 
 function azKey(v: Val | undefined): { key: string; label: string } | { error: B } {
-  if (v === undefined) return { error: m('availability_zone이 없습니다 (AWS가 아무 영역이나 고릅니다)', 'availability_zone is not set (AWS would pick any zone)') };
+  if (v === undefined)
+    return { error: m('availability_zone이 없습니다 (AWS가 아무 영역이나 고릅니다)', 'availability_zone is not set (AWS would pick any zone)') };
   if (typeof v === 'string') return { key: `s:${v}`, label: v };
   if (v instanceof Ref) return { key: `r:${v.path}`, label: v.path };
   if (v instanceof Unknown) return { error: why(v) };
@@ -336,8 +435,22 @@ function describeRoutes(model: Model, rts: RouteTable[]): { ko: string; en: stri
   if (rts.length === 0) return { ko: 'aws_route_table이 하나도 없습니다', en: 'there is no aws_route_table at all' };
   const d = rts.map((r) => {
     const t = r.defaults[0]?.target;
-    const en = t === undefined ? 'no 0.0.0.0/0 route' : t === 'igw' ? '0.0.0.0/0 → internet gateway' : t === 'other' ? '0.0.0.0/0 → something else' : '0.0.0.0/0 → NAT gateway';
-    const ko = t === undefined ? '0.0.0.0/0 경로 없음' : t === 'igw' ? '0.0.0.0/0 → 인터넷 게이트웨이' : t === 'other' ? '0.0.0.0/0 → 다른 대상' : '0.0.0.0/0 → NAT 게이트웨이';
+    const en =
+      t === undefined
+        ? 'no 0.0.0.0/0 route'
+        : t === 'igw'
+          ? '0.0.0.0/0 → internet gateway'
+          : t === 'other'
+            ? '0.0.0.0/0 → something else'
+            : '0.0.0.0/0 → NAT gateway';
+    const ko =
+      t === undefined
+        ? '0.0.0.0/0 경로 없음'
+        : t === 'igw'
+          ? '0.0.0.0/0 → 인터넷 게이트웨이'
+          : t === 'other'
+            ? '0.0.0.0/0 → 다른 대상'
+            : '0.0.0.0/0 → NAT 게이트웨이';
     const n = tableName(model, r);
     return { ko: `${n.ko}: ${ko}`, en: `${n.en}: ${en}` };
   });
@@ -351,7 +464,11 @@ function describeRoutes(model: Model, rts: RouteTable[]): { ko: string; en: stri
 function notAssociated(model: Model, net: Network, s: SubnetInfo, towards: B): B {
   const bad = net.badAssociations.find((b) => b.subnet === s.inst);
   const w = model.where(s.inst);
-  if (bad) return m(`${w}: 이 서브넷의 연결 ${model.where(bad.at)}이 잘못되었습니다. ${bad.message.ko}.`, `${w}: its association ${model.where(bad.at)} is wrong: ${bad.message.en}.`);
+  if (bad)
+    return m(
+      `${w}: 이 서브넷의 연결 ${model.where(bad.at)}이 잘못되었습니다. ${bad.message.ko}.`,
+      `${w}: its association ${model.where(bad.at)} is wrong: ${bad.message.en}.`,
+    );
   if (s.viaMain) {
     const main = tableName(model, s.rts[0]!);
     return m(
@@ -361,7 +478,10 @@ function notAssociated(model: Model, net: Network, s: SubnetInfo, towards: B): B
   }
   if (s.rts.length) {
     const names = s.rts.map((r) => tableName(model, r));
-    return m(`${w}: 이 서브넷은 ${list(names.map((n) => n.ko))}와 연결되어 있는데, 그 테이블은 0.0.0.0/0을 ${towards.ko}로 보내지 않습니다.`, `${w}: this subnet is associated with ${list(names.map((n) => n.en))}, which does not send 0.0.0.0/0 to ${towards.en}.`);
+    return m(
+      `${w}: 이 서브넷은 ${list(names.map((n) => n.ko))}와 연결되어 있는데, 그 테이블은 0.0.0.0/0을 ${towards.ko}로 보내지 않습니다.`,
+      `${w}: this subnet is associated with ${list(names.map((n) => n.en))}, which does not send 0.0.0.0/0 to ${towards.en}.`,
+    );
   }
   const u = net.unexpanded[0];
   if (u)
@@ -397,13 +517,19 @@ function checkInternetRoute(model: Model, net: Network): CheckVerdict {
 
   const publicRts = net.routeTables.filter((r) => r.defaults.some((d) => d.target === 'igw'));
   const routes = describeRoutes(model, net.routeTables);
-  const rtMsg = m(`0.0.0.0/0을 인터넷 게이트웨이(gateway_id)로 보내는 라우팅 테이블이 없습니다 (${routes.ko}).`, `No route table sends 0.0.0.0/0 to the internet gateway (gateway_id) (${routes.en}).`);
+  const rtMsg = m(
+    `0.0.0.0/0을 인터넷 게이트웨이(gateway_id)로 보내는 라우팅 테이블이 없습니다 (${routes.ko}).`,
+    `No route table sends 0.0.0.0/0 to the internet gateway (gateway_id) (${routes.en}).`,
+  );
 
   const pub = net.subnets.filter((s) => s.role === 'public');
   const unassociated = pub.find((s) => !s.rts.some((r) => publicRts.includes(r)));
   const assocMsg =
     pub.length === 0
-      ? m(`${filesOf(model)}: 공개 서브넷이 없습니다 (map_public_ip_on_launch = true이거나 인터넷 게이트웨이로 가는 라우팅 테이블에 연결된 서브넷).`, `${filesOf(model)}: there are no public subnets (subnets with map_public_ip_on_launch = true, or associated with a route table towards the internet gateway).`)
+      ? m(
+          `${filesOf(model)}: 공개 서브넷이 없습니다 (map_public_ip_on_launch = true이거나 인터넷 게이트웨이로 가는 라우팅 테이블에 연결된 서브넷).`,
+          `${filesOf(model)}: there are no public subnets (subnets with map_public_ip_on_launch = true, or associated with a route table towards the internet gateway).`,
+        )
       : unassociated
         ? notAssociated(model, net, unassociated, m('인터넷 게이트웨이', 'the internet gateway'))
         : m('', '');
@@ -427,13 +553,24 @@ function checkNat(model: Model, net: Network): CheckVerdict {
     const alloc = model.attr(nat, 'allocation_id');
     const eip = refTo(alloc, 'aws_eip');
     if (!eipMsg) {
-      if (ct === 'private') eipMsg = m(`${w}: connectivity_type = "private"인 NAT 게이트웨이는 인터넷으로 나갈 수 없습니다.`, `${w}: a NAT gateway with connectivity_type = "private" cannot reach the internet.`);
-      else if (alloc === undefined) eipMsg = m(`${w}: allocation_id가 없습니다. 공용 NAT 게이트웨이에는 Elastic IP(aws_eip)가 필요합니다.`, `${w}: there is no allocation_id; a public NAT gateway needs an Elastic IP (aws_eip).`);
+      if (ct === 'private')
+        eipMsg = m(
+          `${w}: connectivity_type = "private"인 NAT 게이트웨이는 인터넷으로 나갈 수 없습니다.`,
+          `${w}: a NAT gateway with connectivity_type = "private" cannot reach the internet.`,
+        );
+      else if (alloc === undefined)
+        eipMsg = m(
+          `${w}: allocation_id가 없습니다. 공용 NAT 게이트웨이에는 Elastic IP(aws_eip)가 필요합니다.`,
+          `${w}: there is no allocation_id; a public NAT gateway needs an Elastic IP (aws_eip).`,
+        );
       else if (!eip) {
         const wrong = wrongAttr(alloc, 'aws_eip');
         eipMsg = wrong
           ? m(`${w}: ${notAnId('allocation_id', wrong).ko}.`, `${w}: ${notAnId('allocation_id', wrong).en}.`)
-          : m(`${w}: allocation_id(${show(nat.block.body.allocation_id)})가 이 설정의 aws_eip를 가리키지 않습니다 (aws_eip.<이름>.id나 .allocation_id).`, `${w}: allocation_id (${show(nat.block.body.allocation_id)}) does not refer to an aws_eip of this configuration (aws_eip.<name>.id or .allocation_id).`);
+          : m(
+              `${w}: allocation_id(${show(nat.block.body.allocation_id)})가 이 설정의 aws_eip를 가리키지 않습니다 (aws_eip.<이름>.id나 .allocation_id).`,
+              `${w}: allocation_id (${show(nat.block.body.allocation_id)}) does not refer to an aws_eip of this configuration (aws_eip.<name>.id or .allocation_id).`,
+            );
       } else {
         // domain may be left out: since EC2-Classic was retired every new Elastic IP is a VPC address.
         const domain = model.attr(eip, 'domain');
@@ -443,7 +580,10 @@ function checkNat(model: Model, net: Network): CheckVerdict {
             `${model.where(eip)}: vpc = true was deprecated in AWS provider 5.0 and removed in 6.0, so with 6.x the plan fails on this argument; write domain = "vpc".`,
           );
         else if (domain !== undefined && domain !== 'vpc')
-          eipMsg = m(`${model.where(eip)}: domain이 ${showVal(domain)}입니다. NAT 게이트웨이의 Elastic IP는 domain = "vpc"입니다.`, `${model.where(eip)}: domain is ${showVal(domain)}; a NAT gateway's Elastic IP has domain = "vpc".`);
+          eipMsg = m(
+            `${model.where(eip)}: domain이 ${showVal(domain)}입니다. NAT 게이트웨이의 Elastic IP는 domain = "vpc"입니다.`,
+            `${model.where(eip)}: domain is ${showVal(domain)}; a NAT gateway's Elastic IP has domain = "vpc".`,
+          );
       }
     }
     if (!placeMsg) {
@@ -456,8 +596,13 @@ function checkNat(model: Model, net: Network): CheckVerdict {
           `${w}: this lab asks for a zonal NAT gateway (the default) placed in a public subnet, not a regional one.`,
         );
       else if (sv === undefined) placeMsg = m(`${w}: subnet_id가 없습니다.`, `${w}: subnet_id is not set.`);
-      else if (!info && wrongAttr(sv, 'aws_subnet')) placeMsg = m(`${w}: ${notAnId('subnet_id', wrongAttr(sv, 'aws_subnet')!).ko}.`, `${w}: ${notAnId('subnet_id', wrongAttr(sv, 'aws_subnet')!).en}.`);
-      else if (!info) placeMsg = m(`${w}: subnet_id(${show(nat.block.body.subnet_id)})가 이 설정의 aws_subnet을 가리키지 않습니다.`, `${w}: subnet_id (${show(nat.block.body.subnet_id)}) does not point at an aws_subnet of this configuration.`);
+      else if (!info && wrongAttr(sv, 'aws_subnet'))
+        placeMsg = m(`${w}: ${notAnId('subnet_id', wrongAttr(sv, 'aws_subnet')!).ko}.`, `${w}: ${notAnId('subnet_id', wrongAttr(sv, 'aws_subnet')!).en}.`);
+      else if (!info)
+        placeMsg = m(
+          `${w}: subnet_id(${show(nat.block.body.subnet_id)})가 이 설정의 aws_subnet을 가리키지 않습니다.`,
+          `${w}: subnet_id (${show(nat.block.body.subnet_id)}) does not point at an aws_subnet of this configuration.`,
+        );
       else if (info.role !== 'public')
         placeMsg = m(
           `${w}: NAT 게이트웨이가 사설 서브넷 ${model.where(info.inst)}(${roleReason(info).ko})에 있습니다. NAT 게이트웨이는 인터넷 게이트웨이로 나갈 수 있는 공개 서브넷에 있어야 합니다.`,
@@ -474,8 +619,14 @@ function checkNat(model: Model, net: Network): CheckVerdict {
   if (natRts.length === 0) {
     const routes = describeRoutes(model, net.routeTables);
     routeMsg = asGateway.length
-      ? m(`${model.where(asGateway[0]!.at)}: NAT 게이트웨이로 가는 경로는 gateway_id가 아니라 nat_gateway_id에 적습니다.`, `${model.where(asGateway[0]!.at)}: a route to a NAT gateway goes in nat_gateway_id, not gateway_id.`)
-      : m(`0.0.0.0/0을 NAT 게이트웨이(nat_gateway_id)로 보내는 라우팅 테이블이 없습니다 (${routes.ko}).`, `No route table sends 0.0.0.0/0 to the NAT gateway (nat_gateway_id) (${routes.en}).`);
+      ? m(
+          `${model.where(asGateway[0]!.at)}: NAT 게이트웨이로 가는 경로는 gateway_id가 아니라 nat_gateway_id에 적습니다.`,
+          `${model.where(asGateway[0]!.at)}: a route to a NAT gateway goes in nat_gateway_id, not gateway_id.`,
+        )
+      : m(
+          `0.0.0.0/0을 NAT 게이트웨이(nat_gateway_id)로 보내는 라우팅 테이블이 없습니다 (${routes.ko}).`,
+          `No route table sends 0.0.0.0/0 to the NAT gateway (nat_gateway_id) (${routes.en}).`,
+        );
   } else if (priv.length === 0) routeMsg = m(`${filesOf(model)}: 사설 서브넷이 없습니다.`, `${filesOf(model)}: there are no private subnets.`);
   else if (unassociated) routeMsg = notAssociated(model, net, unassociated, m('NAT 게이트웨이', 'the NAT gateway'));
 
@@ -501,7 +652,15 @@ function checkTags(model: Model): CheckVerdict {
   const id = 'tags';
   const provider = model.providers.find((p) => p.name === 'aws' && p.body.alias === undefined);
   const dt = provider && Array.isArray(provider.body.default_tags) ? provider.body.default_tags.find(isObj) : undefined;
-  if (dt && hasName(model.evalRaw(dt.tags ?? null, {}), dt.tags)) return pass(id, POINTS[id], m(`${provider!.file}:${provider!.line}: provider의 default_tags가 모든 리소스에 Name 태그를 붙입니다.`, `${provider!.file}:${provider!.line}: the provider's default_tags give every resource a Name tag.`));
+  if (dt && hasName(model.evalRaw(dt.tags ?? null, {}), dt.tags))
+    return pass(
+      id,
+      POINTS[id],
+      m(
+        `${provider!.file}:${provider!.line}: provider의 default_tags가 모든 리소스에 Name 태그를 붙입니다.`,
+        `${provider!.file}:${provider!.line}: the provider's default_tags give every resource a Name tag.`,
+      ),
+    );
   const blocks = model.blocks.filter((b) => b.kind === 'resource' && TAGGED_TYPES.includes(b.type));
   if (blocks.length === 0) return fail(id, m('태그를 붙일 VPC 리소스가 없습니다.', 'There are no VPC resources to tag.'));
   const untagged = blocks.filter((b) => {

@@ -15,7 +15,11 @@ const MAIN = fs.readFileSync(path.join(LAB, 'solution/main.tf'), 'utf8');
 const VARS = fs.readFileSync(path.join(LAB, 'solution/variables.tf'), 'utf8');
 
 const sub = (files: Record<string, string>) => new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.from(v)])));
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const en = (v: GraderVerdict, id: string) => {
   const msg = v.checks.find((c) => c.id === id)?.message;
   return typeof msg === 'string' ? msg : (msg?.en ?? '');
@@ -59,7 +63,8 @@ describe('terraform-aws-modules/vpc layout: one NAT gateway per zone or a single
     ['single shared', 'true'],
   ])('%s passes', async (_, single) => {
     const { files } = readVariant(path.join(LAB, 'variants/tf-aws-modules-count'));
-    const from = 'variable "single_nat_gateway" {\n  description = "Should be true if you want to provision a single shared NAT Gateway across all of your private networks"\n  type        = bool\n  default     = false\n}';
+    const from =
+      'variable "single_nat_gateway" {\n  description = "Should be true if you want to provision a single shared NAT Gateway across all of your private networks"\n  type        = bool\n  default     = false\n}';
     const byPath = new Map(files.map((f) => [f.path, f.content.toString()]));
     expect(byPath.get('variables.tf')).toContain(from);
     byPath.set('variables.tf', byPath.get('variables.tf')!.replace(from, from.replace('default     = false', `default     = ${single}`)));
@@ -68,7 +73,7 @@ describe('terraform-aws-modules/vpc layout: one NAT gateway per zone or a single
   });
 });
 
-describe('the NAT gateway\'s Elastic IP', () => {
+describe("the NAT gateway's Elastic IP", () => {
   it.each([
     ['aws_eip.nat.id', NAT_ALLOC],
     ['aws_eip.nat.allocation_id (documented as the same value)', '  allocation_id = aws_eip.nat.allocation_id\n'],
@@ -77,7 +82,11 @@ describe('the NAT gateway\'s Elastic IP', () => {
     expect(failed(await verdict([[NAT_ALLOC, line]]))).toEqual([]);
   });
   it.each([
-    ['the EIP\'s address', '  allocation_id = aws_eip.nat.public_ip\n', /aws_eip\.nat\.public_ip \(the public address\), not the resource's id: use aws_eip\.nat\.id or aws_eip\.nat\.allocation_id/],
+    [
+      "the EIP's address",
+      '  allocation_id = aws_eip.nat.public_ip\n',
+      /aws_eip\.nat\.public_ip \(the public address\), not the resource's id: use aws_eip\.nat\.id or aws_eip\.nat\.allocation_id/,
+    ],
     ['its ARN', '  allocation_id = aws_eip.nat.arn\n', /aws_eip\.nat\.arn \(the ARN\)/],
     ['a string', '  allocation_id = "eipalloc-0123"\n', /does not refer to an aws_eip of this configuration/],
   ])('refuses %s, naming the attribute', async (_, line, re) => {
@@ -105,22 +114,33 @@ describe('subnet references in route table associations', () => {
   });
   it('accepts for_each = aws_subnet.public with each.value.id (and keyed route tables)', async () => {
     const v = await verdict([
-      ['  count                   = 2\n  vpc_id                  = aws_vpc.main.id\n', '  for_each                = { a = 0, b = 1 }\n  vpc_id                  = aws_vpc.main.id\n'],
+      [
+        '  count                   = 2\n  vpc_id                  = aws_vpc.main.id\n',
+        '  for_each                = { a = 0, b = 1 }\n  vpc_id                  = aws_vpc.main.id\n',
+      ],
       ['cidrsubnet(aws_vpc.main.cidr_block, 8, count.index)\n', 'cidrsubnet(aws_vpc.main.cidr_block, 8, each.value)\n'],
       [PUB_AZ, '  availability_zone       = data.aws_availability_zones.available.names[each.value]\n'],
       ['    Name = "${var.name}-public-${count.index + 1}"', '    Name = "${var.name}-public-${each.key}"'],
-      ['  count          = 2\n  subnet_id      = aws_subnet.public[count.index].id\n', '  for_each       = aws_subnet.public\n  subnet_id      = each.value.id\n'],
+      [
+        '  count          = 2\n  subnet_id      = aws_subnet.public[count.index].id\n',
+        '  for_each       = aws_subnet.public\n  subnet_id      = each.value.id\n',
+      ],
       ['  subnet_id     = aws_subnet.public[0].id\n', '  subnet_id     = aws_subnet.public["a"].id\n'],
     ]);
     expect(failed(v)).toEqual([]);
   });
-  it('refuses the subnet\'s ARN, saying so', async () => {
+  it("refuses the subnet's ARN, saying so", async () => {
     const v = await verdict([[PUB_ASSOC, '  subnet_id      = aws_subnet.public[count.index].arn\n']]);
     expect(failed(v)).toEqual(['internet-route']);
     expect(en(v, 'internet-route')).toMatch(/subnet_id is aws_subnet\.public\[0\]\.arn \(the ARN\), not the resource's id/);
   });
   it('refuses a for_each over ids known only after apply, saying why', async () => {
-    const v = await verdict([['  count          = 2\n  subnet_id      = aws_subnet.public[count.index].id\n', '  for_each       = toset(aws_subnet.public[*].id)\n  subnet_id      = each.value\n']]);
+    const v = await verdict([
+      [
+        '  count          = 2\n  subnet_id      = aws_subnet.public[count.index].id\n',
+        '  for_each       = toset(aws_subnet.public[*].id)\n  subnet_id      = each.value\n',
+      ],
+    ]);
     expect(failed(v)).toEqual(['internet-route']);
     expect(en(v, 'internet-route')).toMatch(/cannot be expanded: .*known only after apply/);
   });
@@ -140,11 +160,17 @@ describe('computed subnet ranges', () => {
   });
   it('follows cidrsubnet() through for_each into each.value', async () => {
     const v = await verdict([
-      ['  count                   = 2\n  vpc_id                  = aws_vpc.main.id\n', '  for_each                = zipmap(["a", "b"], cidrsubnets(var.vpc_cidr, 8, 8))\n  vpc_id                  = aws_vpc.main.id\n'],
+      [
+        '  count                   = 2\n  vpc_id                  = aws_vpc.main.id\n',
+        '  for_each                = zipmap(["a", "b"], cidrsubnets(var.vpc_cidr, 8, 8))\n  vpc_id                  = aws_vpc.main.id\n',
+      ],
       [PUB_CIDR, 'each.value\n'],
       [PUB_AZ, '  availability_zone       = "${var.region}${each.key}"\n'],
       ['    Name = "${var.name}-public-${count.index + 1}"', '    Name = "${var.name}-public-${each.key}"'],
-      ['  count          = 2\n  subnet_id      = aws_subnet.public[count.index].id\n', '  for_each       = aws_subnet.public\n  subnet_id      = each.value.id\n'],
+      [
+        '  count          = 2\n  subnet_id      = aws_subnet.public[count.index].id\n',
+        '  for_each       = aws_subnet.public\n  subnet_id      = each.value.id\n',
+      ],
       ['  subnet_id     = aws_subnet.public[0].id\n', '  subnet_id     = aws_subnet.public["a"].id\n'],
     ]);
     expect(failed(v)).toEqual([]);
@@ -157,10 +183,16 @@ describe('computed subnet ranges', () => {
     const pairs: [string, string][] = [[PUB_CIDR, expr]];
     if (expr === 'each.value\n')
       pairs.push(
-        ['  count                   = 2\n  vpc_id                  = aws_vpc.main.id\n', '  for_each                = { a = "10.0.0.0/24", b = "10.0.1.0/24" }\n  vpc_id                  = aws_vpc.main.id\n'],
+        [
+          '  count                   = 2\n  vpc_id                  = aws_vpc.main.id\n',
+          '  for_each                = { a = "10.0.0.0/24", b = "10.0.1.0/24" }\n  vpc_id                  = aws_vpc.main.id\n',
+        ],
         [PUB_AZ, '  availability_zone       = "${var.region}${each.key}"\n'],
         ['    Name = "${var.name}-public-${count.index + 1}"', '    Name = "${var.name}-public-${each.key}"'],
-        ['  count          = 2\n  subnet_id      = aws_subnet.public[count.index].id\n', '  for_each       = aws_subnet.public\n  subnet_id      = each.value.id\n'],
+        [
+          '  count          = 2\n  subnet_id      = aws_subnet.public[count.index].id\n',
+          '  for_each       = aws_subnet.public\n  subnet_id      = each.value.id\n',
+        ],
         ['  subnet_id     = aws_subnet.public[0].id\n', '  subnet_id     = aws_subnet.public["a"].id\n'],
       );
     const v = await verdict(pairs);
@@ -184,11 +216,17 @@ describe('availability zones', () => {
   it('accepts subnets keyed by zone name from the data source (toset(local.azs))', async () => {
     const v = await verdict(
       [
-        ['  count                   = 2\n  vpc_id                  = aws_vpc.main.id\n', '  for_each                = toset(local.azs)\n  vpc_id                  = aws_vpc.main.id\n'],
+        [
+          '  count                   = 2\n  vpc_id                  = aws_vpc.main.id\n',
+          '  for_each                = toset(local.azs)\n  vpc_id                  = aws_vpc.main.id\n',
+        ],
         [PUB_CIDR, 'cidrsubnet(var.vpc_cidr, 8, index(local.azs, each.key))\n'],
         [PUB_AZ, '  availability_zone       = each.value\n'],
         ['    Name = "${var.name}-public-${count.index + 1}"', '    Name = "${var.name}-public-${each.key}"'],
-        ['  count          = 2\n  subnet_id      = aws_subnet.public[count.index].id\n', '  for_each       = aws_subnet.public\n  subnet_id      = each.value.id\n'],
+        [
+          '  count          = 2\n  subnet_id      = aws_subnet.public[count.index].id\n',
+          '  for_each       = aws_subnet.public\n  subnet_id      = each.value.id\n',
+        ],
         ['  subnet_id     = aws_subnet.public[0].id\n', '  subnet_id     = aws_subnet.public[local.azs[0]].id\n'],
       ],
       '\nlocals {\n  azs = slice(data.aws_availability_zones.available.names, 0, 2)\n}\n',
@@ -205,44 +243,76 @@ describe('routes and gateways', () => {
   const PUBLIC_RT = '  route {\n    cidr_block = "0.0.0.0/0"\n    gateway_id = aws_internet_gateway.main.id\n  }\n';
   const IGW_VPC = 'resource "aws_internet_gateway" "main" {\n  vpc_id = aws_vpc.main.id\n';
   it.each([
-    ['a separate aws_route', [[PUBLIC_RT, '']], '\nresource "aws_route" "internet" {\n  route_table_id         = aws_route_table.public.id\n  destination_cidr_block = "0.0.0.0/0"\n  gateway_id             = aws_internet_gateway.main.id\n}\n'],
-    ['a dynamic "route" block', [[PUBLIC_RT, '  dynamic "route" {\n    for_each = [aws_internet_gateway.main.id]\n    content {\n      cidr_block = "0.0.0.0/0"\n      gateway_id = route.value\n    }\n  }\n']], ''],
+    [
+      'a separate aws_route',
+      [[PUBLIC_RT, '']],
+      '\nresource "aws_route" "internet" {\n  route_table_id         = aws_route_table.public.id\n  destination_cidr_block = "0.0.0.0/0"\n  gateway_id             = aws_internet_gateway.main.id\n}\n',
+    ],
+    [
+      'a dynamic "route" block',
+      [
+        [
+          PUBLIC_RT,
+          '  dynamic "route" {\n    for_each = [aws_internet_gateway.main.id]\n    content {\n      cidr_block = "0.0.0.0/0"\n      gateway_id = route.value\n    }\n  }\n',
+        ],
+      ],
+      '',
+    ],
     ['routes as a list attribute', [[PUBLIC_RT, '  route = [{ cidr_block = "0.0.0.0/0", gateway_id = aws_internet_gateway.main.id }]\n']], ''],
-    ['aws_internet_gateway_attachment', [[IGW_VPC, 'resource "aws_internet_gateway" "main" {\n']], '\nresource "aws_internet_gateway_attachment" "main" {\n  internet_gateway_id = aws_internet_gateway.main.id\n  vpc_id              = aws_vpc.main.id\n}\n'],
+    [
+      'aws_internet_gateway_attachment',
+      [[IGW_VPC, 'resource "aws_internet_gateway" "main" {\n']],
+      '\nresource "aws_internet_gateway_attachment" "main" {\n  internet_gateway_id = aws_internet_gateway.main.id\n  vpc_id              = aws_vpc.main.id\n}\n',
+    ],
   ] as [string, [string, string][], string][])('accepts %s', async (_, pairs, extra) => {
     expect(failed(await verdict(pairs, extra))).toEqual([]);
   });
 
-  const PRIV_ASSOC = 'resource "aws_route_table_association" "private" {\n  count          = 2\n  subnet_id      = aws_subnet.private[count.index].id\n  route_table_id = aws_route_table.private.id\n}\n';
-  it('accepts private subnets without associations when the VPC\'s main route table goes to the NAT gateway', async () => {
+  const PRIV_ASSOC =
+    'resource "aws_route_table_association" "private" {\n  count          = 2\n  subnet_id      = aws_subnet.private[count.index].id\n  route_table_id = aws_route_table.private.id\n}\n';
+  it("accepts private subnets without associations when the VPC's main route table goes to the NAT gateway", async () => {
     const viaDefault = await verdict([
       [PRIV_ASSOC, ''],
-      ['resource "aws_route_table" "private" {\n  vpc_id = aws_vpc.main.id\n', 'resource "aws_default_route_table" "private" {\n  default_route_table_id = aws_vpc.main.default_route_table_id\n'],
+      [
+        'resource "aws_route_table" "private" {\n  vpc_id = aws_vpc.main.id\n',
+        'resource "aws_default_route_table" "private" {\n  default_route_table_id = aws_vpc.main.default_route_table_id\n',
+      ],
     ]);
     expect(failed(viaDefault)).toEqual([]);
-    const viaMainAssoc = await verdict([[PRIV_ASSOC, 'resource "aws_main_route_table_association" "private" {\n  vpc_id         = aws_vpc.main.id\n  route_table_id = aws_route_table.private.id\n}\n']]);
+    const viaMainAssoc = await verdict([
+      [
+        PRIV_ASSOC,
+        'resource "aws_main_route_table_association" "private" {\n  vpc_id         = aws_vpc.main.id\n  route_table_id = aws_route_table.private.id\n}\n',
+      ],
+    ]);
     expect(failed(viaMainAssoc)).toEqual([]);
   });
   it('says a subnet without an association uses the main table, and what that table lacks', async () => {
     const v = await verdict([
       [PRIV_ASSOC, ''],
-      ['resource "aws_route_table" "private" {\n  vpc_id = aws_vpc.main.id\n', 'resource "aws_default_route_table" "private" {\n  default_route_table_id = aws_vpc.main.default_route_table_id\n'],
+      [
+        'resource "aws_route_table" "private" {\n  vpc_id = aws_vpc.main.id\n',
+        'resource "aws_default_route_table" "private" {\n  default_route_table_id = aws_vpc.main.default_route_table_id\n',
+      ],
       ['    nat_gateway_id = aws_nat_gateway.main.id\n', '    gateway_id = aws_internet_gateway.main.id\n'],
     ]);
     expect(failed(v)).toEqual(['nat', 'subnets']);
     expect(en(v, 'nat')).toMatch(/No route table sends 0\.0\.0\.0\/0 to the NAT gateway .*the VPC's main route table/);
   });
-  it('refuses an internet gateway attached by the VPC\'s ARN, saying so', async () => {
+  it("refuses an internet gateway attached by the VPC's ARN, saying so", async () => {
     const v = await verdict([[IGW_VPC, 'resource "aws_internet_gateway" "main" {\n  vpc_id = aws_vpc.main.arn\n']]);
     expect(failed(v)).toEqual(['internet-route']);
     expect(en(v, 'internet-route')).toMatch(/vpc_id is aws_vpc\.main\.arn \(the ARN\)/);
   });
 });
 
-describe('provider version constraints (Terraform\'s legal forms)', () => {
-  it.each(['~> 6.0', '~>6.0', '~> 6.14', '~> 6.2.1', '>= 6.0, < 7.0', '>= 6.0.0, < 7.0.0', '< 7.0, >= 6.2', '6.20.0', '= 6.20.0', '~> 6.0, != 6.3.0'])('accepts "%s"', async (c) => {
-    expect(failed(await verdict([[VERSION, `      version = "${c}"\n`]]))).toEqual([]);
-  });
+describe("provider version constraints (Terraform's legal forms)", () => {
+  it.each(['~> 6.0', '~>6.0', '~> 6.14', '~> 6.2.1', '>= 6.0, < 7.0', '>= 6.0.0, < 7.0.0', '< 7.0, >= 6.2', '6.20.0', '= 6.20.0', '~> 6.0, != 6.3.0'])(
+    'accepts "%s"',
+    async (c) => {
+      expect(failed(await verdict([[VERSION, `      version = "${c}"\n`]]))).toEqual([]);
+    },
+  );
   it.each([
     ['>= 6.0', /no upper bound/],
     ['~> 6', /"~> 6" allows 7\.0 and later too; "~> 6\.0" stays within 6\.x/],
@@ -271,8 +341,22 @@ describe('provider version constraints (Terraform\'s legal forms)', () => {
 
 describe('Name tags', () => {
   it('accepts merge() with variables, and default_tags in the provider', async () => {
-    expect(failed(await verdict([['  tags = {\n    Name = "${var.name}-vpc"\n  }\n', '  tags = merge(var.extra_tags, { Name = "${var.name}-vpc" })\n']], '\nvariable "extra_tags" {\n  type    = map(string)\n  default = { Team = "platform" }\n}\n'))).toEqual([]);
-    expect(failed(await verdict([['  region = var.region\n', '  region = var.region\n\n  default_tags {\n    tags = {\n      Name = "devops-study"\n    }\n  }\n'], ['  tags = {\n    Name = "${var.name}-vpc"\n  }\n', '']]))).toEqual([]);
+    expect(
+      failed(
+        await verdict(
+          [['  tags = {\n    Name = "${var.name}-vpc"\n  }\n', '  tags = merge(var.extra_tags, { Name = "${var.name}-vpc" })\n']],
+          '\nvariable "extra_tags" {\n  type    = map(string)\n  default = { Team = "platform" }\n}\n',
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      failed(
+        await verdict([
+          ['  region = var.region\n', '  region = var.region\n\n  default_tags {\n    tags = {\n      Name = "devops-study"\n    }\n  }\n'],
+          ['  tags = {\n    Name = "${var.name}-vpc"\n  }\n', ''],
+        ]),
+      ),
+    ).toEqual([]);
   });
   it('refuses a resource without a Name, naming it', async () => {
     const v = await verdict([['  tags = {\n    Name = "${var.name}-igw"\n  }\n', '  tags = {\n    Team = "platform"\n  }\n']]);
@@ -346,7 +430,9 @@ module "vpc" {
       if (e instanceof NotGradable) msg = e.msg as { ko: string; en: string };
       else throw e;
     }
-    expect(msg?.en).toMatch(/^main\.tf:10: module "vpc" \(source = "terraform-aws-modules\/vpc\/aws"\) builds the VPC\. .*offline.*write the resources yourself.*costs no attempt/);
+    expect(msg?.en).toMatch(
+      /^main\.tf:10: module "vpc" \(source = "terraform-aws-modules\/vpc\/aws"\) builds the VPC\. .*offline.*write the resources yourself.*costs no attempt/,
+    );
     expect(msg?.ko).toMatch(/main\.tf:10: module "vpc"/);
   });
   it('next to hand-written resources it is graded, and a missing resource names the module that is not read', async () => {

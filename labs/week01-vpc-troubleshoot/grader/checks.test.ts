@@ -21,12 +21,29 @@ const solution = files(path.join(LAB, 'solution'));
 const starter = files(path.join(LAB, 'starter'));
 const sub = (m: Map<string, string>) => new Submission(new Map([...m].map(([k, v]) => [k, Buffer.from(v)])));
 const total = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const en = (v: GraderVerdict, id: string) => {
   const mm = v.checks.find((c) => c.id === id)?.message;
   return typeof mm === 'string' ? mm : (mm?.en ?? '');
 };
-const passed = (v: GraderVerdict) => labPassed(manifest, { gradable: true, score: total(v), maxScore: MAX, checks: v.checks.map((c) => ({ ...c, title: { ko: c.id, en: c.id }, maxPoints: POINTS[c.id as keyof typeof POINTS], hint: { ko: '', en: '' }, required: manifest.checks.find((x) => x.id === c.id)!.required, message: { ko: '', en: '' } })) } as never);
+const passed = (v: GraderVerdict) =>
+  labPassed(manifest, {
+    gradable: true,
+    score: total(v),
+    maxScore: MAX,
+    checks: v.checks.map((c) => ({
+      ...c,
+      title: { ko: c.id, en: c.id },
+      maxPoints: POINTS[c.id as keyof typeof POINTS],
+      hint: { ko: '', en: '' },
+      required: manifest.checks.find((x) => x.id === c.id)!.required,
+      message: { ko: '', en: '' },
+    })),
+  } as never);
 
 /** The solution with one file's text replaced (each `from` must occur exactly once). */
 function edit(base: Map<string, string>, file: string, ...pairs: [string, string][]): Map<string, string> {
@@ -51,7 +68,7 @@ async function notGradable(m: Map<string, string>): Promise<string> {
 }
 
 describe('the manifest and the instructions', () => {
-  it('is a troubleshooting lab of week 1 whose checks are the grader\'s, some of them required', () => {
+  it("is a troubleshooting lab of week 1 whose checks are the grader's, some of them required", () => {
     expect(manifest.id).toBe('week01-vpc-troubleshoot');
     expect(manifest.week).toBe(1);
     expect(manifest.purpose).toBe('troubleshoot');
@@ -63,11 +80,18 @@ describe('the manifest and the instructions', () => {
   });
   const read = (lang: string) => fs.readFileSync(path.join(LAB, `instructions.${lang}.md`), 'utf8').split('\n');
   it('have the same structure in Korean and English and list every check with its points', () => {
-    const shape = (lines: string[]) => ({ headings: lines.filter((l) => /^#{1,3} /.test(l)).length, fences: lines.filter((l) => l.startsWith('```')).length, rows: lines.filter((l) => l.startsWith('|')).length });
+    const shape = (lines: string[]) => ({
+      headings: lines.filter((l) => /^#{1,3} /.test(l)).length,
+      fences: lines.filter((l) => l.startsWith('```')).length,
+      rows: lines.filter((l) => l.startsWith('|')).length,
+    });
     expect(shape(read('ko'))).toEqual(shape(read('en')));
     for (const lang of ['ko', 'en']) {
       const rows = read(lang).filter((l) => l.startsWith('|') && /\|\s*\d+\s*\|$/.test(l));
-      expect(rows.map((r) => Number(r.split('|').at(-2)!.trim())), lang).toEqual(manifest.checks.map((c) => c.points));
+      expect(
+        rows.map((r) => Number(r.split('|').at(-2)!.trim())),
+        lang,
+      ).toEqual(manifest.checks.map((c) => c.points));
     }
   });
   it('do not give the repairs away: no file of the solution is quoted', () => {
@@ -91,7 +115,9 @@ describe('the lab folder, graded without Docker', () => {
     expect(failed(v)).toEqual(['alb-to-app', 'db-from-app-only', 'nat-placement', 'private-route', 'subnet-ranges']);
     expect(total(v) / MAX).toBeLessThan(manifest.passRatio);
     expect(passed(v)).toBe(false);
-    expect(en(v, 'subnet-ranges')).toMatch(/aws_subnet\.private\[0\] \(10\.0\.2\.0\/24\) and aws_subnet\.public\[2\] \(10\.0\.2\.0\/24\) overlap.*InvalidSubnet\.Conflict/);
+    expect(en(v, 'subnet-ranges')).toMatch(
+      /aws_subnet\.private\[0\] \(10\.0\.2\.0\/24\) and aws_subnet\.public\[2\] \(10\.0\.2\.0\/24\) overlap.*InvalidSubnet\.Conflict/,
+    );
     expect(en(v, 'private-route')).toMatch(/network\.tf:\d+ \(aws_subnet\.private\[0\]\).*internet gateway/);
     expect(en(v, 'nat-placement')).toMatch(/aws_nat_gateway\.main\[0\].*private subnet aws_subnet\.private\[0\]/);
     expect(en(v, 'alb-to-app')).toMatch(/security\.tf:\d+ \(aws_vpc_security_group_ingress_rule\.app_from_alb\).*app's own group/);
@@ -114,20 +140,62 @@ describe('the lab folder, graded without Docker', () => {
     const cases = labSubmissionDirs(lab, 'cases').map((d) => readCase(d).expect.fail);
     expect(cases.length).toBeGreaterThanOrEqual(5);
     expect(labSubmissionDirs(lab, 'variants').length).toBeGreaterThanOrEqual(5);
-    for (const id of manifest.checks.filter((c) => c.required).map((c) => c.id)) expect(cases.some((f) => f.includes(id)), id).toBe(true);
+    for (const id of manifest.checks.filter((c) => c.required).map((c) => c.id))
+      expect(
+        cases.some((f) => f.includes(id)),
+        id,
+      ).toBe(true);
   });
 });
 
 const NAT_IN_PRIVATE = ['subnet_id     = aws_subnet.public[count.index].id', 'subnet_id     = aws_subnet.private[count.index].id'] as [string, string];
-const ROUTE_TO_IGW = ['    cidr_block     = "0.0.0.0/0"\n    nat_gateway_id = aws_nat_gateway.main[count.index].id', '    cidr_block = "0.0.0.0/0"\n    gateway_id = aws_internet_gateway.main.id'] as [string, string];
+const ROUTE_TO_IGW = [
+  '    cidr_block     = "0.0.0.0/0"\n    nat_gateway_id = aws_nat_gateway.main[count.index].id',
+  '    cidr_block = "0.0.0.0/0"\n    gateway_id = aws_internet_gateway.main.id',
+] as [string, string];
 
 describe('equivalent repairs are accepted', () => {
   it.each([
-    ['the NAT gateways by element() over the splat', 'network.tf', [['subnet_id     = aws_subnet.public[count.index].id', 'subnet_id     = element(aws_subnet.public[*].id, count.index)']]],
-    ['the NAT gateways by the zone names written out', 'network.tf', [['  zones = slice(data.aws_availability_zones.available.names, 0, var.zone_count)', '  zones = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]']]],
-    ['new numbers 6 and 7', 'network.tf', [['  public_netnums  = [0, 1, 4]\n  private_netnums = [2, 3, 5]', '  public_netnums  = [0, 1, 6]\n  private_netnums = [2, 3, 7]']]],
-    ['the load balancer reaching the app on all ports of the app group', 'security.tf', [['  description                  = "To the app servers"\n  referenced_security_group_id = aws_security_group.app.id\n  ip_protocol                  = "tcp"\n  from_port                    = 8080\n  to_port                      = 8080', '  description                  = "To the app servers"\n  referenced_security_group_id = aws_security_group.app.id\n  ip_protocol                  = "-1"']]],
-    ['the app reaching MySQL in the VPC\'s range', 'security.tf', [['  description                  = "MySQL"\n  referenced_security_group_id = aws_security_group.db.id', '  description                  = "MySQL"\n  cidr_ipv4                    = var.vpc_cidr']]],
+    [
+      'the NAT gateways by element() over the splat',
+      'network.tf',
+      [['subnet_id     = aws_subnet.public[count.index].id', 'subnet_id     = element(aws_subnet.public[*].id, count.index)']],
+    ],
+    [
+      'the NAT gateways by the zone names written out',
+      'network.tf',
+      [
+        [
+          '  zones = slice(data.aws_availability_zones.available.names, 0, var.zone_count)',
+          '  zones = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]',
+        ],
+      ],
+    ],
+    [
+      'new numbers 6 and 7',
+      'network.tf',
+      [['  public_netnums  = [0, 1, 4]\n  private_netnums = [2, 3, 5]', '  public_netnums  = [0, 1, 6]\n  private_netnums = [2, 3, 7]']],
+    ],
+    [
+      'the load balancer reaching the app on all ports of the app group',
+      'security.tf',
+      [
+        [
+          '  description                  = "To the app servers"\n  referenced_security_group_id = aws_security_group.app.id\n  ip_protocol                  = "tcp"\n  from_port                    = 8080\n  to_port                      = 8080',
+          '  description                  = "To the app servers"\n  referenced_security_group_id = aws_security_group.app.id\n  ip_protocol                  = "-1"',
+        ],
+      ],
+    ],
+    [
+      "the app reaching MySQL in the VPC's range",
+      'security.tf',
+      [
+        [
+          '  description                  = "MySQL"\n  referenced_security_group_id = aws_security_group.db.id',
+          '  description                  = "MySQL"\n  cidr_ipv4                    = var.vpc_cidr',
+        ],
+      ],
+    ],
   ] as [string, string, [string, string][]][])('%s', async (_, file, pairs) => {
     const v = await grade(sub(edit(solution, file, ...pairs)));
     expect(failed(v), JSON.stringify(v.checks.filter((c) => !c.passed))).toEqual([]);
@@ -136,25 +204,75 @@ describe('equivalent repairs are accepted', () => {
 
 describe('wrong repairs are refused, saying why', () => {
   it.each([
-    ['the app open to 0.0.0.0/0 on 8080', 'security.tf', [['  description                  = "shop on 8080 from the load balancer"\n  referenced_security_group_id = aws_security_group.alb.id', '  description                  = "shop on 8080"\n  cidr_ipv4                    = "0.0.0.0/0"']], ['alb-to-app'], /whole internet/],
-    ['the database reached by the load balancer\'s group too', 'security.tf', [['  description                  = "MySQL from the app servers"\n  referenced_security_group_id = aws_security_group.app.id', '  description                  = "MySQL from the app servers"\n  referenced_security_group_id = aws_security_group.alb.id']], ['db-from-app-only'], /admits tcp 3306 from the app's group and nothing else/],
-    ['the database open to all traffic from the app', 'security.tf', [['  description                  = "MySQL from the app servers"\n  referenced_security_group_id = aws_security_group.app.id\n  ip_protocol                  = "tcp"\n  from_port                    = 3306\n  to_port                      = 3306', '  description                  = "Everything from the app servers"\n  referenced_security_group_id = aws_security_group.app.id\n  ip_protocol                  = "-1"']], ['db-from-app-only'], /wider ports/],
+    [
+      'the app open to 0.0.0.0/0 on 8080',
+      'security.tf',
+      [
+        [
+          '  description                  = "shop on 8080 from the load balancer"\n  referenced_security_group_id = aws_security_group.alb.id',
+          '  description                  = "shop on 8080"\n  cidr_ipv4                    = "0.0.0.0/0"',
+        ],
+      ],
+      ['alb-to-app'],
+      /whole internet/,
+    ],
+    [
+      "the database reached by the load balancer's group too",
+      'security.tf',
+      [
+        [
+          '  description                  = "MySQL from the app servers"\n  referenced_security_group_id = aws_security_group.app.id',
+          '  description                  = "MySQL from the app servers"\n  referenced_security_group_id = aws_security_group.alb.id',
+        ],
+      ],
+      ['db-from-app-only'],
+      /admits tcp 3306 from the app's group and nothing else/,
+    ],
+    [
+      'the database open to all traffic from the app',
+      'security.tf',
+      [
+        [
+          '  description                  = "MySQL from the app servers"\n  referenced_security_group_id = aws_security_group.app.id\n  ip_protocol                  = "tcp"\n  from_port                    = 3306\n  to_port                      = 3306',
+          '  description                  = "Everything from the app servers"\n  referenced_security_group_id = aws_security_group.app.id\n  ip_protocol                  = "-1"',
+        ],
+      ],
+      ['db-from-app-only'],
+      /wider ports/,
+    ],
     ['NAT gateways in private subnets', 'network.tf', [NAT_IN_PRIVATE], ['nat-placement'], /no way out either/],
     ['private routes to the internet gateway', 'network.tf', [ROUTE_TO_IGW], ['private-route'], /have none, so their connections time out/],
-    ['private subnets leaving through another zone\'s NAT gateway', 'network.tf', [['nat_gateway_id = aws_nat_gateway.main[count.index].id', 'nat_gateway_id = aws_nat_gateway.main[0].id']], ['rest-intact'], /another zone/],
-    ['the VPC renumbered', 'variables.tf', [['default     = "10.0.0.0/16"', 'default     = "10.1.0.0/16"']], ['rest-intact', 'subnet-ranges'], /lies outside|replaces the VPC/],
-    ['a route to the NAT gateway in gateway_id', 'network.tf', [['nat_gateway_id = aws_nat_gateway.main[count.index].id', 'gateway_id = aws_nat_gateway.main[count.index].id']], ['private-route'], /nat_gateway_id, not gateway_id/],
+    [
+      "private subnets leaving through another zone's NAT gateway",
+      'network.tf',
+      [['nat_gateway_id = aws_nat_gateway.main[count.index].id', 'nat_gateway_id = aws_nat_gateway.main[0].id']],
+      ['rest-intact'],
+      /another zone/,
+    ],
+    [
+      'the VPC renumbered',
+      'variables.tf',
+      [['default     = "10.0.0.0/16"', 'default     = "10.1.0.0/16"']],
+      ['rest-intact', 'subnet-ranges'],
+      /lies outside|replaces the VPC/,
+    ],
+    [
+      'a route to the NAT gateway in gateway_id',
+      'network.tf',
+      [['nat_gateway_id = aws_nat_gateway.main[count.index].id', 'gateway_id = aws_nat_gateway.main[count.index].id']],
+      ['private-route'],
+      /nat_gateway_id, not gateway_id/,
+    ],
   ] as [string, string, [string, string][], string[], RegExp][])('%s', async (_, file, pairs, fails, why) => {
     const v = await grade(sub(edit(solution, file, ...pairs)));
     expect(failed(v)).toEqual([...fails].sort());
     expect(fails.map((id) => en(v, id)).join(' ')).toMatch(why);
   });
-  it('private subnets without associations use the VPC\'s main table, which has no NAT route', async () => {
-    const m = edit(
-      solution,
-      'network.tf',
-      ['resource "aws_route_table_association" "private" {\n  count          = var.zone_count\n  subnet_id      = aws_subnet.private[count.index].id\n  route_table_id = aws_route_table.private[count.index].id\n}\n', ''],
-    );
+  it("private subnets without associations use the VPC's main table, which has no NAT route", async () => {
+    const m = edit(solution, 'network.tf', [
+      'resource "aws_route_table_association" "private" {\n  count          = var.zone_count\n  subnet_id      = aws_subnet.private[count.index].id\n  route_table_id = aws_route_table.private[count.index].id\n}\n',
+      '',
+    ]);
     // Without associations each private subnet uses the VPC's main table, which has no NAT route here.
     const v = await grade(sub(m));
     expect(failed(v)).toEqual(['private-route']);
@@ -168,7 +286,7 @@ describe('wrong repairs are refused, saying why', () => {
 });
 
 describe('reading the network', () => {
-  it('knows a zone by the data source\'s index or by its letter', () => {
+  it("knows a zone by the data source's index or by its letter", () => {
     expect(zoneKey(new Ref('data.aws_availability_zones.available.names[2]'))).toBe('#2');
     expect(zoneKey('ap-northeast-2c')).toBe('#2');
     expect(zoneKey('ap-northeast-2a')).toBe('#0');
@@ -221,7 +339,10 @@ resource "aws_vpc_security_group_egress_rule" "b" {
       { main: 'network.tf' },
     );
     const rules = readRules(model);
-    const show = rules.map((r) => `${r.group?.addr} ${r.dir} ${r.proto} ${r.from}-${r.to} ${r.peer.kind === 'cidr' ? r.peer.cidr : r.peer.kind === 'group' ? r.peer.group.addr : r.peer.kind} ${r.style}`);
+    const show = rules.map(
+      (r) =>
+        `${r.group?.addr} ${r.dir} ${r.proto} ${r.from}-${r.to} ${r.peer.kind === 'cidr' ? r.peer.cidr : r.peer.kind === 'group' ? r.peer.group.addr : r.peer.kind} ${r.style}`,
+    );
     expect(show.sort()).toEqual([
       'aws_security_group.alb egress tcp 443-443 0.0.0.0/0 rule-resource',
       'aws_security_group.alb egress tcp 443-443 0.0.0.0/0 rule-resource',
@@ -241,7 +362,9 @@ describe('submissions that cannot be graded, and hostile ones', () => {
     without.delete('network.tf');
     expect(await notGradable(without)).toMatch(/network\.tf is missing/);
     expect(await notGradable(new Map([...solution, ['network.tf', '\n \n']]))).toMatch(/network\.tf is empty/);
-    expect(await notGradable(new Map([...solution, ['security.tf', 'resource "aws_security_group" "x" {\n']]))).toMatch(/security\.tf is not valid HCL at line \d+/);
+    expect(await notGradable(new Map([...solution, ['security.tf', 'resource "aws_security_group" "x" {\n']]))).toMatch(
+      /security\.tf is not valid HCL at line \d+/,
+    );
     expect(await notGradable(new Map([...solution, ['extra.tf', 'resource "aws_vpc" "main" {\n}\n']]))).toMatch(/aws_vpc\.main is declared twice/);
   });
   it('deep nesting is refused before the parser sees it; huge counts and cycles are graded, not crashed on', async () => {
@@ -249,7 +372,13 @@ describe('submissions that cannot be graded, and hostile ones', () => {
     const huge = edit(solution, 'variables.tf', ['default     = 3', 'default     = 100000000']);
     const v = await grade(sub(huge));
     expect(failed(v)).toContain('subnet-ranges');
-    const cycle = new Map([...solution, ['extra.tf', 'locals {\n  a = local.b\n  b = local.a\n}\nresource "aws_security_group_rule" "c" {\n  type = "ingress"\n  security_group_id = local.a\n  cidr_blocks = local.b\n}\n']]);
+    const cycle = new Map([
+      ...solution,
+      [
+        'extra.tf',
+        'locals {\n  a = local.b\n  b = local.a\n}\nresource "aws_security_group_rule" "c" {\n  type = "ingress"\n  security_group_id = local.a\n  cidr_blocks = local.b\n}\n',
+      ],
+    ]);
     expect(failed(await grade(sub(cycle)))).toEqual([]);
   });
   it('is deterministic', async () => {

@@ -19,7 +19,14 @@ export { warmup };
 
 export const CHECK_IDS = ['subnet-ranges', 'private-route', 'nat-placement', 'alb-to-app', 'db-from-app-only', 'rest-intact'] as const;
 type CheckId = (typeof CHECK_IDS)[number];
-export const POINTS: Record<CheckId, number> = { 'subnet-ranges': 3, 'private-route': 2, 'nat-placement': 2, 'alb-to-app': 3, 'db-from-app-only': 3, 'rest-intact': 2 };
+export const POINTS: Record<CheckId, number> = {
+  'subnet-ranges': 3,
+  'private-route': 2,
+  'nat-placement': 2,
+  'alb-to-app': 3,
+  'db-from-app-only': 3,
+  'rest-intact': 2,
+};
 
 export const VPC_CIDR = '10.0.0.0/16';
 export const ZONES = 3;
@@ -106,7 +113,12 @@ function checkSubnetRanges(model: Model, net: Network, subs: Subnet[]): CheckVer
       `There are ${pub.length} public and ${priv.length} private subnets. The third availability zone (zone_count = 3) is the change being shipped: taking it back makes the overlap go away without fixing it. Each zone needs one public and one private subnet.`,
     );
   else {
-    const short = ([['public', pub], ['private', priv]] as const).find(([, xs]) => zonesOf(xs).size < ZONES);
+    const short = (
+      [
+        ['public', pub],
+        ['private', priv],
+      ] as const
+    ).find(([, xs]) => zonesOf(xs).size < ZONES);
     if (short) {
       const [role, xs] = short;
       const zs = [...zonesOf(xs)].map(zoneName).join(', ') || '?';
@@ -120,20 +132,33 @@ function checkSubnetRanges(model: Model, net: Network, subs: Subnet[]): CheckVer
   let rangeMsg: B | null = null;
   const vpc = parseCidr(VPC_CIDR)!;
   const unknown = subs.find((s) => s.info.cidr === null);
-  if (unknown) rangeMsg = m(`${model.where(unknown.inst)}: cidr_block을 계산할 수 없습니다: ${unknown.info.cidrError?.ko ?? why(unknown.info.cidrVal).ko}.`, `${model.where(unknown.inst)}: cannot work out cidr_block: ${unknown.info.cidrError?.en ?? why(unknown.info.cidrVal).en}.`);
+  if (unknown)
+    rangeMsg = m(
+      `${model.where(unknown.inst)}: cidr_block을 계산할 수 없습니다: ${unknown.info.cidrError?.ko ?? why(unknown.info.cidrVal).ko}.`,
+      `${model.where(unknown.inst)}: cannot work out cidr_block: ${unknown.info.cidrError?.en ?? why(unknown.info.cidrVal).en}.`,
+    );
   else {
     const wrongSize = subs.find((s) => s.info.cidr!.prefix !== 24);
     const outside = subs.find((s) => !contains(vpc, s.info.cidr!));
     let pair: [Subnet, Subnet] | null = null;
-    for (let i = 0; i < subs.length && !pair; i++) for (let j = i + 1; j < subs.length && !pair; j++) if (overlaps(subs[i]!.info.cidr!, subs[j]!.info.cidr!)) pair = [subs[i]!, subs[j]!];
+    for (let i = 0; i < subs.length && !pair; i++)
+      for (let j = i + 1; j < subs.length && !pair; j++) if (overlaps(subs[i]!.info.cidr!, subs[j]!.info.cidr!)) pair = [subs[i]!, subs[j]!];
     if (pair) {
       const [a, b] = pair;
       rangeMsg = m(
         `${a.inst.addr}(${a.cidr})와 ${b.inst.addr}(${b.cidr})의 대역이 겹칩니다. AWS는 나중에 만드는 쪽을 InvalidSubnet.Conflict로 거부합니다. cidrsubnet()의 세 번째 인자(번호)가 서브넷마다 달라야 합니다.`,
         `${a.inst.addr} (${a.cidr}) and ${b.inst.addr} (${b.cidr}) overlap: AWS refuses whichever is created second with InvalidSubnet.Conflict. Each subnet needs its own cidrsubnet() number (the third argument).`,
       );
-    } else if (outside) rangeMsg = m(`${model.where(outside.inst)}: ${outside.cidr}가 VPC 대역 ${VPC_CIDR} 밖에 있습니다.`, `${model.where(outside.inst)}: ${outside.cidr} lies outside the VPC's ${VPC_CIDR}.`);
-    else if (wrongSize) rangeMsg = m(`${model.where(wrongSize.inst)}: ${wrongSize.cidr}는 /24가 아닙니다. 쇼핑몰의 서브넷은 모두 /24입니다.`, `${model.where(wrongSize.inst)}: ${wrongSize.cidr} is not a /24; every subnet of the shop is a /24.`);
+    } else if (outside)
+      rangeMsg = m(
+        `${model.where(outside.inst)}: ${outside.cidr}가 VPC 대역 ${VPC_CIDR} 밖에 있습니다.`,
+        `${model.where(outside.inst)}: ${outside.cidr} lies outside the VPC's ${VPC_CIDR}.`,
+      );
+    else if (wrongSize)
+      rangeMsg = m(
+        `${model.where(wrongSize.inst)}: ${wrongSize.cidr}는 /24가 아닙니다. 쇼핑몰의 서브넷은 모두 /24입니다.`,
+        `${model.where(wrongSize.inst)}: ${wrongSize.cidr} is not a /24; every subnet of the shop is a /24.`,
+      );
   }
 
   // The live subnets: same role, range and zone as in the state. A changed cidr_block replaces the subnet.
@@ -186,9 +211,16 @@ function checkPrivateRoute(model: Model, subs: Subnet[]): CheckVerdict {
     if (!d)
       return {
         ok: false,
-        message: s.info.rts.length === 0
-          ? m(`${w}: 이 서브넷이 쓰는 라우팅 테이블을 찾을 수 없습니다(연결도, VPC의 기본 테이블도 없음).`, `${w}: no route table applies to this subnet (no association, and no main table of its VPC).`)
-          : m(`${w}: 이 서브넷의 라우팅 테이블(${list(tables)})에 0.0.0.0/0 경로가 없어 인터넷으로 나갈 길이 없습니다.`, `${w}: its route table (${list(tables)}) has no 0.0.0.0/0 route, so nothing leaves the VPC.`),
+        message:
+          s.info.rts.length === 0
+            ? m(
+                `${w}: 이 서브넷이 쓰는 라우팅 테이블을 찾을 수 없습니다(연결도, VPC의 기본 테이블도 없음).`,
+                `${w}: no route table applies to this subnet (no association, and no main table of its VPC).`,
+              )
+            : m(
+                `${w}: 이 서브넷의 라우팅 테이블(${list(tables)})에 0.0.0.0/0 경로가 없어 인터넷으로 나갈 길이 없습니다.`,
+                `${w}: its route table (${list(tables)}) has no 0.0.0.0/0 route, so nothing leaves the VPC.`,
+              ),
       };
     const via = s.info.rts.some((r) => r.inst === d.at) ? '' : ` (${model.where(d.at)})`;
     if (d.target === 'igw')
@@ -199,8 +231,21 @@ function checkPrivateRoute(model: Model, subs: Subnet[]): CheckVerdict {
           `${w}: the route table of this private subnet (${list(tables)}) sends 0.0.0.0/0 to the internet gateway${via}. An internet gateway forwards only instances that have a public address, and the app servers here have none, so their connections time out. A private subnet leaves through a NAT gateway (nat_gateway_id).`,
         ),
       };
-    if (d.target === 'nat-as-gateway') return { ok: false, message: m(`${model.where(d.at)}: NAT 게이트웨이로 가는 경로는 gateway_id가 아니라 nat_gateway_id에 적습니다.`, `${model.where(d.at)}: a route to a NAT gateway goes in nat_gateway_id, not gateway_id.`) };
-    return { ok: false, message: m(`${w}: 0.0.0.0/0이 NAT 게이트웨이가 아닌 곳으로 갑니다(${model.where(d.at)}).`, `${w}: 0.0.0.0/0 goes somewhere other than a NAT gateway (${model.where(d.at)}).`) };
+    if (d.target === 'nat-as-gateway')
+      return {
+        ok: false,
+        message: m(
+          `${model.where(d.at)}: NAT 게이트웨이로 가는 경로는 gateway_id가 아니라 nat_gateway_id에 적습니다.`,
+          `${model.where(d.at)}: a route to a NAT gateway goes in nat_gateway_id, not gateway_id.`,
+        ),
+      };
+    return {
+      ok: false,
+      message: m(
+        `${w}: 0.0.0.0/0이 NAT 게이트웨이가 아닌 곳으로 갑니다(${model.where(d.at)}).`,
+        `${w}: 0.0.0.0/0 goes somewhere other than a NAT gateway (${model.where(d.at)}).`,
+      ),
+    };
   });
   // One message per distinct problem: three subnets with the same table say the same thing.
   const failed = parts.filter((p) => !p.ok);
@@ -216,16 +261,30 @@ function checkNatPlacement(model: Model, subs: Subnet[]): CheckVerdict {
   const id = 'nat-placement';
   const nats = model.instances('aws_nat_gateway');
   if (nats.length === 0)
-    return partial(id, POINTS[id], [{ ok: false, message: m('NAT 게이트웨이가 없습니다. 사설 서브넷의 앱 서버가 결제 API와 레지스트리에 닿을 길이 없어집니다.', 'There is no NAT gateway: the app servers in the private subnets have no way to the payment API and the registries.') }]);
+    return partial(id, POINTS[id], [
+      {
+        ok: false,
+        message: m(
+          'NAT 게이트웨이가 없습니다. 사설 서브넷의 앱 서버가 결제 API와 레지스트리에 닿을 길이 없어집니다.',
+          'There is no NAT gateway: the app servers in the private subnets have no way to the payment API and the registries.',
+        ),
+      },
+    ]);
   let problem: B | null = null;
   for (const nat of nats) {
     const w = model.where(nat);
     if (model.attr(nat, 'connectivity_type') === 'private') {
-      problem = m(`${w}: connectivity_type = "private"인 NAT 게이트웨이는 인터넷으로 나가지 못합니다.`, `${w}: a NAT gateway with connectivity_type = "private" cannot reach the internet.`);
+      problem = m(
+        `${w}: connectivity_type = "private"인 NAT 게이트웨이는 인터넷으로 나가지 못합니다.`,
+        `${w}: a NAT gateway with connectivity_type = "private" cannot reach the internet.`,
+      );
       break;
     }
     if (!refTo(model.attr(nat, 'allocation_id'), 'aws_eip')) {
-      problem = m(`${w}: allocation_id가 이 설정의 aws_eip를 가리키지 않습니다. 공용 NAT 게이트웨이에는 Elastic IP가 필요합니다.`, `${w}: allocation_id does not refer to an aws_eip of this configuration; a public NAT gateway needs an Elastic IP.`);
+      problem = m(
+        `${w}: allocation_id가 이 설정의 aws_eip를 가리키지 않습니다. 공용 NAT 게이트웨이에는 Elastic IP가 필요합니다.`,
+        `${w}: allocation_id does not refer to an aws_eip of this configuration; a public NAT gateway needs an Elastic IP.`,
+      );
       break;
     }
     const s = subs.find((x) => x.inst === refTo(model.attr(nat, 'subnet_id'), 'aws_subnet'));
@@ -235,7 +294,13 @@ function checkNatPlacement(model: Model, subs: Subnet[]): CheckVerdict {
     }
     const d = defaults(s.info.rts)[0];
     if (s.role === 'private' || d?.target !== 'igw') {
-      const where = d ? (d.target === 'igw' ? m('인터넷 게이트웨이', 'the internet gateway') : d.target === 'nat' || d.target === 'nat-as-gateway' ? m('NAT 게이트웨이', 'a NAT gateway') : m('다른 대상', 'something else')) : m('아무 데도 없음', 'nowhere');
+      const where = d
+        ? d.target === 'igw'
+          ? m('인터넷 게이트웨이', 'the internet gateway')
+          : d.target === 'nat' || d.target === 'nat-as-gateway'
+            ? m('NAT 게이트웨이', 'a NAT gateway')
+            : m('다른 대상', 'something else')
+        : m('아무 데도 없음', 'nowhere');
       problem = m(
         `${w}: NAT 게이트웨이가 ${s.role === 'private' ? '사설' : '공개'} 서브넷 ${s.inst.addr}에 있습니다(그 서브넷의 0.0.0.0/0 → ${where.ko}). NAT 게이트웨이는 사설 서브넷의 트래픽을 받아 자기 서브넷의 경로로 인터넷 게이트웨이에 내보냅니다. 그래서 자기 자신이 인터넷 게이트웨이로 가는 공개 서브넷에 있어야 하고, 사설 서브넷에 있으면 NAT 게이트웨이도 나갈 길이 없습니다.`,
         `${w}: the NAT gateway sits in the ${s.role} subnet ${s.inst.addr} (its 0.0.0.0/0 → ${where.en}). A NAT gateway takes the private subnets' traffic and sends it out through its own subnet's route to the internet gateway, so it must itself sit in a public subnet whose route reaches the internet gateway; in a private subnet it has no way out either.`,
@@ -258,7 +323,12 @@ interface Groups {
 
 function missingGroups(g: Groups): B | null {
   const gone = (['alb', 'app', 'db'] as const).filter((k) => !g[k]);
-  return gone.length ? m(`보안 그룹 ${gone.map((k) => `aws_security_group.${k}`).join(', ')}가 없습니다.`, `The security group(s) ${gone.map((k) => `aws_security_group.${k}`).join(', ')} are missing.`) : null;
+  return gone.length
+    ? m(
+        `보안 그룹 ${gone.map((k) => `aws_security_group.${k}`).join(', ')}가 없습니다.`,
+        `The security group(s) ${gone.map((k) => `aws_security_group.${k}`).join(', ')} are missing.`,
+      )
+    : null;
 }
 
 function checkAlbToApp(model: Model, g: Groups, privateCidrs: string[]): CheckVerdict {
@@ -280,7 +350,10 @@ function checkAlbToApp(model: Model, g: Groups, privateCidrs: string[]): CheckVe
             `${describeRule(model, self).ko}: 이 규칙의 출처가 앱 그룹 자신입니다. 그래서 8080은 앱 서버끼리만 열려 있고, 로드 밸런서의 헬스 체크와 요청은 막혀 시간 초과가 납니다(Target.Timeout). 출처는 로드 밸런서의 그룹이어야 합니다.`,
             `${describeRule(model, self).en}: this rule's source is the app's own group, so 8080 is open only between app servers, and the load balancer's health checks and requests are dropped and time out (Target.Timeout). Its source must be the load balancer's group.`,
           )
-        : m(`${model.where(app)}: 앱 그룹에 로드 밸런서 그룹(aws_security_group.alb)에서 들어오는 tcp 8080을 허용하는 규칙이 없습니다.`, `${model.where(app)}: no rule of the app's group admits tcp 8080 from the load balancer's group (aws_security_group.alb).`),
+        : m(
+            `${model.where(app)}: 앱 그룹에 로드 밸런서 그룹(aws_security_group.alb)에서 들어오는 tcp 8080을 허용하는 규칙이 없습니다.`,
+            `${model.where(app)}: no rule of the app's group admits tcp 8080 from the load balancer's group (aws_security_group.alb).`,
+          ),
     },
     {
       ok: ranges.length === 0,
@@ -293,7 +366,10 @@ function checkAlbToApp(model: Model, g: Groups, privateCidrs: string[]): CheckVe
     },
     {
       ok: albOut,
-      message: m(`${model.where(alb)}: 로드 밸런서 그룹에 앱 그룹으로 나가는 tcp 8080 egress 규칙이 없습니다. Terraform이 관리하는 보안 그룹에는 기본 egress 규칙이 없어, 양쪽 끝에 규칙이 하나씩 필요합니다.`, `${model.where(alb)}: the load balancer's group has no egress rule for tcp 8080 to the app's group. A group Terraform manages has no default egress rule, so each hop needs a rule on both ends.`),
+      message: m(
+        `${model.where(alb)}: 로드 밸런서 그룹에 앱 그룹으로 나가는 tcp 8080 egress 규칙이 없습니다. Terraform이 관리하는 보안 그룹에는 기본 egress 규칙이 없어, 양쪽 끝에 규칙이 하나씩 필요합니다.`,
+        `${model.where(alb)}: the load balancer's group has no egress rule for tcp 8080 to the app's group. A group Terraform manages has no default egress rule, so each hop needs a rule on both ends.`,
+      ),
     },
   ]);
 }
@@ -314,7 +390,10 @@ function checkDb(model: Model, g: Groups, privateCidrs: string[]): CheckVerdict 
   return partial(id, POINTS[id], [
     {
       ok: fromApp,
-      message: m(`${model.where(db)}: 데이터베이스 그룹에 앱 그룹에서 들어오는 tcp 3306을 허용하는 규칙이 없어 앱이 데이터베이스에 닿지 못합니다. 규칙을 지우는 것은 고친 것이 아닙니다.`, `${model.where(db)}: no rule of the database's group admits tcp 3306 from the app's group, so the app cannot reach its database. Deleting rules is not a fix.`),
+      message: m(
+        `${model.where(db)}: 데이터베이스 그룹에 앱 그룹에서 들어오는 tcp 3306을 허용하는 규칙이 없어 앱이 데이터베이스에 닿지 못합니다. 규칙을 지우는 것은 고친 것이 아닙니다.`,
+        `${model.where(db)}: no rule of the database's group admits tcp 3306 from the app's group, so the app cannot reach its database. Deleting rules is not a fix.`,
+      ),
     },
     {
       ok: !e,
@@ -337,7 +416,10 @@ function checkDb(model: Model, g: Groups, privateCidrs: string[]): CheckVerdict 
             `${describeRule(model, misplaced).ko}: 3306 egress 규칙이 데이터베이스 그룹에 붙어 있습니다. 앱에서 데이터베이스로 가는 연결은 앱 그룹에서 나가므로, 앱 그룹에 데이터베이스 그룹으로 나가는 tcp 3306 규칙이 있어야 합니다(보안 그룹은 상태 저장이라 응답에는 규칙이 필요 없습니다).`,
             `${describeRule(model, misplaced).en}: the 3306 egress rule sits on the database's group. The app's connection to the database leaves through the app's group, so the app's group needs an egress rule for tcp 3306 to the database's group (groups are stateful: the replies need no rule).`,
           )
-        : m(`${model.where(app)}: 앱 그룹에 데이터베이스 그룹으로 나가는 tcp 3306 egress 규칙이 없어 연결이 ETIMEDOUT으로 끝납니다.`, `${model.where(app)}: the app's group has no egress rule for tcp 3306 to the database's group, so the connection ends in ETIMEDOUT.`),
+        : m(
+            `${model.where(app)}: 앱 그룹에 데이터베이스 그룹으로 나가는 tcp 3306 egress 규칙이 없어 연결이 ETIMEDOUT으로 끝납니다.`,
+            `${model.where(app)}: the app's group has no egress rule for tcp 3306 to the database's group, so the connection ends in ETIMEDOUT.`,
+          ),
     },
   ]);
 }
@@ -352,9 +434,16 @@ function checkRest(model: Model, net: Network, subs: Subnet[], g: Groups): Check
   if (!net.vpc) vpcMsg = m(`aws_vpc가 하나여야 하는데 ${net.vpcs.length}개입니다.`, `There must be one aws_vpc; there are ${net.vpcs.length}.`);
   else {
     const c = model.attr(net.vpc, 'cidr_block');
-    if (c !== VPC_CIDR) vpcMsg = m(`${model.where(net.vpc)}: VPC 대역이 ${showVal(c ?? null)}입니다. VPC의 대역(${VPC_CIDR})은 바꾸면 VPC가 교체됩니다.`, `${model.where(net.vpc)}: the VPC's range is ${showVal(c ?? null)}; changing it (${VPC_CIDR}) replaces the VPC.`);
+    if (c !== VPC_CIDR)
+      vpcMsg = m(
+        `${model.where(net.vpc)}: VPC 대역이 ${showVal(c ?? null)}입니다. VPC의 대역(${VPC_CIDR})은 바꾸면 VPC가 교체됩니다.`,
+        `${model.where(net.vpc)}: the VPC's range is ${showVal(c ?? null)}; changing it (${VPC_CIDR}) replaces the VPC.`,
+      );
     else if (!isTrue(model.attr(net.vpc, 'enable_dns_hostnames')) || model.attr(net.vpc, 'enable_dns_support') === false)
-      vpcMsg = m(`${model.where(net.vpc)}: VPC의 DNS 설정(enable_dns_support, enable_dns_hostnames)이 꺼졌습니다.`, `${model.where(net.vpc)}: the VPC's DNS settings (enable_dns_support, enable_dns_hostnames) were turned off.`);
+      vpcMsg = m(
+        `${model.where(net.vpc)}: VPC의 DNS 설정(enable_dns_support, enable_dns_hostnames)이 꺼졌습니다.`,
+        `${model.where(net.vpc)}: the VPC's DNS settings (enable_dns_support, enable_dns_hostnames) were turned off.`,
+      );
   }
   // 2. The public side and the private subnets' addresses.
   let publicMsg: B | null = null;
@@ -362,10 +451,23 @@ function checkRest(model: Model, net: Network, subs: Subnet[], g: Groups): Check
   const pubNotIgw = subs.find((s) => s.role === 'public' && defaults(s.info.rts)[0]?.target !== 'igw');
   const pubNoIp = subs.find((s) => s.role === 'public' && !s.info.mapPublic);
   const privIp = subs.find((s) => s.role === 'private' && s.info.mapPublic);
-  if (igws.length === 0 || !igws.some((i) => net.vpc && refTo(model.attr(i, 'vpc_id'), 'aws_vpc') === net.vpc)) publicMsg = m('VPC에 붙은 인터넷 게이트웨이가 없습니다.', 'No internet gateway is attached to the VPC.');
-  else if (pubNotIgw) publicMsg = m(`${model.where(pubNotIgw.inst)}: 공개 서브넷의 0.0.0.0/0이 더 이상 인터넷 게이트웨이로 가지 않습니다. 로드 밸런서가 인터넷에서 닿지 않습니다.`, `${model.where(pubNotIgw.inst)}: this public subnet's 0.0.0.0/0 no longer goes to the internet gateway, so the load balancer cannot be reached from the internet.`);
-  else if (pubNoIp) publicMsg = m(`${model.where(pubNoIp.inst)}: 공개 서브넷의 map_public_ip_on_launch = true가 사라졌습니다.`, `${model.where(pubNoIp.inst)}: the public subnet lost map_public_ip_on_launch = true.`);
-  else if (privIp) publicMsg = m(`${model.where(privIp.inst)}: 사설 서브넷이 공인 IP를 줍니다(map_public_ip_on_launch = true). 앱 서버와 데이터베이스는 인터넷에서 주소로 닿으면 안 됩니다.`, `${model.where(privIp.inst)}: a private subnet hands out public addresses (map_public_ip_on_launch = true); the app servers and the database must not be addressable from the internet.`);
+  if (igws.length === 0 || !igws.some((i) => net.vpc && refTo(model.attr(i, 'vpc_id'), 'aws_vpc') === net.vpc))
+    publicMsg = m('VPC에 붙은 인터넷 게이트웨이가 없습니다.', 'No internet gateway is attached to the VPC.');
+  else if (pubNotIgw)
+    publicMsg = m(
+      `${model.where(pubNotIgw.inst)}: 공개 서브넷의 0.0.0.0/0이 더 이상 인터넷 게이트웨이로 가지 않습니다. 로드 밸런서가 인터넷에서 닿지 않습니다.`,
+      `${model.where(pubNotIgw.inst)}: this public subnet's 0.0.0.0/0 no longer goes to the internet gateway, so the load balancer cannot be reached from the internet.`,
+    );
+  else if (pubNoIp)
+    publicMsg = m(
+      `${model.where(pubNoIp.inst)}: 공개 서브넷의 map_public_ip_on_launch = true가 사라졌습니다.`,
+      `${model.where(pubNoIp.inst)}: the public subnet lost map_public_ip_on_launch = true.`,
+    );
+  else if (privIp)
+    publicMsg = m(
+      `${model.where(privIp.inst)}: 사설 서브넷이 공인 IP를 줍니다(map_public_ip_on_launch = true). 앱 서버와 데이터베이스는 인터넷에서 주소로 닿으면 안 됩니다.`,
+      `${model.where(privIp.inst)}: a private subnet hands out public addresses (map_public_ip_on_launch = true); the app servers and the database must not be addressable from the internet.`,
+    );
   // 3. Each private subnet leaves through the NAT gateway of its own zone, as in the working network.
   let natMsg: B | null = null;
   for (const s of subs.filter((x) => x.role === 'private')) {
@@ -385,8 +487,16 @@ function checkRest(model: Model, net: Network, subs: Subnet[], g: Groups): Check
   if (g.alb && g.app) {
     const httpsIn = g.rules.some((r) => r.group === g.alb && r.dir === 'ingress' && allowsTcp(r, 443) && isAnywhere(r.peer));
     const httpsOut = g.rules.some((r) => r.group === g.app && r.dir === 'egress' && allowsTcp(r, 443) && isAnywhere(r.peer));
-    if (!httpsIn) chainMsg = m(`${model.where(g.alb)}: 로드 밸런서가 인터넷(0.0.0.0/0)에서 오는 HTTPS(443)를 더 이상 받지 않습니다. 쇼핑몰이 손님에게서 끊깁니다.`, `${model.where(g.alb)}: the load balancer no longer admits HTTPS (443) from the internet (0.0.0.0/0): the shop is cut off from its customers.`);
-    else if (!httpsOut) chainMsg = m(`${model.where(g.app)}: 앱 서버가 HTTPS(443)로 밖에 나가는 규칙이 사라졌습니다. 결제 API와 레지스트리에 닿지 못합니다.`, `${model.where(g.app)}: the app servers' egress rule for HTTPS (443) is gone: they cannot reach the payment API and the registries.`);
+    if (!httpsIn)
+      chainMsg = m(
+        `${model.where(g.alb)}: 로드 밸런서가 인터넷(0.0.0.0/0)에서 오는 HTTPS(443)를 더 이상 받지 않습니다. 쇼핑몰이 손님에게서 끊깁니다.`,
+        `${model.where(g.alb)}: the load balancer no longer admits HTTPS (443) from the internet (0.0.0.0/0): the shop is cut off from its customers.`,
+      );
+    else if (!httpsOut)
+      chainMsg = m(
+        `${model.where(g.app)}: 앱 서버가 HTTPS(443)로 밖에 나가는 규칙이 사라졌습니다. 결제 API와 레지스트리에 닿지 못합니다.`,
+        `${model.where(g.app)}: the app servers' egress rule for HTTPS (443) is gone: they cannot reach the payment API and the registries.`,
+      );
   } else chainMsg = missingGroups(g);
   // 5. Rules AWS and the provider accept: one style per group, no duplicates.
   let hygieneMsg: B | null = null;
@@ -426,4 +536,3 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
   report(checkRest(model, net, subs, groups));
   return { gradable: true, checks };
 }
-

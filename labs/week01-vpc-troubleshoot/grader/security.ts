@@ -13,11 +13,7 @@ import { refTo, why, type B } from '../../../grader-kit/tf-aws-network';
 export type Direction = 'ingress' | 'egress';
 export type Style = 'rule-resource' | 'legacy-rule' | 'inline';
 
-export type Peer =
-  | { kind: 'cidr'; cidr: string }
-  | { kind: 'group'; group: Instance }
-  | { kind: 'prefix-list' }
-  | { kind: 'unknown'; why: B };
+export type Peer = { kind: 'cidr'; cidr: string } | { kind: 'group'; group: Instance } | { kind: 'prefix-list' } | { kind: 'unknown'; why: B };
 
 export interface Rule {
   /** The group the rule belongs to, or null when its security_group_id is not one of this configuration's groups. */
@@ -41,7 +37,8 @@ function proto(v: Val | undefined): string | null {
   return null;
 }
 
-const port = (v: Val | undefined): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : null);
+const port = (v: Val | undefined): number | null =>
+  typeof v === 'number' && Number.isInteger(v) ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : null;
 
 /** Does the rule let tcp traffic on this port through? All protocols do; a port range must hold the port. */
 export function allowsTcp(r: Rule, p: number): boolean {
@@ -69,10 +66,13 @@ export function isAnywhere(peer: Peer): boolean {
 /** Whether the rules' address ranges together hold every one of the given ranges (group peers never do). */
 export function rangesCover(rules: Rule[], inner: string[]): boolean {
   const outers = rules.flatMap((r) => (r.peer.kind === 'cidr' ? [parseCidr(r.peer.cidr)] : [])).filter((c) => c !== null);
-  return inner.length > 0 && inner.every((x) => {
-    const c = parseCidr(x);
-    return !!c && outers.some((o) => contains(o, c));
-  });
+  return (
+    inner.length > 0 &&
+    inner.every((x) => {
+      const c = parseCidr(x);
+      return !!c && outers.some((o) => contains(o, c));
+    })
+  );
 }
 
 export function describePeer(peer: Peer): B {
@@ -89,7 +89,12 @@ export function describePeer(peer: Peer): B {
 }
 
 export function describeRule(model: Model, r: Rule): B {
-  const ports = r.proto === 'all' ? m('모든 트래픽', 'all traffic') : r.from === r.to ? m(`${r.proto} ${r.from}`, `${r.proto} ${r.from}`) : m(`${r.proto} ${r.from}-${r.to}`, `${r.proto} ${r.from}-${r.to}`);
+  const ports =
+    r.proto === 'all'
+      ? m('모든 트래픽', 'all traffic')
+      : r.from === r.to
+        ? m(`${r.proto} ${r.from}`, `${r.proto} ${r.from}`)
+        : m(`${r.proto} ${r.from}-${r.to}`, `${r.proto} ${r.from}-${r.to}`);
   const peer = describePeer(r.peer);
   const where = model.where(r.at);
   return r.dir === 'ingress'
@@ -98,7 +103,20 @@ export function describeRule(model: Model, r: Rule): B {
 }
 
 /** Peers of one rule: several when a list (cidr_blocks, security_groups) names several. */
-function peersOf(model: Model, v: { cidrs?: Val | undefined; cidrs6?: Val | undefined; groups?: Val | undefined; group?: Val | undefined; cidr?: Val | undefined; cidr6?: Val | undefined; prefix?: Val | undefined; self?: boolean; owner: Instance | null }): Peer[] {
+function peersOf(
+  model: Model,
+  v: {
+    cidrs?: Val | undefined;
+    cidrs6?: Val | undefined;
+    groups?: Val | undefined;
+    group?: Val | undefined;
+    cidr?: Val | undefined;
+    cidr6?: Val | undefined;
+    prefix?: Val | undefined;
+    self?: boolean;
+    owner: Instance | null;
+  },
+): Peer[] {
   const out: Peer[] = [];
   const addCidr = (x: Val | undefined) => {
     if (x === undefined || x === null) return;
@@ -108,7 +126,14 @@ function peersOf(model: Model, v: { cidrs?: Val | undefined; cidrs6?: Val | unde
   const addGroup = (x: Val | undefined) => {
     if (x === undefined || x === null) return;
     const g = refTo(x, 'aws_security_group');
-    out.push(g ? { kind: 'group', group: g } : { kind: 'unknown', why: x instanceof Unknown ? why(x) : m('이 설정의 보안 그룹 id가 아닙니다', 'not the id of a security group of this configuration') });
+    out.push(
+      g
+        ? { kind: 'group', group: g }
+        : {
+            kind: 'unknown',
+            why: x instanceof Unknown ? why(x) : m('이 설정의 보안 그룹 id가 아닙니다', 'not the id of a security group of this configuration'),
+          },
+    );
   };
   const list = (x: Val | undefined, add: (y: Val) => void) => {
     if (x === undefined || x === null) return;
@@ -132,18 +157,55 @@ export function readRules(model: Model): Rule[] {
   for (const dir of ['ingress', 'egress'] as const) {
     for (const at of model.instances(`aws_vpc_security_group_${dir}_rule`)) {
       const group = refTo(model.attr(at, 'security_group_id'), 'aws_security_group');
-      const base = { group, dir, proto: proto(model.attr(at, 'ip_protocol')), from: port(model.attr(at, 'from_port')), to: port(model.attr(at, 'to_port')), at, style: 'rule-resource' as const };
-      const peers = peersOf(model, { cidr: model.attr(at, 'cidr_ipv4'), cidr6: model.attr(at, 'cidr_ipv6'), group: model.attr(at, 'referenced_security_group_id'), prefix: model.attr(at, 'prefix_list_id'), owner: group });
-      for (const peer of peers.length ? peers : [{ kind: 'unknown', why: m('대상(cidr_ipv4, referenced_security_group_id ...)이 없습니다', 'no peer (cidr_ipv4, referenced_security_group_id, ...)') } as Peer]) rules.push({ ...base, peer });
+      const base = {
+        group,
+        dir,
+        proto: proto(model.attr(at, 'ip_protocol')),
+        from: port(model.attr(at, 'from_port')),
+        to: port(model.attr(at, 'to_port')),
+        at,
+        style: 'rule-resource' as const,
+      };
+      const peers = peersOf(model, {
+        cidr: model.attr(at, 'cidr_ipv4'),
+        cidr6: model.attr(at, 'cidr_ipv6'),
+        group: model.attr(at, 'referenced_security_group_id'),
+        prefix: model.attr(at, 'prefix_list_id'),
+        owner: group,
+      });
+      for (const peer of peers.length
+        ? peers
+        : [
+            {
+              kind: 'unknown',
+              why: m('대상(cidr_ipv4, referenced_security_group_id ...)이 없습니다', 'no peer (cidr_ipv4, referenced_security_group_id, ...)'),
+            } as Peer,
+          ])
+        rules.push({ ...base, peer });
     }
   }
   for (const at of model.instances('aws_security_group_rule')) {
     const t = model.attr(at, 'type');
     if (t !== 'ingress' && t !== 'egress') continue;
     const group = refTo(model.attr(at, 'security_group_id'), 'aws_security_group');
-    const base = { group, dir: t as Direction, proto: proto(model.attr(at, 'protocol')), from: port(model.attr(at, 'from_port')), to: port(model.attr(at, 'to_port')), at, style: 'legacy-rule' as const };
+    const base = {
+      group,
+      dir: t as Direction,
+      proto: proto(model.attr(at, 'protocol')),
+      from: port(model.attr(at, 'from_port')),
+      to: port(model.attr(at, 'to_port')),
+      at,
+      style: 'legacy-rule' as const,
+    };
     const self = model.attr(at, 'self');
-    for (const peer of peersOf(model, { cidrs: model.attr(at, 'cidr_blocks'), cidrs6: model.attr(at, 'ipv6_cidr_blocks'), group: model.attr(at, 'source_security_group_id'), self: self === true || self === 'true', owner: group, prefix: model.attr(at, 'prefix_list_ids') }))
+    for (const peer of peersOf(model, {
+      cidrs: model.attr(at, 'cidr_blocks'),
+      cidrs6: model.attr(at, 'ipv6_cidr_blocks'),
+      group: model.attr(at, 'source_security_group_id'),
+      self: self === true || self === 'true',
+      owner: group,
+      prefix: model.attr(at, 'prefix_list_ids'),
+    }))
       rules.push({ ...base, peer });
   }
   for (const g of model.instances('aws_security_group')) {
@@ -153,7 +215,14 @@ export function readRules(model: Model): Rule[] {
         const base = { group: g, dir, proto: proto(get('protocol')), from: port(get('from_port')), to: port(get('to_port')), at: g, style: 'inline' as const };
         const self = get('self');
         const prefixes = get('prefix_list_ids');
-        for (const peer of peersOf(model, { cidrs: get('cidr_blocks'), cidrs6: get('ipv6_cidr_blocks'), groups: get('security_groups'), self: self === true || self === 'true', owner: g, prefix: Array.isArray(prefixes) && prefixes.length ? prefixes : undefined }))
+        for (const peer of peersOf(model, {
+          cidrs: get('cidr_blocks'),
+          cidrs6: get('ipv6_cidr_blocks'),
+          groups: get('security_groups'),
+          self: self === true || self === 'true',
+          owner: g,
+          prefix: Array.isArray(prefixes) && prefixes.length ? prefixes : undefined,
+        }))
           rules.push({ ...base, peer });
       }
     }
@@ -166,10 +235,12 @@ export function findGroup(model: Model, role: 'alb' | 'app' | 'db'): Instance | 
   const groups = model.instances('aws_security_group');
   const byBlock = groups.find((g) => g.block.name === role);
   if (byBlock) return byBlock;
-  return groups.find((g) => {
-    const n = model.attr(g, 'name');
-    return typeof n === 'string' && n.endsWith(`-${role}`);
-  }) ?? null;
+  return (
+    groups.find((g) => {
+      const n = model.attr(g, 'name');
+      return typeof n === 'string' && n.endsWith(`-${role}`);
+    }) ?? null
+  );
 }
 
 /** Groups whose rules are written in more than one style: the provider warns that they overwrite each other. */

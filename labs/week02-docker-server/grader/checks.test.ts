@@ -19,9 +19,17 @@ const maxScore = manifest.checks.reduce((s, c) => s + c.points, 0);
 
 const asRecord = (fs_: { path: string; content: Buffer }[]) => Object.fromEntries(fs_.map((f) => [f.path, f.content.toString('utf8')]));
 const files = (dir: string): Record<string, string> =>
-  dir.startsWith('cases/') ? asRecord(readCase(path.join(LAB, dir)).files) : dir.startsWith('variants/') ? asRecord(readVariant(path.join(LAB, dir)).files) : asRecord(readFolderFiles(path.join(LAB, dir)));
+  dir.startsWith('cases/')
+    ? asRecord(readCase(path.join(LAB, dir)).files)
+    : dir.startsWith('variants/')
+      ? asRecord(readVariant(path.join(LAB, dir)).files)
+      : asRecord(readFolderFiles(path.join(LAB, dir)));
 const sub = (f: Record<string, string>) => new Submission(new Map(Object.entries(f).map(([k, v]) => [k, Buffer.from(v)])));
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const score = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
 const en = (v: GraderVerdict, id: string) => {
   const m = v.checks.find((c) => c.id === id)?.message;
@@ -38,7 +46,8 @@ function fakeBuild(dockerfile: string): BuildInfo {
   let touched = false;
   const stageTouched = new Set<number>();
   const rebuildSteps = df.instructions.map((i, k) => {
-    if (i.op === 'FROM') touched = df.stages[i.stage]?.parent.kind === 'stage' ? stageTouched.has((df.stages[i.stage]!.parent as { stage: number }).stage) : false;
+    if (i.op === 'FROM')
+      touched = df.stages[i.stage]?.parent.kind === 'stage' ? stageTouched.has((df.stages[i.stage]!.parent as { stage: number }).stage) : false;
     const from = i.flags.find((f) => f.name === 'from')?.value ?? undefined;
     if ((i.op === 'COPY' || i.op === 'ADD') && !from && i.words.slice(0, -1).some((w) => w === '.' || w === './' || /server\.js|\*/.test(w))) touched = true;
     if ((i.op === 'COPY' || i.op === 'ADD') && from && stageTouched.has(df.stages.findIndex((s) => s.name === from.toLowerCase()))) touched = true;
@@ -75,7 +84,19 @@ describe('week 2: pinned images', () => {
 
 describe('week 2: the image the Dockerfile makes', () => {
   it('inherits USER, EXPOSE and HEALTHCHECK through FROM <stage>, with variables expanded where Docker expands them', () => {
-    const df = readDockerfile(['ARG IMG=node:26-bookworm-slim', 'FROM ${IMG} AS base', 'ARG P=8080', 'ENV PORT=$P', 'EXPOSE ${PORT}', 'USER node', 'HEALTHCHECK CMD ["node", "hc.js"]', 'FROM base', 'CMD ["node", "server.js"]'].join('\n'));
+    const df = readDockerfile(
+      [
+        'ARG IMG=node:26-bookworm-slim',
+        'FROM ${IMG} AS base',
+        'ARG P=8080',
+        'ENV PORT=$P',
+        'EXPOSE ${PORT}',
+        'USER node',
+        'HEALTHCHECK CMD ["node", "hc.js"]',
+        'FROM base',
+        'CMD ["node", "server.js"]',
+      ].join('\n'),
+    );
     expect(imageUser(df)).toMatchObject({ value: 'node', line: 6 });
     expect(imageExposed(df).ports).toEqual([{ from: 8080, to: 8080, protocol: 'tcp', line: 5 }]);
     expect(imageHealthcheck(df)).toMatchObject({ test: ['CMD', 'node', 'hc.js'], line: 7 });
@@ -184,7 +205,13 @@ describe('week 2: the compose file as Docker Compose reads it', () => {
     const current = {
       name: 'hello',
       services: {
-        web: { build: { context: '.' }, ports: [{ target: 8080, published: '8080', app_protocol: 'http' }], develop: { watch: [{ action: 'sync', path: '.', target: '/app' }] }, restart: 'unless-stopped', models: ['llm'] },
+        web: {
+          build: { context: '.' },
+          ports: [{ target: 8080, published: '8080', app_protocol: 'http' }],
+          develop: { watch: [{ action: 'sync', path: '.', target: '/app' }] },
+          restart: 'unless-stopped',
+          models: ['llm'],
+        },
       },
       models: { llm: { model: 'ai/smollm2' } },
     };
@@ -217,13 +244,21 @@ describe('week 2 Docker server grader', () => {
     const f = files('solution');
     const steps = fakeBuild(f.Dockerfile!).steps!;
     const install = steps.findIndex((s) => /install\.js/.test(s.instruction));
-    const v = await grade(f, null, { ok: false, error: "The command '/bin/sh -c node scripts/install.js' returned a non-zero code: 1", steps: steps.slice(0, install + 1) });
+    const v = await grade(f, null, {
+      ok: false,
+      error: "The command '/bin/sh -c node scripts/install.js' returned a non-zero code: 1",
+      steps: steps.slice(0, install + 1),
+    });
     const line = readDockerfile(f.Dockerfile!).instructions[install]!.line;
     expect(en(v, 'builds')).toMatch(new RegExp(`^Dockerfile:${line}: the image did not build: The command`));
     expect(failed(v)).toEqual(['answers', 'builds', 'cache']);
     // no credit for EXPOSE when there is no image
     expect(v.checks.find((c) => c.id === 'answers')!.points).toBe(0);
-    const mount = await grade(f, null, { ok: false, error: 'the --mount option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled', steps: steps.slice(0, 2) });
+    const mount = await grade(f, null, {
+      ok: false,
+      error: 'the --mount option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled',
+      steps: steps.slice(0, 2),
+    });
     expect(en(mount, 'builds')).toMatch(/classic builder/);
   });
 
@@ -233,7 +268,10 @@ describe('week 2 Docker server grader', () => {
     expect(failed(await grade(f, down))).toEqual(['answers']);
     const sick: Probe = { get: async (p) => (p === '/healthz' ? { status: 500, body: 'x' } : { status: 200, body: 'hello from hello-server' }) };
     expect(en(await grade(f, sick), 'answers')).toContain('/healthz');
-    const notStarted = await gradeWith(sub(f), fakeBuild(f.Dockerfile!), down, { started: false, error: 'unable to find user app: no matching entries in passwd file' });
+    const notStarted = await gradeWith(sub(f), fakeBuild(f.Dockerfile!), down, {
+      started: false,
+      error: 'unable to find user app: no matching entries in passwd file',
+    });
     expect(en(notStarted, 'answers')).toMatch(/Docker could not start the container: unable to find user app/);
   });
 
@@ -251,7 +289,10 @@ describe('week 2 Docker server grader', () => {
   it('reads the built image when the engine reports it: its USER, EXPOSE and HEALTHCHECK are the truth', async () => {
     const f = files('solution');
     const b = fakeBuild(f.Dockerfile!);
-    const asRoot = await grade(f, healthy, { ...b, image: { user: '', exposedPorts: { '8080/tcp': {} }, healthcheck: { test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:8080/healthz')"] } } });
+    const asRoot = await grade(f, healthy, {
+      ...b,
+      image: { user: '', exposedPorts: { '8080/tcp': {} }, healthcheck: { test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:8080/healthz')"] } },
+    });
     expect(failed(asRoot)).toEqual(['non-root']);
     const noExpose = await grade(f, healthy, { ...b, image: { user: 'node', exposedPorts: {} } });
     expect(failed(noExpose)).toEqual(['answers']);
@@ -275,22 +316,45 @@ describe('week 2 Docker server grader', () => {
   });
 
   it('says what is wrong with a HEALTHCHECK, where', async () => {
-    expect(en(await grade(files('cases/healthcheck-curl-not-in-image')), 'healthcheck')).toMatch(/^Dockerfile:12: the HEALTHCHECK runs curl, which this image does not have/);
-    expect(en(await grade(files('cases/healthcheck-exec-form-variable')), 'healthcheck')).toMatch(/^Dockerfile:12: an exec-form \(JSON array\) HEALTHCHECK runs without a shell, so \$PORT stays/);
-    expect(en(await grade(files('cases/user-only-in-build-stage')), 'non-root')).toMatch(/^Dockerfile:10: the image sets no USER, so it runs as its base image's default user, root/);
+    expect(en(await grade(files('cases/healthcheck-curl-not-in-image')), 'healthcheck')).toMatch(
+      /^Dockerfile:12: the HEALTHCHECK runs curl, which this image does not have/,
+    );
+    expect(en(await grade(files('cases/healthcheck-exec-form-variable')), 'healthcheck')).toMatch(
+      /^Dockerfile:12: an exec-form \(JSON array\) HEALTHCHECK runs without a shell, so \$PORT stays/,
+    );
+    expect(en(await grade(files('cases/user-only-in-build-stage')), 'non-root')).toMatch(
+      /^Dockerfile:10: the image sets no USER, so it runs as its base image's default user, root/,
+    );
   });
 
   it('judges the compose file by what Compose would run, with the line of the problem', async () => {
     const f = files('solution');
     const compose = (text: string) => grade({ ...f, 'compose.yaml': text });
     const typo = await compose(f['compose.yaml']!.replace('    ports:', '    prots:'));
-    expect(en(typo, 'compose')).toMatch(/compose\.yaml:\d+: not valid against the Compose Specification; docker compose config refuses it: services\.web must NOT have additional properties \(prots\)/);
+    expect(en(typo, 'compose')).toMatch(
+      /compose\.yaml:\d+: not valid against the Compose Specification; docker compose config refuses it: services\.web must NOT have additional properties \(prots\)/,
+    );
     expect(failed(await compose('services:\n  web:\n    build: .\n    ports: ["${WEB_PORT:-8080}:8080"]\n    restart: always\n'))).toEqual([]);
-    expect(en(await compose('services:\n  web:\n    build: .\n    ports: ["8080:3000"]\n    restart: always\n'), 'compose')).toMatch(/compose\.yaml:4: service web does not publish the container's port 8080\/tcp \(it publishes host→container 8080→3000\/tcp\)/);
-    expect(en(await compose('services:\n  web:\n    build: ./other\n    ports: ["8080:8080"]\n    restart: always\n'), 'compose')).toMatch(/service web builds from \.\/other; no service builds its image from this folder/);
-    expect(en(await compose('services:\n  web:\n    build: .\n    ports: ["8080:8080"]\n    restart: sometimes\n'), 'compose')).toMatch(/compose\.yaml:5: "sometimes" is not a restart policy Docker knows/);
-    expect(en(await grade(files('cases/restart-on-failure')), 'compose')).toMatch(/compose\.yaml:7: restart on-failure:3 restarts only after a non-zero exit, gives up after 3 tries, and does not start the container when the Docker daemon restarts/);
-    expect(en(await compose('services:\n  web:\n    build: .\n    ports: ["8080:8080"]\n    restart: always\n    deploy:\n      restart_policy:\n        delay: 5s\n'), 'compose')).toMatch(/deploy\.restart_policy with no condition means never restart; docker compose up uses deploy\.restart_policy instead of restart/);
+    expect(en(await compose('services:\n  web:\n    build: .\n    ports: ["8080:3000"]\n    restart: always\n'), 'compose')).toMatch(
+      /compose\.yaml:4: service web does not publish the container's port 8080\/tcp \(it publishes host→container 8080→3000\/tcp\)/,
+    );
+    expect(en(await compose('services:\n  web:\n    build: ./other\n    ports: ["8080:8080"]\n    restart: always\n'), 'compose')).toMatch(
+      /service web builds from \.\/other; no service builds its image from this folder/,
+    );
+    expect(en(await compose('services:\n  web:\n    build: .\n    ports: ["8080:8080"]\n    restart: sometimes\n'), 'compose')).toMatch(
+      /compose\.yaml:5: "sometimes" is not a restart policy Docker knows/,
+    );
+    expect(en(await grade(files('cases/restart-on-failure')), 'compose')).toMatch(
+      /compose\.yaml:7: restart on-failure:3 restarts only after a non-zero exit, gives up after 3 tries, and does not start the container when the Docker daemon restarts/,
+    );
+    expect(
+      en(
+        await compose(
+          'services:\n  web:\n    build: .\n    ports: ["8080:8080"]\n    restart: always\n    deploy:\n      restart_policy:\n        delay: 5s\n',
+        ),
+        'compose',
+      ),
+    ).toMatch(/deploy\.restart_policy with no condition means never restart; docker compose up uses deploy\.restart_policy instead of restart/);
   });
 
   for (const d of labSubmissionDirs(lab, 'cases')) {
@@ -308,7 +372,12 @@ describe('week 2 Docker server grader', () => {
     await expect(gradeWith(sub({ 'notes.md': 'x' }), { ok: false }, null)).rejects.toBeInstanceOf(NotGradable);
     const f = files('solution');
     await expect(grade({ ...f, Dockerfile: '# nothing\n' })).rejects.toThrow(/no FROM/);
-    for (const garbage of ['FROM ${', 'FROM x\nHEALTHCHECK CMD [', 'FROM x\nUSER\nEXPOSE\nHEALTHCHECK', 'FROM x AS a\nFROM a AS b\nFROM b\nCOPY --from=9 / /']) {
+    for (const garbage of [
+      'FROM ${',
+      'FROM x\nHEALTHCHECK CMD [',
+      'FROM x\nUSER\nEXPOSE\nHEALTHCHECK',
+      'FROM x AS a\nFROM a AS b\nFROM b\nCOPY --from=9 / /',
+    ]) {
       const v = await grade({ ...f, Dockerfile: garbage }, null, { ok: false, error: 'x' });
       expect(v.gradable).toBe(true);
     }

@@ -9,9 +9,26 @@
 import { msg, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { isObj, parseYamlFile, type Obj } from '../../../grader-kit/yamldocs';
 import { parseImageRef, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
-import { readSubmittedDockerfile, refusedBeforeBuilding, exposedPortList, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../grader-kit/build-info';
+import {
+  readSubmittedDockerfile,
+  refusedBeforeBuilding,
+  exposedPortList,
+  stepInstruction,
+  type BuildInfo,
+  type BuildStep,
+  type RunInfo,
+} from '../../../grader-kit/build-info';
 import { buildContext, interpolateTree, isProjectFolder, publishedPorts, restartPolicy, validateCompose } from '../../../grader-kit/compose';
-import { ABSENT_PROGRAMS, asksHealthEndpoint, imageExposed, imageHealthcheck, imageUser, isRootUser, pinning, readHealthcheck } from '../../../grader-kit/docker-image';
+import {
+  ABSENT_PROGRAMS,
+  asksHealthEndpoint,
+  imageExposed,
+  imageHealthcheck,
+  imageUser,
+  isRootUser,
+  pinning,
+  readHealthcheck,
+} from '../../../grader-kit/docker-image';
 
 export { pinning };
 
@@ -29,7 +46,12 @@ export const LOCAL_BASES = ['node:26-bookworm-slim', 'node:26.12.1-bookworm-slim
 export async function gradeWith(sub: Submission, build: BuildInfo, probe: Probe | null, run?: RunInfo): Promise<GraderVerdict> {
   const df = readSubmittedDockerfile(sub, ['Dockerfile', 'compose.yaml', 'server.js', 'package.json']);
   const final = df.stages.at(-1)!;
-  const files = new Map(sub.paths().filter((p) => !p.startsWith('.lms/') && sub.isValidUtf8(p)).map((p) => [p, sub.text(p)!]));
+  const files = new Map(
+    sub
+      .paths()
+      .filter((p) => !p.startsWith('.lms/') && sub.isValidUtf8(p))
+      .map((p) => [p, sub.text(p)!]),
+  );
   const checks: CheckVerdict[] = [];
 
   checks.push(checkBuilds(df, build));
@@ -69,8 +91,11 @@ function checkBuilds(df: ParsedDockerfile, build: BuildInfo): CheckVerdict {
 
 function builderName(build: BuildInfo, lang: 'ko' | 'en'): string {
   const kind = build.builder?.kind ?? 'classic';
-  if (kind === 'buildkit') return lang === 'ko' ? `BuildKit${build.builder?.version ? ` ${build.builder.version}` : ''}` : `BuildKit${build.builder?.version ? ` ${build.builder.version}` : ''}`;
-  return lang === 'ko' ? "Docker의 예전(classic) 빌더(BuildKit 전용 옵션 없음)" : "Docker's classic builder, which has no BuildKit-only options";
+  if (kind === 'buildkit')
+    return lang === 'ko'
+      ? `BuildKit${build.builder?.version ? ` ${build.builder.version}` : ''}`
+      : `BuildKit${build.builder?.version ? ` ${build.builder.version}` : ''}`;
+  return lang === 'ko' ? 'Docker의 예전(classic) 빌더(BuildKit 전용 옵션 없음)' : "Docker's classic builder, which has no BuildKit-only options";
 }
 
 function checkBase(df: ParsedDockerfile): CheckVerdict {
@@ -110,8 +135,14 @@ function checkUser(df: ParsedDockerfile, build: BuildInfo, run: RunInfo | undefi
       {
         ok: false,
         message: written
-          ? msg(`${at}: USER ${written.ins.args}는 root(uid 0)입니다. 컨테이너 안의 프로세스가 root로 실행됩니다.`, `${at}: USER ${written.ins.args} is root (uid 0): the process in the container runs as root.`)
-          : msg(`${at}: 이미지에 USER가 없어서 베이스 이미지의 기본 사용자인 root로 실행됩니다.`, `${at}: the image sets no USER, so it runs as its base image's default user, root.`),
+          ? msg(
+              `${at}: USER ${written.ins.args}는 root(uid 0)입니다. 컨테이너 안의 프로세스가 root로 실행됩니다.`,
+              `${at}: USER ${written.ins.args} is root (uid 0): the process in the container runs as root.`,
+            )
+          : msg(
+              `${at}: 이미지에 USER가 없어서 베이스 이미지의 기본 사용자인 root로 실행됩니다.`,
+              `${at}: the image sets no USER, so it runs as its base image's default user, root.`,
+            ),
       },
     ]);
   }
@@ -133,11 +164,21 @@ function checkHealth(df: ParsedDockerfile, build: BuildInfo, run: RunInfo | unde
   const inspected = build.ok ? build.image?.healthcheck : undefined;
   const test = inspected?.test ?? hc?.test;
   if (!test || test.length === 0) {
-    return partial('healthcheck', 2, [{ ok: false, message: msg(`Dockerfile:${df.stages.at(-1)!.line}: 이미지에 HEALTHCHECK가 없습니다. 프로세스가 살아 있어도 요청에 답하는지는 아무도 확인하지 않습니다.`, `Dockerfile:${df.stages.at(-1)!.line}: the image has no HEALTHCHECK: nothing checks that the running process still answers.`) }]);
+    return partial('healthcheck', 2, [
+      {
+        ok: false,
+        message: msg(
+          `Dockerfile:${df.stages.at(-1)!.line}: 이미지에 HEALTHCHECK가 없습니다. 프로세스가 살아 있어도 요청에 답하는지는 아무도 확인하지 않습니다.`,
+          `Dockerfile:${df.stages.at(-1)!.line}: the image has no HEALTHCHECK: nothing checks that the running process still answers.`,
+        ),
+      },
+    ]);
   }
   const at = hc ? `Dockerfile:${hc.line}` : 'Dockerfile';
   if (test[0] === 'NONE') {
-    return partial('healthcheck', 2, [{ ok: false, message: msg(`${at}: HEALTHCHECK NONE은 헬스 체크를 끕니다.`, `${at}: HEALTHCHECK NONE turns health checks off.`) }]);
+    return partial('healthcheck', 2, [
+      { ok: false, message: msg(`${at}: HEALTHCHECK NONE은 헬스 체크를 끕니다.`, `${at}: HEALTHCHECK NONE turns health checks off.`) },
+    ]);
   }
   // The check really run inside the running container, when the engine did: its exit code is the verdict.
   if (run?.health) {
@@ -145,21 +186,24 @@ function checkHealth(df: ParsedDockerfile, build: BuildInfo, run: RunInfo | unde
     const text = `${test.join(' ')}\n${hc ? (readHealthcheck({ ...hc, test }, files)?.text ?? '') : ''}`;
     // localhost is ::1 first (Docker Engine 26+ keeps IPv6 on a container's loopback); server.js listens on IPv4 only.
     const ipv6 = /\blocalhost\b/.test(text) && !/127\.0\.0\.1/.test(text);
-    const how = run.health.timedOut ? { ko: '제한 시간 안에 끝나지 않았습니다', en: 'did not finish within its timeout' } : { ko: `종료 코드 ${run.health.exitCode}로 실패했습니다`, en: `failed with exit code ${run.health.exitCode}` };
+    const how = run.health.timedOut
+      ? { ko: '제한 시간 안에 끝나지 않았습니다', en: 'did not finish within its timeout' }
+      : { ko: `종료 코드 ${run.health.exitCode}로 실패했습니다`, en: `failed with exit code ${run.health.exitCode}` };
     return partial('healthcheck', 2, [
       { ok: true, message: msg('', '') },
       {
         ok: run.health.exitCode === 0 && !run.health.timedOut,
         message: msg(
           `${at}: 실행 중인 컨테이너 안에서 HEALTHCHECK를 실행했더니 ${how.ko}${out ? `: ${out}` : ''}. Docker는 이 컨테이너를 unhealthy로 표시합니다.${ipv6 ? ' localhost는 먼저 ::1로 풀리는데(Docker Engine 26부터 컨테이너의 루프백에 IPv6가 켜져 있습니다) 이 서버는 0.0.0.0, 곧 IPv4에서만 듣습니다. http://127.0.0.1:8080/healthz를 물으세요.' : ''}`,
-          `${at}: run inside the running container, the HEALTHCHECK ${how.en}${out ? `: ${out}` : ''}. Docker would mark this container unhealthy.${ipv6 ? ' localhost resolves to ::1 first (since Docker Engine 26 a container\'s loopback keeps IPv6) and this server listens on 0.0.0.0, IPv4 only: ask http://127.0.0.1:8080/healthz.' : ''}`,
+          `${at}: run inside the running container, the HEALTHCHECK ${how.en}${out ? `: ${out}` : ''}. Docker would mark this container unhealthy.${ipv6 ? " localhost resolves to ::1 first (since Docker Engine 26 a container's loopback keeps IPv6) and this server listens on 0.0.0.0, IPv4 only: ask http://127.0.0.1:8080/healthz." : ''}`,
         ),
       },
     ]);
   }
   const reading = hc ? readHealthcheck({ ...hc, test }, files) : undefined;
   const part2 = ((): { ok: boolean; message: Msg } => {
-    if (!reading) return { ok: false, message: msg(`${at}: HEALTHCHECK가 무엇을 실행하는지 읽을 수 없습니다.`, `${at}: cannot tell what the HEALTHCHECK runs.`) };
+    if (!reading)
+      return { ok: false, message: msg(`${at}: HEALTHCHECK가 무엇을 실행하는지 읽을 수 없습니다.`, `${at}: cannot tell what the HEALTHCHECK runs.`) };
     if (ABSENT_PROGRAMS.includes(reading.program))
       return {
         ok: false,
@@ -191,7 +235,15 @@ function checkHealth(df: ParsedDockerfile, build: BuildInfo, run: RunInfo | unde
 
 async function checkAnswers(df: ParsedDockerfile, build: BuildInfo, probe: Probe | null, run: RunInfo | undefined, finalLine: number): Promise<CheckVerdict> {
   if (!probe) {
-    return partial('answers', 3, [{ ok: false, message: msg('이미지가 빌드되지 않아서 실행해 볼 수 없었습니다. EXPOSE도 이미지가 있어야 의미가 있습니다.', 'The image did not build, so it could not be run (nor its EXPOSE read).') }]);
+    return partial('answers', 3, [
+      {
+        ok: false,
+        message: msg(
+          '이미지가 빌드되지 않아서 실행해 볼 수 없었습니다. EXPOSE도 이미지가 있어야 의미가 있습니다.',
+          'The image did not build, so it could not be run (nor its EXPOSE read).',
+        ),
+      },
+    ]);
   }
   const root = await probe.get('/');
   const health = await probe.get('/healthz');
@@ -216,10 +268,19 @@ async function checkAnswers(df: ParsedDockerfile, build: BuildInfo, probe: Probe
       })
     : written.ports.some((p) => p.protocol === 'tcp' && p.from <= PORT && PORT <= p.to);
   const exposeMsg = written.bad.length
-    ? msg(`Dockerfile:${written.bad[0]!.line}: EXPOSE ${written.bad[0]!.word}는 포트 번호가 아닙니다. EXPOSE ${PORT}로 서버가 듣는 포트를 적으세요.`, `Dockerfile:${written.bad[0]!.line}: EXPOSE ${written.bad[0]!.word} is not a port number; write EXPOSE ${PORT}, the port the server listens on.`)
+    ? msg(
+        `Dockerfile:${written.bad[0]!.line}: EXPOSE ${written.bad[0]!.word}는 포트 번호가 아닙니다. EXPOSE ${PORT}로 서버가 듣는 포트를 적으세요.`,
+        `Dockerfile:${written.bad[0]!.line}: EXPOSE ${written.bad[0]!.word} is not a port number; write EXPOSE ${PORT}, the port the server listens on.`,
+      )
     : written.ports.length
-      ? msg(`Dockerfile:${written.ports[0]!.line}: 이미지가 ${written.ports.map((p) => `${p.from}${p.to !== p.from ? `-${p.to}` : ''}/${p.protocol}`).join(', ')}만 EXPOSE합니다. 서버가 실제로 듣는 ${PORT}/tcp를 적으세요.`, `Dockerfile:${written.ports[0]!.line}: the image exposes only ${written.ports.map((p) => `${p.from}${p.to !== p.from ? `-${p.to}` : ''}/${p.protocol}`).join(', ')}; declare ${PORT}/tcp, the port the server really listens on.`)
-      : msg(`Dockerfile:${finalLine}: EXPOSE ${PORT}이 없어서 이미지만 보고는 어느 포트를 여는지 알 수 없습니다.`, `Dockerfile:${finalLine}: no EXPOSE ${PORT}, so the image does not document the port it listens on.`);
+      ? msg(
+          `Dockerfile:${written.ports[0]!.line}: 이미지가 ${written.ports.map((p) => `${p.from}${p.to !== p.from ? `-${p.to}` : ''}/${p.protocol}`).join(', ')}만 EXPOSE합니다. 서버가 실제로 듣는 ${PORT}/tcp를 적으세요.`,
+          `Dockerfile:${written.ports[0]!.line}: the image exposes only ${written.ports.map((p) => `${p.from}${p.to !== p.from ? `-${p.to}` : ''}/${p.protocol}`).join(', ')}; declare ${PORT}/tcp, the port the server really listens on.`,
+        )
+      : msg(
+          `Dockerfile:${finalLine}: EXPOSE ${PORT}이 없어서 이미지만 보고는 어느 포트를 여는지 알 수 없습니다.`,
+          `Dockerfile:${finalLine}: no EXPOSE ${PORT}, so the image does not document the port it listens on.`,
+        );
   return partial('answers', 3, [
     {
       ok: !('error' in root) && root.status === 200 && /hello-server/.test(root.body),
@@ -234,7 +295,10 @@ async function checkAnswers(df: ParsedDockerfile, build: BuildInfo, probe: Probe
               `GET / on the container's port ${PORT}: ${show(root)}.${startErr !== undefined ? ` Docker could not start the container: ${startErr}.` : exited ? ' The container exited before it answered: it died at start (a missing library or module, an error at start); docker run it yourself and read its error.' : ''}`,
             ),
     },
-    { ok: healthy, message: msg(`GET /healthz가 {"status":"ok"}를 돌려주지 않았습니다 (${show(health)}).`, `GET /healthz did not answer {"status":"ok"} (${show(health)}).`) },
+    {
+      ok: healthy,
+      message: msg(`GET /healthz가 {"status":"ok"}를 돌려주지 않았습니다 (${show(health)}).`, `GET /healthz did not answer {"status":"ok"} (${show(health)}).`),
+    },
     { ok: exposes, message: exposeMsg },
   ]);
 }
@@ -257,7 +321,10 @@ function checkCache(df: ParsedDockerfile, build: BuildInfo): CheckVerdict {
       'Dockerfile: no RUN step installs the dependencies (node scripts/install.js, or npm ci), so there is no install to keep cached. Copy package.json and vendor/, install, then copy server.js.',
     );
   if (!build.rebuildSteps?.length)
-    return fail('server.js만 바꾼 두 번째 빌드가 실패해서 캐시를 확인할 수 없습니다. 같은 파일이 두 번 빌드되는지 확인하세요.', 'The second build, after changing only server.js, failed, so the cache could not be checked. Check that the same files build twice.');
+    return fail(
+      'server.js만 바꾼 두 번째 빌드가 실패해서 캐시를 확인할 수 없습니다. 같은 파일이 두 번 빌드되는지 확인하세요.',
+      'The second build, after changing only server.js, failed, so the cache could not be checked. Check that the same files build twice.',
+    );
   const rerun = build.rebuildSteps.filter((s) => isRun(s) && !s.cached);
   if (!rerun.length) return partial('cache', 1, [{ ok: true, message: msg('', '') }]);
   const list = rerun.map((s) => `Dockerfile:${stepInstruction(df, s)?.line ?? '?'} ${s.instruction.slice(0, 80)}`).join('; ');
@@ -270,7 +337,13 @@ function checkCache(df: ParsedDockerfile, build: BuildInfo): CheckVerdict {
 
 function checkCompose(sub: Submission): CheckVerdict {
   const docs = parseYamlFile(sub, 'compose.yaml');
-  if (docs.length !== 1 || !isObj(docs[0]!.value)) return { id: 'compose', points: 0, passed: false, message: msg('compose.yaml에는 YAML 문서(맵) 하나가 있어야 합니다.', 'compose.yaml must hold one YAML document (a map).') };
+  if (docs.length !== 1 || !isObj(docs[0]!.value))
+    return {
+      id: 'compose',
+      points: 0,
+      passed: false,
+      message: msg('compose.yaml에는 YAML 문서(맵) 하나가 있어야 합니다.', 'compose.yaml must hold one YAML document (a map).'),
+    };
   const doc = docs[0]!;
   const at = (p: (string | number)[]) => `compose.yaml:${doc.line(p)}`;
   // As Docker Compose reads it: interpolated first (nothing set in the environment), then the schema.
@@ -293,8 +366,14 @@ function checkCompose(sub: Submission): CheckVerdict {
     if (!judged) {
       const other = services.find(([, s]) => buildContext(s) !== undefined);
       return other
-        ? msg(`${at(['services', other[0], 'build'])}: 서비스 ${other[0]}은(는) ${buildContext(other[1])}에서 빌드합니다. 이 폴더(.)에서 빌드하는 서비스가 없습니다.`, `${at(['services', other[0], 'build'])}: service ${other[0]} builds from ${buildContext(other[1])}; no service builds its image from this folder (.).`)
-        : msg(`${at(['services'])}: 이 폴더(.)에서 이미지를 빌드하는 서비스가 없습니다(build: .).`, `${at(['services'])}: no service builds its image from this folder (build: .).`);
+        ? msg(
+            `${at(['services', other[0], 'build'])}: 서비스 ${other[0]}은(는) ${buildContext(other[1])}에서 빌드합니다. 이 폴더(.)에서 빌드하는 서비스가 없습니다.`,
+            `${at(['services', other[0], 'build'])}: service ${other[0]} builds from ${buildContext(other[1])}; no service builds its image from this folder (.).`,
+          )
+        : msg(
+            `${at(['services'])}: 이 폴더(.)에서 이미지를 빌드하는 서비스가 없습니다(build: .).`,
+            `${at(['services'])}: no service builds its image from this folder (build: .).`,
+          );
     }
     const shown = judged.ports.map((p) => `${p.published ?? '(any)'}→${p.from}${p.to !== p.from ? `-${p.to}` : ''}/${p.protocol}`).join(', ');
     return msg(
@@ -303,20 +382,35 @@ function checkCompose(sub: Submission): CheckVerdict {
     );
   };
   const restartMsg = (): Msg => {
-    if (!judged) return msg(`${at(['services'])}: 이 폴더에서 빌드하는 서비스가 없어 재시작 정책을 볼 수 없습니다.`, `${at(['services'])}: no service builds from this folder, so there is no restart policy to read.`);
+    if (!judged)
+      return msg(
+        `${at(['services'])}: 이 폴더에서 빌드하는 서비스가 없어 재시작 정책을 볼 수 없습니다.`,
+        `${at(['services'])}: no service builds from this folder, so there is no restart policy to read.`,
+      );
     const r = judged.restart;
-    const where = r.source === 'deploy' ? at(['services', judged.name, 'deploy', 'restart_policy']) : r.source === 'restart' ? at(['services', judged.name, 'restart']) : at(['services', judged.name]);
+    const where =
+      r.source === 'deploy'
+        ? at(['services', judged.name, 'deploy', 'restart_policy'])
+        : r.source === 'restart'
+          ? at(['services', judged.name, 'restart'])
+          : at(['services', judged.name]);
     const via = r.source === 'deploy' ? 'deploy.restart_policy' : 'restart';
     switch (r.kind) {
       case 'none':
         return r.source === 'default'
-          ? msg(`${where}: 서비스 ${judged.name}에 restart 정책이 없어서(기본값 no) 서버가 죽거나 호스트가 재부팅되면 다시 뜨지 않습니다. restart: unless-stopped를 쓰세요.`, `${where}: service ${judged.name} has no restart policy (the default is no), so the server stays down after a crash or a reboot. Use restart: unless-stopped.`)
+          ? msg(
+              `${where}: 서비스 ${judged.name}에 restart 정책이 없어서(기본값 no) 서버가 죽거나 호스트가 재부팅되면 다시 뜨지 않습니다. restart: unless-stopped를 쓰세요.`,
+              `${where}: service ${judged.name} has no restart policy (the default is no), so the server stays down after a crash or a reboot. Use restart: unless-stopped.`,
+            )
           : msg(
               `${where}: ${via}${r.value ? ` ${r.value}` : '(condition 없음)'}은(는) 재시작하지 않는다는 뜻입니다${r.source === 'deploy' ? '. docker compose up은 deploy.restart_policy가 있으면 restart 대신 그것을 씁니다' : ''}.`,
               `${where}: ${via}${r.value ? ` ${r.value}` : ' with no condition'} means never restart${r.source === 'deploy' ? '; docker compose up uses deploy.restart_policy instead of restart when it is there' : ''}.`,
             );
       case 'invalid':
-        return msg(`${where}: "${r.value.slice(0, 40)}"은(는) Docker가 아는 재시작 정책이 아닙니다(always, unless-stopped, on-failure[:N], no). 컨테이너를 만들 때 거절됩니다.`, `${where}: "${r.value.slice(0, 40)}" is not a restart policy Docker knows (always, unless-stopped, on-failure[:N], no); creating the container fails.`);
+        return msg(
+          `${where}: "${r.value.slice(0, 40)}"은(는) Docker가 아는 재시작 정책이 아닙니다(always, unless-stopped, on-failure[:N], no). 컨테이너를 만들 때 거절됩니다.`,
+          `${where}: "${r.value.slice(0, 40)}" is not a restart policy Docker knows (always, unless-stopped, on-failure[:N], no); creating the container fails.`,
+        );
       case 'on-failure':
         return msg(
           `${where}: ${via} ${r.value}은(는) 0이 아닌 코드로 끝났을 때만 다시 시작하고${r.maxRetries ? `, ${r.maxRetries}번 실패하면 포기하며` : ''}, Docker 데몬이 다시 시작할 때(호스트 재부팅)는 컨테이너를 띄우지 않습니다. 재부팅 뒤에도 돌아오게 하려면 unless-stopped나 always를 쓰세요.`,
@@ -339,4 +433,3 @@ function checkCompose(sub: Submission): CheckVerdict {
     { ok: !!judged?.restarts, message: restartMsg() },
   ]);
 }
-

@@ -11,7 +11,16 @@
 import { msg as m, partial, type CheckVerdict, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { isObj, get, parseYamlFile, type Json, type Obj, type YamlDoc } from '../../../grader-kit/yamldocs';
 import { parseImageRef, varsAt, type ParsedDockerfile } from '../../../grader-kit/dockerfile';
-import { exposedPortList, readSubmittedDockerfile, refusedBeforeBuilding, stageChain, stepInstruction, type BuildInfo, type BuildStep, type RunInfo } from '../../../grader-kit/build-info';
+import {
+  exposedPortList,
+  readSubmittedDockerfile,
+  refusedBeforeBuilding,
+  stageChain,
+  stepInstruction,
+  type BuildInfo,
+  type BuildStep,
+  type RunInfo,
+} from '../../../grader-kit/build-info';
 import { buildContext, interpolateTree, isProjectFolder, publishedPorts, restartPolicy, validateCompose } from '../../../grader-kit/compose';
 import { imageExposed, imageHealthcheck, imageUser, isRootUser, pinning } from '../../../grader-kit/docker-image';
 
@@ -72,10 +81,24 @@ function checkStarts(df: ParsedDockerfile, build: BuildInfo, run: RunInfo | unde
     const ins = failedStep ? stepInstruction(df, failedStep) : undefined;
     const where = ins ? `Dockerfile:${ins.line}` : 'Dockerfile';
     const err = (build.error ?? 'the build failed').replace(/\s+/g, ' ').slice(0, 300);
-    return one(id, false, m(`${where}: 이미지를 빌드하지 못했습니다: ${err}. 고치다가 빌드를 깨뜨렸습니다. 빌드 로그의 마지막 단계부터 보세요.`, `${where}: the image does not build: ${err}. A repair broke the build; start from the last step of the build log.`));
+    return one(
+      id,
+      false,
+      m(
+        `${where}: 이미지를 빌드하지 못했습니다: ${err}. 고치다가 빌드를 깨뜨렸습니다. 빌드 로그의 마지막 단계부터 보세요.`,
+        `${where}: the image does not build: ${err}. A repair broke the build; start from the last step of the build log.`,
+      ),
+    );
   }
   if (run?.started === false)
-    return one(id, false, m(`Docker가 컨테이너를 시작하지 못했습니다: ${clip((run.error ?? '').replace(/\s+/g, ' '))}.`, `Docker could not start the container: ${clip((run.error ?? '').replace(/\s+/g, ' '))}.`));
+    return one(
+      id,
+      false,
+      m(
+        `Docker가 컨테이너를 시작하지 못했습니다: ${clip((run.error ?? '').replace(/\s+/g, ' '))}.`,
+        `Docker could not start the container: ${clip((run.error ?? '').replace(/\s+/g, ' '))}.`,
+      ),
+    );
   if (run?.exited) {
     const dep = dependencyInImage(build);
     const final = df.stages.at(-1)!;
@@ -101,33 +124,57 @@ function checkStarts(df: ParsedDockerfile, build: BuildInfo, run: RunInfo | unde
  * which compose's environment sets if it names it, else the image's ENV, else the server's default, 8080. (The grading
  * sandbox sets PORT itself, as `docker run -e PORT=8080` would, so the image's own value is read from its config.)
  */
-function configuredPort(df: ParsedDockerfile, build: BuildInfo, c: Compose | null): { image?: string; imageLine?: number; compose?: string; composeAt?: string } {
-  const fromEnv = (env: string[] | undefined) => env?.filter((e) => e.startsWith('PORT=')).at(-1)?.slice(5);
+function configuredPort(
+  df: ParsedDockerfile,
+  build: BuildInfo,
+  c: Compose | null,
+): { image?: string; imageLine?: number; compose?: string; composeAt?: string } {
+  const fromEnv = (env: string[] | undefined) =>
+    env
+      ?.filter((e) => e.startsWith('PORT='))
+      .at(-1)
+      ?.slice(5);
   const final = df.stages.at(-1)!;
   const last = final.instructions.at(-1);
   const written = last ? varsAt(df, last).get('PORT') : undefined;
-  const envLine = stageChain(df).flatMap((st) => [...st.instructions].reverse()).find((i) => i.op === 'ENV' && /\bPORT\b/.test(i.args))?.line;
+  const envLine = stageChain(df)
+    .flatMap((st) => [...st.instructions].reverse())
+    .find((i) => i.op === 'ENV' && /\bPORT\b/.test(i.args))?.line;
   const image = build.ok && build.image?.env ? fromEnv(build.image.env) : written;
   const shop = c?.shop ? c.services[c.shop] : undefined;
   const compose = shop ? envOf(shop, 'PORT') : undefined;
   return { image, imageLine: envLine, compose, composeAt: c && c.shop && compose !== undefined ? c.at(['services', c.shop, 'environment']) : undefined };
 }
 
-async function checkPort(df: ParsedDockerfile, build: BuildInfo, probe: Probe | null, run: RunInfo | undefined, observed: Observed | null, c: Compose | null): Promise<CheckVerdict> {
+async function checkPort(
+  df: ParsedDockerfile,
+  build: BuildInfo,
+  probe: Probe | null,
+  run: RunInfo | undefined,
+  observed: Observed | null,
+  c: Compose | null,
+): Promise<CheckVerdict> {
   const id = 'port';
   // 1. The port it is configured to listen on.
   const conf = configuredPort(df, build, c);
   const wrong = [conf.compose, conf.image].find((p) => p !== undefined && p.trim() !== String(PORT));
   const confMsg =
     conf.compose !== undefined && conf.compose.trim() !== String(PORT)
-      ? m(`${conf.composeAt}: compose가 PORT=${conf.compose}로 실행합니다. 서버는 PORT에서 듣는데, 공개한 포트와 헬스 체크는 ${PORT}에 묻습니다.`, `${conf.composeAt}: compose runs it with PORT=${conf.compose}. The server listens on PORT, while the published port and the health check ask ${PORT}.`)
+      ? m(
+          `${conf.composeAt}: compose가 PORT=${conf.compose}로 실행합니다. 서버는 PORT에서 듣는데, 공개한 포트와 헬스 체크는 ${PORT}에 묻습니다.`,
+          `${conf.composeAt}: compose runs it with PORT=${conf.compose}. The server listens on PORT, while the published port and the health check ask ${PORT}.`,
+        )
       : m(
           `${conf.imageLine ? `Dockerfile:${conf.imageLine}` : 'Dockerfile'}: 이미지의 환경 변수가 PORT=${conf.image}입니다. server.js는 PORT에서 들으므로, docker run이나 compose로 실행하면 서버가 ${conf.image}에서 듣고, ${PORT}으로 오는 연결은 "Connection reset by peer"로 끊깁니다(로그: shop listening on ${conf.image}). 쇼핑몰은 어디서나(로드 밸런서, compose, 다음 주의 매니페스트) ${PORT}입니다. 다른 것을 ${conf.image}에 맞추는 것은 고친 것이 아닙니다.`,
           `${conf.imageLine ? `Dockerfile:${conf.imageLine}` : 'Dockerfile'}: the image's environment sets PORT=${conf.image}. server.js listens on PORT, so run with docker run or compose it listens on ${conf.image}, and connections to ${PORT} end in "Connection reset by peer" (its log: shop listening on ${conf.image}). The shop is ${PORT} everywhere (the load balancer, compose, next week's manifests); moving the rest to ${conf.image} is not a fix.`,
         );
   // 2. What it answers when it runs.
   let answerMsg: Msg | null = null;
-  if (!probe || !build.ok || run?.started === false || run?.exited) answerMsg = m('컨테이너가 떠 있지 않아 8080 포트에 물어볼 수 없었습니다. 먼저 컨테이너가 시작하게 하세요.', 'The container is not up, so port 8080 could not be asked. Make it start first.');
+  if (!probe || !build.ok || run?.started === false || run?.exited)
+    answerMsg = m(
+      '컨테이너가 떠 있지 않아 8080 포트에 물어볼 수 없었습니다. 먼저 컨테이너가 시작하게 하세요.',
+      'The container is not up, so port 8080 could not be asked. Make it start first.',
+    );
   else {
     const health = await probe.get('/healthz');
     const products = await probe.get('/api/products');
@@ -158,7 +205,9 @@ async function checkPort(df: ParsedDockerfile, build: BuildInfo, probe: Probe | 
   }
   // 3. The port the image declares.
   const inspected = build.ok && build.image ? exposedPortList(build.image) : undefined;
-  const exposes = inspected ? inspected.some((p) => /^8080(\/tcp)?$/.test(p)) : imageExposed(df).ports.some((p) => p.protocol === 'tcp' && p.from <= PORT && PORT <= p.to);
+  const exposes = inspected
+    ? inspected.some((p) => /^8080(\/tcp)?$/.test(p))
+    : imageExposed(df).ports.some((p) => p.protocol === 'tcp' && p.from <= PORT && PORT <= p.to);
   return partial(id, POINTS[id], [
     { ok: wrong === undefined, message: wrong === undefined ? none : confMsg },
     { ok: answerMsg === null, message: answerMsg ?? none },
@@ -189,12 +238,25 @@ function checkNonRoot(df: ParsedDockerfile, build: BuildInfo, run: RunInfo | und
             `Dockerfile:${e.i.line}: USER ${e.i.args} applies to the stage ${e.s.name ?? e.s.index} only. The final image starts afresh at the FROM on Dockerfile:${final.line}, which sets no USER, so it runs as root.`,
           )
         : written
-          ? m(`Dockerfile:${written.line}: USER ${written.ins.args}는 root(uid 0)입니다.`, `Dockerfile:${written.line}: USER ${written.ins.args} is root (uid 0).`)
-          : m(`Dockerfile:${final.line}: 최종 이미지에 USER가 없어 root로 실행됩니다.`, `Dockerfile:${final.line}: the final image sets no USER, so it runs as root.`),
+          ? m(
+              `Dockerfile:${written.line}: USER ${written.ins.args}는 root(uid 0)입니다.`,
+              `Dockerfile:${written.line}: USER ${written.ins.args} is root (uid 0).`,
+            )
+          : m(
+              `Dockerfile:${final.line}: 최종 이미지에 USER가 없어 root로 실행됩니다.`,
+              `Dockerfile:${final.line}: the final image sets no USER, so it runs as root.`,
+            ),
     );
   }
   const missing = run?.started === false && /unable to find user|no matching entries in passwd/i.test(run.error ?? '');
-  return one(id, !missing, m(`USER ${user}인 사용자가 이미지에 없어 Docker가 컨테이너를 시작하지 못했습니다. 베이스에 있는 node(uid 1000)를 쓰세요.`, `The image has no user ${user}, so Docker could not start the container. Use node (uid 1000), which the base has.`));
+  return one(
+    id,
+    !missing,
+    m(
+      `USER ${user}인 사용자가 이미지에 없어 Docker가 컨테이너를 시작하지 못했습니다. 베이스에 있는 node(uid 1000)를 쓰세요.`,
+      `The image has no user ${user}, so Docker could not start the container. Use node (uid 1000), which the base has.`,
+    ),
+  );
 }
 
 const INSTALL = /(^|[\s;&|(])(node\s+(\.\/)?scripts\/install\.js|npm\s+(ci|install|i)\b)/;
@@ -204,8 +266,21 @@ function checkCache(df: ParsedDockerfile, build: BuildInfo): CheckVerdict {
   if (!build.ok) return one(id, false, m('빌드되지 않아 캐시를 확인할 수 없습니다.', 'Not built, so the cache could not be checked.'));
   const isRun = (s: BuildStep) => /^RUN\b/i.test(s.instruction.trim());
   const installs = (build.steps ?? []).filter((s) => isRun(s) && INSTALL.test(stepInstruction(df, s)?.args ?? s.instruction));
-  if (!installs.length) return one(id, false, m('의존성을 설치하는 RUN 단계(node scripts/install.js)가 없습니다.', 'No RUN step installs the dependencies (node scripts/install.js).'));
-  if (!build.rebuildSteps?.length) return one(id, false, m('server.js만 바꾼 두 번째 빌드가 실패해서 캐시를 확인할 수 없습니다.', 'The second build, after changing only server.js, failed, so the cache could not be checked.'));
+  if (!installs.length)
+    return one(
+      id,
+      false,
+      m('의존성을 설치하는 RUN 단계(node scripts/install.js)가 없습니다.', 'No RUN step installs the dependencies (node scripts/install.js).'),
+    );
+  if (!build.rebuildSteps?.length)
+    return one(
+      id,
+      false,
+      m(
+        'server.js만 바꾼 두 번째 빌드가 실패해서 캐시를 확인할 수 없습니다.',
+        'The second build, after changing only server.js, failed, so the cache could not be checked.',
+      ),
+    );
   const rerun = build.rebuildSteps.filter((s) => isRun(s) && !s.cached);
   const list = rerun.map((s) => `Dockerfile:${stepInstruction(df, s)?.line ?? '?'} ${s.instruction.slice(0, 60)}`).join('; ');
   return one(
@@ -264,20 +339,56 @@ function envOf(svc: Obj, name: string): string | undefined {
 function checkComposeDb(c: Compose | null): CheckVerdict {
   const id = 'compose-db';
   if (!c) return one(id, false, m('compose.yaml에는 YAML 문서(맵) 하나가 있어야 합니다.', 'compose.yaml must hold one YAML document (a map).'));
-  if (!c.shop || !c.db) return one(id, false, m(`${c.at(['services'])}: 이 폴더에서 빌드하는 shop 서비스나 mysql 이미지의 db 서비스가 없습니다.`, `${c.at(['services'])}: there is no shop service building from this folder, or no db service running the mysql image.`));
+  if (!c.shop || !c.db)
+    return one(
+      id,
+      false,
+      m(
+        `${c.at(['services'])}: 이 폴더에서 빌드하는 shop 서비스나 mysql 이미지의 db 서비스가 없습니다.`,
+        `${c.at(['services'])}: there is no shop service building from this folder, or no db service running the mysql image.`,
+      ),
+    );
   const shop = c.services[c.shop]!;
   const db = c.services[c.db]!;
   const host = (envOf(shop, 'DB_HOST') ?? 'db').trim();
   const port = envOf(shop, 'DB_PORT');
   const at = envOf(shop, 'DB_HOST') !== undefined ? c.at(['services', c.shop, 'environment']) : c.at(['services', c.shop]);
   if (shop.network_mode !== undefined || db.network_mode !== undefined)
-    return one(id, false, m(`${c.at(['services', shop.network_mode !== undefined ? c.shop : c.db, 'network_mode'])}: network_mode는 서비스를 프로젝트의 네트워크에서 빼냅니다. 두 서비스 모두 네트워크로 연결하세요.`, `${c.at(['services', shop.network_mode !== undefined ? c.shop : c.db, 'network_mode'])}: network_mode takes a service off the project's networks; connect both through networks.`));
+    return one(
+      id,
+      false,
+      m(
+        `${c.at(['services', shop.network_mode !== undefined ? c.shop : c.db, 'network_mode'])}: network_mode는 서비스를 프로젝트의 네트워크에서 빼냅니다. 두 서비스 모두 네트워크로 연결하세요.`,
+        `${c.at(['services', shop.network_mode !== undefined ? c.shop : c.db, 'network_mode'])}: network_mode takes a service off the project's networks; connect both through networks.`,
+      ),
+    );
   if (/^(localhost|127\.\d+\.\d+\.\d+|::1|0\.0\.0\.0)$/i.test(host))
-    return one(id, false, m(`${at}: DB_HOST가 ${host}입니다. 컨테이너 안에서 ${host}는 그 컨테이너 자신이고, MySQL은 거기 없습니다(ECONNREFUSED). 같은 네트워크의 다른 컨테이너는 서비스 이름으로 찾습니다.`, `${at}: DB_HOST is ${host}. Inside a container, ${host} is that container itself, and MySQL is not in it (ECONNREFUSED). Containers on one network find each other by service name.`));
+    return one(
+      id,
+      false,
+      m(
+        `${at}: DB_HOST가 ${host}입니다. 컨테이너 안에서 ${host}는 그 컨테이너 자신이고, MySQL은 거기 없습니다(ECONNREFUSED). 같은 네트워크의 다른 컨테이너는 서비스 이름으로 찾습니다.`,
+        `${at}: DB_HOST is ${host}. Inside a container, ${host} is that container itself, and MySQL is not in it (ECONNREFUSED). Containers on one network find each other by service name.`,
+      ),
+    );
   if (/^host\.docker\.internal$|^\d+\.\d+\.\d+\.\d+$/.test(host))
-    return one(id, false, m(`${at}: DB_HOST가 ${host}입니다. 호스트를 거쳐 데이터베이스에 닿으려면 데이터베이스 포트를 호스트에 공개해야 하는데, 그러면 데이터베이스가 컨테이너 밖으로 열립니다. 두 서비스가 한 네트워크를 함께 쓰게 하세요.`, `${at}: DB_HOST is ${host}. Reaching the database through the host needs its port published on the host, which opens the database outside the containers. Put both services on a network they share.`));
+    return one(
+      id,
+      false,
+      m(
+        `${at}: DB_HOST가 ${host}입니다. 호스트를 거쳐 데이터베이스에 닿으려면 데이터베이스 포트를 호스트에 공개해야 하는데, 그러면 데이터베이스가 컨테이너 밖으로 열립니다. 두 서비스가 한 네트워크를 함께 쓰게 하세요.`,
+        `${at}: DB_HOST is ${host}. Reaching the database through the host needs its port published on the host, which opens the database outside the containers. Put both services on a network they share.`,
+      ),
+    );
   if (port !== undefined && port.trim() !== '3306')
-    return one(id, false, m(`${at}: DB_PORT가 ${port}입니다. 같은 네트워크에서는 컨테이너의 포트(MySQL은 3306)로 닿습니다. 호스트에 공개한 포트가 아닙니다.`, `${at}: DB_PORT is ${port}. On a shared network you reach the container's own port (3306 for MySQL), not a port published on the host.`));
+    return one(
+      id,
+      false,
+      m(
+        `${at}: DB_PORT가 ${port}입니다. 같은 네트워크에서는 컨테이너의 포트(MySQL은 3306)로 닿습니다. 호스트에 공개한 포트가 아닙니다.`,
+        `${at}: DB_PORT is ${port}. On a shared network you reach the container's own port (3306 for MySQL), not a port published on the host.`,
+      ),
+    );
   const shopNets = networksOf(shop);
   const dbNets = networksOf(db);
   const names = (net: string) => [c.db!, ...(typeof db.container_name === 'string' ? [db.container_name] : []), ...(dbNets.get(net) ?? [])];
@@ -288,7 +399,10 @@ function checkComposeDb(c: Compose | null): CheckVerdict {
     id,
     false,
     !resolvesSomewhere
-      ? m(`${at}: DB_HOST ${host}는 db 서비스의 이름도 별칭도 아닙니다(getaddrinfo ENOTFOUND ${host}).`, `${at}: DB_HOST ${host} is neither the db service's name nor one of its aliases (getaddrinfo ENOTFOUND ${host}).`)
+      ? m(
+          `${at}: DB_HOST ${host}는 db 서비스의 이름도 별칭도 아닙니다(getaddrinfo ENOTFOUND ${host}).`,
+          `${at}: DB_HOST ${host} is neither the db service's name nor one of its aliases (getaddrinfo ENOTFOUND ${host}).`,
+        )
       : m(
           `${c.at(['services', c.shop, 'networks'])}: ${c.shop} 서비스는 ${[...shopNets.keys()].join(', ')} 네트워크에, db 서비스는 ${[...dbNets.keys()].join(', ')} 네트워크에 있어 함께 쓰는 네트워크가 없습니다. Compose의 DNS는 같은 네트워크에 있는 서비스의 이름만 풀어 주므로 ${host}를 찾지 못합니다(getaddrinfo ENOTFOUND ${host}).`,
           `${c.at(['services', c.shop, 'networks'])}: the ${c.shop} service is on ${[...shopNets.keys()].join(', ')} and the db service on ${[...dbNets.keys()].join(', ')}: they share no network. Compose's DNS resolves the names of services on a network you share, so ${host} is not found (getaddrinfo ENOTFOUND ${host}).`,
@@ -311,7 +425,9 @@ export function seconds(v: Json | undefined): number | undefined {
 }
 
 /** How a health check test runs: as argv (CMD), through /bin/sh -c (CMD-SHELL or a string), or not at all. */
-export function healthTest(test: Json | undefined): { kind: 'exec'; argv: string[] } | { kind: 'shell'; script: string } | { kind: 'none' } | { kind: 'bad'; why: string } {
+export function healthTest(
+  test: Json | undefined,
+): { kind: 'exec'; argv: string[] } | { kind: 'shell'; script: string } | { kind: 'none' } | { kind: 'bad'; why: string } {
   if (typeof test === 'string') return test.trim() === '' ? { kind: 'bad', why: 'empty' } : { kind: 'shell', script: test };
   if (!Array.isArray(test) || test.length === 0) return { kind: 'bad', why: 'missing' };
   const [head, ...rest] = test.map(String);
@@ -323,7 +439,8 @@ export function healthTest(test: Json | undefined): { kind: 'exec'; argv: string
 
 function checkDbHealth(c: Compose | null): CheckVerdict {
   const id = 'db-health';
-  if (!c || !c.shop || !c.db) return one(id, false, m('compose.yaml에서 shop과 db 서비스를 찾을 수 없습니다.', 'compose.yaml has no shop and db services to read.'));
+  if (!c || !c.shop || !c.db)
+    return one(id, false, m('compose.yaml에서 shop과 db 서비스를 찾을 수 없습니다.', 'compose.yaml has no shop and db services to read.'));
   const db = c.services[c.db]!;
   const hc = db.healthcheck;
   const at = c.at(['services', c.db, 'healthcheck', 'test']);
@@ -339,9 +456,24 @@ function checkDbHealth(c: Compose | null): CheckVerdict {
       ),
     );
   if (!isObj(hc) || hc.disable === true)
-    return one(id, false, m(`${c.at(['services', c.db])}: db에 헬스 체크가 없거나 꺼져 있는데 ${c.shop}는 service_healthy를 기다립니다. docker compose up이 그 의존성에서 실패합니다. 헬스 체크를 고쳐야지 지우면 안 됩니다.`, `${c.at(['services', c.db])}: db has no health check (or it is disabled) while ${c.shop} waits for service_healthy, so docker compose up fails on that dependency. Repair the check; do not remove it.`));
+    return one(
+      id,
+      false,
+      m(
+        `${c.at(['services', c.db])}: db에 헬스 체크가 없거나 꺼져 있는데 ${c.shop}는 service_healthy를 기다립니다. docker compose up이 그 의존성에서 실패합니다. 헬스 체크를 고쳐야지 지우면 안 됩니다.`,
+        `${c.at(['services', c.db])}: db has no health check (or it is disabled) while ${c.shop} waits for service_healthy, so docker compose up fails on that dependency. Repair the check; do not remove it.`,
+      ),
+    );
   const t = healthTest(hc.test);
-  if (t.kind === 'none') return one(id, false, m(`${at}: test: ["NONE"]는 헬스 체크를 끕니다. ${c.shop}는 그 결과를 기다립니다.`, `${at}: test: ["NONE"] turns the health check off, and ${c.shop} waits for its result.`));
+  if (t.kind === 'none')
+    return one(
+      id,
+      false,
+      m(
+        `${at}: test: ["NONE"]는 헬스 체크를 끕니다. ${c.shop}는 그 결과를 기다립니다.`,
+        `${at}: test: ["NONE"] turns the health check off, and ${c.shop} waits for its result.`,
+      ),
+    );
   if (t.kind === 'bad') return one(id, false, m(`${at}: Docker가 읽을 수 없는 test입니다(${t.why}).`, `${at}: Docker cannot read this test (${t.why}).`));
   if (t.kind === 'exec' && /\s/.test(t.argv[0]!))
     return one(
@@ -356,7 +488,14 @@ function checkDbHealth(c: Compose | null): CheckVerdict {
   const text = words.join(' ');
   const program = (t.kind === 'exec' ? t.argv[0]! : (/(?:^|[;&|]\s*)(?:exec\s+)?([^\s;&|]+)/.exec(t.script)?.[1] ?? '')).replace(/^.*\//, '');
   if (!/^(mysqladmin|mysql)$/.test(program) && !/\bmysqladmin\b|\bmysql\b/.test(text))
-    return one(id, false, m(`${at}: 헬스 체크가 MySQL 자신에게 묻지 않습니다(${clip(text, 60)}). mysqladmin ping이나 mysql로 서버에 물으세요.`, `${at}: the health check does not ask MySQL itself (${clip(text, 60)}); ask the server with mysqladmin ping or mysql.`));
+    return one(
+      id,
+      false,
+      m(
+        `${at}: 헬스 체크가 MySQL 자신에게 묻지 않습니다(${clip(text, 60)}). mysqladmin ping이나 mysql로 서버에 물으세요.`,
+        `${at}: the health check does not ask MySQL itself (${clip(text, 60)}); ask the server with mysqladmin ping or mysql.`,
+      ),
+    );
   // The TCP question: without a host (or with localhost) the client uses the socket, which the image's entrypoint
   // opens during initialisation with networking off, so the check passes before MySQL accepts TCP connections.
   const hostMatch = /(?:^|\s)(?:-h\s*|--host[=\s])(\S+)/.exec(text);
@@ -372,7 +511,14 @@ function checkDbHealth(c: Compose | null): CheckVerdict {
       ),
     );
   if (/(?:^|\s)(-p|--password)(\s|$)/.test(text))
-    return one(id, false, m(`${at}: 값이 없는 -p는 비밀번호를 묻는 프롬프트를 띄웁니다. 헬스 체크는 입력을 받을 수 없어 시간 초과로 끝납니다. compose 파일의 $변수는 Compose가 먼저 바꾸므로(여기서는 빈 값) 컨테이너의 변수를 쓰려면 $$로 적습니다.`, `${at}: -p with no value prompts for a password; a health check cannot type one, so it times out. Compose replaces $VARIABLES in the file first (here with nothing): write $$ to leave one for the container's shell.`));
+    return one(
+      id,
+      false,
+      m(
+        `${at}: 값이 없는 -p는 비밀번호를 묻는 프롬프트를 띄웁니다. 헬스 체크는 입력을 받을 수 없어 시간 초과로 끝납니다. compose 파일의 $변수는 Compose가 먼저 바꾸므로(여기서는 빈 값) 컨테이너의 변수를 쓰려면 $$로 적습니다.`,
+        `${at}: -p with no value prompts for a password; a health check cannot type one, so it times out. Compose replaces $VARIABLES in the file first (here with nothing): write $$ to leave one for the container's shell.`,
+      ),
+    );
   const interval = seconds(hc.interval) ?? 30;
   const retries = typeof hc.retries === 'number' ? hc.retries : 3;
   const start = seconds(hc.start_period) ?? 0;
@@ -398,35 +544,82 @@ function checkRest(df: ParsedDockerfile, build: BuildInfo, c: Compose | null): C
   const loose = df.references.filter((r) => r.kind === 'from' || r.kind === 'copy-from').filter((r) => !pinning(parseImageRef(r.value)).ok);
   const hc = build.ok && build.image ? build.image.healthcheck?.test : imageHealthcheck(df)?.test;
   const imageMsg = loose.length
-    ? m(`Dockerfile:${loose[0]!.line}: ${loose[0]!.value}는 버전이 드러나지 않는 태그입니다. 원래처럼 버전을 적은 태그(node:26.12.1-trixie-slim)를 쓰세요.`, `Dockerfile:${loose[0]!.line}: ${loose[0]!.value} names no version; keep a tag with the version, as before (node:26.12.1-trixie-slim).`)
+    ? m(
+        `Dockerfile:${loose[0]!.line}: ${loose[0]!.value}는 버전이 드러나지 않는 태그입니다. 원래처럼 버전을 적은 태그(node:26.12.1-trixie-slim)를 쓰세요.`,
+        `Dockerfile:${loose[0]!.line}: ${loose[0]!.value} names no version; keep a tag with the version, as before (node:26.12.1-trixie-slim).`,
+      )
     : !hc || hc.length === 0 || hc[0] === 'NONE'
-      ? m(`Dockerfile:${df.stages.at(-1)!.line}: 이미지의 HEALTHCHECK가 사라졌습니다. 실패하는 헬스 체크를 지우는 것은 고친 것이 아닙니다.`, `Dockerfile:${df.stages.at(-1)!.line}: the image's HEALTHCHECK is gone. Deleting a failing health check is not a fix.`)
+      ? m(
+          `Dockerfile:${df.stages.at(-1)!.line}: 이미지의 HEALTHCHECK가 사라졌습니다. 실패하는 헬스 체크를 지우는 것은 고친 것이 아닙니다.`,
+          `Dockerfile:${df.stages.at(-1)!.line}: the image's HEALTHCHECK is gone. Deleting a failing health check is not a fix.`,
+        )
       : null;
   // 2. The compose file as it was: valid, the shop published on the host's loopback and restarted, the database
   //    private, its data in the named volume, passwords in secrets.
   let composeMsg: Msg | null = null;
   if (!c) composeMsg = m('compose.yaml에는 YAML 문서(맵) 하나가 있어야 합니다.', 'compose.yaml must hold one YAML document (a map).');
-  else if (c.problems.length) composeMsg = m(`${c.at(c.problems[0]!.path)}: Compose 명세에 맞지 않아 docker compose config가 거부합니다: ${clip(c.problems[0]!.message, 160)}.`, `${c.at(c.problems[0]!.path)}: not valid against the Compose Specification; docker compose config refuses it: ${clip(c.problems[0]!.message, 160)}.`);
-  else if (!c.shop || !c.db) composeMsg = m(`${c.at(['services'])}: shop 서비스(이 폴더에서 빌드)와 db 서비스(mysql)가 모두 있어야 합니다.`, `${c.at(['services'])}: both the shop service (built from this folder) and the db service (mysql) must stay.`);
+  else if (c.problems.length)
+    composeMsg = m(
+      `${c.at(c.problems[0]!.path)}: Compose 명세에 맞지 않아 docker compose config가 거부합니다: ${clip(c.problems[0]!.message, 160)}.`,
+      `${c.at(c.problems[0]!.path)}: not valid against the Compose Specification; docker compose config refuses it: ${clip(c.problems[0]!.message, 160)}.`,
+    );
+  else if (!c.shop || !c.db)
+    composeMsg = m(
+      `${c.at(['services'])}: shop 서비스(이 폴더에서 빌드)와 db 서비스(mysql)가 모두 있어야 합니다.`,
+      `${c.at(['services'])}: both the shop service (built from this folder) and the db service (mysql) must stay.`,
+    );
   else {
     const shop = c.services[c.shop]!;
     const db = c.services[c.db]!;
     const ports = publishedPorts(shop).ports;
     const published = ports.some((p) => p.protocol === 'tcp' && p.from <= PORT && PORT <= p.to);
-    const loopbackOnly = (get(shop, ['ports']) as Json[] | undefined)?.every((p) => (typeof p === 'string' ? p.startsWith('127.0.0.1:') : isObj(p) ? p.host_ip === '127.0.0.1' : false)) ?? false;
+    const loopbackOnly =
+      (get(shop, ['ports']) as Json[] | undefined)?.every((p) =>
+        typeof p === 'string' ? p.startsWith('127.0.0.1:') : isObj(p) ? p.host_ip === '127.0.0.1' : false,
+      ) ?? false;
     const restart = restartPolicy(shop);
     const dbPublishes = Array.isArray(db.ports) && db.ports.length > 0;
     const secretEnv = (svc: Obj) => ['MYSQL_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'DB_PASSWORD'].find((k) => envOf(svc, k) !== undefined);
     const dbNets = networksOf(db);
     const dbOnOpenNetwork = [...dbNets.keys()].some((n) => get(c.value, ['networks', n, 'internal']) !== true);
-    const volume = (Array.isArray(db.volumes) ? db.volumes : []).some((v) => (typeof v === 'string' ? /^db-data:\/var\/lib\/mysql(:|$)/.test(v) : isObj(v) && v.source === 'db-data' && v.target === '/var/lib/mysql'));
-    if (!published || !loopbackOnly) composeMsg = m(`${c.at(['services', c.shop, 'ports'])}: ${c.shop}는 원래처럼 컨테이너의 ${PORT}을 호스트의 127.0.0.1에만 공개해야 합니다("127.0.0.1:8080:8080").`, `${c.at(['services', c.shop, 'ports'])}: ${c.shop} must publish the container's ${PORT} on the host's 127.0.0.1 only, as before ("127.0.0.1:8080:8080").`);
-    else if (restart.kind !== 'unless-stopped' && restart.kind !== 'always') composeMsg = m(`${c.at(['services', c.shop])}: ${c.shop}의 restart: unless-stopped가 사라졌습니다.`, `${c.at(['services', c.shop])}: ${c.shop} lost its restart: unless-stopped.`);
-    else if (String(db.image) !== 'mysql:9.7') composeMsg = m(`${c.at(['services', c.db, 'image'])}: db의 이미지가 ${clip(String(db.image), 40)}입니다. 데이터 디렉터리는 mysql:9.7의 것이니 그대로 두세요.`, `${c.at(['services', c.db, 'image'])}: db runs ${clip(String(db.image), 40)}; its data directory is mysql:9.7's, keep that image.`);
-    else if (dbPublishes) composeMsg = m(`${c.at(['services', c.db, 'ports'])}: db가 포트를 호스트에 공개합니다. 데이터베이스는 ${c.shop}만 닿으면 됩니다.`, `${c.at(['services', c.db, 'ports'])}: db publishes a port on the host; only ${c.shop} needs to reach the database.`);
-    else if (dbOnOpenNetwork) composeMsg = m(`${c.at(['services', c.db, 'networks'])}: db가 internal이 아닌 네트워크(${[...dbNets.keys()].join(', ')})에 있습니다. 원래 db는 밖으로 나갈 길이 없는 backend 네트워크에만 있었습니다. 바꿀 것은 db가 아니라 ${c.shop}의 네트워크입니다.`, `${c.at(['services', c.db, 'networks'])}: db is on a network that is not internal (${[...dbNets.keys()].join(', ')}). It was on the backend network only, with no way out; what needs to change is ${c.shop}'s networks, not db's.`);
-    else if (!volume) composeMsg = m(`${c.at(['services', c.db, 'volumes'])}: db의 데이터가 더 이상 이름 있는 볼륨 db-data(/var/lib/mysql)에 있지 않습니다. 컨테이너를 다시 만들면 데이터가 사라집니다.`, `${c.at(['services', c.db, 'volumes'])}: db's data is no longer in the named volume db-data (/var/lib/mysql): recreating the container would lose it.`);
-    else if (secretEnv(db) || secretEnv(shop)) composeMsg = m(`${c.at(['services', secretEnv(db) ? c.db : c.shop, 'environment'])}: ${secretEnv(db) ?? secretEnv(shop)}에 비밀번호를 직접 적었습니다. 원래처럼 시크릿 파일(*_FILE, /run/secrets)로 넘기세요.`, `${c.at(['services', secretEnv(db) ? c.db : c.shop, 'environment'])}: a password is written in ${secretEnv(db) ?? secretEnv(shop)}; pass it as a secret file (*_FILE, /run/secrets) as before.`);
+    const volume = (Array.isArray(db.volumes) ? db.volumes : []).some((v) =>
+      typeof v === 'string' ? /^db-data:\/var\/lib\/mysql(:|$)/.test(v) : isObj(v) && v.source === 'db-data' && v.target === '/var/lib/mysql',
+    );
+    if (!published || !loopbackOnly)
+      composeMsg = m(
+        `${c.at(['services', c.shop, 'ports'])}: ${c.shop}는 원래처럼 컨테이너의 ${PORT}을 호스트의 127.0.0.1에만 공개해야 합니다("127.0.0.1:8080:8080").`,
+        `${c.at(['services', c.shop, 'ports'])}: ${c.shop} must publish the container's ${PORT} on the host's 127.0.0.1 only, as before ("127.0.0.1:8080:8080").`,
+      );
+    else if (restart.kind !== 'unless-stopped' && restart.kind !== 'always')
+      composeMsg = m(
+        `${c.at(['services', c.shop])}: ${c.shop}의 restart: unless-stopped가 사라졌습니다.`,
+        `${c.at(['services', c.shop])}: ${c.shop} lost its restart: unless-stopped.`,
+      );
+    else if (String(db.image) !== 'mysql:9.7')
+      composeMsg = m(
+        `${c.at(['services', c.db, 'image'])}: db의 이미지가 ${clip(String(db.image), 40)}입니다. 데이터 디렉터리는 mysql:9.7의 것이니 그대로 두세요.`,
+        `${c.at(['services', c.db, 'image'])}: db runs ${clip(String(db.image), 40)}; its data directory is mysql:9.7's, keep that image.`,
+      );
+    else if (dbPublishes)
+      composeMsg = m(
+        `${c.at(['services', c.db, 'ports'])}: db가 포트를 호스트에 공개합니다. 데이터베이스는 ${c.shop}만 닿으면 됩니다.`,
+        `${c.at(['services', c.db, 'ports'])}: db publishes a port on the host; only ${c.shop} needs to reach the database.`,
+      );
+    else if (dbOnOpenNetwork)
+      composeMsg = m(
+        `${c.at(['services', c.db, 'networks'])}: db가 internal이 아닌 네트워크(${[...dbNets.keys()].join(', ')})에 있습니다. 원래 db는 밖으로 나갈 길이 없는 backend 네트워크에만 있었습니다. 바꿀 것은 db가 아니라 ${c.shop}의 네트워크입니다.`,
+        `${c.at(['services', c.db, 'networks'])}: db is on a network that is not internal (${[...dbNets.keys()].join(', ')}). It was on the backend network only, with no way out; what needs to change is ${c.shop}'s networks, not db's.`,
+      );
+    else if (!volume)
+      composeMsg = m(
+        `${c.at(['services', c.db, 'volumes'])}: db의 데이터가 더 이상 이름 있는 볼륨 db-data(/var/lib/mysql)에 있지 않습니다. 컨테이너를 다시 만들면 데이터가 사라집니다.`,
+        `${c.at(['services', c.db, 'volumes'])}: db's data is no longer in the named volume db-data (/var/lib/mysql): recreating the container would lose it.`,
+      );
+    else if (secretEnv(db) || secretEnv(shop))
+      composeMsg = m(
+        `${c.at(['services', secretEnv(db) ? c.db : c.shop, 'environment'])}: ${secretEnv(db) ?? secretEnv(shop)}에 비밀번호를 직접 적었습니다. 원래처럼 시크릿 파일(*_FILE, /run/secrets)로 넘기세요.`,
+        `${c.at(['services', secretEnv(db) ? c.db : c.shop, 'environment'])}: a password is written in ${secretEnv(db) ?? secretEnv(shop)}; pass it as a secret file (*_FILE, /run/secrets) as before.`,
+      );
   }
   return partial(id, POINTS[id], [
     { ok: imageMsg === null, message: imageMsg ?? none },
@@ -434,7 +627,13 @@ function checkRest(df: ParsedDockerfile, build: BuildInfo, c: Compose | null): C
   ]);
 }
 
-export async function gradeWith(sub: Submission, build: BuildInfo, probe: Probe | null, run?: RunInfo, observed: Observed | null = null): Promise<GraderVerdict> {
+export async function gradeWith(
+  sub: Submission,
+  build: BuildInfo,
+  probe: Probe | null,
+  run?: RunInfo,
+  observed: Observed | null = null,
+): Promise<GraderVerdict> {
   const df = readSubmittedDockerfile(sub, REQUIRED_FILES);
   const c = readCompose(sub);
   const checks: CheckVerdict[] = [];

@@ -16,7 +16,11 @@ const solution = fs.readFileSync(path.join(LAB, 'solution', WORKFLOW), 'utf8');
 const files = (list: { path: string; content: Buffer }[]) => new Submission(new Map(list.map((f) => [f.path, f.content])));
 const dirSub = (dir: string) => new Submission(new Map([[WORKFLOW, fs.readFileSync(path.join(LAB, dir, WORKFLOW))]]));
 const wf = (text: string) => new Submission(new Map([[WORKFLOW, Buffer.from(text)]]));
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const score = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
 const en = (v: GraderVerdict, id: string) => {
   const m = v.checks.find((c) => c.id === id)?.message;
@@ -89,7 +93,10 @@ describe('current GitHub Actions syntax that actionlint 1.7.7 does not know', ()
   it('accepts YAML anchors and aliases (GitHub since 2025) and places findings on the lines written', async () => {
     const text = solution
       .replace('    branches: [main]\n  pull_request:\n    branches: [main]\n', '    branches: &main [main]\n  pull_request:\n    branches: *main\n')
-      .replace('      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n      - uses: actions/setup-node', '      - &checkout\n        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n      - uses: actions/setup-node')
+      .replace(
+        '      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n      - uses: actions/setup-node',
+        '      - &checkout\n        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n      - uses: actions/setup-node',
+      )
       .replace('    steps:\n      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n', '    steps:\n      - *checkout\n');
     expect(text).toContain('*checkout');
     expect(text).toContain('*main');
@@ -118,7 +125,14 @@ describe('current GitHub Actions syntax that actionlint 1.7.7 does not know', ()
     ['runs-on: ubuntu-slim', (s: string) => s.replace('runs-on: ubuntu-24.04', 'runs-on: ubuntu-slim')],
     ['runs-on: ubuntu-24.04-arm', (s: string) => s.replace('runs-on: ubuntu-24.04', 'runs-on: ubuntu-24.04-arm')],
     ['permissions: models: read', (s: string) => s.replace('permissions:\n  contents: read\n', 'permissions:\n  contents: read\n  models: read\n')],
-    ['job.check_run_id', (s: string) => s.replace('      - run: npm test\n', '      - run: npm test\n      - run: echo "check run $CHECK_RUN"\n        env:\n          CHECK_RUN: ${{ job.check_run_id }}\n')],
+    [
+      'job.check_run_id',
+      (s: string) =>
+        s.replace(
+          '      - run: npm test\n',
+          '      - run: npm test\n      - run: echo "check run $CHECK_RUN"\n        env:\n          CHECK_RUN: ${{ job.check_run_id }}\n',
+        ),
+    ],
   ])('accepts %s', async (_, change) => {
     const text = change(solution);
     expect(text).not.toBe(solution);
@@ -146,7 +160,10 @@ describe('reading what the workflow does', () => {
 
   it.each([
     ['push', ['push:main', 'push:feature/login', 'push:main-backup', 'push:tag']],
-    [['push', 'pull_request'], ['push:main', 'push:feature/login', 'push:main-backup', 'push:tag', 'pull_request']],
+    [
+      ['push', 'pull_request'],
+      ['push:main', 'push:feature/login', 'push:main-backup', 'push:tag', 'pull_request'],
+    ],
     [{ push: { branches: ['main'] }, pull_request: null }, ['push:main', 'pull_request']],
     [{ push: { tags: ['v*'] } }, ['push:tag']],
     [{ push: { branches: ['main'], tags: ['v*'] } }, ['push:main', 'push:tag']],
@@ -172,14 +189,14 @@ describe('reading what the workflow does', () => {
     ["github.event_name != 'pull_request' && github.ref_name == 'main'", true, false, false],
     ["startsWith(github.ref, 'refs/heads/main')", true, false, true],
     ["endsWith(github.ref, '/main')", true, false, false],
-    ["contains(fromJSON('[\"refs/heads/main\"]'), github.ref)", true, false, false],
+    ['contains(fromJSON(\'["refs/heads/main"]\'), github.ref)', true, false, false],
     ["format('{0}/{1}', 'refs/heads', 'main') == github.ref", true, false, false],
     ["github.ref == 'main'", false, false, false],
     ["github.event_name == 'push'", true, false, true],
     ["github.ref == 'refs/heads/main' || github.event_name == 'pull_request'", true, true, false],
     ["!(github.event_name == 'pull_request')", true, false, true],
     ["success() && github.ref == 'refs/heads/main'", true, false, false],
-    ["always()", true, true, true],
+    ['always()', true, true, true],
     ["${{ github.ref }} == 'refs/heads/main'", true, true, true], // text around ${{ }} is a string: always true
   ])('%s: push to main %s, pull request %s, push to main-backup %s', (src, main, pr, backup) => {
     expect(cond(src, 'push', 'refs/heads/main')).toBe(main);
@@ -231,13 +248,22 @@ describe('equivalent forms accepted, near misses refused with the real problem',
     ['read-all at the top', ['permissions:\n  contents: read\n\n# A newer', 'permissions: read-all\n\n# A newer']],
     ['permissions: {} at the top, each job its own', ['permissions:\n  contents: read\n\n# A newer', 'permissions: {}\n\n# A newer']],
     ['needs as a list through build', ['    needs: build\n', '    needs: [test, build]\n']],
-    ['on: as a list with the guard on event and branch', ['on:\n  push:\n    branches: [main]\n  pull_request:\n    branches: [main]\n', 'on: [push, pull_request]\n']],
+    [
+      'on: as a list with the guard on event and branch',
+      ['on:\n  push:\n    branches: [main]\n  pull_request:\n    branches: [main]\n', 'on: [push, pull_request]\n'],
+    ],
     ['workflow_dispatch too, guarded by the ref', ['  pull_request:\n    branches: [main]\n', '  pull_request:\n    branches: [main]\n  workflow_dispatch:\n']],
     ['no concurrency at all', ["concurrency:\n  group: ci-${{ github.ref }}\n  cancel-in-progress: ${{ github.event_name == 'pull_request' }}\n", '']],
-    ['region through env:', ['          aws-region: ap-northeast-2\n', '          aws-region: ${{ env.AWS_REGION }}\n        env:\n          AWS_REGION: ap-northeast-2\n']],
+    [
+      'region through env:',
+      ['          aws-region: ap-northeast-2\n', '          aws-region: ${{ env.AWS_REGION }}\n        env:\n          AWS_REGION: ap-northeast-2\n'],
+    ],
     ['role from a repository variable', ['role-to-assume: arn:aws:iam::123456789012:role/github-deploy', 'role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}']],
     ['npm clean-install', ['      - run: npm ci\n      - run: npm test', '      - run: npm clean-install\n      - run: npm test']],
-    ['a global tool install next to npm ci', ['      - run: npm ci\n      - run: npm test', '      - run: npm ci\n      - run: npm install -g npm@11\n      - run: npm test']],
+    [
+      'a global tool install next to npm ci',
+      ['      - run: npm ci\n      - run: npm test', '      - run: npm ci\n      - run: npm install -g npm@11\n      - run: npm test'],
+    ],
   ] as [string, [string, string]][])('%s', async (_, pair) => {
     const v = await grade(edit(pair));
     expect(v.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${en(v, c.id)}`)).toEqual([]);
@@ -248,14 +274,52 @@ describe('equivalent forms accepted, near misses refused with the real problem',
     ['a condition that is never true', [GUARD, "if: github.ref == 'main'"], 'deploy-guard', /false for a push to main too, so deploy never runs/],
     ['a condition on something unknowable', [GUARD, "if: vars.DEPLOY_ENABLED == 'true'"], 'deploy-guard', /depends on values outside the workflow/],
     ['a template that is always true', [GUARD, "if: ${{ github.ref }} == 'refs/heads/main'"], 'deploy-guard', /deploy also runs for a pull request/],
-    ['cancel-in-progress on the deploy job', ['      group: deploy-production\n      cancel-in-progress: false', '      group: deploy-production\n      cancel-in-progress: true'], 'deploy-guard', /the deploy job's concurrency has cancel-in-progress true/],
-    ['contents: write on build', ['  build:\n    needs: test\n', '  build:\n    needs: test\n    permissions:\n      contents: write\n'], 'deploy-guard', /the build job gets write access \(contents: write\)/],
+    [
+      'cancel-in-progress on the deploy job',
+      ['      group: deploy-production\n      cancel-in-progress: false', '      group: deploy-production\n      cancel-in-progress: true'],
+      'deploy-guard',
+      /the deploy job's concurrency has cancel-in-progress true/,
+    ],
+    [
+      'contents: write on build',
+      ['  build:\n    needs: test\n', '  build:\n    needs: test\n    permissions:\n      contents: write\n'],
+      'deploy-guard',
+      /the build job gets write access \(contents: write\)/,
+    ],
     ['no id-token on deploy', ['      contents: read\n      id-token: write\n', '      contents: read\n'], 'deploy-guard', /may not request an OIDC token/],
-    ['no configure-aws-credentials', ['      - uses: aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c # v6.2.3\n        with:\n          role-to-assume: arn:aws:iam::123456789012:role/github-deploy\n          aws-region: ap-northeast-2\n', ''], 'deploy-guard', /never assumes the AWS role/],
-    ['npm install in build', ['      - run: npm ci\n      - run: npm run build', '      - run: npm install\n      - run: npm run build'], 'caching', /npm install may rewrite the lock file/],
-    ['a branch ref for an action', ['actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0', 'actions/upload-artifact@main'], 'pinning', /ci\.yml:\d+ actions\/upload-artifact@main/],
-    ['a short SHA', ['actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0', 'actions/upload-artifact@bbbca2d # v7.0.0'], 'pinning', /upload-artifact@bbbca2d/],
-    ['a branch name in a script', ['      - run: npm test\n', '      - run: npm test\n      - run: git checkout "${{ github.head_ref }}"\n'], 'injection', /ci\.yml:\d+:\d+: github\.head_ref/],
+    [
+      'no configure-aws-credentials',
+      [
+        '      - uses: aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c # v6.2.3\n        with:\n          role-to-assume: arn:aws:iam::123456789012:role/github-deploy\n          aws-region: ap-northeast-2\n',
+        '',
+      ],
+      'deploy-guard',
+      /never assumes the AWS role/,
+    ],
+    [
+      'npm install in build',
+      ['      - run: npm ci\n      - run: npm run build', '      - run: npm install\n      - run: npm run build'],
+      'caching',
+      /npm install may rewrite the lock file/,
+    ],
+    [
+      'a branch ref for an action',
+      ['actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0', 'actions/upload-artifact@main'],
+      'pinning',
+      /ci\.yml:\d+ actions\/upload-artifact@main/,
+    ],
+    [
+      'a short SHA',
+      ['actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0', 'actions/upload-artifact@bbbca2d # v7.0.0'],
+      'pinning',
+      /upload-artifact@bbbca2d/,
+    ],
+    [
+      'a branch name in a script',
+      ['      - run: npm test\n', '      - run: npm test\n      - run: git checkout "${{ github.head_ref }}"\n'],
+      'injection',
+      /ci\.yml:\d+:\d+: github\.head_ref/,
+    ],
     ['push filtered away from main', ['  push:\n    branches: [main]\n', '  push:\n    branches: [develop]\n'], 'triggers', /leaves main out/],
   ] as [string, [string, string], string, RegExp][])('%s', async (_, pair, id, message) => {
     const v = await grade(edit(pair));
@@ -264,7 +328,12 @@ describe('equivalent forms accepted, near misses refused with the real problem',
   });
 
   it('refuses actions/cache keyed on something other than the lock file', async () => {
-    const text = solution.replaceAll('          cache: npm\n', '').replace('      - run: npm ci\n      - run: npm test', '      - uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5\n        with:\n          path: ~/.npm\n          key: npm-cache\n      - run: npm ci\n      - run: npm test');
+    const text = solution
+      .replaceAll('          cache: npm\n', '')
+      .replace(
+        '      - run: npm ci\n      - run: npm test',
+        '      - uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5\n        with:\n          path: ~/.npm\n          key: npm-cache\n      - run: npm ci\n      - run: npm test',
+      );
     const v = await grade(wf(text));
     expect(failed(v)).toEqual(['caching']);
     expect(en(v, 'caching')).toMatch(/ci\.yml:\d+: dependencies are not cached/);
@@ -273,9 +342,19 @@ describe('equivalent forms accepted, near misses refused with the real problem',
   });
 
   it('accepts a pull request title passed through env:, refuses it expanded back with ${{ env.X }}', async () => {
-    const good = await grade(edit(['      - run: npm test\n', '      - run: npm test\n      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.pull_request.title }}\n']));
+    const good = await grade(
+      edit([
+        '      - run: npm test\n',
+        '      - run: npm test\n      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.pull_request.title }}\n',
+      ]),
+    );
     expect(failed(good)).toEqual([]);
-    const bad = await grade(edit(['      - run: npm test\n', '      - run: echo "${{ env.TITLE }}"\n        env:\n          TITLE: ${{ github.event.pull_request.title }}\n      - run: npm test\n']));
+    const bad = await grade(
+      edit([
+        '      - run: npm test\n',
+        '      - run: echo "${{ env.TITLE }}"\n        env:\n          TITLE: ${{ github.event.pull_request.title }}\n      - run: npm test\n',
+      ]),
+    );
     expect(failed(bad)).toEqual(['injection']);
     expect(en(bad, 'injection')).toMatch(/env\.TITLE \(set from untrusted input\)/);
   });

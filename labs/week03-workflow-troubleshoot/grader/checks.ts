@@ -12,7 +12,6 @@ import { UNKNOWN } from '../../../grader-kit/gha-expr';
 import {
   action,
   allSteps,
-
   condition,
   dependsOn,
   globToRegExp,
@@ -105,11 +104,24 @@ export function dockerLoadInput(script: string): string | null {
 function checkArtifact(p: Pipeline): CheckVerdict {
   const id = 'artifact';
   const fail = (message: B) => partial(id, POINTS[id], [{ ok: false, message }]);
-  if (!has(p, 'image') || !has(p, 'deploy')) return fail(m(`${at(p, ['jobs'])}: image job이나 deploy job이 없습니다.`, `${at(p, ['jobs'])}: there is no image job or no deploy job.`));
+  if (!has(p, 'image') || !has(p, 'deploy'))
+    return fail(m(`${at(p, ['jobs'])}: image job이나 deploy job이 없습니다.`, `${at(p, ['jobs'])}: there is no image job or no deploy job.`));
   const ups = uploadsOf(p, 'image');
-  if (ups.length === 0) return fail(m(`${at(p, ['jobs', 'image'])}: image job이 이미지를 아티팩트로 올리지 않습니다(actions/upload-artifact). deploy가 테스트를 통과한 바로 그 이미지를 받을 길이 없습니다.`, `${at(p, ['jobs', 'image'])}: the image job uploads no artifact (actions/upload-artifact), so deploy has no way to get the very image that passed the tests.`));
+  if (ups.length === 0)
+    return fail(
+      m(
+        `${at(p, ['jobs', 'image'])}: image job이 이미지를 아티팩트로 올리지 않습니다(actions/upload-artifact). deploy가 테스트를 통과한 바로 그 이미지를 받을 길이 없습니다.`,
+        `${at(p, ['jobs', 'image'])}: the image job uploads no artifact (actions/upload-artifact), so deploy has no way to get the very image that passed the tests.`,
+      ),
+    );
   const downs = jobSteps(p.files, p.wf, 'deploy').filter((s) => action(s) === 'actions/download-artifact');
-  if (downs.length === 0) return fail(m(`${at(p, ['jobs', 'deploy'])}: deploy job에 actions/download-artifact 단계가 없습니다.`, `${at(p, ['jobs', 'deploy'])}: the deploy job has no actions/download-artifact step.`));
+  if (downs.length === 0)
+    return fail(
+      m(
+        `${at(p, ['jobs', 'deploy'])}: deploy job에 actions/download-artifact 단계가 없습니다.`,
+        `${at(p, ['jobs', 'deploy'])}: the deploy job has no actions/download-artifact step.`,
+      ),
+    );
   const d = downs[0]!;
   const name = str(get(d.step, ['with', 'name']));
   const pattern = str(get(d.step, ['with', 'pattern']));
@@ -157,7 +169,8 @@ function checkArtifact(p: Pipeline): CheckVerdict {
 
 function checkDeployRuns(p: Pipeline): CheckVerdict {
   const id = 'deploy-runs';
-  if (!has(p, 'deploy')) return partial(id, POINTS[id], [{ ok: false, message: m(`${at(p, ['jobs'])}: deploy job이 없습니다.`, `${at(p, ['jobs'])}: there is no deploy job.`) }]);
+  if (!has(p, 'deploy'))
+    return partial(id, POINTS[id], [{ ok: false, message: m(`${at(p, ['jobs'])}: deploy job이 없습니다.`, `${at(p, ['jobs'])}: there is no deploy job.`) }]);
   const deploy = p.jobs.deploy as Obj;
   const rawIf = get(deploy, ['if']);
   const ifText = rawIf === undefined ? null : String(rawIf);
@@ -165,14 +178,19 @@ function checkDeployRuns(p: Pipeline): CheckVerdict {
 
   // 1. A push to main deploys.
   let mainMsg: B | null = null;
-  const unknownNeeds = Object.keys(p.jobs).flatMap((j) => needsOf(p.jobs[j]).filter((n) => !(n in p.jobs)).map((n) => [j, n] as const));
+  const unknownNeeds = Object.keys(p.jobs).flatMap((j) =>
+    needsOf(p.jobs[j])
+      .filter((n) => !(n in p.jobs))
+      .map((n) => [j, n] as const),
+  );
   if (unknownNeeds.length) {
     const [j, n] = unknownNeeds[0]!;
     mainMsg = m(
       `${at(p, ['jobs', j, 'needs'])}: ${j} job이 없는 job "${clip(n, 40)}"을 기다립니다. GitHub는 이런 워크플로 파일을 거부하고(Invalid workflow file) 아무 job도 실행하지 않습니다.`,
       `${at(p, ['jobs', j, 'needs'])}: the ${j} job needs "${clip(n, 40)}", which is not a job of this workflow. GitHub refuses such a workflow file (Invalid workflow file) and runs no job at all.`,
     );
-  } else if (!p.pushMain) mainMsg = m(`${at(p, ['on'])}: main에 push해도 워크플로가 실행되지 않습니다.`, `${at(p, ['on'])}: a push to main does not start the workflow.`);
+  } else if (!p.pushMain)
+    mainMsg = m(`${at(p, ['on'])}: main에 push해도 워크플로가 실행되지 않습니다.`, `${at(p, ['on'])}: a push to main does not start the workflow.`);
   else {
     const res = simulateRun(p.jobs, p.pushMain);
     if (res.get('deploy') !== 'success') {
@@ -186,7 +204,12 @@ function checkDeployRuns(p: Pipeline): CheckVerdict {
           ),
         );
       else if (own === UNKNOWN)
-        causes.push(m(`${ifAt}: deploy의 조건(if: ${clip(ifText ?? '', 80)})이 워크플로 밖의 값에 달려 있어 main push에서 참인지 알 수 없습니다`, `${ifAt}: deploy's condition (if: ${clip(ifText ?? '', 80)}) depends on values outside the workflow, so nothing shows it holds for a push to main`));
+        causes.push(
+          m(
+            `${ifAt}: deploy의 조건(if: ${clip(ifText ?? '', 80)})이 워크플로 밖의 값에 달려 있어 main push에서 참인지 알 수 없습니다`,
+            `${ifAt}: deploy's condition (if: ${clip(ifText ?? '', 80)}) depends on values outside the workflow, so nothing shows it holds for a push to main`,
+          ),
+        );
       const upstream = [...upstreamOf(p.jobs, 'deploy')];
       const blocked = upstream.filter((j) => res.get(j) === 'skipped');
       if (blocked.length) {
@@ -200,7 +223,13 @@ function checkDeployRuns(p: Pipeline): CheckVerdict {
           ),
         );
       }
-      if (causes.length === 0) causes.push(m(`${at(p, ['jobs', 'deploy'])}: main에 push해도 deploy가 실행되지 않습니다(결과: ${show(res.get('deploy') ?? 'skipped')})`, `${at(p, ['jobs', 'deploy'])}: a push to main does not run deploy (result: ${show(res.get('deploy') ?? 'skipped')})`));
+      if (causes.length === 0)
+        causes.push(
+          m(
+            `${at(p, ['jobs', 'deploy'])}: main에 push해도 deploy가 실행되지 않습니다(결과: ${show(res.get('deploy') ?? 'skipped')})`,
+            `${at(p, ['jobs', 'deploy'])}: a push to main does not run deploy (result: ${show(res.get('deploy') ?? 'skipped')})`,
+          ),
+        );
       mainMsg = m(`${causes.map((c) => c.ko).join('. 그리고 ')}.`, `${causes.map((c) => c.en).join('. And ')}.`);
     }
   }
@@ -212,8 +241,14 @@ function checkDeployRuns(p: Pipeline): CheckVerdict {
     if (v !== 'skipped') {
       guardMsg =
         v === UNKNOWN
-          ? m(`${ifAt}: deploy의 조건(${ifText ? `if: ${clip(ifText, 80)}` : 'if: 없음'})이 ${r.describe.ko}에서 거짓이라고 보장하지 못합니다. github.ref와 github.event_name으로 main push만 고르세요.`, `${ifAt}: deploy's condition (${ifText ? `if: ${clip(ifText, 80)}` : 'no if:'}) does not rule out ${r.describe.en}. Select pushes to main with github.ref and github.event_name.`)
-          : m(`${ifAt}: deploy가 ${r.describe.ko}에서도 실행됩니다(${ifText ? `if: ${clip(ifText, 80)}` : 'if: 없음'}). 운영 환경에는 main에 들어간 코드만 배포합니다.`, `${ifAt}: deploy also runs for ${r.describe.en} (${ifText ? `if: ${clip(ifText, 80)}` : 'no if:'}). Only what reached main goes to production.`);
+          ? m(
+              `${ifAt}: deploy의 조건(${ifText ? `if: ${clip(ifText, 80)}` : 'if: 없음'})이 ${r.describe.ko}에서 거짓이라고 보장하지 못합니다. github.ref와 github.event_name으로 main push만 고르세요.`,
+              `${ifAt}: deploy's condition (${ifText ? `if: ${clip(ifText, 80)}` : 'no if:'}) does not rule out ${r.describe.en}. Select pushes to main with github.ref and github.event_name.`,
+            )
+          : m(
+              `${ifAt}: deploy가 ${r.describe.ko}에서도 실행됩니다(${ifText ? `if: ${clip(ifText, 80)}` : 'if: 없음'}). 운영 환경에는 main에 들어간 코드만 배포합니다.`,
+              `${ifAt}: deploy also runs for ${r.describe.en} (${ifText ? `if: ${clip(ifText, 80)}` : 'no if:'}). Only what reached main goes to production.`,
+            );
       break;
     }
   }
@@ -260,7 +295,8 @@ function resolved(s: StepRef, v: Json | undefined): string | null {
 
 function checkOidc(p: Pipeline): CheckVerdict {
   const id = 'oidc';
-  if (!has(p, 'deploy')) return partial(id, POINTS[id], [{ ok: false, message: m(`${at(p, ['jobs'])}: deploy job이 없습니다.`, `${at(p, ['jobs'])}: there is no deploy job.`) }]);
+  if (!has(p, 'deploy'))
+    return partial(id, POINTS[id], [{ ok: false, message: m(`${at(p, ['jobs'])}: deploy job이 없습니다.`, `${at(p, ['jobs'])}: there is no deploy job.`) }]);
   const d = p.jobs.deploy as Obj;
   const top = permsOf(p.wf.value.permissions);
   const effective = (job: string) => {
@@ -274,20 +310,35 @@ function checkOidc(p: Pipeline): CheckVerdict {
   let deployMsg: B | null = null;
   const text = JSON.stringify([...p.files.values()].map((f) => f.value));
   const creds = jobSteps(p.files, p.wf, 'deploy').filter((s) => action(s) === 'aws-actions/configure-aws-credentials');
-  if (/secrets\.[A-Za-z0-9_]*(AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|ACCESS_KEY|SECRET_KEY)\b/i.test(text) || /"aws-(secret-access-key|access-key-id)"\s*:/.test(text))
-    deployMsg = m(`${WORKFLOW}: 오래 사는 AWS 키(secrets.AWS_… 또는 aws-access-key-id 입력)를 씁니다. 쇼핑몰은 OIDC로 역할을 맡아 job마다 짧은 자격 증명을 받습니다. 키는 새어 나가면 끝입니다.`, `${WORKFLOW}: long-lived AWS keys (secrets.AWS_… or the aws-access-key-id input) are used. The shop assumes its role through OIDC for short-lived credentials per job; a key is game over once it leaks.`);
+  if (
+    /secrets\.[A-Za-z0-9_]*(AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|ACCESS_KEY|SECRET_KEY)\b/i.test(text) ||
+    /"aws-(secret-access-key|access-key-id)"\s*:/.test(text)
+  )
+    deployMsg = m(
+      `${WORKFLOW}: 오래 사는 AWS 키(secrets.AWS_… 또는 aws-access-key-id 입력)를 씁니다. 쇼핑몰은 OIDC로 역할을 맡아 job마다 짧은 자격 증명을 받습니다. 키는 새어 나가면 끝입니다.`,
+      `${WORKFLOW}: long-lived AWS keys (secrets.AWS_… or the aws-access-key-id input) are used. The shop assumes its role through OIDC for short-lived credentials per job; a key is game over once it leaks.`,
+    );
   else if (dp === 'unset' || dp.get('id-token') !== 'write')
     deployMsg = m(
       `${dpAt}: deploy job이 받는 GITHUB_TOKEN 권한에 id-token: write가 없어, GitHub에 OIDC 토큰을 요청할 수 없습니다("Did you mean to set the \`id-token\` permission?"). job에 permissions:를 적으면 워크플로의 permissions:를 대신하므로, 필요한 권한을 job에 모두 적어야 합니다.`,
       `${dpAt}: the deploy job's GITHUB_TOKEN permissions have no id-token: write, so it cannot ask GitHub for an OIDC token ("Did you mean to set the \`id-token\` permission?"). A job's permissions: replaces the workflow's, so list everything the job needs there.`,
     );
-  else if (creds.length === 0) deployMsg = m(`${at(p, ['jobs', 'deploy'])}: deploy job에 aws-actions/configure-aws-credentials 단계가 없습니다.`, `${at(p, ['jobs', 'deploy'])}: the deploy job has no aws-actions/configure-aws-credentials step.`);
+  else if (creds.length === 0)
+    deployMsg = m(
+      `${at(p, ['jobs', 'deploy'])}: deploy job에 aws-actions/configure-aws-credentials 단계가 없습니다.`,
+      `${at(p, ['jobs', 'deploy'])}: the deploy job has no aws-actions/configure-aws-credentials step.`,
+    );
   else {
     const c = creds[0]!;
     const role = resolved(c, get(c.step, ['with', 'role-to-assume']));
     const region = resolved(c, get(c.step, ['with', 'aws-region']));
-    if (role?.replace(/\s+/g, '') !== ROLE.replace(/\s+/g, '')) deployMsg = m(`${c.at}: role-to-assume이 ${role ?? '(없음)'}입니다. 쇼핑몰의 배포 역할은 production 환경의 변수 ${ROLE}입니다.`, `${c.at}: role-to-assume is ${role ?? '(missing)'}; the shop's deploy role is the production environment's variable ${ROLE}.`);
-    else if (region !== REGION && region?.replace(/\s+/g, '') !== '${{env.AWS_REGION}}') deployMsg = m(`${c.at}: aws-region이 ${region ?? '(없음)'}입니다(${REGION}).`, `${c.at}: aws-region is ${region ?? '(missing)'} (${REGION}).`);
+    if (role?.replace(/\s+/g, '') !== ROLE.replace(/\s+/g, ''))
+      deployMsg = m(
+        `${c.at}: role-to-assume이 ${role ?? '(없음)'}입니다. 쇼핑몰의 배포 역할은 production 환경의 변수 ${ROLE}입니다.`,
+        `${c.at}: role-to-assume is ${role ?? '(missing)'}; the shop's deploy role is the production environment's variable ${ROLE}.`,
+      );
+    else if (region !== REGION && region?.replace(/\s+/g, '') !== '${{env.AWS_REGION}}')
+      deployMsg = m(`${c.at}: aws-region이 ${region ?? '(없음)'}입니다(${REGION}).`, `${c.at}: aws-region is ${region ?? '(missing)'} (${REGION}).`);
     else if (str(get(d, ['environment'])) !== 'production' && str(get(d, ['environment', 'name'])) !== 'production')
       deployMsg = m(
         `${at(p, ['jobs', 'deploy'])}: deploy job이 environment: production을 선언하지 않습니다. 그러면 OIDC 토큰의 sub가 repo:octo-org/shop:ref:refs/heads/main이 되어, repo:octo-org/shop:environment:production을 기대하는 역할의 신뢰 정책이 거부합니다(Not authorized to perform sts:AssumeRoleWithWebIdentity). vars.AWS_DEPLOY_ROLE_ARN도 그 환경의 변수입니다.`,
@@ -300,7 +351,10 @@ function checkOidc(p: Pipeline): CheckVerdict {
   for (const job of Object.keys(p.jobs)) {
     const e = effective(job);
     if (e === 'unset') {
-      othersMsg = m(`${at(p, ['jobs', job])}: ${job} job의 권한이 워크플로에도 job에도 없어 저장소 기본값(쓰기일 수 있음)을 따릅니다.`, `${at(p, ['jobs', job])}: the ${job} job's permissions are set neither on the workflow nor on the job, so the repository default applies (possibly write).`);
+      othersMsg = m(
+        `${at(p, ['jobs', job])}: ${job} job의 권한이 워크플로에도 job에도 없어 저장소 기본값(쓰기일 수 있음)을 따릅니다.`,
+        `${at(p, ['jobs', job])}: the ${job} job's permissions are set neither on the workflow nor on the job, so the repository default applies (possibly write).`,
+      );
       break;
     }
     const writes = [...e.entries()].filter(([, v]) => v === 'write').map(([k]) => k);
@@ -325,7 +379,8 @@ function checkOidc(p: Pipeline): CheckVerdict {
 // cache: the test job's npm cache can be found again
 
 /** Values that differ on every run or every commit: a key holding one never matches a saved cache. */
-const PER_RUN = /\b(github\.(sha|run_id|run_number|run_attempt|event\.after|event\.before|event\.head_commit\.(id|timestamp)|event\.pull_request\.head\.sha)|env\.GITHUB_SHA|steps\.[\w-]+\.outputs\.[\w-]*(date|time|now|stamp)[\w-]*)\b/i;
+const PER_RUN =
+  /\b(github\.(sha|run_id|run_number|run_attempt|event\.after|event\.before|event\.head_commit\.(id|timestamp)|event\.pull_request\.head\.sha)|env\.GITHUB_SHA|steps\.[\w-]+\.outputs\.[\w-]*(date|time|now|stamp)[\w-]*)\b/i;
 
 export function keyProblem(key: string): 'per-run' | 'no-lock-hash' | null {
   if (PER_RUN.test(key)) return 'per-run';
@@ -341,7 +396,8 @@ export function keyProblem(key: string): 'per-run' | 'no-lock-hash' | null {
 
 function checkCache(p: Pipeline): CheckVerdict {
   const id = 'cache';
-  if (!has(p, 'test')) return partial(id, POINTS[id], [{ ok: false, message: m(`${at(p, ['jobs'])}: test job이 없습니다.`, `${at(p, ['jobs'])}: there is no test job.`) }]);
+  if (!has(p, 'test'))
+    return partial(id, POINTS[id], [{ ok: false, message: m(`${at(p, ['jobs'])}: test job이 없습니다.`, `${at(p, ['jobs'])}: there is no test job.`) }]);
   const steps = allSteps(p.files);
   let problem: B | null = null;
   for (const s of steps.filter((x) => action(x) === 'actions/cache' || action(x) === 'actions/cache/restore')) {
@@ -373,7 +429,9 @@ function checkCache(p: Pipeline): CheckVerdict {
     const testSteps = jobSteps(p.files, p.wf, 'test');
     const cached =
       testSteps.some((s) => action(s) === 'actions/setup-node' && /^(npm|yarn|pnpm)$/i.test(String(get(s.step, ['with', 'cache']) ?? ''))) ||
-      testSteps.some((s) => (action(s) === 'actions/cache' || action(s) === 'actions/cache/restore') && /npm|node_modules/.test(String(get(s.step, ['with', 'path']) ?? '')));
+      testSteps.some(
+        (s) => (action(s) === 'actions/cache' || action(s) === 'actions/cache/restore') && /npm|node_modules/.test(String(get(s.step, ['with', 'path']) ?? '')),
+      );
     if (!cached)
       problem = m(
         `${at(p, ['jobs', 'test'])}: test job에 npm 캐시가 없습니다. 캐시를 지우는 것은 고친 것이 아닙니다. npm ci가 실행마다 모든 패키지를 다시 내려받습니다.`,
@@ -392,11 +450,20 @@ function checkRest(p: Pipeline): CheckVerdict {
   const untrusted = p.lint.findings.filter((f) => /potentially untrusted/.test(f.message));
   const lintRest = p.lint.findings.filter((f) => !untrusted.includes(f));
   const lintMsg = p.lint.error
-    ? m(`actionlint가 이 파일을 끝까지 검사하지 못했습니다(${clip(p.lint.error, 120)}).`, `actionlint could not finish on this file (${clip(p.lint.error, 120)}).`)
+    ? m(
+        `actionlint가 이 파일을 끝까지 검사하지 못했습니다(${clip(p.lint.error, 120)}).`,
+        `actionlint could not finish on this file (${clip(p.lint.error, 120)}).`,
+      )
     : lintRest.length
       ? m(
-          `actionlint가 ${lintRest.length}건을 찾았습니다: ${lintRest.slice(0, 3).map((f) => `${f.file}:${f.line}:${f.column}: [${f.kind}] ${clip(f.message.split('. ')[0]!, 140)}`).join('; ')}.`,
-          `actionlint found ${lintRest.length} problem(s): ${lintRest.slice(0, 3).map((f) => `${f.file}:${f.line}:${f.column}: [${f.kind}] ${clip(f.message.split('. ')[0]!, 140)}`).join('; ')}.`,
+          `actionlint가 ${lintRest.length}건을 찾았습니다: ${lintRest
+            .slice(0, 3)
+            .map((f) => `${f.file}:${f.line}:${f.column}: [${f.kind}] ${clip(f.message.split('. ')[0]!, 140)}`)
+            .join('; ')}.`,
+          `actionlint found ${lintRest.length} problem(s): ${lintRest
+            .slice(0, 3)
+            .map((f) => `${f.file}:${f.line}:${f.column}: [${f.kind}] ${clip(f.message.split('. ')[0]!, 140)}`)
+            .join('; ')}.`,
         )
       : null;
 
@@ -404,13 +471,38 @@ function checkRest(p: Pipeline): CheckVerdict {
   let shapeMsg: B | null = null;
   const missing = ['lint', 'test', 'image', 'deploy'].filter((j) => !has(p, j));
   const pr = p.runs.find((r) => r.id === 'pull_request');
-  if (!p.pushMain || !pr) shapeMsg = m(`${at(p, ['on'])}: 워크플로는 main push와 main으로 가는 풀 리퀘스트에서 실행되어야 합니다.`, `${at(p, ['on'])}: the workflow must run on pushes to main and on pull requests to main.`);
-  else if (missing.length) shapeMsg = m(`${at(p, ['jobs'])}: ${missing.join(', ')} job이 없습니다. job을 지우는 것은 고친 것이 아닙니다.`, `${at(p, ['jobs'])}: the ${missing.join(', ')} job is gone. Deleting a job is not a fix.`);
-  else if (!dependsOn(p.jobs, 'image', 'test') || !dependsOn(p.jobs, 'deploy', 'test')) shapeMsg = m(`${at(p, ['jobs', 'image'])}: image와 deploy가 test를 기다려야 합니다(needs).`, `${at(p, ['jobs', 'image'])}: image and deploy must wait for test (needs).`);
-  else if (simulateRun(p.jobs, pr).get('lint') !== 'success') shapeMsg = m(`${at(p, ['jobs', 'lint'])}: lint가 풀 리퀘스트에서 더 이상 실행되지 않습니다.`, `${at(p, ['jobs', 'lint'])}: lint no longer runs on pull requests.`);
-  else if (!jobSteps(p.files, p.wf, 'test').some((s) => /\bnpm\s+(test|t|run\s+test)\b/.test(str(s.step.run) ?? ''))) shapeMsg = m(`${at(p, ['jobs', 'test'])}: test job이 npm test를 더 이상 실행하지 않습니다.`, `${at(p, ['jobs', 'test'])}: the test job no longer runs npm test.`);
-  else if (!jobSteps(p.files, p.wf, 'deploy').some((s) => /aws\s+ecs\s+update-service\b[^\n]*--cluster\s+shop\b[^\n]*--service\s+shop\b/.test(str(s.step.run) ?? '')))
-    shapeMsg = m(`${at(p, ['jobs', 'deploy'])}: deploy가 더 이상 ECS 서비스 shop(클러스터 shop)을 새 이미지로 바꾸지 않습니다.`, `${at(p, ['jobs', 'deploy'])}: deploy no longer rolls the ECS service shop (cluster shop) to the new image.`);
+  if (!p.pushMain || !pr)
+    shapeMsg = m(
+      `${at(p, ['on'])}: 워크플로는 main push와 main으로 가는 풀 리퀘스트에서 실행되어야 합니다.`,
+      `${at(p, ['on'])}: the workflow must run on pushes to main and on pull requests to main.`,
+    );
+  else if (missing.length)
+    shapeMsg = m(
+      `${at(p, ['jobs'])}: ${missing.join(', ')} job이 없습니다. job을 지우는 것은 고친 것이 아닙니다.`,
+      `${at(p, ['jobs'])}: the ${missing.join(', ')} job is gone. Deleting a job is not a fix.`,
+    );
+  else if (!dependsOn(p.jobs, 'image', 'test') || !dependsOn(p.jobs, 'deploy', 'test'))
+    shapeMsg = m(
+      `${at(p, ['jobs', 'image'])}: image와 deploy가 test를 기다려야 합니다(needs).`,
+      `${at(p, ['jobs', 'image'])}: image and deploy must wait for test (needs).`,
+    );
+  else if (simulateRun(p.jobs, pr).get('lint') !== 'success')
+    shapeMsg = m(
+      `${at(p, ['jobs', 'lint'])}: lint가 풀 리퀘스트에서 더 이상 실행되지 않습니다.`,
+      `${at(p, ['jobs', 'lint'])}: lint no longer runs on pull requests.`,
+    );
+  else if (!jobSteps(p.files, p.wf, 'test').some((s) => /\bnpm\s+(test|t|run\s+test)\b/.test(str(s.step.run) ?? '')))
+    shapeMsg = m(
+      `${at(p, ['jobs', 'test'])}: test job이 npm test를 더 이상 실행하지 않습니다.`,
+      `${at(p, ['jobs', 'test'])}: the test job no longer runs npm test.`,
+    );
+  else if (
+    !jobSteps(p.files, p.wf, 'deploy').some((s) => /aws\s+ecs\s+update-service\b[^\n]*--cluster\s+shop\b[^\n]*--service\s+shop\b/.test(str(s.step.run) ?? ''))
+  )
+    shapeMsg = m(
+      `${at(p, ['jobs', 'deploy'])}: deploy가 더 이상 ECS 서비스 shop(클러스터 shop)을 새 이미지로 바꾸지 않습니다.`,
+      `${at(p, ['jobs', 'deploy'])}: deploy no longer rolls the ECS service shop (cluster shop) to the new image.`,
+    );
 
   // 3. Safety that was there: actions pinned to commit SHAs, deploys never cancelled, no untrusted text in scripts.
   let safetyMsg: B | null = null;
@@ -439,9 +531,27 @@ function checkRest(p: Pipeline): CheckVerdict {
     if (hit) injected.push(`${s.at}: ${hit}`);
   }
   for (const f of untrusted) injected.push(`${f.file}:${f.line}:${f.column}`);
-  if (loose.length) safetyMsg = m(`태그로 가리킨 액션: ${loose.slice(0, 3).map((u) => `${u.where} ${clip(u.ref, 60)}`).join('; ')}. 원래처럼 40자리 커밋 SHA로 고정하세요(버전은 주석으로).`, `Actions referenced by a tag: ${loose.slice(0, 3).map((u) => `${u.where} ${clip(u.ref, 60)}`).join('; ')}. Pin them to a 40-character commit SHA as before (the version in a comment).`);
-  else if (cancels.length) safetyMsg = m(`${cancels[0]}: main push에서 cancel-in-progress가 참이라 새 push가 진행 중인 배포를 중간에 취소할 수 있습니다.`, `${cancels[0]}: cancel-in-progress holds for a push to main, so a newer push can cancel a deploy halfway.`);
-  else if (injected.length) safetyMsg = m(`run: 스크립트에 신뢰할 수 없는 입력이 그대로 들어갑니다: ${injected.slice(0, 2).join('; ')}. env:로 넘기고 "$VAR"로 읽으세요.`, `Untrusted input is expanded straight into a script: ${injected.slice(0, 2).join('; ')}. Pass it through env: and read it as "$VAR".`);
+  if (loose.length)
+    safetyMsg = m(
+      `태그로 가리킨 액션: ${loose
+        .slice(0, 3)
+        .map((u) => `${u.where} ${clip(u.ref, 60)}`)
+        .join('; ')}. 원래처럼 40자리 커밋 SHA로 고정하세요(버전은 주석으로).`,
+      `Actions referenced by a tag: ${loose
+        .slice(0, 3)
+        .map((u) => `${u.where} ${clip(u.ref, 60)}`)
+        .join('; ')}. Pin them to a 40-character commit SHA as before (the version in a comment).`,
+    );
+  else if (cancels.length)
+    safetyMsg = m(
+      `${cancels[0]}: main push에서 cancel-in-progress가 참이라 새 push가 진행 중인 배포를 중간에 취소할 수 있습니다.`,
+      `${cancels[0]}: cancel-in-progress holds for a push to main, so a newer push can cancel a deploy halfway.`,
+    );
+  else if (injected.length)
+    safetyMsg = m(
+      `run: 스크립트에 신뢰할 수 없는 입력이 그대로 들어갑니다: ${injected.slice(0, 2).join('; ')}. env:로 넘기고 "$VAR"로 읽으세요.`,
+      `Untrusted input is expanded straight into a script: ${injected.slice(0, 2).join('; ')}. Pass it through env: and read it as "$VAR".`,
+    );
 
   return partial(id, POINTS[id], [
     { ok: lintMsg === null, message: lintMsg ?? none },
@@ -457,7 +567,15 @@ function safe(id: CheckId, fn: () => CheckVerdict): CheckVerdict {
     return fn();
   } catch (e) {
     const why = clip(String((e as Error)?.message ?? e), 160);
-    return { id, points: 0, passed: false, message: m(`이 검사를 끝내지 못했습니다: ${why}. 워크플로의 구조가 GitHub가 읽는 형식인지 확인하세요.`, `This check could not be completed: ${why}. Check that the workflow has the shape GitHub reads.`) };
+    return {
+      id,
+      points: 0,
+      passed: false,
+      message: m(
+        `이 검사를 끝내지 못했습니다: ${why}. 워크플로의 구조가 GitHub가 읽는 형식인지 확인하세요.`,
+        `This check could not be completed: ${why}. Check that the workflow has the shape GitHub reads.`,
+      ),
+    };
   }
 }
 
@@ -488,5 +606,3 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
 export async function warmup(): Promise<void> {
   await lintWorkflow('on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: "true"\n', 'warmup.yml');
 }
-
-

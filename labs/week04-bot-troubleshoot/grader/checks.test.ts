@@ -44,7 +44,11 @@ async function run(files: Map<string, Buffer>): Promise<GraderVerdict> {
     fs.mkdirSync(path.dirname(path.join(work, f)), { recursive: true });
     fs.writeFileSync(path.join(work, f), b);
   }
-  const child = spawn(process.execPath, ['bot.js'], { cwd: work, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...botEnv(cfg, port) } as unknown as NodeJS.ProcessEnv, stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = spawn(process.execPath, ['bot.js'], {
+    cwd: work,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...botEnv(cfg, port) } as unknown as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
   try {
     return await grade(new Submission(files), cfg);
   } finally {
@@ -90,7 +94,12 @@ describe('week04-bot-troubleshoot grader', { timeout: 40_000 }, () => {
   type Fault = 'raw' | 'window' | 'ack' | 'icons' | 'none';
   const fixedExcept = (fault: Fault) => {
     let t = starter();
-    if (fault !== 'window') t = edit(t, 'if (Date.now() / 1000 - Number(timestamp) > FIVE_MINUTES) return false;', 'if (Math.abs(Date.now() - Number(timestamp) * 1000) > FIVE_MINUTES) return false;');
+    if (fault !== 'window')
+      t = edit(
+        t,
+        'if (Date.now() / 1000 - Number(timestamp) > FIVE_MINUTES) return false;',
+        'if (Math.abs(Date.now() - Number(timestamp) * 1000) > FIVE_MINUTES) return false;',
+      );
     if (fault !== 'icons') t = edit(t, "failure: '❌', in_progress", "failure: '❌', error: '❌', in_progress");
     if (fault !== 'ack')
       t = edit(
@@ -102,8 +111,18 @@ describe('week04-bot-troubleshoot grader', { timeout: 40_000 }, () => {
     return t;
   };
   const rawRepairs = {
-    buffer: (t: string) => edit(edit(t, '.update(JSON.stringify(payload))', '.update(payload)'), "verifyGitHub(payload, headers['x-hub-signature-256'])", "verifyGitHub(raw, headers['x-hub-signature-256'])"),
-    utf8String: (t: string) => edit(edit(t, '.update(JSON.stringify(payload))', ".update(payload, 'utf8')"), "verifyGitHub(payload, headers['x-hub-signature-256'])", "verifyGitHub(raw.toString('utf8'), headers['x-hub-signature-256'])"),
+    buffer: (t: string) =>
+      edit(
+        edit(t, '.update(JSON.stringify(payload))', '.update(payload)'),
+        "verifyGitHub(payload, headers['x-hub-signature-256'])",
+        "verifyGitHub(raw, headers['x-hub-signature-256'])",
+      ),
+    utf8String: (t: string) =>
+      edit(
+        edit(t, '.update(JSON.stringify(payload))', ".update(payload, 'utf8')"),
+        "verifyGitHub(payload, headers['x-hub-signature-256'])",
+        "verifyGitHub(raw.toString('utf8'), headers['x-hub-signature-256'])",
+      ),
     pretty: (t: string) => edit(t, '.update(JSON.stringify(payload))', '.update(JSON.stringify(payload, null, 2))'),
     skipped: (t: string) => edit(t, "if (!verifyGitHub(payload, headers['x-hub-signature-256'])) {", 'if (!payload) {'),
   };
@@ -121,13 +140,37 @@ describe('week04-bot-troubleshoot grader', { timeout: 40_000 }, () => {
   const WINDOW = 'if (Math.abs(Date.now() - Number(timestamp) * 1000) > FIVE_MINUTES) return false;';
   const SET_IMMEDIATE = /setImmediate\(\(\) => dispatch\(environment, version\)\.catch\(([^\n]*)\)\);/;
   it.concurrent.each([
-    ['window: seconds on both sides', (t: string) => edit(t, WINDOW, 'if (Math.abs(Math.floor(Date.now() / 1000) - Number(timestamp)) > 300) return false;'), []],
-    ['window: milliseconds on both sides but only the past', (t: string) => edit(t, WINDOW, 'if (Date.now() - Number(timestamp) * 1000 > FIVE_MINUTES) return false;'), ['replay']],
-    ['window: seconds compared with milliseconds (refuses everything)', (t: string) => edit(t, WINDOW, 'if (Math.abs(Date.now() - Number(timestamp)) > FIVE_MINUTES) return false;'), ['ack', 'replay']],
-    ['ack: answer, then await the dispatch in the same handler', (t: string) => edit(t, SET_IMMEDIATE, 'try { await dispatch(environment, version); } catch (err) { console.error(`dispatch failed: ${err.message}`); }'), []],
+    [
+      'window: seconds on both sides',
+      (t: string) => edit(t, WINDOW, 'if (Math.abs(Math.floor(Date.now() / 1000) - Number(timestamp)) > 300) return false;'),
+      [],
+    ],
+    [
+      'window: milliseconds on both sides but only the past',
+      (t: string) => edit(t, WINDOW, 'if (Date.now() - Number(timestamp) * 1000 > FIVE_MINUTES) return false;'),
+      ['replay'],
+    ],
+    [
+      'window: seconds compared with milliseconds (refuses everything)',
+      (t: string) => edit(t, WINDOW, 'if (Math.abs(Date.now() - Number(timestamp)) > FIVE_MINUTES) return false;'),
+      ['ack', 'replay'],
+    ],
+    [
+      'ack: answer, then await the dispatch in the same handler',
+      (t: string) => edit(t, SET_IMMEDIATE, 'try { await dispatch(environment, version); } catch (err) { console.error(`dispatch failed: ${err.message}`); }'),
+      [],
+    ],
     ["ack: fire and forget without a catch (GitHub's 503 ends the bot)", (t: string) => edit(t, SET_IMMEDIATE, 'dispatch(environment, version);'), ['ack']],
-    ['icons: failure and error through a list', (t: string) => edit(t, "const lines = [`${ICONS[state] || 'ℹ️'}", "const lines = [`${['failure', 'error'].includes(state) ? '❌' : ICONS[state] || 'ℹ️'}"), []],
-    ['icons: ❌ on every message', (t: string) => edit(t, "const lines = [`${ICONS[state] || 'ℹ️'}", "const lines = [`❌ ${ICONS[state] || 'ℹ️'}"), ['failure-mark']],
+    [
+      'icons: failure and error through a list',
+      (t: string) => edit(t, "const lines = [`${ICONS[state] || 'ℹ️'}", "const lines = [`${['failure', 'error'].includes(state) ? '❌' : ICONS[state] || 'ℹ️'}"),
+      [],
+    ],
+    [
+      'icons: ❌ on every message',
+      (t: string) => edit(t, "const lines = [`${ICONS[state] || 'ℹ️'}", "const lines = [`❌ ${ICONS[state] || 'ℹ️'}"),
+      ['failure-mark'],
+    ],
   ] as const)('%s', async (_name, f, want) => {
     const v = await run(one(f(fixedExcept('none'))));
     expect(failed(v)).toEqual([...want]);
@@ -140,7 +183,9 @@ describe('week04-bot-troubleshoot grader', { timeout: 40_000 }, () => {
 
   it.concurrent('a bot that never answers webhooks is still judged on its slash commands, within the budget', async () => {
     const started = Date.now();
-    const v = await run(one(edit(solution(), 'function handleWebhook(raw, headers, res) {\n', 'function handleWebhook(raw, headers, res) {\n  if (raw) return; // hangs\n')));
+    const v = await run(
+      one(edit(solution(), 'function handleWebhook(raw, headers, res) {\n', 'function handleWebhook(raw, headers, res) {\n  if (raw) return; // hangs\n')),
+    );
     expect(failed(v)).toEqual(['failure-mark', 'raw-body', 'rest-intact']);
     expect(JSON.stringify(v.checks.find((c) => c.id === 'raw-body')!.message)).toMatch(/no answer in time/);
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -155,7 +200,13 @@ describe('week04-bot-troubleshoot grader', { timeout: 40_000 }, () => {
   it('a bot that never listens fails every check with one message, within the startup time', async () => {
     const base = loadConfig(path.join(LAB, 'lab.yaml'), path.join(LAB, 'grader', 'data'), 'http://127.0.0.1:1');
     const [port, chatPort, ghPort] = [await freePort(), await freePort(), await freePort()];
-    const cfg: Config = { ...base, chatUrl: `http://127.0.0.1:${chatPort}/x`, githubApiUrl: `http://127.0.0.1:${ghPort}`, subjectUrl: `http://127.0.0.1:${port}`, startupMs: 600 };
+    const cfg: Config = {
+      ...base,
+      chatUrl: `http://127.0.0.1:${chatPort}/x`,
+      githubApiUrl: `http://127.0.0.1:${ghPort}`,
+      subjectUrl: `http://127.0.0.1:${port}`,
+      startupMs: 600,
+    };
     const v = await grade(new Submission(one('setTimeout(() => {}, 10);\n')), cfg);
     expect(v.checks.every((c) => !c.passed && c.points === 0)).toBe(true);
     expect(JSON.stringify(v.checks[0]!.message)).toContain(String(port));
@@ -192,7 +243,11 @@ describe('week04-bot-troubleshoot grader', { timeout: 40_000 }, () => {
     ];
     const results: { d: string; want: string[]; got: string[] }[] = [];
     for (let i = 0; i < jobs.length; i += 4) results.push(...(await Promise.all(jobs.slice(i, i + 4).map((j) => j()))));
-    expect(results.filter((r) => JSON.stringify(r.got) !== JSON.stringify(r.want)).map((r) => `${path.basename(r.d)}: ${r.got.join(',')} (expected ${r.want.join(',')})`)).toEqual([]);
+    expect(
+      results
+        .filter((r) => JSON.stringify(r.got) !== JSON.stringify(r.want))
+        .map((r) => `${path.basename(r.d)}: ${r.got.join(',')} (expected ${r.want.join(',')})`),
+    ).toEqual([]);
   }, 180_000);
 
   it('max points match the manifest', () => {

@@ -16,7 +16,18 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import YAML from 'yaml';
-import { fail, inLang, msg, partial, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import {
+  fail,
+  inLang,
+  msg,
+  partial,
+  pass,
+  type CheckVerdict,
+  type GradeContext,
+  type GraderVerdict,
+  type Msg,
+  type Submission,
+} from '../../../grader-kit/index';
 import { checkCommonJsSources, findCodeLine, waitForPort } from '../../../grader-kit/subject';
 import { FakeChat, FakeGitHub, type ChatPost, type Dispatch } from './servers';
 
@@ -87,22 +98,35 @@ export function send(base: string, pathname: string, headers: Record<string, str
       clearTimeout(timer);
       resolve({ ...r, ms: Date.now() - started });
     };
-    const req = http.request({ host: u.hostname, port: Number(u.port), path: u.pathname, method: 'POST', headers: { ...headers, 'content-length': String(body.length) }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const finish = () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, 2000) });
-      res.on('data', (c: Buffer) => {
-        if (size < 16384) chunks.push(c);
-        size += c.length;
-      });
-      res.on('end', finish);
-      res.on('error', finish);
-      res.on('aborted', finish);
-    });
-    const timer = setTimeout(() => {
-      done({ error: 'timeout' });
-      req.destroy();
-    }, Math.max(1, timeoutMs));
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: Number(u.port),
+        path: u.pathname,
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(body.length) },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const finish = () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, 2000) });
+        res.on('data', (c: Buffer) => {
+          if (size < 16384) chunks.push(c);
+          size += c.length;
+        });
+        res.on('end', finish);
+        res.on('error', finish);
+        res.on('aborted', finish);
+      },
+    );
+    const timer = setTimeout(
+      () => {
+        done({ error: 'timeout' });
+        req.destroy();
+      },
+      Math.max(1, timeoutMs),
+    );
     req.on('error', (e: NodeJS.ErrnoException) =>
       done({ error: e.code === 'ECONNREFUSED' ? 'refused' : e.code === 'ECONNRESET' || e.message === 'socket hang up' ? 'reset' : e.message.slice(0, 120) }),
     );
@@ -112,8 +136,16 @@ export function send(base: string, pathname: string, headers: Record<string, str
 
 function describe(a: Answer, lang: 'ko' | 'en'): string {
   if (isAnswer(a)) return `HTTP ${a.status}${a.body.trim() ? ` "${a.body.trim().slice(0, 80)}"` : ''}`;
-  const en: Record<string, string> = { timeout: 'no answer in time', refused: 'connection refused (is the bot still running?)', reset: 'the connection closed without an answer (did the bot crash?)' };
-  const ko: Record<string, string> = { timeout: '제시간에 응답 없음', refused: '연결 거부 (봇이 아직 실행 중인가요?)', reset: '응답 없이 연결이 끊김 (봇이 죽었나요?)' };
+  const en: Record<string, string> = {
+    timeout: 'no answer in time',
+    refused: 'connection refused (is the bot still running?)',
+    reset: 'the connection closed without an answer (did the bot crash?)',
+  };
+  const ko: Record<string, string> = {
+    timeout: '제시간에 응답 없음',
+    refused: '연결 거부 (봇이 아직 실행 중인가요?)',
+    reset: '응답 없이 연결이 끊김 (봇이 죽었나요?)',
+  };
   return (lang === 'ko' ? ko : en)[a.error] ?? a.error;
 }
 
@@ -144,7 +176,10 @@ export function escapedCompact(pretty: Buffer): Buffer {
 }
 
 function wantOf(body: Buffer): StatusWant {
-  const p = JSON.parse(body.toString('utf8')) as { deployment_status: { state: string; environment: string; target_url: string }; repository: { full_name: string } };
+  const p = JSON.parse(body.toString('utf8')) as {
+    deployment_status: { state: string; environment: string; target_url: string };
+    repository: { full_name: string };
+  };
   return { repo: p.repository.full_name, env: p.deployment_status.environment, state: p.deployment_status.state, url: p.deployment_status.target_url };
 }
 
@@ -168,19 +203,46 @@ export function buildDeliveries(dataDir: string, secret: string): { real: Delive
     const l = `deployment_status (${want.state}, ${want.env})`;
     return { id: `status:${want.state}`, label: msg(l, l), event: 'deployment_status', body, sig: sign(body), want };
   };
-  const real = [status('deployment_status.success.json'), status('deployment_status.failure.json', true), status('deployment_status.error.json'), status('deployment_status.in_progress.json')];
-  const other = ['ping', 'push'].map((e): Delivery => ({ id: `event:${e}`, label: msg(`${e} 이벤트`, `the ${e} event`), event: e, body: read(`${e}.json`), sig: sign(read(`${e}.json`)) }));
+  const real = [
+    status('deployment_status.success.json'),
+    status('deployment_status.failure.json', true),
+    status('deployment_status.error.json'),
+    status('deployment_status.in_progress.json'),
+  ];
+  const other = ['ping', 'push'].map(
+    (e): Delivery => ({ id: `event:${e}`, label: msg(`${e} 이벤트`, `the ${e} event`), event: e, body: read(`${e}.json`), sig: sign(read(`${e}.json`)) }),
+  );
   const failure = read('deployment_status.failure.json');
   const withUrl = (n: number) => Buffer.from(failure.toString('utf8').replace(/("target_url": "[^"]*)"/, `$1?attempt=${n}"`));
   const wrongKey = withUrl(1);
   const original = withUrl(2);
   const tampered = Buffer.from(original.toString('utf8').replace('"state": "failure"', '"state": "success"'));
   const forged: Delivery[] = [
-    { id: 'forged:wrong-secret', label: msg('다른 비밀 값으로 서명한 deployment_status', 'a deployment_status signed with another secret'), event: 'deployment_status', body: wrongKey, sig: sign(wrongKey, `not-${secret}`), want: wantOf(wrongKey) },
-    { id: 'forged:tampered', label: msg('서명한 뒤 "failure"를 "success"로 바꾼 deployment_status', 'a deployment_status changed from "failure" to "success" after it was signed'), event: 'deployment_status', body: tampered, sig: sign(original), want: wantOf(tampered) },
+    {
+      id: 'forged:wrong-secret',
+      label: msg('다른 비밀 값으로 서명한 deployment_status', 'a deployment_status signed with another secret'),
+      event: 'deployment_status',
+      body: wrongKey,
+      sig: sign(wrongKey, `not-${secret}`),
+      want: wantOf(wrongKey),
+    },
+    {
+      id: 'forged:tampered',
+      label: msg('서명한 뒤 "failure"를 "success"로 바꾼 deployment_status', 'a deployment_status changed from "failure" to "success" after it was signed'),
+      event: 'deployment_status',
+      body: tampered,
+      sig: sign(original),
+      want: wantOf(tampered),
+    },
   ];
   const unsignedBody = withUrl(3);
-  const unsigned: Delivery = { id: 'forged:unsigned', label: msg('서명 헤더가 없는 deployment_status', 'a deployment_status without a signature header'), event: 'deployment_status', body: unsignedBody, want: wantOf(unsignedBody) };
+  const unsigned: Delivery = {
+    id: 'forged:unsigned',
+    label: msg('서명 헤더가 없는 deployment_status', 'a deployment_status without a signature header'),
+    event: 'deployment_status',
+    body: unsignedBody,
+    want: wantOf(unsignedBody),
+  };
   return { real, other, forged, unsigned };
 }
 
@@ -220,7 +282,11 @@ export function commandRequest(cfg: Config, c: Command, now = Date.now()): { hea
     }).toString();
   const body = Buffer.from(form(c.text));
   const ts = String(Math.floor(now / 1000) + (c.skewS ?? 0));
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)', 'x-slack-request-timestamp': ts };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+    'x-slack-request-timestamp': ts,
+  };
   if (c.sig !== 'none') {
     const signed = c.sig === 'tampered' ? Buffer.from(form(c.text.replace('production', 'staging'))) : body;
     headers['x-slack-signature'] = `v0=${hmacHex(c.sig === 'wrong-secret' ? `old-${cfg.signingSecret}` : cfg.signingSecret, `v0:${ts}:`, signed)}`;
@@ -236,20 +302,119 @@ export function buildCommands(cfg: Config): Record<string, Command> {
   const ok = { user: cfg.deployers[0]!, channel: cfg.channel };
   const l = (ko: string, en: string) => msg(ko, en);
   const list: Command[] = [
-    { id: 'fresh', label: l('방금 서명한 /deploy shop staging v1.4.0', 'a freshly signed /deploy shop staging v1.4.0'), text: 'shop staging v1.4.0', version: 'v1.4.0', ...ok },
-    { id: 'slow', label: l('GitHub이 3.5초 걸려 답하는 /deploy shop production v1.4.1', '/deploy shop production v1.4.1 while GitHub takes 3.5 s to answer'), text: 'shop production v1.4.1', version: 'v1.4.1', ...ok },
-    { id: 'replay-day', label: l('어제 캡처한 /deploy shop production v1.3.0 (타임스탬프 24시간 전, 서명은 올바름)', 'a /deploy shop production v1.3.0 captured yesterday (timestamp 24 hours old, signature valid)'), text: 'shop production v1.3.0', version: 'v1.3.0', skewS: -86_400, ...ok },
-    { id: 'replay-6min', label: l('6분 전 타임스탬프의 /deploy shop production v1.3.1', 'a /deploy shop production v1.3.1 with a timestamp 6 minutes old'), text: 'shop production v1.3.1', version: 'v1.3.1', skewS: -360, ...ok },
-    { id: 'future-6min', label: l('6분 뒤 타임스탬프의 /deploy shop production v1.3.3', 'a /deploy shop production v1.3.3 with a timestamp 6 minutes in the future'), text: 'shop production v1.3.3', version: 'v1.3.3', skewS: 360, ...ok },
-    { id: 'recent-4min', label: l('4분 전 타임스탬프의 /deploy shop staging v1.4.3 (허용 범위 안)', 'a /deploy shop staging v1.4.3 with a timestamp 4 minutes old (inside the window)'), text: 'shop staging v1.4.3', version: 'v1.4.3', skewS: -240, ...ok },
-    { id: 'wrong-secret', label: l('다른 signing secret으로 서명한 /deploy', 'a /deploy signed with another signing secret'), text: 'shop production v1.2.0', version: 'v1.2.0', sig: 'wrong-secret', ...ok },
-    { id: 'unsigned', label: l('X-Slack-Signature가 없는 /deploy', 'a /deploy without X-Slack-Signature'), text: 'shop production v1.2.1', version: 'v1.2.1', sig: 'none', ...ok },
-    { id: 'tampered', label: l('staging으로 서명하고 production으로 바꾼 /deploy', 'a /deploy signed for staging and changed to production'), text: 'shop production v1.2.2', version: 'v1.2.2', sig: 'tampered', ...ok },
-    { id: 'not-deployer', label: l('DEPLOYERS에 없는 사용자의 /deploy', 'a /deploy from a user not in DEPLOYERS'), text: 'shop production v1.2.3', version: 'v1.2.3', user: 'U0GUEST42', channel: cfg.channel },
-    { id: 'other-channel', label: l('#shop-deploys가 아닌 채널의 /deploy', 'a /deploy from another channel than #shop-deploys'), text: 'shop production v1.2.4', version: 'v1.2.4', user: cfg.deployers[0]!, channel: 'C0RANDOM' },
-    { id: 'bad-version', label: l('/deploy shop production latest', '/deploy shop production latest'), text: 'shop production latest', version: 'latest', ...ok },
-    { id: 'github-down', label: l('GitHub이 503으로 답하는 /deploy shop staging v1.3.9', '/deploy shop staging v1.3.9, which GitHub answers with 503'), text: 'shop staging v1.3.9', version: 'v1.3.9', ...ok },
-    { id: 'after-503', label: l('그다음의 /deploy shop staging v1.4.2', 'the /deploy shop staging v1.4.2 after it'), text: 'shop staging v1.4.2', version: 'v1.4.2', ...ok },
+    {
+      id: 'fresh',
+      label: l('방금 서명한 /deploy shop staging v1.4.0', 'a freshly signed /deploy shop staging v1.4.0'),
+      text: 'shop staging v1.4.0',
+      version: 'v1.4.0',
+      ...ok,
+    },
+    {
+      id: 'slow',
+      label: l('GitHub이 3.5초 걸려 답하는 /deploy shop production v1.4.1', '/deploy shop production v1.4.1 while GitHub takes 3.5 s to answer'),
+      text: 'shop production v1.4.1',
+      version: 'v1.4.1',
+      ...ok,
+    },
+    {
+      id: 'replay-day',
+      label: l(
+        '어제 캡처한 /deploy shop production v1.3.0 (타임스탬프 24시간 전, 서명은 올바름)',
+        'a /deploy shop production v1.3.0 captured yesterday (timestamp 24 hours old, signature valid)',
+      ),
+      text: 'shop production v1.3.0',
+      version: 'v1.3.0',
+      skewS: -86_400,
+      ...ok,
+    },
+    {
+      id: 'replay-6min',
+      label: l('6분 전 타임스탬프의 /deploy shop production v1.3.1', 'a /deploy shop production v1.3.1 with a timestamp 6 minutes old'),
+      text: 'shop production v1.3.1',
+      version: 'v1.3.1',
+      skewS: -360,
+      ...ok,
+    },
+    {
+      id: 'future-6min',
+      label: l('6분 뒤 타임스탬프의 /deploy shop production v1.3.3', 'a /deploy shop production v1.3.3 with a timestamp 6 minutes in the future'),
+      text: 'shop production v1.3.3',
+      version: 'v1.3.3',
+      skewS: 360,
+      ...ok,
+    },
+    {
+      id: 'recent-4min',
+      label: l(
+        '4분 전 타임스탬프의 /deploy shop staging v1.4.3 (허용 범위 안)',
+        'a /deploy shop staging v1.4.3 with a timestamp 4 minutes old (inside the window)',
+      ),
+      text: 'shop staging v1.4.3',
+      version: 'v1.4.3',
+      skewS: -240,
+      ...ok,
+    },
+    {
+      id: 'wrong-secret',
+      label: l('다른 signing secret으로 서명한 /deploy', 'a /deploy signed with another signing secret'),
+      text: 'shop production v1.2.0',
+      version: 'v1.2.0',
+      sig: 'wrong-secret',
+      ...ok,
+    },
+    {
+      id: 'unsigned',
+      label: l('X-Slack-Signature가 없는 /deploy', 'a /deploy without X-Slack-Signature'),
+      text: 'shop production v1.2.1',
+      version: 'v1.2.1',
+      sig: 'none',
+      ...ok,
+    },
+    {
+      id: 'tampered',
+      label: l('staging으로 서명하고 production으로 바꾼 /deploy', 'a /deploy signed for staging and changed to production'),
+      text: 'shop production v1.2.2',
+      version: 'v1.2.2',
+      sig: 'tampered',
+      ...ok,
+    },
+    {
+      id: 'not-deployer',
+      label: l('DEPLOYERS에 없는 사용자의 /deploy', 'a /deploy from a user not in DEPLOYERS'),
+      text: 'shop production v1.2.3',
+      version: 'v1.2.3',
+      user: 'U0GUEST42',
+      channel: cfg.channel,
+    },
+    {
+      id: 'other-channel',
+      label: l('#shop-deploys가 아닌 채널의 /deploy', 'a /deploy from another channel than #shop-deploys'),
+      text: 'shop production v1.2.4',
+      version: 'v1.2.4',
+      user: cfg.deployers[0]!,
+      channel: 'C0RANDOM',
+    },
+    {
+      id: 'bad-version',
+      label: l('/deploy shop production latest', '/deploy shop production latest'),
+      text: 'shop production latest',
+      version: 'latest',
+      ...ok,
+    },
+    {
+      id: 'github-down',
+      label: l('GitHub이 503으로 답하는 /deploy shop staging v1.3.9', '/deploy shop staging v1.3.9, which GitHub answers with 503'),
+      text: 'shop staging v1.3.9',
+      version: 'v1.3.9',
+      ...ok,
+    },
+    {
+      id: 'after-503',
+      label: l('그다음의 /deploy shop staging v1.4.2', 'the /deploy shop staging v1.4.2 after it'),
+      text: 'shop staging v1.4.2',
+      version: 'v1.4.2',
+      ...ok,
+    },
   ];
   return Object.fromEntries(list.map((c) => [c.id, c]));
 }
@@ -288,7 +453,10 @@ async function runAll(cfg: Config, chat: FakeChat, github: FakeGitHub, deadline:
     };
     if (d.sig) headers['x-hub-signature-256'] = d.sig;
     const sentAt = Date.now();
-    const a = deadline - Date.now() > 500 && stalled < 2 ? await send(cfg.subjectUrl, '/webhook', headers, d.body, Math.min(2000, deadline - Date.now())) : { error: 'timeout', ms: 0 };
+    const a =
+      deadline - Date.now() > 500 && stalled < 2
+        ? await send(cfg.subjectUrl, '/webhook', headers, d.body, Math.min(2000, deadline - Date.now()))
+        : { error: 'timeout', ms: 0 };
     stalled = 'error' in a && a.error === 'timeout' ? stalled + 1 : 0;
     // A message usually leaves right after the answer: let it arrive before the next delivery (late ones are
     // attributed by their content below).
@@ -303,7 +471,10 @@ async function runAll(cfg: Config, chat: FakeChat, github: FakeGitHub, deadline:
   for (const c of Object.values(cs)) {
     const { headers, body } = commandRequest(cfg, c);
     const sentAt = Date.now();
-    const a = deadline - Date.now() > 500 && stalled < 2 ? await send(cfg.subjectUrl, '/slack/commands', headers, body, Math.min(SLACK_MS, deadline - Date.now())) : { error: 'timeout', ms: 0 };
+    const a =
+      deadline - Date.now() > 500 && stalled < 2
+        ? await send(cfg.subjectUrl, '/slack/commands', headers, body, Math.min(SLACK_MS, deadline - Date.now()))
+        : { error: 'timeout', ms: 0 };
     // The slow command is expected to time out in a bot that waits for GitHub; two others in a row mean it stopped answering.
     if (c.id !== 'slow') stalled = 'error' in a && a.error === 'timeout' ? stalled + 1 : 0;
     commands[c.id] = { c, a, sentAt, dispatches: [] };
@@ -373,7 +544,13 @@ export function checkRawBody(s: Seen): CheckVerdict {
   const failed = parts.filter((p) => !p.ok);
   if (failed.length === 0) return pass('raw-body', 3);
   const v = partial('raw-body', 3, parts);
-  return { ...v, message: failed.length > 1 ? msg(`${L(failed[0]!.message, 'ko')} (외 ${failed.length - 1}건)`, `${L(failed[0]!.message, 'en')} (and ${failed.length - 1} more)`) : failed[0]!.message };
+  return {
+    ...v,
+    message:
+      failed.length > 1
+        ? msg(`${L(failed[0]!.message, 'ko')} (외 ${failed.length - 1}건)`, `${L(failed[0]!.message, 'en')} (and ${failed.length - 1} more)`)
+        : failed[0]!.message,
+  };
 }
 
 /** replay: requests outside Slack's five-minute window refused and not dispatched; fresh ones still work. */
@@ -381,7 +558,12 @@ export function checkReplay(s: Seen): CheckVerdict {
   const stale = ['replay-day', 'replay-6min', 'future-6min'].map((id) => s.commands[id]!);
   const accepted = stale.filter((x) => !(refusedStatus(x.a) && x.dispatches.length === 0));
   const list = (lang: 'ko' | 'en') =>
-    accepted.map((x) => `${L(x.c.label, lang)}: ${describe(x.a, lang)}, ${lang === 'ko' ? `workflow_dispatch ${x.dispatches.length}번` : `${x.dispatches.length} workflow_dispatch(es)`}`).join('; ');
+    accepted
+      .map(
+        (x) =>
+          `${L(x.c.label, lang)}: ${describe(x.a, lang)}, ${lang === 'ko' ? `workflow_dispatch ${x.dispatches.length}번` : `${x.dispatches.length} workflow_dispatch(es)`}`,
+      )
+      .join('; ');
   const parts: Part[] = stale.map((x) => ({
     ok: !accepted.includes(x),
     // One message for all of them, on the first part that fails.
@@ -451,7 +633,12 @@ export function checkFailureMark(s: Seen): CheckVerdict {
     );
   }
   const parts: Part[] = [];
-  for (const [st, mark] of [['failure', true], ['error', true], ['success', false], ['in_progress', false]] as const) {
+  for (const [st, mark] of [
+    ['failure', true],
+    ['error', true],
+    ['success', false],
+    ['in_progress', false],
+  ] as const) {
     const post = byState(st)?.posts[0];
     if (!post) continue;
     const has = hasCross(post.strings);
@@ -496,12 +683,19 @@ export function checkRestIntact(s: Seen): CheckVerdict {
   const contentMiss = s.deliveries
     .filter((x) => x.d.id.startsWith('status:') && x.posts[0])
     .map((x) => ({ x, p: x.posts[0]!, w: x.d.want! }))
-    .find(({ p, w }) => !p.ok || !p.strings.includes(w.repo) || !new RegExp(`\\b${w.env}\\b`).test(p.strings) || !p.strings.includes(w.state) || !p.strings.includes(w.url));
+    .find(
+      ({ p, w }) =>
+        !p.ok || !p.strings.includes(w.repo) || !new RegExp(`\\b${w.env}\\b`).test(p.strings) || !p.strings.includes(w.state) || !p.strings.includes(w.url),
+    );
   parts.push(
     part(
       !contentMiss,
-      contentMiss ? `${L(contentMiss.x.d.label, 'ko')}의 메시지 "${clip(contentMiss.p.strings)}"${contentMiss.p.ok ? '' : '(Slack이 받지 않는 형식)'}에 저장소(${contentMiss.w.repo}), 환경, 상태, 링크(target_url)가 모두 있어야 합니다.` : '',
-      contentMiss ? `The message for ${L(contentMiss.x.d.label, 'en')}, "${clip(contentMiss.p.strings)}"${contentMiss.p.ok ? '' : ' (a body Slack does not take)'}, must name the repository (${contentMiss.w.repo}), environment, state and link (target_url).` : '',
+      contentMiss
+        ? `${L(contentMiss.x.d.label, 'ko')}의 메시지 "${clip(contentMiss.p.strings)}"${contentMiss.p.ok ? '' : '(Slack이 받지 않는 형식)'}에 저장소(${contentMiss.w.repo}), 환경, 상태, 링크(target_url)가 모두 있어야 합니다.`
+        : '',
+      contentMiss
+        ? `The message for ${L(contentMiss.x.d.label, 'en')}, "${clip(contentMiss.p.strings)}"${contentMiss.p.ok ? '' : ' (a body Slack does not take)'}, must name the repository (${contentMiss.w.repo}), environment, state and link (target_url).`
+        : '',
     ),
   );
   for (const id of ['wrong-secret', 'unsigned', 'tampered']) {
@@ -528,12 +722,22 @@ export function checkRestIntact(s: Seen): CheckVerdict {
   const fresh = s.commands.fresh!;
   const d = fresh.dispatches[0];
   const wantPath = '/repos/octo-org/shop/actions/workflows/deploy.yml/dispatches';
-  const dispatchOk = !d || (d.path === wantPath && d.ref === 'main' && d.environment === 'staging' && d.version === 'v1.4.0' && String(d.headers.authorization ?? '') === `Bearer ${s.cfg.githubToken}`);
+  const dispatchOk =
+    !d ||
+    (d.path === wantPath &&
+      d.ref === 'main' &&
+      d.environment === 'staging' &&
+      d.version === 'v1.4.0' &&
+      String(d.headers.authorization ?? '') === `Bearer ${s.cfg.githubToken}`);
   parts.push(
     part(
       dispatchOk,
-      d ? `workflow_dispatch: POST ${clip(d.path, 90)}, ref ${d.ref}, inputs ${d.environment}/${d.version}. POST ${wantPath}에 GITHUB_TOKEN과 ref main, 명령의 environment와 version을 그대로 보내야 합니다.` : '',
-      d ? `workflow_dispatch: POST ${clip(d.path, 90)}, ref ${d.ref}, inputs ${d.environment}/${d.version}. It must POST ${wantPath} with GITHUB_TOKEN, ref main and the command's environment and version.` : '',
+      d
+        ? `workflow_dispatch: POST ${clip(d.path, 90)}, ref ${d.ref}, inputs ${d.environment}/${d.version}. POST ${wantPath}에 GITHUB_TOKEN과 ref main, 명령의 environment와 version을 그대로 보내야 합니다.`
+        : '',
+      d
+        ? `workflow_dispatch: POST ${clip(d.path, 90)}, ref ${d.ref}, inputs ${d.environment}/${d.version}. It must POST ${wantPath} with GITHUB_TOKEN, ref main and the command's environment and version.`
+        : '',
     ),
   );
   return partial('rest-intact', 3, parts);
@@ -569,15 +773,28 @@ export async function grade(sub: Submission, cfg: Config, ctx?: GradeContext): P
   const chat = new FakeChat(chatUrl.pathname);
   const github = new FakeGitHub();
   try {
-    for (const [srv, u, name] of [[chat, chatUrl, 'CHAT_WEBHOOK_URL'], [github, ghUrl, 'GITHUB_API_URL']] as const) {
+    for (const [srv, u, name] of [
+      [chat, chatUrl, 'CHAT_WEBHOOK_URL'],
+      [github, ghUrl, 'GITHUB_API_URL'],
+    ] as const) {
       if ((await srv.listen(u.hostname, Number(u.port))) === 'in-use') {
-        return failAll(msg(`봇이 ${name}의 포트 ${u.port}에서 listen하고 있어 실습의 가짜 서버를 띄울 수 없었습니다. 봇은 process.env.PORT에서만 listen하세요.`, `The bot listens on port ${u.port}, the port of ${name}, so the lab's fake server could not start: listen on process.env.PORT only.`));
+        return failAll(
+          msg(
+            `봇이 ${name}의 포트 ${u.port}에서 listen하고 있어 실습의 가짜 서버를 띄울 수 없었습니다. 봇은 process.env.PORT에서만 listen하세요.`,
+            `The bot listens on port ${u.port}, the port of ${name}, so the lab's fake server could not start: listen on process.env.PORT only.`,
+          ),
+        );
       }
     }
     const up = await waitForPort(cfg.subjectUrl, Math.min(cfg.startupMs ?? 6000, deadline - Date.now() - 1000));
     if (!up) {
       const port = new URL(cfg.subjectUrl).port;
-      return failAll(msg(`포트 ${port}에서 아무것도 응답하지 않았습니다. 봇이 시작하자마자 끝나지 않는지(환경 변수 확인), process.env.PORT에서 listen하는지 보세요 (${findCodeLine(sub, 'bot.js', /\.listen\s*\(/) ?? 'bot.js'}).`, `Nothing listened on port ${port}. Does the bot exit right after starting (check the environment variables it needs), and does it listen on process.env.PORT (${findCodeLine(sub, 'bot.js', /\.listen\s*\(/) ?? 'bot.js'})?`));
+      return failAll(
+        msg(
+          `포트 ${port}에서 아무것도 응답하지 않았습니다. 봇이 시작하자마자 끝나지 않는지(환경 변수 확인), process.env.PORT에서 listen하는지 보세요 (${findCodeLine(sub, 'bot.js', /\.listen\s*\(/) ?? 'bot.js'}).`,
+          `Nothing listened on port ${port}. Does the bot exit right after starting (check the environment variables it needs), and does it listen on process.env.PORT (${findCodeLine(sub, 'bot.js', /\.listen\s*\(/) ?? 'bot.js'})?`,
+        ),
+      );
     }
     const seen: Seen = { ...(await runAll(cfg, chat, github, deadline - 500)), where: locate(sub) };
     const checks = [checkRawBody(seen), checkReplay(seen), checkAck(seen), checkFailureMark(seen), checkRestIntact(seen)];

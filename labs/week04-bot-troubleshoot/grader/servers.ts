@@ -40,7 +40,13 @@ abstract class Recorder {
       req.on('error', () => {});
       res.on('error', () => {});
       req.on('end', () => {
-        const a: Arrival = { at: Date.now(), method: req.method ?? '', path: (req.url ?? '').slice(0, 2000), headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') };
+        const a: Arrival = {
+          at: Date.now(),
+          method: req.method ?? '',
+          path: (req.url ?? '').slice(0, 2000),
+          headers: req.headers,
+          raw: Buffer.concat(chunks).toString('utf8'),
+        };
         if (this.arrivals.length < MAX_KEPT) this.arrivals.push(a);
         this.answer(a, res);
       });

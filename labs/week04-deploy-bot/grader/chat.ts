@@ -96,7 +96,14 @@ export class FakeChat {
     const shape = parsed ? slackShape(json) : 'not-json';
     const strings = collectStrings(json).join('\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
     const o = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
-    const colors = Array.isArray(o.attachments) ? o.attachments.slice(0, 20).map((a: unknown) => (a && typeof a === 'object' && typeof (a as { color?: unknown }).color === 'string' ? String((a as { color: string }).color).slice(0, 40) : '')).filter(Boolean) : [];
+    const colors = Array.isArray(o.attachments)
+      ? o.attachments
+          .slice(0, 20)
+          .map((a: unknown) =>
+            a && typeof a === 'object' && typeof (a as { color?: unknown }).color === 'string' ? String((a as { color: string }).color).slice(0, 40) : '',
+          )
+          .filter(Boolean)
+      : [];
     const [path = '', ...rest] = (req.url ?? '').slice(0, 4000).split('?');
     const post: ChatPost = {
       probe: this.probe,
@@ -114,7 +121,8 @@ export class FakeChat {
       shape,
       text: typeof o.text === 'string' ? o.text : null,
       colors,
-      status: path !== this.expectedPath ? 404 : shape === 'slack' && /^application\/json\b/i.test(String(req.headers['content-type'] ?? '').trim()) ? 200 : 400,
+      status:
+        path !== this.expectedPath ? 404 : shape === 'slack' && /^application\/json\b/i.test(String(req.headers['content-type'] ?? '').trim()) ? 200 : 400,
     };
     if (this.posts.length < MAX_POSTS) this.posts.push(post);
     else this.dropped++;

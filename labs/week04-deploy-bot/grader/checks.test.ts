@@ -10,7 +10,19 @@ import { labManifest } from '../../../lib/labs/manifest';
 import { readCase, readFolderFiles, readVariant } from '../../../lib/labs/registry';
 import crypto from 'node:crypto';
 import { FakeChat, slackShape, type ChatPost } from './chat';
-import { attribute, buildProbes, grade, hasFailureMark, isRed, leakyCompareLine, loadConfig, checkSource, splitInsideCharacter, waitForPort, type Config } from './checks';
+import {
+  attribute,
+  buildProbes,
+  grade,
+  hasFailureMark,
+  isRed,
+  leakyCompareLine,
+  loadConfig,
+  checkSource,
+  splitInsideCharacter,
+  waitForPort,
+  type Config,
+} from './checks';
 import { findLeak, judgeCompare, parseTrace, readableForms, type SecretSet, type Trace } from './trace';
 
 const LAB = path.resolve(import.meta.dirname, '..');
@@ -43,7 +55,10 @@ const readDir = (dir: string) => toMap(readFolderFiles(dir));
  * Runs the bot the way the sandbox does (node bot.js in a folder of its own, PORT and the lab's env), on free ports
  * so runs can go in parallel, and grades it. The sandbox itself is exercised by `bin/lms grade`.
  */
-async function run(files: Map<string, Buffer>, opts: { preload?: boolean; before?: (cfg: Config) => Promise<void>; cfg?: Partial<Config> } = {}): Promise<GraderVerdict> {
+async function run(
+  files: Map<string, Buffer>,
+  opts: { preload?: boolean; before?: (cfg: Config) => Promise<void>; cfg?: Partial<Config> } = {},
+): Promise<GraderVerdict> {
   const base = loadConfig(path.join(LAB, 'lab.yaml'), path.join(LAB, 'grader', 'data'), 'http://127.0.0.1:1');
   const [port, chatPort] = [await freePort(), await freePort()];
   const chat = new URL(base.chatUrl);
@@ -58,7 +73,12 @@ async function run(files: Map<string, Buffer>, opts: { preload?: boolean; before
   fs.copyFileSync(path.join(LAB, 'grader', 'preload.js'), path.join(work, '.lms', 'harness.js'));
   const child = spawn(process.execPath, opts.preload === false ? ['bot.js'] : ['--require', './.lms/harness.js', 'bot.js'], {
     cwd: work,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PORT: String(port), WEBHOOK_SECRET: cfg.secret, CHAT_WEBHOOK_URL: cfg.chatUrl } as unknown as NodeJS.ProcessEnv,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      PORT: String(port),
+      WEBHOOK_SECRET: cfg.secret,
+      CHAT_WEBHOOK_URL: cfg.chatUrl,
+    } as unknown as NodeJS.ProcessEnv,
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   try {
@@ -71,8 +91,13 @@ async function run(files: Map<string, Buffer>, opts: { preload?: boolean; before
 }
 
 const score = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
-const sub = (files: Record<string, string | Buffer>) => new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
+const sub = (files: Record<string, string | Buffer>) =>
+  new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
 
 describe('week04 grader', { timeout: 30_000 }, () => {
   it.concurrent('the solution gets full marks, reporting every check of the manifest', async () => {
@@ -111,7 +136,7 @@ describe('week04 grader', { timeout: 30_000 }, () => {
 
   it.concurrent('a bot that never listens fails every check with a message, quickly', async () => {
     const t0 = Date.now();
-    const files = new Map([['bot.js', Buffer.from("setTimeout(() => {}, 60000);\n")]]);
+    const files = new Map([['bot.js', Buffer.from('setTimeout(() => {}, 60000);\n')]]);
     const base = loadConfig(path.join(LAB, 'lab.yaml'), path.join(LAB, 'grader', 'data'), `http://127.0.0.1:${await freePort()}`);
     const chat = new URL(base.chatUrl);
     chat.port = String(await freePort());
@@ -143,7 +168,8 @@ http.createServer((req, res) => {
   });
 
   it('current JavaScript that Node 18 runs passes the syntax check (class fields and static blocks, #private, ??=, ?., regex d flag, top-level return)', () => {
-    const modern = "'use strict';\nclass Cfg { static #n = 0; static { Cfg.#n = 1; } #x = 1; get x() { return this.#x; } static n() { return Cfg.#n; } }\nlet o = {};\no.a ??= [1, 2].at(-1);\nconst m = /a(b)/d.exec('ab')?.indices?.[1];\nif (!m) return;\nmodule.exports = { Cfg, o, m };\n";
+    const modern =
+      "'use strict';\nclass Cfg { static #n = 0; static { Cfg.#n = 1; } #x = 1; get x() { return this.#x; } static n() { return Cfg.#n; } }\nlet o = {};\no.a ??= [1, 2].at(-1);\nconst m = /a(b)/d.exec('ab')?.indices?.[1];\nif (!m) return;\nmodule.exports = { Cfg, o, m };\n";
     expect(() => checkSource(sub({ 'bot.js': modern }))).not.toThrow();
   });
 
@@ -151,7 +177,7 @@ http.createServer((req, res) => {
     expect(() => checkSource(sub({ 'helper.js': 'module.exports = 1;' }))).toThrow(/missing/);
     expect(() => checkSource(sub({ 'bot.js': '  \n' }))).toThrow(/empty/);
     expect(() => checkSource(sub({ 'bot.js': Buffer.from([0xff, 0xfe, 0x41]) }))).toThrow(/UTF-8/);
-    expect(() => checkSource(sub({ 'bot.js': "const a = 1;\nconst b = {;\n" }))).toThrow(/bot\.js:2: JavaScript syntax error/);
+    expect(() => checkSource(sub({ 'bot.js': 'const a = 1;\nconst b = {;\n' }))).toThrow(/bot\.js:2: JavaScript syntax error/);
     expect(() => checkSource(sub({ 'bot.js': "import http from 'node:http';\n" }))).toThrow(/require\(\)/);
     expect(() => checkSource(sub({ 'bot.js': '#!/usr/bin/env node\nreturn;\n' }))).not.toThrow();
     expect(() => checkSource(sub({ 'bot.js': 'x = ' + '['.repeat(200000) + ']'.repeat(200000) }))).toThrow(NotGradable);
@@ -171,7 +197,13 @@ const BODY = Buffer.from('{ "deployment_status": { "state": "failure" }, "note":
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 const hmacOf = (body: Buffer) => crypto.createHmac('sha256', SECRET).update(body).digest();
 const trace = (calls: { kind: 'timingSafeEqual' | 'subtle.verify'; args: Buffer[]; algorithm?: string; delivery?: string }[]): Trace => ({
-  compares: calls.map((c) => ({ kind: c.kind, delivery: c.delivery ?? 'd1', at: 'bot.js:1', args: c.args.map((a) => ({ len: a.length, sha256: sha(a) })), algorithm: c.algorithm })),
+  compares: calls.map((c) => ({
+    kind: c.kind,
+    delivery: c.delivery ?? 'd1',
+    at: 'bot.js:1',
+    args: c.args.map((a) => ({ len: a.length, sha256: sha(a) })),
+    algorithm: c.algorithm,
+  })),
   listens: [],
   out: '',
   outAt: [],
@@ -195,25 +227,48 @@ describe('week04 constant-time comparison, judged from what was compared', () =>
     expect(judgeCompare(trace([{ kind: 'timingSafeEqual', args: [a, b] }]), 'd1', SECRET, BODY, header).ok).toBe(true);
   });
   it("crypto.subtle.verify('HMAC', key, signatureBytes, body) counts (GitHub's own JavaScript example)", () => {
-    expect(judgeCompare(trace([{ kind: 'subtle.verify', args: [Buffer.from(hex, 'hex'), BODY], algorithm: 'HMAC' }]), 'd1', SECRET, BODY, header).ok).toBe(true);
+    expect(judgeCompare(trace([{ kind: 'subtle.verify', args: [Buffer.from(hex, 'hex'), BODY], algorithm: 'HMAC' }]), 'd1', SECRET, BODY, header).ok).toBe(
+      true,
+    );
   });
   it('refuses: nothing called, the wrong bytes compared, another delivery, a re-serialised body, a non-HMAC verify', () => {
     expect(judgeCompare(trace([]), 'd1', SECRET, BODY, header)).toMatchObject({ ok: false, why: 'no-call' });
-    expect(judgeCompare(trace([{ kind: 'timingSafeEqual', args: [Buffer.from(header), Buffer.from(header)] }]), 'd1', SECRET, BODY, header)).toMatchObject({ ok: false, why: 'wrong-bytes' });
-    expect(judgeCompare(trace([{ kind: 'timingSafeEqual', args: [Buffer.from(hex, 'hex'), expected], delivery: 'other' }]), 'd1', SECRET, BODY, header)).toMatchObject({ ok: false, why: 'no-call' });
+    expect(judgeCompare(trace([{ kind: 'timingSafeEqual', args: [Buffer.from(header), Buffer.from(header)] }]), 'd1', SECRET, BODY, header)).toMatchObject({
+      ok: false,
+      why: 'wrong-bytes',
+    });
+    expect(
+      judgeCompare(trace([{ kind: 'timingSafeEqual', args: [Buffer.from(hex, 'hex'), expected], delivery: 'other' }]), 'd1', SECRET, BODY, header),
+    ).toMatchObject({ ok: false, why: 'no-call' });
     const reparsed = hmacOf(Buffer.from(JSON.stringify(JSON.parse(BODY.toString('utf8')))));
     expect(judgeCompare(trace([{ kind: 'timingSafeEqual', args: [Buffer.from(hex, 'hex'), reparsed] }]), 'd1', SECRET, BODY, header).ok).toBe(false);
-    expect(judgeCompare(trace([{ kind: 'subtle.verify', args: [Buffer.from(hex, 'hex'), BODY], algorithm: 'ECDSA' }]), 'd1', SECRET, BODY, header).ok).toBe(false);
+    expect(judgeCompare(trace([{ kind: 'subtle.verify', args: [Buffer.from(hex, 'hex'), BODY], algorithm: 'ECDSA' }]), 'd1', SECRET, BODY, header).ok).toBe(
+      false,
+    );
   });
   it('points at the comparison that leaks: === on a signature, or inside a compare function; not at length or typeof tests', () => {
     expect(leakyCompareLine(sub({ 'bot.js': "const ok = typeof h === 'string' && h.length === 71;\nif (h !== expected) return deny();\n" }))).toBe('bot.js:2');
-    expect(leakyCompareLine(sub({ 'bot.js': 'function safeEqual(a, b) {\n  if (a.length !== b.length) return false;\n  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;\n  return true;\n}\n' }))).toBe('bot.js:3');
+    expect(
+      leakyCompareLine(
+        sub({
+          'bot.js':
+            'function safeEqual(a, b) {\n  if (a.length !== b.length) return false;\n  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;\n  return true;\n}\n',
+        }),
+      ),
+    ).toBe('bot.js:3');
     expect(leakyCompareLine(sub({ 'bot.js': "if (event !== 'deployment_status') return;\nconst same = crypto.timingSafeEqual(a, b);\n" }))).toBeNull();
   });
   it('a record from the bot is untrusted input: garbage, wrong types and huge arrays are refused or capped', () => {
     expect(parseTrace('not json')).toBeNull();
     expect(parseTrace('{"v":2}')).toBeNull();
-    const t = parseTrace(JSON.stringify({ v: 1, compares: Array.from({ length: 5000 }, () => ({ kind: 'timingSafeEqual', delivery: 'x'.repeat(10_000), args: [{ sha256: 'nothex' }, 7] })), listens: [{ port: '9000' }, { port: 9000, moved: true }], out: 42 }))!;
+    const t = parseTrace(
+      JSON.stringify({
+        v: 1,
+        compares: Array.from({ length: 5000 }, () => ({ kind: 'timingSafeEqual', delivery: 'x'.repeat(10_000), args: [{ sha256: 'nothex' }, 7] })),
+        listens: [{ port: '9000' }, { port: 9000, moved: true }],
+        out: 42,
+      }),
+    )!;
     expect(t.compares.length).toBe(400);
     expect(t.compares[0]!.delivery.length).toBe(80);
     expect(t.compares[0]!.args[0]!.sha256).toBeUndefined();
@@ -234,9 +289,9 @@ describe('week04 secrets, however they are printed', () => {
     ['half masked (its first 20 characters)', `${secret.slice(0, 20)}********************`, 'secret'],
     ['inside a JSON error object', readableForms(JSON.stringify({ error: { message: `bad key ${secret}` } })), 'secret'],
     ['the chat URL in a log line', `posting to http://127.0.0.1:9000${set.chatPath}`, 'chat-url'],
-    ['a forger\'s signature in hex', `expected sha256=${forged}`, 'signature'],
-    ['a forger\'s signature, upper-cased and truncated to 16 characters', forged.slice(8, 24).toUpperCase(), 'signature'],
-    ['a forger\'s signature in base64', Buffer.from(forged, 'hex').toString('base64'), 'signature'],
+    ["a forger's signature in hex", `expected sha256=${forged}`, 'signature'],
+    ["a forger's signature, upper-cased and truncated to 16 characters", forged.slice(8, 24).toUpperCase(), 'signature'],
+    ["a forger's signature in base64", Buffer.from(forged, 'hex').toString('base64'), 'signature'],
   ];
   it.each(leaks)('finds the secret %s', (_n, text, kind) => {
     expect(findLeak(text, set, true)).toBe(kind);
@@ -260,7 +315,22 @@ describe('week04 chat messages: what Slack accepts, what stands out', () => {
     expect(slackShape(['text'])).toBe('other');
   });
   const post = (strings: string, colors: string[] = []) => ({ strings, colors }) as unknown as ChatPost;
-  it.each([':x: failed', '❌ deploy', '🚨', ':rotating_light:', ':red_circle: staging', '🔴', '⛔', ':no_entry:', '🔥', ':boom:', '⚠️ error', 'Deploy FAILED', 'FAILURE in staging', 'ERROR: runner offline'])('%s is a failure mark', (t) => {
+  it.each([
+    ':x: failed',
+    '❌ deploy',
+    '🚨',
+    ':rotating_light:',
+    ':red_circle: staging',
+    '🔴',
+    '⛔',
+    ':no_entry:',
+    '🔥',
+    ':boom:',
+    '⚠️ error',
+    'Deploy FAILED',
+    'FAILURE in staging',
+    'ERROR: runner offline',
+  ])('%s is a failure mark', (t) => {
     expect(hasFailureMark(post(t))).toBe(true);
   });
   it.each(['deployment failed', 'state: failure', ':white_check_mark: success', ':large_green_circle:', 'error budget ok', ':hourglass:'])('%s is not', (t) => {
@@ -275,7 +345,8 @@ describe('week04 chat messages: what Slack accepts, what stands out', () => {
     const port = await freePort();
     expect(await chat.listen('127.0.0.1', port)).toBe('ok');
     try {
-      const post = (pathQ: string, body: string, type = 'application/json') => fetch(`http://127.0.0.1:${port}${pathQ}`, { method: 'POST', headers: { 'content-type': type }, body }).then(async (r) => [r.status, await r.text()]);
+      const post = (pathQ: string, body: string, type = 'application/json') =>
+        fetch(`http://127.0.0.1:${port}${pathQ}`, { method: 'POST', headers: { 'content-type': type }, body }).then(async (r) => [r.status, await r.text()]);
       expect(await post('/services/T/B/token?key=abc', '{"text":"hi"}')).toEqual([200, 'ok']);
       expect(await post('/services/T/B/token', '{"content":"hi"}')).toEqual([400, 'no_text']);
       expect(await post('/services/T/B/token', 'text=hi', 'application/x-www-form-urlencoded')).toEqual([400, 'invalid_payload']);
@@ -290,7 +361,9 @@ describe('week04 chat messages: what Slack accepts, what stands out', () => {
     const probes = buildProbes(path.join(LAB, 'grader', 'data'), 'k');
     const failure = probes.findIndex((p) => p.id === 'deployment_status:failure');
     const tampered = probes.findIndex((p) => p.id === 'reject:tampered');
-    const posts = [post(`x ${probes[failure]!.want!.url} y`), post(`x ${probes[tampered]!.want!.url}`), post('no url')].map((p, i) => Object.assign(p, { probe: 10 + i }));
+    const posts = [post(`x ${probes[failure]!.want!.url} y`), post(`x ${probes[tampered]!.want!.url}`), post('no url')].map((p, i) =>
+      Object.assign(p, { probe: 10 + i }),
+    );
     attribute(probes, posts);
     expect(posts.map((p) => p.probe)).toEqual([failure, tampered, 12]);
   });
@@ -311,7 +384,9 @@ describe('week04 grader survives any program', { timeout: 30_000 }, () => {
 
   it.concurrent('a bot that also listens on the chat port keeps its port moved aside and is graded normally, with a note', async () => {
     const files = readDir(path.join(LAB, 'solution'));
-    const bot = files.get('bot.js')!.toString('utf8') + "\nrequire('node:http').createServer((q, s) => s.end('metrics')).listen(Number(new URL(process.env.CHAT_WEBHOOK_URL).port));\n";
+    const bot =
+      files.get('bot.js')!.toString('utf8') +
+      "\nrequire('node:http').createServer((q, s) => s.end('metrics')).listen(Number(new URL(process.env.CHAT_WEBHOOK_URL).port));\n";
     const v = await run(new Map([['bot.js', Buffer.from(bot)]]));
     expect(v.checks.every((c) => c.passed)).toBe(true);
     expect(JSON.stringify(v.checks.find((c) => c.id === 'listens')!.message)).toMatch(/reserves for its chat server/);
@@ -333,7 +408,8 @@ describe('week04 grader survives any program', { timeout: 30_000 }, () => {
   });
 
   it.concurrent('without the preload, a bot holding the chat port gets a gradable verdict naming the port (the grader does not crash)', async () => {
-    const bot = "require('node:http').createServer((q, s) => s.end('ok')).listen(Number(new URL(process.env.CHAT_WEBHOOK_URL).port));\nrequire('node:http').createServer((q, s) => s.end('ok')).listen(process.env.PORT);\n";
+    const bot =
+      "require('node:http').createServer((q, s) => s.end('ok')).listen(Number(new URL(process.env.CHAT_WEBHOOK_URL).port));\nrequire('node:http').createServer((q, s) => s.end('ok')).listen(process.env.PORT);\n";
     const v = await run(new Map([['bot.js', Buffer.from(bot)]]), {
       preload: false,
       before: async (cfg) => {
@@ -347,12 +423,27 @@ describe('week04 grader survives any program', { timeout: 30_000 }, () => {
 
   const hostile: [string, string][] = [
     ['accepts connections and never answers', "require('node:net').createServer((s) => s.on('error', () => {})).listen(process.env.PORT);"],
-    ['answers with garbage instead of HTTP', "require('node:net').createServer((s) => { s.on('error', () => {}); s.end('\\x00\\xffgarbage\\r\\n\\r\\n'); }).listen(process.env.PORT);"],
+    [
+      'answers with garbage instead of HTTP',
+      "require('node:net').createServer((s) => { s.on('error', () => {}); s.end('\\x00\\xffgarbage\\r\\n\\r\\n'); }).listen(process.env.PORT);",
+    ],
     ['closes every connection at once', "require('node:net').createServer((s) => s.destroy()).listen(process.env.PORT);"],
-    ['dribbles its answer one byte every 300 ms', "require('node:http').createServer((q, s) => { s.writeHead(200); const t = setInterval(() => s.write('x'), 300); s.on('close', () => clearInterval(t)); }).listen(process.env.PORT);"],
-    ['exits after the first request', "require('node:http').createServer((q, s) => { s.end('ok'); setTimeout(() => process.exit(3), 10); }).listen(process.env.PORT);"],
-    ['opens 300 idle connections to the chat server (slow loris) and answers 200', "const net = require('node:net'); const u = new URL(process.env.CHAT_WEBHOOK_URL); for (let i = 0; i < 300; i++) net.connect(Number(u.port), u.hostname).on('error', () => {}).write('POST / HTTP/1.1\\r\\nHost: x\\r\\n'); require('node:http').createServer((q, s) => s.end('ok')).listen(process.env.PORT);"],
-    ['posts a 10 MB body and malformed JSON to the chat server', "const u = process.env.CHAT_WEBHOOK_URL; require('node:http').createServer((q, s) => { s.end('ok'); fetch(u, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' + 'x'.repeat(10 << 20) }).catch(() => {}); fetch(u, { method: 'POST', body: '[[[[' }).catch(() => {}); }).listen(process.env.PORT);"],
+    [
+      'dribbles its answer one byte every 300 ms',
+      "require('node:http').createServer((q, s) => { s.writeHead(200); const t = setInterval(() => s.write('x'), 300); s.on('close', () => clearInterval(t)); }).listen(process.env.PORT);",
+    ],
+    [
+      'exits after the first request',
+      "require('node:http').createServer((q, s) => { s.end('ok'); setTimeout(() => process.exit(3), 10); }).listen(process.env.PORT);",
+    ],
+    [
+      'opens 300 idle connections to the chat server (slow loris) and answers 200',
+      "const net = require('node:net'); const u = new URL(process.env.CHAT_WEBHOOK_URL); for (let i = 0; i < 300; i++) net.connect(Number(u.port), u.hostname).on('error', () => {}).write('POST / HTTP/1.1\\r\\nHost: x\\r\\n'); require('node:http').createServer((q, s) => s.end('ok')).listen(process.env.PORT);",
+    ],
+    [
+      'posts a 10 MB body and malformed JSON to the chat server',
+      "const u = process.env.CHAT_WEBHOOK_URL; require('node:http').createServer((q, s) => { s.end('ok'); fetch(u, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' + 'x'.repeat(10 << 20) }).catch(() => {}); fetch(u, { method: 'POST', body: '[[[[' }).catch(() => {}); }).listen(process.env.PORT);",
+    ],
   ];
   it.concurrent.each(hostile)('a program that %s gets a verdict within the time budget', async (_n, code) => {
     const t0 = Date.now();

@@ -15,7 +15,18 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import YAML from 'yaml';
-import { inLang as lbl, msg as both, partial, fail, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import {
+  inLang as lbl,
+  msg as both,
+  partial,
+  fail,
+  pass,
+  type CheckVerdict,
+  type GradeContext,
+  type GraderVerdict,
+  type Msg,
+  type Submission,
+} from '../../../grader-kit/index';
 import { checkCommonJsSources, findCodeLine, waitForPort } from '../../../grader-kit/subject';
 import { FakeChat, type ChatPost } from './chat';
 import { findLeak, judgeCompare, locateLeak, readTrace, readableForms, traceSocket, writerAt, type LeakKind, type SecretSet, type Trace } from './trace';
@@ -76,7 +87,8 @@ export function leakyCompareLine(sub: Submission): string | null {
       let fn = '';
       for (let i = 0; i < lines.length; i++) {
         const l = lines[i]!.slice(0, 2000);
-        const named = /function\s+([\w$]+)|([\w$]+)\s*[:=]\s*(async\s*)?(function\b|\([^)]*\)\s*=>|[\w$]+\s*=>)|^\s*(?:async\s+)?([\w$]+)\s*\([^)]*\)\s*\{/.exec(l);
+        const named =
+          /function\s+([\w$]+)|([\w$]+)\s*[:=]\s*(async\s*)?(function\b|\([^)]*\)\s*=>|[\w$]+\s*=>)|^\s*(?:async\s+)?([\w$]+)\s*\([^)]*\)\s*\{/.exec(l);
         const name = named ? (named[1] ?? named[2] ?? named[5]) : undefined;
         if (name && !/^(if|for|while|switch|catch|return|function)$/.test(name)) fn = name;
         if (/^\s*(\/\/|\*|\/\*)/.test(l) || /timingSafeEqual|subtle\.verify/.test(l)) continue;
@@ -97,7 +109,6 @@ function at(sub: Submission, fallback: string, ...alternatives: RegExp[][]): str
   }
   return fallback;
 }
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // Talking to the bot.
@@ -130,36 +141,58 @@ export function send(base: string, pathname: string, headers: Record<string, str
       clearTimeout(splitTimer);
       resolve(r);
     };
-    const req = http.request({ host: u.hostname, port: Number(u.port), path: u.pathname, method: 'POST', headers: { ...headers, 'content-length': String(body.length) }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const finish = () =>
-        done({
-          status: res.statusCode ?? 0,
-          headerText: Object.entries(res.headers)
-            .map(([k, v]) => `${k}: ${String(v)}`)
-            .join('\n')
-            .slice(0, 8192),
-          body: Buffer.concat(chunks).toString('utf8'),
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: Number(u.port),
+        path: u.pathname,
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(body.length) },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const finish = () =>
+          done({
+            status: res.statusCode ?? 0,
+            headerText: Object.entries(res.headers)
+              .map(([k, v]) => `${k}: ${String(v)}`)
+              .join('\n')
+              .slice(0, 8192),
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+        res.on('data', (c: Buffer) => {
+          if (size < MAX_REPLY_BYTES) chunks.push(c.subarray(0, MAX_REPLY_BYTES - size));
+          size += c.length;
+          if (size >= MAX_REPLY_BYTES) {
+            finish();
+            res.destroy();
+          }
         });
-      res.on('data', (c: Buffer) => {
-        if (size < MAX_REPLY_BYTES) chunks.push(c.subarray(0, MAX_REPLY_BYTES - size));
-        size += c.length;
-        if (size >= MAX_REPLY_BYTES) {
-          finish();
-          res.destroy();
-        }
-      });
-      res.on('end', finish);
-      res.on('error', finish);
-      res.on('aborted', finish);
-    });
-    const timer = setTimeout(() => {
-      done({ error: NO_ANSWER });
-      req.destroy();
-    }, Math.max(1, timeoutMs));
+        res.on('end', finish);
+        res.on('error', finish);
+        res.on('aborted', finish);
+      },
+    );
+    const timer = setTimeout(
+      () => {
+        done({ error: NO_ANSWER });
+        req.destroy();
+      },
+      Math.max(1, timeoutMs),
+    );
     req.on('error', (e: NodeJS.ErrnoException) =>
-      done({ error: e.code === 'ECONNREFUSED' ? 'connection refused (is the program still running?)' : e.code === 'ECONNRESET' || e.message === 'socket hang up' ? 'the connection was closed without an answer (did the program crash?)' : /parse error|HPE_/i.test(`${e.code} ${e.message}`) ? 'the answer was not valid HTTP' : e.message.slice(0, 120) }),
+      done({
+        error:
+          e.code === 'ECONNREFUSED'
+            ? 'connection refused (is the program still running?)'
+            : e.code === 'ECONNRESET' || e.message === 'socket hang up'
+              ? 'the connection was closed without an answer (did the program crash?)'
+              : /parse error|HPE_/i.test(`${e.code} ${e.message}`)
+                ? 'the answer was not valid HTTP'
+                : e.message.slice(0, 120),
+      }),
     );
     if (splitAt !== undefined && splitAt > 0 && splitAt < body.length) {
       req.write(body.subarray(0, splitAt));
@@ -243,7 +276,16 @@ export function buildProbes(dataDir: string, secret: string): Probe[] {
     const body = read(f);
     const w = wantOf(body);
     const label = `deployment_status (${w.state}, ${w.repo}, ${w.env})`;
-    return { id: `deployment_status:${w.state}`, label: { ko: label, en: label }, event: 'deployment_status', body, ...signed(body), expect: 'post', want: w, splitAt: split ? splitInsideCharacter(body) : undefined };
+    return {
+      id: `deployment_status:${w.state}`,
+      label: { ko: label, en: label },
+      event: 'deployment_status',
+      body,
+      ...signed(body),
+      expect: 'post',
+      want: w,
+      splitAt: split ? splitInsideCharacter(body) : undefined,
+    };
   };
   const other = (event: string): Omit<Probe, 'delivery'> => {
     const body = read(`${event}.json`);
@@ -260,7 +302,16 @@ export function buildProbes(dataDir: string, secret: string): Probe[] {
   // Same length as the original: a failed deployment made to look successful after it was signed.
   const tampered = Buffer.from(original.toString('utf8').replace('"state": "failure"', '"state": "success"'));
   const wrongKey = crypto.createHash('sha256').update(`not-${secret}`).digest('hex').slice(0, secret.length);
-  const reject = (id: string, label: Msg, body: Buffer, sig: { sig256?: string; sig1?: string }, refuse: number[]): Omit<Probe, 'delivery'> => ({ id, label, event: 'deployment_status', body, ...sig, expect: 'reject', want: wantOf(body), refuse });
+  const reject = (id: string, label: Msg, body: Buffer, sig: { sig256?: string; sig1?: string }, refuse: number[]): Omit<Probe, 'delivery'> => ({
+    id,
+    label,
+    event: 'deployment_status',
+    body,
+    ...sig,
+    expect: 'reject',
+    want: wantOf(body),
+    refuse,
+  });
   const list: Omit<Probe, 'delivery'>[] = [
     status('deployment_status.success.json'),
     status('deployment_status.failure.json'),
@@ -270,13 +321,62 @@ export function buildProbes(dataDir: string, secret: string): Probe[] {
     other('push'),
     other('workflow_run'),
     other('deployment'),
-    reject('reject:missing', { ko: 'X-Hub-Signature-256 없이 옛 SHA-1 서명(X-Hub-Signature)만 있는 deployment_status', en: 'a deployment_status with only the legacy SHA-1 X-Hub-Signature and no X-Hub-Signature-256' }, missing, { sig1: signed(missing).sig1 }, REFUSE_MALFORMED),
-    reject('reject:wrong-secret', { ko: '다른 비밀 값으로 서명한 deployment_status', en: 'a deployment_status signed with another secret' }, wrong, { sig256: `sha256=${hmac('sha256', wrongKey, wrong)}`, sig1: `sha1=${hmac('sha1', wrongKey, wrong)}` }, REFUSE_WRONG),
-    reject('reject:tampered', { ko: '서명 후 본문이 바뀐 deployment_status ("failure"를 "success"로)', en: 'a deployment_status whose body was changed after signing ("failure" to "success")' }, tampered, signed(original), REFUSE_WRONG),
-    reject('reject:short', { ko: '너무 짧은 서명 (sha256=3f9a)', en: 'a too-short signature (sha256=3f9a)' }, short, { sig256: 'sha256=3f9a' }, REFUSE_MALFORMED),
-    reject('reject:not-hex', { ko: '16진수가 아닌 서명 (sha256=zzzz…)', en: 'a signature that is not hex (sha256=zzzz…)' }, notHex, { sig256: `sha256=${'z'.repeat(64)}` }, REFUSE_MALFORMED),
-    reject('reject:sha1-in-256', { ko: 'X-Hub-Signature-256 헤더에 SHA-1 서명 (sha1=…)', en: 'a SHA-1 signature in the X-Hub-Signature-256 header (sha1=…)' }, sha1In256, { sig256: signed(sha1In256).sig1 }, REFUSE_MALFORMED),
-    { id: 'alive', label: { ko: '잘못된 서명들 다음에 보낸 올바른 ping', en: 'a correctly signed ping sent after the bad signatures' }, event: 'ping', body: read('ping.json'), ...signed(read('ping.json')), expect: 'alive' },
+    reject(
+      'reject:missing',
+      {
+        ko: 'X-Hub-Signature-256 없이 옛 SHA-1 서명(X-Hub-Signature)만 있는 deployment_status',
+        en: 'a deployment_status with only the legacy SHA-1 X-Hub-Signature and no X-Hub-Signature-256',
+      },
+      missing,
+      { sig1: signed(missing).sig1 },
+      REFUSE_MALFORMED,
+    ),
+    reject(
+      'reject:wrong-secret',
+      { ko: '다른 비밀 값으로 서명한 deployment_status', en: 'a deployment_status signed with another secret' },
+      wrong,
+      { sig256: `sha256=${hmac('sha256', wrongKey, wrong)}`, sig1: `sha1=${hmac('sha1', wrongKey, wrong)}` },
+      REFUSE_WRONG,
+    ),
+    reject(
+      'reject:tampered',
+      {
+        ko: '서명 후 본문이 바뀐 deployment_status ("failure"를 "success"로)',
+        en: 'a deployment_status whose body was changed after signing ("failure" to "success")',
+      },
+      tampered,
+      signed(original),
+      REFUSE_WRONG,
+    ),
+    reject(
+      'reject:short',
+      { ko: '너무 짧은 서명 (sha256=3f9a)', en: 'a too-short signature (sha256=3f9a)' },
+      short,
+      { sig256: 'sha256=3f9a' },
+      REFUSE_MALFORMED,
+    ),
+    reject(
+      'reject:not-hex',
+      { ko: '16진수가 아닌 서명 (sha256=zzzz…)', en: 'a signature that is not hex (sha256=zzzz…)' },
+      notHex,
+      { sig256: `sha256=${'z'.repeat(64)}` },
+      REFUSE_MALFORMED,
+    ),
+    reject(
+      'reject:sha1-in-256',
+      { ko: 'X-Hub-Signature-256 헤더에 SHA-1 서명 (sha1=…)', en: 'a SHA-1 signature in the X-Hub-Signature-256 header (sha1=…)' },
+      sha1In256,
+      { sig256: signed(sha1In256).sig1 },
+      REFUSE_MALFORMED,
+    ),
+    {
+      id: 'alive',
+      label: { ko: '잘못된 서명들 다음에 보낸 올바른 ping', en: 'a correctly signed ping sent after the bad signatures' },
+      event: 'ping',
+      body: read('ping.json'),
+      ...signed(read('ping.json')),
+      expect: 'alive',
+    },
   ];
   return list.map((p, i) => ({ ...p, delivery: `6f1a${String(i).padStart(4, '0')}-c7d2-11ef-8e4b-2a9d3c5e7f01` }));
 }
@@ -399,15 +499,35 @@ function whereIn(sub: Submission) {
     body: at(sub, 'bot.js', [/\+=\s*\w+/, /chunk|data|body|c\b/i], [/\.on\(\s*['"]data['"]/], [/for\s+await/], [/\.on\(\s*['"]end['"]/], [/createServer/]),
     sigHeader: at(sub, 'bot.js', [/x-hub-signature-256/i], [/signature/i], [/createHmac/], [/\.on\(\s*['"]end['"]/], [/createServer/]),
     legacy: at(sub, 'bot.js', [/['"]x-hub-signature['"]/i], [/sha1/i], [/x-hub-signature-256/i], [/signature/i]),
-    compare: at(sub, 'bot.js', [/timingSafeEqual|subtle\.verify/], [/(===|!==|==|!=|\.equals\(|Buffer\.compare)/, /sig|digest|hmac|expected/i], [/x-hub-signature-256/i], [/createHmac/], [/\.on\(\s*['"]end['"]/], [/createServer/]),
+    compare: at(
+      sub,
+      'bot.js',
+      [/timingSafeEqual|subtle\.verify/],
+      [/(===|!==|==|!=|\.equals\(|Buffer\.compare)/, /sig|digest|hmac|expected/i],
+      [/x-hub-signature-256/i],
+      [/createHmac/],
+      [/\.on\(\s*['"]end['"]/],
+      [/createServer/],
+    ),
     leakyCompare: leakyCompareLine(sub) ?? at(sub, 'bot.js', [/x-hub-signature-256/i], [/signature/i]),
     post: at(sub, 'bot.js', [/fetch\s*\(/], [/CHAT_WEBHOOK_URL/], [/http\.request|https\.request/], [/createServer/]),
     text: at(sub, 'bot.js', [/\btext\s*:/], [/['"]text['"]/], [/fetch\s*\(/]),
     failure: at(sub, 'bot.js', [/['"](failure|error)['"]/], [/\btext\s*:/], [/fetch\s*\(/]),
     event: at(sub, 'bot.js', [/x-github-event/i], [/deployment_status/], [/createServer/]),
-    leakReply: at(sub, 'bot.js', [/(res\.(end|write|writeHead)|JSON\.stringify|send\()/, /secret|expected|digest|hmac|WEBHOOK_SECRET|CHAT_WEBHOOK_URL|CHAT_URL/i], [/WEBHOOK_SECRET/]),
+    leakReply: at(
+      sub,
+      'bot.js',
+      [/(res\.(end|write|writeHead)|JSON\.stringify|send\()/, /secret|expected|digest|hmac|WEBHOOK_SECRET|CHAT_WEBHOOK_URL|CHAT_URL/i],
+      [/WEBHOOK_SECRET/],
+    ),
     leakChat: at(sub, 'bot.js', [/\btext\s*:|`|headers/, /secret|WEBHOOK_SECRET|expected|digest|authorization/i], [/WEBHOOK_SECRET/]),
-    leakLog: at(sub, 'bot.js', [/console\.|process\.(stdout|stderr)|log(ger)?\.(info|warn|error|debug)/, /secret|WEBHOOK_SECRET|CHAT_WEBHOOK_URL|CHAT_URL|process\.env\b|url/i], [/console\.|log(ger)?\./, /env/], [/WEBHOOK_SECRET/]),
+    leakLog: at(
+      sub,
+      'bot.js',
+      [/console\.|process\.(stdout|stderr)|log(ger)?\.(info|warn|error|debug)/, /secret|WEBHOOK_SECRET|CHAT_WEBHOOK_URL|CHAT_URL|process\.env\b|url/i],
+      [/console\.|log(ger)?\./, /env/],
+      [/WEBHOOK_SECRET/],
+    ),
   };
 }
 type Where = ReturnType<typeof whereIn>;
@@ -457,15 +577,35 @@ export function judge(sub: Submission, cfg: Config, obs: Observation[], chat: Fa
     statusWithPosts,
     anyDeploymentMessage: statusWithPosts.length > 0,
   };
-  return [checkListens(seen), checkSignature(seen), checkPostsMessage(seen), checkMessageContent(seen), checkFailureFormat(seen), checkIgnoresOtherEvents(seen), checkNoSecretLeak(seen)];
+  return [
+    checkListens(seen),
+    checkSignature(seen),
+    checkPostsMessage(seen),
+    checkMessageContent(seen),
+    checkFailureFormat(seen),
+    checkIgnoresOtherEvents(seen),
+    checkNoSecretLeak(seen),
+  ];
 }
 
 /** listens: POST /webhook gets an answer (not 404/405) on PORT. */
 function checkListens({ where, first, moved }: Seen): CheckVerdict {
   if (!first || 'error' in first.reply) {
-    return fail('listens', both(`POST /webhook에 응답이 없습니다: ${first ? describe(first.reply, 'ko') : '요청 없음'} (${where.listen}).`, `POST /webhook got no answer: ${first ? describe(first.reply) : 'no request'} (${where.listen}).`));
+    return fail(
+      'listens',
+      both(
+        `POST /webhook에 응답이 없습니다: ${first ? describe(first.reply, 'ko') : '요청 없음'} (${where.listen}).`,
+        `POST /webhook got no answer: ${first ? describe(first.reply) : 'no request'} (${where.listen}).`,
+      ),
+    );
   } else if (first.reply.status === 404 || first.reply.status === 405) {
-    return fail('listens', both(`POST /webhook이 HTTP ${first.reply.status}로 답했습니다. 경로가 /webhook인가요? (${where.listen})`, `POST /webhook answered HTTP ${first.reply.status}: is the route /webhook? (${where.listen})`));
+    return fail(
+      'listens',
+      both(
+        `POST /webhook이 HTTP ${first.reply.status}로 답했습니다. 경로가 /webhook인가요? (${where.listen})`,
+        `POST /webhook answered HTTP ${first.reply.status}: is the route /webhook? (${where.listen})`,
+      ),
+    );
   } else if (moved) {
     return pass(
       'listens',
@@ -532,10 +672,23 @@ function checkSignature({ sub, cfg, trace, where, status, others, rejects, alive
     rejectPart(
       ['reject:short', 'reject:not-hex', 'reject:sha1-in-256'],
       alive && 'error' in alive.reply
-        ? { ok: false, message: both(`잘못된 형식의 서명들을 받은 뒤 올바르게 서명된 ping에 응답이 없습니다: ${describe(alive.reply, 'ko')} (${where.compare}).`, `After the malformed signatures, a correctly signed ping got no answer: ${describe(alive.reply)} (${where.compare}).`) }
+        ? {
+            ok: false,
+            message: both(
+              `잘못된 형식의 서명들을 받은 뒤 올바르게 서명된 ping에 응답이 없습니다: ${describe(alive.reply, 'ko')} (${where.compare}).`,
+              `After the malformed signatures, a correctly signed ping got no answer: ${describe(alive.reply)} (${where.compare}).`,
+            ),
+          }
         : undefined,
     ),
-    constantTimePart(sub, cfg, rejects.filter((o) => ['reject:wrong-secret', 'reject:tampered'].includes(o.probe.id)), refused, trace, where),
+    constantTimePart(
+      sub,
+      cfg,
+      rejects.filter((o) => ['reject:wrong-secret', 'reject:tampered'].includes(o.probe.id)),
+      refused,
+      trace,
+      where,
+    ),
   ]);
 }
 
@@ -550,29 +703,57 @@ function checkPostsMessage({ chatPath, where, status, anyDeploymentMessage }: Se
       : p.path !== chatPath
         ? both(`CHAT_WEBHOOK_URL이 아닌 경로 ${clip(p.path, 60)}로 보냈습니다`, `it went to ${clip(p.path, 60)}, not the path of CHAT_WEBHOOK_URL`)
         : !/^application\/json\b/i.test(p.contentType.trim())
-          ? both(`Content-Type이 application/json이 아닙니다 (${clip(p.contentType, 60)})`, `its Content-Type is not application/json (${clip(p.contentType, 60)})`)
+          ? both(
+              `Content-Type이 application/json이 아닙니다 (${clip(p.contentType, 60)})`,
+              `its Content-Type is not application/json (${clip(p.contentType, 60)})`,
+            )
           : p.shape === 'discord'
-            ? both(`Discord 형식({"content": ...})입니다. 이 채팅 서버는 Slack 방식이라 {"text": "..."}를 받습니다: ${clip(p.raw)}`, `it has Discord's shape ({"content": ...}); this chat server is Slack-style and takes {"text": "..."}: ${clip(p.raw)}`)
+            ? both(
+                `Discord 형식({"content": ...})입니다. 이 채팅 서버는 Slack 방식이라 {"text": "..."}를 받습니다: ${clip(p.raw)}`,
+                `it has Discord's shape ({"content": ...}); this chat server is Slack-style and takes {"text": "..."}: ${clip(p.raw)}`,
+              )
             : p.shape === 'not-json'
               ? both(`본문이 JSON이 아닙니다: ${clip(p.raw)}`, `its body is not JSON: ${clip(p.raw)}`)
-              : both(`본문에 비어 있지 않은 "text" 문자열(또는 Slack의 blocks/attachments)이 없습니다: ${clip(p.raw)}`, `its body has no non-empty "text" string (nor Slack blocks or attachments): ${clip(p.raw)}`);
+              : both(
+                  `본문에 비어 있지 않은 "text" 문자열(또는 Slack의 blocks/attachments)이 없습니다: ${clip(p.raw)}`,
+                  `its body has no non-empty "text" string (nor Slack blocks or attachments): ${clip(p.raw)}`,
+                );
   if (!anyDeploymentMessage) {
-    return fail('posts-message', both(`deployment_status 이벤트 ${status.length}개 중 어느 것에도 채팅 메시지가 오지 않았습니다. CHAT_WEBHOOK_URL로 POST하나요? (${where.post})`, `None of the ${status.length} deployment_status events produced a chat message. Does the bot POST to CHAT_WEBHOOK_URL? (${where.post})`));
+    return fail(
+      'posts-message',
+      both(
+        `deployment_status 이벤트 ${status.length}개 중 어느 것에도 채팅 메시지가 오지 않았습니다. CHAT_WEBHOOK_URL로 POST하나요? (${where.post})`,
+        `None of the ${status.length} deployment_status events produced a chat message. Does the bot POST to CHAT_WEBHOOK_URL? (${where.post})`,
+      ),
+    );
   } else
     return partial('posts-message', 2, [
       {
         ok: missing.length === 0,
         message: missing.length
-          ? both(`${missing.map((o) => lbl(o.probe.label, 'ko')).join(', ')}에 대한 채팅 메시지가 오지 않았습니다 (${where.post}).`, `No chat message arrived for ${missing.map((o) => lbl(o.probe.label, 'en')).join(', ')} (${where.post}).`)
+          ? both(
+              `${missing.map((o) => lbl(o.probe.label, 'ko')).join(', ')}에 대한 채팅 메시지가 오지 않았습니다 (${where.post}).`,
+              `No chat message arrived for ${missing.map((o) => lbl(o.probe.label, 'en')).join(', ')} (${where.post}).`,
+            )
           : '',
       },
       {
         ok: !dup,
-        message: dup ? both(`${lbl(dup.probe.label, 'ko')} 하나에 메시지가 ${dup.posts.length}개 왔습니다 (${where.post}).`, `${lbl(dup.probe.label, 'en')} produced ${dup.posts.length} messages, not one (${where.post}).`) : '',
+        message: dup
+          ? both(
+              `${lbl(dup.probe.label, 'ko')} 하나에 메시지가 ${dup.posts.length}개 왔습니다 (${where.post}).`,
+              `${lbl(dup.probe.label, 'en')} produced ${dup.posts.length} messages, not one (${where.post}).`,
+            )
+          : '',
       },
       {
         ok: !bad,
-        message: bad ? both(`${lbl(bad.o.probe.label, 'ko')}의 메시지: ${lbl(badWhy(bad.p), 'ko')} (${where.post}).`, `The message for ${lbl(bad.o.probe.label, 'en')}: ${lbl(badWhy(bad.p), 'en')} (${where.post}).`) : '',
+        message: bad
+          ? both(
+              `${lbl(bad.o.probe.label, 'ko')}의 메시지: ${lbl(badWhy(bad.p), 'ko')} (${where.post}).`,
+              `The message for ${lbl(bad.o.probe.label, 'en')}: ${lbl(badWhy(bad.p), 'en')} (${where.post}).`,
+            )
+          : '',
       },
     ]);
 }
@@ -581,10 +762,21 @@ function checkPostsMessage({ chatPath, where, status, anyDeploymentMessage }: Se
 function checkMessageContent({ where, statusWithPosts }: Seen): CheckVerdict {
   const msgs = statusWithPosts.map((o) => ({ o, s: o.posts[0]!.strings, w: o.probe.want! }));
   if (msgs.length === 0) {
-    return fail('message-content', both(`deployment_status에 대한 채팅 메시지가 하나도 없어 내용을 확인할 수 없습니다 (${where.post}).`, `No chat message arrived for any deployment_status, so there is nothing to read (${where.post}).`));
+    return fail(
+      'message-content',
+      both(
+        `deployment_status에 대한 채팅 메시지가 하나도 없어 내용을 확인할 수 없습니다 (${where.post}).`,
+        `No chat message arrived for any deployment_status, so there is nothing to read (${where.post}).`,
+      ),
+    );
   } else {
     const quoted = new Set<Observation>();
-    const field = (name: Msg, has: (s: string, w: NonNullable<Probe['want']>) => boolean, value: (w: NonNullable<Probe['want']>) => string, extra?: (s: string, w: NonNullable<Probe['want']>) => Msg | null) => {
+    const field = (
+      name: Msg,
+      has: (s: string, w: NonNullable<Probe['want']>) => boolean,
+      value: (w: NonNullable<Probe['want']>) => string,
+      extra?: (s: string, w: NonNullable<Probe['want']>) => Msg | null,
+    ) => {
       const miss = msgs.find((m) => !has(m.s, m.w));
       if (!miss) return { ok: true, message: '' };
       // Quote a message only the first time it is named.
@@ -600,12 +792,31 @@ function checkMessageContent({ where, statusWithPosts }: Seen): CheckVerdict {
       };
     };
     const humanised = (s: string, w: NonNullable<Probe['want']>): Msg | null =>
-      w.state.includes('_') && word(s, w.state.replace(/_/g, ' ')) ? both(`상태는 GitHub이 보낸 그대로(${w.state}) 써야 합니다.`, `Write the state as GitHub sends it (${w.state}), not reworded.`) : null;
+      w.state.includes('_') && word(s, w.state.replace(/_/g, ' '))
+        ? both(`상태는 GitHub이 보낸 그대로(${w.state}) 써야 합니다.`, `Write the state as GitHub sends it (${w.state}), not reworded.`)
+        : null;
     return partial('message-content', 3, [
-      field(both('저장소 전체 이름', 'repository'), (s, w) => s.includes(w.repo), (w) => w.repo),
-      field(both('환경', 'environment'), (s, w) => word(s, w.env), (w) => w.env),
-      field(both('상태', 'state'), (s, w) => word(s, w.state), (w) => w.state, humanised),
-      field(both('링크(target_url)', 'target URL'), (s, w) => s.includes(w.url), (w) => w.url),
+      field(
+        both('저장소 전체 이름', 'repository'),
+        (s, w) => s.includes(w.repo),
+        (w) => w.repo,
+      ),
+      field(
+        both('환경', 'environment'),
+        (s, w) => word(s, w.env),
+        (w) => w.env,
+      ),
+      field(
+        both('상태', 'state'),
+        (s, w) => word(s, w.state),
+        (w) => w.state,
+        humanised,
+      ),
+      field(
+        both('링크(target_url)', 'target URL'),
+        (s, w) => s.includes(w.url),
+        (w) => w.url,
+      ),
     ]);
   }
 }
@@ -615,13 +826,20 @@ function checkFailureFormat({ where, status }: Seen): CheckVerdict {
   const byState = (st: string) => status.find((o) => o.probe.want?.state === st);
   const part = (st: string, shouldMark: boolean) => {
     const o = byState(st);
-    if (!o || o.posts.length === 0) return { ok: false, message: both(`${st} 상태에 대한 메시지가 없습니다 (${where.post}).`, `There is no message for the ${st} state (${where.post}).`) };
+    if (!o || o.posts.length === 0)
+      return { ok: false, message: both(`${st} 상태에 대한 메시지가 없습니다 (${where.post}).`, `There is no message for the ${st} state (${where.post}).`) };
     const m = hasFailureMark(o.posts[0]!);
     return {
       ok: m === shouldMark,
       message: shouldMark
-        ? both(`${st} 메시지에 실패 표시(:x:, ❌, 🚨, :rotating_light:, FAILED 같은 것)가 없습니다: ${clip(o.posts[0]!.strings)} (${where.failure}).`, `The ${st} message carries no failure mark (:x:, ❌, 🚨, :rotating_light:, FAILED and the like): ${clip(o.posts[0]!.strings)} (${where.failure}).`)
-        : both(`${st} 메시지에도 실패 표시가 있어 실패와 구별되지 않습니다: ${clip(o.posts[0]!.strings)} (${where.failure}).`, `The ${st} message carries a failure mark too, so failures do not stand out: ${clip(o.posts[0]!.strings)} (${where.failure}).`),
+        ? both(
+            `${st} 메시지에 실패 표시(:x:, ❌, 🚨, :rotating_light:, FAILED 같은 것)가 없습니다: ${clip(o.posts[0]!.strings)} (${where.failure}).`,
+            `The ${st} message carries no failure mark (:x:, ❌, 🚨, :rotating_light:, FAILED and the like): ${clip(o.posts[0]!.strings)} (${where.failure}).`,
+          )
+        : both(
+            `${st} 메시지에도 실패 표시가 있어 실패와 구별되지 않습니다: ${clip(o.posts[0]!.strings)} (${where.failure}).`,
+            `The ${st} message carries a failure mark too, so failures do not stand out: ${clip(o.posts[0]!.strings)} (${where.failure}).`,
+          ),
     };
   };
   const a = part('success', false);
@@ -632,7 +850,13 @@ function checkFailureFormat({ where, status }: Seen): CheckVerdict {
 /** ignores-other-events: other events get 2xx and no message. */
 function checkIgnoresOtherEvents({ where, others, alive, anyDeploymentMessage }: Seen): CheckVerdict {
   if (!anyDeploymentMessage) {
-    return fail('ignores-other-events', both(`봇이 deployment_status에도 메시지를 보내지 않아, 다른 이벤트를 골라서 무시하는지 판단할 수 없습니다 (${where.post}).`, `The bot posts nothing even for deployment_status, so whether it tells other events apart cannot be judged (${where.post}).`));
+    return fail(
+      'ignores-other-events',
+      both(
+        `봇이 deployment_status에도 메시지를 보내지 않아, 다른 이벤트를 골라서 무시하는지 판단할 수 없습니다 (${where.post}).`,
+        `The bot posts nothing even for deployment_status, so whether it tells other events apart cannot be judged (${where.post}).`,
+      ),
+    );
   } else {
     const aliveObs = alive ? [alive] : [];
     return partial(
@@ -646,8 +870,14 @@ function checkIgnoresOtherEvents({ where, others, alive, anyDeploymentMessage }:
           message: ok
             ? ''
             : posts.length > 0
-              ? both(`${lbl(o.probe.label, 'ko')}에도 채팅 메시지를 보냈습니다: ${clip(posts[0]!.strings)} (${where.event}).`, `A chat message was posted for ${lbl(o.probe.label, 'en')}: ${clip(posts[0]!.strings)} (${where.event}).`)
-              : both(`${lbl(o.probe.label, 'ko')}: 응답 ${describe(o.reply, 'ko')} (2xx여야 GitHub이 실패한 전달로 기록하지 않습니다; ${where.event}).`, `Sent ${lbl(o.probe.label, 'en')}: got ${describe(o.reply)}; answer 2xx so GitHub does not record a failed delivery (${where.event}).`),
+              ? both(
+                  `${lbl(o.probe.label, 'ko')}에도 채팅 메시지를 보냈습니다: ${clip(posts[0]!.strings)} (${where.event}).`,
+                  `A chat message was posted for ${lbl(o.probe.label, 'en')}: ${clip(posts[0]!.strings)} (${where.event}).`,
+                )
+              : both(
+                  `${lbl(o.probe.label, 'ko')}: 응답 ${describe(o.reply, 'ko')} (2xx여야 GitHub이 실패한 전달로 기록하지 않습니다; ${where.event}).`,
+                  `Sent ${lbl(o.probe.label, 'en')}: got ${describe(o.reply)}; answer 2xx so GitHub does not record a failed delivery (${where.event}).`,
+                ),
         };
       }),
     );
@@ -658,37 +888,62 @@ function checkIgnoresOtherEvents({ where, others, alive, anyDeploymentMessage }:
 function checkNoSecretLeak({ cfg, obs, chat, trace, chatPath, where, rejects, anyDeploymentMessage }: Seen): CheckVerdict {
   const sent = new Set(obs.flatMap((o) => [o.probe.sig256, o.probe.sig1].filter(Boolean).map((s) => s!.replace(/^sha(1|256)=/, ''))));
   const set: SecretSet = { secret: cfg.secret, chatPath, forged: rejects.map((o) => hmac('sha256', cfg.secret, o.probe.body)).filter((h) => !sent.has(h)) };
-  const replyLeak = obs.map((o) => ({ o, kind: 'error' in o.reply ? null : findLeak(readableForms(o.reply.body) + '\n' + o.reply.headerText, set, true) })).find((x) => x.kind);
+  const replyLeak = obs
+    .map((o) => ({ o, kind: 'error' in o.reply ? null : findLeak(readableForms(o.reply.body) + '\n' + o.reply.headerText, set, true) }))
+    .find((x) => x.kind);
   // The path is where the bot must post (it holds the chat URL's secret by design); everything else is scanned.
-  const chatLeak = chat.posts.map((p) => ({ p, kind: findLeak(`${p.query}\n${p.headerText}\n${readableForms(p.raw)}\n${p.strings}`, set, true) })).find((x) => x.kind);
+  const chatLeak = chat.posts
+    .map((p) => ({ p, kind: findLeak(`${p.query}\n${p.headerText}\n${readableForms(p.raw)}\n${p.strings}`, set, true) }))
+    .find((x) => x.kind);
   const logFound = trace ? locateLeak(trace.out, set, false) : null;
   const logLeak = logFound?.kind ?? null;
   const logWhere = (logFound && trace && writerAt(trace, logFound.index)) ?? where.leakLog;
   const what = (k: LeakKind): Msg =>
-    k === 'secret' ? both('WEBHOOK_SECRET 값', 'the value of WEBHOOK_SECRET') : k === 'chat-url' ? both('CHAT_WEBHOOK_URL의 비밀 경로', 'the secret path of CHAT_WEBHOOK_URL') : both('그 요청에 맞는 올바른 서명(위조하려는 사람이 바로 찾는 값)', 'the correct signature for that request, which is exactly what a forger needs');
+    k === 'secret'
+      ? both('WEBHOOK_SECRET 값', 'the value of WEBHOOK_SECRET')
+      : k === 'chat-url'
+        ? both('CHAT_WEBHOOK_URL의 비밀 경로', 'the secret path of CHAT_WEBHOOK_URL')
+        : both('그 요청에 맞는 올바른 서명(위조하려는 사람이 바로 찾는 값)', 'the correct signature for that request, which is exactly what a forger needs');
   const parts = [
     {
       ok: !replyLeak,
       message: replyLeak
-        ? both(`${lbl(replyLeak.o.probe.label, 'ko')}에 대한 HTTP 응답에 ${lbl(what(replyLeak.kind!), 'ko')}이(가) 들어 있습니다 (${where.leakReply}).`, `The HTTP answer to ${lbl(replyLeak.o.probe.label, 'en')} contains ${lbl(what(replyLeak.kind!), 'en')} (${where.leakReply}).`)
+        ? both(
+            `${lbl(replyLeak.o.probe.label, 'ko')}에 대한 HTTP 응답에 ${lbl(what(replyLeak.kind!), 'ko')}이(가) 들어 있습니다 (${where.leakReply}).`,
+            `The HTTP answer to ${lbl(replyLeak.o.probe.label, 'en')} contains ${lbl(what(replyLeak.kind!), 'en')} (${where.leakReply}).`,
+          )
         : '',
     },
     {
       ok: !chatLeak,
-      message: chatLeak ? both(`채팅 서버로 보낸 요청에 ${lbl(what(chatLeak.kind!), 'ko')}이(가) 들어 있습니다 (${where.leakChat}).`, `A request to the chat server contains ${lbl(what(chatLeak.kind!), 'en')} (${where.leakChat}).`) : '',
+      message: chatLeak
+        ? both(
+            `채팅 서버로 보낸 요청에 ${lbl(what(chatLeak.kind!), 'ko')}이(가) 들어 있습니다 (${where.leakChat}).`,
+            `A request to the chat server contains ${lbl(what(chatLeak.kind!), 'en')} (${where.leakChat}).`,
+          )
+        : '',
     },
     {
       ok: !logLeak,
       message: logLeak
-        ? both(`봇이 출력한 로그(stdout/stderr)에 ${lbl(what(logLeak), 'ko')}이(가) 들어 있습니다. 로그는 여러 곳으로 복사되므로, 로그에 찍힌 비밀 값은 새어 나간 것으로 보고 바꿔야 합니다 (${logWhere}).`, `The bot's own output (stdout/stderr) contains ${lbl(what(logLeak), 'en')}. Logs are copied to many places; a secret that reaches them counts as leaked and must be rotated (${logWhere}).`)
+        ? both(
+            `봇이 출력한 로그(stdout/stderr)에 ${lbl(what(logLeak), 'ko')}이(가) 들어 있습니다. 로그는 여러 곳으로 복사되므로, 로그에 찍힌 비밀 값은 새어 나간 것으로 보고 바꿔야 합니다 (${logWhere}).`,
+            `The bot's own output (stdout/stderr) contains ${lbl(what(logLeak), 'en')}. Logs are copied to many places; a secret that reaches them counts as leaked and must be rotated (${logWhere}).`,
+          )
         : '',
     },
   ];
   if (parts.some((p) => !p.ok)) return partial('no-secret-leak', 2, parts);
-  else if (!anyDeploymentMessage) return fail('no-secret-leak', both(`봇이 채팅 메시지를 하나도 보내지 않아 이 항목을 판단할 수 없습니다 (${where.post}).`, `The bot posted no chat message at all, so this cannot be judged yet (${where.post}).`));
+  else if (!anyDeploymentMessage)
+    return fail(
+      'no-secret-leak',
+      both(
+        `봇이 채팅 메시지를 하나도 보내지 않아 이 항목을 판단할 수 없습니다 (${where.post}).`,
+        `The bot posted no chat message at all, so this cannot be judged yet (${where.post}).`,
+      ),
+    );
   else return pass('no-secret-leak', 2);
 }
-
 
 /**
  * The signature must be compared in a way whose running time reveals nothing: crypto.timingSafeEqual on the received
@@ -696,16 +951,32 @@ function checkNoSecretLeak({ cfg, obs, chat, trace, chatPath, where, rejects, an
  * It is judged from the preload's record for the correctly formatted wrong signatures the bot refused; without a
  * record (the preload did not load), from the code.
  */
-function constantTimePart(sub: Submission, cfg: Config, wrongButWellFormed: Observation[], refused: (o: Observation) => boolean, trace: Trace | null, where: Where): { ok: boolean; message: Msg } {
+function constantTimePart(
+  sub: Submission,
+  cfg: Config,
+  wrongButWellFormed: Observation[],
+  refused: (o: Observation) => boolean,
+  trace: Trace | null,
+  where: Where,
+): { ok: boolean; message: Msg } {
   const judged = wrongButWellFormed.filter(refused);
   if (judged.length === 0) {
-    return { ok: false, message: both(`형식은 맞지만 틀린 서명을 하나도 거절하지 않아, 서명을 어떻게 비교하는지 볼 수 없습니다 (${where.compare}).`, `No correctly formatted but wrong signature was refused, so how the signature is compared could not be seen (${where.compare}).`) };
+    return {
+      ok: false,
+      message: both(
+        `형식은 맞지만 틀린 서명을 하나도 거절하지 않아, 서명을 어떻게 비교하는지 볼 수 없습니다 (${where.compare}).`,
+        `No correctly formatted but wrong signature was refused, so how the signature is compared could not be seen (${where.compare}).`,
+      ),
+    };
   }
   if (!trace) {
     const ok = sub.paths().some((f) => f.endsWith('.js') && /timingSafeEqual\s*\(|subtle\s*\.\s*verify\s*\(/.test(sub.text(f) ?? ''));
     return {
       ok,
-      message: both(`${where.compare}: 서명을 crypto.timingSafeEqual(또는 crypto.subtle.verify)로 비교하지 않습니다. ===는 처음 다른 글자에서 멈추므로 걸린 시간이 정답을 알려 줍니다.`, `${where.compare}: the signature is not compared with crypto.timingSafeEqual (or crypto.subtle.verify); === stops at the first differing character, so its timing leaks the right answer.`),
+      message: both(
+        `${where.compare}: 서명을 crypto.timingSafeEqual(또는 crypto.subtle.verify)로 비교하지 않습니다. ===는 처음 다른 글자에서 멈추므로 걸린 시간이 정답을 알려 줍니다.`,
+        `${where.compare}: the signature is not compared with crypto.timingSafeEqual (or crypto.subtle.verify); === stops at the first differing character, so its timing leaks the right answer.`,
+      ),
     };
   }
   for (const o of judged) {

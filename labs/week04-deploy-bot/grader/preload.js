@@ -208,7 +208,7 @@
     const portOf = (a) => {
       if (typeof a === 'number') return a;
       if (typeof a === 'string' && /^\d+$/.test(a)) return Number(a);
-      if (a && typeof a === 'object' && !Array.isArray(a) && ('port' in a)) return portOf(a.port);
+      if (a && typeof a === 'object' && !Array.isArray(a) && 'port' in a) return portOf(a.port);
       return null;
     };
     net.Server.prototype.listen = function listenRecorded(...args) {

@@ -63,7 +63,8 @@ export function parseTrace(text: string): Trace | null {
       if (!a || typeof a !== 'object') continue;
       const y = a as Record<string, unknown>;
       if (typeof y.algorithm === 'string') algorithm = y.algorithm.slice(0, 20);
-      else args.push({ len: typeof y.len === 'number' ? y.len : undefined, sha256: typeof y.sha256 === 'string' && HEX64.test(y.sha256) ? y.sha256 : undefined });
+      else
+        args.push({ len: typeof y.len === 'number' ? y.len : undefined, sha256: typeof y.sha256 === 'string' && HEX64.test(y.sha256) ? y.sha256 : undefined });
     }
     compares.push({ kind: x.kind, delivery: str(x.delivery, 80), at: typeof x.at === 'string' ? x.at.slice(0, 200) : null, args, algorithm });
   }
@@ -78,7 +79,13 @@ export function parseTrace(text: string): Trace | null {
   for (const e of Array.isArray(d.outAt) ? d.outAt.slice(0, 500) : []) {
     if (Array.isArray(e) && typeof e[0] === 'number') outAt.push([e[0], typeof e[1] === 'string' ? e[1].slice(0, 200) : null]);
   }
-  return { compares, listens, out: str(d.out, 256 * 1024) + '\n' + str(d.outTail, 64 * 1024), outAt, requests: typeof d.requests === 'number' ? d.requests : 0 };
+  return {
+    compares,
+    listens,
+    out: str(d.out, 256 * 1024) + '\n' + str(d.outTail, 64 * 1024),
+    outAt,
+    requests: typeof d.requests === 'number' ? d.requests : 0,
+  };
 }
 
 /** The learner's line that wrote the output at `index` of `trace.out`, when the preload saw it. */
@@ -244,10 +251,11 @@ export function readableForms(text: string): string {
       if (depth > 20 || strings.length > 2000) return;
       if (typeof v === 'string') strings.push(v);
       else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) {
-        strings.push(k);
-        walk(x, depth + 1);
-      }
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          strings.push(k);
+          walk(x, depth + 1);
+        }
     };
     walk(JSON.parse(text), 0);
     return `${text}\n${strings.join('\n')}`;

@@ -6,7 +6,22 @@
  */
 import { NotGradable, partial, pass, fail, type CheckVerdict, type GraderVerdict, type Submission } from '../../../grader-kit/index';
 import { readKustomization, type Kustomization } from './kustomize';
-import { containerPorts, containers, fmtLabels, labelsAt, objectsOf, portList, portMatches, POD_SPEC, selects, splitImage, summarise, type ContainerRef, type Finding, type K8sObject } from '../../../grader-kit/k8s-objects';
+import {
+  containerPorts,
+  containers,
+  fmtLabels,
+  labelsAt,
+  objectsOf,
+  portList,
+  portMatches,
+  POD_SPEC,
+  selects,
+  splitImage,
+  summarise,
+  type ContainerRef,
+  type Finding,
+  type K8sObject,
+} from '../../../grader-kit/k8s-objects';
 import { compareQuantity, formatQuantity, parseQuantity } from '../../../grader-kit/k8s-quantity';
 import { validateObject } from './schema';
 import { isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
@@ -42,8 +57,10 @@ export function load(sub: Submission): Model {
   const { objects, strays } = objectsOf([...docsByFile].filter(([file]) => !KUSTOMIZATION_FILES.includes(file)).flatMap(([, docs]) => docs));
   const deployments = objects.filter((o) => o.kind === 'Deployment');
   const services = objects.filter((o) => o.kind === 'Service');
-  if (!deployments.length) throw new NotGradable({ ko: `${DEPLOYMENT_FILE}에 kind: Deployment 문서가 없습니다.`, en: `${DEPLOYMENT_FILE} has no document with kind: Deployment.` });
-  if (!services.length) throw new NotGradable({ ko: `${SERVICE_FILE}에 kind: Service 문서가 없습니다.`, en: `${SERVICE_FILE} has no document with kind: Service.` });
+  if (!deployments.length)
+    throw new NotGradable({ ko: `${DEPLOYMENT_FILE}에 kind: Deployment 문서가 없습니다.`, en: `${DEPLOYMENT_FILE} has no document with kind: Deployment.` });
+  if (!services.length)
+    throw new NotGradable({ ko: `${SERVICE_FILE}에 kind: Service 문서가 없습니다.`, en: `${SERVICE_FILE} has no document with kind: Service.` });
   return { objects, deployments, services, kustomization, strays };
 }
 
@@ -67,7 +84,12 @@ function checkSchema(m: Model): CheckVerdict {
     for (const p of problems) bucket.push(o.find(p.path, p.en, p.ko));
   }
   for (const d of m.strays) {
-    byKind.other.push({ file: d.file, line: d.line(), en: 'this document is not a Kubernetes object (a mapping with apiVersion and kind)', ko: '이 문서는 쿠버네티스 오브젝트(apiVersion과 kind가 있는 매핑)가 아닙니다' });
+    byKind.other.push({
+      file: d.file,
+      line: d.line(),
+      en: 'this document is not a Kubernetes object (a mapping with apiVersion and kind)',
+      ko: '이 문서는 쿠버네티스 오브젝트(apiVersion과 kind가 있는 매핑)가 아닙니다',
+    });
   }
   if (m.kustomization) byKind.other.push(...m.kustomization.problems);
   const ns = new Map<string, K8sObject>();
@@ -75,7 +97,11 @@ function checkSchema(m: Model): CheckVerdict {
     const key = `${o.kind}/${namespaceOf(m, o)}/${o.name}`;
     const prev = ns.get(key);
     if (prev) {
-      const f = o.find(['metadata', 'name'], `a second ${o.kind} named "${o.name}" (the first is at ${prev.at(['metadata', 'name'])}); the later one would replace it`, `같은 이름의 ${o.kind} "${o.name}"가 또 있습니다 (처음 것은 ${prev.at(['metadata', 'name'])}). 나중 것이 앞의 것을 덮어씁니다`);
+      const f = o.find(
+        ['metadata', 'name'],
+        `a second ${o.kind} named "${o.name}" (the first is at ${prev.at(['metadata', 'name'])}); the later one would replace it`,
+        `같은 이름의 ${o.kind} "${o.name}"가 또 있습니다 (처음 것은 ${prev.at(['metadata', 'name'])}). 나중 것이 앞의 것을 덮어씁니다`,
+      );
       (o.kind === 'Deployment' ? byKind.Deployment : o.kind === 'Service' ? byKind.Service : byKind.other).push(f);
     }
     ns.set(key, o);
@@ -92,17 +118,36 @@ function checkSelectors(m: Model): CheckVerdict {
   for (const d of m.deployments) {
     const sel = d.get(['spec', 'selector']);
     const labels = labelsAt(d, ['spec', 'template', 'metadata', 'labels']);
-    if (!isObj(sel)) dep.push(d.find(['spec'], 'spec.selector is missing: apps/v1 requires the Deployment to say which pods it owns', 'spec.selector가 없습니다. apps/v1에서는 Deployment가 자신의 파드를 선택해야 합니다'));
+    if (!isObj(sel))
+      dep.push(
+        d.find(
+          ['spec'],
+          'spec.selector is missing: apps/v1 requires the Deployment to say which pods it owns',
+          'spec.selector가 없습니다. apps/v1에서는 Deployment가 자신의 파드를 선택해야 합니다',
+        ),
+      );
     else if (!selects(sel, labels)) {
       const want = isObj(sel.matchLabels) ? fmtLabels(labelsAt(d, ['spec', 'selector', 'matchLabels'])) : 'matchExpressions';
-      dep.push(d.find(['spec', 'selector'], `the selector (${want}) does not match the pod template's labels (${fmtLabels(labels)}, line ${d.line(['spec', 'template', 'metadata', 'labels'])})`, `셀렉터(${want})가 파드 템플릿의 레이블(${fmtLabels(labels)}, ${d.line(['spec', 'template', 'metadata', 'labels'])}행)과 맞지 않습니다`));
+      dep.push(
+        d.find(
+          ['spec', 'selector'],
+          `the selector (${want}) does not match the pod template's labels (${fmtLabels(labels)}, line ${d.line(['spec', 'template', 'metadata', 'labels'])})`,
+          `셀렉터(${want})가 파드 템플릿의 레이블(${fmtLabels(labels)}, ${d.line(['spec', 'template', 'metadata', 'labels'])}행)과 맞지 않습니다`,
+        ),
+      );
     }
   }
   const svc: Finding[] = [];
   for (const s of m.services) {
     const sel = labelsAt(s, ['spec', 'selector']);
     if (!Object.keys(sel).length) {
-      svc.push(s.find(['spec'], 'spec.selector is missing: the Service would send traffic to no pod', 'spec.selector가 없습니다. Service가 어떤 파드로도 트래픽을 보내지 않습니다'));
+      svc.push(
+        s.find(
+          ['spec'],
+          'spec.selector is missing: the Service would send traffic to no pod',
+          'spec.selector가 없습니다. Service가 어떤 파드로도 트래픽을 보내지 않습니다',
+        ),
+      );
       continue;
     }
     const ns = namespaceOf(m, s);
@@ -111,10 +156,24 @@ function checkSelectors(m: Model): CheckVerdict {
     if (sameNs.length) continue;
     if (hit.length) {
       const d = hit[0]!;
-      svc.push(s.find(['metadata', 'namespace'], `the Service is in namespace "${ns}" but Deployment ${d.name} runs its pods in "${namespaceOf(m, d)}"; a Service only selects pods in its own namespace`, `Service는 네임스페이스 "${ns}"에 있지만 Deployment ${d.name}의 파드는 "${namespaceOf(m, d)}"에 있습니다. Service는 같은 네임스페이스의 파드만 선택합니다`));
+      svc.push(
+        s.find(
+          ['metadata', 'namespace'],
+          `the Service is in namespace "${ns}" but Deployment ${d.name} runs its pods in "${namespaceOf(m, d)}"; a Service only selects pods in its own namespace`,
+          `Service는 네임스페이스 "${ns}"에 있지만 Deployment ${d.name}의 파드는 "${namespaceOf(m, d)}"에 있습니다. Service는 같은 네임스페이스의 파드만 선택합니다`,
+        ),
+      );
     } else {
-      const pods = m.deployments.map((d) => `${d.name}: ${fmtLabels(labelsAt(d, ['spec', 'template', 'metadata', 'labels']))} (${d.at(['spec', 'template', 'metadata', 'labels'])})`).join('; ');
-      svc.push(s.find(['spec', 'selector'], `the selector (${fmtLabels(sel)}) matches no pod template's labels (${pods})`, `셀렉터(${fmtLabels(sel)})와 맞는 파드 템플릿 레이블이 없습니다 (${pods})`));
+      const pods = m.deployments
+        .map((d) => `${d.name}: ${fmtLabels(labelsAt(d, ['spec', 'template', 'metadata', 'labels']))} (${d.at(['spec', 'template', 'metadata', 'labels'])})`)
+        .join('; ');
+      svc.push(
+        s.find(
+          ['spec', 'selector'],
+          `the selector (${fmtLabels(sel)}) matches no pod template's labels (${pods})`,
+          `셀렉터(${fmtLabels(sel)})와 맞는 파드 템플릿 레이블이 없습니다 (${pods})`,
+        ),
+      );
     }
   }
   return partial('selectors', 2, [
@@ -128,7 +187,9 @@ function checkServicePorts(m: Model): CheckVerdict {
   for (const s of m.services) {
     const sel = labelsAt(s, ['spec', 'selector']);
     const ns = namespaceOf(m, s);
-    let targets = m.deployments.filter((d) => namespaceOf(m, d) === ns && Object.keys(sel).length && selects({ matchLabels: sel }, labelsAt(d, ['spec', 'template', 'metadata', 'labels'])));
+    let targets = m.deployments.filter(
+      (d) => namespaceOf(m, d) === ns && Object.keys(sel).length && selects({ matchLabels: sel }, labelsAt(d, ['spec', 'template', 'metadata', 'labels'])),
+    );
     // A Service whose selector is wrong is the selectors check's business: compare its ports with every Deployment.
     if (!targets.length) targets = m.deployments;
     const ports = s.get(['spec', 'ports']);
@@ -171,14 +232,22 @@ function checkResources(m: Model): CheckVerdict {
         const lim = isObj(res.limits) ? res.limits[r] : undefined;
         const lacks = [req === undefined ? `requests.${r}` : null, lim === undefined ? `limits.${r}` : null].filter(Boolean);
         if (lacks.length) {
-          missing.push(d.find([...c.path, 'resources'], `container "${c.name}" has no ${lacks.join(' or ')}`, `컨테이너 "${c.name}"에 ${lacks.join(', ')}가 없습니다`));
+          missing.push(
+            d.find([...c.path, 'resources'], `container "${c.name}" has no ${lacks.join(' or ')}`, `컨테이너 "${c.name}"에 ${lacks.join(', ')}가 없습니다`),
+          );
           continue;
         }
         const rq = parseQuantity(req);
         const lq = parseQuantity(lim);
         if (!rq || !lq) {
           const [bad, which] = !rq ? [req, 'requests'] : [lim, 'limits'];
-          order.push(d.find([...c.path, 'resources', which, r], `container "${c.name}": ${which}.${r} "${String(bad)}" is not a quantity (e.g. 250m, 0.5 for CPU; 128Mi, 1Gi for memory)`, `컨테이너 "${c.name}": ${which}.${r} "${String(bad)}"는 수량 표기가 아닙니다 (CPU는 250m, 0.5, 메모리는 128Mi, 1Gi 같은 형식)`));
+          order.push(
+            d.find(
+              [...c.path, 'resources', which, r],
+              `container "${c.name}": ${which}.${r} "${String(bad)}" is not a quantity (e.g. 250m, 0.5 for CPU; 128Mi, 1Gi for memory)`,
+              `컨테이너 "${c.name}": ${which}.${r} "${String(bad)}"는 수량 표기가 아닙니다 (CPU는 250m, 0.5, 메모리는 128Mi, 1Gi 같은 형식)`,
+            ),
+          );
           continue;
         }
         if (compareQuantity(rq, lq) > 0) {
@@ -187,14 +256,23 @@ function checkResources(m: Model): CheckVerdict {
           const same = unitOf(req) === unitOf(lim);
           const inBase = same ? '' : ` (${formatQuantity(rq, r)} against ${formatQuantity(lq, r)})`;
           const inBaseKo = same ? '' : ` (${formatQuantity(rq, r, 'ko')} 대 ${formatQuantity(lq, r, 'ko')})`;
-          order.push(d.find([...c.path, 'resources', 'requests', r], `container "${c.name}": requests.${r} ${String(req)} is more than limits.${r} ${String(lim)} (line ${d.line([...c.path, 'resources', 'limits', r])})${inBase}; the API server rejects a request above its limit`, `컨테이너 "${c.name}": requests.${r} ${String(req)}가 limits.${r} ${String(lim)}(${d.line([...c.path, 'resources', 'limits', r])}행)보다 큽니다${inBaseKo}. API 서버는 limit보다 큰 request를 거부합니다`));
+          order.push(
+            d.find(
+              [...c.path, 'resources', 'requests', r],
+              `container "${c.name}": requests.${r} ${String(req)} is more than limits.${r} ${String(lim)} (line ${d.line([...c.path, 'resources', 'limits', r])})${inBase}; the API server rejects a request above its limit`,
+              `컨테이너 "${c.name}": requests.${r} ${String(req)}가 limits.${r} ${String(lim)}(${d.line([...c.path, 'resources', 'limits', r])}행)보다 큽니다${inBaseKo}. API 서버는 limit보다 큰 request를 거부합니다`,
+            ),
+          );
         }
       }
     }
   }
   return partial('resources', 2, [
     { ok: missing.length === 0, message: summarise(missing) },
-    { ok: order.length === 0 && missing.length < m.deployments.reduce((n, d) => n + containers(d).length * 2, 0), message: order.length ? summarise(order) : { ko: '비교할 requests와 limits가 없습니다.', en: 'There are no requests and limits to compare.' } },
+    {
+      ok: order.length === 0 && missing.length < m.deployments.reduce((n, d) => n + containers(d).length * 2, 0),
+      message: order.length ? summarise(order) : { ko: '비교할 requests와 limits가 없습니다.', en: 'There are no requests and limits to compare.' },
+    },
   ]);
 }
 
@@ -205,14 +283,26 @@ function probeProblem(c: ContainerRef, kind: 'readinessProbe' | 'livenessProbe')
   if (!isObj(probe)) return c.d.find(c.path, `container "${c.name}" has no ${kind}`, `컨테이너 "${c.name}"에 ${kind}가 없습니다`);
   const handler = (['httpGet', 'tcpSocket', 'grpc'] as const).find((h) => isObj(probe[h]));
   if (!handler) {
-    return c.d.find([...c.path, kind], `the ${label} probe of "${c.name}" does not check a port (use httpGet, tcpSocket or grpc on the container's port)`, `"${c.name}"의 ${label} 프로브가 포트를 확인하지 않습니다 (컨테이너 포트에 httpGet, tcpSocket, grpc를 쓰세요)`);
+    return c.d.find(
+      [...c.path, kind],
+      `the ${label} probe of "${c.name}" does not check a port (use httpGet, tcpSocket or grpc on the container's port)`,
+      `"${c.name}"의 ${label} 프로브가 포트를 확인하지 않습니다 (컨테이너 포트에 httpGet, tcpSocket, grpc를 쓰세요)`,
+    );
   }
   const port = (probe[handler] as Obj).port;
   if (!ports.length) {
-    return c.d.find([...c.path, kind, handler, 'port'], `container "${c.name}" declares no containerPort for its ${label} probe to use`, `컨테이너 "${c.name}"에 ${label} 프로브가 쓸 containerPort가 선언되어 있지 않습니다`);
+    return c.d.find(
+      [...c.path, kind, handler, 'port'],
+      `container "${c.name}" declares no containerPort for its ${label} probe to use`,
+      `컨테이너 "${c.name}"에 ${label} 프로브가 쓸 containerPort가 선언되어 있지 않습니다`,
+    );
   }
   if (!portMatches(port, ports)) {
-    return c.d.find([...c.path, kind, handler, 'port'], `the ${label} probe of "${c.name}" checks port ${JSON.stringify(port ?? null)}, which is not one of its containerPorts (${portList(ports)}); probe the port the app listens on, by number or by name`, `"${c.name}"의 ${label} 프로브가 확인하는 포트(${JSON.stringify(port ?? null)})가 컨테이너 포트 목록(${portList(ports)})에 없습니다. 앱이 실제로 듣는 포트의 번호나 이름을 쓰세요`);
+    return c.d.find(
+      [...c.path, kind, handler, 'port'],
+      `the ${label} probe of "${c.name}" checks port ${JSON.stringify(port ?? null)}, which is not one of its containerPorts (${portList(ports)}); probe the port the app listens on, by number or by name`,
+      `"${c.name}"의 ${label} 프로브가 확인하는 포트(${JSON.stringify(port ?? null)})가 컨테이너 포트 목록(${portList(ports)})에 없습니다. 앱이 실제로 듣는 포트의 번호나 이름을 쓰세요`,
+    );
   }
   return null;
 }
@@ -246,14 +336,38 @@ function checkImages(m: Model): CheckVerdict {
       const shown = `${img.name}${img.tag !== undefined ? `:${img.tag}` : ''}${img.digest ? `@${img.digest}` : ''}`;
       if (img.digest && /^sha256:[a-f0-9]{64}$/.test(img.digest)) continue;
       if (img.tag === undefined || img.tag === '') {
-        findings.push(d.find([...c.path, 'image'], `image "${shown}"${via} has no tag, so it means :latest; pin a version tag (e.g. 1.4.2) or a digest`, `이미지 "${shown}"${via}에 태그가 없어 :latest와 같습니다. 버전 태그(예: 1.4.2)나 다이제스트로 고정하세요`));
+        findings.push(
+          d.find(
+            [...c.path, 'image'],
+            `image "${shown}"${via} has no tag, so it means :latest; pin a version tag (e.g. 1.4.2) or a digest`,
+            `이미지 "${shown}"${via}에 태그가 없어 :latest와 같습니다. 버전 태그(예: 1.4.2)나 다이제스트로 고정하세요`,
+          ),
+        );
       } else if (img.tag.toLowerCase() === 'latest') {
-        findings.push(d.find([...c.path, 'image'], `image "${shown}"${via} uses :latest; which version runs would change without any change to the manifest`, `이미지 "${shown}"${via}가 :latest를 씁니다. 매니페스트가 그대로여도 실행되는 버전이 바뀔 수 있습니다`));
+        findings.push(
+          d.find(
+            [...c.path, 'image'],
+            `image "${shown}"${via} uses :latest; which version runs would change without any change to the manifest`,
+            `이미지 "${shown}"${via}가 :latest를 씁니다. 매니페스트가 그대로여도 실행되는 버전이 바뀔 수 있습니다`,
+          ),
+        );
       } else if (!/\d/.test(img.tag)) {
         // stable, mainline, alpine, edge, main...: names of a channel, moved to each new release like latest.
-        findings.push(d.find([...c.path, 'image'], `image "${shown}"${via}: the tag "${img.tag}" names no version, so like latest it moves to each new release; pin a version tag (e.g. 1.29.3-alpine) or a digest`, `이미지 "${shown}"${via}: 태그 "${img.tag}"에는 버전이 없어서 latest처럼 새 릴리스마다 바뀝니다. 버전 태그(예: 1.29.3-alpine)나 다이제스트로 고정하세요`));
+        findings.push(
+          d.find(
+            [...c.path, 'image'],
+            `image "${shown}"${via}: the tag "${img.tag}" names no version, so like latest it moves to each new release; pin a version tag (e.g. 1.29.3-alpine) or a digest`,
+            `이미지 "${shown}"${via}: 태그 "${img.tag}"에는 버전이 없어서 latest처럼 새 릴리스마다 바뀝니다. 버전 태그(예: 1.29.3-alpine)나 다이제스트로 고정하세요`,
+          ),
+        );
       } else if (img.digest) {
-        findings.push(d.find([...c.path, 'image'], `image "${shown}"${via} has a malformed digest (sha256: and 64 hex digits)`, `이미지 "${shown}"${via}의 다이제스트 형식이 잘못되었습니다 (sha256:와 16진수 64자리)`));
+        findings.push(
+          d.find(
+            [...c.path, 'image'],
+            `image "${shown}"${via} has a malformed digest (sha256: and 64 hex digits)`,
+            `이미지 "${shown}"${via}의 다이제스트 형식이 잘못되었습니다 (sha256:와 16진수 64자리)`,
+          ),
+        );
       }
     }
   }
@@ -267,7 +381,12 @@ function checkReplicas(m: Model): CheckVerdict {
     const override = m.kustomization?.replicas.find((r) => r.name === d.name);
     const raw = d.get(['spec', 'replicas']);
     const count = override ? override.count : typeof raw === 'number' ? raw : raw === undefined ? 1 : NaN;
-    const hpa = hpas.find((h) => h.get(['spec', 'scaleTargetRef', 'kind']) === 'Deployment' && h.get(['spec', 'scaleTargetRef', 'name']) === d.name && namespaceOf(m, h) === namespaceOf(m, d));
+    const hpa = hpas.find(
+      (h) =>
+        h.get(['spec', 'scaleTargetRef', 'kind']) === 'Deployment' &&
+        h.get(['spec', 'scaleTargetRef', 'name']) === d.name &&
+        namespaceOf(m, h) === namespaceOf(m, d),
+    );
     if (hpa) {
       // The autoscaler owns the count: it can go down to minReplicas (1 when left out), whatever spec.replicas says.
       const hpaMin = hpa.get(['spec', 'minReplicas']);
@@ -284,13 +403,36 @@ function checkReplicas(m: Model): CheckVerdict {
     }
     if (Number.isInteger(count) && count >= 2) continue;
     if (override) {
-      findings.push({ file: m.kustomization!.file, line: override.line, en: `replicas sets Deployment ${d.name} to ${override.count}; run at least 2 so one pod can fail or be replaced while another serves`, ko: `replicas가 Deployment ${d.name}를 ${override.count}개로 정합니다. 한 파드가 죽거나 교체되는 동안 다른 파드가 응답하도록 2개 이상 실행하세요` });
+      findings.push({
+        file: m.kustomization!.file,
+        line: override.line,
+        en: `replicas sets Deployment ${d.name} to ${override.count}; run at least 2 so one pod can fail or be replaced while another serves`,
+        ko: `replicas가 Deployment ${d.name}를 ${override.count}개로 정합니다. 한 파드가 죽거나 교체되는 동안 다른 파드가 응답하도록 2개 이상 실행하세요`,
+      });
     } else if (raw === undefined) {
-      findings.push(d.find(['spec'], 'spec.replicas is not set, so it defaults to 1; run at least 2 so one pod can fail or be replaced while another serves', 'spec.replicas가 없어 기본값 1이 됩니다. 한 파드가 죽거나 교체되는 동안 다른 파드가 응답하도록 2개 이상 실행하세요'));
+      findings.push(
+        d.find(
+          ['spec'],
+          'spec.replicas is not set, so it defaults to 1; run at least 2 so one pod can fail or be replaced while another serves',
+          'spec.replicas가 없어 기본값 1이 됩니다. 한 파드가 죽거나 교체되는 동안 다른 파드가 응답하도록 2개 이상 실행하세요',
+        ),
+      );
     } else if (typeof raw !== 'number') {
-      findings.push(d.find(['spec', 'replicas'], `spec.replicas is ${JSON.stringify(raw)}, not a number (the API refuses it); write it without quotes, e.g. replicas: 2`, `spec.replicas가 숫자가 아니라 ${JSON.stringify(raw)}입니다 (API가 거부합니다). 따옴표 없이 replicas: 2처럼 쓰세요`));
+      findings.push(
+        d.find(
+          ['spec', 'replicas'],
+          `spec.replicas is ${JSON.stringify(raw)}, not a number (the API refuses it); write it without quotes, e.g. replicas: 2`,
+          `spec.replicas가 숫자가 아니라 ${JSON.stringify(raw)}입니다 (API가 거부합니다). 따옴표 없이 replicas: 2처럼 쓰세요`,
+        ),
+      );
     } else {
-      findings.push(d.find(['spec', 'replicas'], `spec.replicas is ${JSON.stringify(raw)}; run at least 2 so one pod can fail or be replaced while another serves`, `spec.replicas가 ${JSON.stringify(raw)}입니다. 한 파드가 죽거나 교체되는 동안 다른 파드가 응답하도록 2개 이상 실행하세요`));
+      findings.push(
+        d.find(
+          ['spec', 'replicas'],
+          `spec.replicas is ${JSON.stringify(raw)}; run at least 2 so one pod can fail or be replaced while another serves`,
+          `spec.replicas가 ${JSON.stringify(raw)}입니다. 한 파드가 죽거나 교체되는 동안 다른 파드가 응답하도록 2개 이상 실행하세요`,
+        ),
+      );
     }
   }
   return findings.length ? fail('replicas', summarise(findings)) : pass('replicas', 1);

@@ -26,11 +26,39 @@ export interface Kustomization {
 
 /** Top-level fields of kustomize's Kustomization (v5) and its legacy spellings. */
 const FIELDS = new Set([
-  'apiVersion', 'kind', 'metadata', 'resources', 'components', 'bases', 'namespace', 'namePrefix', 'nameSuffix',
-  'commonLabels', 'labels', 'commonAnnotations', 'images', 'replicas', 'patches', 'patchesStrategicMerge',
-  'patchesJson6902', 'configMapGenerator', 'secretGenerator', 'generatorOptions', 'vars', 'replacements', 'crds',
-  'configurations', 'generators', 'transformers', 'validators', 'openapi', 'helmCharts', 'helmGlobals',
-  'buildMetadata', 'sortOptions', 'inventory',
+  'apiVersion',
+  'kind',
+  'metadata',
+  'resources',
+  'components',
+  'bases',
+  'namespace',
+  'namePrefix',
+  'nameSuffix',
+  'commonLabels',
+  'labels',
+  'commonAnnotations',
+  'images',
+  'replicas',
+  'patches',
+  'patchesStrategicMerge',
+  'patchesJson6902',
+  'configMapGenerator',
+  'secretGenerator',
+  'generatorOptions',
+  'vars',
+  'replacements',
+  'crds',
+  'configurations',
+  'generators',
+  'transformers',
+  'validators',
+  'openapi',
+  'helmCharts',
+  'helmGlobals',
+  'buildMetadata',
+  'sortOptions',
+  'inventory',
 ]);
 
 function normalise(base: string, rel: string): string | null {
@@ -60,9 +88,14 @@ export function readKustomization(docs: YamlDoc[], files: Set<string>, required:
     return k;
   }
   if (o.apiVersion !== undefined && o.apiVersion !== 'kustomize.config.k8s.io/v1beta1') {
-    add(d.line(['apiVersion']), `apiVersion must be kustomize.config.k8s.io/v1beta1 (found "${String(o.apiVersion)}")`, `apiVersion은 kustomize.config.k8s.io/v1beta1이어야 합니다 ("${String(o.apiVersion)}")`);
+    add(
+      d.line(['apiVersion']),
+      `apiVersion must be kustomize.config.k8s.io/v1beta1 (found "${String(o.apiVersion)}")`,
+      `apiVersion은 kustomize.config.k8s.io/v1beta1이어야 합니다 ("${String(o.apiVersion)}")`,
+    );
   }
-  if (o.kind !== undefined && o.kind !== 'Kustomization') add(d.line(['kind']), `kind must be Kustomization (found "${String(o.kind)}")`, `kind는 Kustomization이어야 합니다 ("${String(o.kind)}")`);
+  if (o.kind !== undefined && o.kind !== 'Kustomization')
+    add(d.line(['kind']), `kind must be Kustomization (found "${String(o.kind)}")`, `kind는 Kustomization이어야 합니다 ("${String(o.kind)}")`);
   for (const key of Object.keys(o)) if (!FIELDS.has(key)) add(d.line([key]), `unknown field "${key}"`, `알 수 없는 필드 "${key}"`);
 
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
@@ -78,18 +111,28 @@ export function readKustomization(docs: YamlDoc[], files: Set<string>, required:
         return add(line, `${r}: remote resources cannot be graded; submit the files`, `${r}: 원격 리소스는 채점할 수 없습니다. 파일을 함께 제출하세요`);
       }
       const p = normalise(dir, r);
-      if (p === null || !files.has(p)) return add(line, `resources lists "${r}", which is not among the submitted files`, `resources의 "${r}"가 제출한 파일에 없습니다`);
+      if (p === null || !files.has(p))
+        return add(line, `resources lists "${r}", which is not among the submitted files`, `resources의 "${r}"가 제출한 파일에 없습니다`);
       listed.add(p);
     });
     // Files submitted beside the kustomization but left out of it would be skipped by `kubectl apply -k`.
     const manifests = [...files].filter((f) => /\.ya?ml$/.test(f) && f !== file && (dir ? f.startsWith(`${dir}/`) : true));
     for (const req of [...required, ...manifests.filter((f) => !required.includes(f)).sort()]) {
-      if (!listed.has(req)) add(d.line(['resources']), `resources does not list ${req.slice(dir ? dir.length + 1 : 0)}`, `resources에 ${req.slice(dir ? dir.length + 1 : 0)}이 없습니다`);
+      if (!listed.has(req))
+        add(
+          d.line(['resources']),
+          `resources does not list ${req.slice(dir ? dir.length + 1 : 0)}`,
+          `resources에 ${req.slice(dir ? dir.length + 1 : 0)}이 없습니다`,
+        );
     }
   }
   if (o.namespace !== undefined) {
     if (typeof o.namespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.namespace) || o.namespace.length > 63) {
-      add(d.line(['namespace']), `namespace "${String(o.namespace)}" is not a valid namespace name`, `namespace "${String(o.namespace)}"는 올바른 네임스페이스 이름이 아닙니다`);
+      add(
+        d.line(['namespace']),
+        `namespace "${String(o.namespace)}" is not a valid namespace name`,
+        `namespace "${String(o.namespace)}"는 올바른 네임스페이스 이름이 아닙니다`,
+      );
     } else {
       k.namespace = o.namespace;
       k.namespaceLine = d.line(['namespace']);
@@ -102,7 +145,11 @@ export function readKustomization(docs: YamlDoc[], files: Set<string>, required:
         const line = d.line(['images', i]);
         const okStr = (x: Json | undefined) => x === undefined || typeof x === 'string' || typeof x === 'number';
         if (!isObj(im) || typeof im.name !== 'string' || !okStr(im.newName) || !okStr(im.newTag) || !okStr(im.digest)) {
-          return add(line, `images[${i}] needs a name and optionally newName, newTag or digest`, `images[${i}]에는 name과 선택적으로 newName, newTag, digest가 있어야 합니다`);
+          return add(
+            line,
+            `images[${i}] needs a name and optionally newName, newTag or digest`,
+            `images[${i}]에는 name과 선택적으로 newName, newTag, digest가 있어야 합니다`,
+          );
         }
         const bad = Object.keys(im).filter((x) => !['name', 'newName', 'newTag', 'digest', 'tagSuffix'].includes(x));
         if (bad.length) add(d.line(['images', i, bad[0]!]), `unknown field "images[${i}].${bad[0]}"`, `알 수 없는 필드 "images[${i}].${bad[0]}"`);

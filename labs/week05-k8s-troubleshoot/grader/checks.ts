@@ -12,8 +12,34 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { NotGradable, partial, pass, fail, msg as m, reporter, Submission, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg } from '../../../grader-kit/index';
-import { containerPorts, containers, fmtLabels, labelsAt, objectsOf, POD_SPEC, resolvePort, selects, splitImage, summarise, type ContainerRef, type Finding, type K8sObject } from '../../../grader-kit/k8s-objects';
+import {
+  NotGradable,
+  partial,
+  pass,
+  fail,
+  msg as m,
+  reporter,
+  Submission,
+  type CheckVerdict,
+  type GradeContext,
+  type GraderVerdict,
+  type Msg,
+} from '../../../grader-kit/index';
+import {
+  containerPorts,
+  containers,
+  fmtLabels,
+  labelsAt,
+  objectsOf,
+  POD_SPEC,
+  resolvePort,
+  selects,
+  splitImage,
+  summarise,
+  type ContainerRef,
+  type Finding,
+  type K8sObject,
+} from '../../../grader-kit/k8s-objects';
 import { compareQuantity, formatQuantity, parseQuantity, type Quantity } from '../../../grader-kit/k8s-quantity';
 import { validateObject } from '../../../grader-kit/k8s-schema';
 import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart, type YamlDoc } from '../../../grader-kit/yamldocs';
@@ -116,7 +142,10 @@ export function load(sub: Submission, live: Map<string, K8sObject>): Model {
 function canonical(v: Json | undefined): Json | undefined {
   if (!isObj(v)) return v;
   const ml = isObj(v.matchLabels) ? Object.fromEntries(Object.entries(v.matchLabels).sort(([a], [b]) => a.localeCompare(b))) : undefined;
-  return { ...(ml ? { matchLabels: ml } : {}), ...(Array.isArray(v.matchExpressions) && v.matchExpressions.length ? { matchExpressions: v.matchExpressions } : {}) };
+  return {
+    ...(ml ? { matchLabels: ml } : {}),
+    ...(Array.isArray(v.matchExpressions) && v.matchExpressions.length ? { matchExpressions: v.matchExpressions } : {}),
+  };
 }
 
 const placed = (md: Model, kind: string, name: string) => md.state.get(keyOf(kind, name));
@@ -140,7 +169,10 @@ function staleNote(md: Model, kind: string, name: string): B | null {
         `${elsewhere.where(['metadata'])}: ${kind} ${name} is in namespace "${nsOf(elsewhere)}", so the broken one in ${NAMESPACE} (live/) stays as it is.`,
       );
     }
-    return m(`매니페스트에 ${kind} ${name}가 없어 kubectl apply가 클러스터의 고장 난 옛 ${kind}(live/)를 그대로 둡니다.`, `The manifests have no ${kind} ${name}, so kubectl apply leaves the broken old one (live/) in the cluster.`);
+    return m(
+      `매니페스트에 ${kind} ${name}가 없어 kubectl apply가 클러스터의 고장 난 옛 ${kind}(live/)를 그대로 둡니다.`,
+      `The manifests have no ${kind} ${name}, so kubectl apply leaves the broken old one (live/) in the cluster.`,
+    );
   }
   return null;
 }
@@ -163,7 +195,13 @@ function imageRepo(c: ContainerRef): string | null {
 
 function checkSchema(md: Model): CheckVerdict {
   const findings: Finding[] = [...md.refused.values()].flat();
-  for (const d of md.strays) findings.push({ file: d.file, line: d.line(), en: 'this document is not a Kubernetes object (a mapping with apiVersion and kind)', ko: '이 문서는 쿠버네티스 오브젝트(apiVersion과 kind가 있는 매핑)가 아닙니다' });
+  for (const d of md.strays)
+    findings.push({
+      file: d.file,
+      line: d.line(),
+      en: 'this document is not a Kubernetes object (a mapping with apiVersion and kind)',
+      ko: '이 문서는 쿠버네티스 오브젝트(apiVersion과 kind가 있는 매핑)가 아닙니다',
+    });
   return findings.length ? fail('schema', say(findings)) : pass('schema', 2);
 }
 
@@ -207,11 +245,21 @@ export function environment(md: Model, c: ContainerRef): { vars: Map<string, Env
   for (const e of envFrom) {
     if (!isObj(e)) continue;
     const prefix = typeof e.prefix === 'string' ? e.prefix : '';
-    const ref = isObj(e.configMapRef) ? { kind: 'ConfigMap' as const, r: e.configMapRef } : isObj(e.secretRef) ? { kind: 'Secret' as const, r: e.secretRef } : null;
+    const ref = isObj(e.configMapRef)
+      ? { kind: 'ConfigMap' as const, r: e.configMapRef }
+      : isObj(e.secretRef)
+        ? { kind: 'Secret' as const, r: e.secretRef }
+        : null;
     if (!ref || typeof ref.r.name !== 'string') continue;
     const data = ref.kind === 'ConfigMap' ? configMap(ref.r.name) : secret(ref.r.name);
     if (!data) {
-      if (ref.r.optional !== true) errors.push(m(`envFrom의 ${ref.kind} "${ref.r.name}"가 없습니다 (CreateContainerConfigError: ${ref.kind.toLowerCase()} "${ref.r.name}" not found)`, `envFrom names ${ref.kind} "${ref.r.name}", which does not exist (CreateContainerConfigError: ${ref.kind.toLowerCase()} "${ref.r.name}" not found)`));
+      if (ref.r.optional !== true)
+        errors.push(
+          m(
+            `envFrom의 ${ref.kind} "${ref.r.name}"가 없습니다 (CreateContainerConfigError: ${ref.kind.toLowerCase()} "${ref.r.name}" not found)`,
+            `envFrom names ${ref.kind} "${ref.r.name}", which does not exist (CreateContainerConfigError: ${ref.kind.toLowerCase()} "${ref.r.name}" not found)`,
+          ),
+        );
       continue;
     }
     for (const [k, v] of Object.entries(data)) if (validName(prefix + k)) vars.set(prefix + k, { value: v, from: `${ref.kind} ${ref.r.name}` });
@@ -224,7 +272,11 @@ export function environment(md: Model, c: ContainerRef): { vars: Map<string, Env
       continue;
     }
     const vf = e.valueFrom;
-    const ref = isObj(vf.configMapKeyRef) ? { kind: 'ConfigMap' as const, r: vf.configMapKeyRef } : isObj(vf.secretKeyRef) ? { kind: 'Secret' as const, r: vf.secretKeyRef } : null;
+    const ref = isObj(vf.configMapKeyRef)
+      ? { kind: 'ConfigMap' as const, r: vf.configMapKeyRef }
+      : isObj(vf.secretKeyRef)
+        ? { kind: 'Secret' as const, r: vf.secretKeyRef }
+        : null;
     if (!ref) {
       vars.set(e.name, { value: null, from: 'valueFrom' });
       continue;
@@ -236,8 +288,14 @@ export function environment(md: Model, c: ContainerRef): { vars: Map<string, Env
       if (ref.r.optional !== true) {
         errors.push(
           !data
-            ? m(`${e.name}가 읽는 ${ref.kind} "${name}"가 없습니다 (CreateContainerConfigError)`, `${e.name} reads ${ref.kind} "${name}", which does not exist (CreateContainerConfigError)`)
-            : m(`${e.name}가 읽는 키 "${k}"가 ${ref.kind} ${name}에 없습니다 (CreateContainerConfigError: couldn't find key ${k} in ${ref.kind} ${NAMESPACE}/${name})`, `${e.name} reads key "${k}", which ${ref.kind} ${name} does not have (CreateContainerConfigError: couldn't find key ${k} in ${ref.kind} ${NAMESPACE}/${name})`),
+            ? m(
+                `${e.name}가 읽는 ${ref.kind} "${name}"가 없습니다 (CreateContainerConfigError)`,
+                `${e.name} reads ${ref.kind} "${name}", which does not exist (CreateContainerConfigError)`,
+              )
+            : m(
+                `${e.name}가 읽는 키 "${k}"가 ${ref.kind} ${name}에 없습니다 (CreateContainerConfigError: couldn't find key ${k} in ${ref.kind} ${NAMESPACE}/${name})`,
+                `${e.name} reads key "${k}", which ${ref.kind} ${name} does not have (CreateContainerConfigError: couldn't find key ${k} in ${ref.kind} ${NAMESPACE}/${name})`,
+              ),
         );
       } else vars.delete(e.name);
       continue;
@@ -259,7 +317,9 @@ function secretFiles(d: K8sObject, c: ContainerRef): Map<string, string> {
     const name = v.secret.secretName;
     const keys = SECRETS[name]?.keys ?? [];
     const items = Array.isArray(v.secret.items) ? v.secret.items.filter(isObj) : null;
-    const files: [string, string][] = items ? items.filter((i) => typeof i.key === 'string' && typeof i.path === 'string' && keys.includes(i.key)).map((i) => [String(i.path), String(i.key)]) : keys.map((k) => [k, k]);
+    const files: [string, string][] = items
+      ? items.filter((i) => typeof i.key === 'string' && typeof i.path === 'string' && keys.includes(i.key)).map((i) => [String(i.path), String(i.key)])
+      : keys.map((k) => [k, k]);
     const base = mt.mountPath.replace(/\/+$/, '');
     if (typeof mt.subPath === 'string' && mt.subPath) {
       const hit = files.find(([p]) => p === mt.subPath);
@@ -279,17 +339,41 @@ function checkConfig(md: Model): CheckVerdict {
   const { vars, errors } = environment(md, c);
   const where = d.where([...c.path, 'envFrom']);
   if (errors.length) {
-    return fail('config', withNote(note, m(`${where}: kubelet이 컨테이너를 만들지 못합니다: ${errors.map((e) => e.ko).join('; ')}.`, `${where}: the kubelet cannot create the container: ${errors.map((e) => e.en).join('; ')}.`)));
+    return fail(
+      'config',
+      withNote(
+        note,
+        m(
+          `${where}: kubelet이 컨테이너를 만들지 못합니다: ${errors.map((e) => e.ko).join('; ')}.`,
+          `${where}: the kubelet cannot create the container: ${errors.map((e) => e.en).join('; ')}.`,
+        ),
+      ),
+    );
   }
   const problems: B[] = [];
   for (const [name, want] of Object.entries(CHECKOUT_SETTINGS)) {
     const v = vars.get(name);
     if (!v || v.value === '') {
-      problems.push(m(`${name}가 없어 checkout이 "missing required setting ${name}"를 남기고 종료 코드 1로 끝납니다 (CrashLoopBackOff)`, `${name} is not set, so checkout exits with code 1 after "missing required setting ${name}" (CrashLoopBackOff)`));
+      problems.push(
+        m(
+          `${name}가 없어 checkout이 "missing required setting ${name}"를 남기고 종료 코드 1로 끝납니다 (CrashLoopBackOff)`,
+          `${name} is not set, so checkout exits with code 1 after "missing required setting ${name}" (CrashLoopBackOff)`,
+        ),
+      );
     } else if (v.value === null) {
-      problems.push(m(`${name}를 값을 알 수 없는 곳(${v.from})에서 읽습니다. 이 클러스터에서는 "${want}"여야 합니다`, `${name} comes from ${v.from}, whose value is not "${want}" as this cluster needs`));
+      problems.push(
+        m(
+          `${name}를 값을 알 수 없는 곳(${v.from})에서 읽습니다. 이 클러스터에서는 "${want}"여야 합니다`,
+          `${name} comes from ${v.from}, whose value is not "${want}" as this cluster needs`,
+        ),
+      );
     } else if (v.value !== want) {
-      problems.push(m(`${name}가 "${v.value}"(${v.from})입니다. 이 클러스터에서는 "${want}"여야 합니다`, `${name} is "${v.value}" (${v.from}); this cluster needs "${want}"`));
+      problems.push(
+        m(
+          `${name}가 "${v.value}"(${v.from})입니다. 이 클러스터에서는 "${want}"여야 합니다`,
+          `${name} is "${v.value}" (${v.from}); this cluster needs "${want}"`,
+        ),
+      );
     }
   }
   const files = secretFiles(d, c);
@@ -299,8 +383,14 @@ function checkConfig(md: Model): CheckVerdict {
   if (!pwOk) {
     problems.push(
       pwFile?.value
-        ? m(`DB_PASSWORD_FILE(${pwFile.value})에 Secret shop-db의 password 파일이 마운트되어 있지 않아 checkout이 ENOENT로 종료합니다`, `DB_PASSWORD_FILE (${pwFile.value}) is not where Secret shop-db's password is mounted, so checkout exits with ENOENT`)
-        : m('데이터베이스 비밀번호(DB_PASSWORD_FILE로 마운트한 Secret shop-db의 password)가 없어 checkout이 시작하지 못합니다', 'the database password (Secret shop-db\'s password, mounted and named by DB_PASSWORD_FILE) is gone, so checkout cannot start'),
+        ? m(
+            `DB_PASSWORD_FILE(${pwFile.value})에 Secret shop-db의 password 파일이 마운트되어 있지 않아 checkout이 ENOENT로 종료합니다`,
+            `DB_PASSWORD_FILE (${pwFile.value}) is not where Secret shop-db's password is mounted, so checkout exits with ENOENT`,
+          )
+        : m(
+            '데이터베이스 비밀번호(DB_PASSWORD_FILE로 마운트한 Secret shop-db의 password)가 없어 checkout이 시작하지 못합니다',
+            "the database password (Secret shop-db's password, mounted and named by DB_PASSWORD_FILE) is gone, so checkout cannot start",
+          ),
     );
   }
   if (!problems.length) return pass('config', 2);
@@ -337,12 +427,22 @@ function imageProblem(img: { name: string; tag?: string; digest?: string }, at: 
   let version: string | undefined;
   if (img.digest) {
     version = Object.entries(repo.tags).find(([, dg]) => dg === img.digest)?.[0];
-    if (!version) return m(`${at}: 다이제스트 ${img.digest.slice(0, 19)}…가 ${img.name}에 없습니다 (not found)`, `${at}: no image of ${img.name} has the digest ${img.digest.slice(0, 19)}… (not found)`);
+    if (!version)
+      return m(
+        `${at}: 다이제스트 ${img.digest.slice(0, 19)}…가 ${img.name}에 없습니다 (not found)`,
+        `${at}: no image of ${img.name} has the digest ${img.digest.slice(0, 19)}… (not found)`,
+      );
     if (img.tag !== undefined && img.tag in repo.tags && repo.tags[img.tag] !== img.digest) {
-      return m(`${at}: 태그 ${img.tag}와 다이제스트가 가리키는 이미지가 다릅니다. 다이제스트가 이기므로 ${version}이 실행됩니다`, `${at}: the tag ${img.tag} and the digest name different images; the digest wins, so ${version} runs`);
+      return m(
+        `${at}: 태그 ${img.tag}와 다이제스트가 가리키는 이미지가 다릅니다. 다이제스트가 이기므로 ${version}이 실행됩니다`,
+        `${at}: the tag ${img.tag} and the digest name different images; the digest wins, so ${version} runs`,
+      );
     }
   } else if (img.tag === undefined) {
-    return m(`${at}: 태그가 없어 :latest를 받는데, ${img.name}에는 latest가 없습니다 (not found). 있는 태그: ${Object.keys(repo.tags).join(', ')}`, `${at}: no tag means :latest, which ${img.name} does not have (not found); its tags are ${Object.keys(repo.tags).join(', ')}`);
+    return m(
+      `${at}: 태그가 없어 :latest를 받는데, ${img.name}에는 latest가 없습니다 (not found). 있는 태그: ${Object.keys(repo.tags).join(', ')}`,
+      `${at}: no tag means :latest, which ${img.name} does not have (not found); its tags are ${Object.keys(repo.tags).join(', ')}`,
+    );
   } else if (!(img.tag in repo.tags)) {
     const bare = img.tag.replace(/^v/, '');
     return m(
@@ -378,18 +478,34 @@ function imageParts(md: Model, w: Workload): { ok: boolean; message: Msg }[] {
     }
     const img = splitImage(c.c.image.trim());
     const problem = imageProblem(img, at);
-    if (c.c.imagePullPolicy === 'Never') exist.push(m(`${at}: imagePullPolicy: Never라 노드에 없는 이미지를 받지 않습니다 (ErrImageNeverPull)`, `${at}: imagePullPolicy: Never never pulls an image the node does not have (ErrImageNeverPull)`));
+    if (c.c.imagePullPolicy === 'Never')
+      exist.push(
+        m(
+          `${at}: imagePullPolicy: Never라 노드에 없는 이미지를 받지 않습니다 (ErrImageNeverPull)`,
+          `${at}: imagePullPolicy: Never never pulls an image the node does not have (ErrImageNeverPull)`,
+        ),
+      );
     if (problem) exist.push(problem);
     if (img.name.startsWith(`${REGISTRY}/`)) {
       const sp = d.where([...POD_SPEC]);
       if (secrets.saMissing) {
-        auth.push(m(`${sp}: serviceAccountName "${secrets.sa}"가 없어 ReplicaSet이 Pod를 만들지 못합니다 (serviceaccount "${secrets.sa}" not found)`, `${sp}: serviceAccountName "${secrets.sa}" does not exist, so the ReplicaSet cannot create pods (serviceaccount "${secrets.sa}" not found)`));
+        auth.push(
+          m(
+            `${sp}: serviceAccountName "${secrets.sa}"가 없어 ReplicaSet이 Pod를 만들지 못합니다 (serviceaccount "${secrets.sa}" not found)`,
+            `${sp}: serviceAccountName "${secrets.sa}" does not exist, so the ReplicaSet cannot create pods (serviceaccount "${secrets.sa}" not found)`,
+          ),
+        );
         continue;
       }
       const usable = secrets.names.filter((n) => SECRETS[n]?.type === 'kubernetes.io/dockerconfigjson' && SECRETS[n]?.registry === REGISTRY);
       const inGit = secrets.names.filter((n) => placed(md, 'Secret', n)?.how === 'submitted');
       if (inGit.length) {
-        auth.push(m(`${sp}: 레지스트리 자격 증명이 든 Secret "${inGit[0]}"를 매니페스트에 넣었습니다. 자격 증명은 Git에 두지 않습니다. 네임스페이스에 이미 있는 레지스트리용 Secret을 쓰세요`, `${sp}: the registry credentials Secret "${inGit[0]}" is in the manifests; credentials do not go into Git: use the registry Secret the namespace already has`));
+        auth.push(
+          m(
+            `${sp}: 레지스트리 자격 증명이 든 Secret "${inGit[0]}"를 매니페스트에 넣었습니다. 자격 증명은 Git에 두지 않습니다. 네임스페이스에 이미 있는 레지스트리용 Secret을 쓰세요`,
+            `${sp}: the registry credentials Secret "${inGit[0]}" is in the manifests; credentials do not go into Git: use the registry Secret the namespace already has`,
+          ),
+        );
       } else if (!usable.length) {
         const unknown = secrets.names.filter((n) => n && !SECRETS[n]);
         auth.push(
@@ -402,7 +518,10 @@ function imageParts(md: Model, w: Workload): { ok: boolean; message: Msg }[] {
     }
   }
   // The note (the cluster kept the old Deployment) is said once, with the first part that fails.
-  const out = (xs: B[], first: boolean) => ({ ok: xs.length === 0, message: (first ? (x: B) => withNote(note, x) : (x: B) => x)(m(xs.map((x) => x.ko).join('; ') + '.', xs.map((x) => x.en).join('; ') + '.')) });
+  const out = (xs: B[], first: boolean) => ({
+    ok: xs.length === 0,
+    message: (first ? (x: B) => withNote(note, x) : (x: B) => x)(m(xs.map((x) => x.ko).join('; ') + '.', xs.map((x) => x.en).join('; ') + '.')),
+  });
   return [out(exist, true), out(auth, exist.length === 0)];
 }
 
@@ -496,7 +615,17 @@ function checkScheduling(md: Model): CheckVerdict {
     const c = mainContainer(d);
     const at = c ? d.where([...c.path, 'resources']) : d.where(POD_SPEC);
     if (!candidates.length) {
-      parts.get(w)!.push(withNote(note, m(`${d.where([...POD_SPEC])}: nodeSelector나 nodeAffinity에 맞는 노드가 없습니다 (0/${NODES.length} nodes are available: node(s) didn't match Pod's node affinity/selector)`, `${d.where([...POD_SPEC])}: no node matches the nodeSelector or node affinity (0/${NODES.length} nodes are available: node(s) didn't match Pod's node affinity/selector)`)));
+      parts
+        .get(w)!
+        .push(
+          withNote(
+            note,
+            m(
+              `${d.where([...POD_SPEC])}: nodeSelector나 nodeAffinity에 맞는 노드가 없습니다 (0/${NODES.length} nodes are available: node(s) didn't match Pod's node affinity/selector)`,
+              `${d.where([...POD_SPEC])}: no node matches the nodeSelector or node affinity (0/${NODES.length} nodes are available: node(s) didn't match Pod's node affinity/selector)`,
+            ),
+          ),
+        );
       continue;
     }
     if (!candidates.some((n) => fits(need, n.free))) {
@@ -505,17 +634,22 @@ function checkScheduling(md: Model): CheckVerdict {
       const detail = short.map((r) => `${r} ${formatQuantity(need[r], r)} > ${formatQuantity(free[r], r)}`).join(', ');
       const detailKo = short.map((r) => `${r} ${formatQuantity(need[r], r, 'ko')} > ${formatQuantity(free[r], r, 'ko')}`).join(', ');
       const dflt = defaulted.length
-        ? m(` requests를 지웠더니 쿠버네티스가 limits 값(${defaulted.join(', ')})을 requests로 씁니다.`, ` With requests left out, Kubernetes uses the limits (${defaulted.join(', ')}) as requests.`)
+        ? m(
+            ` requests를 지웠더니 쿠버네티스가 limits 값(${defaulted.join(', ')})을 requests로 씁니다.`,
+            ` With requests left out, Kubernetes uses the limits (${defaulted.join(', ')}) as requests.`,
+          )
         : m('', '');
-      parts.get(w)!.push(
-        withNote(
-          note,
-          m(
-            `${at}: Pod 하나가 요청하는 양(${detailKo})이 어느 노드의 남은 자원보다도 큽니다 (0/${NODES.length} nodes are available: ${NODES.length} Insufficient ${short.join(', ')}).${dflt.ko}`,
-            `${at}: one pod requests more (${detail}) than any node has left (0/${NODES.length} nodes are available: ${NODES.length} Insufficient ${short.join(', ')}).${dflt.en}`,
+      parts
+        .get(w)!
+        .push(
+          withNote(
+            note,
+            m(
+              `${at}: Pod 하나가 요청하는 양(${detailKo})이 어느 노드의 남은 자원보다도 큽니다 (0/${NODES.length} nodes are available: ${NODES.length} Insufficient ${short.join(', ')}).${dflt.ko}`,
+              `${at}: one pod requests more (${detail}) than any node has left (0/${NODES.length} nodes are available: ${NODES.length} Insufficient ${short.join(', ')}).${dflt.en}`,
+            ),
           ),
-        ),
-      );
+        );
       continue;
     }
     for (let i = 0; i < Math.min(replicas, 50); i++) pods.push({ w, d, need });
@@ -532,12 +666,14 @@ function checkScheduling(md: Model): CheckVerdict {
   for (const [w, n] of pending) {
     const d = placed(md, 'Deployment', w)!.obj;
     const c = mainContainer(d);
-    parts.get(w)!.push(
-      m(
-        `${c ? d.where([...c.path, 'resources', 'requests']) : d.where(POD_SPEC)}: Pod 하나는 노드에 들어가지만, 모든 복제본의 requests를 합치면 세 노드에 다 들어가지 않아 ${n}개가 Pending으로 남습니다`,
-        `${c ? d.where([...c.path, 'resources', 'requests']) : d.where(POD_SPEC)}: one pod fits on a node, but all the replicas' requests together do not fit on the three nodes: ${n} stay Pending`,
-      ),
-    );
+    parts
+      .get(w)!
+      .push(
+        m(
+          `${c ? d.where([...c.path, 'resources', 'requests']) : d.where(POD_SPEC)}: Pod 하나는 노드에 들어가지만, 모든 복제본의 requests를 합치면 세 노드에 다 들어가지 않아 ${n}개가 Pending으로 남습니다`,
+          `${c ? d.where([...c.path, 'resources', 'requests']) : d.where(POD_SPEC)}: one pod fits on a node, but all the replicas' requests together do not fit on the three nodes: ${n} stay Pending`,
+        ),
+      );
   }
   return partial(
     'scheduling',
@@ -562,10 +698,21 @@ function serviceParts(md: Model, w: Workload): { ok: boolean; message: Msg } {
   const sel = labelsAt(s, ['spec', 'selector']);
   const labels = labelsAt(d, ['spec', 'template', 'metadata', 'labels']);
   if (!Object.keys(sel).length) {
-    return { ok: false, message: withNote(note, m(`${s.where(['spec'])}: selector가 없는 Service에는 쿠버네티스가 엔드포인트를 만들지 않습니다 (kubectl get endpoints ${w}: <none>).`, `${s.where(['spec'])}: for a Service without a selector Kubernetes makes no endpoints (kubectl get endpoints ${w}: <none>).`)) };
+    return {
+      ok: false,
+      message: withNote(
+        note,
+        m(
+          `${s.where(['spec'])}: selector가 없는 Service에는 쿠버네티스가 엔드포인트를 만들지 않습니다 (kubectl get endpoints ${w}: <none>).`,
+          `${s.where(['spec'])}: for a Service without a selector Kubernetes makes no endpoints (kubectl get endpoints ${w}: <none>).`,
+        ),
+      ),
+    };
   }
   if (!selects({ matchLabels: sel }, labels)) {
-    const missing = Object.entries(sel).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
+    const missing = Object.entries(sel)
+      .filter(([k, v]) => labels[k] !== v)
+      .map(([k, v]) => `${k}=${v}`);
     return {
       ok: false,
       message: withNote(
@@ -600,7 +747,11 @@ function serviceParts(md: Model, w: Workload): { ok: boolean; message: Msg } {
 }
 
 function checkEndpoints(md: Model): CheckVerdict {
-  return partial('endpoints', 2, WORKLOADS.map((w) => serviceParts(md, w)));
+  return partial(
+    'endpoints',
+    2,
+    WORKLOADS.map((w) => serviceParts(md, w)),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -615,11 +766,21 @@ function probeProblem(d: K8sObject, c: ContainerRef, kind: 'readinessProbe' | 'l
   const listens = repo ? LISTENS[repo] : undefined;
   if (!isObj(probe)) {
     return kind === 'readinessProbe'
-      ? m(`${d.where(c.path)}: ${c.name}에 readinessProbe가 없습니다. 프로브를 지우면 프로그램이 듣기 전에도 Pod가 Ready가 되어 요청이 실패합니다. 고칠 것은 프로브가 확인하는 포트입니다`, `${d.where(c.path)}: ${c.name} has no readinessProbe; without one a pod is Ready before the program listens and requests fail. What needs fixing is the port the probe checks`)
-      : m(`${d.where(c.path)}: ${c.name}에 livenessProbe가 없습니다 (원래 있었습니다). 멈춘 프로세스를 아무도 재시작하지 않습니다`, `${d.where(c.path)}: ${c.name} has no livenessProbe any more; nobody restarts a stuck process`);
+      ? m(
+          `${d.where(c.path)}: ${c.name}에 readinessProbe가 없습니다. 프로브를 지우면 프로그램이 듣기 전에도 Pod가 Ready가 되어 요청이 실패합니다. 고칠 것은 프로브가 확인하는 포트입니다`,
+          `${d.where(c.path)}: ${c.name} has no readinessProbe; without one a pod is Ready before the program listens and requests fail. What needs fixing is the port the probe checks`,
+        )
+      : m(
+          `${d.where(c.path)}: ${c.name}에 livenessProbe가 없습니다 (원래 있었습니다). 멈춘 프로세스를 아무도 재시작하지 않습니다`,
+          `${d.where(c.path)}: ${c.name} has no livenessProbe any more; nobody restarts a stuck process`,
+        );
   }
   const handler = (['httpGet', 'tcpSocket', 'grpc'] as const).find((h) => isObj(probe[h]));
-  if (!handler) return m(`${at}: exec 프로브는 포트를 확인하지 않습니다. httpGet이나 tcpSocket으로 ${listens ?? '앱의'} 포트를 확인하세요`, `${at}: an exec probe checks no port; use httpGet or tcpSocket on ${listens !== undefined ? `port ${listens}` : "the app's port"}`);
+  if (!handler)
+    return m(
+      `${at}: exec 프로브는 포트를 확인하지 않습니다. httpGet이나 tcpSocket으로 ${listens ?? '앱의'} 포트를 확인하세요`,
+      `${at}: an exec probe checks no port; use httpGet or tcpSocket on ${listens !== undefined ? `port ${listens}` : "the app's port"}`,
+    );
   const port = (probe[handler] as Obj).port;
   const n = resolvePort(port, containerPorts(c.c));
   if (listens !== undefined && n !== listens) {
@@ -633,10 +794,16 @@ function probeProblem(d: K8sObject, c: ContainerRef, kind: 'readinessProbe' | 'l
     const pathText = typeof p === 'string' ? p : '/';
     const answers = repo ? ANSWERS[repo] : undefined;
     if (answers && !answers.includes(pathText)) {
-      return m(`${d.where([...c.path, kind, 'httpGet', 'path'])}: ${c.name}는 ${pathText}에 404로 답합니다 (HTTP probe failed with statuscode: 404). 답하는 경로: ${answers.join(', ')}`, `${d.where([...c.path, kind, 'httpGet', 'path'])}: ${c.name} answers ${pathText} with 404 (HTTP probe failed with statuscode: 404); it answers ${answers.join(', ')}`);
+      return m(
+        `${d.where([...c.path, kind, 'httpGet', 'path'])}: ${c.name}는 ${pathText}에 404로 답합니다 (HTTP probe failed with statuscode: 404). 답하는 경로: ${answers.join(', ')}`,
+        `${d.where([...c.path, kind, 'httpGet', 'path'])}: ${c.name} answers ${pathText} with 404 (HTTP probe failed with statuscode: 404); it answers ${answers.join(', ')}`,
+      );
     }
     if (paths && !paths.includes(pathText)) {
-      return m(`${d.where([...c.path, kind, 'httpGet', 'path'])}: 이 프로브는 원래 ${paths.join(' 또는 ')}를 확인했습니다. ${pathText}는 데이터베이스가 멈춰도 성공해, 준비되지 않은 Pod에 요청이 갑니다`, `${d.where([...c.path, kind, 'httpGet', 'path'])}: this probe asked ${paths.join(' or ')}; ${pathText} succeeds while the database is down, so requests reach pods that cannot serve them`);
+      return m(
+        `${d.where([...c.path, kind, 'httpGet', 'path'])}: 이 프로브는 원래 ${paths.join(' 또는 ')}를 확인했습니다. ${pathText}는 데이터베이스가 멈춰도 성공해, 준비되지 않은 Pod에 요청이 갑니다`,
+        `${d.where([...c.path, kind, 'httpGet', 'path'])}: this probe asked ${paths.join(' or ')}; ${pathText} succeeds while the database is down, so requests reach pods that cannot serve them`,
+      );
     }
   }
   return null;
@@ -663,13 +830,19 @@ function checkRestIntact(md: Model): CheckVerdict {
   const objects: Finding[] = [];
   const pods: Finding[] = [];
   const probes: B[] = [];
-  const wanted: [string, string][] = [['ConfigMap', 'checkout-config'], ['Deployment', 'checkout'], ['Service', 'checkout'], ['Deployment', 'frontend'], ['Service', 'frontend']];
+  const wanted: [string, string][] = [
+    ['ConfigMap', 'checkout-config'],
+    ['Deployment', 'checkout'],
+    ['Service', 'checkout'],
+    ['Deployment', 'frontend'],
+    ['Service', 'frontend'],
+  ];
   for (const [kind, name] of wanted) {
     const inFiles = md.submitted.some((o) => o.kind === kind && o.name === name && nsOf(o) === NAMESPACE);
     if (!inFiles) {
       const o = md.live.get(keyOf(kind, name))!;
       objects.push({
-        file: o.doc.file.replace(/^live\//, ""),
+        file: o.doc.file.replace(/^live\//, ''),
         line: 1,
         where: `${kind} ${name}`,
         en: `not in the manifests any more (namespace ${NAMESPACE}). kubectl apply leaves the old one running, but Git no longer describes it, and the next clean deploy (or a GitOps tool that prunes) deletes it`,
@@ -679,36 +852,104 @@ function checkRestIntact(md: Model): CheckVerdict {
   }
   const cm = placed(md, 'ConfigMap', 'checkout-config');
   if (cm?.how === 'submitted') {
-    for (const [k, v] of [['DB_HOST', 'db'], ['DB_USER', 'shop'], ['LOG_LEVEL', 'info']] as const) {
+    for (const [k, v] of [
+      ['DB_HOST', 'db'],
+      ['DB_USER', 'shop'],
+      ['LOG_LEVEL', 'info'],
+    ] as const) {
       const got = cm.obj.get(['data', k]);
-      if (got !== v) objects.push(cm.obj.find(['data'], `the key ${k}: ${v} is ${got === undefined ? 'gone' : `now ${JSON.stringify(got)}`}; keep the settings that were right`, `키 ${k}: ${v}가 ${got === undefined ? '사라졌습니다' : `${JSON.stringify(got)}로 바뀌었습니다`}. 맞던 설정은 그대로 두세요`));
+      if (got !== v)
+        objects.push(
+          cm.obj.find(
+            ['data'],
+            `the key ${k}: ${v} is ${got === undefined ? 'gone' : `now ${JSON.stringify(got)}`}; keep the settings that were right`,
+            `키 ${k}: ${v}가 ${got === undefined ? '사라졌습니다' : `${JSON.stringify(got)}로 바뀌었습니다`}. 맞던 설정은 그대로 두세요`,
+          ),
+        );
     }
   }
   for (const w of WORKLOADS) {
     const s = placed(md, 'Service', w);
     if (s?.how === 'submitted') {
       const type = s.obj.get(['spec', 'type']);
-      if (type !== undefined && type !== 'ClusterIP') objects.push(s.obj.find(['spec', 'type'], `type ${String(type)} opens ${w} outside the cluster; it was a ClusterIP Service, reached through the Gateway`, `type ${String(type)}는 ${w}를 클러스터 밖으로 엽니다. 원래 Gateway를 거쳐 들어오는 ClusterIP Service였습니다`));
+      if (type !== undefined && type !== 'ClusterIP')
+        objects.push(
+          s.obj.find(
+            ['spec', 'type'],
+            `type ${String(type)} opens ${w} outside the cluster; it was a ClusterIP Service, reached through the Gateway`,
+            `type ${String(type)}는 ${w}를 클러스터 밖으로 엽니다. 원래 Gateway를 거쳐 들어오는 ClusterIP Service였습니다`,
+          ),
+        );
       const ports = s.obj.get(['spec', 'ports']);
       const p80 = Array.isArray(ports) && ports.some((p) => isObj(p) && p.port === 80);
-      if (!p80) objects.push(s.obj.find(['spec', 'ports'], `port 80 is gone; ${w === 'checkout' ? 'nginx in frontend calls http://checkout (port 80)' : 'the Gateway sends / to frontend on port 80'}`, `포트 80이 사라졌습니다. ${w === 'checkout' ? 'frontend의 nginx는 http://checkout(포트 80)을 부릅니다' : 'Gateway는 /를 frontend의 포트 80으로 보냅니다'}`));
+      if (!p80)
+        objects.push(
+          s.obj.find(
+            ['spec', 'ports'],
+            `port 80 is gone; ${w === 'checkout' ? 'nginx in frontend calls http://checkout (port 80)' : 'the Gateway sends / to frontend on port 80'}`,
+            `포트 80이 사라졌습니다. ${w === 'checkout' ? 'frontend의 nginx는 http://checkout(포트 80)을 부릅니다' : 'Gateway는 /를 frontend의 포트 80으로 보냅니다'}`,
+          ),
+        );
     }
     const p = placed(md, 'Deployment', w);
     if (!p || p.how !== 'submitted') continue;
     const d = p.obj;
     const replicas = d.get(['spec', 'replicas']);
     const n = typeof replicas === 'number' ? replicas : 1;
-    if (n < REPLICAS[w]!) pods.push(d.find(replicas === undefined ? ['spec'] : ['spec', 'replicas'], `${w} runs ${n} replica${n === 1 ? '' : 's'}, not ${REPLICAS[w]} as before; fewer pods is not a fix for pods that do not start`, `${w}가 복제본 ${n}개로 줄었습니다 (원래 ${REPLICAS[w]}개). Pod 수를 줄이는 것은 뜨지 않는 Pod를 고치는 방법이 아닙니다`));
-    if (get(d.value, ['spec', 'strategy', 'type']) === 'Recreate') pods.push(d.find(['spec', 'strategy', 'type'], 'strategy Recreate stops every pod before starting new ones; the rolling update kept the shop up while new pods could not start', 'strategy Recreate는 새 Pod를 띄우기 전에 모든 Pod를 멈춥니다. 롤링 업데이트 덕분에 새 Pod가 뜨지 못해도 쇼핑몰이 살아 있었습니다'));
+    if (n < REPLICAS[w]!)
+      pods.push(
+        d.find(
+          replicas === undefined ? ['spec'] : ['spec', 'replicas'],
+          `${w} runs ${n} replica${n === 1 ? '' : 's'}, not ${REPLICAS[w]} as before; fewer pods is not a fix for pods that do not start`,
+          `${w}가 복제본 ${n}개로 줄었습니다 (원래 ${REPLICAS[w]}개). Pod 수를 줄이는 것은 뜨지 않는 Pod를 고치는 방법이 아닙니다`,
+        ),
+      );
+    if (get(d.value, ['spec', 'strategy', 'type']) === 'Recreate')
+      pods.push(
+        d.find(
+          ['spec', 'strategy', 'type'],
+          'strategy Recreate stops every pod before starting new ones; the rolling update kept the shop up while new pods could not start',
+          'strategy Recreate는 새 Pod를 띄우기 전에 모든 Pod를 멈춥니다. 롤링 업데이트 덕분에 새 Pod가 뜨지 못해도 쇼핑몰이 살아 있었습니다',
+        ),
+      );
     const labels = labelsAt(d, ['spec', 'template', 'metadata', 'labels']);
-    if (labels['app.kubernetes.io/part-of'] !== 'shop') pods.push(d.find(['spec', 'template', 'metadata', 'labels'], 'the pods lost the label app.kubernetes.io/part-of: shop, which dashboards and kubectl get -l app.kubernetes.io/part-of=shop select them by', 'Pod에서 app.kubernetes.io/part-of: shop 레이블이 사라졌습니다. 대시보드와 kubectl get -l app.kubernetes.io/part-of=shop이 이 레이블로 Pod를 고릅니다'));
-    const nonRoot = d.get([...POD_SPEC, 'securityContext', 'runAsNonRoot']) === true || containers(d).every((c) => get(c.c, ['securityContext', 'runAsNonRoot']) === true);
-    if (!nonRoot) pods.push(d.find([...POD_SPEC, 'securityContext'], 'runAsNonRoot: true is gone; the shop\'s images run as a non-root user and the pods said so', 'runAsNonRoot: true가 사라졌습니다. 쇼핑몰 이미지는 root가 아닌 사용자로 실행되고 Pod도 그렇게 선언했었습니다'));
+    if (labels['app.kubernetes.io/part-of'] !== 'shop')
+      pods.push(
+        d.find(
+          ['spec', 'template', 'metadata', 'labels'],
+          'the pods lost the label app.kubernetes.io/part-of: shop, which dashboards and kubectl get -l app.kubernetes.io/part-of=shop select them by',
+          'Pod에서 app.kubernetes.io/part-of: shop 레이블이 사라졌습니다. 대시보드와 kubectl get -l app.kubernetes.io/part-of=shop이 이 레이블로 Pod를 고릅니다',
+        ),
+      );
+    const nonRoot =
+      d.get([...POD_SPEC, 'securityContext', 'runAsNonRoot']) === true || containers(d).every((c) => get(c.c, ['securityContext', 'runAsNonRoot']) === true);
+    if (!nonRoot)
+      pods.push(
+        d.find(
+          [...POD_SPEC, 'securityContext'],
+          "runAsNonRoot: true is gone; the shop's images run as a non-root user and the pods said so",
+          'runAsNonRoot: true가 사라졌습니다. 쇼핑몰 이미지는 root가 아닌 사용자로 실행되고 Pod도 그렇게 선언했었습니다',
+        ),
+      );
     const c = mainContainer(d);
     if (!c) continue;
     for (const r of ['cpu', 'memory'] as const) {
-      if (get(c.c, ['resources', 'limits', r]) === undefined) pods.push(d.find([...c.path, 'resources'], `container ${c.name} has no limits.${r} any more; the limit keeps one pod from taking the node (${r === 'memory' ? 'OOM' : 'CPU starvation'} of its neighbours)`, `컨테이너 ${c.name}에서 limits.${r}가 사라졌습니다. 제한이 있어야 Pod 하나가 노드를 다 차지하지 않습니다`));
-      if (get(c.c, ['resources', 'requests', r]) === undefined && get(c.c, ['resources', 'limits', r]) !== undefined && r === 'memory') pods.push(d.find([...c.path, 'resources'], `container ${c.name} has no requests.memory any more; write the requests the scheduler should reserve`, `컨테이너 ${c.name}에서 requests.memory가 사라졌습니다. 스케줄러가 예약할 요청을 적으세요`));
+      if (get(c.c, ['resources', 'limits', r]) === undefined)
+        pods.push(
+          d.find(
+            [...c.path, 'resources'],
+            `container ${c.name} has no limits.${r} any more; the limit keeps one pod from taking the node (${r === 'memory' ? 'OOM' : 'CPU starvation'} of its neighbours)`,
+            `컨테이너 ${c.name}에서 limits.${r}가 사라졌습니다. 제한이 있어야 Pod 하나가 노드를 다 차지하지 않습니다`,
+          ),
+        );
+      if (get(c.c, ['resources', 'requests', r]) === undefined && get(c.c, ['resources', 'limits', r]) !== undefined && r === 'memory')
+        pods.push(
+          d.find(
+            [...c.path, 'resources'],
+            `container ${c.name} has no requests.memory any more; write the requests the scheduler should reserve`,
+            `컨테이너 ${c.name}에서 requests.memory가 사라졌습니다. 스케줄러가 예약할 요청을 적으세요`,
+          ),
+        );
     }
     const live = probeProblem(d, c, 'livenessProbe', w === 'checkout' ? ['/healthz'] : null);
     if (live) probes.push(live);

@@ -63,13 +63,30 @@ export interface Node {
 }
 
 const q = (s: string) => parseQuantity(s)!;
-const zone = (z: string) => ({ 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node.kubernetes.io/instance-type': 'm7i.large', 'topology.kubernetes.io/zone': z });
+const zone = (z: string) => ({
+  'kubernetes.io/os': 'linux',
+  'kubernetes.io/arch': 'amd64',
+  'node.kubernetes.io/instance-type': 'm7i.large',
+  'topology.kubernetes.io/zone': z,
+});
 
 /** Three workers: allocatable cpu 1930m and memory 7135468Ki each, of which the DaemonSets hold 350m and 410Mi. */
 export const NODES: Node[] = [
-  { name: 'shop-staging-worker', labels: { 'kubernetes.io/hostname': 'shop-staging-worker', ...zone('zone-a') }, free: { cpu: q('1580m'), memory: q('6715628Ki') } },
-  { name: 'shop-staging-worker2', labels: { 'kubernetes.io/hostname': 'shop-staging-worker2', ...zone('zone-b') }, free: { cpu: q('1580m'), memory: q('6715628Ki') } },
-  { name: 'shop-staging-worker3', labels: { 'kubernetes.io/hostname': 'shop-staging-worker3', ...zone('zone-c') }, free: { cpu: q('1580m'), memory: q('6715628Ki') } },
+  {
+    name: 'shop-staging-worker',
+    labels: { 'kubernetes.io/hostname': 'shop-staging-worker', ...zone('zone-a') },
+    free: { cpu: q('1580m'), memory: q('6715628Ki') },
+  },
+  {
+    name: 'shop-staging-worker2',
+    labels: { 'kubernetes.io/hostname': 'shop-staging-worker2', ...zone('zone-b') },
+    free: { cpu: q('1580m'), memory: q('6715628Ki') },
+  },
+  {
+    name: 'shop-staging-worker3',
+    labels: { 'kubernetes.io/hostname': 'shop-staging-worker3', ...zone('zone-c') },
+    free: { cpu: q('1580m'), memory: q('6715628Ki') },
+  },
 ];
 
 /** What checkout 1.4.1 reads at start-up: each setting it refuses to start without, and the value this cluster needs. */

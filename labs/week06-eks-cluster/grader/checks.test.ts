@@ -16,7 +16,11 @@ const SOLUTION = fs.readFileSync(path.join(LAB, 'solution/cluster.yaml'), 'utf8'
 
 const sub = (text: string | Buffer) => new Submission(new Map([['cluster.yaml', Buffer.isBuffer(text) ? text : Buffer.from(text)]]));
 const load = (dir: string) => sub(fs.readFileSync(path.join(LAB, dir, 'cluster.yaml')));
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const score = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
 const msg = (v: GraderVerdict, id: string) => JSON.stringify(v.checks.find((c) => c.id === id)?.message ?? '');
 function edit(from: string, to: string, text = SOLUTION): string {
@@ -87,7 +91,11 @@ describe('week06 grader', () => {
       '  podIdentityAssociations:\n    - namespace: web\n      serviceAccountName: web-assets-reader\n      wellKnownPolicies:\n        externalDNS: true\n',
     );
     t += '\naddons:\n  - name: eks-pod-identity-agent\n  - name: vpc-cni\n';
-    t = edit('      ap-northeast-2a:\n        id: subnet-0a1b2c3d4e5f60010\n        cidr: 10.0.10.0/24\n', '      nodes-a:\n        az: ap-northeast-2a\n        cidr: 10.0.10.0/24\n', t);
+    t = edit(
+      '      ap-northeast-2a:\n        id: subnet-0a1b2c3d4e5f60010\n        cidr: 10.0.10.0/24\n',
+      '      nodes-a:\n        az: ap-northeast-2a\n        cidr: 10.0.10.0/24\n',
+      t,
+    );
     t = edit('enableTypes: ["api", "audit", "authenticator"]', 'enableTypes: ["*"]', t);
     t = edit('    privateNetworking: true\n', '    privateNetworking: true\n    subnets: [nodes-a, subnet-0a1b2c3d4e5f60011]\n', t);
     t = edit('version: "1.35"', 'version: "1.37"', t);
@@ -139,8 +147,13 @@ describe('week06 grader', () => {
   });
 
   it('hostile input gets an answer, not a crash', async () => {
-    const outcome = (p: Promise<GraderVerdict>) => p.then((v) => (v.gradable ? 'verdict' : 'not-gradable'), (e) => (e instanceof NotGradable ? 'not-gradable' : e));
-    const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
+    const outcome = (p: Promise<GraderVerdict>) =>
+      p.then(
+        (v) => (v.gradable ? 'verdict' : 'not-gradable'),
+        (e) => (e instanceof NotGradable ? 'not-gradable' : e),
+      );
+    const bomb =
+      'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
     expect(await outcome(grade(sub(bomb)))).toBe('not-gradable');
     const depth = 5000;
     expect(await outcome(grade(sub('x: ' + '{ a: '.repeat(depth) + '1' + ' }'.repeat(depth))))).toBe('not-gradable');
@@ -149,7 +162,10 @@ describe('week06 grader', () => {
     const v = await grade(sub(weird));
     expect(v.gradable).toBe(true);
     expect(score(v)).toBe(0);
-    const many = 'apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: { name: x, region: ap-northeast-2 }\n' + Array.from({ length: 3000 }, (_, i) => `f${i}: ${i}`).join('\n') + '\n';
+    const many =
+      'apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: { name: x, region: ap-northeast-2 }\n' +
+      Array.from({ length: 3000 }, (_, i) => `f${i}: ${i}`).join('\n') +
+      '\n';
     const m = await grade(sub(many));
     expect(msg(m, 'schema')).toMatch(/and \d+ more/);
   });

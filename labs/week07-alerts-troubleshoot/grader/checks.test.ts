@@ -34,7 +34,11 @@ const REAL = /\bversion 3\.5\.\d+/.test(hostVersion) && process.env.PROMTOOL_REP
 const recordings: Record<string, RunResult> = fs.existsSync(REC_FILE) ? JSON.parse(fs.readFileSync(REC_FILE, 'utf8')) : {};
 const used: Record<string, RunResult> = {};
 const keyOf = (args: string[], files: Record<string, string>) =>
-  crypto.createHash('sha256').update(JSON.stringify([args, Object.entries(files).sort(([a], [b]) => a.localeCompare(b))])).digest('hex').slice(0, 32);
+  crypto
+    .createHash('sha256')
+    .update(JSON.stringify([args, Object.entries(files).sort(([a], [b]) => a.localeCompare(b))]))
+    .digest('hex')
+    .slice(0, 32);
 const real = promtoolRunner(PROMTOOL);
 const runner: Runner = async (args, files, timeoutMs) => {
   const key = keyOf(args, files);
@@ -44,13 +48,20 @@ const runner: Runner = async (args, files, timeoutMs) => {
     return r;
   }
   const r = recordings[key];
-  if (!r) throw new Error(`no recorded promtool answer for "promtool ${args.join(' ')}": refresh testdata/promtool-recordings.json where ${PROMTOOL} is promtool 3.5`);
+  if (!r)
+    throw new Error(
+      `no recorded promtool answer for "promtool ${args.join(' ')}": refresh testdata/promtool-recordings.json where ${PROMTOOL} is promtool 3.5`,
+    );
   return r;
 };
 afterAll(() => {
   if (REAL && process.env.UPDATE_PROMTOOL_RECORDINGS === '1') {
     fs.mkdirSync(path.dirname(REC_FILE), { recursive: true });
-    const sorted = Object.fromEntries(Object.keys(used).sort().map((k) => [k, used[k]!]));
+    const sorted = Object.fromEntries(
+      Object.keys(used)
+        .sort()
+        .map((k) => [k, used[k]!]),
+    );
     fs.writeFileSync(REC_FILE, JSON.stringify(sorted, null, 1) + '\n');
   }
 });
@@ -59,9 +70,14 @@ const config: GradeConfig = { runner, dataDir: DATA, budgetMs: 300_000, runTimeo
 const T = 120_000;
 const SOLUTION = fs.readFileSync(path.join(LAB, 'solution', RULE_FILE), 'utf8');
 const STARTER = fs.readFileSync(path.join(LAB, 'starter', RULE_FILE), 'utf8');
-const sub = (files: Record<string, string | Buffer>) => new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
+const sub = (files: Record<string, string | Buffer>) =>
+  new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
 const rules = (text: string) => sub({ [RULE_FILE]: text });
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const score = (v: GraderVerdict) => Math.round(v.checks.reduce((s, c) => s + c.points, 0) * 100) / 100;
 const en = (v: GraderVerdict, id: string) => {
   const m = v.checks.find((c) => c.id === id)?.message;
@@ -153,7 +169,8 @@ describe('the lab folder', () => {
       const bad = await runner(['test', 'rules', 'shop-rules_test.yml'], { [RULE_FILE]: STARTER, 'shop-rules_test.yml': tests }, 30_000);
       expect(bad.code).not.toBe(0);
       const text = `${bad.stdout}\n${bad.stderr}`;
-      for (const a of ['ShopErrorRatioHigh', 'ShopCheckoutFailing', 'ShopLatencyHigh', 'ShopOrderBacklog']) expect(text).toMatch(new RegExp(`alertname: ${a}, time: \\d+m, \\n\\s+exp:\\[[\\s\\S]*?got:\\[\\]`));
+      for (const a of ['ShopErrorRatioHigh', 'ShopCheckoutFailing', 'ShopLatencyHigh', 'ShopOrderBacklog'])
+        expect(text).toMatch(new RegExp(`alertname: ${a}, time: \\d+m, \\n\\s+exp:\\[[\\s\\S]*?got:\\[\\]`));
       expect(text).toContain('Labels:{alertname="ShopMetricsAbsent", job="checkout", severity="critical"}');
       // The instructions quote this output.
       const instr = fs.readFileSync(path.join(LAB, 'instructions.en.md'), 'utf8');
@@ -165,10 +182,25 @@ describe('the lab folder', () => {
 
 describe('fixes and non-fixes', () => {
   const good: [string, string][] = [
-    ['the error ratio without any matcher', edit('expr: job:http_requests_errors:ratio_rate5m{job="shop"} > 0.02', 'expr: job:http_requests_errors:ratio_rate5m > 0.02')],
+    [
+      'the error ratio without any matcher',
+      edit('expr: job:http_requests_errors:ratio_rate5m{job="shop"} > 0.02', 'expr: job:http_requests_errors:ratio_rate5m > 0.02'),
+    ],
     ['absent of a successful scrape written with bool', edit('expr: absent(up{job="shop"} == 1)', 'expr: absent(up{job="shop"} == bool 1 == 1)')],
-    ['the backlog by max_over_time', edit('expr: sum by (job) (checkout_orders_pending{job="shop"}) > 100', 'expr: sum by (job) (max_over_time(checkout_orders_pending{job="shop"}[2m])) > 100')],
-    ['latency with for: 15m', edit('        for: 10m\n        labels:\n          severity: warning\n        annotations:\n          summary: "{{ $labels.job }}: p99', '        for: 15m\n        labels:\n          severity: warning\n        annotations:\n          summary: "{{ $labels.job }}: p99')],
+    [
+      'the backlog by max_over_time',
+      edit(
+        'expr: sum by (job) (checkout_orders_pending{job="shop"}) > 100',
+        'expr: sum by (job) (max_over_time(checkout_orders_pending{job="shop"}[2m])) > 100',
+      ),
+    ],
+    [
+      'latency with for: 15m',
+      edit(
+        '        for: 10m\n        labels:\n          severity: warning\n        annotations:\n          summary: "{{ $labels.job }}: p99',
+        '        for: 15m\n        labels:\n          severity: warning\n        annotations:\n          summary: "{{ $labels.job }}: p99',
+      ),
+    ],
   ];
   for (const [name, text] of good) {
     it(
@@ -181,10 +213,25 @@ describe('fixes and non-fixes', () => {
     );
   }
   const bad: [string, string, string[], RegExp][] = [
-    ['status on the error ratio too', edit('expr: job:http_requests_errors:ratio_rate5m{job="shop"} > 0.02', 'expr: job:http_requests_errors:ratio_rate5m{job="shop", status="5xx"} > 0.02'), ['error-ratio'], /no series of it has a status label/],
-    ['rate() over the gauge, with a threshold high enough to stay quiet', edit('expr: sum by (job) (checkout_orders_pending{job="shop"}) > 100', 'expr: sum by (job) (rate(checkout_orders_pending{job="shop"}[5m])) > 1000'), ['backlog'], /During the incidents: ShopOrderBacklog.*never fired.*is a gauge/],
+    [
+      'status on the error ratio too',
+      edit('expr: job:http_requests_errors:ratio_rate5m{job="shop"} > 0.02', 'expr: job:http_requests_errors:ratio_rate5m{job="shop", status="5xx"} > 0.02'),
+      ['error-ratio'],
+      /no series of it has a status label/,
+    ],
+    [
+      'rate() over the gauge, with a threshold high enough to stay quiet',
+      edit('expr: sum by (job) (checkout_orders_pending{job="shop"}) > 100', 'expr: sum by (job) (rate(checkout_orders_pending{job="shop"}[5m])) > 1000'),
+      ['backlog'],
+      /During the incidents: ShopOrderBacklog.*never fired.*is a gauge/,
+    ],
     ['an absent() on a metric that is always there', edit('expr: absent(up{job="shop"} == 1)', 'expr: absent(up)'), ['absent'], /never fired/],
-    ['the alert renamed', edit('- alert: ShopCheckoutFailing', '- alert: ShopCheckoutFailure'), ['checkout-failures', 'rest-intact'], /There is no alert ShopCheckoutFailing any more/],
+    [
+      'the alert renamed',
+      edit('- alert: ShopCheckoutFailing', '- alert: ShopCheckoutFailure'),
+      ['checkout-failures', 'rest-intact'],
+      /There is no alert ShopCheckoutFailing any more/,
+    ],
     ['the alert twice', SOLUTION + SOLUTION.slice(SOLUTION.indexOf('      - alert: ShopOrderBacklog')), ['rest-intact'], /ShopOrderBacklog is there 2 times/],
   ];
   for (const [name, text, want, re] of bad) {
@@ -204,19 +251,41 @@ describe('what the grader knows about the shop', () => {
   it('reads the series labels from the scenarios, and what a recording rule keeps', () => {
     const shapes = seriesShapes(loadScenarios(DATA));
     expect([...shapes.keys()].sort()).toEqual(['checkout_orders_pending', 'http_request_duration_seconds_bucket', 'http_requests_total', 'up']);
-    expect([...shapes.get('http_requests_total')!.labels.keys()].sort()).toEqual(['code', 'endpoint', 'instance', 'job', 'namespace', 'pod', 'route', 'service']);
+    expect([...shapes.get('http_requests_total')!.labels.keys()].sort()).toEqual([
+      'code',
+      'endpoint',
+      'instance',
+      'job',
+      'namespace',
+      'pod',
+      'route',
+      'service',
+    ]);
     expect([...shapes.get('up')!.labels.get('job')!]).toEqual(['shop']);
     const model = new Model(loadRuleFile(rules(SOLUTION), RULE_FILE), shapes);
     expect([...model.labelsOf('job_code:http_requests:rate5m')!].sort()).toEqual(['code', 'job']);
     expect([...model.labelsOf('job:http_requests_errors:ratio_rate5m')!]).toEqual(['job']);
     expect(model.labelsOf('nothing')).toBeNull();
-    const without = new Model(loadRuleFile(rules(edit('sum by (job, code) (rate(http_requests_total{job="shop"}[5m]))', 'sum without (pod, instance) (rate(http_requests_total{job="shop"}[5m]))')), RULE_FILE), shapes);
+    const without = new Model(
+      loadRuleFile(
+        rules(
+          edit('sum by (job, code) (rate(http_requests_total{job="shop"}[5m]))', 'sum without (pod, instance) (rate(http_requests_total{job="shop"}[5m]))'),
+        ),
+        RULE_FILE,
+      ),
+      shapes,
+    );
     expect([...without.labelsOf('job_code:http_requests:rate5m')!].sort()).toEqual(['code', 'endpoint', 'job', 'namespace', 'route', 'service']);
   });
 
   it('the working rule file names every alert the checks own', () => {
     const rf = loadRuleFile(rules(SOLUTION), RULE_FILE);
-    expect(rf.rules.filter((r) => r.kind === 'alert').map((r) => r.name).sort()).toEqual(ALERTS.map((a) => a.name).sort());
+    expect(
+      rf.rules
+        .filter((r) => r.kind === 'alert')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(ALERTS.map((a) => a.name).sort());
   });
 
   it('the scenarios are what make-data.mjs writes (deterministic)', () => {
@@ -224,7 +293,10 @@ describe('what the grader knows about the shop', () => {
     try {
       const r = spawnSync(process.execPath, [path.join(LAB, 'grader', 'make-data.mjs')], { env: { ...process.env, OUT_DIR: out }, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      const names = fs.readdirSync(DATA).filter((f) => f.endsWith('.yml')).sort();
+      const names = fs
+        .readdirSync(DATA)
+        .filter((f) => f.endsWith('.yml'))
+        .sort();
       expect(fs.readdirSync(out).sort()).toEqual(names);
       for (const f of names) expect(fs.readFileSync(path.join(out, f), 'utf8'), f).toBe(fs.readFileSync(path.join(DATA, f), 'utf8'));
     } finally {
@@ -239,7 +311,17 @@ describe('input that cannot be graded', () => {
     expect(await notGradable(rules('   \n'))).toMatch(/shop-rules\.yml is empty/);
     expect(await notGradable(rules('groups: [\n'))).toMatch(/shop-rules\.yml:\d+: not valid YAML/);
     expect(await notGradable(rules('alert: X\n'))).toMatch(/not a Prometheus rule file/);
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`), 'groups: []'].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(', ')}]`,
+      ),
+      'groups: []',
+    ].join('\n');
     expect(await notGradable(rules(bomb))).toMatch(/YAML bomb/);
     expect(await notGradable(sub({ [RULE_FILE]: Buffer.from([0xff, 0xfe, 0x41]) }))).toMatch(/not UTF-8/);
   });

@@ -11,7 +11,18 @@
  * series (or the recording rule it reads) does not have, a value no series has, rate() over a gauge, absent() over a
  * series that exists, a `for` longer than the incident. The series' labels come from the scenarios themselves.
  */
-import { fail, msg as m, partial, pass, reporter, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import {
+  fail,
+  msg as m,
+  partial,
+  pass,
+  reporter,
+  type CheckVerdict,
+  type GradeContext,
+  type GraderVerdict,
+  type Msg,
+  type Submission,
+} from '../../../grader-kit/index';
 import { loadRuleFile, parseDuration, removeRules, type Rule, type RuleFile } from '../../../grader-kit/prom-rules';
 import { isCounter, parsePromQL, type Parsed } from '../../../grader-kit/promql';
 import { loadScenarios, parseTestOutput, testFile, type Runner, type Scenario } from '../../../grader-kit/promtool';
@@ -19,7 +30,15 @@ import { loadScenarios, parseTestOutput, testFile, type Runner, type Scenario } 
 export const RULE_FILE = 'shop-rules.yml';
 export const CHECK_IDS = ['promtool-check', 'error-ratio', 'checkout-failures', 'latency', 'backlog', 'absent', 'rest-intact'] as const;
 type CheckId = (typeof CHECK_IDS)[number];
-export const POINTS: Record<CheckId, number> = { 'promtool-check': 2, 'error-ratio': 2, 'checkout-failures': 2, latency: 2, backlog: 2, absent: 2, 'rest-intact': 3 };
+export const POINTS: Record<CheckId, number> = {
+  'promtool-check': 2,
+  'error-ratio': 2,
+  'checkout-failures': 2,
+  latency: 2,
+  backlog: 2,
+  absent: 2,
+  'rest-intact': 3,
+};
 
 /** The alerts of the working rule file: the check that owns each, and the severity it was routed by. */
 export const ALERTS = [
@@ -139,12 +158,23 @@ function diagnose(model: Model, rule: Rule): B[] {
         const list = [...known].sort().join(', ');
         out.push(
           rec
-            ? m(`${s.name}{${mt.label}${mt.op}"${mt.value}"}: 기록 규칙 ${s.name}는 집계하면서 ${list || '레이블 없이'}만 남기므로 ${mt.label} 레이블이 있는 시계열이 하나도 없습니다`, `${s.name}{${mt.label}${mt.op}"${mt.value}"}: the recording rule ${s.name} aggregates down to ${list || 'no labels'}, so no series of it has a ${mt.label} label`)
-            : m(`${s.name}{${mt.label}${mt.op}"${mt.value}"}: ${s.name}에는 ${mt.label} 레이블이 없습니다 (레이블: ${list})`, `${s.name}{${mt.label}${mt.op}"${mt.value}"}: ${s.name} has no ${mt.label} label (its labels: ${list})`),
+            ? m(
+                `${s.name}{${mt.label}${mt.op}"${mt.value}"}: 기록 규칙 ${s.name}는 집계하면서 ${list || '레이블 없이'}만 남기므로 ${mt.label} 레이블이 있는 시계열이 하나도 없습니다`,
+                `${s.name}{${mt.label}${mt.op}"${mt.value}"}: the recording rule ${s.name} aggregates down to ${list || 'no labels'}, so no series of it has a ${mt.label} label`,
+              )
+            : m(
+                `${s.name}{${mt.label}${mt.op}"${mt.value}"}: ${s.name}에는 ${mt.label} 레이블이 없습니다 (레이블: ${list})`,
+                `${s.name}{${mt.label}${mt.op}"${mt.value}"}: ${s.name} has no ${mt.label} label (its labels: ${list})`,
+              ),
         );
       } else if (raw && mt.op === '=' && raw.labels.has(mt.label) && !raw.labels.get(mt.label)!.has(mt.value)) {
         const vals = [...raw.labels.get(mt.label)!].sort().slice(0, 6).join(', ');
-        out.push(m(`${s.name}{${mt.label}="${mt.value}"}: ${mt.label}="${mt.value}"인 시계열이 없습니다 (값: ${vals})`, `${s.name}{${mt.label}="${mt.value}"}: no series has ${mt.label}="${mt.value}" (its values: ${vals})`));
+        out.push(
+          m(
+            `${s.name}{${mt.label}="${mt.value}"}: ${mt.label}="${mt.value}"인 시계열이 없습니다 (값: ${vals})`,
+            `${s.name}{${mt.label}="${mt.value}"}: no series has ${mt.label}="${mt.value}" (its values: ${vals})`,
+          ),
+        );
       }
     }
     if (raw && !isCounter(s.name) && (s.fn === 'rate' || s.fn === 'irate' || s.fn === 'increase')) {
@@ -166,7 +196,12 @@ function diagnose(model: Model, rule: Rule): B[] {
   }
   const forSec = rule.forText === null ? 0 : parseDuration(rule.forText);
   if (forSec !== null && forSec >= 20 * 60) {
-    out.push(m(`for: ${rule.forText} (${at(rule.forLine)}): 조건이 ${rule.forText} 동안 평가할 때마다 참이어야 울립니다. 이번 장애들은 그보다 짧았습니다`, `for: ${rule.forText} (${at(rule.forLine)}): the condition has to hold at every evaluation for ${rule.forText} before the alert fires, and the incidents were shorter`));
+    out.push(
+      m(
+        `for: ${rule.forText} (${at(rule.forLine)}): 조건이 ${rule.forText} 동안 평가할 때마다 참이어야 울립니다. 이번 장애들은 그보다 짧았습니다`,
+        `for: ${rule.forText} (${at(rule.forLine)}): the condition has to hold at every evaluation for ${rule.forText} before the alert fires, and the incidents were shorter`,
+      ),
+    );
   }
   return out;
 }
@@ -195,9 +230,27 @@ async function runScenarios(model: Model, config: GradeConfig, loads: boolean): 
   const scenarios = loadScenarios(config.dataDir);
   const missed = new Map<string, { s: Scenario; why: B }[]>();
   const noisy = new Map<string, { s: Scenario; why: B }[]>();
-  if (!loads) return { scenarios, missed, noisy, notRun: m(`숨은 장애 데이터를 실행하지 못했습니다: Prometheus가 ${RULE_FILE}을 읽지 못합니다 (promtool check rules 항목을 보세요).`, `The hidden incidents did not run: Prometheus cannot load ${RULE_FILE} (see the promtool check).`) };
+  if (!loads)
+    return {
+      scenarios,
+      missed,
+      noisy,
+      notRun: m(
+        `숨은 장애 데이터를 실행하지 못했습니다: Prometheus가 ${RULE_FILE}을 읽지 못합니다 (promtool check rules 항목을 보세요).`,
+        `The hidden incidents did not run: Prometheus cannot load ${RULE_FILE} (see the promtool check).`,
+      ),
+    };
   const spoof = model.rf.rules.find((r) => r.kind === 'record' && (r.name === 'ALERTS' || r.name === 'ALERTS_FOR_STATE'));
-  if (spoof) return { scenarios, missed, noisy, notRun: m(`${at(spoof.line)}: ${spoof.name}은 Prometheus가 알림 상태를 기록하는 이름이라 기록 규칙에 쓸 수 없습니다.`, `${at(spoof.line)}: ${spoof.name} is where Prometheus records alert states; a recording rule may not write it.`) };
+  if (spoof)
+    return {
+      scenarios,
+      missed,
+      noisy,
+      notRun: m(
+        `${at(spoof.line)}: ${spoof.name}은 Prometheus가 알림 상태를 기록하는 이름이라 기록 규칙에 쓸 수 없습니다.`,
+        `${at(spoof.line)}: ${spoof.name} is where Prometheus records alert states; a recording rule may not write it.`,
+      ),
+    };
   const present = ALERTS.map((a) => a.name).filter((n) => model.alerts(n).length > 0);
   const deadline = Date.now() + (config.budgetMs ?? 24_000);
   for (const s of scenarios) {
@@ -225,14 +278,32 @@ async function runScenario(model: Model, config: GradeConfig, s: Scenario, teste
     if (!remaining.length) break;
     const left = deadline - Date.now();
     if (left < 500) {
-      for (const a of remaining) failed.set(a, m('시간 예산이 다 되어 이 데이터로 시험하지 못했습니다 (규칙 평가가 너무 느립니다).', 'could not be tested: the time budget ran out (the rules are too slow to evaluate).'));
+      for (const a of remaining)
+        failed.set(
+          a,
+          m(
+            '시간 예산이 다 되어 이 데이터로 시험하지 못했습니다 (규칙 평가가 너무 느립니다).',
+            'could not be tested: the time budget ran out (the rules are too slow to evaluate).',
+          ),
+        );
       break;
     }
     const timeout = Math.min(config.runTimeoutMs ?? 10_000, left);
-    const r = await config.runner(['test', 'rules', 'scenario.test.yml'], { [RULE_FILE]: text, 'scenario.test.yml': testFile(s, RULE_FILE, remaining) }, timeout);
+    const r = await config.runner(
+      ['test', 'rules', 'scenario.test.yml'],
+      { [RULE_FILE]: text, 'scenario.test.yml': testFile(s, RULE_FILE, remaining) },
+      timeout,
+    );
     if (r.code === null && !r.timedOut && /could not start/.test(r.stderr)) throw new Error(`promtool is not available: ${r.stderr}`);
     if (r.timedOut) {
-      for (const a of remaining) failed.set(a, m(`promtool이 ${Math.round(timeout / 1000)}초 안에 평가를 끝내지 못했습니다 (식이 너무 무겁습니다).`, `promtool could not evaluate the rules within ${Math.round(timeout / 1000)} s (the expressions are too heavy).`));
+      for (const a of remaining)
+        failed.set(
+          a,
+          m(
+            `promtool이 ${Math.round(timeout / 1000)}초 안에 평가를 끝내지 못했습니다 (식이 너무 무겁습니다).`,
+            `promtool could not evaluate the rules within ${Math.round(timeout / 1000)} s (the expressions are too heavy).`,
+          ),
+        );
       break;
     }
     const out = parseTestOutput(r);
@@ -241,21 +312,42 @@ async function runScenario(model: Model, config: GradeConfig, s: Scenario, teste
       for (const e of out.evalErrors) {
         for (const a of remaining) {
           const uses = model.alerts(a).some((rule) => rule.name === e.rule || (model.parsed.get(rule)?.selectors ?? []).some((x) => x.name === e.rule));
-          if (a === e.rule || uses) failed.set(a, m(`Prometheus가 ${e.time} 시점에 규칙 ${e.rule}을 평가하지 못했습니다: ${clip(e.err, 200)}`, `Prometheus could not evaluate rule ${e.rule} at ${e.time}: ${clip(e.err, 200)}`));
+          if (a === e.rule || uses)
+            failed.set(
+              a,
+              m(
+                `Prometheus가 ${e.time} 시점에 규칙 ${e.rule}을 평가하지 못했습니다: ${clip(e.err, 200)}`,
+                `Prometheus could not evaluate rule ${e.rule} at ${e.time}: ${clip(e.err, 200)}`,
+              ),
+            );
         }
       }
       const before = removed.size;
       for (const e of out.evalErrors) removed.add(e.rule);
       const next = removed.size > before ? removeRules(model.rf.text, removed) : null;
       if (next === null) {
-        for (const a of tested.filter((x) => !failed.has(x))) failed.set(a, m(`Prometheus가 규칙을 평가하지 못했습니다: ${clip(out.evalErrors[0]!.err, 200)}`, `Prometheus could not evaluate the rules: ${clip(out.evalErrors[0]!.err, 200)}`));
+        for (const a of tested.filter((x) => !failed.has(x)))
+          failed.set(
+            a,
+            m(
+              `Prometheus가 규칙을 평가하지 못했습니다: ${clip(out.evalErrors[0]!.err, 200)}`,
+              `Prometheus could not evaluate the rules: ${clip(out.evalErrors[0]!.err, 200)}`,
+            ),
+          );
         break;
       }
       text = next;
       continue;
     }
     if (out.failed.size) {
-      for (const a of remaining) if (out.failed.has(a)) failed.set(a, s.kind === 'fires' ? m('한 번도 울리지(firing) 않았습니다', 'never fired') : m('울렸습니다(firing). 이런 때 사람을 깨우면 안 됩니다', 'fired, and nothing here should page anyone'));
+      for (const a of remaining)
+        if (out.failed.has(a))
+          failed.set(
+            a,
+            s.kind === 'fires'
+              ? m('한 번도 울리지(firing) 않았습니다', 'never fired')
+              : m('울렸습니다(firing). 이런 때 사람을 깨우면 안 됩니다', 'fired, and nothing here should page anyone'),
+          );
       break;
     }
     const first = out.text
@@ -279,8 +371,14 @@ function alertParts(model: Model, run: Run, alert: AlertName): { ok: boolean; me
   if (!rules.length) {
     const similar = model.rf.rules.find((r) => r.kind === 'alert' && r.name.toLowerCase() === alert.toLowerCase());
     const msg = similar
-      ? m(`${alert} 알림이 없습니다 (${at(similar.line)}의 ${similar.name}은 이름의 대소문자가 다릅니다. Alertmanager의 경로와 런북은 원래 이름을 씁니다).`, `There is no alert ${alert} (${similar.name} at ${at(similar.line)} differs in case; Alertmanager's routes and the runbook use the original name).`)
-      : m(`${alert} 알림이 없습니다. 울리지 않는 알림을 지우는 것은 고치는 것이 아닙니다.`, `There is no alert ${alert} any more. Deleting an alert that stays silent is not a fix.`);
+      ? m(
+          `${alert} 알림이 없습니다 (${at(similar.line)}의 ${similar.name}은 이름의 대소문자가 다릅니다. Alertmanager의 경로와 런북은 원래 이름을 씁니다).`,
+          `There is no alert ${alert} (${similar.name} at ${at(similar.line)} differs in case; Alertmanager's routes and the runbook use the original name).`,
+        )
+      : m(
+          `${alert} 알림이 없습니다. 울리지 않는 알림을 지우는 것은 고치는 것이 아닙니다.`,
+          `There is no alert ${alert} any more. Deleting an alert that stays silent is not a fix.`,
+        );
     return [{ ok: false, message: msg }];
   }
   const where = at(rules[0]!.line);
@@ -299,7 +397,17 @@ function alertParts(model: Model, run: Run, alert: AlertName): { ok: boolean; me
   const missed = say(run.missed.get(alert), m('장애 때:', 'During the incidents:'));
   const noisy = say(run.noisy.get(alert), m('정상일 때:', 'On healthy data:'));
   // The diagnosis is said once, with the first part that fails.
-  if (!missed.ok && !noisy.ok) noisy.message = m(`정상일 때: ${alert}: ${run.noisy.get(alert)!.map((x) => `${title(x.s).ko}: ${x.why.ko}`).join('; ')}.`, `On healthy data: ${alert}: ${run.noisy.get(alert)!.map((x) => `${title(x.s).en}: ${x.why.en}`).join('; ')}.`);
+  if (!missed.ok && !noisy.ok)
+    noisy.message = m(
+      `정상일 때: ${alert}: ${run.noisy
+        .get(alert)!
+        .map((x) => `${title(x.s).ko}: ${x.why.ko}`)
+        .join('; ')}.`,
+      `On healthy data: ${alert}: ${run.noisy
+        .get(alert)!
+        .map((x) => `${title(x.s).en}: ${x.why.en}`)
+        .join('; ')}.`,
+    );
   return [missed, noisy];
 }
 
@@ -314,7 +422,11 @@ async function checkPromtool(rf: RuleFile, runner: Runner, timeoutMs: number): P
   const id = 'promtool-check';
   const r = await runner(['check', 'rules', RULE_FILE], { [RULE_FILE]: rf.text }, timeoutMs);
   if (r.code === null && !r.timedOut && /could not start/.test(r.stderr)) throw new Error(`promtool is not available: ${r.stderr}`);
-  if (r.timedOut) return fail(id, m(`promtool check rules가 ${timeoutMs / 1000}초 안에 끝나지 않았습니다.`, `promtool check rules did not finish within ${timeoutMs / 1000} s.`));
+  if (r.timedOut)
+    return fail(
+      id,
+      m(`promtool check rules가 ${timeoutMs / 1000}초 안에 끝나지 않았습니다.`, `promtool check rules did not finish within ${timeoutMs / 1000} s.`),
+    );
   if (r.code === 0) return pass(id, POINTS[id]);
   const lines = `${r.stdout}\n${r.stderr}`
     .split('\n')
@@ -322,7 +434,13 @@ async function checkPromtool(rf: RuleFile, runner: Runner, timeoutMs: number): P
     .filter((l) => l && !/^Checking /.test(l) && l !== 'FAILED:' && !/^SUCCESS/.test(l))
     .slice(0, 6)
     .map((l) => clip(l));
-  return fail(id, m(`promtool check rules가 ${RULE_FILE}을 거부합니다. Prometheus도 이 파일 전체를 읽지 않습니다: ${lines.join(' | ')}`, `promtool check rules rejects ${RULE_FILE}, so Prometheus would not load any of it: ${lines.join(' | ')}`));
+  return fail(
+    id,
+    m(
+      `promtool check rules가 ${RULE_FILE}을 거부합니다. Prometheus도 이 파일 전체를 읽지 않습니다: ${lines.join(' | ')}`,
+      `promtool check rules rejects ${RULE_FILE}, so Prometheus would not load any of it: ${lines.join(' | ')}`,
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -338,7 +456,13 @@ function checkRestIntact(model: Model, run: Run): CheckVerdict {
       if (a.check !== 'rest-intact') names.push(m(`${a.name}가 없습니다`, `${a.name} is gone`));
       continue;
     }
-    if (rules.length > 1) names.push(m(`${a.name}가 ${rules.length}번 있습니다 (${rules.map((r) => at(r.line)).join(', ')}). 같은 알림이 두 번 울립니다`, `${a.name} is there ${rules.length} times (${rules.map((r) => at(r.line)).join(', ')}), so it would page twice`));
+    if (rules.length > 1)
+      names.push(
+        m(
+          `${a.name}가 ${rules.length}번 있습니다 (${rules.map((r) => at(r.line)).join(', ')}). 같은 알림이 두 번 울립니다`,
+          `${a.name} is there ${rules.length} times (${rules.map((r) => at(r.line)).join(', ')}), so it would page twice`,
+        ),
+      );
     for (const r of rules) {
       const sev = r.labels?.get('severity');
       if (sev !== a.severity) {
@@ -350,10 +474,17 @@ function checkRestIntact(model: Model, run: Run): CheckVerdict {
         );
       }
       for (const k of ['summary', 'description']) {
-        if (!r.annotations?.get(k)?.trim()) meta.push(m(`${at(r.line)}: ${a.name}에 ${k} 어노테이션이 없습니다`, `${at(r.line)}: ${a.name} has no ${k} annotation`));
+        if (!r.annotations?.get(k)?.trim())
+          meta.push(m(`${at(r.line)}: ${a.name}에 ${k} 어노테이션이 없습니다`, `${at(r.line)}: ${a.name} has no ${k} annotation`));
       }
       for (const [k, v] of r.labels ?? []) {
-        if (/\{\{/.test(v)) meta.push(m(`${at(r.line)}: ${a.name}의 레이블 ${k}에 템플릿(${clip(v, 40)})이 있습니다. 레이블은 알림의 이름표라 값이 바뀔 때마다 새 알림이 생깁니다. 바뀌는 값은 어노테이션에 두세요`, `${at(r.line)}: ${a.name}'s label ${k} holds a template (${clip(v, 40)}); labels identify an alert, so every new value makes a new alert. Put changing values in annotations`));
+        if (/\{\{/.test(v))
+          meta.push(
+            m(
+              `${at(r.line)}: ${a.name}의 레이블 ${k}에 템플릿(${clip(v, 40)})이 있습니다. 레이블은 알림의 이름표라 값이 바뀔 때마다 새 알림이 생깁니다. 바뀌는 값은 어노테이션에 두세요`,
+              `${at(r.line)}: ${a.name}'s label ${k} holds a template (${clip(v, 40)}); labels identify an alert, so every new value makes a new alert. Put changing values in annotations`,
+            ),
+          );
       }
     }
   }
@@ -365,11 +496,45 @@ function checkRestIntact(model: Model, run: Run): CheckVerdict {
     }
     const labels = model.labelsOf(rec);
     const lost = labels ? keep.filter((l) => !labels.has(l)) : [];
-    if (lost.length) names.push(m(`${at(rules[0]!.line)}: 기록 규칙 ${rec}가 ${lost.join(', ')} 레이블을 잃었습니다. 대시보드가 그 레이블로 나눕니다`, `${at(rules[0]!.line)}: the recording rule ${rec} no longer keeps ${lost.join(', ')}, which the dashboards split by`));
+    if (lost.length)
+      names.push(
+        m(
+          `${at(rules[0]!.line)}: 기록 규칙 ${rec}가 ${lost.join(', ')} 레이블을 잃었습니다. 대시보드가 그 레이블로 나눕니다`,
+          `${at(rules[0]!.line)}: the recording rule ${rec} no longer keeps ${lost.join(', ')}, which the dashboards split by`,
+        ),
+      );
   }
-  const joined = (xs: B[]) => m(xs.slice(0, 4).map((x) => `${x.ko}.`).join(' ') + (xs.length > 4 ? ` (외 ${xs.length - 4}건)` : ''), xs.slice(0, 4).map((x) => `${x.en}.`).join(' ') + (xs.length > 4 ? ` (and ${xs.length - 4} more)` : ''));
-  const targetDown = behaviour.every((p) => p.ok) ? { ok: true, message: '' } : { ok: false, message: m(`고장 나지 않았던 ShopTargetDown: ${behaviour.filter((p) => !p.ok).map((p) => (typeof p.message === 'string' ? p.message : p.message.ko)).join(' ')}`, `ShopTargetDown, which was not broken: ${behaviour.filter((p) => !p.ok).map((p) => (typeof p.message === 'string' ? p.message : p.message.en)).join(' ')}`) };
-  return partial('rest-intact', POINTS['rest-intact'], [targetDown, { ok: names.length === 0, message: joined(names) }, { ok: meta.length === 0, message: joined(meta) }]);
+  const joined = (xs: B[]) =>
+    m(
+      xs
+        .slice(0, 4)
+        .map((x) => `${x.ko}.`)
+        .join(' ') + (xs.length > 4 ? ` (외 ${xs.length - 4}건)` : ''),
+      xs
+        .slice(0, 4)
+        .map((x) => `${x.en}.`)
+        .join(' ') + (xs.length > 4 ? ` (and ${xs.length - 4} more)` : ''),
+    );
+  const targetDown = behaviour.every((p) => p.ok)
+    ? { ok: true, message: '' }
+    : {
+        ok: false,
+        message: m(
+          `고장 나지 않았던 ShopTargetDown: ${behaviour
+            .filter((p) => !p.ok)
+            .map((p) => (typeof p.message === 'string' ? p.message : p.message.ko))
+            .join(' ')}`,
+          `ShopTargetDown, which was not broken: ${behaviour
+            .filter((p) => !p.ok)
+            .map((p) => (typeof p.message === 'string' ? p.message : p.message.en))
+            .join(' ')}`,
+        ),
+      };
+  return partial('rest-intact', POINTS['rest-intact'], [
+    targetDown,
+    { ok: names.length === 0, message: joined(names) },
+    { ok: meta.length === 0, message: joined(meta) },
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

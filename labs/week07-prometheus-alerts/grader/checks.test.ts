@@ -31,14 +31,18 @@ const PROMTOOL = process.env.PROMTOOL ?? '/usr/bin/promtool';
 const REC_FILE = path.join(LAB, 'grader', 'testdata', 'promtool-recordings.json');
 /** The promtool the grader image has (grader/Dockerfile): only that version's answers are the grader's answers. */
 const GRADER_PROMTOOL = /\bversion 3\.5\.\d+/;
-const hostVersion = fs.existsSync(PROMTOOL) ? spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' }).stdout ?? '' : '';
+const hostVersion = fs.existsSync(PROMTOOL) ? (spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' }).stdout ?? '') : '';
 // Run it for real only where the host's promtool is the grader's version: Debian 12's own (2.42, installed on the
 // host by the deploy-files check) refuses Prometheus 3 syntax the grader accepts, and would make these tests lie.
 const REAL = GRADER_PROMTOOL.test(hostVersion) && process.env.PROMTOOL_REPLAY !== '1';
 const recordings: Record<string, RunResult> = fs.existsSync(REC_FILE) ? JSON.parse(fs.readFileSync(REC_FILE, 'utf8')) : {};
 const used: Record<string, RunResult> = {};
 const keyOf = (args: string[], files: Record<string, string>) =>
-  crypto.createHash('sha256').update(JSON.stringify([args, Object.entries(files).sort(([a], [b]) => a.localeCompare(b))])).digest('hex').slice(0, 32);
+  crypto
+    .createHash('sha256')
+    .update(JSON.stringify([args, Object.entries(files).sort(([a], [b]) => a.localeCompare(b))]))
+    .digest('hex')
+    .slice(0, 32);
 const real = promtoolRunner(PROMTOOL);
 const runner: Runner = async (args, files, timeoutMs) => {
   const key = keyOf(args, files);
@@ -54,7 +58,11 @@ const runner: Runner = async (args, files, timeoutMs) => {
 afterAll(() => {
   if (REAL && process.env.UPDATE_PROMTOOL_RECORDINGS === '1') {
     // Only what this run asked for: answers of an older promtool, or for files no test uses any more, are dropped.
-    const sorted = Object.fromEntries(Object.keys(used).sort().map((k) => [k, used[k]!]));
+    const sorted = Object.fromEntries(
+      Object.keys(used)
+        .sort()
+        .map((k) => [k, used[k]!]),
+    );
     fs.writeFileSync(REC_FILE, JSON.stringify(sorted, null, 1) + '\n');
   }
 });
@@ -64,12 +72,25 @@ const T = 60_000;
 
 function load(rel: string): Submission {
   const p = path.join(LAB, rel);
-  if (fs.statSync(p).isDirectory()) return new Submission(new Map(fs.readdirSync(p).filter((f) => f !== 'expect.json').map((f) => [f, fs.readFileSync(path.join(p, f))])));
+  if (fs.statSync(p).isDirectory())
+    return new Submission(
+      new Map(
+        fs
+          .readdirSync(p)
+          .filter((f) => f !== 'expect.json')
+          .map((f) => [f, fs.readFileSync(path.join(p, f))]),
+      ),
+    );
   return new Submission(new Map([['alerts.yml', fs.readFileSync(p)]]));
 }
-const sub = (files: Record<string, string | Buffer>) => new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
+const sub = (files: Record<string, string | Buffer>) =>
+  new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
 const total = (v: GraderVerdict) => Math.round(v.checks.reduce((s, c) => s + c.points, 0) * 100) / 100;
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const en = (m: unknown) => (typeof m === 'string' ? m : (m as { en: string }).en);
 const check = (v: GraderVerdict, id: string) => v.checks.find((c) => c.id === id)!;
 const solution = () => fs.readFileSync(path.join(LAB, 'solution', 'alerts.yml'), 'utf8');
@@ -105,7 +126,12 @@ describe('the manifest', () => {
 describe('the hidden scenarios', () => {
   const scenarios = loadScenarios(DATA);
   it('have incidents for each alert and several healthy stretches', () => {
-    expect(scenarios.filter((s) => s.kind === 'fires').map((s) => s.alert).sort()).toEqual(['HighErrorRate', 'HighLatencyP99', 'InstanceDown']);
+    expect(
+      scenarios
+        .filter((s) => s.kind === 'fires')
+        .map((s) => s.alert)
+        .sort(),
+    ).toEqual(['HighErrorRate', 'HighLatencyP99', 'InstanceDown']);
     expect(scenarios.filter((s) => s.kind === 'quiet').length).toBeGreaterThanOrEqual(3);
     for (const s of scenarios) expect(s.input_series.length).toBeGreaterThan(40);
   });
@@ -132,16 +158,34 @@ describe('promtool output', () => {
     });
     expect(out.success).toBe(false);
     expect([...out.failed.keys()]).toEqual(['HighErrorRate']);
-    const ev = parseTestOutput({ code: 1, timedOut: false, stdout: '', stderr: '  FAILED:\n    rule: HighErrorRate, time: 30s, err: found duplicate series for the match group {instance="a"} on the right hand-side of the operation: [{code="1"}, {code="2"}];many-to-many matching not allowed\n' });
-    expect(ev.evalErrors).toEqual([{ rule: 'HighErrorRate', time: '30s', err: 'found duplicate series for the match group {…} on the right hand-side of the operation: […]; many-to-many matching not allowed' }]);
+    const ev = parseTestOutput({
+      code: 1,
+      timedOut: false,
+      stdout: '',
+      stderr:
+        '  FAILED:\n    rule: HighErrorRate, time: 30s, err: found duplicate series for the match group {instance="a"} on the right hand-side of the operation: [{code="1"}, {code="2"}];many-to-many matching not allowed\n',
+    });
+    expect(ev.evalErrors).toEqual([
+      {
+        rule: 'HighErrorRate',
+        time: '30s',
+        err: 'found duplicate series for the match group {…} on the right hand-side of the operation: […]; many-to-many matching not allowed',
+      },
+    ]);
     expect(parseTestOutput({ code: 0, timedOut: false, stdout: 'Unit Testing:  x\n  SUCCESS\n', stderr: '' }).success).toBe(true);
     expect(stableError('a {x="1"} b [{y="2"}]')).toBe('a {…} b […]');
   });
 
-  it('adds the rule\'s line where promtool only counts rules', () => {
+  it("adds the rule's line where promtool only counts rules", () => {
     const rf = loadRuleFile(load('cases/broken-template'));
-    const lines = promtoolLines(rf, 'Checking alerts.yml\n  FAILED:\nalerts.yml: group "api-alerts", rule 2, "HighErrorRate": annotation "description": template: x\n');
-    const line = solution().split('\n').findIndex((l) => l.includes('- alert: HighErrorRate')) + 1;
+    const lines = promtoolLines(
+      rf,
+      'Checking alerts.yml\n  FAILED:\nalerts.yml: group "api-alerts", rule 2, "HighErrorRate": annotation "description": template: x\n',
+    );
+    const line =
+      solution()
+        .split('\n')
+        .findIndex((l) => l.includes('- alert: HighErrorRate')) + 1;
     expect(lines).toEqual([`alerts.yml: group "api-alerts", rule 2, "HighErrorRate": annotation "description": template: x (alerts.yml:${line})`]);
   });
 });
@@ -163,7 +207,13 @@ describe('PromQL analysis', () => {
   });
   it('reads ranges, aggregations and quantiles', () => {
     const p = parsePromQL('histogram_quantile((0.99), sum by (job, le) (rate(x_bucket{job="api"}[300s] offset 1m)))');
-    expect(p.selectors[0]).toMatchObject({ name: 'x_bucket', fn: 'rate', rangeSec: 300, quantiles: [0.99], aggs: [{ op: 'sum', by: ['job', 'le'], without: null }] });
+    expect(p.selectors[0]).toMatchObject({
+      name: 'x_bucket',
+      fn: 'rate',
+      rangeSec: 300,
+      quantiles: [0.99],
+      aggs: [{ op: 'sum', by: ['job', 'le'], without: null }],
+    });
     expect(p.selectors[0]!.matchers).toEqual([{ label: 'job', op: '=', value: 'api' }]);
   });
   it('tells which code matchers select the 5xx', () => {
@@ -182,7 +232,8 @@ describe('PromQL analysis', () => {
     expect(parseDuration('')).toBeNull();
   });
   it('maps an offset in an expression to the file, for every kind of YAML scalar', () => {
-    const text = 'groups:\n  - name: g\n    rules:\n      - record: a\n        expr: |\n          sum(\n            foo bar)\n      - record: b\n        expr: >\n          sum(\n          foo bar)\n      - record: c\n        expr: "sum(foo bar)"\n      - record: d\n        expr: sum(foo\n          bar)\n';
+    const text =
+      'groups:\n  - name: g\n    rules:\n      - record: a\n        expr: |\n          sum(\n            foo bar)\n      - record: b\n        expr: >\n          sum(\n          foo bar)\n      - record: c\n        expr: "sum(foo bar)"\n      - record: d\n        expr: sum(foo\n          bar)\n';
     const rf = loadRuleFile(sub({ 'alerts.yml': text }));
     const got = rf.rules.map((r) => rf.exprPos(r.expr!, r.expr!.text.indexOf('bar')));
     expect(got).toEqual([
@@ -194,7 +245,8 @@ describe('PromQL analysis', () => {
     expect(exprOffsetInFile(text, rf.rules[0]!.expr!, 0)).toBe(text.indexOf('sum('));
   });
   it('reads YAML merge keys as Prometheus does', () => {
-    const text = 'groups:\n  - name: g\n    rules:\n      - &base\n        alert: A\n        expr: up == 0\n        for: 1m\n        labels: { severity: critical }\n        annotations: { summary: s, description: d }\n      - <<: *base\n        alert: B\n        expr: up == 2\n';
+    const text =
+      'groups:\n  - name: g\n    rules:\n      - &base\n        alert: A\n        expr: up == 0\n        for: 1m\n        labels: { severity: critical }\n        annotations: { summary: s, description: d }\n      - <<: *base\n        alert: B\n        expr: up == 2\n';
     const rf = loadRuleFile(sub({ 'alerts.yml': text }));
     expect(rf.rules.map((r) => [r.name, r.expr?.text, r.forText, r.labels?.get('severity'), r.annotations?.get('description'), r.line])).toEqual([
       ['A', 'up == 0', '1m', 'critical', 'd', 5],
@@ -210,7 +262,7 @@ describe('PromQL analysis', () => {
 
 describe('week07 grader', () => {
   it(
-    'the solution gets full marks, as a valid grader output in the manifest\'s order',
+    "the solution gets full marks, as a valid grader output in the manifest's order",
     async () => {
       const v = await grade(load('solution'), config);
       expect(() => graderOutput.parse(v)).not.toThrow();
@@ -275,7 +327,8 @@ describe('week07 grader', () => {
     'accepts current Prometheus 3 rule syntax: group labels (a group severity counts), query_offset, keep_firing_for, quoted UTF-8 names',
     async () => {
       const text = fs.readFileSync(path.join(LAB, 'variants', 'prometheus3-group-labels', 'alerts.yml'), 'utf8');
-      for (const feature of ['query_offset:', 'keep_firing_for:', '    labels:\n      severity:', '{"up", job="api"}', '"code"=~']) expect(text).toContain(feature);
+      for (const feature of ['query_offset:', 'keep_firing_for:', '    labels:\n      severity:', '{"up", job="api"}', '"code"=~'])
+        expect(text).toContain(feature);
       const v = await grade(sub({ 'alerts.yml': text }), config);
       expect(check(v, 'promtool-check').passed).toBe(true);
       expect(check(v, 'labels-annotations').passed).toBe(true);
@@ -312,10 +365,12 @@ describe('week07 grader', () => {
   );
 
   it(
-    'reports promtool\'s message with its line numbers',
+    "reports promtool's message with its line numbers",
     async () => {
       const v = await grade(load('cases/unclosed-paren'), config);
-      expect(en(check(v, 'promtool-check').message)).toMatch(/alerts\.yml: 22:15: group "api-alerts", rule 2, "HighErrorRate": could not parse expression: .*unclosed left parenthesis/);
+      expect(en(check(v, 'promtool-check').message)).toMatch(
+        /alerts\.yml: 22:15: group "api-alerts", rule 2, "HighErrorRate": could not parse expression: .*unclosed left parenthesis/,
+      );
       expect(en(check(v, 'promql').message)).toMatch(/^alerts\.yml:26:\d+: PromQL syntax error in alert HighErrorRate/);
       expect(en(check(v, 'fires').message)).toMatch(/did not run/);
     },
@@ -366,7 +421,10 @@ describe('week07 grader', () => {
   it(
     'a recording rule may not write ALERTS',
     async () => {
-      const text = solution().replace('  - name: api-alerts\n', '  - name: spoof\n    rules:\n      - record: ALERTS\n        expr: vector(1)\n        labels:\n          alertname: HighErrorRate\n          alertstate: firing\n  - name: api-alerts\n');
+      const text = solution().replace(
+        '  - name: api-alerts\n',
+        '  - name: spoof\n    rules:\n      - record: ALERTS\n        expr: vector(1)\n        labels:\n          alertname: HighErrorRate\n          alertstate: firing\n  - name: api-alerts\n',
+      );
       const v = await grade(sub({ 'alerts.yml': text }), config);
       expect(failed(v)).toEqual(['fires', 'quiet']);
       expect(en(check(v, 'fires').message)).toMatch(/alerts\.yml:\d+: ALERTS is where Prometheus records alert states/);
@@ -386,7 +444,7 @@ describe('week07 grader', () => {
   );
 });
 
-describe('promtool failures that are not the learner\'s', () => {
+describe("promtool failures that are not the learner's", () => {
   it('a missing promtool is a grader error, not a score', async () => {
     const cfg = { ...config, runner: promtoolRunner('/nonexistent/promtool') };
     await expect(grade(load('solution'), cfg)).rejects.toThrow(/promtool is not available/);
@@ -435,7 +493,10 @@ describe('submissions that cannot be graded', () => {
     }
   });
   it('a rule file with no rules is graded, not refused', async () => {
-    const v = await grade(sub({ 'alerts.yml': 'groups: []\n' }), { ...config, runner: async () => ({ code: 0, stdout: 'SUCCESS: 0 rules found', stderr: '', timedOut: false }) });
+    const v = await grade(sub({ 'alerts.yml': 'groups: []\n' }), {
+      ...config,
+      runner: async () => ({ code: 0, stdout: 'SUCCESS: 0 rules found', stderr: '', timedOut: false }),
+    });
     expect(v.gradable).toBe(true);
     expect(total(v)).toBe(2); // promtool accepts it; nothing else can pass
   });
@@ -450,7 +511,8 @@ describe('hostile input', () => {
     );
 
   it('a YAML alias bomb is refused', async () => {
-    const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ngroups: [*f]\n';
+    const bomb =
+      'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ngroups: [*f]\n';
     expect((await notGradable(sub({ 'alerts.yml': bomb }), cfg)).en).toMatch(/YAML bomb|alias/i);
   });
 
@@ -463,7 +525,14 @@ describe('hostile input', () => {
 
   it('huge and deeply nested expressions are graded, not crashed on', async () => {
     const rule = (expr: string) => `groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: '${expr}'\n`;
-    for (const expr of ['('.repeat(9000) + 'up' + ')'.repeat(9000), 'up' + ' + up'.repeat(3000), '-'.repeat(19_000) + '1', 'sum(' + 'x_total{a="b"},'.repeat(1200) + ')', 'sum('.repeat(2000) + 'x_total + x_total' + ')'.repeat(2000), '('.repeat(30_000)]) {
+    for (const expr of [
+      '('.repeat(9000) + 'up' + ')'.repeat(9000),
+      'up' + ' + up'.repeat(3000),
+      '-'.repeat(19_000) + '1',
+      'sum(' + 'x_total{a="b"},'.repeat(1200) + ')',
+      'sum('.repeat(2000) + 'x_total + x_total' + ')'.repeat(2000),
+      '('.repeat(30_000),
+    ]) {
       const t = Date.now();
       expect(await outcome(sub({ 'alerts.yml': rule(expr) }))).toBe('graded');
       expect(Date.now() - t).toBeLessThan(5000);
@@ -482,19 +551,26 @@ describe('hostile input', () => {
   });
 
   it('recording rules that read each other in a cycle are answered', async () => {
-    const text = 'groups:\n  - name: g\n    rules:\n      - record: a:x\n        expr: b:x\n      - record: b:x\n        expr: a:x\n      - alert: HighErrorRate\n        expr: a:x > 0.05\n        for: 5m\n';
+    const text =
+      'groups:\n  - name: g\n    rules:\n      - record: a:x\n        expr: b:x\n      - record: b:x\n        expr: a:x\n      - alert: HighErrorRate\n        expr: a:x > 0.05\n        for: 5m\n';
     expect(await outcome(sub({ 'alerts.yml': text }))).toBe('graded');
   });
 
   it('prototype keys do not pollute', async () => {
-    const text = 'groups:\n  - name: __proto__\n    rules:\n      - alert: constructor\n        expr: up == 0\n        labels:\n          __proto__: x\n          severity: critical\n        annotations: { toString: a, summary: s, description: d }\n';
+    const text =
+      'groups:\n  - name: __proto__\n    rules:\n      - alert: constructor\n        expr: up == 0\n        labels:\n          __proto__: x\n          severity: critical\n        annotations: { toString: a, summary: s, description: d }\n';
     expect(await outcome(sub({ 'alerts.yml': text }))).toBe('graded');
     expect(({} as Record<string, unknown>).severity).toBeUndefined();
   });
 });
 
 /** A promtool that accepts every file and every test: for the static checks, where the hidden scenarios are beside the point. */
-const accepting: Runner = async (args) => ({ code: 0, stdout: args[0] === 'check' ? 'SUCCESS: 4 rules found\n' : 'Unit Testing:  scenario.test.yml\n  SUCCESS\n', stderr: '', timedOut: false });
+const accepting: Runner = async (args) => ({
+  code: 0,
+  stdout: args[0] === 'check' ? 'SUCCESS: 4 rules found\n' : 'Unit Testing:  scenario.test.yml\n  SUCCESS\n',
+  stderr: '',
+  timedOut: false,
+});
 
 describe('equivalent forms of the three alerts (static checks)', () => {
   const rule = (name: string, expr: string, forText: string) =>
@@ -514,7 +590,10 @@ describe('equivalent forms of the three alerts (static checks)', () => {
     ['increase()', 'sum(increase(http_requests_total{code=~"5.."}[5m])) / sum(increase(http_requests_total[5m])) > 0.05'],
     ['300s window', 'sum(rate(http_requests_total{code=~"5.."}[300s])) / sum(rate(http_requests_total[300s])) > 0.05'],
     ['sum by (job) with on(job)', 'sum by (job) (rate(http_requests_total{code=~"5.."}[5m])) / on(job) sum by (job) (rate(http_requests_total[5m])) > 0.05'],
-    ['sum without (instance, code)', 'sum without (instance, code) (rate(http_requests_total{code=~"5.."}[5m])) / sum without (instance, code) (rate(http_requests_total[5m])) > 0.05'],
+    [
+      'sum without (instance, code)',
+      'sum without (instance, code) (rate(http_requests_total{code=~"5.."}[5m])) / sum without (instance, code) (rate(http_requests_total[5m])) > 0.05',
+    ],
   ])('error rate as %s is accepted', async (_, expr) => {
     expect((await requiredOf(file(expr, LAT))).passed).toBe(true);
   });
@@ -544,7 +623,11 @@ describe('equivalent forms of the three alerts (static checks)', () => {
   });
 
   it.each([
-    ['per instance (no sum)', 'histogram_quantile(0.99, rate(http_request_duration_seconds_bucket[5m])) > 0.5', /does not sum the per-instance buckets while keeping le/],
+    [
+      'per instance (no sum)',
+      'histogram_quantile(0.99, rate(http_request_duration_seconds_bucket[5m])) > 0.5',
+      /does not sum the per-instance buckets while keeping le/,
+    ],
     ['le dropped', 'histogram_quantile(0.99, sum by (job) (rate(http_request_duration_seconds_bucket[5m]))) > 0.5', /keeping le/],
     ['p95', 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 0.5', /99th percentile/],
   ])('latency %s is refused, saying why', async (_, expr, why) => {
@@ -556,14 +639,19 @@ describe('equivalent forms of the three alerts (static checks)', () => {
   it('reads for: in any spelling of the same duration, and names a different one', async () => {
     expect((await requiredOf(file(ERR, LAT, 'up{job="api"} == 0', ['60s', '300s', '600s']))).passed).toBe(true);
     expect((await requiredOf(file(ERR, LAT, 'up{job="api"} == 0', ['1m', '5m', '0h10m']))).passed).toBe(true);
-    expect(en((await requiredOf(file(ERR, LAT, 'up{job="api"} == 0', ['1m', '5m', '2m']))).message)).toMatch(/for is 2m at alerts\.yml:\d+ \(it should be 10m\)/);
+    expect(en((await requiredOf(file(ERR, LAT, 'up{job="api"} == 0', ['1m', '5m', '2m']))).message)).toMatch(
+      /for is 2m at alerts\.yml:\d+ \(it should be 10m\)/,
+    );
   });
 
   it('counts a severity set on the rule group (Prometheus 3 group labels)', async () => {
-    const text = 'groups:\n  - name: g\n    labels:\n      severity: critical\n    rules:\n      - alert: InstanceDown\n        expr: up == 0\n        for: 1m\n        annotations: { summary: s, description: d }\n';
+    const text =
+      'groups:\n  - name: g\n    labels:\n      severity: critical\n    rules:\n      - alert: InstanceDown\n        expr: up == 0\n        for: 1m\n        annotations: { summary: s, description: d }\n';
     expect(check(await grade(sub({ 'alerts.yml': text }), { ...config, runner: accepting }), 'labels-annotations').passed).toBe(true);
     const without = text.replace('    labels:\n      severity: critical\n', '');
-    expect(en(check(await grade(sub({ 'alerts.yml': without }), { ...config, runner: accepting }), 'labels-annotations').message)).toMatch(/has no labels\.severity/);
+    expect(en(check(await grade(sub({ 'alerts.yml': without }), { ...config, runner: accepting }), 'labels-annotations').message)).toMatch(
+      /has no labels\.severity/,
+    );
   });
 
   it.each([

@@ -13,7 +13,18 @@
  *
  * promtool is reached only through a Runner (scenarios.ts), so the unit tests can point it at /usr/bin/promtool.
  */
-import { reporter, msg as m, fail, partial, pass, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import {
+  reporter,
+  msg as m,
+  fail,
+  partial,
+  pass,
+  type CheckVerdict,
+  type GradeContext,
+  type GraderVerdict,
+  type Msg,
+  type Submission,
+} from '../../../grader-kit/index';
 import { codeSplit, counterUseOk, isCounter, parsePromQL, type Agg, type Parsed } from '../../../grader-kit/promql';
 import { loadRuleFile, parseDuration, removeRules, RULE_FILE, type Rule, type RuleFile } from './rules';
 import { loadScenarios, parseTestOutput, testFile, type Runner, type Scenario } from '../../../grader-kit/promtool';
@@ -112,9 +123,11 @@ class Model {
     seen.add(rule);
     const out: RateUse[] = [];
     for (const s of this.parsed.get(rule)?.selectors ?? []) {
-      if (s.name && (s.fn === 'rate' || s.fn === 'irate' || s.fn === 'increase')) out.push({ metric: s.name, fn: s.fn, rangeSec: s.rangeSec, aggs: s.aggs, quantiles: s.quantiles });
+      if (s.name && (s.fn === 'rate' || s.fn === 'irate' || s.fn === 'increase'))
+        out.push({ metric: s.name, fn: s.fn, rangeSec: s.rangeSec, aggs: s.aggs, quantiles: s.quantiles });
       for (const rec of s.name ? (this.records.get(s.name) ?? []) : []) {
-        for (const u of this.rateUses(rec, depth + 1, new Set(seen))) out.push({ ...u, aggs: [...u.aggs, ...s.aggs], quantiles: [...u.quantiles, ...s.quantiles] });
+        for (const u of this.rateUses(rec, depth + 1, new Set(seen)))
+          out.push({ ...u, aggs: [...u.aggs, ...s.aggs], quantiles: [...u.quantiles, ...s.quantiles] });
         if (out.length > 1000) return out;
       }
     }
@@ -130,7 +143,13 @@ async function checkPromtool(rf: RuleFile, runner: Runner, timeoutMs: number): P
   const r = await runner(['check', 'rules', RULE_FILE], { [RULE_FILE]: rf.text }, timeoutMs);
   if (r.code === null && !r.timedOut && /could not start/.test(r.stderr)) throw new Error(`promtool is not available: ${r.stderr}`);
   if (r.timedOut) {
-    return fail(id, m(`promtool check rules가 ${timeoutMs / 1000}초 안에 끝나지 않았습니다. ${RULE_FILE}이 지나치게 크거나 복잡합니다.`, `promtool check rules did not finish within ${timeoutMs / 1000} s: ${RULE_FILE} is too large or complex.`));
+    return fail(
+      id,
+      m(
+        `promtool check rules가 ${timeoutMs / 1000}초 안에 끝나지 않았습니다. ${RULE_FILE}이 지나치게 크거나 복잡합니다.`,
+        `promtool check rules did not finish within ${timeoutMs / 1000} s: ${RULE_FILE} is too large or complex.`,
+      ),
+    );
   }
   if (r.code === 0) return pass(id, POINTS[id]);
   const lines = promtoolLines(rf, `${r.stdout}\n${r.stderr}`);
@@ -186,7 +205,10 @@ function checkPromQL(rf: RuleFile, parsed: Map<Rule, Parsed>): CheckVerdict {
       const nearEn = near ? `near "${near}"` : 'at the end of the expression';
       parts.push({
         ok: false,
-        message: m(`${RULE_FILE}:${pos.line}:${pos.col}: ${what}의 PromQL 문법 오류 (${nearKo}).`, `${RULE_FILE}:${pos.line}:${pos.col}: PromQL syntax error in ${what}, ${nearEn}.`),
+        message: m(
+          `${RULE_FILE}:${pos.line}:${pos.col}: ${what}의 PromQL 문법 오류 (${nearKo}).`,
+          `${RULE_FILE}:${pos.line}:${pos.col}: PromQL syntax error in ${what}, ${nearEn}.`,
+        ),
       });
       continue;
     }
@@ -228,7 +250,9 @@ function checkRequired(model: Model): CheckVerdict {
     const rules = model.alerts(req.name);
     if (rules.length === 0) {
       const similar = model.rf.rules.find((r) => r.kind === 'alert' && r.name.toLowerCase() === req.name.toLowerCase());
-      const hint = similar ? m(` (${at(similar.line)}의 ${similar.name}은 대소문자가 다릅니다)`, ` (${similar.name} at ${at(similar.line)} differs in case)`) : m('', '');
+      const hint = similar
+        ? m(` (${at(similar.line)}의 ${similar.name}은 대소문자가 다릅니다)`, ` (${similar.name} at ${at(similar.line)} differs in case)`)
+        : m('', '');
       return { ok: false, message: m(`${RULE_FILE}에 ${req.name} 알림이 없습니다${hint.ko}.`, `${RULE_FILE} has no alert named ${req.name}${hint.en}.`) };
     }
     // With several rules of that name, the best one counts.
@@ -241,7 +265,10 @@ function checkRequired(model: Model): CheckVerdict {
     const where = at(best!.rule.line);
     return {
       ok: false,
-      message: m(`${req.name} (${where}): ${best!.problems.map((p) => p.ko).join('; ')}.`, `${req.name} (${where}): ${best!.problems.map((p) => p.en).join('; ')}.`),
+      message: m(
+        `${req.name} (${where}): ${best!.problems.map((p) => p.ko).join('; ')}.`,
+        `${req.name} (${where}): ${best!.problems.map((p) => p.en).join('; ')}.`,
+      ),
     };
   });
   return partial(id, POINTS[id], parts);
@@ -253,8 +280,14 @@ function requiredProblems(model: Model, rule: Rule, req: (typeof REQUIRED)[numbe
   if (forSec !== req.forSec) {
     problems.push(
       rule.forText === null
-        ? m(`for가 없어 조건이 한 번만 맞아도 바로 알립니다 (for: ${req.forText}이어야 합니다)`, `it has no for, so it fires the moment the condition holds once (it should be for: ${req.forText})`)
-        : m(`for가 ${rule.forText}입니다 (${at(rule.forLine)}, ${req.forText}이어야 합니다)`, `for is ${rule.forText} at ${at(rule.forLine)} (it should be ${req.forText})`),
+        ? m(
+            `for가 없어 조건이 한 번만 맞아도 바로 알립니다 (for: ${req.forText}이어야 합니다)`,
+            `it has no for, so it fires the moment the condition holds once (it should be for: ${req.forText})`,
+          )
+        : m(
+            `for가 ${rule.forText}입니다 (${at(rule.forLine)}, ${req.forText}이어야 합니다)`,
+            `for is ${rule.forText} at ${at(rule.forLine)} (it should be ${req.forText})`,
+          ),
     );
   }
   if (!rule.expr) return [...problems, m('expr이 없습니다', 'it has no expr')];
@@ -268,27 +301,63 @@ function requiredProblems(model: Model, rule: Rule, req: (typeof REQUIRED)[numbe
     const reqs = uses.filter((u) => u.metric === 'http_requests_total');
     const windowed = reqs.filter((u) => u.fn !== 'irate');
     if (reqs.length > 0 && windowed.length === 0) {
-      problems.push(m('irate()는 구간의 마지막 두 샘플만 보므로 "최근 5분 동안"의 비율이 아닙니다. 구간 전체를 보는 함수를 쓰세요', 'irate() looks only at the last two samples of its window, so it does not measure "over the last 5 minutes"; use a function that covers the whole window'));
+      problems.push(
+        m(
+          'irate()는 구간의 마지막 두 샘플만 보므로 "최근 5분 동안"의 비율이 아닙니다. 구간 전체를 보는 함수를 쓰세요',
+          'irate() looks only at the last two samples of its window, so it does not measure "over the last 5 minutes"; use a function that covers the whole window',
+        ),
+      );
     } else if (!windowed.some((u) => u.rangeSec === 300)) {
-      problems.push(m('http_requests_total의 증가 속도를 5분 구간으로 재지 않습니다 (요청 카운터를 5분 창으로 읽으세요)', 'it does not measure http_requests_total over a 5-minute window (read the request counter over a 5m range)'));
+      problems.push(
+        m(
+          'http_requests_total의 증가 속도를 5분 구간으로 재지 않습니다 (요청 카운터를 5분 창으로 읽으세요)',
+          'it does not measure http_requests_total over a 5-minute window (read the request counter over a 5m range)',
+        ),
+      );
     }
-    if (!reqs.some((u) => u.aggs.some((a) => a.op === 'sum'))) problems.push(m('인스턴스·코드별 속도를 sum으로 합치지 않아 서비스 전체의 비율이 되지 않습니다', 'it does not add up the per-instance, per-code rates with sum, so it is not the ratio of the whole service'));
-    const splits = selectors.filter((s) => s.name === 'http_requests_total' || (s.name !== null && model.records.has(s.name))).flatMap((s) => s.matchers.map(codeSplit)).filter((x) => x !== null);
+    if (!reqs.some((u) => u.aggs.some((a) => a.op === 'sum')))
+      problems.push(
+        m(
+          '인스턴스·코드별 속도를 sum으로 합치지 않아 서비스 전체의 비율이 되지 않습니다',
+          'it does not add up the per-instance, per-code rates with sum, so it is not the ratio of the whole service',
+        ),
+      );
+    const splits = selectors
+      .filter((s) => s.name === 'http_requests_total' || (s.name !== null && model.records.has(s.name)))
+      .flatMap((s) => s.matchers.map(codeSplit))
+      .filter((x) => x !== null);
     if (splits.length === 0) {
       const mixed = selectors.some((s) => s.matchers.some((mt) => mt.label === 'code'));
       problems.push(
         mixed
-          ? m('code 선택자가 5xx와 나머지를 정확히 나누지 않습니다 (모든 5xx는 오류이고, 4xx나 2xx는 오류가 아닙니다)', 'the code matcher does not split the 5xx codes from the rest exactly (every 5xx is an error; 4xx and 2xx are not)')
+          ? m(
+              'code 선택자가 5xx와 나머지를 정확히 나누지 않습니다 (모든 5xx는 오류이고, 4xx나 2xx는 오류가 아닙니다)',
+              'the code matcher does not split the 5xx codes from the rest exactly (every 5xx is an error; 4xx and 2xx are not)',
+            )
           : m('code 레이블로 5xx 응답을 고르는 부분이 없습니다', 'nothing picks the 5xx responses with the code label'),
       );
     }
   } else {
     const buckets = uses.filter((u) => u.metric === 'http_request_duration_seconds_bucket');
     const windowed = buckets.filter((u) => u.fn !== 'irate');
-    if (buckets.length > 0 && windowed.length === 0) problems.push(m('irate()는 마지막 두 샘플만 보므로 "최근 5분 동안"의 지연이 아닙니다', 'irate() looks only at the last two samples, so it does not measure latency "over the last 5 minutes"'));
-    else if (!windowed.some((u) => u.rangeSec === 300)) problems.push(m('지연 히스토그램 버킷을 5분 구간으로 재지 않습니다', 'it does not read the latency histogram buckets over a 5-minute window'));
-    if (!windowed.some((u) => u.quantiles.some((x) => x === 0.99))) problems.push(m('히스토그램에서 99번째 백분위수(0.99)를 구하지 않습니다', 'it does not compute the 99th percentile (0.99) from the histogram'));
-    if (!windowed.some((u) => u.aggs[0]?.op === 'sum' && keepsLe(u.aggs[0]))) problems.push(m('인스턴스별 버킷을 le를 남긴 채 sum으로 합치지 않습니다 (서비스 전체의 백분위수여야 하고, histogram_quantile은 le 레이블이 필요합니다)', 'it does not sum the per-instance buckets while keeping le (the percentile is the whole service\'s, and histogram_quantile needs the le label)'));
+    if (buckets.length > 0 && windowed.length === 0)
+      problems.push(
+        m(
+          'irate()는 마지막 두 샘플만 보므로 "최근 5분 동안"의 지연이 아닙니다',
+          'irate() looks only at the last two samples, so it does not measure latency "over the last 5 minutes"',
+        ),
+      );
+    else if (!windowed.some((u) => u.rangeSec === 300))
+      problems.push(m('지연 히스토그램 버킷을 5분 구간으로 재지 않습니다', 'it does not read the latency histogram buckets over a 5-minute window'));
+    if (!windowed.some((u) => u.quantiles.some((x) => x === 0.99)))
+      problems.push(m('히스토그램에서 99번째 백분위수(0.99)를 구하지 않습니다', 'it does not compute the 99th percentile (0.99) from the histogram'));
+    if (!windowed.some((u) => u.aggs[0]?.op === 'sum' && keepsLe(u.aggs[0])))
+      problems.push(
+        m(
+          '인스턴스별 버킷을 le를 남긴 채 sum으로 합치지 않습니다 (서비스 전체의 백분위수여야 하고, histogram_quantile은 le 레이블이 필요합니다)',
+          "it does not sum the per-instance buckets while keeping le (the percentile is the whole service's, and histogram_quantile needs the le label)",
+        ),
+      );
   }
   return problems;
 }
@@ -306,7 +375,10 @@ function checkLabels(rf: RuleFile): CheckVerdict {
     if (!r.annotations?.get('summary')?.trim()) missing.push('annotations.summary');
     if (!r.annotations?.get('description')?.trim()) missing.push('annotations.description');
     if (missing.length === 0) return { ok: true, message: '' };
-    return { ok: false, message: m(`${r.name} (${at(r.line)})에 ${missing.join(', ')}이(가) 없습니다.`, `${r.name} (${at(r.line)}) has no ${missing.join(', ')}.`) };
+    return {
+      ok: false,
+      message: m(`${r.name} (${at(r.line)})에 ${missing.join(', ')}이(가) 없습니다.`, `${r.name} (${at(r.line)}) has no ${missing.join(', ')}.`),
+    };
   });
   return partial(id, POINTS[id], parts);
 }
@@ -329,11 +401,21 @@ async function runScenarios(model: Model, config: GradeConfig, loads: boolean, d
   const fires = scenarios.filter((s) => s.kind === 'fires');
   const quiet = scenarios.filter((s) => s.kind === 'quiet');
   if (!loads) {
-    return { notRun: m(`숨은 시나리오를 실행하지 못했습니다: Prometheus가 ${RULE_FILE}을 읽지 못합니다 (promtool check rules 결과를 보세요).`, `The hidden scenarios did not run: Prometheus cannot load ${RULE_FILE} (see the promtool check).`) };
+    return {
+      notRun: m(
+        `숨은 시나리오를 실행하지 못했습니다: Prometheus가 ${RULE_FILE}을 읽지 못합니다 (promtool check rules 결과를 보세요).`,
+        `The hidden scenarios did not run: Prometheus cannot load ${RULE_FILE} (see the promtool check).`,
+      ),
+    };
   }
   const spoof = model.rf.rules.find((r) => r.kind === 'record' && (r.name === 'ALERTS' || r.name === 'ALERTS_FOR_STATE'));
   if (spoof) {
-    return { notRun: m(`${at(spoof.line)}: ${spoof.name}은 Prometheus가 알림 상태를 기록하는 이름이라 기록 규칙에 쓸 수 없습니다.`, `${at(spoof.line)}: ${spoof.name} is where Prometheus records alert states; a recording rule may not write it.`) };
+    return {
+      notRun: m(
+        `${at(spoof.line)}: ${spoof.name}은 Prometheus가 알림 상태를 기록하는 이름이라 기록 규칙에 쓸 수 없습니다.`,
+        `${at(spoof.line)}: ${spoof.name} is where Prometheus records alert states; a recording rule may not write it.`,
+      ),
+    };
   }
   const present = REQUIRED.map((r) => r.name).filter((n) => model.alerts(n).length > 0);
   const results: ScenarioResult[] = [];
@@ -354,10 +436,20 @@ function checkFires(run: ScenarioRun): CheckVerdict {
   const fireParts = fires.map((s) => {
     const r = results.find((x) => x.scenario === s)!;
     const t = title(s);
-    if (!r.tested.includes(s.alert!)) return { ok: false, message: m(`${t.ko}: ${RULE_FILE}에 ${s.alert} 알림이 없어 아무것도 울리지 않았습니다.`, `${t.en}: there is no ${s.alert} alert in ${RULE_FILE}, so nothing fired.`) };
+    if (!r.tested.includes(s.alert!))
+      return {
+        ok: false,
+        message: m(
+          `${t.ko}: ${RULE_FILE}에 ${s.alert} 알림이 없어 아무것도 울리지 않았습니다.`,
+          `${t.en}: there is no ${s.alert} alert in ${RULE_FILE}, so nothing fired.`,
+        ),
+      };
     const why = r.failed.get(s.alert!);
     if (!why) return { ok: true, message: '' };
-    return { ok: false, message: m(`${t.ko}: ${s.alert} (${lineOf(model, s.alert!)}): ${why.ko}`, `${t.en}: ${s.alert} (${lineOf(model, s.alert!)}): ${why.en}`) };
+    return {
+      ok: false,
+      message: m(`${t.ko}: ${s.alert} (${lineOf(model, s.alert!)}): ${why.ko}`, `${t.en}: ${s.alert} (${lineOf(model, s.alert!)}): ${why.en}`),
+    };
   });
   return partial('fires', POINTS.fires, fireParts);
 }
@@ -382,16 +474,27 @@ function checkQuiet(run: ScenarioRun): CheckVerdict {
   }
   const msgs: B[] = [...grouped.values()].map((g) => {
     const names = m(g.scenarios.map((s) => `"${s.name}" (${s.title.ko})`).join(', '), g.scenarios.map((s) => `"${s.name}" (${s.title.en})`).join(', '));
-    const lead = g.scenarios.length > 1 ? m(`숨은 시나리오 ${names.ko}`, `Hidden scenarios ${names.en}`) : m(`숨은 시나리오 ${names.ko}`, `Hidden scenario ${names.en}`);
+    const lead =
+      g.scenarios.length > 1 ? m(`숨은 시나리오 ${names.ko}`, `Hidden scenarios ${names.en}`) : m(`숨은 시나리오 ${names.ko}`, `Hidden scenario ${names.en}`);
     return m(`${lead.ko}: ${g.alert} (${lineOf(model, g.alert)}): ${g.why.ko}`, `${lead.en}: ${g.alert} (${lineOf(model, g.alert)}): ${g.why.en}`);
   });
   if (missing.length > 0) {
-    msgs.push(m(`${missing.join(', ')} 알림이 없어 조용히 있는지 확인할 수 없습니다.`, `${missing.join(', ')} ${missing.length > 1 ? 'are missing, so nothing shows they stay quiet' : 'is missing, so nothing shows it stays quiet'}.`));
+    msgs.push(
+      m(
+        `${missing.join(', ')} 알림이 없어 조용히 있는지 확인할 수 없습니다.`,
+        `${missing.join(', ')} ${missing.length > 1 ? 'are missing, so nothing shows they stay quiet' : 'is missing, so nothing shows it stays quiet'}.`,
+      ),
+    );
   }
   const quietPoints = quiet.length ? Math.round(((POINTS.quiet * sum) / quiet.length) * 100) / 100 : 0;
   return msgs.length === 0 && quiet.length > 0
     ? pass('quiet', POINTS.quiet)
-    : { id: 'quiet', points: Math.min(quietPoints, POINTS.quiet - 0.01), passed: false, message: { ko: msgs.map((x) => x.ko).join(' '), en: msgs.map((x) => x.en).join(' ') } };
+    : {
+        id: 'quiet',
+        points: Math.min(quietPoints, POINTS.quiet - 0.01),
+        passed: false,
+        message: { ko: msgs.map((x) => x.ko).join(' '), en: msgs.map((x) => x.en).join(' ') },
+      };
 }
 
 /**
@@ -409,14 +512,28 @@ async function runScenario(model: Model, runner: Runner, s: Scenario, tested: st
     if (remaining.length === 0) break;
     const left = deadline - Date.now();
     if (left < 500) {
-      for (const a of remaining) failed.set(a, m('시간 예산이 다 되어 이 시나리오를 실행하지 못했습니다 (규칙 평가가 너무 느립니다).', 'could not be tested: the time budget ran out (the rules are too slow to evaluate).'));
+      for (const a of remaining)
+        failed.set(
+          a,
+          m(
+            '시간 예산이 다 되어 이 시나리오를 실행하지 못했습니다 (규칙 평가가 너무 느립니다).',
+            'could not be tested: the time budget ran out (the rules are too slow to evaluate).',
+          ),
+        );
       break;
     }
     const timeout = Math.min(runTimeout, left);
     const r = await runner(['test', 'rules', 'scenario.test.yml'], { [RULE_FILE]: text, 'scenario.test.yml': testFile(s, RULE_FILE, remaining) }, timeout);
     if (r.code === null && !r.timedOut && /could not start/.test(r.stderr)) throw new Error(`promtool is not available: ${r.stderr}`);
     if (r.timedOut) {
-      for (const a of remaining) failed.set(a, m(`promtool이 ${Math.round(timeout / 1000)}초 안에 평가를 끝내지 못했습니다 (식이 너무 무겁습니다).`, `promtool could not evaluate the rules within ${Math.round(timeout / 1000)} s (the expressions are too heavy).`));
+      for (const a of remaining)
+        failed.set(
+          a,
+          m(
+            `promtool이 ${Math.round(timeout / 1000)}초 안에 평가를 끝내지 못했습니다 (식이 너무 무겁습니다).`,
+            `promtool could not evaluate the rules within ${Math.round(timeout / 1000)} s (the expressions are too heavy).`,
+          ),
+        );
       break;
     }
     const out = parseTestOutput(r);
@@ -427,7 +544,13 @@ async function runScenario(model: Model, runner: Runner, s: Scenario, tested: st
         for (const a of remaining) {
           const uses = model.alerts(a).some((rule) => model.closure(rule).some((x) => x.name === e.rule));
           if (a === e.rule || uses) {
-            failed.set(a, m(`Prometheus가 ${e.time} 시점에 규칙 ${e.rule}을 평가하지 못했습니다: ${clip(e.err, 200)}`, `Prometheus could not evaluate rule ${e.rule} at ${e.time}: ${clip(e.err, 200)}`));
+            failed.set(
+              a,
+              m(
+                `Prometheus가 ${e.time} 시점에 규칙 ${e.rule}을 평가하지 못했습니다: ${clip(e.err, 200)}`,
+                `Prometheus could not evaluate rule ${e.rule} at ${e.time}: ${clip(e.err, 200)}`,
+              ),
+            );
           }
         }
       }
@@ -435,7 +558,14 @@ async function runScenario(model: Model, runner: Runner, s: Scenario, tested: st
       for (const n of names) removed.add(n);
       const next = removed.size > before ? removeRules(model.rf.text, removed) : null;
       if (next === null) {
-        for (const a of tested.filter((x) => !failed.has(x))) failed.set(a, m(`Prometheus가 규칙을 평가하지 못했습니다: ${clip(out.evalErrors[0]!.err, 200)}`, `Prometheus could not evaluate the rules: ${clip(out.evalErrors[0]!.err, 200)}`));
+        for (const a of tested.filter((x) => !failed.has(x)))
+          failed.set(
+            a,
+            m(
+              `Prometheus가 규칙을 평가하지 못했습니다: ${clip(out.evalErrors[0]!.err, 200)}`,
+              `Prometheus could not evaluate the rules: ${clip(out.evalErrors[0]!.err, 200)}`,
+            ),
+          );
         break;
       }
       text = next;
@@ -444,7 +574,12 @@ async function runScenario(model: Model, runner: Runner, s: Scenario, tested: st
     if (out.failed.size > 0) {
       for (const a of remaining) {
         if (!out.failed.has(a)) continue;
-        failed.set(a, fires ? m('한 번도 울리지(firing) 않았습니다.', 'never fired.') : m('울렸습니다(firing). 이 정도로 사람을 깨우면 안 됩니다.', 'fired, but nothing here should page anyone.'));
+        failed.set(
+          a,
+          fires
+            ? m('한 번도 울리지(firing) 않았습니다.', 'never fired.')
+            : m('울렸습니다(firing). 이 정도로 사람을 깨우면 안 됩니다.', 'fired, but nothing here should page anyone.'),
+        );
       }
       break;
     }

@@ -64,8 +64,13 @@ async function run(files: Map<string, Buffer>): Promise<GraderVerdict> {
 }
 
 const score = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
-const sub = (files: Record<string, string | Buffer>) => new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
+const sub = (files: Record<string, string | Buffer>) =>
+  new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
 const expected = (name: string) => JSON.parse(fs.readFileSync(path.join(DATA, `${name}.expected.json`), 'utf8')) as Expected;
 
 describe('week08 hidden data', () => {
@@ -105,8 +110,23 @@ describe('week08 output reading', () => {
     expect(fieldOk('ua', kakao.uaDecoded, kakao)).toBe(true);
   });
   it('accepts every ISO 8601 UTC form of the time (fraction or not, any digits, Z or +00:00); refuses other offsets and rolled-over dates', () => {
-    for (const t of ['2026-11-22T03:30:00.000Z', '2026-11-22T03:30:00Z', '2026-11-22T03:30:00+00:00', '2026-11-22T03:30:00.000000Z', '2026-11-22T03:30:00.0+00:00']) expect(fieldOk('time', t, w), t).toBe(true);
-    for (const t of ['2026-11-21T22:30:00-05:00', '2026-11-22 03:30:00Z', '2026-11-22T03:30:00.001Z', '2026-11-22T03:30:00', 1795318200000, '2026-11-31T03:30:00Z']) expect(fieldOk('time', t, w), String(t)).toBe(false);
+    for (const t of [
+      '2026-11-22T03:30:00.000Z',
+      '2026-11-22T03:30:00Z',
+      '2026-11-22T03:30:00+00:00',
+      '2026-11-22T03:30:00.000000Z',
+      '2026-11-22T03:30:00.0+00:00',
+    ])
+      expect(fieldOk('time', t, w), t).toBe(true);
+    for (const t of [
+      '2026-11-21T22:30:00-05:00',
+      '2026-11-22 03:30:00Z',
+      '2026-11-22T03:30:00.001Z',
+      '2026-11-22T03:30:00',
+      1795318200000,
+      '2026-11-31T03:30:00Z',
+    ])
+      expect(fieldOk('time', t, w), String(t)).toBe(false);
     expect(utcMillis('2026-11-31T00:00:00Z')).toBeNaN();
   });
   it('reads a megabyte of braces in linear time (no quadratic rescanning)', () => {
@@ -198,7 +218,10 @@ describe('week08 grader', { timeout: 30_000 }, () => {
 
   it.concurrent('records written out of input order fail json-lines, naming the two lines', async () => {
     const solution = readDir(path.join(LAB, 'solution')).get('process.js')!.toString('utf8');
-    const shuffled = solution.replace("process.stdout.write(JSON.stringify(record) + '\\n');", "held.push(JSON.stringify(record));").replace("rl.on('close', () => {", "rl.on('close', () => {\n  for (const r of held.reverse()) process.stdout.write(r + '\\n');") + '\nvar held = [];\n';
+    const shuffled =
+      solution
+        .replace("process.stdout.write(JSON.stringify(record) + '\\n');", 'held.push(JSON.stringify(record));')
+        .replace("rl.on('close', () => {", "rl.on('close', () => {\n  for (const r of held.reverse()) process.stdout.write(r + '\\n');") + '\nvar held = [];\n';
     expect(shuffled).not.toBe(solution);
     const v = await run(new Map([['process.js', Buffer.from(shuffled)]]));
     expect(failed(v)).toEqual(['json-lines']);
@@ -206,7 +229,8 @@ describe('week08 grader', { timeout: 30_000 }, () => {
   });
 
   it('current JavaScript that Node 18 runs passes the syntax check (class fields and static blocks, #private, ??=, ?., regex d flag, top-level return)', () => {
-    const modern = "'use strict';\nclass Cfg { static #n = 0; static { Cfg.#n = 1; } #x = 1; get x() { return this.#x; } static n() { return Cfg.#n; } }\nlet o = {};\no.a ??= [1, 2].at(-1);\nconst m = /a(b)/d.exec('ab')?.indices?.[1];\nif (!m) return;\nmodule.exports = { Cfg, o, m };\n";
+    const modern =
+      "'use strict';\nclass Cfg { static #n = 0; static { Cfg.#n = 1; } #x = 1; get x() { return this.#x; } static n() { return Cfg.#n; } }\nlet o = {};\no.a ??= [1, 2].at(-1);\nconst m = /a(b)/d.exec('ab')?.indices?.[1];\nif (!m) return;\nmodule.exports = { Cfg, o, m };\n";
     expect(() => checkSource(sub({ 'process.js': modern }))).not.toThrow();
   });
 

@@ -114,42 +114,52 @@ export function runOnce(base: string, body: Buffer, timeoutMs = 14_000): Promise
       clearTimeout(timer);
       resolve(r);
     };
-    const req = http.request({ host: u.hostname, port: Number(u.port), path: u.pathname, method: 'POST', headers: { 'content-type': 'text/plain', 'content-length': String(body.length) }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_ANSWER) {
-          done({ error: 'the answer was too large' });
-          res.destroy();
-        } else chunks.push(c);
-      });
-      res.on('error', () => done({ error: 'the connection broke' }));
-      res.on('end', () => {
-        try {
-          const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-          if (
-            (typeof doc.code !== 'number' && doc.code !== null) ||
-            typeof doc.stdout !== 'string' ||
-            typeof doc.stderr !== 'string' ||
-            typeof doc.timedOut !== 'boolean'
-          ) {
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: Number(u.port),
+        path: u.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'content-length': String(body.length) },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_ANSWER) {
+            done({ error: 'the answer was too large' });
+            res.destroy();
+          } else chunks.push(c);
+        });
+        res.on('error', () => done({ error: 'the connection broke' }));
+        res.on('end', () => {
+          try {
+            const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+            if (
+              (typeof doc.code !== 'number' && doc.code !== null) ||
+              typeof doc.stdout !== 'string' ||
+              typeof doc.stderr !== 'string' ||
+              typeof doc.timedOut !== 'boolean'
+            ) {
+              done({ error: 'the harness answered something unexpected' });
+              return;
+            }
+            done({
+              code: doc.code as number | null,
+              signal: typeof doc.signal === 'string' ? doc.signal : null,
+              stdout: doc.stdout,
+              stderr: doc.stderr,
+              timedOut: doc.timedOut,
+              truncated: doc.truncated === true,
+            });
+          } catch {
             done({ error: 'the harness answered something unexpected' });
-            return;
           }
-          done({
-            code: doc.code as number | null,
-            signal: typeof doc.signal === 'string' ? doc.signal : null,
-            stdout: doc.stdout,
-            stderr: doc.stderr,
-            timedOut: doc.timedOut,
-            truncated: doc.truncated === true,
-          });
-        } catch {
-          done({ error: 'the harness answered something unexpected' });
-        }
-      });
-    });
+        });
+      },
+    );
     const timer = setTimeout(() => {
       done({ error: 'no answer in time' });
       req.destroy();
@@ -271,7 +281,8 @@ export function fieldOk(key: Key, got: unknown, w: Want): boolean {
 /** Loose equality used only to recognise which line an output came from (a wrong type still identifies it). */
 function looseEq(key: Key, got: unknown, want: unknown): boolean {
   if (want === undefined || got === undefined || got === null) return false;
-  if (key === 'status' || key === 'bytes') return got === want || (typeof got === 'string' && got.trim() !== '' && Number(got) === want) || (key === 'bytes' && got === '-' && want === 0);
+  if (key === 'status' || key === 'bytes')
+    return got === want || (typeof got === 'string' && got.trim() !== '' && Number(got) === want) || (key === 'bytes' && got === '-' && want === 0);
   if (key === 'time') {
     const g = Date.parse(String(got));
     return typeof want === 'string' && !Number.isNaN(g) && g === Date.parse(want);
@@ -367,9 +378,15 @@ function crashWhere(r: RunResult | { error: string }, sub: Submission): string |
 
 function exitDesc(r: RunResult | { error: string }, lang: 'ko' | 'en'): string {
   if ('error' in r) return lang === 'ko' ? `실행 결과를 받지 못했습니다 (${r.error})` : `no result came back (${r.error})`;
-  if (r.timedOut) return lang === 'ko' ? '10초 안에 끝나지 않아 종료시켰습니다 (입력이 끝난 뒤에도 기다리고 있나요?)' : 'it did not finish within 10 s and was killed (does it keep waiting after the input ends?)';
+  if (r.timedOut)
+    return lang === 'ko'
+      ? '10초 안에 끝나지 않아 종료시켰습니다 (입력이 끝난 뒤에도 기다리고 있나요?)'
+      : 'it did not finish within 10 s and was killed (does it keep waiting after the input ends?)';
   if (r.truncated) return lang === 'ko' ? '출력이 1 MiB를 넘어 종료시켰습니다' : 'it wrote more than 1 MiB and was killed';
-  if (r.signal === 'SIGKILL') return lang === 'ko' ? 'SIGKILL로 종료되었습니다 (메모리를 너무 많이 썼을 수 있습니다)' : 'it was killed by SIGKILL (most likely for using too much memory)';
+  if (r.signal === 'SIGKILL')
+    return lang === 'ko'
+      ? 'SIGKILL로 종료되었습니다 (메모리를 너무 많이 썼을 수 있습니다)'
+      : 'it was killed by SIGKILL (most likely for using too much memory)';
   if (r.signal) return lang === 'ko' ? `시그널 ${r.signal}로 종료되었습니다` : `it was killed by ${r.signal}`;
   const err = errorLine(r.stderr);
   return lang === 'ko' ? `종료 코드 ${r.code}${err ? `, stderr: ${clip(err, 160)}` : ''}` : `exit code ${r.code}${err ? `, stderr: ${clip(err, 160)}` : ''}`;
@@ -448,14 +465,20 @@ function checkRuns({ sub, where, access, edge, empty }: Seen): CheckVerdict {
     {
       ok: !bad,
       message: bad
-        ? both(`${bad.input.name}를 입력했을 때: ${exitDesc(bad.result, 'ko')} (${crashWhere(bad.result, sub) ?? where.read}).`, `With ${bad.input.name} as input: ${exitDesc(bad.result, 'en')} (${crashWhere(bad.result, sub) ?? where.read}).`)
+        ? both(
+            `${bad.input.name}를 입력했을 때: ${exitDesc(bad.result, 'ko')} (${crashWhere(bad.result, sub) ?? where.read}).`,
+            `With ${bad.input.name} as input: ${exitDesc(bad.result, 'en')} (${crashWhere(bad.result, sub) ?? where.read}).`,
+          )
         : '',
     },
     {
       ok: exitedOk(empty.result) && emptyOut === '',
       message: !exitedOk(empty.result)
         ? both(`빈 입력일 때: ${exitDesc(empty.result, 'ko')} (${where.read}).`, `With empty input: ${exitDesc(empty.result, 'en')} (${where.read}).`)
-        : both(`빈 입력인데 표준 출력에 ${clip(emptyOut, 80)}을(를) 썼습니다 (${where.stdout}).`, `With empty input it still wrote ${clip(emptyOut, 80)} on stdout (${where.stdout}).`),
+        : both(
+            `빈 입력인데 표준 출력에 ${clip(emptyOut, 80)}을(를) 썼습니다 (${where.stdout}).`,
+            `With empty input it still wrote ${clip(emptyOut, 80)} on stdout (${where.stdout}).`,
+          ),
     },
   ]);
 }
@@ -463,7 +486,10 @@ function checkRuns({ sub, where, access, edge, empty }: Seen): CheckVerdict {
 /** only-5xx: every 5xx line is passed on, once, and nothing else. */
 function checkOnly5xx({ where, content, allMatches, anyOutput, access }: Seen): CheckVerdict {
   if (!anyOutput) {
-    const why = access.parsed && access.parsed.lineCount > 0 ? both('표준 출력에서 JSON 객체를 찾지 못했습니다', 'no JSON object was found on stdout') : both('표준 출력에 아무것도 없습니다', 'nothing was written on stdout');
+    const why =
+      access.parsed && access.parsed.lineCount > 0
+        ? both('표준 출력에서 JSON 객체를 찾지 못했습니다', 'no JSON object was found on stdout')
+        : both('표준 출력에 아무것도 없습니다', 'nothing was written on stdout');
     return fail('only-5xx', both(`access.log를 입력했을 때 ${why.ko} (${where.json}).`, `With access.log as input, ${why.en} (${where.json}).`));
   } else {
     const wrong = allMatches.find(({ m }) => m.line === null || m.line.kind === 'other' || m.duplicate);
@@ -471,15 +497,25 @@ function checkOnly5xx({ where, content, allMatches, anyOutput, access }: Seen): 
       n > 1 ? both(`${m.ko} (5xx가 아닌 출력 모두 ${n}개)`, `${m.en} (${n} such objects in all)`) : m;
     const wrongMsg = (): { ko: string; en: string } => {
       const { r, m } = wrong!;
-      if (m.line === null) return both(`${r.input.name}의 출력 중 입력의 어느 5xx 줄과도 맞지 않는 객체가 있습니다: ${clip(JSON.stringify(m.obj))} (${where.status}).`, `An object in the output for ${r.input.name} matches no 5xx line of the input: ${clip(JSON.stringify(m.obj))} (${where.status}).`);
-      if (m.duplicate) return both(`${loc(r, m.line)}번째 줄이 두 번 이상 출력되었습니다 (${where.stdout}).`, `${r.input.name} line ${m.line.line} was written more than once (${where.stdout}).`);
+      if (m.line === null)
+        return both(
+          `${r.input.name}의 출력 중 입력의 어느 5xx 줄과도 맞지 않는 객체가 있습니다: ${clip(JSON.stringify(m.obj))} (${where.status}).`,
+          `An object in the output for ${r.input.name} matches no 5xx line of the input: ${clip(JSON.stringify(m.obj))} (${where.status}).`,
+        );
+      if (m.duplicate)
+        return both(
+          `${loc(r, m.line)}번째 줄이 두 번 이상 출력되었습니다 (${where.stdout}).`,
+          `${r.input.name} line ${m.line.line} was written more than once (${where.stdout}).`,
+        );
       return both(
         `${loc(r, m.line)}번째 줄은 상태 코드가 ${m.line.want!.status}인데 출력되었습니다: ${clip(m.line.text)} (${where.status}).`,
         `${r.input.name} line ${m.line.line} has status ${m.line.want!.status} but was passed on: ${clip(m.line.text)} (${where.status}).`,
       );
     };
     const wrongCount = allMatches.filter(({ m }) => m.line === null || m.line.kind === 'other' || m.duplicate).length;
-    const missed = content.flatMap((r) => (r.input.expected?.lines ?? []).filter((l) => l.kind === '5xx' && !r.matches.some((m) => m.line?.line === l.line)).map((l) => ({ r, l })));
+    const missed = content.flatMap((r) =>
+      (r.input.expected?.lines ?? []).filter((l) => l.kind === '5xx' && !r.matches.some((m) => m.line?.line === l.line)).map((l) => ({ r, l })),
+    );
     const total5xx = content.reduce((s, r) => s + (r.input.expected?.fivexx ?? 0), 0);
     return partial('only-5xx', 3, [
       {
@@ -503,10 +539,25 @@ function checkOnly5xx({ where, content, allMatches, anyOutput, access }: Seen): 
 function checkFields({ where, allMatches }: Seen): CheckVerdict {
   const pairs = allMatches.filter(({ m }) => m.line?.kind === '5xx' && !m.duplicate);
   if (pairs.length === 0) {
-    return fail('fields', both(`5xx 줄에서 나온 출력이 하나도 없어 필드를 확인할 수 없습니다 (${where.parse}).`, `No output came from a 5xx line, so no field can be checked (${where.parse}).`));
+    return fail(
+      'fields',
+      both(
+        `5xx 줄에서 나온 출력이 하나도 없어 필드를 확인할 수 없습니다 (${where.parse}).`,
+        `No output came from a 5xx line, so no field can be checked (${where.parse}).`,
+      ),
+    );
   } else {
-    const fieldWhere: Record<Key, string> = { time: where.time, ip: where.parse, method: where.parse, path: where.parse, status: where.status, bytes: where.parse, ua: where.parse };
-    const expectText = (k: Key, w: Want): string => (k === 'ua' && w.ua !== w.uaDecoded ? `${JSON.stringify(w.ua)} (or ${JSON.stringify(w.uaDecoded)})` : JSON.stringify(w[k]));
+    const fieldWhere: Record<Key, string> = {
+      time: where.time,
+      ip: where.parse,
+      method: where.parse,
+      path: where.parse,
+      status: where.status,
+      bytes: where.parse,
+      ua: where.parse,
+    };
+    const expectText = (k: Key, w: Want): string =>
+      k === 'ua' && w.ua !== w.uaDecoded ? `${JSON.stringify(w.ua)} (or ${JSON.stringify(w.uaDecoded)})` : JSON.stringify(w[k]);
     return partial(
       'fields',
       4,
@@ -556,12 +607,18 @@ function checkBadLines({ sub, where, access, garbage, anyOutput }: Seen): CheckV
             `깨진 줄이 섞인 ${crashed.input.name}에서 끝까지 처리하지 못했습니다: ${exitDesc(crashed.result, 'ko')} (${crashWhere(crashed.result, sub) ?? where.parse}).`,
             `On ${crashed.input.name}, which has malformed lines, it did not get to the end: ${exitDesc(crashed.result, 'en')} (${crashWhere(crashed.result, sub) ?? where.parse}).`,
           )
-        : both(`쓸 만한 줄이 하나도 없는 로그(garbage.log)인데 표준 출력에 ${gObjects ? `객체 ${gObjects}개를` : clip(gOut, 80) + '을(를)'} 썼습니다 (${where.stdout}).`, `On a log with no usable line at all (garbage.log) it wrote ${gObjects ? `${gObjects} object(s)` : clip(gOut, 80)} on stdout (${where.stdout}).`),
+        : both(
+            `쓸 만한 줄이 하나도 없는 로그(garbage.log)인데 표준 출력에 ${gObjects ? `객체 ${gObjects}개를` : clip(gOut, 80) + '을(를)'} 썼습니다 (${where.stdout}).`,
+            `On a log with no usable line at all (garbage.log) it wrote ${gObjects ? `${gObjects} object(s)` : clip(gOut, 80)} on stdout (${where.stdout}).`,
+          ),
     },
     {
       ok: anyOutput && passedBad.length === 0,
       message: !anyOutput
-        ? both(`access.log를 입력했을 때 표준 출력에 아무것도 없어, 깨진 줄을 걸러 냈는지 알 수 없습니다 (${where.stdout}).`, `With access.log as input nothing came out on stdout, so whether bad lines are kept out cannot be told (${where.stdout}).`)
+        ? both(
+            `access.log를 입력했을 때 표준 출력에 아무것도 없어, 깨진 줄을 걸러 냈는지 알 수 없습니다 (${where.stdout}).`,
+            `With access.log as input nothing came out on stdout, so whether bad lines are kept out cannot be told (${where.stdout}).`,
+          )
         : passedBad.length
           ? (() => {
               const l = passedBad[0]!.m.line!;
@@ -578,7 +635,7 @@ function checkBadLines({ sub, where, access, garbage, anyOutput }: Seen): CheckV
       ok: !badCount,
       message: badCount
         ? both(
-            `${badCount.r.input.name}에는 깨진 줄이 ${badCount.want}개인데, 표준 오류의 마지막 줄에 그 수가 없습니다: ${badCount.last ? clip(badCount.last, 100) : '(비어 있음)'} (${where.stderr}).${offByOne ? ' 하나가 더 셌습니다. 이 로그는 줄바꿈으로 끝나는데, 마지막 줄바꿈 뒤의 빈 문자열을 한 줄로 세지 않았나요? (split(\'\\n\')의 마지막 원소)' : ''}`,
+            `${badCount.r.input.name}에는 깨진 줄이 ${badCount.want}개인데, 표준 오류의 마지막 줄에 그 수가 없습니다: ${badCount.last ? clip(badCount.last, 100) : '(비어 있음)'} (${where.stderr}).${offByOne ? " 하나가 더 셌습니다. 이 로그는 줄바꿈으로 끝나는데, 마지막 줄바꿈 뒤의 빈 문자열을 한 줄로 세지 않았나요? (split('\\n')의 마지막 원소)" : ''}`,
             `${badCount.r.input.name} has ${badCount.want} malformed lines, but the last line on stderr does not give that number: ${badCount.last ? clip(badCount.last, 100) : '(empty)'} (${where.stderr}).${offByOne ? " That is one too many: this log ends with a newline; is the empty text after it (the last element of split('\\n')) counted as a line?" : ''}`,
           )
         : '',
@@ -589,7 +646,13 @@ function checkBadLines({ sub, where, access, garbage, anyOutput }: Seen): CheckV
 /** json-lines: one JSON object per line, with exactly the seven keys, in input order. */
 function checkJsonLines({ where, runs, content, anyOutput, access }: Seen): CheckVerdict {
   if (!anyOutput && !(access.parsed && access.parsed.lineCount > 0)) {
-    return fail('json-lines', both(`access.log를 입력했을 때 표준 출력에 아무것도 없어 형식을 확인할 수 없습니다 (${where.json}).`, `With access.log as input nothing was written on stdout, so there is no format to check (${where.json}).`));
+    return fail(
+      'json-lines',
+      both(
+        `access.log를 입력했을 때 표준 출력에 아무것도 없어 형식을 확인할 수 없습니다 (${where.json}).`,
+        `With access.log as input nothing was written on stdout, so there is no format to check (${where.json}).`,
+      ),
+    );
   } else {
     const withBad = runs.find((r) => r.parsed?.badLine);
     const objs = runs.flatMap((r) => (r.parsed?.objects ?? []).map((o) => ({ r, o })));
@@ -631,15 +694,19 @@ function checkJsonLines({ where, runs, content, anyOutput, access }: Seen): Chec
               const missing = KEYS.filter((k) => !have.includes(k));
               const extra = have.filter((k) => !(KEYS as readonly string[]).includes(k)).slice(0, 5);
               const parts = [missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `extra ${extra.join(', ')}` : ''].filter(Boolean).join('; ');
-              const partsKo = [missing.length ? `빠진 키 ${missing.join(', ')}` : '', extra.length ? `더 있는 키 ${extra.join(', ')}` : ''].filter(Boolean).join('; ');
-              return both(`객체의 키가 time, ip, method, path, status, bytes, ua가 아닙니다 (${partsKo}): ${clip(JSON.stringify(wrongKeys.o), 100)} (${where.json}).`, `An object's keys are not exactly time, ip, method, path, status, bytes, ua (${parts}): ${clip(JSON.stringify(wrongKeys.o), 100)} (${where.json}).`);
+              const partsKo = [missing.length ? `빠진 키 ${missing.join(', ')}` : '', extra.length ? `더 있는 키 ${extra.join(', ')}` : '']
+                .filter(Boolean)
+                .join('; ');
+              return both(
+                `객체의 키가 time, ip, method, path, status, bytes, ua가 아닙니다 (${partsKo}): ${clip(JSON.stringify(wrongKeys.o), 100)} (${where.json}).`,
+                `An object's keys are not exactly time, ip, method, path, status, bytes, ua (${parts}): ${clip(JSON.stringify(wrongKeys.o), 100)} (${where.json}).`,
+              );
             })()
           : both(`JSON 객체가 하나도 없습니다 (${where.json}).`, `There is no JSON object at all (${where.json}).`),
       },
     ]);
   }
 }
-
 
 const CHECK_IDS = ['runs', 'only-5xx', 'fields', 'bad-lines', 'json-lines'];
 
@@ -648,7 +715,10 @@ export async function grade(sub: Submission, cfg: Config, ctx?: GradeContext): P
   const inputs = loadInputs(cfg.dataDir);
   const up = await waitForPort(cfg.subjectUrl, cfg.startupMs ?? 6000);
   if (!up) {
-    const msg = both('프로그램을 실행하는 하네스가 응답하지 않았습니다. 다시 제출해 보세요.', 'The harness that runs the program did not answer; please submit again.');
+    const msg = both(
+      '프로그램을 실행하는 하네스가 응답하지 않았습니다. 다시 제출해 보세요.',
+      'The harness that runs the program did not answer; please submit again.',
+    );
     return { gradable: true, checks: CHECK_IDS.map((id) => fail(id, msg)) };
   }
   // All inputs at once: each is its own process behind the harness, so a program that never ends costs one 10 s

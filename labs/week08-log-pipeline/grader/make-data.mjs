@@ -35,7 +35,8 @@ function timeLocal(utcMs, offsetMin) {
 /** What nginx's default escaping makes of a value: ", \ and bytes outside 0x20-0x7e become \xHH. */
 function nginxEscape(s) {
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) out += b === 0x22 || b === 0x5c || b < 0x20 || b > 0x7e ? `\\x${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b);
+  for (const b of Buffer.from(s, 'utf8'))
+    out += b === 0x22 || b === 0x5c || b < 0x20 || b > 0x7e ? `\\x${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b);
   return out;
 }
 /** The other escaping found in the wild (escape=json, Apache, proxies in front): \" and \\. */
@@ -52,7 +53,18 @@ const UAS = [
   'python-requests/2.32.3',
   'Go-http-client/2.0',
 ];
-const IPS = ['203.0.113.24', '203.0.113.87', '198.51.100.7', '198.51.100.142', '192.0.2.61', '10.0.3.17', '2001:db8:4f1a::21', '2001:db8:85a3::8a2e:370:7334', '::ffff:198.51.100.23', '172.16.8.4'];
+const IPS = [
+  '203.0.113.24',
+  '203.0.113.87',
+  '198.51.100.7',
+  '198.51.100.142',
+  '192.0.2.61',
+  '10.0.3.17',
+  '2001:db8:4f1a::21',
+  '2001:db8:85a3::8a2e:370:7334',
+  '::ffff:198.51.100.23',
+  '172.16.8.4',
+];
 const PAGES = [
   ['GET', '/', 200, 18234],
   ['GET', '/products?category=outerwear&page=2', 200, 42817],
@@ -78,9 +90,17 @@ const WHY = {
   format: { part: 'parse', en: 'it is not in the combined format at all', ko: 'combined 형식의 줄이 아닙니다' },
   month: { part: 'time', en: '"Foo" is not a month', ko: '"Foo"는 달 이름이 아닙니다' },
   time: { part: 'time', en: 'its time 25:61:09 does not exist', ko: '25:61:09라는 시각은 없습니다' },
-  day: { part: 'time', en: 'its date 31/Nov does not exist (November has 30 days; Date.UTC and Date.parse roll it over to 1 December instead of refusing it)', ko: '31/Nov라는 날짜는 없습니다 (11월은 30일까지입니다. Date.UTC와 Date.parse는 이 날짜를 거부하지 않고 12월 1일로 넘겨 버립니다)' },
+  day: {
+    part: 'time',
+    en: 'its date 31/Nov does not exist (November has 30 days; Date.UTC and Date.parse roll it over to 1 December instead of refusing it)',
+    ko: '31/Nov라는 날짜는 없습니다 (11월은 30일까지입니다. Date.UTC와 Date.parse는 이 날짜를 거부하지 않고 12월 1일로 넘겨 버립니다)',
+  },
   emptyTime: { part: 'time', en: 'its time is empty', ko: '시간 필드가 비어 있습니다' },
-  status: { part: 'status', en: 'its status "5O3" is not three digits (the middle one is the letter O)', ko: '상태 코드 "5O3"은 세 자리 숫자가 아닙니다 (가운데는 알파벳 O입니다)' },
+  status: {
+    part: 'status',
+    en: 'its status "5O3" is not three digits (the middle one is the letter O)',
+    ko: '상태 코드 "5O3"은 세 자리 숫자가 아닙니다 (가운데는 알파벳 O입니다)',
+  },
   bytes: { part: 'parse', en: 'its byte count "12ab" is neither a number nor -', ko: '바이트 수 "12ab"는 숫자도 -도 아닙니다' },
 };
 
@@ -112,7 +132,12 @@ class Log {
     const text = this.lines.join('\n') + (trailingNewline ? '\n' : '');
     fs.writeFileSync(path.join(DIR, `${this.name}.log`), text);
     const lines = this.meta.map((m, i) => ({ line: i + 1, ...m, text: this.lines[i].length > 180 ? this.lines[i].slice(0, 180) + '…' : this.lines[i] }));
-    const doc = { log: `${this.name}.log`, malformed: lines.filter((l) => l.kind === 'malformed').length, fivexx: lines.filter((l) => l.kind === '5xx').length, lines };
+    const doc = {
+      log: `${this.name}.log`,
+      malformed: lines.filter((l) => l.kind === 'malformed').length,
+      fivexx: lines.filter((l) => l.kind === '5xx').length,
+      lines,
+    };
     fs.writeFileSync(path.join(DIR, `${this.name}.expected.json`), JSON.stringify(doc, null, 1) + '\n');
   }
 }
@@ -132,52 +157,185 @@ for (let i = 0; i < 40; i++) {
   if (i % 9 === 4) access.add({ ip: '10.0.3.1', utc: t, tz: KST, method: 'GET', target: '/healthz', status: 200, bytes: 2, ua: 'kube-probe/1.31' });
 }
 // Traps: numbers that look like 5xx but are not the status.
-access.add({ ip: '203.0.113.24', utc: step(), tz: KST, method: 'GET', target: '/products/gift-card-500', status: 200, bytes: 31877, referer: 'https://shop.acme.example/', ua: UAS[0] });
+access.add({
+  ip: '203.0.113.24',
+  utc: step(),
+  tz: KST,
+  method: 'GET',
+  target: '/products/gift-card-500',
+  status: 200,
+  bytes: 31877,
+  referer: 'https://shop.acme.example/',
+  ua: UAS[0],
+});
 access.add({ ip: '198.51.100.7', utc: step(), tz: KST, method: 'GET', target: '/static/img/banner-503.webp', status: 200, bytes: 503, ua: UAS[2] });
 access.add({ ip: '192.0.2.61', utc: step(), tz: KST, method: 'GET', target: '/help/errors/500', status: 200, bytes: 7214, ua: UAS[1] });
 access.add({ ip: '2001:db8:4f1a::21', utc: step(), tz: KST, method: 'POST', target: '/api/v1/checkout', status: 499, bytes: 0, ua: UAS[3] });
 access.bad(`198.51.100.77 - - [${timeLocal(t + 400, KST).slice(0, 16)}`, { ip: '198.51.100.77' }, 'truncated');
 // A real 5xx here and there.
-access.add({ ip: '203.0.113.87', utc: step(), tz: KST, method: 'POST', target: '/api/v1/checkout', status: 500, bytes: 94, referer: 'https://shop.acme.example/cart', ua: UAS[0] });
+access.add({
+  ip: '203.0.113.87',
+  utc: step(),
+  tz: KST,
+  method: 'POST',
+  target: '/api/v1/checkout',
+  status: 500,
+  bytes: 94,
+  referer: 'https://shop.acme.example/cart',
+  ua: UAS[0],
+});
 for (let i = 0; i < 25; i++) normal(step());
-access.bad(`203.0.113.9 - - [${timeLocal(t + 700, KST)}] "GET /api/v1/products?page=3 HTTP/1.1" 200 48`, { ip: '203.0.113.9', path: '/api/v1/products?page=3', status: 200 }, 'fields');
-access.add({ ip: '198.51.100.142', utc: step(), tz: KST, method: 'GET', target: '/api/v1/reports/export?from=2026-11-01&to=2026-11-21', status: 504, bytes: 167, ua: 'python-requests/2.32.3' });
+access.bad(
+  `203.0.113.9 - - [${timeLocal(t + 700, KST)}] "GET /api/v1/products?page=3 HTTP/1.1" 200 48`,
+  { ip: '203.0.113.9', path: '/api/v1/products?page=3', status: 200 },
+  'fields',
+);
+access.add({
+  ip: '198.51.100.142',
+  utc: step(),
+  tz: KST,
+  method: 'GET',
+  target: '/api/v1/reports/export?from=2026-11-01&to=2026-11-21',
+  status: 504,
+  bytes: 167,
+  ua: 'python-requests/2.32.3',
+});
 access.add({ ip: '172.16.8.4', user: 'ops', utc: step(), tz: KST, method: 'GET', target: '/admin/metrics', status: 200, bytes: 1893, ua: 'Prometheus/3.0.1' });
-access.bad(`198.51.100.7 - - [${timeLocal(t + 3000, KST).replace('/Nov/', '/Foo/')}] "GET /api/v1/cart HTTP/1.1" 500 94 "-" "${UAS[1]}"`, { ip: '198.51.100.7', method: 'GET', path: '/api/v1/cart', status: 500, bytes: 94, ua: UAS[1] }, 'month');
+access.bad(
+  `198.51.100.7 - - [${timeLocal(t + 3000, KST).replace('/Nov/', '/Foo/')}] "GET /api/v1/cart HTTP/1.1" 500 94 "-" "${UAS[1]}"`,
+  { ip: '198.51.100.7', method: 'GET', path: '/api/v1/cart', status: 500, bytes: 94, ua: UAS[1] },
+  'month',
+);
 for (let i = 0; i < 20; i++) normal(step());
 // A 503 with the apache-style "-" byte count, and a user agent with quotes escaped as \" (escape=json / a proxy).
-access.add({ ip: '192.0.2.61', utc: step(), tz: KST, method: 'GET', target: '/api/v1/recommendations', status: 503, bytes: '-', ua: 'Mozilla/5.0 (compatible; "Acme Uptime" monitor/2.4; +https://status.acme.example)', esc: 'backslash' });
-access.bad(JSON.stringify({ time: `${new Date(t + KST * 60000 + 4000).toISOString().slice(0, 19)}+09:00`, remote_addr: '203.0.113.5', request: 'GET /api/v1/cart HTTP/1.1', status: 502 }), { ip: '203.0.113.5', path: '/api/v1/cart', status: 502 }, 'format');
+access.add({
+  ip: '192.0.2.61',
+  utc: step(),
+  tz: KST,
+  method: 'GET',
+  target: '/api/v1/recommendations',
+  status: 503,
+  bytes: '-',
+  ua: 'Mozilla/5.0 (compatible; "Acme Uptime" monitor/2.4; +https://status.acme.example)',
+  esc: 'backslash',
+});
+access.bad(
+  JSON.stringify({
+    time: `${new Date(t + KST * 60000 + 4000).toISOString().slice(0, 19)}+09:00`,
+    remote_addr: '203.0.113.5',
+    request: 'GET /api/v1/cart HTTP/1.1',
+    status: 502,
+  }),
+  { ip: '203.0.113.5', path: '/api/v1/cart', status: 502 },
+  'format',
+);
 for (let i = 0; i < 12; i++) normal(step());
 // The outage: the upstream restarts, nginx answers 502 then 503 for nine seconds.
 t = Date.UTC(2026, 10, 21, 21, 12, 1);
 const burstUas = [UAS[0], UAS[2], UAS[3], 'curl/8.5.0 "probe"', UAS[1], 'okhttp/4.12.0', UAS[4]];
 for (let i = 0; i < 24; i++) {
   const status = i < 14 ? 502 : 503;
-  const [method, target] = pick([['GET', '/api/v1/cart'], ['POST', '/api/v1/cart/items'], ['GET', '/products?category=outerwear&page=2'], ['GET', '/api/v1/search?q=wool+scarf&sort=price'], ['POST', '/api/v1/checkout'], ['GET', '/']]);
+  const [method, target] = pick([
+    ['GET', '/api/v1/cart'],
+    ['POST', '/api/v1/cart/items'],
+    ['GET', '/products?category=outerwear&page=2'],
+    ['GET', '/api/v1/search?q=wool+scarf&sort=price'],
+    ['POST', '/api/v1/checkout'],
+    ['GET', '/'],
+  ]);
   const ua = burstUas[i % burstUas.length];
-  access.add({ ip: IPS[(i * 3) % IPS.length], utc: t, tz: KST, method, target, status, bytes: status === 502 ? 157 : 0, referer: i % 2 ? 'https://shop.acme.example/' : '-', ua });
-  if (i === 6) access.bad('2026/11/22 06:12:03 [error] 29#29: *18321 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.45, server: shop.acme.example, request: "GET /api/v1/cart HTTP/1.1", upstream: "http://10.0.3.17:3000/api/v1/cart", host: "shop.acme.example"', { path: '/api/v1/cart' }, 'format');
-  if (i === 11) access.bad(`203.0.113.24 - - [22/Nov/2026:06:12:05 +0900] "GET /api/v1/cart HTTP/1.1" 502 157 "-" "${UAS[0].slice(0, 37)}`, { ip: '203.0.113.24', method: 'GET', path: '/api/v1/cart', status: 502, bytes: 157 }, 'truncated');
-  if (i === 17) access.bad(`198.51.100.142 - - [22/Nov/2026:06:12:07 +0900] "GET /api/v1/cart HTTP/1.1" 5O3 0 "-" "${UAS[6]}"`, { ip: '198.51.100.142', method: 'GET', path: '/api/v1/cart', bytes: 0, ua: UAS[6] }, 'status');
+  access.add({
+    ip: IPS[(i * 3) % IPS.length],
+    utc: t,
+    tz: KST,
+    method,
+    target,
+    status,
+    bytes: status === 502 ? 157 : 0,
+    referer: i % 2 ? 'https://shop.acme.example/' : '-',
+    ua,
+  });
+  if (i === 6)
+    access.bad(
+      '2026/11/22 06:12:03 [error] 29#29: *18321 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.45, server: shop.acme.example, request: "GET /api/v1/cart HTTP/1.1", upstream: "http://10.0.3.17:3000/api/v1/cart", host: "shop.acme.example"',
+      { path: '/api/v1/cart' },
+      'format',
+    );
+  if (i === 11)
+    access.bad(
+      `203.0.113.24 - - [22/Nov/2026:06:12:05 +0900] "GET /api/v1/cart HTTP/1.1" 502 157 "-" "${UAS[0].slice(0, 37)}`,
+      { ip: '203.0.113.24', method: 'GET', path: '/api/v1/cart', status: 502, bytes: 157 },
+      'truncated',
+    );
+  if (i === 17)
+    access.bad(
+      `198.51.100.142 - - [22/Nov/2026:06:12:07 +0900] "GET /api/v1/cart HTTP/1.1" 5O3 0 "-" "${UAS[6]}"`,
+      { ip: '198.51.100.142', method: 'GET', path: '/api/v1/cart', bytes: 0, ua: UAS[6] },
+      'status',
+    );
   if (i % 3 === 2) t += 1000;
 }
 // A TLS handshake on the plain port, and a connection closed before any request: well-formed lines, status 400.
-access.add({ ip: '192.0.2.200', utc: (t += 2000), tz: KST, method: '\x16\x03\x01\x02\x00\x01\x00\x01\xFC\x03\x03', target: '', proto: '', status: 400, bytes: 157, ua: '-' });
-access.lines[access.lines.length - 1] = access.lines[access.lines.length - 1].replace(/"[^"]*" 400/, '"\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xFC\\x03\\x03" 400');
+access.add({
+  ip: '192.0.2.200',
+  utc: (t += 2000),
+  tz: KST,
+  method: '\x16\x03\x01\x02\x00\x01\x00\x01\xFC\x03\x03',
+  target: '',
+  proto: '',
+  status: 400,
+  bytes: 157,
+  ua: '-',
+});
+access.lines[access.lines.length - 1] = access.lines[access.lines.length - 1].replace(
+  /"[^"]*" 400/,
+  '"\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xFC\\x03\\x03" 400',
+);
 access.add({ ip: '198.51.100.99', utc: (t += 2000), tz: KST, method: '-', target: '', proto: '', status: 400, bytes: 0, ua: '-' });
 access.lines[access.lines.length - 1] = access.lines[access.lines.length - 1].replace(/"[^"]*" 400/, '"-" 400');
-access.bad(`203.0.113.87 - - [${timeLocal(t + 1000, KST).replace(/:\d\d:\d\d:\d\d /, ':25:61:09 ')}] "GET /api/v1/cart HTTP/1.1" 503 0 "-" "${UAS[0]}"`, { ip: '203.0.113.87', method: 'GET', path: '/api/v1/cart', status: 503, bytes: 0, ua: UAS[0] }, 'time');
+access.bad(
+  `203.0.113.87 - - [${timeLocal(t + 1000, KST).replace(/:\d\d:\d\d:\d\d /, ':25:61:09 ')}] "GET /api/v1/cart HTTP/1.1" 503 0 "-" "${UAS[0]}"`,
+  { ip: '203.0.113.87', method: 'GET', path: '/api/v1/cart', status: 503, bytes: 0, ua: UAS[0] },
+  'time',
+);
 for (let i = 0; i < 15; i++) normal(step());
-access.add({ ip: '2001:db8:85a3::8a2e:370:7334', utc: step(), tz: KST, method: 'GET', target: '/api/v1/orders/100482/invoice.pdf', status: 500, bytes: 94, referer: 'https://shop.acme.example/account/orders', ua: 'Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) KakaoTalk 10.9.7 "인앱 브라우저"' });
-access.bad(`192.0.2.61 - - [${timeLocal(t + 2500, KST)}] "GET /api/v1/cart HTTP/1.1" 500 12ab "-" "curl/8.5.0"`, { ip: '192.0.2.61', method: 'GET', path: '/api/v1/cart', status: 500, ua: 'curl/8.5.0' }, 'bytes');
+access.add({
+  ip: '2001:db8:85a3::8a2e:370:7334',
+  utc: step(),
+  tz: KST,
+  method: 'GET',
+  target: '/api/v1/orders/100482/invoice.pdf',
+  status: 500,
+  bytes: 94,
+  referer: 'https://shop.acme.example/account/orders',
+  ua: 'Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) KakaoTalk 10.9.7 "인앱 브라우저"',
+});
+access.bad(
+  `192.0.2.61 - - [${timeLocal(t + 2500, KST)}] "GET /api/v1/cart HTTP/1.1" 500 12ab "-" "curl/8.5.0"`,
+  { ip: '192.0.2.61', method: 'GET', path: '/api/v1/cart', status: 500, ua: 'curl/8.5.0' },
+  'bytes',
+);
 access.add({ ip: '203.0.113.24', utc: step(), tz: KST, method: 'GET', target: '/api/v1/cart', status: 444, bytes: 0, ua: UAS[6] });
 for (let i = 0; i < 6; i++) normal(step());
-access.add({ ip: '::ffff:198.51.100.23', utc: step(), tz: KST, method: 'PATCH', target: '/api/v1/account/preferences', status: 502, bytes: 157, ua: 'Acme-iOS/5.12.0 (iPhone15,2; iOS 18.1) CFNetwork/1568.200.51 Darwin/24.1.0 \\ "beta"', esc: 'backslash' });
+access.add({
+  ip: '::ffff:198.51.100.23',
+  utc: step(),
+  tz: KST,
+  method: 'PATCH',
+  target: '/api/v1/account/preferences',
+  status: 502,
+  bytes: 157,
+  ua: 'Acme-iOS/5.12.0 (iPhone15,2; iOS 18.1) CFNetwork/1568.200.51 Darwin/24.1.0 \\ "beta"',
+  esc: 'backslash',
+});
 access.add({ ip: '198.51.100.7', utc: step(), tz: KST, method: 'GET', target: '/', status: 200, bytes: 18234, ua: '-' });
 // A day that does not exist in November: Date.parse('2026-11-31T...') and Date.UTC(2026, 10, 31) both roll it over to
 // 1 December instead of refusing it, so only a program that checks the day against the month catches it.
-access.bad(`203.0.113.87 - - [31/Nov/2026:06:14:20 +0900] "POST /api/v1/checkout HTTP/1.1" 502 157 "-" "${UAS[2]}"`, { ip: '203.0.113.87', method: 'POST', path: '/api/v1/checkout', status: 502, bytes: 157, ua: UAS[2] }, 'day');
+access.bad(
+  `203.0.113.87 - - [31/Nov/2026:06:14:20 +0900] "POST /api/v1/checkout HTTP/1.1" 502 157 "-" "${UAS[2]}"`,
+  { ip: '203.0.113.87', method: 'POST', path: '/api/v1/checkout', status: 502, bytes: 157, ua: UAS[2] },
+  'day',
+);
 access.write(true);
 
 // ---- edge.log: an aggregated log from servers in other zones, times that cross a day, a month and a year in UTC,
@@ -185,10 +343,46 @@ access.write(true);
 const edge = new Log('edge');
 edge.add({ ip: '198.51.100.61', utc: Date.UTC(2026, 10, 22, 3, 30, 0), tz: -300, method: 'GET', target: '/api/v1/cart', status: 502, bytes: 157, ua: UAS[6] });
 edge.add({ ip: '198.51.100.61', utc: Date.UTC(2026, 10, 22, 3, 30, 2), tz: -300, method: 'GET', target: '/api/v1/cart', status: 200, bytes: 612, ua: UAS[6] });
-edge.add({ ip: '203.0.113.250', utc: Date.UTC(2026, 11, 1, 4, 59, 59), tz: -300, method: 'POST', target: '/api/v1/payments/webhook', status: 503, bytes: 0, ua: 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' });
-edge.add({ ip: '2001:db8::7', utc: Date.UTC(2026, 10, 30, 18, 45, 30), tz: 330, method: 'GET', target: '/products/winter-parka-navy', status: 304, bytes: 0, ua: UAS[4] });
-edge.add({ ip: '2001:db8::7', utc: Date.UTC(2026, 10, 30, 18, 45, 31), tz: 330, method: 'GET', target: '/api/v1/recommendations?for=winter-parka-navy', status: 500, bytes: 94, ua: UAS[4] });
-edge.add({ ip: '192.0.2.14', utc: Date.UTC(2027, 0, 1, 1, 0, 0), tz: -300, method: 'GET', target: '/api/v1/new-year-sale', status: 504, bytes: 167, ua: UAS[5] });
+edge.add({
+  ip: '203.0.113.250',
+  utc: Date.UTC(2026, 11, 1, 4, 59, 59),
+  tz: -300,
+  method: 'POST',
+  target: '/api/v1/payments/webhook',
+  status: 503,
+  bytes: 0,
+  ua: 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+});
+edge.add({
+  ip: '2001:db8::7',
+  utc: Date.UTC(2026, 10, 30, 18, 45, 30),
+  tz: 330,
+  method: 'GET',
+  target: '/products/winter-parka-navy',
+  status: 304,
+  bytes: 0,
+  ua: UAS[4],
+});
+edge.add({
+  ip: '2001:db8::7',
+  utc: Date.UTC(2026, 10, 30, 18, 45, 31),
+  tz: 330,
+  method: 'GET',
+  target: '/api/v1/recommendations?for=winter-parka-navy',
+  status: 500,
+  bytes: 94,
+  ua: UAS[4],
+});
+edge.add({
+  ip: '192.0.2.14',
+  utc: Date.UTC(2027, 0, 1, 1, 0, 0),
+  tz: -300,
+  method: 'GET',
+  target: '/api/v1/new-year-sale',
+  status: 504,
+  bytes: 167,
+  ua: UAS[5],
+});
 edge.write(false);
 
 // ---- garbage.log: nothing usable at all, invalid UTF-8 included, no final newline.
@@ -203,11 +397,22 @@ garbage.write(false);
 // An invalid UTF-8 line, which no JavaScript string literal above can hold.
 {
   const f = path.join(DIR, 'garbage.log');
-  const bytes = Buffer.concat([fs.readFileSync(f), Buffer.from('\n'), Buffer.from([0xff, 0xfe, 0x35, 0x30, 0x32, 0x20, 0xc3, 0x28, 0x0a]), Buffer.from('203.0.113.7 - - [22/Nov/2026:06:12:03 +0900] "GET / HTTP/1.1" 502')]);
+  const bytes = Buffer.concat([
+    fs.readFileSync(f),
+    Buffer.from('\n'),
+    Buffer.from([0xff, 0xfe, 0x35, 0x30, 0x32, 0x20, 0xc3, 0x28, 0x0a]),
+    Buffer.from('203.0.113.7 - - [22/Nov/2026:06:12:03 +0900] "GET / HTTP/1.1" 502'),
+  ]);
   fs.writeFileSync(f, bytes);
   const doc = JSON.parse(fs.readFileSync(path.join(DIR, 'garbage.expected.json'), 'utf8'));
   doc.lines.push({ line: doc.lines.length + 1, kind: 'malformed', near: { status: 502 }, why: WHY.format, text: '\\xFF\\xFE502 \\xC3(' });
-  doc.lines.push({ line: doc.lines.length + 1, kind: 'malformed', near: { ip: '203.0.113.7', method: 'GET', path: '/', status: 502 }, why: WHY.fields, text: '203.0.113.7 - - [22/Nov/2026:06:12:03 +0900] "GET / HTTP/1.1" 502' });
+  doc.lines.push({
+    line: doc.lines.length + 1,
+    kind: 'malformed',
+    near: { ip: '203.0.113.7', method: 'GET', path: '/', status: 502 },
+    why: WHY.fields,
+    text: '203.0.113.7 - - [22/Nov/2026:06:12:03 +0900] "GET / HTTP/1.1" 502',
+  });
   doc.malformed += 2;
   fs.writeFileSync(path.join(DIR, 'garbage.expected.json'), JSON.stringify(doc, null, 1) + '\n');
 }

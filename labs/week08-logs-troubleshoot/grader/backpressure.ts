@@ -90,7 +90,12 @@ export function losses(cfg: Config, input: Plugin, output: Plugin): Verdict[] {
   const raw = (output.get('retry_limit') ?? '1').trim().toLowerCase();
   const base = Math.max(1, Number(cfg.service.get('scheduler.base')?.value ?? 5) || 5);
   if (raw === 'no_retries')
-    out.push({ where: output, key: 'retry_limit', ko: 'retry_limit: no_retries는 처음 실패한 청크를 바로 버립니다', en: 'retry_limit: no_retries drops a chunk the first time it fails' });
+    out.push({
+      where: output,
+      key: 'retry_limit',
+      ko: 'retry_limit: no_retries는 처음 실패한 청크를 바로 버립니다',
+      en: 'retry_limit: no_retries drops a chunk the first time it fails',
+    });
   else if (!['no_limits', 'false', 'off'].includes(raw)) {
     const n = /^\d+$/.test(raw) && Number(raw) > 0 ? Number(raw) : 1;
     if (n * base < OUTAGE.seconds)

@@ -19,8 +19,14 @@ const F = 'fluent-bit.yaml';
 const text = (dir: string) => fs.readFileSync(path.join(LAB, dir, F), 'utf8');
 const sub = (yaml: string) => new Submission(new Map([[F, Buffer.from(yaml)]]));
 const load = (dir: string) =>
-  new Submission(new Map((dir.startsWith('cases/') ? readCase(path.join(LAB, dir)).files : readVariant(path.join(LAB, dir)).files).map((f) => [f.path, f.content] as const)));
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+  new Submission(
+    new Map((dir.startsWith('cases/') ? readCase(path.join(LAB, dir)).files : readVariant(path.join(LAB, dir)).files).map((f) => [f.path, f.content] as const)),
+  );
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const score = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
 const en = (v: GraderVerdict, id: string) => {
   const m = v.checks.find((c) => c.id === id)?.message;
@@ -57,7 +63,9 @@ describe('week 8 troubleshooting: the log pipeline that loses and garbles logs',
     const v = await grade(sub(text('starter')));
     expect(score(v)).toBeLessThan(maxScore * manifest.passRatio);
     expect(failed(v)).toEqual(['backpressure', 'ipv6', 'multiline', 'time-zone']);
-    expect(en(v, 'multiline')).toMatch(/stack trace \(5 lines, "Error: connect ETIMEDOUT.*reached Loki as 5 record\(s\).*fluent-bit\.yaml:\d+: the multiline parser's rules do not join/);
+    expect(en(v, 'multiline')).toMatch(
+      /stack trace \(5 lines, "Error: connect ETIMEDOUT.*reached Loki as 5 record\(s\).*fluent-bit\.yaml:\d+: the multiline parser's rules do not join/,
+    );
     expect(en(v, 'time-zone')).toMatch(/63 of the frontend's 63 access lines have the wrong time.*fluent-bit\.yaml:16: nine hours late/);
     expect(en(v, 'ipv6')).toMatch(/18 of the 18 access lines from IPv6 clients arrive unparsed.*fluent-bit\.yaml:14:/);
     expect(en(v, 'backpressure')).toMatch(/mem_buf_limit \(5 MB\).*retry_limit 1 \(the default\)/);

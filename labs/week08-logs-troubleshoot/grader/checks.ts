@@ -5,7 +5,17 @@
  * twelve-minute Loki outage is played against its buffering and retries (backpressure.ts). One check per fault;
  * "still works" holds everything else to what the working pipeline shipped.
  */
-import { msg, NotGradable, partial, reporter, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
+import {
+  msg,
+  NotGradable,
+  partial,
+  reporter,
+  type CheckVerdict,
+  type GradeContext,
+  type GraderVerdict,
+  type Msg,
+  type Submission,
+} from '../../../grader-kit/index';
 import { isObj, type Json } from '../../../grader-kit/yamldocs';
 import { losses, OUTAGE } from './backpressure';
 import { FILE, loadConfig, type Config, type Plugin } from './config';
@@ -29,7 +39,10 @@ export async function grade(sub: Submission, ctx?: GradeContext): Promise<Grader
   const { checks, report } = reporter(ctx);
   report(checkLoads(cfg));
   if (cfg.problems.length) {
-    const down = msg(`에이전트가 시작하지 않아 아무 로그도 보내지 않습니다(loads 검사를 보세요).`, `The agent does not start, so it ships no logs at all (see the loads check).`);
+    const down = msg(
+      `에이전트가 시작하지 않아 아무 로그도 보내지 않습니다(loads 검사를 보세요).`,
+      `The agent does not start, so it ships no logs at all (see the loads check).`,
+    );
     for (const id of ['multiline', 'time-zone', 'ipv6', 'backpressure', 'still-works']) report({ id, points: 0, passed: false, message: down });
     return { gradable: true, checks };
   }
@@ -76,13 +89,25 @@ function checkMultiline({ cfg, truth, at }: Seen): CheckVerdict {
     if (head.length === 1 && pieces.length === 0 && text === t.text) continue;
     const f = filterOf(cfg, 'multiline');
     const got = [...head, ...pieces];
-    const shown = got.slice(0, 3).map((r) => `"${short(String(r.fields.log ?? JSON.stringify(r.fields)), 48)}"`).join(', ');
+    const shown = got
+      .slice(0, 3)
+      .map((r) => `"${short(String(r.fields.log ?? JSON.stringify(r.fields)), 48)}"`)
+      .join(', ');
     const why: Msg = !f
-      ? msg(`${FILE}:1: multiline 필터가 없습니다. 런타임의 CRI 파서는 런타임이 나눈 P 조각만 잇고, 앱이 따로 쓴 줄은 잇지 않습니다`, `${FILE}:1: there is no multiline filter; the runtime's CRI parser joins only the P parts the runtime split, not lines the app wrote separately`)
+      ? msg(
+          `${FILE}:1: multiline 필터가 없습니다. 런타임의 CRI 파서는 런타임이 나눈 P 조각만 잇고, 앱이 따로 쓴 줄은 잇지 않습니다`,
+          `${FILE}:1: there is no multiline filter; the runtime's CRI parser joins only the P parts the runtime split, not lines the app wrote separately`,
+        )
       : text.length > t.text!.length
-        ? msg(`${where(cfg, f)}: 규칙이 스택 트레이스 뒤의 다른 줄까지 이어 붙입니다. 이어지는 줄의 규칙은 스택 프레임("    at ...")만 골라야 합니다`, `${where(cfg, f)}: the rules join lines after the stack trace too; the continuation rule must match stack frames ("    at ...") only`)
+        ? msg(
+            `${where(cfg, f)}: 규칙이 스택 트레이스 뒤의 다른 줄까지 이어 붙입니다. 이어지는 줄의 규칙은 스택 프레임("    at ...")만 골라야 합니다`,
+            `${where(cfg, f)}: the rules join lines after the stack trace too; the continuation rule must match stack frames ("    at ...") only`,
+          )
         : !f.get('multiline.key_content')
-          ? msg(`${where(cfg, f)}: multiline.key_content가 없어서 필터가 이을 텍스트를 찾지 못합니다. 줄이 든 필드(log)를 지정하세요`, `${where(cfg, f)}: without multiline.key_content the filter has no text to join; name the field that holds the line (log)`)
+          ? msg(
+              `${where(cfg, f)}: multiline.key_content가 없어서 필터가 이을 텍스트를 찾지 못합니다. 줄이 든 필드(log)를 지정하세요`,
+              `${where(cfg, f)}: without multiline.key_content the filter has no text to join; name the field that holds the line (log)`,
+            )
           : msg(
               `${where(cfg, f, 'multiline.parser')}: 여러 줄 파서의 규칙이 스택 프레임 줄("${lines[1]}")을 앞줄에 잇지 않습니다. 시작 규칙에 맞은 다음 줄은 그 규칙의 next_state 이름을 가진 규칙에 맞아야 이어지고, 정규식은 줄 맨 앞의 공백까지 맞춰야 합니다`,
               `${where(cfg, f, 'multiline.parser')}: the multiline parser's rules do not join the stack frame line ("${lines[1]}") to the one before; after the start rule, a line continues the record only if it matches a rule of the state named by next_state, and the regex has to account for the spaces at the start of the line`,
@@ -91,7 +116,10 @@ function checkMultiline({ cfg, truth, at }: Seen): CheckVerdict {
       'multiline',
       3,
       sentences([
-        msg(`checkout의 스택 트레이스(${lines.length}줄, "${short(lines[0]!, 50)}")가 Loki에 레코드 ${got.length}개로 도착했습니다: ${shown}${got.length > 3 ? ' …' : ''}. 트레이스 하나는 레코드 하나여야 합니다`, `checkout's stack trace (${lines.length} lines, "${short(lines[0]!, 50)}") reached Loki as ${got.length} record(s): ${shown}${got.length > 3 ? ' …' : ''}; one trace must be one record`),
+        msg(
+          `checkout의 스택 트레이스(${lines.length}줄, "${short(lines[0]!, 50)}")가 Loki에 레코드 ${got.length}개로 도착했습니다: ${shown}${got.length > 3 ? ' …' : ''}. 트레이스 하나는 레코드 하나여야 합니다`,
+          `checkout's stack trace (${lines.length} lines, "${short(lines[0]!, 50)}") reached Loki as ${got.length} record(s): ${shown}${got.length > 3 ? ' …' : ''}; one trace must be one record`,
+        ),
         why,
       ]),
     );
@@ -110,7 +138,12 @@ function frontendParser(cfg: Config) {
 function checkTimeZone({ cfg, truth, at }: Seen): CheckVerdict {
   const lines = truth.filter((t) => t.kind === 'access' && !t.ipv6);
   const found = lines.map((t) => ({ t, r: at(t.file, t.line)[0] })).filter((x) => x.r);
-  if (!found.length) return one('time-zone', 3, msg(`${FILE}:1: frontend의 접근 로그가 Loki에 하나도 도착하지 않습니다`, `${FILE}:1: none of the frontend's access lines reaches Loki`));
+  if (!found.length)
+    return one(
+      'time-zone',
+      3,
+      msg(`${FILE}:1: frontend의 접근 로그가 Loki에 하나도 도착하지 않습니다`, `${FILE}:1: none of the frontend's access lines reaches Loki`),
+    );
   const wrong = found.filter((x) => x.r!.time !== x.t.at);
   if (!wrong.length) return one('time-zone', 3, null);
   const { t, r } = wrong[0]!;
@@ -119,11 +152,20 @@ function checkTimeZone({ cfg, truth, at }: Seen): CheckVerdict {
   const place = p ? cfg.at([...p.path, p.timeFormat !== undefined ? 'time_format' : 'regex']) : f ? where(cfg, f) : `${FILE}:1`;
   const why: Msg =
     diff === 9 * 3600
-      ? msg(`${place}: 9시간 늦습니다. nginx가 쓴 +0900을 읽지 않아 서울 시각을 UTC로 읽었습니다`, `${place}: nine hours late: the +0900 nginx wrote is not read, so Seoul time is read as UTC`)
+      ? msg(
+          `${place}: 9시간 늦습니다. nginx가 쓴 +0900을 읽지 않아 서울 시각을 UTC로 읽었습니다`,
+          `${place}: nine hours late: the +0900 nginx wrote is not read, so Seoul time is read as UTC`,
+        )
       : diff === -9 * 3600
-        ? msg(`${place}: 9시간 이릅니다. 오프셋의 부호를 확인하세요(+0900은 UTC보다 9시간 앞선 시각입니다)`, `${place}: nine hours early: check the offset's sign (+0900 is nine hours ahead of UTC)`)
+        ? msg(
+            `${place}: 9시간 이릅니다. 오프셋의 부호를 확인하세요(+0900은 UTC보다 9시간 앞선 시각입니다)`,
+            `${place}: nine hours early: check the offset's sign (+0900 is nine hours ahead of UTC)`,
+          )
         : Math.abs(diff) <= 5
-          ? msg(`${place}: 레코드 시각이 요청 시각이 아니라 nginx가 버퍼를 비운 시각(런타임이 찍은 시각)입니다. 줄 안의 시각을 파서가 읽어야 합니다`, `${place}: the record carries the time nginx flushed its buffer (the runtime's stamp), not the request's time; the parser has to read the time in the line`)
+          ? msg(
+              `${place}: 레코드 시각이 요청 시각이 아니라 nginx가 버퍼를 비운 시각(런타임이 찍은 시각)입니다. 줄 안의 시각을 파서가 읽어야 합니다`,
+              `${place}: the record carries the time nginx flushed its buffer (the runtime's stamp), not the request's time; the parser has to read the time in the line`,
+            )
           : msg(`${place}: 시각이 ${diff}초 어긋납니다`, `${place}: the time is off by ${diff} s`);
   return one(
     'time-zone',
@@ -185,7 +227,10 @@ function checkBackpressure({ cfg, loki }: Seen): CheckVerdict {
     'backpressure',
     3,
     sentences([
-      msg(`Loki가 ${OUTAGE.seconds / 60}분 동안 429로 거절한 장애를 이 설정으로 다시 돌리면 레코드를 잃습니다`, `Replaying the ${OUTAGE.seconds / 60}-minute outage in which Loki answered 429 against this configuration loses records`),
+      msg(
+        `Loki가 ${OUTAGE.seconds / 60}분 동안 429로 거절한 장애를 이 설정으로 다시 돌리면 레코드를 잃습니다`,
+        `Replaying the ${OUTAGE.seconds / 60}-minute outage in which Loki answered 429 against this configuration loses records`,
+      ),
       ...found.map((v) => msg(`${where(cfg, v.where, v.key)}: ${v.ko}`, `${where(cfg, v.where, v.key)}: ${v.en}`)),
     ]),
   );
@@ -196,7 +241,10 @@ function checkBackpressure({ cfg, loki }: Seen): CheckVerdict {
 /** The Loki labels a record gets from an output's labels (key=value, a value may be a record accessor). */
 export function lokiLabels(o: Plugin, r: Rec): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of (o.get('labels') ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (o.get('labels') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([^=]+)=(.*)$/.exec(part);
     if (m) {
       const v = m[2]!.trim();
@@ -208,7 +256,10 @@ export function lokiLabels(o: Plugin, r: Rec): Record<string, string> {
       if (typeof val === 'string') out[path[path.length - 1]!] = val;
     }
   }
-  for (const k of (o.get('label_keys') ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const k of (o.get('label_keys') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const path = accessor(k);
     const val = lookup(r.fields, path);
     if (typeof val === 'string') out[path[path.length - 1]!] = val;
@@ -224,9 +275,23 @@ function checkStillWorks({ cfg, truth, at, shipped, loki }: Seen): CheckVerdict 
   if (!out) problems.push(msg(`${FILE}:1: loki 출력이 없습니다`, `${FILE}:1: there is no loki output`));
   else {
     if (out.get('host') !== LOKI.host || (out.get('port') ?? '3100') !== LOKI.port)
-      problems.push(msg(`${where(cfg, out, 'host')}: 로그는 전처럼 ${LOKI.host}:${LOKI.port}의 Loki로 가야 합니다`, `${where(cfg, out, 'host')}: the logs still go to Loki at ${LOKI.host}:${LOKI.port}`));
-    if ((out.get('line_format') ?? 'json') !== 'json') problems.push(msg(`${where(cfg, out, 'line_format')}: 대시보드가 | json으로 읽으므로 line_format은 json이어야 합니다`, `${where(cfg, out, 'line_format')}: the dashboards read lines with | json, so line_format stays json`));
-    for (const [pod, file] of [['frontend', FRONTEND.file], ['checkout', CHECKOUT.file]] as const) {
+      problems.push(
+        msg(
+          `${where(cfg, out, 'host')}: 로그는 전처럼 ${LOKI.host}:${LOKI.port}의 Loki로 가야 합니다`,
+          `${where(cfg, out, 'host')}: the logs still go to Loki at ${LOKI.host}:${LOKI.port}`,
+        ),
+      );
+    if ((out.get('line_format') ?? 'json') !== 'json')
+      problems.push(
+        msg(
+          `${where(cfg, out, 'line_format')}: 대시보드가 | json으로 읽으므로 line_format은 json이어야 합니다`,
+          `${where(cfg, out, 'line_format')}: the dashboards read lines with | json, so line_format stays json`,
+        ),
+      );
+    for (const [pod, file] of [
+      ['frontend', FRONTEND.file],
+      ['checkout', CHECKOUT.file],
+    ] as const) {
       const r = shipped.find((x) => x.src.file === file);
       if (!r) continue;
       const labels = lokiLabels(out, r);
@@ -235,8 +300,12 @@ function checkStillWorks({ cfg, truth, at, shipped, loki }: Seen): CheckVerdict 
       if (missing.length)
         problems.push(
           msg(
-            `${where(cfg, out, 'labels')}: ${pod}의 레코드가 레이블 {${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}로 도착합니다. 대시보드는 {job="fluent-bit", namespace="shop", container="${pod}"}로 찾습니다`,
-            `${where(cfg, out, 'labels')}: ${pod}'s records arrive with labels {${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}; the dashboards look for {job="fluent-bit", namespace="shop", container="${pod}"}`,
+            `${where(cfg, out, 'labels')}: ${pod}의 레코드가 레이블 {${Object.entries(labels)
+              .map(([k, v]) => `${k}="${v}"`)
+              .join(', ')}}로 도착합니다. 대시보드는 {job="fluent-bit", namespace="shop", container="${pod}"}로 찾습니다`,
+            `${where(cfg, out, 'labels')}: ${pod}'s records arrive with labels {${Object.entries(labels)
+              .map(([k, v]) => `${k}="${v}"`)
+              .join(', ')}}; the dashboards look for {job="fluent-bit", namespace="shop", container="${pod}"}`,
           ),
         );
     }
@@ -277,8 +346,19 @@ function checkStillWorks({ cfg, truth, at, shipped, loki }: Seen): CheckVerdict 
   const probes = truth.filter((x) => x.kind === 'probe').filter((t) => at(t.file, t.line).length);
   if (probes.length) {
     const g = filterOf(cfg, 'grep');
-    problems.push(msg(`${g ? where(cfg, g) : `${FILE}:1`}: kubelet의 헬스 체크(kube-probe) 요청 ${probes.length}줄이 다시 Loki로 갑니다. 전처럼 걸러야 합니다`, `${g ? where(cfg, g) : `${FILE}:1`}: ${probes.length} health-check requests from the kubelet (kube-probe) reach Loki again; filter them out as before`));
+    problems.push(
+      msg(
+        `${g ? where(cfg, g) : `${FILE}:1`}: kubelet의 헬스 체크(kube-probe) 요청 ${probes.length}줄이 다시 Loki로 갑니다. 전처럼 걸러야 합니다`,
+        `${g ? where(cfg, g) : `${FILE}:1`}: ${probes.length} health-check requests from the kubelet (kube-probe) reach Loki again; filter them out as before`,
+      ),
+    );
   }
-  if (shipped.some((r) => r.src.file === OTHER.file)) problems.push(msg(`${where(cfg, cfg.inputs[0]!, 'path')}: shop이 아닌 네임스페이스(kube-system)의 로그까지 보냅니다`, `${where(cfg, cfg.inputs[0]!, 'path')}: logs of another namespace (kube-system) are shipped too`));
+  if (shipped.some((r) => r.src.file === OTHER.file))
+    problems.push(
+      msg(
+        `${where(cfg, cfg.inputs[0]!, 'path')}: shop이 아닌 네임스페이스(kube-system)의 로그까지 보냅니다`,
+        `${where(cfg, cfg.inputs[0]!, 'path')}: logs of another namespace (kube-system) are shipped too`,
+      ),
+    );
   return one('still-works', 3, problems.length ? sentences(problems.slice(0, 3)) : null);
 }

@@ -29,7 +29,10 @@ export interface Pod {
   labels: Record<string, string>;
 }
 
-const hex = (seed: number) => Array.from({ length: 64 }, (_, i) => ((seed * 2654435761 + i * 40503) >>> (i % 24)) % 16).map((n) => n.toString(16)).join('');
+const hex = (seed: number) =>
+  Array.from({ length: 64 }, (_, i) => ((seed * 2654435761 + i * 40503) >>> (i % 24)) % 16)
+    .map((n) => n.toString(16))
+    .join('');
 export const NODE = 'ip-10-0-11-42.ap-northeast-2.compute.internal';
 export const CHECKOUT: Pod = {
   file: `/var/log/containers/checkout-7d9f8c6b5d-x2kq1_shop_checkout-${hex(7)}.log`,
@@ -67,7 +70,8 @@ function rng(seed: number): () => number {
 }
 
 /** The runtime's RFC 3339 time with nanoseconds, as containerd writes it. */
-export const criTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_, f: string) => `.${f}${String((ms * 7919) % 1_000_000).padStart(6, '0')}Z`);
+export const criTime = (ms: number) =>
+  new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_, f: string) => `.${f}${String((ms * 7919) % 1_000_000).padStart(6, '0')}Z`);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** nginx's $time_local in Asia/Seoul (+0900). */
 export function nginxTime(ms: number): string {
@@ -78,14 +82,44 @@ export function nginxTime(ms: number): string {
 
 const START = Date.UTC(2026, 11, 3, 1, 29, 0);
 const TRACES = [
-  ['Error: connect ETIMEDOUT 10.0.11.42:3306', '    at TCPConnectWrap.afterConnectImpl (node:net:1630:16)', '    at Pool.getConnection (/app/node_modules/mysql2/lib/pool.js:48:15)', '    at async placeOrder (/app/dist/orders.js:112:18)', '    at async /app/dist/server.js:77:5'],
-  ["TypeError: Cannot read properties of undefined (reading 'sku')", '    at priceOf (/app/dist/cart.js:31:24)', '    at Array.map (<anonymous>)', '    at totalOf (/app/dist/cart.js:40:21)', '    at async /app/dist/server.js:91:20'],
-  ['Error: Request failed with status 503', '    at paymentClient.charge (/app/dist/payments.js:58:11)', '    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)', '    at async Promise.all (index 1)', '    at async placeOrder (/app/dist/orders.js:121:7)', '    at async /app/dist/server.js:77:5'],
+  [
+    'Error: connect ETIMEDOUT 10.0.11.42:3306',
+    '    at TCPConnectWrap.afterConnectImpl (node:net:1630:16)',
+    '    at Pool.getConnection (/app/node_modules/mysql2/lib/pool.js:48:15)',
+    '    at async placeOrder (/app/dist/orders.js:112:18)',
+    '    at async /app/dist/server.js:77:5',
+  ],
+  [
+    "TypeError: Cannot read properties of undefined (reading 'sku')",
+    '    at priceOf (/app/dist/cart.js:31:24)',
+    '    at Array.map (<anonymous>)',
+    '    at totalOf (/app/dist/cart.js:40:21)',
+    '    at async /app/dist/server.js:91:20',
+  ],
+  [
+    'Error: Request failed with status 503',
+    '    at paymentClient.charge (/app/dist/payments.js:58:11)',
+    '    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)',
+    '    at async Promise.all (index 1)',
+    '    at async placeOrder (/app/dist/orders.js:121:7)',
+    '    at async /app/dist/server.js:77:5',
+  ],
 ];
-const UAS = ['Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/143.0.0.0 Safari/537.36', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Safari/605.1.15'];
+const UAS = [
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/143.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Safari/605.1.15',
+];
 const V4 = ['203.0.113.87', '198.51.100.23', '192.0.2.146', '203.0.113.5'];
 const V6 = ['2001:db8:4006:812::200e', '2001:db8:85a3::8a2e:370:7334', '2001:db8:1f70::999:de8:7648:6e8', '::ffff:198.51.100.77'];
-const PATHS: [string, string][] = [['GET', '/'], ['GET', '/products/42'], ['GET', '/api/products?page=2'], ['POST', '/api/checkout'], ['GET', '/cart'], ['GET', '/static/app.3f9c2a1.js']];
+const PATHS: [string, string][] = [
+  ['GET', '/'],
+  ['GET', '/products/42'],
+  ['GET', '/api/products?page=2'],
+  ['POST', '/api/checkout'],
+  ['GET', '/cart'],
+  ['GET', '/static/app.3f9c2a1.js'],
+];
 
 export interface HiddenLogs {
   files: Map<string, string[]>;
@@ -111,8 +145,20 @@ export function hiddenLogs(): HiddenLogs {
     }
     const json: Record<string, unknown> =
       i === 20
-        ? { level: 'warn', time: new Date(t).toISOString(), msg: 'cart too large', cart: 'c-7781', items: Array.from({ length: 700 }, (_, k) => `sku-${1000 + k}`) }
-        : { level: rand() < 0.1 ? 'error' : 'info', time: new Date(t).toISOString(), msg: rand() < 0.5 ? 'order placed' : 'products listed', order: `A-${order++}`, ms: 20 + Math.floor(rand() * 300) };
+        ? {
+            level: 'warn',
+            time: new Date(t).toISOString(),
+            msg: 'cart too large',
+            cart: 'c-7781',
+            items: Array.from({ length: 700 }, (_, k) => `sku-${1000 + k}`),
+          }
+        : {
+            level: rand() < 0.1 ? 'error' : 'info',
+            time: new Date(t).toISOString(),
+            msg: rand() < 0.5 ? 'order placed' : 'products listed',
+            order: `A-${order++}`,
+            ms: 20 + Math.floor(rand() * 300),
+          };
     const text = JSON.stringify(json);
     truth.push({ file: CHECKOUT.file, line: files.get(CHECKOUT.file)!.length, kind: 'json', at: t, json });
     if (text.length > 4000) {
@@ -145,6 +191,10 @@ export function hiddenLogs(): HiddenLogs {
     push(FRONTEND.file, `${criTime(written)} stdout F ${text}`);
   }
   // coredns, in kube-system: not the shop's.
-  for (let i = 0; i < 5; i++) push(OTHER.file, `${criTime(START + i * 7000)} stdout F [INFO] 10.0.10.57:41812 - ${4000 + i} "A IN checkout.shop.svc.cluster.local. udp 50 false 512" NOERROR qr,aa,rd 108 0.000142s`);
+  for (let i = 0; i < 5; i++)
+    push(
+      OTHER.file,
+      `${criTime(START + i * 7000)} stdout F [INFO] 10.0.10.57:41812 - ${4000 + i} "A IN checkout.shop.svc.cluster.local. udp 50 false 512" NOERROR qr,aa,rd 108 0.000142s`,
+    );
   return { files, truth };
 }

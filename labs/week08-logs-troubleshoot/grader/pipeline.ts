@@ -35,7 +35,13 @@ export interface RunResult {
   unread: string[];
 }
 
-const globRe = (g: string, slash: boolean) => new RegExp(`^${g.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join(slash ? '[^/]*' : '.*')}$`);
+const globRe = (g: string, slash: boolean) =>
+  new RegExp(
+    `^${g
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join(slash ? '[^/]*' : '.*')}$`,
+  );
 
 export function tagMatches(p: Plugin, tag: string): boolean {
   const m = p.get('match');
@@ -51,10 +57,19 @@ export function tagMatches(p: Plugin, tag: string): boolean {
 const CRI = /^(\S+) (stdout|stderr) ([FP]) ?(.*)$/;
 
 function tailRecords(input: Plugin, files: Map<string, string[]>): Rec[] {
-  const paths = (input.get('path') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const excludes = (input.get('exclude_path') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const paths = (input.get('path') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const excludes = (input.get('exclude_path') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const tag = input.get('tag') ?? 'tail.0';
-  const mls = (input.get('multiline.parser') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const mls = (input.get('multiline.parser') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const out: Rec[] = [];
   for (const [file, lines] of files) {
     if (!paths.some((g) => globRe(g, true).test(file)) || excludes.some((g) => globRe(g, true).test(file))) continue;
@@ -211,7 +226,10 @@ function grep(f: Plugin, r: Rec): boolean {
 /** The multiline filter over the records of one tag, in order (src/multiline/flb_ml_rule.c). */
 function multiline(cfg: Config, f: Plugin, recs: Rec[]): Rec[] {
   const key = f.get('multiline.key_content');
-  const names = (f.get('multiline.parser') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (f.get('multiline.parser') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const parser = names.map((n) => cfg.mlParsers.get(n)).find((x) => x);
   if (!key || !parser) return recs;
   const out: Rec[] = [];
@@ -232,7 +250,8 @@ function multiline(cfg: Config, f: Plugin, recs: Rec[]): Rec[] {
       continue;
     }
     const next: string | undefined = last ? (last as { next: string }).next : undefined;
-    const cont: MlRule | undefined = next !== undefined && group ? parser.rules.find((x) => x.state !== 'start_state' && x.state === next && x.re.test(text)) : undefined;
+    const cont: MlRule | undefined =
+      next !== undefined && group ? parser.rules.find((x) => x.state !== 'start_state' && x.state === next && x.re.test(text)) : undefined;
     if (cont && group) {
       const g: { rec: Rec; text: string } = group;
       g.text = g.text.endsWith('\n') ? g.text + text : `${g.text}\n${text}`;

@@ -26,17 +26,30 @@ function compileNow(pattern: string, slashed: boolean): Compiled {
   if (m) {
     body = m[1]!;
     if (m[2]!.includes('i')) flags += 'i';
-    if (m[2]!.includes('x')) return { ok: false, why: { ko: '확장 모드(x 플래그)는 이 채점기가 읽지 않습니다', en: 'extended mode (the x flag) is not read by this grader' } };
+    if (m[2]!.includes('x'))
+      return { ok: false, why: { ko: '확장 모드(x 플래그)는 이 채점기가 읽지 않습니다', en: 'extended mode (the x flag) is not read by this grader' } };
   }
   if (/\(\?>|\(\?\(|[*+?}]\+/.test(body.replace(/\\./g, '')))
-    return { ok: false, why: { ko: '소유 한정자(*+, ++), 원자 그룹((?>...)), 조건식은 JavaScript가 다르게 읽어 채점할 수 없습니다', en: 'possessive quantifiers (*+, ++), atomic groups ((?>...)) and conditionals read differently in JavaScript and cannot be graded' } };
+    return {
+      ok: false,
+      why: {
+        ko: '소유 한정자(*+, ++), 원자 그룹((?>...)), 조건식은 JavaScript가 다르게 읽어 채점할 수 없습니다',
+        en: 'possessive quantifiers (*+, ++), atomic groups ((?>...)) and conditionals read differently in JavaScript and cannot be graded',
+      },
+    };
   // Ruby's \h is a hex digit; \A and \z anchor the whole string (the texts here are single records).
-  const js = body.replace(/\\\\|\\h|\\H|\\A|\\z|\\Z/g, (x) => ({ '\\h': '[0-9a-fA-F]', '\\H': '[^0-9a-fA-F]', '\\A': '^', '\\z': '$', '\\Z': '(?=\\n?$)' })[x] ?? x);
+  const js = body.replace(
+    /\\\\|\\h|\\H|\\A|\\z|\\Z/g,
+    (x) => ({ '\\h': '[0-9a-fA-F]', '\\H': '[^0-9a-fA-F]', '\\A': '^', '\\z': '$', '\\Z': '(?=\\n?$)' })[x] ?? x,
+  );
   // In Ruby ^ and $ match at every line: the "m" of JavaScript. (Ruby's own /m is JavaScript's s.)
   if (m && m[2]!.includes('m')) flags += 's';
   try {
     return { ok: true, re: new RegExp(js, `${flags}m`) };
   } catch (e) {
-    return { ok: false, why: { ko: `정규식을 읽을 수 없습니다: ${(e as Error).message}`, en: `the regular expression cannot be read: ${(e as Error).message}` } };
+    return {
+      ok: false,
+      why: { ko: `정규식을 읽을 수 없습니다: ${(e as Error).message}`, en: `the regular expression cannot be read: ${(e as Error).message}` },
+    };
   }
 }

@@ -44,21 +44,77 @@ export function strptime(text: string, fmt: string): Parsed | null {
       const dir = fmt[++f];
       let v: number | null;
       switch (dir) {
-        case 'Y': v = num(4, 4); if (v === null) return null; y = v; break;
-        case 'y': v = num(2, 2); if (v === null) return null; y = v < 69 ? 2000 + v : 1900 + v; break;
-        case 'm': v = num(1, 2); if (v === null || v < 1 || v > 12) return null; mo = v - 1; break;
-        case 'd': case 'e': while (text[i] === ' ') i++; v = num(1, 2); if (v === null || v < 1 || v > 31) return null; d = v; break;
-        case 'H': v = num(1, 2); if (v === null || v > 23) return null; h = v; break;
-        case 'M': v = num(1, 2); if (v === null || v > 59) return null; mi = v; break;
-        case 'S': v = num(1, 2); if (v === null || v > 60) return null; s = v; break;
-        case 'T': { const m = /^(\d{1,2}):(\d{1,2}):(\d{1,2})/.exec(text.slice(i)); if (!m) return null; h = +m[1]!; mi = +m[2]!; s = +m[3]!; i += m[0].length; break; }
-        case 'L': { const m = /^\d+/.exec(text.slice(i)); if (!m) return null; frac = Number(`0.${m[0]}`); i += m[0].length; break; }
-        case 's': v = num(1, 12); if (v === null) return null; epoch = v * 1000; break;
-        case 'b': case 'h': case 'B': {
+        case 'Y':
+          v = num(4, 4);
+          if (v === null) return null;
+          y = v;
+          break;
+        case 'y':
+          v = num(2, 2);
+          if (v === null) return null;
+          y = v < 69 ? 2000 + v : 1900 + v;
+          break;
+        case 'm':
+          v = num(1, 2);
+          if (v === null || v < 1 || v > 12) return null;
+          mo = v - 1;
+          break;
+        case 'd':
+        case 'e':
+          while (text[i] === ' ') i++;
+          v = num(1, 2);
+          if (v === null || v < 1 || v > 31) return null;
+          d = v;
+          break;
+        case 'H':
+          v = num(1, 2);
+          if (v === null || v > 23) return null;
+          h = v;
+          break;
+        case 'M':
+          v = num(1, 2);
+          if (v === null || v > 59) return null;
+          mi = v;
+          break;
+        case 'S':
+          v = num(1, 2);
+          if (v === null || v > 60) return null;
+          s = v;
+          break;
+        case 'T': {
+          const m = /^(\d{1,2}):(\d{1,2}):(\d{1,2})/.exec(text.slice(i));
+          if (!m) return null;
+          h = +m[1]!;
+          mi = +m[2]!;
+          s = +m[3]!;
+          i += m[0].length;
+          break;
+        }
+        case 'L': {
+          const m = /^\d+/.exec(text.slice(i));
+          if (!m) return null;
+          frac = Number(`0.${m[0]}`);
+          i += m[0].length;
+          break;
+        }
+        case 's':
+          v = num(1, 12);
+          if (v === null) return null;
+          epoch = v * 1000;
+          break;
+        case 'b':
+        case 'h':
+        case 'B': {
           const rest = text.slice(i).toLowerCase();
           const full = FULL.findIndex((n) => rest.startsWith(n));
           const short = MONTHS.findIndex((n) => rest.startsWith(n));
-          if (full >= 0) { mo = full; i += FULL[full]!.length; } else if (short >= 0) { mo = short; i += 3; } else return null;
+          if (full >= 0) {
+            mo = full;
+            i += FULL[full]!.length;
+          } else if (short >= 0) {
+            mo = short;
+            i += 3;
+          } else return null;
           break;
         }
         case 'z': {
@@ -73,9 +129,19 @@ export function strptime(text: string, fmt: string): Parsed | null {
           }
           break;
         }
-        case 'Z': { const m = /^(Z|UTC|GMT)/.exec(text.slice(i)); if (!m) return null; i += m[0].length; offset = 0; break; }
-        case '%': if (text[i] !== '%') return null; i++; break;
-        default: return null;
+        case 'Z': {
+          const m = /^(Z|UTC|GMT)/.exec(text.slice(i));
+          if (!m) return null;
+          i += m[0].length;
+          offset = 0;
+          break;
+        }
+        case '%':
+          if (text[i] !== '%') return null;
+          i++;
+          break;
+        default:
+          return null;
       }
     } else if (/\s/.test(c)) {
       while (i < text.length && /\s/.test(text[i]!)) i++;

@@ -51,7 +51,10 @@ function globRegex(pattern: string): RegExp {
       const end = pattern.indexOf(']', i + 1);
       if (end < 0) re += '\\[';
       else {
-        re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        re += `[${pattern
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else if (c === '\\' && i + 1 < pattern.length) re += `\\${pattern[++i]}`;
@@ -175,7 +178,11 @@ export function modelStages(df: ParsedDockerfile, src: Sources): StageModel[] {
         const destIsDir = words.at(-1)!.endsWith('/') || words.length > 2;
         const fromFlag = ins.flags.find((f) => f.name === 'from')?.value;
         const from = fromFlag != null ? expand(df, ins, fromFlag).toLowerCase() : undefined;
-        const fromStage = from === undefined ? undefined : (df.stages.find((s) => s.index < stage.index && s.name === from) ?? (/^\d+$/.test(from) && Number(from) < stage.index ? df.stages[Number(from)] : undefined));
+        const fromStage =
+          from === undefined
+            ? undefined
+            : (df.stages.find((s) => s.index < stage.index && s.name === from) ??
+              (/^\d+$/.test(from) && Number(from) < stage.index ? df.stages[Number(from)] : undefined));
         for (const s of words.slice(0, -1)) {
           if (from === undefined) {
             const hits = matchContext(s, src.files);
@@ -196,7 +203,8 @@ export function modelStages(df: ParsedDockerfile, src: Sources): StageModel[] {
         }
       } else if (ins.op === 'RUN') {
         const text = ins.args;
-        const gen = (rel: string, what: string, buildOnly: boolean) => put(m, { path: path.posix.resolve(cwd, rel), origin: `generated:${what}`, buildOnly, line: ins.line, stage: stage.index });
+        const gen = (rel: string, what: string, buildOnly: boolean) =>
+          put(m, { path: path.posix.resolve(cwd, rel), origin: `generated:${what}`, buildOnly, line: ins.line, stage: stage.index });
         if (/scripts\/install\.js/.test(text)) {
           gen('node_modules/greeting/index.js', 'the runtime dependencies', false);
           if (!/--omit[= ]dev/.test(text)) gen('toolchain/.cache/table-0.bin', "the toolchain's 6 MB cache", true);

@@ -31,7 +31,11 @@ export function validateObject(o: Json): Problem[] {
   const spec = KINDS[o.kind]!;
   const out: Problem[] = [];
   if (o.apiVersion !== spec.apiVersion) {
-    out.push({ path: ['apiVersion'], en: `${o.kind} is served as apiVersion "${spec.apiVersion}", not "${String(o.apiVersion ?? '(none)')}"`, ko: `${o.kind}의 apiVersion은 "${String(o.apiVersion ?? '(없음)')}"가 아니라 "${spec.apiVersion}"입니다` });
+    out.push({
+      path: ['apiVersion'],
+      en: `${o.kind} is served as apiVersion "${spec.apiVersion}", not "${String(o.apiVersion ?? '(none)')}"`,
+      ko: `${o.kind}의 apiVersion은 "${String(o.apiVersion ?? '(없음)')}"가 아니라 "${spec.apiVersion}"입니다`,
+    });
   }
   const obj = { ...o, apiVersion: spec.apiVersion };
   out.push(...validatorProblems(() => spec.validate(obj)));

@@ -32,7 +32,11 @@ const load = (dir: string) =>
   );
 const files = (dir: string) => Object.fromEntries(readDir(path.join(LAB, dir)).map(([k, v]) => [k, v.toString('utf8')]));
 const sub = (f: Record<string, string>) => new Submission(new Map(Object.entries(f).map(([k, v]) => [k, Buffer.from(v)])));
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const score = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
 const en = (v: GraderVerdict, id: string) => {
   const m = v.checks.find((c) => c.id === id)?.message;
@@ -118,8 +122,22 @@ describe('week 9 troubleshooting: the stuck checkout rollout', () => {
     const f = files('solution');
     const t = (dep: string) => secondsToAvailable(read(sub({ ...f, [D]: dep })));
     expect(t(f[D]!)).toBe(25 + 10 + 10);
-    expect(t(f[D]!.replace('periodSeconds: 5\n            failureThreshold: 3', 'periodSeconds: 5\n            successThreshold: 3\n            failureThreshold: 3'))).toBe(25 + 20 + 10);
-    expect(t(f[D]!.replace('minReadySeconds: 10', 'minReadySeconds: 0').replace('periodSeconds: 5\n            failureThreshold', 'initialDelaySeconds: 20\n            periodSeconds: 5\n            failureThreshold'))).toBe(25 + 20);
+    expect(
+      t(
+        f[D]!.replace(
+          'periodSeconds: 5\n            failureThreshold: 3',
+          'periodSeconds: 5\n            successThreshold: 3\n            failureThreshold: 3',
+        ),
+      ),
+    ).toBe(25 + 20 + 10);
+    expect(
+      t(
+        f[D]!.replace('minReadySeconds: 10', 'minReadySeconds: 0').replace(
+          'periodSeconds: 5\n            failureThreshold',
+          'initialDelaySeconds: 20\n            periodSeconds: 5\n            failureThreshold',
+        ),
+      ),
+    ).toBe(25 + 20);
   });
 
   it('refuses a deadline the API server refuses, and the rollout both zero', async () => {
@@ -132,7 +150,9 @@ describe('week 9 troubleshooting: the stuck checkout rollout', () => {
     await expect(grade(sub({ [D]: 'kind: Deployment\n' }))).rejects.toThrow(NotGradable);
     const f = files('solution');
     await expect(grade(sub({ ...f, [D]: 'a: [\n' }))).rejects.toThrow(NotGradable);
-    await expect(grade(sub({ ...f, [D]: f[D]!.replace('name: checkout\n  namespace', 'name: orders\n  namespace') }))).rejects.toThrow(/no Deployment named checkout/);
+    await expect(grade(sub({ ...f, [D]: f[D]!.replace('name: checkout\n  namespace', 'name: orders\n  namespace') }))).rejects.toThrow(
+      /no Deployment named checkout/,
+    );
     const v = await grade(sub({ ...f, [D]: f[D]!.replace('replicas: 6', 'replicas: "six"') }));
     expect(failed(v)).toContain('still-works');
   });

@@ -33,7 +33,11 @@ const load2 = (dir: string) =>
   );
 const files = (dir: string) => Object.fromEntries(readDir(path.join(LAB, dir)).map(([k, v]) => [k, v.toString('utf8')]));
 const sub = (f: Record<string, string>) => new Submission(new Map(Object.entries(f).map(([k, v]) => [k, Buffer.from(v)])));
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const score = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
 const en = (v: GraderVerdict, id: string) => {
   const m = v.checks.find((c) => c.id === id)?.message;
@@ -74,7 +78,9 @@ describe('week 10 troubleshooting: the mesh that answers 503', () => {
     const v = await grade(load2('starter'));
     expect(score(v)).toBeLessThan(maxScore * manifest.passRatio);
     expect(failed(v)).toEqual(['authz', 'ingress', 'mtls', 'subsets']);
-    expect(en(v, 'ingress')).toMatch(/404 NR: 120.*istio\/gateway\.yaml:21: .*name shop\/shop-gateway, while the ingress gateway runs istio-system\/shop-gateway/);
+    expect(en(v, 'ingress')).toMatch(
+      /404 NR: 120.*istio\/gateway\.yaml:21: .*name shop\/shop-gateway, while the ingress gateway runs istio-system\/shop-gateway/,
+    );
     expect(en(v, 'subsets')).toMatch(/istio\/traffic\.yaml:22: .*app\.kubernetes\.io\/version=2\.4\.0.*503 UH/);
     expect(en(v, 'mtls')).toMatch(/503 URX: \d+.*istio\/traffic\.yaml:17: the trafficPolicy sets tls\.mode DISABLE/);
     expect(en(v, 'authz')).toMatch(/POST \/api\/checkout .*403.*"\/x\/\*" matches what is under \/x\//);
@@ -103,8 +109,14 @@ describe('week 10 troubleshooting: the mesh that answers 503', () => {
   // Equivalent repairs of each fault: every one the mesh accepts passes, and each leaves the others failing.
   it.each([
     ['bare name → namespace/name', FIX_GATEWAY],
-    ['./ is not a namespace here, but istio-system/ is', ['istio/gateway.yaml', 'gateways: ["shop-gateway"]', 'gateways: ["istio-system/shop-gateway", "mesh"]'] as [string, string, string]],
-    ['the Gateway moved to shop', ['istio/gateway.yaml', '  namespace: istio-system\nspec:\n  selector:', '  namespace: shop\nspec:\n  selector:'] as [string, string, string]],
+    [
+      './ is not a namespace here, but istio-system/ is',
+      ['istio/gateway.yaml', 'gateways: ["shop-gateway"]', 'gateways: ["istio-system/shop-gateway", "mesh"]'] as [string, string, string],
+    ],
+    [
+      'the Gateway moved to shop',
+      ['istio/gateway.yaml', '  namespace: istio-system\nspec:\n  selector:', '  namespace: shop\nspec:\n  selector:'] as [string, string, string],
+    ],
   ])('ingress repaired (%s): only the other faults remain', async (_, fix) => {
     const v = await grade(repair(fix));
     expect(failed(v)).toEqual(['authz', 'mtls', 'subsets']);
@@ -112,8 +124,14 @@ describe('week 10 troubleshooting: the mesh that answers 503', () => {
 
   it.each([
     ['the stale label dropped', FIX_SUBSET],
-    ['the label set to the release', ['istio/traffic.yaml', 'app.kubernetes.io/version: "2.4.0"', 'app.kubernetes.io/version: "2.4.1"'] as [string, string, string]],
-    ['the Pods relabelled to what the subset asks', ['k8s/checkout.yaml', 'app.kubernetes.io/version: "2.4.1"\n    spec:', 'app.kubernetes.io/version: "2.4.0"\n    spec:'] as [string, string, string]],
+    [
+      'the label set to the release',
+      ['istio/traffic.yaml', 'app.kubernetes.io/version: "2.4.0"', 'app.kubernetes.io/version: "2.4.1"'] as [string, string, string],
+    ],
+    [
+      'the Pods relabelled to what the subset asks',
+      ['k8s/checkout.yaml', 'app.kubernetes.io/version: "2.4.1"\n    spec:', 'app.kubernetes.io/version: "2.4.0"\n    spec:'] as [string, string, string],
+    ],
   ])('subsets repaired (%s)', async (_, fix) => {
     const v = await grade(repair(FIX_GATEWAY, FIX_TLS, FIX_PATHS, fix));
     expect(failed(v)).toEqual([]);
@@ -158,7 +176,10 @@ describe('week 10 troubleshooting: the mesh that answers 503', () => {
   it('refuses repairs that remove what the incident was about', async () => {
     // plain text accepted on checkout alone (a workload-level PERMISSIVE) is not a repair either
     const v = await grade(
-      edit('istio/security.yaml', ['spec: {}\n---\n# The frontend', 'spec: {}\n---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: { name: checkout, namespace: shop }\nspec:\n  selector: { matchLabels: { app: checkout } }\n  mtls: { mode: PERMISSIVE }\n---\n# The frontend']),
+      edit('istio/security.yaml', [
+        'spec: {}\n---\n# The frontend',
+        'spec: {}\n---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: { name: checkout, namespace: shop }\nspec:\n  selector: { matchLabels: { app: checkout } }\n  mtls: { mode: PERMISSIVE }\n---\n# The frontend',
+      ]),
     );
     expect(failed(v)).toEqual(['mtls']);
     expect(en(v, 'mtls')).toMatch(/istio\/security\.yaml:\d+: the Pods of checkout-v1 run with PERMISSIVE/);

@@ -8,11 +8,40 @@
  */
 import { joinMsgs, partial, reporter, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { get } from '../../../grader-kit/yamldocs';
-import { arr, at, endpoints, fqdn, load, msg, NAMESPACE, ROOT_NAMESPACE, sentences, showLabels, str, versionOf, type Model, type Pod } from '../../../grader-kit/istio-model';
+import {
+  arr,
+  at,
+  endpoints,
+  fqdn,
+  load,
+  msg,
+  NAMESPACE,
+  ROOT_NAMESPACE,
+  sentences,
+  showLabels,
+  str,
+  versionOf,
+  type Model,
+  type Pod,
+} from '../../../grader-kit/istio-model';
 import { declaredShare, outcome, rng, subsetsFor, virtualServiceFor, type SimRequest } from '../../../grader-kit/istio-routing';
 import { ISTIO_SCHEMAS, resourceProblems } from '../../../grader-kit/istio-schema';
 import { clientTls, decide, OTHER_PEERS, peerMode, peersNamedBy, type Decision, type Peer, type Workload } from '../../../grader-kit/istio-security';
-import { CHECKOUT, frontendCaller, frontendToCheckout, FRONTEND_HOST, gatewayRef, ingressGateways, ingressToFrontend, INGRESS, INGRESS_PEER, PORT, SHOP_HOST, workloadOf, type Landing } from './mesh';
+import {
+  CHECKOUT,
+  frontendCaller,
+  frontendToCheckout,
+  FRONTEND_HOST,
+  gatewayRef,
+  ingressGateways,
+  ingressToFrontend,
+  INGRESS,
+  INGRESS_PEER,
+  PORT,
+  SHOP_HOST,
+  workloadOf,
+  type Landing,
+} from './mesh';
 
 export const REQUIRED = ['istio/gateway.yaml', 'istio/traffic.yaml', 'istio/security.yaml', 'k8s/checkout.yaml', 'k8s/frontend.yaml'];
 const SEED = 20261203;
@@ -33,7 +62,8 @@ export function frontendRequests(): { ordinary: SimRequest[]; testers: SimReques
     else ordinary.push({ method: 'POST', path: '/api/checkout', headers, port: PORT });
   }
   const testers: SimRequest[] = [];
-  for (let i = 0; i < 40; i++) testers.push({ method: i % 2 ? 'POST' : 'GET', path: i % 2 ? '/api/checkout' : '/api/products', headers: { 'x-canary': 'always' }, port: PORT });
+  for (let i = 0; i < 40; i++)
+    testers.push({ method: i % 2 ? 'POST' : 'GET', path: i % 2 ? '/api/checkout' : '/api/products', headers: { 'x-canary': 'always' }, port: PORT });
   return { ordinary, testers };
 }
 
@@ -68,7 +98,10 @@ export function run(m: Model): Traffic {
 export const counts = (ls: { result: string }[]) => {
   const out = new Map<string, number>();
   for (const l of ls) out.set(l.result, (out.get(l.result) ?? 0) + 1);
-  return [...out.entries()].sort((x, y) => y[1] - x[1]).map(([k, n]) => `${k}: ${n}`).join(', ');
+  return [...out.entries()]
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ');
 };
 
 function placeFor(m: Model, kind: string, file: string): string {
@@ -104,7 +137,11 @@ function checkSchema(m: Model): CheckVerdict {
 // ── explanations shared by the checks ─────────────────────────────────────────────────────────────────────────────
 
 function whyDenied(d: Decision, who: string): Msg {
-  if (d.by.kind === 'deny') return msg(`${at(d.by.res, ['spec', 'rules', d.by.rule])}: DENY 정책 ${d.by.res.name}의 이 규칙에 걸립니다`, `${at(d.by.res, ['spec', 'rules', d.by.rule])}: this rule of DENY policy ${d.by.res.name} matches it`);
+  if (d.by.kind === 'deny')
+    return msg(
+      `${at(d.by.res, ['spec', 'rules', d.by.rule])}: DENY 정책 ${d.by.res.name}의 이 규칙에 걸립니다`,
+      `${at(d.by.res, ['spec', 'rules', d.by.rule])}: this rule of DENY policy ${d.by.res.name} matches it`,
+    );
   if (d.by.kind === 'no-allow') {
     const names = d.by.policies.map((p) => `${p.name} (${at(p)})`).join(', ');
     return msg(
@@ -132,7 +169,12 @@ function checkIngress({ m, ingress }: Traffic): CheckVerdict {
         ),
       );
     } else if (!first.binding.notBound.length) {
-      why.push(msg(`${placeFor(m, 'VirtualService', 'istio/gateway.yaml')}: hosts에 ${SHOP_HOST}가 있는 VirtualService가 없습니다`, `${placeFor(m, 'VirtualService', 'istio/gateway.yaml')}: no VirtualService has ${SHOP_HOST} in its hosts`));
+      why.push(
+        msg(
+          `${placeFor(m, 'VirtualService', 'istio/gateway.yaml')}: hosts에 ${SHOP_HOST}가 있는 VirtualService가 없습니다`,
+          `${placeFor(m, 'VirtualService', 'istio/gateway.yaml')}: no VirtualService has ${SHOP_HOST} in its hosts`,
+        ),
+      );
     } else {
       const nb = first.binding.notBound[0]!;
       const names = gws.map((g) => `${g.ns}/${g.name}`).join(', ');
@@ -145,9 +187,19 @@ function checkIngress({ m, ingress }: Traffic): CheckVerdict {
           ),
         );
       } else if (nb.why === 'server-hosts') {
-        why.push(msg(`${at(nb.vs, ['spec', 'gateways'])}: Gateway의 80번 포트 서버 hosts가 ${nb.vs.ns} 네임스페이스의 ${SHOP_HOST}를 받아들이지 않습니다`, `${at(nb.vs, ['spec', 'gateways'])}: the Gateway's port-80 server hosts do not admit ${SHOP_HOST} from namespace ${nb.vs.ns}`));
+        why.push(
+          msg(
+            `${at(nb.vs, ['spec', 'gateways'])}: Gateway의 80번 포트 서버 hosts가 ${nb.vs.ns} 네임스페이스의 ${SHOP_HOST}를 받아들이지 않습니다`,
+            `${at(nb.vs, ['spec', 'gateways'])}: the Gateway's port-80 server hosts do not admit ${SHOP_HOST} from namespace ${nb.vs.ns}`,
+          ),
+        );
       } else {
-        why.push(msg(`${at(nb.vs, ['spec', 'exportTo'])}: exportTo가 ${ROOT_NAMESPACE}의 인그레스 게이트웨이에게 이 VirtualService를 보여 주지 않습니다`, `${at(nb.vs, ['spec', 'exportTo'])}: exportTo hides this VirtualService from the ingress gateway in ${ROOT_NAMESPACE}`));
+        why.push(
+          msg(
+            `${at(nb.vs, ['spec', 'exportTo'])}: exportTo가 ${ROOT_NAMESPACE}의 인그레스 게이트웨이에게 이 VirtualService를 보여 주지 않습니다`,
+            `${at(nb.vs, ['spec', 'exportTo'])}: exportTo hides this VirtualService from the ingress gateway in ${ROOT_NAMESPACE}`,
+          ),
+        );
       }
     }
   } else if (first.result === '403 RBAC' && first.hop?.decision) {
@@ -159,7 +211,10 @@ function checkIngress({ m, ingress }: Traffic): CheckVerdict {
     {
       ok: false,
       message: sentences([
-        msg(`https://${SHOP_HOST}/ 로 온 요청 ${ingress.length}개의 결과(인그레스 게이트웨이의 접근 로그): ${counts(ingress)}. 모두 frontend가 200으로 답해야 합니다`, `${ingress.length} requests to https://${SHOP_HOST}/ ended as the ingress gateway logs them: ${counts(ingress)}. The frontend must answer them all with 200`),
+        msg(
+          `https://${SHOP_HOST}/ 로 온 요청 ${ingress.length}개의 결과(인그레스 게이트웨이의 접근 로그): ${counts(ingress)}. 모두 frontend가 200으로 답해야 합니다`,
+          `${ingress.length} requests to https://${SHOP_HOST}/ ended as the ingress gateway logs them: ${counts(ingress)}. The frontend must answer them all with 200`,
+        ),
         ...why,
       ]),
     },
@@ -176,7 +231,12 @@ function checkSubsets({ m, ordinary, testers }: Traffic): CheckVerdict {
   for (const want of [STABLE, CANARY]) {
     const def = subsets.get(want);
     if (!def) {
-      problems.push(msg(`${placeFor(m, 'DestinationRule', 'istio/traffic.yaml')}: ${CHECKOUT}의 DestinationRule에 subset "${want}"이 없습니다. 없는 subset으로 가는 요청은 503 NC(cluster_not_found)가 됩니다`, `${placeFor(m, 'DestinationRule', 'istio/traffic.yaml')}: no DestinationRule for ${CHECKOUT} defines subset "${want}"; requests sent to it end in 503 NC (cluster_not_found)`));
+      problems.push(
+        msg(
+          `${placeFor(m, 'DestinationRule', 'istio/traffic.yaml')}: ${CHECKOUT}의 DestinationRule에 subset "${want}"이 없습니다. 없는 subset으로 가는 요청은 503 NC(cluster_not_found)가 됩니다`,
+          `${placeFor(m, 'DestinationRule', 'istio/traffic.yaml')}: no DestinationRule for ${CHECKOUT} defines subset "${want}"; requests sent to it end in 503 NC (cluster_not_found)`,
+        ),
+      );
       continue;
     }
     const where = at(def.dr, ['spec', 'subsets', def.index, 'labels']);
@@ -202,7 +262,12 @@ function checkSubsets({ m, ordinary, testers }: Traffic): CheckVerdict {
     { ok: problems.length === 0, message: problems.length ? sentences(problems) : '' },
     {
       ok: broken.length === 0,
-      message: broken.length ? msg(`frontend가 checkout에 보낸 요청 ${ordinary.length + testers.length}개 가운데 ${broken.length}개가 엔드포인트를 찾지 못했습니다(${counts(broken)})`, `${broken.length} of the frontend's ${ordinary.length + testers.length} calls to checkout found no endpoint (${counts(broken)})`) : '',
+      message: broken.length
+        ? msg(
+            `frontend가 checkout에 보낸 요청 ${ordinary.length + testers.length}개 가운데 ${broken.length}개가 엔드포인트를 찾지 못했습니다(${counts(broken)})`,
+            `${broken.length} of the frontend's ${ordinary.length + testers.length} calls to checkout found no endpoint (${counts(broken)})`,
+          )
+        : '',
     },
   ]);
 }
@@ -211,17 +276,30 @@ function checkSubsets({ m, ordinary, testers }: Traffic): CheckVerdict {
 
 function tlsWhy(client: ReturnType<typeof clientTls>, server: ReturnType<typeof peerMode>, pod: Pod): Msg {
   if (client.mode && client.mode !== 'ISTIO_MUTUAL' && client.from) {
-    const level = client.from.path.includes('portLevelSettings') ? { ko: `포트 ${PORT} 설정`, en: `port ${PORT}'s setting` } : client.from.path.includes('subsets') ? { ko: 'subset의 설정', en: "the subset's own setting" } : { ko: 'trafficPolicy', en: 'the trafficPolicy' };
+    const level = client.from.path.includes('portLevelSettings')
+      ? { ko: `포트 ${PORT} 설정`, en: `port ${PORT}'s setting` }
+      : client.from.path.includes('subsets')
+        ? { ko: 'subset의 설정', en: "the subset's own setting" }
+        : { ko: 'trafficPolicy', en: 'the trafficPolicy' };
     const what =
       client.mode === 'DISABLE'
-        ? { ko: `평문을 보내고, ${server.mode}인 ${pod.name}의 프록시는 상호 TLS가 아닌 연결을 끊습니다. 호출한 쪽 사이드카는 재시도하다가 503 URX(upstream_reset_before_response_started{connection_termination})를 남깁니다`, en: `it sends plain text, and ${pod.name}'s proxy (${server.mode}) drops any connection that is not mutual TLS; the caller's sidecar retries and logs 503 URX (upstream_reset_before_response_started{connection_termination})` }
-        : { ko: '메시의 인증서가 아닌 TLS를 보내 핸드셰이크가 실패하고 503 UF(TLS_error)가 됩니다', en: 'it sends TLS that is not the mesh identity, the handshake fails and the caller logs 503 UF (TLS_error)' };
+        ? {
+            ko: `평문을 보내고, ${server.mode}인 ${pod.name}의 프록시는 상호 TLS가 아닌 연결을 끊습니다. 호출한 쪽 사이드카는 재시도하다가 503 URX(upstream_reset_before_response_started{connection_termination})를 남깁니다`,
+            en: `it sends plain text, and ${pod.name}'s proxy (${server.mode}) drops any connection that is not mutual TLS; the caller's sidecar retries and logs 503 URX (upstream_reset_before_response_started{connection_termination})`,
+          }
+        : {
+            ko: '메시의 인증서가 아닌 TLS를 보내 핸드셰이크가 실패하고 503 UF(TLS_error)가 됩니다',
+            en: 'it sends TLS that is not the mesh identity, the handshake fails and the caller logs 503 UF (TLS_error)',
+          };
     return msg(
       `${at(client.from.res, client.from.path)}: ${level.ko}이 tls.mode를 ${client.mode}로 정합니다. ${what.ko}. tls를 지워 자동 mTLS에 맡기거나 ISTIO_MUTUAL을 쓰세요`,
       `${at(client.from.res, client.from.path)}: ${level.en} sets tls.mode ${client.mode}: ${what.en}. Leave tls out (auto mTLS) or use ISTIO_MUTUAL`,
     );
   }
-  return msg(`${server.from ? at(server.from.res, server.from.path) : ''}: ${pod.name}의 PeerAuthentication 모드가 ${server.mode}입니다`, `${server.from ? at(server.from.res, server.from.path) : ''}: ${pod.name} runs PeerAuthentication mode ${server.mode}`);
+  return msg(
+    `${server.from ? at(server.from.res, server.from.path) : ''}: ${pod.name}의 PeerAuthentication 모드가 ${server.mode}입니다`,
+    `${server.from ? at(server.from.res, server.from.path) : ''}: ${pod.name} runs PeerAuthentication mode ${server.mode}`,
+  );
 }
 
 function checkMtls({ m, ordinary, testers, ingress }: Traffic): CheckVerdict {
@@ -242,10 +320,19 @@ function checkMtls({ m, ordinary, testers, ingress }: Traffic): CheckVerdict {
   };
   const failing = [...ordinary, ...testers, ...ingress].filter((l) => /^503 (URX|UF|UC)$/.test(l.result));
   const fe = frontendCaller(m);
-  const clientBad = [undefined, STABLE, CANARY].map((s) => clientTls(m, CHECKOUT, s, PORT, fe.caller)).find((t) => t.mode !== undefined && t.mode !== 'ISTIO_MUTUAL') ?? [undefined].map(() => clientTls(m, FRONTEND_HOST, undefined, PORT, INGRESS)).find((t) => t.mode !== undefined && t.mode !== 'ISTIO_MUTUAL');
+  const clientBad =
+    [undefined, STABLE, CANARY].map((s) => clientTls(m, CHECKOUT, s, PORT, fe.caller)).find((t) => t.mode !== undefined && t.mode !== 'ISTIO_MUTUAL') ??
+    [undefined].map(() => clientTls(m, FRONTEND_HOST, undefined, PORT, INGRESS)).find((t) => t.mode !== undefined && t.mode !== 'ISTIO_MUTUAL');
   const clientMsg = (): Msg => {
     const l = failing.find((x) => x.hop);
-    if (l?.hop) return sentences([msg(`요청 ${failing.length}개가 TLS 단계에서 실패했습니다(${counts(failing)})`, `${failing.length} requests failed at the TLS step (${counts(failing)})`), tlsWhy(l.hop.client, l.hop.server, l.hop.pod)]);
+    if (l?.hop)
+      return sentences([
+        msg(
+          `요청 ${failing.length}개가 TLS 단계에서 실패했습니다(${counts(failing)})`,
+          `${failing.length} requests failed at the TLS step (${counts(failing)})`,
+        ),
+        tlsWhy(l.hop.client, l.hop.server, l.hop.pod),
+      ]);
     return tlsWhy(clientBad!, { mode: 'STRICT' }, endpoints(m, CHECKOUT)[0] ?? ({ name: 'checkout' } as Pod));
   };
   return partial('mtls', 3, [
@@ -261,7 +348,17 @@ function checkAuthz({ m, ordinary, testers, requests }: Traffic): CheckVerdict {
   // 1. deny by default: a workload no policy selects answers nobody.
   const other: Workload = { ns: NAMESPACE, labels: { app: '(any other workload)' }, name: { ko: `${NAMESPACE}의 워크로드`, en: `a workload in ${NAMESPACE}` } };
   const outsider = OTHER_PEERS[0]!;
-  const ask = (p: Peer, r: { method: string; path: string }, host: string) => ({ principal: p.principal, ns: p.ns, serviceAccount: p.serviceAccount, ip: p.ip, method: r.method, path: r.path, port: PORT, hosts: [host], headers: {} });
+  const ask = (p: Peer, r: { method: string; path: string }, host: string) => ({
+    principal: p.principal,
+    ns: p.ns,
+    serviceAccount: p.serviceAccount,
+    ip: p.ip,
+    method: r.method,
+    path: r.path,
+    port: PORT,
+    hosts: [host],
+    headers: {},
+  });
   const d0 = decide(m, other, ask(outsider, { method: 'GET', path: '/' }, fqdn('reports', NAMESPACE)));
   const denyByDefault = {
     ok: !d0.allowed,
@@ -327,7 +424,10 @@ function checkAuthz({ m, ordinary, testers, requests }: Traffic): CheckVerdict {
             `${at(let_in.d.by.res, ['spec', 'rules', let_in.d.by.rule])}: ${let_in.d.by.res.name}의 이 규칙이 ${let_in.p.name}에게도 ${let_in.pod.name} 호출(${let_in.r.method} ${let_in.r.path})을 허용합니다. 403을 없애려고 규칙을 넓히지 말고, 필요한 호출자와 요청만 허용하세요`,
             `${at(let_in.d.by.res, ['spec', 'rules', let_in.d.by.rule])}: this rule of ${let_in.d.by.res.name} lets ${let_in.p.name} call ${let_in.pod.name} too (${let_in.r.method} ${let_in.r.path}). Do not widen a rule to make a 403 go away: allow only the callers and requests that are needed`,
           )
-        : msg(`${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: ${let_in.pod.name}에 적용되는 ALLOW 정책이 없어서 ${let_in.p.name}도 호출할 수 있습니다`, `${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: no ALLOW policy applies to ${let_in.pod.name}, so ${let_in.p.name} can call it too`)
+        : msg(
+            `${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: ${let_in.pod.name}에 적용되는 ALLOW 정책이 없어서 ${let_in.p.name}도 호출할 수 있습니다`,
+            `${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: no ALLOW policy applies to ${let_in.pod.name}, so ${let_in.p.name} can call it too`,
+          )
       : '',
   };
   return partial('authz', 3, [denyByDefault, frontendPart, othersPart]);
@@ -346,7 +446,13 @@ function checkStillWorks({ m, requests }: Traffic): CheckVerdict {
   for (const [name, version, replicas, tag] of want) {
     const pod = m.pods.find((p) => p.name === name);
     const image = pod ? str(get(arr(get(pod.res.value, ['spec', 'template', 'spec', 'containers']))[0], ['image'])) : undefined;
-    if (!pod) problems.push(msg(`k8s/checkout.yaml: Deployment ${name}이 없습니다. 카나리를 지우는 것은 고치는 것이 아닙니다`, `k8s/checkout.yaml: Deployment ${name} is gone; removing the canary does not repair it`));
+    if (!pod)
+      problems.push(
+        msg(
+          `k8s/checkout.yaml: Deployment ${name}이 없습니다. 카나리를 지우는 것은 고치는 것이 아닙니다`,
+          `k8s/checkout.yaml: Deployment ${name} is gone; removing the canary does not repair it`,
+        ),
+      );
     else if (pod.replicas !== replicas || versionOf(pod) !== version || !image?.endsWith(`:${tag}`))
       problems.push(
         msg(
@@ -357,7 +463,13 @@ function checkStillWorks({ m, requests }: Traffic): CheckVerdict {
   }
   // The split the default route declares, and the testers' route.
   const { vs } = virtualServiceFor(m, CHECKOUT, fe.caller);
-  if (!vs) problems.push(msg(`${placeFor(m, 'VirtualService', 'istio/traffic.yaml')}: frontend의 사이드카에 적용되는 ${CHECKOUT}의 VirtualService가 없어서 카나리 분할도, 테스터 경로도 없습니다`, `${placeFor(m, 'VirtualService', 'istio/traffic.yaml')}: no VirtualService for ${CHECKOUT} applies to the frontend's sidecar, so there is no canary split and no testers' route`));
+  if (!vs)
+    problems.push(
+      msg(
+        `${placeFor(m, 'VirtualService', 'istio/traffic.yaml')}: frontend의 사이드카에 적용되는 ${CHECKOUT}의 VirtualService가 없어서 카나리 분할도, 테스터 경로도 없습니다`,
+        `${placeFor(m, 'VirtualService', 'istio/traffic.yaml')}: no VirtualService for ${CHECKOUT} applies to the frontend's sidecar, so there is no canary split and no testers' route`,
+      ),
+    );
   else {
     const plain = requests.ordinary.find((r) => !r.headers['x-canary'])!;
     const o = outcome(m, CHECKOUT, plain, fe.caller);
@@ -374,7 +486,7 @@ function checkStillWorks({ m, requests }: Traffic): CheckVerdict {
     }
     const tester = requests.testers[0]!;
     const t = outcome(m, CHECKOUT, tester, fe.caller);
-    const toCanary = t.route !== null && !t.status && !t.abort && t.dests.length > 0 && t.dests.every((d) => d.subset === CANARY || (d.share === 0));
+    const toCanary = t.route !== null && !t.status && !t.abort && t.dests.length > 0 && t.dests.every((d) => d.subset === CANARY || d.share === 0);
     if (!toCanary)
       problems.push(
         msg(
@@ -385,10 +497,21 @@ function checkStillWorks({ m, requests }: Traffic): CheckVerdict {
   }
   // The frontend keeps its own identity (the policies name it) and the shop keeps its front door.
   if (fe.caller.serviceAccount === 'default')
-    problems.push(msg(`${placeFor(m, 'Deployment', 'k8s/frontend.yaml')}: frontend가 default 서비스 어카운트로 실행되면 정책이 다른 워크로드와 구별할 수 없습니다`, `${placeFor(m, 'Deployment', 'k8s/frontend.yaml')}: a frontend running as the default service account cannot be told apart from other workloads by the policies`));
-  const gwHosts = ingressGateways(m).flatMap((g) => arr(get(g.value, ['spec', 'servers'])).flatMap((s) => arr(get(s, ['hosts'])).filter((h): h is string => typeof h === 'string')));
+    problems.push(
+      msg(
+        `${placeFor(m, 'Deployment', 'k8s/frontend.yaml')}: frontend가 default 서비스 어카운트로 실행되면 정책이 다른 워크로드와 구별할 수 없습니다`,
+        `${placeFor(m, 'Deployment', 'k8s/frontend.yaml')}: a frontend running as the default service account cannot be told apart from other workloads by the policies`,
+      ),
+    );
+  const gwHosts = ingressGateways(m).flatMap((g) =>
+    arr(get(g.value, ['spec', 'servers'])).flatMap((s) => arr(get(s, ['hosts'])).filter((h): h is string => typeof h === 'string')),
+  );
   if (gwHosts.some((h) => h === '*' || h.endsWith('/*')))
-    problems.push(msg(`${placeFor(m, 'Gateway', 'istio/gateway.yaml')}: Gateway가 모든 호스트(*)를 받습니다. 쇼핑몰의 호스트 ${SHOP_HOST}만 받으세요`, `${placeFor(m, 'Gateway', 'istio/gateway.yaml')}: the Gateway takes every host (*); take only the shop's host, ${SHOP_HOST}`));
+    problems.push(
+      msg(
+        `${placeFor(m, 'Gateway', 'istio/gateway.yaml')}: Gateway가 모든 호스트(*)를 받습니다. 쇼핑몰의 호스트 ${SHOP_HOST}만 받으세요`,
+        `${placeFor(m, 'Gateway', 'istio/gateway.yaml')}: the Gateway takes every host (*); take only the shop's host, ${SHOP_HOST}`,
+      ),
+    );
   return partial('still-works', 3, [{ ok: problems.length === 0, message: problems.length ? sentences(problems.slice(0, 3)) : '' }]);
 }
-

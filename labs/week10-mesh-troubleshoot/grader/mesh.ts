@@ -6,7 +6,21 @@
  * caller's access log shows it: "200 v1", "404 NR", "503 UH", "503 URX", "403 RBAC".
  */
 import { get, isObj, type Json } from '../../../grader-kit/yamldocs';
-import { arr, endpoints, fqdn, hostCovers, labelsOf, NAMESPACE, ROOT_NAMESPACE, str, subsetOf, versionOf, type Model, type Pod, type Res } from '../../../grader-kit/istio-model';
+import {
+  arr,
+  endpoints,
+  fqdn,
+  hostCovers,
+  labelsOf,
+  NAMESPACE,
+  ROOT_NAMESPACE,
+  str,
+  subsetOf,
+  versionOf,
+  type Model,
+  type Pod,
+  type Res,
+} from '../../../grader-kit/istio-model';
 import { outcome, stringMatch, subsetsFor, type Caller, type RouteOutcome, type SimRequest } from '../../../grader-kit/istio-routing';
 import { clientTls, decide, peerMode, type AuthzRequest, type Decision, type Peer, type Workload } from '../../../grader-kit/istio-security';
 
@@ -52,7 +66,14 @@ export interface Hop {
 }
 
 /** One hop from a sidecar to a chosen Pod: the TLS both sides agree on (or not), then the callee's authorization. */
-export function hop(m: Model, from: { caller: Caller; peer: Peer }, host: string, subset: string | undefined, pod: Pod, r: { method: string; path: string }): Hop {
+export function hop(
+  m: Model,
+  from: { caller: Caller; peer: Peer },
+  host: string,
+  subset: string | undefined,
+  pod: Pod,
+  r: { method: string; path: string },
+): Hop {
   const client = clientTls(m, host, subset, PORT, from.caller);
   const server = peerMode(m, workloadOf(pod), PORT);
   // No tls in any DestinationRule: auto mTLS, which sends mutual TLS to a Pod with a sidecar (every Pod here has one).
@@ -187,7 +208,8 @@ function routeMatches(match: Json, r: SimRequest): boolean {
   if (match.authority !== undefined && !stringMatch(match.authority, r.headers.host ?? SHOP_HOST)) return false;
   if (Array.isArray(match.gateways) && match.gateways.length === 0) return false;
   if (isObj(match.headers)) for (const [name, mm] of Object.entries(match.headers)) if (!stringMatch(mm, r.headers[name.toLowerCase()])) return false;
-  if (isObj(match.withoutHeaders)) for (const [name, mm] of Object.entries(match.withoutHeaders)) if (stringMatch(mm, r.headers[name.toLowerCase()])) return false;
+  if (isObj(match.withoutHeaders))
+    for (const [name, mm] of Object.entries(match.withoutHeaders)) if (stringMatch(mm, r.headers[name.toLowerCase()])) return false;
   if (isObj(match.queryParams) && Object.keys(match.queryParams).length) return false;
   return true;
 }

@@ -22,10 +22,16 @@ function readDir(d: string, rel = ''): [string, Buffer][] {
 }
 // A case may be an overlay on the solution (expect.json `base`): read through the same function the integration suite uses.
 const load = (dir: string) =>
-  new Submission(new Map(dir.startsWith('cases/') ? readCase(path.join(LAB, dir)).files.map((f) => [f.path, f.content] as const) : readDir(path.join(LAB, dir))));
+  new Submission(
+    new Map(dir.startsWith('cases/') ? readCase(path.join(LAB, dir)).files.map((f) => [f.path, f.content] as const) : readDir(path.join(LAB, dir))),
+  );
 const solution = () => Object.fromEntries(readDir(path.join(LAB, 'solution')).map(([k, v]) => [k, v.toString('utf8')]));
 const sub = (files: Record<string, string>) => new Submission(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.from(v)])));
-const failed = (v: GraderVerdict) => v.checks.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (v: GraderVerdict) =>
+  v.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const score = (v: GraderVerdict) => v.checks.reduce((s, c) => s + c.points, 0);
 const en = (v: GraderVerdict, id: string) => {
   const m = v.checks.find((c) => c.id === id)?.message;
@@ -70,7 +76,9 @@ describe('week 10 service mesh grader', () => {
   it('names the file and line of a wrong weight, and reads weights as shares of their sum', async () => {
     const v = await grade(edit('istio/traffic.yaml', 'weight: 90', 'weight: 80'));
     expect(failed(v)).toEqual(['weights']);
-    expect(en(v, 'weights')).toMatch(/istio\/traffic\.yaml:40: this route, which ordinary requests take, declares v1 80, v2 10, so it sends 88\.9% to v1 and 11\.1% to v2/);
+    expect(en(v, 'weights')).toMatch(
+      /istio\/traffic\.yaml:40: this route, which ordinary requests take, declares v1 80, v2 10, so it sends 88\.9% to v1 and 11\.1% to v2/,
+    );
   });
 
   it('routes by Envoy semantics: exact header match is case-sensitive in the value, headers are case-insensitive in the name', async () => {
@@ -79,11 +87,14 @@ describe('week 10 service mesh grader', () => {
     expect(en(v, 'routing')).toMatch(/tester requests .* went: v1 \d+, v2 \d+/);
   });
 
+  const traffic = (files: Record<string, string>) => files['istio/traffic.yaml']!;
   it('accepts a prefix match and short host names resolved in the namespace', async () => {
     const v = await grade(
       sub({
         ...solution(),
-        'istio/traffic.yaml': solution()['istio/traffic.yaml']!.replace('exact: "always"', 'prefix: "always"').replaceAll('host: checkout.shop.svc.cluster.local', 'host: checkout'),
+        'istio/traffic.yaml': traffic(solution())
+          .replace('exact: "always"', 'prefix: "always"')
+          .replaceAll('host: checkout.shop.svc.cluster.local', 'host: checkout'),
       }),
     );
     expect(failed(v)).toEqual([]);
@@ -92,7 +103,9 @@ describe('week 10 service mesh grader', () => {
   it('sees a mesh-wide STRICT policy in istio-system, and a workload PERMISSIVE override', async () => {
     const meshWide = solution()['istio/security.yaml']!.replace('name: default\n  namespace: shop', 'name: default\n  namespace: istio-system');
     expect(failed(await grade(sub({ ...solution(), 'istio/security.yaml': meshWide })))).toEqual([]);
-    const override = solution()['istio/security.yaml'] + '---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: { name: loose, namespace: shop }\nspec:\n  selector: { matchLabels: { app: checkout } }\n  mtls: { mode: PERMISSIVE }\n';
+    const override =
+      solution()['istio/security.yaml'] +
+      '---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: { name: loose, namespace: shop }\nspec:\n  selector: { matchLabels: { app: checkout } }\n  mtls: { mode: PERMISSIVE }\n';
     const v = await grade(sub({ ...solution(), 'istio/security.yaml': override }));
     expect(failed(v)).toEqual(['mtls']);
     expect(en(v, 'mtls')).toContain('PERMISSIVE');
@@ -122,15 +135,26 @@ describe('week 10 service mesh grader', () => {
   it('catches a header match on presence only: other x-canary values must not reach the canary', async () => {
     const v = await grade(edit('istio/traffic.yaml', 'exact: "always"', 'regex: ".*"'));
     expect(failed(v)).toEqual(['routing']);
-    expect(en(v, 'routing')).toMatch(/1000 ordinary requests .* went: v1 \d+, v2 \d+\. .*about 100 ±\d+ to v2.*istio\/traffic\.yaml:31: 150 ordinary requests \(e\.g\. GET \/api\/cart, x-canary: never\) match this route too/);
+    expect(en(v, 'routing')).toMatch(
+      /1000 ordinary requests .* went: v1 \d+, v2 \d+\. .*about 100 ±\d+ to v2.*istio\/traffic\.yaml:31: 150 ordinary requests \(e\.g\. GET \/api\/cart, x-canary: never\) match this route too/,
+    );
   });
 
   it('sees a port-level tls override in the DestinationRule and a namespace-wide ALLOW for others', async () => {
-    const v = await grade(edit('istio/traffic.yaml', '      mode: ISTIO_MUTUAL\n', '      mode: ISTIO_MUTUAL\n    portLevelSettings:\n      - port: { number: 8080 }\n        tls: { mode: DISABLE }\n'));
+    const v = await grade(
+      edit(
+        'istio/traffic.yaml',
+        '      mode: ISTIO_MUTUAL\n',
+        '      mode: ISTIO_MUTUAL\n    portLevelSettings:\n      - port: { number: 8080 }\n        tls: { mode: DISABLE }\n',
+      ),
+    );
     expect(failed(v)).toEqual(['mtls']);
-    expect(en(v, 'mtls')).toMatch(/istio\/traffic\.yaml:14: a port-level setting \(port 8080\) sets tls\.mode DISABLE for traffic to checkout\.shop\.svc\.cluster\.local/);
+    expect(en(v, 'mtls')).toMatch(
+      /istio\/traffic\.yaml:14: a port-level setting \(port 8080\) sets tls\.mode DISABLE for traffic to checkout\.shop\.svc\.cluster\.local/,
+    );
     const s = solution();
-    s['istio/security.yaml'] += '---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: from-monitoring, namespace: shop }\nspec:\n  rules:\n    - from:\n        - source: { namespaces: ["monitoring"] }\n';
+    s['istio/security.yaml'] +=
+      '---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: from-monitoring, namespace: shop }\nspec:\n  rules:\n    - from:\n        - source: { namespaces: ["monitoring"] }\n';
     const w = await grade(sub(s));
     expect(failed(w)).toEqual(['authz']);
     expect(en(w, 'authz')).toMatch(/istio\/security\.yaml:43: this rule of from-monitoring lets cluster\.local\/ns\/monitoring\/sa\/probe call checkout too/);
@@ -153,7 +177,9 @@ describe('week 10 service mesh grader', () => {
   it('turns wrong files and malformed YAML into not-gradable with a message', async () => {
     await expect(grade(sub({ 'notes.md': '# hi' }))).rejects.toBeInstanceOf(NotGradable);
     await expect(grade(sub({ ...solution(), 'istio/traffic.yaml': 'a: [1, 2\n' }))).rejects.toThrow(/YAML/);
-    await expect(grade(sub({ ...solution(), 'istio/traffic.yaml': 'kind: Service\napiVersion: v1\nmetadata: { name: x }\n' }))).rejects.toThrow(/no VirtualService/);
+    await expect(grade(sub({ ...solution(), 'istio/traffic.yaml': 'kind: Service\napiVersion: v1\nmetadata: { name: x }\n' }))).rejects.toThrow(
+      /no VirtualService/,
+    );
   });
 
   it('has a deterministic generator and resolves host names like Istio', () => {
@@ -176,36 +202,245 @@ describe('equivalent forms and near misses (table)', () => {
   const with_ = (over: Record<string, string>) => sub({ ...solution(), ...over });
   const rows: { name: string; files: () => Submission; fail: string[] }[] = [
     // equivalents
-    { name: 'short host names everywhere', files: () => with_({ 'istio/traffic.yaml': tr().replaceAll('checkout.shop.svc.cluster.local', 'checkout') }), fail: [] },
-    { name: 'host as name.namespace', files: () => with_({ 'istio/traffic.yaml': tr().replaceAll('checkout.shop.svc.cluster.local', 'checkout.shop') }), fail: [] },
-    { name: 'no metadata.namespace (applied with -n shop)', files: () => with_({ 'istio/traffic.yaml': tr().replaceAll('  namespace: shop\n', ''), 'istio/security.yaml': se().replaceAll('  namespace: shop\n', '') }), fail: [] },
-    { name: 'weights 9 and 1 (relative)', files: () => with_({ 'istio/traffic.yaml': swap(swap(tr(), 'weight: 90', 'weight: 9'), 'weight: 10', 'weight: 1') }), fail: [] },
-    { name: 'weights 900 and 100', files: () => with_({ 'istio/traffic.yaml': swap(swap(tr(), 'weight: 90', 'weight: 900'), 'weight: 10', 'weight: 100') }), fail: [] },
-    { name: 'default route destinations in the other order', files: () => with_({ 'istio/traffic.yaml': swap(tr(), '        - destination:\n            host: checkout.shop.svc.cluster.local\n            subset: v1\n          weight: 90\n        - destination:\n            host: checkout.shop.svc.cluster.local\n            subset: v2\n          weight: 10', '        - destination:\n            host: checkout.shop.svc.cluster.local\n            subset: v2\n          weight: 10\n        - destination:\n            host: checkout.shop.svc.cluster.local\n            subset: v1\n          weight: 90') }), fail: [] },
-    { name: 'a case-insensitive regex for the tester header', files: () => with_({ 'istio/traffic.yaml': swap(tr(), 'exact: "always"', 'regex: "(?i)always"') }), fail: [] },
-    { name: 'a catch-all match on the default route', files: () => with_({ 'istio/traffic.yaml': swap(tr(), '    - name: canary-split\n', '    - name: canary-split\n      match:\n        - uri:\n            prefix: /\n') }), fail: [] },
-    { name: 'gateways: [mesh] written out', files: () => with_({ 'istio/traffic.yaml': swap(tr(), '  hosts:\n    - checkout.shop.svc.cluster.local\n  http:', '  hosts:\n    - checkout.shop.svc.cluster.local\n  gateways:\n    - mesh\n    - istio-system/public\n  http:') }), fail: [] },
-    { name: 'no tls in the DestinationRule (auto mTLS)', files: () => with_({ 'istio/traffic.yaml': swap(tr(), '  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n', '') }), fail: [] },
-    { name: 'ISTIO_MUTUAL on each subset instead of the host', files: () => with_({ 'istio/traffic.yaml': swap(swap(swap(tr(), '  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n', ''), '        version: v1\n', '        version: v1\n      trafficPolicy: { tls: { mode: ISTIO_MUTUAL } }\n'), '        version: v2\n', '        version: v2\n      trafficPolicy: { tls: { mode: ISTIO_MUTUAL } }\n') }), fail: [] },
-    { name: 'deny-by-default as action: ALLOW without rules', files: () => with_({ 'istio/security.yaml': swap(se(), 'name: allow-nothing\n  namespace: shop\nspec: {}', 'name: allow-nothing\n  namespace: shop\nspec:\n  action: ALLOW') }), fail: [] },
-    { name: 'deny-by-default with an empty rules list', files: () => with_({ 'istio/security.yaml': swap(se(), 'name: allow-nothing\n  namespace: shop\nspec: {}', 'name: allow-nothing\n  namespace: shop\nspec:\n  rules: []') }), fail: [] },
-    { name: 'mesh-wide allow-nothing and STRICT in istio-system', files: () => with_({ 'istio/security.yaml': se().replace('name: default\n  namespace: shop', 'name: default\n  namespace: istio-system').replace('name: allow-nothing\n  namespace: shop', 'name: allow-nothing\n  namespace: istio-system') }), fail: [] },
-    { name: 'the caller as serviceAccounts shop/frontend', files: () => with_({ 'istio/security.yaml': swap(se(), 'principals: ["cluster.local/ns/shop/sa/frontend"]', 'serviceAccounts: ["shop/frontend"]') }), fail: [] },
-    { name: 'the caller as serviceAccounts frontend (same namespace)', files: () => with_({ 'istio/security.yaml': swap(se(), 'principals: ["cluster.local/ns/shop/sa/frontend"]', 'serviceAccounts: ["frontend"]') }), fail: [] },
-    { name: 'the caller in a when condition', files: () => with_({ 'istio/security.yaml': swap(se(), '    - from:\n        - source:\n            principals: ["cluster.local/ns/shop/sa/frontend"]\n', '    - when:\n        - key: source.principal\n          values: ["cluster.local/ns/shop/sa/frontend"]\n') }), fail: [] },
-    { name: 'any trust domain for the frontend\'s service account', files: () => with_({ 'istio/security.yaml': swap(se(), '"cluster.local/ns/shop/sa/frontend"', '"*/ns/shop/sa/frontend"') }), fail: [] },
-    { name: 'a List of the security resources', files: () => with_({ 'istio/security.yaml': `apiVersion: v1\nkind: List\nitems:\n${se().split(/^---\n/m).map((d) => `- ${d.replace(/^#.*\n/gm, '').trimEnd().replace(/\n/g, '\n  ')}`).join('\n')}\n` }), fail: [] },
+    {
+      name: 'short host names everywhere',
+      files: () => with_({ 'istio/traffic.yaml': tr().replaceAll('checkout.shop.svc.cluster.local', 'checkout') }),
+      fail: [],
+    },
+    {
+      name: 'host as name.namespace',
+      files: () => with_({ 'istio/traffic.yaml': tr().replaceAll('checkout.shop.svc.cluster.local', 'checkout.shop') }),
+      fail: [],
+    },
+    {
+      name: 'no metadata.namespace (applied with -n shop)',
+      files: () =>
+        with_({ 'istio/traffic.yaml': tr().replaceAll('  namespace: shop\n', ''), 'istio/security.yaml': se().replaceAll('  namespace: shop\n', '') }),
+      fail: [],
+    },
+    {
+      name: 'weights 9 and 1 (relative)',
+      files: () => with_({ 'istio/traffic.yaml': swap(swap(tr(), 'weight: 90', 'weight: 9'), 'weight: 10', 'weight: 1') }),
+      fail: [],
+    },
+    {
+      name: 'weights 900 and 100',
+      files: () => with_({ 'istio/traffic.yaml': swap(swap(tr(), 'weight: 90', 'weight: 900'), 'weight: 10', 'weight: 100') }),
+      fail: [],
+    },
+    {
+      name: 'default route destinations in the other order',
+      files: () =>
+        with_({
+          'istio/traffic.yaml': swap(
+            tr(),
+            '        - destination:\n            host: checkout.shop.svc.cluster.local\n            subset: v1\n          weight: 90\n        - destination:\n            host: checkout.shop.svc.cluster.local\n            subset: v2\n          weight: 10',
+            '        - destination:\n            host: checkout.shop.svc.cluster.local\n            subset: v2\n          weight: 10\n        - destination:\n            host: checkout.shop.svc.cluster.local\n            subset: v1\n          weight: 90',
+          ),
+        }),
+      fail: [],
+    },
+    {
+      name: 'a case-insensitive regex for the tester header',
+      files: () => with_({ 'istio/traffic.yaml': swap(tr(), 'exact: "always"', 'regex: "(?i)always"') }),
+      fail: [],
+    },
+    {
+      name: 'a catch-all match on the default route',
+      files: () =>
+        with_({
+          'istio/traffic.yaml': swap(tr(), '    - name: canary-split\n', '    - name: canary-split\n      match:\n        - uri:\n            prefix: /\n'),
+        }),
+      fail: [],
+    },
+    {
+      name: 'gateways: [mesh] written out',
+      files: () =>
+        with_({
+          'istio/traffic.yaml': swap(
+            tr(),
+            '  hosts:\n    - checkout.shop.svc.cluster.local\n  http:',
+            '  hosts:\n    - checkout.shop.svc.cluster.local\n  gateways:\n    - mesh\n    - istio-system/public\n  http:',
+          ),
+        }),
+      fail: [],
+    },
+    {
+      name: 'no tls in the DestinationRule (auto mTLS)',
+      files: () => with_({ 'istio/traffic.yaml': swap(tr(), '  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n', '') }),
+      fail: [],
+    },
+    {
+      name: 'ISTIO_MUTUAL on each subset instead of the host',
+      files: () =>
+        with_({
+          'istio/traffic.yaml': swap(
+            swap(
+              swap(tr(), '  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n', ''),
+              '        version: v1\n',
+              '        version: v1\n      trafficPolicy: { tls: { mode: ISTIO_MUTUAL } }\n',
+            ),
+            '        version: v2\n',
+            '        version: v2\n      trafficPolicy: { tls: { mode: ISTIO_MUTUAL } }\n',
+          ),
+        }),
+      fail: [],
+    },
+    {
+      name: 'deny-by-default as action: ALLOW without rules',
+      files: () =>
+        with_({
+          'istio/security.yaml': swap(
+            se(),
+            'name: allow-nothing\n  namespace: shop\nspec: {}',
+            'name: allow-nothing\n  namespace: shop\nspec:\n  action: ALLOW',
+          ),
+        }),
+      fail: [],
+    },
+    {
+      name: 'deny-by-default with an empty rules list',
+      files: () =>
+        with_({
+          'istio/security.yaml': swap(se(), 'name: allow-nothing\n  namespace: shop\nspec: {}', 'name: allow-nothing\n  namespace: shop\nspec:\n  rules: []'),
+        }),
+      fail: [],
+    },
+    {
+      name: 'mesh-wide allow-nothing and STRICT in istio-system',
+      files: () =>
+        with_({
+          'istio/security.yaml': se()
+            .replace('name: default\n  namespace: shop', 'name: default\n  namespace: istio-system')
+            .replace('name: allow-nothing\n  namespace: shop', 'name: allow-nothing\n  namespace: istio-system'),
+        }),
+      fail: [],
+    },
+    {
+      name: 'the caller as serviceAccounts shop/frontend',
+      files: () => with_({ 'istio/security.yaml': swap(se(), 'principals: ["cluster.local/ns/shop/sa/frontend"]', 'serviceAccounts: ["shop/frontend"]') }),
+      fail: [],
+    },
+    {
+      name: 'the caller as serviceAccounts frontend (same namespace)',
+      files: () => with_({ 'istio/security.yaml': swap(se(), 'principals: ["cluster.local/ns/shop/sa/frontend"]', 'serviceAccounts: ["frontend"]') }),
+      fail: [],
+    },
+    {
+      name: 'the caller in a when condition',
+      files: () =>
+        with_({
+          'istio/security.yaml': swap(
+            se(),
+            '    - from:\n        - source:\n            principals: ["cluster.local/ns/shop/sa/frontend"]\n',
+            '    - when:\n        - key: source.principal\n          values: ["cluster.local/ns/shop/sa/frontend"]\n',
+          ),
+        }),
+      fail: [],
+    },
+    {
+      name: "any trust domain for the frontend's service account",
+      files: () => with_({ 'istio/security.yaml': swap(se(), '"cluster.local/ns/shop/sa/frontend"', '"*/ns/shop/sa/frontend"') }),
+      fail: [],
+    },
+    {
+      name: 'a List of the security resources',
+      files: () =>
+        with_({
+          'istio/security.yaml': `apiVersion: v1\nkind: List\nitems:\n${se()
+            .split(/^---\n/m)
+            .map(
+              (d) =>
+                `- ${d
+                  .replace(/^#.*\n/gm, '')
+                  .trimEnd()
+                  .replace(/\n/g, '\n  ')}`,
+            )
+            .join('\n')}\n`,
+        }),
+      fail: [],
+    },
     // near misses
-    { name: 'a VirtualService in another namespace with a short host', files: () => with_({ 'istio/traffic.yaml': swap(tr(), 'name: checkout\n  namespace: shop\nspec:\n  hosts:\n    - checkout.shop.svc.cluster.local', 'name: checkout\n  namespace: default\nspec:\n  hosts:\n    - checkout') }), fail: ['routing', 'subsets', 'weights'] },
-    { name: 'exportTo hides the VirtualService from shop', files: () => with_({ 'istio/traffic.yaml': swap(tr(), '  hosts:\n    - checkout.shop.svc.cluster.local\n  http:', '  exportTo: ["istio-system"]\n  hosts:\n    - checkout.shop.svc.cluster.local\n  http:') }), fail: ['routing', 'weights'] },
-    { name: 'a second weightless destination gets nothing', files: () => with_({ 'istio/traffic.yaml': swap(tr(), '          weight: 10\n', '') }), fail: ['weights'] },
-    { name: 'tls SIMPLE on a subset', files: () => with_({ 'istio/traffic.yaml': swap(tr(), '        version: v2\n', '        version: v2\n      trafficPolicy: { tls: { mode: SIMPLE } }\n') }), fail: ['mtls'] },
-    { name: 'STRICT only on checkout, the namespace left PERMISSIVE', files: () => with_({ 'istio/security.yaml': swap(se(), 'spec:\n  mtls:\n    mode: STRICT', 'spec:\n  selector:\n    matchLabels:\n      app: checkout\n  mtls:\n    mode: STRICT') }), fail: ['mtls'] },
-    { name: 'UNSET on the namespace inherits the mesh default (PERMISSIVE)', files: () => with_({ 'istio/security.yaml': swap(se(), 'mode: STRICT', 'mode: UNSET') }), fail: ['mtls'] },
-    { name: 'principals "*" lets any authenticated workload in', files: () => with_({ 'istio/security.yaml': swap(se(), '"cluster.local/ns/shop/sa/frontend"', '"*"') }), fail: ['authz'] },
-    { name: 'the frontend allowed only GET (its POSTs get 403)', files: () => with_({ 'istio/security.yaml': swap(se(), 'methods: ["GET", "POST"]', 'methods: ["GET"]') }), fail: ['authz'] },
-    { name: 'a namespace-wide ALLOW for the frontend instead of deny-by-default plus a checkout policy', files: () => with_({ 'istio/security.yaml': swap(se(), 'spec: {}', 'spec:\n  rules:\n    - from:\n        - source:\n            namespaces: ["shop"]') }), fail: ['authz'] },
-    { name: 'a policy with targetRefs does not apply to sidecars', files: () => with_({ 'istio/security.yaml': swap(se(), '  selector:\n    matchLabels:\n      app: checkout\n  action: ALLOW', '  targetRefs:\n    - kind: Service\n      group: ""\n      name: checkout\n  action: ALLOW') }), fail: ['authz'] },
+    {
+      name: 'a VirtualService in another namespace with a short host',
+      files: () =>
+        with_({
+          'istio/traffic.yaml': swap(
+            tr(),
+            'name: checkout\n  namespace: shop\nspec:\n  hosts:\n    - checkout.shop.svc.cluster.local',
+            'name: checkout\n  namespace: default\nspec:\n  hosts:\n    - checkout',
+          ),
+        }),
+      fail: ['routing', 'subsets', 'weights'],
+    },
+    {
+      name: 'exportTo hides the VirtualService from shop',
+      files: () =>
+        with_({
+          'istio/traffic.yaml': swap(
+            tr(),
+            '  hosts:\n    - checkout.shop.svc.cluster.local\n  http:',
+            '  exportTo: ["istio-system"]\n  hosts:\n    - checkout.shop.svc.cluster.local\n  http:',
+          ),
+        }),
+      fail: ['routing', 'weights'],
+    },
+    {
+      name: 'a second weightless destination gets nothing',
+      files: () => with_({ 'istio/traffic.yaml': swap(tr(), '          weight: 10\n', '') }),
+      fail: ['weights'],
+    },
+    {
+      name: 'tls SIMPLE on a subset',
+      files: () =>
+        with_({ 'istio/traffic.yaml': swap(tr(), '        version: v2\n', '        version: v2\n      trafficPolicy: { tls: { mode: SIMPLE } }\n') }),
+      fail: ['mtls'],
+    },
+    {
+      name: 'STRICT only on checkout, the namespace left PERMISSIVE',
+      files: () =>
+        with_({
+          'istio/security.yaml': swap(
+            se(),
+            'spec:\n  mtls:\n    mode: STRICT',
+            'spec:\n  selector:\n    matchLabels:\n      app: checkout\n  mtls:\n    mode: STRICT',
+          ),
+        }),
+      fail: ['mtls'],
+    },
+    {
+      name: 'UNSET on the namespace inherits the mesh default (PERMISSIVE)',
+      files: () => with_({ 'istio/security.yaml': swap(se(), 'mode: STRICT', 'mode: UNSET') }),
+      fail: ['mtls'],
+    },
+    {
+      name: 'principals "*" lets any authenticated workload in',
+      files: () => with_({ 'istio/security.yaml': swap(se(), '"cluster.local/ns/shop/sa/frontend"', '"*"') }),
+      fail: ['authz'],
+    },
+    {
+      name: 'the frontend allowed only GET (its POSTs get 403)',
+      files: () => with_({ 'istio/security.yaml': swap(se(), 'methods: ["GET", "POST"]', 'methods: ["GET"]') }),
+      fail: ['authz'],
+    },
+    {
+      name: 'a namespace-wide ALLOW for the frontend instead of deny-by-default plus a checkout policy',
+      files: () =>
+        with_({ 'istio/security.yaml': swap(se(), 'spec: {}', 'spec:\n  rules:\n    - from:\n        - source:\n            namespaces: ["shop"]') }),
+      fail: ['authz'],
+    },
+    {
+      name: 'a policy with targetRefs does not apply to sidecars',
+      files: () =>
+        with_({
+          'istio/security.yaml': swap(
+            se(),
+            '  selector:\n    matchLabels:\n      app: checkout\n  action: ALLOW',
+            '  targetRefs:\n    - kind: Service\n      group: ""\n      name: checkout\n  action: ALLOW',
+          ),
+        }),
+      fail: ['authz'],
+    },
   ];
   it.each(rows)('$name', async ({ files, fail }) => {
     const v = await grade(files());
@@ -216,21 +451,37 @@ describe('equivalent forms and near misses (table)', () => {
 describe('Istio 1.30 schemas', () => {
   it('accepts fields added after Istio 1.18: retries.backoff, mirrors, loadBalancer.warmup, retryBudget, source.serviceAccounts', async () => {
     const s = solution();
-    s['istio/traffic.yaml'] = s['istio/traffic.yaml']!
-      .replace('      mode: ISTIO_MUTUAL\n', '      mode: ISTIO_MUTUAL\n    loadBalancer:\n      simple: LEAST_REQUEST\n      warmup:\n        duration: 60s\n    retryBudget:\n      percent: 20\n      minRetryConcurrency: 3\n')
-      .replace('      timeout: 3s\n', '      timeout: 3s\n      retries:\n        attempts: 3\n        backoff: 25ms\n      mirrors:\n        - destination: { host: checkout.shop.svc.cluster.local, subset: v2 }\n          percentage: { value: 5 }\n');
+    s['istio/traffic.yaml'] = s['istio/traffic.yaml']!.replace(
+      '      mode: ISTIO_MUTUAL\n',
+      '      mode: ISTIO_MUTUAL\n    loadBalancer:\n      simple: LEAST_REQUEST\n      warmup:\n        duration: 60s\n    retryBudget:\n      percent: 20\n      minRetryConcurrency: 3\n',
+    ).replace(
+      '      timeout: 3s\n',
+      '      timeout: 3s\n      retries:\n        attempts: 3\n        backoff: 25ms\n      mirrors:\n        - destination: { host: checkout.shop.svc.cluster.local, subset: v2 }\n          percentage: { value: 5 }\n',
+    );
     s['istio/security.yaml'] = s['istio/security.yaml']!.replace('principals: ["cluster.local/ns/shop/sa/frontend"]', 'serviceAccounts: ["shop/frontend"]');
     const v = await grade(sub(s));
     expect(failed(v), en(v, 'schema')).toEqual([]);
     expect(ISTIO_SOURCE).toMatch(/istio\/api v1\.30\.\d+/);
   });
 
-  it('applies the CRDs\' own rules: durations, at-most-one fields, serviceAccounts alone, portLevelMtls with a selector', async () => {
+  it("applies the CRDs' own rules: durations, at-most-one fields, serviceAccounts alone, portLevelMtls with a selector", async () => {
     const t = await grade(edit('istio/traffic.yaml', 'timeout: 3s', 'timeout: 3 seconds'));
     expect(en(t, 'schema')).toMatch(/istio\/traffic\.yaml:\d+: spec\.http\[1\]\.timeout "3 seconds" must be a duration of at least 1ms/);
-    const lb = await grade(edit('istio/traffic.yaml', '      mode: ISTIO_MUTUAL\n', '      mode: ISTIO_MUTUAL\n    loadBalancer:\n      simple: ROUND_ROBIN\n      consistentHash: { useSourceIp: true }\n'));
+    const lb = await grade(
+      edit(
+        'istio/traffic.yaml',
+        '      mode: ISTIO_MUTUAL\n',
+        '      mode: ISTIO_MUTUAL\n    loadBalancer:\n      simple: ROUND_ROBIN\n      consistentHash: { useSourceIp: true }\n',
+      ),
+    );
     expect(en(lb, 'schema')).toMatch(/spec\.trafficPolicy\.loadBalancer: set only one of simple, consistentHash/);
-    const sa = await grade(edit('istio/security.yaml', 'principals: ["cluster.local/ns/shop/sa/frontend"]', 'principals: ["cluster.local/ns/shop/sa/frontend"]\n            serviceAccounts: ["shop/frontend"]'));
+    const sa = await grade(
+      edit(
+        'istio/security.yaml',
+        'principals: ["cluster.local/ns/shop/sa/frontend"]',
+        'principals: ["cluster.local/ns/shop/sa/frontend"]\n            serviceAccounts: ["shop/frontend"]',
+      ),
+    );
     expect(en(sa, 'schema')).toMatch(/serviceAccounts cannot be combined with principals/);
     const wild = await grade(edit('istio/security.yaml', '      app: checkout', '      app: "check*"'));
     expect(en(wild, 'schema')).toMatch(/a label value may not contain "\*"/);
@@ -264,11 +515,18 @@ describe('hostile input', () => {
 
 describe('cost', () => {
   it('stays fast with hundreds of routes and a policy naming thousands of callers', async () => {
-    const routes = Array.from({ length: 400 }, (_, i) => `    - match: [{ uri: { exact: "/nothing/${i}" } }]\n      route: [{ destination: { host: checkout, subset: v1 } }]`).join('\n');
-    const many = Array.from({ length: 300 }, (_, i) => `    - from: [{ source: { principals: [${Array.from({ length: 16 }, (_, j) => `"cluster.local/ns/n${i}/sa/s${j}"`).join(', ')}] } }]`).join('\n');
+    const routes = Array.from(
+      { length: 400 },
+      (_, i) => `    - match: [{ uri: { exact: "/nothing/${i}" } }]\n      route: [{ destination: { host: checkout, subset: v1 } }]`,
+    ).join('\n');
+    const many = Array.from(
+      { length: 300 },
+      (_, i) => `    - from: [{ source: { principals: [${Array.from({ length: 16 }, (_, j) => `"cluster.local/ns/n${i}/sa/s${j}"`).join(', ')}] } }]`,
+    ).join('\n');
     const s = solution();
     s['istio/traffic.yaml'] = s['istio/traffic.yaml']!.replace('  http:\n', `  http:\n${routes}\n`);
-    s['istio/extra.yaml'] = `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: big, namespace: shop }\nspec:\n  selector: { matchLabels: { app: checkout } }\n  rules:\n${many}\n`;
+    s['istio/extra.yaml'] =
+      `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: big, namespace: shop }\nspec:\n  selector: { matchLabels: { app: checkout } }\n  rules:\n${many}\n`;
     const started = Date.now();
     const v = await grade(sub(s));
     expect(failed(v)).toEqual(['authz']);

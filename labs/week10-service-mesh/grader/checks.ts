@@ -8,10 +8,36 @@
 import { reporter, joinMsgs, partial, type CheckVerdict, type GradeContext, type GraderVerdict, type Msg, type Submission } from '../../../grader-kit/index';
 import { get, isObj } from '../../../grader-kit/yamldocs';
 import scenarios from './data/scenarios.json';
-import { arr, at, endpoints, fqdn, labelsOf, load, msg, NAMESPACE, ROOT_NAMESPACE, sentences, showLabels, str, versionOf, type Model } from '../../../grader-kit/istio-model';
+import {
+  arr,
+  at,
+  endpoints,
+  fqdn,
+  labelsOf,
+  load,
+  msg,
+  NAMESPACE,
+  ROOT_NAMESPACE,
+  sentences,
+  showLabels,
+  str,
+  versionOf,
+  type Model,
+} from '../../../grader-kit/istio-model';
 import { declaredShare, land, outcome, rng, subsetsFor, virtualServiceFor, type RouteOutcome, type SimRequest } from '../../../grader-kit/istio-routing';
 import { ISTIO_SCHEMAS, ISTIO_SOURCE, resourceProblems as schemaProblems } from '../../../grader-kit/istio-schema';
-import { clientTls, decide, FRONTEND_PEER, OTHER_PEERS, peerMode, peersNamedBy, type AuthzRequest, type Decision, type Peer, type Workload } from '../../../grader-kit/istio-security';
+import {
+  clientTls,
+  decide,
+  FRONTEND_PEER,
+  OTHER_PEERS,
+  peerMode,
+  peersNamedBy,
+  type AuthzRequest,
+  type Decision,
+  type Peer,
+  type Workload,
+} from '../../../grader-kit/istio-security';
 
 export { fqdn } from '../../../grader-kit/istio-model';
 export { rng } from '../../../grader-kit/istio-routing';
@@ -37,7 +63,12 @@ function expand(spec: ScenarioSpec): SimRequest[] {
   const out: SimRequest[] = [];
   for (const s of spec) {
     for (let i = 0; i < s.count; i++) {
-      out.push({ method: s.method, path: s.paths[i % s.paths.length]!, headers: Object.fromEntries(Object.entries(s.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])), port: PORT });
+      out.push({
+        method: s.method,
+        path: s.paths[i % s.paths.length]!,
+        headers: Object.fromEntries(Object.entries(s.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+        port: PORT,
+      });
     }
   }
   return out;
@@ -63,8 +94,14 @@ function whyNoVirtualService(m: Model): Msg {
     );
   }
   const e = skipped.find((s) => s.why === 'exportTo');
-  if (e) return msg(`${at(e.vs, ['spec', 'exportTo'])}: VirtualService ${e.vs.name}의 exportTo가 ${NAMESPACE} 네임스페이스의 frontend에게 보이지 않게 합니다`, `${at(e.vs, ['spec', 'exportTo'])}: the exportTo of VirtualService ${e.vs.name} hides it from the frontend in namespace ${NAMESPACE}`);
-  const elsewhere = m.resources.find((r) => r.kind === 'VirtualService' && arr(get(r.value, ['spec', 'hosts'])).some((h) => typeof h === 'string' && fqdn(h, NAMESPACE) === HOST));
+  if (e)
+    return msg(
+      `${at(e.vs, ['spec', 'exportTo'])}: VirtualService ${e.vs.name}의 exportTo가 ${NAMESPACE} 네임스페이스의 frontend에게 보이지 않게 합니다`,
+      `${at(e.vs, ['spec', 'exportTo'])}: the exportTo of VirtualService ${e.vs.name} hides it from the frontend in namespace ${NAMESPACE}`,
+    );
+  const elsewhere = m.resources.find(
+    (r) => r.kind === 'VirtualService' && arr(get(r.value, ['spec', 'hosts'])).some((h) => typeof h === 'string' && fqdn(h, NAMESPACE) === HOST),
+  );
   if (elsewhere) {
     return msg(
       `${at(elsewhere, ['spec', 'hosts'])}: VirtualService ${elsewhere.name}는 네임스페이스 ${elsewhere.ns}에 있어서 짧은 호스트 이름이 ${fqdn(SERVICE, elsewhere.ns)}로 풀립니다. ${NAMESPACE}에 두거나 ${HOST}처럼 전체 이름을 쓰세요`,
@@ -96,9 +133,16 @@ function destError(o: RouteOutcome): Msg | null {
   }
   if (o.abort && o.vs) {
     const where = at(o.vs, ['spec', 'http', o.route!, 'fault', 'abort']);
-    return msg(`${where}: fault.abort 때문에 요청의 ${pct(o.abort.share)}가 ${o.abort.status} 오류로 끝납니다. 시험용 장애 주입이 남아 있습니다`, `${where}: fault.abort ends ${pct(o.abort.share)} of the requests with ${o.abort.status}; a fault injected for testing is still there`);
+    return msg(
+      `${where}: fault.abort 때문에 요청의 ${pct(o.abort.share)}가 ${o.abort.status} 오류로 끝납니다. 시험용 장애 주입이 남아 있습니다`,
+      `${where}: fault.abort ends ${pct(o.abort.share)} of the requests with ${o.abort.status}; a fault injected for testing is still there`,
+    );
   }
-  if (o.status && o.vs) return msg(`${at(o.vs, ['spec', 'http', o.route!])}: 이 경로는 파드로 보내지 않고 ${o.status}로 답합니다`, `${at(o.vs, ['spec', 'http', o.route!])}: this route answers ${o.status} itself instead of reaching the Pods`);
+  if (o.status && o.vs)
+    return msg(
+      `${at(o.vs, ['spec', 'http', o.route!])}: 이 경로는 파드로 보내지 않고 ${o.status}로 답합니다`,
+      `${at(o.vs, ['spec', 'http', o.route!])}: this route answers ${o.status} itself instead of reaching the Pods`,
+    );
   return null;
 }
 
@@ -118,16 +162,29 @@ const authzRequest = (p: Peer, r: { method: string; path: string }): AuthzReques
 
 function whyDenied(d: Decision): Msg {
   const unknown = d.unknown.length ? [...new Set(d.unknown)] : [];
-  const unk = unknown.length ? { ko: ` (채점기가 판단할 수 없는 조건 ${unknown.join(', ')}은 맞지 않는 것으로 봤습니다)`, en: ` (conditions the grader cannot evaluate, ${unknown.join(', ')}, count as not matching)` } : { ko: '', en: '' };
+  const unk = unknown.length
+    ? {
+        ko: ` (채점기가 판단할 수 없는 조건 ${unknown.join(', ')}은 맞지 않는 것으로 봤습니다)`,
+        en: ` (conditions the grader cannot evaluate, ${unknown.join(', ')}, count as not matching)`,
+      }
+    : { ko: '', en: '' };
   if (d.by.kind === 'deny') {
-    return msg(`${at(d.by.res, ['spec', 'rules', d.by.rule])}: DENY 정책 ${d.by.res.name}의 규칙이 이 요청에 맞습니다. DENY는 어떤 ALLOW보다 먼저 적용됩니다${unk.ko}`, `${at(d.by.res, ['spec', 'rules', d.by.rule])}: a rule of DENY policy ${d.by.res.name} matches it, and a DENY wins over any ALLOW${unk.en}`);
+    return msg(
+      `${at(d.by.res, ['spec', 'rules', d.by.rule])}: DENY 정책 ${d.by.res.name}의 규칙이 이 요청에 맞습니다. DENY는 어떤 ALLOW보다 먼저 적용됩니다${unk.ko}`,
+      `${at(d.by.res, ['spec', 'rules', d.by.rule])}: a rule of DENY policy ${d.by.res.name} matches it, and a DENY wins over any ALLOW${unk.en}`,
+    );
   }
   if (d.by.kind === 'no-allow') {
     const list = d.by.policies.map((p) => `${p.name} (${at(p, ['spec'])}${arr(get(p.value, ['spec', 'rules'])).length ? '' : ', no rules'})`).join(', ');
     const spiffe = d.by.policies.flatMap((p) => JSON.stringify(p.value).match(/spiffe:\/\/[^"]*/g) ?? []);
-    const hintKo = spiffe.length ? ` principals에는 spiffe:// 없이 cluster.local/ns/NS/sa/SA 형식을 씁니다("${spiffe[0]}"는 어떤 호출자와도 맞지 않습니다)` : '';
+    const hintKo = spiffe.length
+      ? ` principals에는 spiffe:// 없이 cluster.local/ns/NS/sa/SA 형식을 씁니다("${spiffe[0]}"는 어떤 호출자와도 맞지 않습니다)`
+      : '';
     const hintEn = spiffe.length ? ` Principals are written without spiffe:// (cluster.local/ns/NS/sa/SA); "${spiffe[0]}" matches no caller.` : '';
-    return msg(`${SERVICE}에 적용되는 ALLOW 정책(${list}) 중 이 요청에 맞는 것이 없습니다.${hintKo}${unk.ko}`, `no ALLOW policy that applies to ${SERVICE} (${list}) matches it.${hintEn}${unk.en}`);
+    return msg(
+      `${SERVICE}에 적용되는 ALLOW 정책(${list}) 중 이 요청에 맞는 것이 없습니다.${hintKo}${unk.ko}`,
+      `no ALLOW policy that applies to ${SERVICE} (${list}) matches it.${hintEn}${unk.en}`,
+    );
   }
   return msg('', '');
 }
@@ -208,12 +265,17 @@ function checkSchema(m: Model): CheckVerdict {
 /** subsets: every subset a route names exists; v1 and v2 each reach their version's Pods, and only those. */
 function checkSubsets({ m, vs, subsets, firstDr }: ReturnType<typeof observe>): CheckVerdict {
   const named: { subset: string; where: string }[] = [];
-  const routesOf = vs ? [vs] : m.resources.filter((r) => r.kind === 'VirtualService' && arr(get(r.value, ['spec', 'hosts'])).some((h) => typeof h === 'string' && fqdn(h, r.ns) === HOST));
+  const routesOf = vs
+    ? [vs]
+    : m.resources.filter(
+        (r) => r.kind === 'VirtualService' && arr(get(r.value, ['spec', 'hosts'])).some((h) => typeof h === 'string' && fqdn(h, r.ns) === HOST),
+      );
   for (const v of routesOf) {
     arr(get(v.value, ['spec', 'http'])).forEach((h, i) =>
       arr(isObj(h) ? h.route : undefined).forEach((d, j) => {
         const s = str(get(d, ['destination', 'subset']));
-        if (s && fqdn(str(get(d, ['destination', 'host'])) ?? '', v.ns) === HOST) named.push({ subset: s, where: at(v, ['spec', 'http', i, 'route', j, 'destination', 'subset']) });
+        if (s && fqdn(str(get(d, ['destination', 'host'])) ?? '', v.ns) === HOST)
+          named.push({ subset: s, where: at(v, ['spec', 'http', i, 'route', j, 'destination', 'subset']) });
       }),
     );
   }
@@ -224,25 +286,40 @@ function checkSubsets({ m, vs, subsets, firstDr }: ReturnType<typeof observe>): 
   for (const want of [STABLE, CANARY]) {
     const def = subsets.get(want);
     if (!def) {
-      versionProblems.push({ ko: `${HOST}의 DestinationRule에 subset "${want}" 정의가 없습니다 (있는 subset: ${defined})`, en: `subset "${want}" is not defined by a DestinationRule for ${HOST} (defined: ${[...subsets.keys()].join(', ') || 'none'})` });
+      versionProblems.push({
+        ko: `${HOST}의 DestinationRule에 subset "${want}" 정의가 없습니다 (있는 subset: ${defined})`,
+        en: `subset "${want}" is not defined by a DestinationRule for ${HOST} (defined: ${[...subsets.keys()].join(', ') || 'none'})`,
+      });
       continue;
     }
     const where = at(def.dr, ['spec', 'subsets', def.index, 'labels']);
     const pods = endpoints(m, HOST, def.labels);
     const strangers = pods.filter((p) => versionOf(p) !== want);
-    if (!pods.length) versionProblems.push({ ko: `${where}: subset "${want}"의 레이블(${showLabels(def.labels)})을 가진 ${SERVICE} 파드가 없어서 이 subset으로 가는 요청은 503이 됩니다 (파드 레이블: ${podLabels})`, en: `${where}: subset "${want}" selects ${showLabels(def.labels)}, which no ${SERVICE} Pod carries, so its requests end in 503 (Pods: ${podLabels})` });
-    else if (strangers.length) versionProblems.push({ ko: `${where}: subset "${want}"의 레이블(${showLabels(def.labels)})이 ${[...new Set(strangers.map((p) => p.name))].join(', ')}의 파드도 고릅니다. subset은 Service의 파드 가운데 이 레이블을 모두 가진 파드이므로, 버전을 구분하는 레이블을 넣으세요`, en: `${where}: subset "${want}" selects ${showLabels(def.labels)}, which the Pods of ${[...new Set(strangers.map((p) => p.name))].join(', ')} carry too; a subset is the Service's Pods that carry all its labels, so include the label that tells the versions apart` });
+    if (!pods.length)
+      versionProblems.push({
+        ko: `${where}: subset "${want}"의 레이블(${showLabels(def.labels)})을 가진 ${SERVICE} 파드가 없어서 이 subset으로 가는 요청은 503이 됩니다 (파드 레이블: ${podLabels})`,
+        en: `${where}: subset "${want}" selects ${showLabels(def.labels)}, which no ${SERVICE} Pod carries, so its requests end in 503 (Pods: ${podLabels})`,
+      });
+    else if (strangers.length)
+      versionProblems.push({
+        ko: `${where}: subset "${want}"의 레이블(${showLabels(def.labels)})이 ${[...new Set(strangers.map((p) => p.name))].join(', ')}의 파드도 고릅니다. subset은 Service의 파드 가운데 이 레이블을 모두 가진 파드이므로, 버전을 구분하는 레이블을 넣으세요`,
+        en: `${where}: subset "${want}" selects ${showLabels(def.labels)}, which the Pods of ${[...new Set(strangers.map((p) => p.name))].join(', ')} carry too; a subset is the Service's Pods that carry all its labels, so include the label that tells the versions apart`,
+      });
   }
   const vsWhere = vs ? at(vs, ['spec', 'http']) : placeFor(m, 'VirtualService', 'istio/traffic.yaml');
   return partial('subsets', 3, [
     {
       ok: missing.length === 0 && named.length > 0,
-      message: named.length === 0
-        ? msg(`${vsWhere}: VirtualService가 subset을 하나도 가리키지 않습니다. 버전별로 나누려면 destination마다 subset을 지정해야 합니다.`, `${vsWhere}: the VirtualService names no subset, so nothing is split by version; give each destination a subset.`)
-        : msg(
-            `${missing.map((x) => `${x.where}: subset "${x.subset}"`).join('; ')} — ${HOST}의 DestinationRule에 정의되지 않은 subset입니다 (있는 subset: ${defined}). 없는 subset으로 가는 요청은 503이 됩니다.`,
-            `${missing.map((x) => `${x.where}: subset "${x.subset}"`).join('; ')} is not defined by a DestinationRule for ${HOST} (defined: ${[...subsets.keys()].join(', ') || 'none'}); requests sent to it end in 503.`,
-          ),
+      message:
+        named.length === 0
+          ? msg(
+              `${vsWhere}: VirtualService가 subset을 하나도 가리키지 않습니다. 버전별로 나누려면 destination마다 subset을 지정해야 합니다.`,
+              `${vsWhere}: the VirtualService names no subset, so nothing is split by version; give each destination a subset.`,
+            )
+          : msg(
+              `${missing.map((x) => `${x.where}: subset "${x.subset}"`).join('; ')} — ${HOST}의 DestinationRule에 정의되지 않은 subset입니다 (있는 subset: ${defined}). 없는 subset으로 가는 요청은 503이 됩니다.`,
+              `${missing.map((x) => `${x.where}: subset "${x.subset}"`).join('; ')} is not defined by a DestinationRule for ${HOST} (defined: ${[...subsets.keys()].join(', ') || 'none'}); requests sent to it end in 503.`,
+            ),
     },
     { ok: versionProblems.length === 0, message: msg(versionProblems.map((p) => p.ko).join('; ') + '.', versionProblems.map((p) => p.en).join('; ') + '.') },
   ]);
@@ -251,14 +328,29 @@ function checkSubsets({ m, vs, subsets, firstDr }: ReturnType<typeof observe>): 
 /** weights: the split the default route declares (weights relative to their sum), 90/10. */
 function checkWeights({ m, vs, mainRoute }: Seen): CheckVerdict {
   const parts: { ok: boolean; message: Msg }[] = [];
-  if (!vs) parts.push({ ok: false, message: sentences([whyNoVirtualService(m), msg('이때 요청은 가중치 없이 Service의 파드 전체에 replicas 비율로 나뉩니다.', "Requests then spread over all the Service's Pods by replicas, with no weights at all.")]) });
+  if (!vs)
+    parts.push({
+      ok: false,
+      message: sentences([
+        whyNoVirtualService(m),
+        msg(
+          '이때 요청은 가중치 없이 Service의 파드 전체에 replicas 비율로 나뉩니다.',
+          "Requests then spread over all the Service's Pods by replicas, with no weights at all.",
+        ),
+      ]),
+    });
   else {
     const wrong: Msg[] = [];
     // The default route: the one most ordinary requests take. Ordinary requests caught by another route (a header
     // match that is too wide) are the routing check's business, not a matter of weights.
     for (const { o, n } of mainRoute ? [mainRoute] : []) {
       if (o.route === null) {
-        wrong.push(msg(`${at(vs, ['spec', 'http'])}: 일반 요청 ${n}개가 어떤 경로에도 맞지 않아 404가 됩니다. match가 없는 기본 경로를 마지막에 두세요`, `${at(vs, ['spec', 'http'])}: ${n} ordinary requests match no route and get 404; end with a default route without match`));
+        wrong.push(
+          msg(
+            `${at(vs, ['spec', 'http'])}: 일반 요청 ${n}개가 어떤 경로에도 맞지 않아 404가 됩니다. match가 없는 기본 경로를 마지막에 두세요`,
+            `${at(vs, ['spec', 'http'])}: ${n} ordinary requests match no route and get 404; end with a default route without match`,
+          ),
+        );
         continue;
       }
       if (o.status || !o.dests.length) continue; // routing reports it
@@ -270,8 +362,16 @@ function checkWeights({ m, vs, mainRoute }: Seen): CheckVerdict {
       const where = at(vs, ['spec', 'http', o.route, 'route']);
       const strays = [...new Set(o.dests.filter((d) => d.subset !== STABLE && d.subset !== CANARY && d.share > 0).map((d) => d.subset ?? '(no subset)'))];
       const named = strays.filter((x) => x !== '(no subset)');
-      const strayKo = (strays.includes('(no subset)') ? ' subset이 없는 destination은 버전을 가리지 않고 Service의 모든 파드로 갑니다.' : '') + (named.length ? ` 나머지는 ${named.map((x) => `"${x}"`).join(', ')} 쪽으로 가는데, 이는 subset ${STABLE}도 ${CANARY}도 아닙니다(subset 이름은 대소문자까지 같아야 합니다).` : '');
-      const strayEn = (strays.includes('(no subset)') ? " A destination without a subset goes to all the Service's Pods, whatever their version." : '') + (named.length ? ` The rest goes to ${named.map((x) => `"${x}"`).join(', ')}, which is neither subset ${STABLE} nor ${CANARY} (subset names are case-sensitive).` : '');
+      const strayKo =
+        (strays.includes('(no subset)') ? ' subset이 없는 destination은 버전을 가리지 않고 Service의 모든 파드로 갑니다.' : '') +
+        (named.length
+          ? ` 나머지는 ${named.map((x) => `"${x}"`).join(', ')} 쪽으로 가는데, 이는 subset ${STABLE}도 ${CANARY}도 아닙니다(subset 이름은 대소문자까지 같아야 합니다).`
+          : '');
+      const strayEn =
+        (strays.includes('(no subset)') ? " A destination without a subset goes to all the Service's Pods, whatever their version." : '') +
+        (named.length
+          ? ` The rest goes to ${named.map((x) => `"${x}"`).join(', ')}, which is neither subset ${STABLE} nor ${CANARY} (subset names are case-sensitive).`
+          : '');
       wrong.push(
         msg(
           `${where}: 일반 요청이 타는 이 경로의 가중치(${declared})대로라면 ${STABLE}에 ${pct(v1)}, ${CANARY}에 ${pct(v2)}가 갑니다(각 destination은 가중치 ÷ 가중치 합만큼 받습니다).${strayKo} 과제는 ${STABLE} 90%, ${CANARY} 10%입니다`,
@@ -319,7 +419,9 @@ function checkRouting({ m, everyone, testers, vs, outcomeOf, ordinary, outcomes,
     const e = destError(g.o);
     if (e) reasons.push(e);
     if (vs && g !== mainRoute && g.o.route !== null) {
-      const ex = `${g.example.method} ${g.example.path}${Object.entries(g.example.headers).map(([k, v]) => `, ${k}: ${v}`).join('')}`;
+      const ex = `${g.example.method} ${g.example.path}${Object.entries(g.example.headers)
+        .map(([k, v]) => `, ${k}: ${v}`)
+        .join('')}`;
       reasons.push(
         msg(
           `${at(vs, ['spec', 'http', g.o.route, 'match'])}: 일반 요청 ${g.n}개(예: ${ex})도 이 경로에 맞아서 기본 경로로 가지 않습니다. 테스터(x-canary: always)만 맞도록 match를 좁히세요`,
@@ -330,7 +432,10 @@ function checkRouting({ m, everyone, testers, vs, outcomeOf, ordinary, outcomes,
   }
   if (!reasons.length && errors.length === 0 && !okA) {
     const mixed = mainRoute?.o.dests.find((d) => d.subset !== undefined && d.pods.some((p) => versionOf(p) !== d.subset));
-    const where = mixed && vs && mainRoute!.o.route !== null ? `${at(vs, ['spec', 'http', mainRoute!.o.route!, 'route', mixed.index, 'destination', 'subset'])}: ` : `${placeFor(m, 'VirtualService', 'istio/traffic.yaml')}: `;
+    const where =
+      mixed && vs && mainRoute!.o.route !== null
+        ? `${at(vs, ['spec', 'http', mainRoute!.o.route!, 'route', mixed.index, 'destination', 'subset'])}: `
+        : `${placeFor(m, 'VirtualService', 'istio/traffic.yaml')}: `;
     const strangers = mixed ? [...new Set(mixed.pods.filter((p) => versionOf(p) !== mixed.subset).map((p) => p.name))].join(', ') : '';
     reasons.push(
       msg(
@@ -341,10 +446,20 @@ function checkRouting({ m, everyone, testers, vs, outcomeOf, ordinary, outcomes,
   }
   const testerWhy: Msg[] = [];
   if (!okB) {
-    const t = testerOutcomes.find((o) => o.route !== null && !(o.dests.length === 1 && o.dests[0]!.subset === CANARY && !o.dests[0]!.error) ) ?? testerOutcomes[0]!;
+    const t =
+      testerOutcomes.find((o) => o.route !== null && !(o.dests.length === 1 && o.dests[0]!.subset === CANARY && !o.dests[0]!.error)) ?? testerOutcomes[0]!;
     if (!vs) testerWhy.push(whyNoVirtualService(m));
-    else if (t.route === null) testerWhy.push(msg(`${at(vs, ['spec', 'http'])}: 테스터 요청이 어떤 경로에도 맞지 않습니다`, `${at(vs, ['spec', 'http'])}: tester requests match no route`));
-    else testerWhy.push(msg(`${at(vs, ['spec', 'http', t.route])}: 테스터 요청이 이 경로를 탑니다. 경로는 위에서부터 검사되고 처음 맞는 것이 이깁니다`, `${at(vs, ['spec', 'http', t.route])}: tester requests take this route; routes are tried from the top and the first that matches wins`));
+    else if (t.route === null)
+      testerWhy.push(
+        msg(`${at(vs, ['spec', 'http'])}: 테스터 요청이 어떤 경로에도 맞지 않습니다`, `${at(vs, ['spec', 'http'])}: tester requests match no route`),
+      );
+    else
+      testerWhy.push(
+        msg(
+          `${at(vs, ['spec', 'http', t.route])}: 테스터 요청이 이 경로를 탑니다. 경로는 위에서부터 검사되고 처음 맞는 것이 이깁니다`,
+          `${at(vs, ['spec', 'http', t.route])}: tester requests take this route; routes are tried from the top and the first that matches wins`,
+        ),
+      );
     const e = destError(t);
     if (e) testerWhy.push(e);
   }
@@ -391,11 +506,17 @@ function checkMtls({ m }: Seen): CheckVerdict {
       `${at(pm.from.res, pm.from.path)}: ${w.name.en}${port ? ` on port ${PORT}` : ''} run with ${pm.mode}. ${port ? "A port-level setting overrides the policy's mode. " : ''}${Object.keys(labelsOf(get(pm.from.res.value, ['spec', 'selector', 'matchLabels']))).length ? 'A policy with a workload selector takes precedence over the namespace one. ' : ''}Accepting only mutual TLS takes STRICT.`,
     );
   };
-  const clientBad = [undefined, STABLE, CANARY].map((s) => ({ s, t: clientTls(m, HOST, s, PORT) })).filter((x) => x.t.mode !== undefined && x.t.mode !== 'ISTIO_MUTUAL');
+  const clientBad = [undefined, STABLE, CANARY]
+    .map((s) => ({ s, t: clientTls(m, HOST, s, PORT) }))
+    .filter((x) => x.t.mode !== undefined && x.t.mode !== 'ISTIO_MUTUAL');
   const clientMsg = (): Msg => {
     const { s, t } = clientBad[0]!;
     const what = s ? `subset ${s}` : HOST;
-    const level = t.from!.path.includes('portLevelSettings') ? { ko: `포트 ${PORT}의 설정이 `, en: `a port-level setting (port ${PORT}) ` } : t.from!.path.includes('subsets') ? { ko: 'subset의 설정이 ', en: "the subset's own setting " } : { ko: '', en: '' };
+    const level = t.from!.path.includes('portLevelSettings')
+      ? { ko: `포트 ${PORT}의 설정이 `, en: `a port-level setting (port ${PORT}) ` }
+      : t.from!.path.includes('subsets')
+        ? { ko: 'subset의 설정이 ', en: "the subset's own setting " }
+        : { ko: '', en: '' };
     return msg(
       `${at(t.from!.res, t.from!.path)}: ${level.ko}${what}로 가는 트래픽의 tls.mode를 ${t.mode}로 정합니다. ${t.mode === 'DISABLE' ? '평문으로 보내므로 STRICT인 서버가 거부합니다' : t.mode === 'SIMPLE' ? '클라이언트 인증서 없이 보내므로 상호 TLS가 아닙니다' : '직접 준 인증서를 쓰므로 메시의 신원이 아닙니다'}. tls를 지워 자동 mTLS에 맡기거나 ISTIO_MUTUAL을 쓰세요.`,
       `${at(t.from!.res, t.from!.path)}: ${level.en ? `${level.en}sets tls.mode ${t.mode} for` : `tls.mode is ${t.mode} for`} traffic to ${what}, ${t.mode === 'DISABLE' ? 'plain text, which a STRICT server refuses' : t.mode === 'SIMPLE' ? 'TLS without a client certificate, so not mutual' : 'with certificates you provide, not the mesh identity'}; leave tls out (auto mTLS) or use ISTIO_MUTUAL.`,
@@ -409,7 +530,11 @@ function checkMtls({ m }: Seen): CheckVerdict {
 
 /** authz: deny by default in shop; checkout answers the frontend's requests and nobody else's. */
 function checkAuthz({ m, everyone, testers }: Seen): CheckVerdict {
-  const requests = [...new Map([...everyone, ...testers].filter((r) => r.path.startsWith('/api/')).map((r) => [`${r.method} ${r.path}`, { method: r.method, path: r.path }])).values()];
+  const requests = [
+    ...new Map(
+      [...everyone, ...testers].filter((r) => r.path.startsWith('/api/')).map((r) => [`${r.method} ${r.path}`, { method: r.method, path: r.path }]),
+    ).values(),
+  ];
   const other: Workload = { ns: NAMESPACE, labels: { app: '(any other workload)' }, name: { ko: `${NAMESPACE}의 워크로드`, en: `a workload in ${NAMESPACE}` } };
   const outsider = OTHER_PEERS[0]!;
   const d0 = decide(m, other, authzRequest(outsider, { method: 'GET', path: '/' }));
@@ -446,17 +571,25 @@ function checkAuthz({ m, everyone, testers }: Seen): CheckVerdict {
     const { p, r, d } = otherAllowed;
     parts.push(
       d.by.kind === 'allow'
-        ? msg(`${at(d.by.res, ['spec', 'rules', d.by.rule])}: ${d.by.res.name}의 이 규칙이 ${p.name}에게도 ${SERVICE} 호출(${r.method} ${r.path})을 허용합니다. frontend의 신원만 허용하세요`, `${at(d.by.res, ['spec', 'rules', d.by.rule])}: this rule of ${d.by.res.name} lets ${p.name} call ${SERVICE} too (${r.method} ${r.path}); allow only the frontend's identity`)
-        : msg(`${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: ${SERVICE}에 적용되는 ALLOW 정책이 없어서 ${p.name}를 포함해 누구나 호출할 수 있습니다`, `${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: no ALLOW policy applies to ${SERVICE}, so anyone, ${p.name} included, can call it`),
+        ? msg(
+            `${at(d.by.res, ['spec', 'rules', d.by.rule])}: ${d.by.res.name}의 이 규칙이 ${p.name}에게도 ${SERVICE} 호출(${r.method} ${r.path})을 허용합니다. frontend의 신원만 허용하세요`,
+            `${at(d.by.res, ['spec', 'rules', d.by.rule])}: this rule of ${d.by.res.name} lets ${p.name} call ${SERVICE} too (${r.method} ${r.path}); allow only the frontend's identity`,
+          )
+        : msg(
+            `${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: ${SERVICE}에 적용되는 ALLOW 정책이 없어서 ${p.name}를 포함해 누구나 호출할 수 있습니다`,
+            `${placeFor(m, 'AuthorizationPolicy', 'istio/security.yaml')}: no ALLOW policy applies to ${SERVICE}, so anyone, ${p.name} included, can call it`,
+          ),
     );
   }
   if (frontendDenied) {
     const { r, d } = frontendDenied;
     const why = whyDenied(d);
-    parts.push(msg(`frontend(${FRONTEND_PEER.principal})가 ${SERVICE}에 ${r.method} ${r.path}를 보내면 403을 받습니다. ${typeof why === 'string' ? why : why.ko}`, `the frontend (${FRONTEND_PEER.principal}) gets 403 for ${r.method} ${r.path} to ${SERVICE}: ${typeof why === 'string' ? why : why.en}`));
+    parts.push(
+      msg(
+        `frontend(${FRONTEND_PEER.principal})가 ${SERVICE}에 ${r.method} ${r.path}를 보내면 403을 받습니다. ${typeof why === 'string' ? why : why.ko}`,
+        `the frontend (${FRONTEND_PEER.principal}) gets 403 for ${r.method} ${r.path} to ${SERVICE}: ${typeof why === 'string' ? why : why.en}`,
+      ),
+    );
   }
-  return partial('authz', 2, [
-    denyByDefault,
-    { ok: parts.length === 0, message: parts.length ? sentences(parts) : '' },
-  ]);
+  return partial('authz', 2, [denyByDefault, { ok: parts.length === 0, message: parts.length ? sentences(parts) : '' }]);
 }

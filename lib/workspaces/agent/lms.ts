@@ -44,7 +44,9 @@ function relay(cmd: string, args: string[]): Promise<number> {
     });
     sock.on('error', () => {
       clearTimeout(timer);
-      process.stderr.write(say('lms: 플랫폼에 연결되어 있지 않습니다. 실습 페이지를 다시 열어 보세요.\n', 'lms: not connected to the platform. Reopen the lab page.\n'));
+      process.stderr.write(
+        say('lms: 플랫폼에 연결되어 있지 않습니다. 실습 페이지를 다시 열어 보세요.\n', 'lms: not connected to the platform. Reopen the lab page.\n'),
+      );
       resolve(1);
     });
     sock.on('close', () => {

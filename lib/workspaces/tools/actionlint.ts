@@ -16,7 +16,12 @@ export async function main(args: string[]): Promise<number> {
   let files = args.filter((a) => !a.startsWith('-'));
   if (files.length === 0) {
     const dir = path.join(process.cwd(), '.github', 'workflows');
-    files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join('.github', 'workflows', f)) : [];
+    files = fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .map((f) => path.join('.github', 'workflows', f))
+      : [];
     if (files.length === 0) {
       process.stderr.write('no workflow file found in .github/workflows\n');
       return 1;

@@ -14,6 +14,10 @@ export async function main(args: string[], lang: 'ko' | 'en' = 'ko'): Promise<nu
     });
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  process.stdout.write(lang === 'ko' ? `가짜 채팅 서버가 127.0.0.1:${port}에서 기다립니다 (Ctrl-C로 끝내기).\n` : `Fake chat server listening on 127.0.0.1:${port} (Ctrl-C to stop).\n`);
+  process.stdout.write(
+    lang === 'ko'
+      ? `가짜 채팅 서버가 127.0.0.1:${port}에서 기다립니다 (Ctrl-C로 끝내기).\n`
+      : `Fake chat server listening on 127.0.0.1:${port} (Ctrl-C to stop).\n`,
+  );
   return new Promise(() => {});
 }

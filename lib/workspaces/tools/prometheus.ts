@@ -88,7 +88,11 @@ export function demoApp(): void {
         acc += hist[i]!;
         lines.push(`http_request_duration_seconds_bucket{le="${le}"} ${acc}`);
       });
-      lines.push(`http_request_duration_seconds_bucket{le="+Inf"} ${acc + hist[buckets.length]!}`, `http_request_duration_seconds_sum ${sum}`, `http_request_duration_seconds_count ${n}`);
+      lines.push(
+        `http_request_duration_seconds_bucket{le="+Inf"} ${acc + hist[buckets.length]!}`,
+        `http_request_duration_seconds_sum ${sum}`,
+        `http_request_duration_seconds_count ${n}`,
+      );
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(lines.join('\n') + '\n');
     })
     .listen(DEMO_PORT, '127.0.0.1');
@@ -105,13 +109,31 @@ export async function main(args: string[], lang: 'ko' | 'en' = 'ko'): Promise<nu
       return new Promise(() => {});
     case 'start': {
       if ((await get(`http://${PROM}/-/ready`)).status === 200) {
-        process.stdout.write(say('Prometheus가 이미 실행 중입니다. (lms prometheus reload 로 규칙을 다시 읽습니다)\n', 'Prometheus is already running (lms prometheus reload re-reads the rules).\n'));
+        process.stdout.write(
+          say(
+            'Prometheus가 이미 실행 중입니다. (lms prometheus reload 로 규칙을 다시 읽습니다)\n',
+            'Prometheus is already running (lms prometheus reload re-reads the rules).\n',
+          ),
+        );
         return 0;
       }
-      const rules = fs.readdirSync(work).filter((f) => /\.ya?ml$/.test(f) && !/test/i.test(f)).map((f) => path.join(work, f));
+      const rules = fs
+        .readdirSync(work)
+        .filter((f) => /\.ya?ml$/.test(f) && !/test/i.test(f))
+        .map((f) => path.join(work, f));
       fs.writeFileSync(path.join(DIR, 'prometheus.yml'), config(rules));
       background(process.execPath, [path.join(__dirname, 'prometheus.cjs'), 'demo-app'], path.join(DIR, 'demo-app.log'));
-      background('prometheus', [`--config.file=${DIR}/prometheus.yml`, `--storage.tsdb.path=${DIR}/data`, `--web.listen-address=${PROM}`, '--web.enable-lifecycle', '--storage.tsdb.retention.time=2h'], path.join(DIR, 'prometheus.log'));
+      background(
+        'prometheus',
+        [
+          `--config.file=${DIR}/prometheus.yml`,
+          `--storage.tsdb.path=${DIR}/data`,
+          `--web.listen-address=${PROM}`,
+          '--web.enable-lifecycle',
+          '--storage.tsdb.retention.time=2h',
+        ],
+        path.join(DIR, 'prometheus.log'),
+      );
       for (let i = 0; i < 60; i++) {
         if ((await get(`http://${PROM}/-/ready`)).status === 200) {
           process.stdout.write(
@@ -124,12 +146,18 @@ export async function main(args: string[], lang: 'ko' | 'en' = 'ko'): Promise<nu
         }
         await new Promise((r) => setTimeout(r, 500));
       }
-      process.stdout.write(say(`Prometheus가 시작되지 않았습니다. ${DIR}/prometheus.log 를 보세요.\n`, `Prometheus did not start; see ${DIR}/prometheus.log\n`));
+      process.stdout.write(
+        say(`Prometheus가 시작되지 않았습니다. ${DIR}/prometheus.log 를 보세요.\n`, `Prometheus did not start; see ${DIR}/prometheus.log\n`),
+      );
       return 1;
     }
     case 'reload': {
       const r = await get(`http://${PROM}/-/reload`, 'POST');
-      process.stdout.write(r.status === 200 ? say('규칙을 다시 읽었습니다.\n', 'Rules reloaded.\n') : say(`다시 읽지 못했습니다 (HTTP ${r.status}): ${r.body}\n`, `Reload failed (HTTP ${r.status}): ${r.body}\n`));
+      process.stdout.write(
+        r.status === 200
+          ? say('규칙을 다시 읽었습니다.\n', 'Rules reloaded.\n')
+          : say(`다시 읽지 못했습니다 (HTTP ${r.status}): ${r.body}\n`, `Reload failed (HTTP ${r.status}): ${r.body}\n`),
+      );
       return r.status === 200 ? 0 : 1;
     }
     case 'alerts': {
@@ -139,7 +167,11 @@ export async function main(args: string[], lang: 'ko' | 'en' = 'ko'): Promise<nu
         return 1;
       }
       const alerts = (JSON.parse(r.body) as { data: { alerts: { labels: { alertname: string }; state: string; activeAt?: string }[] } }).data.alerts;
-      process.stdout.write(alerts.length ? alerts.map((a) => `${a.labels.alertname}\t${a.state}\t${a.activeAt ?? ''}`).join('\n') + '\n' : say('울리는 알림이 없습니다.\n', 'No alerts pending or firing.\n'));
+      process.stdout.write(
+        alerts.length
+          ? alerts.map((a) => `${a.labels.alertname}\t${a.state}\t${a.activeAt ?? ''}`).join('\n') + '\n'
+          : say('울리는 알림이 없습니다.\n', 'No alerts pending or firing.\n'),
+      );
       return 0;
     }
     case 'demo': {
@@ -154,12 +186,21 @@ export async function main(args: string[], lang: 'ko' | 'en' = 'ko'): Promise<nu
         process.stdout.write(running ? say(`실행 중: http://${PROM}\n`, `running: http://${PROM}\n`) : say('실행 중이 아닙니다.\n', 'not running.\n'));
         return running ? 0 : 1;
       }
-      await new Promise<void>((resolve) => spawn('pkill', ['-u', String(process.getuid?.() ?? 10001), '-f', '^prometheus |prometheus.cjs demo-app'], { stdio: 'ignore' }).on('close', () => resolve()));
+      await new Promise<void>((resolve) =>
+        spawn('pkill', ['-u', String(process.getuid?.() ?? 10001), '-f', '^prometheus |prometheus.cjs demo-app'], { stdio: 'ignore' }).on('close', () =>
+          resolve(),
+        ),
+      );
       process.stdout.write(say('멈췄습니다.\n', 'Stopped.\n'));
       return 0;
     }
     default:
-      process.stdout.write(say('사용법: lms prometheus start|stop|status|reload|alerts|demo <errors|slow|down|ok>\n', 'usage: lms prometheus start|stop|status|reload|alerts|demo <errors|slow|down|ok>\n'));
+      process.stdout.write(
+        say(
+          '사용법: lms prometheus start|stop|status|reload|alerts|demo <errors|slow|down|ok>\n',
+          'usage: lms prometheus start|stop|status|reload|alerts|demo <errors|slow|down|ok>\n',
+        ),
+      );
       return sub === 'help' ? 0 : 2;
   }
 }

@@ -31,7 +31,12 @@ function listYaml(dir: string, depth = 0): string[] {
 export async function main(args: string[], lang: 'ko' | 'en', validators: Validator[]): Promise<number> {
   const say = (ko: string, en: string) => (lang === 'ko' ? ko : en);
   if (args.includes('-h') || args.includes('--help')) {
-    process.stdout.write(say('사용법: lms validate [파일...]   (기본: 이 폴더 아래 모든 .yaml/.yml)\n', 'usage: lms validate [files...]   (default: every .yaml/.yml under this folder)\n'));
+    process.stdout.write(
+      say(
+        '사용법: lms validate [파일...]   (기본: 이 폴더 아래 모든 .yaml/.yml)\n',
+        'usage: lms validate [files...]   (default: every .yaml/.yml under this folder)\n',
+      ),
+    );
     return 0;
   }
   const files = args.length ? args : listYaml('.');
@@ -69,7 +74,12 @@ export async function main(args: string[], lang: 'ko' | 'en', validators: Valida
         if (found) break;
       }
       if (!found) {
-        process.stdout.write(say(`${file}:${d.line([])}: ${name}: 이 명령이 모르는 kind입니다 (검사하지 않음)\n`, `${file}:${d.line([])}: ${name}: a kind this command does not know (not checked)\n`));
+        process.stdout.write(
+          say(
+            `${file}:${d.line([])}: ${name}: 이 명령이 모르는 kind입니다 (검사하지 않음)\n`,
+            `${file}:${d.line([])}: ${name}: a kind this command does not know (not checked)\n`,
+          ),
+        );
         continue;
       }
       for (const p of found) {

@@ -32,7 +32,8 @@ export async function main(args: string[], lang: 'ko' | 'en' = 'ko'): Promise<nu
     );
     return 0;
   }
-  const event = args.find((a, i) => !a.startsWith('-') && !(i > 0 && args[i - 1]!.startsWith('--') && args[i - 1] !== '--bad-signature')) ?? 'deployment_status';
+  const event =
+    args.find((a, i) => !a.startsWith('-') && !(i > 0 && args[i - 1]!.startsWith('--') && args[i - 1] !== '--bad-signature')) ?? 'deployment_status';
   if (!EVENTS[event] && !opt('--body')) {
     process.stderr.write(say(`모르는 이벤트입니다: ${event} (ping, deployment_status)\n`, `unknown event: ${event} (ping, deployment_status)\n`));
     return 2;
@@ -50,7 +51,19 @@ export async function main(args: string[], lang: 'ko' | 'en' = 'ko'): Promise<nu
   const port = Number(opt('--port') ?? process.env.PORT ?? 8080);
   return new Promise((resolve) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: opt('--path') ?? '/webhook', method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': sig, 'user-agent': 'GitHub-Hookshot/lms' } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: opt('--path') ?? '/webhook',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': event,
+          'x-github-delivery': crypto.randomUUID(),
+          'x-hub-signature-256': sig,
+          'user-agent': 'GitHub-Hookshot/lms',
+        },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -63,7 +76,12 @@ export async function main(args: string[], lang: 'ko' | 'en' = 'ko'): Promise<nu
     );
     req.setTimeout(5000, () => req.destroy(new Error('timeout')));
     req.on('error', (e) => {
-      process.stderr.write(say(`봇에 연결할 수 없습니다 (127.0.0.1:${port}): ${e.message}. 다른 터미널에서 봇을 실행했나요? (PORT=${port} node bot.js)\n`, `cannot reach the bot at 127.0.0.1:${port}: ${e.message}. Is it running in another terminal? (PORT=${port} node bot.js)\n`));
+      process.stderr.write(
+        say(
+          `봇에 연결할 수 없습니다 (127.0.0.1:${port}): ${e.message}. 다른 터미널에서 봇을 실행했나요? (PORT=${port} node bot.js)\n`,
+          `cannot reach the bot at 127.0.0.1:${port}: ${e.message}. Is it running in another terminal? (PORT=${port} node bot.js)\n`,
+        ),
+      );
       resolve(1);
     });
     req.end(body);

@@ -31,11 +31,23 @@ export function LoginForm({ s }: { s: { email: string; password: string; signIn:
     >
       <label className="block">
         <span className="text-sm font-medium">{s.email}</span>
-        <input name="email" type="email" required autoComplete="email" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900" />
+        <input
+          name="email"
+          type="email"
+          required
+          autoComplete="email"
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+        />
       </label>
       <label className="block">
         <span className="text-sm font-medium">{s.password}</span>
-        <input name="password" type="password" required autoComplete="current-password" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900" />
+        <input
+          name="password"
+          type="password"
+          required
+          autoComplete="current-password"
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+        />
       </label>
       {error && (
         <p role="alert" className="text-sm text-red-600">

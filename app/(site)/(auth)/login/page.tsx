@@ -16,7 +16,14 @@ export default async function LoginPage() {
     <div className="mx-auto max-w-sm space-y-6">
       <h1 className="text-2xl font-bold">{t(lang, 'common.signIn')}</h1>
       <Suspense>
-        <LoginForm s={{ email: t(lang, 'common.email'), password: t(lang, 'common.password'), signIn: t(lang, 'common.signIn'), invalid: t(lang, 'common.invalidLogin') }} />
+        <LoginForm
+          s={{
+            email: t(lang, 'common.email'),
+            password: t(lang, 'common.password'),
+            signIn: t(lang, 'common.signIn'),
+            invalid: t(lang, 'common.invalidLogin'),
+          }}
+        />
       </Suspense>
       {github && (
         <a href="/api/auth/signin/github" className="block rounded-md border border-slate-300 px-4 py-2 text-center dark:border-slate-700">

@@ -13,7 +13,14 @@ export default async function SignupPage() {
       <h1 className="text-2xl font-bold">{t(lang, 'common.signUp')}</h1>
       <SignupForm
         lang={lang}
-        s={{ name: t(lang, 'common.name'), email: t(lang, 'common.email'), password: t(lang, 'common.password'), signUp: t(lang, 'common.signUp'), received: t(lang, 'auth.signupReceived'), signInWithPassword: t(lang, 'auth.signInWithPassword') }}
+        s={{
+          name: t(lang, 'common.name'),
+          email: t(lang, 'common.email'),
+          password: t(lang, 'common.password'),
+          signUp: t(lang, 'common.signUp'),
+          received: t(lang, 'auth.signupReceived'),
+          signInWithPassword: t(lang, 'auth.signInWithPassword'),
+        }}
       />
       <p className="text-sm">
         {t(lang, 'common.haveAccount')}{' '}

@@ -5,7 +5,13 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { signUp } from '@/app/actions/account';
 
-export function SignupForm({ lang, s }: { lang: 'ko' | 'en'; s: { name: string; email: string; password: string; signUp: string; received: string; signInWithPassword: string } }) {
+export function SignupForm({
+  lang,
+  s,
+}: {
+  lang: 'ko' | 'en';
+  s: { name: string; email: string; password: string; signUp: string; received: string; signInWithPassword: string };
+}) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState(false);
@@ -40,15 +46,34 @@ export function SignupForm({ lang, s }: { lang: 'ko' | 'en'; s: { name: string; 
     >
       <label className="block">
         <span className="text-sm font-medium">{s.name}</span>
-        <input name="name" required maxLength={80} autoComplete="name" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900" />
+        <input
+          name="name"
+          required
+          maxLength={80}
+          autoComplete="name"
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+        />
       </label>
       <label className="block">
         <span className="text-sm font-medium">{s.email}</span>
-        <input name="email" type="email" required autoComplete="email" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900" />
+        <input
+          name="email"
+          type="email"
+          required
+          autoComplete="email"
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+        />
       </label>
       <label className="block">
         <span className="text-sm font-medium">{s.password}</span>
-        <input name="password" type="password" required minLength={10} autoComplete="new-password" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900" />
+        <input
+          name="password"
+          type="password"
+          required
+          minLength={10}
+          autoComplete="new-password"
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+        />
       </label>
       {error && (
         <p role="alert" className="text-sm text-red-600">

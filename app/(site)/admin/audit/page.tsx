@@ -27,13 +27,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <AdminNav here="audit" lang={lang} />
       <form method="get" action="/admin/audit" className="mb-4 flex flex-wrap items-center gap-2 text-sm">
         <label htmlFor="audit-action">{t(lang, 'admin.action')}</label>
-        <select id="audit-action" name="action" defaultValue={action ?? ''} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900" data-testid="audit-filter">
+        <select
+          id="audit-action"
+          name="action"
+          defaultValue={action ?? ''}
+          className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+          data-testid="audit-filter"
+        >
           <option value="">{t(lang, 'admin.allActions')}</option>
           {actions.map((a) => (
             <option key={a}>{a}</option>
           ))}
         </select>
-        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{t(lang, 'admin.filter')}</button>
+        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+          {t(lang, 'admin.filter')}
+        </button>
         {at && (
           <a href={`/admin/audit${action ? `?action=${encodeURIComponent(action)}` : ''}`} className="text-blue-700 underline dark:text-blue-400">
             {t(lang, 'admin.newest')}
@@ -72,7 +80,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </ScrollTable>
       {rows.length === 0 && <p className="mt-3 text-slate-600">{t(lang, 'admin.nothing')}</p>}
       {last && rows.length === PAGE && (
-        <a className="mt-4 inline-block text-blue-700 underline dark:text-blue-400" data-testid="audit-older" href={`/admin/audit?${new URLSearchParams({ ...(action ? { action } : {}), before: last.createdAt.toISOString(), id: last.id })}`}>
+        <a
+          className="mt-4 inline-block text-blue-700 underline dark:text-blue-400"
+          data-testid="audit-older"
+          href={`/admin/audit?${new URLSearchParams({ ...(action ? { action } : {}), before: last.createdAt.toISOString(), id: last.id })}`}
+        >
           {t(lang, 'admin.older')} →
         </a>
       )}

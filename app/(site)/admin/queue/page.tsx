@@ -62,7 +62,11 @@ export default async function QueuePage() {
                 <tr key={j.id} className="border-t border-slate-200 align-top dark:border-slate-800" data-job-state={j.state}>
                   <td className="p-2 font-mono text-xs">{j.id}</td>
                   <td className="p-2">
-                    <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${j.state === 'failed' ? 'bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200' : j.state === 'active' ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200' : j.state === 'completed' ? 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300' : 'bg-blue-100 text-blue-800 dark:bg-blue-900/50 dark:text-blue-200'}`}>{label(j.state)}</span>
+                    <span
+                      className={`rounded-full px-2 py-0.5 text-xs font-medium ${j.state === 'failed' ? 'bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200' : j.state === 'active' ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200' : j.state === 'completed' ? 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300' : 'bg-blue-100 text-blue-800 dark:bg-blue-900/50 dark:text-blue-200'}`}
+                    >
+                      {label(j.state)}
+                    </span>
                   </td>
                   <td className="p-2">{j.submission?.labId ?? '—'}</td>
                   <td className="p-2">{j.submission?.user.email ?? '—'}</td>

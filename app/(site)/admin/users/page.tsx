@@ -17,7 +17,11 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
   const page = typeof sp.page === 'string' && /^\d{1,5}$/.test(sp.page) ? Number(sp.page) : 1;
   const users = await listUsers(user, q, page);
   const link = (p: number) => `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`;
-  const ROLE: Record<string, string> = { LEARNER: t(lang, 'admin.roleLearner'), INSTRUCTOR: t(lang, 'admin.roleInstructor'), ADMIN: t(lang, 'admin.roleAdmin') };
+  const ROLE: Record<string, string> = {
+    LEARNER: t(lang, 'admin.roleLearner'),
+    INSTRUCTOR: t(lang, 'admin.roleInstructor'),
+    ADMIN: t(lang, 'admin.roleAdmin'),
+  };
   const roleStrings = { role: t(lang, 'admin.role'), confirmSelfDemote: t(lang, 'admin.confirmSelfDemote'), saved: t(lang, 'admin.saved') };
   return (
     <div>
@@ -27,13 +31,20 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
         <label className="sr-only" htmlFor="user-q">
           {t(lang, 'admin.nameOrEmail')}
         </label>
-        <input id="user-q" name="q" defaultValue={q} maxLength={80} placeholder={t(lang, 'admin.nameOrEmail')} className="w-64 rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900" />
-        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{t(lang, 'admin.search')}</button>
+        <input
+          id="user-q"
+          name="q"
+          defaultValue={q}
+          maxLength={80}
+          placeholder={t(lang, 'admin.nameOrEmail')}
+          className="w-64 rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+        />
+        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+          {t(lang, 'admin.search')}
+        </button>
         <span className="text-slate-500">{t(lang, 'admin.userCount', { n: users.total })}</span>
       </form>
-      <p className="mb-3 text-xs text-slate-500">
-        {t(lang, 'admin.roleChangeNote')}
-      </p>
+      <p className="mb-3 text-xs text-slate-500">{t(lang, 'admin.roleChangeNote')}</p>
       <ScrollTable label={t(lang, 'admin.users')} className="rounded-xl border border-slate-200 dark:border-slate-800">
         <table className="w-full text-sm" data-testid="users">
           <thead className="bg-slate-50 dark:bg-slate-900">

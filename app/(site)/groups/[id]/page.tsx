@@ -74,10 +74,17 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
                 {board.weeks.map((w) => {
                   const locked = w.unlockAt && w.unlockAt > now;
                   return (
-                    <th key={w.week} scope="col" className="p-2 text-center font-medium" title={`${weekLabel(lang, w.week)}${w.title ? ` · ${w.title[lang]}` : ''}`}>
+                    <th
+                      key={w.week}
+                      scope="col"
+                      className="p-2 text-center font-medium"
+                      title={`${weekLabel(lang, w.week)}${w.title ? ` · ${w.title[lang]}` : ''}`}
+                    >
                       <span className="block">{w.week === 0 ? t(lang, 'groups.intro0') : `W${w.week}`}</span>
                       {w.dueAt && (
-                        <span className={`block text-[10px] font-normal ${locked ? 'text-slate-500' : w.dueAt < now ? 'text-red-600 dark:text-red-400' : 'text-amber-700 dark:text-amber-400'}`}>
+                        <span
+                          className={`block text-[10px] font-normal ${locked ? 'text-slate-500' : w.dueAt < now ? 'text-red-600 dark:text-red-400' : 'text-amber-700 dark:text-amber-400'}`}
+                        >
                           {locked ? (
                             <>
                               <LockIcon className="mr-0.5 h-2.5 w-2.5" />
@@ -101,7 +108,9 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
                 <tr key={r.userId} className="border-t border-slate-200 dark:border-slate-800" data-member={r.name}>
                   <th scope="row" className="sticky left-0 whitespace-nowrap bg-white p-2 text-left font-medium dark:bg-slate-950">
                     {r.name}
-                    {r.owner && <span className="ml-1 rounded-full bg-slate-100 px-1.5 text-[10px] font-normal dark:bg-slate-800">{t(lang, 'groups.owner')}</span>}
+                    {r.owner && (
+                      <span className="ml-1 rounded-full bg-slate-100 px-1.5 text-[10px] font-normal dark:bg-slate-800">{t(lang, 'groups.owner')}</span>
+                    )}
                     {r.userId === user.id && <span className="ml-1 text-xs font-normal text-slate-500">({t(lang, 'groups.you')})</span>}
                     {board.me.owner && r.userId !== user.id && <RemoveButton m={forms} groupId={id} userId={r.userId} />}
                   </th>
@@ -138,7 +147,11 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
           <ol className="divide-y divide-slate-200 rounded-xl border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="leaderboard">
             {board.leaderboard.map((l, i) => (
               <li key={l.userId} className="flex items-center gap-3 px-3 py-2" data-user={l.userId}>
-                <span className={`inline-flex h-7 w-7 items-center justify-center rounded-full text-sm font-bold ${medal[i] ?? 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'}`}>{i + 1}</span>
+                <span
+                  className={`inline-flex h-7 w-7 items-center justify-center rounded-full text-sm font-bold ${medal[i] ?? 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'}`}
+                >
+                  {i + 1}
+                </span>
                 <span className="flex-1 font-medium">{l.name}</span>
                 <span className="text-sm text-slate-600 dark:text-slate-400">
                   ★ {l.labsPassed} {t(lang, l.labsPassed === 1 ? 'groups.labPassed' : 'groups.labsPassed')} · {l.points} {t(lang, 'groups.points')}

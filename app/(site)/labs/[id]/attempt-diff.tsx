@@ -10,7 +10,15 @@ const MAX_SHOWN_LINES = 2000;
  * (lib/line-diff.ts: linear memory, one step budget for the whole page, at most MAX_SHOWN_LINES lines rendered), so
  * two large unrelated attempts cost tens of milliseconds of the web process, not seconds.
  */
-export function AttemptDiff({ before, after, lang }: { before: { path: string; content: Buffer }[]; after: { path: string; content: Buffer }[]; lang: 'ko' | 'en' }) {
+export function AttemptDiff({
+  before,
+  after,
+  lang,
+}: {
+  before: { path: string; content: Buffer }[];
+  after: { path: string; content: Buffer }[];
+  lang: 'ko' | 'en';
+}) {
   const paths = [...new Set([...before.map((f) => f.path), ...after.map((f) => f.path)])].sort();
   const text = (list: { path: string; content: Buffer }[], p: string) => list.find((f) => f.path === p)?.content.toString('utf8') ?? '';
   const budget = new Budget(DEFAULT_DIFF_BUDGET);
@@ -44,7 +52,17 @@ export function AttemptDiff({ before, after, lang }: { before: { path: string; c
               <span key={i}>
                 <span className="block px-1 text-slate-500">{`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`}</span>
                 {h.lines.map((l, j) => (
-                  <span key={j} className={'block min-w-max px-1 ' + (l.startsWith('+') ? 'bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300' : l.startsWith('-') ? 'bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-300' : '')}>
+                  <span
+                    key={j}
+                    className={
+                      'block min-w-max px-1 ' +
+                      (l.startsWith('+')
+                        ? 'bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300'
+                        : l.startsWith('-')
+                          ? 'bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-300'
+                          : '')
+                    }
+                  >
                     {l}
                   </span>
                 ))}

@@ -56,9 +56,16 @@ export default async function LabPage({ params, searchParams }: Props) {
   else if (user && history[0]) initial = await getSubmissionFiles(user, history[0].id);
   const initialFiles = m.files
     .map((f) => ({ path: f.path, language: f.language, content: initial.find((x) => x.path === f.path)?.content.toString('utf8') ?? '' }))
-    .concat(initial.filter((x) => !m.files.some((f) => f.path === x.path)).map((x) => ({ path: x.path, language: extraLanguage(x.path), content: x.content.toString('utf8') })));
+    .concat(
+      initial
+        .filter((x) => !m.files.some((f) => f.path === x.path))
+        .map((x) => ({ path: x.path, language: extraLanguage(x.path), content: x.content.toString('utf8') })),
+    );
   // One running project: the learner's own passing work of an earlier lab this one continues (the manifest's startFrom).
-  const startFrom = user && m.startFrom.length ? { offers: (await startFromOffers(user, m.id)).map((o) => ({ ...o, title: o.title[lang] })), s: messages(lang, 'startFrom') } : undefined;
+  const startFrom =
+    user && m.startFrom.length
+      ? { offers: (await startFromOffers(user, m.id)).map((o) => ({ ...o, title: o.title[lang] })), s: messages(lang, 'startFrom') }
+      : undefined;
   // The learner's schedule for this lab's week: a locked week's lab can still be practised (graded in full);
   // only the due date matters for the late mark.
   const win = user ? (await learnerSchedule(user.id)).get(m.week) : undefined;
@@ -114,7 +121,13 @@ export default async function LabPage({ params, searchParams }: Props) {
             data-testid="lab-schedule"
             data-schedule={win.unlockAt > now ? 'locked' : win.dueAt < now ? 'overdue' : 'due'}
           >
-            {win.unlockAt > now ? <LockIcon className="mr-1.5 h-4 w-4" /> : win.dueAt < now ? <AlertIcon className="mr-1.5 h-4 w-4 text-amber-600" /> : <CalendarIcon className="mr-1.5 h-4 w-4 text-blue-700 dark:text-blue-300" />}
+            {win.unlockAt > now ? (
+              <LockIcon className="mr-1.5 h-4 w-4" />
+            ) : win.dueAt < now ? (
+              <AlertIcon className="mr-1.5 h-4 w-4 text-amber-600" />
+            ) : (
+              <CalendarIcon className="mr-1.5 h-4 w-4 text-blue-700 dark:text-blue-300" />
+            )}
             {win.unlockAt > now
               ? t(lang, 'lab.opensAt', { opens: fmt(win.unlockAt), due: fmt(win.dueAt) })
               : win.dueAt < now
@@ -131,7 +144,17 @@ export default async function LabPage({ params, searchParams }: Props) {
       </section>
       <section className="min-w-0 space-y-6">
         {user ? (
-          <Workbench key={m.id} labId={m.id} initialFiles={initialFiles} watchId={watch} lang={lang} s={strings} workspace={workspace} w={messages(lang, 'workspace')} startFrom={startFrom} />
+          <Workbench
+            key={m.id}
+            labId={m.id}
+            initialFiles={initialFiles}
+            watchId={watch}
+            lang={lang}
+            s={strings}
+            workspace={workspace}
+            w={messages(lang, 'workspace')}
+            startFrom={startFrom}
+          />
         ) : (
           <p className="rounded-lg border border-slate-300 p-4 dark:border-slate-700">
             <Link href={`/login?callbackUrl=/labs/${m.id}`} className="text-blue-700 underline dark:text-blue-400">
@@ -146,52 +169,64 @@ export default async function LabPage({ params, searchParams }: Props) {
               <p className="text-sm text-slate-600 dark:text-slate-400">{t(lang, 'common.noSubmissions')}</p>
             ) : (
               <ScrollTable label={t(lang, 'common.history')}>
-              <table className="w-full text-sm" data-testid="history">
-                <thead>
-                  <tr className="text-left text-slate-500">
-                    <th className="py-1">#</th>
-                    <th>{t(lang, 'lab.when')}</th>
-                    <th>{t(lang, 'lab.status')}</th>
-                    <th>{t(lang, 'common.score')}</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {history.map((h, i) => (
-                    <tr key={h.id} className={`border-t border-slate-200 dark:border-slate-800 ${h.id === watch ? 'font-semibold' : ''}`}>
-                      <td className="py-1">
-                        <Link href={`/labs/${m.id}?s=${h.id}`} className="underline">
-                          {h.number ?? '—'}
-                        </Link>
-                      </td>
-                      <td className="whitespace-nowrap">{when(h.createdAt)}</td>
-                      <td>
-                        {t(lang, `status.${h.status}`)}
-                        {h.late && (
-                          <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200" data-testid="late-mark">
-                            {t(lang, 'lab.late')}
-                          </span>
-                        )}
-                        {h.regradeOfId && <span className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{t(lang, 'lab.regrade')}</span>}
-                      </td>
-                      <td>{h.result ? (h.result.gradable ? `${h.result.score}/${h.result.maxScore}` : t(lang, 'common.notGradable')) : '—'}</td>
-                      <td>
-                        {history[i + 1] && (
-                          <Link href={`/labs/${m.id}?s=${h.id}&diff=${history[i + 1]!.id}#diff`} className="text-xs text-blue-700 underline dark:text-blue-400" data-testid="diff-link">
-                            {t(lang, 'lab.diff')}
-                          </Link>
-                        )}
-                      </td>
+                <table className="w-full text-sm" data-testid="history">
+                  <thead>
+                    <tr className="text-left text-slate-500">
+                      <th className="py-1">#</th>
+                      <th>{t(lang, 'lab.when')}</th>
+                      <th>{t(lang, 'lab.status')}</th>
+                      <th>{t(lang, 'common.score')}</th>
+                      <th />
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {history.map((h, i) => (
+                      <tr key={h.id} className={`border-t border-slate-200 dark:border-slate-800 ${h.id === watch ? 'font-semibold' : ''}`}>
+                        <td className="py-1">
+                          <Link href={`/labs/${m.id}?s=${h.id}`} className="underline">
+                            {h.number ?? '—'}
+                          </Link>
+                        </td>
+                        <td className="whitespace-nowrap">{when(h.createdAt)}</td>
+                        <td>
+                          {t(lang, `status.${h.status}`)}
+                          {h.late && (
+                            <span
+                              className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200"
+                              data-testid="late-mark"
+                            >
+                              {t(lang, 'lab.late')}
+                            </span>
+                          )}
+                          {h.regradeOfId && <span className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{t(lang, 'lab.regrade')}</span>}
+                        </td>
+                        <td>{h.result ? (h.result.gradable ? `${h.result.score}/${h.result.maxScore}` : t(lang, 'common.notGradable')) : '—'}</td>
+                        <td>
+                          {history[i + 1] && (
+                            <Link
+                              href={`/labs/${m.id}?s=${h.id}&diff=${history[i + 1]!.id}#diff`}
+                              className="text-xs text-blue-700 underline dark:text-blue-400"
+                              data-testid="diff-link"
+                            >
+                              {t(lang, 'lab.diff')}
+                            </Link>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
               </ScrollTable>
             )}
             {history.length >= 2 && (
               <form method="get" action={`/labs/${m.id}`} className="mt-3 flex flex-wrap items-center gap-2 text-sm" data-testid="diff-form">
                 <span>{t(lang, 'lab.compareTwo')}</span>
-                <select name="diff" defaultValue={diffWith ?? history[1]!.id} aria-label={t(lang, 'lab.olderAttempt')} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+                <select
+                  name="diff"
+                  defaultValue={diffWith ?? history[1]!.id}
+                  aria-label={t(lang, 'lab.olderAttempt')}
+                  className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+                >
                   {history.map((h) => (
                     <option key={h.id} value={h.id}>
                       #{h.number ?? '—'} · {when(h.createdAt)}
@@ -199,14 +234,21 @@ export default async function LabPage({ params, searchParams }: Props) {
                   ))}
                 </select>
                 <span aria-hidden>→</span>
-                <select name="s" defaultValue={watch ?? undefined} aria-label={t(lang, 'lab.newerAttempt')} className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+                <select
+                  name="s"
+                  defaultValue={watch ?? undefined}
+                  aria-label={t(lang, 'lab.newerAttempt')}
+                  className="rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+                >
                   {history.map((h) => (
                     <option key={h.id} value={h.id}>
                       #{h.number ?? '—'} · {when(h.createdAt)}
                     </option>
                   ))}
                 </select>
-                <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{t(lang, 'lab.compare')}</button>
+                <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+                  {t(lang, 'lab.compare')}
+                </button>
               </form>
             )}
             {diffPair && (

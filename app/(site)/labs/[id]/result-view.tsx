@@ -45,7 +45,9 @@ export function ResultView({ result, labPassed, lang, s }: { result: StoredResul
           {labPassed
             ? s.verdict.labPassed
             : missedRequired.length
-              ? format(missedRequired.length === 1 ? s.verdict.missedRequiredOne : s.verdict.missedRequiredMany, { checks: missedRequired.map((c) => c.title[lang]).join(', ') })
+              ? format(missedRequired.length === 1 ? s.verdict.missedRequiredOne : s.verdict.missedRequiredMany, {
+                  checks: missedRequired.map((c) => c.title[lang]).join(', '),
+                })
               : s.verdict.belowPassMark}
         </p>
       )}
@@ -54,26 +56,34 @@ export function ResultView({ result, labPassed, lang, s }: { result: StoredResul
       </div>
       <ul className="space-y-2">
         {result.checks.map((c) => (
-          <li key={c.id} className={`rounded-lg border-l-4 p-3 ${c.passed ? 'border-emerald-600 bg-emerald-50 dark:bg-emerald-950/30' : 'border-red-600 bg-red-50 dark:bg-red-950/30'}`} data-check={c.id} data-passed={c.passed}>
+          <li
+            key={c.id}
+            className={`rounded-lg border-l-4 p-3 ${c.passed ? 'border-emerald-600 bg-emerald-50 dark:bg-emerald-950/30' : 'border-red-600 bg-red-50 dark:bg-red-950/30'}`}
+            data-check={c.id}
+            data-passed={c.passed}
+          >
             <div className="flex flex-wrap items-baseline justify-between gap-2">
               <span className="font-medium">
                 <span aria-hidden>{c.passed ? '✓' : '✗'}</span> {c.title[lang]}
                 {c.required && (
-                  <span className="ml-2 rounded border border-slate-400 px-1 py-px text-[10px] font-semibold tracking-wide text-slate-600 uppercase dark:border-slate-500 dark:text-slate-300" data-testid="required-check">
+                  <span
+                    className="ml-2 rounded border border-slate-400 px-1 py-px text-[10px] font-semibold tracking-wide text-slate-600 uppercase dark:border-slate-500 dark:text-slate-300"
+                    data-testid="required-check"
+                  >
                     {s.verdict.required}
                   </span>
                 )}
               </span>
-              <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${c.passed ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/60 dark:text-emerald-200' : 'bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200'}`}>
+              <span
+                className={`rounded-full px-2 py-0.5 text-xs font-medium ${c.passed ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/60 dark:text-emerald-200' : 'bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200'}`}
+              >
                 {c.points}/{c.maxPoints} · {c.passed ? s.passed : s.failed}
               </span>
             </div>
             <p className="mt-1 text-sm whitespace-pre-wrap">{c.message[lang]}</p>
             {!c.passed && (
               <details className="group mt-2 text-sm">
-                <summary className="cursor-pointer font-medium text-blue-700 select-none dark:text-blue-400">
-                  {s.hint}
-                </summary>
+                <summary className="cursor-pointer font-medium text-blue-700 select-none dark:text-blue-400">{s.hint}</summary>
                 <p className="mt-1 rounded-md bg-white/70 p-2 whitespace-pre-wrap dark:bg-slate-900/60">{c.hint[lang]}</p>
               </details>
             )}

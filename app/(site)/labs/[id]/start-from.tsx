@@ -36,7 +36,11 @@ export function StartFrom({
   const [note, setNote] = useState<string | null>(null);
   if (offers.length === 0) return null;
   return (
-    <section className="space-y-2 rounded-lg border border-emerald-300 bg-emerald-50/60 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950/30" aria-labelledby="start-from-title" data-testid="start-from">
+    <section
+      className="space-y-2 rounded-lg border border-emerald-300 bg-emerald-50/60 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950/30"
+      aria-labelledby="start-from-title"
+      data-testid="start-from"
+    >
       <h2 id="start-from-title" className="font-semibold">
         {s.title}
       </h2>

@@ -132,19 +132,22 @@ export function Workbench({
   const localMap = () => new Map(filesRef.current.map((f) => [f.path, f.content]));
 
   /** Puts the result of applyServer into the editor's tabs. */
-  const toEditor = useCallback((a: Applied) => {
-    const next = filesRef.current.map((f) => (a.local.has(f.path) ? { ...f, content: a.local.get(f.path)! } : f));
-    for (const [path, content] of a.local) if (!next.some((f) => f.path === path)) next.push({ path, content, language: guessLanguage(path) });
-    // A file deleted in the terminal that is not one of the lab's named files leaves its tab.
-    const named = new Set(initialFiles.map((f) => f.path));
-    const kept = next.filter((f) => !(a.removed.includes(f.path) && !named.has(f.path) && f.content === ''));
-    filesRef.current = kept;
-    setFiles(kept);
-    const cur = activeRef.current;
-    if (a.updated.includes(cur) || a.conflicts.includes(cur)) setExternal((n) => n + 1);
-    if (a.conflicts.length) setNotice({ key: 'conflict', path: a.conflicts.join(', ') });
-    else if (a.updated.length) setNotice({ key: 'fromTerminal', path: a.updated.join(', ') });
-  }, [initialFiles]);
+  const toEditor = useCallback(
+    (a: Applied) => {
+      const next = filesRef.current.map((f) => (a.local.has(f.path) ? { ...f, content: a.local.get(f.path)! } : f));
+      for (const [path, content] of a.local) if (!next.some((f) => f.path === path)) next.push({ path, content, language: guessLanguage(path) });
+      // A file deleted in the terminal that is not one of the lab's named files leaves its tab.
+      const named = new Set(initialFiles.map((f) => f.path));
+      const kept = next.filter((f) => !(a.removed.includes(f.path) && !named.has(f.path) && f.content === ''));
+      filesRef.current = kept;
+      setFiles(kept);
+      const cur = activeRef.current;
+      if (a.updated.includes(cur) || a.conflicts.includes(cur)) setExternal((n) => n + 1);
+      if (a.conflicts.length) setNotice({ key: 'conflict', path: a.conflicts.join(', ') });
+      else if (a.updated.length) setNotice({ key: 'fromTerminal', path: a.updated.join(', ') });
+    },
+    [initialFiles],
+  );
 
   const applyChange = useCallback(
     (change: ServerChange, revision: number) => {
@@ -156,7 +159,10 @@ export function Workbench({
     [toEditor],
   );
 
-  const applyFull = useCallback((wf: WorkspaceFiles) => applyChange({ changed: wf.files.map((f) => ({ path: f.path, content: f.content })), deleted: [], full: true }, wf.revision), [applyChange]);
+  const applyFull = useCallback(
+    (wf: WorkspaceFiles) => applyChange({ changed: wf.files.map((f) => ({ path: f.path, content: f.content })), deleted: [], full: true }, wf.revision),
+    [applyChange],
+  );
 
   /** Sends the editor's unsaved files (one save at a time; a stale one is answered with the current files, then retried). */
   const save = useCallback(async (): Promise<void> => {
@@ -369,15 +375,12 @@ export function Workbench({
     }
   };
 
-  const onTerminalEnd = useCallback(
-    (why: TerminalEnd, message?: string) => {
-      if (why === 'stopped') {
-        setTermOpen(false);
-        setInfo((i) => (i ? { ...i, status: 'stopped' } : i));
-      } else if (why === 'failed' && message) setWsError(message);
-    },
-    [],
-  );
+  const onTerminalEnd = useCallback((why: TerminalEnd, message?: string) => {
+    if (why === 'stopped') {
+      setTermOpen(false);
+      setInfo((i) => (i ? { ...i, status: 'stopped' } : i));
+    } else if (why === 'failed' && message) setWsError(message);
+  }, []);
 
   // ---- submissions ----------------------------------------------------------------------------------------------
 
@@ -522,23 +525,43 @@ export function Workbench({
   return (
     <div className="space-y-4">
       {workspace && (
-        <section className="space-y-3 rounded-lg border border-slate-200 p-3 sm:p-4 dark:border-slate-800" aria-labelledby="workspace-title" data-testid="workspace" data-status={info?.status ?? 'none'} data-workspace-id={info?.id}>
+        <section
+          className="space-y-3 rounded-lg border border-slate-200 p-3 sm:p-4 dark:border-slate-800"
+          aria-labelledby="workspace-title"
+          data-testid="workspace"
+          data-status={info?.status ?? 'none'}
+          data-workspace-id={info?.id}
+        >
           <div className="flex flex-wrap items-center gap-2">
             <h2 id="workspace-title" className="mr-auto text-lg font-semibold">
               {w.title}
               {info && (
-                <span className={`ml-2 rounded-full px-2 py-0.5 align-middle text-xs font-medium ${running ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/60 dark:text-emerald-200' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300'}`} data-testid="workspace-status">
+                <span
+                  className={`ml-2 rounded-full px-2 py-0.5 align-middle text-xs font-medium ${running ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/60 dark:text-emerald-200' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300'}`}
+                  data-testid="workspace-status"
+                >
                   {info.status === 'running' ? w.running : info.status === 'starting' ? w.starting : w.stopped}
                 </span>
               )}
             </h2>
             {!termOpen && (
-              <button type="button" onClick={() => void openTerminal()} disabled={opening} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-slate-300" data-testid="open-terminal">
+              <button
+                type="button"
+                onClick={() => void openTerminal()}
+                disabled={opening}
+                className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-slate-300"
+                data-testid="open-terminal"
+              >
                 {opening ? w.opening : info?.status === 'stopped' || (info && !running) ? w.reopen : w.open}
               </button>
             )}
             {info && running && (
-              <button type="button" onClick={() => void closeWorkspace()} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" data-testid="close-workspace">
+              <button
+                type="button"
+                onClick={() => void closeWorkspace()}
+                className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+                data-testid="close-workspace"
+              >
                 {w.close}
               </button>
             )}
@@ -551,13 +574,32 @@ export function Workbench({
             </p>
           )}
           {info && <ToolsList info={info} lang={lang} w={w} />}
-          <StepsList steps={steps} lang={lang} w={w} canCheck={!!info && running} busy={stepBusy} messages={stepMessages} onCheck={(id) => void checkStep(id)} />
+          <StepsList
+            steps={steps}
+            lang={lang}
+            w={w}
+            canCheck={!!info && running}
+            busy={stepBusy}
+            messages={stepMessages}
+            onCheck={(id) => void checkStep(id)}
+          />
           {info && (
             <div className="flex flex-wrap items-center gap-2">
-              <button type="button" onClick={() => void runCheck()} disabled={practice !== null && practice.state !== 'done'} className="rounded-md border border-blue-600 px-3 py-1.5 text-sm font-medium text-blue-700 hover:bg-blue-50 disabled:opacity-60 dark:text-blue-300 dark:hover:bg-blue-950/40" data-testid="run-check">
+              <button
+                type="button"
+                onClick={() => void runCheck()}
+                disabled={practice !== null && practice.state !== 'done'}
+                className="rounded-md border border-blue-600 px-3 py-1.5 text-sm font-medium text-blue-700 hover:bg-blue-50 disabled:opacity-60 dark:text-blue-300 dark:hover:bg-blue-950/40"
+                data-testid="run-check"
+              >
                 {practice && practice.state !== 'done' ? w.checking : w.check}
               </button>
-              <button type="button" onClick={() => void resetFiles()} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" data-testid="reset-files">
+              <button
+                type="button"
+                onClick={() => void resetFiles()}
+                className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+                data-testid="reset-files"
+              >
                 {w.reset}
               </button>
             </div>
@@ -568,18 +610,18 @@ export function Workbench({
       {startFrom && <StartFrom offers={startFrom.offers} s={startFrom.s} put={putFiles} />}
       <div id="editor" className="flex scroll-mt-4 flex-wrap items-center gap-2">
         <div className="flex flex-wrap items-center gap-2" role="tablist" aria-label={s.files}>
-        {files.map((f) => (
-          <button
-            key={f.path}
-            type="button"
-            role="tab"
-            aria-selected={f.path === active}
-            onClick={() => setActive(f.path)}
-            className={`rounded-t-md border px-3 py-1 font-mono text-sm ${f.path === active ? 'border-blue-600 bg-blue-50 dark:bg-blue-950/40' : 'border-slate-300 dark:border-slate-700'}`}
-          >
-            {f.path}
-          </button>
-        ))}
+          {files.map((f) => (
+            <button
+              key={f.path}
+              type="button"
+              role="tab"
+              aria-selected={f.path === active}
+              onClick={() => setActive(f.path)}
+              className={`rounded-t-md border px-3 py-1 font-mono text-sm ${f.path === active ? 'border-blue-600 bg-blue-50 dark:bg-blue-950/40' : 'border-slate-300 dark:border-slate-700'}`}
+            >
+              {f.path}
+            </button>
+          ))}
         </div>
         <label className="ml-auto cursor-pointer rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 focus-within:outline-3 focus-within:outline-offset-2 focus-within:outline-blue-600 dark:border-slate-700 dark:hover:bg-slate-800">
           {s.upload}
@@ -588,7 +630,14 @@ export function Workbench({
       </div>
       {current && (
         <div>
-          <CodeEditor key={`${current.path}#${rev}`} value={current.content} external={external} language={current.language} label={current.path} onChange={onEdit} />
+          <CodeEditor
+            key={`${current.path}#${rev}`}
+            value={current.content}
+            external={external}
+            language={current.language}
+            label={current.path}
+            onChange={onEdit}
+          />
           <p className="mt-1 flex flex-wrap justify-between gap-2 text-xs text-slate-500">
             <span>{s.editorKeys}</span>
             {inWorkspace && saveState !== 'idle' && <span data-testid="save-state">{saveState === 'saving' ? w.saving : w.saved}</span>}
@@ -599,7 +648,13 @@ export function Workbench({
         {noticeText}
       </p>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="button" onClick={onSubmit} disabled={pending} className="rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700 disabled:opacity-60" data-testid="submit">
+        <button
+          type="button"
+          onClick={onSubmit}
+          disabled={pending}
+          className="rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700 disabled:opacity-60"
+          data-testid="submit"
+        >
           {pending ? s.submitting : s.submit}
         </button>
         {inWorkspace && <span className="text-xs text-slate-600 dark:text-slate-400">{w.submitsWorkspace}</span>}

@@ -19,7 +19,9 @@ export function InlineMarkdown({ text }: { text: string }): ReactNode {
             {part.slice(1, -1)}
           </code>
         ) : (
-          part.split(/(\*\*[^*\n]+\*\*)/).map((t, k) => (t.startsWith('**') && t.endsWith('**') && t.length > 4 ? <strong key={`${j}-${k}`}>{t.slice(2, -2)}</strong> : t))
+          part
+            .split(/(\*\*[^*\n]+\*\*)/)
+            .map((t, k) => (t.startsWith('**') && t.endsWith('**') && t.length > 4 ? <strong key={`${j}-${k}`}>{t.slice(2, -2)}</strong> : t))
         ),
       )}
     </p>
@@ -88,7 +90,12 @@ export function StepsList({
       </div>
       <ol className="space-y-2">
         {steps.map((s, i) => (
-          <li key={s.id} className={`rounded-md border p-3 text-sm ${s.done ? 'border-emerald-600/50 bg-emerald-50 dark:bg-emerald-950/30' : 'border-slate-200 dark:border-slate-800'}`} data-step={s.id} data-done={s.done}>
+          <li
+            key={s.id}
+            className={`rounded-md border p-3 text-sm ${s.done ? 'border-emerald-600/50 bg-emerald-50 dark:bg-emerald-950/30' : 'border-slate-200 dark:border-slate-800'}`}
+            data-step={s.id}
+            data-done={s.done}
+          >
             <div className="flex flex-wrap items-baseline justify-between gap-2">
               <span className="font-medium">
                 <span aria-hidden>{s.done ? '✓ ' : `${i + 1}. `}</span>
@@ -136,14 +143,33 @@ export function PracticeView({ practice, labId, lang, w, s }: { practice: Practi
         score: r.score,
         maxScore: r.maxScore,
         ...(r.message ? { message: r.message } : {}),
-        checks: r.checks.map((c) => ({ id: c.id, title: c.title, points: c.points, maxPoints: c.maxPoints, passed: c.passed, message: c.message, hint: c.hint, required: c.required })),
+        checks: r.checks.map((c) => ({
+          id: c.id,
+          title: c.title,
+          points: c.points,
+          maxPoints: c.maxPoints,
+          passed: c.passed,
+          message: c.message,
+          hint: c.hint,
+          required: c.required,
+        })),
         durationMs: 0,
       }
     : null;
   return (
-    <section aria-live="polite" className="space-y-2 rounded-lg border border-dashed border-slate-300 p-3 dark:border-slate-700" data-testid="practice" data-state={practice.state} data-passed={r ? r.passed : undefined}>
+    <section
+      aria-live="polite"
+      className="space-y-2 rounded-lg border border-dashed border-slate-300 p-3 dark:border-slate-700"
+      data-testid="practice"
+      data-state={practice.state}
+      data-passed={r ? r.passed : undefined}
+    >
       <h3 className="font-semibold">{w.checkTitle}</h3>
-      {practice.state !== 'done' ? <p className="text-sm">{practice.state === 'queued' ? w.queued : w.checking}</p> : stored && <ResultView result={stored} labPassed={r!.gradable ? r!.passed : null} lang={lang} s={s} />}
+      {practice.state !== 'done' ? (
+        <p className="text-sm">{practice.state === 'queued' ? w.queued : w.checking}</p>
+      ) : (
+        stored && <ResultView result={stored} labPassed={r!.gradable ? r!.passed : null} lang={lang} s={s} />
+      )}
       <p className="text-xs text-slate-500">{w.checkNote}</p>
     </section>
   );

@@ -16,7 +16,11 @@ export default async function WeekPage({ params }: { params: Promise<{ week: str
   if (!mod) notFound();
   const user = await currentUser();
   const labs = moduleLabs(mod.meta).flatMap((id) => getLab(id) ?? []);
-  const { lessons: progress, labs: labProgress } = await weekProgress(user, week, labs.map((l) => l.manifest.id));
+  const { lessons: progress, labs: labProgress } = await weekProgress(
+    user,
+    week,
+    labs.map((l) => l.manifest.id),
+  );
   return (
     <div className="space-y-8">
       <header>
@@ -39,11 +43,22 @@ export default async function WeekPage({ params }: { params: Promise<{ week: str
             const st = progress.find((p) => p.slug === l.slug)?.state;
             return (
               <li key={l.slug}>
-                <Link href={`/weeks/${week}/${l.slug}`} className="flex items-center justify-between rounded-lg border border-slate-200 p-3 hover:border-blue-500 dark:border-slate-800">
+                <Link
+                  href={`/weeks/${week}/${l.slug}`}
+                  className="flex items-center justify-between rounded-lg border border-slate-200 p-3 hover:border-blue-500 dark:border-slate-800"
+                >
                   <span>
-                    {i + 1}. {l.meta[lang].title} <span className="text-sm text-slate-500">· {l.meta[lang].minutes} {t(lang, 'common.minutes')}</span>
+                    {i + 1}. {l.meta[lang].title}{' '}
+                    <span className="text-sm text-slate-500">
+                      · {l.meta[lang].minutes} {t(lang, 'common.minutes')}
+                    </span>
                   </span>
-                  {st && <span className="text-xs font-medium text-slate-600 dark:text-slate-400">{st === 'DONE' ? '✓ ' : ''}{st.toLowerCase()}</span>}
+                  {st && (
+                    <span className="text-xs font-medium text-slate-600 dark:text-slate-400">
+                      {st === 'DONE' ? '✓ ' : ''}
+                      {st.toLowerCase()}
+                    </span>
+                  )}
                 </Link>
               </li>
             );
@@ -54,7 +69,12 @@ export default async function WeekPage({ params }: { params: Promise<{ week: str
         const p = labProgress.find((x) => x.labId === lab.manifest.id);
         const troubleshoot = lab.manifest.purpose === 'troubleshoot';
         return (
-          <section key={lab.manifest.id} className={`rounded-lg border-2 p-4 ${troubleshoot ? 'border-amber-500' : 'border-blue-500'}`} data-lab={lab.manifest.id} data-purpose={lab.manifest.purpose}>
+          <section
+            key={lab.manifest.id}
+            className={`rounded-lg border-2 p-4 ${troubleshoot ? 'border-amber-500' : 'border-blue-500'}`}
+            data-lab={lab.manifest.id}
+            data-purpose={lab.manifest.purpose}
+          >
             <h2 className="text-xl font-semibold">
               {troubleshoot ? t(lang, 'common.troubleshootLab') : t(lang, 'common.lab')}: {lab.manifest.title[lang]}
             </h2>

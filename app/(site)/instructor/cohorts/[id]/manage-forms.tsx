@@ -53,7 +53,11 @@ export function RotateInviteButton({ cohortId, m }: { cohortId: string; m: M }) 
         className={quiet}
         data-testid="rotate-invite"
         onClick={() => {
-          if (confirm(m.confirmRotate)) void run(() => rotateInviteAction({ cohortId }), () => m.rotated);
+          if (confirm(m.confirmRotate))
+            void run(
+              () => rotateInviteAction({ cohortId }),
+              () => m.rotated,
+            );
         }}
       >
         {m.newLink}
@@ -75,7 +79,8 @@ export function InviteEmailsForm({ cohortId, m }: { cohortId: string; m: M }) {
         const ok = await run(
           () => inviteEmailsAction({ cohortId, text }),
           (d) =>
-            format(m.invited, { invited: d.invited.length, already: d.already.length }) + (d.invalid.length ? format(m.notAddresses, { list: d.invalid.join(', ') }) : ''),
+            format(m.invited, { invited: d.invited.length, already: d.already.length }) +
+            (d.invalid.length ? format(m.notAddresses, { list: d.invalid.join(', ') }) : ''),
         );
         if (ok) setText('');
       }}
@@ -170,7 +175,17 @@ export function LatePolicyForm({ cohortId, pct, m }: { cohortId: string; pct: nu
 }
 
 /** Every week's opening and due time on the instructor's clock (`zoneName`), edited together; plus "fill the 10 weeks from a start date". */
-export function ScheduleEditor({ cohortId, weeks, zoneName, m }: { cohortId: string; weeks: { week: number; unlockAt: string; dueAt: string }[]; zoneName: string; m: M }) {
+export function ScheduleEditor({
+  cohortId,
+  weeks,
+  zoneName,
+  m,
+}: {
+  cohortId: string;
+  weeks: { week: number; unlockAt: string; dueAt: string }[];
+  zoneName: string;
+  m: M;
+}) {
   const save = useRun(m);
   const fill = useRun(m);
   const byWeek = new Map(weeks.map((w) => [w.week, w]));
@@ -181,7 +196,10 @@ export function ScheduleEditor({ cohortId, weeks, zoneName, m }: { cohortId: str
         onSubmit={(e) => {
           e.preventDefault();
           const fd = new FormData(e.currentTarget);
-          void fill.run(() => fillScheduleAction({ cohortId, start: `${fd.get('start')}T09:00` }), () => m.filled);
+          void fill.run(
+            () => fillScheduleAction({ cohortId, start: `${fd.get('start')}T09:00` }),
+            () => m.filled,
+          );
         }}
       >
         <label>
@@ -208,28 +226,40 @@ export function ScheduleEditor({ cohortId, weeks, zoneName, m }: { cohortId: str
         }}
       >
         <ScrollTable label={m.scheduleTable}>
-        <table className="w-full text-sm" data-testid="schedule">
-          <thead>
-            <tr className="text-left text-slate-500">
-              <th className="py-1">{m.week}</th>
-              <th>{m.opens}</th>
-              <th>{m.due}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {Array.from({ length: 10 }, (_, i) => i + 1).map((w) => (
-              <tr key={w} className="border-t border-slate-200 dark:border-slate-800" data-week={w} data-scheduled={byWeek.has(w)}>
-                <td className="py-1">{format(m.weekN, { week: w })}</td>
-                <td>
-                  <input type="datetime-local" name={`unlock-${w}`} defaultValue={byWeek.get(w)?.unlockAt ?? ''} aria-label={format(m.weekOpens, { week: w })} className={field} />
-                </td>
-                <td>
-                  <input type="datetime-local" name={`due-${w}`} defaultValue={byWeek.get(w)?.dueAt ?? ''} aria-label={format(m.weekDue, { week: w })} className={field} />
-                </td>
+          <table className="w-full text-sm" data-testid="schedule">
+            <thead>
+              <tr className="text-left text-slate-500">
+                <th className="py-1">{m.week}</th>
+                <th>{m.opens}</th>
+                <th>{m.due}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {Array.from({ length: 10 }, (_, i) => i + 1).map((w) => (
+                <tr key={w} className="border-t border-slate-200 dark:border-slate-800" data-week={w} data-scheduled={byWeek.has(w)}>
+                  <td className="py-1">{format(m.weekN, { week: w })}</td>
+                  <td>
+                    <input
+                      type="datetime-local"
+                      name={`unlock-${w}`}
+                      defaultValue={byWeek.get(w)?.unlockAt ?? ''}
+                      aria-label={format(m.weekOpens, { week: w })}
+                      className={field}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      type="datetime-local"
+                      name={`due-${w}`}
+                      defaultValue={byWeek.get(w)?.dueAt ?? ''}
+                      aria-label={format(m.weekDue, { week: w })}
+                      className={field}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </ScrollTable>
         <p className="mt-1 text-xs text-slate-500" data-testid="schedule-zone">
           {format(m.zoneNote, { zone: zoneName })}

@@ -35,9 +35,7 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
             <RotateInviteButton cohortId={id} m={forms} />
           </div>
           <h2 className="mb-2 mt-6 text-xl font-semibold">{t(lang, 'cohort.inviteByEmail')}</h2>
-          <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
-            {t(lang, 'cohort.inviteExplain')}
-          </p>
+          <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">{t(lang, 'cohort.inviteExplain')}</p>
           <InviteEmailsForm cohortId={id} m={forms} />
           {invites.length > 0 && (
             <>
@@ -71,21 +69,26 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
         </section>
         <section className="min-w-0">
           <h2 className="mb-2 text-xl font-semibold">{t(lang, 'cohort.schedule')}</h2>
-          <ScheduleEditor cohortId={id} weeks={cohort.schedule.map((w) => ({ week: w.week, unlockAt: toZonedInput(w.unlockAt, zone), dueAt: toZonedInput(w.dueAt, zone) }))} zoneName={zoneName} m={forms} />
+          <ScheduleEditor
+            cohortId={id}
+            weeks={cohort.schedule.map((w) => ({ week: w.week, unlockAt: toZonedInput(w.unlockAt, zone), dueAt: toZonedInput(w.dueAt, zone) }))}
+            zoneName={zoneName}
+            m={forms}
+          />
           {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{t(lang, 'cohort.selfPaced')}</p>}
-          <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
-            {t(lang, 'cohort.extensions', { n: extensions })}
-          </p>
+          <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">{t(lang, 'cohort.extensions', { n: extensions })}</p>
           <h2 className="mb-2 mt-6 text-xl font-semibold">{t(lang, 'cohort.latePolicy')}</h2>
-          <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
-            {t(lang, 'cohort.latePolicyExplain', { pct: 100 - cohort.latePenaltyPct })}
-          </p>
+          <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">{t(lang, 'cohort.latePolicyExplain', { pct: 100 - cohort.latePenaltyPct })}</p>
           <LatePolicyForm cohortId={id} pct={cohort.latePenaltyPct} m={forms} />
           <h2 className="mb-2 mt-6 text-xl font-semibold">{t(lang, 'cohort.notifications')}</h2>
-          <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
-            {t(lang, 'cohort.notificationsExplain')}
-          </p>
-          <WebhookForm cohortId={id} url={cohort.webhookUrl ?? ''} kind={cohort.webhookKind === 'discord' ? 'discord' : 'slack'} stuckAfter={cohort.stuckAfter} m={forms} />
+          <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">{t(lang, 'cohort.notificationsExplain')}</p>
+          <WebhookForm
+            cohortId={id}
+            url={cohort.webhookUrl ?? ''}
+            kind={cohort.webhookKind === 'discord' ? 'discord' : 'slack'}
+            stuckAfter={cohort.stuckAfter}
+            m={forms}
+          />
           {deliveries.length > 0 && (
             <ul className="mt-3 space-y-1 text-xs" data-testid="deliveries">
               {deliveries.map((d) => (

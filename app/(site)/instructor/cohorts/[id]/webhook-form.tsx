@@ -4,7 +4,19 @@ import { useState } from 'react';
 import { setWebhookAction } from '@/app/actions/cohorts';
 import type { Messages } from '@/lib/i18n';
 
-export function WebhookForm({ cohortId, url, kind, stuckAfter, m }: { cohortId: string; url: string; kind: 'slack' | 'discord'; stuckAfter: number; m: Messages['cohortForms'] }) {
+export function WebhookForm({
+  cohortId,
+  url,
+  kind,
+  stuckAfter,
+  m,
+}: {
+  cohortId: string;
+  url: string;
+  kind: 'slack' | 'discord';
+  stuckAfter: number;
+  m: Messages['cohortForms'];
+}) {
   const router = useRouter();
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -23,15 +35,21 @@ export function WebhookForm({ cohortId, url, kind, stuckAfter, m }: { cohortId: 
         if (r.ok) router.refresh();
       }}
     >
-      <input name="url" defaultValue={url} placeholder="https://hooks.slack.com/services/…" maxLength={500} aria-label={m.webhookUrl} className={`${field} w-full font-mono`} />
+      <input
+        name="url"
+        defaultValue={url}
+        placeholder="https://hooks.slack.com/services/…"
+        maxLength={500}
+        aria-label={m.webhookUrl}
+        className={`${field} w-full font-mono`}
+      />
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <select name="kind" defaultValue={kind} aria-label={m.webhookKind} className={field}>
           <option value="slack">Slack</option>
           <option value="discord">Discord</option>
         </select>
         <label>
-          {m.stuckAfter}{' '}
-          <input name="stuckAfter" type="number" min={1} max={20} defaultValue={stuckAfter} className={`${field} w-16`} />
+          {m.stuckAfter} <input name="stuckAfter" type="number" min={1} max={20} defaultValue={stuckAfter} className={`${field} w-16`} />
         </label>
         <button disabled={busy} className="rounded-md bg-blue-600 px-3 py-1 font-medium text-white hover:bg-blue-700 disabled:opacity-60">
           {m.save}

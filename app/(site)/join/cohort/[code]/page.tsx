@@ -34,9 +34,7 @@ export default async function JoinCohortPage({ params }: { params: Promise<{ cod
         </p>
       ) : (
         <>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
-            {t(lang, 'join.explain')}
-          </p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t(lang, 'join.explain')}</p>
           <JoinCohortButton code={code} label={t(lang, 'join.join')} />
         </>
       )}

@@ -9,7 +9,9 @@ export const dynamic = 'force-dynamic';
  * fresh sandbox, not an attempt. Waits for the verdict and answers it (per-check results, hints, the terminal's text).
  * Rate-limited per learner (429 with Retry-After).
  */
-export const POST = route({ params: z.object({ id: z.string().regex(WORKSPACE_ID) }) }, async ({ params: p, user }) => withEngine((e) => e.runCheck(actorOf(user), p.id)));
+export const POST = route({ params: z.object({ id: z.string().regex(WORKSPACE_ID) }) }, async ({ params: p, user }) =>
+  withEngine((e) => e.runCheck(actorOf(user), p.id)),
+);
 
 export const GET = methodNotAllowed(['POST']);
 export const PUT = GET;

@@ -78,7 +78,11 @@ export default async function LessonPage({ params }: { params: Params }) {
       </section>
       <div className="mt-8">
         {/* A client island: asks /api/me for the reader's state of this lesson; shows nothing to a guest. */}
-        <LessonProgress week={lesson.week} slug={lesson.slug} labels={{ DONE: t(lang, 'lesson.markDone'), LEARNING: t(lang, 'lesson.learning'), SKIPPED: t(lang, 'lesson.skip') }} />
+        <LessonProgress
+          week={lesson.week}
+          slug={lesson.slug}
+          labels={{ DONE: t(lang, 'lesson.markDone'), LEARNING: t(lang, 'lesson.learning'), SKIPPED: t(lang, 'lesson.skip') }}
+        />
       </div>
       <nav className="mt-10 flex justify-between gap-4 text-sm" aria-label="Lesson navigation">
         {prev ? (

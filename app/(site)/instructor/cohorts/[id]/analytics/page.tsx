@@ -15,12 +15,16 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ id: 
   return (
     <div>
       <CohortNav id={id} name={cohort.name} lang={lang} here="analytics" />
-      <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
-        {t(lang, 'analytics.intro')}
-      </p>
+      <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">{t(lang, 'analytics.intro')}</p>
       <div className="grid gap-4 md:grid-cols-2" data-testid="analytics">
         {rows.map((a) => (
-          <section key={a.labId} data-lab={a.labId} data-pass-rate={a.passRate} data-median-attempts={a.medianAttempts ?? ''} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800">
+          <section
+            key={a.labId}
+            data-lab={a.labId}
+            data-pass-rate={a.passRate}
+            data-median-attempts={a.medianAttempts ?? ''}
+            className="rounded-lg border border-slate-200 p-4 dark:border-slate-800"
+          >
             <h2 className="font-semibold">
               W{a.week}. {getLab(a.labId)?.manifest.title[lang]}
             </h2>
@@ -28,7 +32,8 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ id: 
               <div className="h-2 bg-emerald-500" style={{ width: `${Math.round(a.passRate * 100)}%` }} />
             </div>
             <p className="mt-1 text-sm">
-              {t(lang, 'analytics.passRate')} {Math.round(a.passRate * 100)}% ({a.passed}/{a.learners}) · {t(lang, 'analytics.started')} {a.started} · {t(lang, 'analytics.medianAttempts')} {a.medianAttempts ?? '—'}
+              {t(lang, 'analytics.passRate')} {Math.round(a.passRate * 100)}% ({a.passed}/{a.learners}) · {t(lang, 'analytics.started')} {a.started} ·{' '}
+              {t(lang, 'analytics.medianAttempts')} {a.medianAttempts ?? '—'}
             </p>
             {a.failing.length > 0 && (
               <ol className="mt-2 list-decimal pl-5 text-sm">

@@ -20,7 +20,13 @@ const STATUS_LABEL: Record<Status, PlainKey> = {
   late: 'gradebook.statusLate',
 };
 
-export default async function GradebookPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function GradebookPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id } = await params;
   const sp = await searchParams;
   const lang = await currentLang();
@@ -44,7 +50,11 @@ export default async function GradebookPage({ params, searchParams }: { params: 
       <form className="mb-4 flex flex-wrap items-end gap-3 text-sm" method="get">
         <label className="min-w-0 max-w-full">
           <span className="block text-slate-500">{t(lang, 'gradebook.lab')}</span>
-          <select name="lab" defaultValue={labFilter ?? ''} className="max-w-full rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+          <select
+            name="lab"
+            defaultValue={labFilter ?? ''}
+            className="max-w-full rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+          >
             <option value="">{t(lang, 'gradebook.allLabs')}</option>
             {gb.labs.map((l) => (
               <option key={l.id} value={l.id}>
@@ -55,7 +65,11 @@ export default async function GradebookPage({ params, searchParams }: { params: 
         </label>
         <label className="min-w-0 max-w-full">
           <span className="block text-slate-500">{t(lang, 'gradebook.status')}</span>
-          <select name="status" defaultValue={status} className="max-w-full rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+          <select
+            name="status"
+            defaultValue={status}
+            className="max-w-full rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+          >
             {STATUS.map((s) => (
               <option key={s} value={s}>
                 {t(lang, STATUS_LABEL[s])}
@@ -65,12 +79,23 @@ export default async function GradebookPage({ params, searchParams }: { params: 
         </label>
         <label className="min-w-0 max-w-full">
           <span className="block text-slate-500">{t(lang, 'gradebook.nameOrEmail')}</span>
-          <input name="q" defaultValue={q} maxLength={80} className="max-w-full rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900" />
+          <input
+            name="q"
+            defaultValue={q}
+            maxLength={80}
+            className="max-w-full rounded-md border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+          />
         </label>
-        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{t(lang, 'gradebook.apply')}</button>
+        <button className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+          {t(lang, 'gradebook.apply')}
+        </button>
         {labFilter && <RegradeLabButton cohortId={id} labId={labFilter} label={t(lang, 'gradebook.regradeLab')} />}
         {labFilter && isAdmin && <RegradeLabButton cohortId={id} labId={labFilter} everywhere label={t(lang, 'gradebook.regradeEveryone')} />}
-        <a href={`/api/cohorts/${id}/gradebook.csv`} className="ml-auto rounded-md bg-blue-600 px-3 py-1 font-medium text-white hover:bg-blue-700" data-testid="csv">
+        <a
+          href={`/api/cohorts/${id}/gradebook.csv`}
+          className="ml-auto rounded-md bg-blue-600 px-3 py-1 font-medium text-white hover:bg-blue-700"
+          data-testid="csv"
+        >
           {t(lang, 'gradebook.exportCsv')}
         </a>
       </form>
@@ -108,7 +133,11 @@ export default async function GradebookPage({ params, searchParams }: { params: 
                       data-override={c.override?.score ?? ''}
                       className={`p-2 whitespace-nowrap ${c.passed ? 'bg-emerald-50 dark:bg-emerald-950' : c.attempts ? 'bg-amber-50 dark:bg-amber-950' : ''}`}
                     >
-                      <Link href={`/instructor/cohorts/${id}/learners/${r.user.id}#lab-${l.id}`} className="hover:underline" title={c.override ? `${t(lang, 'gradebook.override')}: ${c.override.reason}` : undefined}>
+                      <Link
+                        href={`/instructor/cohorts/${id}/learners/${r.user.id}#lab-${l.id}`}
+                        className="hover:underline"
+                        title={c.override ? `${t(lang, 'gradebook.override')}: ${c.override.reason}` : undefined}
+                      >
                         {c.score === null ? '—' : `${c.score}/${c.max}`}
                         {c.override && <span className="ml-1 text-xs text-violet-700 dark:text-violet-300">{t(lang, 'gradebook.overrideMark')}</span>}
                       </Link>

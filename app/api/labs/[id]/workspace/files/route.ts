@@ -8,7 +8,10 @@ import { actorOf, LAB_ID } from '@/app/_server/workspaces';
 export const dynamic = 'force-dynamic';
 
 const body = z.object({
-  files: z.array(z.object({ path: z.string().min(1).max(200), content: z.string().max(3 * 1024 * 1024) })).max(200).optional(),
+  files: z
+    .array(z.object({ path: z.string().min(1).max(200), content: z.string().max(3 * 1024 * 1024) }))
+    .max(200)
+    .optional(),
   delete: z.array(z.string().min(1).max(200)).max(200).optional(),
   baseRevision: z.number().int().min(0).optional(),
 });

@@ -52,7 +52,23 @@ export function ExtensionForm({ cohortId, userId, week, dueAt, m }: { cohortId: 
 }
 
 /** The instructor's score for one lab, with a reason; empty score removes the override. */
-export function OverrideForm({ cohortId, userId, labId, score, reason, max, m }: { cohortId: string; userId: string; labId: string; score: number | null; reason: string; max: number; m: M }) {
+export function OverrideForm({
+  cohortId,
+  userId,
+  labId,
+  score,
+  reason,
+  max,
+  m,
+}: {
+  cohortId: string;
+  userId: string;
+  labId: string;
+  score: number | null;
+  reason: string;
+  max: number;
+  m: M;
+}) {
   const { busy, run, note } = useMsg();
   return (
     <form

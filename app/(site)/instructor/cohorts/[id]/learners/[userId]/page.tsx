@@ -33,50 +33,63 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
         <section className="min-w-0">
           <h3 className="mb-2 text-lg font-semibold">{t(lang, 'learner.labScores')}</h3>
           <ScrollTable label={t(lang, 'learner.labScores')}>
-          <table className="w-full text-sm" data-testid="learner-labs">
-            <tbody>
-              {gb.labs.map((l) => {
-                const c = row?.cells[l.id];
-                return (
-                  <tr key={l.id} id={`lab-${l.id}`} className="border-t border-slate-200 align-top dark:border-slate-800">
-                    <td className="py-2 pr-2">
-                      W{l.week} <span className="text-slate-500">{l.title[lang]}</span>
-                      <span className="block text-xs text-slate-500">
-                        {t(lang, 'learner.gradedBest')} {c?.best ?? '—'}/{l.max} · {c?.attempts ?? 0} {t(lang, 'learner.tries')}
-                        {c?.passed ? ' · ✓' : ''}
-                        {c?.lateAttempts ? ` · ${t(lang, 'learner.late')} ${c.lateAttempts}` : ''}
-                      </span>
-                    </td>
-                    <td className="py-2">
-                      <OverrideForm cohortId={id} userId={userId} labId={l.id} score={c?.override?.score ?? null} reason={c?.override?.reason ?? ''} max={l.max} m={forms} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+            <table className="w-full text-sm" data-testid="learner-labs">
+              <tbody>
+                {gb.labs.map((l) => {
+                  const c = row?.cells[l.id];
+                  return (
+                    <tr key={l.id} id={`lab-${l.id}`} className="border-t border-slate-200 align-top dark:border-slate-800">
+                      <td className="py-2 pr-2">
+                        W{l.week} <span className="text-slate-500">{l.title[lang]}</span>
+                        <span className="block text-xs text-slate-500">
+                          {t(lang, 'learner.gradedBest')} {c?.best ?? '—'}/{l.max} · {c?.attempts ?? 0} {t(lang, 'learner.tries')}
+                          {c?.passed ? ' · ✓' : ''}
+                          {c?.lateAttempts ? ` · ${t(lang, 'learner.late')} ${c.lateAttempts}` : ''}
+                        </span>
+                      </td>
+                      <td className="py-2">
+                        <OverrideForm
+                          cohortId={id}
+                          userId={userId}
+                          labId={l.id}
+                          score={c?.override?.score ?? null}
+                          reason={c?.override?.reason ?? ''}
+                          max={l.max}
+                          m={forms}
+                        />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
           </ScrollTable>
         </section>
         <section className="min-w-0">
-          <h3 className="mb-2 text-lg font-semibold">{t(lang, 'learner.extensions')} <span className="text-sm font-normal text-slate-500">({zone}, {zoneLabel(zone, lang)})</span></h3>
+          <h3 className="mb-2 text-lg font-semibold">
+            {t(lang, 'learner.extensions')}{' '}
+            <span className="text-sm font-normal text-slate-500">
+              ({zone}, {zoneLabel(zone, lang)})
+            </span>
+          </h3>
           <ScrollTable label={t(lang, 'learner.extensions')}>
-          <table className="w-full text-sm" data-testid="extensions">
-            <tbody>
-              {cohort.schedule.map((w) => {
-                const ext = exts.find((e) => e.week === w.week);
-                return (
-                  <tr key={w.week} className="border-t border-slate-200 dark:border-slate-800" data-week={w.week} data-extended={!!ext}>
-                    <td className="py-1 pr-2">
-                      W{w.week} <span className="block text-xs text-slate-500">{toZonedInput(w.dueAt, zone).replace('T', ' ')}</span>
-                    </td>
-                    <td className="py-1">
-                      <ExtensionForm cohortId={id} userId={userId} week={w.week} dueAt={ext ? toZonedInput(ext.dueAt, zone) : ''} m={forms} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+            <table className="w-full text-sm" data-testid="extensions">
+              <tbody>
+                {cohort.schedule.map((w) => {
+                  const ext = exts.find((e) => e.week === w.week);
+                  return (
+                    <tr key={w.week} className="border-t border-slate-200 dark:border-slate-800" data-week={w.week} data-extended={!!ext}>
+                      <td className="py-1 pr-2">
+                        W{w.week} <span className="block text-xs text-slate-500">{toZonedInput(w.dueAt, zone).replace('T', ' ')}</span>
+                      </td>
+                      <td className="py-1">
+                        <ExtensionForm cohortId={id} userId={userId} week={w.week} dueAt={ext ? toZonedInput(ext.dueAt, zone) : ''} m={forms} />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
           </ScrollTable>
           {cohort.schedule.length === 0 && <p className="text-sm text-slate-600">{t(lang, 'learner.noSchedule')}</p>}
         </section>
@@ -88,7 +101,8 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
             <time className="block text-xs text-slate-500">{fmt(e.at)}</time>
             {e.kind === 'submission' ? (
               <span>
-                {getLab(e.labId)?.manifest.title[lang] ?? e.labId}: {e.score === null ? e.status : `${e.score}/${e.max}`} {e.passed ? '✓' : ''} {e.late ? t(lang, 'learner.lateMark') : ''} {e.regrade ? t(lang, 'learner.regradeMark') : ''}{' '}
+                {getLab(e.labId)?.manifest.title[lang] ?? e.labId}: {e.score === null ? e.status : `${e.score}/${e.max}`} {e.passed ? '✓' : ''}{' '}
+                {e.late ? t(lang, 'learner.lateMark') : ''} {e.regrade ? t(lang, 'learner.regradeMark') : ''}{' '}
                 {!e.regrade && e.status === 'GRADED' && <RegradeSubmissionButton cohortId={id} submissionId={e.id} m={forms} />}
               </span>
             ) : (

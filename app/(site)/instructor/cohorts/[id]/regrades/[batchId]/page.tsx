@@ -10,7 +10,13 @@ export const metadata: Metadata = { title: 'Regrade' };
 export const dynamic = 'force-dynamic';
 
 /** A batch's before → after for the cohort's members; `?all=1` (admins: a regrade of a lab for everyone) shows every row. */
-export default async function RegradePage({ params, searchParams }: { params: Promise<{ id: string; batchId: string }>; searchParams: Promise<{ all?: string }> }) {
+export default async function RegradePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string; batchId: string }>;
+  searchParams: Promise<{ all?: string }>;
+}) {
   const { id, batchId } = await params;
   const all = (await searchParams).all === '1';
   const lang = await currentLang();
