@@ -9,7 +9,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
+import pg from 'pg';
 import { test, expect, request as pwRequest, type APIRequestContext, type Page, type BrowserContext } from '@playwright/test';
+import { hashPassword } from '../lib/auth/password';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BASE = process.env.E2E_BASE_URL ?? 'http://localhost:3100';
@@ -19,6 +21,24 @@ const shots = path.join(ROOT, 'artifacts', 'screenshots');
 fs.mkdirSync(shots, { recursive: true });
 
 test.describe.configure({ mode: 'serial' });
+
+/**
+ * The workspace's owner: a learner of its own with no attempt at the lab, so what the first open takes into the
+ * workspace does not depend on which other spec ran before (learner1's latest attempt changes with learner-flow).
+ */
+const OWNER = `ws-owner-${Date.now().toString(36)}@e2e.lms`;
+test.beforeAll(async () => {
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO "User" (id, email, name, role, "passwordHash") VALUES ($1, $2, 'Workspace Owner', 'LEARNER', $3) ON CONFLICT (email) DO NOTHING`,
+      [`wsowner${Date.now().toString(36)}`, OWNER, await hashPassword(PASSWORD)],
+    );
+  } finally {
+    await db.end();
+  }
+});
 
 async function login(page: Page, context: BrowserContext, email: string, lang: 'ko' | 'en' = 'ko') {
   await context.clearCookies();
@@ -52,7 +72,7 @@ let workspaceId = '';
 
 test('a learner practises in the terminal: commands, the week’s tool, lms check, edits both ways, a step, language, submit', async ({ page, context }) => {
   test.setTimeout(300_000);
-  await login(page, context, 'learner1@demo.lms', 'ko');
+  await login(page, context, OWNER, 'ko');
   await page.goto(`/labs/${LAB}`);
   await expect(page.getByTestId('workspace')).toBeVisible();
   // Before opening: the guided steps are listed, none done.
@@ -147,7 +167,7 @@ test('at phone width the terminal is full width and readable, and the keyboard c
   test.setTimeout(180_000);
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true });
   const page = await context.newPage();
-  await login(page, context, 'learner1@demo.lms', 'ko');
+  await login(page, context, OWNER, 'ko');
   await page.goto(`/labs/${LAB}`);
   await openTerminal(page);
   const box = (await page.locator('[data-testid=terminal] .xterm').boundingBox())!;
@@ -199,7 +219,7 @@ async function upgradeStatus(ctx: APIRequestContext, id: string): Promise<number
 
 test('only the owner reaches a workspace: another learner and an instructor get 404 on the WebSocket and every route', async () => {
   expect(workspaceId, 'the first test opened a workspace').not.toBe('');
-  const owner = await signedIn('learner1@demo.lms');
+  const owner = await signedIn(OWNER);
   const headers = { origin: BASE };
   // Control: the owner is let in.
   expect((await owner.get(`/api/workspaces/${workspaceId}`)).status()).toBe(200);
@@ -228,7 +248,7 @@ test('only the owner reaches a workspace: another learner and an instructor get 
     };
     for (const [what, res] of Object.entries(calls)) expect(res.status(), `${email} ${what}`).toBe(404);
     expect(await upgradeStatus(ctx, workspaceId), `${email} WebSocket`).toBe(404);
-    // Their own lab-scoped workspace routes never reach learner1's: their state has no workspace of learner1's.
+    // Their own lab-scoped workspace routes never reach the owner's: their state has no workspace of the owner's.
     const mine = (await (await ctx.get(`/api/labs/${LAB}/workspace`)).json()) as { workspace: { id: string } | null };
     expect(mine.workspace?.id).not.toBe(workspaceId);
     await ctx.dispose();
