@@ -96,3 +96,29 @@ export function acknowledge(base: Map<string, string> | null, sent: SyncFile[]):
   for (const f of sent) next.set(f.path, f.content);
   return next;
 }
+
+/**
+ * What the page does with the server's files arriving outside a save's answer (the event stream's snapshot, a `files`
+ * event, a resync's answer), given the revision the editor last saw (`known`). Revisions only grow, so what is not
+ * newer is old news: applying it would take the editor back (a snapshot read before a save committed can arrive after
+ * the save's answer) and leave `known` behind, so the next save is refused and the learner's edit read as a conflict.
+ * A `files` event is one change: applied when it is the next revision, otherwise the whole set is read again.
+ */
+export function fromServer(revision: number, known: number, kind: 'full' | 'change'): 'ignore' | 'apply' | 'resync' {
+  if (revision <= known) return 'ignore';
+  if (kind === 'change' && revision !== known + 1) return 'resync';
+  return 'apply';
+}
+
+export type SaveState = 'idle' | 'saving' | 'saved';
+
+/**
+ * What the editor's save indicator says when a save ends. "Saved" only when nothing the editor holds is left to send:
+ * an edit or an upload waiting for its save (typed during the save, or the save delay still running), or a save to try
+ * again after a dropped connection, keep "Saving…"; the learner reads "Saved" as "the terminal has it". A refused save
+ * says nothing (its error is shown).
+ */
+export function saveStateAfter(o: { blocked: boolean; retrying: boolean; scheduled: boolean; pending: number }): SaveState {
+  if (o.blocked) return 'idle';
+  return o.retrying || o.scheduled || o.pending > 0 ? 'saving' : 'saved';
+}

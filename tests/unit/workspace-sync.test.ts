@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledge, applyServer, isDirty, pendingFiles } from '@/components/workspace/sync';
+import { acknowledge, applyServer, fromServer, isDirty, pendingFiles, saveStateAfter } from '@/components/workspace/sync';
 
 const m = (o: Record<string, string>) => new Map(Object.entries(o));
 
@@ -72,5 +72,31 @@ describe('editor ↔ workspace sync', () => {
     const b = applyServer(m({ 'main.tf': 'x', 'extra.tf': 'e2' }), base, { changed: [], deleted: ['extra.tf'], full: false });
     expect(b.local.get('extra.tf')).toBe('e2');
     expect(pendingFiles(b.local, b.base)).toEqual([{ path: 'extra.tf', content: 'e2' }]);
+  });
+
+  it('files from outside a save are taken only when newer: an old snapshot arriving after a save answer is ignored', () => {
+    // The first open's save answered revision 2; the event stream's snapshot was read before it committed (revision 1).
+    expect(fromServer(1, 2, 'full')).toBe('ignore');
+    expect(fromServer(2, 2, 'full')).toBe('ignore');
+    expect(fromServer(3, 2, 'full')).toBe('apply');
+    // A change event: the next revision is applied, a gap reads the whole set again, an old one is ignored.
+    expect(fromServer(3, 2, 'change')).toBe('apply');
+    expect(fromServer(5, 2, 'change')).toBe('resync');
+    expect(fromServer(2, 2, 'change')).toBe('ignore');
+    // What applying the old snapshot would have done: the saved attempt's files emptied in the editor.
+    const saved = m({ 'main.tf': 'terraform {}\n', 'outputs.tf': 'output "x" {}' });
+    const stale = applyServer(saved, saved, { changed: [{ path: 'main.tf', content: 'starter' }], deleted: [], full: true });
+    expect(stale.local.get('outputs.tf')).toBe('');
+  });
+
+  it('"saved" only when nothing the editor holds is left to send', () => {
+    const done = { blocked: false, retrying: false, scheduled: false, pending: 0 };
+    expect(saveStateAfter(done)).toBe('saved');
+    // An upload or an edit whose save delay is still running after an earlier save ended: not saved yet.
+    expect(saveStateAfter({ ...done, scheduled: true })).toBe('saving');
+    expect(saveStateAfter({ ...done, pending: 2 })).toBe('saving');
+    expect(saveStateAfter({ ...done, retrying: true })).toBe('saving');
+    // A refused save shows its error instead.
+    expect(saveStateAfter({ ...done, blocked: true, pending: 1 })).toBe('idle');
   });
 });

@@ -3,7 +3,16 @@ import { useCallback, useEffect, useRef, useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
 import dynamic from 'next/dynamic';
 import type { EditorLanguage } from '@/components/editor/languages';
-import { acknowledge, applyServer, pendingFiles, type Applied, type ServerChange } from '@/components/workspace/sync';
+import {
+  acknowledge,
+  applyServer,
+  fromServer,
+  pendingFiles,
+  saveStateAfter,
+  type Applied,
+  type SaveState,
+  type ServerChange,
+} from '@/components/workspace/sync';
 import type { TerminalEnd } from '@/components/workspace/terminal';
 import { submitLab } from '@/app/actions/submissions';
 import type { SubmissionView } from '@/lib/submissions/queries';
@@ -109,7 +118,7 @@ export function Workbench({
   const [wsError, setWsError] = useState<string | null>(null);
   // Kept as a message key, so it reads in the page's language after a switch.
   const [notice, setNotice] = useState<{ key: 'conflict' | 'fromTerminal' | 'stoppedIdle' | 'stoppedReplaced' | 'stoppedOther'; path?: string } | null>(null);
-  const [saveState, setSaveState] = useState<'idle' | 'saving' | 'saved'>('idle');
+  const [saveState, setSaveState] = useState<SaveState>('idle');
   const [practice, setPractice] = useState<PracticeState | null>(null);
   const [stepBusy, setStepBusy] = useState<string | null>(null);
   const [stepMessages, setStepMessages] = useState<Record<string, string | undefined>>({});
@@ -172,7 +181,11 @@ export function Workbench({
     }
     if (!infoRef.current || baseRef.current === null || saveBlocked.current) return;
     const sent = pendingFiles(localMap(), baseRef.current);
-    if (!sent.length) return;
+    if (!sent.length) {
+      // An edit put back as the server has it: nothing to send, and nothing waiting.
+      if (!saveTimer.current) setSaveState((st) => (st === 'saving' ? 'saved' : st));
+      return;
+    }
     setSaveState('saving');
     let again = false;
     let offline = false;
@@ -196,7 +209,16 @@ export function Workbench({
         offline = true;
       } finally {
         saving.current = null;
-        setSaveState('saved');
+        // "Saved" only when nothing is left to send: edits typed meanwhile (their save delay running) or a retry keep
+        // "Saving…", as the learner reads "Saved" as "the terminal has it".
+        setSaveState(
+          saveStateAfter({
+            blocked: saveBlocked.current,
+            retrying: again || offline,
+            scheduled: saveTimer.current !== null,
+            pending: baseRef.current ? pendingFiles(localMap(), baseRef.current).length : 0,
+          }),
+        );
       }
     })();
     await saving.current;
@@ -205,14 +227,20 @@ export function Workbench({
     else if (offline) setTimeout(() => void save(), 2000);
   }, [labId, applyFull]);
 
+  /** An edit or an upload waiting for its save: the indicator says "Saving…" from now, not only once it is sent. */
   const scheduleSave = useCallback(() => {
     if (saveTimer.current) clearTimeout(saveTimer.current);
-    saveTimer.current = setTimeout(() => void save(), SAVE_DELAY_MS);
+    setSaveState('saving');
+    saveTimer.current = setTimeout(() => {
+      saveTimer.current = null;
+      void save();
+    }, SAVE_DELAY_MS);
   }, [save]);
 
   /** Everything typed so far is saved (before a submit, a check, a step). */
   const flush = useCallback(async () => {
     if (saveTimer.current) clearTimeout(saveTimer.current);
+    saveTimer.current = null;
     await save();
   }, [save]);
 
@@ -223,7 +251,7 @@ export function Workbench({
     const st = (await r.json()) as WorkspaceState;
     if (st.workspace) setInfo(st.workspace);
     setSteps(st.steps);
-    if (st.files && !saving.current) applyFull(st.files);
+    if (st.files && !saving.current && fromServer(st.files.revision, revisionRef.current, 'full') === 'apply') applyFull(st.files);
   }, [labId, applyFull]);
 
   const onEvent = useCallback(
@@ -233,13 +261,17 @@ export function Workbench({
           if (ev.workspace) setInfo(ev.workspace);
           setSteps(ev.steps);
           // A save on its way answers with the whole set anyway.
-          if (ev.files && !saving.current && ev.files.revision !== revisionRef.current) applyFull(ev.files);
+          // One read before a save committed can arrive after the save's answer: only a newer set is taken.
+          if (ev.files && !saving.current && fromServer(ev.files.revision, revisionRef.current, 'full') === 'apply') applyFull(ev.files);
           return;
         case 'files':
-          if (ev.revision <= revisionRef.current || saving.current) return;
-          if (ev.revision !== revisionRef.current + 1) {
-            void resync();
-            return;
+          if (saving.current) return;
+          switch (fromServer(ev.revision, revisionRef.current, 'change')) {
+            case 'ignore':
+              return;
+            case 'resync':
+              void resync();
+              return;
           }
           applyChange({ changed: ev.changed, deleted: ev.deleted, full: false }, ev.revision);
           return;
@@ -325,12 +357,17 @@ export function Workbench({
   const resetFiles = async () => {
     if (!window.confirm(w.resetConfirm)) return;
     if (saveTimer.current) clearTimeout(saveTimer.current);
+    saveTimer.current = null;
     await saving.current;
     const r = await fetch(`/api/labs/${labId}/workspace/reset`, { method: 'POST' });
     if (!r.ok) {
       setWsError(await errorText(r));
+      // Not reset: the editor's unsaved edits are still to be saved.
+      if (baseRef.current && pendingFiles(localMap(), baseRef.current).length) scheduleSave();
       return;
     }
+    // The editor now holds the starter as saved: nothing of its own is waiting.
+    setSaveState('idle');
     const wf = (await r.json()) as WorkspaceFiles;
     const byPath = new Map(wf.files.map((f) => [f.path, f.content]));
     const named = new Set(initialFiles.map((f) => f.path));
@@ -567,7 +604,13 @@ export function Workbench({
             )}
           </div>
           {!termOpen && <p className="text-sm text-slate-600 dark:text-slate-400">{w.intro}</p>}
-          {termOpen && info && <WorkspaceTerminal workspaceId={info.id} s={termStrings} onEnd={onTerminalEnd} />}
+          {termOpen && info && (
+            // Going to the terminal saves what the editor holds at once (not after the save delay), so a command typed
+            // right after an edit or an upload finds it in /work.
+            <div onFocus={() => void flush()}>
+              <WorkspaceTerminal workspaceId={info.id} s={termStrings} onEnd={onTerminalEnd} />
+            </div>
+          )}
           {wsError && (
             <p role="alert" className="text-sm text-red-600" data-testid="workspace-error">
               {wsError}
