@@ -87,8 +87,8 @@ describe('week06 grader', () => {
 
   it('accepts the other correct ways: Pod Identity with its agent, subnets by cidr with vpc.id, named subnets with az, "*" logs', async () => {
     let t = edit(
-      '  serviceAccounts:\n    - metadata:\n        name: web-assets-reader\n        namespace: web\n      attachPolicyARNs:\n        - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n',
-      '  podIdentityAssociations:\n    - namespace: web\n      serviceAccountName: web-assets-reader\n      wellKnownPolicies:\n        externalDNS: true\n',
+      '  serviceAccounts:\n    - metadata:\n        name: checkout\n        namespace: shop\n      attachPolicy:\n        Version: "2012-10-17"\n        Statement:\n          - Effect: Allow\n            Action: ["s3:GetObject"]\n            Resource: "arn:aws:s3:::shop-product-images/*"\n',
+      '  podIdentityAssociations:\n    - namespace: shop\n      serviceAccountName: checkout\n      wellKnownPolicies:\n        externalDNS: true\n',
     );
     t += '\naddons:\n  - name: eks-pod-identity-agent\n  - name: vpc-cni\n';
     t = edit(

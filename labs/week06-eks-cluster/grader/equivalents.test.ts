@@ -35,7 +35,8 @@ function edited(pairs: [string, string][], extra = ''): string {
 }
 const verdict = (pairs: [string, string][], extra = '') => grade(sub(edited(pairs, extra)));
 
-const SA_POLICY = '      attachPolicyARNs:\n        - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n';
+const SA_POLICY =
+  '      attachPolicy:\n        Version: "2012-10-17"\n        Statement:\n          - Effect: Allow\n            Action: ["s3:GetObject"]\n            Resource: "arn:aws:s3:::shop-product-images/*"\n';
 const VERSION = '  version: "1.35"\n';
 const LOGS = '    enableTypes: ["api", "audit", "authenticator"]\n';
 const PRIVATE = '    privateNetworking: true\n';
@@ -76,13 +77,13 @@ describe('YAML as eksctl reads it (sigs.k8s.io/yaml: YAML 1.1, merge keys, null 
     expect(failed(await verdict(pairs, pairs[0]![1].startsWith('---') ? '...\n' : ''))).toEqual([]);
   });
   it('accepts a second node group built from the first with an anchor and a merge key, and checks the merged result', async () => {
-    const t = edited([['  - name: web-nodes\n', '  - &web\n    name: web-nodes\n']], '\n');
-    const ok = t.replace('\ncloudWatch:', '  - <<: *web\n    name: web-nodes-2\n\ncloudWatch:');
+    const t = edited([['  - name: shop-nodes\n', '  - &nodes\n    name: shop-nodes\n']], '\n');
+    const ok = t.replace('\ncloudWatch:', '  - <<: *nodes\n    name: shop-nodes-2\n\ncloudWatch:');
     expect(failed(await grade(sub(ok)))).toEqual([]);
-    const bad = t.replace('\ncloudWatch:', '  - <<: *web\n    name: web-nodes-2\n    privateNetworking: no\n\ncloudWatch:');
+    const bad = t.replace('\ncloudWatch:', '  - <<: *nodes\n    name: shop-nodes-2\n    privateNetworking: no\n\ncloudWatch:');
     const v = await grade(sub(bad));
     expect(failed(v)).toEqual(['private-nodes']);
-    expect(en(v, 'private-nodes')).toMatch(/"web-nodes-2" sets privateNetworking to false/);
+    expect(en(v, 'private-nodes')).toMatch(/"shop-nodes-2" sets privateNetworking to false/);
   });
   it('reads "yes" in quotes as a string, as eksctl does, and refuses it where a boolean belongs', async () => {
     const v = await verdict([[PRIVATE, '    privateNetworking: "yes"\n']]);
@@ -159,8 +160,11 @@ describe("week 1's subnets", () => {
 describe('least privilege, judged by what the policies grant', () => {
   const inline = (statements: string) => `      attachPolicy:\n        Version: "2012-10-17"\n        Statement:\n${statements}`;
   it.each([
-    ['an AWS managed read-only policy', SA_POLICY],
-    ["a customer managed policy (its contents are the learner's)", '      attachPolicyARNs:\n        - arn:aws:iam::123456789012:policy/web-assets-read\n'],
+    ['an AWS managed read-only policy', '      attachPolicyARNs:\n        - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n'],
+    [
+      "a customer managed policy (its contents are the learner's)",
+      '      attachPolicyARNs:\n        - arn:aws:iam::123456789012:policy/shop-product-images-read\n',
+    ],
     ['the same in another partition', '      attachPolicyARNs:\n        - arn:aws-us-gov:iam::aws:policy/AmazonS3ReadOnlyAccess\n'],
     [
       'a bucket-scoped inline policy',
@@ -184,7 +188,7 @@ describe('least privilege, judged by what the policies grant', () => {
       ),
     ],
     ['wellKnownPolicies', '      wellKnownPolicies:\n        externalDNS: true\n'],
-    ['an existing role', '      attachRoleARN: arn:aws:iam::123456789012:role/web-assets-reader\n'],
+    ['an existing role', '      attachRoleARN: arn:aws:iam::123456789012:role/shop-checkout\n'],
   ])('accepts %s', async (_, grant) => {
     expect(failed(await verdict([[SA_POLICY, grant]]))).toEqual([]);
   });
@@ -212,7 +216,7 @@ describe('least privilege, judged by what the policies grant', () => {
     ],
     [
       'iam:* on one role',
-      inline('          - Effect: Allow\n            Action: iam:*\n            Resource: arn:aws:iam::123456789012:role/web\n'),
+      inline('          - Effect: Allow\n            Action: iam:*\n            Resource: arn:aws:iam::123456789012:role/shop-checkout\n'),
       /give itself or another role more permissions/,
     ],
     ['iam:PassRole on every role', inline('          - Effect: Allow\n            Action: iam:PassRole\n            Resource: "*"\n'), /more permissions/],
@@ -277,8 +281,8 @@ describe('least privilege, judged by what the policies grant', () => {
       verdict(
         [
           [
-            '  serviceAccounts:\n    - metadata:\n        name: web-assets-reader\n        namespace: web\n' + SA_POLICY,
-            '  podIdentityAssociations:\n    - namespace: web\n      serviceAccountName: web-assets-reader\n      permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n',
+            '  serviceAccounts:\n    - metadata:\n        name: checkout\n        namespace: shop\n' + SA_POLICY,
+            '  podIdentityAssociations:\n    - namespace: shop\n      serviceAccountName: checkout\n      permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n',
           ],
         ],
         extra,
@@ -294,8 +298,8 @@ describe('least privilege, judged by what the policies grant', () => {
           [
             ['  withOIDC: true\n', ''],
             [
-              '  serviceAccounts:\n    - metadata:\n        name: web-assets-reader\n        namespace: web\n' + SA_POLICY,
-              '  podIdentityAssociations:\n    - namespace: web\n      serviceAccountName: web-assets-reader\n      permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n',
+              '  serviceAccounts:\n    - metadata:\n        name: checkout\n        namespace: shop\n' + SA_POLICY,
+              '  podIdentityAssociations:\n    - namespace: shop\n      serviceAccountName: checkout\n      permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n',
             ],
           ],
           '\naddons:\n  - name: eks-pod-identity-agent\n',
