@@ -135,22 +135,23 @@ describe('week05 grader', () => {
     const files = solutionFiles();
     files['k8s/service.yaml'] = files['k8s/service.yaml']!.replace('targetPort: http', 'targetPort: 8080');
     files['k8s/deployment.yaml'] = files['k8s/deployment.yaml']!.replace(
-      '    matchLabels:\n      app.kubernetes.io/name: web',
-      '    matchExpressions:\n      - { key: app.kubernetes.io/name, operator: In, values: [web] }',
+      '    matchLabels:\n      app.kubernetes.io/name: checkout',
+      '    matchExpressions:\n      - { key: app.kubernetes.io/name, operator: In, values: [checkout] }',
     )
       .replace('replicas: 2', 'replicas: 1')
-      .replace('image: nginxinc/nginx-unprivileged:1.28-alpine', 'image: nginxinc/nginx-unprivileged')
-      .replace('tcpSocket:\n              port: http', 'grpc:\n              port: 8080')
+      .replace('image: registry.example.com/shop/checkout:1.4.0', 'image: registry.example.com/shop/checkout')
+      .replace('httpGet:\n              path: /healthz\n              port: http', 'grpc:\n              port: 8080')
       .replace('cpu: 500m', 'cpu: "1"')
-      .replace('memory: 128Mi', 'memory: 0.5Gi');
-    files['k8s/kustomization.yaml'] += 'images:\n  - name: nginxinc/nginx-unprivileged\n    newTag: 1.28-alpine\nreplicas:\n  - name: web\n    count: 3\n';
+      .replace('memory: 256Mi', 'memory: 0.5Gi');
+    files['k8s/kustomization.yaml'] +=
+      'images:\n  - name: registry.example.com/shop/checkout\n    newTag: 1.4.0\nreplicas:\n  - name: checkout\n    count: 3\n';
     expect(failed(await grade(sub(files)))).toEqual([]);
 
     const hpa = sub({
       ...solutionFiles(),
       'k8s/deployment.yaml': solutionFiles()['k8s/deployment.yaml']!.replace('  replicas: 2\n', ''),
       'k8s/hpa.yaml':
-        'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  minReplicas: 2\n  maxReplicas: 5\n',
+        'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: checkout\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: checkout }\n  minReplicas: 2\n  maxReplicas: 5\n',
     });
     const v = await grade(hpa);
     expect(failed(v)).toEqual(['schema']); // hpa.yaml is not listed in the kustomization
@@ -162,7 +163,7 @@ describe('week05 grader', () => {
     files['k8s/deployment.yaml'] = files['k8s/deployment.yaml']!.replace('cpu: 100m', 'cpu: "0.6"');
     const v = await grade(sub(files));
     expect(failed(v)).toEqual(['resources']);
-    expect(JSON.stringify(v.checks.find((c) => c.id === 'resources')!.message)).toMatch(/k8s\/deployment.yaml:28/);
+    expect(JSON.stringify(v.checks.find((c) => c.id === 'resources')!.message)).toMatch(/k8s\/deployment.yaml:30/);
   });
 
   it('malformed submissions are not gradable', async () => {
@@ -230,7 +231,10 @@ describe('equivalent forms (table)', () => {
     { name: 'probes by port number', files: () => withFiles({ 'k8s/deployment.yaml': dep().replaceAll('port: http', 'port: 8080') }), fail: [] },
     {
       name: 'grpc probe on the port number',
-      files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), 'tcpSocket:\n              port: http', 'grpc:\n              port: 8080') }),
+      files: () =>
+        withFiles({
+          'k8s/deployment.yaml': swap(dep(), 'httpGet:\n              path: /healthz\n              port: http', 'grpc:\n              port: 8080'),
+        }),
       fail: [],
     },
     {
@@ -239,8 +243,8 @@ describe('equivalent forms (table)', () => {
         withFiles({
           'k8s/deployment.yaml': swap(
             dep(),
-            '    matchLabels:\n      app.kubernetes.io/name: web',
-            '    matchExpressions:\n      - key: app.kubernetes.io/name\n        operator: In\n        values: [web]',
+            '    matchLabels:\n      app.kubernetes.io/name: checkout',
+            '    matchExpressions:\n      - key: app.kubernetes.io/name\n        operator: In\n        values: [checkout]',
           ),
         }),
       fail: [],
@@ -251,7 +255,7 @@ describe('equivalent forms (table)', () => {
         withFiles({
           'k8s/deployment.yaml': swap(
             dep(),
-            '    matchLabels:\n      app.kubernetes.io/name: web',
+            '    matchLabels:\n      app.kubernetes.io/name: checkout',
             '    matchExpressions:\n      - { key: app.kubernetes.io/name, operator: Exists }',
           ),
         }),
@@ -259,24 +263,24 @@ describe('equivalent forms (table)', () => {
     },
     {
       name: 'CPU as a number and memory in Gi fractions',
-      files: () => withFiles({ 'k8s/deployment.yaml': swap(swap(dep(), 'cpu: 100m', 'cpu: 0.1'), 'memory: 128Mi', 'memory: 0.125Gi') }),
+      files: () => withFiles({ 'k8s/deployment.yaml': swap(swap(dep(), 'cpu: 100m', 'cpu: 0.1'), 'memory: 256Mi', 'memory: 0.25Gi') }),
       fail: [],
     },
     {
       name: '1Gi against 1024Mi (equal is allowed)',
-      files: () => withFiles({ 'k8s/deployment.yaml': swap(swap(dep(), 'memory: 64Mi', 'memory: 1024Mi'), 'memory: 128Mi', 'memory: 1Gi') }),
+      files: () => withFiles({ 'k8s/deployment.yaml': swap(swap(dep(), 'memory: 128Mi', 'memory: 1024Mi'), 'memory: 256Mi', 'memory: 1Gi') }),
       fail: [],
     },
     {
       name: 'image by digest only',
-      files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), 'nginx-unprivileged:1.28-alpine', `nginx-unprivileged@sha256:${'ab12'.repeat(16)}`) }),
+      files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), 'shop/checkout:1.4.0', `shop/checkout@sha256:${'ab12'.repeat(16)}`) }),
       fail: [],
     },
     {
       name: 'image by tag and digest, registry with a port',
       files: () =>
         withFiles({
-          'k8s/deployment.yaml': swap(dep(), 'nginxinc/nginx-unprivileged:1.28-alpine', `registry.local:5000/web/nginx:1.29.3@sha256:${'0f'.repeat(32)}`),
+          'k8s/deployment.yaml': swap(dep(), 'registry.example.com/shop/checkout:1.4.0', `registry.local:5000/shop/checkout:1.4.0@sha256:${'0f'.repeat(32)}`),
         }),
       fail: [],
     },
@@ -285,7 +289,7 @@ describe('equivalent forms (table)', () => {
       files: () =>
         withFiles({
           'k8s/service.yaml':
-            '{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {selector: {app.kubernetes.io/name: web}, ports: [{name: http, port: 80, targetPort: http}]}}\n',
+            '{apiVersion: v1, kind: Service, metadata: {name: checkout, namespace: shop}, spec: {selector: {app.kubernetes.io/name: checkout}, ports: [{name: http, port: 80, targetPort: http}]}}\n',
         }),
       fail: [],
     },
@@ -295,7 +299,7 @@ describe('equivalent forms (table)', () => {
         withFiles({
           'k8s/deployment.yaml': swap(
             swap(dep(), 'readinessProbe:\n            httpGet:', 'readinessProbe: &probe\n            httpGet:'),
-            'livenessProbe:\n            tcpSocket:\n              port: http\n            initialDelaySeconds: 10',
+            'livenessProbe:\n            httpGet:\n              path: /healthz\n              port: http\n            initialDelaySeconds: 10',
             'livenessProbe:\n            <<: *probe\n            initialDelaySeconds: 10',
           ),
         }),
@@ -324,7 +328,8 @@ describe('equivalent forms (table)', () => {
       files: () =>
         withFiles({
           'k8s/deployment.yaml': `${dep()}---\n${svc()}`,
-          'k8s/service.yaml': '# the Service is in deployment.yaml\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { a: "1" }\n',
+          'k8s/service.yaml':
+            '# the Service is in deployment.yaml\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: checkout-config }\ndata: { a: "1" }\n',
         }),
       fail: [],
     },
@@ -335,7 +340,7 @@ describe('equivalent forms (table)', () => {
           {
             'k8s/deployment.yaml': swap(dep(), '  replicas: 2\n', ''),
             'k8s/hpa.yaml':
-              'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: web }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  minReplicas: 2\n  maxReplicas: 4\n',
+              'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: checkout, namespace: shop }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: checkout }\n  minReplicas: 2\n  maxReplicas: 4\n',
           },
           ['k8s/kustomization.yaml'],
         ),
@@ -347,7 +352,7 @@ describe('equivalent forms (table)', () => {
         withFiles(
           {
             'k8s/extra.yaml':
-              'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: { name: web }\nspec: { selector: { matchLabels: { app.kubernetes.io/name: web } } }\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: { name: web }\nrules: []\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: { name: warm }\nspec: {}\n',
+              'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: { name: checkout }\nspec: { selector: { matchLabels: { app.kubernetes.io/name: checkout } } }\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: { name: checkout }\nrules: []\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: { name: warm }\nspec: {}\n',
           },
           ['k8s/kustomization.yaml'],
         ),
@@ -357,7 +362,7 @@ describe('equivalent forms (table)', () => {
     {
       name: 'a typo in the kind of an extra manifest',
       files: () =>
-        withFiles({ 'k8s/pdb.yaml': 'apiVersion: policy/v1\nkind: PodDisruptionBuget\nmetadata: { name: web }\nspec: { minAvailable: 1 }\n' }, [
+        withFiles({ 'k8s/pdb.yaml': 'apiVersion: policy/v1\nkind: PodDisruptionBuget\nmetadata: { name: checkout }\nspec: { minAvailable: 1 }\n' }, [
           'k8s/kustomization.yaml',
         ]),
       fail: ['schema'],
@@ -373,8 +378,8 @@ describe('equivalent forms (table)', () => {
         withFiles({
           'k8s/deployment.yaml': swap(
             dep(),
-            '    matchLabels:\n      app.kubernetes.io/name: web',
-            '    matchExpressions:\n      - { key: app.kubernetes.io/name, operator: NotIn, values: [web] }',
+            '    matchLabels:\n      app.kubernetes.io/name: checkout',
+            '    matchExpressions:\n      - { key: app.kubernetes.io/name, operator: NotIn, values: [checkout] }',
           ),
         }),
       fail: ['selectors'],
@@ -385,7 +390,7 @@ describe('equivalent forms (table)', () => {
         withFiles({
           'k8s/deployment.yaml': swap(
             dep(),
-            '    matchLabels:\n      app.kubernetes.io/name: web',
+            '    matchLabels:\n      app.kubernetes.io/name: checkout',
             '    matchExpressions:\n      - { key: app.kubernetes.io/name, operator: In, values: [] }',
           ),
         }),
@@ -397,7 +402,7 @@ describe('equivalent forms (table)', () => {
         withFiles(
           {
             'k8s/hpa.yaml':
-              'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: web }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  minReplicas: 1\n  maxReplicas: 4\n',
+              'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: checkout, namespace: shop }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: checkout }\n  minReplicas: 1\n  maxReplicas: 4\n',
           },
           ['k8s/kustomization.yaml'],
         ),
@@ -409,16 +414,20 @@ describe('equivalent forms (table)', () => {
         withFiles(
           {
             'k8s/hpa.yaml':
-              'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: web }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  maxReplicas: 4\n',
+              'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: checkout, namespace: shop }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: checkout }\n  maxReplicas: 4\n',
           },
           ['k8s/kustomization.yaml'],
         ),
       fail: ['replicas'],
     },
-    { name: 'a channel tag without a version', files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), '1.28-alpine', 'mainline') }), fail: ['image-tag'] },
+    {
+      name: 'a channel tag without a version',
+      files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), 'checkout:1.4.0', 'checkout:main') }),
+      fail: ['image-tag'],
+    },
     {
       name: 'a truncated digest',
-      files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), 'nginx-unprivileged:1.28-alpine', 'nginx-unprivileged@sha256:0f8e9a1b2c3d') }),
+      files: () => withFiles({ 'k8s/deployment.yaml': swap(dep(), 'checkout:1.4.0', 'checkout@sha256:0f8e9a1b2c3d') }),
       fail: ['image-tag'],
     },
     {
@@ -461,7 +470,7 @@ describe('Kubernetes 1.36 API', () => {
     files['k8s/deployment.yaml'] = files['k8s/deployment.yaml']!.replace(
       '      containers:\n',
       [
-        '      hostnameOverride: web',
+        '      hostnameOverride: checkout',
         '      initContainers:',
         '        - name: log-shipper',
         '          image: fluent/fluent-bit:4.1.1',
@@ -492,8 +501,8 @@ describe('messages teach the fix', () => {
   it('spells out mixed units when a request is above its limit', async () => {
     const v = await grade(load('cases/limit-in-megabytes'));
     const m = v.checks.find((c) => c.id === 'resources')!.message as { en: string; ko: string };
-    expect(m.en).toMatch(/k8s\/deployment\.yaml:29 .*128Mi is more than limits\.memory 128M .*134,217,728 bytes against 128,000,000 bytes/);
-    expect(m.ko).toMatch(/134,217,728바이트 대 128,000,000바이트/);
+    expect(m.en).toMatch(/k8s\/deployment\.yaml:31 .*256Mi is more than limits\.memory 256M .*268,435,456 bytes against 256,000,000 bytes/);
+    expect(m.ko).toMatch(/268,435,456바이트 대 256,000,000바이트/);
   });
   it('names the autoscaler, not spec.replicas, when the HPA decides', async () => {
     const v = await grade(load('cases/hpa-min-one'));
