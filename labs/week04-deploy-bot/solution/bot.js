@@ -1,5 +1,6 @@
 'use strict';
-// A GitHub webhook receiver that posts deployment status changes to a Slack-style chat webhook.
+// The shop's deploy bot: a GitHub webhook receiver that posts the deployment status changes of octo-org/shop (and any
+// other repository whose webhook points here) to #shop-deploys through a Slack-style incoming webhook.
 // Node 18, no npm dependencies: node:http, node:crypto and the global fetch.
 const http = require('node:http');
 const crypto = require('node:crypto');

@@ -1,5 +1,6 @@
 'use strict';
-// Deploy notification bot: receives GitHub webhooks and posts deployment status changes to the team chat.
+// The shop's deploy bot: receives GitHub's webhooks for octo-org/shop and posts every deployment status change
+// to the team's #shop-deploys channel.
 // Node 18, no npm packages: node:http, node:crypto and the global fetch() are all you need.
 const http = require('node:http');
 // const crypto = require('node:crypto');
