@@ -352,7 +352,7 @@ describe('Name tags', () => {
     expect(
       failed(
         await verdict([
-          ['  region = var.region\n', '  region = var.region\n\n  default_tags {\n    tags = {\n      Name = "devops-study"\n    }\n  }\n'],
+          ['  region = var.region\n', '  region = var.region\n\n  default_tags {\n    tags = {\n      Name = "shop"\n    }\n  }\n'],
           ['  tags = {\n    Name = "${var.name}-vpc"\n  }\n', ''],
         ]),
       ),
@@ -411,7 +411,7 @@ module "vpc" {
   source  = "terraform-aws-modules/vpc/aws"
   version = "~> 6.0"
 
-  name = "devops-study"
+  name = "shop"
   cidr = "10.0.0.0/16"
 
   azs             = ["ap-northeast-2a", "ap-northeast-2c"]

@@ -1,3 +1,7 @@
+# The shop's network in ap-northeast-2: VPC 10.0.0.0/16 (Name tags shop-...), the load balancer's public subnets
+# and the app servers' and database's private subnets in two availability zones. Week 6 puts the EKS cluster shop on
+# the private subnets (terraform output private_subnet_ids).
+
 terraform {
   required_version = ">= 1.6"
 

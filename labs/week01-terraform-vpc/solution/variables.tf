@@ -1,5 +1,5 @@
 variable "region" {
-  description = "AWS region to build the VPC in"
+  description = "AWS region of the shop's network"
   type        = string
   default     = "ap-northeast-2"
 }
@@ -11,7 +11,7 @@ variable "vpc_cidr" {
 }
 
 variable "name" {
-  description = "Prefix for the Name tags"
+  description = "Prefix of every Name tag: shop-vpc, shop-public-1, ..."
   type        = string
-  default     = "devops-study"
+  default     = "shop"
 }

@@ -1,5 +1,7 @@
-# Week 1 lab: build an AWS VPC with Terraform (AWS provider 6.x).
-# 1주차 실습: Terraform으로 AWS VPC 만들기 (AWS 프로바이더 6.x).
+# Week 1 lab: the shop's VPC in Terraform (AWS provider 6.x): its load balancer goes in the public subnets, its app
+# servers and database in the private ones.
+# 1주차 실습: 쇼핑몰의 VPC를 Terraform으로 만들기 (AWS 프로바이더 6.x). 로드 밸런서는 공개 서브넷에, 앱 서버와
+# 데이터베이스는 사설 서브넷에 둡니다.
 #
 # Fill in the TODOs. You may split the code into variables.tf and outputs.tf; every .tf file you submit is read.
 # TODO를 채우세요. variables.tf, outputs.tf로 나눠도 됩니다. 제출한 모든 .tf 파일을 읽습니다.
@@ -19,7 +21,7 @@ resource "aws_vpc" "main" {
   # TODO: DNS settings / DNS 설정
 
   tags = {
-    Name = "devops-study-vpc"
+    Name = "shop-vpc"
   }
 }
 

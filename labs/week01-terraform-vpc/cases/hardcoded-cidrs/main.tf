@@ -16,7 +16,7 @@ resource "aws_vpc" "main" {
   cidr_block           = var.vpc_cidr
   enable_dns_support   = true
   enable_dns_hostnames = true
-  tags                 = { Name = "study-vpc" }
+  tags                 = { Name = "shop-vpc" }
 }
 
 resource "aws_subnet" "public" {
@@ -25,7 +25,7 @@ resource "aws_subnet" "public" {
   cidr_block              = var.public_subnet_cidrs[count.index]
   availability_zone       = var.azs[count.index]
   map_public_ip_on_launch = true
-  tags                    = { Name = "study-public-${count.index}" }
+  tags                    = { Name = "shop-public-${count.index}" }
 }
 
 resource "aws_subnet" "private" {
@@ -33,12 +33,12 @@ resource "aws_subnet" "private" {
   vpc_id            = aws_vpc.main.id
   cidr_block        = var.private_subnet_cidrs[count.index]
   availability_zone = var.azs[count.index]
-  tags              = { Name = "study-private-${count.index}" }
+  tags              = { Name = "shop-private-${count.index}" }
 }
 
 resource "aws_internet_gateway" "main" {
   vpc_id = aws_vpc.main.id
-  tags   = { Name = "study-igw" }
+  tags   = { Name = "shop-igw" }
 }
 
 resource "aws_route_table" "public" {
@@ -49,7 +49,7 @@ resource "aws_route_table" "public" {
     gateway_id = aws_internet_gateway.main.id
   }
 
-  tags = { Name = "study-public" }
+  tags = { Name = "shop-public" }
 }
 
 resource "aws_route_table_association" "public" {
@@ -60,13 +60,13 @@ resource "aws_route_table_association" "public" {
 
 resource "aws_eip" "nat" {
   domain = "vpc"
-  tags   = { Name = "study-nat-eip" }
+  tags   = { Name = "shop-nat-eip" }
 }
 
 resource "aws_nat_gateway" "main" {
   allocation_id = aws_eip.nat.id
   subnet_id     = aws_subnet.public[0].id
-  tags          = { Name = "study-nat" }
+  tags          = { Name = "shop-nat" }
 }
 
 resource "aws_route_table" "private" {
@@ -77,7 +77,7 @@ resource "aws_route_table" "private" {
     nat_gateway_id = aws_nat_gateway.main.id
   }
 
-  tags = { Name = "study-private" }
+  tags = { Name = "shop-private" }
 }
 
 resource "aws_route_table_association" "private" {

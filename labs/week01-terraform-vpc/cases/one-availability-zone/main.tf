@@ -13,7 +13,7 @@ provider "aws" {
 
   default_tags {
     tags = {
-      Project = "devops-study"
+      Project = "shop"
     }
   }
 }
@@ -24,7 +24,7 @@ resource "aws_vpc" "main" {
   enable_dns_hostnames = true
 
   tags = {
-    Name = "study-vpc"
+    Name = "shop-vpc"
   }
 }
 
@@ -35,7 +35,7 @@ resource "aws_subnet" "public_a" {
   map_public_ip_on_launch = true
 
   tags = {
-    Name = "study-public-a"
+    Name = "shop-public-a"
   }
 }
 
@@ -46,7 +46,7 @@ resource "aws_subnet" "public_c" {
   map_public_ip_on_launch = true
 
   tags = {
-    Name = "study-public-c"
+    Name = "shop-public-c"
   }
 }
 
@@ -56,7 +56,7 @@ resource "aws_subnet" "private_a" {
   availability_zone = "${var.region}a"
 
   tags = {
-    Name = "study-private-a"
+    Name = "shop-private-a"
   }
 }
 
@@ -66,7 +66,7 @@ resource "aws_subnet" "private_c" {
   availability_zone = "${var.region}c"
 
   tags = {
-    Name = "study-private-c"
+    Name = "shop-private-c"
   }
 }
 
@@ -74,7 +74,7 @@ resource "aws_internet_gateway" "main" {
   vpc_id = aws_vpc.main.id
 
   tags = {
-    Name = "study-igw"
+    Name = "shop-igw"
   }
 }
 
@@ -82,7 +82,7 @@ resource "aws_route_table" "public" {
   vpc_id = aws_vpc.main.id
 
   tags = {
-    Name = "study-public"
+    Name = "shop-public"
   }
 }
 
@@ -106,7 +106,7 @@ resource "aws_eip" "nat" {
   domain = "vpc"
 
   tags = {
-    Name = "study-nat-eip"
+    Name = "shop-nat-eip"
   }
 }
 
@@ -115,7 +115,7 @@ resource "aws_nat_gateway" "main" {
   subnet_id     = aws_subnet.public_a.id
 
   tags = {
-    Name = "study-nat"
+    Name = "shop-nat"
   }
 
   depends_on = [aws_internet_gateway.main]
@@ -125,7 +125,7 @@ resource "aws_route_table" "private" {
   vpc_id = aws_vpc.main.id
 
   tags = {
-    Name = "study-private"
+    Name = "shop-private"
   }
 }
 

@@ -25,14 +25,14 @@ locals {
   }
   private_subnets = { for k, v in local.public_subnets : k => { az = v.az, netnum = v.netnum + 10 } }
 
-  common_tags = { Project = "devops-study" }
+  common_tags = { Project = "shop" }
 }
 
 resource "aws_vpc" "this" {
   cidr_block           = var.vpc_cidr
   enable_dns_support   = true
   enable_dns_hostnames = true
-  tags                 = merge(local.common_tags, { Name = "study-vpc" })
+  tags                 = merge(local.common_tags, { Name = "shop-vpc" })
 }
 
 resource "aws_subnet" "public" {
@@ -41,7 +41,7 @@ resource "aws_subnet" "public" {
   cidr_block              = cidrsubnet(var.vpc_cidr, 8, each.value.netnum)
   availability_zone       = local.azs[each.value.az]
   map_public_ip_on_launch = true
-  tags                    = merge(local.common_tags, { Name = "study-public-${each.key}" })
+  tags                    = merge(local.common_tags, { Name = "shop-public-${each.key}" })
 }
 
 resource "aws_subnet" "private" {
@@ -49,17 +49,17 @@ resource "aws_subnet" "private" {
   vpc_id            = aws_vpc.this.id
   cidr_block        = cidrsubnet(var.vpc_cidr, 8, each.value.netnum)
   availability_zone = local.azs[each.value.az]
-  tags              = merge(local.common_tags, { Name = "study-private-${each.key}" })
+  tags              = merge(local.common_tags, { Name = "shop-private-${each.key}" })
 }
 
 resource "aws_internet_gateway" "this" {
   vpc_id = aws_vpc.this.id
-  tags   = merge(local.common_tags, { Name = "study-igw" })
+  tags   = merge(local.common_tags, { Name = "shop-igw" })
 }
 
 resource "aws_route_table" "public" {
   vpc_id = aws_vpc.this.id
-  tags   = merge(local.common_tags, { Name = "study-public" })
+  tags   = merge(local.common_tags, { Name = "shop-public" })
 }
 
 resource "aws_route_table_association" "public" {
@@ -71,14 +71,14 @@ resource "aws_route_table_association" "public" {
 resource "aws_eip" "nat" {
   for_each = aws_subnet.public
   domain   = "vpc"
-  tags     = merge(local.common_tags, { Name = "study-nat-eip-${each.key}" })
+  tags     = merge(local.common_tags, { Name = "shop-nat-eip-${each.key}" })
 }
 
 resource "aws_nat_gateway" "this" {
   for_each      = aws_subnet.public
   allocation_id = aws_eip.nat[each.key].id
   subnet_id     = each.value.id
-  tags          = merge(local.common_tags, { Name = "study-nat-${each.key}" })
+  tags          = merge(local.common_tags, { Name = "shop-nat-${each.key}" })
 }
 
 resource "aws_route_table" "private" {
@@ -90,7 +90,7 @@ resource "aws_route_table" "private" {
     nat_gateway_id = each.value.id
   }
 
-  tags = merge(local.common_tags, { Name = "study-private-${each.key}" })
+  tags = merge(local.common_tags, { Name = "shop-private-${each.key}" })
 }
 
 resource "aws_route_table_association" "private" {

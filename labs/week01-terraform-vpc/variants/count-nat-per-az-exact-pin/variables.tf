@@ -7,7 +7,7 @@ variable "aws_region" {
 variable "name" {
   description = "Name prefix"
   type        = string
-  default     = "study"
+  default     = "shop"
 }
 
 variable "vpc_cidr" {
@@ -32,6 +32,6 @@ variable "tags" {
   description = "Tags for every resource"
   type        = map(string)
   default = {
-    Environment = "study"
+    Environment = "prod"
   }
 }

@@ -9,7 +9,7 @@ locals {
   subnet_cidrs = cidrsubnets(local.vpc_cidr, 8, 8, 8, 8)
 
   common_tags = {
-    Project = "devops-study"
+    Project = "shop"
     Owner   = "week1"
   }
 }

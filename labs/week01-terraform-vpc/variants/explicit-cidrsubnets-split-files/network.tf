@@ -3,7 +3,7 @@ resource "aws_vpc" "main" {
   enable_dns_support   = true
   enable_dns_hostnames = true
 
-  tags = merge(local.common_tags, { Name = "study-vpc" })
+  tags = merge(local.common_tags, { Name = "shop-vpc" })
 }
 
 resource "aws_subnet" "public_a" {
@@ -12,7 +12,7 @@ resource "aws_subnet" "public_a" {
   availability_zone       = "ap-northeast-2a"
   map_public_ip_on_launch = true
 
-  tags = merge(local.common_tags, { Name = "study-public-a" })
+  tags = merge(local.common_tags, { Name = "shop-public-a" })
 }
 
 resource "aws_subnet" "public_c" {
@@ -21,7 +21,7 @@ resource "aws_subnet" "public_c" {
   availability_zone       = "ap-northeast-2c"
   map_public_ip_on_launch = true
 
-  tags = merge(local.common_tags, { Name = "study-public-c" })
+  tags = merge(local.common_tags, { Name = "shop-public-c" })
 }
 
 resource "aws_subnet" "private_a" {
@@ -29,7 +29,7 @@ resource "aws_subnet" "private_a" {
   cidr_block        = local.subnet_cidrs[2]
   availability_zone = "ap-northeast-2a"
 
-  tags = merge(local.common_tags, { Name = "study-private-a" })
+  tags = merge(local.common_tags, { Name = "shop-private-a" })
 }
 
 resource "aws_subnet" "private_c" {
@@ -37,11 +37,11 @@ resource "aws_subnet" "private_c" {
   cidr_block        = local.subnet_cidrs[3]
   availability_zone = "ap-northeast-2c"
 
-  tags = merge(local.common_tags, { Name = "study-private-c" })
+  tags = merge(local.common_tags, { Name = "shop-private-c" })
 }
 
 resource "aws_internet_gateway" "gw" {
-  tags = merge(local.common_tags, { Name = "study-igw" })
+  tags = merge(local.common_tags, { Name = "shop-igw" })
 }
 
 resource "aws_internet_gateway_attachment" "gw" {
@@ -52,14 +52,14 @@ resource "aws_internet_gateway_attachment" "gw" {
 resource "aws_eip" "nat" {
   domain = "vpc"
 
-  tags = merge(local.common_tags, { Name = "study-nat-eip" })
+  tags = merge(local.common_tags, { Name = "shop-nat-eip" })
 }
 
 resource "aws_nat_gateway" "nat" {
   allocation_id = aws_eip.nat.allocation_id
   subnet_id     = aws_subnet.public_a.id
 
-  tags = merge(local.common_tags, { Name = "study-nat" })
+  tags = merge(local.common_tags, { Name = "shop-nat" })
 
   depends_on = [aws_internet_gateway_attachment.gw]
 }

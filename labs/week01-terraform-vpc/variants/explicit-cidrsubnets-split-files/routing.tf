@@ -1,7 +1,7 @@
 # Public: default route to the internet gateway
 resource "aws_route_table" "public" {
   vpc_id = aws_vpc.main.id
-  tags   = merge(local.common_tags, { Name = "study-public-rt" })
+  tags   = merge(local.common_tags, { Name = "shop-public-rt" })
 }
 
 resource "aws_route" "public_default" {
@@ -23,7 +23,7 @@ resource "aws_route_table_association" "public_c" {
 # Private: default route to the NAT gateway
 resource "aws_route_table" "private" {
   vpc_id = aws_vpc.main.id
-  tags   = merge(local.common_tags, { Name = "study-private-rt" })
+  tags   = merge(local.common_tags, { Name = "shop-private-rt" })
 }
 
 resource "aws_route" "private_default" {

@@ -1,6 +1,6 @@
 variable "project" {
   type    = string
-  default = "devops-study"
+  default = "shop"
 }
 
 variable "region" {

@@ -27,7 +27,7 @@ resource "aws_vpc" "vpc" {
   enable_dns_hostnames = true
   enable_dns_support   = true
   tags = {
-    "Name" = "study-vpc"
+    "Name" = "shop-vpc"
   }
 }
 
@@ -38,7 +38,7 @@ resource "aws_subnet" "public" {
   availability_zone       = element(["ap-northeast-2a", "ap-northeast-2c"], count.index)
   map_public_ip_on_launch = true
   tags = {
-    "Name" = "study-public-${count.index}"
+    "Name" = "shop-public-${count.index}"
   }
 }
 
@@ -48,14 +48,14 @@ resource "aws_subnet" "private" {
   cidr_block        = cidrsubnet("10.0.0.0/16", 8, count.index + 11)
   availability_zone = element(["ap-northeast-2a", "ap-northeast-2c"], count.index)
   tags = {
-    "Name" = "study-private-${count.index}"
+    "Name" = "shop-private-${count.index}"
   }
 }
 
 resource "aws_internet_gateway" "igw" {
   vpc_id = aws_vpc.vpc.id
   tags = {
-    "Name" = "study-igw"
+    "Name" = "shop-igw"
   }
 }
 
@@ -63,7 +63,7 @@ resource "aws_eip" "nat_eip" {
   domain     = "vpc"
   depends_on = [aws_internet_gateway.igw]
   tags = {
-    "Name" = "study-nat-eip"
+    "Name" = "shop-nat-eip"
   }
 }
 
@@ -71,7 +71,7 @@ resource "aws_nat_gateway" "nat" {
   allocation_id = aws_eip.nat_eip.id
   subnet_id     = element(aws_subnet.public.*.id, 0)
   tags = {
-    "Name" = "study-nat"
+    "Name" = "shop-nat"
   }
 }
 
@@ -83,7 +83,7 @@ resource "aws_route_table" "public" {
     gateway_id = aws_internet_gateway.igw.id
   }
   tags = {
-    "Name" = "study-public-rt"
+    "Name" = "shop-public-rt"
   }
 }
 
@@ -101,7 +101,7 @@ resource "aws_default_route_table" "main" {
     nat_gateway_id = aws_nat_gateway.nat.id
   }
   tags = {
-    "Name" = "study-private-main-rt"
+    "Name" = "shop-private-main-rt"
   }
 }
 

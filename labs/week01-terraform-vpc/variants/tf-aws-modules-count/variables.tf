@@ -7,7 +7,7 @@ variable "create_vpc" {
 variable "name" {
   description = "Name to be used on all the resources as identifier"
   type        = string
-  default     = "devops-study"
+  default     = "shop"
 }
 
 variable "cidr" {
@@ -39,7 +39,7 @@ variable "tags" {
   type        = map(string)
   default = {
     Terraform   = "true"
-    Environment = "study"
+    Environment = "prod"
   }
 }
 

@@ -12,7 +12,7 @@ provider "aws" {
   region = "ap-northeast-2"
   default_tags {
     tags = {
-      Project = "devops-study"
+      Project = "shop"
     }
   }
 }
@@ -40,7 +40,7 @@ resource "aws_vpc" "this" {
   cidr_block           = var.vpc_cidr
   enable_dns_support   = true
   enable_dns_hostnames = true
-  tags                 = merge(local.tags, { Name = "study-vpc" })
+  tags                 = merge(local.tags, { Name = "shop-vpc" })
 }
 
 resource "aws_subnet" "public" {

@@ -11,7 +11,7 @@ terraform {
 provider "aws" {
   region = var.region
   default_tags {
-    tags = { Name = "devops-study" }
+    tags = { Name = "shop" }
   }
 }
 
