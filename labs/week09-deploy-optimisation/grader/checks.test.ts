@@ -85,7 +85,7 @@ describe('week 9: Kubernetes semantics', () => {
     expect(KUBERNETES_VERSION).toBe('1.36');
     const dep = YAML.parse(files('solution')['k8s/deployment.yaml']!);
     dep.spec.template.spec.containers[0].restartPolicyRules = [{ action: 'Restart', exitCodes: { operator: 'In', values: [42] } }];
-    dep.spec.template.spec.hostnameOverride = 'orders';
+    dep.spec.template.spec.hostnameOverride = 'checkout';
     expect(validateObject(dep)).toEqual([]);
   });
 });
@@ -125,10 +125,10 @@ describe('week 9: what each stage holds', () => {
     expect([...prune.live.values()].filter((f) => f.buildOnly)).toEqual([]);
     expect([...prune.shipped.values()].filter((f) => f.buildOnly).map((f) => f.deletedAt)).toEqual([13, 13, 13, 13, 13]);
     expect([...models[2]!.shipped.keys()].sort()).toEqual([
-      '/opt/orders/dist/app.js',
-      '/opt/orders/node_modules/greeting/index.js',
-      '/opt/orders/package.json',
-      '/opt/orders/vendor/greeting/index.js',
+      '/opt/checkout/dist/app.js',
+      '/opt/checkout/node_modules/greeting/index.js',
+      '/opt/checkout/package.json',
+      '/opt/checkout/vendor/greeting/index.js',
     ]);
   });
 });
@@ -378,6 +378,23 @@ describe('week 9 deploy optimisation grader', () => {
     expect(en(await pdb(f['k8s/pdb.yaml']!.replace('minAvailable: 2', 'minAvailable: 2\n  maxUnavailable: 1')), 'rollout')).toMatch(
       /spec\.minAvailable and spec\.maxUnavailable cannot both be set/,
     );
+  });
+
+  it('finds checkout among other Deployments and containers: by name, by port 8080, else by its image', async () => {
+    const f = files('solution');
+    const other =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: frontend, namespace: shop }\nspec:\n  replicas: 1\n  selector: { matchLabels: { app.kubernetes.io/name: frontend } }\n  template:\n    metadata: { labels: { app.kubernetes.io/name: frontend } }\n    spec:\n      containers:\n        - { name: frontend, image: "registry.example.com/shop/frontend:1.4.0" }\n---\n';
+    // another Deployment first: the one named checkout is graded, and it passes
+    expect(failed(await grade({ ...f, 'k8s/deployment.yaml': other + f['k8s/deployment.yaml']! }))).toEqual([]);
+    // a sidecar first and no declared port: the container whose image is checkout carries the readiness probe
+    const noPorts = f['k8s/deployment.yaml']!.replace('          ports:\n            - { name: http, containerPort: 8080 }\n', '')
+      .replace('httpGet: { path: /readyz, port: http }', 'httpGet: { path: /readyz, port: 8080 }')
+      .replace('      containers:\n', '      containers:\n        - { name: log-shipper, image: "registry.example.com/log-shipper:1.4.0" }\n');
+    expect(noPorts).not.toContain('containerPort');
+    expect(en(await grade({ ...f, 'k8s/deployment.yaml': noPorts }), 'rollout')).not.toMatch(/readiness/i);
+    // ... and when that image is someone else's, the first container (the sidecar, without a probe) is read
+    const renamed = noPorts.replace('registry.example.com/shop/checkout:1.4.1', 'registry.example.com/shop/payments:1.4.1');
+    expect(en(await grade({ ...f, 'k8s/deployment.yaml': renamed }), 'rollout')).toMatch(/readiness/i);
   });
 
   it('is not gradable without its files, or with YAML that does not parse', async () => {

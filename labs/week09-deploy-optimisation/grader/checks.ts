@@ -345,13 +345,13 @@ async function checkAnswers(build: BuildInfo, probe: Probe | null, run: RunInfo 
   return partial('answers', 1, [{ ok: !('error' in r) && r.status === 200, message }]);
 }
 
-/** The container that serves the app: the one with containerPort 8080, else one whose image is orders-api, else the first. */
+/** The container that serves the app: the one with containerPort 8080, else one whose image is the shop's checkout, else the first. */
 function appContainers(containers: Json[]): number[] {
   const withPort = containers
     .map((c, i) => ({ c, i }))
     .filter(({ c }) => Array.isArray(get(c, ['ports'])) && (get(c, ['ports']) as Json[]).some((p) => get(p, ['containerPort']) === PORT));
   if (withPort.length) return withPort.map((x) => x.i);
-  const byImage = containers.map((c, i) => ({ c, i })).filter(({ c }) => /orders-api/.test(String(get(c, ['image']) ?? '')));
+  const byImage = containers.map((c, i) => ({ c, i })).filter(({ c }) => /checkout/.test(String(get(c, ['image']) ?? '')));
   if (byImage.length) return byImage.map((x) => x.i);
   return containers.length ? [0] : [];
 }
@@ -360,7 +360,7 @@ function rollout(sub: Submission): CheckVerdict {
   const docs: YamlDoc[] = [...parseYamlFile(sub, 'k8s/deployment.yaml'), ...parseYamlFile(sub, 'k8s/pdb.yaml')];
   const at = (d: YamlDoc, p: (string | number)[]) => `${d.file}:${d.line(p)}`;
   const deps = docs.filter((d) => isObj(d.value) && d.value.kind === 'Deployment');
-  const dep = deps.find((d) => get(d.value, ['metadata', 'name']) === 'orders-api') ?? deps[0];
+  const dep = deps.find((d) => get(d.value, ['metadata', 'name']) === 'checkout') ?? deps[0];
   if (!dep)
     return { id: 'rollout', points: 0, passed: false, message: msg('k8s/deployment.yaml에 Deployment가 없습니다.', 'k8s/deployment.yaml has no Deployment.') };
   const v = dep.value;
@@ -453,15 +453,15 @@ function rollout(sub: Submission): CheckVerdict {
       } else if (String(probePath).split('?')[0] !== '/readyz' || portNumber !== PORT || scheme !== 'HTTP') {
         podProblems.push({
           path: [...base, 'readinessProbe'],
-          ko: `readinessProbe가 ${String(scheme).toLowerCase()}://…:${String(portNumber ?? get(http, ['port']))}${String(probePath)}를 확인합니다. orders-api의 준비 상태는 ${PORT}번 포트의 HTTP /readyz입니다(/healthz는 워밍업 중에도, 종료 중에도 200을 돌려줍니다)`,
-          en: `the readinessProbe checks ${String(scheme).toLowerCase()}://…:${String(portNumber ?? get(http, ['port']))}${String(probePath)}; orders-api reports readiness over HTTP on /readyz, port ${PORT} (/healthz answers 200 while warming up and while shutting down)`,
+          ko: `readinessProbe가 ${String(scheme).toLowerCase()}://…:${String(portNumber ?? get(http, ['port']))}${String(probePath)}를 확인합니다. checkout의 준비 상태는 ${PORT}번 포트의 HTTP /readyz입니다(/healthz는 워밍업 중에도, 종료 중에도 200을 돌려줍니다)`,
+          en: `the readinessProbe checks ${String(scheme).toLowerCase()}://…:${String(portNumber ?? get(http, ['port']))}${String(probePath)}; checkout reports readiness over HTTP on /readyz, port ${PORT} (/healthz answers 200 while warming up and while shutting down)`,
         });
       }
     } else if (!(Array.isArray(cmd) && /\/readyz\b/.test(cmd.map(String).join(' ')))) {
       podProblems.push({
         path: [...base, 'readinessProbe'],
-        ko: `readinessProbe가 orders-api의 준비 상태 엔드포인트(${PORT}번 포트의 /readyz)를 묻지 않습니다`,
-        en: `the readinessProbe does not ask orders-api's readiness endpoint (/readyz on port ${PORT})`,
+        ko: `readinessProbe가 checkout의 준비 상태 엔드포인트(${PORT}번 포트의 /readyz)를 묻지 않습니다`,
+        en: `the readinessProbe does not ask checkout's readiness endpoint (/readyz on port ${PORT})`,
       });
     }
     const wait = preStopSeconds(c);

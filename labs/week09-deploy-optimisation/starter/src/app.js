@@ -15,7 +15,7 @@ const server = http.createServer((req, res) => {
     return res.end('{"status":"ok"}');
   }
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(greet('orders-api') + '\n');
+  res.end(greet('checkout') + '\n');
 });
 server.listen(port, '0.0.0.0', () => {
   console.log(`listening on ${port}`);
