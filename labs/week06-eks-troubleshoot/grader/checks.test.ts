@@ -36,6 +36,8 @@ const ko = (v: GraderVerdict, id: string) => {
   const m = v.checks.find((c) => c.id === id)?.message;
   return typeof m === 'string' ? m : (m?.ko ?? '');
 };
+// The last line of checkout's statement in the solution, where a test adds a Condition or another statement.
+const RESOURCE = '            Resource: "arn:aws:s3:::shop-product-images/*"\n';
 function edit(from: string, to: string, text = CLUSTER): string {
   expect(text.split(from).length - 1, `"${from}" occurs once`).toBe(1);
   return text.replace(from, to);
@@ -139,6 +141,24 @@ describe('equivalent repairs pass', () => {
     ],
     ['s3:Get* on the bucket objects', edit('            Action: ["s3:GetObject"]', '            Action: ["s3:Get*"]')],
     [
+      'the Allow only over HTTPS (aws:SecureTransport, which the SDK always meets)',
+      edit(RESOURCE, `${RESOURCE}            Condition:\n              Bool:\n                aws:SecureTransport: "true"\n`),
+    ],
+    [
+      'a Deny of plain-HTTP requests next to the Allow',
+      edit(
+        RESOURCE,
+        `${RESOURCE}          - Effect: Deny\n            Action: "s3:*"\n            Resource: ["arn:aws:s3:::shop-product-images", "arn:aws:s3:::shop-product-images/*"]\n            Condition: { Bool: { aws:SecureTransport: false } }\n`,
+      ),
+    ],
+    [
+      "the Allow limited to Pod Identity's session tags for shop/checkout",
+      edit(
+        RESOURCE,
+        `${RESOURCE}            Condition:\n              StringEquals:\n                aws:PrincipalTag/kubernetes-namespace: shop\n                aws:PrincipalTag/eks-cluster-name: [shop, shop-dr]\n              StringLike:\n                aws:PrincipalTag/kubernetes-service-account: "check*"\n`,
+      ),
+    ],
+    [
       'subnet ids without spaces, one per line in a block scalar',
       CLUSTER,
       edit(
@@ -214,6 +234,48 @@ describe('wrong repairs fail the check they break, and say why', () => {
       SERVICE,
       ['pod-identity'],
       /does not allow s3:GetObject on arn:aws:s3:::shop-product-images\/banner\.png/,
+    ],
+    [
+      'the Allow only through a VPC endpoint the VPC does not have',
+      edit(RESOURCE, `${RESOURCE}            Condition:\n              StringEquals:\n                aws:SourceVpce: vpce-0a1b2c3d4e5f60718\n`),
+      SERVICE,
+      ['pod-identity'],
+      /has a Condition this request does not meet, or one that cannot be confirmed/,
+    ],
+    [
+      'the Allow only over plain HTTP',
+      edit(RESOURCE, `${RESOURCE}            Condition:\n              Bool:\n                aws:SecureTransport: false\n`),
+      SERVICE,
+      ['pod-identity'],
+      /does not allow s3:GetObject.*aws:SecureTransport/,
+    ],
+    [
+      'session-tag conditions with the session tags turned off',
+      edit(
+        RESOURCE,
+        `${RESOURCE}            Condition:\n              StringEquals:\n                aws:PrincipalTag/kubernetes-namespace: shop\n`,
+        edit('      serviceAccountName: checkout\n', '      serviceAccountName: checkout\n      disableSessionTags: true\n'),
+      ),
+      SERVICE,
+      ['pod-identity'],
+      /does not allow s3:GetObject/,
+    ],
+    [
+      'session-tag conditions for another namespace',
+      edit(RESOURCE, `${RESOURCE}            Condition:\n              StringEquals:\n                aws:PrincipalTag/kubernetes-namespace: shop-staging\n`),
+      SERVICE,
+      ['pod-identity'],
+      /does not allow s3:GetObject/,
+    ],
+    [
+      'a Deny of the bucket unless through a VPC endpoint the VPC does not have',
+      edit(
+        RESOURCE,
+        `${RESOURCE}          - Effect: Deny\n            Action: "s3:*"\n            Resource: "*"\n            Condition: { StringNotEquals: { aws:SourceVpce: vpce-0a1b2c3d4e5f60718 } }\n`,
+      ),
+      SERVICE,
+      ['pod-identity'],
+      /does not allow s3:GetObject/,
     ],
     [
       's3:* on every resource',

@@ -30,7 +30,7 @@ import { actionMatches, broadManagedPolicy, judgePolicyDocument } from '../../..
 import { labelsAt, objectsOf, type K8sObject } from '../../../grader-kit/k8s-objects';
 import { validateObject } from '../../../grader-kit/k8s-schema';
 import { get, isObj, parseYamlFile, type Json, type Obj, type PathPart } from '../../../grader-kit/yamldocs';
-import { ACCESS_POLICY, CHECKOUT, CLUSTER, LINUX_FAMILIES, REGION, ROLES, SUBNETS, subnetById, subnetByName, VPC_ID, type Subnet } from './aws';
+import { ACCESS_POLICY, ACCOUNT, CHECKOUT, CLUSTER, LINUX_FAMILIES, REGION, ROLES, SUBNETS, subnetById, subnetByName, VPC_ID, type Subnet } from './aws';
 
 export const CLUSTER_FILE = 'cluster.yaml';
 export const SERVICE_FILE = 'k8s/frontend-service.yaml';
@@ -297,20 +297,99 @@ function checkNodes(md: Model): [CheckVerdict, CheckVerdict] {
 // ---------------------------------------------------------------------------------------------------------------
 // pod-identity: checkout's pods get a role that may read the bucket's objects, and only what they need.
 
-/** Whether a policy document allows s3:GetObject on the product image (an Allow that matches and no Deny that does). */
-function allowsGetObject(doc: Json): boolean {
-  if (!isObj(doc)) return false;
+/**
+ * What is known of checkout's request (condition keys in lowercase): the AWS SDK calls S3 over HTTPS, in this account,
+ * and a Pod Identity session carries EKS's session tags unless the association turns them off. IRSA sessions carry
+ * no such tags.
+ */
+export type RequestContext = Record<string, string>;
+export function checkoutContext(via: 'pod-identity' | 'irsa', sessionTags = true): RequestContext {
+  const ctx: RequestContext = { 'aws:securetransport': 'true', 'aws:principalaccount': ACCOUNT };
+  if (via === 'pod-identity' && sessionTags) {
+    const tags: Record<string, string> = {
+      'eks-cluster-arn': `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`,
+      'eks-cluster-name': CLUSTER,
+      'kubernetes-namespace': CHECKOUT.namespace,
+      'kubernetes-service-account': CHECKOUT.serviceAccount,
+    };
+    for (const [k, v] of Object.entries(tags)) ctx[`aws:principaltag/${k}`] = v;
+  }
+  return ctx;
+}
+
+const wildcard = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(value);
+const CONDITION_TESTS: Record<string, (want: string, have: string) => boolean> = {
+  Bool: (w, h) => w.toLowerCase() === h.toLowerCase(),
+  StringEquals: (w, h) => w === h,
+  StringEqualsIgnoreCase: (w, h) => w.toLowerCase() === h.toLowerCase(),
+  StringLike: (w, h) => wildcard(w, h),
+  ArnEquals: (w, h) => w === h,
+  ArnLike: (w, h) => wildcard(w, h),
+};
+
+/**
+ * Whether a statement's Condition holds for checkout's request: true or false when every key it tests is known
+ * (operators Bool, String*, Arn*, their Not forms and IfExists, and Null), null when it tests anything else.
+ */
+export function conditionHolds(cond: Json | undefined, ctx: RequestContext): boolean | null {
+  if (cond === undefined) return true;
+  if (!isObj(cond)) return null;
+  let unknown = false;
+  for (const [op, block] of Object.entries(cond)) {
+    if (!isObj(block)) return null;
+    const base = op.replace(/IfExists$/, '');
+    const negated = /^(String|Arn)Not/.test(base);
+    const test = base === 'Null' ? null : CONDITION_TESTS[base.replace(/^(String|Arn)Not/, '$1')];
+    if (base !== 'Null' && !test) return null;
+    for (const [key, raw] of Object.entries(block)) {
+      const wants = (Array.isArray(raw) ? raw : [raw]).filter((v) => ['string', 'boolean', 'number'].includes(typeof v)).map(String);
+      const have = ctx[key.toLowerCase()];
+      if (have === undefined || wants.length === 0) {
+        unknown = true;
+        continue;
+      }
+      const ok =
+        base === 'Null' ? wants.some((w) => w.toLowerCase() === 'false') : negated ? !wants.some((w) => test!(w, have)) : wants.some((w) => test!(w, have));
+      if (!ok) return false;
+    }
+  }
+  return unknown ? null : true;
+}
+
+/**
+ * What a policy document does to s3:GetObject on the product image for checkout's request: allowed by an Allow that
+ * matches and whose condition is known to hold, with no Deny that matches unless its condition is known not to hold;
+ * conditional when the only matching Allow has a Condition not known to hold; denied otherwise.
+ */
+function getObjectVerdict(doc: Json, ctx: RequestContext): 'allowed' | 'conditional' | 'denied' {
+  if (!isObj(doc)) return 'denied';
   const sts = Array.isArray(doc.Statement) ? doc.Statement : isObj(doc.Statement) ? [doc.Statement] : [];
   const list = (v: Json | undefined) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   const hit = (s: Obj) => list(s.Action).some((a) => actionMatches(a, 's3:GetObject')) && list(s.Resource).some((r) => actionMatches(r, CHECKOUT.object));
   const matches = sts.filter(isObj);
-  return matches.some((s) => s.Effect === 'Allow' && s.Condition === undefined && hit(s)) && !matches.some((s) => s.Effect === 'Deny' && hit(s));
+  if (matches.some((s) => s.Effect === 'Deny' && hit(s) && conditionHolds(s.Condition, ctx) !== false)) return 'denied';
+  if (matches.some((s) => s.Effect === 'Allow' && hit(s) && conditionHolds(s.Condition, ctx) === true)) return 'allowed';
+  return matches.some((s) => s.Effect === 'Allow' && hit(s)) ? 'conditional' : 'denied';
 }
 
 /** What a set of grants lets checkout do: read the object (or unknown: a customer-managed policy or a role), and what is too broad. */
-function judgeGrants(base: PathPart[], spec: Obj, arnsField: string, inlineField: string, roleField: string): { reads: boolean; broad: Finding[] } {
+function judgeGrants(
+  base: PathPart[],
+  spec: Obj,
+  arnsField: string,
+  inlineField: string,
+  roleField: string,
+  ctx?: RequestContext,
+): { reads: boolean; conditional: boolean; broad: Finding[] } {
   const broad: Finding[] = [];
   let reads = false;
+  let conditional = false;
   if (typeof spec[roleField] === 'string') reads = true; // an existing role: its policies are not in the file
   const arns = Array.isArray(spec[arnsField]) ? (spec[arnsField] as Json[]) : [];
   arns.forEach((a, i) => {
@@ -328,9 +407,11 @@ function judgeGrants(base: PathPart[], spec: Obj, arnsField: string, inlineField
   });
   if (spec[inlineField] !== undefined) {
     for (const p of judgePolicyDocument(spec[inlineField]!, [...base, inlineField])) broad.push(F(p.path, p.en, p.ko));
-    if (allowsGetObject(spec[inlineField]!)) reads = true;
+    const verdict = getObjectVerdict(spec[inlineField]!, ctx ?? checkoutContext('irsa'));
+    if (verdict === 'allowed') reads = true;
+    if (verdict === 'conditional') conditional = true;
   }
-  return { reads, broad };
+  return { reads, conditional, broad };
 }
 
 function checkPodIdentity(md: Model): CheckVerdict {
@@ -344,7 +425,7 @@ function checkPodIdentity(md: Model): CheckVerdict {
   const addons = Array.isArray(c.get(['addons'])) ? (c.get(['addons']) as Json[]) : [];
   const agent = addons.some((a) => isObj(a) && a.name === 'eks-pod-identity-agent') || c.get(['autoModeConfig', 'enabled']) === true;
   const who = `${CHECKOUT.namespace}/${CHECKOUT.serviceAccount}`;
-  let found: { reads: boolean; broad: Finding[]; path: PathPart[] } | null = null;
+  let found: { reads: boolean; conditional: boolean; broad: Finding[]; path: PathPart[] } | null = null;
   const misses: Finding[] = [];
   pias.forEach((p, i) => {
     if (!isObj(p)) return;
@@ -360,7 +441,8 @@ function checkPodIdentity(md: Model): CheckVerdict {
             'Pod Identity 연결에는 파드에 자격 증명을 건네는 eks-pod-identity-agent 애드온이 있어야 합니다',
           ),
         );
-      found = { ...judgeGrants(base, p, 'permissionPolicyARNs', 'permissionPolicy', 'roleARN'), path: base };
+      const ctx = checkoutContext('pod-identity', p.disableSessionTags !== true);
+      found = { ...judgeGrants(base, p, 'permissionPolicyARNs', 'permissionPolicy', 'roleARN', ctx), path: base };
     } else if (sa === CHECKOUT.serviceAccount || ns === CHECKOUT.namespace || (typeof sa === 'string' && /checkout/.test(sa))) {
       misses.push(
         F(
@@ -381,7 +463,7 @@ function checkPodIdentity(md: Model): CheckVerdict {
         identity.push(
           F(['iam'], "IRSA needs the cluster's OIDC provider: iam.withOIDC: true", 'IRSA에는 클러스터의 OIDC 공급자가 필요합니다: iam.withOIDC: true'),
         );
-      found ??= { ...judgeGrants(base, s, 'attachPolicyARNs', 'attachPolicy', 'attachRoleARN'), path: base };
+      found ??= { ...judgeGrants(base, s, 'attachPolicyARNs', 'attachPolicy', 'attachRoleARN', checkoutContext('irsa')), path: base };
     } else if (name === CHECKOUT.serviceAccount) {
       misses.push(
         F(
@@ -403,14 +485,22 @@ function checkPodIdentity(md: Model): CheckVerdict {
         ),
       );
   } else {
-    const f = found as { reads: boolean; broad: Finding[]; path: PathPart[] };
+    const f = found as { reads: boolean; conditional: boolean; broad: Finding[]; path: PathPart[] };
     grants.push(...f.broad);
     if (!f.reads)
       grants.push(
         F(
           f.path,
-          `the role for ${who} does not allow s3:GetObject on ${CHECKOUT.object} (AccessDenied ... is not authorized to perform: s3:GetObject)`,
-          `${who}의 역할이 ${CHECKOUT.object}에 대한 s3:GetObject를 허용하지 않습니다(AccessDenied ... is not authorized to perform: s3:GetObject)`,
+          `the role for ${who} does not allow s3:GetObject on ${CHECKOUT.object} (AccessDenied ... is not authorized to perform: s3:GetObject)${
+            f.conditional
+              ? ". The Allow that would grant it has a Condition this request does not meet, or one that cannot be confirmed for it: what is known of checkout's request is HTTPS (aws:SecureTransport), the account (aws:PrincipalAccount) and, with Pod Identity, EKS's session tags (aws:PrincipalTag/kubernetes-namespace and the others)"
+              : ''
+          }`,
+          `${who}의 역할이 ${CHECKOUT.object}에 대한 s3:GetObject를 허용하지 않습니다(AccessDenied ... is not authorized to perform: s3:GetObject)${
+            f.conditional
+              ? '. 이를 허용할 Allow에 이 요청이 맞지 않거나 맞는지 확인할 수 없는 Condition이 있습니다. checkout의 요청에 대해 알 수 있는 것은 HTTPS(aws:SecureTransport), 계정(aws:PrincipalAccount), 그리고 Pod Identity라면 EKS의 세션 태그(aws:PrincipalTag/kubernetes-namespace 등)입니다'
+              : ''
+          }`,
         ),
       );
   }
@@ -421,7 +511,7 @@ function checkPodIdentity(md: Model): CheckVerdict {
     const r = judgeGrants([...grp.base, 'iam'], iam, 'attachPolicyARNs', 'attachPolicy', 'instanceRoleARN');
     const s3 =
       (Array.isArray(iam.attachPolicyARNs) ? iam.attachPolicyARNs : []).some((a) => typeof a === 'string' && /AmazonS3/.test(a)) ||
-      (iam.attachPolicy !== undefined && allowsGetObject(iam.attachPolicy));
+      (iam.attachPolicy !== undefined && getObjectVerdict(iam.attachPolicy, checkoutContext('irsa')) !== 'denied'); // a Condition does not make it safe
     if (s3 || r.broad.length)
       grants.push(
         F(
