@@ -57,7 +57,8 @@ function fakeBuild(dockerfile: string): BuildInfo {
   return { ok: true, steps, rebuildSteps };
 }
 const healthy: Probe = {
-  get: async (p) => (p === '/healthz' ? { status: 200, body: '{"status":"ok","uptime":1}' } : { status: 200, body: 'hello from hello-server\n' }),
+  get: async (p) =>
+    p === '/healthz' ? { status: 200, body: '{"status":"ok","uptime":1}' } : { status: 200, body: "hello from checkout, the shop's service\n" },
 };
 const grade = (f: Record<string, string>, probe: Probe | null = healthy, build?: BuildInfo) => gradeWith(sub(f), build ?? fakeBuild(f.Dockerfile!), probe);
 
@@ -203,9 +204,9 @@ describe('week 2: the compose file as Docker Compose reads it', () => {
 
   it('validates against the current Compose Specification: top-level name, develop, models, published as a string', () => {
     const current = {
-      name: 'hello',
+      name: 'shop',
       services: {
-        web: {
+        checkout: {
           build: { context: '.' },
           ports: [{ target: 8080, published: '8080', app_protocol: 'http' }],
           develop: { watch: [{ action: 'sync', path: '.', target: '/app' }] },
@@ -216,7 +217,9 @@ describe('week 2: the compose file as Docker Compose reads it', () => {
       models: { llm: { model: 'ai/smollm2' } },
     };
     expect(validateCompose(current)).toEqual([]);
-    expect(validateCompose({ services: { web: { build: '.', prots: ['8080:8080'] } } })[0]).toMatchObject({ path: ['services', 'web', 'prots'] });
+    expect(validateCompose({ services: { checkout: { build: '.', prots: ['8080:8080'] } } })[0]).toMatchObject({
+      path: ['services', 'checkout', 'prots'],
+    });
   });
 });
 
@@ -266,8 +269,17 @@ describe('week 2 Docker server grader', () => {
     const f = files('solution');
     const down: Probe = { get: async () => ({ error: 'connection refused' }) };
     expect(failed(await grade(f, down))).toEqual(['answers']);
-    const sick: Probe = { get: async (p) => (p === '/healthz' ? { status: 500, body: 'x' } : { status: 200, body: 'hello from hello-server' }) };
+    const sick: Probe = {
+      get: async (p) => (p === '/healthz' ? { status: 500, body: 'x' } : { status: 200, body: "hello from checkout, the shop's service" }),
+    };
     expect(en(await grade(f, sick), 'answers')).toContain('/healthz');
+    // GET / must be the checkout service's greeting (or, from an earlier server.js, hello-server's); anything else is not.
+    const saying = (body: string): Probe => ({ get: async (p) => (p === '/healthz' ? { status: 200, body: '{"status":"ok"}' } : { status: 200, body }) });
+    expect(failed(await grade(f, saying('안녕하세요, 쇼핑몰의 checkout 서비스입니다\n')))).toEqual([]);
+    expect(failed(await grade(f, saying('hello from hello-server\n')))).toEqual([]);
+    const other = await grade(f, saying('<h1>Welcome to nginx!</h1>'));
+    expect(failed(other)).toEqual(['answers']);
+    expect(en(other, 'answers')).toMatch(/HTTP 200, but not the checkout service's greeting: "<h1>Welcome to nginx!<\/h1>"/);
     const notStarted = await gradeWith(sub(f), fakeBuild(f.Dockerfile!), down, {
       started: false,
       error: 'unable to find user app: no matching entries in passwd file',
@@ -332,16 +344,16 @@ describe('week 2 Docker server grader', () => {
     const compose = (text: string) => grade({ ...f, 'compose.yaml': text });
     const typo = await compose(f['compose.yaml']!.replace('    ports:', '    prots:'));
     expect(en(typo, 'compose')).toMatch(
-      /compose\.yaml:\d+: not valid against the Compose Specification; docker compose config refuses it: services\.web must NOT have additional properties \(prots\)/,
+      /compose\.yaml:\d+: not valid against the Compose Specification; docker compose config refuses it: services\.checkout must NOT have additional properties \(prots\)/,
     );
-    expect(failed(await compose('services:\n  web:\n    build: .\n    ports: ["${WEB_PORT:-8080}:8080"]\n    restart: always\n'))).toEqual([]);
-    expect(en(await compose('services:\n  web:\n    build: .\n    ports: ["8080:3000"]\n    restart: always\n'), 'compose')).toMatch(
-      /compose\.yaml:4: service web does not publish the container's port 8080\/tcp \(it publishes host→container 8080→3000\/tcp\)/,
+    expect(failed(await compose('services:\n  checkout:\n    build: .\n    ports: ["${CHECKOUT_PORT:-8080}:8080"]\n    restart: always\n'))).toEqual([]);
+    expect(en(await compose('services:\n  checkout:\n    build: .\n    ports: ["8080:3000"]\n    restart: always\n'), 'compose')).toMatch(
+      /compose\.yaml:4: service checkout does not publish the container's port 8080\/tcp \(it publishes host→container 8080→3000\/tcp\)/,
     );
-    expect(en(await compose('services:\n  web:\n    build: ./other\n    ports: ["8080:8080"]\n    restart: always\n'), 'compose')).toMatch(
-      /service web builds from \.\/other; no service builds its image from this folder/,
+    expect(en(await compose('services:\n  checkout:\n    build: ./other\n    ports: ["8080:8080"]\n    restart: always\n'), 'compose')).toMatch(
+      /service checkout builds from \.\/other; no service builds its image from this folder/,
     );
-    expect(en(await compose('services:\n  web:\n    build: .\n    ports: ["8080:8080"]\n    restart: sometimes\n'), 'compose')).toMatch(
+    expect(en(await compose('services:\n  checkout:\n    build: .\n    ports: ["8080:8080"]\n    restart: sometimes\n'), 'compose')).toMatch(
       /compose\.yaml:5: "sometimes" is not a restart policy Docker knows/,
     );
     expect(en(await grade(files('cases/restart-on-failure')), 'compose')).toMatch(
@@ -350,7 +362,7 @@ describe('week 2 Docker server grader', () => {
     expect(
       en(
         await compose(
-          'services:\n  web:\n    build: .\n    ports: ["8080:8080"]\n    restart: always\n    deploy:\n      restart_policy:\n        delay: 5s\n',
+          'services:\n  checkout:\n    build: .\n    ports: ["8080:8080"]\n    restart: always\n    deploy:\n      restart_policy:\n        delay: 5s\n',
         ),
         'compose',
       ),

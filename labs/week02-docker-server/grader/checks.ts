@@ -1,6 +1,6 @@
 /**
- * Week 2: a Dockerfile for a small web server, really built (by the engine, with no network) and run as the subject;
- * plus a compose file. Every check judges the image the Dockerfile makes, read with Docker's own semantics
+ * Week 2: a Dockerfile for the shop's checkout service (a small Node.js web server), really built (by the engine, with
+ * no network) and run as the subject; plus a compose file. Every check judges the image the Dockerfile makes, read with Docker's own semantics
  * (grader-kit/dockerfile.ts: ARG scopes, stages, inheritance through `FROM <stage>`; the engine's inspect of the
  * built image when it reports one): the images the build reads are pinned, the image's user is not root, its
  * HEALTHCHECK asks the health endpoint, the running container answers and declares its port, the dependency install
@@ -35,6 +35,8 @@ export { pinning };
 export type { BuildInfo, RunInfo };
 
 export const PORT = 8080;
+/** GET / of server.js answers the checkout service's greeting; the server of this lab's first edition said hello-server. */
+export const GREETING = /checkout|hello-server/;
 
 export interface Probe {
   get(path: string): Promise<{ status: number; body: string } | { error: string }>;
@@ -283,12 +285,12 @@ async function checkAnswers(df: ParsedDockerfile, build: BuildInfo, probe: Probe
         );
   return partial('answers', 3, [
     {
-      ok: !('error' in root) && root.status === 200 && /hello-server/.test(root.body),
+      ok: !('error' in root) && root.status === 200 && GREETING.test(root.body),
       message:
         !('error' in root) && root.status === 200
           ? msg(
-              `컨테이너의 ${PORT}번 포트에 GET /를 보냈더니 HTTP 200이지만 hello-server의 인사말이 아닙니다: ${JSON.stringify(root.body.slice(0, 80))}. server.js를 바꾸지 말고 그대로 실행하세요.`,
-              `GET / on the container's port ${PORT}: HTTP 200, but not hello-server's greeting: ${JSON.stringify(root.body.slice(0, 80))}. Run server.js as it is.`,
+              `컨테이너의 ${PORT}번 포트에 GET /를 보냈더니 HTTP 200이지만 checkout 서비스의 인사말이 아닙니다: ${JSON.stringify(root.body.slice(0, 80))}. server.js를 바꾸지 말고 그대로 실행하세요.`,
+              `GET / on the container's port ${PORT}: HTTP 200, but not the checkout service's greeting: ${JSON.stringify(root.body.slice(0, 80))}. Run server.js as it is.`,
             )
           : msg(
               `컨테이너의 ${PORT}번 포트에 GET /를 보냈더니 ${show(root)}.${startErr !== undefined ? ` Docker가 컨테이너를 시작하지 못했습니다: ${startErr}.` : exited ? ' 컨테이너가 응답하기 전에 끝났습니다. 시작하다 죽은 것입니다(없는 라이브러리나 모듈, 시작 시 오류). docker run으로 직접 실행해 오류를 읽어 보세요.' : ''}`,
