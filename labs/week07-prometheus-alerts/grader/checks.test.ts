@@ -180,13 +180,13 @@ describe('promtool output', () => {
     const rf = loadRuleFile(load('cases/broken-template'));
     const lines = promtoolLines(
       rf,
-      'Checking alerts.yml\n  FAILED:\nalerts.yml: group "api-alerts", rule 2, "HighErrorRate": annotation "description": template: x\n',
+      'Checking alerts.yml\n  FAILED:\nalerts.yml: group "shop-alerts", rule 2, "HighErrorRate": annotation "description": template: x\n',
     );
     const line =
       solution()
         .split('\n')
         .findIndex((l) => l.includes('- alert: HighErrorRate')) + 1;
-    expect(lines).toEqual([`alerts.yml: group "api-alerts", rule 2, "HighErrorRate": annotation "description": template: x (alerts.yml:${line})`]);
+    expect(lines).toEqual([`alerts.yml: group "shop-alerts", rule 2, "HighErrorRate": annotation "description": template: x (alerts.yml:${line})`]);
   });
 });
 
@@ -206,7 +206,7 @@ describe('PromQL analysis', () => {
     expect(isCounter('job:http_requests_total:rate5m')).toBe(false);
   });
   it('reads ranges, aggregations and quantiles', () => {
-    const p = parsePromQL('histogram_quantile((0.99), sum by (job, le) (rate(x_bucket{job="api"}[300s] offset 1m)))');
+    const p = parsePromQL('histogram_quantile((0.99), sum by (job, le) (rate(x_bucket{job="shop"}[300s] offset 1m)))');
     expect(p.selectors[0]).toMatchObject({
       name: 'x_bucket',
       fn: 'rate',
@@ -214,7 +214,7 @@ describe('PromQL analysis', () => {
       quantiles: [0.99],
       aggs: [{ op: 'sum', by: ['job', 'le'], without: null }],
     });
-    expect(p.selectors[0]!.matchers).toEqual([{ label: 'job', op: '=', value: 'api' }]);
+    expect(p.selectors[0]!.matchers).toEqual([{ label: 'job', op: '=', value: 'shop' }]);
   });
   it('tells which code matchers select the 5xx', () => {
     const ok = ['5..', '5.*', '5[0-9]{2}', '5\\d\\d', '50[0-9]|5[1-9][0-9]'];
@@ -327,7 +327,7 @@ describe('week07 grader', () => {
     'accepts current Prometheus 3 rule syntax: group labels (a group severity counts), query_offset, keep_firing_for, quoted UTF-8 names',
     async () => {
       const text = fs.readFileSync(path.join(LAB, 'variants', 'prometheus3-group-labels', 'alerts.yml'), 'utf8');
-      for (const feature of ['query_offset:', 'keep_firing_for:', '    labels:\n      severity:', '{"up", job="api"}', '"code"=~'])
+      for (const feature of ['query_offset:', 'keep_firing_for:', '    labels:\n      severity:', '{"up", job="shop"}', '"code"=~'])
         expect(text).toContain(feature);
       const v = await grade(sub({ 'alerts.yml': text }), config);
       expect(check(v, 'promtool-check').passed).toBe(true);
@@ -369,7 +369,7 @@ describe('week07 grader', () => {
     async () => {
       const v = await grade(load('cases/unclosed-paren'), config);
       expect(en(check(v, 'promtool-check').message)).toMatch(
-        /alerts\.yml: 22:15: group "api-alerts", rule 2, "HighErrorRate": could not parse expression: .*unclosed left parenthesis/,
+        /alerts\.yml: 22:15: group "shop-alerts", rule 2, "HighErrorRate": could not parse expression: .*unclosed left parenthesis/,
       );
       expect(en(check(v, 'promql').message)).toMatch(/^alerts\.yml:26:\d+: PromQL syntax error in alert HighErrorRate/);
       expect(en(check(v, 'fires').message)).toMatch(/did not run/);
@@ -410,7 +410,7 @@ describe('week07 grader', () => {
   it(
     'an always-firing alert passes the incidents but not the healthy data',
     async () => {
-      const text = solution().replace('expr: up{job="api"} == 0', 'expr: up{job="api"} >= 0');
+      const text = solution().replace('expr: up{job="shop"} == 0', 'expr: up{job="shop"} >= 0');
       const v = await grade(sub({ 'alerts.yml': text }), config);
       expect(failed(v)).toEqual(['quiet']);
       expect(check(v, 'quiet').points).toBe(2);
@@ -422,8 +422,8 @@ describe('week07 grader', () => {
     'a recording rule may not write ALERTS',
     async () => {
       const text = solution().replace(
-        '  - name: api-alerts\n',
-        '  - name: spoof\n    rules:\n      - record: ALERTS\n        expr: vector(1)\n        labels:\n          alertname: HighErrorRate\n          alertstate: firing\n  - name: api-alerts\n',
+        '  - name: shop-alerts\n',
+        '  - name: spoof\n    rules:\n      - record: ALERTS\n        expr: vector(1)\n        labels:\n          alertname: HighErrorRate\n          alertstate: firing\n  - name: shop-alerts\n',
       );
       const v = await grade(sub({ 'alerts.yml': text }), config);
       expect(failed(v)).toEqual(['fires', 'quiet']);
@@ -481,7 +481,7 @@ describe('submissions that cannot be graded', () => {
     expect((await notGradable(sub({ 'alerts.yml': 'groups:\n  - name: a\0\n' }), cfg)).en).toMatch(/line 2 contains a NUL/);
   });
   it('invalid YAML, with the line', async () => {
-    const msg = await notGradable(sub({ 'alerts.yml': 'groups:\n  - name: api\n    rules:\n      - alert: X\n        expr: "up == 0\n' }), cfg);
+    const msg = await notGradable(sub({ 'alerts.yml': 'groups:\n  - name: shop\n    rules:\n      - alert: X\n        expr: "up == 0\n' }), cfg);
     expect(msg.en).toMatch(/^alerts\.yml:\d+: not valid YAML/);
     expect(msg.ko).toMatch(/alerts\.yml:\d+/);
     expect((await notGradable(sub({ 'alerts.yml': 'groups:\n  - name: a\n    name: b\n' }), cfg)).en).toMatch(/alerts\.yml:3: not valid YAML/);
@@ -575,7 +575,7 @@ const accepting: Runner = async (args) => ({
 describe('equivalent forms of the three alerts (static checks)', () => {
   const rule = (name: string, expr: string, forText: string) =>
     `      - alert: ${name}\n        expr: '${expr.replace(/'/g, "''")}'\n        for: ${forText}\n        labels: { severity: critical }\n        annotations: { summary: s, description: d }\n`;
-  const file = (err: string, lat: string, down = 'up{job="api"} == 0', fors = ['1m', '5m', '10m']) =>
+  const file = (err: string, lat: string, down = 'up{job="shop"} == 0', fors = ['1m', '5m', '10m']) =>
     `groups:\n  - name: g\n    rules:\n${rule('InstanceDown', down, fors[0]!)}${rule('HighErrorRate', err, fors[1]!)}${rule('HighLatencyP99', lat, fors[2]!)}`;
   const LAT = 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 0.5';
   const ERR = 'sum(rate(http_requests_total{code=~"5.."}[5m])) / sum(rate(http_requests_total[5m])) > 0.05';
@@ -614,7 +614,7 @@ describe('equivalent forms of the three alerts (static checks)', () => {
   it.each([
     ['sum by (le)', LAT],
     ['sum(...) by (le) after the body', 'histogram_quantile(0.99, sum(rate(http_request_duration_seconds_bucket[5m])) by (le)) > 0.5'],
-    ['sum by (job, le)', 'histogram_quantile(0.99, sum by (job, le) (rate(http_request_duration_seconds_bucket{job="api"}[5m]))) > 0.5'],
+    ['sum by (job, le)', 'histogram_quantile(0.99, sum by (job, le) (rate(http_request_duration_seconds_bucket{job="shop"}[5m]))) > 0.5'],
     ['sum without (instance)', 'histogram_quantile(0.99, sum without (instance) (rate(http_request_duration_seconds_bucket[5m]))) > 0.5'],
     ['increase()', 'histogram_quantile(0.99, sum by (le) (increase(http_request_duration_seconds_bucket[5m]))) > 0.5'],
     ['500ms as 0.5 on the left', '0.5 < histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))'],
@@ -637,9 +637,9 @@ describe('equivalent forms of the three alerts (static checks)', () => {
   });
 
   it('reads for: in any spelling of the same duration, and names a different one', async () => {
-    expect((await requiredOf(file(ERR, LAT, 'up{job="api"} == 0', ['60s', '300s', '600s']))).passed).toBe(true);
-    expect((await requiredOf(file(ERR, LAT, 'up{job="api"} == 0', ['1m', '5m', '0h10m']))).passed).toBe(true);
-    expect(en((await requiredOf(file(ERR, LAT, 'up{job="api"} == 0', ['1m', '5m', '2m']))).message)).toMatch(
+    expect((await requiredOf(file(ERR, LAT, 'up{job="shop"} == 0', ['60s', '300s', '600s']))).passed).toBe(true);
+    expect((await requiredOf(file(ERR, LAT, 'up{job="shop"} == 0', ['1m', '5m', '0h10m']))).passed).toBe(true);
+    expect(en((await requiredOf(file(ERR, LAT, 'up{job="shop"} == 0', ['1m', '5m', '2m']))).message)).toMatch(
       /for is 2m at alerts\.yml:\d+ \(it should be 10m\)/,
     );
   });

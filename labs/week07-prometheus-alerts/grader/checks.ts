@@ -1,5 +1,5 @@
 /**
- * Week 7 grader: Prometheus alerting rules for a web service ("api": up, http_requests_total{code},
+ * Week 7 grader: Prometheus alerting rules for the shop's checkout (job "shop": up, http_requests_total{code},
  * http_request_duration_seconds_bucket{le}).
  *
  * - promtool-check: `promtool check rules alerts.yml` (Debian's prometheus package in the grader image), its message

@@ -1,6 +1,8 @@
 /**
- * Writes the hidden scenarios in data/: the series a web service "api" (three instances) would have exposed during an
- * incident or a healthy stretch, in promtool's input_series notation, and which alert must fire (or that none may).
+ * Writes the hidden scenarios in data/: the series the shop's checkout (three pods behind the job "shop", scraped
+ * through the kube-prometheus-stack ServiceMonitor, so every series also carries namespace, service, endpoint, pod and
+ * instance, as in week07-alerts-troubleshoot) would have exposed during an incident or a healthy stretch, in promtool's
+ * input_series notation, and which alert must fire (or that none may).
  * The grader wraps each in a `promtool test rules` file next to the learner's alerts.yml at grade time.
  * Run: node labs/week07-prometheus-alerts/grader/make-data.mjs (deterministic: same output every time).
  */
@@ -12,7 +14,12 @@ import YAML from 'yaml';
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
 const STEP_S = 30; // scrape interval and evaluation interval
 const PER_MIN = 60 / STEP_S;
-const INSTANCES = ['api-1:8080', 'api-2:8080', 'api-3:8080'];
+const PODS = [
+  { pod: 'checkout-6b7c9d8f5-2xk8p', instance: '10.244.1.12:8080' },
+  { pod: 'checkout-6b7c9d8f5-9qz4m', instance: '10.244.2.7:8080' },
+  { pod: 'checkout-6b7c9d8f5-t7w2c', instance: '10.244.3.9:8080' },
+];
+const BASE = (p) => `job="shop",namespace="shop",service="checkout",endpoint="http",pod="${p.pod}",instance="${p.instance}"`;
 const CODES = ['200', '404', '500', '502', '503'];
 const LES = ['0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
 
@@ -75,11 +82,12 @@ function build(minutes, at) {
     if (!series.has(name)) series.set(name, []);
     series.get(name).push(v);
   };
-  INSTANCES.forEach((instance, ii) => {
+  PODS.forEach((p, ii) => {
+    const base = BASE(p);
     const counters = new Map();
     for (let s = 0; s < steps; s++) {
       const st = at(s / PER_MIN, ii);
-      push(`up{job="api",instance="${instance}"}`, st.up);
+      push(`up{${base}}`, st.up);
       if (st.restart) counters.clear();
       const add = (name, inc) => {
         const v = (counters.get(name) ?? 0) + inc;
@@ -90,16 +98,16 @@ function build(minutes, at) {
       const total = Object.values(m).reduce((a, b) => a + b, 0);
       const lat = LATENCY[st.lat];
       for (const c of CODES) {
-        const name = `http_requests_total{job="api",instance="${instance}",code="${c}"}`;
+        const name = `http_requests_total{${base},code="${c}"}`;
         push(name, st.up ? add(name, s === 0 ? 0 : m[c]) : null);
       }
       LES.forEach((le, li) => {
-        const name = `http_request_duration_seconds_bucket{job="api",instance="${instance}",le="${le}"}`;
+        const name = `http_request_duration_seconds_bucket{${base},le="${le}"}`;
         push(name, st.up ? add(name, s === 0 ? 0 : Math.round(total * lat.cum[li])) : null);
       });
-      const cn = `http_request_duration_seconds_count{job="api",instance="${instance}"}`;
+      const cn = `http_request_duration_seconds_count{${base}}`;
       push(cn, st.up ? add(cn, s === 0 ? 0 : total) : null);
-      const sn = `http_request_duration_seconds_sum{job="api",instance="${instance}"}`;
+      const sn = `http_request_duration_seconds_sum{${base}}`;
       push(sn, st.up ? add(sn, s === 0 ? 0 : Math.round(total * lat.mean * 1000) / 1000) : null);
     }
   });
@@ -112,7 +120,7 @@ const scenarios = [
     name: 'instance-down',
     kind: 'fires',
     alert: 'InstanceDown',
-    title: { ko: 'api-2 인스턴스가 2분 동안 응답하지 않음', en: 'instance api-2 stops answering for 2 minutes' },
+    title: { ko: 'checkout Pod 하나(…-9qz4m)가 2분 동안 응답하지 않음', en: 'one checkout pod (…-9qz4m) stops answering for 2 minutes' },
     minutes: 30,
     at: (t, i) => (i === 1 && t >= 10 && t < 12 ? { ...normal, up: 0 } : { ...normal, restart: i === 1 && t === 12 }),
   },
@@ -154,7 +162,10 @@ const scenarios = [
   {
     name: 'restart-blip',
     kind: 'quiet',
-    title: { ko: 'api-3이 재시작하며 1분이 안 되는 동안 스크레이프 두 번 실패', en: 'api-3 restarts and misses two scrapes, under a minute in all' },
+    title: {
+      ko: 'checkout Pod 하나(…-t7w2c)가 재시작하며 1분이 안 되는 동안 스크레이프 두 번 실패',
+      en: 'one checkout pod (…-t7w2c) restarts and misses two scrapes, under a minute in all',
+    },
     minutes: 30,
     at: (t, i) => (i === 2 && t >= 15 && t < 16 ? { ...normal, up: 0 } : { ...normal, restart: i === 2 && t === 16 }),
   },

@@ -1,7 +1,7 @@
 /**
  * `lms prometheus` in the week-7 workspace: a real Prometheus (Debian's 3.5 LTS package) scraping a small demo app
- * (job "api": `http_requests_total{code}`, `http_request_duration_seconds` histogram, as in the lab) with the
- * learner's /work/alerts.yml loaded as its rule file, all on the workspace's loopback (the container has no other
+ * (job "shop" like the shop's checkout in the lab: `http_requests_total{code}`, `http_request_duration_seconds`
+ * histogram) with the learner's /work/alerts.yml loaded as its rule file, all on the workspace's loopback (the container has no other
  * network). `lms prometheus start|stop|status|reload|alerts`, and `lms prometheus demo errors|slow|ok|down` to make
  * the demo app misbehave so an alert can be watched going pending and firing.
  */
@@ -21,7 +21,7 @@ function config(rules: string[]): string {
 rule_files:
 ${rules.map((r) => `  - ${JSON.stringify(r)}`).join('\n') || '  []'}
 scrape_configs:
-  - job_name: api
+  - job_name: shop
     static_configs:
       - targets: ["127.0.0.1:${DEMO_PORT}"]
 `;
@@ -138,8 +138,8 @@ export async function main(args: string[], lang: 'ko' | 'en' = 'ko'): Promise<nu
         if ((await get(`http://${PROM}/-/ready`)).status === 200) {
           process.stdout.write(
             say(
-              `Prometheus가 http://${PROM} 에서 실행 중입니다 (데모 앱 job="api" 를 5초마다 수집, 규칙: ${rules.join(', ') || '없음'}).\n  curl -s ${PROM}/api/v1/alerts | jq     # 알림 상태\n  lms prometheus demo errors|slow|down|ok   # 데모 앱을 망가뜨리기/되돌리기\n  로그: ${DIR}/prometheus.log\n`,
-              `Prometheus is running at http://${PROM} (scraping the demo app, job="api", every 5 s; rules: ${rules.join(', ') || 'none'}).\n  curl -s ${PROM}/api/v1/alerts | jq     # alert states\n  lms prometheus demo errors|slow|down|ok   # break the demo app / make it healthy\n  log: ${DIR}/prometheus.log\n`,
+              `Prometheus가 http://${PROM} 에서 실행 중입니다 (데모 앱 job="shop" 을 5초마다 수집, 규칙: ${rules.join(', ') || '없음'}).\n  curl -s ${PROM}/api/v1/alerts | jq     # 알림 상태\n  lms prometheus demo errors|slow|down|ok   # 데모 앱을 망가뜨리기/되돌리기\n  로그: ${DIR}/prometheus.log\n`,
+              `Prometheus is running at http://${PROM} (scraping the demo app, job="shop", every 5 s; rules: ${rules.join(', ') || 'none'}).\n  curl -s ${PROM}/api/v1/alerts | jq     # alert states\n  lms prometheus demo errors|slow|down|ok   # break the demo app / make it healthy\n  log: ${DIR}/prometheus.log\n`,
             ),
           );
           return 0;
