@@ -1,6 +1,7 @@
 /**
  * One running project (issue 17 §3): week 9's multi-stage lab offers a learner who passed week 2 their own week-2
- * Dockerfile as its starting point. Before they pass week 2 the page says what passing would give; after (through the
+ * Dockerfile as its starting point (and one who passed week 5 their checkout Deployment; not passed here, so that offer
+ * stays locked). Before they pass week 2 the page says what passing would give; after (through the
  * real worker and grader) "Start from your week 2 work" puts their Dockerfile into the editor without submitting, and
  * Undo puts the starter's back.
  */
@@ -12,6 +13,7 @@ import { passLabByApi } from './labs';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LAB = 'week09-deploy-optimisation';
 const EARLIER = 'week02-docker-server';
+const WEEK5 = 'week05-k8s-manifests';
 
 test('a learner who passed week 2 starts week 9 from their own Dockerfile', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -27,8 +29,11 @@ test('a learner who passed week 2 starts week 9 from their own Dockerfile', asyn
   // Not passed yet: what passing week 2 would give, and no button.
   await page.goto(`/labs/${LAB}`);
   const panel = page.getByTestId('start-from');
-  await expect(panel.getByTestId('start-from-locked')).toContainText('Pass week 2’s lab');
-  await expect(panel.getByTestId('start-from-locked')).toContainText('Dockerfile');
+  const locked = (lab: string) => panel.locator(`[data-testid="start-from-locked"][data-lab="${lab}"]`);
+  await expect(locked(EARLIER)).toContainText('Pass week 2’s lab');
+  await expect(locked(EARLIER)).toContainText('Dockerfile');
+  await expect(locked(WEEK5)).toContainText('Pass week 5’s lab');
+  await expect(locked(WEEK5)).toContainText('k8s/deployment.yaml');
   await expect(panel.getByTestId('start-from-use')).toHaveCount(0);
 
   // Week 2 passed through the real grader (its image built from the reference Dockerfile).
@@ -37,6 +42,8 @@ test('a learner who passed week 2 starts week 9 from their own Dockerfile', asyn
   const editor = page.getByTestId('editor');
   await page.getByRole('tab', { name: 'Dockerfile' }).click();
   await expect(editor).toContainText('COPY . .'); // the starter's single stage
+  await expect(locked(EARLIER)).toHaveCount(0);
+  await expect(locked(WEEK5)).toBeVisible(); // week 5 not passed: still what passing would give
   const use = panel.getByTestId('start-from-use');
   await expect(use).toHaveText('Start from your week 2 work');
   await expect(panel.getByTestId('start-from-offer')).toContainText(/\((\d+)\/\1\)/);
@@ -52,7 +59,7 @@ test('a learner who passed week 2 starts week 9 from their own Dockerfile', asyn
   await expect(panel.getByTestId('start-from-note')).toHaveText('Dockerfile now holds your week 2 work. Nothing was submitted.');
   // The other files are still the starter's, and nothing was submitted.
   await page.getByRole('tab', { name: 'k8s/deployment.yaml' }).click();
-  await expect(editor).toContainText('orders-api');
+  await expect(editor).toContainText('matchLabels: { app.kubernetes.io/name: checkout }'); // week 9's starter, not week 5's
   await expect(page.getByTestId('history')).toHaveCount(0);
   await expect(page.getByTestId('status-panel')).toHaveCount(0);
 

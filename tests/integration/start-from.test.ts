@@ -16,6 +16,7 @@ import { createLearner, docker } from './helpers';
 
 const LATER = 'week09-deploy-optimisation';
 const EARLIER = 'week02-docker-server';
+const WEEK5 = 'week05-k8s-manifests';
 
 /** A graded attempt as the worker leaves it: files, status, and a result row. */
 async function attempt(
@@ -48,8 +49,10 @@ describe('start from your earlier work', () => {
     const best = await attempt(me.id, { passed: true, score: 25, dockerfile: 'FROM node:26 # mine, 25\n', number: 2 });
     await attempt(me.id, { passed: true, score: 21, dockerfile: 'FROM node:26 # mine, 21, newest\n', number: 3 });
     const offers = await startFromOffers(me, LATER);
-    expect(offers).toHaveLength(1);
+    expect(offers).toHaveLength(2);
     expect(offers[0]).toMatchObject({ lab: EARLIER, week: 2, targets: ['Dockerfile'] });
+    // week 9's other pair: week 5's Deployment, not passed by this learner
+    expect(offers[1]).toMatchObject({ lab: WEEK5, week: 5, targets: ['k8s/deployment.yaml'], attempt: null });
     expect(offers[0]!.title.en.length).toBeGreaterThan(5);
     expect(offers[0]!.attempt).toEqual({
       submissionId: best.id,
@@ -71,7 +74,10 @@ describe('start from your earlier work', () => {
     // Another learner's passing attempt of the very lab.
     await attempt(other.id, { passed: true, score: 25, dockerfile: 'FROM node:26 # theirs\n', number: 1 });
     const offers = await startFromOffers(me, LATER);
-    expect(offers).toEqual([{ lab: EARLIER, week: 2, title: expect.any(Object), targets: ['Dockerfile'], attempt: null }]);
+    expect(offers).toEqual([
+      { lab: EARLIER, week: 2, title: expect.any(Object), targets: ['Dockerfile'], attempt: null },
+      { lab: WEEK5, week: 5, title: expect.any(Object), targets: ['k8s/deployment.yaml'], attempt: null },
+    ]);
     expect((await startFromOffers(other, LATER))[0]!.attempt?.files).toEqual([{ path: 'Dockerfile', content: 'FROM node:26 # theirs\n' }]);
   });
 

@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labManifest, takesFile, type LabManifest } from '@/lib/labs/manifest';
-import { getLab, listLabs, startFromProblems } from '@/lib/labs/registry';
+import { getLab, listLabs, readFolderFiles, startFromProblems } from '@/lib/labs/registry';
 import { startFromFiles } from '@/lib/labs/verify';
 import { mapStartFromFiles } from '@/lib/submissions/start-from';
 
@@ -77,9 +78,12 @@ describe('startFrom across labs (registry)', () => {
     expect(startFromProblems([earlier, manifest('week09-ok', 9, [{ lab: 'week02-earlier', files: { Dockerfile: 'Dockerfile' } }])])).toEqual([]);
   });
 
-  it("the course's labs load with their startFrom holding, and week 9 continues from week 2's Dockerfile", () => {
+  it("the course's labs load with their startFrom holding, and week 9 continues from week 2's Dockerfile and week 5's Deployment", () => {
     expect(startFromProblems(listLabs().map((l) => l.manifest))).toEqual([]);
-    expect(getLab('week09-deploy-optimisation')?.manifest.startFrom).toEqual([{ lab: 'week02-docker-server', files: { Dockerfile: 'Dockerfile' } }]);
+    expect(getLab('week09-deploy-optimisation')?.manifest.startFrom).toEqual([
+      { lab: 'week02-docker-server', files: { Dockerfile: 'Dockerfile' } },
+      { lab: 'week05-k8s-manifests', files: { 'k8s/deployment.yaml': 'k8s/deployment.yaml' } },
+    ]);
   });
 });
 
@@ -108,5 +112,19 @@ describe('the files a learner gets', () => {
     expect(out.find((f) => f.path === 'Dockerfile')?.content.toString()).toBe('FROM x\n');
     expect(out.some((f) => f.path === 'server.js')).toBe(false);
     expect(out.some((f) => f.path === 'src/app.js')).toBe(true);
+  });
+
+  it("verify's week-5 item is week 9's starter with the week-5 checkout Deployment on top, and its Service left behind", () => {
+    const lab = getLab('week09-deploy-optimisation')!;
+    const week5 = getLab('week05-k8s-manifests')!;
+    const earlier = readFolderFiles(path.join(week5.dir, 'solution'));
+    const out = startFromFiles(lab, earlier, { 'k8s/deployment.yaml': 'k8s/deployment.yaml' });
+    const dep = out.find((f) => f.path === 'k8s/deployment.yaml')?.content.toString();
+    expect(dep).toBe(earlier.find((f) => f.path === 'k8s/deployment.yaml')!.content.toString());
+    expect(dep).toContain('name: checkout');
+    expect(out.some((f) => f.path === 'k8s/service.yaml' || f.path === 'k8s/kustomization.yaml')).toBe(false);
+    // the rest is week 9's starter: its single-stage Dockerfile and its empty PodDisruptionBudget
+    expect(out.find((f) => f.path === 'Dockerfile')?.content.toString()).toContain('COPY . .');
+    expect(out.find((f) => f.path === 'k8s/pdb.yaml')?.content.toString()).not.toContain('kind:');
   });
 });
