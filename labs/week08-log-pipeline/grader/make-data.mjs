@@ -71,16 +71,16 @@ const PAGES = [
   ['GET', '/products/winter-parka-navy', 200, 38110],
   ['GET', '/static/js/app.3f9a1c.js', 200, 248113],
   ['GET', '/static/css/main.b71e0d.css', 304, 0],
-  ['GET', '/api/v1/cart', 200, 612],
-  ['POST', '/api/v1/cart/items', 201, 388],
-  ['DELETE', '/api/v1/cart/items/8812', 204, 0],
-  ['GET', '/api/v1/search?q=wool+scarf&sort=price', 200, 9184],
+  ['GET', '/api/cart', 200, 612],
+  ['POST', '/api/cart/items', 201, 388],
+  ['DELETE', '/api/cart/items/8812', 204, 0],
+  ['GET', '/api/search?q=wool+scarf&sort=price', 200, 9184],
   ['GET', '/login', 200, 5120],
-  ['POST', '/api/v1/session', 401, 61],
+  ['POST', '/api/session', 401, 61],
   ['GET', '/account/orders', 302, 0],
   ['GET', '/favicon.ico', 404, 153],
   ['GET', '/wp-login.php', 404, 153],
-  ['PUT', '/api/v1/account/address', 200, 214],
+  ['PUT', '/api/account/address', 200, 214],
 ];
 
 /** Why a line is malformed: the part of the format it breaks ("part" picks the code a message points at). */
@@ -142,13 +142,14 @@ class Log {
   }
 }
 
-// ---- access.log: twenty minutes of a shop behind nginx (KST, +0900), with an upstream outage at 06:12.
+// ---- access.log: twenty minutes of the shop's frontend nginx (KST, +0900): the storefront's pages and the /api/ requests it
+// passes to checkout, with an outage of checkout (the upstream) at 06:12.
 const KST = 9 * 60;
 const t0 = Date.UTC(2026, 10, 21, 21, 0, 0); // 22/Nov/2026:06:00:00 +0900
 const access = new Log('access');
 const normal = (utc) => {
   const [method, target, status, bytes] = pick(PAGES);
-  access.add({ ip: pick(IPS), utc, tz: KST, method, target, status, bytes, referer: rnd() < 0.5 ? 'https://shop.acme.example/' : '-', ua: pick(UAS) });
+  access.add({ ip: pick(IPS), utc, tz: KST, method, target, status, bytes, referer: rnd() < 0.5 ? 'https://shop.example.com/' : '-', ua: pick(UAS) });
 };
 let t = t0;
 const step = () => (t += 1000 * (1 + Math.floor(rnd() * 9)));
@@ -165,12 +166,12 @@ access.add({
   target: '/products/gift-card-500',
   status: 200,
   bytes: 31877,
-  referer: 'https://shop.acme.example/',
+  referer: 'https://shop.example.com/',
   ua: UAS[0],
 });
 access.add({ ip: '198.51.100.7', utc: step(), tz: KST, method: 'GET', target: '/static/img/banner-503.webp', status: 200, bytes: 503, ua: UAS[2] });
 access.add({ ip: '192.0.2.61', utc: step(), tz: KST, method: 'GET', target: '/help/errors/500', status: 200, bytes: 7214, ua: UAS[1] });
-access.add({ ip: '2001:db8:4f1a::21', utc: step(), tz: KST, method: 'POST', target: '/api/v1/checkout', status: 499, bytes: 0, ua: UAS[3] });
+access.add({ ip: '2001:db8:4f1a::21', utc: step(), tz: KST, method: 'POST', target: '/api/checkout', status: 499, bytes: 0, ua: UAS[3] });
 access.bad(`198.51.100.77 - - [${timeLocal(t + 400, KST).slice(0, 16)}`, { ip: '198.51.100.77' }, 'truncated');
 // A real 5xx here and there.
 access.add({
@@ -178,16 +179,16 @@ access.add({
   utc: step(),
   tz: KST,
   method: 'POST',
-  target: '/api/v1/checkout',
+  target: '/api/checkout',
   status: 500,
   bytes: 94,
-  referer: 'https://shop.acme.example/cart',
+  referer: 'https://shop.example.com/cart',
   ua: UAS[0],
 });
 for (let i = 0; i < 25; i++) normal(step());
 access.bad(
-  `203.0.113.9 - - [${timeLocal(t + 700, KST)}] "GET /api/v1/products?page=3 HTTP/1.1" 200 48`,
-  { ip: '203.0.113.9', path: '/api/v1/products?page=3', status: 200 },
+  `203.0.113.9 - - [${timeLocal(t + 700, KST)}] "GET /api/products?page=3 HTTP/1.1" 200 48`,
+  { ip: '203.0.113.9', path: '/api/products?page=3', status: 200 },
   'fields',
 );
 access.add({
@@ -195,15 +196,15 @@ access.add({
   utc: step(),
   tz: KST,
   method: 'GET',
-  target: '/api/v1/reports/export?from=2026-11-01&to=2026-11-21',
+  target: '/api/reports/export?from=2026-11-01&to=2026-11-21',
   status: 504,
   bytes: 167,
   ua: 'python-requests/2.32.3',
 });
 access.add({ ip: '172.16.8.4', user: 'ops', utc: step(), tz: KST, method: 'GET', target: '/admin/metrics', status: 200, bytes: 1893, ua: 'Prometheus/3.0.1' });
 access.bad(
-  `198.51.100.7 - - [${timeLocal(t + 3000, KST).replace('/Nov/', '/Foo/')}] "GET /api/v1/cart HTTP/1.1" 500 94 "-" "${UAS[1]}"`,
-  { ip: '198.51.100.7', method: 'GET', path: '/api/v1/cart', status: 500, bytes: 94, ua: UAS[1] },
+  `198.51.100.7 - - [${timeLocal(t + 3000, KST).replace('/Nov/', '/Foo/')}] "GET /api/cart HTTP/1.1" 500 94 "-" "${UAS[1]}"`,
+  { ip: '198.51.100.7', method: 'GET', path: '/api/cart', status: 500, bytes: 94, ua: UAS[1] },
   'month',
 );
 for (let i = 0; i < 20; i++) normal(step());
@@ -213,20 +214,20 @@ access.add({
   utc: step(),
   tz: KST,
   method: 'GET',
-  target: '/api/v1/recommendations',
+  target: '/api/recommendations',
   status: 503,
   bytes: '-',
-  ua: 'Mozilla/5.0 (compatible; "Acme Uptime" monitor/2.4; +https://status.acme.example)',
+  ua: 'Mozilla/5.0 (compatible; "Shop Uptime" monitor/2.4; +https://status.shop.example.com)',
   esc: 'backslash',
 });
 access.bad(
   JSON.stringify({
     time: `${new Date(t + KST * 60000 + 4000).toISOString().slice(0, 19)}+09:00`,
     remote_addr: '203.0.113.5',
-    request: 'GET /api/v1/cart HTTP/1.1',
+    request: 'GET /api/cart HTTP/1.1',
     status: 502,
   }),
-  { ip: '203.0.113.5', path: '/api/v1/cart', status: 502 },
+  { ip: '203.0.113.5', path: '/api/cart', status: 502 },
   'format',
 );
 for (let i = 0; i < 12; i++) normal(step());
@@ -236,11 +237,11 @@ const burstUas = [UAS[0], UAS[2], UAS[3], 'curl/8.5.0 "probe"', UAS[1], 'okhttp/
 for (let i = 0; i < 24; i++) {
   const status = i < 14 ? 502 : 503;
   const [method, target] = pick([
-    ['GET', '/api/v1/cart'],
-    ['POST', '/api/v1/cart/items'],
+    ['GET', '/api/cart'],
+    ['POST', '/api/cart/items'],
     ['GET', '/products?category=outerwear&page=2'],
-    ['GET', '/api/v1/search?q=wool+scarf&sort=price'],
-    ['POST', '/api/v1/checkout'],
+    ['GET', '/api/search?q=wool+scarf&sort=price'],
+    ['POST', '/api/checkout'],
     ['GET', '/'],
   ]);
   const ua = burstUas[i % burstUas.length];
@@ -252,25 +253,25 @@ for (let i = 0; i < 24; i++) {
     target,
     status,
     bytes: status === 502 ? 157 : 0,
-    referer: i % 2 ? 'https://shop.acme.example/' : '-',
+    referer: i % 2 ? 'https://shop.example.com/' : '-',
     ua,
   });
   if (i === 6)
     access.bad(
-      '2026/11/22 06:12:03 [error] 29#29: *18321 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.45, server: shop.acme.example, request: "GET /api/v1/cart HTTP/1.1", upstream: "http://10.0.3.17:3000/api/v1/cart", host: "shop.acme.example"',
-      { path: '/api/v1/cart' },
+      '2026/11/22 06:12:03 [error] 29#29: *18321 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.45, server: shop.example.com, request: "GET /api/cart HTTP/1.1", upstream: "http://10.0.3.17:8080/api/cart", host: "shop.example.com"',
+      { path: '/api/cart' },
       'format',
     );
   if (i === 11)
     access.bad(
-      `203.0.113.24 - - [22/Nov/2026:06:12:05 +0900] "GET /api/v1/cart HTTP/1.1" 502 157 "-" "${UAS[0].slice(0, 37)}`,
-      { ip: '203.0.113.24', method: 'GET', path: '/api/v1/cart', status: 502, bytes: 157 },
+      `203.0.113.24 - - [22/Nov/2026:06:12:05 +0900] "GET /api/cart HTTP/1.1" 502 157 "-" "${UAS[0].slice(0, 37)}`,
+      { ip: '203.0.113.24', method: 'GET', path: '/api/cart', status: 502, bytes: 157 },
       'truncated',
     );
   if (i === 17)
     access.bad(
-      `198.51.100.142 - - [22/Nov/2026:06:12:07 +0900] "GET /api/v1/cart HTTP/1.1" 5O3 0 "-" "${UAS[6]}"`,
-      { ip: '198.51.100.142', method: 'GET', path: '/api/v1/cart', bytes: 0, ua: UAS[6] },
+      `198.51.100.142 - - [22/Nov/2026:06:12:07 +0900] "GET /api/cart HTTP/1.1" 5O3 0 "-" "${UAS[6]}"`,
+      { ip: '198.51.100.142', method: 'GET', path: '/api/cart', bytes: 0, ua: UAS[6] },
       'status',
     );
   if (i % 3 === 2) t += 1000;
@@ -294,8 +295,8 @@ access.lines[access.lines.length - 1] = access.lines[access.lines.length - 1].re
 access.add({ ip: '198.51.100.99', utc: (t += 2000), tz: KST, method: '-', target: '', proto: '', status: 400, bytes: 0, ua: '-' });
 access.lines[access.lines.length - 1] = access.lines[access.lines.length - 1].replace(/"[^"]*" 400/, '"-" 400');
 access.bad(
-  `203.0.113.87 - - [${timeLocal(t + 1000, KST).replace(/:\d\d:\d\d:\d\d /, ':25:61:09 ')}] "GET /api/v1/cart HTTP/1.1" 503 0 "-" "${UAS[0]}"`,
-  { ip: '203.0.113.87', method: 'GET', path: '/api/v1/cart', status: 503, bytes: 0, ua: UAS[0] },
+  `203.0.113.87 - - [${timeLocal(t + 1000, KST).replace(/:\d\d:\d\d:\d\d /, ':25:61:09 ')}] "GET /api/cart HTTP/1.1" 503 0 "-" "${UAS[0]}"`,
+  { ip: '203.0.113.87', method: 'GET', path: '/api/cart', status: 503, bytes: 0, ua: UAS[0] },
   'time',
 );
 for (let i = 0; i < 15; i++) normal(step());
@@ -304,36 +305,36 @@ access.add({
   utc: step(),
   tz: KST,
   method: 'GET',
-  target: '/api/v1/orders/100482/invoice.pdf',
+  target: '/api/orders/100482/invoice.pdf',
   status: 500,
   bytes: 94,
-  referer: 'https://shop.acme.example/account/orders',
+  referer: 'https://shop.example.com/account/orders',
   ua: 'Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) KakaoTalk 10.9.7 "인앱 브라우저"',
 });
 access.bad(
-  `192.0.2.61 - - [${timeLocal(t + 2500, KST)}] "GET /api/v1/cart HTTP/1.1" 500 12ab "-" "curl/8.5.0"`,
-  { ip: '192.0.2.61', method: 'GET', path: '/api/v1/cart', status: 500, ua: 'curl/8.5.0' },
+  `192.0.2.61 - - [${timeLocal(t + 2500, KST)}] "GET /api/cart HTTP/1.1" 500 12ab "-" "curl/8.5.0"`,
+  { ip: '192.0.2.61', method: 'GET', path: '/api/cart', status: 500, ua: 'curl/8.5.0' },
   'bytes',
 );
-access.add({ ip: '203.0.113.24', utc: step(), tz: KST, method: 'GET', target: '/api/v1/cart', status: 444, bytes: 0, ua: UAS[6] });
+access.add({ ip: '203.0.113.24', utc: step(), tz: KST, method: 'GET', target: '/api/cart', status: 444, bytes: 0, ua: UAS[6] });
 for (let i = 0; i < 6; i++) normal(step());
 access.add({
   ip: '::ffff:198.51.100.23',
   utc: step(),
   tz: KST,
   method: 'PATCH',
-  target: '/api/v1/account/preferences',
+  target: '/api/account/preferences',
   status: 502,
   bytes: 157,
-  ua: 'Acme-iOS/5.12.0 (iPhone15,2; iOS 18.1) CFNetwork/1568.200.51 Darwin/24.1.0 \\ "beta"',
+  ua: 'Shop-iOS/5.12.0 (iPhone15,2; iOS 18.1) CFNetwork/1568.200.51 Darwin/24.1.0 \\ "beta"',
   esc: 'backslash',
 });
 access.add({ ip: '198.51.100.7', utc: step(), tz: KST, method: 'GET', target: '/', status: 200, bytes: 18234, ua: '-' });
 // A day that does not exist in November: Date.parse('2026-11-31T...') and Date.UTC(2026, 10, 31) both roll it over to
 // 1 December instead of refusing it, so only a program that checks the day against the month catches it.
 access.bad(
-  `203.0.113.87 - - [31/Nov/2026:06:14:20 +0900] "POST /api/v1/checkout HTTP/1.1" 502 157 "-" "${UAS[2]}"`,
-  { ip: '203.0.113.87', method: 'POST', path: '/api/v1/checkout', status: 502, bytes: 157, ua: UAS[2] },
+  `203.0.113.87 - - [31/Nov/2026:06:14:20 +0900] "POST /api/checkout HTTP/1.1" 502 157 "-" "${UAS[2]}"`,
+  { ip: '203.0.113.87', method: 'POST', path: '/api/checkout', status: 502, bytes: 157, ua: UAS[2] },
   'day',
 );
 access.write(true);
@@ -341,14 +342,14 @@ access.write(true);
 // ---- edge.log: an aggregated log from servers in other zones, times that cross a day, a month and a year in UTC,
 // and no newline after the last line (a 5xx).
 const edge = new Log('edge');
-edge.add({ ip: '198.51.100.61', utc: Date.UTC(2026, 10, 22, 3, 30, 0), tz: -300, method: 'GET', target: '/api/v1/cart', status: 502, bytes: 157, ua: UAS[6] });
-edge.add({ ip: '198.51.100.61', utc: Date.UTC(2026, 10, 22, 3, 30, 2), tz: -300, method: 'GET', target: '/api/v1/cart', status: 200, bytes: 612, ua: UAS[6] });
+edge.add({ ip: '198.51.100.61', utc: Date.UTC(2026, 10, 22, 3, 30, 0), tz: -300, method: 'GET', target: '/api/cart', status: 502, bytes: 157, ua: UAS[6] });
+edge.add({ ip: '198.51.100.61', utc: Date.UTC(2026, 10, 22, 3, 30, 2), tz: -300, method: 'GET', target: '/api/cart', status: 200, bytes: 612, ua: UAS[6] });
 edge.add({
   ip: '203.0.113.250',
   utc: Date.UTC(2026, 11, 1, 4, 59, 59),
   tz: -300,
   method: 'POST',
-  target: '/api/v1/payments/webhook',
+  target: '/api/payments/webhook',
   status: 503,
   bytes: 0,
   ua: 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
@@ -368,7 +369,7 @@ edge.add({
   utc: Date.UTC(2026, 10, 30, 18, 45, 31),
   tz: 330,
   method: 'GET',
-  target: '/api/v1/recommendations?for=winter-parka-navy',
+  target: '/api/recommendations?for=winter-parka-navy',
   status: 500,
   bytes: 94,
   ua: UAS[4],
@@ -378,7 +379,7 @@ edge.add({
   utc: Date.UTC(2027, 0, 1, 1, 0, 0),
   tz: -300,
   method: 'GET',
-  target: '/api/v1/new-year-sale',
+  target: '/api/new-year-sale',
   status: 504,
   bytes: 167,
   ua: UAS[5],
@@ -387,7 +388,7 @@ edge.write(false);
 
 // ---- garbage.log: nothing usable at all, invalid UTF-8 included, no final newline.
 const garbage = new Log('garbage');
-garbage.bad('GET /api/v1/cart HTTP/1.1');
+garbage.bad('GET /api/cart HTTP/1.1');
 garbage.bad('-- Logs begin at Sat 2026-11-21 00:00:01 KST. --');
 garbage.bad('\u0000\u0000\u0000\u0000');
 garbage.bad('203.0.113.7 - - [] "" 502 157 "" ""', { ip: '203.0.113.7', status: 502, bytes: 157, ua: '' }, 'emptyTime');

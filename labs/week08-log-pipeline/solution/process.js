@@ -1,6 +1,6 @@
 'use strict';
-// Reads nginx "combined" access log lines on stdin and writes one JSON object per line on stdout for every
-// server error (5xx). Malformed lines are skipped and counted; the count goes to stderr at the end.
+// Reads the shop's frontend nginx "combined" access log lines on stdin and writes one JSON object per line on stdout
+// for every server error (5xx). Malformed lines are skipped and counted; the count goes to stderr at the end.
 //   log_format combined '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
 //                       '"$http_referer" "$http_user_agent"';
 const readline = require('node:readline');

@@ -1,5 +1,6 @@
 'use strict';
-// Log processor: nginx "combined" access log lines on stdin -> one JSON object per line on stdout, 5xx only.
+// The shop's log processor: the frontend nginx's "combined" access log lines on stdin -> one JSON object per line
+// on stdout, 5xx only.
 //   $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"
 // Node 18, no npm packages.
 const readline = require('node:readline');
