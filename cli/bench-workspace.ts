@@ -125,7 +125,10 @@ export async function cmdBenchWorkspace(args: string[]): Promise<number> {
   const env = await startStack({ database: 'lms_bench_ws', redisPrefix: 'lms-bench-ws', fresh: true, images: true });
   const Docker = (await import('dockerode')).default;
   const docker = new Docker();
-  const { getLab, readFolderFiles } = await import('../lib/labs/registry');
+  const { getLab, readFolderFiles, pinLabs } = await import('../lib/labs/registry');
+  // The engines below run in this process as the served site runs them: the labs read once (in development they are
+  // read again from disk once a second, a pause of tens of ms that would land at random inside a measured open).
+  pinLabs();
   const { WorkspaceEngine } = await import('../lib/workspaces/engine');
   const { ensureWorkspaceImage } = await import('../lib/workspaces/images');
   const { submitLabAttempt } = await import('../lib/submissions/submit-lab-attempt');

@@ -278,6 +278,11 @@ export class WorkspaceEngine {
     else if (have && !have.link.closed) return have;
     const db = getDb();
     // What the start needs, read at once (each is a round trip; the time to a prompt is the figure that matters).
+    // The image check and the host-wide count are Docker round trips that need none of the rows: they run alongside.
+    const imageP = ensureWorkspaceImage(this.docker, lab, this.log);
+    const countP = this.poolReady(lab.manifest.id) > 0 ? null : this.countContainers();
+    imageP.catch(() => {});
+    countP?.catch(() => {});
     const [others, row, user, files] = await Promise.all([
       db.workspace.findMany({ where: { userId, id: { not: workspaceId }, status: { not: 'stopped' } }, select: { id: true, containerId: true } }),
       db.workspace.findUniqueOrThrow({ where: { id: workspaceId } }),
@@ -304,7 +309,7 @@ export class WorkspaceEngine {
     };
     let image: string;
     try {
-      image = await ensureWorkspaceImage(this.docker, lab, this.log);
+      image = await imageP;
     } catch (e) {
       await fail('error');
       this.log(`image for ${lab.manifest.id}: ${(e as Error).message}`);
@@ -312,7 +317,8 @@ export class WorkspaceEngine {
     }
     let got = this.takePooled(lab.manifest.id, image);
     if (!got) {
-      const count = await this.countContainers();
+      // Counted alongside the reads; again when one of this learner's other workspaces stopped since (or none was).
+      const count = countP && !others.length ? await countP : await this.countContainers();
       if (count >= this.max) {
         await fail('error');
         throw new WorkspaceError('rate_limited', M.full(this.max), { retryAfterS: 60 });
@@ -342,16 +348,18 @@ export class WorkspaceEngine {
       this.log(`${workspaceId}: the agent did not take the files; stopping the workspace`);
       void this.stopLive(live, 'error');
     });
+    // The row names its container now, while the agent boots (two waits at once, not one after the other).
+    const saved = db.workspace.update({
+      where: { id: workspaceId },
+      data: { status: 'running', containerId: got.container.id, image, lang: useLang, sessionVersion: user?.sessionVersion ?? 0, lastActiveAt: new Date() },
+    });
     if (!got.tools.length && got.ready) {
       // The agent's first words list the image's tools (for the page). They come as it boots, which a terminal's
       // prompt waits for anyway (its files), so waiting here costs the learner nothing.
       const m = await Promise.race([got.ready, new Promise<null>((r) => setTimeout(() => r(null), 5000).unref())]);
       if (m?.t === 'ready') live.tools = m.tools;
     }
-    await db.workspace.update({
-      where: { id: workspaceId },
-      data: { status: 'running', containerId: got.container.id, image, lang: useLang, sessionVersion: user?.sessionVersion ?? 0, lastActiveAt: new Date() },
-    });
+    await saved;
     this.emit(workspaceId, { type: 'status', status: 'running' });
     return live;
   }
