@@ -79,7 +79,7 @@ test('a learner with an earlier attempt: after the first open and a reset, edito
   // Right after the prompt: back to the starter.
   page.once('dialog', (d) => void d.accept());
   await page.getByTestId('reset-files').click();
-  await expect(page.getByTestId('editor')).toContainText('# Week 1 lab: build an AWS VPC with Terraform');
+  await expect(page.getByTestId('editor')).toContainText("# Week 1 lab: the shop's VPC in Terraform");
 
   // A terminal edit shows in the editor; a practice check.
   await run(page, "clear; sed -i '1i # edited in the terminal' main.tf && head -1 main.tf");

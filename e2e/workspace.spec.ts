@@ -90,7 +90,7 @@ test('a learner practises in the terminal: commands, the week’s tool, lms chec
   page.once('dialog', (d) => void d.accept());
   await page.getByTestId('reset-files').click();
   await page.getByRole('tab', { name: 'main.tf' }).click();
-  await expect(page.getByTestId('editor')).toContainText('# Week 1 lab: build an AWS VPC with Terraform');
+  await expect(page.getByTestId('editor')).toContainText("# Week 1 lab: the shop's VPC in Terraform");
 
   // Commands: the lab's files are in the working folder; the week's tool runs.
   await run(page, 'clear; pwd; ls');
@@ -161,6 +161,37 @@ test('a learner practises in the terminal: commands, the week’s tool, lms chec
   expect(got).toBe(max);
   await expect(page.getByTestId('terminal')).toHaveAttribute('data-phase', 'open');
   await page.screenshot({ path: path.join(shots, 'workspace-graded.png'), fullPage: true });
+
+  // Submit again: from the click on, the panel never shows the earlier attempt (saving the workspace first takes a
+  // moment, and a result on screen meanwhile reads as this submission's). Every text the status line takes is recorded.
+  const first = (await page.getByTestId('status').textContent())!;
+  const firstNumber = /#(\d+)/.exec(first)![1]!;
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    let armed = false;
+    (window as unknown as { statusSeen: string[] }).statusSeen = seen;
+    // Armed by the click itself (a capture listener on the document runs before React's), so what the page showed
+    // before the click is not counted, and the terminal's own redraws before it are ignored.
+    document.addEventListener(
+      'click',
+      (e) => {
+        if ((e.target as Element | null)?.closest?.('[data-testid=submit]')) armed = true;
+      },
+      true,
+    );
+    const note = () => {
+      if (!armed) return;
+      const el = document.querySelector('[data-testid=status]');
+      seen.push(el ? `${el.getAttribute('data-status')}|${el.textContent}` : '(none)');
+    };
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await page.getByTestId('submit').click();
+  await expect(page.getByTestId('status')).toContainText(`#${Number(firstNumber) + 1}`, { timeout: 120_000 });
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'GRADED', { timeout: 120_000 });
+  const seen = await page.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen);
+  expect(seen.length).toBeGreaterThan(0);
+  expect(seen.filter((t) => t.includes(`#${firstNumber} `))).toEqual([]);
 });
 
 test('at phone width the terminal is full width and readable, and the keyboard can leave it', async ({ browser }) => {

@@ -96,11 +96,14 @@ export function Workbench({
   const [pending, start] = useTransition();
   const [view, setView] = useState<SubmissionView | null>(null);
   const [watching, setWatching] = useState<string | null>(watchId);
+  /** The attempt the status panel follows: a poll's answer about any other (one sent before a new Submit) is dropped. */
+  const watchingRef = useRef<string | null>(watchId);
   // Another attempt picked in the history (?s=...): watch that one. The workbench itself stays mounted, so an open
   // terminal survives a submit.
   const [shownWatchId, setShownWatchId] = useState(watchId);
   if (watchId !== shownWatchId) {
     setShownWatchId(watchId);
+    watchingRef.current = watchId;
     setWatching(watchId);
     setView(null);
   }
@@ -425,8 +428,10 @@ export function Workbench({
     async (id: string) => {
       try {
         const r = await fetch(`/api/submissions/${id}`, { cache: 'no-store' });
+        if (watchingRef.current !== id) return;
         if (r.ok) {
           const v = (await r.json()) as SubmissionView;
+          if (watchingRef.current !== id) return;
           setView(v);
           if (TERMINAL.includes(v.status)) {
             router.refresh();
@@ -512,14 +517,21 @@ export function Workbench({
   );
 
   const watch = (submissionId: string) => {
+    watchingRef.current = submissionId;
     setView(null);
     setWatching(submissionId);
     router.replace(`/labs/${labId}?s=${submissionId}`, { scroll: false });
   };
 
-  const onSubmit = () =>
+  const onSubmit = () => {
+    // The panel stops showing the last attempt at once, in the same render as "Submitting…" (outside the transition,
+    // which would render later): saving the workspace first can take a moment, and a result on screen meanwhile reads
+    // as this submission's.
+    watchingRef.current = null;
+    setView(null);
+    setWatching(null);
+    setError(null);
     start(async () => {
-      setError(null);
       if (inWorkspace) {
         // The workspace's files are the submission: what the editor holds is saved first, then the server sends
         // exactly the saved files (the terminal's last edits included).
@@ -543,6 +555,7 @@ export function Workbench({
       }
       watch(r.data.submissionId);
     });
+  };
 
   const running = info?.status === 'running' || info?.status === 'starting';
   const noticeText = notice ? format(w[notice.key], { path: notice.path ?? '' }) : null;
