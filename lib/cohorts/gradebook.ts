@@ -100,7 +100,7 @@ interface GradebookRow {
 
 export interface Gradebook {
   cohort: { id: string; name: string; latePenaltyPct: number };
-  labs: { id: string; week: number; title: { ko: string; en: string }; max: number }[];
+  labs: { id: string; week: number; purpose: 'build' | 'troubleshoot'; title: { ko: string; en: string }; max: number }[];
   rows: GradebookRow[];
 }
 
@@ -119,6 +119,7 @@ export async function gradebook(actor: Actor, cohortId: string): Promise<Gradebo
   const labs = listLabs().map((l) => ({
     id: l.manifest.id,
     week: l.manifest.week,
+    purpose: l.manifest.purpose,
     title: l.manifest.title,
     max: l.manifest.checks.reduce((s, c) => s + c.points, 0),
     passRatio: l.manifest.passRatio,

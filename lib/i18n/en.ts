@@ -447,6 +447,9 @@ export const en: Messages = {
     notificationsExplain: 'Lab passed, a learner stuck, a due date near: posted to your channel.',
   },
   gradebook: {
+    /** Under W1 in a column head: which of the week's two labs. */
+    kindBuild: 'build',
+    kindFix: 'fix',
     statusAll: 'All',
     statusPassed: 'Passed',
     statusFailed: 'Not passed',

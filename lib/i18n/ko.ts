@@ -449,6 +449,9 @@ export const ko = {
     notificationsExplain: '실습 통과, 막힌 학습자, 다가오는 마감을 채널로 보냅니다.',
   },
   gradebook: {
+    /** Under W1 in a column head: which of the week's two labs. */
+    kindBuild: '구축',
+    kindFix: '문제 해결',
     statusAll: '전체',
     statusPassed: '통과',
     statusFailed: '미통과',

@@ -70,7 +70,9 @@ export function listLabs(): Lab[] {
       throw new LabError(`labs: startFrom does not hold:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     }
   }
-  return [...cache.values()].sort((a, b) => a.manifest.week - b.manifest.week || a.manifest.id.localeCompare(b.manifest.id));
+  // By week; in a week the build lab before the troubleshooting lab (as the week teaches them), then by id.
+  const rank = (l: Lab) => (l.manifest.purpose === 'troubleshoot' ? 1 : 0);
+  return [...cache.values()].sort((a, b) => a.manifest.week - b.manifest.week || rank(a) - rank(b) || a.manifest.id.localeCompare(b.manifest.id));
 }
 
 /**
