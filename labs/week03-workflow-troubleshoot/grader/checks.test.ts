@@ -65,7 +65,7 @@ describe('the manifest and the instructions', () => {
         rows.map((r) => Number(r.split('|').at(-2)!.trim())),
         lang,
       ).toEqual(manifest.checks.map((c) => c.points));
-      expect(read(lang).join('\n')).not.toMatch(/refs\/heads\/main'|name: shop-image|hashFiles\('\*\*\/package-lock|needs: image\b/);
+      expect(read(lang).join('\n')).not.toMatch(/refs\/heads\/main'|name: checkout-image|hashFiles\('\*\*\/package-lock|needs: image\b/);
     }
   });
 });
@@ -88,7 +88,7 @@ describe('the lab folder, graded without Docker', () => {
       const v = await grade(wf(starter));
       expect(failed(v)).toEqual(['artifact', 'cache', 'deploy-runs', 'oidc']);
       expect(total(v) / MAX).toBeLessThan(manifest.passRatio);
-      expect(en(v, 'artifact')).toMatch(/named "image", but the image job uploads "shop-image"/);
+      expect(en(v, 'artifact')).toMatch(/named "image", but the image job uploads "checkout-image"/);
       // Both reasons deploy is grey on main, in one message: the learner who fixes one still sees the other.
       expect(en(v, 'deploy-runs')).toMatch(/is false for a push to main too.*And .*needs the lint job, which is skipped on a push to main/);
       expect(en(v, 'oidc')).toMatch(/no id-token: write/);
@@ -127,7 +127,7 @@ describe('equivalent repairs are accepted', () => {
   it.each([
     ["deploy guarded by the ref alone (a pull request's ref is refs/pull/…)", [[DEPLOY_IF, "    if: github.ref == 'refs/heads/main'"]]],
     ['deploy guarded by != pull_request in ${{ }}', [[DEPLOY_IF, "    if: ${{ github.event_name != 'pull_request' && github.ref == 'refs/heads/main' }}"]]],
-    ['docker load -i with ${RUNNER_TEMP}', [['docker load --input "$RUNNER_TEMP/shop-image.tar"', 'docker load -i "${RUNNER_TEMP}/shop-image.tar"']]],
+    ['docker load -i with ${RUNNER_TEMP}', [['docker load --input "$RUNNER_TEMP/checkout-image.tar"', 'docker load -i "${RUNNER_TEMP}/checkout-image.tar"']]],
     [
       'a cache key on the lock file at the top, without restore-keys',
       [
@@ -150,6 +150,14 @@ describe('equivalent repairs are accepted', () => {
       'the environment in its long form',
       [['    environment: production\n', '    environment:\n      name: production\n      url: https://shop.example.com\n']],
     ],
+    [
+      "the ECS service under the lab's first-edition name, shop",
+      [
+        ['--task-definition checkout ', '--task-definition shop '],
+        ['--cluster shop --service checkout ', '--cluster shop --service shop '],
+        ['--cluster shop --services checkout', '--cluster shop --services shop'],
+      ],
+    ],
   ] as [string, [string, string][]][])(
     '%s',
     async (_, pairs) => {
@@ -162,6 +170,12 @@ describe('equivalent repairs are accepted', () => {
 
 describe('wrong repairs are refused, saying why', () => {
   it.each([
+    [
+      'the ECS rollout dropped from deploy',
+      [['          aws ecs update-service --cluster shop --service checkout --task-definition "$arn"\n', '']],
+      ['rest-intact'],
+      /no longer rolls the ECS service checkout \(cluster shop\)/,
+    ],
     [
       'success() || failure() on deploy',
       [[DEPLOY_IF, "    if: (success() || failure()) && github.event_name == 'push' && github.ref == 'refs/heads/main'"]],
@@ -197,9 +211,9 @@ describe('wrong repairs are refused, saying why', () => {
     ],
     [
       'docker load of a path the download does not write',
-      [['docker load --input "$RUNNER_TEMP/shop-image.tar"', 'docker load --input shop-image.tar']],
+      [['docker load --input "$RUNNER_TEMP/checkout-image.tar"', 'docker load --input checkout-image.tar']],
       ['artifact'],
-      /docker load reads <ws>\/shop-image\.tar, but download-artifact puts the file at <temp>\/shop-image\.tar/,
+      /docker load reads <ws>\/checkout-image\.tar, but download-artifact puts the file at <temp>\/checkout-image\.tar/,
     ],
     [
       'a long-lived key instead of the role',
@@ -231,7 +245,7 @@ describe('wrong repairs are refused, saying why', () => {
 
 describe('the pieces', () => {
   it('writes paths one way and finds what docker load reads', () => {
-    expect(normalisePath('"${{ runner.temp }}/shop-image.tar"')).toBe('<temp>/shop-image.tar');
+    expect(normalisePath('"${{ runner.temp }}/checkout-image.tar"')).toBe('<temp>/checkout-image.tar');
     expect(normalisePath('$RUNNER_TEMP/x/')).toBe('<temp>/x');
     expect(normalisePath('./dist')).toBe('<ws>/dist');
     expect(normalisePath('dist')).toBe('<ws>/dist');

@@ -497,11 +497,14 @@ function checkRest(p: Pipeline): CheckVerdict {
       `${at(p, ['jobs', 'test'])}: the test job no longer runs npm test.`,
     );
   else if (
-    !jobSteps(p.files, p.wf, 'deploy').some((s) => /aws\s+ecs\s+update-service\b[^\n]*--cluster\s+shop\b[^\n]*--service\s+shop\b/.test(str(s.step.run) ?? ''))
+    // The ECS service is checkout; shop is its name in the lab's first edition, which a workflow begun then still has.
+    !jobSteps(p.files, p.wf, 'deploy').some((s) =>
+      /aws\s+ecs\s+update-service\b[^\n]*--cluster\s+shop\b[^\n]*--service\s+(checkout|shop)\b/.test(str(s.step.run) ?? ''),
+    )
   )
     shapeMsg = m(
-      `${at(p, ['jobs', 'deploy'])}: deploy가 더 이상 ECS 서비스 shop(클러스터 shop)을 새 이미지로 바꾸지 않습니다.`,
-      `${at(p, ['jobs', 'deploy'])}: deploy no longer rolls the ECS service shop (cluster shop) to the new image.`,
+      `${at(p, ['jobs', 'deploy'])}: deploy가 더 이상 ECS 서비스 checkout(클러스터 shop)을 새 이미지로 바꾸지 않습니다.`,
+      `${at(p, ['jobs', 'deploy'])}: deploy no longer rolls the ECS service checkout (cluster shop) to the new image.`,
     );
 
   // 3. Safety that was there: actions pinned to commit SHAs, deploys never cancelled, no untrusted text in scripts.
