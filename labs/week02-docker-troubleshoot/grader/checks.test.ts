@@ -153,7 +153,7 @@ describe('the lab folder, with the build and the run simulated', () => {
     expect(en(v, 'starts')).toMatch(/final image has no node_modules\/shop-catalog.*Cannot find module/);
     expect(en(v, 'non-root')).toMatch(/USER node applies to the stage deps only/);
     expect(en(v, 'cache')).toMatch(/ran Dockerfile:\d+ RUN node scripts\/install\.js again/);
-    expect(en(v, 'compose-db')).toMatch(/shop service is on frontend and the db service on backend: they share no network.*ENOTFOUND db/);
+    expect(en(v, 'compose-db')).toMatch(/checkout service is on frontend and the db service on backend: they share no network.*ENOTFOUND db/);
     expect(en(v, 'db-health')).toMatch(/exec: "mysqladmin ping -h 127\.0\.0\.1 --silent": executable file not found/);
   });
   for (const dir of labSubmissionDirs(lab, 'cases')) {
@@ -199,6 +199,9 @@ describe('what the grader reads from the engine', () => {
     const v = await grade({ ...solution, Dockerfile: solution.Dockerfile!.replace('PORT=8080', 'PORT=3000') });
     expect(failed(v)).toEqual(['port']);
     expect(en(v, 'port')).toMatch(/Dockerfile:\d+: the image's environment sets PORT=3000/);
+    // The log line the message quotes is the one server.js prints.
+    expect(solution['server.js']).toContain('console.log(`checkout listening on ${port}`)');
+    expect(en(v, 'port')).toMatch(/its log: checkout listening on 3000/);
     const { build, run } = simulate(solution.Dockerfile!);
     const refused: Probe = { get: async () => ({ error: 'connect ECONNREFUSED 127.0.0.1:8080' }) };
     const hard = await gradeWith(
@@ -244,6 +247,15 @@ describe('compose repairs, accepted and refused', () => {
     expect(compose.split(from).length - 1, `"${from.slice(0, 50)}" occurs once`).toBe(1);
     return grade({ ...solution, 'compose.yaml': compose.replace(from, to) });
   };
+  it('finds the service by what it builds, not by its name (the first edition called it shop)', async () => {
+    const renamed = compose.replace('\n  checkout:\n', '\n  shop:\n');
+    expect(renamed).not.toBe(compose);
+    expect(failed(await grade({ ...solution, 'compose.yaml': renamed }))).toEqual([]);
+    // ...and still says which service shares no network with db, by its own name.
+    const apart = renamed.replace('      - frontend\n      - backend\n', '      - frontend\n');
+    expect(apart).not.toBe(renamed);
+    expect(en(await grade({ ...solution, 'compose.yaml': apart }), 'compose-db')).toMatch(/the shop service is on frontend/);
+  });
   it('accepts the database by its container_name on a shared network', async () => {
     const v = await grade({
       ...solution,

@@ -165,8 +165,8 @@ async function checkPort(
           `${conf.composeAt}: compose runs it with PORT=${conf.compose}. The server listens on PORT, while the published port and the health check ask ${PORT}.`,
         )
       : m(
-          `${conf.imageLine ? `Dockerfile:${conf.imageLine}` : 'Dockerfile'}: 이미지의 환경 변수가 PORT=${conf.image}입니다. server.js는 PORT에서 들으므로, docker run이나 compose로 실행하면 서버가 ${conf.image}에서 듣고, ${PORT}으로 오는 연결은 "Connection reset by peer"로 끊깁니다(로그: shop listening on ${conf.image}). 쇼핑몰은 어디서나(로드 밸런서, compose, 다음 주의 매니페스트) ${PORT}입니다. 다른 것을 ${conf.image}에 맞추는 것은 고친 것이 아닙니다.`,
-          `${conf.imageLine ? `Dockerfile:${conf.imageLine}` : 'Dockerfile'}: the image's environment sets PORT=${conf.image}. server.js listens on PORT, so run with docker run or compose it listens on ${conf.image}, and connections to ${PORT} end in "Connection reset by peer" (its log: shop listening on ${conf.image}). The shop is ${PORT} everywhere (the load balancer, compose, next week's manifests); moving the rest to ${conf.image} is not a fix.`,
+          `${conf.imageLine ? `Dockerfile:${conf.imageLine}` : 'Dockerfile'}: 이미지의 환경 변수가 PORT=${conf.image}입니다. server.js는 PORT에서 들으므로, docker run이나 compose로 실행하면 서버가 ${conf.image}에서 듣고, ${PORT}으로 오는 연결은 "Connection reset by peer"로 끊깁니다(로그: checkout listening on ${conf.image}). checkout은 어디서나(로드 밸런서, compose, 다음 주의 매니페스트) ${PORT}입니다. 다른 것을 ${conf.image}에 맞추는 것은 고친 것이 아닙니다.`,
+          `${conf.imageLine ? `Dockerfile:${conf.imageLine}` : 'Dockerfile'}: the image's environment sets PORT=${conf.image}. server.js listens on PORT, so run with docker run or compose it listens on ${conf.image}, and connections to ${PORT} end in "Connection reset by peer" (its log: checkout listening on ${conf.image}). checkout is ${PORT} everywhere (the load balancer, compose, next week's manifests); moving the rest to ${conf.image} is not a fix.`,
         );
   // 2. What it answers when it runs.
   let answerMsg: Msg | null = null;
@@ -344,8 +344,8 @@ function checkComposeDb(c: Compose | null): CheckVerdict {
       id,
       false,
       m(
-        `${c.at(['services'])}: 이 폴더에서 빌드하는 shop 서비스나 mysql 이미지의 db 서비스가 없습니다.`,
-        `${c.at(['services'])}: there is no shop service building from this folder, or no db service running the mysql image.`,
+        `${c.at(['services'])}: 이 폴더에서 빌드하는 서비스(checkout)나 mysql 이미지의 db 서비스가 없습니다.`,
+        `${c.at(['services'])}: there is no service building from this folder (checkout), or no db service running the mysql image.`,
       ),
     );
   const shop = c.services[c.shop]!;
@@ -440,7 +440,14 @@ export function healthTest(
 function checkDbHealth(c: Compose | null): CheckVerdict {
   const id = 'db-health';
   if (!c || !c.shop || !c.db)
-    return one(id, false, m('compose.yaml에서 shop과 db 서비스를 찾을 수 없습니다.', 'compose.yaml has no shop and db services to read.'));
+    return one(
+      id,
+      false,
+      m(
+        'compose.yaml에서 checkout 서비스(이 폴더에서 빌드)나 db 서비스를 찾을 수 없습니다.',
+        'compose.yaml lacks the checkout service (built from this folder) or the db service.',
+      ),
+    );
   const db = c.services[c.db]!;
   const hc = db.healthcheck;
   const at = c.at(['services', c.db, 'healthcheck', 'test']);
@@ -565,8 +572,8 @@ function checkRest(df: ParsedDockerfile, build: BuildInfo, c: Compose | null): C
     );
   else if (!c.shop || !c.db)
     composeMsg = m(
-      `${c.at(['services'])}: shop 서비스(이 폴더에서 빌드)와 db 서비스(mysql)가 모두 있어야 합니다.`,
-      `${c.at(['services'])}: both the shop service (built from this folder) and the db service (mysql) must stay.`,
+      `${c.at(['services'])}: checkout 서비스(이 폴더에서 빌드)와 db 서비스(mysql)가 모두 있어야 합니다.`,
+      `${c.at(['services'])}: both the checkout service (built from this folder) and the db service (mysql) must stay.`,
     );
   else {
     const shop = c.services[c.shop]!;

@@ -1,5 +1,6 @@
 'use strict';
-// The shop: a storefront and its JSON API. /healthz says the process is alive; /readyz says the database answers.
+// checkout, the shop's Node.js service: a storefront and its JSON API. /healthz says the process is alive; /readyz says
+// the database answers.
 const http = require('node:http');
 const net = require('node:net');
 const { products } = require('shop-catalog');
@@ -28,7 +29,7 @@ function databaseAnswers() {
 }
 
 const server = http.createServer(async (req, res) => {
-  const { pathname } = new URL(req.url, 'http://shop');
+  const { pathname } = new URL(req.url, 'http://checkout');
   if (pathname === '/healthz') return json(res, 200, { status: 'ok', uptime: Math.round(process.uptime()) });
   if (pathname === '/readyz') {
     const r = await databaseAnswers();
@@ -43,6 +44,6 @@ const server = http.createServer(async (req, res) => {
   json(res, 404, { error: 'not found' });
 });
 
-server.listen(port, '0.0.0.0', () => console.log(`shop listening on ${port}`));
+server.listen(port, '0.0.0.0', () => console.log(`checkout listening on ${port}`));
 // docker stop sends SIGTERM: finish the requests in flight and leave, instead of being killed ten seconds later.
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
