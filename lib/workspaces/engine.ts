@@ -348,11 +348,16 @@ export class WorkspaceEngine {
       this.log(`${workspaceId}: the agent did not take the files; stopping the workspace`);
       void this.stopLive(live, 'error');
     });
-    // The row names its container now, while the agent boots (two waits at once, not one after the other).
-    const saved = db.workspace.update({
-      where: { id: workspaceId },
-      data: { status: 'running', containerId: got.container.id, image, lang: useLang, sessionVersion: user?.sessionVersion ?? 0, lastActiveAt: new Date() },
-    });
+    // The row names its container now, while the agent boots (two waits at once, not one after the other). A Prisma
+    // query runs only once something calls its then(): Promise.resolve does, here; the catch keeps a failure for the
+    // await below instead of an unhandled rejection meanwhile.
+    const saved = Promise.resolve(
+      db.workspace.update({
+        where: { id: workspaceId },
+        data: { status: 'running', containerId: got.container.id, image, lang: useLang, sessionVersion: user?.sessionVersion ?? 0, lastActiveAt: new Date() },
+      }),
+    );
+    saved.catch(() => {});
     if (!got.tools.length && got.ready) {
       // The agent's first words list the image's tools (for the page). They come as it boots, which a terminal's
       // prompt waits for anyway (its files), so waiting here costs the learner nothing.
