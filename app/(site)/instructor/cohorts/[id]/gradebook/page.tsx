@@ -107,12 +107,12 @@ export default async function GradebookPage({
               {labs.map((l) => (
                 <th key={l.id} className="p-2 font-medium" title={l.title[lang]}>
                   W{l.week}
-                  <span className="block text-xs font-normal text-slate-600 dark:text-slate-400">
+                  <span className="block whitespace-nowrap text-xs font-normal text-slate-600 dark:text-slate-400">
                     {t(lang, l.purpose === 'troubleshoot' ? 'gradebook.kindFix' : 'gradebook.kindBuild')}
                   </span>
                 </th>
               ))}
-              <th className="p-2">{t(lang, 'gradebook.total')}</th>
+              <th className="whitespace-nowrap p-2">{t(lang, 'gradebook.total')}</th>
             </tr>
           </thead>
           <tbody>
